@@ -1,0 +1,154 @@
+/*
+ * A batch collects what one import read, from any importer, before the store
+ * writes it in a single transaction. Importers only call the functions below;
+ * they never see SQL.
+ *
+ * Points arrive as rows (trial, step) carrying a value for any number of
+ * metric columns, in any order, possibly repeated: rung_batch_finish() groups
+ * them by trial, sorts them by step, and merges duplicates (for each column
+ * the last value read wins; every overwritten value is counted and reported).
+ *
+ * Parameters arrive per trial as typed values or as raw text tokens whose type
+ * is inferred over the whole column (int if every token is written as an
+ * integer, real if every token is a number, categorical otherwise).
+ */
+#ifndef RUNG_BATCH_H
+#define RUNG_BATCH_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "rung/study.h"
+
+struct rung_batch;
+struct rung_import_opts;
+
+/* How a time column counts: seconds of each step, or since the start. */
+enum rung_time_kind {
+	RUNG_TIME_AUTO = 0,	/* decide from name, then from the values */
+	RUNG_TIME_STEP,		/* seconds spent on this step */
+	RUNG_TIME_CUMULATIVE,	/* seconds since the trial started */
+	RUNG_TIME_ABSOLUTE,	/* a clock (Unix time): differences only */
+};
+
+struct rung_batch *rung_batch_new(void);
+void		 rung_batch_free(struct rung_batch *);
+
+/*
+ * Sources: every file read. Trials created afterwards belong to the current
+ * source (the first one that named them).
+ */
+void		 rung_batch_source(struct rung_batch *, const char *path,
+		     const char *format, const char *digest, uint64_t size);
+
+/* Find or create a trial by external id. */
+uint32_t	 rung_batch_trial(struct rung_batch *, const char *id);
+void		 rung_batch_set_status(struct rung_batch *, uint32_t trial,
+		     enum rung_status);
+uint32_t	 rung_batch_ntrials(const struct rung_batch *);
+const char	*rung_batch_trial_id(const struct rung_batch *, uint32_t trial);
+
+/*
+ * Metric columns. A candidate is a numeric column that may be a metric or a
+ * hyperparameter: rung_batch_finish() keeps it as a metric when it varies
+ * within some trial and turns it into a parameter otherwise (long CSV).
+ */
+uint32_t	 rung_batch_metric(struct rung_batch *, const char *name);
+uint32_t	 rung_batch_candidate(struct rung_batch *, const char *name);
+int		 rung_batch_find_metric(const struct rung_batch *, const char *);
+
+/* A row: one step of one trial. Values are then set per column. */
+uint32_t	 rung_batch_row(struct rung_batch *, uint32_t trial, int32_t step);
+void		 rung_batch_set(struct rung_batch *, uint32_t row,
+		     uint32_t metric, double value);
+/*
+ * A cell of a candidate column, as text: numbers are kept as values, and the
+ * first token of each trial is kept so that a column that turns out to be a
+ * parameter keeps its exact text and type. Text that is not a number makes
+ * the column categorical.
+ */
+void		 rung_batch_cell(struct rung_batch *, uint32_t row,
+		     uint32_t metric, const char *, size_t);
+/* Raw time value of a row, converted at finish by the time kind. */
+void		 rung_batch_set_time(struct rung_batch *, uint32_t row, double);
+void		 rung_batch_time_kind(struct rung_batch *, enum rung_time_kind,
+		     const char *column_name);
+
+/* Parameters. */
+uint32_t	 rung_batch_param(struct rung_batch *, const char *name);
+/* Declared type and scale (Optuna distributions); otherwise inferred. */
+void		 rung_batch_param_decl(struct rung_batch *, uint32_t param,
+		     enum rung_ptype, int log);
+void		 rung_batch_param_int(struct rung_batch *, uint32_t trial,
+		     uint32_t param, int64_t);
+void		 rung_batch_param_real(struct rung_batch *, uint32_t trial,
+		     uint32_t param, double);
+void		 rung_batch_param_text(struct rung_batch *, uint32_t trial,
+		     uint32_t param, const char *);
+/* A token read from text (CSV): typed by inference over the column. */
+void		 rung_batch_param_token(struct rung_batch *, uint32_t trial,
+		     uint32_t param, const char *, size_t);
+
+/*
+ * Finish: group, sort and merge rows, resolve candidates and time, choose
+ * the metric of interest and its direction (opts, else guessed). Returns -1
+ * with *cause when the batch cannot make a study (no metric, say).
+ */
+int		 rung_batch_finish(struct rung_batch *,
+		     const struct rung_import_opts *, char **cause);
+
+/*
+ * After finish: the read-only view the store writes from.
+ */
+struct rung_batch_source {
+	char		*path;
+	char		*format;
+	char		*digest;
+	uint64_t	 size;
+};
+
+struct rung_batch_value {
+	enum rung_ptype	 type;	/* RUNG_PCAT for text */
+	int		 set;
+	int64_t		 i;
+	double		 d;
+	char		*text;
+};
+
+struct rung_batch_view {
+	const char	*metric;		/* metric of interest */
+	enum rung_direction direction;
+	uint32_t	 nsources;
+	const struct rung_batch_source *sources;
+	uint32_t	 ntrials;
+	uint32_t	 nmetrics;
+	uint32_t	 nparams;
+	uint64_t	 npoints;		/* non-missing metric values */
+	uint64_t	 nduplicates;		/* values overwritten by a later one */
+	int		 has_time;
+};
+
+void		 rung_batch_view(const struct rung_batch *,
+		     struct rung_batch_view *);
+const char	*rung_batch_metric_name(const struct rung_batch *, uint32_t);
+const char	*rung_batch_param_name(const struct rung_batch *, uint32_t);
+enum rung_ptype	 rung_batch_param_type(const struct rung_batch *, uint32_t);
+int		 rung_batch_param_log(const struct rung_batch *, uint32_t);
+enum rung_status rung_batch_trial_status(const struct rung_batch *, uint32_t);
+uint32_t	 rung_batch_trial_source(const struct rung_batch *, uint32_t);
+/* Value of a parameter for a trial, typed by the column's final type. */
+void		 rung_batch_trial_param(const struct rung_batch *, uint32_t trial,
+		     uint32_t param, struct rung_batch_value *);
+/*
+ * The points of one metric of one trial, sorted by step, missing ones left
+ * out. Returns the count; steps and vals point into a scratch area that the
+ * next call overwrites.
+ */
+uint32_t	 rung_batch_curve(struct rung_batch *, uint32_t trial,
+		     uint32_t metric, const int32_t **steps,
+		     const double **vals);
+/* Seconds per step of a trial, aligned with its sorted rows. */
+uint32_t	 rung_batch_times(struct rung_batch *, uint32_t trial,
+		     const int32_t **steps, const double **secs);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * The command table. One entry per command (cmd-NAME.c), holding its name,
+ * usage, options and handler: the shell, the TUI prompt (and its completion)
+ * and the man page synopsis all read this table.
+ */
+#ifndef RUNG_CMD_H
+#define RUNG_CMD_H
+
+#include <stdio.h>
+#include <getopt.h>
+
+struct rung_store;
+
+#define RUNG_EXIT_OK	0
+#define RUNG_EXIT_ERROR	1	/* bad input, failed work */
+#define RUNG_EXIT_USAGE	2	/* bad command line */
+
+/* Options parsed from a command line. */
+struct rung_args {
+	int		  argc;		/* operands */
+	char		**argv;
+	size_t		  nopts;
+	struct rung_arg_opt {
+		int	  id;		/* short letter, or a long option's val */
+		char	 *value;	/* NULL for flags */
+	}		 *opts;
+};
+
+int		 rung_args_has(const struct rung_args *, int id);
+/* Last value given for id, or NULL. */
+const char	*rung_args_get(const struct rung_args *, int id);
+/* Every value of id, comma-separated lists split; caller frees the array. */
+char		**rung_args_list(const struct rung_args *, int id, size_t *n);
+/* Parse an option value as a number with a message naming the option. */
+int		 rung_args_int(const struct rung_args *, int id, long lo,
+		     long hi, long *out, char **cause);
+void		 rung_args_free(struct rung_args *);
+
+/* Where a command runs: the shell, or the TUI prompt. */
+struct rung_ctx {
+	const char	*db_path;	/* -d or RUNG_DB or rung.db */
+	struct rung_store *store;	/* opened on first use */
+	FILE		*out;		/* listings */
+	int		 tty;		/* out is a terminal */
+	int		 progress;	/* stderr is a terminal: draw progress */
+	int		 in_tui;
+};
+
+#define RUNG_CMD_STORE		0x1	/* opens the database */
+#define RUNG_CMD_STORE_RO	0x2	/* ... read-only, must exist */
+
+struct rung_cmd_entry {
+	const char		*name;
+	const char		*alias;
+	const char		*usage;		/* after "rung NAME " */
+	const char		*summary;	/* one line */
+	const char		*shortopts;	/* getopt string */
+	const struct option	*longopts;
+	int			 minargs;
+	int			 maxargs;	/* -1: any */
+	int			 flags;
+	int			(*exec)(struct rung_ctx *, struct rung_args *);
+};
+
+extern const struct rung_cmd_entry *const rung_cmd_table[];
+
+const struct rung_cmd_entry *rung_cmd_find(const char *name, char **cause);
+/* Parse argv (argv[0] is the command name) and run it; returns exit status. */
+int		 rung_cmd_run(struct rung_ctx *, int argc, char **argv);
+/* Open ctx->store if needed. */
+int		 rung_ctx_store(struct rung_ctx *, int readonly, char **cause);
+void		 rung_ctx_release(struct rung_ctx *);
+/* "usage: rung NAME USAGE" */
+void		 rung_cmd_usage(FILE *, const struct rung_cmd_entry *);
+
+/* The commands. */
+extern const struct rung_cmd_entry rung_cmd_import_entry;
+extern const struct rung_cmd_entry rung_cmd_studies_entry;
+extern const struct rung_cmd_entry rung_cmd_trials_entry;
+extern const struct rung_cmd_entry rung_cmd_show_entry;
+extern const struct rung_cmd_entry rung_cmd_export_entry;
+extern const struct rung_cmd_entry rung_cmd_help_entry;
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * Importers: read trial histories from files into a batch. Each format has
+ * one function; rung_import() detects the format, skips files imported
+ * before, and hands the batch to the store in one transaction.
+ */
+#ifndef RUNG_IMPORT_H
+#define RUNG_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rung/batch.h"
+
+struct rung_store;
+
+enum rung_format {
+	RUNG_FMT_AUTO = 0,
+	RUNG_FMT_LONG_CSV,
+	RUNG_FMT_WIDE_CSV,
+	RUNG_FMT_JSON,		/* one document: a list of trials, or one trial */
+	RUNG_FMT_JSONL,		/* one trial per line */
+	RUNG_FMT_OPTUNA,
+	RUNG_FMT_OPTUNA_JOURNAL,
+	RUNG_FMT_RAYTUNE,
+};
+
+const char	*rung_format_name(enum rung_format);
+int		 rung_format_parse(const char *);	/* -1 if unknown */
+
+struct rung_import_opts {
+	const char	*study;		/* -s; default: stem of the first path */
+	enum rung_format format;	/* -f */
+	const char	*metric;	/* -m: metric of interest */
+	enum rung_direction direction;	/* 0: keep the study's, else guess */
+	int		 replace;	/* --replace */
+
+	/* CSV columns; NULL: detect by name. */
+	const char	*trial_col;	/* --trial-col */
+	const char	*step_col;	/* --step-col */
+	const char	*time_col;	/* --time-col */
+	enum rung_time_kind time_kind;	/* --time-kind */
+	const char	*status_col;	/* --status-col */
+	char		**metrics;	/* --metrics a,b: columns that are metrics */
+	size_t		 nmetrics;
+	char		**params;	/* --params a,b: columns that are parameters */
+	size_t		 nparams;
+	char		**ignore;	/* --ignore a,b: columns left out */
+	size_t		 nignore;
+	const char	*curve_prefix;	/* --curve-prefix (wide CSV) */
+	int		 first_step;	/* --first-step */
+	int		 first_step_set;
+
+	/* JSON field mapping, dotted paths; NULL: detect. */
+	const char	*j_curve;	/* --curve: array, or several a,b */
+	const char	*j_time;	/* --time */
+	const char	*j_steps;	/* --steps: array of step numbers */
+	const char	*j_params;	/* --params-field: object of parameters */
+	const char	*j_id;		/* --id */
+	const char	*j_status;	/* --status-field */
+
+	/* Optuna and Ray Tune. */
+	const char	*optuna_study;	/* --study */
+	int		 objective;	/* --objective */
+	int		 objective_set;
+	const char	*x_key;		/* --x */
+
+	int		 progress;	/* draw progress (a terminal) */
+	/*
+	 * Set by rung_import when it reads several files: ids made from a
+	 * position in a file (no id column or field) get the file's stem as
+	 * a prefix, "stem:index", so that files do not merge.
+	 */
+	int		 multi_file;
+};
+
+void		 rung_import_opts_init(struct rung_import_opts *);
+
+/* What an import did. */
+struct rung_import_report {
+	char		*study;
+	uint32_t	 files;
+	uint32_t	 skipped_files;	/* imported before, nothing added */
+	uint32_t	 trials;
+	uint32_t	 replaced_trials;
+	uint64_t	 points;
+	uint64_t	 duplicates;
+	int		 created;	/* the study was new */
+};
+void		 rung_import_report_release(struct rung_import_report *);
+
+/* Detect a file's format from its content (first bytes, CSV header). */
+int		 rung_detect_format(const char *path,
+		     const struct rung_import_opts *, enum rung_format *,
+		     char **cause);
+
+/*
+ * Import paths into the store (one transaction). On error the store is left
+ * exactly as it was, and *cause names the file, line and field.
+ */
+int		 rung_import(struct rung_store *, const char *const *paths,
+		     size_t npaths, const struct rung_import_opts *,
+		     struct rung_import_report *, char **cause);
+
+/*
+ * The layout of a CSV file from its header: RUNG_FMT_LONG_CSV when it has a
+ * step column (or --step-col), RUNG_FMT_WIDE_CSV when it has indexed curve
+ * columns (loss_0, loss_1, ...); -1 with *cause when it has neither.
+ */
+int		 rung_csv_layout(const char *path,
+		     const struct rung_import_opts *, enum rung_format *,
+		     char **cause);
+
+/* Per-format readers: add what path holds to the batch. */
+int		 rung_import_long_csv(struct rung_batch *, const char *path,
+		     const struct rung_import_opts *, char **cause);
+int		 rung_import_wide_csv(struct rung_batch *, const char *path,
+		     const struct rung_import_opts *, char **cause);
+int		 rung_import_json(struct rung_batch *, const char *path,
+		     int lines, const struct rung_import_opts *, char **cause);
+
+#endif

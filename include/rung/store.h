@@ -1,0 +1,112 @@
+/*
+ * The store: one SQLite file per workspace (rung.db, -d or RUNG_DB). Schema
+ * in man/rung.5. Curves are kept as packed arrays, one row per (trial,
+ * metric), so that loading a study is a copy and an import of millions of
+ * points is a few thousand inserts.
+ */
+#ifndef RUNG_STORE_H
+#define RUNG_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "rung/study.h"
+
+struct rung_batch;
+struct rung_import_opts;
+struct rung_import_report;
+
+#define RUNG_SCHEMA_VERSION 1
+
+struct rung_store;
+
+#define RUNG_STORE_READONLY 0x1
+#define RUNG_STORE_MUSTEXIST 0x2
+
+/* The database path: -d, else $RUNG_DB, else ./rung.db. */
+const char	*rung_store_default_path(const char *opt);
+int		 rung_store_open(const char *path, int flags,
+		     struct rung_store **, char **cause);
+void		 rung_store_close(struct rung_store *);
+sqlite3		*rung_store_db(struct rung_store *);
+const char	*rung_store_path(struct rung_store *);
+
+struct rung_study_info {
+	int64_t		 id;
+	char		*name;
+	char		*metric;
+	char		*source;
+	enum rung_direction direction;
+	int64_t		 ntrials;
+	int64_t		 npoints;
+	int32_t		 max_step;
+	char		*created;
+};
+void		 rung_study_info_release(struct rung_study_info *);
+
+int		 rung_store_studies(struct rung_store *,
+		     struct rung_study_info **, size_t *, char **cause);
+/* 0 found, 1 no such study, -1 error. */
+int		 rung_store_study(struct rung_store *, const char *name,
+		     struct rung_study_info *, char **cause);
+/* Metric names of a study, metric of interest first. */
+int		 rung_store_metrics(struct rung_store *, int64_t study,
+		     char ***names, size_t *n, char **cause);
+
+/*
+ * Load a study into memory; metric NULL loads the metric of interest.
+ * "no such study 'x'" is an error with a cause.
+ */
+int		 rung_store_load(struct rung_store *, const char *name,
+		     const char *metric, struct rung_study **, char **cause);
+/* Load another metric's curves for the same trials. */
+int		 rung_store_load_curves(struct rung_store *,
+		     const struct rung_study *, const char *metric,
+		     struct rung_curves *, char **cause);
+void		 rung_curves_release(struct rung_curves *);
+
+/*
+ * Exact reading of one trial at a time, as float64, for exports and
+ * details: the in-memory study holds floats.
+ */
+struct rung_points {
+	uint32_t	 n;
+	int32_t		*steps;
+	double		*vals;
+	size_t		 cap;
+};
+
+struct rung_exact {
+	size_t		 nmetrics;
+	char		**metrics;	/* metric of interest first */
+	int64_t		*metric_ids;
+	struct rung_points *curves;	/* per metric */
+	struct rung_points secs;	/* seconds per step */
+	sqlite3_stmt	*curve_st;
+	sqlite3_stmt	*secs_st;
+};
+
+int		 rung_exact_open(struct rung_store *, int64_t study,
+		     struct rung_exact *, char **cause);
+int		 rung_exact_read(struct rung_store *, struct rung_exact *,
+		     int64_t trial_rowid, char **cause);
+void		 rung_exact_release(struct rung_exact *);
+
+/* Has a source with this digest been imported into the study? */
+int		 rung_store_has_source(struct rung_store *, const char *study,
+		     const char *digest, char **path, char **cause);
+
+/* Write a finished batch into a study, in one transaction. */
+int		 rung_store_import(struct rung_store *, struct rung_batch *,
+		     const struct rung_import_opts *,
+		     struct rung_import_report *, char **cause);
+
+/* Packed curve blobs: int32 and float64, little-endian. */
+void		 rung_pack_f64(const double *, uint32_t n, void *out);
+void		 rung_pack_i32(const int32_t *, uint32_t n, void *out);
+double		 rung_unpack_f64(const void *, uint32_t i);
+int32_t		 rung_unpack_i32(const void *, uint32_t i);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * Aligned text tables for listings on a terminal or in a pipe.
+ */
+#ifndef RUNG_TABLE_H
+#define RUNG_TABLE_H
+
+#include <stdio.h>
+
+struct rung_table;
+
+/* Columns whose header starts with '>' are right-aligned (numbers). */
+struct rung_table *rung_table_new(const char *const *headers, int ncols);
+void		 rung_table_add(struct rung_table *, const char *const *cells);
+void		 rung_table_print(struct rung_table *, FILE *);
+void		 rung_table_free(struct rung_table *);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Small helpers shared by every module: number parsing and printing that
+ * round-trips exactly, messages, progress on a terminal, file reading.
+ */
+#ifndef RUNG_UTIL_H
+#define RUNG_UTIL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define RUNG_DBL_BUFSZ 32
+
+/*
+ * Parse the whole of s[0..len) as a double. Accepts what strtod accepts plus
+ * the tokens Python and R write for non-finite values: nan, NaN, inf, Inf,
+ * Infinity, -Infinity (any case). Leading and trailing blanks are allowed.
+ * Returns 0 on success, -1 if the text is not a number.
+ */
+int	 rung_parse_double(const char *s, size_t len, double *out);
+/* Parse the whole of s[0..len) as a decimal int64; -1 if not one. */
+int	 rung_parse_int64(const char *s, size_t len, int64_t *out);
+/* True when s[0..len) is written as an integer (no point, no exponent). */
+int	 rung_is_int_text(const char *s, size_t len);
+/*
+ * Print v with the fewest digits that read back as the same double
+ * ("0.1", not "0.10000000000000001"); non-finite values as NaN, Infinity,
+ * -Infinity. always_real appends ".0" to integral values so that a reader
+ * keeps them real. Returns buf.
+ */
+char	*rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ]);
+/* Print a value for people: %.6g, non-finite as nan/inf/-inf. */
+char	*rung_fmt_human(double v, char buf[RUNG_DBL_BUFSZ]);
+
+/* Messages. The TUI redirects them to its panel through the hook. */
+extern const char *rung_progname;
+extern void (*rung_msg_hook)(int is_error, const char *msg);
+void	 rung_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 rung_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 rung_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int rung_quiet;
+
+/*
+ * Progress for long work: drawn on stderr only when stderr is a terminal,
+ * at most ten times a second; silent when piped.
+ */
+struct rung_progress {
+	const char	*label;
+	uint64_t	 total;
+	uint64_t	 done;
+	int		 enabled;
+	double		 last;
+};
+void	 rung_progress_start(struct rung_progress *, const char *label,
+	     uint64_t total);
+void	 rung_progress_update(struct rung_progress *, uint64_t done);
+void	 rung_progress_end(struct rung_progress *);
+
+double	 rung_now(void);	/* monotonic seconds */
+
+/* A growable byte buffer. */
+struct rung_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 rung_buf_add(struct rung_buf *, const void *, size_t);
+void	 rung_buf_addc(struct rung_buf *, char);
+void	 rung_buf_addstr(struct rung_buf *, const char *);
+void	 rung_buf_printf(struct rung_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+char	*rung_buf_cstr(struct rung_buf *);	/* NUL-terminated view */
+void	 rung_buf_release(struct rung_buf *);
+
+/*
+ * Read a whole file, gzip-compressed or not (zlib reads both), into a
+ * NUL-terminated buffer. On error returns -1 with *cause set to
+ * "cannot open 'path': reason".
+ */
+int	 rung_read_file(const char *path, char **data, size_t *len,
+	     char **cause);
+
+/*
+ * Content digest of a file, after decompression: used to recognise a source
+ * that was imported before. Written as "crc32-adler32-size" in hex.
+ */
+int	 rung_file_digest(const char *path, char **digest, uint64_t *size,
+	     char **cause);
+
+/* Base name without directories and without .gz and one more extension. */
+char	*rung_stem(const char *path);
+/* Lower-case ASCII comparison of a with b. */
+int	 rung_strieq(const char *a, const char *b);
+/* Case-insensitive substring test. */
+int	 rung_strcasestr_has(const char *hay, const char *needle);
+
+#endif

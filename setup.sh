@@ -1,0 +1,55 @@
+#!/bin/sh
+# Set up rung on a Debian 12 machine and run it, or its test suite.
+#
+#   ./setup.sh run     install what is missing, build, run the main job
+#   ./setup.sh check   install what is missing, build, run every test
+#
+# Root runs apt-get itself; anyone else goes through sudo.
+set -eu
+
+cd "$(dirname "$0")"
+what=${1:-run}
+
+packages="build-essential autoconf automake pkg-config libncurses-dev
+libreadline-dev libsqlite3-dev libsvm-dev libjson-c-dev libcsv-dev zlib1g-dev
+gnuplot-nox openmpi-bin mandoc tmux sqlite3 python3-sklearn python3-optuna"
+
+missing=
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $missing
+fi
+
+[ -x configure ] && [ configure -nt configure.ac ] && [ Makefile.in -nt Makefile.am ] ||
+	autoreconf -fi
+[ -f Makefile ] && [ Makefile -nt configure ] || ./configure -q
+jobs=$(nproc 2>/dev/null || echo 2)
+make -s -j"$jobs"
+
+case "$what" in
+run)
+	db=${RUNG_DB:-demo.db}
+	rm -f "$db" "$db-wal" "$db-shm"
+	./rung -d "$db" import -s metaqnn_cifar10 --direction max \
+		share/rung/metaqnn_cifar10.csv
+	./rung -d "$db" studies
+	./rung -d "$db" trials --sort best --top 20 metaqnn_cifar10
+	;;
+check)
+	rc=0
+	make -s -j"$jobs" check || rc=$?
+	sh tests/summary.sh tests
+	exit $rc
+	;;
+*)
+	echo "usage: ./setup.sh run|check" >&2
+	exit 2
+	;;
+esac

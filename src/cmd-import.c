@@ -1,0 +1,184 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/cmd.h"
+#include "rung/import.h"
+#include "rung/jsonout.h"
+#include "rung/store.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+enum {
+	OPT_DIRECTION = 256, OPT_REPLACE, OPT_TRIAL_COL, OPT_STEP_COL,
+	OPT_TIME_COL, OPT_TIME_KIND, OPT_STATUS_COL, OPT_METRICS, OPT_PARAMS,
+	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
+	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD, OPT_JSON,
+};
+
+static const struct option import_longopts[] = {
+	{ "study", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "metric", required_argument, NULL, 'm' },
+	{ "direction", required_argument, NULL, OPT_DIRECTION },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "trial-col", required_argument, NULL, OPT_TRIAL_COL },
+	{ "step-col", required_argument, NULL, OPT_STEP_COL },
+	{ "time-col", required_argument, NULL, OPT_TIME_COL },
+	{ "time-kind", required_argument, NULL, OPT_TIME_KIND },
+	{ "status-col", required_argument, NULL, OPT_STATUS_COL },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "params", required_argument, NULL, OPT_PARAMS },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "curve-prefix", required_argument, NULL, OPT_CURVE_PREFIX },
+	{ "first-step", required_argument, NULL, OPT_FIRST_STEP },
+	{ "curve", required_argument, NULL, OPT_CURVE },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "steps", required_argument, NULL, OPT_STEPS },
+	{ "params-field", required_argument, NULL, OPT_PARAMS_FIELD },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "status-field", required_argument, NULL, OPT_STATUS_FIELD },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
+{
+	struct rung_import_opts	 o;
+	struct rung_import_report rep;
+	const char		*v;
+	char			*cause = NULL;
+	long			 n;
+	int			 ret = RUNG_EXIT_ERROR, f;
+	json_object		*obj;
+
+	rung_import_opts_init(&o);
+	o.study = rung_args_get(args, 's');
+	o.metric = rung_args_get(args, 'm');
+	o.replace = rung_args_has(args, OPT_REPLACE);
+	o.progress = ctx->progress;
+	if ((v = rung_args_get(args, 'f')) != NULL) {
+		if ((f = rung_format_parse(v)) < 0) {
+			rung_error("import: unknown format '%s' (formats: "
+			    "auto, long-csv, wide-csv, json, jsonl)", v);
+			return RUNG_EXIT_USAGE;
+		}
+		o.format = (enum rung_format)f;
+	}
+	if ((v = rung_args_get(args, OPT_DIRECTION)) != NULL &&
+	    (o.direction = rung_direction_parse(v)) == 0) {
+		rung_error("import: --direction must be min or max, not '%s'",
+		    v);
+		return RUNG_EXIT_USAGE;
+	}
+	if ((v = rung_args_get(args, OPT_TIME_KIND)) != NULL) {
+		if (strcmp(v, "step") == 0)
+			o.time_kind = RUNG_TIME_STEP;
+		else if (strcmp(v, "cumulative") == 0)
+			o.time_kind = RUNG_TIME_CUMULATIVE;
+		else if (strcmp(v, "absolute") == 0)
+			o.time_kind = RUNG_TIME_ABSOLUTE;
+		else {
+			rung_error("import: --time-kind must be step, "
+			    "cumulative or absolute, not '%s'", v);
+			return RUNG_EXIT_USAGE;
+		}
+	}
+	if (rung_args_has(args, OPT_FIRST_STEP)) {
+		if (rung_args_int(args, OPT_FIRST_STEP, -1000000000L,
+		    1000000000L, &n, &cause) != 0) {
+			rung_error("import: --first-step: %s", cause);
+			free(cause);
+			return RUNG_EXIT_USAGE;
+		}
+		o.first_step = (int)n;
+		o.first_step_set = 1;
+	}
+	o.trial_col = rung_args_get(args, OPT_TRIAL_COL);
+	o.step_col = rung_args_get(args, OPT_STEP_COL);
+	o.time_col = rung_args_get(args, OPT_TIME_COL);
+	o.status_col = rung_args_get(args, OPT_STATUS_COL);
+	o.metrics = rung_args_list(args, OPT_METRICS, &o.nmetrics);
+	o.params = rung_args_list(args, OPT_PARAMS, &o.nparams);
+	o.ignore = rung_args_list(args, OPT_IGNORE, &o.nignore);
+	o.curve_prefix = rung_args_get(args, OPT_CURVE_PREFIX);
+	o.j_curve = rung_args_get(args, OPT_CURVE);
+	o.j_time = rung_args_get(args, OPT_TIME);
+	o.j_steps = rung_args_get(args, OPT_STEPS);
+	o.j_params = rung_args_get(args, OPT_PARAMS_FIELD);
+	o.j_id = rung_args_get(args, OPT_ID);
+	o.j_status = rung_args_get(args, OPT_STATUS_FIELD);
+
+	if (rung_import(ctx->store, (const char *const *)args->argv,
+	    (size_t)args->argc, &o, &rep, &cause) != 0) {
+		rung_error("%s", cause);
+		free(cause);
+		goto out;
+	}
+	if (rung_args_has(args, OPT_JSON)) {
+		obj = json_object_new_object();
+		json_object_object_add(obj, "study",
+		    json_object_new_string(rep.study));
+		json_object_object_add(obj, "created",
+		    json_object_new_boolean(rep.created));
+		json_object_object_add(obj, "files",
+		    json_object_new_int64(rep.files));
+		json_object_object_add(obj, "skipped_files",
+		    json_object_new_int64(rep.skipped_files));
+		json_object_object_add(obj, "trials",
+		    json_object_new_int64(rep.trials));
+		json_object_object_add(obj, "replaced_trials",
+		    json_object_new_int64(rep.replaced_trials));
+		json_object_object_add(obj, "points",
+		    json_object_new_int64((int64_t)rep.points));
+		json_object_object_add(obj, "duplicates",
+		    json_object_new_int64((int64_t)rep.duplicates));
+		rung_json_print(ctx->out, obj, ctx->tty);
+	} else if (rep.trials == 0)
+		rung_info("nothing added to '%s': every file was imported "
+		    "before", rep.study);
+	else
+		rung_info("imported %u trial%s (%llu points) into %s study "
+		    "'%s'%s", rep.trials, rep.trials == 1 ? "" : "s",
+		    (unsigned long long)rep.points,
+		    rep.created ? "new" : "existing", rep.study,
+		    rep.replaced_trials ? " (some replaced)" : "");
+	if (rep.duplicates > 0)
+		rung_warn("%llu values were given more than once for the same "
+		    "trial and step: the last one read was kept",
+		    (unsigned long long)rep.duplicates);
+	ret = RUNG_EXIT_OK;
+out:
+	rung_import_report_release(&rep);
+	for (size_t i = 0; i < o.nmetrics; i++)
+		free(o.metrics[i]);
+	for (size_t i = 0; i < o.nparams; i++)
+		free(o.params[i]);
+	for (size_t i = 0; i < o.nignore; i++)
+		free(o.ignore[i]);
+	free(o.metrics);
+	free(o.params);
+	free(o.ignore);
+	return ret;
+}
+
+const struct rung_cmd_entry rung_cmd_import_entry = {
+	.name = "import",
+	.usage = "[-s study] [-f format] [-m metric] [--direction min|max] "
+	    "[--replace] [--json] [--trial-col name] [--step-col name] "
+	    "[--time-col name] [--time-kind step|cumulative|absolute] "
+	    "[--status-col name] [--metrics list] [--params list] "
+	    "[--ignore list] [--curve-prefix prefix] [--first-step n] "
+	    "[--curve paths] [--time path] [--steps path] "
+	    "[--params-field path] [--id path] [--status-field path] "
+	    "path ...",
+	.summary = "import trial histories (CSV, JSON, JSON Lines) into a study",
+	.shortopts = "s:f:m:",
+	.longopts = import_longopts,
+	.minargs = 1,
+	.maxargs = -1,
+	.flags = RUNG_CMD_STORE,
+	.exec = cmd_import_exec,
+};

@@ -1,0 +1,241 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/cmd.h"
+#include "rung/jsonout.h"
+#include "rung/store.h"
+#include "rung/table.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+enum { OPT_SORT = 256, OPT_REVERSE, OPT_TOP, OPT_STATUS, OPT_JSON };
+
+static const struct option trials_longopts[] = {
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "reverse", no_argument, NULL, OPT_REVERSE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum sort_key { SORT_ID, SORT_STATUS, SORT_STEPS, SORT_FINAL, SORT_BEST,
+	SORT_PARAM };
+
+static struct sorter {
+	const struct rung_study	*s;
+	enum sort_key		 key;
+	int			 param;
+	double			*final, *best;
+	int			 reverse;
+} sorter;	/* qsort has no context argument */
+
+/* NaN and unset values sort last, --reverse or not. */
+static int
+cmp_num(double a, double b, int better_first, enum rung_direction dir)
+{
+	int	 c;
+
+	if (isnan(a) || isnan(b))
+		return isnan(a) - isnan(b);
+	if (a == b)
+		return 0;
+	if (better_first)
+		c = rung_better(dir, a, b) ? -1 : 1;
+	else
+		c = a < b ? -1 : 1;
+	return sorter.reverse ? -c : c;
+}
+
+static int
+cmp_trial(const void *va, const void *vb)
+{
+	uint32_t	 a = *(const uint32_t *)va, b = *(const uint32_t *)vb;
+	const struct rung_study *s = sorter.s;
+	const struct rung_param *p;
+	int		 c = 0;
+
+	switch (sorter.key) {
+	case SORT_ID:
+		c = 0;
+		break;
+	case SORT_STATUS:
+		c = (int)s->status[a] - (int)s->status[b];
+		if (sorter.reverse)
+			c = -c;
+		break;
+	case SORT_STEPS:
+		c = rung_trial_last_step(s, b) - rung_trial_last_step(s, a);
+		if (sorter.reverse)
+			c = -c;
+		break;
+	case SORT_FINAL:
+		c = cmp_num(sorter.final[a], sorter.final[b], 1, s->direction);
+		break;
+	case SORT_BEST:
+		c = cmp_num(sorter.best[a], sorter.best[b], 1, s->direction);
+		break;
+	case SORT_PARAM:
+		p = &s->params[sorter.param];
+		if (p->type == RUNG_PCAT) {
+			if (p->cat[a] == UINT32_MAX || p->cat[b] == UINT32_MAX)
+				c = (p->cat[a] == UINT32_MAX) -
+				    (p->cat[b] == UINT32_MAX);
+			else {
+				c = strcmp(p->levels[p->cat[a]],
+				    p->levels[p->cat[b]]);
+				if (sorter.reverse)
+					c = -c;
+			}
+		} else
+			c = cmp_num(p->num[a], p->num[b], 0, s->direction);
+		break;
+	}
+	if (c == 0) {
+		c = a < b ? -1 : (a > b);
+		if (sorter.reverse && sorter.key == SORT_ID)
+			c = -c;
+	}
+	return c;
+}
+
+static char *
+params_text(const struct rung_study *s, uint32_t t)
+{
+	struct rung_buf	 b = { 0 };
+	uint32_t	 i;
+	char		 num[RUNG_DBL_BUFSZ];
+
+	for (i = 0; i < s->nparams; i++) {
+		const struct rung_param *p = &s->params[i];
+
+		if (p->type == RUNG_PCAT) {
+			if (p->cat[t] == UINT32_MAX)
+				continue;
+			rung_buf_printf(&b, "%s%s=%s", b.len ? " " : "",
+			    p->name, p->levels[p->cat[t]]);
+		} else if (!isnan(p->num[t])) {
+			rung_buf_printf(&b, "%s%s=%s", b.len ? " " : "",
+			    p->name, p->type == RUNG_PINT ?
+			    rung_fmt_double(p->num[t], 0, num) :
+			    rung_fmt_human(p->num[t], num));
+		}
+	}
+	return rung_buf_cstr(&b);
+}
+
+static int
+cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
+{
+	struct rung_study *s;
+	struct rung_table *tab;
+	uint32_t	*order, n = 0, t, i;
+	const char	*key, *st;
+	char		*cause = NULL, *ptext, steps[16], fin[32], best[32];
+	const char	*row[6];
+	long		 top = -1;
+	int		 status = -1;
+	json_object	*arr;
+	static const char *hdr[] = { "ID", "STATUS", ">STEPS", ">FINAL",
+		">BEST", "PARAMS" };
+
+	if ((st = rung_args_get(args, OPT_STATUS)) != NULL &&
+	    (status = rung_status_parse(st)) < 0) {
+		rung_error("trials: --status must be complete, stopped, failed "
+		    "or running (or a word such as pruned or error), not '%s'",
+		    st);
+		return RUNG_EXIT_USAGE;
+	}
+	if (rung_args_int(args, OPT_TOP, 0, 1L << 30, &top, &cause) != 0) {
+		rung_error("trials: --top: %s", cause);
+		free(cause);
+		return RUNG_EXIT_USAGE;
+	}
+	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0) {
+		rung_error("%s", cause);
+		free(cause);
+		return RUNG_EXIT_ERROR;
+	}
+
+	memset(&sorter, 0, sizeof sorter);
+	sorter.s = s;
+	sorter.reverse = rung_args_has(args, OPT_REVERSE);
+	key = rung_args_get(args, OPT_SORT);
+	if (key == NULL || strcmp(key, "id") == 0)
+		sorter.key = SORT_ID;
+	else if (strcmp(key, "status") == 0)
+		sorter.key = SORT_STATUS;
+	else if (strcmp(key, "steps") == 0)
+		sorter.key = SORT_STEPS;
+	else if (strcmp(key, "final") == 0)
+		sorter.key = SORT_FINAL;
+	else if (strcmp(key, "best") == 0)
+		sorter.key = SORT_BEST;
+	else if ((sorter.param = rung_study_find_param(s, key)) >= 0)
+		sorter.key = SORT_PARAM;
+	else {
+		rung_error("trials: cannot sort by '%s': not id, status, "
+		    "steps, final, best or a parameter of '%s'", key, s->name);
+		rung_study_free(s);
+		return RUNG_EXIT_USAGE;
+	}
+	sorter.final = xreallocarray(NULL, s->ntrials + 1, sizeof(double));
+	sorter.best = xreallocarray(NULL, s->ntrials + 1, sizeof(double));
+	order = xreallocarray(NULL, s->ntrials + 1, sizeof *order);
+	for (t = 0; t < s->ntrials; t++) {
+		sorter.final[t] = rung_trial_final(s, t);
+		sorter.best[t] = rung_trial_best(s, t);
+		if (status < 0 || s->status[t] == status)
+			order[n++] = t;
+	}
+	qsort(order, n, sizeof *order, cmp_trial);
+	if (top >= 0 && (uint32_t)top < n)
+		n = (uint32_t)top;
+
+	if (rung_args_has(args, OPT_JSON)) {
+		arr = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(arr, rung_trial_json(s,
+			    order[i]));
+		rung_json_print(ctx->out, arr, ctx->tty);
+	} else {
+		tab = rung_table_new(hdr, 6);
+		for (i = 0; i < n; i++) {
+			t = order[i];
+			snprintf(steps, sizeof steps, "%d",
+			    rung_trial_last_step(s, t));
+			ptext = params_text(s, t);
+			row[0] = s->ids[t];
+			row[1] = rung_status_name(s->status[t]);
+			row[2] = steps;
+			row[3] = rung_fmt_human(sorter.final[t], fin);
+			row[4] = rung_fmt_human(sorter.best[t], best);
+			row[5] = ptext;
+			rung_table_add(tab, row);
+			free(ptext);
+		}
+		rung_table_print(tab, ctx->out);
+		rung_table_free(tab);
+	}
+	free(order);
+	free(sorter.final);
+	free(sorter.best);
+	rung_study_free(s);
+	return RUNG_EXIT_OK;
+}
+
+const struct rung_cmd_entry rung_cmd_trials_entry = {
+	.name = "trials",
+	.usage = "[--sort key] [--reverse] [--top n] [--status status] "
+	    "[--json] study",
+	.summary = "list the trials of a study",
+	.shortopts = "",
+	.longopts = trials_longopts,
+	.minargs = 1,
+	.maxargs = 1,
+	.flags = RUNG_CMD_STORE_RO,
+	.exec = cmd_trials_exec,
+};

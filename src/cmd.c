@@ -1,0 +1,213 @@
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rung/cmd.h"
+#include "rung/store.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+const struct rung_cmd_entry *const rung_cmd_table[] = {
+	&rung_cmd_import_entry,
+	&rung_cmd_studies_entry,
+	&rung_cmd_trials_entry,
+	&rung_cmd_show_entry,
+	&rung_cmd_export_entry,
+	&rung_cmd_help_entry,
+	NULL
+};
+
+const struct rung_cmd_entry *
+rung_cmd_find(const char *name, char **cause)
+{
+	const struct rung_cmd_entry *const *e, *found = NULL;
+	size_t	 len = strlen(name);
+	int	 ambiguous = 0;
+
+	for (e = rung_cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0 ||
+		    ((*e)->alias != NULL && strcmp((*e)->alias, name) == 0))
+			return *e;
+		/* A unique prefix is enough, as in tmux. */
+		if (len > 0 && strncmp((*e)->name, name, len) == 0) {
+			if (found != NULL)
+				ambiguous = 1;
+			found = *e;
+		}
+	}
+	if (found != NULL && !ambiguous)
+		return found;
+	xasprintf(cause, "%s command: %s", ambiguous ? "ambiguous" : "unknown",
+	    name);
+	return NULL;
+}
+
+void
+rung_cmd_usage(FILE *f, const struct rung_cmd_entry *e)
+{
+	fprintf(f, "usage: rung %s%s%s\n", e->name, *e->usage ? " " : "",
+	    e->usage);
+}
+
+int
+rung_args_has(const struct rung_args *a, int id)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nopts; i++) {
+		if (a->opts[i].id == id)
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+rung_args_get(const struct rung_args *a, int id)
+{
+	size_t		 i;
+	const char	*v = NULL;
+
+	for (i = 0; i < a->nopts; i++) {
+		if (a->opts[i].id == id)
+			v = a->opts[i].value;
+	}
+	return v;
+}
+
+char **
+rung_args_list(const struct rung_args *a, int id, size_t *n)
+{
+	char	**v = NULL, *copy, *tok, *save;
+	size_t	  i, cap = 0;
+
+	*n = 0;
+	for (i = 0; i < a->nopts; i++) {
+		if (a->opts[i].id != id || a->opts[i].value == NULL)
+			continue;
+		copy = xstrdup(a->opts[i].value);
+		for (tok = strtok_r(copy, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			XGROW(v, cap, *n + 2);
+			v[(*n)++] = xstrdup(tok);
+			v[*n] = NULL;
+		}
+		free(copy);
+	}
+	return v;
+}
+
+int
+rung_args_int(const struct rung_args *a, int id, long lo, long hi, long *out,
+    char **cause)
+{
+	const char	*v = rung_args_get(a, id);
+	char		*end;
+	long		 n;
+
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi) {
+		xasprintf(cause, "option value '%s' is not an integer between "
+		    "%ld and %ld", v, lo, hi);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+void
+rung_args_free(struct rung_args *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nopts; i++)
+		free(a->opts[i].value);
+	free(a->opts);
+	memset(a, 0, sizeof *a);
+}
+
+int
+rung_ctx_store(struct rung_ctx *ctx, int readonly, char **cause)
+{
+	if (ctx->store != NULL)
+		return 0;
+	return rung_store_open(rung_store_default_path(ctx->db_path),
+	    readonly ? RUNG_STORE_READONLY : 0, &ctx->store, cause);
+}
+
+void
+rung_ctx_release(struct rung_ctx *ctx)
+{
+	rung_store_close(ctx->store);
+	ctx->store = NULL;
+}
+
+int
+rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
+{
+	const struct rung_cmd_entry *e;
+	struct rung_args args = { 0 };
+	char		*cause = NULL;
+	int		 c, ret, idx;
+	size_t		 cap = 0;
+
+	if ((e = rung_cmd_find(argv[0], &cause)) == NULL) {
+		rung_error("%s (see 'rung help')", cause);
+		free(cause);
+		return RUNG_EXIT_USAGE;
+	}
+	/* getopt keeps state: reset it for each command (the TUI runs many). */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		idx = -1;
+		c = getopt_long(argc, argv, e->shortopts, e->longopts, &idx);
+		if (c == -1)
+			break;
+		if (c == '?' || c == ':') {
+			if (optopt != 0 && optopt < 256)
+				rung_error("%s: %s -%c", e->name, c == ':' ?
+				    "missing value for" : "unknown option",
+				    optopt);
+			else
+				rung_error("%s: %s '%s'", e->name, c == ':' ?
+				    "missing value for" : "unknown option",
+				    argv[optind - 1]);
+			rung_cmd_usage(stderr, e);
+			rung_args_free(&args);
+			return RUNG_EXIT_USAGE;
+		}
+		XGROW(args.opts, cap, args.nopts + 1);
+		args.opts[args.nopts].id = c;
+		args.opts[args.nopts].value = optarg ? xstrdup(optarg) : NULL;
+		args.nopts++;
+	}
+	args.argc = argc - optind;
+	args.argv = argv + optind;
+	if (args.argc < e->minargs ||
+	    (e->maxargs >= 0 && args.argc > e->maxargs)) {
+		rung_error("%s: %s", e->name, args.argc < e->minargs ?
+		    "missing argument" : "too many arguments");
+		rung_cmd_usage(stderr, e);
+		rung_args_free(&args);
+		return RUNG_EXIT_USAGE;
+	}
+	if (e->flags & (RUNG_CMD_STORE | RUNG_CMD_STORE_RO)) {
+		if (rung_ctx_store(ctx, (e->flags & RUNG_CMD_STORE_RO) != 0,
+		    &cause) != 0) {
+			rung_error("%s", cause);
+			free(cause);
+			rung_args_free(&args);
+			return RUNG_EXIT_ERROR;
+		}
+	}
+	ret = e->exec(ctx, &args);
+	rung_args_free(&args);
+	return ret;
+}

@@ -1,0 +1,188 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rung/study.h"
+#include "rung/util.h"
+
+static const char *status_names[RUNG_NSTATUS] = {
+	"complete", "stopped", "failed", "running"
+};
+
+const char *
+rung_status_name(enum rung_status s)
+{
+	return (unsigned)s < RUNG_NSTATUS ? status_names[s] : "unknown";
+}
+
+int
+rung_status_parse(const char *s)
+{
+	/* The words of rung, Optuna, Ray Tune, Syne Tune and people's logs. */
+	static const struct {
+		const char	*word;
+		int		 status;
+	} words[] = {
+		{ "complete", RUNG_COMPLETE }, { "completed", RUNG_COMPLETE },
+		{ "done", RUNG_COMPLETE }, { "success", RUNG_COMPLETE },
+		{ "succeeded", RUNG_COMPLETE }, { "ok", RUNG_COMPLETE },
+		{ "finished", RUNG_COMPLETE }, { "terminated", RUNG_COMPLETE },
+		{ "stopped", RUNG_STOPPED }, { "pruned", RUNG_STOPPED },
+		{ "early_stopped", RUNG_STOPPED }, { "paused", RUNG_STOPPED },
+		{ "failed", RUNG_FAILED }, { "fail", RUNG_FAILED },
+		{ "error", RUNG_FAILED }, { "errored", RUNG_FAILED },
+		{ "crashed", RUNG_FAILED }, { "diverged", RUNG_FAILED },
+		{ "running", RUNG_RUNNING }, { "pending", RUNG_RUNNING },
+		{ "waiting", RUNG_RUNNING }, { "in_progress", RUNG_RUNNING },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strcasecmp(s, words[i].word) == 0)
+			return words[i].status;
+	}
+	return -1;
+}
+
+const char *
+rung_direction_name(enum rung_direction d)
+{
+	return d == RUNG_MAX ? "max" : "min";
+}
+
+int
+rung_direction_parse(const char *s)
+{
+	if (strcasecmp(s, "min") == 0 || strcasecmp(s, "minimize") == 0)
+		return RUNG_MIN;
+	if (strcasecmp(s, "max") == 0 || strcasecmp(s, "maximize") == 0)
+		return RUNG_MAX;
+	return 0;
+}
+
+enum rung_direction
+rung_direction_guess(const char *metric)
+{
+	/* Loss, perplexity and error go down; accuracy-like scores go up. */
+	static const char *up[] = {
+		"acc", "auc", "bleu", "f1", "score", "precision", "recall",
+		"r2", "map", "iou", "reward", "return", "ndcg", "top1", "top5",
+	};
+	static const char *down[] = { "loss", "err", "perplex", "ppl", "mse",
+		"mae", "rmse", "regret", "nll" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof down / sizeof down[0]; i++) {
+		if (rung_strcasestr_has(metric, down[i]))
+			return RUNG_MIN;
+	}
+	for (i = 0; i < sizeof up / sizeof up[0]; i++) {
+		if (rung_strcasestr_has(metric, up[i]))
+			return RUNG_MAX;
+	}
+	return RUNG_MIN;
+}
+
+const char *
+rung_ptype_name(enum rung_ptype t)
+{
+	switch (t) {
+	case RUNG_PREAL:
+		return "real";
+	case RUNG_PINT:
+		return "int";
+	case RUNG_PCAT:
+		return "categorical";
+	}
+	return "unknown";
+}
+
+void
+rung_study_free(struct rung_study *s)
+{
+	uint32_t	 i, l;
+
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->source);
+	for (i = 0; i < s->ntrials; i++)
+		free(s->ids[i]);
+	free(s->ids);
+	free(s->trial_rowid);
+	free(s->status);
+	free(s->curve.name);
+	free(s->curve.off);
+	free(s->curve.steps);
+	free(s->curve.vals);
+	free(s->curve.final);
+	free(s->curve.best);
+	free(s->secs);
+	for (i = 0; i < s->nparams; i++) {
+		free(s->params[i].name);
+		free(s->params[i].num);
+		free(s->params[i].cat);
+		for (l = 0; l < s->params[i].nlevels; l++)
+			free(s->params[i].levels[l]);
+		free(s->params[i].levels);
+	}
+	free(s->params);
+	free(s);
+}
+
+int32_t
+rung_trial_last_step(const struct rung_study *s, uint32_t t)
+{
+	uint32_t	 end = s->curve.off[t + 1];
+
+	return end > s->curve.off[t] ? s->curve.steps[end - 1] : 0;
+}
+
+double
+rung_trial_final(const struct rung_study *s, uint32_t t)
+{
+	return s->curve.final[t];
+}
+
+int
+rung_better(enum rung_direction d, double a, double b)
+{
+	if (isnan(a))
+		return 0;
+	if (isnan(b))
+		return 1;
+	return d == RUNG_MAX ? a > b : a < b;
+}
+
+double
+rung_trial_best(const struct rung_study *s, uint32_t t)
+{
+	return s->curve.best[t];
+}
+
+int64_t
+rung_study_find_trial(const struct rung_study *s, const char *id)
+{
+	uint32_t	 t;
+
+	for (t = 0; t < s->ntrials; t++) {
+		if (strcmp(s->ids[t], id) == 0)
+			return t;
+	}
+	return -1;
+}
+
+int
+rung_study_find_param(const struct rung_study *s, const char *name)
+{
+	uint32_t	 p;
+
+	for (p = 0; p < s->nparams; p++) {
+		if (strcmp(s->params[p].name, name) == 0)
+			return (int)p;
+	}
+	return -1;
+}

@@ -1,0 +1,117 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "rung/table.h"
+#include "rung/xmalloc.h"
+
+struct rung_table {
+	int		  ncols;
+	char		**cells;	/* row-major, header row first */
+	size_t		  nrows;
+	size_t		  cap;
+	int		 *right;
+};
+
+struct rung_table *
+rung_table_new(const char *const *headers, int ncols)
+{
+	struct rung_table *t;
+	int		 i;
+	const char	*h[64];
+
+	t = xcalloc(1, sizeof *t);
+	t->ncols = ncols;
+	t->right = xcalloc((size_t)ncols, sizeof *t->right);
+	for (i = 0; i < ncols && i < 64; i++) {
+		t->right[i] = headers[i][0] == '>';
+		h[i] = headers[i] + t->right[i];
+	}
+	rung_table_add(t, h);
+	return t;
+}
+
+void
+rung_table_add(struct rung_table *t, const char *const *cells)
+{
+	int	 i;
+
+	XGROW(t->cells, t->cap, (t->nrows + 1) * (size_t)t->ncols);
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] =
+		    xstrdup(cells[i] != NULL ? cells[i] : "");
+	t->nrows++;
+}
+
+/* Display width of UTF-8 text (parameter values may hold any). */
+static int
+text_width(const char *s)
+{
+	mbstate_t	 ps;
+	wchar_t		 wc;
+	size_t		 n;
+	int		 w = 0, cw;
+
+	memset(&ps, 0, sizeof ps);
+	while (*s != '\0') {
+		n = mbrtowc(&wc, s, MB_CUR_MAX, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&ps, 0, sizeof ps);
+			s++;
+			w++;
+			continue;
+		}
+		cw = wcwidth(wc);
+		w += cw > 0 ? cw : 0;
+		s += n;
+	}
+	return w;
+}
+
+void
+rung_table_print(struct rung_table *t, FILE *f)
+{
+	int	*width, i, w;
+	size_t	 r;
+	const char *c;
+
+	width = xcalloc((size_t)t->ncols, sizeof *width);
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			w = text_width(t->cells[r * (size_t)t->ncols +
+			    (size_t)i]);
+			if (w > width[i])
+				width[i] = w;
+		}
+	}
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			c = t->cells[r * (size_t)t->ncols + (size_t)i];
+			w = width[i] - text_width(c);
+			if (t->right[i])
+				fprintf(f, "%*s%s", w, "", c);
+			else if (i < t->ncols - 1)
+				fprintf(f, "%s%*s", c, w, "");
+			else
+				fputs(c, f);
+			fputs(i < t->ncols - 1 ? "  " : "\n", f);
+		}
+	}
+	free(width);
+}
+
+void
+rung_table_free(struct rung_table *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->right);
+	free(t);
+}

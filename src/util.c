@@ -1,0 +1,453 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+const char	*rung_progname = "rung";
+void		(*rung_msg_hook)(int, const char *);
+int		 rung_quiet;
+
+static int
+token_eq(const char *s, size_t len, const char *word)
+{
+	size_t	 i;
+
+	if (strlen(word) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (tolower((unsigned char)s[i]) != word[i])
+			return 0;
+	}
+	return 1;
+}
+
+int
+rung_parse_double(const char *s, size_t len, double *out)
+{
+	char	 buf[64], *end, *heap = NULL;
+	const char *p;
+	int	 neg = 0;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return -1;
+
+	/* Non-finite tokens of Python, R, numpy and JavaScript. */
+	p = s;
+	if (*p == '-' || *p == '+') {
+		neg = (*p == '-');
+		p++;
+	}
+	if (token_eq(p, len - (p - s), "nan")) {
+		*out = neg ? -NAN : NAN;
+		return 0;
+	}
+	if (token_eq(p, len - (p - s), "inf") ||
+	    token_eq(p, len - (p - s), "infinity")) {
+		*out = neg ? -INFINITY : INFINITY;
+		return 0;
+	}
+	/* strtod would take hex floats and "nan(...)": refuse the oddities. */
+	if (!(isdigit((unsigned char)*p) || *p == '.'))
+		return -1;
+	if (len >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return -1;
+
+	if (len < sizeof buf) {
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		p = buf;
+	} else {
+		heap = xstrndup(s, len);
+		p = heap;
+	}
+	errno = 0;
+	*out = strtod(p, &end);
+	if (end != p + len) {
+		free(heap);
+		return -1;
+	}
+	/* Overflow gives +-HUGE_VAL = inf, which is what the text says. */
+	free(heap);
+	return 0;
+}
+
+int
+rung_is_int_text(const char *s, size_t len)
+{
+	size_t	 i = 0;
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+		len--;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i == len)
+		return 0;
+	for (; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int
+rung_parse_int64(const char *s, size_t len, int64_t *out)
+{
+	char	 buf[32], *end;
+	long long v;
+
+	if (!rung_is_int_text(s, len) || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	while (*end == ' ' || *end == '\r')
+		end++;
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *
+rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
+{
+	int	 prec, exp10, decimals;
+	double	 back;
+	char	*e, *m;
+
+	if (isnan(v)) {
+		strcpy(buf, "NaN");
+		return buf;
+	}
+	if (isinf(v)) {
+		strcpy(buf, v < 0 ? "-Infinity" : "Infinity");
+		return buf;
+	}
+	/* The fewest significant digits that read back as v. */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
+		back = strtod(buf, NULL);
+		if (back == v)
+			break;
+	}
+	exp10 = atoi(strchr(buf, 'e') + 1);
+	/*
+	 * Positional notation where Python's repr uses it (1e-4 <= |v| <
+	 * 1e16), so that 20 prints as 20 and not 2e+01.
+	 */
+	if (exp10 >= -4 && exp10 < 16) {
+		decimals = prec - 1 - exp10;
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*f", decimals > 0 ? decimals : 0,
+		    v);
+	} else {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
+		/* 1.5e+20 rather than 1.5e+020-like padding: trim zeros. */
+		e = strchr(buf, 'e');
+		m = e - 1;
+		while (m > buf && *m == '0')
+			m--;
+		if (*m == '.')
+			m--;
+		memmove(m + 1, e, strlen(e) + 1);
+	}
+	if (always_real && strpbrk(buf, ".eEn") == NULL)
+		strcat(buf, ".0");
+	return buf;
+}
+
+char *
+rung_fmt_human(double v, char buf[RUNG_DBL_BUFSZ])
+{
+	if (isnan(v))
+		strcpy(buf, "nan");
+	else if (isinf(v))
+		strcpy(buf, v < 0 ? "-inf" : "inf");
+	else
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.6g", v);
+	return buf;
+}
+
+static void
+vmsg(int is_error, const char *prefix, const char *fmt, va_list ap)
+{
+	char	*msg;
+
+	xvasprintf(&msg, fmt, ap);
+	if (rung_msg_hook != NULL)
+		rung_msg_hook(is_error, msg);
+	else
+		fprintf(stderr, "%s: %s%s\n", rung_progname, prefix, msg);
+	free(msg);
+}
+
+void
+rung_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vmsg(0, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+rung_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vmsg(1, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+rung_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (rung_quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(0, "", fmt, ap);
+	va_end(ap);
+}
+
+double
+rung_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+rung_progress_start(struct rung_progress *p, const char *label,
+    uint64_t total)
+{
+	p->label = label;
+	p->total = total;
+	p->done = 0;
+	p->enabled = isatty(STDERR_FILENO) && !rung_quiet &&
+	    rung_msg_hook == NULL;
+	p->last = 0;
+}
+
+void
+rung_progress_update(struct rung_progress *p, uint64_t done)
+{
+	double	 now;
+
+	p->done = done;
+	if (!p->enabled)
+		return;
+	now = rung_now();
+	if (now - p->last < 0.1)
+		return;
+	p->last = now;
+	if (p->total > 0)
+		fprintf(stderr, "\r%s: %3d%%", p->label,
+		    (int)(100.0 * (double)done / (double)p->total));
+	else
+		fprintf(stderr, "\r%s: %llu", p->label,
+		    (unsigned long long)done);
+	fflush(stderr);
+}
+
+void
+rung_progress_end(struct rung_progress *p)
+{
+	if (p->enabled && p->last != 0) {
+		/* Erase the line so that what follows starts clean. */
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+	}
+}
+
+void
+rung_buf_add(struct rung_buf *b, const void *p, size_t len)
+{
+	XGROW(b->data, b->cap, b->len + len + 1);
+	memcpy(b->data + b->len, p, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+rung_buf_addc(struct rung_buf *b, char c)
+{
+	rung_buf_add(b, &c, 1);
+}
+
+void
+rung_buf_addstr(struct rung_buf *b, const char *s)
+{
+	rung_buf_add(b, s, strlen(s));
+}
+
+void
+rung_buf_printf(struct rung_buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	rung_buf_add(b, s, (size_t)n);
+	free(s);
+}
+
+char *
+rung_buf_cstr(struct rung_buf *b)
+{
+	if (b->data == NULL)
+		rung_buf_add(b, "", 0);
+	return b->data;
+}
+
+void
+rung_buf_release(struct rung_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/*
+ * zlib reports a truncated gzip stream not as a failed read but as an error
+ * left behind once the data runs out: look at both.
+ */
+static int
+gz_failed(gzFile gz, int n, const char *path, char **cause)
+{
+	const char	*msg;
+	int		 errnum;
+
+	msg = gzerror(gz, &errnum);
+	if (n >= 0 && (errnum == Z_OK || errnum == Z_STREAM_END))
+		return 0;
+	if (errnum == Z_BUF_ERROR)
+		xasprintf(cause, "cannot read '%s': the gzip data is truncated",
+		    path);
+	else
+		xasprintf(cause, "cannot read '%s': %s", path,
+		    errnum == Z_ERRNO ? strerror(errno) : msg);
+	return 1;
+}
+
+int
+rung_read_file(const char *path, char **data, size_t *len, char **cause)
+{
+	gzFile		 gz;
+	struct rung_buf	 b = { 0 };
+	char		 chunk[65536];
+	int		 n;
+
+	if ((gz = gzopen(path, "rb")) == NULL) {
+		xasprintf(cause, "cannot open '%s': %s", path,
+		    errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	gzbuffer(gz, 1 << 17);
+	while ((n = gzread(gz, chunk, sizeof chunk)) > 0)
+		rung_buf_add(&b, chunk, (size_t)n);
+	if (gz_failed(gz, n, path, cause)) {
+		gzclose(gz);
+		rung_buf_release(&b);
+		return -1;
+	}
+	gzclose(gz);
+	*data = rung_buf_cstr(&b);
+	*len = b.len;
+	return 0;
+}
+
+int
+rung_file_digest(const char *path, char **digest, uint64_t *size,
+    char **cause)
+{
+	gzFile		 gz;
+	static char	 chunk[1 << 17];
+	int		 n;
+	uLong		 crc = crc32(0, Z_NULL, 0), adl = adler32(0, Z_NULL, 0);
+	uint64_t	 total = 0;
+
+	if ((gz = gzopen(path, "rb")) == NULL) {
+		xasprintf(cause, "cannot open '%s': %s", path,
+		    errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	while ((n = gzread(gz, chunk, sizeof chunk)) > 0) {
+		crc = crc32(crc, (const Bytef *)chunk, (uInt)n);
+		adl = adler32(adl, (const Bytef *)chunk, (uInt)n);
+		total += (uint64_t)n;
+	}
+	if (gz_failed(gz, n, path, cause)) {
+		gzclose(gz);
+		return -1;
+	}
+	gzclose(gz);
+	xasprintf(digest, "%08lx-%08lx-%llx", (unsigned long)crc,
+	    (unsigned long)adl, (unsigned long long)total);
+	*size = total;
+	return 0;
+}
+
+char *
+rung_stem(const char *path)
+{
+	const char	*base, *end;
+	char		*s, *dot;
+	size_t		 len;
+
+	len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	end = path + len;
+	for (base = end; base > path && base[-1] != '/'; base--)
+		;
+	s = xstrndup(base, (size_t)(end - base));
+	len = strlen(s);
+	if (len > 3 && strcmp(s + len - 3, ".gz") == 0)
+		s[len - 3] = '\0';
+	if ((dot = strrchr(s, '.')) != NULL && dot != s)
+		*dot = '\0';
+	return s;
+}
+
+int
+rung_strieq(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+int
+rung_strcasestr_has(const char *hay, const char *needle)
+{
+	return strcasestr(hay, needle) != NULL;
+}

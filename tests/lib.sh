@@ -1,0 +1,93 @@
+# Shell test library, in the spirit of git's test-lib.sh: each test script
+# sources it, runs test_expect_success blocks, and ends with test_done. The
+# output is TAP. Every script works in its own scratch directory with its
+# own database.
+
+: "${RUNG:?run the tests through make check}"
+: "${RUNG_SRCDIR:?}" "${RUNG_BUILDDIR:?}"
+RUNG_TESTDATA=${RUNG_TESTDATA:-$RUNG_SRCDIR/tests/data}
+SHARED_DATA=${RUNG_SHARED_DATA:-$RUNG_SRCDIR/../shared/data}
+export RUNG RUNG_SRCDIR RUNG_BUILDDIR RUNG_TESTDATA SHARED_DATA
+
+test_name=$(basename "$0" .sh)
+TRASH=$RUNG_BUILDDIR/tests/trash.$test_name
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+cd "$TRASH" || exit 1
+RUNG_DB=$TRASH/rung.db
+export RUNG_DB
+unset RUNG_QUIET
+LC_ALL=C.UTF-8
+export LC_ALL
+
+test_count=0
+test_failed=0
+
+rung() {
+	"$RUNG" "$@"
+}
+
+# test_expect_success DESCRIPTION SCRIPT
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out" | tail -n 40
+	fi
+}
+
+# test_skip DESCRIPTION REASON
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $1 # SKIP $2"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}
+
+# Helpers for assertions inside test scripts.
+
+# expect_fail STATUS CMD...: CMD exits with STATUS; its stderr is in err.
+expect_fail() {
+	_ef_want=$1
+	shift
+	set +e
+	"$@" >out 2>err
+	_ef_got=$?
+	set -e
+	if [ "$_ef_got" -ne "$_ef_want" ]; then
+		echo "expected exit status $_ef_want, got $_ef_got from: $*"
+		cat err
+		return 1
+	fi
+}
+
+# grep_err PATTERN: stderr of the last expect_fail matches PATTERN.
+grep_err() {
+	if ! grep -q -- "$1" err; then
+		echo "stderr does not match '$1':"
+		cat err
+		return 1
+	fi
+}
+
+# db_digest: a dump of every table, to prove a database did not change.
+db_digest() {
+	sqlite3 "$RUNG_DB" .dump | md5sum
+}
+
+# json EXPR FILE: evaluate a Python expression on the JSON in FILE (as j);
+# a list or tuple prints as its items separated by spaces.
+json() {
+	/usr/bin/python3 -c '
+import json, sys
+j = json.load(open(sys.argv[2]))
+x = eval(sys.argv[1])
+print(" ".join(map(str, x)) if isinstance(x, (list, tuple)) else x)
+' "$1" "$2"
+}

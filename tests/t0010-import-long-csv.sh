@@ -1,0 +1,91 @@
+#!/bin/sh
+# Long CSV through the command line: detection, values, time, statuses.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+d=$RUNG_TESTDATA/csv
+check=$RUNG_SRCDIR/tests/check-export.py
+
+test_expect_success 'a long CSV with interleaved trials imports exactly' '
+	rung import -s basic "$d/long-basic.csv" 2>err &&
+	rung export -f jsonl basic >basic.jsonl &&
+	/usr/bin/python3 "$check" long "$d/long-basic.csv" basic.jsonl loss
+'
+
+test_expect_success 'varying columns are metrics, constant ones parameters' '
+	rung show --json basic a >a.json &&
+	test "$(json "sorted(j[\"curves\"])" a.json)" = "acc loss" &&
+	test "$(json "j[\"params\"][\"lr\"], j[\"params\"][\"optimizer\"], j[\"params\"][\"seed\"]" a.json)" = "0.01 adam 1"
+'
+
+test_expect_success 'the status column sets each trial status' '
+	rung trials --json basic >t.json &&
+	test "$(json "[t[\"status\"] for t in j]" t.json)" = "complete failed stopped"
+'
+
+test_expect_success 'NaN in a curve is kept as a value' '
+	rung show --json basic b >b.json &&
+	test "$(json "j[\"curves\"][\"loss\"][\"values\"][1]" b.json)" = None
+'
+
+test_expect_success '--metrics and --params say what detection cannot' '
+	rung import -s told --metrics loss,acc --params lr,optimizer \
+		--ignore seed "$d/long-basic.csv" &&
+	rung show --json told a >told.json &&
+	test "$(json "sorted(j[\"params\"])" told.json)" = "lr optimizer"
+'
+
+test_expect_success 'config/ columns are parameters, the rest metrics' '
+	rung import -s ray -m loss "$d/long-config.csv" &&
+	rung show --json ray t_00000 >r.json &&
+	test "$(json "sorted(j[\"params\"])" r.json)" = "act layers lr" &&
+	test "$(json "j[\"params\"][\"lr\"]" r.json)" = 0.001
+'
+
+test_expect_success 'time_this_iter_s is seconds per step' '
+	rung import -s timed "$d/long-time.csv" &&
+	rung show --json timed r1 >r1.json &&
+	test "$(json "j[\"seconds\"][\"values\"]" r1.json)" = "10.5 9.25"
+'
+
+test_expect_success 'a cumulative time column becomes seconds per step' '
+	rung import -s cumul --time-col time_total_s --ignore time_this_iter_s \
+		"$d/long-time.csv" &&
+	rung show --json cumul r1 >c1.json &&
+	test "$(json "j[\"seconds\"][\"values\"]" c1.json)" = "10.5 9.25 9.25"
+'
+
+test_expect_success 'a TensorBoard scalars export is one trial named after the file' '
+	rung import -s tb -m Value "$d/tensorboard.csv" &&
+	rung trials --json tb >tb.json &&
+	test "$(json "j[0][\"id\"], j[0][\"steps\"], j[0][\"points\"]" tb.json)" = "tensorboard 300 4"
+'
+
+test_expect_success 'CRLF line ends and gzip are read' '
+	rung import -s crlf "$d/long-crlf.csv" &&
+	rung import -s gz "$d/long-basic.csv.gz" &&
+	rung export -f jsonl gz >gz.jsonl &&
+	cmp basic.jsonl gz.jsonl
+'
+
+test_expect_success 'duplicate (trial, step) rows: the last wins, with a warning' '
+	printf "trial,step,loss\na,1,0.5\na,2,0.4\na,1,0.45\n" >dup.csv &&
+	rung import -s dup dup.csv 2>err &&
+	grep -q "1 values were given more than once" err &&
+	rung show --json dup a >dup.json &&
+	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" dup.json)" = "0.45 0.4"
+'
+
+test_expect_success '--step-col names a step column detection does not know' '
+	printf "run,tick,loss\nx,1,3\nx,2,2\n" >tick.csv &&
+	rung import -s tick --step-col tick --trial-col run tick.csv &&
+	rung trials --json tick >tick.json &&
+	test "$(json "j[0][\"id\"], j[0][\"steps\"]" tick.json)" = "x 2"
+'
+
+test_expect_success 'progress stays off the output when piped' '
+	rung import -s quiet "$d/long-basic.csv" >out 2>err &&
+	test ! -s out &&
+	! grep -q "$(printf "\r")" err
+'
+
+test_done

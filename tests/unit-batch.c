@@ -1,0 +1,195 @@
+/* The batch: grouping, ordering, merging, candidates, time, metric choice. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/util.h"
+#include "tap.h"
+
+static void
+cell(struct rung_batch *b, uint32_t row, uint32_t col, const char *text)
+{
+	rung_batch_cell(b, row, col, text, strlen(text));
+}
+
+static void
+test_merge(void)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	struct rung_batch_view v;
+	uint32_t	 ta, tb, m, r, n;
+	const int32_t	*steps;
+	const double	*vals;
+	char		*cause = NULL;
+
+	rung_import_opts_init(&o);
+	rung_batch_source(b, "mem", "test", "d", 0);
+	m = rung_batch_metric(b, "loss");
+	ta = rung_batch_trial(b, "a");
+	tb = rung_batch_trial(b, "b");
+	/* Interleaved, out of order, one step twice. */
+	r = rung_batch_row(b, ta, 3); rung_batch_set(b, r, m, 0.3);
+	r = rung_batch_row(b, tb, 1); rung_batch_set(b, r, m, 1.1);
+	r = rung_batch_row(b, ta, 1); rung_batch_set(b, r, m, 0.1);
+	r = rung_batch_row(b, ta, 2); rung_batch_set(b, r, m, NAN);
+	r = rung_batch_row(b, ta, 3); rung_batch_set(b, r, m, 0.33);
+	r = rung_batch_row(b, tb, 2);	/* a row with no value: missing */
+	is_int(rung_batch_trial(b, "a"), ta, "a trial is found again by id");
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_batch_view(b, &v);
+	is_int(v.ntrials, 2, "two trials");
+	is_int(v.npoints, 4, "four points after merging, missing left out");
+	is_int(v.nduplicates, 1, "one duplicate counted");
+	n = rung_batch_curve(b, ta, 0, &steps, &vals);
+	is_int(n, 3, "trial a has three steps");
+	ok(steps[0] == 1 && steps[1] == 2 && steps[2] == 3, "sorted by step");
+	is_dbl(vals[0], 0.1, "step 1 value");
+	ok(isnan(vals[1]), "NaN kept as a value, not dropped");
+	is_dbl(vals[2], 0.33, "the last value of a duplicate step wins");
+	n = rung_batch_curve(b, tb, 0, &steps, &vals);
+	is_int(n, 1, "trial b: the empty row adds no point");
+	is_str(v.metric, "loss", "the only metric is the metric of interest");
+	is_int(v.direction, RUNG_MIN, "loss is minimized");
+	rung_batch_free(b);
+}
+
+static void
+test_candidates(void)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	struct rung_batch_view v;
+	struct rung_batch_value pv;
+	uint32_t	 t0, t1, acc, lr, bs, opt, host, r;
+	uint32_t	 i;
+	char		*cause = NULL;
+
+	rung_import_opts_init(&o);
+	rung_batch_source(b, "mem", "test", "d", 0);
+	acc = rung_batch_candidate(b, "val_acc");
+	lr = rung_batch_candidate(b, "lr");
+	bs = rung_batch_candidate(b, "batch");
+	opt = rung_batch_candidate(b, "optimizer");
+	host = rung_batch_candidate(b, "host");
+	t0 = rung_batch_trial(b, "0");
+	t1 = rung_batch_trial(b, "1");
+	for (i = 1; i <= 3; i++) {
+		r = rung_batch_row(b, t0, (int32_t)i);
+		cell(b, r, acc, i == 1 ? "0.5" : i == 2 ? "0.6" : "0.7");
+		cell(b, r, lr, "0.001");
+		cell(b, r, bs, "64");
+		cell(b, r, opt, "adam");
+		cell(b, r, host, i == 2 ? "node2" : "node1");
+		r = rung_batch_row(b, t1, (int32_t)i);
+		cell(b, r, acc, "0.4");
+		cell(b, r, lr, "1e-2");
+		cell(b, r, bs, "128");
+		cell(b, r, opt, "sgd");
+		cell(b, r, host, "node1");
+	}
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_batch_view(b, &v);
+	is_int(v.nmetrics, 1, "only val_acc varies within a trial");
+	is_str(v.metric, "val_acc", "val_acc is the metric of interest");
+	is_int(v.direction, RUNG_MAX, "accuracy is maximized");
+	is_int(v.nparams, 3, "lr, batch and optimizer are parameters; host "
+	    "(text varying within a trial) is left out");
+	for (i = 0; i < v.nparams; i++) {
+		const char *name = rung_batch_param_name(b, i);
+
+		if (strcmp(name, "lr") == 0) {
+			is_int(rung_batch_param_type(b, i), RUNG_PREAL,
+			    "lr is real");
+			rung_batch_trial_param(b, t1, i, &pv);
+			is_dbl(pv.d, 1e-2, "lr of trial 1 read from '1e-2'");
+		} else if (strcmp(name, "batch") == 0) {
+			is_int(rung_batch_param_type(b, i), RUNG_PINT,
+			    "batch is int");
+			rung_batch_trial_param(b, t1, i, &pv);
+			is_int(pv.i, 128, "batch of trial 1");
+		} else if (strcmp(name, "optimizer") == 0) {
+			is_int(rung_batch_param_type(b, i), RUNG_PCAT,
+			    "optimizer is categorical");
+			rung_batch_trial_param(b, t0, i, &pv);
+			is_str(pv.text, "adam", "optimizer of trial 0");
+		} else
+			ok(0, "unexpected parameter %s", name);
+	}
+	rung_batch_free(b);
+
+	/* Asking for a metric that is not there names the ones that are. */
+	b = rung_batch_new();
+	rung_batch_source(b, "mem", "test", "d", 0);
+	acc = rung_batch_metric(b, "acc");
+	r = rung_batch_row(b, rung_batch_trial(b, "x"), 1);
+	rung_batch_set(b, r, acc, 1);
+	o.metric = "loss";
+	ok(rung_batch_finish(b, &o, &cause) != 0, "missing -m metric fails");
+	ok(cause != NULL && strstr(cause, "'loss'") && strstr(cause, "'acc'"),
+	    "the message names the wanted and the found metrics: %s", cause);
+	free(cause);
+	rung_batch_free(b);
+}
+
+static void
+test_time(enum rung_time_kind kind, const char *name, const double *raw,
+    const double *want, const char *what)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	uint32_t	 t, m, r, i, n;
+	const int32_t	*steps;
+	const double	*secs;
+	char		*cause = NULL;
+	int		 same = 1;
+
+	rung_import_opts_init(&o);
+	rung_batch_source(b, "mem", "test", "d", 0);
+	m = rung_batch_metric(b, "loss");
+	rung_batch_time_kind(b, kind, name);
+	t = rung_batch_trial(b, "t");
+	for (i = 0; i < 4; i++) {
+		r = rung_batch_row(b, t, (int32_t)i + 1);
+		rung_batch_set(b, r, m, 1.0 / (i + 1));
+		rung_batch_set_time(b, r, raw[i]);
+	}
+	rung_batch_finish(b, &o, &cause);
+	n = rung_batch_times(b, t, &steps, &secs);
+	for (i = 0; i < 4 && n == 4; i++) {
+		if (!(secs[i] == want[i] || (isnan(secs[i]) && isnan(want[i]))))
+			same = 0;
+	}
+	ok(n == 4 && same, "%s", what);
+	rung_batch_free(b);
+}
+
+int
+main(void)
+{
+	static const double cumul[] = { 10, 21, 33, 44 };
+	static const double per[] = { 10, 11, 12, 11 };
+	static const double stamps[] = { 1000, 1010, 1021, 1033 };
+	static const double abs_want[] = { NAN, 10, 11, 12 };
+	static const double flat[] = { 10, 10, 10, 10 };
+
+	test_merge();
+	test_candidates();
+	test_time(RUNG_TIME_AUTO, "t", cumul, per,
+	    "an increasing clock is read as cumulative seconds");
+	test_time(RUNG_TIME_AUTO, "t", per, per,
+	    "wobbling times are read as seconds per step");
+	test_time(RUNG_TIME_AUTO, "t", flat, flat,
+	    "constant times are seconds per step, not a clock");
+	test_time(RUNG_TIME_AUTO, "timestamp", stamps, abs_want,
+	    "a timestamp column is a clock: the first step is unknown");
+	test_time(RUNG_TIME_STEP, "t", cumul, cumul,
+	    "--time-kind step is taken as said");
+	test_time(RUNG_TIME_AUTO, "time_this_iter_s", cumul, cumul,
+	    "Ray Tune's time_this_iter_s is per step, by name");
+	return done_testing();
+}

@@ -1,0 +1,217 @@
+/* The store: schema, migrations, import transactions, loading. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/store.h"
+#include "rung/util.h"
+#include "tap.h"
+
+static const char *dbpath = "unit-store.db";
+
+static void
+cleanup(void)
+{
+	unlink(dbpath);
+	unlink("unit-store.db-wal");
+	unlink("unit-store.db-shm");
+}
+
+/* Every table's rows, summed: a cheap fingerprint of the database. */
+static unsigned long long
+rows(struct rung_store *s)
+{
+	static const char *tables[] = { "studies", "sources", "metrics",
+		"params", "trials", "trial_params", "curves", "step_seconds" };
+	sqlite3_stmt	*st;
+	unsigned long long n = 0;
+	size_t		 i;
+	char		 sql[64];
+
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+		sqlite3_prepare_v2(rung_store_db(s), sql, -1, &st, NULL);
+		sqlite3_step(st);
+		n = n * 1000003 + (unsigned long long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
+static struct rung_batch *
+make_batch(const char *digest, const char *first_id, int ntrials)
+{
+	struct rung_batch *b = rung_batch_new();
+	uint32_t	 m, acc, t, r, p, q, c;
+	int		 i, k;
+	char		 id[32];
+
+	rung_batch_source(b, "mem.csv", "long-csv", digest, 123);
+	m = rung_batch_metric(b, "val_loss");
+	acc = rung_batch_metric(b, "acc");
+	p = rung_batch_param(b, "lr");
+	q = rung_batch_param(b, "layers");
+	c = rung_batch_param(b, "opt");
+	rung_batch_time_kind(b, RUNG_TIME_STEP, "seconds");
+	for (i = 0; i < ntrials; i++) {
+		snprintf(id, sizeof id, "%s%d", first_id, i);
+		t = rung_batch_trial(b, id);
+		if (i == 1)
+			rung_batch_set_status(b, t, RUNG_STOPPED);
+		rung_batch_param_real(b, t, p, 0.1 * (i + 1));
+		rung_batch_param_int(b, t, q, i + 2);
+		rung_batch_param_text(b, t, c, i % 2 ? "sgd" : "adam");
+		for (k = 1; k <= 5 + i; k++) {
+			/* Steps 1..n, then a gap: both blob encodings. */
+			r = rung_batch_row(b, t, k + (k > 3 ? 10 : 0));
+			rung_batch_set(b, r, m, 1.0 / (k + i) + 1e-10);
+			if (k % 2)
+				rung_batch_set(b, r, acc, k * 0.1);
+			rung_batch_set_time(b, r, 2.5 + k);
+		}
+	}
+	return b;
+}
+
+int
+main(void)
+{
+	struct rung_store *s;
+	struct rung_batch *b;
+	struct rung_import_opts o;
+	struct rung_import_report rep;
+	struct rung_study *study;
+	struct rung_exact x;
+	char		*cause = NULL, *path = NULL;
+	unsigned long long before;
+	int		 p;
+
+	cleanup();
+	ok(rung_store_open(dbpath, RUNG_STORE_READONLY, &s, &cause) != 0,
+	    "read-only open of a missing database fails");
+	ok(cause && strstr(cause, dbpath), "and names it: %s", cause);
+	free(cause);
+	cause = NULL;
+
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "create");
+	{
+		sqlite3_stmt *st;
+
+		sqlite3_prepare_v2(rung_store_db(s), "PRAGMA user_version", -1,
+		    &st, NULL);
+		sqlite3_step(st);
+		is_int(sqlite3_column_int(st, 0), RUNG_SCHEMA_VERSION,
+		    "schema version recorded");
+		sqlite3_finalize(st);
+	}
+
+	rung_import_opts_init(&o);
+	memset(&rep, 0, sizeof rep);
+	rep.study = strdup("s1");
+	b = make_batch("digest-1", "t", 3);
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish batch");
+	ok(rung_store_import(s, b, &o, &rep, &cause) == 0, "import");
+	is_int(rep.trials, 3, "three trials imported");
+	ok(rep.created, "the study was created");
+	rung_batch_free(b);
+	rung_import_report_release(&rep);
+
+	ok(rung_store_has_source(s, "s1", "digest-1", &path, &cause) == 1,
+	    "the source is known by its digest");
+	is_str(path, "mem.csv", "with its path");
+	free(path);
+	ok(rung_store_has_source(s, "s1", "other", NULL, &cause) == 0,
+	    "another digest is not");
+
+	ok(rung_store_load(s, "s1", NULL, &study, &cause) == 0, "load");
+	is_int(study->ntrials, 3, "three trials in memory");
+	is_str(study->curve.name, "val_loss", "val_loss chosen as the metric");
+	is_int(rung_curve_len(study, 2), 7, "trial t2 has seven points");
+	is_int(study->curve.steps[study->curve.off[2] + 3], 14,
+	    "the gap in steps survives");
+	is_dbl(study->curve.vals[study->curve.off[1]], (float)(1.0 / 2 + 1e-10),
+	    "values load as float");
+	is_int(study->status[1], RUNG_STOPPED, "status kept");
+	ok(study->secs != NULL && study->secs[0] == 3.5f,
+	    "seconds per step aligned with the curve");
+	p = rung_study_find_param(study, "opt");
+	ok(p >= 0 && study->params[p].type == RUNG_PCAT &&
+	    strcmp(study->params[p].levels[study->params[p].cat[1]], "sgd") == 0,
+	    "categorical parameter");
+	p = rung_study_find_param(study, "layers");
+	ok(p >= 0 && study->params[p].type == RUNG_PINT &&
+	    study->params[p].num[2] == 4, "int parameter");
+	is_int(study->max_step, 17, "max step is the last step of the longest trial");
+
+	ok(rung_exact_open(s, study->id, &x, &cause) == 0 &&
+	    rung_exact_read(s, &x, study->trial_rowid[1], &cause) == 0,
+	    "exact read");
+	is_str(x.metrics[0], "val_loss", "metric of interest first");
+	is_dbl(x.curves[0].vals[0], 1.0 / 2 + 1e-10, "exact float64 value");
+	is_int(x.curves[1].n, 3, "acc has points only where set");
+	is_int(x.secs.n, 6, "six seconds");
+	rung_exact_release(&x);
+	rung_study_free(study);
+
+	/* A conflicting import changes nothing. */
+	before = rows(s);
+	memset(&rep, 0, sizeof rep);
+	rep.study = strdup("s1");
+	b = make_batch("digest-2", "t", 2);
+	rung_batch_finish(b, &o, &cause);
+	ok(rung_store_import(s, b, &o, &rep, &cause) != 0,
+	    "importing trials that exist fails");
+	ok(cause && strstr(cause, "'t0'") && strstr(cause, "--replace"),
+	    "naming the trial and the way out: %s", cause);
+	free(cause);
+	cause = NULL;
+	ok(rows(s) == before, "and leaves the database as it was");
+	rung_import_report_release(&rep);
+
+	/* --replace replaces. */
+	o.replace = 1;
+	memset(&rep, 0, sizeof rep);
+	rep.study = strdup("s1");
+	ok(rung_store_import(s, b, &o, &rep, &cause) == 0, "--replace works");
+	is_int(rep.replaced_trials, 2, "two trials replaced");
+	rung_batch_free(b);
+	rung_import_report_release(&rep);
+	o.replace = 0;
+
+	/* A different metric of interest for an existing study is refused. */
+	memset(&rep, 0, sizeof rep);
+	rep.study = strdup("s1");
+	b = make_batch("digest-3", "u", 1);
+	o.metric = "acc";
+	rung_batch_finish(b, &o, &cause);
+	ok(rung_store_import(s, b, &o, &rep, &cause) != 0,
+	    "another metric of interest is refused");
+	ok(cause && strstr(cause, "measures 'val_loss'"), "%s", cause);
+	free(cause);
+	cause = NULL;
+	rung_batch_free(b);
+	rung_import_report_release(&rep);
+	rung_store_close(s);
+
+	/* A database from a newer rung is refused, not damaged. */
+	{
+		sqlite3 *db;
+
+		sqlite3_open(dbpath, &db);
+		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
+	ok(rung_store_open(dbpath, 0, &s, &cause) != 0,
+	    "a newer schema is refused");
+	ok(cause && strstr(cause, "newer"), "%s", cause);
+	free(cause);
+	cleanup();
+	return done_testing();
+}

@@ -1,0 +1,108 @@
+/* Number parsing and printing: the exactness every import relies on. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/util.h"
+#include "rung/study.h"
+#include "tap.h"
+
+static double
+parse(const char *s, int *rc)
+{
+	double	 d = -12345;
+
+	*rc = rung_parse_double(s, strlen(s), &d);
+	return d;
+}
+
+int
+main(void)
+{
+	static const char *round[] = { "0.1", "442.538879", "1e-300",
+		"2.2250738585072014e-308", "0.30000000000000004", "123456789",
+		"-0.0008696040132105586", "1.7976931348623157e+308", "5e-324" };
+	char	 buf[RUNG_DBL_BUFSZ];
+	double	 d, back;
+	int	 rc;
+	int64_t	 i64;
+	size_t	 i;
+	char	*s;
+
+	for (i = 0; i < sizeof round / sizeof round[0]; i++) {
+		d = strtod(round[i], NULL);
+		rung_fmt_double(d, 0, buf);
+		back = strtod(buf, NULL);
+		ok(back == d, "%s prints as %s and reads back exactly",
+		    round[i], buf);
+	}
+	is_str(rung_fmt_double(0.1, 0, buf), "0.1", "shortest form of 0.1");
+	is_str(rung_fmt_double(3.0, 1, buf), "3.0", "real 3 keeps its point");
+	is_str(rung_fmt_double(3.0, 0, buf), "3", "3 without always_real");
+	is_str(rung_fmt_double(20, 0, buf), "20", "20, not 2e+01");
+	is_str(rung_fmt_double(2549440, 0, buf), "2549440", "an integer stays positional");
+	is_str(rung_fmt_double(1e-5, 0, buf), "1e-05", "small values as Python writes them");
+	is_str(rung_fmt_double(0.0001, 0, buf), "0.0001", "1e-4 is positional, as in Python");
+	is_str(rung_fmt_double(1e16, 0, buf), "1e+16", "1e16 in exponent form");
+	is_str(rung_fmt_double(1.5e300, 1, buf), "1.5e+300", "exponent form is real");
+	is_str(rung_fmt_double(-0.5, 0, buf), "-0.5", "negative");
+	is_str(rung_fmt_double(NAN, 0, buf), "NaN", "NaN token");
+	is_str(rung_fmt_double(-INFINITY, 0, buf), "-Infinity", "-Infinity");
+
+	d = parse("NaN", &rc);
+	ok(rc == 0 && isnan(d), "NaN parses");
+	d = parse("nan", &rc);
+	ok(rc == 0 && isnan(d), "nan parses");
+	d = parse("-Infinity", &rc);
+	ok(rc == 0 && isinf(d) && d < 0, "-Infinity parses");
+	d = parse("inf", &rc);
+	ok(rc == 0 && isinf(d) && d > 0, "inf parses");
+	d = parse(" 2.5 ", &rc);
+	ok(rc == 0 && d == 2.5, "blanks around a number are allowed");
+	parse("", &rc);
+	ok(rc != 0, "empty text is not a number");
+	parse("abc", &rc);
+	ok(rc != 0, "abc is not a number");
+	parse("1.5x", &rc);
+	ok(rc != 0, "trailing garbage is refused");
+	parse("0x10", &rc);
+	ok(rc != 0, "hex floats are refused");
+	parse("nan(123)", &rc);
+	ok(rc != 0, "nan(...) is refused");
+	d = parse("1e999", &rc);
+	ok(rc == 0 && isinf(d), "overflow reads as infinity");
+
+	ok(rung_is_int_text("42", 2), "42 is written as an int");
+	ok(rung_is_int_text("-7", 2), "-7 is written as an int");
+	ok(!rung_is_int_text("4.0", 3), "4.0 is not written as an int");
+	ok(!rung_is_int_text("1e3", 3), "1e3 is not written as an int");
+	ok(rung_parse_int64("9223372036854775807", 19, &i64) == 0 &&
+	    i64 == INT64_MAX, "int64 max parses");
+	ok(rung_parse_int64("9223372036854775808", 19, &i64) != 0,
+	    "int64 overflow is refused");
+
+	s = rung_stem("/a/b/metaqnn_cifar10.csv.gz");
+	is_str(s, "metaqnn_cifar10", "stem drops directories, .gz and .csv");
+	free(s);
+	s = rung_stem("logs/");
+	is_str(s, "logs", "stem of a directory");
+	free(s);
+
+	is_int(rung_direction_guess("val_loss"), RUNG_MIN,
+	    "rung_direction_guess('val_loss') is RUNG_MIN");
+	is_int(rung_direction_guess("acc"), RUNG_MAX,
+	    "rung_direction_guess('acc') is RUNG_MAX");
+	is_int(rung_direction_guess("perplexity_curve"), RUNG_MIN,
+	    "rung_direction_guess('perplexity_curve') is RUNG_MIN");
+	is_int(rung_status_parse("PRUNED"), RUNG_STOPPED,
+	    "rung_status_parse('PRUNED') is RUNG_STOPPED");
+	is_int(rung_status_parse("COMPLETE"), RUNG_COMPLETE,
+	    "rung_status_parse('COMPLETE') is RUNG_COMPLETE");
+	is_int(rung_status_parse("FAIL"), RUNG_FAILED,
+	    "rung_status_parse('FAIL') is RUNG_FAILED");
+	is_int(rung_status_parse("bogus"), -1,
+	    "rung_status_parse('bogus') is -1");
+	return done_testing();
+}
