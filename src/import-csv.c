@@ -159,11 +159,22 @@ cb_field(void *s, size_t len, void *arg)
 	r->tlen += len + 1;
 
 	/*
-	 * Only a quoted field can hold a line end, and most fields are a
-	 * few bytes: one inline pass beats two calls to memchr.
+	 * Look for line ends (only a quoted field holds them) and NUL
+	 * bytes: most fields are a few bytes, and one inline pass beats
+	 * calls to memchr.
 	 */
 	for (p = s, end = p + len; p < end; p++) {
-		if (*p <= '\r' && (*p == '\n' || *p == '\r')) {
+		if (*p > '\r')
+			continue;
+		if (*p == '\0') {
+			/* UTF-16 or binary: fields would end at the NUL. */
+			xasprintf(r->cause, "%s:%ld: a NUL byte: not a CSV text "
+			    "file (UTF-16 text? convert it with iconv -f "
+			    "UTF-16 -t UTF-8)", r->path, r->line);
+			r->failed = 1;
+			return;
+		}
+		if (*p == '\n' || *p == '\r') {
 			r->line += count_lines(s, len);
 			break;
 		}
@@ -266,10 +277,18 @@ read_csv(struct reader *r, int progress)
 		if (progress)
 			rung_progress_update(&pg, (uint64_t)gzoffset(gz));
 	}
-	if (n < 0) {
-		msg = gzerror(gz, &errnum);
-		xasprintf(r->cause, "cannot read '%s': %s", r->path,
-		    errnum == Z_ERRNO ? strerror(errno) : msg);
+	/*
+	 * A truncated gzip stream is no failed read: zlib leaves the error
+	 * behind once the data runs out.
+	 */
+	msg = gzerror(gz, &errnum);
+	if (n < 0 || (!r->done && errnum != Z_OK && errnum != Z_STREAM_END)) {
+		if (errnum == Z_BUF_ERROR)
+			xasprintf(r->cause, "cannot read '%s': the gzip data "
+			    "is truncated", r->path);
+		else
+			xasprintf(r->cause, "cannot read '%s': %s", r->path,
+			    errnum == Z_ERRNO ? strerror(errno) : msg);
 		goto out;
 	}
 	if (!r->done) {
@@ -809,7 +828,7 @@ seen_test_set(struct seen *s, uint32_t t)
 	return 0;
 }
 
-/* Long CSV. */
+/* What each column of a file is for. */
 enum role {
 	R_SKIP = 0,
 	R_TRIAL,
@@ -1210,10 +1229,16 @@ wide_header(struct csvimp *ci)
 	gmin = NULL;
 	gmetric = NULL;
 	steps = NULL;
+	/*
+	 * 1: left out; 2: a parameter that looks indexed (layer_1, layer_2,
+	 * layer_3 of --params), kept out of the curves.
+	 */
 	for (i = 0; i < h->n; i++) {
 		if (h->names[i][0] == '\0' ||
 		    in_opts_list(h->names[i], o->ignore, o->nignore))
 			skip[i] = 1;
+		else if (in_opts_list(h->names[i], o->params, o->nparams))
+			skip[i] = 2;
 	}
 
 	if (pick_column(h, o->trial_col, "--trial-col", wide_trial_names, 0,
@@ -1322,7 +1347,7 @@ wide_header(struct csvimp *ci)
 			ci->cols[i].role = R_STATUS;
 		else if (ci->cols[i].role == R_CURVE)
 			continue;
-		else if (skip[i]) {
+		else if (skip[i] == 1) {
 			if (h->names[i][0] == '\0')
 				warn_unnamed(ci, i);
 			ci->cols[i].role = R_SKIP;

@@ -221,7 +221,7 @@ rung_store_open(const char *path, int flags, struct rung_store **out,
 	 */
 	if (exec_sql(s->db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -65536", path, cause) != 0)
+	    "PRAGMA cache_size = -16384", path, cause) != 0)
 		goto fail;
 	if (migrate(s, cause) != 0)
 		goto fail;

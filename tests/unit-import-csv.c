@@ -570,6 +570,50 @@ test_wide_short(void)
 	rung_batch_free(b);
 }
 
+/* Two indexed columns are no curve unless --curve-prefix says so. */
+static void
+test_curve_prefix(void)
+{
+	struct rung_import_opts o;
+	struct rung_batch *b;
+	enum rung_format fmt;
+	char		*path, *cause = NULL, *params[] = { "acc_1" };
+
+	rung_import_opts_init(&o);
+	path = fixture("wide-two.csv");
+	ok(rung_csv_layout(path, &o, &fmt, &cause) == -1,
+	    "layout: two indexed columns are not enough");
+	free(cause);
+	cause = NULL;
+	o.curve_prefix = "x";
+	ok(rung_csv_layout(path, &o, &fmt, &cause) == 0 &&
+	    fmt == RUNG_FMT_WIDE_CSV, "layout: --curve-prefix x makes it wide");
+	free(path);
+
+	if ((b = load("wide-two.csv", 1, &o)) == NULL)
+		return;
+	check_curve(b, "A", "x", "1:0.5 2:0.25");
+	check_curve(b, "B", "x", "1:0.75");
+	check_param_int(b, "B", "width", 128);
+	rung_batch_free(b);
+
+	o.curve_prefix = "x_";
+	if ((b = load("wide-two.csv", 1, &o)) == NULL)
+		return;
+	check_curve(b, "A", "x", "1:0.5 2:0.25");
+	rung_batch_free(b);
+
+	/* --params keeps an indexed-looking column out of the curve. */
+	rung_import_opts_init(&o);
+	o.params = params;
+	o.nparams = 1;
+	if ((b = load("wide-short.csv", 1, &o)) == NULL)
+		return;
+	check_curve(b, "m0", "acc", "2:0.4 3:0.44 4:0.47");
+	check_param_real(b, "m0", "acc_1", "0.31");
+	rung_batch_free(b);
+}
+
 static void
 test_layout(void)
 {
@@ -641,6 +685,10 @@ test_errors(void)
 	fails("no-layout.csv", 1, &o, "no-layout.csv:1:",
 	    "no indexed curve columns", NULL);
 
+	fails("bad-nul.csv", 0, &o, "bad-nul.csv:1:", "NUL byte", NULL);
+	fails("bad-truncated.csv.gz", 0, &o, "bad-truncated.csv.gz",
+	    "truncated", NULL);
+
 	o.metrics = metrics;
 	o.nmetrics = 1;
 	fails("long-basic.csv", 0, &o, "long-basic.csv:2:",
@@ -669,6 +717,7 @@ main(void)
 	test_baker("lstm_ptb_head.csv", "ep_", "ep", 1, 1);
 	test_wide_short();
 	test_layout();
+	test_curve_prefix();
 	test_errors();
 	return done_testing();
 }
