@@ -48,6 +48,7 @@ struct bcolumn {
 	int		 varies;	/* differs within some trial */
 	int		 varies_text;
 	int		 nonint;	/* some token not written as an int */
+	uint64_t	 ndup;		/* values overwritten by a later one */
 	double		*v;		/* per row (after finish: per unique row) */
 	char		**first;	/* candidate: first token per trial */
 	size_t		 firstcap;
@@ -94,6 +95,9 @@ struct rung_batch {
 
 	enum rung_time_kind time_kind;
 	char		*time_name;
+
+	char		*declared_metric;
+	enum rung_direction declared_dir;
 
 	/* After finish. */
 	int		 finished;
@@ -190,6 +194,7 @@ rung_batch_free(struct rung_batch *b)
 		free_param(&b->params[i]);
 	free(b->params);
 	free(b->time_name);
+	free(b->declared_metric);
 	free(b->toff);
 	free(b->secs);
 	free(b->metric_idx);
@@ -652,7 +657,7 @@ merge_rows(struct rung_batch *b)
 					if (is_missing(v))
 						continue;
 					if (!is_missing(uval[c][nu]))
-						b->ndup++;
+						b->cols[c].ndup++;
 					uval[c][nu] = v;
 				}
 				if (utime != NULL && !is_missing(b->rtime[r]))
@@ -926,11 +931,21 @@ metric_rank(const char *name)
 	return 2;
 }
 
+void
+rung_batch_interest(struct rung_batch *b, const char *metric,
+    enum rung_direction dir)
+{
+	free(b->declared_metric);
+	b->declared_metric = metric != NULL ? xstrdup(metric) : NULL;
+	b->declared_dir = dir;
+}
+
 int
 rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
     char **cause)
 {
 	struct rung_buf	 names = { 0 };
+	const char	*want;
 	uint32_t	 c, r, k;
 	int		 found = -1, rank, bestrank = 99;
 
@@ -948,6 +963,8 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		if (b->cols[c].dropped)
 			continue;
 		b->metric_idx[b->nmetrics++] = c;
+		/* Repeats of what became a parameter are no duplicates. */
+		b->ndup += b->cols[c].ndup;
 		for (r = 0; r < b->nrows; r++) {
 			if (!is_missing(b->cols[c].v[r]))
 				b->npoints++;
@@ -962,10 +979,12 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		    "within each trial; name the metrics with --metrics");
 		return -1;
 	}
+	want = o != NULL && o->metric != NULL ? o->metric :
+	    b->declared_metric;
 	for (k = 0; k < b->nmetrics; k++) {
 		c = b->metric_idx[k];
-		if (o != NULL && o->metric != NULL) {
-			if (strcmp(b->cols[c].name, o->metric) == 0)
+		if (want != NULL) {
+			if (strcmp(b->cols[c].name, want) == 0)
 				found = (int)k;
 			continue;
 		}
@@ -981,13 +1000,17 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 			    b->cols[b->metric_idx[k]].name);
 		}
 		xasprintf(cause, "no metric '%s' in the data; found %s",
-		    o->metric, rung_buf_cstr(&names));
+		    want, rung_buf_cstr(&names));
 		rung_buf_release(&names);
 		return -1;
 	}
 	b->interest = (uint32_t)found;
 	if (o != NULL && o->direction != 0)
 		b->direction = o->direction;
+	else if (b->declared_dir != 0 && (o == NULL || o->metric == NULL ||
+	    (b->declared_metric != NULL &&
+	    strcmp(o->metric, b->declared_metric) == 0)))
+		b->direction = b->declared_dir;
 	else
 		b->direction = rung_direction_guess(
 		    b->cols[b->metric_idx[found]].name);

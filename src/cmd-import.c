@@ -15,10 +15,10 @@ enum {
 	OPT_TIME_COL, OPT_TIME_KIND, OPT_STATUS_COL, OPT_METRICS, OPT_PARAMS,
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
 	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD, OPT_JSON,
+	OPT_STUDY, OPT_OBJECTIVE, OPT_X,
 };
 
 static const struct option import_longopts[] = {
-	{ "study", required_argument, NULL, 's' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "metric", required_argument, NULL, 'm' },
 	{ "direction", required_argument, NULL, OPT_DIRECTION },
@@ -40,8 +40,66 @@ static const struct option import_longopts[] = {
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "status-field", required_argument, NULL, OPT_STATUS_FIELD },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "study", required_argument, NULL, OPT_STUDY },
+	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+	{ "x", required_argument, NULL, OPT_X },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * The report as JSON: totals at the top (study, trials, ... of the first
+ * study, as most imports have one), every study under "studies".
+ */
+static json_object *
+report_json(const struct rung_import_report *rep)
+{
+	json_object	*obj, *arr, *one;
+	const struct rung_study_report *sr;
+	uint64_t	 trials = 0, replaced = 0, points = 0, dup = 0;
+	size_t		 i;
+
+	obj = json_object_new_object();
+	arr = json_object_new_array();
+	for (i = 0; i < rep->nstudies; i++) {
+		sr = &rep->studies[i];
+		one = json_object_new_object();
+		json_object_object_add(one, "study",
+		    json_object_new_string(sr->study));
+		json_object_object_add(one, "created",
+		    json_object_new_boolean(sr->created));
+		json_object_object_add(one, "trials",
+		    json_object_new_int64(sr->trials));
+		json_object_object_add(one, "replaced_trials",
+		    json_object_new_int64(sr->replaced_trials));
+		json_object_object_add(one, "points",
+		    json_object_new_int64((int64_t)sr->points));
+		json_object_object_add(one, "duplicates",
+		    json_object_new_int64((int64_t)sr->duplicates));
+		json_object_array_add(arr, one);
+		trials += sr->trials;
+		replaced += sr->replaced_trials;
+		points += sr->points;
+		dup += sr->duplicates;
+	}
+	json_object_object_add(obj, "study", rep->nstudies ?
+	    json_object_new_string(rep->studies[0].study) : NULL);
+	json_object_object_add(obj, "created", json_object_new_boolean(
+	    rep->nstudies && rep->studies[0].created));
+	json_object_object_add(obj, "files",
+	    json_object_new_int64(rep->files));
+	json_object_object_add(obj, "skipped_files",
+	    json_object_new_int64(rep->skipped_files));
+	json_object_object_add(obj, "trials", json_object_new_int64(
+	    (int64_t)trials));
+	json_object_object_add(obj, "replaced_trials", json_object_new_int64(
+	    (int64_t)replaced));
+	json_object_object_add(obj, "points", json_object_new_int64(
+	    (int64_t)points));
+	json_object_object_add(obj, "duplicates", json_object_new_int64(
+	    (int64_t)dup));
+	json_object_object_add(obj, "studies", arr);
+	return obj;
+}
 
 static int
 cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
@@ -52,7 +110,8 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	char			*cause = NULL;
 	long			 n;
 	int			 ret = RUNG_EXIT_ERROR, f;
-	json_object		*obj;
+	const struct rung_study_report *sr;
+	size_t			 i;
 
 	rung_import_opts_init(&o);
 	o.study = rung_args_get(args, 's');
@@ -110,6 +169,18 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.j_params = rung_args_get(args, OPT_PARAMS_FIELD);
 	o.j_id = rung_args_get(args, OPT_ID);
 	o.j_status = rung_args_get(args, OPT_STATUS_FIELD);
+	o.optuna_study = rung_args_get(args, OPT_STUDY);
+	o.x_key = rung_args_get(args, OPT_X);
+	if (rung_args_has(args, OPT_OBJECTIVE)) {
+		if (rung_args_int(args, OPT_OBJECTIVE, 0, 1000, &n,
+		    &cause) != 0) {
+			rung_error("import: --objective: %s", cause);
+			free(cause);
+			return RUNG_EXIT_USAGE;
+		}
+		o.objective = (int)n;
+		o.objective_set = 1;
+	}
 
 	if (rung_import(ctx->store, (const char *const *)args->argv,
 	    (size_t)args->argc, &o, &rep, &cause) != 0) {
@@ -117,46 +188,32 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		goto out;
 	}
-	if (rung_args_has(args, OPT_JSON)) {
-		obj = json_object_new_object();
-		json_object_object_add(obj, "study",
-		    json_object_new_string(rep.study));
-		json_object_object_add(obj, "created",
-		    json_object_new_boolean(rep.created));
-		json_object_object_add(obj, "files",
-		    json_object_new_int64(rep.files));
-		json_object_object_add(obj, "skipped_files",
-		    json_object_new_int64(rep.skipped_files));
-		json_object_object_add(obj, "trials",
-		    json_object_new_int64(rep.trials));
-		json_object_object_add(obj, "replaced_trials",
-		    json_object_new_int64(rep.replaced_trials));
-		json_object_object_add(obj, "points",
-		    json_object_new_int64((int64_t)rep.points));
-		json_object_object_add(obj, "duplicates",
-		    json_object_new_int64((int64_t)rep.duplicates));
-		rung_json_print(ctx->out, obj, ctx->tty);
-	} else if (rep.trials == 0)
-		rung_info("nothing added to '%s': every file was imported "
-		    "before", rep.study);
-	else
-		rung_info("imported %u trial%s (%llu points) into %s study "
-		    "'%s'%s", rep.trials, rep.trials == 1 ? "" : "s",
-		    (unsigned long long)rep.points,
-		    rep.created ? "new" : "existing", rep.study,
-		    rep.replaced_trials ? " (some replaced)" : "");
-	if (rep.duplicates > 0)
-		rung_warn("%llu values were given more than once for the same "
-		    "trial and step: the last one read was kept",
-		    (unsigned long long)rep.duplicates);
+	if (rung_args_has(args, OPT_JSON))
+		rung_json_print(ctx->out, report_json(&rep), ctx->tty);
+	for (i = 0; i < rep.nstudies; i++) {
+		sr = &rep.studies[i];
+		if (sr->trials > 0 && !rung_args_has(args, OPT_JSON))
+			rung_info("imported %u trial%s (%llu values) into %s "
+			    "study '%s'%s", sr->trials, sr->trials == 1 ? "" :
+			    "s", (unsigned long long)sr->points, sr->created ?
+			    "new" : "existing", sr->study,
+			    sr->replaced_trials ? " (some replaced)" : "");
+		if (sr->duplicates > 0)
+			rung_warn("%s: %llu values were given more than once "
+			    "for the same trial and step: the last one read "
+			    "was kept", sr->study,
+			    (unsigned long long)sr->duplicates);
+	}
+	if (rep.nstudies == 0 && !rung_args_has(args, OPT_JSON))
+		rung_info("nothing added: every file was imported before");
 	ret = RUNG_EXIT_OK;
 out:
 	rung_import_report_release(&rep);
-	for (size_t i = 0; i < o.nmetrics; i++)
+	for (i = 0; i < o.nmetrics; i++)
 		free(o.metrics[i]);
-	for (size_t i = 0; i < o.nparams; i++)
+	for (i = 0; i < o.nparams; i++)
 		free(o.params[i]);
-	for (size_t i = 0; i < o.nignore; i++)
+	for (i = 0; i < o.nignore; i++)
 		free(o.ignore[i]);
 	free(o.metrics);
 	free(o.params);
@@ -167,14 +224,16 @@ out:
 const struct rung_cmd_entry rung_cmd_import_entry = {
 	.name = "import",
 	.usage = "[-s study] [-f format] [-m metric] [--direction min|max] "
-	    "[--replace] [--json] [--trial-col name] [--step-col name] "
+	    "[--replace] [--json] [--study name] [--objective n] [--x key] "
+	    "[--trial-col name] [--step-col name] "
 	    "[--time-col name] [--time-kind step|cumulative|absolute] "
 	    "[--status-col name] [--metrics list] [--params list] "
 	    "[--ignore list] [--curve-prefix prefix] [--first-step n] "
 	    "[--curve paths] [--time path] [--steps path] "
 	    "[--params-field path] [--id path] [--status-field path] "
 	    "path ...",
-	.summary = "import trial histories (CSV, JSON, JSON Lines) into a study",
+	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune) into "
+	    "studies",
 	.shortopts = "s:f:m:",
 	.longopts = import_longopts,
 	.minargs = 1,

@@ -63,12 +63,6 @@ static const char *ray_bookkeeping[] = { "date", "hostname", "node_ip",
 	"checkpoint_dir_name", "should_checkpoint", "iterations_since_restore",
 	"time_since_restore", "timesteps_since_restore", "warmup_time", NULL };
 
-/* rung_status_parse's words, for the message when a word is unknown. */
-#define STATUS_WORDS "complete, completed, done, success, succeeded, ok, " \
-	"finished, terminated; stopped, pruned, early_stopped, paused; " \
-	"failed, fail, error, errored, crashed, diverged; running, pending, " \
-	"waiting, in_progress"
-
 /* One field of the current record, in the reader's arena. */
 struct field {
 	size_t		 off;
@@ -233,6 +227,7 @@ read_csv(struct reader *r, int progress)
 
 	memset(&pg, 0, sizeof pg);
 	r->line = 1;
+	errno = 0;
 	if ((gz = gzopen(r->path, "rb")) == NULL) {
 		xasprintf(r->cause, "cannot open '%s': %s", r->path,
 		    errno ? strerror(errno) : "out of memory");
@@ -1104,7 +1099,7 @@ long_record(struct reader *r, void *arg)
 		case R_STATUS:
 			if ((st = parse_status(&ci->sc, s, f->len)) < 0) {
 				return cell_error(ci->path, ci->cause, f, s,
-				    name, "a status (" STATUS_WORDS ")");
+				    name, rung_status_expected());
 			}
 			rung_batch_set_status(b, trial, (enum rung_status)st);
 			break;
@@ -1181,9 +1176,11 @@ run_import(struct csvimp *ci, int (*record)(struct reader *, void *))
 	return ret;
 }
 
-int
-rung_import_long_csv(struct rung_batch *b, const char *path,
-    const struct rung_import_opts *o, char **cause)
+/* Both layouts: one reader, the record handler tells them apart. */
+static int
+import_csv(struct rung_batch *b, const char *path,
+    const struct rung_import_opts *o, char **cause,
+    int (*record)(struct reader *, void *))
 {
 	struct csvimp	 ci;
 	int		 ret;
@@ -1194,9 +1191,16 @@ rung_import_long_csv(struct rung_batch *b, const char *path,
 	ci.path = path;
 	ci.cause = cause;
 	ci.trial_col = ci.step_col = ci.status_col = -1;
-	ret = run_import(&ci, long_record);
+	ret = run_import(&ci, record);
 	csvimp_release(&ci);
 	return ret;
+}
+
+int
+rung_import_long_csv(struct rung_batch *b, const char *path,
+    const struct rung_import_opts *o, char **cause)
+{
+	return import_csv(b, path, o, cause, long_record);
 }
 
 /* Wide CSV. */
@@ -1429,8 +1433,7 @@ wide_record(struct reader *r, void *arg)
 		case R_STATUS:
 			if ((st = parse_status(&ci->sc, s, f->len)) < 0) {
 				return cell_error(ci->path, ci->cause, f, s,
-				    ci->h.names[i], "a status (" STATUS_WORDS
-				    ")");
+				    ci->h.names[i], rung_status_expected());
 			}
 			rung_batch_set_status(b, trial, (enum rung_status)st);
 			break;
@@ -1445,16 +1448,5 @@ int
 rung_import_wide_csv(struct rung_batch *b, const char *path,
     const struct rung_import_opts *o, char **cause)
 {
-	struct csvimp	 ci;
-	int		 ret;
-
-	memset(&ci, 0, sizeof ci);
-	ci.b = b;
-	ci.o = opts_or_default(o);
-	ci.path = path;
-	ci.cause = cause;
-	ci.trial_col = ci.step_col = ci.status_col = -1;
-	ret = run_import(&ci, wide_record);
-	csvimp_release(&ci);
-	return ret;
+	return import_csv(b, path, o, cause, wide_record);
 }

@@ -566,8 +566,8 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		}
 		word = json_object_get_string(stv);
 		if ((status = rung_status_parse(word)) < 0) {
-			return jerr(c, "field '%s': unknown status '%s'",
-			    o->j_status, word);
+			return jerr(c, "field '%s': expected %s, got '%s'",
+			    o->j_status, rung_status_expected(), word);
 		}
 	} else {
 		for (i = 0; i < NITEMS(status_fields); i++) {

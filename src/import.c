@@ -24,6 +24,9 @@ static const struct {
 	{ "wide-csv", RUNG_FMT_WIDE_CSV },
 	{ "json", RUNG_FMT_JSON },
 	{ "jsonl", RUNG_FMT_JSONL },
+	{ "optuna", RUNG_FMT_OPTUNA },
+	{ "optuna-journal", RUNG_FMT_OPTUNA_JOURNAL },
+	{ "raytune", RUNG_FMT_RAYTUNE },
 };
 
 const char *
@@ -59,9 +62,20 @@ rung_import_opts_init(struct rung_import_opts *o)
 }
 
 void
-rung_import_report_release(struct rung_import_report *r)
+rung_study_report_release(struct rung_study_report *r)
 {
 	free(r->study);
+	memset(r, 0, sizeof *r);
+}
+
+void
+rung_import_report_release(struct rung_import_report *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nstudies; i++)
+		rung_study_report_release(&r->studies[i]);
+	free(r->studies);
 	memset(r, 0, sizeof *r);
 }
 
@@ -134,9 +148,9 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 		return -1;
 	}
 	if (len >= 16 && memcmp(buf, "SQLite format 3", 16) == 0) {
-		xasprintf(cause, "%s: an SQLite database, not a trial history "
-		    "rung reads", path);
-		return -1;
+		/* The only SQLite files people bring are Optuna storages. */
+		*fmt = RUNG_FMT_OPTUNA;
+		return 0;
 	}
 	if (len >= 2 && (((unsigned char)buf[0] == 0xff &&
 	    (unsigned char)buf[1] == 0xfe) || ((unsigned char)buf[0] == 0xfe &&
@@ -157,6 +171,11 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 	if (buf[i] == '{') {
 		*fmt = looks_like_jsonl(buf + i, len - i) ? RUNG_FMT_JSONL :
 		    RUNG_FMT_JSON;
+		/* Optuna's JournalStorage: a log of operations, one a line. */
+		if (*fmt == RUNG_FMT_JSONL && strstr(buf + i, "\"op_code\"") !=
+		    NULL && strstr(buf + i, "\"op_code\"") < (char *)memchr(
+		    buf + i, '\n', len - i))
+			*fmt = RUNG_FMT_OPTUNA_JOURNAL;
 		return 0;
 	}
 	return rung_csv_layout(path, o, fmt, cause);
@@ -164,6 +183,7 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 
 struct pathlist {
 	char		**v;
+	uint8_t		 *isdir;	/* a Ray Tune experiment, kept whole */
 	size_t		  n;
 	size_t		  cap;
 };
@@ -174,9 +194,25 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A directory stands for the files under it, in name order. */
+static void
+pathlist_add(struct pathlist *pl, const char *path, int isdir)
+{
+	size_t	 cap = pl->cap;
+
+	XGROW(pl->v, cap, pl->n + 1);
+	pl->isdir = xreallocarray(pl->isdir, cap, 1);
+	pl->cap = cap;
+	pl->isdir[pl->n] = (uint8_t)isdir;
+	pl->v[pl->n++] = xstrdup(path);
+}
+
+/*
+ * A directory stands for the files under it, in name order, unless it is a
+ * Ray Tune experiment: that is read as a whole.
+ */
 static int
-expand(struct pathlist *pl, const char *path, char **cause)
+expand(struct pathlist *pl, const char *path,
+    const struct rung_import_opts *o, char **cause)
 {
 	struct stat	 sb;
 	DIR		*d;
@@ -190,8 +226,12 @@ expand(struct pathlist *pl, const char *path, char **cause)
 		return -1;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
-		XGROW(pl->v, pl->cap, pl->n + 1);
-		pl->v[pl->n++] = xstrdup(path);
+		pathlist_add(pl, path, 0);
+		return 0;
+	}
+	if (o->format == RUNG_FMT_RAYTUNE || (o->format == RUNG_FMT_AUTO &&
+	    rung_raytune_detect(path))) {
+		pathlist_add(pl, path, 1);
 		return 0;
 	}
 	if ((d = opendir(path)) == NULL) {
@@ -205,13 +245,82 @@ expand(struct pathlist *pl, const char *path, char **cause)
 		sub.v[sub.n++] = xprintf("%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+	if (sub.n > 0)
+		qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
 	for (i = 0; i < sub.n; i++) {
-		if (ret == 0 && expand(pl, sub.v[i], cause) != 0)
+		if (ret == 0 && expand(pl, sub.v[i], o, cause) != 0)
 			ret = -1;
 		free(sub.v[i]);
 	}
 	free(sub.v);
+	return ret;
+}
+
+/*
+ * The files of a Ray Tune experiment that rung reads; checkpoints, which
+ * can weigh gigabytes, are left out of the digest.
+ */
+static int
+experiment_file(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	static const char *names[] = { "params.json", "result.json",
+		"progress.csv", "error.txt" };
+	size_t		 i;
+
+	base = base != NULL ? base + 1 : path;
+	if (strncmp(base, "experiment_state-", 17) == 0)
+		return 1;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(base, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The digest of a directory: of the names and digests of the files rung
+ * reads under it, so that a resumed experiment (more rows) is a new source.
+ */
+static int
+dir_digest(const char *dir, char **digest, uint64_t *size, char **cause)
+{
+	struct rung_import_opts o;
+	struct pathlist	 pl = { 0 };
+	struct rung_buf	 all = { 0 };
+	char		*d = NULL;
+	uint64_t	 sz, total = 0;
+	size_t		 i;
+	int		 ret = -1;
+	uLong		 crc = crc32(0, Z_NULL, 0), adl = adler32(0, Z_NULL, 0);
+
+	rung_import_opts_init(&o);
+	o.format = RUNG_FMT_JSON;	/* expand every directory */
+	if (expand(&pl, dir, &o, cause) != 0)
+		goto out;
+	for (i = 0; i < pl.n; i++) {
+		if (!experiment_file(pl.v[i]))
+			continue;
+		if (rung_file_digest(pl.v[i], &d, &sz, cause) != 0)
+			goto out;
+		rung_buf_printf(&all, "%s %s\n", pl.v[i] + strlen(dir), d);
+		total += sz;
+		free(d);
+		d = NULL;
+	}
+	rung_buf_cstr(&all);
+	crc = crc32(crc, (const Bytef *)all.data, (uInt)all.len);
+	adl = adler32(adl, (const Bytef *)all.data, (uInt)all.len);
+	xasprintf(digest, "dir-%08lx-%08lx-%llx", (unsigned long)crc,
+	    (unsigned long)adl, (unsigned long long)total);
+	*size = total;
+	ret = 0;
+out:
+	for (i = 0; i < pl.n; i++)
+		free(pl.v[i]);
+	free(pl.v);
+	free(pl.isdir);
+	rung_buf_release(&all);
 	return ret;
 }
 
@@ -228,12 +337,90 @@ read_one(struct rung_batch *b, const char *path, enum rung_format fmt,
 		return rung_import_json(b, path, 0, o, cause);
 	case RUNG_FMT_JSONL:
 		return rung_import_json(b, path, 1, o, cause);
+	case RUNG_FMT_RAYTUNE:
+		return rung_import_raytune(b, path, o, cause);
 	default:
 		break;
 	}
 	xasprintf(cause, "%s: format '%s' cannot be read here", path,
 	    rung_format_name(fmt));
 	return -1;
+}
+
+struct units {
+	struct rung_import_unit	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static struct rung_import_unit *
+unit_add(struct units *u, const char *study, struct rung_batch *b)
+{
+	XGROW(u->v, u->cap, u->n + 1);
+	u->v[u->n].study = xstrdup(study);
+	u->v[u->n].batch = b;
+	return &u->v[u->n++];
+}
+
+/* Has this study had this source before? Reports a skip when it has. */
+static int
+known_source(struct rung_store *s, const char *study, const char *path,
+    const char *digest, const struct rung_import_opts *o, char **cause)
+{
+	char	*seen = NULL;
+	int	 known;
+
+	if ((known = rung_store_has_source(s, study, digest, &seen,
+	    cause)) <= 0)
+		return known;
+	if (o->replace) {
+		free(seen);
+		return 0;
+	}
+	rung_info("%s: imported into '%s' before (as '%s'): nothing added; "
+	    "--replace imports it again", path, study, seen);
+	free(seen);
+	return 1;
+}
+
+/* Read an Optuna storage into units of their own, one per study. */
+static int
+read_optuna(struct rung_store *s, struct units *u, const char *path,
+    int journal, const char *digest, uint64_t size,
+    const struct rung_import_opts *o, struct rung_import_report *rep,
+    char **cause)
+{
+	struct rung_import_unit *got = NULL;
+	size_t		 n = 0, i;
+	int		 known, ret = -1;
+
+	if (rung_import_optuna(path, journal, digest, size, o, &got, &n,
+	    cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (o->study != NULL) {
+			/* -s names the study in rung's database. */
+			free(got[i].study);
+			got[i].study = xstrdup(o->study);
+		}
+		known = known_source(s, got[i].study, path, digest, o, cause);
+		if (known < 0)
+			goto out;
+		if (known) {
+			rep->skipped_files++;
+			rung_batch_free(got[i].batch);
+		} else
+			unit_add(u, got[i].study, got[i].batch);
+		got[i].batch = NULL;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < n; i++) {
+		free(got[i].study);
+		rung_batch_free(got[i].batch);
+	}
+	free(got);
+	return ret;
 }
 
 int
@@ -243,25 +430,24 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 {
 	struct rung_import_opts oo = *opts, *o = &oo;
 	struct pathlist	 pl = { 0 };
-	struct rung_batch *b = NULL;
+	struct units	 u = { 0 };
+	struct rung_batch *main_batch = NULL, *b;
+	struct rung_study_report *sr;
 	enum rung_format fmt;
-	char		*digest = NULL, *seen = NULL, *err = NULL;
+	char		*digest = NULL, *err = NULL, *study = NULL;
 	char		**digests = NULL;
 	uint64_t	 size;
 	size_t		 i, k;
-	int		 ret = -1, known, nread = 0;
+	int		 ret = -1, known, intx = 0;
 
 	memset(rep, 0, sizeof *rep);
 	if (npaths == 0) {
 		xasprintf(cause, "no file to import");
 		return -1;
 	}
-	rep->study = xstrdup(o->study != NULL ? o->study :
-	    (seen = rung_stem(paths[0])));
-	free(seen);
-	seen = NULL;
+	study = o->study != NULL ? xstrdup(o->study) : rung_stem(paths[0]);
 	for (i = 0; i < npaths; i++) {
-		if (expand(&pl, paths[i], cause) != 0)
+		if (expand(&pl, paths[i], o, cause) != 0)
 			goto out;
 	}
 	if (pl.n == 0) {
@@ -270,10 +456,10 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	}
 	o->multi_file = pl.n > 1;
 
-	b = rung_batch_new();
 	digests = xcalloc(pl.n, sizeof *digests);
 	for (i = 0; i < pl.n; i++) {
-		if (rung_file_digest(pl.v[i], &digest, &size, cause) != 0)
+		if ((pl.isdir[i] ? dir_digest(pl.v[i], &digest, &size, cause) :
+		    rung_file_digest(pl.v[i], &digest, &size, cause)) != 0)
 			goto out;
 		rep->files++;
 		/* The same content named twice in one import is read once. */
@@ -288,51 +474,77 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 			digest = NULL;
 			continue;
 		}
-		digests[i] = xstrdup(digest);
-		known = rung_store_has_source(s, rep->study, digest, &seen,
-		    cause);
-		if (known < 0)
-			goto out;
-		if (known && !o->replace) {
-			rung_info("%s: imported into '%s' before (as '%s'): "
-			    "nothing added; --replace imports it again",
-			    pl.v[i], rep->study, seen);
-			rep->skipped_files++;
-			free(seen);
-			seen = NULL;
-			free(digest);
-			digest = NULL;
-			continue;
-		}
-		free(seen);
-		seen = NULL;
-		fmt = o->format;
+		digests[i] = digest;
+		digest = NULL;
+
+		fmt = pl.isdir[i] ? RUNG_FMT_RAYTUNE : o->format;
 		if (fmt == RUNG_FMT_AUTO &&
 		    rung_detect_format(pl.v[i], o, &fmt, cause) != 0)
 			goto out;
-		rung_batch_source(b, pl.v[i], rung_format_name(fmt), digest,
-		    size);
-		free(digest);
-		digest = NULL;
-		if (read_one(b, pl.v[i], fmt, o, cause) != 0)
+		if (fmt == RUNG_FMT_OPTUNA || fmt == RUNG_FMT_OPTUNA_JOURNAL) {
+			if (read_optuna(s, &u, pl.v[i],
+			    fmt == RUNG_FMT_OPTUNA_JOURNAL, digests[i], size, o,
+			    rep, cause) != 0)
+				goto out;
+			continue;
+		}
+		known = known_source(s, study, pl.v[i], digests[i], o, cause);
+		if (known < 0)
 			goto out;
-		nread++;
+		if (known) {
+			rep->skipped_files++;
+			continue;
+		}
+		if (main_batch == NULL) {
+			main_batch = rung_batch_new();
+			unit_add(&u, study, main_batch);
+		}
+		rung_batch_source(main_batch, pl.v[i], rung_format_name(fmt),
+		    digests[i], size);
+		if (read_one(main_batch, pl.v[i], fmt, o, cause) != 0)
+			goto out;
 	}
-	if (nread == 0) {
+
+	for (i = 0; i < u.n; i++) {
+		if (rung_batch_finish(u.v[i].batch, o, &err) != 0) {
+			if (u.v[i].batch == main_batch)
+				xasprintf(cause, "%s%s: %s", pl.v[0],
+				    pl.n > 1 ? " ..." : "", err);
+			else
+				xasprintf(cause, "study '%s': %s",
+				    u.v[i].study, err);
+			free(err);
+			goto out;
+		}
+	}
+	if (u.n == 0) {
 		ret = 0;
 		goto out;
 	}
-	if (rung_batch_finish(b, o, &err) != 0) {
-		xasprintf(cause, "%s%s: %s", pl.v[0], pl.n > 1 ? " ..." : "",
-		    err);
-		free(err);
+	if (rung_store_begin(s, cause) != 0)
 		goto out;
+	intx = 1;
+	rep->studies = xcalloc(u.n, sizeof *rep->studies);
+	for (i = 0; i < u.n; i++) {
+		sr = &rep->studies[rep->nstudies++];
+		sr->study = xstrdup(u.v[i].study);
+		if (rung_store_write(s, u.v[i].batch, o, sr, cause) != 0)
+			goto out;
 	}
-	ret = rung_store_import(s, b, o, rep, cause);
+	intx = 0;
+	if (rung_store_commit(s, cause) != 0)
+		goto out;
+	ret = 0;
 out:
+	if (intx)
+		rung_store_rollback(s);
 	free(digest);
-	free(seen);
-	rung_batch_free(b);
+	free(study);
+	for (i = 0; i < u.n; i++) {
+		free(u.v[i].study);
+		rung_batch_free(u.v[i].batch);
+	}
+	free(u.v);
 	for (i = 0; i < pl.n; i++) {
 		if (digests != NULL)
 			free(digests[i]);
@@ -340,5 +552,7 @@ out:
 	}
 	free(digests);
 	free(pl.v);
+	free(pl.isdir);
+	(void)b;
 	return ret;
 }

@@ -1008,9 +1008,9 @@ ensure_param(struct rung_store *s, int64_t study, const char *name,
 	return rc;
 }
 
-static int
-write_batch(struct rung_store *s, struct rung_batch *b,
-    const struct rung_import_opts *o, struct rung_import_report *rep,
+int
+rung_store_write(struct rung_store *s, struct rung_batch *b,
+    const struct rung_import_opts *o, struct rung_study_report *rep,
     char **cause)
 {
 	struct rung_batch_view v;
@@ -1195,26 +1195,44 @@ out:
 }
 
 int
-rung_store_import(struct rung_store *s, struct rung_batch *b,
-    const struct rung_import_opts *o, struct rung_import_report *rep,
-    char **cause)
+rung_store_begin(struct rung_store *s, char **cause)
+{
+	return exec_sql(s->db, "BEGIN IMMEDIATE", s->path, cause);
+}
+
+int
+rung_store_commit(struct rung_store *s, char **cause)
 {
 	char	*err = NULL;
 
-	if (exec_sql(s->db, "BEGIN IMMEDIATE", s->path, cause) != 0)
-		return -1;
-	if (write_batch(s, b, o, rep, cause) != 0)
-		goto fail;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
 		xasprintf(cause, "%s: %s", s->path, err);
 		sqlite3_free(err);
-		goto fail;
+		rung_store_rollback(s);
+		return -1;
 	}
 	return 0;
-fail:
-	/* Nothing of this import stays: the database is as it was. */
+}
+
+void
+rung_store_rollback(struct rung_store *s)
+{
+	/* Nothing of the transaction stays: the database is as it was. */
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+}
+
+int
+rung_store_import(struct rung_store *s, struct rung_batch *b,
+    const struct rung_import_opts *o, struct rung_study_report *rep,
+    char **cause)
+{
+	if (rung_store_begin(s, cause) != 0)
+		return -1;
+	if (rung_store_write(s, b, o, rep, cause) != 0) {
+		rung_store_rollback(s);
+		return -1;
+	}
+	return rung_store_commit(s, cause);
 }
 
 int

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,33 +19,55 @@ rung_status_name(enum rung_status s)
 	return (unsigned)s < RUNG_NSTATUS ? status_names[s] : "unknown";
 }
 
+/* The words of rung, Optuna, Ray Tune, Syne Tune and people's logs. */
+static const struct {
+	const char	*word;
+	int		 status;
+} status_words[] = {
+	{ "complete", RUNG_COMPLETE }, { "completed", RUNG_COMPLETE },
+	{ "done", RUNG_COMPLETE }, { "success", RUNG_COMPLETE },
+	{ "succeeded", RUNG_COMPLETE }, { "ok", RUNG_COMPLETE },
+	{ "finished", RUNG_COMPLETE }, { "terminated", RUNG_COMPLETE },
+	{ "stopped", RUNG_STOPPED }, { "pruned", RUNG_STOPPED },
+	{ "early_stopped", RUNG_STOPPED }, { "paused", RUNG_STOPPED },
+	{ "failed", RUNG_FAILED }, { "fail", RUNG_FAILED },
+	{ "error", RUNG_FAILED }, { "errored", RUNG_FAILED },
+	{ "crashed", RUNG_FAILED }, { "diverged", RUNG_FAILED },
+	{ "running", RUNG_RUNNING }, { "pending", RUNG_RUNNING },
+	{ "waiting", RUNG_RUNNING }, { "in_progress", RUNG_RUNNING },
+};
+#define NSTATUSWORDS (sizeof status_words / sizeof status_words[0])
+
 int
 rung_status_parse(const char *s)
 {
-	/* The words of rung, Optuna, Ray Tune, Syne Tune and people's logs. */
-	static const struct {
-		const char	*word;
-		int		 status;
-	} words[] = {
-		{ "complete", RUNG_COMPLETE }, { "completed", RUNG_COMPLETE },
-		{ "done", RUNG_COMPLETE }, { "success", RUNG_COMPLETE },
-		{ "succeeded", RUNG_COMPLETE }, { "ok", RUNG_COMPLETE },
-		{ "finished", RUNG_COMPLETE }, { "terminated", RUNG_COMPLETE },
-		{ "stopped", RUNG_STOPPED }, { "pruned", RUNG_STOPPED },
-		{ "early_stopped", RUNG_STOPPED }, { "paused", RUNG_STOPPED },
-		{ "failed", RUNG_FAILED }, { "fail", RUNG_FAILED },
-		{ "error", RUNG_FAILED }, { "errored", RUNG_FAILED },
-		{ "crashed", RUNG_FAILED }, { "diverged", RUNG_FAILED },
-		{ "running", RUNG_RUNNING }, { "pending", RUNG_RUNNING },
-		{ "waiting", RUNG_RUNNING }, { "in_progress", RUNG_RUNNING },
-	};
 	size_t	 i;
 
-	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
-		if (strcasecmp(s, words[i].word) == 0)
-			return words[i].status;
+	for (i = 0; i < NSTATUSWORDS; i++) {
+		if (strcasecmp(s, status_words[i].word) == 0)
+			return status_words[i].status;
 	}
 	return -1;
+}
+
+const char *
+rung_status_expected(void)
+{
+	static char	 buf[512];
+	size_t		 i, len;
+
+	if (buf[0] != '\0')
+		return buf;
+	len = (size_t)snprintf(buf, sizeof buf, "a status (");
+	for (i = 0; i < NSTATUSWORDS && len < sizeof buf; i++) {
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+		    i == 0 ? "" : status_words[i].status !=
+		    status_words[i - 1].status ? "; " : ", ",
+		    status_words[i].word);
+	}
+	if (len < sizeof buf)
+		snprintf(buf + len, sizeof buf - len, ")");
+	return buf;
 }
 
 const char *

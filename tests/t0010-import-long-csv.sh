@@ -70,7 +70,7 @@ test_expect_success 'CRLF line ends and gzip are read' '
 test_expect_success 'duplicate (trial, step) rows: the last wins, with a warning' '
 	printf "trial,step,loss\na,1,0.5\na,2,0.4\na,1,0.45\n" >dup.csv &&
 	rung import -s dup dup.csv 2>err &&
-	grep -q "1 values were given more than once" err &&
+	grep -q "dup: 1 values were given more than once" err &&
 	rung show --json dup a >dup.json &&
 	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" dup.json)" = "0.45 0.4"
 '

@@ -7,7 +7,7 @@ src=$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv
 
 test_expect_success 'first import' '
 	rung import -s mq --direction max "$src" 2>err &&
-	grep -q "imported 30 trials (600 points) into new study .mq." err
+	grep -q "imported 30 trials (600 values) into new study .mq." err
 '
 
 test_expect_success 'the same file again adds nothing and says so' '

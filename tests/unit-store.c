@@ -86,7 +86,7 @@ main(void)
 	struct rung_store *s;
 	struct rung_batch *b;
 	struct rung_import_opts o;
-	struct rung_import_report rep;
+	struct rung_study_report rep;
 	struct rung_study *study;
 	struct rung_exact x;
 	char		*cause = NULL, *path = NULL;
@@ -121,7 +121,7 @@ main(void)
 	is_int(rep.trials, 3, "three trials imported");
 	ok(rep.created, "the study was created");
 	rung_batch_free(b);
-	rung_import_report_release(&rep);
+	rung_study_report_release(&rep);
 
 	ok(rung_store_has_source(s, "s1", "digest-1", &path, &cause) == 1,
 	    "the source is known by its digest");
@@ -173,7 +173,7 @@ main(void)
 	free(cause);
 	cause = NULL;
 	ok(rows(s) == before, "and leaves the database as it was");
-	rung_import_report_release(&rep);
+	rung_study_report_release(&rep);
 
 	/* --replace replaces. */
 	o.replace = 1;
@@ -182,7 +182,7 @@ main(void)
 	ok(rung_store_import(s, b, &o, &rep, &cause) == 0, "--replace works");
 	is_int(rep.replaced_trials, 2, "two trials replaced");
 	rung_batch_free(b);
-	rung_import_report_release(&rep);
+	rung_study_report_release(&rep);
 	o.replace = 0;
 
 	/* A different metric of interest for an existing study is refused. */
@@ -197,7 +197,7 @@ main(void)
 	free(cause);
 	cause = NULL;
 	rung_batch_free(b);
-	rung_import_report_release(&rep);
+	rung_study_report_release(&rep);
 	rung_store_close(s);
 
 	/* A database from a newer rung is refused, not damaged. */

@@ -90,6 +90,13 @@ void		 rung_batch_param_token(struct rung_batch *, uint32_t trial,
 		     uint32_t param, const char *, size_t);
 
 /*
+ * The metric of interest and its direction as the source declares them
+ * (Optuna's objective): used when the options name none.
+ */
+void		 rung_batch_interest(struct rung_batch *, const char *metric,
+		     enum rung_direction);
+
+/*
  * Finish: group, sort and merge rows, resolve candidates and time, choose
  * the metric of interest and its direction (opts, else guessed). Returns -1
  * with *cause when the batch cannot make a study (no metric, say).

@@ -75,18 +75,34 @@ struct rung_import_opts {
 
 void		 rung_import_opts_init(struct rung_import_opts *);
 
-/* What an import did. */
-struct rung_import_report {
+/* What an import did to one study. */
+struct rung_study_report {
 	char		*study;
-	uint32_t	 files;
-	uint32_t	 skipped_files;	/* imported before, nothing added */
+	int		 created;	/* the study was new */
 	uint32_t	 trials;
 	uint32_t	 replaced_trials;
-	uint64_t	 points;
+	uint64_t	 points;	/* values of every metric */
 	uint64_t	 duplicates;
-	int		 created;	/* the study was new */
+};
+void		 rung_study_report_release(struct rung_study_report *);
+
+/* What an import did. */
+struct rung_import_report {
+	uint32_t	 files;
+	uint32_t	 skipped_files;	/* imported before, nothing added */
+	size_t		 nstudies;
+	struct rung_study_report *studies;
 };
 void		 rung_import_report_release(struct rung_import_report *);
+
+/*
+ * Some sources hold several studies (an Optuna storage): their reader gives
+ * one unit per study, each with its own batch.
+ */
+struct rung_import_unit {
+	char		*study;
+	struct rung_batch *batch;
+};
 
 /* Detect a file's format from its content (first bytes, CSV header). */
 int		 rung_detect_format(const char *path,
@@ -117,5 +133,19 @@ int		 rung_import_wide_csv(struct rung_batch *, const char *path,
 		     const struct rung_import_opts *, char **cause);
 int		 rung_import_json(struct rung_batch *, const char *path,
 		     int lines, const struct rung_import_opts *, char **cause);
+/*
+ * An Optuna storage (SQLite file, or JournalStorage file when journal is
+ * set): one unit per study read, each batch with its source registered.
+ */
+int		 rung_import_optuna(const char *path, int journal,
+		     const char *digest, uint64_t size,
+		     const struct rung_import_opts *,
+		     struct rung_import_unit **units, size_t *nunits,
+		     char **cause);
+/* Is dir a Ray Tune experiment directory? */
+int		 rung_raytune_detect(const char *dir);
+/* A Ray Tune experiment directory into the batch (source registered). */
+int		 rung_import_raytune(struct rung_batch *, const char *dir,
+		     const struct rung_import_opts *, char **cause);
 
 #endif

@@ -16,7 +16,7 @@
 
 struct rung_batch;
 struct rung_import_opts;
-struct rung_import_report;
+struct rung_study_report;
 
 #define RUNG_SCHEMA_VERSION 1
 
@@ -98,10 +98,18 @@ void		 rung_exact_release(struct rung_exact *);
 int		 rung_store_has_source(struct rung_store *, const char *study,
 		     const char *digest, char **path, char **cause);
 
-/* Write a finished batch into a study, in one transaction. */
+/* Transactions: an import writes every study it read in one. */
+int		 rung_store_begin(struct rung_store *, char **cause);
+int		 rung_store_commit(struct rung_store *, char **cause);
+void		 rung_store_rollback(struct rung_store *);
+/* Write a finished batch into the study rep->study (in a transaction). */
+int		 rung_store_write(struct rung_store *, struct rung_batch *,
+		     const struct rung_import_opts *,
+		     struct rung_study_report *, char **cause);
+/* The same in a transaction of its own. */
 int		 rung_store_import(struct rung_store *, struct rung_batch *,
 		     const struct rung_import_opts *,
-		     struct rung_import_report *, char **cause);
+		     struct rung_study_report *, char **cause);
 
 /* Packed curve blobs: int32 and float64, little-endian. */
 void		 rung_pack_f64(const double *, uint32_t n, void *out);

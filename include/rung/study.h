@@ -32,6 +32,8 @@ enum rung_ptype {
 const char	*rung_status_name(enum rung_status);
 /* Map a status word of any tool (COMPLETE, done, PRUNED, error...); -1 if unknown. */
 int		 rung_status_parse(const char *);
+/* "a status (complete, completed, ...; stopped, ...)": for messages. */
+const char	*rung_status_expected(void);
 const char	*rung_direction_name(enum rung_direction);
 int		 rung_direction_parse(const char *);	/* min/max/minimize...; 0 if not */
 /* Guess whether lower or higher is better from a metric's name. */

@@ -1,0 +1,1375 @@
+/*
+ * Ray Tune experiment directories, laid out as Ray 2.9 writes them:
+ *
+ *	EXP/experiment_state-DATE.json	the trials, their status and config
+ *	EXP/basic-variant-state-DATE.json, EXP/tuner.pkl	(pickles: ignored)
+ *	EXP/TRAINABLE_ID_TAG_DATE/	one folder per trial, holding
+ *	    params.json			the config (json.dump, indent=2)
+ *	    result.json			one result a line (JSON Lines)
+ *	    progress.csv		the same results, flattened
+ *	    error.txt			when the trial failed
+ *
+ * A trial is a folder with params.json, result.json or progress.csv. Its id
+ * is Ray's trial_id: the "trial_id" of its results, else the id of the
+ * state entry naming the folder, else the id in the folder name ("5hex_
+ * 5digit" from the basic variant generator, 8 hex digits from a search
+ * algorithm), else the folder name.
+ *
+ * The curve comes from result.json. Every number in a result is a metric,
+ * nested results named with '/' as progress.csv names them, except what
+ * Ray adds itself (bookkeeping[] below) and the config. A numpy NaN is
+ * written by Ray's SafeFallbackEncoder as the string "null"; a Python NaN
+ * as a bare NaN token: both are NaN here. progress.csv is read only when
+ * result.json is missing or empty: its header was fixed by the first
+ * result, so a metric reported later is not in it, and columns are found
+ * by name because a resumed run appends rows without a header.
+ *
+ * Status comes from the newest experiment_state file (several exist after
+ * a restore; the date in the name orders them, as Ray itself picks one).
+ * ERROR is failed, RUNNING and PENDING running, PAUSED stopped. TERMINATED
+ * needs a closer look, because Ray 2.9 writes "done" backwards from what
+ * one would guess: when a function trainable returns, Tune marks its last
+ * result done in memory only (the result is a __duplicate__ and is not
+ * logged), so result.json ends with done=false; when Tune itself stops a
+ * trial (a scheduler such as ASHA, or a stop criterion) it sets done=true
+ * on the result that made it stop, and that one is logged. So a TERMINATED
+ * trial is stopped when its last result says done=true and it ended at an
+ * earlier x than the longest trial of the experiment; otherwise it is
+ * complete (it ran the whole budget, or its own code returned). The one
+ * case this misses: trials cut short when the whole experiment stops
+ * (time_budget_s, a stopper's stop_all) log no done=true and read as
+ * complete. Without a state file: error.txt means failed, no result at all
+ * stopped, else the same rule as TERMINATED (a run killed mid-way cannot
+ * be told from one that returned; the state file would say RUNNING).
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <json-c/json.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#define STATE_PREFIX	"experiment_state-"
+#define STATE_SUFFIX	".json"
+#define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+
+/*
+ * What Ray puts in every result besides the user's metrics (ray.tune.result
+ * and Trainable.get_auto_filled_metrics). training_iteration is not here:
+ * it is the x axis unless --x names another key, and then it is a number
+ * like any other.
+ */
+static const char *const bookkeeping[] = {
+	"time_this_iter_s", "time_total_s", "timestamp", "date", "done",
+	"trial_id", "pid", "hostname", "node_ip", "time_since_restore",
+	"iterations_since_restore", "timesteps_since_restore",
+	"checkpoint_dir_name", "experiment_id", "experiment_tag",
+	"should_checkpoint", "episodes_total", "timesteps_total",
+	"warmup_time", "config"
+};
+
+/* A trial of the experiment state file. */
+struct rstate {
+	char			*id;
+	char			*status;	/* TERMINATED, ERROR, ... */
+	char			*folder;	/* relative_logdir, or NULL */
+	struct json_object	*config;	/* a reference we hold */
+	int			 used;		/* a folder was matched to it */
+};
+
+/* What the status rule needs to know of a trial once all are read. */
+struct rtrial {
+	uint32_t	 t;		/* in the batch */
+	int		 state;		/* index into the state, -1 if none */
+	int		 has_error;	/* error.txt */
+	uint32_t	 nrows;
+	int		 done;		/* the last result's "done" */
+	int32_t		 last;		/* largest x */
+};
+
+struct rctx {
+	struct rung_batch	*b;
+	const struct rung_import_opts *o;
+	const char		*dir;
+	char			**cause;
+	const char		*xkey;
+	struct json_tokener	*tok;
+
+	char			*statepath;
+	struct rstate		*st;
+	size_t			 nst;
+
+	struct rtrial		*tr;
+	size_t			 ntr;
+	size_t			 trcap;
+
+	char			**mname;	/* metric columns met so far */
+	uint32_t		*mcol;
+	size_t			 nm;
+	size_t			 mcap;
+
+	struct rung_buf		 name;		/* flattened name being built */
+	int			 time_told;
+
+	/* The folder being read. */
+	const char		*folder;
+	const char		*path;		/* the file being read */
+	int			 curstate;	/* its state entry, or -1 */
+	struct rtrial		*cur;		/* NULL before its first result */
+	int			 haverow;
+	uint32_t		 row;
+	int32_t			 x;
+	struct json_object	*rowconfig;	/* config of the first result */
+};
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t	 n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+is_state_name(const char *name)
+{
+	return strncmp(name, STATE_PREFIX, strlen(STATE_PREFIX)) == 0 &&
+	    strlen(name) > strlen(STATE_PREFIX) + strlen(STATE_SUFFIX) &&
+	    has_suffix(name, STATE_SUFFIX);
+}
+
+static int
+is_file_in(const char *dir, const char *name)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 ret;
+
+	path = xprintf("%s/%s", dir, name);
+	ret = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	return ret;
+}
+
+/*
+ * A trial folder: params.json, result.json or progress.csv. Detection asks
+ * for params.json with one of the others, which a plain directory of CSV
+ * files is unlikely to have.
+ */
+static int
+is_trial_folder(const char *path, int strict)
+{
+	int	 params, results;
+
+	params = is_file_in(path, "params.json");
+	results = is_file_in(path, "result.json") ||
+	    is_file_in(path, "progress.csv");
+	return strict ? params && results : params || results;
+}
+
+int
+rung_raytune_detect(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 sb;
+	char		*path;
+	int		 found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xprintf("%s/%s", dir, de->d_name);
+		if (stat(path, &sb) == 0) {
+			if (S_ISREG(sb.st_mode) && is_state_name(de->d_name))
+				found = 1;
+			else if (S_ISDIR(sb.st_mode) &&
+			    is_trial_folder(path, 1))
+				found = 1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return found;
+}
+
+static const char *
+jtype(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+	case json_type_int:
+		return "a number";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "an unknown value";
+}
+
+static int
+is_number(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_double) ||
+	    json_object_is_type(v, json_type_int);
+}
+
+static int
+is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Line and column (1-based, in characters) of byte off of s. */
+static void
+line_col(const char *s, size_t off, size_t *line, size_t *col)
+{
+	size_t	 i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			(*col)++;
+	}
+}
+
+/*
+ * Parse the one JSON value of s[0..len). json-c reads the NaN, Infinity
+ * and -Infinity that Python writes. On a syntax error returns -1 with *off
+ * where it was found and *msg what it is.
+ */
+static int
+parse_value(struct json_tokener *tok, const char *s, size_t len,
+    struct json_object **out, size_t *off, const char **msg)
+{
+	struct json_object	*v;
+	enum json_tokener_error	 e;
+	size_t			 end;
+
+	if (len > INT_MAX) {
+		*off = 0;
+		*msg = "too large for one JSON value (more than 2 GiB)";
+		return -1;
+	}
+	json_tokener_reset(tok);
+	v = json_tokener_parse_ex(tok, s, (int)len);
+	e = json_tokener_get_error(tok);
+	if (e == json_tokener_continue) {
+		/* A number at the very end is complete only after a blank. */
+		v = json_tokener_parse_ex(tok, " ", 1);
+		e = json_tokener_get_error(tok);
+		if (e != json_tokener_success) {
+			*off = len;
+			*msg = e == json_tokener_continue ?
+			    "unexpected end of input" :
+			    json_tokener_error_desc(e);
+			return -1;
+		}
+		end = len;
+	} else if (e != json_tokener_success) {
+		*off = json_tokener_get_parse_end(tok);
+		*msg = json_tokener_error_desc(e);
+		return -1;
+	} else
+		end = json_tokener_get_parse_end(tok);
+	while (end < len && is_blank(s[end]))
+		end++;
+	if (end < len) {
+		json_object_put(v);
+		*off = end;
+		*msg = "unexpected text after the value";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A whole file as one JSON document; errors name file, line and column. */
+static int
+read_document(struct rctx *c, const char *path, struct json_object **out)
+{
+	char		*data = NULL;
+	const char	*doc, *msg;
+	size_t		 len, off, line, col;
+	int		 ret = -1;
+
+	if (rung_read_file(path, &data, &len, c->cause) != 0)
+		return -1;
+	doc = data;
+	if (len >= 3 && memcmp(doc, "\xef\xbb\xbf", 3) == 0) {
+		doc += 3;
+		len -= 3;
+	}
+	if (parse_value(c->tok, doc, len, out, &off, &msg) != 0) {
+		line_col(doc, off, &line, &col);
+		xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s", path, line,
+		    col, msg);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(data);
+	return ret;
+}
+
+static const char *
+jstring(struct json_object *obj, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char	*slash;
+	size_t		 n = strlen(path);
+
+	/* "a/b/" is b: relative_logdir never ends so, but be kind. */
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (slash = path + n; slash > path && slash[-1] != '/'; slash--)
+		/* nothing */;
+	return slash;
+}
+
+/*
+ * The trials of the state file: "trial_data" in Ray 2.5 and later, a list
+ * of [trial state, run metadata] pairs of JSON text; "checkpoints" before,
+ * a list of trial states. A trial state is Trial.__getstate__() as JSON.
+ */
+static int
+read_state(struct rctx *c)
+{
+	struct json_object	*root = NULL, *list, *el, *v, *cfg;
+	struct rstate		*s;
+	const char		*key = "trial_data", *text, *id, *word, *dir;
+	const char		*msg;
+	size_t			 i, n, off, line, col;
+	int			 ret = -1;
+
+	if (read_document(c, c->statepath, &root) != 0)
+		return -1;
+	if (!json_object_is_type(root, json_type_object)) {
+		xasprintf(c->cause, "%s: expected a Ray Tune experiment state "
+		    "(an object), got %s", c->statepath, jtype(root));
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, key, &list)) {
+		key = "checkpoints";
+		json_object_object_get_ex(root, key, &list);
+	}
+	if (!json_object_is_type(list, json_type_array)) {
+		xasprintf(c->cause, "%s: not a Ray Tune experiment state: no "
+		    "\"trial_data\" or \"checkpoints\" list", c->statepath);
+		goto out;
+	}
+	n = json_object_array_length(list);
+	c->st = xcalloc(n ? n : 1, sizeof *c->st);
+	for (i = 0; i < n; i++) {
+		el = json_object_array_get_idx(list, i);
+		if (json_object_is_type(el, json_type_array) &&
+		    json_object_array_length(el) > 0)
+			el = json_object_array_get_idx(el, 0);
+		if (!json_object_is_type(el, json_type_string)) {
+			xasprintf(c->cause, "%s: %s[%zu]: expected a trial "
+			    "state (JSON text), got %s", c->statepath, key, i,
+			    jtype(el));
+			goto out;
+		}
+		text = json_object_get_string(el);
+		if (parse_value(c->tok, text, (size_t)json_object_get_string_len(
+		    el), &v, &off, &msg) != 0) {
+			line_col(text, off, &line, &col);
+			xasprintf(c->cause, "%s: %s[%zu]: invalid JSON at line "
+			    "%zu, column %zu of the trial state: %s",
+			    c->statepath, key, i, line, col, msg);
+			goto out;
+		}
+		if (!json_object_is_type(v, json_type_object) ||
+		    (id = jstring(v, "trial_id")) == NULL) {
+			xasprintf(c->cause, "%s: %s[%zu]: expected a trial "
+			    "state with a \"trial_id\"", c->statepath, key, i);
+			json_object_put(v);
+			goto out;
+		}
+		s = &c->st[c->nst++];
+		s->id = xstrdup(id);
+		if ((word = jstring(v, "status")) != NULL)
+			s->status = xstrdup(word);
+		/* Ray 2.4 and later: relative_logdir; before: logdir. */
+		if ((dir = jstring(v, "relative_logdir")) != NULL ||
+		    (dir = jstring(v, "logdir")) != NULL)
+			s->folder = xstrdup(base_name(dir));
+		if (json_object_object_get_ex(v, "config", &cfg) &&
+		    json_object_is_type(cfg, json_type_object))
+			s->config = json_object_get(cfg);
+		json_object_put(v);
+	}
+	ret = 0;
+out:
+	json_object_put(root);
+	return ret;
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+static size_t
+count_digits(const char *s)
+{
+	size_t	 n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+/*
+ * Ray's trial id in a folder name TRAINABLE_ID_TAG_DATE: "1a2b3_00000"
+ * (5 hex digits of a uuid and a counter, the basic variant generator) or
+ * "a1b2c3d4" followed by "_N" (a searcher's Trial.generate_id()). The
+ * trainable's name may hold '_' itself, so the id is looked for after
+ * every '_'. Returns its length, 0 if none.
+ */
+static size_t
+id_in_name(const char *name, const char **start)
+{
+	const char	*p;
+	size_t		 nd;
+
+	for (p = strchr(name, '_'); p != NULL; p = strchr(p + 1, '_')) {
+		p++;
+		if (is_hex(p, 5) && p[5] == '_' && count_digits(p + 6) == 5 &&
+		    (p[11] == '_' || p[11] == '\0')) {
+			*start = p;
+			return 11;
+		}
+		if (is_hex(p, 8) && p[8] == '_' &&
+		    (nd = count_digits(p + 9)) > 0 &&
+		    (p[9 + nd] == '_' || p[9 + nd] == '\0')) {
+			*start = p;
+			return 8;
+		}
+		p--;
+	}
+	return 0;
+}
+
+/* The column of a metric, created the first time the name is met. */
+static uint32_t
+metric_col(struct rctx *c, const char *name)
+{
+	size_t	 i, cap;
+
+	for (i = 0; i < c->nm; i++) {
+		if (strcmp(c->mname[i], name) == 0)
+			return c->mcol[i];
+	}
+	cap = c->mcap;
+	XGROW(c->mname, cap, c->nm + 1);
+	c->mcol = xreallocarray(c->mcol, cap, sizeof *c->mcol);
+	c->mcap = cap;
+	c->mname[c->nm] = xstrdup(name);
+	c->mcol[c->nm] = rung_batch_metric(c->b, name);
+	return c->mcol[c->nm++];
+}
+
+/*
+ * The trial of the folder being read, created at its first result (whose
+ * trial_id names it) or, without results, once the folder is read.
+ */
+static void
+need_trial(struct rctx *c, const char *rowid)
+{
+	struct rtrial	*r;
+	const char	*id = rowid, *p;
+	char		*made = NULL;
+	size_t		 n, i;
+
+	if (c->cur != NULL)
+		return;
+	if (id == NULL && c->curstate >= 0)
+		id = c->st[c->curstate].id;
+	if (id == NULL && (n = id_in_name(c->folder, &p)) > 0)
+		id = made = xstrndup(p, n);
+	if (id == NULL)
+		id = c->folder;
+	if (c->curstate < 0) {
+		/* No state entry names the folder: one may have its id. */
+		for (i = 0; i < c->nst; i++) {
+			if (!c->st[i].used && strcmp(c->st[i].id, id) == 0) {
+				c->curstate = (int)i;
+				break;
+			}
+		}
+	}
+	if (c->curstate >= 0)
+		c->st[c->curstate].used = 1;
+
+	XGROW(c->tr, c->trcap, c->ntr + 1);
+	r = &c->tr[c->ntr++];
+	memset(r, 0, sizeof *r);
+	r->t = rung_batch_trial(c->b, id);
+	r->state = c->curstate;
+	r->done = -1;
+	c->cur = r;
+	free(made);
+}
+
+/* The row of the result being read: made when it first holds a value. */
+static uint32_t
+need_row(struct rctx *c)
+{
+	if (!c->haverow) {
+		c->row = rung_batch_row(c->b, c->cur->t, c->x);
+		c->haverow = 1;
+	}
+	return c->row;
+}
+
+static void
+set_time(struct rctx *c, double secs)
+{
+	enum rung_time_kind	 kind = c->o->time_kind;
+
+	if (!c->time_told) {
+		/* Seconds of this iteration, unless told otherwise. */
+		rung_batch_time_kind(c->b, kind != RUNG_TIME_AUTO ? kind :
+		    RUNG_TIME_STEP, "time_this_iter_s");
+		c->time_told = 1;
+	}
+	rung_batch_set_time(c->b, need_row(c), secs);
+}
+
+/* After a result: what the status rule needs. */
+static void
+result_done(struct rctx *c, int done)
+{
+	struct rtrial	*r = c->cur;
+
+	if (r->nrows == 0 || c->x > r->last)
+		r->last = c->x;
+	r->nrows++;
+	r->done = done;
+}
+
+static int
+is_bookkeeping(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(bookkeeping); i++) {
+		if (strcmp(key, bookkeeping[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+name_set(struct rung_buf *name, size_t len)
+{
+	rung_buf_cstr(name);
+	name->len = len;
+	name->data[len] = '\0';
+}
+
+/*
+ * The metrics of a result object: numbers, and the string "null" that
+ * SafeFallbackEncoder writes for a numpy NaN. Nested objects are walked
+ * and their keys joined with '/', as in progress.csv.
+ */
+static void
+take_metrics(struct rctx *c, struct json_object *obj, int top)
+{
+	struct lh_entry		*e;
+	struct json_object	*v;
+	const char		*key;
+	size_t			 len = c->name.len;
+	double			 d;
+
+	for (e = lh_table_head(json_object_get_object(obj)); e != NULL;
+	    e = lh_entry_next(e)) {
+		key = lh_entry_k(e);
+		v = lh_entry_v(e);
+		if (top && is_bookkeeping(key))
+			continue;
+		name_set(&c->name, len);
+		rung_buf_addstr(&c->name, key);
+		switch (json_object_get_type(v)) {
+		case json_type_object:
+			rung_buf_addc(&c->name, '/');
+			take_metrics(c, v, 0);
+			continue;
+		case json_type_int:
+		case json_type_double:
+			d = json_object_get_double(v);
+			break;
+		case json_type_string:
+			if (strcmp(json_object_get_string(v), "null") != 0)
+				continue;
+			d = NAN;
+			break;
+		default:
+			/* Booleans, lists, text, null: not a curve. */
+			continue;
+		}
+		if (strcmp(c->name.data, c->xkey) == 0)
+			continue;
+		rung_batch_set(c->b, need_row(c), metric_col(c, c->name.data),
+		    d);
+	}
+	name_set(&c->name, len);
+}
+
+/*
+ * Find the x key: a top-level key, else a path through nested results
+ * written with '/' (as progress.csv names them).
+ */
+static int
+find_x(struct json_object *obj, const char *key, struct json_object **out)
+{
+	const char	*slash;
+	char		*head;
+	struct json_object *v;
+	int		 found;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return 0;
+	if (json_object_object_get_ex(obj, key, out))
+		return 1;
+	for (slash = strchr(key, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		head = xstrndup(key, (size_t)(slash - key));
+		found = json_object_object_get_ex(obj, head, &v);
+		free(head);
+		if (found && find_x(v, slash + 1, out))
+			return 1;
+	}
+	return 0;
+}
+
+/* A whole number within int32, from a JSON value; -1 if it is not one. */
+static int
+json_step(struct json_object *v, int32_t *x)
+{
+	int64_t	 iv;
+	double	 d;
+
+	switch (json_object_get_type(v)) {
+	case json_type_int:
+		iv = json_object_get_int64(v);
+		if (iv < INT32_MIN || iv > INT32_MAX)
+			return -1;
+		*x = (int32_t)iv;
+		return 0;
+	case json_type_double:
+		/* A step written by numpy as 3.0 is step 3. */
+		d = json_object_get_double(v);
+		if (!(d >= INT32_MIN && d <= INT32_MAX) || d != floor(d))
+			return -1;
+		*x = (int32_t)d;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+take_result(struct rctx *c, struct json_object *obj, size_t lineno)
+{
+	struct json_object	*v;
+	const char		*id;
+	char			 buf[RUNG_DBL_BUFSZ];
+	int			 done = -1;
+
+	if (!json_object_is_type(obj, json_type_object)) {
+		xasprintf(c->cause, "%s:%zu: expected a result (an object), "
+		    "got %s", c->path, lineno, jtype(obj));
+		return -1;
+	}
+	if (!find_x(obj, c->xkey, &v) || v == NULL) {
+		xasprintf(c->cause, "%s:%zu: no '%s' in this result: it is "
+		    "the x axis (name another key with --x)", c->path, lineno,
+		    c->xkey);
+		return -1;
+	}
+	if (json_step(v, &c->x) != 0) {
+		if (json_object_is_type(v, json_type_double))
+			rung_fmt_double(json_object_get_double(v), 0, buf);
+		else if (json_object_is_type(v, json_type_int))
+			snprintf(buf, sizeof buf, "%" PRId64,
+			    json_object_get_int64(v));
+		xasprintf(c->cause, "%s:%zu: '%s' must be a whole number "
+		    "(a step), got %s%s", c->path, lineno, c->xkey,
+		    is_number(v) ? buf : jtype(v),
+		    json_object_is_type(v, json_type_int) ? ", out of range" :
+		    "");
+		return -1;
+	}
+	id = jstring(obj, "trial_id");
+	need_trial(c, id);
+	if (c->rowconfig == NULL && json_object_object_get_ex(obj, "config",
+	    &v) && json_object_is_type(v, json_type_object))
+		c->rowconfig = json_object_get(v);
+
+	c->haverow = 0;
+	if (json_object_object_get_ex(obj, "time_this_iter_s", &v) &&
+	    (json_object_is_type(v, json_type_double) ||
+	    json_object_is_type(v, json_type_int)))
+		set_time(c, json_object_get_double(v));
+	if (json_object_object_get_ex(obj, "done", &v) &&
+	    json_object_is_type(v, json_type_boolean))
+		done = json_object_get_boolean(v);
+	name_set(&c->name, 0);
+	take_metrics(c, obj, 1);
+	result_done(c, done);
+	return 0;
+}
+
+/* result.json: one result a line. Sets *nresults. */
+static int
+read_results(struct rctx *c, const char *data, size_t len, size_t *nresults)
+{
+	struct json_object	*v;
+	const char		*p = data, *end = data + len, *nl, *msg;
+	size_t			 lineno = 0, linelen, i, off, line, col;
+	int			 rc;
+
+	*nresults = 0;
+	for (; p < end; p = nl + 1) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		linelen = (size_t)(nl - p);
+		for (i = 0; i < linelen && is_blank(p[i]); i++)
+			/* nothing */;
+		if (i == linelen)
+			continue;
+		if (parse_value(c->tok, p, linelen, &v, &off, &msg) != 0) {
+			line_col(p, off, &line, &col);
+			xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s",
+			    c->path, lineno, col, msg);
+			return -1;
+		}
+		rc = take_result(c, v, lineno);
+		json_object_put(v);
+		if (rc != 0)
+			return -1;
+		(*nresults)++;
+	}
+	return 0;
+}
+
+/* progress.csv, through libcsv: a record at a time. */
+enum pcrole { PC_METRIC, PC_X, PC_TIME, PC_DONE, PC_ID, PC_SKIP };
+
+struct pcsv {
+	struct rctx	*c;
+	long		 line;		/* line of the next byte */
+	int		 cr;		/* the last line end was a CR */
+	long		 recline;	/* line the record starts on */
+	size_t		*off;		/* fields of the record */
+	size_t		*len;
+	size_t		 nf;
+	size_t		 fcap;
+	char		*text;
+	size_t		 tlen;
+	size_t		 tcap;
+	int		 failed;
+
+	char		**names;	/* the header */
+	enum pcrole	*role;
+	size_t		 ncols;
+	int		 xcol;
+};
+
+static void
+pc_field(void *s, size_t len, void *arg)
+{
+	struct pcsv	*p = arg;
+	const char	*q;
+	size_t		 cap;
+
+	if (p->failed)
+		return;
+	if (p->nf == 0)
+		p->recline = p->line;
+	p->cr = 0;
+	cap = p->fcap;
+	XGROW(p->off, cap, p->nf + 1);
+	p->len = xreallocarray(p->len, cap, sizeof *p->len);
+	p->fcap = cap;
+	XGROW(p->text, p->tcap, p->tlen + len + 1);
+	if (len != 0)
+		memcpy(p->text + p->tlen, s, len);
+	p->text[p->tlen + len] = '\0';
+	p->off[p->nf] = p->tlen;
+	p->len[p->nf++] = len;
+	p->tlen += len + 1;
+	/* Only a quoted field holds line ends. */
+	for (q = s; q < (const char *)s + len; q++) {
+		if (*q == '\n' || (*q == '\r' && (q + 1 ==
+		    (const char *)s + len || q[1] != '\n')))
+			p->line++;
+	}
+}
+
+static const char *
+pc_cell(const struct pcsv *p, size_t i)
+{
+	return p->text + p->off[i];
+}
+
+static int
+pc_header(struct pcsv *p)
+{
+	struct rctx	*c = p->c;
+	const char	*name;
+	size_t		 i;
+
+	p->ncols = p->nf;
+	p->names = xcalloc(p->ncols, sizeof *p->names);
+	p->role = xcalloc(p->ncols, sizeof *p->role);
+	p->xcol = -1;
+	for (i = 0; i < p->ncols; i++) {
+		name = p->names[i] = xstrdup(pc_cell(p, i));
+		if (strcmp(name, c->xkey) == 0) {
+			p->role[i] = PC_X;
+			p->xcol = (int)i;
+		} else if (strcmp(name, "time_this_iter_s") == 0)
+			p->role[i] = PC_TIME;
+		else if (strcmp(name, "done") == 0)
+			p->role[i] = PC_DONE;
+		else if (strcmp(name, "trial_id") == 0)
+			p->role[i] = PC_ID;
+		else if (is_bookkeeping(name) || name[0] == '\0' ||
+		    strncmp(name, "config/", 7) == 0)
+			p->role[i] = PC_SKIP;
+		else
+			p->role[i] = PC_METRIC;
+	}
+	if (p->xcol < 0) {
+		xasprintf(c->cause, "%s:%ld: no column '%s': it is the x axis "
+		    "(name another key with --x)", c->path, p->recline,
+		    c->xkey);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pc_record(struct pcsv *p)
+{
+	struct rctx	*c = p->c;
+	const char	*cell;
+	size_t		 i, n;
+	int64_t		 iv;
+	double		 d;
+	int		 done = -1;
+
+	if (p->names == NULL)
+		return pc_header(p);
+	if (p->nf > p->ncols) {
+		xasprintf(c->cause, "%s:%ld: %zu fields, but the header has "
+		    "%zu", c->path, p->recline, p->nf, p->ncols);
+		return -1;
+	}
+	if ((size_t)p->xcol >= p->nf || p->len[p->xcol] == 0) {
+		xasprintf(c->cause, "%s:%ld: no '%s' in this result: it is "
+		    "the x axis (name another key with --x)", c->path,
+		    p->recline, c->xkey);
+		return -1;
+	}
+	cell = pc_cell(p, (size_t)p->xcol);
+	n = p->len[p->xcol];
+	if (rung_parse_int64(cell, n, &iv) == 0) {
+		if (iv < INT32_MIN || iv > INT32_MAX)
+			goto notstep;
+		c->x = (int32_t)iv;
+	} else if (rung_parse_double(cell, n, &d) == 0 && d >= INT32_MIN &&
+	    d <= INT32_MAX && d == floor(d))
+		c->x = (int32_t)d;
+	else
+		goto notstep;
+
+	for (i = 0; i < p->nf && c->cur == NULL; i++) {
+		if (p->role[i] == PC_ID && p->len[i] > 0)
+			need_trial(c, pc_cell(p, i));
+	}
+	need_trial(c, NULL);
+	c->haverow = 0;
+	for (i = 0; i < p->nf; i++) {
+		if (p->len[i] == 0)
+			continue;	/* an empty cell: no value */
+		cell = pc_cell(p, i);
+		switch (p->role[i]) {
+		case PC_METRIC:
+			/* Text (True, a name) is no point of a curve. */
+			if (rung_parse_double(cell, p->len[i], &d) == 0)
+				rung_batch_set(c->b, need_row(c),
+				    metric_col(c, p->names[i]), d);
+			break;
+		case PC_TIME:
+			if (rung_parse_double(cell, p->len[i], &d) == 0)
+				set_time(c, d);
+			break;
+		case PC_DONE:
+			/* Python's csv writes str(bool). */
+			if (rung_strieq(cell, "true") || strcmp(cell, "1") == 0)
+				done = 1;
+			else if (rung_strieq(cell, "false") ||
+			    strcmp(cell, "0") == 0)
+				done = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	result_done(c, done);
+	return 0;
+
+notstep:
+	xasprintf(c->cause, "%s:%ld: column '%s': expected a whole number, "
+	    "got '%.*s'", c->path, p->recline, c->xkey, n > 40 ? 40 : (int)n,
+	    cell);
+	return -1;
+}
+
+static void
+pc_row(int ch, void *arg)
+{
+	struct pcsv	*p = arg;
+	int		 empty = p->nf == 0;
+	size_t		 i;
+
+	if (p->failed)
+		return;
+	if (!empty) {
+		for (i = 0; i < p->nf && p->len[i] == 0; i++)
+			/* nothing */;
+		/* ",,," is a blank line too. */
+		if (i < p->nf && pc_record(p) != 0)
+			p->failed = 1;
+		p->nf = 0;
+		p->tlen = 0;
+	}
+	if (ch == '\n') {
+		/* The LF of a CRLF arrives as an empty row: no new line. */
+		if (!(p->cr && empty))
+			p->line++;
+		p->cr = 0;
+	} else if (ch == '\r') {
+		p->line++;
+		p->cr = 1;
+	}
+}
+
+/* Sets *nresults to the results read. */
+static int
+read_progress(struct rctx *c, size_t *nresults)
+{
+	struct csv_parser	 parser;
+	struct pcsv		 p;
+	char			*data = NULL;
+	const char		*buf;
+	size_t			 len, i, before;
+	int			 ret = -1;
+
+	*nresults = 0;
+	if (rung_read_file(c->path, &data, &len, c->cause) != 0)
+		return -1;
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	p.line = 1;
+	if (csv_init(&parser, CSV_REPALL_NL) != 0) {
+		xasprintf(c->cause, "%s: cannot start the CSV parser",
+		    c->path);
+		free(data);
+		return -1;
+	}
+	csv_set_realloc_func(&parser, xrealloc);
+	csv_set_free_func(&parser, free);
+	buf = data;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	before = c->cur != NULL ? c->cur->nrows : 0;
+	if (csv_parse(&parser, buf, len, pc_field, pc_row, &p) != len &&
+	    !p.failed) {
+		xasprintf(c->cause, "%s:%ld: %s", c->path, p.line,
+		    csv_strerror(csv_error(&parser)));
+		goto out;
+	}
+	if (!p.failed)
+		csv_fini(&parser, pc_field, pc_row, &p);
+	if (p.failed)
+		goto out;
+	*nresults = c->cur != NULL ? c->cur->nrows - before : 0;
+	ret = 0;
+out:
+	csv_free(&parser);
+	free(data);
+	for (i = 0; i < p.ncols; i++)
+		free(p.names[i]);
+	free(p.names);
+	free(p.role);
+	free(p.off);
+	free(p.len);
+	free(p.text);
+	return ret;
+}
+
+static int
+is_cloudpickle(struct json_object *v)
+{
+	const char	*type;
+
+	/* TuneFunctionEncoder's stand-in for what JSON cannot hold. */
+	return (type = jstring(v, "_type")) != NULL &&
+	    strcmp(type, "CLOUDPICKLE_FALLBACK") == 0;
+}
+
+/* One parameter, typed as written. */
+static void
+add_param(struct rctx *c, uint32_t t, const char *name, struct json_object *v)
+{
+	struct rung_batch	*b = c->b;
+	uint32_t		 p;
+	int64_t			 iv;
+
+	if (v == NULL)
+		return;		/* null: unset */
+	p = rung_batch_param(b, name);
+	switch (json_object_get_type(v)) {
+	case json_type_int:
+		iv = json_object_get_int64(v);
+		if (iv == INT64_MAX && json_object_get_uint64(v) > INT64_MAX)
+			rung_batch_param_real(b, t, p,
+			    (double)json_object_get_uint64(v));
+		else
+			rung_batch_param_int(b, t, p, iv);
+		break;
+	case json_type_double:
+		rung_batch_param_real(b, t, p, json_object_get_double(v));
+		break;
+	case json_type_string:
+		rung_batch_param_text(b, t, p, json_object_get_string(v));
+		break;
+	case json_type_boolean:
+		rung_batch_param_text(b, t, p,
+		    json_object_get_boolean(v) ? "true" : "false");
+		break;
+	default:
+		/* A list (layer sizes, say): its compact JSON, as text. */
+		rung_batch_param_text(b, t, p, json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		break;
+	}
+}
+
+/* The parameters of a config; nested objects join their names with '/'. */
+static void
+add_params(struct rctx *c, uint32_t t, struct json_object *obj)
+{
+	struct lh_entry		*e;
+	struct json_object	*v;
+	size_t			 len = c->name.len;
+
+	for (e = lh_table_head(json_object_get_object(obj)); e != NULL;
+	    e = lh_entry_next(e)) {
+		v = lh_entry_v(e);
+		name_set(&c->name, len);
+		rung_buf_addstr(&c->name, lh_entry_k(e));
+		if (json_object_is_type(v, json_type_object)) {
+			if (is_cloudpickle(v))
+				continue;	/* a pickle: nothing to show */
+			rung_buf_addc(&c->name, '/');
+			add_params(c, t, v);
+		} else
+			add_param(c, t, c->name.data, v);
+	}
+	name_set(&c->name, len);
+}
+
+static int
+read_folder(struct rctx *c, const char *name)
+{
+	struct json_object	*params = NULL;
+	char			*folder, *path = NULL, *data = NULL;
+	size_t			 len = 0, i, n = 0;
+	int			 ret = -1, have_results = 0;
+
+	folder = xprintf("%s/%s", c->dir, name);
+	c->folder = name;
+	c->cur = NULL;
+	c->curstate = -1;
+	c->rowconfig = NULL;
+	for (i = 0; i < c->nst; i++) {
+		if (!c->st[i].used && c->st[i].folder != NULL &&
+		    strcmp(c->st[i].folder, name) == 0) {
+			c->curstate = (int)i;
+			break;
+		}
+	}
+
+	if (is_file_in(folder, "params.json")) {
+		path = xprintf("%s/params.json", folder);
+		if (read_document(c, path, &params) != 0)
+			goto out;
+		if (!json_object_is_type(params, json_type_object)) {
+			xasprintf(c->cause, "%s: expected an object of "
+			    "parameters, got %s", path, jtype(params));
+			goto out;
+		}
+		free(path);
+		path = NULL;
+	}
+
+	if (is_file_in(folder, "result.json")) {
+		path = xprintf("%s/result.json", folder);
+		c->path = path;
+		if (rung_read_file(path, &data, &len, c->cause) != 0)
+			goto out;
+		if (read_results(c, data, len, &n) != 0)
+			goto out;
+		have_results = n > 0;
+		free(path);
+		path = NULL;
+	}
+	/* Ray's progress.csv lacks what was first reported later. */
+	if (!have_results && is_file_in(folder, "progress.csv")) {
+		path = xprintf("%s/progress.csv", folder);
+		c->path = path;
+		if (read_progress(c, &n) != 0)
+			goto out;
+	}
+
+	need_trial(c, NULL);
+	c->cur->has_error = is_file_in(folder, "error.txt");
+	name_set(&c->name, 0);
+	if (params != NULL)
+		add_params(c, c->cur->t, params);
+	else if (c->curstate >= 0 && c->st[c->curstate].config != NULL)
+		add_params(c, c->cur->t, c->st[c->curstate].config);
+	else if (c->rowconfig != NULL)
+		add_params(c, c->cur->t, c->rowconfig);
+	ret = 0;
+out:
+	json_object_put(params);
+	json_object_put(c->rowconfig);
+	c->rowconfig = NULL;
+	free(data);
+	free(path);
+	free(folder);
+	c->path = NULL;
+	return ret;
+}
+
+/* A trial that ended: complete, unless Tune cut it short. */
+static enum rung_status
+ended(const struct rtrial *r, int32_t longest)
+{
+	if (r->nrows > 0 && r->done == 1 && r->last < longest)
+		return RUNG_STOPPED;
+	return RUNG_COMPLETE;
+}
+
+static void
+set_statuses(struct rctx *c)
+{
+	struct rtrial		*r;
+	const char		*word;
+	enum rung_status	 s;
+	int32_t			 longest = INT32_MIN;
+	size_t			 i;
+
+	for (i = 0; i < c->ntr; i++) {
+		if (c->tr[i].nrows > 0 && c->tr[i].last > longest)
+			longest = c->tr[i].last;
+	}
+	for (i = 0; i < c->ntr; i++) {
+		r = &c->tr[i];
+		word = r->state >= 0 ? c->st[r->state].status : NULL;
+		if (word != NULL && strcmp(word, "TERMINATED") == 0)
+			s = ended(r, longest);
+		else if (word != NULL && strcmp(word, "ERROR") == 0)
+			s = RUNG_FAILED;
+		else if (word != NULL && (strcmp(word, "RUNNING") == 0 ||
+		    strcmp(word, "PENDING") == 0))
+			s = RUNG_RUNNING;
+		else if (word != NULL && strcmp(word, "PAUSED") == 0)
+			s = RUNG_STOPPED;
+		else {
+			if (word != NULL)
+				rung_warn("%s: trial '%s': unknown status "
+				    "'%s': judged from its folder",
+				    c->statepath, c->st[r->state].id, word);
+			if (r->has_error)
+				s = RUNG_FAILED;
+			else if (r->nrows == 0)
+				s = RUNG_STOPPED;
+			else
+				s = ended(r, longest);
+		}
+		rung_batch_set_status(c->b, r->t, s);
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rung_import_raytune(struct rung_batch *b, const char *dir,
+    const struct rung_import_opts *o, char **cause)
+{
+	static const struct rung_import_opts none;
+	struct rctx	 c;
+	struct rtrial	*r;
+	struct stat	 sb;
+	DIR		*d;
+	struct dirent	*de;
+	char		**folders = NULL, *path, *newest = NULL;
+	size_t		 nfolders = 0, cap = 0, i;
+	int		 ret = -1;
+
+	memset(&c, 0, sizeof c);
+	c.b = b;
+	c.o = o != NULL ? o : &none;
+	c.dir = dir;
+	c.cause = cause;
+	c.xkey = c.o->x_key != NULL ? c.o->x_key : "training_iteration";
+
+	if ((d = opendir(dir)) == NULL) {
+		xasprintf(cause, "cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xprintf("%s/%s", dir, de->d_name);
+		if (stat(path, &sb) == 0) {
+			if (S_ISREG(sb.st_mode) && is_state_name(de->d_name)) {
+				/* The date in the name orders them. */
+				if (newest == NULL ||
+				    strcmp(de->d_name, newest) > 0) {
+					free(newest);
+					newest = xstrdup(de->d_name);
+				}
+			} else if (S_ISDIR(sb.st_mode) &&
+			    is_trial_folder(path, 0)) {
+				XGROW(folders, cap, nfolders + 1);
+				folders[nfolders++] = xstrdup(de->d_name);
+			}
+		}
+		free(path);
+	}
+	closedir(d);
+	if (nfolders == 0) {
+		xasprintf(cause, "%s: no trial folder found (a folder with "
+		    "params.json and result.json or progress.csv)", dir);
+		goto out;
+	}
+	qsort(folders, nfolders, sizeof *folders, cmp_str);
+
+	if ((c.tok = json_tokener_new()) == NULL) {
+		xasprintf(cause, "%s: out of memory", dir);
+		goto out;
+	}
+	if (newest != NULL) {
+		c.statepath = xprintf("%s/%s", dir, newest);
+		if (read_state(&c) != 0)
+			goto out;
+	}
+	for (i = 0; i < nfolders; i++) {
+		if (read_folder(&c, folders[i]) != 0)
+			goto out;
+	}
+	/* Trials of the state without a folder: never started, say. */
+	for (i = 0; i < c.nst; i++) {
+		if (c.st[i].used)
+			continue;
+		XGROW(c.tr, c.trcap, c.ntr + 1);
+		r = &c.tr[c.ntr++];
+		memset(r, 0, sizeof *r);
+		r->t = rung_batch_trial(b, c.st[i].id);
+		r->state = (int)i;
+		r->done = -1;
+		if (c.st[i].config != NULL) {
+			name_set(&c.name, 0);
+			add_params(&c, r->t, c.st[i].config);
+		}
+	}
+	set_statuses(&c);
+	ret = 0;
+out:
+	if (c.tok != NULL)
+		json_tokener_free(c.tok);
+	for (i = 0; i < nfolders; i++)
+		free(folders[i]);
+	free(folders);
+	free(newest);
+	free(c.statepath);
+	for (i = 0; i < c.nst; i++) {
+		free(c.st[i].id);
+		free(c.st[i].status);
+		free(c.st[i].folder);
+		json_object_put(c.st[i].config);
+	}
+	free(c.st);
+	free(c.tr);
+	for (i = 0; i < c.nm; i++)
+		free(c.mname[i]);
+	free(c.mname);
+	free(c.mcol);
+	rung_buf_release(&c.name);
+	return ret;
+}
