@@ -17,6 +17,9 @@ const struct rung_cmd_entry *const rung_cmd_table[] = {
 	&rung_cmd_trials_entry,
 	&rung_cmd_show_entry,
 	&rung_cmd_export_entry,
+	&rung_cmd_fit_entry,
+	&rung_cmd_models_entry,
+	&rung_cmd_predict_entry,
 	&rung_cmd_help_entry,
 	NULL
 };
@@ -137,8 +140,12 @@ rung_ctx_store(struct rung_ctx *ctx, int readonly, char **cause)
 {
 	if (ctx->store != NULL)
 		return 0;
+	/*
+	 * Listings need an existing database but open it read-write, so that
+	 * a database of an older rung is migrated rather than refused.
+	 */
 	return rung_store_open(rung_store_default_path(ctx->db_path),
-	    readonly ? RUNG_STORE_READONLY : 0, &ctx->store, cause);
+	    readonly ? RUNG_STORE_MUSTEXIST : 0, &ctx->store, cause);
 }
 
 void

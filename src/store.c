@@ -101,6 +101,23 @@ static const char *migrations[] = {
 	"  steps BLOB,"
 	"  secs BLOB NOT NULL"
 	");",
+	/* 1 -> 2: trained predictors, kept by name. */
+	"CREATE TABLE models ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,"
+	"  study TEXT NOT NULL,"
+	"  metric TEXT NOT NULL,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('min', 'max')),"
+	"  features TEXT NOT NULL CHECK (features IN ('raw', 'baker')),"
+	"  prefix INTEGER NOT NULL,"
+	"  target INTEGER NOT NULL,"
+	"  spec TEXT NOT NULL,"
+	"  svr TEXT NOT NULL,"
+	"  model BLOB NOT NULL,"
+	"  n_train INTEGER NOT NULL,"
+	"  created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

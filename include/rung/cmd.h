@@ -79,6 +79,9 @@ extern const struct rung_cmd_entry rung_cmd_studies_entry;
 extern const struct rung_cmd_entry rung_cmd_trials_entry;
 extern const struct rung_cmd_entry rung_cmd_show_entry;
 extern const struct rung_cmd_entry rung_cmd_export_entry;
+extern const struct rung_cmd_entry rung_cmd_fit_entry;
+extern const struct rung_cmd_entry rung_cmd_models_entry;
+extern const struct rung_cmd_entry rung_cmd_predict_entry;
 extern const struct rung_cmd_entry rung_cmd_help_entry;
 
 #endif

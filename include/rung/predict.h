@@ -1,0 +1,207 @@
+/*
+ * The learning-curve predictor: support vector regression (libsvm) from a
+ * curve prefix, and optionally the hyperparameters, to the value at a target
+ * step. It follows Swift-Hyperband's predictor (nu-SVR, RBF, MinMaxScaler on
+ * X and y, gamma 'scale') and Baker et al.'s features; scikit-learn's NuSVR
+ * and SVR with the same settings give the same predictions.
+ */
+#ifndef RUNG_PREDICT_H
+#define RUNG_PREDICT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "rung/study.h"
+
+/* A deterministic random stream (splitmix64): the same seed, the same run. */
+struct rung_rng {
+	uint64_t	 s;
+};
+void		 rung_rng_seed(struct rung_rng *, uint64_t seed);
+uint64_t	 rung_rng_next(struct rung_rng *);
+double		 rung_rng_uniform(struct rung_rng *);	/* [0, 1) */
+/* Fisher-Yates shuffle of v[0..n). */
+void		 rung_rng_shuffle(struct rung_rng *, uint32_t *v, uint32_t n);
+
+/* Features. */
+enum rung_features {
+	RUNG_FEAT_RAW = 0,	/* the K prefix values (Swift-Hyperband) */
+	RUNG_FEAT_BAKER,	/* prefix, 1st and 2nd differences, parameters */
+};
+
+struct rung_featspec {
+	enum rung_features kind;
+	int32_t		 prefix;	/* K: the values at steps 1..K */
+	int32_t		 target;	/* T: the value to predict */
+	/*
+	 * Baker: the parameters used, with their encoding fixed when the
+	 * model is trained so that another study is encoded the same way:
+	 * numbers as they are (log scale ones as log10), categorical ones
+	 * one-hot over the levels seen in training.
+	 */
+	uint32_t	 nparams;
+	char		**pnames;
+	enum rung_ptype	*ptypes;
+	int		*plog;
+	uint32_t	*nlevels;
+	char		***levels;
+};
+
+void		 rung_featspec_release(struct rung_featspec *);
+/* Fix the Baker parameter encoding from a study (every parameter). */
+void		 rung_featspec_params(struct rung_featspec *,
+		     const struct rung_study *);
+/* Number of feature columns. */
+uint32_t	 rung_featspec_width(const struct rung_featspec *);
+
+struct rung_dataset {
+	uint32_t	 n;		/* rows */
+	uint32_t	 d;		/* feature columns */
+	double		*x;		/* n * d, row-major */
+	double		*y;		/* n targets; NaN where unknown */
+	uint32_t	*trial;		/* the study's trial index of each row */
+	uint32_t	 skipped_short;	/* trials without steps 1..K */
+	uint32_t	 skipped_nonfinite; /* NaN or inf in the prefix */
+	uint32_t	 skipped_notarget; /* need_target and no value at T */
+};
+
+/*
+ * Rows for the trials of s that have every step 1..K with a finite value;
+ * with need_target, only those with a finite value at step T. A parameter
+ * of the spec missing from s is an error; a categorical level unseen in
+ * training encodes as all zeros.
+ */
+int		 rung_dataset_build(const struct rung_study *,
+		     const struct rung_featspec *, int need_target,
+		     struct rung_dataset *, char **cause);
+void		 rung_dataset_release(struct rung_dataset *);
+
+/* MinMaxScaler: x' = x * scale + min; a constant column has range 1. */
+struct rung_scaler {
+	uint32_t	 d;
+	double		*scale;
+	double		*min;
+};
+void		 rung_scaler_fit(struct rung_scaler *, const double *x,
+		     uint32_t n, uint32_t d, uint32_t stride);
+void		 rung_scaler_apply(const struct rung_scaler *, double *row);
+double		 rung_scaler_inverse1(const struct rung_scaler *, double);
+void		 rung_scaler_release(struct rung_scaler *);
+
+enum rung_svr_type {
+	RUNG_NU_SVR = 0,
+	RUNG_EPS_SVR,
+};
+
+struct rung_svr_params {
+	enum rung_svr_type type;
+	double		 C;		/* default 1 */
+	double		 nu;		/* nu-SVR, default 0.5 */
+	double		 epsilon;	/* epsilon-SVR, default 0.1 */
+	double		 gamma;		/* <= 0: scikit-learn's 'scale' */
+	double		 tol;		/* default 1e-3 */
+};
+void		 rung_svr_params_init(struct rung_svr_params *);
+
+/*
+ * A trained model: the scalers of X and y, and libsvm's model together with
+ * the training problem its support vectors point into (they live and die
+ * together).
+ */
+struct rung_svr;
+
+/* Fit on n rows of d features (unscaled); scaling is fitted here. */
+int		 rung_svr_fit(const struct rung_svr_params *, const double *x,
+		     const double *y, uint32_t n, uint32_t d,
+		     struct rung_svr **, char **cause);
+/* Predict one unscaled row. */
+double		 rung_svr_predict(const struct rung_svr *, const double *row);
+void		 rung_svr_free(struct rung_svr *);
+/* The gamma used (after 'scale' was resolved). */
+double		 rung_svr_gamma(const struct rung_svr *);
+/* Serialise (scalers and libsvm's model text) and back. */
+int		 rung_svr_save(const struct rung_svr *, char **text,
+		     size_t *len, char **cause);
+int		 rung_svr_load(const char *text, size_t len,
+		     struct rung_svr **, char **cause);
+
+/* Scores of predictions against truth. */
+struct rung_scores {
+	double		 r2;		/* scikit-learn's r2_score */
+	double		 rmse;
+	double		 mae;
+	double		 spearman;	/* rho, average ranks for ties */
+	double		 kendall;	/* tau-b, as scipy.stats.kendalltau */
+};
+void		 rung_scores_compute(const double *y, const double *yhat,
+		     uint32_t n, struct rung_scores *);
+
+/* Hyperparameter search by k-fold cross-validation scored by R^2. */
+enum rung_search_kind {
+	RUNG_SEARCH_NONE = 0,
+	RUNG_SEARCH_GRID,
+	RUNG_SEARCH_RANDOM,
+};
+
+struct rung_search {
+	enum rung_search_kind kind;
+	uint32_t	 nrandom;	/* random:N */
+	uint32_t	 folds;		/* default 3; KFold without shuffling */
+	int		 threads;	/* candidates and folds in parallel */
+	uint64_t	 seed;
+	/*
+	 * Grid values (NULL: the defaults, documented in rung(1)): C, nu or
+	 * epsilon, and gamma as multiples of 'scale'.
+	 */
+	const double	*c_grid;
+	uint32_t	 nc;
+	const double	*nu_grid;
+	uint32_t	 nnu;
+	const double	*gamma_grid;
+	uint32_t	 ngamma;
+};
+void		 rung_search_init(struct rung_search *);
+
+/*
+ * Search around base on already-scaled data (rows x, targets y): *best
+ * gets the winning parameters (gamma absolute), *score its mean R^2 over
+ * the folds. Ties go to the first candidate in grid order (C, then gamma,
+ * then nu or epsilon, the last varying fastest), as GridSearchCV does.
+ */
+int		 rung_svr_search(const struct rung_svr_params *base,
+		     const struct rung_search *, const double *x,
+		     const double *y, uint32_t n, uint32_t d,
+		     struct rung_svr_params *best, double *score,
+		     char **cause);
+
+/* How early can the study be predicted: one row per prefix. */
+struct rung_fit_opts {
+	struct rung_featspec feat;	/* kind, target; prefix set per row */
+	struct rung_svr_params svr;
+	struct rung_search search;
+	uint32_t	 train;		/* training trials per repeat; 0: 80% */
+	uint32_t	 repeats;	/* default 1 */
+	uint64_t	 seed;
+	int		 threads;
+};
+
+struct rung_fit_row {
+	int32_t		 prefix;
+	uint32_t	 n_train;
+	uint32_t	 n_test;
+	uint32_t	 n_skipped;	/* non-finite prefixes left out */
+	struct rung_scores mean;
+	struct rung_scores sd;
+	struct rung_svr_params chosen;	/* of the first repeat */
+};
+
+/*
+ * Evaluate one prefix: split the eligible trials at random into train and
+ * test (per repeat, seed + repeat), fit the scaler and search on the
+ * training set, train, score on the test set.
+ */
+int		 rung_fit_evaluate(const struct rung_study *,
+		     const struct rung_fit_opts *, int32_t prefix,
+		     struct rung_fit_row *, char **cause);
+
+#endif

@@ -1,0 +1,468 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/cmd.h"
+#include "rung/jsonout.h"
+#include "rung/model.h"
+#include "rung/predict.h"
+#include "rung/store.h"
+#include "rung/table.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+enum {
+	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_MODEL,
+	OPT_C, OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
+	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_JSON,
+};
+
+static const struct option fit_longopts[] = {
+	{ "prefix", required_argument, NULL, OPT_PREFIX },
+	{ "sweep", no_argument, NULL, OPT_SWEEP },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "features", required_argument, NULL, OPT_FEATURES },
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "C", required_argument, NULL, OPT_C },
+	{ "nu", required_argument, NULL, OPT_NU },
+	{ "epsilon", required_argument, NULL, OPT_EPSILON },
+	{ "gamma", required_argument, NULL, OPT_GAMMA },
+	{ "search", required_argument, NULL, OPT_SEARCH },
+	{ "folds", required_argument, NULL, OPT_FOLDS },
+	{ "train", required_argument, NULL, OPT_TRAIN },
+	{ "repeats", required_argument, NULL, OPT_REPEATS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "save", required_argument, NULL, OPT_SAVE },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A positive real option value, or -1 with a message. */
+static int
+real_opt(const struct rung_args *args, int id, const char *name, double *out)
+{
+	const char	*v = rung_args_get(args, id);
+	double		 d;
+
+	if (v == NULL)
+		return 0;
+	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d) ||
+	    d <= 0) {
+		rung_error("fit: --%s must be a positive number, not '%s'",
+		    name, v);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+static int
+int_opt(const struct rung_args *args, int id, const char *name, long lo,
+    long hi, long *out)
+{
+	char	*cause = NULL;
+
+	if (rung_args_int(args, id, lo, hi, out, &cause) != 0) {
+		rung_error("fit: --%s: %s", name, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* The prefixes to evaluate: --prefix K,K... or --sweep (10% ... 90%). */
+static int32_t *
+prefixes(const struct rung_args *args, int32_t target, uint32_t *n)
+{
+	int32_t		*v = NULL, k;
+	size_t		 cap = 0, i, nlist;
+	char		**list, *end;
+	long		 x;
+	int		 f;
+
+	*n = 0;
+	if (rung_args_has(args, OPT_SWEEP)) {
+		for (f = 1; f <= 9; f++) {
+			k = (int32_t)((int64_t)target * f / 10);
+			if (k < 1 || (*n > 0 && v[*n - 1] == k))
+				continue;
+			XGROW(v, cap, *n + 1);
+			v[(*n)++] = k;
+		}
+	}
+	list = rung_args_list(args, OPT_PREFIX, &nlist);
+	for (i = 0; i < nlist; i++) {
+		errno = 0;
+		x = strtol(list[i], &end, 10);
+		if (*list[i] == '\0' || *end != '\0' || errno != 0 || x < 1 ||
+		    x >= target) {
+			rung_error("fit: a prefix must be a step between 1 and "
+			    "%d (the target), not '%s'", target - 1, list[i]);
+			free(v);
+			v = NULL;
+			*n = 0;
+			break;
+		}
+		XGROW(v, cap, *n + 1);
+		v[(*n)++] = (int32_t)x;
+	}
+	for (i = 0; i < nlist; i++)
+		free(list[i]);
+	free(list);
+	return v;
+}
+
+static json_object *
+params_json(const struct rung_svr_params *p)
+{
+	json_object	*obj = json_object_new_object();
+
+	json_object_object_add(obj, "C", rung_json_double(p->C, 0));
+	if (p->type == RUNG_EPS_SVR)
+		json_object_object_add(obj, "epsilon",
+		    rung_json_double(p->epsilon, 0));
+	else
+		json_object_object_add(obj, "nu", rung_json_double(p->nu, 0));
+	json_object_object_add(obj, "gamma", rung_json_double(p->gamma, 0));
+	return obj;
+}
+
+static json_object *
+row_json(const struct rung_fit_row *r, int32_t target)
+{
+	json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "prefix", json_object_new_int(r->prefix));
+	json_object_object_add(o, "fraction",
+	    rung_json_double((double)r->prefix / target, 0));
+	json_object_object_add(o, "r2", rung_json_double(r->mean.r2, 0));
+	json_object_object_add(o, "r2_sd", rung_json_double(r->sd.r2, 0));
+	json_object_object_add(o, "rmse", rung_json_double(r->mean.rmse, 0));
+	json_object_object_add(o, "rmse_sd", rung_json_double(r->sd.rmse, 0));
+	json_object_object_add(o, "mae", rung_json_double(r->mean.mae, 0));
+	json_object_object_add(o, "mae_sd", rung_json_double(r->sd.mae, 0));
+	json_object_object_add(o, "spearman",
+	    rung_json_double(r->mean.spearman, 0));
+	json_object_object_add(o, "spearman_sd",
+	    rung_json_double(r->sd.spearman, 0));
+	json_object_object_add(o, "kendall",
+	    rung_json_double(r->mean.kendall, 0));
+	json_object_object_add(o, "kendall_sd",
+	    rung_json_double(r->sd.kendall, 0));
+	json_object_object_add(o, "n_train", json_object_new_int64(r->n_train));
+	json_object_object_add(o, "n_test", json_object_new_int64(r->n_test));
+	json_object_object_add(o, "n_skipped",
+	    json_object_new_int64(r->n_skipped));
+	json_object_object_add(o, "params", params_json(&r->chosen));
+	return o;
+}
+
+/* Train on every eligible trial and keep the model under a name. */
+static int
+save_model(struct rung_ctx *ctx, const struct rung_study *s,
+    struct rung_fit_opts *fo, int32_t prefix, const char *name, int replace)
+{
+	struct rung_dataset ds = { 0 };
+	struct rung_scaler sx = { 0 }, sy = { 0 };
+	struct rung_svr_params chosen = fo->svr;
+	struct rung_model m;
+	double		*x = NULL, *y = NULL, score;
+	char		*cause = NULL;
+	uint32_t	 i;
+	int		 ret = -1;
+
+	memset(&m, 0, sizeof m);
+	fo->feat.prefix = prefix;
+	if (rung_dataset_build(s, &fo->feat, 1, &ds, &cause) != 0)
+		goto out;
+	if (ds.n < 2) {
+		xasprintf(&cause, "only %u trials reach step %d with steps 1 "
+		    "to %d: too few to train on", ds.n, fo->feat.target,
+		    prefix);
+		goto out;
+	}
+	if (fo->search.kind != RUNG_SEARCH_NONE) {
+		/* Search on scaled data, as the evaluation does. */
+		x = xreallocarray(NULL, (size_t)ds.n * ds.d, sizeof *x);
+		y = xreallocarray(NULL, ds.n, sizeof *y);
+		memcpy(x, ds.x, (size_t)ds.n * ds.d * sizeof *x);
+		memcpy(y, ds.y, ds.n * sizeof *y);
+		rung_scaler_fit(&sx, x, ds.n, ds.d, ds.d);
+		rung_scaler_fit(&sy, y, ds.n, 1, 1);
+		for (i = 0; i < ds.n; i++) {
+			rung_scaler_apply(&sx, x + (size_t)i * ds.d);
+			rung_scaler_apply(&sy, y + i);
+		}
+		if (rung_svr_search(&fo->svr, &fo->search, x, y, ds.n, ds.d,
+		    &chosen, &score, &cause) != 0)
+			goto out;
+	}
+	if (rung_svr_fit(&chosen, ds.x, ds.y, ds.n, ds.d, &m.fitted,
+	    &cause) != 0)
+		goto out;
+	chosen.gamma = rung_svr_gamma(m.fitted);
+	m.name = (char *)name;
+	m.study = s->name;
+	m.metric = s->curve.name;
+	m.direction = s->direction;
+	m.feat = fo->feat;
+	m.svr = chosen;
+	m.n_train = ds.n;
+	if (rung_model_save(ctx->store, &m, replace, &cause) != 0)
+		goto out;
+	rung_info("saved model '%s': %s on %u trials of '%s', steps 1-%d "
+	    "to step %d", name, rung_svr_type_name(chosen.type), ds.n,
+	    s->name, prefix, fo->feat.target);
+	ret = 0;
+out:
+	if (cause != NULL) {
+		rung_error("fit: %s", cause);
+		free(cause);
+	}
+	rung_svr_free(m.fitted);
+	rung_scaler_release(&sx);
+	rung_scaler_release(&sy);
+	free(x);
+	free(y);
+	rung_dataset_release(&ds);
+	return ret;
+}
+
+static void
+print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
+    int32_t target, enum rung_svr_type type)
+{
+	static const char *hdr[] = { ">PREFIX", ">FRAC", ">R2", ">R2_SD",
+		">RMSE", ">MAE", ">RHO", ">TAU", ">TRAIN", ">TEST", ">C",
+		">NU", ">GAMMA" };
+	struct rung_table *tab;
+	char		 c[13][RUNG_DBL_BUFSZ];
+	const char	*row[13];
+	uint32_t	 i;
+	int		 k;
+
+	hdr[11] = type == RUNG_EPS_SVR ? ">EPSILON" : ">NU";
+	tab = rung_table_new(hdr, 13);
+	for (i = 0; i < n; i++) {
+		const struct rung_fit_row *r = &rows[i];
+
+		snprintf(c[0], sizeof c[0], "%d", r->prefix);
+		snprintf(c[1], sizeof c[1], "%.2f", (double)r->prefix / target);
+		snprintf(c[2], sizeof c[2], "%.4f", r->mean.r2);
+		snprintf(c[3], sizeof c[3], "%.4f", r->sd.r2);
+		rung_fmt_human(r->mean.rmse, c[4]);
+		rung_fmt_human(r->mean.mae, c[5]);
+		snprintf(c[6], sizeof c[6], "%.3f", r->mean.spearman);
+		snprintf(c[7], sizeof c[7], "%.3f", r->mean.kendall);
+		snprintf(c[8], sizeof c[8], "%u", r->n_train);
+		snprintf(c[9], sizeof c[9], "%u", r->n_test);
+		rung_fmt_human(r->chosen.C, c[10]);
+		rung_fmt_human(type == RUNG_EPS_SVR ? r->chosen.epsilon :
+		    r->chosen.nu, c[11]);
+		rung_fmt_human(r->chosen.gamma, c[12]);
+		for (k = 0; k < 13; k++)
+			row[k] = c[k];
+		rung_table_add(tab, row);
+	}
+	rung_table_print(tab, f);
+	rung_table_free(tab);
+}
+
+static int
+cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
+{
+	struct rung_study *s = NULL;
+	struct rung_fit_opts fo;
+	struct rung_fit_row *rows = NULL;
+	struct rung_progress prog;
+	const char	*v, *save = rung_args_get(args, OPT_SAVE);
+	char		*cause = NULL, *end;
+	int32_t		*ks = NULL;
+	uint32_t	 nk = 0, i;
+	long		 n;
+	int		 ret = RUNG_EXIT_USAGE, f;
+	json_object	*obj, *arr;
+
+	memset(&fo, 0, sizeof fo);
+	rung_svr_params_init(&fo.svr);
+	rung_search_init(&fo.search);
+	fo.repeats = 1;
+	if ((v = rung_args_get(args, OPT_FEATURES)) != NULL) {
+		if ((f = rung_features_parse(v)) < 0) {
+			rung_error("fit: --features must be raw or baker, not "
+			    "'%s'", v);
+			goto out;
+		}
+		fo.feat.kind = (enum rung_features)f;
+	}
+	if ((v = rung_args_get(args, OPT_MODEL)) != NULL) {
+		if (strcmp(v, "nu-svr") == 0)
+			fo.svr.type = RUNG_NU_SVR;
+		else if (strcmp(v, "eps-svr") == 0)
+			fo.svr.type = RUNG_EPS_SVR;
+		else {
+			rung_error("fit: --model must be nu-svr or eps-svr, "
+			    "not '%s'", v);
+			goto out;
+		}
+	}
+	if (real_opt(args, OPT_C, "C", &fo.svr.C) != 0 ||
+	    real_opt(args, OPT_NU, "nu", &fo.svr.nu) != 0 ||
+	    real_opt(args, OPT_EPSILON, "epsilon", &fo.svr.epsilon) != 0 ||
+	    real_opt(args, OPT_GAMMA, "gamma", &fo.svr.gamma) != 0)
+		goto out;
+	if (fo.svr.nu > 1) {
+		rung_error("fit: --nu must be in (0, 1]");
+		goto out;
+	}
+	if ((v = rung_args_get(args, OPT_SEARCH)) != NULL) {
+		if (strcmp(v, "none") == 0)
+			fo.search.kind = RUNG_SEARCH_NONE;
+		else if (strcmp(v, "grid") == 0)
+			fo.search.kind = RUNG_SEARCH_GRID;
+		else if (strncmp(v, "random:", 7) == 0 &&
+		    (n = strtol(v + 7, &end, 10)) > 0 && *end == '\0' &&
+		    n <= 1000000) {
+			fo.search.kind = RUNG_SEARCH_RANDOM;
+			fo.search.nrandom = (uint32_t)n;
+		} else {
+			rung_error("fit: --search must be none, grid or "
+			    "random:N, not '%s'", v);
+			goto out;
+		}
+	}
+	n = 3;
+	if (int_opt(args, OPT_FOLDS, "folds", 2, 100, &n) != 0)
+		goto out;
+	fo.search.folds = (uint32_t)n;
+	n = 0;
+	if (int_opt(args, OPT_TRAIN, "train", 2, 100000000, &n) != 0)
+		goto out;
+	fo.train = (uint32_t)n;
+	n = 1;
+	if (int_opt(args, OPT_REPEATS, "repeats", 1, 100000, &n) != 0)
+		goto out;
+	fo.repeats = (uint32_t)n;
+	n = 0;
+	if (int_opt(args, OPT_SEED, "seed", 0, 2147483647L, &n) != 0)
+		goto out;
+	fo.seed = (uint64_t)n;
+	fo.search.seed = fo.seed;
+	n = 0;
+	if (int_opt(args, 'j', "jobs", 0, 1024, &n) != 0)
+		goto out;
+	fo.threads = fo.search.threads = (int)n;
+	if (!rung_args_has(args, OPT_PREFIX) && !rung_args_has(args,
+	    OPT_SWEEP)) {
+		rung_error("fit: give --prefix K or --sweep");
+		rung_cmd_usage(stderr, &rung_cmd_fit_entry);
+		goto out;
+	}
+
+	ret = RUNG_EXIT_ERROR;
+	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0)
+		goto out;
+	fo.feat.target = s->max_step;
+	if (rung_args_has(args, OPT_TARGET)) {
+		if (int_opt(args, OPT_TARGET, "target", 2, INT32_MAX, &n) != 0) {
+			ret = RUNG_EXIT_USAGE;
+			goto out;
+		}
+		fo.feat.target = (int32_t)n;
+	}
+	if (fo.feat.target < 2) {
+		xasprintf(&cause, "study '%s' has no step to predict (its last "
+		    "step is %d)", s->name, s->max_step);
+		goto out;
+	}
+	if ((ks = prefixes(args, fo.feat.target, &nk)) == NULL) {
+		ret = RUNG_EXIT_USAGE;
+		goto out;
+	}
+	if (save != NULL && nk != 1) {
+		rung_error("fit: --save keeps the model of one prefix: give "
+		    "one --prefix");
+		ret = RUNG_EXIT_USAGE;
+		goto out;
+	}
+	if (fo.feat.kind == RUNG_FEAT_BAKER)
+		rung_featspec_params(&fo.feat, s);
+
+	rows = xcalloc(nk, sizeof *rows);
+	rung_progress_start(&prog, "fitting", nk);
+	for (i = 0; i < nk; i++) {
+		rung_progress_update(&prog, i);
+		if (rung_fit_evaluate(s, &fo, ks[i], &rows[i], &cause) != 0)
+			break;
+	}
+	rung_progress_end(&prog);
+	if (i < nk)
+		goto out;
+	for (i = 0; i < nk; i++) {
+		if (rows[i].n_skipped > 0) {
+			rung_warn("prefix %d: %u trials with a NaN or infinite "
+			    "value in steps 1-%d were left out", rows[i].prefix,
+			    rows[i].n_skipped, rows[i].prefix);
+		}
+	}
+	if (rung_args_has(args, OPT_JSON)) {
+		obj = json_object_new_object();
+		json_object_object_add(obj, "study",
+		    json_object_new_string(s->name));
+		json_object_object_add(obj, "metric",
+		    json_object_new_string(s->curve.name));
+		json_object_object_add(obj, "direction", json_object_new_string(
+		    rung_direction_name(s->direction)));
+		json_object_object_add(obj, "target",
+		    json_object_new_int(fo.feat.target));
+		json_object_object_add(obj, "features", json_object_new_string(
+		    rung_features_name(fo.feat.kind)));
+		json_object_object_add(obj, "model", json_object_new_string(
+		    rung_svr_type_name(fo.svr.type)));
+		json_object_object_add(obj, "repeats",
+		    json_object_new_int64(fo.repeats));
+		arr = json_object_new_array();
+		for (i = 0; i < nk; i++)
+			json_object_array_add(arr, row_json(&rows[i],
+			    fo.feat.target));
+		json_object_object_add(obj, "rows", arr);
+		rung_json_print(ctx->out, obj, ctx->tty);
+	} else
+		print_table(ctx->out, rows, nk, fo.feat.target, fo.svr.type);
+	if (save != NULL && save_model(ctx, s, &fo, ks[0], save,
+	    rung_args_has(args, OPT_REPLACE)) != 0)
+		goto out;
+	ret = RUNG_EXIT_OK;
+out:
+	if (cause != NULL) {
+		rung_error("fit: %s", cause);
+		free(cause);
+	}
+	free(rows);
+	free(ks);
+	rung_featspec_release(&fo.feat);
+	rung_study_free(s);
+	return ret;
+}
+
+const struct rung_cmd_entry rung_cmd_fit_entry = {
+	.name = "fit",
+	.usage = "[--prefix list] [--sweep] [--target step] "
+	    "[--features raw|baker] [--model nu-svr|eps-svr] [--C c] [--nu nu] "
+	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
+	    "[--folds n] [--train n] [--repeats n] [--seed n] [-j jobs] "
+	    "[--save name] [--replace] [--json] study",
+	.summary = "fit SVR on curve prefixes: how early can the final value "
+	    "be predicted",
+	.shortopts = "j:",
+	.longopts = fit_longopts,
+	.minargs = 1,
+	.maxargs = 1,
+	.flags = RUNG_CMD_STORE,
+	.exec = cmd_fit_exec,
+};

@@ -1,0 +1,138 @@
+#!/bin/sh
+# fit, models and predict through the command line.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+d=$RUNG_TESTDATA
+
+test_expect_success 'import studies to fit' '
+	rung import -s mq --direction max "$d/csv/metaqnn_cifar10_head.csv" &&
+	rung import -s ts "$d/json/taskset-irnn64-head.json"
+'
+
+test_expect_success 'fit --prefix --json: one row per prefix with the scores' '
+	rung fit --prefix 5,10 --json mq >f.json &&
+	test "$(json "j[\"study\"], j[\"target\"], j[\"features\"], j[\"model\"]" f.json)" = "mq 20 raw nu-svr" &&
+	test "$(json "[r[\"prefix\"] for r in j[\"rows\"]]" f.json)" = "5 10" &&
+	test "$(json "[r[\"n_train\"] + r[\"n_test\"] for r in j[\"rows\"]]" f.json)" = "30 30" &&
+	test "$(json "[r[\"n_train\"] for r in j[\"rows\"]]" f.json)" = "24 24" &&
+	test "$(json "all(-10 < r[\"r2\"] <= 1 and 0 <= r[\"rmse\"] and -1 <= r[\"kendall\"] <= 1 for r in j[\"rows\"])" f.json)" = True &&
+	test "$(json "sorted(j[\"rows\"][0][\"params\"])" f.json)" = "C gamma nu"
+'
+
+test_expect_success 'the default parameters are the Swift-Hyperband predictor' '
+	test "$(json "j[\"rows\"][0][\"params\"][\"C\"], j[\"rows\"][0][\"params\"][\"nu\"]" f.json)" = "1 0.5"
+'
+
+test_expect_success 'a longer prefix predicts at least as well here' '
+	test "$(json "j[\"rows\"][1][\"r2\"] >= j[\"rows\"][0][\"r2\"] - 0.05" f.json)" = True
+'
+
+test_expect_success 'fit --sweep: 10% to 90% of the target' '
+	rung fit --sweep --json mq >s.json &&
+	test "$(json "[r[\"prefix\"] for r in j[\"rows\"]]" s.json)" = "2 4 6 8 10 12 14 16 18"
+'
+
+test_expect_success 'fit prints a table on request without --json' '
+	rung fit --prefix 5 mq >out &&
+	head -n 1 out | grep -q "PREFIX.*R2.*RMSE.*RHO.*TAU" &&
+	test $(wc -l <out) -eq 2
+'
+
+test_expect_success 'baker features and eps-SVR' '
+	rung fit --prefix 5 --features baker --model eps-svr --json mq >b.json &&
+	test "$(json "j[\"features\"], j[\"model\"]" b.json)" = "baker eps-svr" &&
+	test "$(json "sorted(j[\"rows\"][0][\"params\"])" b.json)" = "C epsilon gamma"
+'
+
+test_expect_success 'repeats give a spread; the same seed gives the same answer' '
+	rung fit --prefix 5 --repeats 4 --seed 7 --json mq >r1.json &&
+	rung fit --prefix 5 --repeats 4 --seed 7 --json mq >r2.json &&
+	cmp r1.json r2.json &&
+	test "$(json "j[\"rows\"][0][\"r2_sd\"] > 0" r1.json)" = True
+'
+
+test_expect_success 'grid search: the same choice on 1 and 2 threads' '
+	rung fit --prefix 5 --search grid -j 1 --json mq >g1.json &&
+	rung fit --prefix 5 --search grid -j 2 --json mq >g2.json &&
+	cmp g1.json g2.json
+'
+
+test_expect_success 'random search runs and is reproducible' '
+	rung fit --prefix 5 --search random:20 --seed 3 --json mq >x1.json &&
+	rung fit --prefix 5 --search random:20 --seed 3 -j 1 --json mq >x2.json &&
+	cmp x1.json x2.json
+'
+
+test_expect_success 'trials with NaN in the prefix are left out and counted' '
+	rung fit --prefix 20 --json ts >n.json 2>err &&
+	test "$(json "j[\"rows\"][0][\"n_skipped\"] > 0" n.json)" = True &&
+	grep -q "with a NaN or infinite value in steps 1-20 were left out" err
+'
+
+test_expect_success 'fit --save keeps the model; models lists it' '
+	rung fit --prefix 8 --save mq8 mq >/dev/null 2>err &&
+	grep -q "saved model .mq8." err &&
+	rung models --json >m.json &&
+	test "$(json "\" \".join(str(x) for m in j for x in (m[\"name\"], m[\"study\"], m[\"prefix\"], m[\"target\"], m[\"n_train\"]))" m.json)" = "mq8 mq 8 20 30"
+'
+
+test_expect_success 'predict: every trial with the prefix, beside its actual value' '
+	rung predict --json mq >p.json &&
+	test "$(json "j[\"model\"], j[\"prefix\"], j[\"target\"], len(j[\"trials\"])" p.json)" = "mq8 8 20 30" &&
+	rung trials --json mq >t.json &&
+	/usr/bin/python3 - p.json t.json <<-\PY
+	import json, sys
+	p = json.load(open(sys.argv[1])); t = {x["id"]: x for x in json.load(open(sys.argv[2]))}
+	for r in p["trials"]:
+	    assert abs(r["actual"] - t[r["id"]]["final"]) < 1e-6, r
+	    assert 0 < r["predicted"] < 1, r
+	PY
+'
+
+test_expect_success 'predict is the same each time (the model is stored exactly)' '
+	rung predict --json mq >p2.json &&
+	cmp p.json p2.json
+'
+
+test_expect_success 'a model trained on one study predicts another' '
+	/usr/bin/python3 - "$d/csv/metaqnn_cifar10_head.csv" <<-\PY &&
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1])))
+	keep = [i for i, h in enumerate(rows[0]) if not h.startswith("acc_") or int(h[4:]) <= 10]
+	with open("short.csv", "w", newline="") as f:
+	    csv.writer(f).writerows([[r[i] for i in keep] for r in rows[:11]])
+	PY
+	rung import -s other --direction max short.csv &&
+	rung predict --model mq8 --json other >o.json &&
+	test "$(json "len(j[\"trials\"]), j[\"trials\"][0][\"actual\"]" o.json)" = "10 None"
+'
+
+test_expect_success 'predict covers trials that ended before the target step' '
+	rung predict --model mq8 other >out &&
+	test $(wc -l <out) -eq 11
+'
+
+test_expect_success 'a kept name is not overwritten without --replace' '
+	expect_fail 1 rung fit --prefix 8 --save mq8 mq &&
+	grep_err "a model called .mq8. exists" &&
+	rung fit --prefix 6 --save mq8 --replace mq >/dev/null 2>&1 &&
+	rung models --json >m2.json &&
+	test "$(json "[m[\"prefix\"] for m in j]" m2.json)" = 6
+'
+
+test_expect_success 'bad requests exit 2 with a reason' '
+	expect_fail 2 rung fit mq && grep_err "give --prefix K or --sweep" &&
+	expect_fail 2 rung fit --prefix 0 mq && grep_err "between 1 and 19" &&
+	expect_fail 2 rung fit --prefix 20 mq &&
+	expect_fail 2 rung fit --prefix 3,4 --save two mq && grep_err "one --prefix" &&
+	expect_fail 2 rung fit --prefix 3 --search bogus mq &&
+	expect_fail 2 rung fit --prefix 3 --features x mq &&
+	expect_fail 2 rung fit --prefix 3 --nu 2 mq
+'
+
+test_expect_success 'predict without a model for the study exits 1' '
+	expect_fail 1 rung predict ts && grep_err "no model trained on study .ts." &&
+	expect_fail 1 rung predict --model nope mq && grep_err "no model .nope."
+'
+
+test_done
