@@ -17,7 +17,7 @@
 enum {
 	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_MODEL,
 	OPT_C, OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
-	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_JSON,
+	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_JSON, OPT_PARAMS,
 };
 
 static const struct option fit_longopts[] = {
@@ -25,6 +25,7 @@ static const struct option fit_longopts[] = {
 	{ "sweep", no_argument, NULL, OPT_SWEEP },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "features", required_argument, NULL, OPT_FEATURES },
+	{ "params", required_argument, NULL, OPT_PARAMS },
 	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "C", required_argument, NULL, OPT_C },
 	{ "nu", required_argument, NULL, OPT_NU },
@@ -115,6 +116,43 @@ prefixes(const struct rung_args *args, int32_t target, uint32_t *n)
 		free(list[i]);
 	free(list);
 	return v;
+}
+
+/*
+ * The hyperparameters of Baker features: --params, else every parameter
+ * but categorical ones with a level for nearly every trial (an architecture
+ * written out, a run name): one-hot, they are noise.
+ */
+static int
+choose_params(const struct rung_args *args, const struct rung_study *s,
+    struct rung_featspec *f, char **cause)
+{
+	char		**names, **keep;
+	size_t		 n, i, nkeep = 0;
+	int		 ret;
+
+	if (rung_args_has(args, OPT_PARAMS)) {
+		names = rung_args_list(args, OPT_PARAMS, &n);
+		ret = rung_featspec_keep(f, names, n, cause);
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return ret;
+	}
+	keep = xcalloc(f->nparams + 1, sizeof *keep);
+	for (i = 0; i < f->nparams; i++) {
+		if (f->ptypes[i] == RUNG_PCAT && f->nlevels[i] > 10 &&
+		    f->nlevels[i] * 4 > s->ntrials) {
+			rung_info("parameter '%s' has %u values among %u trials: "
+			    "left out of the features (--params names the ones "
+			    "to use)", f->pnames[i], f->nlevels[i], s->ntrials);
+			continue;
+		}
+		keep[nkeep++] = f->pnames[i];
+	}
+	ret = rung_featspec_keep(f, keep, nkeep, cause);
+	free(keep);
+	return ret;
 }
 
 static json_object *
@@ -390,8 +428,11 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		ret = RUNG_EXIT_USAGE;
 		goto out;
 	}
-	if (fo.feat.kind == RUNG_FEAT_BAKER)
+	if (fo.feat.kind == RUNG_FEAT_BAKER) {
 		rung_featspec_params(&fo.feat, s);
+		if (choose_params(args, s, &fo.feat, &cause) != 0)
+			goto out;
+	}
 
 	rows = xcalloc(nk, sizeof *rows);
 	rung_progress_start(&prog, "fitting", nk);
@@ -453,7 +494,8 @@ out:
 const struct rung_cmd_entry rung_cmd_fit_entry = {
 	.name = "fit",
 	.usage = "[--prefix list] [--sweep] [--target step] "
-	    "[--features raw|baker] [--model nu-svr|eps-svr] [--C c] [--nu nu] "
+	    "[--features raw|baker] [--params list] "
+	    "[--model nu-svr|eps-svr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
 	    "[--folds n] [--train n] [--repeats n] [--seed n] [-j jobs] "
 	    "[--save name] [--replace] [--json] study",

@@ -232,6 +232,73 @@ rung_featspec_release(struct rung_featspec *f)
 	memset(f, 0, sizeof *f);
 }
 
+int
+rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
+    char **cause)
+{
+	struct rung_featspec old = *f;
+	uint32_t	 i, j, *from;
+	int		*used;
+
+	from = xcalloc(n ? n : 1, sizeof *from);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < old.nparams; j++) {
+			if (strcmp(old.pnames[j], names[i]) == 0)
+				break;
+		}
+		if (j == old.nparams) {
+			xasprintf(cause, "no parameter '%s' in the study",
+			    names[i]);
+			free(from);
+			return -1;
+		}
+		from[i] = j;
+	}
+	/* Move the kept entries; free the others with the old arrays. */
+	f->nparams = (uint32_t)n;
+	f->pnames = xcalloc(n ? n : 1, sizeof *f->pnames);
+	f->ptypes = xcalloc(n ? n : 1, sizeof *f->ptypes);
+	f->plog = xcalloc(n ? n : 1, sizeof *f->plog);
+	f->nlevels = xcalloc(n ? n : 1, sizeof *f->nlevels);
+	f->levels = xcalloc(n ? n : 1, sizeof *f->levels);
+	used = xcalloc(old.nparams ? old.nparams : 1, sizeof *used);
+	for (i = 0; i < n; i++) {
+		j = from[i];
+		if (used[j]) {
+			/* Named twice: a copy of its own. */
+			f->pnames[i] = xstrdup(old.pnames[j]);
+			f->levels[i] = NULL;
+			f->nlevels[i] = 0;
+			f->ptypes[i] = old.ptypes[j];
+			f->plog[i] = old.plog[j];
+			if (old.levels != NULL && old.levels[j] != NULL) {
+				uint32_t l;
+
+				f->nlevels[i] = old.nlevels[j];
+				f->levels[i] = xcalloc(old.nlevels[j] ?
+				    old.nlevels[j] : 1, sizeof **f->levels);
+				for (l = 0; l < old.nlevels[j]; l++)
+					f->levels[i][l] = xstrdup(
+					    old.levels[j][l]);
+			}
+			continue;
+		}
+		used[j] = 1;
+		f->pnames[i] = old.pnames[j];
+		f->ptypes[i] = old.ptypes[j];
+		f->plog[i] = old.plog[j];
+		f->nlevels[i] = old.nlevels != NULL ? old.nlevels[j] : 0;
+		f->levels[i] = old.levels != NULL ? old.levels[j] : NULL;
+		old.pnames[j] = NULL;
+		if (old.levels != NULL)
+			old.levels[j] = NULL;
+	}
+	rung_featspec_release(&old);
+	free(used);
+	free(from);
+	return 0;
+}
+
 void
 rung_featspec_params(struct rung_featspec *f, const struct rung_study *s)
 {

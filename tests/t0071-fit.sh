@@ -44,6 +44,17 @@ test_expect_success 'baker features and eps-SVR' '
 	test "$(json "sorted(j[\"rows\"][0][\"params\"])" b.json)" = "C epsilon gamma"
 '
 
+test_expect_success 'baker features leave out an architecture string; --params chooses' '
+	rung import -s mq200 --direction max "$d/predict/metaqnn_200.csv" &&
+	rung fit --prefix 5 --features baker --json mq200 >b1.json 2>err &&
+	grep -q "parameter .net. has 200 values among 200 trials: left out" err &&
+	rung fit --prefix 5 --features baker --params lr,depth --json mq200 >b2.json 2>err &&
+	! grep -q "left out" err &&
+	! cmp b1.json b2.json &&
+	expect_fail 1 rung fit --prefix 5 --features baker --params nope mq200 &&
+	grep_err "no parameter .nope. in the study"
+'
+
 test_expect_success 'repeats give a spread; the same seed gives the same answer' '
 	rung fit --prefix 5 --repeats 4 --seed 7 --json mq >r1.json &&
 	rung fit --prefix 5 --repeats 4 --seed 7 --json mq >r2.json &&

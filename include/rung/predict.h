@@ -51,6 +51,12 @@ void		 rung_featspec_release(struct rung_featspec *);
 /* Fix the Baker parameter encoding from a study (every parameter). */
 void		 rung_featspec_params(struct rung_featspec *,
 		     const struct rung_study *);
+/*
+ * Keep only the parameters named, in that order; a name that is not one of
+ * the spec's is an error.
+ */
+int		 rung_featspec_keep(struct rung_featspec *,
+		     char *const *names, size_t n, char **cause);
 /* Number of feature columns. */
 uint32_t	 rung_featspec_width(const struct rung_featspec *);
 
@@ -76,7 +82,10 @@ int		 rung_dataset_build(const struct rung_study *,
 		     struct rung_dataset *, char **cause);
 void		 rung_dataset_release(struct rung_dataset *);
 
-/* MinMaxScaler: x' = x * scale + min; a constant column has range 1. */
+/*
+ * MinMaxScaler: x' = x * scale + min; a column whose range is below ten
+ * machine epsilons (a constant one) has range 1, as in scikit-learn.
+ */
 struct rung_scaler {
 	uint32_t	 d;
 	double		*scale;
@@ -125,7 +134,10 @@ int		 rung_svr_save(const struct rung_svr *, char **text,
 int		 rung_svr_load(const char *text, size_t len,
 		     struct rung_svr **, char **cause);
 
-/* Scores of predictions against truth. */
+/*
+ * Scores of predictions against truth: NaN with no row; with one row,
+ * R^2 and the rank correlations are NaN.
+ */
 struct rung_scores {
 	double		 r2;		/* scikit-learn's r2_score */
 	double		 rmse;
@@ -165,8 +177,9 @@ void		 rung_search_init(struct rung_search *);
 /*
  * Search around base on already-scaled data (rows x, targets y): *best
  * gets the winning parameters (gamma absolute), *score its mean R^2 over
- * the folds. Ties go to the first candidate in grid order (C, then gamma,
- * then nu or epsilon, the last varying fastest), as GridSearchCV does.
+ * the folds. Ties go to the first candidate in grid order, the parameter
+ * names sorted as GridSearchCV sorts them (C, gamma, nu; C, epsilon,
+ * gamma), the last varying fastest.
  */
 int		 rung_svr_search(const struct rung_svr_params *base,
 		     const struct rung_search *, const double *x,
@@ -182,7 +195,7 @@ struct rung_fit_opts {
 	uint32_t	 train;		/* training trials per repeat; 0: 80% */
 	uint32_t	 repeats;	/* default 1 */
 	uint64_t	 seed;
-	int		 threads;
+	int		 threads;	/* all of the evaluation's threads */
 };
 
 struct rung_fit_row {
