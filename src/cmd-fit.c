@@ -18,6 +18,7 @@ enum {
 	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_MODEL,
 	OPT_C, OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
 	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_JSON, OPT_PARAMS,
+	OPT_DUMP,
 };
 
 static const struct option fit_longopts[] = {
@@ -40,6 +41,7 @@ static const struct option fit_longopts[] = {
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -395,6 +397,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	if (int_opt(args, 'j', "jobs", 0, 1024, &n) != 0)
 		goto out;
 	fo.threads = fo.search.threads = (int)n;
+	fo.dump_dir = rung_args_get(args, OPT_DUMP);
 	if (!rung_args_has(args, OPT_PREFIX) && !rung_args_has(args,
 	    OPT_SWEEP)) {
 		rung_error("fit: give --prefix K or --sweep");
@@ -498,7 +501,7 @@ const struct rung_cmd_entry rung_cmd_fit_entry = {
 	    "[--model nu-svr|eps-svr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
 	    "[--folds n] [--train n] [--repeats n] [--seed n] [-j jobs] "
-	    "[--save name] [--replace] [--json] study",
+	    "[--save name] [--replace] [--dump dir] [--json] study",
 	.summary = "fit SVR on curve prefixes: how early can the final value "
 	    "be predicted",
 	.shortopts = "j:",

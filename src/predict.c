@@ -1987,6 +1987,41 @@ mean_sd(const struct repeat *v, size_t off, uint32_t n, double *mean,
  * standard deviation over the repeats, 0 for one; the parameters reported
  * are the first repeat's.
  */
+/*
+ * The scaled training rows of a prefix's first split, as CSV (y, then the
+ * features), with exact digits: the very data the search saw, for checking
+ * rung against another tool.
+ */
+static int
+dump_train(const char *dir, int32_t prefix, const double *x, const double *y,
+    uint32_t n, uint32_t d, char **cause)
+{
+	char		*path;
+	FILE		*f;
+	uint32_t	 i, j;
+	int		 ret = 0;
+
+	path = xprintf("%s/train-%d.csv", dir, (int)prefix);
+	if ((f = fopen(path, "w")) == NULL) {
+		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%.17g", y[i]);
+		for (j = 0; j < d; j++)
+			fprintf(f, ",%.17g", x[(size_t)i * d + j]);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		xasprintf(cause, "cannot write '%s': %s", path,
+		    strerror(errno));
+		ret = -1;
+	}
+	free(path);
+	return ret;
+}
+
 int
 rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
     int32_t prefix, struct rung_fit_row *row, char **cause)
@@ -2028,6 +2063,9 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 	e.rep = xcalloc(repeats, sizeof *e.rep);
 	for (r = 0; r < repeats; r++)
 		repeat_split(&e, r);
+	if (o->dump_dir != NULL && dump_train(o->dump_dir, prefix,
+	    e.rep[0].xsc, e.rep[0].ysc, e.ntrain, ds.d, cause) != 0)
+		goto out;
 
 	/*
 	 * The searches of every repeat share one pool of (candidate, fold)

@@ -196,6 +196,11 @@ struct rung_fit_opts {
 	uint32_t	 repeats;	/* default 1 */
 	uint64_t	 seed;
 	int		 threads;	/* all of the evaluation's threads */
+	/*
+	 * When set, each prefix's first training set, scaled, is written to
+	 * DIR/train-K.csv (y, then the features).
+	 */
+	const char	*dump_dir;
 };
 
 struct rung_fit_row {
