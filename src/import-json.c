@@ -42,6 +42,7 @@
 
 #include "rung/batch.h"
 #include "rung/import.h"
+#include "rung/jsonin.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -433,44 +434,6 @@ find_curves(struct jctx *c, struct json_object *obj)
 	return 0;
 }
 
-/* One parameter value: typed as written. */
-static void
-add_param(struct jctx *c, uint32_t t, const char *name, struct json_object *v)
-{
-	struct rung_batch	*b = c->b;
-	uint32_t		 p;
-	int64_t			 iv;
-
-	if (v == NULL)
-		return;		/* null: unset */
-	p = rung_batch_param(b, name);
-	switch (json_object_get_type(v)) {
-	case json_type_int:
-		iv = json_object_get_int64(v);
-		if (iv == INT64_MAX && json_object_get_uint64(v) > INT64_MAX)
-			rung_batch_param_real(b, t, p,
-			    (double)json_object_get_uint64(v));
-		else
-			rung_batch_param_int(b, t, p, iv);
-		break;
-	case json_type_double:
-		rung_batch_param_real(b, t, p, json_object_get_double(v));
-		break;
-	case json_type_string:
-		rung_batch_param_text(b, t, p, json_object_get_string(v));
-		break;
-	case json_type_boolean:
-		rung_batch_param_text(b, t, p,
-		    json_object_get_boolean(v) ? "true" : "false");
-		break;
-	default:
-		/* A list (layer sizes, say): its compact JSON, as text. */
-		rung_batch_param_text(b, t, p, json_object_to_json_string_ext(v,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		break;
-	}
-}
-
 /* Parameters of an object; nested objects join their names with '/'. */
 static void
 add_params(struct jctx *c, uint32_t t, struct json_object *obj)
@@ -488,7 +451,7 @@ add_params(struct jctx *c, uint32_t t, struct json_object *obj)
 			rung_buf_addc(&c->name, '/');
 			add_params(c, t, v);
 		} else
-			add_param(c, t, c->name.data, v);
+			rung_batch_param_json(c->b, t, c->name.data, v);
 	}
 	name_set(c, len);
 }
@@ -744,7 +707,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			case json_type_double:
 			case json_type_string:
 			case json_type_boolean:
-				add_param(c, t, lh_entry_k(e), v);
+				rung_batch_param_json(c->b, t, lh_entry_k(e), v);
 				break;
 			default:
 				break;

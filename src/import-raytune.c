@@ -63,6 +63,7 @@
 
 #include "rung/batch.h"
 #include "rung/import.h"
+#include "rung/jsonin.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -1075,44 +1076,6 @@ is_cloudpickle(struct json_object *v)
 	    strcmp(type, "CLOUDPICKLE_FALLBACK") == 0;
 }
 
-/* One parameter, typed as written. */
-static void
-add_param(struct rctx *c, uint32_t t, const char *name, struct json_object *v)
-{
-	struct rung_batch	*b = c->b;
-	uint32_t		 p;
-	int64_t			 iv;
-
-	if (v == NULL)
-		return;		/* null: unset */
-	p = rung_batch_param(b, name);
-	switch (json_object_get_type(v)) {
-	case json_type_int:
-		iv = json_object_get_int64(v);
-		if (iv == INT64_MAX && json_object_get_uint64(v) > INT64_MAX)
-			rung_batch_param_real(b, t, p,
-			    (double)json_object_get_uint64(v));
-		else
-			rung_batch_param_int(b, t, p, iv);
-		break;
-	case json_type_double:
-		rung_batch_param_real(b, t, p, json_object_get_double(v));
-		break;
-	case json_type_string:
-		rung_batch_param_text(b, t, p, json_object_get_string(v));
-		break;
-	case json_type_boolean:
-		rung_batch_param_text(b, t, p,
-		    json_object_get_boolean(v) ? "true" : "false");
-		break;
-	default:
-		/* A list (layer sizes, say): its compact JSON, as text. */
-		rung_batch_param_text(b, t, p, json_object_to_json_string_ext(v,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		break;
-	}
-}
-
 /* The parameters of a config; nested objects join their names with '/'. */
 static void
 add_params(struct rctx *c, uint32_t t, struct json_object *obj)
@@ -1132,7 +1095,7 @@ add_params(struct rctx *c, uint32_t t, struct json_object *obj)
 			rung_buf_addc(&c->name, '/');
 			add_params(c, t, v);
 		} else
-			add_param(c, t, c->name.data, v);
+			rung_batch_param_json(c->b, t, c->name.data, v);
 	}
 	name_set(&c->name, len);
 }
