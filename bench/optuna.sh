@@ -118,21 +118,8 @@ with open(sys.argv[4], "w") as f:
     f.write("%.3f %.3f\n" % (t2 - t1, t1 - t0))
 EOF
 
-# measure NAME CMD...: run CMD under peak, keep "seconds kib" in $work/NAME.
-measure() {
-	name=$1
-	shift
-	"$PEAK" "$@" >/dev/null 2>"$work/$name.err" || {
-		echo "bench optuna: $name failed:" >&2
-		cat "$work/$name.err" >&2
-		exit 1
-	}
-	tail -n 1 "$work/$name.err" >"$work/$name"
-}
-secs() { cut -d' ' -f1 "$work/$1"; }
-kib() { cut -d' ' -f2 "$work/$1"; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 echo "generating an Optuna storage: $trials trials x $steps intermediate" \
     "values = $points points"

@@ -13,21 +13,8 @@ trials=${BENCH_TRIALS:-50000}
 steps=${BENCH_STEPS:-100}
 points=$((trials * steps))
 
-# measure NAME CMD...: run CMD under peak, keep "seconds kib" in $work/NAME.
-measure() {
-	name=$1
-	shift
-	"$PEAK" "$@" >/dev/null 2>"$work/$name.err" || {
-		echo "bench: $name failed:" >&2
-		cat "$work/$name.err" >&2
-		exit 1
-	}
-	tail -n 1 "$work/$name.err" >"$work/$name"
-}
-secs() { cut -d' ' -f1 "$work/$1"; }
-kib() { cut -d' ' -f2 "$work/$1"; }
+. "$here/lib.sh"
 rate() { awk -v n="$1" -v s="$(secs "$2")" 'BEGIN { printf "%.0f", n / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "generating a long CSV: $trials trials x $steps steps = $points points"
 "$GENLONG" "$trials" "$steps" >"$work/long.csv"
