@@ -68,11 +68,16 @@ static const char *migrations[] = {
 	"  UNIQUE (study_id, ext_id)"
 	");"
 	"CREATE INDEX trials_source ON trials(source_id);"
-	/* value: INTEGER for int, REAL for real, TEXT for categorical. */
+	/*
+	 * value: INTEGER for int, REAL for real, TEXT for categorical. It has
+	 * no declared type on purpose: "ANY" would give it NUMERIC affinity
+	 * in an ordinary table, and SQLite would turn the categorical text
+	 * "1e-05" into the number 1.0e-05.
+	 */
 	"CREATE TABLE trial_params ("
 	"  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,"
 	"  param_id INTEGER NOT NULL REFERENCES params(id) ON DELETE CASCADE,"
-	"  value ANY,"
+	"  value,"
 	"  PRIMARY KEY (trial_id, param_id)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX trial_params_param ON trial_params(param_id);"

@@ -57,6 +57,14 @@ test_expect_success 'parameter types survive: int, real (even when whole), categ
 	cmp got want
 '
 
+test_expect_success 'categorical values that look like numbers keep their exact text' '
+	printf "trial,step,loss,opt\na,1,1,1e-05\na,2,0.5,1e-05\nb,1,2,1.50\nb,2,1,1.50\nc,1,2,adam\nc,2,1,adam\n" >aff.csv &&
+	rung import -s aff aff.csv &&
+	rung trials --json aff >aff.json &&
+	test "$(json "[t[\"params\"][\"opt\"] for t in j]" aff.json)" = "1e-05 1.50 adam" &&
+	test "$(sqlite3 "$RUNG_DB" "select group_concat(typeof(value)) from trial_params tp join params p on p.id = tp.param_id where p.name = \"opt\"")" = "text,text,text"
+'
+
 test_expect_success 'export -o never leaves a half-written file' '
 	expect_fail 1 rung export -o nodir/x.csv mq &&
 	test ! -e nodir
