@@ -397,6 +397,13 @@ read_optuna(struct rung_store *s, struct units *u, const char *path,
 	if (rung_import_optuna(path, journal, digest, size, o, &got, &n,
 	    cause) != 0)
 		return -1;
+	if (o->study != NULL && n > 1) {
+		/* Several studies under one name would mix their trials. */
+		xasprintf(cause, "%s holds %zu studies ('%s', '%s'%s): -s names "
+		    "one study; choose which with --study", path, n,
+		    got[0].study, got[1].study, n > 2 ? ", ..." : "");
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		if (o->study != NULL) {
 			/* -s names the study in rung's database. */

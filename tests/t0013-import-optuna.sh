@@ -261,4 +261,11 @@ test_expect_success 'a journal with a broken line' '
 	test "$(db_digest)" = "$before"
 '
 
+test_expect_success '-s with a storage of several studies asks for --study' '
+	before=$(db_digest) &&
+	expect_fail 1 rung import -s one "$RUNG_TESTDATA/optuna/pruned.db" &&
+	grep_err "holds 2 studies" && grep_err "choose which with --study" &&
+	test "$(db_digest)" = "$before"
+'
+
 test_done
