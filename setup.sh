@@ -2,6 +2,7 @@
 # Set up rung on a Debian 12 machine and run it, or its test suite.
 #
 #   ./setup.sh run     install what is missing, build, run the main job
+#                      (import the bundled study, list it, fit a sweep)
 #   ./setup.sh check   install what is missing, build, run every test
 #
 # Root runs apt-get itself; anyone else goes through sudo.
@@ -41,6 +42,9 @@ run)
 		share/rung/metaqnn_cifar10.csv
 	./rung -d "$db" studies
 	./rung -d "$db" trials --sort best --top 20 metaqnn_cifar10
+	echo
+	echo "How early can the final accuracy be predicted? (rung fit --sweep)"
+	./rung -d "$db" fit --sweep --repeats 3 metaqnn_cifar10
 	;;
 check)
 	rc=0
