@@ -1,0 +1,715 @@
+/*
+ * The scheduler interface: parameters, dispatch to the policies, the state
+ * as JSON, and the linear quantile every stopping rule needs.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "rung/sched.h"
+#include "sched-int.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+static const char *policy_names[] = { "random", "sha", "hyperband", "asha" };
+static const char *rule_names[] = { "ray", "syne", "optuna", "determined" };
+static const char *variant_names[] = { "stop", "promote" };
+static const char *decision_names[] = { "continue", "pause", "stop" };
+
+#define NITEMS(a) (sizeof (a) / sizeof *(a))
+
+static int
+parse_name(const char **names, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rung_strieq(s, names[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+rung_policy_name(enum rung_policy p)
+{
+	return (size_t)p < NITEMS(policy_names) ? policy_names[p] : "?";
+}
+
+int
+rung_policy_parse(const char *s)
+{
+	return parse_name(policy_names, NITEMS(policy_names), s);
+}
+
+const char *
+rung_asha_rule_name(enum rung_asha_rule r)
+{
+	return (size_t)r < NITEMS(rule_names) ? rule_names[r] : "?";
+}
+
+int
+rung_asha_rule_parse(const char *s)
+{
+	return parse_name(rule_names, NITEMS(rule_names), s);
+}
+
+const char *
+rung_asha_variant_name(enum rung_asha_variant v)
+{
+	return (size_t)v < NITEMS(variant_names) ? variant_names[v] : "?";
+}
+
+int
+rung_asha_variant_parse(const char *s)
+{
+	return parse_name(variant_names, NITEMS(variant_names), s);
+}
+
+const char *
+rung_decision_name(enum rung_decision d)
+{
+	return (size_t)d < NITEMS(decision_names) ? decision_names[d] : "?";
+}
+
+void
+rung_sched_params_init(struct rung_sched_params *p, enum rung_policy policy)
+{
+	memset(p, 0, sizeof *p);
+	p->policy = policy;
+	p->eta = 3;
+	p->min_r = 1;
+	p->max_r = 81;
+	p->variant = RUNG_ASHA_STOP;
+	p->rule = RUNG_RULE_RAY;
+	p->stop_last_trials = 1;
+	p->brackets = 1;
+}
+
+static int
+check_params(const struct rung_sched_params *p, char **cause)
+{
+	if ((size_t)p->policy >= NITEMS(policy_names)) {
+		xasprintf(cause, "unknown policy %d", (int)p->policy);
+		return -1;
+	}
+	if ((size_t)p->variant >= NITEMS(variant_names) ||
+	    (size_t)p->rule >= NITEMS(rule_names)) {
+		xasprintf(cause, "unknown asha variant or rule");
+		return -1;
+	}
+	/* The negations also catch NaN. */
+	if (!(p->eta > 1) || !isfinite(p->eta)) {
+		xasprintf(cause, "eta must be greater than 1");
+		return -1;
+	}
+	if (!(p->min_r > 0) || !(p->max_r >= p->min_r) ||
+	    !(p->max_r <= INT32_MAX)) {
+		xasprintf(cause, "need 0 < min_r <= max_r <= %d", INT32_MAX);
+		return -1;
+	}
+	if (p->brackets < 1 || p->brackets > 64) {
+		xasprintf(cause, "brackets must be 1 to 64");
+		return -1;
+	}
+	return 0;
+}
+
+int
+rung_sched_new(const struct rung_sched_params *p, struct rung_sched **out,
+    char **cause)
+{
+	struct rung_sched	*s;
+	int			 rc = 0;
+
+	*out = NULL;
+	if (check_params(p, cause) != 0)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	s->p = *p;
+	/* Any fixed nonzero start; the seed is mixed in by splitmix. */
+	s->rng = p->seed ^ 0x9e3779b97f4a7c15ULL;
+	switch (p->policy) {
+	case RUNG_POLICY_RANDOM:
+		if (p->max_configs == 0) {
+			xasprintf(cause, "random needs a budget in "
+			    "configurations");
+			rc = -1;
+		}
+		break;
+	case RUNG_POLICY_SHA:
+	case RUNG_POLICY_HYPERBAND:
+		rc = rung_sched_hb_setup(s, cause);
+		break;
+	case RUNG_POLICY_ASHA:
+		rc = rung_sched_asha_setup(s, cause);
+		break;
+	}
+	if (rc != 0) {
+		rung_sched_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+rung_sched_free(struct rung_sched *s)
+{
+	uint32_t	 i, k;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nb; i++) {
+		for (k = 0; k < s->b[i].nrungs; k++)
+			free(s->b[i].rungs[k].e);
+		free(s->b[i].rungs);
+	}
+	free(s->b);
+	rung_hb_free(s->hb, s->nhb);
+	free(s->t);
+	free(s);
+}
+
+const struct rung_sched_params *
+rung_sched_params(const struct rung_sched *s)
+{
+	return &s->p;
+}
+
+void
+rung_sched_bracket_init(struct rung_sched_bracket *b, uint32_t nrungs)
+{
+	b->nrungs = nrungs;
+	b->rungs = nrungs ? xcalloc(nrungs, sizeof *b->rungs) : NULL;
+}
+
+uint32_t
+rung_sched_add_trial(struct rung_sched *s, uint32_t bracket, uint32_t rung,
+    int32_t target)
+{
+	struct rung_sched_trial	*t;
+
+	XGROW(s->t, s->tcap, (size_t)s->nt + 1);
+	t = &s->t[s->nt];
+	memset(t, 0, sizeof *t);
+	t->bracket = bracket;
+	t->rung = rung;
+	t->state = RUNG_TRIAL_RUNNING;
+	t->target = target;
+	return s->nt++;
+}
+
+void
+rung_sched_record(struct rung_sched *s, uint32_t bracket, uint32_t rung,
+    uint32_t trial, double value)
+{
+	struct rung_sched_rung	*r = &s->b[bracket].rungs[rung];
+
+	XGROW(r->e, r->cap, (size_t)r->n + 1);
+	r->e[r->n].trial = trial;
+	r->e[r->n].flag = RUNG_SEL_NONE;
+	r->e[r->n].value = value;
+	r->n++;
+}
+
+/*
+ * Ranking: lower first, NaN last, and ties in arrival order so that a run
+ * is reproducible whatever qsort does with equal keys. qsort_r, not a
+ * file-static pointer: replays rank in many threads at once.
+ */
+static int
+rank_cmp(const void *a, const void *b, void *arg)
+{
+	const struct rung_sched_entry *e = arg;
+	uint32_t	 i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	double		 x = e[i].value, y = e[j].value;
+
+	if (isnan(x) != isnan(y))
+		return isnan(x) ? 1 : -1;
+	if (!isnan(x) && x != y)
+		return x < y ? -1 : 1;
+	return i < j ? -1 : (i > j);
+}
+
+void
+rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		idx[i] = i;
+	if (r->n > 1)
+		qsort_r(idx, r->n, sizeof *idx, rank_cmp, r->e);
+}
+
+enum rung_action_kind
+rung_sched_next(struct rung_sched *s, struct rung_sched_action *a)
+{
+	memset(a, 0, sizeof *a);
+	switch (s->p.policy) {
+	case RUNG_POLICY_RANDOM:
+		return a->kind = rung_sched_random_next(s, a);
+	case RUNG_POLICY_SHA:
+	case RUNG_POLICY_HYPERBAND:
+		return a->kind = rung_sched_hb_next(s, a);
+	case RUNG_POLICY_ASHA:
+		return a->kind = rung_sched_asha_next(s, a);
+	}
+	return a->kind = RUNG_ACT_DONE;
+}
+
+enum rung_decision
+rung_sched_report(struct rung_sched *s, uint32_t trial, int32_t step,
+    double value)
+{
+	struct rung_sched_trial	*t;
+
+	if (trial >= s->nt)
+		return RUNG_STOP;
+	t = &s->t[trial];
+	if (t->state == RUNG_TRIAL_PAUSED)
+		return RUNG_PAUSE;
+	if (t->state != RUNG_TRIAL_RUNNING)
+		return RUNG_STOP;
+	switch (s->p.policy) {
+	case RUNG_POLICY_RANDOM:
+		t->step = step;
+		if (step >= t->target) {
+			t->state = RUNG_TRIAL_FINISHED;
+			return RUNG_STOP;
+		}
+		return RUNG_CONTINUE;
+	case RUNG_POLICY_SHA:
+	case RUNG_POLICY_HYPERBAND:
+		return rung_sched_hb_report(s, trial, step, value);
+	case RUNG_POLICY_ASHA:
+		return rung_sched_asha_report(s, trial, step, value);
+	}
+	return RUNG_STOP;
+}
+
+void
+rung_sched_lost(struct rung_sched *s, uint32_t trial)
+{
+	if (trial >= s->nt || s->t[trial].state != RUNG_TRIAL_RUNNING)
+		return;
+	switch (s->p.policy) {
+	case RUNG_POLICY_SHA:
+	case RUNG_POLICY_HYPERBAND:
+		rung_sched_hb_lost(s, trial);
+		break;
+	case RUNG_POLICY_ASHA:
+		rung_sched_asha_lost(s, trial);
+		break;
+	case RUNG_POLICY_RANDOM:
+		break;
+	}
+	s->t[trial].state = RUNG_TRIAL_STOPPED;
+}
+
+uint32_t
+rung_sched_ntrials(const struct rung_sched *s)
+{
+	return s->nt;
+}
+
+enum rung_trial_state
+rung_sched_trial_state(const struct rung_sched *s, uint32_t trial)
+{
+	if (trial >= s->nt)
+		return RUNG_TRIAL_STOPPED;
+	return s->t[trial].state;
+}
+
+/* numpy: virtual index (n - 1) q, then _lerp, which is two-sided. */
+double
+rung_quantile_linear(const double *v, size_t n, double q)
+{
+	double	*c, h, g, a, b, d, r;
+	size_t	 i, lo, hi;
+
+	if (n == 0)
+		return NAN;
+	for (i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			return NAN;
+	}
+	c = xreallocarray(NULL, n, sizeof *c);
+	memcpy(c, v, n * sizeof *c);
+	for (i = 1; i < n; i++) {	/* insertion sort: rungs are small */
+		double	 x = c[i];
+		size_t	 j = i;
+
+		while (j > 0 && c[j - 1] > x) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+	h = (double)(n - 1) * q;
+	if (h <= 0)
+		lo = hi = 0, h = 0;
+	else if (h >= (double)(n - 1))
+		lo = hi = n - 1, h = (double)(n - 1);
+	else {
+		lo = (size_t)floor(h);
+		hi = lo + 1;
+	}
+	g = h - (double)lo;
+	a = c[lo];
+	b = c[hi];
+	free(c);
+	d = b - a;
+	/* numpy interpolates from the nearer end: b - d (1 - g) past half. */
+	if (g >= 0.5)
+		r = b - d * (1 - g);
+	else
+		r = a + d * g;
+	return r;
+}
+
+/*
+ * State as JSON. A double is a JSON number written with the fewest digits
+ * that read back exactly, or the string "NaN", "Infinity" or "-Infinity";
+ * 64-bit words (seed, generator, masks) are hex strings since JSON readers
+ * stop at 2^63 or 2^53.
+ */
+static json_object *
+jdouble(double v)
+{
+	char	 buf[RUNG_DBL_BUFSZ];
+
+	rung_fmt_double(v, 0, buf);
+	if (!isfinite(v))
+		return json_object_new_string(buf);
+	return json_object_new_double_s(v, buf);
+}
+
+static json_object *
+jhex(uint64_t v)
+{
+	char	 buf[32];
+
+	snprintf(buf, sizeof buf, "%016" PRIx64, v);
+	return json_object_new_string(buf);
+}
+
+void
+rung_sched_save(const struct rung_sched *s, char **text)
+{
+	json_object	*o, *p, *a, *row, *br, *rg, *e;
+	uint32_t	 i, k, j;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "format", json_object_new_string("rung-sched"));
+	json_object_object_add(o, "version", json_object_new_int(1));
+
+	p = json_object_new_object();
+	json_object_object_add(p, "policy",
+	    json_object_new_string(rung_policy_name(s->p.policy)));
+	json_object_object_add(p, "eta", jdouble(s->p.eta));
+	json_object_object_add(p, "min_r", jdouble(s->p.min_r));
+	json_object_object_add(p, "max_r", jdouble(s->p.max_r));
+	json_object_object_add(p, "variant",
+	    json_object_new_string(rung_asha_variant_name(s->p.variant)));
+	json_object_object_add(p, "rule",
+	    json_object_new_string(rung_asha_rule_name(s->p.rule)));
+	json_object_object_add(p, "stop_last_trials",
+	    json_object_new_boolean(s->p.stop_last_trials != 0));
+	json_object_object_add(p, "brackets",
+	    json_object_new_int64(s->p.brackets));
+	json_object_object_add(p, "max_configs",
+	    json_object_new_int64(s->p.max_configs));
+	json_object_object_add(p, "seed", jhex(s->p.seed));
+	json_object_object_add(o, "params", p);
+
+	json_object_object_add(o, "rng", jhex(s->rng));
+	json_object_object_add(o, "cur", json_object_new_int64(s->cur));
+	json_object_object_add(o, "round", json_object_new_int64(s->round));
+	json_object_object_add(o, "want", json_object_new_int64(s->want));
+	json_object_object_add(o, "issued", json_object_new_int64(s->issued));
+	json_object_object_add(o, "done", json_object_new_int64(s->done));
+
+	/* Trials: [bracket, rung, state, target, step, recorded]. */
+	a = json_object_new_array();
+	for (i = 0; i < s->nt; i++) {
+		row = json_object_new_array();
+		json_object_array_add(row, json_object_new_int64(s->t[i].bracket));
+		json_object_array_add(row, json_object_new_int64(s->t[i].rung));
+		json_object_array_add(row, json_object_new_int(s->t[i].state));
+		json_object_array_add(row, json_object_new_int(s->t[i].target));
+		json_object_array_add(row, json_object_new_int(s->t[i].step));
+		json_object_array_add(row, jhex(s->t[i].recorded));
+		json_object_array_add(a, row);
+	}
+	json_object_object_add(o, "trials", a);
+
+	/* Rungs by bracket, entries [trial, flag, value] in arrival order. */
+	a = json_object_new_array();
+	for (i = 0; i < s->nb; i++) {
+		br = json_object_new_array();
+		for (k = 0; k < s->b[i].nrungs; k++) {
+			rg = json_object_new_array();
+			for (j = 0; j < s->b[i].rungs[k].n; j++) {
+				const struct rung_sched_entry *en;
+
+				en = &s->b[i].rungs[k].e[j];
+				e = json_object_new_array();
+				json_object_array_add(e,
+				    json_object_new_int64(en->trial));
+				json_object_array_add(e,
+				    json_object_new_int(en->flag));
+				json_object_array_add(e, jdouble(en->value));
+				json_object_array_add(rg, e);
+			}
+			json_object_array_add(br, rg);
+		}
+		json_object_array_add(a, br);
+	}
+	json_object_object_add(o, "rungs", a);
+
+	*text = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+/* Readers that fail softly: the caller reports one message. */
+static int
+get_double(json_object *v, double *out)
+{
+	const char	*str;
+
+	if (json_object_is_type(v, json_type_double) ||
+	    json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_double(v);
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		str = json_object_get_string(v);
+		return rung_parse_double(str, strlen(str), out);
+	}
+	return -1;
+}
+
+static int
+get_int(json_object *v, int64_t lo, int64_t hi, int64_t *out)
+{
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	*out = json_object_get_int64(v);
+	return (*out < lo || *out > hi) ? -1 : 0;
+}
+
+static int
+get_hex(json_object *v, uint64_t *out)
+{
+	const char	*str;
+	char		*end;
+
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	str = json_object_get_string(v);
+	if (*str == '\0')
+		return -1;
+	*out = strtoull(str, &end, 16);
+	return *end == '\0' ? 0 : -1;
+}
+
+static json_object *
+field(json_object *o, const char *name)
+{
+	json_object	*v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		return NULL;
+	return json_object_object_get_ex(o, name, &v) ? v : NULL;
+}
+
+static int
+get_u32(json_object *o, const char *name, uint32_t *out)
+{
+	int64_t	 v;
+
+	if (get_int(field(o, name), 0, UINT32_MAX, &v) != 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+read_params(json_object *p, struct rung_sched_params *sp)
+{
+	json_object	*v;
+	int		 i;
+	uint32_t	 u;
+
+	if ((v = field(p, "policy")) == NULL ||
+	    (i = rung_policy_parse(json_object_get_string(v))) < 0)
+		return -1;
+	rung_sched_params_init(sp, (enum rung_policy)i);
+	if ((v = field(p, "variant")) == NULL ||
+	    (i = rung_asha_variant_parse(json_object_get_string(v))) < 0)
+		return -1;
+	sp->variant = (enum rung_asha_variant)i;
+	if ((v = field(p, "rule")) == NULL ||
+	    (i = rung_asha_rule_parse(json_object_get_string(v))) < 0)
+		return -1;
+	sp->rule = (enum rung_asha_rule)i;
+	if (get_double(field(p, "eta"), &sp->eta) != 0 ||
+	    get_double(field(p, "min_r"), &sp->min_r) != 0 ||
+	    get_double(field(p, "max_r"), &sp->max_r) != 0)
+		return -1;
+	if ((v = field(p, "stop_last_trials")) == NULL ||
+	    !json_object_is_type(v, json_type_boolean))
+		return -1;
+	sp->stop_last_trials = json_object_get_boolean(v);
+	if (get_u32(p, "brackets", &sp->brackets) != 0 ||
+	    get_u32(p, "max_configs", &u) != 0)
+		return -1;
+	sp->max_configs = u;
+	return get_hex(field(p, "seed"), &sp->seed);
+}
+
+static int
+read_state(json_object *o, struct rung_sched *s)
+{
+	json_object		*a, *row, *br, *rg, *e;
+	struct rung_sched_trial	*t;
+	struct rung_sched_rung	*r;
+	int64_t			 v[5];
+	size_t			 i, k, j, n;
+	double			 d;
+
+	if (get_hex(field(o, "rng"), &s->rng) != 0 ||
+	    get_u32(o, "cur", &s->cur) != 0 ||
+	    get_u32(o, "round", &s->round) != 0 ||
+	    get_u32(o, "want", &s->want) != 0 ||
+	    get_u32(o, "issued", &s->issued) != 0 ||
+	    get_u32(o, "done", &s->done) != 0)
+		return -1;
+	if (s->hb != NULL && (s->cur > (uint32_t)s->nhb || (s->cur <
+	    (uint32_t)s->nhb && s->round >= (uint32_t)s->hb[s->cur].nrounds)))
+		return -1;
+
+	a = field(o, "trials");
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+		return -1;
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) != 6)
+			return -1;
+		if (get_int(json_object_array_get_idx(row, 0), 0,
+		    s->nb ? s->nb - 1 : 0, &v[0]) != 0 ||
+		    get_int(json_object_array_get_idx(row, 1), 0, 63,
+		    &v[1]) != 0 ||
+		    get_int(json_object_array_get_idx(row, 2), 0,
+		    RUNG_TRIAL_FINISHED, &v[2]) != 0 ||
+		    get_int(json_object_array_get_idx(row, 3), INT32_MIN,
+		    INT32_MAX, &v[3]) != 0 ||
+		    get_int(json_object_array_get_idx(row, 4), INT32_MIN,
+		    INT32_MAX, &v[4]) != 0)
+			return -1;
+		rung_sched_add_trial(s, (uint32_t)v[0], (uint32_t)v[1],
+		    (int32_t)v[3]);
+		t = &s->t[s->nt - 1];
+		t->state = (uint8_t)v[2];
+		t->step = (int32_t)v[4];
+		if (get_hex(json_object_array_get_idx(row, 5),
+		    &t->recorded) != 0)
+			return -1;
+		/*
+		 * Only a trial of the stopping variant may have passed its
+		 * last rung (Optuna climbs off the top; a bracket of Ray's
+		 * can have none).
+		 */
+		if (s->nb != 0 && (t->rung > s->b[t->bracket].nrungs ||
+		    (t->rung == s->b[t->bracket].nrungs &&
+		    (s->p.policy != RUNG_POLICY_ASHA ||
+		    s->p.variant != RUNG_ASHA_STOP))))
+			return -1;
+	}
+
+	a = field(o, "rungs");
+	if (a == NULL || !json_object_is_type(a, json_type_array) ||
+	    json_object_array_length(a) != s->nb)
+		return -1;
+	for (i = 0; i < s->nb; i++) {
+		br = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(br, json_type_array) ||
+		    json_object_array_length(br) != s->b[i].nrungs)
+			return -1;
+		for (k = 0; k < s->b[i].nrungs; k++) {
+			rg = json_object_array_get_idx(br, k);
+			if (!json_object_is_type(rg, json_type_array))
+				return -1;
+			n = json_object_array_length(rg);
+			for (j = 0; j < n; j++) {
+				e = json_object_array_get_idx(rg, j);
+				if (!json_object_is_type(e, json_type_array) ||
+				    json_object_array_length(e) != 3 ||
+				    get_int(json_object_array_get_idx(e, 0), 0,
+				    (int64_t)s->nt - 1, &v[0]) != 0 ||
+				    get_int(json_object_array_get_idx(e, 1), 0,
+				    RUNG_SEL_DONE, &v[1]) != 0 ||
+				    get_double(json_object_array_get_idx(e, 2),
+				    &d) != 0)
+					return -1;
+				rung_sched_record(s, (uint32_t)i, (uint32_t)k,
+				    (uint32_t)v[0], d);
+				r = &s->b[i].rungs[k];
+				r->e[r->n - 1].flag = (uint8_t)v[1];
+			}
+		}
+	}
+	return 0;
+}
+
+int
+rung_sched_restore(const char *text, struct rung_sched **out, char **cause)
+{
+	json_object			*o, *v;
+	struct rung_sched_params	 p;
+	struct rung_sched		*s;
+
+	*out = NULL;
+	o = json_tokener_parse(text);
+	if (o == NULL || (v = field(o, "format")) == NULL ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "rung-sched") != 0) {
+		xasprintf(cause, "not a saved scheduler state");
+		json_object_put(o);
+		return -1;
+	}
+	if ((v = field(o, "version")) == NULL ||
+	    json_object_get_int(v) != 1) {
+		xasprintf(cause, "unknown scheduler state version");
+		json_object_put(o);
+		return -1;
+	}
+	if (read_params(field(o, "params"), &p) != 0) {
+		xasprintf(cause, "bad scheduler parameters in saved state");
+		json_object_put(o);
+		return -1;
+	}
+	if (rung_sched_new(&p, &s, cause) != 0) {
+		json_object_put(o);
+		return -1;
+	}
+	if (read_state(o, s) != 0) {
+		xasprintf(cause, "bad saved scheduler state");
+		rung_sched_free(s);
+		json_object_put(o);
+		return -1;
+	}
+	json_object_put(o);
+	*out = s;
+	return 0;
+}
