@@ -743,78 +743,6 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 	return 0;
 }
 
-/* Line and column (1-based, in characters) of byte off of s. */
-static void
-line_col(const char *s, size_t off, size_t *line, size_t *col)
-{
-	size_t	 i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (s[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)s[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
-static int
-is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/*
- * Parse the one JSON value that s[0..len) holds. On a syntax error returns
- * -1 with *off where it was found and *msg what it is.
- */
-static int
-parse_value(struct json_tokener *tok, const char *s, size_t len,
-    struct json_object **out, size_t *off, const char **msg)
-{
-	struct json_object	*v;
-	enum json_tokener_error	 e;
-	size_t			 end;
-
-	json_tokener_reset(tok);
-	v = json_tokener_parse_ex(tok, s, (int)len);
-	e = json_tokener_get_error(tok);
-	if (e == json_tokener_continue) {
-		/*
-		 * The tokener cannot know that a number at the very end is
-		 * complete: a blank ends it. Whatever else is still open was
-		 * cut short.
-		 */
-		v = json_tokener_parse_ex(tok, " ", 1);
-		e = json_tokener_get_error(tok);
-		if (e != json_tokener_success) {
-			*off = len;
-			*msg = e == json_tokener_continue ?
-			    "unexpected end of input" :
-			    json_tokener_error_desc(e);
-			return -1;
-		}
-		end = len;
-	} else if (e != json_tokener_success) {
-		*off = json_tokener_get_parse_end(tok);
-		*msg = json_tokener_error_desc(e);
-		return -1;
-	} else
-		end = json_tokener_get_parse_end(tok);
-	while (end < len && is_blank(s[end]))
-		end++;
-	if (end < len) {
-		json_object_put(v);
-		*off = end;
-		*msg = "unexpected text after the value";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static int
 import_document(struct jctx *c, struct json_tokener *tok, const char *data,
     size_t len)
@@ -824,8 +752,8 @@ import_document(struct jctx *c, struct json_tokener *tok, const char *data,
 	size_t			 off, line, col, i, n;
 	int			 rc = 0;
 
-	if (parse_value(tok, data, len, &root, &off, &msg) != 0) {
-		line_col(data, off, &line, &col);
+	if (rung_json_parse(tok, data, len, &root, &off, &msg) != 0) {
+		rung_json_line_col(data, off, &line, &col);
 		xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s", c->path,
 		    line, col, msg);
 		return -1;
@@ -873,7 +801,7 @@ import_lines(struct jctx *c, struct json_tokener *tok, const char *data,
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		linelen = (size_t)(nl - p);
-		for (i = 0; i < linelen && is_blank(p[i]); i++)
+		for (i = 0; i < linelen && rung_json_blank(p[i]); i++)
 			/* nothing */;
 		if (i == linelen)
 			continue;
@@ -882,8 +810,8 @@ import_lines(struct jctx *c, struct json_tokener *tok, const char *data,
 			    lineno);
 			return -1;
 		}
-		if (parse_value(tok, p, linelen, &v, &off, &msg) != 0) {
-			line_col(p, off, &line, &col);
+		if (rung_json_parse(tok, p, linelen, &v, &off, &msg) != 0) {
+			rung_json_line_col(p, off, &line, &col);
 			xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s",
 			    c->path, lineno, col, msg);
 			return -1;
@@ -910,9 +838,9 @@ split_curves(struct jctx *c, const char *spec)
 	for (;;) {
 		q = strchr(p, ',');
 		e = q != NULL ? q : p + strlen(p);
-		for (s = p; s < e && is_blank(*s); s++)
+		for (s = p; s < e && rung_json_blank(*s); s++)
 			/* nothing */;
-		while (e > s && is_blank(e[-1]))
+		while (e > s && rung_json_blank(e[-1]))
 			e--;
 		if (e > s) {
 			c->curves = xreallocarray(c->curves, c->ncurves + 1,

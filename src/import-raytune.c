@@ -241,80 +241,6 @@ is_number(struct json_object *v)
 	    json_object_is_type(v, json_type_int);
 }
 
-static int
-is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* Line and column (1-based, in characters) of byte off of s. */
-static void
-line_col(const char *s, size_t off, size_t *line, size_t *col)
-{
-	size_t	 i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (s[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)s[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
-/*
- * Parse the one JSON value of s[0..len). json-c reads the NaN, Infinity
- * and -Infinity that Python writes. On a syntax error returns -1 with *off
- * where it was found and *msg what it is.
- */
-static int
-parse_value(struct json_tokener *tok, const char *s, size_t len,
-    struct json_object **out, size_t *off, const char **msg)
-{
-	struct json_object	*v;
-	enum json_tokener_error	 e;
-	size_t			 end;
-
-	if (len > INT_MAX) {
-		*off = 0;
-		*msg = "too large for one JSON value (more than 2 GiB)";
-		return -1;
-	}
-	json_tokener_reset(tok);
-	v = json_tokener_parse_ex(tok, s, (int)len);
-	e = json_tokener_get_error(tok);
-	if (e == json_tokener_continue) {
-		/* A number at the very end is complete only after a blank. */
-		v = json_tokener_parse_ex(tok, " ", 1);
-		e = json_tokener_get_error(tok);
-		if (e != json_tokener_success) {
-			*off = len;
-			*msg = e == json_tokener_continue ?
-			    "unexpected end of input" :
-			    json_tokener_error_desc(e);
-			return -1;
-		}
-		end = len;
-	} else if (e != json_tokener_success) {
-		*off = json_tokener_get_parse_end(tok);
-		*msg = json_tokener_error_desc(e);
-		return -1;
-	} else
-		end = json_tokener_get_parse_end(tok);
-	while (end < len && is_blank(s[end]))
-		end++;
-	if (end < len) {
-		json_object_put(v);
-		*off = end;
-		*msg = "unexpected text after the value";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* A whole file as one JSON document; errors name file, line and column. */
 static int
 read_document(struct rctx *c, const char *path, struct json_object **out)
@@ -331,8 +257,8 @@ read_document(struct rctx *c, const char *path, struct json_object **out)
 		doc += 3;
 		len -= 3;
 	}
-	if (parse_value(c->tok, doc, len, out, &off, &msg) != 0) {
-		line_col(doc, off, &line, &col);
+	if (rung_json_parse(c->tok, doc, len, out, &off, &msg) != 0) {
+		rung_json_line_col(doc, off, &line, &col);
 		xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s", path, line,
 		    col, msg);
 		goto out;
@@ -413,9 +339,9 @@ read_state(struct rctx *c)
 			goto out;
 		}
 		text = json_object_get_string(el);
-		if (parse_value(c->tok, text, (size_t)json_object_get_string_len(
+		if (rung_json_parse(c->tok, text, (size_t)json_object_get_string_len(
 		    el), &v, &off, &msg) != 0) {
-			line_col(text, off, &line, &col);
+			rung_json_line_col(text, off, &line, &col);
 			xasprintf(c->cause, "%s: %s[%zu]: invalid JSON at line "
 			    "%zu, column %zu of the trial state: %s",
 			    c->statepath, key, i, line, col, msg);
@@ -787,12 +713,12 @@ read_results(struct rctx *c, const char *data, size_t len, size_t *nresults)
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		linelen = (size_t)(nl - p);
-		for (i = 0; i < linelen && is_blank(p[i]); i++)
+		for (i = 0; i < linelen && rung_json_blank(p[i]); i++)
 			/* nothing */;
 		if (i == linelen)
 			continue;
-		if (parse_value(c->tok, p, linelen, &v, &off, &msg) != 0) {
-			line_col(p, off, &line, &col);
+		if (rung_json_parse(c->tok, p, linelen, &v, &off, &msg) != 0) {
+			rung_json_line_col(p, off, &line, &col);
 			xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s",
 			    c->path, lineno, col, msg);
 			return -1;

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
@@ -43,4 +45,78 @@ rung_batch_param_json(struct rung_batch *b, uint32_t t, const char *name,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		break;
 	}
+}
+
+int
+rung_json_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Line and column (1-based, in characters) of byte off of s. */
+void
+rung_json_line_col(const char *s, size_t off, size_t *line, size_t *col)
+{
+	size_t	 i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			(*col)++;
+	}
+}
+
+/*
+ * Parse the one JSON value of s[0..len). json-c reads the NaN, Infinity
+ * and -Infinity that Python writes. On a syntax error returns -1 with *off
+ * where it was found and *msg what it is.
+ */
+int
+rung_json_parse(struct json_tokener *tok, const char *s, size_t len,
+    struct json_object **out, size_t *off, const char **msg)
+{
+	struct json_object	*v;
+	enum json_tokener_error	 e;
+	size_t			 end;
+
+	if (len > INT_MAX) {
+		*off = 0;
+		*msg = "too large for one JSON value (more than 2 GiB)";
+		return -1;
+	}
+	json_tokener_reset(tok);
+	v = json_tokener_parse_ex(tok, s, (int)len);
+	e = json_tokener_get_error(tok);
+	if (e == json_tokener_continue) {
+		/* A number at the very end is complete only after a blank. */
+		v = json_tokener_parse_ex(tok, " ", 1);
+		e = json_tokener_get_error(tok);
+		if (e != json_tokener_success) {
+			*off = len;
+			*msg = e == json_tokener_continue ?
+			    "unexpected end of input" :
+			    json_tokener_error_desc(e);
+			return -1;
+		}
+		end = len;
+	} else if (e != json_tokener_success) {
+		*off = json_tokener_get_parse_end(tok);
+		*msg = json_tokener_error_desc(e);
+		return -1;
+	} else
+		end = json_tokener_get_parse_end(tok);
+	while (end < len && rung_json_blank(s[end]))
+		end++;
+	if (end < len) {
+		json_object_put(v);
+		*off = end;
+		*msg = "unexpected text after the value";
+		return -1;
+	}
+	*out = v;
+	return 0;
 }

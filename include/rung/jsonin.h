@@ -5,6 +5,7 @@
 #ifndef RUNG_JSONIN_H
 #define RUNG_JSONIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
@@ -19,5 +20,19 @@ struct rung_batch;
  */
 void		 rung_batch_param_json(struct rung_batch *, uint32_t t,
 		     const char *name, struct json_object *v);
+
+/* A JSON blank: space, tab, carriage return, line feed. */
+int		 rung_json_blank(char);
+/* Line and column (1-based, in characters) of byte off of s. */
+void		 rung_json_line_col(const char *s, size_t off, size_t *line,
+		     size_t *col);
+/*
+ * Parse the one JSON value of s[0..len): json-c reads the NaN, Infinity and
+ * -Infinity that Python writes. On a syntax error returns -1 with *off where
+ * it was found and *msg what it is.
+ */
+int		 rung_json_parse(struct json_tokener *, const char *s,
+		     size_t len, struct json_object **out, size_t *off,
+		     const char **msg);
 
 #endif
