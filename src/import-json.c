@@ -151,35 +151,6 @@ jerr(struct jctx *c, const char *fmt, ...)
 	return -1;
 }
 
-static const char *
-jtype(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-	case json_type_int:
-		return "a number";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "an unknown value";
-}
-
-static int
-is_number(struct json_object *v)
-{
-	json_type	 t = json_object_get_type(v);
-
-	return t == json_type_double || t == json_type_int;
-}
-
 /*
  * Find a dotted path. A key may itself hold dots ("lr.decay" as one name),
  * so the whole rest is tried as a key before it is split. Returns 1 when
@@ -232,7 +203,7 @@ numeric_array(struct json_object *a, size_t *bad, size_t *nnum)
 		x = json_object_array_get_idx(a, i);
 		if (x == NULL)
 			continue;
-		if (!is_number(x)) {
+		if (!rung_json_is_number(x)) {
 			*bad = i;
 			return 0;
 		}
@@ -250,12 +221,12 @@ check_mapped_array(struct jctx *c, struct json_object *v, const char *path,
 
 	if (!json_object_is_type(v, json_type_array)) {
 		return jerr(c, "field '%s': expected an array of numbers, "
-		    "got %s", path, jtype(v));
+		    "got %s", path, rung_json_type_name(v));
 	}
 	if (!numeric_array(v, &bad, nnum)) {
 		return jerr(c, "field '%s' element %zu: expected a number, "
 		    "got %s", path, bad,
-		    jtype(json_object_array_get_idx(v, bad)));
+		    rung_json_type_name(json_object_array_get_idx(v, bad)));
 	}
 	return 0;
 }
@@ -489,7 +460,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			return -1;
 		if ((id = id_text(idv, idbuf, sizeof idbuf)) == NULL) {
 			return jerr(c, "field '%s': expected a string or a "
-			    "number, got %s", o->j_id, jtype(idv));
+			    "number, got %s", o->j_id, rung_json_type_name(idv));
 		}
 	} else {
 		for (i = 0; i < NITEMS(id_fields) && id == NULL; i++) {
@@ -525,7 +496,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			return -1;
 		if (!json_object_is_type(stv, json_type_string)) {
 			return jerr(c, "field '%s': expected a status word, "
-			    "got %s", o->j_status, jtype(stv));
+			    "got %s", o->j_status, rung_json_type_name(stv));
 		}
 		word = json_object_get_string(stv);
 		if ((status = rung_status_parse(word)) < 0) {
@@ -556,7 +527,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		if (params != NULL &&
 		    !json_object_is_type(params, json_type_object)) {
 			return jerr(c, "field '%s': expected an object of "
-			    "parameters, got %s", o->j_params, jtype(params));
+			    "parameters, got %s", o->j_params, rung_json_type_name(params));
 		}
 	} else {
 		for (i = 0; i < NITEMS(params_fields); i++) {
@@ -596,13 +567,13 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			return -1;
 		if (!json_object_is_type(stepsv, json_type_array)) {
 			return jerr(c, "field '%s': expected an array of "
-			    "steps, got %s", o->j_steps, jtype(stepsv));
+			    "steps, got %s", o->j_steps, rung_json_type_name(stepsv));
 		}
 		if (read_steps(c, stepsv, &bad) != 0) {
 			x = json_object_array_get_idx(stepsv, bad);
 			return jerr(c, "field '%s' element %zu: expected a "
 			    "whole number, got %s%s", o->j_steps, bad,
-			    jtype(x), is_number(x) ? " that is not one" : "");
+			    rung_json_type_name(x), rung_json_is_number(x) ? " that is not one" : "");
 		}
 		stepsname = o->j_steps;
 		have_steps = 1;
@@ -767,7 +738,7 @@ import_document(struct jctx *c, struct json_tokener *tok, const char *data,
 			v = json_object_array_get_idx(root, i);
 			if (!json_object_is_type(v, json_type_object)) {
 				rc = jerr(c, "expected a trial object, got %s",
-				    jtype(v));
+				    rung_json_type_name(v));
 			} else
 				rc = import_trial(c, v, i);
 		}
@@ -778,7 +749,7 @@ import_document(struct jctx *c, struct json_tokener *tok, const char *data,
 		break;
 	default:
 		rc = jerr(c, "expected a list of trials or a trial object, "
-		    "got %s", jtype(root));
+		    "got %s", rung_json_type_name(root));
 		break;
 	}
 	json_object_put(root);
@@ -819,7 +790,7 @@ import_lines(struct jctx *c, struct json_tokener *tok, const char *data,
 		c->where = lineno;
 		if (!json_object_is_type(v, json_type_object)) {
 			rc = jerr(c, "expected a trial object, got %s",
-			    jtype(v));
+			    rung_json_type_name(v));
 		} else
 			rc = import_trial(c, v, ntrials++);
 		json_object_put(v);

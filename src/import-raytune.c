@@ -213,34 +213,6 @@ rung_raytune_detect(const char *dir)
 	return found;
 }
 
-static const char *
-jtype(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_double:
-	case json_type_int:
-		return "a number";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "an unknown value";
-}
-
-static int
-is_number(struct json_object *v)
-{
-	return json_object_is_type(v, json_type_double) ||
-	    json_object_is_type(v, json_type_int);
-}
-
 /* A whole file as one JSON document; errors name file, line and column. */
 static int
 read_document(struct rctx *c, const char *path, struct json_object **out)
@@ -313,7 +285,7 @@ read_state(struct rctx *c)
 		return -1;
 	if (!json_object_is_type(root, json_type_object)) {
 		xasprintf(c->cause, "%s: expected a Ray Tune experiment state "
-		    "(an object), got %s", c->statepath, jtype(root));
+		    "(an object), got %s", c->statepath, rung_json_type_name(root));
 		goto out;
 	}
 	if (!json_object_object_get_ex(root, key, &list)) {
@@ -335,7 +307,7 @@ read_state(struct rctx *c)
 		if (!json_object_is_type(el, json_type_string)) {
 			xasprintf(c->cause, "%s: %s[%zu]: expected a trial "
 			    "state (JSON text), got %s", c->statepath, key, i,
-			    jtype(el));
+			    rung_json_type_name(el));
 			goto out;
 		}
 		text = json_object_get_string(el);
@@ -656,7 +628,7 @@ take_result(struct rctx *c, struct json_object *obj, size_t lineno)
 
 	if (!json_object_is_type(obj, json_type_object)) {
 		xasprintf(c->cause, "%s:%zu: expected a result (an object), "
-		    "got %s", c->path, lineno, jtype(obj));
+		    "got %s", c->path, lineno, rung_json_type_name(obj));
 		return -1;
 	}
 	if (!find_x(obj, c->xkey, &v) || v == NULL) {
@@ -673,7 +645,7 @@ take_result(struct rctx *c, struct json_object *obj, size_t lineno)
 			    json_object_get_int64(v));
 		xasprintf(c->cause, "%s:%zu: '%s' must be a whole number "
 		    "(a step), got %s%s", c->path, lineno, c->xkey,
-		    is_number(v) ? buf : jtype(v),
+		    rung_json_is_number(v) ? buf : rung_json_type_name(v),
 		    json_object_is_type(v, json_type_int) ? ", out of range" :
 		    "");
 		return -1;
@@ -1053,7 +1025,7 @@ read_folder(struct rctx *c, const char *name)
 			goto out;
 		if (!json_object_is_type(params, json_type_object)) {
 			xasprintf(c->cause, "%s: expected an object of "
-			    "parameters, got %s", path, jtype(params));
+			    "parameters, got %s", path, rung_json_type_name(params));
 			goto out;
 		}
 		free(path);

@@ -120,3 +120,31 @@ rung_json_parse(struct json_tokener *tok, const char *s, size_t len,
 	*out = v;
 	return 0;
 }
+
+const char *
+rung_json_type_name(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+	case json_type_int:
+		return "a number";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "an unknown value";
+}
+
+int
+rung_json_is_number(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_double) ||
+	    json_object_is_type(v, json_type_int);
+}

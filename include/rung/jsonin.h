@@ -21,6 +21,10 @@ struct rung_batch;
 void		 rung_batch_param_json(struct rung_batch *, uint32_t t,
 		     const char *name, struct json_object *v);
 
+/* "a number", "a string", "an array"...: for messages. */
+const char	*rung_json_type_name(struct json_object *);
+/* An int or a double. */
+int		 rung_json_is_number(struct json_object *);
 /* A JSON blank: space, tab, carriage return, line feed. */
 int		 rung_json_blank(char);
 /* Line and column (1-based, in characters) of byte off of s. */
