@@ -1,0 +1,446 @@
+/*
+ * The replay simulator: a discrete-event run of one scheduler over the
+ * recorded curves of a study, one seed at a time.
+ *
+ * Every point of a running job is an event at the simulated time it would
+ * arrive: the job's start plus the cost of its steps so far (recorded
+ * seconds when the study has them, else one unit a step). The earliest
+ * event is handled first, ties by the order the jobs started, so a run is
+ * a function of the study, the parameters, the options and the seed.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/predict.h"
+#include "rung/replay.h"
+#include "rung/sched.h"
+#include "rung/study.h"
+#include "rung/xmalloc.h"
+
+struct worker {
+	int		 busy;
+	int		 idle;		/* WAIT or nothing to start: until
+					   the next event */
+	uint32_t	 handle;	/* the scheduler's trial */
+	uint32_t	 trial;		/* the study's trial */
+	uint32_t	 pt;		/* next point (global index) */
+	uint32_t	 end;		/* one past the job's last point */
+	int32_t		 prev;		/* step before pt */
+	uint64_t	 pre_steps;	/* retraining before pt (no resume) */
+	double		 pre_secs;
+	double		 at;		/* time point pt arrives */
+	uint64_t	 seq;		/* job order, for ties */
+};
+
+struct replay {
+	const struct rung_study *s;
+	struct rung_replay_result *r;
+	int		 secs;		/* the study records seconds */
+	double		 now;
+
+	/* Incumbent: best reported value at the highest step reached. */
+	int32_t		 top;
+	double		 topval;	/* lower is better */
+	uint32_t	 inc;
+	double		 trace_best;	/* best incumbent final so far */
+	size_t		 tracecap;
+};
+
+void
+rung_replay_opts_init(struct rung_replay_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->workers = 1;
+	o->resume = 1;
+}
+
+void
+rung_replay_result_free(struct rung_replay_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->trace_steps);
+	free(r->trace_time);
+	free(r->trace_final);
+	r->trace_steps = NULL;
+	r->trace_time = NULL;
+	r->trace_final = NULL;
+	r->ntrace = 0;
+}
+
+int
+rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
+    char **cause)
+{
+	struct rung_hb_bracket	*hb;
+	int			 nb;
+	double			 R;
+
+	switch (p->policy) {
+	case RUNG_POLICY_SHA:
+	case RUNG_POLICY_HYPERBAND:
+		if (p->policy == RUNG_POLICY_SHA && p->max_configs != 0) {
+			*need = p->max_configs;
+			return 0;
+		}
+		R = rint(p->max_r / p->min_r);
+		if (!(R >= 1 && R <= INT32_MAX) || !(p->eta >= 2 &&
+		    p->eta <= INT32_MAX)) {
+			xasprintf(cause, "need max_r / min_r >= 1 and eta >= 2");
+			return -1;
+		}
+		if (rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
+		    cause) != 0)
+			return -1;
+		if (p->policy == RUNG_POLICY_SHA)
+			*need = hb[0].round[0].n;
+		else
+			*need = rung_hb_configs(hb, nb);
+		rung_hb_free(hb, nb);
+		return 0;
+	case RUNG_POLICY_RANDOM:
+	case RUNG_POLICY_ASHA:
+		*need = p->max_configs != 0 ? p->max_configs : 1;
+		return 0;
+	}
+	xasprintf(cause, "unknown policy %d", (int)p->policy);
+	return -1;
+}
+
+/* First point of trial t with a step above step. */
+static uint32_t
+point_after(const struct rung_study *s, uint32_t t, int32_t step)
+{
+	uint32_t	 lo = s->curve.off[t], hi = s->curve.off[t + 1], mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->curve.steps[mid] <= step)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t
+rung_replay_pool(const struct rung_study *s, double max_r, uint32_t **pool)
+{
+	uint32_t	 t, i, n = 0;
+	int32_t		 R = (int32_t)ceil(max_r);
+
+	*pool = xreallocarray(NULL, s->ntrials ? s->ntrials : 1,
+	    sizeof **pool);
+	for (t = 0; t < s->ntrials; t++) {
+		i = point_after(s, t, R - 1);
+		if (i < s->curve.off[t + 1] && s->curve.steps[i] == R)
+			(*pool)[n++] = t;
+	}
+	return n;
+}
+
+static double
+point_secs(const struct replay *rp, uint32_t i)
+{
+	float	 v;
+
+	if (!rp->secs)
+		return 0;
+	v = rp->s->secs[i];
+	return isfinite(v) ? v : 0;	/* unknown costs nothing */
+}
+
+/* Simulated duration of a stretch of steps and seconds. */
+static double
+duration(const struct replay *rp, uint64_t steps, double secs)
+{
+	return rp->secs ? secs : (double)steps;
+}
+
+/* Set up a job; -1 with *cause if a step it needs was not recorded. */
+static int
+job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
+    uint32_t trial, int resume, uint64_t seq, char **cause)
+{
+	const struct rung_study	*s = rp->s;
+	uint32_t		 i, first, end;
+
+	first = point_after(s, trial, a->from);
+	end = a->resource == INT32_MAX ? s->curve.off[trial + 1] :
+	    point_after(s, trial, a->resource);
+	if (a->resource != INT32_MAX && (first == end ||
+	    s->curve.steps[end - 1] != a->resource)) {
+		xasprintf(cause, "trial %s has no point at step %d (a replay "
+		    "needs every step the scheduler asks for)",
+		    s->ids != NULL && s->ids[trial] != NULL ? s->ids[trial] :
+		    "?", (int)a->resource);
+		return -1;
+	}
+	memset(w, 0, sizeof *w);
+	w->busy = 1;
+	w->handle = a->trial;
+	w->trial = trial;
+	w->pt = first;
+	w->end = end;
+	w->prev = a->from;
+	w->seq = seq;
+	if (!resume && a->from > 0) {
+		w->pre_steps = (uint64_t)a->from;
+		for (i = s->curve.off[trial]; i < first; i++) {
+			if (s->curve.steps[i] >= 1)
+				w->pre_secs += point_secs(rp, i);
+		}
+	}
+	if (first == end) {		/* nothing recorded to run */
+		w->at = rp->now + duration(rp, w->pre_steps, w->pre_secs);
+		return 0;
+	}
+	w->at = rp->now + duration(rp, w->pre_steps + (uint64_t)
+	    (s->curve.steps[first] - a->from), w->pre_secs +
+	    point_secs(rp, first));
+	return 0;
+}
+
+static void
+trace_add(struct replay *rp)
+{
+	struct rung_replay_result	*r = rp->r;
+	double				 f;
+
+	f = rung_trial_final(rp->s, rp->inc);
+	if (r->ntrace != 0 && !rung_better(rp->s->direction, f,
+	    rp->trace_best))
+		return;
+	if (r->ntrace == rp->tracecap) {
+		rp->tracecap = rp->tracecap ? rp->tracecap * 2 : 16;
+		r->trace_steps = xreallocarray(r->trace_steps, rp->tracecap,
+		    sizeof *r->trace_steps);
+		r->trace_time = xreallocarray(r->trace_time, rp->tracecap,
+		    sizeof *r->trace_time);
+		r->trace_final = xreallocarray(r->trace_final, rp->tracecap,
+		    sizeof *r->trace_final);
+	}
+	r->trace_steps[r->ntrace] = r->cost_steps;
+	r->trace_time[r->ntrace] = rp->now;
+	r->trace_final[r->ntrace] = f;
+	r->ntrace++;
+	rp->trace_best = f;
+}
+
+/* A point arrived: does it change the incumbent? */
+static void
+observe(struct replay *rp, uint32_t trial, int32_t step, double v)
+{
+	int	 change = 0;
+
+	if (rp->r->returned == UINT32_MAX || step > rp->top)
+		change = 1;
+	else if (step == rp->top && !isnan(v) &&
+	    (isnan(rp->topval) || v < rp->topval))
+		change = 1;
+	if (!change)
+		return;
+	rp->top = step;
+	rp->topval = v;
+	if (rp->r->returned == trial && rp->inc == trial)
+		return;
+	rp->inc = trial;
+	rp->r->returned = trial;
+	rp->r->time_to_best = rp->now;
+	rp->r->steps_to_best = rp->r->cost_steps;
+	trace_add(rp);
+}
+
+/* Quality of the returned configuration against the pool. */
+static void
+judge(const struct rung_study *s, const uint32_t *pool, uint32_t npool,
+    struct rung_replay_result *r)
+{
+	uint32_t	 i, better = 0, n5;
+	double		 f, best = NAN;
+
+	for (i = 0; i < npool; i++) {
+		f = rung_trial_final(s, pool[i]);
+		if (i == 0 || rung_better(s->direction, f, best))
+			best = f;
+	}
+	r->best_final = best;
+	if (r->returned == UINT32_MAX) {
+		r->returned_final = r->regret = NAN;
+		return;
+	}
+	r->returned_final = rung_trial_final(s, r->returned);
+	r->regret = fabs(best - r->returned_final);
+	for (i = 0; i < npool; i++) {
+		f = rung_trial_final(s, pool[i]);
+		if (rung_better(s->direction, f, r->returned_final))
+			better++;
+	}
+	n5 = (uint32_t)ceil(0.05 * npool);
+	if (n5 < 1)
+		n5 = 1;
+	r->top1 = !isnan(r->returned_final) && better == 0;
+	r->top5 = !isnan(r->returned_final) && better < n5;
+}
+
+int
+rung_replay_run(const struct rung_study *s,
+    const struct rung_sched_params *p, const struct rung_replay_opts *o,
+    uint64_t seed, struct rung_replay_result *r, char **cause)
+{
+	struct rung_replay_opts	 dflt;
+	struct rung_sched_params pp;
+	struct rung_sched	*sc = NULL;
+	struct rung_sched_action a;
+	struct rung_rng		 rng;
+	struct replay		 rp;
+	struct worker		*ws = NULL, *w;
+	uint32_t		*pool = NULL, *map = NULL, npool, nw, i;
+	size_t			 mapcap = 0;
+	uint64_t		 need, seq = 0;
+	enum rung_decision	 d;
+	int			 done = 0, rc = -1, more;
+	int32_t			 step;
+	double			 v;
+
+	memset(r, 0, sizeof *r);
+	r->returned = UINT32_MAX;
+	r->returned_final = r->best_final = r->regret = NAN;
+	if (o == NULL) {
+		rung_replay_opts_init(&dflt);
+		o = &dflt;
+	}
+	nw = o->workers ? o->workers : 1;
+
+	pp = *p;
+	pp.seed = p->seed ^ (seed * 0x9e3779b97f4a7c15ULL);
+	if (rung_sched_new(&pp, &sc, cause) != 0)
+		return -1;
+	if (rung_replay_needed(p, &need, cause) != 0)
+		goto out;
+	npool = rung_replay_pool(s, p->max_r, &pool);
+	r->npool = npool;
+	if (npool < need) {
+		xasprintf(cause, "study %s has %u trials reaching step %d, "
+		    "%s needs %" PRIu64, s->name != NULL ? s->name : "?",
+		    npool, (int)ceil(p->max_r), rung_policy_name(p->policy),
+		    need);
+		goto out;
+	}
+	rung_rng_seed(&rng, seed);
+	rung_rng_shuffle(&rng, pool, npool);
+
+	memset(&rp, 0, sizeof rp);
+	rp.s = s;
+	rp.r = r;
+	rp.secs = s->secs != NULL;
+	rp.trace_best = NAN;
+	ws = xcalloc(nw, sizeof *ws);
+
+	for (;;) {
+		/* Free workers ask for work, in order. */
+		for (i = 0; i < nw && !done; i++) {
+			w = &ws[i];
+			if (w->busy || w->idle)
+				continue;
+			if (o->budget != 0 && r->cost_steps >= o->budget)
+				break;
+			switch (rung_sched_next(sc, &a)) {
+			case RUNG_ACT_START:
+				if (r->nstarted == npool) {
+					r->exhausted = 1;
+					rung_sched_lost(sc, a.trial);
+					w->idle = 1;
+					continue;
+				}
+				XGROW(map, mapcap, (size_t)a.trial + 1);
+				map[a.trial] = pool[r->nstarted++];
+				/* FALLTHROUGH */
+			case RUNG_ACT_RESUME:
+				if (a.trial >= r->nstarted) {
+					xasprintf(cause, "resume of unknown "
+					    "trial %u", a.trial);
+					goto out;
+				}
+				if (job(&rp, w, &a, map[a.trial],
+				    a.kind == RUNG_ACT_START || o->resume,
+				    seq++, cause) != 0)
+					goto out;
+				break;
+			case RUNG_ACT_WAIT:
+				w->idle = 1;
+				break;
+			case RUNG_ACT_DONE:
+				done = 1;
+				break;
+			}
+		}
+		if (o->budget != 0 && r->cost_steps >= o->budget) {
+			r->budget_spent = 1;
+			break;
+		}
+
+		/* The earliest event, ties by job order. */
+		w = NULL;
+		for (i = 0; i < nw; i++) {
+			if (!ws[i].busy)
+				continue;
+			if (w == NULL || ws[i].at < w->at ||
+			    (ws[i].at == w->at && ws[i].seq < w->seq))
+				w = &ws[i];
+		}
+		if (w == NULL)
+			break;		/* DONE, or nothing can happen */
+		rp.now = w->at;
+		for (i = 0; i < nw; i++)
+			ws[i].idle = 0;
+
+		if (w->pt == w->end) {	/* a job with nothing to report */
+			r->cost_steps += w->pre_steps;
+			r->cost_seconds += w->pre_secs;
+			rung_sched_lost(sc, w->handle);
+			w->busy = 0;
+			continue;
+		}
+		step = s->curve.steps[w->pt];
+		r->cost_steps += w->pre_steps + (uint64_t)(step - w->prev);
+		r->cost_seconds += w->pre_secs + point_secs(&rp, w->pt);
+		w->pre_steps = 0;
+		w->pre_secs = 0;
+		v = s->curve.vals[w->pt];
+		if (s->direction == RUNG_MAX)
+			v = -v;
+		observe(&rp, w->trial, step, v);
+		d = rung_sched_report(sc, w->handle, step, v);
+		w->prev = step;
+		w->pt++;
+		more = d == RUNG_CONTINUE && w->pt < w->end;
+		if (more) {
+			w->at = rp.now + duration(&rp, (uint64_t)
+			    (s->curve.steps[w->pt] - step),
+			    point_secs(&rp, w->pt));
+			continue;
+		}
+		if (d == RUNG_CONTINUE)	/* ran out of its job or curve */
+			rung_sched_lost(sc, w->handle);
+		w->busy = 0;
+	}
+	r->end_time = rp.now;
+	judge(s, pool, npool, r);
+	if (r->returned != UINT32_MAX)
+		r->returned_step = rp.top;
+	rc = 0;
+
+out:
+	if (rc != 0)
+		rung_replay_result_free(r);
+	free(ws);
+	free(map);
+	free(pool);
+	rung_sched_free(sc);
+	return rc;
+}

@@ -1,0 +1,367 @@
+/*
+ * The replay simulator on synthetic studies built by hand: the compute
+ * totals of algorithms.md 1 and 5, the quality of what a policy returns,
+ * determinism, and the errors.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/replay.h"
+#include "rung/sched.h"
+#include "rung/study.h"
+#include "rung/xmalloc.h"
+#include "tap.h"
+
+/*
+ * n trials; trial t records steps 1 .. len(t), len(t) = steps for all but
+ * the last short ones. Trial t's value at step k is c(t) + 1 / k, with c a
+ * permutation of 0 .. n-1 scaled by 0.01, so curves never cross and trial
+ * t's final rank is known. Every point costs 0.25 * (k % 4 + 1) seconds
+ * when secs is set.
+ */
+static uint32_t
+perm(uint32_t t, uint32_t n)
+{
+	return (t * 37 + 11) % n;	/* n coprime with 37 */
+}
+
+static struct rung_study *
+synth(uint32_t n, int32_t steps, uint32_t nshort, int secs,
+    enum rung_direction dir)
+{
+	struct rung_study	*s;
+	uint32_t		 t, at = 0, total;
+	int32_t			 k, len;
+	double			 c;
+
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup("synth");
+	s->curve.name = xstrdup("loss");
+	s->direction = dir;
+	s->ntrials = n;
+	total = n * (uint32_t)steps;
+	s->ids = xcalloc(n, sizeof *s->ids);
+	s->status = xcalloc(n, sizeof *s->status);
+	s->curve.off = xcalloc(n + 1, sizeof *s->curve.off);
+	s->curve.steps = xcalloc(total, sizeof *s->curve.steps);
+	s->curve.vals = xcalloc(total, sizeof *s->curve.vals);
+	s->curve.final = xcalloc(n, sizeof *s->curve.final);
+	s->curve.best = xcalloc(n, sizeof *s->curve.best);
+	if (secs)
+		s->secs = xcalloc(total, sizeof *s->secs);
+	for (t = 0; t < n; t++) {
+		s->ids[t] = xprintf("t%u", t);
+		s->curve.off[t] = at;
+		len = t >= n - nshort ? steps / 2 : steps;
+		c = 0.01 * perm(t, n);
+		for (k = 1; k <= len; k++) {
+			s->curve.steps[at] = k;
+			s->curve.vals[at] = (float)(c + 1.0 / k);
+			if (dir == RUNG_MAX)
+				s->curve.vals[at] = -s->curve.vals[at];
+			if (secs)
+				s->secs[at] = 0.25f * (float)(k % 4 + 1);
+			at++;
+		}
+		s->curve.final[t] = s->curve.vals[at - 1];
+		s->curve.best[t] = s->curve.final[t];
+	}
+	s->curve.off[n] = at;
+	s->max_step = steps;
+	return s;
+}
+
+static int
+run(const struct rung_study *s, struct rung_sched_params *p, uint32_t workers,
+    int resume, uint64_t seed, struct rung_replay_result *r)
+{
+	struct rung_replay_opts	 o;
+	char			*cause = NULL;
+
+	rung_replay_opts_init(&o);
+	o.workers = workers;
+	o.resume = resume;
+	if (rung_replay_run(s, p, &o, seed, r, &cause) != 0) {
+		printf("# replay: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+test_hyperband(void)
+{
+	struct rung_study		*s = synth(150, 81, 0, 0, RUNG_MIN);
+	struct rung_study		*s2 = synth(170, 100, 0, 0, RUNG_MIN);
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 r, r4;
+
+	rung_sched_params_init(&p, RUNG_POLICY_HYPERBAND);
+	ok(run(s, &p, 1, 1, 1, &r) == 0, "hyperband R=81 runs");
+	is_int(r.cost_steps, 1581, "hyperband R=81 eta=3 with resume: 1581");
+	is_int(r.nstarted, 143, "hyperband R=81: 143 configurations");
+	is_int(r.npool, 150, "pool of 150");
+	is_dbl(r.end_time, 1581, "1 worker: end time = steps");
+	is_dbl(r.cost_seconds, 0, "no seconds recorded: 0");
+	is_int(r.returned_step, 81, "returned at step 81");
+	ok(!r.exhausted && !r.budget_spent, "neither exhausted nor budget");
+	ok(r.ntrace >= 1 && r.trace_final[r.ntrace - 1] ==
+	    r.returned_final, "trace ends at the returned final");
+	rung_replay_result_free(&r);
+
+	ok(run(s, &p, 1, 0, 1, &r) == 0, "hyperband without resume runs");
+	is_int(r.cost_steps, 1902, "hyperband R=81 eta=3 from scratch: 1902");
+	rung_replay_result_free(&r);
+
+	ok(run(s, &p, 1, 1, 7, &r) == 0 && run(s, &p, 4, 1, 7, &r4) == 0,
+	    "hyperband with 1 and 4 workers");
+	is_int(r4.cost_steps, r.cost_steps,
+	    "synchronous hyperband: same steps with 4 workers");
+	ok(r4.end_time < r.end_time, "4 workers end sooner (%g < %g)",
+	    r4.end_time, r.end_time);
+	rung_replay_result_free(&r);
+	rung_replay_result_free(&r4);
+
+	p.eta = 2;
+	p.max_r = 100;
+	ok(run(s2, &p, 1, 1, 3, &r) == 0, "hyperband R=100 eta=2 runs");
+	is_int(r.cost_steps, 3213, "hyperband R=100 eta=2 with resume: 3213");
+	is_int(r.nstarted, 163, "R=100 eta=2: 163 configurations");
+	rung_replay_result_free(&r);
+	rung_study_free(s);
+	rung_study_free(s2);
+}
+
+static void
+test_random_sha(void)
+{
+	struct rung_study		*s = synth(27, 27, 0, 0, RUNG_MIN);
+	struct rung_study		*m = synth(27, 27, 0, 0, RUNG_MAX);
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 r;
+	uint32_t			 t;
+
+	rung_sched_params_init(&p, RUNG_POLICY_RANDOM);
+	p.max_r = 27;
+	p.max_configs = 10;
+	ok(run(s, &p, 1, 1, 5, &r) == 0, "random runs");
+	is_int(r.cost_steps, 10 * 27, "random 10 configurations: 10 * R");
+	is_int(r.nstarted, 10, "random: 10 started");
+	rung_replay_result_free(&r);
+
+	/* sha n = 27 at r = 1 on a pool of 27: sees every trial. */
+	rung_sched_params_init(&p, RUNG_POLICY_SHA);
+	p.max_r = 27;
+	for (t = 0; t < 2; t++) {
+		ok(run(t ? m : s, &p, 1, 1, 9 + t, &r) == 0, "sha runs (%s)",
+		    t ? "max" : "min");
+		is_int(r.nstarted, 27, "sha: 27 configurations");
+		is_int(perm(r.returned, 27), 0, "sha returns the true best");
+		ok(r.top1 && r.top5, "sha: top-1 and top 5%%");
+		is_dbl(r.regret, 0, "sha: no regret");
+		is_dbl(r.returned_final, t ? -(float)(1.0 / 27) :
+		    (float)(1.0 / 27), "sha: its final in the original sign");
+		rung_replay_result_free(&r);
+	}
+	rung_study_free(s);
+	rung_study_free(m);
+}
+
+static void
+test_seconds(void)
+{
+	struct rung_study		*s = synth(12, 9, 0, 1, RUNG_MIN);
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 r;
+	double				 want = 0;
+	uint32_t			 i;
+
+	/* All 12 to step 9: every recorded second. */
+	for (i = 0; i < s->curve.off[12]; i++)
+		want += s->secs[i];
+	rung_sched_params_init(&p, RUNG_POLICY_RANDOM);
+	p.max_r = 9;
+	p.max_configs = 12;
+	ok(run(s, &p, 1, 1, 2, &r) == 0, "random with seconds runs");
+	is_dbl(r.cost_seconds, want, "seconds cost is their sum");
+	is_dbl(r.end_time, want, "1 worker: end time is the seconds");
+	is_int(r.cost_steps, 12 * 9, "steps still counted");
+	rung_replay_result_free(&r);
+
+	ok(run(s, &p, 3, 1, 2, &r) == 0, "with 3 workers");
+	is_dbl(r.cost_seconds, want, "3 workers: same seconds");
+	ok(r.end_time < want, "3 workers: sooner");
+	rung_replay_result_free(&r);
+	rung_study_free(s);
+}
+
+static void
+test_determinism(void)
+{
+	struct rung_study		*s = synth(150, 81, 0, 1, RUNG_MIN);
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 a, b, c;
+	uint64_t			 rnd;
+
+	rung_sched_params_init(&p, RUNG_POLICY_ASHA);
+	p.max_configs = 60;
+	ok(run(s, &p, 4, 1, 42, &a) == 0 && run(s, &p, 4, 1, 42, &b) == 0,
+	    "asha stop twice with seed 42");
+	ok(a.cost_steps == b.cost_steps && memcmp(&a.cost_seconds,
+	    &b.cost_seconds, sizeof a.cost_seconds) == 0 &&
+	    memcmp(&a.end_time, &b.end_time, sizeof a.end_time) == 0 &&
+	    a.returned == b.returned && a.ntrace == b.ntrace &&
+	    memcmp(a.trace_steps, b.trace_steps, a.ntrace *
+	    sizeof *a.trace_steps) == 0 && memcmp(a.trace_final,
+	    b.trace_final, a.ntrace * sizeof *a.trace_final) == 0 &&
+	    memcmp(a.trace_time, b.trace_time, a.ntrace *
+	    sizeof *a.trace_time) == 0, "same seed: bit-identical result");
+	is_int(a.nstarted, 60, "asha stop (ray): 60 configurations");
+	ok(a.cost_steps <= 60 * 81, "asha stop costs <= random (%llu <= %d)",
+	    (unsigned long long)a.cost_steps, 60 * 81);
+	ok(a.cost_steps < 60 * 81, "asha stop stopped something");
+	ok(a.returned != UINT32_MAX && a.regret >= 0, "asha returned one");
+
+	p.policy = RUNG_POLICY_RANDOM;
+	ok(run(s, &p, 4, 1, 42, &c) == 0, "random, same configurations");
+	rnd = c.cost_steps;
+	ok(a.cost_steps <= rnd, "asha stop <= random with 4 workers");
+	rung_replay_result_free(&a);
+	rung_replay_result_free(&b);
+	rung_replay_result_free(&c);
+
+	ok(run(s, &p, 1, 1, 43, &a) == 0, "another seed");
+	ok(run(s, &p, 1, 1, 42, &b) == 0, "seed 42");
+	ok(a.returned != b.returned || a.trace_steps[0] != b.trace_steps[0] ||
+	    a.ntrace != b.ntrace, "another seed draws another order");
+	rung_replay_result_free(&a);
+	rung_replay_result_free(&b);
+	rung_study_free(s);
+}
+
+static void
+test_budget_errors(void)
+{
+	struct rung_study		*s = synth(150, 81, 140, 0, RUNG_MIN);
+	struct rung_sched_params	 p;
+	struct rung_replay_opts		 o;
+	struct rung_replay_result	 r;
+	char				*cause = NULL;
+	uint32_t			 i;
+	int				 rc;
+
+	rung_sched_params_init(&p, RUNG_POLICY_HYPERBAND);
+	rc = rung_replay_run(s, &p, NULL, 1, &r, &cause);
+	ok(rc == -1, "hyperband on 10 full trials refused");
+	ok(cause != NULL && strstr(cause, "10 trials") != NULL &&
+	    strstr(cause, "143") != NULL, "names have and need: %s",
+	    cause ? cause : "(null)");
+	free(cause);
+	cause = NULL;
+	rung_study_free(s);
+
+	s = synth(20, 81, 0, 0, RUNG_MIN);
+	rung_sched_params_init(&p, RUNG_POLICY_RANDOM);
+	p.max_configs = 20;
+	rung_replay_opts_init(&o);
+	o.budget = 200;
+	ok(rung_replay_run(s, &p, &o, 1, &r, &cause) == 0, "with a budget");
+	ok(r.budget_spent && r.cost_steps >= 200 && r.cost_steps < 200 + 81,
+	    "budget stops the run (%llu steps)",
+	    (unsigned long long)r.cost_steps);
+	rung_replay_result_free(&r);
+
+	p.max_r = 90;
+	rc = rung_replay_run(s, &p, NULL, 1, &r, &cause);
+	ok(rc == -1 && cause != NULL && strstr(cause, "0 trials") != NULL,
+	    "nothing reaches step 90: %s", cause ? cause : "(null)");
+	free(cause);
+	cause = NULL;
+
+	p.max_r = 81;
+	p.max_configs = 0;
+	rc = rung_replay_run(s, &p, NULL, 1, &r, &cause);
+	ok(rc == -1 && cause != NULL, "invalid parameters refused: %s",
+	    cause ? cause : "(null)");
+	free(cause);
+	cause = NULL;
+
+	/* asha stop, unlimited: runs until the pool is spent. */
+	rung_sched_params_init(&p, RUNG_POLICY_ASHA);
+	ok(rung_replay_run(s, &p, NULL, 1, &r, &cause) == 0,
+	    "asha stop unlimited runs");
+	ok(r.nstarted == 20 && r.exhausted, "asha stop unlimited: the whole "
+	    "pool, then it ends (%u started)", r.nstarted);
+	rung_replay_result_free(&r);
+
+	/* asha promote with 3 workers. */
+	p.variant = RUNG_ASHA_PROMOTE;
+	p.max_configs = 20;
+	p.max_r = 27;
+	rung_replay_opts_init(&o);
+	o.workers = 3;
+	ok(rung_replay_run(s, &p, &o, 1, &r, &cause) == 0,
+	    "asha promote with 3 workers runs");
+	ok(r.nstarted == 20 && !r.exhausted && r.cost_steps < 20 * 27 &&
+	    r.returned_step == 27, "asha promote: 20 started, %llu steps, "
+	    "returned at %d", (unsigned long long)r.cost_steps,
+	    (int)r.returned_step);
+	rung_replay_result_free(&r);
+	rung_study_free(s);
+
+	/* Every third step recorded: sha asks for step 1. */
+	s = synth(9, 9, 0, 0, RUNG_MIN);
+	for (i = 0; i < s->curve.off[9]; i++)
+		s->curve.steps[i] = 3 * (int32_t)(i - s->curve.off[i / 9]) + 3;
+	rung_sched_params_init(&p, RUNG_POLICY_SHA);
+	p.max_r = 27;
+	p.max_configs = 9;
+	rc = rung_replay_run(s, &p, NULL, 1, &r, &cause);
+	ok(rc == -1 && cause != NULL && strstr(cause, "step 1") != NULL,
+	    "a step never recorded: %s", cause ? cause : "(null)");
+	free(cause);
+	rung_study_free(s);
+}
+
+static void
+test_nan(void)
+{
+	struct rung_study		*s = synth(9, 9, 0, 0, RUNG_MIN);
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 r;
+	uint32_t			 i, t;
+
+	/* The true best diverges: its NaN is never chosen. */
+	for (t = 0; t < 9; t++) {
+		if (perm(t, 9) == 0)
+			break;
+	}
+	for (i = s->curve.off[t]; i < s->curve.off[t + 1]; i++)
+		s->curve.vals[i] = NAN;
+	s->curve.final[t] = NAN;
+	rung_sched_params_init(&p, RUNG_POLICY_RANDOM);
+	p.max_r = 9;
+	p.max_configs = 9;
+	ok(run(s, &p, 2, 1, 1, &r) == 0, "random with a NaN trial");
+	ok(r.returned != t && perm(r.returned, 9) == 1,
+	    "NaN never returned; the next best is");
+	ok(r.top1 && r.regret == 0, "best among finite finals");
+	rung_replay_result_free(&r);
+	rung_study_free(s);
+}
+
+int
+main(void)
+{
+	test_hyperband();
+	test_random_sha();
+	test_seconds();
+	test_determinism();
+	test_budget_errors();
+	test_nan();
+	return done_testing();
+}
