@@ -151,39 +151,12 @@ jerr(struct jctx *c, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * Find a dotted path. A key may itself hold dots ("lr.decay" as one name),
- * so the whole rest is tried as a key before it is split. Returns 1 when
- * present, with *out NULL for a JSON null.
- */
-static int
-jfind(struct json_object *obj, const char *path, struct json_object **out)
-{
-	struct json_object	*v;
-	const char		*dot;
-	char			*key;
-	int			 found;
-
-	if (!json_object_is_type(obj, json_type_object))
-		return 0;
-	if (json_object_object_get_ex(obj, path, out))
-		return 1;
-	for (dot = strchr(path, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
-		key = xstrndup(path, (size_t)(dot - path));
-		found = json_object_object_get_ex(obj, key, &v);
-		free(key);
-		if (found && jfind(v, dot + 1, out))
-			return 1;
-	}
-	return 0;
-}
-
 /* Find a path the user named: its absence is an error. */
 static int
 jneed(struct jctx *c, struct json_object *obj, const char *path,
     struct json_object **out)
 {
-	if (!jfind(obj, path, out))
+	if (!rung_json_find(obj, path, '.', out))
 		return jerr(c, "field '%s' not found", path);
 	return 0;
 }

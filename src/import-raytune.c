@@ -565,33 +565,6 @@ take_metrics(struct rctx *c, struct json_object *obj, int top)
 	name_set(&c->name, len);
 }
 
-/*
- * Find the x key: a top-level key, else a path through nested results
- * written with '/' (as progress.csv names them).
- */
-static int
-find_x(struct json_object *obj, const char *key, struct json_object **out)
-{
-	const char	*slash;
-	char		*head;
-	struct json_object *v;
-	int		 found;
-
-	if (!json_object_is_type(obj, json_type_object))
-		return 0;
-	if (json_object_object_get_ex(obj, key, out))
-		return 1;
-	for (slash = strchr(key, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		head = xstrndup(key, (size_t)(slash - key));
-		found = json_object_object_get_ex(obj, head, &v);
-		free(head);
-		if (found && find_x(v, slash + 1, out))
-			return 1;
-	}
-	return 0;
-}
-
 /* A whole number within int32, from a JSON value; -1 if it is not one. */
 static int
 json_step(struct json_object *v, int32_t *x)
@@ -631,7 +604,9 @@ take_result(struct rctx *c, struct json_object *obj, size_t lineno)
 		    "got %s", c->path, lineno, rung_json_type_name(obj));
 		return -1;
 	}
-	if (!find_x(obj, c->xkey, &v) || v == NULL) {
+	/* A top-level key, else a path through nested results, as progress.csv
+	 * names them. */
+	if (!rung_json_find(obj, c->xkey, '/', &v) || v == NULL) {
 		xasprintf(c->cause, "%s:%zu: no '%s' in this result: it is "
 		    "the x axis (name another key with --x)", c->path, lineno,
 		    c->xkey);

@@ -3,11 +3,14 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
 #include "rung/batch.h"
 #include "rung/jsonin.h"
+#include "rung/xmalloc.h"
 
 void
 rung_batch_param_json(struct rung_batch *b, uint32_t t, const char *name,
@@ -147,4 +150,28 @@ rung_json_is_number(struct json_object *v)
 {
 	return json_object_is_type(v, json_type_double) ||
 	    json_object_is_type(v, json_type_int);
+}
+
+int
+rung_json_find(struct json_object *obj, const char *path, char sep,
+    struct json_object **out)
+{
+	struct json_object	*v;
+	const char		*p;
+	char			*key;
+	int			 found;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return 0;
+	/* A key holding the separator itself wins over a path. */
+	if (json_object_object_get_ex(obj, path, out))
+		return 1;
+	for (p = strchr(path, sep); p != NULL; p = strchr(p + 1, sep)) {
+		key = xstrndup(path, (size_t)(p - path));
+		found = json_object_object_get_ex(obj, key, &v);
+		free(key);
+		if (found && rung_json_find(v, p + 1, sep, out))
+			return 1;
+	}
+	return 0;
 }

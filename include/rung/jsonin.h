@@ -25,6 +25,12 @@ void		 rung_batch_param_json(struct rung_batch *, uint32_t t,
 const char	*rung_json_type_name(struct json_object *);
 /* An int or a double. */
 int		 rung_json_is_number(struct json_object *);
+/*
+ * Find path in obj: a key as it is, else keys joined by sep ("valid.loss",
+ * "model/lr") through nested objects. 1 if found.
+ */
+int		 rung_json_find(struct json_object *obj, const char *path,
+		     char sep, struct json_object **out);
 /* A JSON blank: space, tab, carriage return, line feed. */
 int		 rung_json_blank(char);
 /* Line and column (1-based, in characters) of byte off of s. */
