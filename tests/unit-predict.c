@@ -782,6 +782,176 @@ test_fixture(void)
 }
 
 /*
+ * A brute-force grid search with libsvm computing its own kernels: every
+ * candidate on every fold, the first best mean. rung's search, which
+ * precomputes kernels and cuts candidates that can no longer win, must
+ * choose the same.
+ */
+static void
+brute_search(const double *x, const double *y, uint32_t n, uint32_t d,
+    double scale, struct rung_svr_params *best, double *score)
+{
+	static const double cg[] = { 0.01, 0.1, 1, 10, 100 };
+	static const double ng[] = { 0.1, 0.3, 0.5, 0.7, 0.9 };
+	static const double gg[] = { 0.01, 0.1, 1, 10, 100 };
+	struct svm_parameter lp;
+	struct svm_problem prob;
+	struct svm_node	*nodes, **xs;
+	struct svm_model *m;
+	double		*ys, *p, mean;
+	uint32_t	 a, b, c, f, i, k, lo, hi, size;
+
+	nodes = xcalloc((size_t)n * (d + 1), sizeof *nodes);
+	xs = xcalloc(n, sizeof *xs);
+	ys = xcalloc(n, sizeof *ys);
+	p = xcalloc(n, sizeof *p);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < d; k++) {
+			nodes[i * (d + 1) + k].index = (int)k + 1;
+			nodes[i * (d + 1) + k].value = x[i * d + k];
+		}
+		nodes[i * (d + 1) + d].index = -1;
+	}
+	memset(&lp, 0, sizeof lp);
+	lp.svm_type = NU_SVR;
+	lp.kernel_type = RBF;
+	lp.degree = 3;
+	lp.cache_size = 200;
+	lp.eps = 1e-3;
+	lp.p = 0.1;
+	lp.shrinking = 1;
+	*score = NAN;
+	for (a = 0; a < 5; a++) {
+		for (b = 0; b < 5; b++) {
+			for (c = 0; c < 5; c++) {
+				lp.C = cg[a];
+				lp.gamma = gg[b] * scale;
+				lp.nu = ng[c];
+				mean = 0;
+				for (f = 0, lo = 0; f < 3; f++, lo = hi) {
+					size = n / 3 + (f < n % 3);
+					hi = lo + size;
+					for (i = 0, k = 0; i < n; i++) {
+						if (i < lo || i >= hi) {
+							xs[k] = nodes + i * (d + 1);
+							ys[k++] = y[i];
+						}
+					}
+					prob.l = (int)k;
+					prob.x = xs;
+					prob.y = ys;
+					m = svm_train(&prob, &lp);
+					for (i = lo; i < hi; i++)
+						p[i - lo] = svm_predict(m,
+						    nodes + i * (d + 1));
+					svm_free_and_destroy_model(&m);
+					mean += small_r2(y + lo, p, size);
+				}
+				mean /= 3;
+				if (isnan(*score) || mean > *score) {
+					*score = mean;
+					best->C = lp.C;
+					best->gamma = lp.gamma;
+					best->nu = lp.nu;
+				}
+			}
+		}
+	}
+	free(nodes);
+	free(xs);
+	free(ys);
+	free(p);
+}
+
+/* The search on real curves: the same choice every way it can run. */
+static void
+test_search_exact(void)
+{
+	static const enum rung_features kinds[] = { RUNG_FEAT_RAW,
+	    RUNG_FEAT_BAKER };
+	struct rung_study *s;
+	struct rung_featspec f;
+	struct rung_dataset ds;
+	struct rung_scaler xs, ys;
+	struct rung_svr_params base, want, b[4];
+	struct rung_search se;
+	double		 wscore, sc[4];
+	char		*cause = NULL;
+	uint32_t	 i, k, v;
+
+	if ((s = fixture_study("unit-predict-exact.db")) == NULL) {
+		ok(0, "the fixture loads");
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		memset(&f, 0, sizeof f);
+		f.kind = kinds[k];
+		f.prefix = 4;
+		f.target = 20;
+		if (f.kind == RUNG_FEAT_BAKER)
+			rung_featspec_params(&f, s);
+		if (rung_dataset_build(s, &f, 1, &ds, &cause) != 0) {
+			ok(0, "features: %s", cause);
+			free(cause);
+			continue;
+		}
+		rung_scaler_fit(&xs, ds.x, ds.n, ds.d, ds.d);
+		rung_scaler_fit(&ys, ds.y, ds.n, 1, 1);
+		for (i = 0; i < ds.n; i++) {
+			rung_scaler_apply(&xs, ds.x + (size_t)i * ds.d);
+			rung_scaler_apply(&ys, &ds.y[i]);
+		}
+		rung_svr_params_init(&base);
+		rung_search_init(&se);
+		rung_svr_search(&base, &se, ds.x, ds.y, ds.n, ds.d, &want,
+		    &wscore, &cause);
+		brute_search(ds.x, ds.y, ds.n, ds.d, want.gamma, &want,
+		    &wscore);
+
+		se.kind = RUNG_SEARCH_GRID;
+		for (v = 0; v < 4; v++) {
+			se.threads = v % 2 + 1;
+			se.plain_kernel = v >= 2;
+			rung_svr_search(&base, &se, ds.x, ds.y, ds.n, ds.d,
+			    &b[v], &sc[v], &cause);
+		}
+		ok(b[0].C == want.C && b[0].nu == want.nu &&
+		    b[0].gamma == want.gamma && fabs(sc[0] - wscore) <=
+		    1e-12 * fabs(wscore), "%s features: the grid search "
+		    "chooses as a full search with libsvm's own kernels "
+		    "(C %g nu %g gamma %g, R^2 %.6f)", k ? "Baker" : "raw",
+		    b[0].C, b[0].nu, b[0].gamma, sc[0]);
+		for (v = 1; v < 4; v++) {
+			if (memcmp(&b[v], &b[0], sizeof b[0]) != 0 ||
+			    sc[v] != sc[0])
+				break;
+		}
+		ok(v == 4, "%s features: precomputed and libsvm's kernels, "
+		    "one and two threads: the same choice and score to the "
+		    "last bit", k ? "Baker" : "raw");
+
+		se.kind = RUNG_SEARCH_RANDOM;
+		se.nrandom = 40;
+		se.seed = 7;
+		for (v = 0; v < 2; v++) {
+			se.threads = 2;
+			se.plain_kernel = v;
+			rung_svr_search(&base, &se, ds.x, ds.y, ds.n, ds.d,
+			    &b[v], &sc[v], &cause);
+		}
+		ok(memcmp(&b[1], &b[0], sizeof b[0]) == 0 && sc[1] == sc[0],
+		    "%s features: a random search, the same with either "
+		    "kernel", k ? "Baker" : "raw");
+		rung_scaler_release(&xs);
+		rung_scaler_release(&ys);
+		rung_dataset_release(&ds);
+		rung_featspec_release(&f);
+	}
+	rung_study_free(s);
+	unlink("unit-predict-exact.db");
+}
+
+/*
  * Conformance cases: features of the fixture, the first TRAIN rows to
  * train on (151: KFold(3) then has folds of 51, 50 and 50), the rest to
  * predict.
@@ -1116,5 +1286,6 @@ main(int argc, char **argv)
 	test_kfold();
 	test_search();
 	test_fixture();
+	test_search_exact();
 	return done_testing();
 }

@@ -162,6 +162,14 @@ struct rung_search {
 	int		 threads;	/* candidates and folds in parallel */
 	uint64_t	 seed;
 	/*
+	 * 0: up to about 2000 rows, the RBF kernel of each gamma is computed
+	 * once for every candidate and fold that uses it, with libsvm's own
+	 * arithmetic, and handed to libsvm as a precomputed kernel; 1: libsvm
+	 * computes every kernel value itself, as it must for larger
+	 * searches. The scores are the same to the last bit either way.
+	 */
+	int		 plain_kernel;
+	/*
 	 * Grid values (NULL: the defaults, documented in rung(1)): C, nu or
 	 * epsilon, and gamma as multiples of 'scale'.
 	 */
