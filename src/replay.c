@@ -66,6 +66,8 @@ rung_replay_result_free(struct rung_replay_result *r)
 	free(r->trace_steps);
 	free(r->trace_time);
 	free(r->trace_final);
+	free(r->reached);
+	r->reached = NULL;
 	r->trace_steps = NULL;
 	r->trace_time = NULL;
 	r->trace_final = NULL;
@@ -83,6 +85,7 @@ rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
 	switch (p->policy) {
 	case RUNG_POLICY_SHA:
 	case RUNG_POLICY_HYPERBAND:
+	case RUNG_POLICY_SWIFT:
 		if (p->policy == RUNG_POLICY_SHA && p->max_configs != 0) {
 			*need = p->max_configs;
 			return 0;
@@ -103,7 +106,9 @@ rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
 		rung_hb_free(hb, nb);
 		return 0;
 	case RUNG_POLICY_RANDOM:
+	case RUNG_POLICY_BAKER:
 	case RUNG_POLICY_ASHA:
+	case RUNG_POLICY_ASHA_SVR:
 		*need = p->max_configs != 0 ? p->max_configs : 1;
 		return 0;
 	}
@@ -340,6 +345,7 @@ rung_replay_run(const struct rung_study *s,
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
 	ws = xcalloc(nw, sizeof *ws);
+	r->reached = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *r->reached);
 
 	for (;;) {
 		/* Free workers ask for work, in order. */
@@ -414,6 +420,8 @@ rung_replay_run(const struct rung_study *s,
 		v = s->curve.vals[w->pt];
 		if (s->direction == RUNG_MAX)
 			v = -v;
+		if (step > r->reached[w->trial])
+			r->reached[w->trial] = step;
 		observe(&rp, w->trial, step, v);
 		d = rung_sched_report(sc, w->handle, step, v);
 		w->prev = step;

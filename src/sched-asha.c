@@ -321,6 +321,16 @@ judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 	return stop;
 }
 
+/* asha-svr ranks by the predicted final value where it has a model. */
+static double
+svr_key(struct rung_sched *s, uint32_t trial, uint32_t bracket, uint32_t k,
+    double value)
+{
+	if (s->p.policy != RUNG_POLICY_ASHA_SVR)
+		return value;
+	return rung_sched_asha_svr_key(s, trial, bracket, k, value);
+}
+
 static enum rung_decision
 stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 {
@@ -328,6 +338,7 @@ stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 	struct rung_sched_bracket	*b = &s->b[t->bracket];
 	struct rung_sched_rung		*r;
 	uint64_t			 bit;
+	double				 key;
 	int				 k, stop = 0;
 
 	t->step = step;
@@ -345,8 +356,9 @@ stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 				break;
 			}
 			r = &b->rungs[t->rung];
-			stop = judge_optuna(s, r, value);
-			rung_sched_record(s, t->bracket, t->rung, trial, value);
+			key = svr_key(s, trial, t->bracket, t->rung, value);
+			stop = judge_optuna(s, r, key);
+			rung_sched_record(s, t->bracket, t->rung, trial, key);
 			t->recorded |= 1ULL << t->rung;
 			if (stop)
 				break;
@@ -369,21 +381,22 @@ stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 			if (s->p.rule == RUNG_RULE_SYNE &&
 			    (double)step != r->milestone)
 				break;
+			key = svr_key(s, trial, t->bracket, (uint32_t)k, value);
 			switch (s->p.rule) {
 			case RUNG_RULE_RAY:
-				stop = judge_ray(s, r, value);
+				stop = judge_ray(s, r, key);
 				break;
 			case RUNG_RULE_SYNE:
-				stop = judge_syne(s, r, (uint32_t)k, value);
+				stop = judge_syne(s, r, (uint32_t)k, key);
 				break;
 			case RUNG_RULE_DETERMINED:
 			case RUNG_RULE_OPTUNA:
-				stop = judge_determined(s, r, value);
+				stop = judge_determined(s, r, key);
 				break;
 			}
 			/* Recorded even when it stops. */
 			rung_sched_record(s, t->bracket, (uint32_t)k, trial,
-			    value);
+			    key);
 			t->recorded |= bit;
 			break;
 		}
@@ -406,7 +419,8 @@ rung_sched_asha_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	t->step = step;
 	if (step < t->target)
 		return RUNG_CONTINUE;
-	rung_sched_record(s, 0, t->rung, trial, value);
+	rung_sched_record(s, 0, t->rung, trial,
+	    svr_key(s, trial, 0, t->rung, value));
 	if (t->rung + 1 >= s->b[0].nrungs) {
 		t->state = RUNG_TRIAL_FINISHED;
 		return RUNG_STOP;

@@ -16,7 +16,8 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-static const char *policy_names[] = { "random", "sha", "hyperband", "asha" };
+static const char *policy_names[] = { "random", "sha", "hyperband", "asha",
+    "swift-hyperband", "baker", "asha-svr" };
 static const char *rule_names[] = { "ray", "syne", "optuna", "determined" };
 static const char *variant_names[] = { "stop", "promote" };
 static const char *decision_names[] = { "continue", "pause", "stop" };
@@ -89,6 +90,11 @@ rung_sched_params_init(struct rung_sched_params *p, enum rung_policy policy)
 	p->rule = RUNG_RULE_RAY;
 	p->stop_last_trials = 1;
 	p->brackets = 1;
+	p->min_curves = 15;
+	p->keep_full = 0.5;
+	p->known_curve = 0.5;
+	p->delta = 0.99;
+	rung_svr_params_init(&p->svr);
 }
 
 static int
@@ -134,6 +140,10 @@ rung_sched_new(const struct rung_sched_params *p, struct rung_sched **out,
 	s->p = *p;
 	/* Any fixed nonzero start; the seed is mixed in by splitmix. */
 	s->rng = p->seed ^ 0x9e3779b97f4a7c15ULL;
+	if (rung_sched_is_pred(s)) {
+		s->pred = xcalloc(1, sizeof *s->pred);
+		s->pred->refit_at = p->min_curves ? p->min_curves : 1;
+	}
 	switch (p->policy) {
 	case RUNG_POLICY_RANDOM:
 		if (p->max_configs == 0) {
@@ -142,11 +152,18 @@ rung_sched_new(const struct rung_sched_params *p, struct rung_sched **out,
 			rc = -1;
 		}
 		break;
+	case RUNG_POLICY_BAKER:
+		rc = rung_sched_baker_setup(s, cause);
+		break;
 	case RUNG_POLICY_SHA:
 	case RUNG_POLICY_HYPERBAND:
 		rc = rung_sched_hb_setup(s, cause);
 		break;
+	case RUNG_POLICY_SWIFT:
+		rc = rung_sched_swift_setup(s, cause);
+		break;
 	case RUNG_POLICY_ASHA:
+	case RUNG_POLICY_ASHA_SVR:
 		rc = rung_sched_asha_setup(s, cause);
 		break;
 	}
@@ -165,6 +182,10 @@ rung_sched_free(struct rung_sched *s)
 
 	if (s == NULL)
 		return;
+	rung_sched_pred_free(s);
+	for (i = 0; i < s->nt; i++)
+		free(s->t[i].obs);
+	free(s->log);
 	for (i = 0; i < s->nb; i++) {
 		for (k = 0; k < s->b[i].nrungs; k++)
 			free(s->b[i].rungs[k].e);
@@ -248,17 +269,38 @@ rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
 		qsort_r(idx, r->n, sizeof *idx, rank_cmp, r->e);
 }
 
+/* Predictor-driven policies keep every call: their saved state. */
+static void
+log_call(struct rung_sched *s, uint8_t kind, uint32_t trial, int32_t step,
+    double value)
+{
+	struct rung_sched_call	*c;
+
+	XGROW(s->log, s->logcap, s->nlog + 1);
+	c = &s->log[s->nlog++];
+	c->kind = kind;
+	c->trial = trial;
+	c->step = step;
+	c->value = value;
+}
+
 enum rung_action_kind
 rung_sched_next(struct rung_sched *s, struct rung_sched_action *a)
 {
 	memset(a, 0, sizeof *a);
+	if (s->pred != NULL)
+		log_call(s, 0, 0, 0, 0);
 	switch (s->p.policy) {
 	case RUNG_POLICY_RANDOM:
+	case RUNG_POLICY_BAKER:
 		return a->kind = rung_sched_random_next(s, a);
 	case RUNG_POLICY_SHA:
 	case RUNG_POLICY_HYPERBAND:
 		return a->kind = rung_sched_hb_next(s, a);
+	case RUNG_POLICY_SWIFT:
+		return a->kind = rung_sched_swift_next(s, a);
 	case RUNG_POLICY_ASHA:
+	case RUNG_POLICY_ASHA_SVR:
 		return a->kind = rung_sched_asha_next(s, a);
 	}
 	return a->kind = RUNG_ACT_DONE;
@@ -269,6 +311,8 @@ rung_sched_report(struct rung_sched *s, uint32_t trial, int32_t step,
     double value)
 {
 	struct rung_sched_trial	*t;
+	enum rung_decision	 d;
+	int32_t			 prev;
 
 	if (trial >= s->nt)
 		return RUNG_STOP;
@@ -277,7 +321,22 @@ rung_sched_report(struct rung_sched *s, uint32_t trial, int32_t step,
 		return RUNG_PAUSE;
 	if (t->state != RUNG_TRIAL_RUNNING)
 		return RUNG_STOP;
+	if (s->pred != NULL) {
+		log_call(s, 1, trial, step, value);
+		rung_sched_observe(s, trial, step, value);
+	}
 	switch (s->p.policy) {
+	case RUNG_POLICY_BAKER:
+		return rung_sched_baker_report(s, trial, step, value);
+	case RUNG_POLICY_SWIFT:
+		return rung_sched_swift_report(s, trial, step, value);
+	case RUNG_POLICY_ASHA_SVR:
+		prev = t->step;
+		d = rung_sched_asha_report(s, trial, step, value);
+		if (prev < (int32_t)ceil(s->p.max_r) &&
+		    step >= (int32_t)ceil(s->p.max_r))
+			rung_sched_asha_svr_finished(s, trial);
+		return d;
 	case RUNG_POLICY_RANDOM:
 		t->step = step;
 		if (step >= t->target) {
@@ -299,15 +358,22 @@ rung_sched_lost(struct rung_sched *s, uint32_t trial)
 {
 	if (trial >= s->nt || s->t[trial].state != RUNG_TRIAL_RUNNING)
 		return;
+	if (s->pred != NULL)
+		log_call(s, 2, trial, 0, 0);
 	switch (s->p.policy) {
 	case RUNG_POLICY_SHA:
 	case RUNG_POLICY_HYPERBAND:
 		rung_sched_hb_lost(s, trial);
 		break;
+	case RUNG_POLICY_SWIFT:
+		rung_sched_swift_lost(s, trial);
+		break;
 	case RUNG_POLICY_ASHA:
+	case RUNG_POLICY_ASHA_SVR:
 		rung_sched_asha_lost(s, trial);
 		break;
 	case RUNG_POLICY_RANDOM:
+	case RUNG_POLICY_BAKER:
 		break;
 	}
 	s->t[trial].state = RUNG_TRIAL_STOPPED;
@@ -427,7 +493,47 @@ rung_sched_save(const struct rung_sched *s, char **text)
 	json_object_object_add(p, "max_configs",
 	    json_object_new_int64(s->p.max_configs));
 	json_object_object_add(p, "seed", jhex(s->p.seed));
+	json_object_object_add(p, "min_curves",
+	    json_object_new_int64(s->p.min_curves));
+	json_object_object_add(p, "keep_full", jdouble(s->p.keep_full));
+	json_object_object_add(p, "known_curve", jdouble(s->p.known_curve));
+	json_object_object_add(p, "delta", jdouble(s->p.delta));
+	json_object_object_add(p, "svr_type",
+	    json_object_new_string(s->p.svr.type == RUNG_EPS_SVR ? "eps-svr" :
+	    "nu-svr"));
+	json_object_object_add(p, "svr_C", jdouble(s->p.svr.C));
+	json_object_object_add(p, "svr_nu", jdouble(s->p.svr.nu));
+	json_object_object_add(p, "svr_epsilon", jdouble(s->p.svr.epsilon));
+	json_object_object_add(p, "svr_gamma", jdouble(s->p.svr.gamma));
+	json_object_object_add(p, "svr_tol", jdouble(s->p.svr.tol));
 	json_object_object_add(o, "params", p);
+
+	/*
+	 * A predictor-driven policy is saved as the calls it has seen: its
+	 * models are functions of them, and replaying them on restore
+	 * rebuilds every model and decision exactly.
+	 */
+	if (s->pred != NULL) {
+		a = json_object_new_array();
+		for (i = 0; i < s->nlog; i++) {
+			row = json_object_new_array();
+			json_object_array_add(row,
+			    json_object_new_int(s->log[i].kind));
+			if (s->log[i].kind != 0) {
+				json_object_array_add(row,
+				    json_object_new_int64(s->log[i].trial));
+			}
+			if (s->log[i].kind == 1) {
+				json_object_array_add(row,
+				    json_object_new_int(s->log[i].step));
+				json_object_array_add(row,
+				    jdouble(s->log[i].value));
+			}
+			json_object_array_add(a, row);
+		}
+		json_object_object_add(o, "calls", a);
+		goto done;
+	}
 
 	json_object_object_add(o, "rng", jhex(s->rng));
 	json_object_object_add(o, "cur", json_object_new_int64(s->cur));
@@ -474,6 +580,7 @@ rung_sched_save(const struct rung_sched *s, char **text)
 	}
 	json_object_object_add(o, "rungs", a);
 
+done:
 	*text = xstrdup(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -573,7 +680,65 @@ read_params(json_object *p, struct rung_sched_params *sp)
 	    get_u32(p, "max_configs", &u) != 0)
 		return -1;
 	sp->max_configs = u;
-	return get_hex(field(p, "seed"), &sp->seed);
+	if (get_hex(field(p, "seed"), &sp->seed) != 0)
+		return -1;
+	/* The predictor's settings: absent from states saved before them. */
+	if (field(p, "min_curves") == NULL)
+		return 0;
+	if (get_u32(p, "min_curves", &sp->min_curves) != 0 ||
+	    get_double(field(p, "keep_full"), &sp->keep_full) != 0 ||
+	    get_double(field(p, "known_curve"), &sp->known_curve) != 0 ||
+	    get_double(field(p, "delta"), &sp->delta) != 0 ||
+	    (v = field(p, "svr_type")) == NULL ||
+	    get_double(field(p, "svr_C"), &sp->svr.C) != 0 ||
+	    get_double(field(p, "svr_nu"), &sp->svr.nu) != 0 ||
+	    get_double(field(p, "svr_epsilon"), &sp->svr.epsilon) != 0 ||
+	    get_double(field(p, "svr_gamma"), &sp->svr.gamma) != 0 ||
+	    get_double(field(p, "svr_tol"), &sp->svr.tol) != 0)
+		return -1;
+	sp->svr.type = strcmp(json_object_get_string(v), "eps-svr") == 0 ?
+	    RUNG_EPS_SVR : RUNG_NU_SVR;
+	return 0;
+}
+
+/* Replay the saved calls of a predictor-driven policy. */
+static int
+read_calls(json_object *o, struct rung_sched *s)
+{
+	json_object		*a, *row;
+	struct rung_sched_action act;
+	int64_t			 k, t = 0, st = 0;
+	double			 v = 0;
+	size_t			 i, n;
+
+	a = field(o, "calls");
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+		return -1;
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    json_object_array_length(row) < 1 ||
+		    get_int(json_object_array_get_idx(row, 0), 0, 2, &k) != 0)
+			return -1;
+		if (json_object_array_length(row) != (k == 0 ? 1 :
+		    k == 1 ? 4 : 2))
+			return -1;
+		if (k != 0 && get_int(json_object_array_get_idx(row, 1), 0,
+		    (int64_t)s->nt - 1, &t) != 0)
+			return -1;
+		if (k == 1 && (get_int(json_object_array_get_idx(row, 2),
+		    INT32_MIN, INT32_MAX, &st) != 0 ||
+		    get_double(json_object_array_get_idx(row, 3), &v) != 0))
+			return -1;
+		if (k == 0)
+			rung_sched_next(s, &act);
+		else if (k == 1)
+			rung_sched_report(s, (uint32_t)t, (int32_t)st, v);
+		else
+			rung_sched_lost(s, (uint32_t)t);
+	}
+	return 0;
 }
 
 static int
@@ -703,7 +868,7 @@ rung_sched_restore(const char *text, struct rung_sched **out, char **cause)
 		json_object_put(o);
 		return -1;
 	}
-	if (read_state(o, s) != 0) {
+	if (s->pred != NULL ? read_calls(o, s) != 0 : read_state(o, s) != 0) {
 		xasprintf(cause, "bad saved scheduler state");
 		rung_sched_free(s);
 		json_object_put(o);

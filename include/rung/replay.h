@@ -16,6 +16,14 @@
 #include "rung/sched.h"
 #include "rung/study.h"
 
+/* How a replay picks the next configuration from the pool. */
+enum rung_sampler {
+	RUNG_SAMPLER_RANDOM = 0,	/* seeded order, without replacement */
+	RUNG_SAMPLER_TPE,		/* Tree-structured Parzen Estimator over
+					   the hyperparameters, learning only
+					   from what the replay observed */
+};
+
 struct rung_replay_opts {
 	uint32_t	 workers;	/* simulated workers; 0 means 1 */
 	/*
@@ -25,6 +33,7 @@ struct rung_replay_opts {
 	 */
 	int		 resume;
 	uint64_t	 budget;	/* in steps; 0: none */
+	enum rung_sampler sampler;
 };
 
 /* Defaults: 1 worker, resume, no budget. */
@@ -65,6 +74,13 @@ struct rung_replay_result {
 	uint64_t	*trace_steps;
 	double		*trace_time;
 	double		*trace_final;
+
+	/*
+	 * What the run saw: the highest step of each of the study's trials
+	 * it reported to the scheduler (0: none). Nothing beyond it can have
+	 * changed a decision.
+	 */
+	int32_t		*reached;
 };
 
 /*

@@ -18,11 +18,18 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "rung/predict.h"
+
 enum rung_policy {
 	RUNG_POLICY_RANDOM = 0,	/* every configuration to max_r */
 	RUNG_POLICY_SHA,	/* one synchronous successive-halving bracket */
 	RUNG_POLICY_HYPERBAND,	/* Li et al.'s brackets s_max ... 0, in turn */
 	RUNG_POLICY_ASHA,	/* asynchronous; see enum rung_asha_variant */
+	RUNG_POLICY_SWIFT,	/* Swift-Hyperband: hyperband whose rounds
+				   park configurations an SVR predicts bad */
+	RUNG_POLICY_BAKER,	/* Baker et al.: random search, stopped when
+				   P(no better than the best) >= delta */
+	RUNG_POLICY_ASHA_SVR,	/* asha ranking by predicted final values */
 };
 
 enum rung_asha_variant {
@@ -69,6 +76,21 @@ struct rung_sched_params {
 	uint32_t	 max_configs;
 	/* Seeds Ray's random choice of bracket when brackets > 1. */
 	uint64_t	 seed;
+
+	/*
+	 * Predictor-driven policies (swift, baker, asha-svr). The predictor
+	 * learns only from the curves reported to this scheduler.
+	 */
+	uint32_t	 min_curves;	/* d: full curves before a predictor
+					   is trained (15) */
+	double		 keep_full;	/* swift k: share of the next round's
+					   survivors trained fully (0.5) */
+	double		 known_curve;	/* swift: the decision point inside a
+					   round (0.5) */
+	double		 delta;		/* baker: the stopping probability
+					   (0.99) */
+	struct rung_svr_params svr;	/* the predictor: Swift-Hyperband's
+					   nu-SVR by default */
 };
 
 /* Defaults: eta 3, min_r 1, max_r 81, stop_last_trials 1, brackets 1. */
