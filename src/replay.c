@@ -17,6 +17,7 @@
 
 #include "rung/predict.h"
 #include "rung/replay.h"
+#include "rung/sampler.h"
 #include "rung/sched.h"
 #include "rung/study.h"
 #include "rung/xmalloc.h"
@@ -301,7 +302,7 @@ rung_replay_run(const struct rung_study *s,
 	struct rung_sched_params pp;
 	struct rung_sched	*sc = NULL;
 	struct rung_sched_action a;
-	struct rung_rng		 rng;
+	struct rung_sampler_state *sp = NULL;
 	struct replay		 rp;
 	struct worker		*ws = NULL, *w;
 	uint32_t		*pool = NULL, *map = NULL, npool, nw, i;
@@ -336,8 +337,8 @@ rung_replay_run(const struct rung_study *s,
 		    need);
 		goto out;
 	}
-	rung_rng_seed(&rng, seed);
-	rung_rng_shuffle(&rng, pool, npool);
+	/* Random: the pool in a seeded order; tpe: see sampler.h. */
+	sp = rung_sampler_new(s, pool, npool, o->sampler, seed);
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
@@ -364,7 +365,8 @@ rung_replay_run(const struct rung_study *s,
 					continue;
 				}
 				XGROW(map, mapcap, (size_t)a.trial + 1);
-				map[a.trial] = pool[r->nstarted++];
+				map[a.trial] = pool[rung_sampler_pick(sp)];
+				r->nstarted++;
 				/* FALLTHROUGH */
 			case RUNG_ACT_RESUME:
 				if (a.trial >= r->nstarted) {
@@ -423,6 +425,7 @@ rung_replay_run(const struct rung_study *s,
 		if (step > r->reached[w->trial])
 			r->reached[w->trial] = step;
 		observe(&rp, w->trial, step, v);
+		rung_sampler_observe(sp, w->trial, step, v);
 		d = rung_sched_report(sc, w->handle, step, v);
 		w->prev = step;
 		w->pt++;
@@ -449,6 +452,7 @@ out:
 	free(ws);
 	free(map);
 	free(pool);
+	rung_sampler_free(sp);
 	rung_sched_free(sc);
 	return rc;
 }

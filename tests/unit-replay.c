@@ -354,6 +354,157 @@ test_nan(void)
 	rung_study_free(s);
 }
 
+/*
+ * n trials with hyperparameters x0 .. x3 uniform on [0, 1) and an
+ * irrelevant categorical; trial t's value at step k is q(t) + 1 / k,
+ * q = sum (x_i - 0.3)^2, over steps 1 .. steps.
+ */
+static struct rung_study *
+synth_hp(uint32_t n, int32_t steps, enum rung_direction dir)
+{
+	struct rung_study	*s = synth(n, steps, 0, 0, dir);
+	struct rung_param	*p;
+	struct rung_rng		 rng;
+	uint32_t		 t, i, j;
+	double			 q;
+
+	s->nparams = 5;
+	s->params = xcalloc(5, sizeof *s->params);
+	rung_rng_seed(&rng, 1234);
+	for (j = 0; j < 5; j++) {
+		p = &s->params[j];
+		p->name = xprintf("x%u", j);
+		p->type = j < 4 ? RUNG_PREAL : RUNG_PCAT;
+		if (j < 4)
+			p->num = xcalloc(n, sizeof *p->num);
+		else {
+			p->cat = xcalloc(n, sizeof *p->cat);
+			p->nlevels = 3;
+			p->levels = xcalloc(3, sizeof *p->levels);
+			for (i = 0; i < 3; i++)
+				p->levels[i] = xprintf("l%u", i);
+		}
+		for (t = 0; t < n; t++) {
+			if (j < 4)
+				p->num[t] = rung_rng_uniform(&rng);
+			else
+				p->cat[t] = (uint32_t)(3 *
+				    rung_rng_uniform(&rng));
+		}
+	}
+	for (t = 0; t < n; t++) {
+		for (j = 0, q = 0; j < 4; j++)
+			q += (s->params[j].num[t] - 0.3) *
+			    (s->params[j].num[t] - 0.3);
+		for (i = s->curve.off[t]; i < s->curve.off[t + 1]; i++) {
+			s->curve.vals[i] = (float)(q + 1.0 / s->curve.steps[i]);
+			if (dir == RUNG_MAX)
+				s->curve.vals[i] = -s->curve.vals[i];
+		}
+		s->curve.final[t] = s->curve.best[t] =
+		    s->curve.vals[s->curve.off[t + 1] - 1];
+	}
+	return s;
+}
+
+static int
+run_sampler(const struct rung_study *s, const struct rung_sched_params *p,
+    enum rung_sampler sampler, uint32_t workers, uint64_t seed,
+    struct rung_replay_result *r)
+{
+	struct rung_replay_opts	 o;
+	char			*cause = NULL;
+
+	rung_replay_opts_init(&o);
+	o.workers = workers;
+	o.sampler = sampler;
+	if (rung_replay_run(s, p, &o, seed, r, &cause) != 0) {
+		printf("# replay: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+same_result(const struct rung_replay_result *a,
+    const struct rung_replay_result *b)
+{
+	return a->cost_steps == b->cost_steps && a->end_time == b->end_time &&
+	    a->nstarted == b->nstarted && a->returned == b->returned &&
+	    a->returned_final == b->returned_final &&
+	    a->time_to_best == b->time_to_best && a->ntrace == b->ntrace &&
+	    memcmp(a->trace_steps, b->trace_steps, a->ntrace *
+	    sizeof *a->trace_steps) == 0 && memcmp(a->trace_final,
+	    b->trace_final, a->ntrace * sizeof *a->trace_final) == 0;
+}
+
+/*
+ * --sampler tpe: hyperband returns better configurations than with random
+ * sampling over 20 seeds, maximised metrics alike, and each seed's replay
+ * is bit-identical when run again.
+ */
+static void
+test_tpe(void)
+{
+	struct rung_study		*s;
+	struct rung_sched_params	 p;
+	struct rung_replay_result	 r, r2;
+	enum rung_direction		 dir;
+	uint64_t			 seed, nseeds;
+	double				 tpe, rnd;
+	int				 fails, same, wins, top1;
+
+	rung_sched_params_init(&p, RUNG_POLICY_HYPERBAND);
+	for (dir = RUNG_MIN; dir <= RUNG_MAX; dir++) {
+		s = synth_hp(600, 81, dir);
+		nseeds = dir == RUNG_MIN ? 20 : 5;
+		tpe = rnd = 0;
+		fails = wins = top1 = 0;
+		same = 1;
+		for (seed = 1; seed <= nseeds; seed++) {
+			fails += run_sampler(s, &p, RUNG_SAMPLER_TPE, 1, seed,
+			    &r) != 0;
+			if (seed <= 3) {
+				fails += run_sampler(s, &p, RUNG_SAMPLER_TPE, 1,
+				    seed, &r2) != 0;
+				same &= same_result(&r, &r2);
+				rung_replay_result_free(&r2);
+			}
+			fails += run_sampler(s, &p, RUNG_SAMPLER_RANDOM, 1,
+			    seed, &r2) != 0;
+			tpe += fabs(r.returned_final) / nseeds;
+			rnd += fabs(r2.returned_final) / nseeds;
+			wins += fabs(r.returned_final) <=
+			    fabs(r2.returned_final);
+			top1 += r.top1;
+			rung_replay_result_free(&r);
+			rung_replay_result_free(&r2);
+		}
+		is_int(fails, 0, "%s: hyperband replays with tpe and random",
+		    rung_direction_name(dir));
+		ok(same, "%s: tpe bit-identical per seed",
+		    rung_direction_name(dir));
+		/* Finals are q + 1/81: compare q. */
+		ok(tpe - 1.0 / 81 < 0.5 * (rnd - 1.0 / 81) &&
+		    wins * 4 >= (int)nseeds * 3, "%s: tpe's mean final q %.5f, "
+		    "random's %.5f; tpe as good or better in %d of %d seeds, "
+		    "the pool's best in %d", rung_direction_name(dir),
+		    tpe - 1.0 / 81, rnd - 1.0 / 81, wins, (int)nseeds, top1);
+		rung_study_free(s);
+	}
+
+	/* 4 workers: still deterministic. */
+	s = synth_hp(600, 81, RUNG_MIN);
+	ok(run_sampler(s, &p, RUNG_SAMPLER_TPE, 4, 3, &r) == 0 &&
+	    run_sampler(s, &p, RUNG_SAMPLER_TPE, 4, 3, &r2) == 0 &&
+	    same_result(&r, &r2), "tpe with 4 workers: bit-identical");
+	is_int(r.nstarted, 143, "tpe: 143 configurations, as random");
+	rung_replay_result_free(&r);
+	rung_replay_result_free(&r2);
+	rung_study_free(s);
+}
+
 int
 main(void)
 {
@@ -363,5 +514,6 @@ main(void)
 	test_determinism();
 	test_budget_errors();
 	test_nan();
+	test_tpe();
 	return done_testing();
 }

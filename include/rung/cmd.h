@@ -82,6 +82,8 @@ extern const struct rung_cmd_entry rung_cmd_export_entry;
 extern const struct rung_cmd_entry rung_cmd_fit_entry;
 extern const struct rung_cmd_entry rung_cmd_models_entry;
 extern const struct rung_cmd_entry rung_cmd_predict_entry;
+extern const struct rung_cmd_entry rung_cmd_replay_entry;
+extern const struct rung_cmd_entry rung_cmd_replays_entry;
 extern const struct rung_cmd_entry rung_cmd_help_entry;
 
 #endif

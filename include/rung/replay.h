@@ -107,4 +107,121 @@ int		 rung_replay_needed(const struct rung_sched_params *,
 uint32_t	 rung_replay_pool(const struct rung_study *, double max_r,
 		     uint32_t **pool);
 
+/*
+ * Multi-seed replays (replay-seeds.c): several policies over the same N
+ * seeds (seed, seed + 1, ...), one replay per (policy, seed) on threads,
+ * each written to its own slot so that the result is the same on any
+ * number of threads, then aggregated per policy in a fixed order.
+ */
+struct rung_replay_seed {
+	uint64_t	 seed;
+	struct rung_replay_result r;
+	/*
+	 * Full-budget random search over the configurations this replay
+	 * started: each trained to max_r. Steps are exact; seconds are
+	 * their recorded seconds (NaN without seconds, or when a started
+	 * configuration reported nothing, so that which it was is unknown).
+	 */
+	uint64_t	 random_steps;
+	double		 random_seconds;
+	/* 1 - cost / cost of the baseline (same seed) or of random search. */
+	double		 saved_baseline;
+	double		 saved_baseline_seconds;
+	double		 saved_random;
+	double		 saved_random_seconds;
+};
+
+/* One policy over its seeds; NaN where nothing is known. */
+struct rung_replay_agg {
+	uint32_t	 nseeds;
+	double		 cost_steps_mean;
+	double		 cost_steps_sd;		/* sample sd; NaN for 1 seed */
+	double		 cost_seconds_mean;	/* NaN without seconds */
+	double		 cost_seconds_sd;
+	double		 started_mean;
+	double		 random_steps_mean;
+	double		 random_seconds_mean;
+	/* Means over seeds of the per-seed ratios. */
+	double		 saved_baseline;
+	double		 saved_baseline_seconds;
+	double		 saved_random;
+	double		 saved_random_seconds;
+	/*
+	 * True final value of the returned configuration: mean and worst
+	 * (study's direction) over the nfinal seeds where it is finite.
+	 */
+	double		 final_mean;
+	double		 final_worst;
+	uint32_t	 nfinal;
+	double		 regret_mean;		/* over the same seeds */
+	double		 p_top1;		/* share of all seeds */
+	double		 p_top5;
+	double		 time_to_best_mean;	/* seeds that returned one */
+	double		 steps_to_best_mean;
+	uint32_t	 nexhausted;
+	uint32_t	 nbudget;
+	/*
+	 * Anytime: at each point of the set's grid, the mean over the seeds
+	 * that have one of the best-so-far final value (the replay's trace
+	 * as a step function of cumulative steps); NaN where none has, and
+	 * how many seeds had one.
+	 */
+	double		*anytime;
+	uint32_t	*anytime_n;
+};
+
+struct rung_replay_set {
+	uint32_t	 npolicies;
+	uint32_t	 nseeds;
+	uint32_t	 baseline;	/* index of the baseline policy */
+	int		 has_secs;	/* the study records seconds */
+	uint32_t	 npool;		/* trials reaching max_r (first policy) */
+	double		 pool_best;
+	uint32_t	 ngrid;
+	double		*grid;		/* 0 ... the largest cost, in steps */
+	struct rung_replay_seed *seeds;	/* [policy * nseeds + i] */
+	struct rung_replay_agg *agg;	/* [policy] */
+};
+
+struct rung_replay_seeds_opts {
+	struct rung_replay_opts replay;
+	uint32_t	 nseeds;	/* 0 means 10 */
+	uint64_t	 seed;		/* the first seed */
+	int		 threads;	/* 0: every processor */
+	uint32_t	 ngrid;		/* anytime points; 0 means 50 */
+	const char	*progress;	/* label of progress on a terminal,
+					   NULL for none */
+};
+
+void		 rung_replay_seeds_opts_init(struct rung_replay_seeds_opts *);
+/*
+ * Replay policies p[0..np) over the seeds and aggregate; p[baseline] is
+ * the baseline of saved_baseline. Returns 0, or -1 with *cause (the error
+ * of the first failing (policy, seed) in order, prefixed by the policy).
+ * Release the set with rung_replay_set_free.
+ */
+int		 rung_replay_seeds(const struct rung_study *,
+		     const struct rung_sched_params *p, uint32_t np,
+		     uint32_t baseline, const struct rung_replay_seeds_opts *,
+		     struct rung_replay_set *, char **cause);
+void		 rung_replay_set_free(struct rung_replay_set *);
+
+/* The pieces, apart for tests. */
+/* Best-so-far final value of a trace at cumulative cost steps; NaN if none. */
+double		 rung_replay_anytime_at(const struct rung_replay_result *,
+		     double steps);
+/* ngrid points from 0 to max evenly (allocated); ngrid >= 2. */
+double		*rung_replay_grid(double max, uint32_t ngrid);
+/*
+ * Fill the per-seed ratios of v[0..n) against base[0..n) (the same
+ * seeds; base may be v) and aggregate them into a, with the anytime
+ * view on grid; has_secs: the study records seconds. a's arrays are
+ * allocated (rung_replay_agg_release).
+ */
+void		 rung_replay_aggregate(struct rung_replay_seed *v,
+		     const struct rung_replay_seed *base, uint32_t n,
+		     enum rung_direction, int has_secs, const double *grid,
+		     uint32_t ngrid, struct rung_replay_agg *a);
+void		 rung_replay_agg_release(struct rung_replay_agg *);
+
 #endif

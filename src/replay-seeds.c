@@ -1,0 +1,437 @@
+/*
+ * Multi-seed replays: every policy over the same seeds, one replay per
+ * (policy, seed) slot on a pool of threads, then the figures of
+ * algorithms.md 5 per policy. The threads only fill their own slots and
+ * the aggregation runs afterwards in slot order, so the result does not
+ * depend on the number of threads or on which thread ran what.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rung/predict.h"
+#include "rung/replay.h"
+#include "rung/sched.h"
+#include "rung/study.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+void
+rung_replay_seeds_opts_init(struct rung_replay_seeds_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	rung_replay_opts_init(&o->replay);
+	o->nseeds = 10;
+	o->ngrid = 50;
+}
+
+double *
+rung_replay_grid(double max, uint32_t ngrid)
+{
+	double		*g;
+	uint32_t	 k;
+
+	if (ngrid < 2)
+		ngrid = 2;
+	g = xcalloc(ngrid, sizeof *g);
+	for (k = 0; k < ngrid; k++)
+		g[k] = max * k / (ngrid - 1);
+	g[ngrid - 1] = max;
+	return g;
+}
+
+double
+rung_replay_anytime_at(const struct rung_replay_result *r, double steps)
+{
+	size_t	 lo = 0, hi = r->ntrace, mid;
+
+	/* The last trace point at or below steps (the trace is in order). */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((double)r->trace_steps[mid] <= steps)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == 0 ? NAN : r->trace_final[lo - 1];
+}
+
+/* 1 - cost / base, NaN unless both are known and base is positive. */
+static double
+saved(double cost, double base)
+{
+	if (!isfinite(cost) || !isfinite(base) || base <= 0)
+		return NAN;
+	return 1 - cost / base;
+}
+
+/* Mean of the finite values of v[0..n); NaN when none is. */
+static double
+mean_finite(const double *v, uint32_t n)
+{
+	double		 sum = 0;
+	uint32_t	 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isfinite(v[i])) {
+			sum += v[i];
+			k++;
+		}
+	}
+	return k ? sum / k : NAN;
+}
+
+/* Sample standard deviation of the finite values; NaN below two. */
+static double
+sd_finite(const double *v, uint32_t n, double mean)
+{
+	double		 ss = 0;
+	uint32_t	 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isfinite(v[i])) {
+			ss += (v[i] - mean) * (v[i] - mean);
+			k++;
+		}
+	}
+	return k >= 2 ? sqrt(ss / (k - 1)) : NAN;
+}
+
+void
+rung_replay_aggregate(struct rung_replay_seed *v,
+    const struct rung_replay_seed *base, uint32_t n, enum rung_direction dir,
+    int has_secs, const double *grid, uint32_t ngrid,
+    struct rung_replay_agg *a)
+{
+	double		*x, f, sum;
+	uint32_t	 i, k, m;
+
+	memset(a, 0, sizeof *a);
+	a->nseeds = n;
+	x = xcalloc(n ? n : 1, sizeof *x);
+
+	for (i = 0; i < n; i++) {
+		const struct rung_replay_result *r = &v[i].r;
+		const struct rung_replay_result *b = &base[i].r;
+
+		v[i].saved_baseline = saved((double)r->cost_steps,
+		    (double)b->cost_steps);
+		v[i].saved_random = saved((double)r->cost_steps,
+		    (double)v[i].random_steps);
+		v[i].saved_random_seconds = has_secs ?
+		    saved(r->cost_seconds, v[i].random_seconds) : NAN;
+		v[i].saved_baseline_seconds = has_secs ?
+		    saved(r->cost_seconds, b->cost_seconds) : NAN;
+	}
+
+#define MEAN(field, expr) do {						\
+	for (i = 0; i < n; i++)						\
+		x[i] = (expr);						\
+	a->field = mean_finite(x, n);					\
+} while (0)
+	MEAN(cost_steps_mean, (double)v[i].r.cost_steps);
+	a->cost_steps_sd = sd_finite(x, n, a->cost_steps_mean);
+	MEAN(cost_seconds_mean, has_secs ? v[i].r.cost_seconds : NAN);
+	a->cost_seconds_sd = sd_finite(x, n, a->cost_seconds_mean);
+	MEAN(started_mean, (double)v[i].r.nstarted);
+	MEAN(random_steps_mean, (double)v[i].random_steps);
+	MEAN(random_seconds_mean, v[i].random_seconds);
+	MEAN(saved_baseline, v[i].saved_baseline);
+	MEAN(saved_baseline_seconds, v[i].saved_baseline_seconds);
+	MEAN(saved_random, v[i].saved_random);
+	MEAN(saved_random_seconds, v[i].saved_random_seconds);
+	MEAN(final_mean, v[i].r.returned_final);
+	MEAN(regret_mean, isfinite(v[i].r.returned_final) ? v[i].r.regret :
+	    NAN);
+	MEAN(time_to_best_mean, v[i].r.returned != UINT32_MAX ?
+	    v[i].r.time_to_best : NAN);
+	MEAN(steps_to_best_mean, v[i].r.returned != UINT32_MAX ?
+	    (double)v[i].r.steps_to_best : NAN);
+#undef MEAN
+
+	a->final_worst = NAN;
+	for (i = 0; i < n; i++) {
+		f = v[i].r.returned_final;
+		if (!isfinite(f))
+			continue;
+		if (a->nfinal++ == 0 || rung_better(dir, a->final_worst, f))
+			a->final_worst = f;
+	}
+	for (i = 0, k = 0, m = 0; i < n; i++) {
+		k += v[i].r.top1 != 0;
+		m += v[i].r.top5 != 0;
+		a->nexhausted += v[i].r.exhausted != 0;
+		a->nbudget += v[i].r.budget_spent != 0;
+	}
+	a->p_top1 = n ? (double)k / n : NAN;
+	a->p_top5 = n ? (double)m / n : NAN;
+
+	a->anytime = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime);
+	a->anytime_n = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime_n);
+	for (k = 0; k < ngrid; k++) {
+		sum = 0;
+		m = 0;
+		for (i = 0; i < n; i++) {
+			f = rung_replay_anytime_at(&v[i].r, grid[k]);
+			if (isfinite(f)) {
+				sum += f;
+				m++;
+			}
+		}
+		a->anytime[k] = m ? sum / m : NAN;
+		a->anytime_n[k] = m;
+	}
+	free(x);
+}
+
+void
+rung_replay_agg_release(struct rung_replay_agg *a)
+{
+	if (a == NULL)
+		return;
+	free(a->anytime);
+	free(a->anytime_n);
+	a->anytime = NULL;
+	a->anytime_n = NULL;
+}
+
+void
+rung_replay_set_free(struct rung_replay_set *set)
+{
+	uint32_t	 i;
+
+	if (set == NULL)
+		return;
+	if (set->seeds != NULL) {
+		for (i = 0; i < set->npolicies * set->nseeds; i++)
+			rung_replay_result_free(&set->seeds[i].r);
+	}
+	if (set->agg != NULL) {
+		for (i = 0; i < set->npolicies; i++)
+			rung_replay_agg_release(&set->agg[i]);
+	}
+	free(set->seeds);
+	free(set->agg);
+	free(set->grid);
+	memset(set, 0, sizeof *set);
+}
+
+/* Recorded seconds of trial t's steps 1 .. R, added to *sum point by point. */
+static void
+add_seconds(const struct rung_study *s, uint32_t t, int32_t R, double *sum)
+{
+	uint32_t	 j;
+	float		 f;
+
+	for (j = s->curve.off[t]; j < s->curve.off[t + 1]; j++) {
+		if (s->curve.steps[j] < 1)
+			continue;
+		if (s->curve.steps[j] > R)
+			break;
+		f = s->secs[j];
+		*sum += isfinite(f) ? f : 0;	/* unknown costs nothing */
+	}
+}
+
+/*
+ * The cost of training every configuration the replay started to max_r:
+ * R steps each, and with recorded seconds theirs for steps 1 .. R. The
+ * configurations started are those the replay saw a point of (reached);
+ * when that is not all nstarted of them (one started but cut before its
+ * first point) the seconds are not claimed. With the random sampler they
+ * are added in the order they were started, the first nstarted of the pool
+ * in the seed's order as replay.c draws them, so that random search's own
+ * replay on one worker comes out the same to the last bit.
+ */
+static void
+random_cost(const struct rung_study *s, const struct rung_sched_params *p,
+    const struct rung_replay_opts *o, struct rung_replay_seed *v)
+{
+	const int32_t	*reached = v->r.reached;
+	struct rung_rng	 rng;
+	uint32_t	*pool = NULL, npool, i, t, n = 0;
+	int32_t		 R = (int32_t)ceil(p->max_r);
+	double		 secs = 0;
+	int		 inorder = 0;
+
+	v->random_steps = (uint64_t)v->r.nstarted * (uint64_t)R;
+	v->random_seconds = NAN;
+	if (s->secs == NULL || reached == NULL)
+		return;
+	for (t = 0; t < s->ntrials; t++)
+		n += reached[t] > 0;
+	if (n != v->r.nstarted)
+		return;
+	if (o->sampler == RUNG_SAMPLER_RANDOM) {
+		npool = rung_replay_pool(s, p->max_r, &pool);
+		rung_rng_seed(&rng, v->seed);
+		rung_rng_shuffle(&rng, pool, npool);
+		inorder = n <= npool;
+		for (i = 0; inorder && i < n; i++)
+			inorder = reached[pool[i]] > 0;
+		for (i = 0; inorder && i < n; i++)
+			add_seconds(s, pool[i], R, &secs);
+		free(pool);
+	}
+	if (!inorder) {
+		for (t = 0; t < s->ntrials; t++) {
+			if (reached[t] > 0)
+				add_seconds(s, t, R, &secs);
+		}
+	}
+	v->random_seconds = secs;
+}
+
+struct work {
+	const struct rung_study		*s;
+	const struct rung_sched_params	*p;
+	const struct rung_replay_seeds_opts *o;
+	struct rung_replay_set		*set;
+	char				**causes;	/* per slot */
+	atomic_uint			 next;
+	atomic_uint			 done;
+	uint32_t			 n;
+	pthread_t			 main;
+	struct rung_progress		*prog;
+};
+
+static void
+work_one(struct work *w, uint32_t slot)
+{
+	struct rung_replay_seed		*v = &w->set->seeds[slot];
+	const struct rung_sched_params	*p = &w->p[slot / w->set->nseeds];
+
+	v->seed = w->o->seed + slot % w->set->nseeds;
+	if (rung_replay_run(w->s, p, &w->o->replay, v->seed, &v->r,
+	    &w->causes[slot]) != 0)
+		return;
+	random_cost(w->s, p, &w->o->replay, v);
+}
+
+static void *
+work_main(void *arg)
+{
+	struct work	*w = arg;
+	uint32_t	 i, done;
+
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->n) {
+		work_one(w, i);
+		done = atomic_fetch_add(&w->done, 1) + 1;
+		if (w->prog != NULL && pthread_equal(pthread_self(), w->main))
+			rung_progress_update(w->prog, done);
+	}
+	return NULL;
+}
+
+static int
+thread_count(int threads, uint32_t n)
+{
+	long	 t = threads;
+
+	if (t <= 0) {
+		t = sysconf(_SC_NPROCESSORS_ONLN);
+		if (t < 1)
+			t = 1;
+	}
+	if (t > 1024)
+		t = 1024;
+	if ((uint32_t)t > n)
+		t = n ? (long)n : 1;
+	return (int)t;
+}
+
+int
+rung_replay_seeds(const struct rung_study *s,
+    const struct rung_sched_params *p, uint32_t np, uint32_t baseline,
+    const struct rung_replay_seeds_opts *o, struct rung_replay_set *set,
+    char **cause)
+{
+	struct work	 w;
+	struct rung_progress prog;
+	pthread_t	*tid = NULL;
+	uint32_t	 i, nseeds = o->nseeds ? o->nseeds : 10;
+	uint32_t	 ngrid = o->ngrid ? o->ngrid : 50;
+	double		 max = 0;
+	int		 t, k, started = 0, rc = -1;
+
+	memset(set, 0, sizeof *set);
+	if (np == 0 || baseline >= np) {
+		xasprintf(cause, "no policy to replay, or no baseline");
+		return -1;
+	}
+	set->npolicies = np;
+	set->nseeds = nseeds;
+	set->baseline = baseline;
+	set->has_secs = s->secs != NULL;
+	set->seeds = xcalloc((size_t)np * nseeds, sizeof *set->seeds);
+
+	memset(&w, 0, sizeof w);
+	w.s = s;
+	w.p = p;
+	w.o = o;
+	w.set = set;
+	w.n = np * nseeds;
+	w.causes = xcalloc(w.n, sizeof *w.causes);
+	w.main = pthread_self();
+	atomic_init(&w.next, 0);
+	atomic_init(&w.done, 0);
+	if (o->progress != NULL) {
+		rung_progress_start(&prog, o->progress, w.n);
+		w.prog = &prog;
+	}
+
+	t = thread_count(o->threads, w.n);
+	if (t > 1) {
+		tid = xcalloc((size_t)t - 1, sizeof *tid);
+		for (k = 0; k < t - 1; k++) {
+			if (pthread_create(&tid[k], NULL, work_main, &w) != 0)
+				break;
+			started++;
+		}
+	}
+	work_main(&w);
+	for (k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	free(tid);
+	if (w.prog != NULL)
+		rung_progress_end(w.prog);
+
+	for (i = 0; i < w.n; i++) {
+		if (w.causes[i] != NULL) {
+			xasprintf(cause, "%s, seed %llu: %s",
+			    rung_policy_name(p[i / nseeds].policy),
+			    (unsigned long long)set->seeds[i].seed,
+			    w.causes[i]);
+			goto out;
+		}
+	}
+
+	set->npool = set->seeds[0].r.npool;
+	set->pool_best = set->seeds[0].r.best_final;
+	for (i = 0; i < w.n; i++) {
+		if ((double)set->seeds[i].r.cost_steps > max)
+			max = (double)set->seeds[i].r.cost_steps;
+	}
+	set->ngrid = ngrid;
+	set->grid = rung_replay_grid(max, ngrid);
+	set->agg = xcalloc(np, sizeof *set->agg);
+	for (i = 0; i < np; i++) {
+		rung_replay_aggregate(&set->seeds[(size_t)i * nseeds],
+		    &set->seeds[(size_t)baseline * nseeds], nseeds,
+		    s->direction, set->has_secs, set->grid, ngrid,
+		    &set->agg[i]);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < w.n; i++)
+		free(w.causes[i]);
+	free(w.causes);
+	if (rc != 0)
+		rung_replay_set_free(set);
+	return rc;
+}
