@@ -2,7 +2,8 @@
 # Set up rung on a Debian 12 machine and run it, or its test suite.
 #
 #   ./setup.sh run     install what is missing, build, run the main job
-#                      (import the bundled study, list it, fit a sweep)
+#                      (import the bundled study, list it, fit a sweep,
+#                      replay the HPO policies on it)
 #   ./setup.sh check   install what is missing, build, run every test
 #
 # Root runs apt-get itself; anyone else goes through sudo.
@@ -45,6 +46,10 @@ run)
 	echo
 	echo "How early can the final accuracy be predicted? (rung fit --sweep)"
 	./rung -d "$db" fit --sweep --repeats 3 metaqnn_cifar10
+	echo
+	echo "What would each HPO policy have cost and found? (rung replay)"
+	./rung -d "$db" replay --policy random,hyperband,asha,swift-hyperband,asha-svr \
+		--eta 2 --seeds 10 metaqnn_cifar10
 	;;
 check)
 	rc=0
