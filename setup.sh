@@ -1,9 +1,10 @@
 #!/bin/sh
 # Set up rung on a Debian 12 machine and run it, or its test suite.
 #
-#   ./setup.sh run     install what is missing, build, run the main job
-#                      (import the bundled study, list it, fit a sweep,
-#                      replay the HPO policies on it)
+#   ./setup.sh run     install what is missing, build, run the main job:
+#                      import the bundled study and, on a terminal, open
+#                      the explorer on it; in a pipe, list it, fit a
+#                      sweep and replay the HPO policies on it
 #   ./setup.sh check   install what is missing, build, run every test
 #
 # Root runs apt-get itself; anyone else goes through sudo.
@@ -41,6 +42,10 @@ run)
 	rm -f "$db" "$db-wal" "$db-shm"
 	./rung -d "$db" import -s metaqnn_cifar10 --direction max \
 		share/rung/metaqnn_cifar10.csv
+	# On a terminal, the explorer; in a pipe or a log, the listings.
+	if [ -t 0 ] && [ -t 1 ]; then
+		exec ./rung -d "$db" tui metaqnn_cifar10
+	fi
 	./rung -d "$db" studies
 	./rung -d "$db" trials --sort best --top 20 metaqnn_cifar10
 	echo

@@ -22,6 +22,7 @@ const struct rung_cmd_entry *const rung_cmd_table[] = {
 	&rung_cmd_predict_entry,
 	&rung_cmd_replay_entry,
 	&rung_cmd_replays_entry,
+	&rung_cmd_tui_entry,
 	&rung_cmd_help_entry,
 	NULL
 };

@@ -65,6 +65,14 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* On a terminal, no command opens the explorer. */
+		static char *tui_argv[] = { "tui", NULL };
+
+		ret = rung_cmd_run(&ctx, 1, tui_argv);
+		rung_ctx_release(&ctx);
+		return ret;
+	}
 	if (argc == 0) {
 		usage(stderr);
 		fprintf(stderr, "'rung help' lists the commands.\n");

@@ -84,6 +84,7 @@ extern const struct rung_cmd_entry rung_cmd_models_entry;
 extern const struct rung_cmd_entry rung_cmd_predict_entry;
 extern const struct rung_cmd_entry rung_cmd_replay_entry;
 extern const struct rung_cmd_entry rung_cmd_replays_entry;
+extern const struct rung_cmd_entry rung_cmd_tui_entry;
 extern const struct rung_cmd_entry rung_cmd_help_entry;
 
 #endif

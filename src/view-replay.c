@@ -1,0 +1,469 @@
+/*
+ * The replay screen: per policy, the compute it spent, what it saved
+ * against random search over the same configurations, and the quality of
+ * what it returned; Enter shows each seed. The rows come from the newest
+ * run of `rung replay` kept in the database for the study (replays,
+ * replay_policies and replay_seeds, rung(5)); without one, or on R, a
+ * thread replays Hyperband and ASHA over five seeds itself.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui-int.h"
+#include "rung/xmalloc.h"
+
+#define REPLAY_SEEDS	5
+
+static double
+col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(st, i);
+}
+
+static char *
+col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+/*
+ * The newest kept replay of the study on this metric: 1 found, 0 none
+ * (or a database without the tables), -1 error.
+ */
+static int
+load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
+{
+	sqlite3		*db = rung_store_db(store);
+	sqlite3_stmt	*st = NULL;
+	struct tui_policyrun *p;
+	struct tui_seedrow *sr;
+	int64_t		 id;
+	uint32_t	 i;
+	int		 rc, ret = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, created, seeds FROM replays"
+	    " WHERE study = ? AND metric = ? ORDER BY id DESC LIMIT 1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;	/* an older database: no replays table */
+	sqlite3_bind_text(st, 1, rv->study, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rv->metric, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	id = sqlite3_column_int64(st, 0);
+	xasprintf(&rv->source, "kept replay %lld of %s (rung replays --show "
+	    "%lld)", (long long)id, sqlite3_column_text(st, 1),
+	    (long long)id);
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT policy, seeds, cost_steps_mean,"
+	    " cost_seconds_mean, saved_vs_random, best_final_mean,"
+	    " regret_mean, p_top1, p_top5 FROM replay_policies"
+	    " WHERE replay_id = ? ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rv->pol = xreallocarray(rv->pol, rv->npol + 1, sizeof *rv->pol);
+		p = &rv->pol[rv->npol++];
+		memset(p, 0, sizeof *p);
+		p->name = col_str(st, 0);
+		p->cost = col_num(st, 2);
+		p->seconds = col_num(st, 3);
+		p->saved = col_num(st, 4);
+		p->final = col_num(st, 5);
+		p->regret = col_num(st, 6);
+		p->top1 = col_num(st, 7);
+		p->top5 = col_num(st, 8);
+		p->started = NAN;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "SELECT policy_idx, seed, cost_steps,"
+	    " cost_seconds, saved_vs_random, returned, returned_final, regret,"
+	    " top1, top5, started FROM replay_seeds WHERE replay_id = ?"
+	    " ORDER BY policy_idx, seed", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = (uint32_t)sqlite3_column_int(st, 0);
+		if (i >= rv->npol)
+			continue;
+		p = &rv->pol[i];
+		p->seeds = xreallocarray(p->seeds, p->nseeds + 1,
+		    sizeof *p->seeds);
+		sr = &p->seeds[p->nseeds++];
+		memset(sr, 0, sizeof *sr);
+		sr->seed = (uint64_t)sqlite3_column_int64(st, 1);
+		sr->cost = col_num(st, 2);
+		sr->seconds = col_num(st, 3);
+		sr->saved = col_num(st, 4);
+		sr->returned = col_str(st, 5);
+		sr->final = col_num(st, 6);
+		sr->regret = col_num(st, 7);
+		sr->top1 = sqlite3_column_int(st, 8);
+		sr->top5 = sqlite3_column_int(st, 9);
+		sr->started = (uint32_t)sqlite3_column_int(st, 10);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < rv->npol; i++) {
+		double	 sum = 0;
+		uint32_t k;
+
+		p = &rv->pol[i];
+		for (k = 0; k < p->nseeds; k++)
+			sum += p->seeds[k].started;
+		p->started = p->nseeds ? sum / p->nseeds : NAN;
+	}
+	ret = 1;
+fail:
+	if (ret < 0)
+		xasprintf(cause, "reading the kept replays: %s",
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* No kept replay: Hyperband and ASHA over a few seeds, here. */
+static int
+replay_here(const struct rung_study *s, struct tui_replayview *rv,
+    char **cause)
+{
+	struct rung_sched_params p[2];
+	struct rung_replay_seeds_opts o;
+	struct rung_replay_set set;
+	struct tui_policyrun *pr;
+	struct tui_seedrow *sr;
+	uint64_t	 need;
+	uint32_t	 i, k;
+	int		 ret = -1;
+
+	memset(&set, 0, sizeof set);
+	rv->max_r = s->max_step;
+	rung_sched_params_init(&p[0], RUNG_POLICY_HYPERBAND);
+	rung_sched_params_init(&p[1], RUNG_POLICY_ASHA);
+	for (i = 0; i < 2; i++) {
+		p[i].min_r = 1;
+		p[i].max_r = s->max_step;
+	}
+	if (rung_replay_needed(&p[0], &need, cause) != 0)
+		return -1;
+	/* ASHA starts as many configurations as one Hyperband iteration. */
+	p[1].max_configs = (uint32_t)need;
+	rung_replay_seeds_opts_init(&o);
+	o.nseeds = REPLAY_SEEDS;
+	o.seed = 1;
+	o.threads = 2;
+	o.progress = NULL;
+	atomic_store(&rv->job.total, 2 * REPLAY_SEEDS);
+	if (rung_replay_seeds(s, p, 2, 0, &o, &set, cause) != 0)
+		goto out;
+	rv->npool = set.npool;
+	xasprintf(&rv->source, "replayed here: eta 3, steps 1 to %d, %u "
+	    "seeds (':replay --policy ...' keeps others)", s->max_step,
+	    REPLAY_SEEDS);
+	rv->pol = xcalloc(2, sizeof *rv->pol);
+	rv->npol = 2;
+	for (i = 0; i < 2; i++) {
+		const struct rung_replay_agg *a = &set.agg[i];
+
+		pr = &rv->pol[i];
+		pr->name = xstrdup(rung_policy_name(p[i].policy));
+		pr->cost = a->cost_steps_mean;
+		pr->seconds = a->cost_seconds_mean;
+		pr->saved = set.has_secs && !isnan(a->saved_random_seconds) ?
+		    a->saved_random_seconds : a->saved_random;
+		pr->final = a->final_mean;
+		pr->regret = a->regret_mean;
+		pr->top1 = a->p_top1;
+		pr->top5 = a->p_top5;
+		pr->started = a->started_mean;
+		pr->nseeds = set.nseeds;
+		pr->seeds = xcalloc(set.nseeds, sizeof *pr->seeds);
+		for (k = 0; k < set.nseeds; k++) {
+			const struct rung_replay_seed *rs =
+			    &set.seeds[i * set.nseeds + k];
+
+			sr = &pr->seeds[k];
+			sr->seed = rs->seed;
+			sr->cost = (double)rs->r.cost_steps;
+			sr->seconds = set.has_secs ? rs->r.cost_seconds : NAN;
+			sr->saved = set.has_secs &&
+			    !isnan(rs->saved_random_seconds) ?
+			    rs->saved_random_seconds : rs->saved_random;
+			sr->final = rs->r.returned_final;
+			sr->regret = rs->r.regret;
+			sr->top1 = rs->r.top1;
+			sr->top5 = rs->r.top5;
+			sr->started = rs->r.nstarted;
+			if (rs->r.returned != UINT32_MAX)
+				sr->returned = xstrdup(s->ids[rs->r.returned]);
+		}
+	}
+	ret = 0;
+out:
+	rung_replay_set_free(&set);
+	return ret;
+}
+
+static void *
+replay_main(void *arg)
+{
+	struct tui_replayview *rv = arg;
+	struct rung_store *st = NULL;
+	struct rung_study *s = NULL;
+
+	if (rung_store_open(rung_store_default_path(rv->db_path),
+	    RUNG_STORE_MUSTEXIST, &st, &rv->cause) != 0)
+		goto out;
+	if (!rv->fresh && load_kept(st, rv, &rv->cause) != 0)
+		goto out;
+	if (rung_store_load(st, rv->study, rv->metric, &s, &rv->cause) != 0)
+		goto out;
+	if (s->max_step < 2) {
+		xasprintf(&rv->cause, "the study's last step is %d: nothing "
+		    "to replay", s->max_step);
+		goto out;
+	}
+	replay_here(s, rv, &rv->cause);
+out:
+	rung_study_free(s);
+	rung_store_close(st);
+	return NULL;
+}
+
+static void
+replay_clear(struct tui_replayview *rv)
+{
+	uint32_t	 i, k;
+
+	for (i = 0; i < rv->npol; i++) {
+		for (k = 0; k < rv->pol[i].nseeds; k++)
+			free(rv->pol[i].seeds[k].returned);
+		free(rv->pol[i].seeds);
+		free(rv->pol[i].name);
+	}
+	free(rv->pol);
+	rv->pol = NULL;
+	rv->npol = 0;
+	free(rv->source);
+	rv->source = NULL;
+	free(rv->cause);
+	rv->cause = NULL;
+	free(rv->study);
+	rv->study = NULL;
+	free(rv->metric);
+	rv->metric = NULL;
+	rv->ready = 0;
+}
+
+void
+view_replay_free(struct tui_replayview *rv)
+{
+	replay_clear(rv);
+}
+
+void
+view_replay_start(struct tui *t, int force)
+{
+	struct tui_replayview *rv = &t->rep;
+
+	if (t->s == NULL || tui_job_running(&rv->job))
+		return;
+	if (!force && rv->study != NULL && rv->gen == t->gen)
+		return;
+	replay_clear(rv);
+	rv->gen = t->gen;
+	rv->db_path = (char *)t->db_path;
+	rv->study = xstrdup(t->s->name);
+	rv->metric = xstrdup(t->s->curve.name);
+	rv->fresh = force;
+	rv->sel = rv->top = 0;
+	tui_job_start(&rv->job, replay_main, rv);
+}
+
+void
+view_replay_poll(struct tui *t)
+{
+	if (!tui_job_done(&t->rep.job))
+		return;
+	t->rep.ready = 1;
+	if (t->rep.cause != NULL)
+		tui_message(t, 1, "replay: %s", t->rep.cause);
+	if (t->screen == SCR_REPLAY && t->s != NULL && t->rep.gen != t->gen)
+		view_replay_start(t, 0);
+	t->dirty = 1;
+}
+
+static char *
+pct(double v, char buf[32])
+{
+	if (isnan(v))
+		snprintf(buf, 32, "-");
+	else
+		snprintf(buf, 32, "%.1f%%", 100 * v);
+	return buf;
+}
+
+static char *
+num(double v, char buf[32])
+{
+	if (isnan(v))
+		snprintf(buf, 32, "-");
+	else
+		snprintf(buf, 32, "%.5g", v);
+	return buf;
+}
+
+/* Rows on screen: each policy, then its seeds when open. */
+static int
+nrows(const struct tui_replayview *rv)
+{
+	uint32_t	 i;
+	int		 n = 0;
+
+	for (i = 0; i < rv->npol; i++)
+		n += 1 + (rv->pol[i].open ? (int)rv->pol[i].nseeds : 0);
+	return n;
+}
+
+/* Row r: the policy, and the seed or -1. */
+static int
+row_at(const struct tui_replayview *rv, int r, int *seed)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < rv->npol; i++) {
+		if (r == 0) {
+			*seed = -1;
+			return (int)i;
+		}
+		r--;
+		if (rv->pol[i].open) {
+			if (r < (int)rv->pol[i].nseeds) {
+				*seed = r;
+				return (int)i;
+			}
+			r -= (int)rv->pol[i].nseeds;
+		}
+	}
+	return -1;
+}
+
+void
+view_replay_draw(struct tui *t, int y, int h)
+{
+	struct tui_replayview *rv = &t->rep;
+	const struct tui_policyrun *p;
+	const struct tui_seedrow *sr;
+	char		 c[8][32];
+	int		 n, row, r, pi, si, a;
+
+	if (!rv->ready) {
+		tui_putf(y + 1, 2, t->cols - 4, A_BOLD, "Replaying the policies "
+		    "over '%s'...", rv->study ? rv->study : "");
+		return;
+	}
+	if (rv->npol == 0) {
+		tui_putf(y + 1, 2, t->cols - 4, t->attrs[C_ERR], "replay: %s",
+		    rv->cause ? rv->cause : "nothing to show");
+		return;
+	}
+	tui_putf(y, 1, t->cols - 2, A_BOLD, "%s", rv->source);
+	tui_fill(y + 1, 0, t->cols, t->attrs[C_HEAD]);
+	tui_putf(y + 1, 0, t->cols, t->attrs[C_HEAD] | A_BOLD,
+	    " %-16s %5s %11s %10s %8s %11s %10s %7s %7s %8s", "POLICY",
+	    "SEEDS", "COST_STEPS", "SECONDS", "SAVED", "FINAL", "REGRET",
+	    "TOP1", "TOP5", "STARTED");
+	n = nrows(rv);
+	if (rv->sel >= n)
+		rv->sel = n - 1;
+	if (rv->sel < rv->top)
+		rv->top = rv->sel;
+	if (rv->sel >= rv->top + h - 3)
+		rv->top = rv->sel - (h - 4);
+	for (row = 0; row < h - 3; row++) {
+		r = rv->top + row;
+		if (r >= n || (pi = row_at(rv, r, &si)) < 0)
+			break;
+		p = &rv->pol[pi];
+		a = r == rv->sel ? A_REVERSE : A_NORMAL;
+		if (a != A_NORMAL)
+			tui_fill(y + 2 + row, 0, t->cols, a);
+		if (si < 0) {
+			tui_putf(y + 2 + row, 0, t->cols, a | A_BOLD,
+			    " %s %-14s %5u %11s %10s %8s %11s %10s %7s %7s "
+			    "%8s", p->open ? t->g->down : ">", p->name,
+			    p->nseeds, num(p->cost, c[0]), num(p->seconds,
+			    c[1]), pct(p->saved, c[2]), num(p->final, c[3]),
+			    num(p->regret, c[4]), pct(p->top1, c[5]),
+			    pct(p->top5, c[6]), num(p->started, c[7]));
+			continue;
+		}
+		sr = &p->seeds[si];
+		tui_putf(y + 2 + row, 0, t->cols, a, "     seed %-6llu %5s "
+		    "%11s %10s %8s %11s %10s %7s %7s %8u  trial %s",
+		    (unsigned long long)sr->seed, "", num(sr->cost, c[0]),
+		    num(sr->seconds, c[1]), pct(sr->saved, c[2]),
+		    num(sr->final, c[3]), num(sr->regret, c[4]),
+		    sr->top1 ? "yes" : "no", sr->top5 ? "yes" : "no",
+		    sr->started, sr->returned ? sr->returned : "-");
+	}
+	tui_put(y + h - 1, 1, t->cols - 2, t->attrs[C_AXIS], "SAVED: compute "
+	    "saved against random search training the same configurations "
+	    "fully.  Enter: seeds   R: replay here");
+}
+
+void
+view_replay_key(struct tui *t, enum tui_action a)
+{
+	struct tui_replayview *rv = &t->rep;
+	int		 n = nrows(rv), pi, si;
+
+	switch (a) {
+	case ACT_DOWN:
+		rv->sel++;
+		break;
+	case ACT_UP:
+		rv->sel--;
+		break;
+	case ACT_PGDN:
+		rv->sel += t->rows - 6;
+		break;
+	case ACT_PGUP:
+		rv->sel -= t->rows - 6;
+		break;
+	case ACT_TOP:
+		rv->sel = 0;
+		break;
+	case ACT_BOTTOM:
+		rv->sel = n - 1;
+		break;
+	case ACT_ENTER:
+		if ((pi = row_at(rv, rv->sel, &si)) >= 0) {
+			rv->pol[pi].open = !rv->pol[pi].open;
+			if (si >= 0)
+				rv->sel -= si + 1;
+		}
+		break;
+	case ACT_RERUN:
+		view_replay_start(t, 1);
+		return;
+	default:
+		return;
+	}
+	n = nrows(rv);
+	if (rv->sel >= n)
+		rv->sel = n - 1;
+	if (rv->sel < 0)
+		rv->sel = 0;
+}

@@ -1,0 +1,296 @@
+#!/bin/sh
+# The explorer, driven in tmux as a person would: open the bundled study,
+# sort, filter, mark and compare, move the prefix marker and refit, run
+# commands from the prompt, complete one with Tab, resize, quit, and find
+# the terminal sane afterwards. Screens are polled, never slept on.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	test_skip 'the explorer in tmux' 'tmux is not installed'
+	test_done
+	exit
+fi
+
+# A private server whose socket goes away with the scratch directory.
+sock=$TRASH/tmux.sock
+tm() {
+	tmux -S "$sock" -f /dev/null "$@"
+}
+trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
+
+screen() {
+	tm capture-pane -p -t t
+}
+
+# wait_for PATTERN [SECONDS]: the screen shows PATTERN (grep -E) in time.
+wait_for() {
+	_n=$(( ${2:-${TUI_WAIT:-30}} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		screen >screen.txt 2>/dev/null || true
+		grep -E -q -- "$1" screen.txt && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "the screen never showed '$1'; it shows:"
+	cat screen.txt
+	return 1
+}
+
+# wait_gone PATTERN: the screen stops showing PATTERN.
+wait_gone() {
+	_n=300
+	while [ "$_n" -gt 0 ]; do
+		screen >screen.txt 2>/dev/null || true
+		grep -E -q -- "$1" screen.txt || return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "the screen still shows '$1':"
+	cat screen.txt
+	return 1
+}
+
+keys() {
+	tm send-keys -t t -- "$@"
+}
+
+# The shell of the pane: its pid, and the explorer's under it.
+rung_pid() {
+	ps -o pid= --ppid "$(tm display -p -t t '#{pane_pid}')" | tr -d ' '
+}
+
+mkdir -p state
+cat >env.sh <<EOF
+HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
+export HOME XDG_STATE_HOME LC_ALL RUNG_DB
+unset NO_COLOR
+PS1='tui-test\$ '
+EOF
+
+test_expect_success 'import the bundled study' '
+	rung import -s mq --direction max \
+		"$RUNG_SRCDIR/share/rung/metaqnn_cifar10.csv" 2>/dev/null &&
+	tm new-session -d -s t -x 120 -y 40 "ENV=$TRASH/env.sh sh -i" &&
+	wait_for "tui-test"
+'
+
+test_expect_success 'rung tui STUDY opens the trials and curves' '
+	keys "\"\$RUNG\" tui mq; echo status=\$?" Enter &&
+	wait_for "1000 trials" &&
+	wait_for "ID. +STATUS +STEPS +BEST +FINAL" &&
+	grep -q "K=5" screen.txt &&
+	grep -q "acc  x: step  prefix 5" screen.txt &&
+	grep -q "row 1/1000" screen.txt &&
+	LC_ALL=C grep -q "$(printf "\342[\240-\243]")" screen.txt
+'
+
+test_expect_success 's sorts by the next column: best first' '
+	keys s s s g &&
+	wait_for "BEST▼" &&
+	wait_for "row 1/1000 │ sort best" &&
+	sed -n 3p screen.txt | grep -q "^  363 "
+'
+
+test_expect_success 'S reverses the order' '
+	keys S &&
+	wait_for "BEST▲" &&
+	keys S &&
+	wait_for "BEST▼"
+'
+
+test_expect_success 'f filters with an expression; F clears it' '
+	rung trials --json mq >t.json &&
+	n=$(json "len([x for x in j if x[\"params\"][\"depth\"] >= 9 and x[\"best\"] > 0.7])" t.json) &&
+	test "$n" -gt 0 && test "$n" -lt 1000 &&
+	keys f &&
+	wait_for "^filter:" &&
+	keys "depth >= 9 and best > 0.7" Enter &&
+	wait_for "$n of 1000 trials match" &&
+	wait_for "row 1/$n of 1000" &&
+	keys f C-u "depth >=" Enter &&
+	wait_for "filter: expected a field or a value" &&
+	keys F &&
+	wait_for "no filter: 1000 trials"
+'
+
+test_expect_success 'Space marks, c compares the marked curves' '
+	keys g Space Space &&
+	wait_for "2 marked" &&
+	grep -q "^● 363 " screen.txt &&
+	keys c &&
+	wait_for "compare 2" &&
+	wait_for "━━ 363 +━━ 898" &&
+	keys c &&
+	wait_gone "compare 2"
+'
+
+test_expect_success 't plots the top k, l switches to a log scale' '
+	keys t &&
+	wait_for "plotting the top 5" &&
+	wait_for "━━ top 5" &&
+	keys l &&
+	wait_for "acc  log-y" &&
+	keys l t t t &&
+	wait_for "top-k off"
+'
+
+test_expect_success '< and > move the prefix marker; r refits: the predicted column' '
+	! grep -q "PRED@" screen.txt &&
+	keys ">" ">" &&
+	wait_for "K=7" &&
+	wait_for "prefix marker at step 7 of 20" &&
+	keys r &&
+	wait_for "PRED@7" &&
+	wait_for "predicted final values: nu-SVR on 1000 trials, steps 1-7 to 20" &&
+	wait_for "◆ predicted"
+'
+
+test_expect_success 'Enter opens a trial, q comes back' '
+	keys g Enter &&
+	wait_for "trial 363 +complete +20 points" &&
+	wait_for "STEP +acc" &&
+	keys q &&
+	wait_for "PRED@7"
+'
+
+test_expect_success 'Tab completes commands and options at the prompt' '
+	keys : &&
+	wait_for "^:" &&
+	keys "tri" Tab &&
+	wait_for "^:trials *$" &&
+	keys "--so" Tab &&
+	wait_for "^:trials --sort *$" &&
+	keys "be" Tab &&
+	wait_for "^:trials --sort best *$" &&
+	keys Escape &&
+	wait_gone "^:trials"
+'
+
+test_expect_success ':fit runs the fit command on the open study' '
+	keys : &&
+	wait_for "^:" &&
+	keys "fit --prefix 5" Enter &&
+	wait_for "rung fit --prefix 5 mq" &&
+	wait_for "PREFIX +FRAC +R2" &&
+	wait_for "\[exit 0, " &&
+	grep -E -q "^ +5 +0.25 +0.9[0-9]+ " screen.txt &&
+	keys 2 &&
+	wait_for "PRED@5" &&
+	grep -q "fit --prefix 5" state/rung/history
+'
+
+if rung help replay >/dev/null 2>&1; then
+	test_expect_success ':replay runs; the replay screen shows it kept' '
+		keys : &&
+		wait_for "^:" &&
+		keys "replay --policy hyperband,asha --seeds 2" Enter &&
+		wait_for "rung replay --policy hyperband,asha --seeds 2 mq" &&
+		wait_for "\[exit 0, " 60 &&
+		keys 4 &&
+		wait_for "kept replay 1 of" &&
+		wait_for "hyperband +2 " &&
+		keys j Enter &&
+		wait_for "seed 1 .*trial " &&
+		keys q &&
+		wait_for "PRED@5"
+	'
+else
+	test_skip ':replay runs from the prompt' 'no replay command'
+fi
+
+test_expect_success 'the fit screen: R2 and tau per prefix, and the scatter' '
+	keys 3 &&
+	wait_for "How early" 60 &&
+	wait_for "PREFIX +FRAC +R2 +R2_SD +TAU" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	grep -q "predicted against actual, K=2" screen.txt &&
+	keys q &&
+	wait_for "PRED@5"
+'
+
+test_expect_success 'the window resizes; below 80x24 it says so' '
+	tm resize-window -t t -x 100 -y 30 &&
+	wait_for "row 1/1000" &&
+	test "$(wc -l <screen.txt)" -eq 30 &&
+	tm resize-window -t t -x 70 -y 20 &&
+	wait_for "rung needs 80x24, this terminal is 70x20" &&
+	tm resize-window -t t -x 120 -y 40 &&
+	wait_for "1000 trials" &&
+	wait_for "PRED@5"
+'
+
+test_expect_success '? lists the keys of the key table' '
+	keys "?" &&
+	wait_for "Everywhere" &&
+	grep -q "show this help" screen.txt &&
+	keys q &&
+	wait_for "PRED@5"
+'
+
+test_expect_success 'q quits; the terminal is sane afterwards' '
+	keys q &&
+	wait_for "status=0" &&
+	keys "stty -a | grep -c \" icanon .* echo \"" Enter &&
+	wait_for "^1$" &&
+	keys "echo still-alive" Enter &&
+	wait_for "^still-alive"
+'
+
+test_expect_success 'Ctrl-C quits too, restoring the terminal' '
+	keys clear Enter "\"\$RUNG\" tui mq; echo status=\$?" Enter &&
+	wait_for "1000 trials" &&
+	keys C-c &&
+	wait_for "status=130" &&
+	keys "stty -a | grep -c \" icanon .* echo \"" Enter &&
+	wait_for "^1$"
+'
+
+test_expect_success 'SIGTERM quits, restoring the terminal' '
+	keys clear Enter "\"\$RUNG\" tui mq; echo status=\$?" Enter &&
+	wait_for "1000 trials" &&
+	pid=$(rung_pid) && test -n "$pid" &&
+	kill -TERM $pid &&
+	wait_for "status=143" &&
+	keys "stty -a | grep -c \" icanon .* echo \"" Enter &&
+	wait_for "^1$"
+'
+
+test_expect_success 'TERM=dumb and a C locale draw in ASCII' '
+	keys clear Enter "TERM=dumb LC_ALL=C \"\$RUNG\" tui mq; echo status=\$?" Enter &&
+	wait_for "1000 trials" &&
+	wait_for "IDv STATUS" &&
+	! LC_ALL=C grep -q "$(printf "\342")" screen.txt &&
+	grep -q "| acc  x: step  prefix 5->20" screen.txt &&
+	keys Q &&
+	wait_for "status=0"
+'
+
+test_expect_success 'rung with no command opens the explorer on a terminal' '
+	keys clear Enter "\"\$RUNG\"; echo status=\$?" Enter &&
+	wait_for "1 Studies" &&
+	wait_for "1000 trials" &&
+	keys Q &&
+	wait_for "status=0"
+'
+
+test_expect_success 'with two studies, the studies screen comes first' '
+	rung import -s small "$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv" \
+		2>/dev/null &&
+	keys clear Enter "\"\$RUNG\"; echo status=\$?" Enter &&
+	wait_for "2 studies in" &&
+	wait_for "^ mq +1000 +20000 +acc" &&
+	wait_for "^ small +30 " &&
+	keys j Enter &&
+	wait_for "small │ acc \(max\) │ 30 trials" &&
+	keys q &&
+	wait_for "2 studies in" &&
+	keys q &&
+	wait_for "status=0"
+'
+
+test_expect_success 'without a terminal, tui refuses and says why' '
+	expect_fail 1 rung tui mq </dev/null &&
+	grep_err "needs a terminal"
+'
+
+test_done

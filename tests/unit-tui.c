@@ -1,0 +1,171 @@
+/*
+ * The explorer's pieces that need no terminal: filter expressions (parsed
+ * by hand, never turned into SQL) and the splitting of command lines.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/tui.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+#include "tap.h"
+
+/* Four trials: lr (real), depth (int), opt (categorical). */
+static struct rung_study *
+make_study(void)
+{
+	static const char *ids[] = { "a1", "7", "12", "b" };
+	static const double lr[] = { 0.001, 0.1, 0.005, NAN };
+	static const double depth[] = { 3, 8, 9, 2 };
+	static const uint32_t opt[] = { 0, 1, 0, UINT32_MAX };
+	static const double best[] = { 0.5, 0.9, 0.7, NAN };
+	static const uint8_t st[] = { RUNG_COMPLETE, RUNG_STOPPED,
+		RUNG_COMPLETE, RUNG_FAILED };
+	struct rung_study *s = xcalloc(1, sizeof *s);
+	uint32_t	 t;
+
+	s->name = xstrdup("s");
+	s->direction = RUNG_MAX;
+	s->ntrials = 4;
+	s->ids = xcalloc(4, sizeof *s->ids);
+	s->status = xcalloc(4, 1);
+	s->curve.name = xstrdup("acc");
+	s->curve.off = xcalloc(5, sizeof *s->curve.off);
+	s->curve.steps = xcalloc(1, sizeof *s->curve.steps);
+	s->curve.vals = xcalloc(1, sizeof *s->curve.vals);
+	s->curve.final = xcalloc(4, sizeof *s->curve.final);
+	s->curve.best = xcalloc(4, sizeof *s->curve.best);
+	s->nparams = 3;
+	s->params = xcalloc(3, sizeof *s->params);
+	s->params[0].name = xstrdup("lr");
+	s->params[0].type = RUNG_PREAL;
+	s->params[0].num = xcalloc(4, sizeof(double));
+	s->params[1].name = xstrdup("depth");
+	s->params[1].type = RUNG_PINT;
+	s->params[1].num = xcalloc(4, sizeof(double));
+	s->params[2].name = xstrdup("opt");
+	s->params[2].type = RUNG_PCAT;
+	s->params[2].cat = xcalloc(4, sizeof(uint32_t));
+	s->params[2].levels = xcalloc(2, sizeof(char *));
+	s->params[2].levels[0] = xstrdup("adam");
+	s->params[2].levels[1] = xstrdup("SGD");
+	s->params[2].nlevels = 2;
+	for (t = 0; t < 4; t++) {
+		s->ids[t] = xstrdup(ids[t]);
+		s->status[t] = st[t];
+		s->params[0].num[t] = lr[t];
+		s->params[1].num[t] = depth[t];
+		s->params[2].cat[t] = opt[t];
+		s->curve.best[t] = s->curve.final[t] = best[t];
+	}
+	return s;
+}
+
+/* The trials matching text, as "0 2"; "error: cause" if it does not parse. */
+static char *
+matching(const struct rung_study *s, const double *pred, const char *text)
+{
+	struct rung_filter *f;
+	char		 buf[64] = "", *cause = NULL, *r;
+	uint32_t	 t;
+
+	if ((f = rung_filter_parse(text, s, &cause)) == NULL) {
+		xasprintf(&r, "error: %s", cause);
+		free(cause);
+		return r;
+	}
+	for (t = 0; t < s->ntrials; t++) {
+		if (rung_filter_match(f, s, pred, t))
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "%s%u", *buf ? " " : "", t);
+	}
+	rung_filter_free(f);
+	return xstrdup(buf);
+}
+
+static void
+check(const struct rung_study *s, const double *pred, const char *text,
+    const char *want)
+{
+	char	*got = matching(s, pred, text);
+
+	if (strncmp(want, "error: ", 7) == 0)
+		ok(strncmp(got, want, strlen(want)) == 0, "%s: %s", text, want);
+	else
+		is_str(got, want, "%s matches %s", text, want);
+	if (strncmp(want, "error: ", 7) == 0 && strncmp(got, want,
+	    strlen(want)) != 0)
+		printf("#   got '%s'\n", got);
+	free(got);
+}
+
+static void
+check_split(const char *line, const char *want)
+{
+	struct rung_buf	 b = { 0 };
+	char		**argv, *cause = NULL;
+	int		 argc, i;
+
+	if ((argv = rung_split_line(line, &argc, &cause)) == NULL) {
+		rung_buf_printf(&b, "error: %s", cause);
+		free(cause);
+	} else {
+		for (i = 0; i < argc; i++)
+			rung_buf_printf(&b, "[%s]", argv[i]);
+		rung_free_argv(argv);
+	}
+	is_str(rung_buf_cstr(&b), want, "split <%s>", line);
+	rung_buf_release(&b);
+}
+
+int
+main(void)
+{
+	struct rung_study *s = make_study();
+	double		 pred[4] = { 0.55, NAN, 0.8, NAN };
+
+	check(s, NULL, "lr < 0.01", "0 2");
+	check(s, NULL, "lr < 0.01 and status == complete", "0 2");
+	check(s, NULL, "LR < 0.01 AND depth > 5", "2");
+	check(s, NULL, "lr >= 0.01 or depth <= 2", "1 3");
+	check(s, NULL, "not (lr < 0.01)", "1 3");
+	check(s, NULL, "!(depth == 3) && best > 0.6", "1 2");
+	check(s, NULL, "0.01 > lr", "0 2");
+	check(s, NULL, "status == pruned", "1");
+	check(s, NULL, "status != complete", "1 3");
+	check(s, NULL, "opt == adam", "0 2");
+	check(s, NULL, "opt ~ sg", "1");
+	check(s, NULL, "opt !~ sg", "0 2 3");
+	check(s, NULL, "opt == 'SGD' or id == b", "1 3");
+	check(s, NULL, "id < 10", "1");
+	check(s, NULL, "id ~ \"1\"", "0 2");
+	check(s, NULL, "best == nan", "");
+	check(s, NULL, "best != best", "3");
+	check(s, NULL, "lr != 0.1", "0 2 3");
+	check(s, pred, "predicted > 0.6", "2");
+	check(s, NULL, "pred > 0", "");
+	check(s, NULL, "final >= 0.7 and (opt == adam or depth == 8)", "1 2");
+	check(s, NULL, "nope < 1", "error: 'nope' is not a field");
+	check(s, NULL, "lr < fast", "error: 'fast' is not a number");
+	check(s, NULL, "status == bogus", "error: 'bogus' is not a status");
+	check(s, NULL, "lr <", "error: expected a field or a value at the end");
+	check(s, NULL, "lr 0.1", "error: expected a comparison");
+	check(s, NULL, "(lr < 1", "error: expected ')' at the end");
+	check(s, NULL, "lr < 1 depth > 2", "error: expected 'and', 'or'");
+	check(s, NULL, "opt == 'adam", "error: unterminated string");
+	check(s, NULL, "lr < 1; drop table trials", "error: expected 'and'");
+
+	check_split("fit --prefix 5", "[fit][--prefix][5]");
+	check_split("  trials   --sort best  ", "[trials][--sort][best]");
+	check_split("filter 'lr < 0.01'", "[filter][lr < 0.01]");
+	check_split("a \"b \\\"c\\\"\" d\\ e", "[a][b \"c\"][d e]");
+	check_split("x ''", "[x][]");
+	check_split("", "");
+	check_split("oops 'x", "error: unterminated ' quote");
+
+	rung_study_free(s);
+	return done_testing();
+}
