@@ -45,37 +45,19 @@ static const struct option fit_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A positive real option value, or -1 with a message. */
+/* Option values; a bad one is reported as "fit: --NAME ...". */
 static int
 real_opt(const struct rung_args *args, int id, const char *name, double *out)
 {
-	const char	*v = rung_args_get(args, id);
-	double		 d;
-
-	if (v == NULL)
-		return 0;
-	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d) ||
-	    d <= 0) {
-		rung_error("fit: --%s must be a positive number, not '%s'",
-		    name, v);
-		return -1;
-	}
-	*out = d;
-	return 0;
+	return rung_args_real_opt(args, "fit", id, name, 0, HUGE_VAL, 1,
+	    "a positive number", out);
 }
 
 static int
 int_opt(const struct rung_args *args, int id, const char *name, long lo,
     long hi, long *out)
 {
-	char	*cause = NULL;
-
-	if (rung_args_int(args, id, lo, hi, out, &cause) != 0) {
-		rung_error("fit: --%s: %s", name, cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
+	return rung_args_int_opt(args, "fit", id, name, lo, hi, out);
 }
 
 /* The prefixes to evaluate: --prefix K,K... or --sweep (10% ... 90%). */

@@ -75,38 +75,20 @@ static const struct option replays_longopts[] = {
 
 /* Options. */
 
-/* A real option value in (lo, hi] (lo_open) or [lo, hi]; -1 with a message. */
+/* Option values; a bad one is reported as "replay: --NAME ...". */
 static int
 real_opt(const struct rung_args *args, int id, const char *name, double lo,
     double hi, int lo_open, const char *expect, double *out)
 {
-	const char	*v = rung_args_get(args, id);
-	double		 d;
-
-	if (v == NULL)
-		return 0;
-	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d) ||
-	    d < lo || (lo_open && d == lo) || d > hi) {
-		rung_error("replay: --%s must be %s, not '%s'", name, expect,
-		    v);
-		return -1;
-	}
-	*out = d;
-	return 0;
+	return rung_args_real_opt(args, "replay", id, name, lo, hi, lo_open,
+	    expect, out);
 }
 
 static int
 int_opt(const struct rung_args *args, int id, const char *name, long lo,
     long hi, long *out)
 {
-	char	*cause = NULL;
-
-	if (rung_args_int(args, id, lo, hi, out, &cause) != 0) {
-		rung_error("replay: --%s: %s", name, cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
+	return rung_args_int_opt(args, "replay", id, name, lo, hi, out);
 }
 
 /* "random, sha, ... or asha-svr": for messages. */

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,40 @@ rung_args_int(const struct rung_args *a, int id, long lo, long hi, long *out,
 		return -1;
 	}
 	*out = n;
+	return 0;
+}
+
+int
+rung_args_int_opt(const struct rung_args *a, const char *cmd, int id,
+    const char *name, long lo, long hi, long *out)
+{
+	char	*cause = NULL;
+
+	if (rung_args_int(a, id, lo, hi, out, &cause) != 0) {
+		rung_error("%s: --%s: %s", cmd, name, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rung_args_real_opt(const struct rung_args *a, const char *cmd, int id,
+    const char *name, double lo, double hi, int lo_open, const char *expect,
+    double *out)
+{
+	const char	*v = rung_args_get(a, id);
+	double		 d;
+
+	if (v == NULL)
+		return 0;
+	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d) ||
+	    d < lo || (lo_open && d == lo) || d > hi) {
+		rung_error("%s: --%s must be %s, not '%s'", cmd, name, expect,
+		    v);
+		return -1;
+	}
+	*out = d;
 	return 0;
 }
 

@@ -34,6 +34,15 @@ char		**rung_args_list(const struct rung_args *, int id, size_t *n);
 /* Parse an option value as a number with a message naming the option. */
 int		 rung_args_int(const struct rung_args *, int id, long lo,
 		     long hi, long *out, char **cause);
+/*
+ * The same, saying "CMD: --NAME: ..." itself on a bad value; the real one
+ * takes [lo, hi], or (lo, hi] with lo_open, and names what it expected.
+ */
+int		 rung_args_int_opt(const struct rung_args *, const char *cmd,
+		     int id, const char *name, long lo, long hi, long *out);
+int		 rung_args_real_opt(const struct rung_args *, const char *cmd,
+		     int id, const char *name, double lo, double hi,
+		     int lo_open, const char *expect, double *out);
 void		 rung_args_free(struct rung_args *);
 
 /* Where a command runs: the shell, or the TUI prompt. */
