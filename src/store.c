@@ -561,14 +561,23 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
 	for (t = 0; t < ntrials; t++)
 		c->final[t] = c->best[t] = NAN;
-	if (prepare(s, "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
-	    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
-	    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id",
-	    &st, cause) != 0)
-		goto out;
-	/* Two passes: sizes, then one allocation and the copy. */
+	/*
+	 * Two passes: sizes, then one allocation and the copy. The first
+	 * asks for the sizes alone: a column in the result is read from the
+	 * record even if nobody looks at it, and the blobs are nearly all of
+	 * the study's bytes.
+	 */
 	for (pass = 0; pass < 2; pass++) {
-		sqlite3_reset(st);
+		sqlite3_finalize(st);
+		st = NULL;
+		if (prepare(s, pass == 0 ? "SELECT c.trial_id, c.n"
+		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
+		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id" :
+		    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
+		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
+		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id",
+		    &st, cause) != 0)
+			goto out;
 		sqlite3_bind_int64(st, 1, study_id);
 		sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
 		t = 0;
