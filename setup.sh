@@ -59,7 +59,29 @@ run)
 check)
 	rc=0
 	make -s -j"$jobs" check || rc=$?
-	sh tests/summary.sh tests
+	# The same tests again, built with AddressSanitizer, UBSan and LSan
+	# (./configure --enable-asan) in a copy of the tree: this one is
+	# configured in place, which rules out a build folder of its own.
+	# RUNG_NO_ASAN=1 leaves them out.
+	asan=
+	if [ -z "${RUNG_NO_ASAN:-}" ]; then
+		echo "setup: the test suite again, sanitized, in build-asan/"
+		asan=build-asan/tests
+		rm -rf build-asan
+		mkdir build-asan
+		tar -cf - --exclude=./build-asan --exclude=./.git \
+		    --exclude=./fuzz/build --exclude='./tests/trash.*' \
+		    --exclude='./rung-*' . | tar -xf - -C build-asan
+		(cd build-asan && { make -s distclean >/dev/null 2>&1 || :; } &&
+		    ./configure -q --enable-asan && make -s -j"$jobs" &&
+		    make -s -j"$jobs" check) || rc=$?
+		# A build that failed before any test counts as one failure.
+		if ! ls build-asan/tests/*.trs >/dev/null 2>&1; then
+			mkdir -p build-asan/tests
+			echo ":test-result: FAIL" >build-asan/tests/build.trs
+		fi
+	fi
+	sh tests/summary.sh tests $asan
 	exit $rc
 	;;
 *)

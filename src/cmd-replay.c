@@ -70,6 +70,13 @@ static const struct option replays_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const struct rung_sched_optids sched_optids = {
+	.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = OPT_VARIANT,
+	.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
+	.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
+	.delta = OPT_DELTA,
+};
+
 /* Points of the anytime view kept per policy. */
 #define ANYTIME_POINTS	50
 
@@ -180,54 +187,18 @@ parse_setup(const struct rung_args *args, const struct rung_study *s,
 	enum rung_policy	 pol, bpol = RUNG_POLICY_HYPERBAND;
 	double			 R;
 	long			 n;
-	int			 k, nb, ret = RUNG_EXIT_USAGE;
+	int			 nb, ret = RUNG_EXIT_USAGE;
 
 	rung_sched_params_init(b, RUNG_POLICY_HYPERBAND);
 	b->max_r = s->max_step;
-	if (real_opt(args, OPT_ETA, "eta", 1, 1e9, 1, "a number above 1",
-	    &b->eta) != 0 ||
-	    real_opt(args, OPT_MIN_R, "min-r", 0, 1e9, 1, "a positive number "
-	    "of steps", &b->min_r) != 0 ||
+	if (rung_args_sched(args, "replay", &sched_optids, b) != 0 ||
 	    real_opt(args, OPT_MAX_R, "max-r", 0, INT32_MAX, 1, "a positive "
-	    "number of steps", &b->max_r) != 0 ||
-	    real_opt(args, OPT_KEEP_FULL, "keep-full", 0, 1, 0, "a share "
-	    "between 0 and 1", &b->keep_full) != 0 ||
-	    real_opt(args, OPT_KNOWN_CURVE, "known-curve", 0, 1, 1, "a share "
-	    "in (0, 1]", &b->known_curve) != 0 ||
-	    real_opt(args, OPT_DELTA, "delta", 0, 1, 1, "a probability in "
-	    "(0, 1)", &b->delta) != 0)
+	    "number of steps", &b->max_r) != 0)
 		goto out;
-	if (b->delta == 1) {
-		rung_error("replay: --delta must be a probability in (0, 1), "
-		    "not '1'");
-		goto out;
-	}
 	if (b->max_r < b->min_r) {
 		rung_error("replay: --max-r (%g) must be at least --min-r (%g)",
 		    b->max_r, b->min_r);
 		goto out;
-	}
-	if (rung_args_has(args, OPT_MIN_CURVES)) {
-		if (int_opt(args, OPT_MIN_CURVES, "min-curves", 2, 1000000,
-		    &n) != 0)
-			goto out;
-		b->min_curves = (uint32_t)n;
-	}
-	if ((v = rung_args_get(args, OPT_VARIANT)) != NULL) {
-		if ((k = rung_asha_variant_parse(v)) < 0) {
-			rung_error("replay: --variant must be stop or promote, "
-			    "not '%s'", v);
-			goto out;
-		}
-		b->variant = (enum rung_asha_variant)k;
-	}
-	if ((v = rung_args_get(args, OPT_RULE)) != NULL) {
-		if ((k = rung_asha_rule_parse(v)) < 0) {
-			rung_error("replay: --rule must be ray, syne, optuna or "
-			    "determined, not '%s'", v);
-			goto out;
-		}
-		b->rule = (enum rung_asha_rule)k;
 	}
 
 	rung_replay_seeds_opts_init(&su->so);

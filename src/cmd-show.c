@@ -6,6 +6,7 @@
 
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
+#include "rung/launch.h"
 #include "rung/store.h"
 #include "rung/table.h"
 #include "rung/util.h"
@@ -185,9 +186,16 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 		json_object_object_add(obj, "curves", curves);
 		json_object_object_add(obj, "seconds", x.secs.n ?
 		    points_json(&x.secs) : NULL);
+		rung_launch_show_trial(ctx->store, s->trial_rowid[t], NULL,
+		    obj);
 		rung_json_print(ctx->out, obj, ctx->tty);
-	} else
+	} else {
 		show_text(ctx, s, (uint32_t)t, &x);
+		/* A launched trial: how it ran and ended. */
+		fflush(ctx->out);
+		rung_launch_show_trial(ctx->store, s->trial_rowid[t],
+		    ctx->out, NULL);
+	}
 	ret = RUNG_EXIT_OK;
 out:
 	rung_exact_release(&x);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rung/cmd.h"
+#include "rung/sched.h"
 #include "rung/store.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
@@ -23,6 +24,8 @@ const struct rung_cmd_entry *const rung_cmd_table[] = {
 	&rung_cmd_predict_entry,
 	&rung_cmd_replay_entry,
 	&rung_cmd_replays_entry,
+	&rung_cmd_plot_entry,
+	&rung_cmd_launch_entry,
 	&rung_cmd_tui_entry,
 	&rung_cmd_help_entry,
 	NULL
@@ -162,6 +165,73 @@ rung_args_real_opt(const struct rung_args *a, const char *cmd, int id,
 	return 0;
 }
 
+int
+rung_args_sched(const struct rung_args *a, const char *cmd,
+    const struct rung_sched_optids *id, struct rung_sched_params *p)
+{
+	const char	*v;
+	long		 n;
+	int		 k;
+
+	if (rung_args_real_opt(a, cmd, id->eta, "eta", 1, 1e9, 1, "a number "
+	    "above 1", &p->eta) != 0 ||
+	    rung_args_real_opt(a, cmd, id->min_r, "min-r", 0, 1e9, 1, "a "
+	    "positive number of steps", &p->min_r) != 0 ||
+	    rung_args_real_opt(a, cmd, id->keep_full, "keep-full", 0, 1, 0,
+	    "a share between 0 and 1", &p->keep_full) != 0 ||
+	    rung_args_real_opt(a, cmd, id->known_curve, "known-curve", 0, 1, 1,
+	    "a share in (0, 1]", &p->known_curve) != 0 ||
+	    rung_args_real_opt(a, cmd, id->delta, "delta", 0, 1, 1, "a "
+	    "probability in (0, 1)", &p->delta) != 0)
+		return -1;
+	if (p->delta == 1) {
+		rung_error("%s: --delta must be a probability in (0, 1), not "
+		    "'1'", cmd);
+		return -1;
+	}
+	if (rung_args_has(a, id->min_curves)) {
+		if (rung_args_int_opt(a, cmd, id->min_curves, "min-curves", 2,
+		    1000000, &n) != 0)
+			return -1;
+		p->min_curves = (uint32_t)n;
+	}
+	if ((v = rung_args_get(a, id->variant)) != NULL) {
+		if ((k = rung_asha_variant_parse(v)) < 0) {
+			rung_error("%s: --variant must be stop or promote, not "
+			    "'%s'", cmd, v);
+			return -1;
+		}
+		p->variant = (enum rung_asha_variant)k;
+	}
+	if ((v = rung_args_get(a, id->rule)) != NULL) {
+		if ((k = rung_asha_rule_parse(v)) < 0) {
+			rung_error("%s: --rule must be ray, syne, optuna or "
+			    "determined, not '%s'", cmd, v);
+			return -1;
+		}
+		p->rule = (enum rung_asha_rule)k;
+	}
+	return 0;
+}
+
+int
+rung_args_policy(const char *cmd, const char *opt, const char *v)
+{
+	struct rung_buf	 b = { 0 };
+	int		 i, p;
+
+	if ((p = rung_policy_parse(v)) >= 0)
+		return p;
+	for (i = 0; strcmp(rung_policy_name((enum rung_policy)i), "?") != 0;
+	    i++)
+		rung_buf_printf(&b, "%s%s", i ? ", " : "",
+		    rung_policy_name((enum rung_policy)i));
+	rung_error("%s: %s: unknown policy '%s' (expected %s)", cmd, opt, v,
+	    rung_buf_cstr(&b));
+	rung_buf_release(&b);
+	return -1;
+}
+
 void
 rung_args_free(struct rung_args *a)
 {
@@ -194,14 +264,21 @@ rung_ctx_release(struct rung_ctx *ctx)
 }
 
 int
-rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
+rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
+    struct rung_args *out)
 {
 	const struct rung_cmd_entry *e;
 	struct rung_args args = { 0 };
 	char		*cause = NULL;
-	int		 c, ret, idx;
+	int		 c, idx;
 	size_t		 cap = 0;
 
+	memset(out, 0, sizeof *out);
+	*ep = NULL;
+	if (argc < 1 || argv[0] == NULL) {
+		rung_error("no command (see 'rung help')");
+		return RUNG_EXIT_USAGE;
+	}
 	if ((e = rung_cmd_find(argv[0], &cause)) == NULL) {
 		rung_error("%s (see 'rung help')", cause);
 		free(cause);
@@ -243,6 +320,21 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 		rung_args_free(&args);
 		return RUNG_EXIT_USAGE;
 	}
+	*ep = e;
+	*out = args;
+	return RUNG_EXIT_OK;
+}
+
+int
+rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
+{
+	const struct rung_cmd_entry *e;
+	struct rung_args args;
+	char		*cause = NULL;
+	int		 ret;
+
+	if ((ret = rung_cmd_parse(argc, argv, &e, &args)) != RUNG_EXIT_OK)
+		return ret;
 	if (e->flags & (RUNG_CMD_STORE | RUNG_CMD_STORE_RO)) {
 		if (rung_ctx_store(ctx, (e->flags & RUNG_CMD_STORE_RO) != 0,
 		    &cause) != 0) {

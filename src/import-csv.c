@@ -41,6 +41,15 @@
 /* Longest cell text quoted back in an error message. */
 #define SHOW_MAX	40
 
+/*
+ * The largest record: a file that is not CSV (one 1 GB line, a million
+ * empty fields) is refused before it takes gigabytes. Wide CSVs of
+ * 100,000-step curves stay far below it.
+ */
+#define RECORD_MAX_MIB	64
+#define RECORD_MAX	((size_t)RECORD_MAX_MIB << 20)
+#define FIELDS_MAX	1000000
+
 /* Column names that hold the trial, the step, the time and the status. */
 static const char *trial_names[] = { "trial", "trial_id", "trial_name",
 	"trial_number", "run", "run_id", "config_id", "id", NULL };
@@ -133,12 +142,26 @@ cb_field(void *s, size_t len, void *arg)
 	struct reader		*r = arg;
 	struct field		*f;
 	const unsigned char	*p, *end;
+	size_t			 n;
+	int			 newlines = 0;
 
 	if (r->failed || r->done)
 		return;
 	if (r->nf == 0)
 		r->recline = r->line;
 	r->cr = 0;
+	if (r->nf >= FIELDS_MAX || r->tlen + len > RECORD_MAX) {
+		if (r->nf >= FIELDS_MAX)
+			xasprintf(r->cause, "%s:%ld: a record of more than %d "
+			    "fields: not a CSV file of trials", r->path,
+			    r->recline, FIELDS_MAX);
+		else
+			xasprintf(r->cause, "%s:%ld: a record of more than %d "
+			    "MiB: not a CSV file of trials", r->path,
+			    r->recline, RECORD_MAX_MIB);
+		r->failed = 1;
+		return;
+	}
 
 	XGROW(r->f, r->fcap, r->nf + 1);
 	f = &r->f[r->nf++];
@@ -153,26 +176,43 @@ cb_field(void *s, size_t len, void *arg)
 	r->tlen += len + 1;
 
 	/*
-	 * Look for line ends (only a quoted field holds them) and NUL
-	 * bytes: most fields are a few bytes, and one inline pass beats
-	 * calls to memchr.
+	 * Look for line ends (only a quoted field holds them), NUL bytes and
+	 * text that is not UTF-8: most fields are a few ASCII bytes, and one
+	 * inline pass beats calls to memchr.
 	 */
 	for (p = s, end = p + len; p < end; p++) {
-		if (*p > '\r')
+		if (*p > '\r' && *p < 0x80)
 			continue;
+		if (*p >= 0x80) {
+			if ((n = rung_utf8_len(p, end)) == 0) {
+				/* The line of the byte, in a quoted field too. */
+				xasprintf(r->cause, "%s:%ld: text that is not "
+				    "UTF-8 (Latin-1? convert the file with "
+				    "iconv -f LATIN1 -t UTF-8)", r->path,
+				    r->line + count_lines(s, (size_t)(p -
+				    (const unsigned char *)s)));
+				r->failed = 1;
+				return;
+			}
+			p += n - 1;
+			continue;
+		}
 		if (*p == '\0') {
 			/* UTF-16 or binary: fields would end at the NUL. */
 			xasprintf(r->cause, "%s:%ld: a NUL byte: not a CSV text "
 			    "file (UTF-16 text? convert it with iconv -f "
-			    "UTF-16 -t UTF-8)", r->path, r->line);
+			    "UTF-16 -t UTF-8)", r->path, r->line +
+			    count_lines(s, (size_t)(p -
+			    (const unsigned char *)s)));
 			r->failed = 1;
 			return;
 		}
-		if (*p == '\n' || *p == '\r') {
-			r->line += count_lines(s, len);
-			break;
-		}
+		/* A line end: the rest of the field is checked all the same. */
+		if (*p == '\n' || *p == '\r')
+			newlines = 1;
 	}
+	if (newlines)
+		r->line += count_lines(s, len);
 }
 
 static void
@@ -242,6 +282,12 @@ read_csv(struct reader *r, int progress)
 	/* libcsv grows its field buffer with these: no failure to handle. */
 	csv_set_realloc_func(&p, xrealloc);
 	csv_set_free_func(&p, free);
+	/*
+	 * By a megabyte at a time, not 128 bytes: growing a long field (up
+	 * to RECORD_MAX) must not copy it thousands of times where realloc
+	 * copies (a sanitized build).
+	 */
+	csv_set_blk_size(&p, 1 << 20);
 
 	if (progress) {
 		/* The compressed size for .gz: gzoffset counts the same bytes. */
@@ -267,6 +313,13 @@ read_csv(struct reader *r, int progress)
 		}
 		if (r->failed)
 			goto out;
+		/* libcsv holds the field it is in: do not let it grow. */
+		if (p.entry_pos > RECORD_MAX) {
+			xasprintf(r->cause, "%s:%ld: a field of more than "
+			    "%d MiB: not a CSV file of trials", r->path,
+			    r->nf > 0 ? r->recline : r->line, RECORD_MAX_MIB);
+			goto out;
+		}
 		if (r->done)
 			break;
 		if (progress)

@@ -63,6 +63,10 @@ static const char *const steps_fields[] = {
 };
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
+/* The longest line of JSON Lines (json-c takes an int length). */
+#define JSONL_LINE_MAX_MIB	256
+#define JSONL_LINE_MAX		((size_t)JSONL_LINE_MAX_MIB << 20)
+
 /* Where the trial being read sits, for messages. */
 enum jwhere {
 	AT_FILE,	/* the document is the trial: "FILE: " */
@@ -425,6 +429,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 	int64_t			 first;
 	uint32_t		 t, row;
 	int32_t			 step;
+	double			 d;
 	int			 status = -1, have_steps = 0;
 
 	/* The id. */
@@ -544,9 +549,13 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		}
 		if (read_steps(c, stepsv, &bad) != 0) {
 			x = json_object_array_get_idx(stepsv, bad);
+			d = rung_json_is_number(x) ? json_object_get_double(x) :
+			    NAN;
 			return jerr(c, "field '%s' element %zu: expected a "
 			    "whole number, got %s%s", o->j_steps, bad,
-			    rung_json_type_name(x), rung_json_is_number(x) ? " that is not one" : "");
+			    rung_json_type_name(x), isfinite(d) && d == floor(d) ?
+			    " out of range (steps are 32-bit integers)" :
+			    rung_json_is_number(x) ? " that is not one" : "");
 		}
 		stepsname = o->j_steps;
 		have_steps = 1;
@@ -749,9 +758,11 @@ import_lines(struct jctx *c, struct json_tokener *tok, const char *data,
 			/* nothing */;
 		if (i == linelen)
 			continue;
-		if (linelen > INT_MAX) {
-			xasprintf(c->cause, "%s:%zu: line too long", c->path,
-			    lineno);
+		/* No trial takes a quarter of a gigabyte: not JSON Lines. */
+		if (linelen > JSONL_LINE_MAX) {
+			xasprintf(c->cause, "%s:%zu: a line of more than %d "
+			    "MiB: not a file of trials", c->path, lineno,
+			    JSONL_LINE_MAX_MIB);
 			return -1;
 		}
 		if (rung_json_parse(tok, p, linelen, &v, &off, &msg) != 0) {

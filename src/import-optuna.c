@@ -315,6 +315,11 @@ dist_parse(const char *text, struct odist *d, char **err)
 	int			 ret = -1;
 
 	memset(d, 0, sizeof *d);
+	/* Choices become text in the database: UTF-8 only (an RDB's). */
+	if (!rung_utf8_valid(text, strlen(text), &i)) {
+		xasprintf(err, "distribution is not UTF-8 text");
+		return -1;
+	}
 	obj = json_tokener_parse(text);
 	if (!json_object_is_type(obj, json_type_object)) {
 		xasprintf(err, "distribution is not a JSON object: %.80s",
@@ -959,6 +964,7 @@ rdb_studies(struct rdb *r)
 	sqlite3_stmt	*st;
 	const char	*name, *dir;
 	enum rung_direction d;
+	size_t		 bad;
 	int		 rc, old = r->schema->old;
 
 	if (rdb_prepare(r, old ? "SELECT study_id, study_name, direction "
@@ -967,14 +973,23 @@ rdb_studies(struct rdb *r)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 1);
+		if (name != NULL && !rung_utf8_valid(name, strlen(name),
+		    &bad)) {
+			oerr(c, "study %lld: a name that is not UTF-8 text",
+			    (long long)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+			return -1;
+		}
 		s = study_add(c, sqlite3_column_int64(st, 0),
 		    name != NULL ? name : "");
 		if (old) {
 			dir = (const char *)sqlite3_column_text(st, 2);
 			if (dir == NULL || study_direction(dir, &d) != 0) {
+				/* dir is the statement's: say it first. */
+				oerr(c, "study '%s': unknown direction '%s'",
+				    s->name, dir != NULL ? dir : "");
 				sqlite3_finalize(st);
-				return oerr(c, "study '%s': unknown direction "
-				    "'%s'", s->name, dir != NULL ? dir : "");
+				return -1;
 			}
 			study_add_dir(s, 0, d);
 		}
@@ -998,15 +1013,17 @@ rdb_studies(struct rdb *r)
 			continue;
 		dir = (const char *)sqlite3_column_text(st, 2);
 		if (dir == NULL || study_direction(dir, &d) != 0) {
+			oerr(c, "study '%s': unknown direction '%s'", s->name,
+			    dir != NULL ? dir : "");
 			sqlite3_finalize(st);
-			return oerr(c, "study '%s': unknown direction '%s'",
-			    s->name, dir != NULL ? dir : "");
+			return -1;
 		}
 		if (sqlite3_column_int64(st, 1) < 0 ||
 		    sqlite3_column_int64(st, 1) > 1000000) {
-			sqlite3_finalize(st);
-			return oerr(c, "study '%s': objective %lld", s->name,
+			oerr(c, "study '%s': objective %lld", s->name,
 			    (long long)sqlite3_column_int64(st, 1));
+			sqlite3_finalize(st);
+			return -1;
 		}
 		study_add_dir(s, (uint32_t)sqlite3_column_int64(st, 1), d);
 	}
@@ -1178,6 +1195,7 @@ rdb_params(struct rdb *r)
 	const char	*name, *dj;
 	char		*err = NULL;
 	uint32_t	 cur = 0, di;
+	size_t		 bad;
 	int		 rc;
 
 	if (rdb_prepare(r, "SELECT trial_id, param_name, param_value, "
@@ -1192,6 +1210,12 @@ rdb_params(struct rdb *r)
 		dj = (const char *)sqlite3_column_text(st, 3);
 		if (name == NULL || sqlite3_column_type(st, 2) == SQLITE_NULL)
 			continue;
+		if (!rung_utf8_valid(name, strlen(name), &bad)) {
+			oerr(c, "study '%s', trial %" PRId64 ": a parameter "
+			    "name that is not UTF-8 text",
+			    c->studies[ot->study].name, ot->number);
+			goto fail;
+		}
 		if (dist_get(c, dj != NULL ? dj : "", &di, &err) != 0) {
 			oerr(c, "study '%s', trial %" PRId64 ": parameter "
 			    "'%s': %s", c->studies[ot->study].name, ot->number,
@@ -1948,6 +1972,7 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 	if (rung_read_file(c->path, &data, &len, c->cause) != 0)
 		return -1;
 	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
 	end = data + len;
 	for (p = data; p < end; p = nl + 1) {
 		j.line++;

@@ -707,7 +707,7 @@ pc_field(void *s, size_t len, void *arg)
 {
 	struct pcsv	*p = arg;
 	const char	*q;
-	size_t		 cap;
+	size_t		 cap, bad;
 
 	if (p->failed)
 		return;
@@ -730,6 +730,12 @@ pc_field(void *s, size_t len, void *arg)
 		if (*q == '\n' || (*q == '\r' && (q + 1 ==
 		    (const char *)s + len || q[1] != '\n')))
 			p->line++;
+	}
+	/* Names and ids go to the database and into JSON: UTF-8 only. */
+	if (!rung_utf8_valid(s, len, &bad)) {
+		xasprintf(p->c->cause, "%s:%ld: text that is not UTF-8",
+		    p->c->path, p->recline);
+		p->failed = 1;
 	}
 }
 

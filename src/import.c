@@ -79,13 +79,18 @@ rung_import_report_release(struct rung_import_report *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Is the first line of buf a complete JSON value followed by more? */
+/*
+ * Is the first line of buf a complete JSON value followed by more? 2 when
+ * it is an object whose "op_code" is an integer: an operation of Optuna's
+ * JournalStorage (a trial's field or parameter of that name, nested or not
+ * a number, is no such thing).
+ */
 static int
 looks_like_jsonl(const char *buf, size_t len)
 {
 	const char	*nl;
 	json_tokener	*tok;
-	json_object	*obj;
+	json_object	*obj, *op;
 	size_t		 i;
 	int		 ret = 0;
 
@@ -100,8 +105,13 @@ looks_like_jsonl(const char *buf, size_t len)
 		return 0;
 	tok = json_tokener_new();
 	obj = json_tokener_parse_ex(tok, buf, (int)(nl - buf));
-	if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success)
+	if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
 		ret = 1;
+		if (json_object_is_type(obj, json_type_object) &&
+		    json_object_object_get_ex(obj, "op_code", &op) &&
+		    json_object_is_type(op, json_type_int))
+			ret = 2;
+	}
 	json_object_put(obj);
 	json_tokener_free(tok);
 	return ret;
@@ -169,13 +179,18 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 		return 0;
 	}
 	if (buf[i] == '{') {
-		*fmt = looks_like_jsonl(buf + i, len - i) ? RUNG_FMT_JSONL :
-		    RUNG_FMT_JSON;
 		/* Optuna's JournalStorage: a log of operations, one a line. */
-		if (*fmt == RUNG_FMT_JSONL && strstr(buf + i, "\"op_code\"") !=
-		    NULL && strstr(buf + i, "\"op_code\"") < (char *)memchr(
-		    buf + i, '\n', len - i))
+		switch (looks_like_jsonl(buf + i, len - i)) {
+		case 2:
 			*fmt = RUNG_FMT_OPTUNA_JOURNAL;
+			break;
+		case 1:
+			*fmt = RUNG_FMT_JSONL;
+			break;
+		default:
+			*fmt = RUNG_FMT_JSON;
+			break;
+		}
 		return 0;
 	}
 	return rung_csv_layout(path, o, fmt, cause);

@@ -92,6 +92,8 @@ rung_json_parse(struct json_tokener *tok, const char *s, size_t len,
 		return -1;
 	}
 	json_tokener_reset(tok);
+	/* Text that is not UTF-8 would reach the database and our JSON. */
+	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
 	v = json_tokener_parse_ex(tok, s, (int)len);
 	e = json_tokener_get_error(tok);
 	if (e == json_tokener_continue) {

@@ -2194,6 +2194,7 @@ struct eval_ctx {
 	const struct rung_fit_opts *o;
 	const struct rung_dataset *ds;
 	uint32_t	 ntrain;
+	uint32_t	 ntrials;	/* of the study: predictions' stride */
 	struct repeat	*rep;
 };
 
@@ -2259,6 +2260,9 @@ repeat_fit(void *arg, uint32_t r)
 		row = rp->perm[e->ntrain + i];
 		yhat[i] = rung_svr_predict(m, ds->x + (size_t)row * d);
 		ytest[i] = ds->y[row];
+		if (e->o->predictions != NULL)
+			e->o->predictions[(size_t)r * e->ntrials +
+			    ds->trial[row]] = yhat[i];
 	}
 	rung_scores_compute(ytest, yhat, ntest, &rp->scores);
 	free(yhat);
@@ -2357,6 +2361,7 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 	memset(&e, 0, sizeof e);
 	e.o = o;
 	e.ds = &ds;
+	e.ntrials = s->ntrials;
 	if (o->train != 0)
 		e.ntrain = o->train;
 	else {

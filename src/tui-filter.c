@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,17 @@ struct parser {
 	const char	*p;
 	const struct rung_study *s;
 	char		*cause;
+	int		 depth;		/* of ( and not */
+	int		 ncmp;
 };
+
+/*
+ * Parsing, evaluating and freeing recurse as deep as the tree: bound it, so
+ * that a pasted "((((..." or a chain of thousands of "or" cannot overflow
+ * the stack.
+ */
+#define FILTER_MAX_DEPTH	64
+#define FILTER_MAX_CMP		256
 
 static struct fnode *parse_or(struct parser *);
 
@@ -249,6 +260,11 @@ parse_cmp(struct parser *ps)
 	const char	*at;
 
 	n->kind = N_CMP;
+	if (++ps->ncmp > FILTER_MAX_CMP) {
+		xasprintf(&ps->cause, "more than %d comparisons",
+		    FILTER_MAX_CMP);
+		goto bad;
+	}
 	if (parse_operand(ps, &n->l) != 0)
 		goto bad;
 	skip_space(ps);
@@ -309,10 +325,20 @@ static struct fnode *
 parse_fact(struct parser *ps)
 {
 	struct fnode	*n, *inner;
+	char		 what[64];
 
+	if (ps->depth >= FILTER_MAX_DEPTH) {
+		snprintf(what, sizeof what, "nested more than %d deep",
+		    FILTER_MAX_DEPTH);
+		fail(ps, what);
+		return NULL;
+	}
 	if (keyword(ps, "not") || (symbol(ps, "!") && *ps->p != '=' &&
 	    *ps->p != '~')) {
-		if ((inner = parse_fact(ps)) == NULL)
+		ps->depth++;
+		inner = parse_fact(ps);
+		ps->depth--;
+		if (inner == NULL)
 			return NULL;
 		n = xcalloc(1, sizeof *n);
 		n->kind = N_NOT;
@@ -320,7 +346,10 @@ parse_fact(struct parser *ps)
 		return n;
 	}
 	if (symbol(ps, "(")) {
-		if ((n = parse_or(ps)) == NULL)
+		ps->depth++;
+		n = parse_or(ps);
+		ps->depth--;
+		if (n == NULL)
 			return NULL;
 		if (!symbol(ps, ")")) {
 			fail(ps, "expected ')'");
@@ -377,7 +406,7 @@ parse_or(struct parser *ps)
 struct rung_filter *
 rung_filter_parse(const char *text, const struct rung_study *s, char **cause)
 {
-	struct parser	 ps = { text, text, s, NULL };
+	struct parser	 ps = { text, text, s, NULL, 0, 0 };
 	struct fnode	*root;
 	struct rung_filter *f;
 

@@ -32,6 +32,7 @@ enum tui_screen {
 	SCR_FIT,
 	SCR_REPLAY,
 	SCR_OUTPUT,
+	SCR_LAUNCH,
 	SCR_HELP,
 	SCR_N
 };
@@ -39,7 +40,7 @@ enum tui_screen {
 #define ON_ALL		((1U << SCR_N) - 1)
 #define ON_LISTS	(ON(SCR_STUDIES) | ON(SCR_TRIALS) | ON(SCR_DETAIL) | \
 			 ON(SCR_FIT) | ON(SCR_REPLAY) | ON(SCR_OUTPUT) | \
-			 ON(SCR_HELP))
+			 ON(SCR_LAUNCH) | ON(SCR_HELP))
 
 enum tui_action {
 	ACT_NONE = 0,
@@ -49,6 +50,7 @@ enum tui_action {
 	ACT_LOGY, ACT_XAXIS, ACT_METRIC, ACT_PREFIX_LESS, ACT_PREFIX_MORE, ACT_REFIT,
 	ACT_FOCUS, ACT_ENTER, ACT_HELP, ACT_PROMPT, ACT_BACK, ACT_QUIT, ACT_STUDIES,
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
+	ACT_LAUNCH,
 };
 
 struct tui_key {
@@ -201,6 +203,43 @@ struct tui_replayview {
 };
 
 /* Lines of command output and messages. */
+/* The launch screen: a campaign of rung launch, read again every second. */
+struct tui_launchrow {
+	char		*id;
+	char		*state;
+	int32_t		 step, target, dstep;
+	uint32_t	 runs;
+	char		*gpus;
+	char		*decision;
+	char		*reason;
+	char		*log;
+	double		 value;		/* of the metric, at its last step */
+};
+
+struct tui_launchview {
+	char		*want;		/* the study asked for; NULL: newest */
+	char		*study;
+	char		*policy;
+	char		*status;
+	char		*metric;
+	char		*message;
+	char		*host;
+	char		*updated;
+	int64_t		 pid;		/* its rung */
+	int64_t		 steps;
+	struct tui_launchrow *rows;
+	uint32_t	 nrows;
+	char		**events;	/* newest first */
+	uint32_t	 nevents;
+	char		**tail;		/* the selected trial's log */
+	uint32_t	 ntail;
+	char		*tail_of;
+	char		*cause;
+	double		 loaded;
+	int		 sel, top;
+	int		 show_events;
+};
+
 struct tui_output {
 	char		**lines;
 	uint8_t		*kind;		/* 0 out, 1 err, 2 a command */
@@ -268,6 +307,7 @@ struct tui {
 
 	struct tui_fitview fit;
 	struct tui_replayview rep;
+	struct tui_launchview launch;
 
 	/* Commands and their output. */
 	struct tui_cmd	 cmd;
@@ -365,6 +405,12 @@ void		 view_replay_key(struct tui *, enum tui_action);
 void		 view_replay_start(struct tui *, int force);
 void		 view_replay_poll(struct tui *);
 void		 view_replay_free(struct tui_replayview *);
+void		 view_launch_draw(struct tui *, int y, int h);
+void		 view_launch_key(struct tui *, enum tui_action);
+void		 view_launch_open(struct tui *);
+void		 view_launch_poll(struct tui *);
+void		 view_launch_status(struct tui *, char *, size_t);
+void		 view_launch_free(struct tui_launchview *);
 void		 view_output_draw(struct tui *, int y, int h);
 void		 view_output_key(struct tui *, enum tui_action);
 void		 view_help_draw(struct tui *, int y, int h);

@@ -56,6 +56,8 @@ const struct tui_key tui_keys[] = {
 	  "the replay screen: what each policy costs, saves and finds" },
 	{ { '5', 'o' }, ON_ALL, ACT_OUTPUT,
 	  "the output of the commands run from the command line" },
+	{ { '6' }, ON_ALL, ACT_LAUNCH,
+	  "the launch screen: a campaign's trials, decisions and logs, live" },
 	{ { 'j', KEY_DOWN }, ON_LISTS, ACT_DOWN, "move down" },
 	{ { 'k', KEY_UP }, ON_LISTS, ACT_UP, "move up" },
 	{ { KEY_NPAGE, KCTRL('f') }, ON_LISTS, ACT_PGDN, "page down" },
@@ -63,9 +65,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'g', KEY_HOME }, ON_LISTS, ACT_TOP, "go to the first row" },
 	{ { 'G', KEY_END }, ON_LISTS, ACT_BOTTOM, "go to the last row" },
 	{ { '\n', KEY_ENTER }, ON(SCR_STUDIES) | ON(SCR_TRIALS) | ON(SCR_FIT) |
-	  ON(SCR_REPLAY), ACT_ENTER,
+	  ON(SCR_REPLAY) | ON(SCR_LAUNCH), ACT_ENTER,
 	  "open: a study, a trial's details, a fit row's prefix on the "
-	  "curves, a policy's seeds" },
+	  "curves, a policy's seeds, a campaign's events" },
 	{ { 'h', KEY_LEFT }, ON(SCR_TRIALS), ACT_LEFT,
 	  "scroll the parameter columns left; on the focused curves, move "
 	  "the prefix marker left" },
@@ -134,7 +136,8 @@ const struct tui_command tui_commands[] = {
 };
 
 static const char *const screen_names[SCR_N] = {
-	"studies", "trials", "detail", "fit", "replay", "output", "help"
+	"studies", "trials", "detail", "fit", "replay", "output", "launch",
+	"help"
 };
 
 const char *
@@ -1129,20 +1132,23 @@ tui_set_screen(struct tui *t, enum tui_screen scr)
 		view_fit_start(t, 0);
 	if (scr == SCR_REPLAY)
 		view_replay_start(t, 0);
+	if (scr == SCR_LAUNCH)
+		view_launch_open(t);
 	t->dirty = 1;
 }
 
 /* Commands. */
 
 /*
- * Is the first operand of the command's usage a study? Bracketed words
- * are optional, a word after an option is its value.
+ * Which operand of the command's usage is the study (0 the first), -1 if
+ * none is. Bracketed words are optional, a word after an option is its
+ * value: "plot ... curves|... study" takes it second.
  */
 static int
-takes_study(const struct rung_cmd_entry *e)
+study_operand(const struct rung_cmd_entry *e)
 {
 	const char	*p = e->usage;
-	int		 depth = 0, value = 0;
+	int		 depth = 0, value = 0, k = 0;
 	size_t		 n;
 
 	while (p != NULL && *p != '\0') {
@@ -1156,14 +1162,16 @@ takes_study(const struct rung_cmd_entry *e)
 				value = 1;
 			else if (value)
 				value = 0;
+			else if (n == 5 && strncmp(p, "study", 5) == 0)
+				return k;
 			else
-				return n == 5 && strncmp(p, "study", 5) == 0;
+				k++;
 			p += n;
 			continue;
 		}
 		p++;
 	}
-	return 0;
+	return -1;
 }
 
 /*
@@ -1245,9 +1253,15 @@ run_shell(struct tui *t, const char *line, int argc, char **argv)
 		rung_free_argv(argv);
 		return;
 	}
-	/* A study left out is the open one: ':fit --prefix 5'. */
+	/*
+	 * A study left out is the open one: ':fit --prefix 5'; one that
+	 * comes after other operands goes last: ':plot curves'.
+	 */
 	n = count_operands(e, argc, argv, &first);
-	if (t->s != NULL && n == e->minargs - 1 && takes_study(e)) {
+	if (t->s != NULL && n == e->minargs - 1 &&
+	    (k = study_operand(e)) >= 0) {
+		if (k > 0)
+			first = argc;
 		nargv = xcalloc((size_t)argc + 2, sizeof *nargv);
 		for (i = 0; i < first; i++)
 			nargv[i] = argv[i];
@@ -1509,13 +1523,13 @@ static void
 draw_title(struct tui *t)
 {
 	static const char *tabs[] = { "1 Studies", "2 Trials", NULL, "3 Fit",
-		"4 Replay", "5 Output" };
+		"4 Replay", "5 Output", "6 Launch" };
 	int		 x = 0, i, a = t->attrs[C_TITLE];
 	char		 buf[256];
 
 	tui_fill(0, 0, t->cols, a);
 	x += tui_put(0, x, t->cols, a | A_BOLD, " rung ");
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7; i++) {
 		if (tabs[i] == NULL)
 			continue;
 		x += tui_putf(0, x, t->cols - x, ((int)t->screen == i ||
@@ -1566,6 +1580,9 @@ draw_status(struct tui *t)
 	case SCR_REPLAY:
 		snprintf(left, sizeof left, " replay: %s",
 		    t->rep.source ? t->rep.source : "");
+		break;
+	case SCR_LAUNCH:
+		view_launch_status(t, left, sizeof left);
 		break;
 	default:
 		break;
@@ -1652,6 +1669,9 @@ draw(struct tui *t)
 		break;
 	case SCR_OUTPUT:
 		view_output_draw(t, 1, h);
+		break;
+	case SCR_LAUNCH:
+		view_launch_draw(t, 1, h);
 		break;
 	case SCR_HELP:
 		view_help_draw(t, 1, h);
@@ -1778,6 +1798,9 @@ handle_key(struct tui *t, int c)
 	case ACT_OUTPUT:
 		tui_set_screen(t, SCR_OUTPUT);
 		return;
+	case ACT_LAUNCH:
+		tui_set_screen(t, SCR_LAUNCH);
+		return;
 	case ACT_METRIC:
 		if (t->nmetrics > 1)
 			switch_metric(t, (t->metric + 1) % t->nmetrics);
@@ -1839,6 +1862,9 @@ handle_key(struct tui *t, int c)
 	case SCR_OUTPUT:
 		view_output_key(t, a);
 		break;
+	case SCR_LAUNCH:
+		view_launch_key(t, a);
+		break;
 	case SCR_HELP:
 		view_help_key(t, a);
 		break;
@@ -1885,6 +1911,7 @@ poll_work(struct tui *t)
 		refit_done(t);
 	view_fit_poll(t);
 	view_replay_poll(t);
+	view_launch_poll(t);
 	if (t->line != NULL) {
 		char	*line = t->line;
 		int	 kind = t->line_kind;
@@ -1925,9 +1952,12 @@ main_loop(struct tui *t)
 			pfd[n].fd = t->err_r;
 			pfd[n++].events = POLLIN;
 		}
-		/* Busy: wake up for the spinner and the clock. */
-		if (poll(pfd, (nfds_t)n, busy(t) ? 125 : -1) < 0 &&
-		    errno != EINTR)
+		/*
+		 * Busy: wake up for the spinner and the clock; the launch
+		 * screen reads its campaign again every second.
+		 */
+		if (poll(pfd, (nfds_t)n, busy(t) ? 125 : t->screen ==
+		    SCR_LAUNCH ? 250 : -1) < 0 && errno != EINTR)
 			break;
 		tui_drain_wake();
 		if (busy(t))
@@ -2038,6 +2068,7 @@ tui_free(struct tui *t)
 	view_fit_free(&t->fit);
 	tui_job_wait(&t->rep.job);
 	view_replay_free(&t->rep);
+	view_launch_free(&t->launch);
 	close_study(t);
 	for (i = 0; i < t->nstudies; i++)
 		rung_study_info_release(&t->studies[i]);

@@ -451,3 +451,53 @@ rung_strcasestr_has(const char *hay, const char *needle)
 {
 	return strcasestr(hay, needle) != NULL;
 }
+
+size_t
+rung_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t	 n, i;
+	uint32_t cp;
+
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+		cp = *p & 0x1f;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		cp = *p & 0x0f;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		cp = *p & 0x07;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+int
+rung_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
+	size_t			 n;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((n = rung_utf8_len(p, end)) == 0) {
+			*bad = (size_t)(p - (const unsigned char *)s);
+			return 0;
+		}
+		p += n;
+	}
+	return 1;
+}

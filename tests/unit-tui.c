@@ -102,6 +102,60 @@ check(const struct rung_study *s, const double *pred, const char *text,
 	free(got);
 }
 
+/* Like check, but the test is named by what rather than the text. */
+static void
+check_named(const struct rung_study *s, const char *text, const char *what,
+    const char *want)
+{
+	char	*got = matching(s, NULL, text);
+
+	if (!ok(strncmp(got, want, strlen(want)) == 0, "%s: %s", what, want))
+		printf("#   got '%.200s'\n", got);
+	free(got);
+}
+
+/*
+ * A pasted filter of thousands of parentheses, nots or comparisons is
+ * refused with a message; it overflowed the stack before.
+ */
+static void
+check_long(const struct rung_study *s)
+{
+	struct rung_buf	 b = { 0 };
+	int		 i;
+
+	for (i = 0; i < 100000; i++)
+		rung_buf_addc(&b, '(');
+	rung_buf_addstr(&b, "lr < 1");
+	for (i = 0; i < 100000; i++)
+		rung_buf_addc(&b, ')');
+	check_named(s, rung_buf_cstr(&b), "100000 parentheses",
+	    "error: nested more than 64 deep at column 65");
+	b.len = 0;
+	for (i = 0; i < 100000; i++)
+		rung_buf_addstr(&b, "not ");
+	rung_buf_addstr(&b, "lr < 1");
+	check_named(s, rung_buf_cstr(&b), "100000 nots",
+	    "error: nested more than 64 deep");
+	b.len = 0;
+	for (i = 0; i < 100000; i++)
+		rung_buf_addstr(&b, i ? " or lr < 1" : "lr < 1");
+	check_named(s, rung_buf_cstr(&b), "100000 comparisons",
+	    "error: more than 256 comparisons");
+	b.len = 0;
+	for (i = 0; i < 31; i++)
+		rung_buf_addstr(&b, "!(");
+	rung_buf_addstr(&b, "lr < 0.01");
+	for (i = 0; i < 31; i++)
+		rung_buf_addc(&b, ')');
+	check_named(s, rung_buf_cstr(&b), "31 nots and parentheses", "1 3");
+	b.len = 0;
+	for (i = 0; i < 256; i++)
+		rung_buf_addstr(&b, i ? " or lr < 0.01" : "lr < 0.01");
+	check_named(s, rung_buf_cstr(&b), "256 comparisons", "0 2");
+	rung_buf_release(&b);
+}
+
 static void
 check_split(const char *line, const char *want)
 {
@@ -157,6 +211,7 @@ main(void)
 	check(s, NULL, "lr < 1 depth > 2", "error: expected 'and', 'or'");
 	check(s, NULL, "opt == 'adam", "error: unterminated string");
 	check(s, NULL, "lr < 1; drop table trials", "error: expected 'and'");
+	check_long(s);
 
 	check_split("fit --prefix 5", "[fit][--prefix][5]");
 	check_split("  trials   --sort best  ", "[trials][--sort][best]");

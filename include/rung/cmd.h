@@ -10,6 +10,7 @@
 #include <getopt.h>
 
 struct rung_store;
+struct rung_sched_params;
 
 #define RUNG_EXIT_OK	0
 #define RUNG_EXIT_ERROR	1	/* bad input, failed work */
@@ -43,6 +44,22 @@ int		 rung_args_int_opt(const struct rung_args *, const char *cmd,
 int		 rung_args_real_opt(const struct rung_args *, const char *cmd,
 		     int id, const char *name, double lo, double hi,
 		     int lo_open, const char *expect, double *out);
+/*
+ * The options every policy takes, named alike by replay and launch:
+ * --eta, --min-r, --variant, --rule, --min-curves, --keep-full,
+ * --known-curve and --delta (their ids in the command's table) into p.
+ * -1 with the error said ("CMD: --eta must be ...").
+ */
+struct rung_sched_optids {
+	int	 eta, min_r, variant, rule, min_curves, keep_full, known_curve,
+		 delta;
+};
+int		 rung_args_sched(const struct rung_args *, const char *cmd,
+		     const struct rung_sched_optids *,
+		     struct rung_sched_params *p);
+/* A policy's name, or -1 with "CMD: OPT: unknown policy 'x' (...)" said. */
+int		 rung_args_policy(const char *cmd, const char *opt,
+		     const char *v);
 void		 rung_args_free(struct rung_args *);
 
 /* Where a command runs: the shell, or the TUI prompt. */
@@ -76,6 +93,13 @@ extern const struct rung_cmd_entry *const rung_cmd_table[];
 const struct rung_cmd_entry *rung_cmd_find(const char *name, char **cause);
 /* Parse argv (argv[0] is the command name) and run it; returns exit status. */
 int		 rung_cmd_run(struct rung_ctx *, int argc, char **argv);
+/*
+ * Only parse it: the command and its options into *args (free with
+ * rung_args_free), RUNG_EXIT_OK; or RUNG_EXIT_USAGE, the error said.
+ * getopt permutes argv.
+ */
+int		 rung_cmd_parse(int argc, char **argv,
+		     const struct rung_cmd_entry **, struct rung_args *args);
 /* Open ctx->store if needed. */
 int		 rung_ctx_store(struct rung_ctx *, int readonly, char **cause);
 void		 rung_ctx_release(struct rung_ctx *);
@@ -93,6 +117,8 @@ extern const struct rung_cmd_entry rung_cmd_models_entry;
 extern const struct rung_cmd_entry rung_cmd_predict_entry;
 extern const struct rung_cmd_entry rung_cmd_replay_entry;
 extern const struct rung_cmd_entry rung_cmd_replays_entry;
+extern const struct rung_cmd_entry rung_cmd_plot_entry;
+extern const struct rung_cmd_entry rung_cmd_launch_entry;
 extern const struct rung_cmd_entry rung_cmd_tui_entry;
 extern const struct rung_cmd_entry rung_cmd_help_entry;
 

@@ -209,6 +209,12 @@ struct rung_fit_opts {
 	 * DIR/train-K.csv (y, then the features).
 	 */
 	const char	*dump_dir;
+	/*
+	 * When set, repeats * ntrials values (NaN-filled by the caller):
+	 * repeat r's prediction of each test trial t is written at
+	 * [r * ntrials + t], for plots of predicted against actual.
+	 */
+	double		*predictions;
 };
 
 struct rung_fit_row {

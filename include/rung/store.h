@@ -18,7 +18,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 3
+#define RUNG_SCHEMA_VERSION 4
 
 struct rung_store;
 

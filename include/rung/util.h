@@ -93,5 +93,13 @@ char	*rung_stem(const char *path);
 int	 rung_strieq(const char *a, const char *b);
 /* Case-insensitive substring test. */
 int	 rung_strcasestr_has(const char *hay, const char *needle);
+/*
+ * The length of the UTF-8 sequence at p, whose first byte is 0x80 or more,
+ * or 0 when it is none (overlong forms, surrogates and values above
+ * U+10FFFF are none).
+ */
+size_t	 rung_utf8_len(const unsigned char *p, const unsigned char *end);
+/* Is s[0..len) UTF-8 text? If not, *bad is where it stops being. */
+int	 rung_utf8_valid(const char *s, size_t len, size_t *bad);
 
 #endif

@@ -1,0 +1,110 @@
+#!/bin/sh
+# make bench: what rung launch costs on top of the launcher it drives. The
+# trainer prints N protocol lines and exits (awk, no training at all), so
+# that everything measured is overhead: T trials run one at a time by a
+# bare shell loop of mpirun (the peer), and by rung launch --policy random
+# --parallel 1 through the same mpirun, which also reads every report,
+# tells it to the scheduler, commits the point, the scheduler's state and
+# the trial's row to the database, and waits until no process of the trial
+# remains. Start-up is measured with one report a trial, reports with many;
+# the same again with --launcher direct against a bare loop of the trainer.
+set -eu
+: "${RUNG:?}"
+starts=${BENCH_LAUNCH_TRIALS:-20}
+reports=${BENCH_LAUNCH_REPORTS:-2000}
+rtrials=${BENCH_LAUNCH_REPORT_TRIALS:-3}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rung-bench-launch.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+cd "$work"
+
+# As root and in CI, Open MPI needs these; they change nothing else.
+OMPI_ALLOW_RUN_AS_ROOT=${OMPI_ALLOW_RUN_AS_ROOT:-1}
+OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:-1}
+OMPI_MCA_rmaps_base_oversubscribe=${OMPI_MCA_rmaps_base_oversubscribe:-1}
+export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
+	OMPI_MCA_rmaps_base_oversubscribe
+
+cat >trainer <<\EOF
+#!/bin/sh
+exec awk -v n="${RUNG_MAX_STEPS:-1}" 'BEGIN {
+	for (i = 1; i <= n; i++)
+		printf "rung: {\"step\": %d, \"loss\": %.6f}\n", i, 1 + 1 / i
+}'
+EOF
+chmod +x trainer
+echo "x uniform 0 1" >s.space
+
+now() { date +%s.%N; }
+# elapsed START: seconds since START.
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+
+# bare LAUNCHER T N: T runs one after the other, N reports each.
+bare() {
+	_i=0
+	_t0=$(now)
+	while [ "$_i" -lt "$2" ]; do
+		if [ "$1" = mpirun ]; then
+			RUNG_MAX_STEPS=$3 mpirun --bind-to none -np 1 ./trainer
+		else
+			RUNG_MAX_STEPS=$3 ./trainer
+		fi >/dev/null
+		_i=$((_i + 1))
+	done
+	elapsed "$_t0"
+}
+
+# launched LAUNCHER T N: the same through rung launch.
+launched() {
+	rm -f l.db l.db-wal l.db-shm
+	rm -rf logs
+	_t0=$(now)
+	"$RUNG" -q -d l.db launch --space s.space --policy random \
+		--trials "$2" --max-steps "$3" --parallel 1 --launcher "$1" \
+		--gpus none --logs logs b -- ./trainer >/dev/null
+	elapsed "$_t0"
+	[ "$(sqlite3 l.db "select sum(n) from curves")" = $(($2 * $3)) ] || {
+		echo "launch bench: rung launch did not record every point" >&2
+		exit 1
+	}
+}
+
+row() {
+	# row LABEL BARE RUNG UNIT COUNT: the times, their ratio, the overhead.
+	awk -v l="$1" -v b="$2" -v r="$3" -v u="$4" -v n="$5" 'BEGIN {
+		o = (r - b) / n
+		if (u ~ /^ms/) o *= 1e3; else o *= 1e6
+		printf "%-34s %9.3f %9.3f %7.2f %9.1f %s\n", l, b, r, r / b,
+		    o, u
+	}'
+}
+
+have_mpirun=0
+command -v mpirun >/dev/null 2>&1 && have_mpirun=1
+command -v sqlite3 >/dev/null 2>&1 || {
+	echo "launch bench: needs the sqlite3 shell: skipped"
+	exit 0
+}
+
+echo "rung launch: overhead per trial start and per report, one trial at a time"
+printf '%-34s %9s %9s %7s %9s\n' "" "bare (s)" "rung (s)" ratio overhead
+if [ "$have_mpirun" = 1 ]; then
+	# Warm up: the first mpirun pays for loading its components.
+	bare mpirun 2 1 >/dev/null
+	b=$(bare mpirun "$starts" 1)
+	r=$(launched mpirun "$starts" 1)
+	row "mpirun, $starts trials x 1 report" "$b" "$r" ms/start "$starts"
+	b=$(bare mpirun "$rtrials" "$reports")
+	r=$(launched mpirun "$rtrials" "$reports")
+	row "mpirun, $rtrials trials x $reports reports" "$b" "$r" us/report \
+		$((rtrials * reports))
+else
+	echo "(no mpirun: the Open MPI rows are skipped)"
+fi
+b=$(bare direct "$starts" 1)
+r=$(launched direct "$starts" 1)
+row "direct, $starts trials x 1 report" "$b" "$r" ms/start "$starts"
+b=$(bare direct "$rtrials" "$reports")
+r=$(launched direct "$rtrials" "$reports")
+row "direct, $rtrials trials x $reports reports" "$b" "$r" us/report \
+	$((rtrials * reports))

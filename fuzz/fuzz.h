@@ -1,0 +1,39 @@
+/*
+ * What the libFuzzer targets share (fuzz/common.c): a scratch directory,
+ * an import of a file or directory through `rung import` into a fresh
+ * in-memory store, and the checks made after it. Targets are built and run
+ * by fuzz/run.sh (make fuzz); fuzz/README says how.
+ */
+#ifndef RUNG_FUZZ_H
+#define RUNG_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int	 LLVMFuzzerInitialize(int *, char ***);
+
+/* Once per process: silence messages, make the scratch directory. */
+void	 fuzz_init(void);
+/* The scratch directory (removed at exit). */
+const char *fuzz_dir(void);
+/* Write data to NAME in the scratch directory; returns its path. */
+char	*fuzz_write(const char *name, const void *data, size_t len);
+/* Empty the scratch directory. */
+void	 fuzz_clean(void);
+
+/*
+ * The first byte of an input picks one of n option sets (a NULL-ended list
+ * of words each); the rest is the data.
+ */
+const char *const *fuzz_pick(const char *const *const *sets, size_t n,
+	     const uint8_t **data, size_t *size);
+
+/*
+ * `rung import OPTS... PATH` into a new in-memory database, then
+ * every study it made loaded back. An import that fails must leave the
+ * database empty; abort() says it did not. Returns the exit status.
+ */
+int	 fuzz_import(const char *const *opts, const char *path);
+
+#endif

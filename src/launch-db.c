@@ -1,0 +1,916 @@
+/*
+ * What rung launch writes to the study as it happens, and reads back to
+ * resume: the study and its launch row, trials and their parameters, each
+ * point as it is reported (the curve rewritten whole, packed as imports
+ * pack it), the scheduler's state after each decision, and the events.
+ * Every write is a transaction of its own, committed before rung acts on
+ * it, so that a rung killed at any moment leaves a study it can resume.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "rung/launch.h"
+#include "rung/sched.h"
+#include "rung/store.h"
+#include "rung/study.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "launch-int.h"
+
+enum {
+	Q_CURVE = 0, Q_SECS, Q_EVENT, Q_STATE, Q_LT_UPDATE, Q_TRIAL_STATUS,
+	Q_LT_RUN, Q_LT_END,
+};
+
+static const char *const queries[] = {
+	[Q_CURVE] = "INSERT INTO curves (trial_id, metric_id, n, first_step,"
+	    " last_step, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (trial_id, metric_id) DO UPDATE SET n = excluded.n,"
+	    " first_step = excluded.first_step, last_step = excluded.last_step,"
+	    " steps = excluded.steps, vals = excluded.vals",
+	[Q_SECS] = "INSERT INTO step_seconds (trial_id, n, first_step, steps,"
+	    " secs) VALUES (?, ?, ?, ?, ?) ON CONFLICT (trial_id) DO UPDATE"
+	    " SET n = excluded.n, first_step = excluded.first_step,"
+	    " steps = excluded.steps, secs = excluded.secs",
+	[Q_EVENT] = "INSERT INTO launch_events (launch_id, trial_id, step,"
+	    " event, detail) VALUES (?, ?, ?, ?, ?)",
+	[Q_STATE] = "UPDATE launches SET sched_state = ?, steps = ?,"
+	    " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+	[Q_LT_UPDATE] = "UPDATE launch_trials SET seen_step = ?, state = ?,"
+	    " decision = coalesce(?, decision), decision_step ="
+	    " coalesce(?, decision_step), reason = ?, target = ?,"
+	    " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " WHERE trial_id = ?",
+	[Q_TRIAL_STATUS] = "UPDATE trials SET status = ? WHERE id = ?",
+	[Q_LT_RUN] = "UPDATE launch_trials SET state = 'running', target = ?,"
+	    " runs = ?, pid = ?, sid = ?, key = ?, gpus = ?, log = ?,"
+	    " exit_code = NULL, exit_signal = NULL, reason = NULL,"
+	    " started = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+	    " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " WHERE trial_id = ?",
+	[Q_LT_END] = "UPDATE launch_trials SET state = ?, seen_step = ?,"
+	    " reason = ?, exit_code = ?, exit_signal = ?,"
+	    " log_tail = coalesce(?, log_tail), pid = NULL, sid = NULL,"
+	    " key = NULL,"
+	    " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " WHERE trial_id = ?",
+};
+
+static const char *const state_names[] = { "running", "paused", "stopped",
+    "complete", "failed" };
+
+const char *
+ldb_state_name(enum ltstate s)
+{
+	return (size_t)s < sizeof state_names / sizeof *state_names ?
+	    state_names[s] : "?";
+}
+
+int
+ldb_state_parse(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < sizeof state_names /
+	    sizeof *state_names; i++) {
+		if (strcmp(s, state_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The study's status of a trial in this state. */
+static const char *
+trial_status(enum ltstate s)
+{
+	switch (s) {
+	case LT_RUNNING:
+	case LT_PAUSED:
+		return "running";
+	case LT_STOPPED:
+		return "stopped";
+	case LT_COMPLETE:
+		return "complete";
+	case LT_FAILED:
+		return "failed";
+	}
+	return "running";
+}
+
+void
+series_add(struct series *s, int32_t step, double v)
+{
+	if (s->n + 1 > s->cap) {
+		size_t	 c = s->cap;
+
+		XGROW(s->steps, c, s->n + 1);
+		s->vals = xreallocarray(s->vals, c, sizeof *s->vals);
+		s->cap = (uint32_t)c;
+	}
+	s->steps[s->n] = step;
+	s->vals[s->n++] = v;
+}
+
+void
+series_release(struct series *s)
+{
+	free(s->steps);
+	free(s->vals);
+	memset(s, 0, sizeof *s);
+}
+
+static int
+db_err(struct launch *L, char **cause)
+{
+	xasprintf(cause, "%s: %s", rung_store_path(L->st),
+	    sqlite3_errmsg(L->db));
+	return -1;
+}
+
+static sqlite3_stmt *
+q(struct launch *L, int i, char **cause)
+{
+	if (L->q[i] == NULL && sqlite3_prepare_v3(L->db, queries[i], -1,
+	    SQLITE_PREPARE_PERSISTENT, &L->q[i], NULL) != SQLITE_OK) {
+		db_err(L, cause);
+		return NULL;
+	}
+	sqlite3_reset(L->q[i]);
+	sqlite3_clear_bindings(L->q[i]);
+	return L->q[i];
+}
+
+static int
+run(struct launch *L, sqlite3_stmt *st, char **cause)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return db_err(L, cause);
+}
+
+static int
+exec(struct launch *L, const char *sql, char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(L->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", rung_store_path(L->st), err ? err :
+		    sqlite3_errmsg(L->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ldb_finalize(struct launch *L)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof L->q / sizeof *L->q; i++) {
+		sqlite3_finalize(L->q[i]);
+		L->q[i] = NULL;
+	}
+}
+
+int
+ldb_begin(struct launch *L, char **cause)
+{
+	return exec(L, "BEGIN IMMEDIATE", cause);
+}
+
+int
+ldb_commit(struct launch *L, char **cause)
+{
+	if (exec(L, "COMMIT", cause) != 0) {
+		ldb_rollback(L);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ldb_rollback(struct launch *L)
+{
+	sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+ldb_create(struct launch *L, const char *source, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	char		 host[256];
+	int		 rc;
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "?");
+	host[sizeof host - 1] = '\0';
+	if (ldb_begin(L, cause) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(L->db, "SELECT 1 FROM studies WHERE name = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, L->o.study, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_ROW) {
+		xasprintf(cause, "study '%s' exists already: rung launch "
+		    "--resume %s carries on its campaign; name a new one to "
+		    "start another", L->o.study, L->o.study);
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO studies (name, metric,"
+	    " direction, source) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, L->o.study, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, L->metric != NULL ? L->metric : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rung_direction_name(L->o.direction ?
+	    L->o.direction : RUNG_MIN), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	L->study_id = sqlite3_last_insert_rowid(L->db);
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO launches (study_id, policy,"
+	    " settings, status, pid, host, logs) VALUES (?, ?, ?, 'running',"
+	    " ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, L->study_id);
+	sqlite3_bind_text(st, 2, rung_policy_name(L->o.sched.policy), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, L->settings, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)getpid());
+	sqlite3_bind_text(st, 5, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, L->logs, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	L->launch_id = sqlite3_last_insert_rowid(L->db);
+	L->status = xstrdup("running");
+	if (ldb_event(L, NULL, -1, "begin", L->o.study, cause) != 0)
+		goto fail;
+	return ldb_commit(L, cause);
+dberr:
+	db_err(L, cause);
+fail:
+	sqlite3_finalize(st);
+	ldb_rollback(L);
+	return -1;
+}
+
+int
+ldb_set_metric(struct launch *L, const char *metric, enum rung_direction d,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(L->db, "UPDATE studies SET metric = ?,"
+	    " direction = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rung_direction_name(d), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, L->study_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_err(L, cause);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+ldb_metric(struct launch *L, const char *name, uint32_t *idx, char **cause)
+{
+	sqlite3_stmt	*st;
+	uint32_t	 i;
+	int		 rc;
+
+	for (i = 0; i < L->nmetrics; i++) {
+		if (strcmp(L->metrics[i], name) == 0) {
+			*idx = i;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id, name)"
+	    " VALUES (?, ?) ON CONFLICT DO UPDATE SET name = excluded.name"
+	    " RETURNING id", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_int64(st, 1, L->study_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_err(L, cause);
+	}
+	L->metrics = xreallocarray(L->metrics, L->nmetrics + 1,
+	    sizeof *L->metrics);
+	L->metric_ids = xreallocarray(L->metric_ids, L->nmetrics + 1,
+	    sizeof *L->metric_ids);
+	L->metrics[L->nmetrics] = xstrdup(name);
+	L->metric_ids[L->nmetrics] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	*idx = L->nmetrics++;
+	return 0;
+}
+
+static int
+param_id(struct launch *L, const char *name, const struct rung_pvalue *v,
+    int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+	uint32_t	 i;
+
+	for (i = 0; i < L->nparams; i++) {
+		if (strcmp(L->pnames[i], name) == 0) {
+			*id = L->pids[i];
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO params (study_id, name,"
+	    " type, log) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+	    " name = excluded.name RETURNING id", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_int64(st, 1, L->study_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rung_ptype_name(v->type), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, v->log);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_err(L, cause);
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	L->pnames = xreallocarray(L->pnames, L->nparams + 1,
+	    sizeof *L->pnames);
+	L->pids = xreallocarray(L->pids, L->nparams + 1, sizeof *L->pids);
+	L->pnames[L->nparams] = xstrdup(name);
+	L->pids[L->nparams++] = *id;
+	return 0;
+}
+
+int
+ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
+{
+	sqlite3_stmt	*st = NULL, *pv = NULL;
+	const struct rung_pvalue *v;
+	int64_t		 pid;
+	uint32_t	 i;
+
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO trials (study_id, ext_id,"
+	    " status) VALUES (?, ?, 'running')", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, L->study_id);
+	sqlite3_bind_text(st, 2, t->ext, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	t->rowid = sqlite3_last_insert_rowid(L->db);
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO trial_params (trial_id,"
+	    " param_id, value) VALUES (?, ?, ?)", -1, &pv, NULL) != SQLITE_OK)
+		goto dberr;
+	for (i = 0; i < t->cfg.n; i++) {
+		v = &t->cfg.v[i];
+		if ((v->type == RUNG_PCAT && v->s == NULL) ||
+		    (v->type == RUNG_PREAL && isnan(v->d)))
+			continue;
+		if (param_id(L, t->cfg.names[i], v, &pid, cause) != 0)
+			goto fail;
+		sqlite3_reset(pv);
+		sqlite3_bind_int64(pv, 1, t->rowid);
+		sqlite3_bind_int64(pv, 2, pid);
+		if (v->type == RUNG_PCAT)
+			sqlite3_bind_text(pv, 3, v->s, -1, SQLITE_STATIC);
+		else if (v->type == RUNG_PINT)
+			sqlite3_bind_int64(pv, 3, v->i);
+		else
+			sqlite3_bind_double(pv, 3, v->d);
+		if (sqlite3_step(pv) != SQLITE_DONE)
+			goto dberr;
+	}
+	sqlite3_finalize(pv);
+	pv = NULL;
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO launch_trials (trial_id,"
+	    " launch_id, handle, params, state, target) VALUES (?, ?, ?, ?,"
+	    " 'running', ?)", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, t->rowid);
+	sqlite3_bind_int64(st, 2, L->launch_id);
+	sqlite3_bind_int64(st, 3, t->handle);
+	sqlite3_bind_text(st, 4, t->params, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, t->target);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	return 0;
+dberr:
+	db_err(L, cause);
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(pv);
+	return -1;
+}
+
+int
+ldb_event(struct launch *L, const struct ltrial *t, int32_t step,
+    const char *event, const char *detail, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = q(L, Q_EVENT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, L->launch_id);
+	if (t != NULL)
+		sqlite3_bind_int64(st, 2, t->rowid);
+	if (step >= 0)
+		sqlite3_bind_int(st, 3, step);
+	sqlite3_bind_text(st, 4, event, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, detail);
+	return run(L, st, cause);
+}
+
+int
+ldb_trial_run(struct launch *L, struct ltrial *t, const char *event,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*log, *detail;
+	int		 rc;
+
+	if ((st = q(L, Q_LT_RUN, cause)) == NULL)
+		return -1;
+	log = xprintf("%s/%s.log", L->logs, t->ext);
+	sqlite3_bind_int(st, 1, t->target);
+	sqlite3_bind_int64(st, 2, t->runs);
+	sqlite3_bind_int64(st, 3, (int64_t)t->pid);
+	sqlite3_bind_int64(st, 4, (int64_t)t->sid);
+	sqlite3_bind_text(st, 5, t->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, t->gpus, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, log, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, t->rowid);
+	rc = run(L, st, cause);
+	free(log);
+	if (rc != 0)
+		return -1;
+	if ((st = q(L, Q_TRIAL_STATUS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, "running", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t->rowid);
+	if (run(L, st, cause) != 0)
+		return -1;
+	detail = xprintf("to step %d, %s%s, pid %ld", t->target,
+	    *t->gpus != '\0' ? "gpu " : "no gpu", t->gpus, (long)t->pid);
+	rc = ldb_event(L, t, t->from, event, detail, cause);
+	free(detail);
+	return rc;
+}
+
+/* Bind a series' steps (NULL when contiguous) and values at a, a + 1. */
+static void
+bind_series(sqlite3_stmt *st, int a, const int32_t *steps,
+    const double *vals, uint32_t n)
+{
+	unsigned char	*blob;
+	uint32_t	 i;
+	int		 contiguous = 1;
+
+	for (i = 1; i < n; i++) {
+		if (steps[i] != steps[0] + (int32_t)i)
+			contiguous = 0;
+	}
+	if (contiguous)
+		sqlite3_bind_null(st, a);
+	else {
+		blob = xmalloc(4 * (size_t)n);
+		rung_pack_i32(steps, n, blob);
+		sqlite3_bind_blob(st, a, blob, (int)(4 * n), free);
+	}
+	blob = xmalloc(8 * (size_t)(n ? n : 1));
+	rung_pack_f64(vals, n, blob);
+	sqlite3_bind_blob(st, a + 1, blob, (int)(8 * n), free);
+}
+
+int
+ldb_points(struct launch *L, struct ltrial *t, char **cause)
+{
+	sqlite3_stmt	*st;
+	struct series	*s;
+	uint32_t	 m;
+
+	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
+		s = &t->m[m];
+		if (s->n == 0 || s->steps[s->n - 1] != t->last)
+			continue;	/* not in this report */
+		if ((st = q(L, Q_CURVE, cause)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, t->rowid);
+		sqlite3_bind_int64(st, 2, L->metric_ids[m]);
+		sqlite3_bind_int64(st, 3, s->n);
+		sqlite3_bind_int(st, 4, s->steps[0]);
+		sqlite3_bind_int(st, 5, s->steps[s->n - 1]);
+		bind_series(st, 6, s->steps, s->vals, s->n);
+		if (run(L, st, cause) != 0)
+			return -1;
+	}
+	s = &t->secs;
+	if (s->n == 0)
+		return 0;
+	if ((st = q(L, Q_SECS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->rowid);
+	sqlite3_bind_int64(st, 2, s->n);
+	sqlite3_bind_int(st, 3, s->steps[0]);
+	bind_series(st, 4, s->steps, s->vals, s->n);
+	return run(L, st, cause);
+}
+
+static int
+set_trial_status(struct launch *L, const struct ltrial *t, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = q(L, Q_TRIAL_STATUS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, trial_status(t->state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t->rowid);
+	return run(L, st, cause);
+}
+
+int
+ldb_trial_update(struct launch *L, struct ltrial *t, const char *decision,
+    int32_t decision_step, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = q(L, Q_LT_UPDATE, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, t->seen);
+	sqlite3_bind_text(st, 2, ldb_state_name(t->state), -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, decision);
+	if (decision != NULL)
+		sqlite3_bind_int(st, 4, decision_step);
+	bind_text_or_null(st, 5, t->reason);
+	sqlite3_bind_int(st, 6, t->target);
+	sqlite3_bind_int64(st, 7, t->rowid);
+	if (run(L, st, cause) != 0)
+		return -1;
+	return set_trial_status(L, t, cause);
+}
+
+int
+ldb_trial_key(struct launch *L, struct ltrial *t, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(L->db, "UPDATE launch_trials SET key = ?,"
+	    " runs = ? WHERE trial_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t->runs);
+	sqlite3_bind_int64(st, 3, t->rowid);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_err(L, cause);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+ldb_trial_end(struct launch *L, struct ltrial *t, const char *tail,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = q(L, Q_LT_END, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ldb_state_name(t->state), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, t->seen);
+	bind_text_or_null(st, 3, t->reason);
+	if (t->reaped && WIFEXITED(t->wstatus))
+		sqlite3_bind_int(st, 4, WEXITSTATUS(t->wstatus));
+	if (t->reaped && WIFSIGNALED(t->wstatus))
+		sqlite3_bind_int(st, 5, WTERMSIG(t->wstatus));
+	bind_text_or_null(st, 6, tail);
+	sqlite3_bind_int64(st, 7, t->rowid);
+	if (run(L, st, cause) != 0)
+		return -1;
+	return set_trial_status(L, t, cause);
+}
+
+int
+ldb_save_state(struct launch *L, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*text;
+	int		 rc;
+
+	if ((st = q(L, Q_STATE, cause)) == NULL)
+		return -1;
+	rung_sched_save(L->sc, &text);
+	sqlite3_bind_text(st, 1, text, -1, free);
+	sqlite3_bind_int64(st, 2, (int64_t)L->steps);
+	sqlite3_bind_int64(st, 3, L->launch_id);
+	rc = run(L, st, cause);
+	return rc;
+}
+
+int
+ldb_status(struct launch *L, const char *status, const char *message,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(L->db, "UPDATE launches SET status = ?,"
+	    " message = ?, pid = CASE WHEN ?1 = 'running' THEN ? ELSE NULL"
+	    " END, updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 2, message);
+	sqlite3_bind_int64(st, 3, (int64_t)getpid());
+	sqlite3_bind_int64(st, 4, L->launch_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_err(L, cause);
+	sqlite3_finalize(st);
+	if (rc == 0) {
+		free(L->status);
+		L->status = xstrdup(status);
+	}
+	return rc;
+}
+
+/* Resume: read the launch back. */
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+int
+ldb_load(struct launch *L, char **sched_state, char **cause)
+{
+	struct rung_exact x;
+	sqlite3_stmt	*st = NULL;
+	struct ltrial	*t;
+	const char	*status;
+	char		*metric = NULL;
+	size_t		 i, k;
+	uint32_t	 m;
+	int		 rc, s, have_exact = 0;
+
+	*sched_state = NULL;
+	if (sqlite3_prepare_v2(L->db, "SELECT s.id, s.metric, s.direction,"
+	    " l.id, l.settings, l.sched_state, l.status, l.steps, l.logs"
+	    " FROM studies s LEFT JOIN launches l ON l.study_id = s.id"
+	    " WHERE s.name = ?", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_text(st, 1, L->o.study, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			goto dberr;
+		xasprintf(cause, "no study '%s' in '%s' to resume", L->o.study,
+		    rung_store_path(L->st));
+		goto fail;
+	}
+	if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+		xasprintf(cause, "study '%s' was not made by rung launch: "
+		    "there is no campaign to resume", L->o.study);
+		goto fail;
+	}
+	L->study_id = sqlite3_column_int64(st, 0);
+	metric = col_dup(st, 1);
+	if (metric != NULL && *metric != '\0') {
+		L->metric = metric;
+		metric = NULL;
+	}
+	if (L->metric != NULL)
+		L->o.direction = (enum rung_direction)rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 2));
+	L->launch_id = sqlite3_column_int64(st, 3);
+	L->settings = col_dup(st, 4);
+	*sched_state = col_dup(st, 5);
+	status = (const char *)sqlite3_column_text(st, 6);
+	L->status = xstrdup(status != NULL ? status : "running");
+	L->steps = (uint64_t)sqlite3_column_int64(st, 7);
+	L->logs = col_dup(st, 8);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* Parameters and metrics. */
+	if (sqlite3_prepare_v2(L->db, "SELECT id, name FROM params"
+	    " WHERE study_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, L->study_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		L->pnames = xreallocarray(L->pnames, L->nparams + 1,
+		    sizeof *L->pnames);
+		L->pids = xreallocarray(L->pids, L->nparams + 1,
+		    sizeof *L->pids);
+		L->pids[L->nparams] = sqlite3_column_int64(st, 0);
+		L->pnames[L->nparams++] = col_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rung_exact_open(L->st, L->study_id, &x, cause) != 0)
+		goto fail;
+	have_exact = 1;
+	for (i = 0; i < x.nmetrics; i++) {
+		L->metrics = xreallocarray(L->metrics, L->nmetrics + 1,
+		    sizeof *L->metrics);
+		L->metric_ids = xreallocarray(L->metric_ids, L->nmetrics + 1,
+		    sizeof *L->metric_ids);
+		L->metrics[L->nmetrics] = xstrdup(x.metrics[i]);
+		L->metric_ids[L->nmetrics++] = x.metric_ids[i];
+	}
+
+	/* The trials, by handle, with every point. */
+	if (sqlite3_prepare_v2(L->db, "SELECT lt.handle, t.id, t.ext_id,"
+	    " lt.params, lt.state, lt.target, lt.seen_step, lt.runs, lt.sid,"
+	    " lt.key, lt.reason FROM launch_trials lt JOIN trials t"
+	    " ON t.id = lt.trial_id WHERE lt.launch_id = ? ORDER BY lt.handle",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	sqlite3_bind_int64(st, 1, L->launch_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = xcalloc(1, sizeof *t);
+		t->out = t->log = -1;
+		t->handle = (uint32_t)sqlite3_column_int64(st, 0);
+		t->rowid = sqlite3_column_int64(st, 1);
+		t->ext = col_dup(st, 2);
+		t->params = col_dup(st, 3);
+		s = ldb_state_parse((const char *)sqlite3_column_text(st, 4));
+		t->state = s < 0 ? LT_FAILED : (enum ltstate)s;
+		t->target = sqlite3_column_int(st, 5);
+		t->seen = sqlite3_column_int(st, 6);
+		t->runs = (uint32_t)sqlite3_column_int64(st, 7);
+		t->sid = (pid_t)sqlite3_column_int64(st, 8);
+		t->key = col_dup(st, 9);
+		t->reason = col_dup(st, 10);
+		/* Handles that never ran (--from had no more) stay empty. */
+		while (t->handle > L->nt) {
+			struct ltrial	*e = xcalloc(1, sizeof *e);
+
+			e->handle = L->nt;
+			e->out = e->log = -1;
+			e->state = LT_STOPPED;
+			XGROW(L->t, L->tcap, L->nt + 1);
+			L->t[L->nt++] = e;
+		}
+		if (t->handle < L->nt) {
+			xasprintf(cause, "launch of '%s': two trials have "
+			    "handle %u", L->o.study, t->handle);
+			free(t->ext);
+			free(t->params);
+			free(t->key);
+			free(t->reason);
+			free(t);
+			goto fail;
+		}
+		if (rung_config_from_json(t->params, &t->cfg, cause) != 0) {
+			/* Kept so that it is freed with the rest. */
+			XGROW(L->t, L->tcap, L->nt + 1);
+			L->t[L->nt++] = t;
+			goto fail;
+		}
+		XGROW(L->t, L->tcap, L->nt + 1);
+		L->t[L->nt++] = t;
+		if (rung_exact_read(L->st, &x, t->rowid, cause) != 0)
+			goto fail;
+		t->nm = L->nmetrics;
+		t->m = xcalloc(t->nm ? t->nm : 1, sizeof *t->m);
+		for (m = 0; m < t->nm; m++) {
+			for (k = 0; k < x.curves[m].n; k++) {
+				series_add(&t->m[m], x.curves[m].steps[k],
+				    x.curves[m].vals[k]);
+				if (x.curves[m].steps[k] > t->last)
+					t->last = x.curves[m].steps[k];
+			}
+		}
+		for (k = 0; k < x.secs.n; k++)
+			series_add(&t->secs, x.secs.steps[k], x.secs.vals[k]);
+	}
+	if (rc != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	rung_exact_release(&x);
+	free(metric);
+	return 0;
+dberr:
+	db_err(L, cause);
+fail:
+	sqlite3_finalize(st);
+	if (have_exact)
+		rung_exact_release(&x);
+	free(metric);
+	return -1;
+}
+
+/* rung show: a launched trial's record. */
+
+int
+rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
+    FILE *out, struct json_object *obj)
+{
+	sqlite3_stmt	*st;
+	json_object	*o;
+	const char	*name[] = { "launch_state", "handle", "runs", "target",
+		"gpus", "decision", "decision_step", "reason", "exit_code",
+		"exit_signal", "log", "log_tail", "params", "started",
+		"updated" };
+	int		 i, ncol = (int)(sizeof name / sizeof *name);
+
+	if (sqlite3_prepare_v2(rung_store_db(store), "SELECT state, handle,"
+	    " runs, target, gpus, decision, decision_step, reason, exit_code,"
+	    " exit_signal, log, log_tail, params, started, updated"
+	    " FROM launch_trials WHERE trial_id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;	/* a database without launches */
+	sqlite3_bind_int64(st, 1, trial_rowid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	if (obj != NULL) {
+		o = json_object_new_object();
+		for (i = 0; i < ncol; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				json_object_object_add(o, name[i], NULL);
+				break;
+			case SQLITE_INTEGER:
+				json_object_object_add(o, name[i],
+				    json_object_new_int64(
+				    sqlite3_column_int64(st, i)));
+				break;
+			default:
+				json_object_object_add(o, name[i],
+				    json_object_new_string((const char *)
+				    sqlite3_column_text(st, i)));
+				break;
+			}
+		}
+		json_object_object_add(obj, "launch", o);
+	} else {
+		fprintf(out, "\nlaunched: %s after %lld run%s",
+		    sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 2) == 1 ? "" : "s");
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			fprintf(out, ", last decision %s at step %d",
+			    sqlite3_column_text(st, 5),
+			    sqlite3_column_int(st, 6));
+		fputc('\n', out);
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			fprintf(out, "  %s\n", sqlite3_column_text(st, 7));
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+			fprintf(out, "  exit status %d\n",
+			    sqlite3_column_int(st, 8));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			fprintf(out, "  killed by signal %d (%s)\n",
+			    sqlite3_column_int(st, 9),
+			    strsignal(sqlite3_column_int(st, 9)));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
+		    *sqlite3_column_text(st, 4) != '\0')
+			fprintf(out, "  gpus %s\n", sqlite3_column_text(st, 4));
+		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+			fprintf(out, "  log %s\n", sqlite3_column_text(st, 10));
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+			const char	*p = (const char *)
+			    sqlite3_column_text(st, 11), *nl;
+
+			fprintf(out, "  the end of its log:\n");
+			for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+				nl = p + strcspn(p, "\n");
+				fprintf(out, "  | %.*s\n", (int)(nl - p), p);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 1;
+}

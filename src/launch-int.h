@@ -1,0 +1,166 @@
+/*
+ * The insides of rung launch, shared by launch.c (the engine: processes,
+ * the scheduler, the event loop) and launch-db.c (what it writes to the
+ * study, and reads back on resume).
+ */
+#ifndef RUNG_LAUNCH_INT_H
+#define RUNG_LAUNCH_INT_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "rung/launch.h"
+#include "rung/space.h"
+#include "rung/util.h"
+
+/* What became of a trial (launch_trials.state). */
+enum ltstate {
+	LT_RUNNING = 0,		/* running, or to run again on resume */
+	LT_PAUSED,		/* at its rung; the scheduler may resume it */
+	LT_STOPPED,		/* stopped early, timed out, or ended early */
+	LT_COMPLETE,		/* reached max_r */
+	LT_FAILED,		/* crashed */
+};
+
+struct series {
+	int32_t		*steps;
+	double		*vals;
+	uint32_t	 n, cap;
+};
+
+struct ltrial {
+	uint32_t	 handle;	/* the scheduler's */
+	int64_t		 rowid;		/* trials.id */
+	char		*ext;		/* trials.ext_id */
+	struct rung_config cfg;
+	char		*params;	/* RUNG_PARAMS */
+	struct series	*m;		/* per metric of the launch */
+	uint32_t	 nm;
+	struct series	 secs;
+	int32_t		 last;		/* last recorded step */
+	int32_t		 seen;		/* last step told to the scheduler */
+	enum ltstate	 state;
+	char		*reason;
+	uint32_t	 runs;
+	int		 restart;	/* a run is owed: from, to target */
+	const char	*pending;	/* its event: resume or restart */
+
+	/* The current run. */
+	int		 active;
+	pid_t		 pid;		/* session leader */
+	pid_t		 sid;
+	char		*key;		/* RUNG_TRIAL_KEY */
+	int		 out;		/* its stdout, -1 at end of file */
+	int		 log;
+	struct rung_buf	 part;		/* an unfinished line */
+	int32_t		 target;	/* RUNG_MAX_STEPS */
+	int32_t		 from;		/* RUNG_RESUME_STEP */
+	double		 t_start;
+	double		 t_report;
+	uint32_t	*gpu;		/* pool indices */
+	uint32_t	 ngpu;
+	char		*gpus;		/* their tokens, joined */
+	char		*tmpdir;	/* Open MPI's session directory */
+	int		 decided;	/* told to pause or stop */
+	enum rung_decision decision;
+	int		 finished;	/* the stop was at max_r */
+	int		 timed_out;
+	int		 reaped;
+	int		 wstatus;
+	int		 stage;		/* signals sent so far */
+	const int	*stages;	/* the signals to send, 0 ends */
+	double		 next_signal;
+	double		 linger;	/* leader gone: leftovers killed at */
+	uint32_t	 nmalformed;
+};
+
+struct launch {
+	struct rung_store *st;
+	sqlite3		*db;
+	sqlite3_stmt	*q[16];		/* launch-db.c's, prepared once */
+	struct rung_launch_opts o;	/* effective */
+	char		*cwd;
+	char		*logs;
+	char		*space_text;
+	char		*settings;	/* JSON */
+	int64_t		 study_id;
+	int64_t		 launch_id;
+	char		*metric;	/* of interest; NULL until known */
+	int		 dir_guess;	/* direction from the metric's name */
+	char		**metrics;
+	int64_t		*metric_ids;
+	uint32_t	 nmetrics;
+	char		**pnames;	/* params rows */
+	int64_t		*pids;
+	uint32_t	 nparams;
+
+	struct rung_sched *sc;
+	struct rung_space *space;
+	struct rung_config *from_cfg;	/* --from: in the replay's order */
+	char		**from_ids;
+	uint32_t	 nfrom;
+
+	struct ltrial	**t;		/* by handle */
+	uint32_t	 nt;
+	size_t		 tcap;
+	uint32_t	 nactive;
+
+	struct rung_gpu_pool pool;
+	uint8_t		*gpu_busy;
+	uint32_t	 gpt;		/* GPUs per trial */
+	uint32_t	 parallel;
+	char		*nonce;
+	int		 strip_mpi;
+	char		*status;	/* launches.status */
+
+	uint64_t	 steps;		/* trained, all trials */
+	uint64_t	 reports;	/* told to the scheduler by this rung */
+	uint32_t	 nfailed;	/* runs that failed */
+	int		 done;		/* the scheduler said DONE */
+	int		 idle;		/* nothing to start until an event */
+	int		 exhausted;	/* --from has no configuration left */
+	int		 budget_spent;
+	int		 stopping;	/* interrupted or failed: end all */
+	char		*fatal;		/* why it failed */
+	double		 started;
+	int		 lockfd;
+	int		 quiet;
+};
+
+/* launch-db.c */
+void		 ldb_finalize(struct launch *);
+int		 ldb_begin(struct launch *, char **cause);
+int		 ldb_commit(struct launch *, char **cause);
+void		 ldb_rollback(struct launch *);
+/* New study and launch row; the study must not exist. */
+int		 ldb_create(struct launch *, const char *source, char **cause);
+/* The launch of an existing study: settings, state, trials and points. */
+int		 ldb_load(struct launch *, char **sched_state, char **cause);
+int		 ldb_set_metric(struct launch *, const char *metric,
+		     enum rung_direction, char **cause);
+int		 ldb_metric(struct launch *, const char *name, uint32_t *idx,
+		     char **cause);
+int		 ldb_trial_new(struct launch *, struct ltrial *, char **cause);
+int		 ldb_trial_key(struct launch *, struct ltrial *, char **cause);
+int		 ldb_trial_run(struct launch *, struct ltrial *,
+		     const char *event, char **cause);
+int		 ldb_points(struct launch *, struct ltrial *, char **cause);
+int		 ldb_trial_update(struct launch *, struct ltrial *,
+		     const char *decision, int32_t decision_step,
+		     char **cause);
+int		 ldb_trial_end(struct launch *, struct ltrial *,
+		     const char *tail, char **cause);
+int		 ldb_save_state(struct launch *, char **cause);
+int		 ldb_event(struct launch *, const struct ltrial *, int32_t step,
+		     const char *event, const char *detail, char **cause);
+int		 ldb_status(struct launch *, const char *status,
+		     const char *message, char **cause);
+const char	*ldb_state_name(enum ltstate);
+int		 ldb_state_parse(const char *);
+void		 series_add(struct series *, int32_t step, double v);
+void		 series_release(struct series *);
+
+#endif

@@ -1,0 +1,485 @@
+/*
+ * The launch screen: a campaign of rung launch as it runs, read again
+ * from the database every second (another process, rung launch, writes
+ * it): the campaign's state, each trial's state, step, GPUs and last
+ * decision, and below the selected trial's log tail or, on Enter, the
+ * newest events. It shows the open study's campaign, or the newest one.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui-int.h"
+#include "rung/xmalloc.h"
+
+#define REFRESH		1.0	/* seconds between reads */
+#define TAIL_BYTES	16384
+#define NEVENTS		200
+
+static char *
+col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+static void
+free_lines(char **v, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+release_rows(struct tui_launchview *lv)
+{
+	uint32_t	 i;
+	struct tui_launchrow *r;
+
+	for (i = 0; i < lv->nrows; i++) {
+		r = &lv->rows[i];
+		free(r->id);
+		free(r->state);
+		free(r->gpus);
+		free(r->decision);
+		free(r->reason);
+		free(r->log);
+	}
+	free(lv->rows);
+	lv->rows = NULL;
+	lv->nrows = 0;
+	free_lines(lv->events, lv->nevents);
+	lv->events = NULL;
+	lv->nevents = 0;
+	free(lv->study);
+	free(lv->policy);
+	free(lv->status);
+	free(lv->metric);
+	free(lv->message);
+	free(lv->host);
+	free(lv->updated);
+	lv->study = lv->policy = lv->status = lv->metric = lv->message =
+	    lv->host = lv->updated = NULL;
+}
+
+void
+view_launch_free(struct tui_launchview *lv)
+{
+	release_rows(lv);
+	free_lines(lv->tail, lv->ntail);
+	lv->tail = NULL;
+	lv->ntail = 0;
+	free(lv->tail_of);
+	free(lv->cause);
+	free(lv->want);
+	memset(lv, 0, sizeof *lv);
+}
+
+/* The last lines of a file, without reading all of it. */
+static void
+read_tail(struct tui_launchview *lv, const char *path)
+{
+	char		*buf, *p, *nl;
+	struct stat	 sb;
+	ssize_t		 n;
+	off_t		 off;
+	int		 fd;
+
+	free_lines(lv->tail, lv->ntail);
+	lv->tail = NULL;
+	lv->ntail = 0;
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		lv->tail = xcalloc(1, sizeof *lv->tail);
+		lv->tail[lv->ntail++] = xprintf("(no log: %s)", path == NULL ?
+		    "not started" : strerror(errno));
+		return;
+	}
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return;
+	}
+	off = sb.st_size > TAIL_BYTES ? sb.st_size - TAIL_BYTES : 0;
+	buf = xmalloc(TAIL_BYTES + 1);
+	n = pread(fd, buf, TAIL_BYTES, off);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	p = buf;
+	if (off > 0 && (nl = strchr(p, '\n')) != NULL)
+		p = nl + 1;	/* a line cut in two */
+	while (*p != '\0') {
+		nl = p + strcspn(p, "\n");
+		lv->tail = xreallocarray(lv->tail, lv->ntail + 1,
+		    sizeof *lv->tail);
+		lv->tail[lv->ntail++] = xstrndup(p, (size_t)(nl - p));
+		p = *nl != '\0' ? nl + 1 : nl;
+	}
+	free(buf);
+}
+
+/* Read the campaign again; 0, or -1 with lv->cause. */
+static int
+load(struct tui *t, struct tui_launchview *lv)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st = NULL;
+	struct tui_launchrow *r;
+	char		*cause = NULL;
+	const void	*blob;
+	int64_t		 id;
+	int		 rc, n;
+
+	release_rows(lv);
+	free(lv->cause);
+	lv->cause = NULL;
+	lv->loaded = rung_now();
+	if (rung_ctx_store(t->ctx, 1, &cause) != 0) {
+		lv->cause = cause;
+		return -1;
+	}
+	db = rung_store_db(t->ctx->store);
+	if (sqlite3_prepare_v2(db, "SELECT l.id, s.name, l.policy, l.status,"
+	    " l.pid, l.host, l.steps, coalesce(l.updated, l.created),"
+	    " l.message, s.metric FROM launches l JOIN studies s"
+	    " ON s.id = l.study_id WHERE ?1 IS NULL OR s.name = ?1"
+	    " ORDER BY coalesce(l.updated, l.created) DESC, l.id DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK) {
+		lv->cause = xstrdup("the database has no campaign of rung "
+		    "launch");
+		return -1;
+	}
+	if (lv->want != NULL)
+		sqlite3_bind_text(st, 1, lv->want, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		lv->cause = rc == SQLITE_DONE ? (lv->want != NULL ?
+		    xprintf("study '%s' was not made by rung launch: rung "
+		    "launch STUDY ... starts a campaign", lv->want) :
+		    xstrdup("no campaign yet: rung launch STUDY ... starts "
+		    "one")) : xstrdup(sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	id = sqlite3_column_int64(st, 0);
+	lv->study = col_str(st, 1);
+	lv->policy = col_str(st, 2);
+	lv->status = col_str(st, 3);
+	lv->pid = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 :
+	    sqlite3_column_int64(st, 4);
+	lv->host = col_str(st, 5);
+	lv->steps = sqlite3_column_int64(st, 6);
+	lv->updated = col_str(st, 7);
+	lv->message = col_str(st, 8);
+	lv->metric = col_str(st, 9);
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT t.ext_id, lt.state, lt.seen_step,"
+	    " lt.target, lt.runs, lt.gpus, lt.decision, lt.decision_step,"
+	    " lt.reason, lt.log, c.n, c.vals FROM launch_trials lt"
+	    " JOIN trials t ON t.id = lt.trial_id LEFT JOIN curves c"
+	    " ON c.trial_id = t.id AND c.metric_id = (SELECT m.id FROM"
+	    " metrics m JOIN studies s ON s.id = m.study_id"
+	    " WHERE m.study_id = t.study_id AND m.name = s.metric)"
+	    " WHERE lt.launch_id = ? ORDER BY lt.handle", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lv->rows = xreallocarray(lv->rows, lv->nrows + 1,
+		    sizeof *lv->rows);
+		r = &lv->rows[lv->nrows++];
+		memset(r, 0, sizeof *r);
+		r->id = col_str(st, 0);
+		r->state = col_str(st, 1);
+		r->step = sqlite3_column_int(st, 2);
+		r->target = sqlite3_column_int(st, 3);
+		r->runs = (uint32_t)sqlite3_column_int(st, 4);
+		r->gpus = col_str(st, 5);
+		r->decision = col_str(st, 6);
+		r->dstep = sqlite3_column_int(st, 7);
+		r->reason = col_str(st, 8);
+		r->log = col_str(st, 9);
+		n = sqlite3_column_int(st, 10);
+		blob = sqlite3_column_blob(st, 11);
+		r->value = n > 0 && blob != NULL &&
+		    sqlite3_column_bytes(st, 11) >= 8 * n ?
+		    rung_unpack_f64(blob, (uint32_t)n - 1) : NAN;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	if (sqlite3_prepare_v2(db, "SELECT substr(e.at, 12, 8), e.event,"
+	    " coalesce(t.ext_id, ''), e.step, coalesce(e.detail, '')"
+	    " FROM launch_events e LEFT JOIN trials t ON t.id = e.trial_id"
+	    " WHERE e.launch_id = ? ORDER BY e.id DESC LIMIT ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, NEVENTS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		lv->events = xreallocarray(lv->events, lv->nevents + 1,
+		    sizeof *lv->events);
+		lv->events[lv->nevents++] = xprintf("%s  %-11s %s%s%s%s  %s",
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		    *sqlite3_column_text(st, 2) ? "trial " : "",
+		    sqlite3_column_text(st, 2),
+		    sqlite3_column_type(st, 3) != SQLITE_NULL ? " step " : "",
+		    sqlite3_column_type(st, 3) != SQLITE_NULL ?
+		    (const char *)sqlite3_column_text(st, 3) : "",
+		    sqlite3_column_text(st, 4));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (lv->sel >= (int)lv->nrows)
+		lv->sel = lv->nrows ? (int)lv->nrows - 1 : 0;
+	free(lv->tail_of);
+	lv->tail_of = NULL;
+	if (lv->nrows > 0) {
+		lv->tail_of = xstrdup(lv->rows[lv->sel].id);
+		read_tail(lv, lv->rows[lv->sel].log);
+	}
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	lv->cause = xprintf("reading the campaign: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+void
+view_launch_open(struct tui *t)
+{
+	struct tui_launchview *lv = &t->launch;
+
+	free(lv->want);
+	lv->want = t->s != NULL ? xstrdup(t->s->name) : NULL;
+	/* The open study may have no campaign: then the newest one. */
+	if (load(t, lv) != 0 && lv->want != NULL) {
+		free(lv->want);
+		lv->want = NULL;
+		load(t, lv);
+	}
+	t->dirty = 1;
+}
+
+void
+view_launch_poll(struct tui *t)
+{
+	if (t->screen != SCR_LAUNCH || rung_now() - t->launch.loaded < REFRESH)
+		return;
+	load(t, &t->launch);
+	t->dirty = 1;
+}
+
+/* Is the campaign's rung still there? */
+static const char *
+alive(const struct tui_launchview *lv)
+{
+	char	 host[256];
+
+	if (lv->pid <= 0)
+		return NULL;
+	if (lv->host != NULL && gethostname(host, sizeof host) == 0 &&
+	    strncmp(host, lv->host, sizeof host) != 0)
+		return "on another host";
+	if (kill((pid_t)lv->pid, 0) == 0 || errno == EPERM)
+		return "running";
+	return "gone";
+}
+
+static int
+state_attr(struct tui *t, const char *state)
+{
+	if (state == NULL)
+		return A_NORMAL;
+	if (strcmp(state, "running") == 0)
+		return t->attrs[C_OK] | A_BOLD;
+	if (strcmp(state, "failed") == 0)
+		return t->attrs[C_ERR];
+	if (strcmp(state, "complete") == 0)
+		return A_BOLD;
+	return A_NORMAL;
+}
+
+void
+view_launch_draw(struct tui *t, int y, int h)
+{
+	struct tui_launchview *lv = &t->launch;
+	struct tui_launchrow *r;
+	const char	*who;
+	char		 v[32], step[32], what[256];
+	uint32_t	 i, count[6] = { 0 };
+	int		 th, lh, row, k, a, x;
+	static const char *states[] = { "running", "paused", "stopped",
+		"complete", "failed" };
+
+	if (lv->study == NULL) {
+		tui_put(y + 1, 2, t->cols - 4, A_BOLD, "No campaign to show.");
+		tui_putf(y + 3, 2, t->cols - 4, A_NORMAL, "%s",
+		    lv->cause ? lv->cause : "");
+		tui_put(y + 4, 2, t->cols - 4, A_NORMAL, "Start one from a "
+		    "shell, for example:");
+		tui_put(y + 5, 4, t->cols - 6, A_BOLD, "rung launch digits "
+		    "--space share/rung/examples/digits.space --policy asha "
+		    "--max-steps 27 --metric val_loss -- "
+		    "share/rung/examples/digits.py");
+		return;
+	}
+	for (i = 0; i < lv->nrows; i++) {
+		for (k = 0; k < 5; k++) {
+			if (lv->rows[i].state != NULL &&
+			    strcmp(lv->rows[i].state, states[k]) == 0)
+				count[k]++;
+		}
+	}
+	who = alive(lv);
+	tui_putf(y, 1, t->cols - 2, A_BOLD, "campaign %s: %s, %s, %lld steps"
+	    "%s%s", lv->study, lv->policy, lv->status, (long long)lv->steps,
+	    who ? "; its rung " : "", who ? who : "");
+	x = tui_putf(y + 1, 1, t->cols - 2, A_NORMAL, "%u trials: %u running, "
+	    "%u paused, %u complete, %u stopped, %u failed; updated %s",
+	    lv->nrows, count[0], count[1], count[3], count[2], count[4],
+	    lv->updated ? lv->updated : "-");
+	if (lv->message != NULL)
+		tui_putf(y + 1, 1 + x, t->cols - 2 - x, t->attrs[C_ERR],
+		    "  %s", lv->message);
+
+	th = (h - 3) * 3 / 5;
+	if (th < 3)
+		th = 3;
+	lh = h - 3 - th - 1;
+	tui_fill(y + 2, 0, t->cols, t->attrs[C_HEAD]);
+	tui_putf(y + 2, 0, t->cols, t->attrs[C_HEAD] | A_BOLD,
+	    " %-10s %-9s %11s %4s %-8s %11s  %s", "TRIAL", "STATE",
+	    "STEP/TARGET", "RUNS", "GPU", lv->metric && *lv->metric ?
+	    lv->metric : "VALUE", "DECISION");
+	if (lv->sel < lv->top)
+		lv->top = lv->sel;
+	if (lv->sel >= lv->top + th - 1)
+		lv->top = lv->sel - (th - 2);
+	if (lv->top < 0)
+		lv->top = 0;
+	for (row = 0; row < th - 1; row++) {
+		k = lv->top + row;
+		if (k >= (int)lv->nrows)
+			break;
+		r = &lv->rows[k];
+		a = k == lv->sel ? A_REVERSE : A_NORMAL;
+		if (a != A_NORMAL)
+			tui_fill(y + 3 + row, 0, t->cols, a);
+		snprintf(step, sizeof step, "%d/%d", r->step, r->target);
+		if (r->reason != NULL)
+			snprintf(what, sizeof what, "%s", r->reason);
+		else if (r->decision != NULL)
+			snprintf(what, sizeof what, "%s at step %d",
+			    r->state != NULL && strcmp(r->state, "complete") ==
+			    0 ? "complete" : r->decision, r->dstep);
+		else
+			what[0] = '\0';
+		tui_putf(y + 3 + row, 0, t->cols, a, " %-10.10s", r->id);
+		tui_putf(y + 3 + row, 12, 9, a | (a != A_NORMAL ? 0 :
+		    state_attr(t, r->state)), "%-9s", r->state);
+		tui_putf(y + 3 + row, 22, t->cols - 23, a, "%11s %4u %-8.8s "
+		    "%11s  %s", step, r->runs, r->gpus && *r->gpus ? r->gpus :
+		    "-", tui_fmt_num(r->value, v), what);
+	}
+
+	/* Below: the selected trial's log, or the events. */
+	if (lh < 1)
+		return;
+	tui_hline(t, y + 2 + th, 0, t->cols, t->attrs[C_AXIS]);
+	if (lv->show_events)
+		tui_putf(y + 2 + th, 2, t->cols - 4, t->attrs[C_AXIS] | A_BOLD,
+		    " events, newest first (Enter: the log) ");
+	else
+		tui_putf(y + 2 + th, 2, t->cols - 4, t->attrs[C_AXIS] | A_BOLD,
+		    " log of trial %s%s%s (Enter: the events) ",
+		    lv->tail_of ? lv->tail_of : "-", lv->nrows &&
+		    lv->rows[lv->sel].log ? ": " : "", lv->nrows &&
+		    lv->rows[lv->sel].log ? lv->rows[lv->sel].log : "");
+	for (row = 0; row < lh; row++) {
+		if (lv->show_events) {
+			if (row >= (int)lv->nevents)
+				break;
+			tui_put(y + 3 + th + row, 1, t->cols - 2, A_NORMAL,
+			    lv->events[row]);
+		} else {
+			k = (int)lv->ntail - lh + row;
+			if (k < 0)
+				continue;
+			tui_put(y + 3 + th + row, 1, t->cols - 2,
+			    strncmp(lv->tail[k], "[rung]", 6) == 0 ?
+			    t->attrs[C_AXIS] : (int)A_NORMAL, lv->tail[k]);
+		}
+	}
+}
+
+void
+view_launch_key(struct tui *t, enum tui_action a)
+{
+	struct tui_launchview *lv = &t->launch;
+	int		 n = (int)lv->nrows, old = lv->sel;
+
+	switch (a) {
+	case ACT_DOWN:
+		lv->sel++;
+		break;
+	case ACT_UP:
+		lv->sel--;
+		break;
+	case ACT_PGDN:
+		lv->sel += (t->rows - 6) / 2;
+		break;
+	case ACT_PGUP:
+		lv->sel -= (t->rows - 6) / 2;
+		break;
+	case ACT_TOP:
+		lv->sel = 0;
+		break;
+	case ACT_BOTTOM:
+		lv->sel = n - 1;
+		break;
+	case ACT_ENTER:
+		lv->show_events = !lv->show_events;
+		break;
+	default:
+		return;
+	}
+	if (lv->sel >= n)
+		lv->sel = n - 1;
+	if (lv->sel < 0)
+		lv->sel = 0;
+	if (lv->sel != old && n > 0) {
+		free(lv->tail_of);
+		lv->tail_of = xstrdup(lv->rows[lv->sel].id);
+		read_tail(lv, lv->rows[lv->sel].log);
+	}
+	t->dirty = 1;
+}
+
+void
+view_launch_status(struct tui *t, char *buf, size_t len)
+{
+	struct tui_launchview *lv = &t->launch;
+
+	if (lv->study == NULL)
+		snprintf(buf, len, " launch: no campaign");
+	else
+		snprintf(buf, len, " launch: %s, read every %.0f s from %s",
+		    lv->study, REFRESH, rung_store_default_path(t->db_path));
+}

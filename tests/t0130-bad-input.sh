@@ -1,0 +1,249 @@
+#!/bin/sh
+# Hostile input in every format (tests/data/bad, and files made here that are
+# too big to keep: a 1 GB line, a million fields): each gives a clear message
+# naming the file (and the line, column or field where there is one), exits
+# 1, and leaves the database exactly as it was, byte for byte. Then hostile
+# files that are valid (a BOM, mixed line ends, duplicate ids) import right.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+d=$RUNG_TESTDATA/bad
+
+# The database file itself, with its WAL: a failed import writes nothing.
+db_sum() {
+	cat "$RUNG_DB" "$RUNG_DB-wal" 2>/dev/null | md5sum
+}
+
+test_expect_success 'a database with studies to protect' '
+	rung import -s keep --direction max "$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv" &&
+	rung import -s z "$RUNG_TESTDATA/csv/long-basic.csv" &&
+	rung import "$RUNG_TESTDATA/optuna/pruned.journal" 2>/dev/null &&
+	rung import -s mine "$RUNG_TESTDATA/json/mytrials.jsonl"
+'
+
+# file | extra options | what the message must say (a grep pattern). The
+# three optuna-*direction.db and optuna-objective.db read freed memory to
+# say it before (found by fuzz/fuzz-optuna-rdb; the sanitized suite sees it).
+# utf8-quoted-lines.csv: bytes after a line end inside a quoted field went
+# unchecked (found by fuzz/fuzz-csv-long).
+n=0
+while IFS='|' read -r file opts want; do
+	[ -n "$file" ] || continue
+	n=$((n + 1))
+	test_expect_success "$file: $want" '
+		before=$(db_digest) && sum=$(db_sum) &&
+		expect_fail 1 rung import -s z $opts "$d/$file" &&
+		grep_err "$d/$file" &&
+		grep_err "$want" &&
+		test "$(db_digest)" = "$before" &&
+		test "$(db_sum)" = "$sum"
+	'
+done <<'CASES'
+invalid-utf8.csv||:3: text that is not UTF-8 (Latin-1? convert
+latin1.csv||:2: text that is not UTF-8
+overlong-utf8.csv||:2: text that is not UTF-8
+surrogate-utf8.csv||:2: text that is not UTF-8
+utf8-quoted-lines.csv||:3: text that is not UTF-8
+bom-bad-number.csv|--metrics loss|:3: column .loss.: expected a number, got .zero.
+crlf-mixed.csv|--metrics loss|:4: column .loss.: expected a number, got .x.
+cr-only.csv|--metrics loss|:3: column .loss.: expected a number, got .bad.
+step-nan.csv||:2: column .step.: expected an integer step, got .nan.
+step-negative-overflow.csv||:2: column .step.: expected an integer step, got .-99999999999.
+step-exponent.csv||:3: column .step.: expected an integer step, got .1e3.
+number-trailing-e.csv|--metrics loss|:3: column .loss.: expected a number, got .0.1e.
+number-hex.csv|--metrics loss|:2: column .loss.: expected a number, got .0x1p3.
+quote-eof.csv||:2: a quoted field never ends
+extra-field.csv||:2: expected 3 fields, found 4
+bom-only.csv||the file is empty
+blank.csv||the file is empty
+wide-bad-value.csv||:3: column .loss_1.: expected a number, got .abc.
+wide-short-last.csv||:3: expected 4 fields, found 3
+wide-dup-column.csv||:1: column .loss_0. appears twice
+nul-row.csv||a binary file (it holds NUL bytes)
+garbage.bin||a binary file
+image.png||a binary file
+gz-truncated.csv.gz||the gzip data is truncated
+gz-bad-crc.csv.gz||incorrect data check
+gz-garbage.csv.gz||cannot read
+invalid-utf8.json||:1:44: invalid JSON: invalid utf-8 string
+toplevel-number.json|-f json|expected a list of trials or a trial object, got a number
+toplevel-string.json|-f json|expected a list of trials or a trial object, got a string
+empty-list.json||no trial found
+empty-object.json||no metric found
+jsonl-broken-middle.jsonl||:3:26: invalid JSON: unexpected end of input
+jsonl-crlf-bad.jsonl||:3:25: invalid JSON
+jsonl-not-object.jsonl||:2: expected a trial object, got an array
+bom-bad-element.json||trial 1: field .loss. element 1: expected a number, got a string
+nul-after.json||a binary file
+nul-in-key.json||a binary file
+jsonl-truncated.jsonl.gz||the gzip data is truncated
+deep-array.json||:1:33: invalid JSON: nesting too deep
+deep-object.json||:1:161: invalid JSON: nesting too deep
+deep-line.jsonl||:2:161: invalid JSON: nesting too deep
+steps-int32.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
+steps-huge.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
+steps-nan.json|--steps steps|field .steps. element 1: expected a whole number, got a number that is not one
+params-not-object.json|--params-field config|field .config.: expected an object of parameters, got an array
+journal-bad-distribution.journal||:3: distribution is not a JSON object
+journal-bad-state.journal||:3: "state" is not a TrialState
+journal-garbage-line.journal||:2: not a JSON object
+journal-huge-step.journal||:3: "step" is not an integer
+journal-inter-text.journal||:3: "intermediate_value" is not a number
+journal-study-id-text.journal||:2: "study_id" is not an integer
+journal-values-text.journal||:3: value 0 is not a number
+journal-choice-index.journal||trial 0: parameter .x.: choice 5 of 2
+journal-bad-direction.journal||:1: direction 0 is not a StudyDirection
+journal-invalid-utf8.journal||:2: not a JSON object: invalid string sequence
+journal-dup-study.journal||no study in the storage has a trial
+garbage.db||file is not a database
+optuna-bad-step.db||trial 0: step 99999999999 is out of range
+optuna-bad-state.db||trial 0: unknown state .WEIRD.
+optuna-bad-distribution.db||parameter .lr.: distribution is not a JSON object
+optuna-old-direction.db||study .old12.: unknown direction .SIDEWAYS_AND_UP.
+optuna-direction.db||study .legacy-multi.: unknown direction .SIDEWAYS_AND_UP.
+optuna-objective.db||study .legacy-multi.: objective -7
+optuna-study-name.db||study 1: a name that is not UTF-8 text
+optuna-param-name.db||trial 0: a parameter name that is not UTF-8 text
+raytune-utf8||result.json:2:76: invalid JSON: invalid utf-8 string
+raytune-params||params.json:1:31: invalid JSON: invalid utf-8 string
+raytune-progress||progress.csv:4: text that is not UTF-8
+raytune-iter||result.json:2: .training_iteration. must be a whole number (a step), got 99999999999, out of range
+CASES
+
+test_expect_success "at least 50 files of tests/data/bad are refused here ($n)" '
+	test "$n" -ge 50
+'
+
+# Made on the fly: a 1 GB line streamed to disk, never held in memory.
+gigaline() {
+	head -c 1073741824 /dev/zero | tr '\0' "$1"
+}
+
+test_expect_success 'a long CSV with a 1 GB line: refused early, in little memory' '
+	before=$(db_digest) && sum=$(db_sum) &&
+	{ printf "trial,step,loss\na,1,"; gigaline 7; echo; } >giga.csv &&
+	expect_fail 1 rung import -s z giga.csv &&
+	rm -f giga.csv &&
+	grep_err "giga.csv:2: a field of more than 64 MiB: not a CSV file of trials" &&
+	test "$(db_digest)" = "$before" && test "$(db_sum)" = "$sum"
+'
+
+test_expect_success 'a header of 1 GB' '
+	before=$(db_digest) &&
+	gigaline x >gigahead.csv &&
+	expect_fail 1 rung import -s z -f long-csv gigahead.csv &&
+	rm -f gigahead.csv &&
+	grep_err "gigahead.csv:1: a field of more than 64 MiB" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'JSON Lines with a 1 GB line' '
+	before=$(db_digest) &&
+	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \"b\", \"note\": \""; gigaline x; echo "\"}"; } >giga.jsonl &&
+	expect_fail 1 rung import -s z giga.jsonl &&
+	rm -f giga.jsonl &&
+	grep_err "giga.jsonl:2: a line of more than 256 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a row of a million fields' '
+	before=$(db_digest) &&
+	{ echo "trial,step,loss"; head -c 1100000 /dev/zero | tr "\0" ","; echo; } >commas.csv &&
+	expect_fail 1 rung import -s z commas.csv &&
+	grep_err "commas.csv:2: a record of more than 1000000 fields" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a NUL byte far into a CSV file (after what detection reads)' '
+	before=$(db_digest) &&
+	{ echo "trial,step,loss"; i=0; while [ $i -lt 8000 ]; do echo "t$i,1,0.5"; i=$((i + 1)); done;
+	  printf "x,2,0\0005\n"; } >latenul.csv &&
+	expect_fail 1 rung import -s z latenul.csv &&
+	grep_err "latenul.csv:8002: a NUL byte" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'random bytes, with and without a gzip header' '
+	before=$(db_digest) &&
+	head -c 65536 /dev/urandom >random.bin &&
+	{ printf "\037\213\010\000"; head -c 4096 /dev/urandom; } >random.csv.gz &&
+	expect_fail 1 rung import -s z random.bin &&
+	grep_err "random.bin" &&
+	expect_fail 1 rung import -s z random.csv.gz &&
+	grep_err "random.csv.gz" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'rung'"'"'s own database is no Optuna storage' '
+	before=$(db_digest) &&
+	cp "$RUNG_DB" copy.db &&
+	expect_fail 1 rung import -s z copy.db &&
+	grep_err "copy.db: an SQLite database, but not an Optuna storage" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a directory of files where one is bad: nothing kept' '
+	before=$(db_digest) &&
+	mkdir mixed &&
+	cp "$RUNG_TESTDATA/csv/long-basic.csv" mixed/a.csv &&
+	cp "$d/latin1.csv" mixed/b.csv &&
+	expect_fail 1 rung import -s mixed mixed &&
+	grep_err "mixed/b.csv:2: text that is not UTF-8" &&
+	test "$(db_digest)" = "$before" &&
+	expect_fail 1 rung trials mixed
+'
+
+if [ "$(id -u)" -ne 0 ]; then
+	test_expect_success 'a file that cannot be read' '
+		before=$(db_digest) &&
+		cp "$RUNG_TESTDATA/csv/long-basic.csv" locked.csv &&
+		chmod 000 locked.csv &&
+		expect_fail 1 rung import -s z locked.csv &&
+		grep_err "locked.csv.*Permission denied" &&
+		test "$(db_digest)" = "$before"
+	'
+else
+	test_skip 'a file that cannot be read' 'root reads every file'
+fi
+
+test_expect_success 'the whole of tests/data/bad at once: nothing kept' '
+	before=$(db_digest) &&
+	expect_fail 1 rung import -s z "$d" &&
+	grep_err "$d/" &&
+	test "$(db_digest)" = "$before"
+'
+
+# Hostile but valid: read right.
+test_expect_success 'a BOM, CRLF, LF and CR line ends mixed: all read' '
+	printf "\357\273\277trial,step,loss\r\na,1,0.5\na,2,0.25\rb,1,0.75\r\n" >mixed-ends.csv &&
+	rung import -s ends mixed-ends.csv &&
+	rung trials --json ends >t.json &&
+	test "$(json "[(t[\"id\"], t[\"points\"]) for t in j]" t.json)" = "('"'"'a'"'"', 2) ('"'"'b'"'"', 1)"
+'
+
+test_expect_success 'duplicate trial ids: merged, the last value kept, a warning' '
+	printf "{\"id\": \"a\", \"loss\": [0.5, 0.4]}\n{\"id\": \"a\", \"loss\": [0.3]}\n" >dup.jsonl &&
+	rung import -s dup dup.jsonl 2>err &&
+	grep "1 values were given more than once" err &&
+	rung show --json dup a >a.json &&
+	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" a.json)" = "0.3 0.4"
+'
+
+# Found by fuzz/fuzz-optuna-journal: an export whose first line held
+# "op_code" anywhere read back as an Optuna journal.
+test_expect_success 'a field or parameter named op_code: JSON Lines, no journal' '
+	printf "%s\n" "{\"id\": \"a\", \"op_code\": [1, 2], \"hp\": {\"op_code\": null}}" \
+		"{\"id\": \"b\", \"op_code\": [3], \"hp\": {\"op_code\": 0}}" >opcode.jsonl &&
+	rung import -s opcode opcode.jsonl &&
+	rung export -f jsonl -o back.jsonl opcode &&
+	rung import -s opcode-back back.jsonl &&
+	rung export -f jsonl opcode-back | cmp - back.jsonl
+'
+
+test_expect_success 'UTF-8 names and values of every width go through' '
+	printf "trial,step,loss,opt\n\303\251t\303\251,1,0.5,\342\202\254\360\237\230\200\na,1,0.25,x\n" >utf8.csv &&
+	rung import -s utf8 --metrics loss utf8.csv &&
+	rung show --json utf8 "$(printf "\303\251t\303\251")" >u.json &&
+	test "$(json "j[\"params\"][\"opt\"] == \"\u20ac\U0001F600\"" u.json)" = True
+'
+
+test_done

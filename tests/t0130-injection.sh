@@ -1,0 +1,153 @@
+#!/bin/sh
+# SQL injection: names and filters that carry SQL (x'; DROP TABLE trials; --)
+# through import -s, trials, show, export, fit --save, predict, replay,
+# replays and the explorer's filter and prompt are only ever names: rung
+# binds every value and builds no SQL text from what it reads or is told.
+# The database keeps every table, passes its integrity check, and the other
+# study is unchanged.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+evil="x'; DROP TABLE trials; --"
+evil2='y"); DELETE FROM curves; SELECT ("'
+genlong=$RUNG_BUILDDIR/tests/genlong
+
+tables() {
+	sqlite3 "$RUNG_DB" "SELECT type, name FROM sqlite_master ORDER BY name"
+}
+
+test_expect_success 'a study to protect, and the schema' '
+	rung import -s keep --direction max \
+		"$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv" &&
+	rung export -f jsonl keep >keep.jsonl &&
+	tables >tables
+'
+
+test_expect_success 'import -s with SQL in the name, and in ids, columns and values' '
+	"$genlong" 40 9 >g.csv &&
+	# A trial id, a parameter name and a categorical value carrying SQL.
+	awk -F, -v OFS=, -v q="'"'"'" "NR == 1 { \$6 = \"opt\" q \"); DROP TABLE params; --\" }
+		NR > 1 && \$1 == \"0\" { \$1 = \"0\" q \"; DELETE FROM trials; --\" }
+		NR > 1 { \$6 = (\$1 % 2 ? \"a\" : \"b\" q \" OR 1=1; --\") } 1" g.csv >evil.csv &&
+	rung import -s "$evil" --metrics val_loss evil.csv &&
+	rung import -s "$evil2" --metrics val_loss g.csv &&
+	rung studies --json >s.json &&
+	test "$(json "sorted(s[\"name\"] for s in j)" s.json)" = "keep $evil $evil2" &&
+	test "$(tables)" = "$(cat tables)"
+'
+
+test_expect_success 'trials, show and export take the names as names' '
+	rung trials --json "$evil" >t.json &&
+	test "$(json "len(j)" t.json)" = 40 &&
+	rung trials --sort best --top 3 "$evil2" >/dev/null &&
+	id="0'"'"'; DELETE FROM trials; --" &&
+	rung show --json "$evil" "$id" >o.json &&
+	test "$(json "j[\"id\"]" o.json)" = "$id" &&
+	test "$(json "sorted(set(j[\"params\"]))" o.json)" = "lr opt'"'"'); DROP TABLE params; --" &&
+	expect_fail 1 rung show "$evil" "nope'"'"' OR 1=1; --" &&
+	grep_err "no trial" &&
+	rung export -f jsonl "$evil" >e.jsonl &&
+	test "$(wc -l <e.jsonl)" = 40 &&
+	rung export -f long-csv -o e.csv "$evil2" &&
+	test "$(tables)" = "$(cat tables)"
+'
+
+test_expect_success 'a missing study with SQL in its name is only missing' '
+	expect_fail 1 rung trials "keep'"'"' OR '"'"'1'"'"'='"'"'1" &&
+	grep_err "no study .keep. OR" &&
+	expect_fail 1 rung show "%" 1 &&
+	expect_fail 1 rung trials "_eep"
+'
+
+test_expect_success 'fit --save, models and predict with SQL in the model name' '
+	model="m'"'"'; DROP TABLE models; --" &&
+	rung fit --prefix 3 --repeats 1 --save "$model" "$evil" >/dev/null &&
+	rung models --json >m.json &&
+	test "$(json "[m[\"name\"] for m in j]" m.json)" = "$model" &&
+	rung predict --model "$model" "$evil2" >/dev/null &&
+	test "$(tables)" = "$(cat tables)"
+'
+
+test_expect_success 'replay and replays keep the name as it is' '
+	rung replay --policy hyperband,asha --eta 3 --seeds 2 "$evil" >/dev/null &&
+	rung replays --json >r.json &&
+	test "$(json "[r[\"study\"] for r in j]" r.json)" = "$evil" &&
+	rung replays --json "$evil" >r2.json &&
+	test "$(json "len(j)" r2.json)" = 1 &&
+	rung replays --json "keep'"'"' OR 1=1; --" >r3.json &&
+	test "$(json "len(j)" r3.json)" = 0 &&
+	test "$(tables)" = "$(cat tables)"
+'
+
+test_expect_success 'import --replace of the evil study, and again' '
+	rung import -s "$evil" --replace --metrics val_loss evil.csv &&
+	rung import -s "$evil" --metrics val_loss evil.csv 2>err &&
+	grep "nothing added" err
+'
+
+run_tui=
+if command -v tmux >/dev/null 2>&1; then
+	run_tui=yes
+	sock=$TRASH/tmux.sock
+	tm() {
+		tmux -S "$sock" -f /dev/null "$@"
+	}
+	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
+	# wait_for PATTERN: the screen shows PATTERN (grep -E) within 30 s.
+	wait_for() {
+		_n=300
+		while [ "$_n" -gt 0 ]; do
+			tm capture-pane -p -t t >screen.txt 2>/dev/null || :
+			grep -E -q -- "$1" screen.txt && return 0
+			sleep 0.1
+			_n=$((_n - 1))
+		done
+		echo "the screen never showed '$1'; it shows:"
+		cat screen.txt
+		return 1
+	}
+	keys() {
+		tm send-keys -t t -- "$@"
+	}
+	mkdir -p state
+	cat >env.sh <<EOF
+HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
+export HOME XDG_STATE_HOME LC_ALL RUNG_DB
+PS1='tui-test\$ '
+EOF
+fi
+
+if [ -n "$run_tui" ]; then
+	test_expect_success 'the explorer: a filter and a prompt with SQL in them' '
+		tm new-session -d -s t -x 120 -y 40 "ENV=$TRASH/env.sh sh -i" &&
+		wait_for "tui-test" &&
+		printf "%s\n" "$evil" >name &&
+		keys "\"\$RUNG\" tui \"\$(cat name)\"; echo status=\$?" Enter &&
+		wait_for "row 1/40 " &&
+		keys f &&
+		wait_for "^filter:" &&
+		keys "$evil" Enter &&
+		wait_for "filter: " &&
+		keys f C-u "id == \"0'"'"'; DELETE FROM trials; --\" or id ~ \"; DROP\"" Enter &&
+		wait_for "1 of 40 trials match" &&
+		keys F &&
+		wait_for "no filter: 40 trials" &&
+		keys : &&
+		keys "trials --top 2 \"y\\\"); DELETE FROM curves; SELECT (\\\"\"" Enter &&
+		wait_for "exit 0" &&
+		keys Q &&
+		wait_for "status=0"
+	'
+else
+	test_skip 'the explorer: a filter and a prompt with SQL in them' 'no tmux'
+fi
+
+test_expect_success 'after all of it: every table, a sound file, keep as it was' '
+	test "$(tables)" = "$(cat tables)" &&
+	test "$(sqlite3 "$RUNG_DB" "PRAGMA integrity_check")" = ok &&
+	test -z "$(sqlite3 "$RUNG_DB" "PRAGMA foreign_key_check")" &&
+	rung export -f jsonl keep | cmp - keep.jsonl &&
+	rung trials --json "$evil" >t.json &&
+	test "$(json "len(j)" t.json)" = 40
+'
+
+test_done

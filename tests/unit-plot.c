@@ -1,0 +1,183 @@
+/*
+ * The gnuplot script builder: label quoting, terminals and sizes, and the
+ * same commands written for the pipe and for plot.gp.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/plot.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "tap.h"
+
+static char *
+quoted(const char *s)
+{
+	struct rung_buf	 b = { 0 };
+
+	rung_plot_quote_buf(&b, s);
+	return rung_buf_cstr(&b);
+}
+
+static void
+test_quote(void)
+{
+	char	*q, *long_s;
+	size_t	 i, len;
+	int	 valid = 1;
+
+	q = quoted("plain label");
+	is_str(q, "'plain label'", "a plain label is single-quoted");
+	free(q);
+	q = quoted("it's");
+	is_str(q, "'it''s'", "a quote is doubled");
+	free(q);
+	q = quoted("a\nb\rc\td\001e\177f");
+	is_str(q, "'abcdef'", "control characters and DEL are left out");
+	free(q);
+	q = quoted("`touch pwned`");
+	is_str(q, "'touch pwned'", "backquotes are left out");
+	free(q);
+	q = quoted("x'; system('touch pwned'); '");
+	is_str(q, "'x''; system(''touch pwned''); '''", "an escape attempt stays "
+	    "inside the string");
+	free(q);
+	q = quoted("x\"; @m \\");
+	is_str(q, "'x\"; @m \\'", "double quotes, @ and \\ are plain text "
+	    "inside single quotes");
+	free(q);
+	q = quoted("");
+	is_str(q, "''", "an empty label");
+	free(q);
+
+	/* 200 two-byte characters: cut at a character, marked. */
+	long_s = xmalloc(401);
+	for (i = 0; i < 200; i++)
+		memcpy(long_s + 2 * i, "\303\251", 2);
+	long_s[400] = '\0';
+	q = quoted(long_s);
+	len = strlen(q);
+	ok(len < 200 && strcmp(q + len - 4, "...'") == 0,
+	    "a long label is cut and ends in ...: %zu bytes", len);
+	for (i = 1; i + 4 < len; i += 2) {
+		if ((unsigned char)q[i] != 0303 ||
+		    (unsigned char)q[i + 1] != 0251)
+			valid = 0;
+	}
+	ok(valid, "and is cut between characters");
+	free(q);
+	free(long_s);
+}
+
+static void
+test_terms(void)
+{
+	char	*cause = NULL;
+	int	 w = 0, h = 0;
+
+	is_int(rung_plot_term_of("a.png"), RUNG_PLOT_PNG, ".png");
+	is_int(rung_plot_term_of("dir.x/A.PNG"), RUNG_PLOT_PNG, ".PNG");
+	is_int(rung_plot_term_of("a.svg"), RUNG_PLOT_SVG, ".svg");
+	is_int(rung_plot_term_of("a.pdf"), RUNG_PLOT_PDF, ".pdf");
+	is_int(rung_plot_term_of("a.txt"), RUNG_PLOT_DUMB, ".txt");
+	is_int(rung_plot_term_of("a.gif"), -1, ".gif is none");
+	is_int(rung_plot_term_of(".png"), -1, "a bare .png is none");
+
+	ok(rung_plot_size_parse("640x480", RUNG_PLOT_PNG, &w, &h,
+	    &cause) == 0 && w == 640 && h == 480, "640x480");
+	ok(rung_plot_size_parse("90X25", RUNG_PLOT_DUMB, &w, &h,
+	    &cause) == 0 && w == 90 && h == 25, "90X25 characters");
+	ok(rung_plot_size_parse("800", RUNG_PLOT_PNG, &w, &h, &cause) != 0 &&
+	    strstr(cause, "WIDTHxHEIGHT") != NULL, "800 is not a size");
+	free(cause);
+	cause = NULL;
+	ok(rung_plot_size_parse("800x500x2", RUNG_PLOT_PNG, &w, &h,
+	    &cause) != 0, "800x500x2 is not a size");
+	free(cause);
+	cause = NULL;
+	ok(rung_plot_size_parse("50x50", RUNG_PLOT_PNG, &w, &h, &cause) != 0 &&
+	    strstr(cause, "out of range") != NULL, "50x50 pixels is too small");
+	free(cause);
+	cause = NULL;
+	ok(rung_plot_size_parse("5000x20", RUNG_PLOT_DUMB, &w, &h,
+	    &cause) != 0, "5000 columns is too wide");
+	free(cause);
+	rung_plot_default_size(RUNG_PLOT_PDF, &w, &h);
+	ok(w == 768 && h == 480, "PDF: 8 by 5 inches");
+}
+
+static void
+test_script(void)
+{
+	struct rung_plot *p = rung_plot_new();
+	struct rung_plot_target tg;
+	char		*s, *name;
+
+	memset(&tg, 0, sizeof tg);
+	tg.term = RUNG_PLOT_PNG;
+	tg.path = "/tmp/some dir/out.png";
+	tg.width = 640;
+	tg.height = 400;
+
+	rung_plot_data(p, "pts");
+	rung_plot_row(p, 2, 1.0, 2.5);
+	rung_plot_row(p, 2, NAN, INFINITY);
+	rung_plot_gap(p, 1);
+	rung_plot_row(p, 2, 3.0, 0.1);
+	is_int(rung_plot_rows(p), 3, "three rows");
+	rung_plot_cmd(p, "set xrange [0:");
+	rung_plot_num(p, 3);
+	rung_plot_cmd(p, "]\nplot ");
+	rung_plot_ref(p, "pts");
+	rung_plot_cmd(p, " using 1:2 title ");
+	rung_plot_quote(p, "it's `x`\n");
+	rung_plot_cmd(p, "\n");
+
+	s = rung_plot_script(p, &tg, 0);
+	ok(strstr(s, "set terminal pngcairo size 640,400 noenhanced") != NULL,
+	    "the pipe's script sets the terminal");
+	ok(strstr(s, "set output") == NULL, "and writes to stdout");
+	ok(strstr(s, "$pts << EOD\n1 2.5\nNaN NaN\n\n3 0.1\nEOD\n") != NULL,
+	    "the data inline, non-finite values as NaN");
+	ok(strstr(s, "set xrange [0:3.0]\nplot $pts using 1:2 title "
+	    "'it''s x'\n") != NULL, "numbers real, the data by name, the label "
+	    "quoted");
+	free(s);
+
+	s = rung_plot_script(p, &tg, 1);
+	ok(strncmp(s, "# ", 2) == 0, "plot.gp starts with a comment");
+	ok(strstr(s, "set output 'out.png'\n") != NULL,
+	    "plot.gp writes the base name");
+	ok(strstr(s, "EOD") == NULL && strstr(s, "plot 'pts.dat' using 1:2") !=
+	    NULL, "plot.gp reads the .dat file");
+	free(s);
+
+	name = rung_plot_export_name(&tg);
+	is_str(name, "out.png", "a safe base name is kept");
+	free(name);
+	tg.path = "x/it's.png";
+	name = rung_plot_export_name(&tg);
+	is_str(name, "plot.png", "an unsafe one becomes plot.png");
+	free(name);
+	tg.term = RUNG_PLOT_DUMB;
+	tg.path = NULL;
+	ok(rung_plot_export_name(&tg) == NULL, "no file, no name");
+	s = rung_plot_script(p, &tg, 1);
+	ok(strstr(s, "set output") == NULL && strstr(s, "set terminal dumb "
+	    "size 640,400") != NULL, "text goes to stdout");
+	free(s);
+	rung_plot_free(p);
+}
+
+int
+main(void)
+{
+	test_quote();
+	test_terms();
+	test_script();
+	return done_testing();
+}
