@@ -1062,41 +1062,6 @@ out:
 
 /* replay */
 
-/* Does the study have this metric? 0, or -1 with *cause naming those it has. */
-static int
-check_metric(struct rung_store *st, const char *study, const char *metric,
-    char **cause)
-{
-	struct rung_study_info	 info;
-	struct rung_buf		 b = { 0 };
-	char			**names;
-	size_t			 n, i;
-	int			 rc, found = 0;
-
-	if ((rc = rung_store_study(st, study, &info, cause)) != 0) {
-		if (rc == 1)
-			xasprintf(cause, "no study '%s' in '%s'", study,
-			    rung_store_path(st));
-		return -1;
-	}
-	rc = rung_store_metrics(st, info.id, &names, &n, cause);
-	rung_study_info_release(&info);
-	if (rc != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], metric) == 0)
-			found = 1;
-		rung_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-		free(names[i]);
-	}
-	free(names);
-	if (!found)
-		xasprintf(cause, "study '%s' has no metric '%s' (it has %s)",
-		    study, metric, b.len ? rung_buf_cstr(&b) : "none");
-	rung_buf_release(&b);
-	return found ? 0 : -1;
-}
-
 static int
 cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -1120,7 +1085,7 @@ cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	ret = RUNG_EXIT_ERROR;
 	if ((metric = rung_args_get(args, OPT_METRIC)) != NULL &&
-	    check_metric(ctx->store, args->argv[0], metric, &cause) != 0)
+	    rung_store_check_metric(ctx->store, args->argv[0], metric, &cause) != 0)
 		goto out;
 	if (rung_store_load(ctx->store, args->argv[0], metric, &s,
 	    &cause) != 0)

@@ -1512,3 +1512,38 @@ rung_exact_release(struct rung_exact *x)
 	sqlite3_finalize(x->secs_st);
 	memset(x, 0, sizeof *x);
 }
+
+/* Does the study have this metric? 0, or -1 with *cause naming those it has. */
+int
+rung_store_check_metric(struct rung_store *st, const char *study, const char *metric,
+    char **cause)
+{
+	struct rung_study_info	 info;
+	struct rung_buf		 b = { 0 };
+	char			**names;
+	size_t			 n, i;
+	int			 rc, found = 0;
+
+	if ((rc = rung_store_study(st, study, &info, cause)) != 0) {
+		if (rc == 1)
+			xasprintf(cause, "no study '%s' in '%s'", study,
+			    rung_store_path(st));
+		return -1;
+	}
+	rc = rung_store_metrics(st, info.id, &names, &n, cause);
+	rung_study_info_release(&info);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], metric) == 0)
+			found = 1;
+		rung_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	if (!found)
+		xasprintf(cause, "study '%s' has no metric '%s' (it has %s)",
+		    study, metric, b.len ? rung_buf_cstr(&b) : "none");
+	rung_buf_release(&b);
+	return found ? 0 : -1;
+}

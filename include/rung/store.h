@@ -117,4 +117,8 @@ void		 rung_pack_i32(const int32_t *, uint32_t n, void *out);
 double		 rung_unpack_f64(const void *, uint32_t i);
 int32_t		 rung_unpack_i32(const void *, uint32_t i);
 
+/* Does the study have this metric? 0, or -1 with *cause naming those it has. */
+int		 rung_store_check_metric(struct rung_store *, const char *study,
+		     const char *metric, char **cause);
+
 #endif
