@@ -72,6 +72,9 @@ check)
 		tar -cf - --exclude=./build-asan --exclude=./.git \
 		    --exclude=./fuzz/build --exclude='./tests/trash.*' \
 		    --exclude='./rung-*' . | tar -xf - -C build-asan
+		# The data sets next to this tree, not next to the copy.
+		RUNG_SHARED_DATA=${RUNG_SHARED_DATA:-$(pwd)/../shared/data}
+		export RUNG_SHARED_DATA
 		(cd build-asan && { make -s distclean >/dev/null 2>&1 || :; } &&
 		    ./configure -q --enable-asan && make -s -j"$jobs" &&
 		    make -s -j"$jobs" check) || rc=$?

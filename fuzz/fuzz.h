@@ -1,8 +1,9 @@
 /*
  * What the libFuzzer targets share (fuzz/common.c): a scratch directory,
- * an import of a file or directory through `rung import` into a fresh
- * in-memory store, and the checks made after it. Targets are built and run
- * by fuzz/run.sh (make fuzz); fuzz/README says how.
+ * an import of a file or directory through `rung import` into an in-memory
+ * store (emptied after each input), and the checks made after it.
+ * Targets are built and run by fuzz/run.sh (make fuzz); fuzz/README says
+ * how.
  */
 #ifndef RUNG_FUZZ_H
 #define RUNG_FUZZ_H
@@ -30,9 +31,10 @@ const char *const *fuzz_pick(const char *const *const *sets, size_t n,
 	     const uint8_t **data, size_t *size);
 
 /*
- * `rung import OPTS... PATH` into a new in-memory database, then
- * every study it made loaded back. An import that fails must leave the
- * database empty; abort() says it did not. Returns the exit status.
+ * `rung import OPTS... PATH` into the empty in-memory database; then every
+ * study it made is listed, exported as JSON Lines and imported back. An
+ * import that fails must leave the database empty, and an export must read
+ * back: abort() says when not. Returns the import's exit status.
  */
 int	 fuzz_import(const char *const *opts, const char *path);
 

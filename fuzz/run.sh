@@ -173,7 +173,12 @@ rm -rf "$seeds/tmp"
 lines cmd "$src/fuzz/seeds/cmd.txt"
 lines filter "$src/fuzz/seeds/filter.txt"
 
-# Run each target; FUZZ_JOBS of them at once.
+# Run each target; FUZZ_JOBS of them at once. Their scratch files go to
+# memory when it can hold them.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	TMPDIR=/dev/shm
+	export TMPDIR
+fi
 fuzz_one() {
 	_t=$1
 	mkdir -p "$out/corpus/$_t" "$out/crashes/$_t"

@@ -997,7 +997,8 @@ rdb_studies(struct rdb *r)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return rdb_err(r);
-	if (old)
+	/* No study to give directions to (c->studies is NULL then). */
+	if (old || c->nstudies == 0)
 		return 0;
 
 	if (rdb_prepare(r, "SELECT d.study_id, d.objective, d.direction FROM "

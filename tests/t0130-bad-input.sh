@@ -24,7 +24,8 @@ test_expect_success 'a database with studies to protect' '
 # three optuna-*direction.db and optuna-objective.db read freed memory to
 # say it before (found by fuzz/fuzz-optuna-rdb; the sanitized suite sees it).
 # utf8-quoted-lines.csv: bytes after a line end inside a quoted field went
-# unchecked (found by fuzz/fuzz-csv-long).
+# unchecked (found by fuzz/fuzz-csv-long). optuna-no-study.db: directions
+# without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
 n=0
 while IFS='|' read -r file opts want; do
 	[ -n "$file" ] || continue
@@ -102,6 +103,7 @@ optuna-old-direction.db||study .old12.: unknown direction .SIDEWAYS_AND_UP.
 optuna-direction.db||study .legacy-multi.: unknown direction .SIDEWAYS_AND_UP.
 optuna-objective.db||study .legacy-multi.: objective -7
 optuna-study-name.db||study 1: a name that is not UTF-8 text
+optuna-no-study.db||the Optuna storage holds no study
 optuna-param-name.db||trial 0: a parameter name that is not UTF-8 text
 raytune-utf8||result.json:2:76: invalid JSON: invalid utf-8 string
 raytune-params||params.json:1:31: invalid JSON: invalid utf-8 string
@@ -144,6 +146,8 @@ test_expect_success 'JSON Lines with a 1 GB line' '
 	grep_err "giga.jsonl:2: a line of more than 256 MiB: not a file of trials" &&
 	test "$(db_digest)" = "$before"
 '
+
+rm -f giga.csv gigahead.csv giga.jsonl
 
 test_expect_success 'a row of a million fields' '
 	before=$(db_digest) &&
