@@ -253,7 +253,23 @@ if command -v tmux >/dev/null 2>&1; then
 	tm() {
 		tmux -S "$sock" -f /dev/null "$@"
 	}
-	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
+	# Each test has its own server: when a test's explorer quits, its
+	# session and then its server end, and a new session on the same
+	# socket could race that exit.
+	trap 'tmux -S "$TRASH/tmux.sock" kill-server >/dev/null 2>&1
+		tmux -S "$TRASH/tmux-live.sock" kill-server >/dev/null 2>&1' EXIT INT TERM
+	# quit SESSION: Q quits the explorer, which ends the session and the
+	# server, often before send-keys hears back ("server exited
+	# unexpectedly"), so what counts is that the session is gone.
+	quit() {
+		tm send-keys -t "$1" Q 2>/dev/null
+		_n=100
+		while tm has-session -t "$1" 2>/dev/null; do
+			_n=$((_n - 1))
+			test "$_n" -gt 0 || return 1
+			sleep 0.1
+		done
+	}
 	# wait_for PATTERN: the explorer's screen shows it within 20 s.
 	wait_for() {
 		_n=200
@@ -278,12 +294,13 @@ if command -v tmux >/dev/null 2>&1; then
 		tm send-keys -t t Enter &&
 		wait_for "events, newest first" &&
 		wait_for "failed +trial 0 step 2" &&
-		tm send-keys -t t Q
+		quit t
 	'
 	test_expect_success 'the launch screen follows a running campaign' '
 		"$RUNG" launch --space s.space --policy random --trials 3 --max-steps 40 \
 			--launcher direct --gpus none live -- ./trainer.sh slow >live.out 2>&1 &
 		pid=$! &&
+		sock=$TRASH/tmux-live.sock &&
 		tm new-session -d -s u -x 100 -y 30 \
 			"LC_ALL=C.UTF-8 RUNG_DB=$RUNG_DB $RUNG tui" &&
 		wait_for_u() {
@@ -309,7 +326,7 @@ if command -v tmux >/dev/null 2>&1; then
 		kill -INT $pid &&
 		{ wait $pid || :; } &&
 		wait_for_u "campaign live: random, interrupted" &&
-		tm send-keys -t u Q
+		quit u
 	'
 else
 	test_skip 'the launch screen' 'tmux is not installed'
