@@ -296,8 +296,9 @@ ldb_set_metric(struct launch *L, const char *metric, enum rung_direction d,
 	sqlite3_bind_text(st, 2, rung_direction_name(d), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, L->study_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_err(L, cause);
 		sqlite3_finalize(st);
-		return db_err(L, cause);
+		return -1;
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -323,8 +324,9 @@ ldb_metric(struct launch *L, const char *name, uint32_t *idx, char **cause)
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		db_err(L, cause);
 		sqlite3_finalize(st);
-		return db_err(L, cause);
+		return -1;
 	}
 	L->metrics = xreallocarray(L->metrics, L->nmetrics + 1,
 	    sizeof *L->metrics);
@@ -359,8 +361,9 @@ param_id(struct launch *L, const char *name, const struct rung_pvalue *v,
 	sqlite3_bind_text(st, 3, rung_ptype_name(v->type), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, v->log);
 	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_err(L, cause);
 		sqlite3_finalize(st);
-		return db_err(L, cause);
+		return -1;
 	}
 	*id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

@@ -469,9 +469,11 @@ rung_store_studies(struct rung_store *s, struct rung_study_info **out,
 		memset(&v[len], 0, sizeof v[len]);
 		read_info(st, &v[len++]);
 	}
+	/* The message before finalize, which would answer for itself. */
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		while (len > 0)
 			rung_study_info_release(&v[--len]);
 		free(v);
@@ -1061,9 +1063,11 @@ ensure_study(struct rung_store *s, const struct rung_batch_view *v,
 		*metric_out = metric;
 		return 0;
 	}
+	/* The message before finalize, which would answer for itself. */
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		return -1;
 	}
 	if (prepare(s, "INSERT INTO studies (name, metric, direction, source)"

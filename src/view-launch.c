@@ -217,10 +217,10 @@ load(struct tui *t, struct tui_launchview *lv)
 		    sqlite3_column_bytes(st, 11) >= 8 * n ?
 		    rung_unpack_f64(blob, (uint32_t)n - 1) : NAN;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (rc != SQLITE_DONE)
 		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
 
 	if (sqlite3_prepare_v2(db, "SELECT substr(e.at, 12, 8), e.event,"
 	    " coalesce(t.ext_id, ''), e.step, coalesce(e.detail, '')"
@@ -242,10 +242,10 @@ load(struct tui *t, struct tui_launchview *lv)
 		    (const char *)sqlite3_column_text(st, 3) : "",
 		    sqlite3_column_text(st, 4));
 	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (rc != SQLITE_DONE)
 		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
 	if (lv->sel >= (int)lv->nrows)
 		lv->sel = lv->nrows ? (int)lv->nrows - 1 : 0;
 	free(lv->tail_of);
@@ -256,8 +256,9 @@ load(struct tui *t, struct tui_launchview *lv)
 	}
 	return 0;
 fail:
-	sqlite3_finalize(st);
+	/* The message first: it belongs to the statement being finalized. */
 	lv->cause = xprintf("reading the campaign: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
 	return -1;
 }
 
