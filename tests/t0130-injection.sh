@@ -1,10 +1,12 @@
 #!/bin/sh
-# SQL injection: names and filters that carry SQL (x'; DROP TABLE trials; --)
+# Injection. SQL: names and filters that carry SQL (x'; DROP TABLE trials; --)
 # through import -s, trials, show, export, fit --save, predict, replay,
 # replays and the explorer's filter and prompt are only ever names: rung
 # binds every value and builds no SQL text from what it reads or is told.
 # The database keeps every table, passes its integrity check, and the other
-# study is unchanged.
+# study is unchanged. Shell: what rung launch substitutes into a trainer's
+# arguments and environment reaches it as words, never a shell (plot's
+# gnuplot quoting is tested in t0110-plot.sh).
 . "$RUNG_SRCDIR/tests/lib.sh"
 
 evil="x'; DROP TABLE trials; --"
@@ -139,6 +141,69 @@ if [ -n "$run_tui" ]; then
 	'
 else
 	test_skip 'the explorer: a filter and a prompt with SQL in them' 'no tmux'
+fi
+
+# Shell injection: rung launch execs the trainer with the words it was
+# given and the values it drew, never through a shell, directly and through
+# mpirun (whose -x passes RUNG_PARAMS by name, from the environment).
+cat >evil.space <<\EOF
+v choice $(touch${IFS}pwned1) ;touch${IFS}pwned2 `touch${IFS}pwned3` |touch${IFS}pwned4 &&touch${IFS}pwned5 x'"y
+EOF
+cat >v.expected <<\EOF
+$(touch${IFS}pwned1)
+;touch${IFS}pwned2
+`touch${IFS}pwned3`
+|touch${IFS}pwned4
+&&touch${IFS}pwned5
+x'"y
+EOF
+cat >echo.sh <<\EOF
+#!/bin/sh
+for a in "$@"; do printf 'arg: %s\n' "$a"; done
+printf 'params: %s\nstudy: %s\n' "$RUNG_PARAMS" "$RUNG_STUDY"
+echo 'rung: {"step": 1, "loss": 1}'
+EOF
+chmod +x echo.sh
+evil3='z$(touch pwned6); `touch pwned7` | touch pwned8'
+
+# launched LAUNCHER: 40 trials of evil.space, each trial's arguments and
+# environment as the trainer saw them, checked; nothing named pwned made.
+launched() {
+	rung launch --space evil.space --policy random --trials 40 --max-steps 1 \
+		--seed 1 --launcher "$1" --gpus none "$evil3 $1" -- \
+		./echo.sh --v={v} '$(touch pwned9)' "; touch pwned10" --trial={trial} \
+		>launch.out 2>&1 &&
+	cat rung-logs/"$evil3 $1"/*.log >args &&
+	sed -n 's/^arg: --v=//p' args | LC_ALL=C sort -u >v.used &&
+	LC_ALL=C sort v.expected | diff - v.used &&
+	test "$(grep -c '^arg: $(touch pwned9)$' args)" = 40 &&
+	test "$(grep -c '^arg: ; touch pwned10$' args)" = 40 &&
+	test "$(grep -c -F -x "study: $evil3 $1" args)" = 40 &&
+	sed -n 's/^params: //p' args | /usr/bin/python3 -c '
+import json, sys
+vals = {json.loads(l)["v"] for l in sys.stdin}
+want = set(open("v.expected").read().splitlines())
+sys.exit(0 if vals == want else 1)' &&
+	test -z "$(find "$TRASH" /tmp -name 'pwned*' 2>/dev/null | head -n 1)"
+}
+
+test_expect_success 'launch: drawn values, the study name and arguments reach no shell' '
+	launched direct
+'
+
+if command -v mpirun >/dev/null 2>&1; then
+	test_expect_success 'launch through mpirun: the same, as words' '
+		OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 &&
+		OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 &&
+		OMPI_MCA_btl=self,vader,tcp &&
+		OMPI_MCA_btl_vader_single_copy_mechanism=none &&
+		export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
+			OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_pml OMPI_MCA_btl \
+			OMPI_MCA_btl_vader_single_copy_mechanism &&
+		launched mpirun
+	'
+else
+	test_skip 'launch through mpirun: the same, as words' 'no mpirun'
 fi
 
 test_expect_success 'after all of it: every table, a sound file, keep as it was' '
