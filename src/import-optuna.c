@@ -1966,7 +1966,7 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 	struct json_object *log;
 	char		*data = NULL, *p, *end, *nl;
 	size_t		 len, i, k, ll;
-	int		 ret = -1, rc;
+	int		 ret = -1, rc, utf8;
 
 	memset(&j, 0, sizeof j);
 	j.c = c;
@@ -1981,7 +1981,12 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 			nl = end;
 		ll = (size_t)(nl - p);
 		json_tokener_reset(tok);
-		log = json_tokener_parse_ex(tok, p, (int)ll);
+		/*
+		 * json-c's check of UTF-8 lets overlong forms, encoded
+		 * surrogates and code points past U+10FFFF through.
+		 */
+		utf8 = rung_utf8_valid(p, ll, &k);
+		log = utf8 ? json_tokener_parse_ex(tok, p, (int)ll) : NULL;
 		if (log != NULL && json_tokener_get_error(tok) ==
 		    json_tokener_success) {
 			/* Only blanks may follow the object. */
@@ -2009,7 +2014,8 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 				break;
 			}
 			jerr(&j, "not a JSON object: %s", ll == 0 ?
-			    "an empty line" : json_tokener_get_error(tok) ==
+			    "an empty line" : !utf8 ? "text that is not UTF-8" :
+			    json_tokener_get_error(tok) ==
 			    json_tokener_continue ? "the line ends inside a "
 			    "value" : json_tokener_get_error(tok) ==
 			    json_tokener_success ? "more after the object" :

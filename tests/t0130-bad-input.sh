@@ -26,6 +26,8 @@ test_expect_success 'a database with studies to protect' '
 # utf8-quoted-lines.csv: bytes after a line end inside a quoted field went
 # unchecked (found by fuzz/fuzz-csv-long). optuna-no-study.db: directions
 # without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
+# overlong-utf8.json and the other UTF-8 cases of JSON: json-c's own check
+# let overlong forms, encoded surrogates and code points past U+10FFFF in.
 n=0
 while IFS='|' read -r file opts want; do
 	[ -n "$file" ] || continue
@@ -65,7 +67,10 @@ image.png||a binary file
 gz-truncated.csv.gz||the gzip data is truncated
 gz-bad-crc.csv.gz||incorrect data check
 gz-garbage.csv.gz||cannot read
-invalid-utf8.json||:1:44: invalid JSON: invalid utf-8 string
+invalid-utf8.json||:1:44: invalid JSON: text that is not UTF-8
+overlong-utf8.json||:2:11: invalid JSON: text that is not UTF-8
+surrogate-utf8.jsonl||:2:21: invalid JSON: text that is not UTF-8
+beyond-unicode.json||:1:36: invalid JSON: text that is not UTF-8
 toplevel-number.json|-f json|expected a list of trials or a trial object, got a number
 toplevel-string.json|-f json|expected a list of trials or a trial object, got a string
 empty-list.json||no trial found
@@ -94,6 +99,7 @@ journal-values-text.journal||:3: value 0 is not a number
 journal-choice-index.journal||trial 0: parameter .x.: choice 5 of 2
 journal-bad-direction.journal||:1: direction 0 is not a StudyDirection
 journal-invalid-utf8.journal||:2: not a JSON object: invalid string sequence
+journal-overlong-utf8.journal||:2: not a JSON object: text that is not UTF-8
 journal-dup-study.journal||no study in the storage has a trial
 garbage.db||file is not a database
 optuna-bad-step.db||trial 0: step 99999999999 is out of range
@@ -105,8 +111,9 @@ optuna-objective.db||study .legacy-multi.: objective -7
 optuna-study-name.db||study 1: a name that is not UTF-8 text
 optuna-no-study.db||the Optuna storage holds no study
 optuna-param-name.db||trial 0: a parameter name that is not UTF-8 text
-raytune-utf8||result.json:2:76: invalid JSON: invalid utf-8 string
-raytune-params||params.json:1:31: invalid JSON: invalid utf-8 string
+raytune-utf8||result.json:2:76: invalid JSON: text that is not UTF-8
+raytune-overlong||result.json:2:76: invalid JSON: text that is not UTF-8
+raytune-params||params.json:1:31: invalid JSON: text that is not UTF-8
 raytune-progress||progress.csv:4: text that is not UTF-8
 raytune-iter||result.json:2: .training_iteration. must be a whole number (a step), got 99999999999, out of range
 CASES
