@@ -28,6 +28,9 @@ test_expect_success 'a database with studies to protect' '
 # without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
 # overlong-utf8.json and the other UTF-8 cases of JSON: json-c's own check
 # let overlong forms, encoded surrogates and code points past U+10FFFF in.
+# u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
+# both became 'a'. With -f json, NUL bytes went as far as json-c's "unexpected
+# end of data".
 n=0
 while IFS='|' read -r file opts want; do
 	[ -n "$file" ] || continue
@@ -81,6 +84,9 @@ jsonl-not-object.jsonl||:2: expected a trial object, got an array
 bom-bad-element.json||trial 1: field .loss. element 1: expected a number, got a string
 nul-after.json||a binary file
 nul-in-key.json||a binary file
+nul-after.json|-f json|:1:34: a NUL byte: not a JSON text file
+nul-in-key.json|-f jsonl|:1:17: a NUL byte: not a JSON text file
+u0000.json||:1:11: a string holding .u0000 (a NUL character), which rung cannot store
 jsonl-truncated.jsonl.gz||the gzip data is truncated
 deep-array.json||:1:33: invalid JSON: nesting too deep
 deep-object.json||:1:161: invalid JSON: nesting too deep
@@ -145,16 +151,52 @@ test_expect_success 'a header of 1 GB' '
 	test "$(db_digest)" = "$before"
 '
 
+# A line of blanks: json-c keeps nothing of them, the limit of a line is
+# all there is to stop it.
 test_expect_success 'JSON Lines with a 1 GB line' '
 	before=$(db_digest) &&
-	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \"b\", \"note\": \""; gigaline x; echo "\"}"; } >giga.jsonl &&
+	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \"b\", \"note\": "; gigaline " "; echo "null}"; } >giga.jsonl &&
 	expect_fail 1 rung import -s z giga.jsonl &&
 	rm -f giga.jsonl &&
 	grep_err "giga.jsonl:2: a line of more than 256 MiB: not a file of trials" &&
 	test "$(db_digest)" = "$before"
 '
 
-rm -f giga.csv gigahead.csv giga.jsonl
+# Found by a fuzzing pass: a JSON document was read whole, then parsed, and
+# a string of any length went into the database. json-c buffers a string, a
+# number or a comment whole; it is given the file a chunk at a time and
+# stopped at 64 MiB, as a CSV field is.
+test_expect_success 'a JSON document with a 1 GB string: refused at 64 MiB' '
+	before=$(db_digest) && sum=$(db_sum) &&
+	{ printf "[{\"id\": \"a\", \"loss\": [1, 2]},\n {\"id\": \"b\", \"note\": \""; gigaline x; echo "\"}]"; } >giga.json &&
+	expect_fail 1 rung import -s z giga.json &&
+	rm -f giga.json &&
+	grep_err "giga.json:2:22: a string of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before" && test "$(db_sum)" = "$sum"
+'
+
+test_expect_success 'JSON Lines with a 1 GB string' '
+	before=$(db_digest) &&
+	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \""; gigaline x; echo "\"}"; } >giga.jsonl &&
+	expect_fail 1 rung import -s z giga.jsonl &&
+	rm -f giga.jsonl &&
+	grep_err "giga.jsonl:2:8: a string of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a number and a comment of 100 MB in a JSON document' '
+	before=$(db_digest) &&
+	{ printf "[{\"id\": \"a\", \"loss\": [0.5, 1"; head -c 104857600 /dev/zero | tr "\0" 1; echo "]}]"; } >bignum.json &&
+	expect_fail 1 rung import -s z bignum.json &&
+	grep_err "bignum.json:1:28: a number of more than 64 MiB: not a file of trials" &&
+	{ printf "[/* "; head -c 104857600 /dev/zero | tr "\0" c; echo " */]"; } >bigcomment.json &&
+	expect_fail 1 rung import -s z bigcomment.json &&
+	rm -f bignum.json bigcomment.json &&
+	grep_err "bigcomment.json:1:2: a comment of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+rm -f giga.csv gigahead.csv giga.jsonl giga.json bignum.json bigcomment.json
 
 test_expect_success 'a row of a million fields' '
 	before=$(db_digest) &&
@@ -223,7 +265,34 @@ test_expect_success 'the whole of tests/data/bad at once: nothing kept' '
 	test "$(db_digest)" = "$before"
 '
 
+# Past the first chunk the reader hands json-c (128 KiB), positions still
+# count from the start of the file.
+test_expect_success 'an error 10,000 lines into a JSON document' '
+	before=$(db_digest) &&
+	{ echo "["; i=0; while [ $i -lt 10000 ]; do echo "{\"id\": \"t$i\", \"loss\": [0.5, 0.25]},"; i=$((i + 1)); done;
+	  echo "{\"id\": \"x\", \"loss\": [0.5 0.25]}]"; } >late.json &&
+	expect_fail 1 rung import -s z late.json &&
+	grep_err "late.json:10002:26: invalid JSON: array value separator" &&
+	test "$(db_digest)" = "$before"
+'
+
 # Hostile but valid: read right.
+# The reader hands json-c the text a chunk at a time: a character split
+# between two chunks is whole (json-c's own UTF-8 check, which forgets what
+# it saw at the end of a chunk, would refuse it).
+test_expect_success 'a UTF-8 character across two chunks of the reader' '
+	pad=$(head -c 131050 /dev/zero | tr "\0" x) &&
+	printf "{\"id\": \"a\", \"note\": \"%s\303\251\", \"loss\": [1, 2]}\n" "$pad" >split.json &&
+	test "$(head -c 131073 split.json | tail -c 2)" = "$(printf "\303\251")" &&
+	rung import -s split split.json &&
+	pad=$(head -c 131012 /dev/zero | tr "\0" x) &&
+	{ printf "{\"id\": \"a\", \"loss\": [1]}\n"; printf "{\"id\": \"b\", \"loss\": [1], \"note\": \"%s\303\251\"}\n" "$pad"; } >split.jsonl &&
+	test "$(head -c 131073 split.jsonl | tail -c 2)" = "$(printf "\303\251")" &&
+	rung import -s splitl split.jsonl &&
+	rung show --json splitl b >b.json &&
+	test "$(json "j[\"params\"][\"note\"][-1] == \"\u00e9\"" b.json)" = True
+'
+
 test_expect_success 'a BOM, CRLF, LF and CR line ends mixed: all read' '
 	printf "\357\273\277trial,step,loss\r\na,1,0.5\na,2,0.25\rb,1,0.75\r\n" >mixed-ends.csv &&
 	rung import -s ends mixed-ends.csv &&
