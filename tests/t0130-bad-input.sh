@@ -28,6 +28,8 @@ test_expect_success 'a database with studies to protect' '
 # without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
 # overlong-utf8.json and the other UTF-8 cases of JSON: json-c's own check
 # let overlong forms, encoded surrogates and code points past U+10FFFF in.
+# optuna-*-text.db: SQLite keeps text in a REAL column, and
+# sqlite3_column_double() read it as 0.0 (found by fuzz/fuzz-optuna-rdb).
 # u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
 # both became 'a'. With -f json, NUL bytes went as far as json-c's "unexpected
 # end of data".
@@ -117,6 +119,11 @@ optuna-objective.db||study .legacy-multi.: objective -7
 optuna-study-name.db||study 1: a name that is not UTF-8 text
 optuna-no-study.db||the Optuna storage holds no study
 optuna-param-name.db||trial 0: a parameter name that is not UTF-8 text
+optuna-inter-text.db||study .nanny., trial 1, step 1: trial_intermediate_values.intermediate_value: expected a number, got the text .nan?.
+optuna-value-text.db||study .nanny., trial 1: trial_values.value: expected a number, got the text .0.62x.
+optuna-param-text.db||study .nanny., trial 1: parameter .bs.: trial_params.param_value: expected a number, got a BLOB of 1 byte
+optuna-step-text.db||study .nanny., trial 0: trial_intermediate_values.step: expected an integer, got the text .two.
+optuna-old-value-text.db||study .old12., trial 0: trials.value: expected a number, got the text .best.
 raytune-utf8||result.json:2:76: invalid JSON: text that is not UTF-8
 raytune-overlong||result.json:2:76: invalid JSON: text that is not UTF-8
 raytune-params||params.json:1:31: invalid JSON: text that is not UTF-8
