@@ -259,6 +259,22 @@ read_steps(struct jctx *c, struct json_object *a, size_t *bad)
 	return 0;
 }
 
+/* Element bad of the steps array a is no step. */
+static int
+steps_error(struct jctx *c, struct json_object *a, const char *name,
+    size_t bad)
+{
+	struct json_object	*x = json_object_array_get_idx(a, bad);
+	double			 d;
+
+	d = rung_json_is_number(x) ? json_object_get_double(x) : NAN;
+	return jerr(c, "field '%s' element %zu: expected a whole number, got "
+	    "%s%s", name, bad, rung_json_type_name(x),
+	    isfinite(d) && d == floor(d) ?
+	    " out of range (steps are 32-bit integers)" :
+	    rung_json_is_number(x) ? " that is not one" : "");
+}
+
 /* Text of an id: strings as they are, numbers as written. NULL if neither. */
 static const char *
 id_text(struct json_object *v, char *buf, size_t size)
@@ -442,7 +458,6 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 	int64_t			 first;
 	uint32_t		 t, row;
 	int32_t			 step;
-	double			 d;
 	int			 status = -1, have_steps = 0;
 
 	/* The id. */
@@ -560,28 +575,27 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			return jerr(c, "field '%s': expected an array of "
 			    "steps, got %s", o->j_steps, rung_json_type_name(stepsv));
 		}
-		if (read_steps(c, stepsv, &bad) != 0) {
-			x = json_object_array_get_idx(stepsv, bad);
-			d = rung_json_is_number(x) ? json_object_get_double(x) :
-			    NAN;
-			return jerr(c, "field '%s' element %zu: expected a "
-			    "whole number, got %s%s", o->j_steps, bad,
-			    rung_json_type_name(x), isfinite(d) && d == floor(d) ?
-			    " out of range (steps are 32-bit integers)" :
-			    rung_json_is_number(x) ? " that is not one" : "");
-		}
+		if (read_steps(c, stepsv, &bad) != 0)
+			return steps_error(c, stepsv, o->j_steps, bad);
 		stepsname = o->j_steps;
 		have_steps = 1;
 	} else {
+		/*
+		 * The first array of these names holds the steps. One that
+		 * holds anything but whole numbers is refused: taken for a
+		 * curve, a steps array [1, 1.5] became a metric named
+		 * "steps" and the points were numbered 1, 2.
+		 */
 		for (i = 0; i < NITEMS(steps_fields); i++) {
-			if (json_object_object_get_ex(obj, steps_fields[i],
-			    &v) && json_object_is_type(v, json_type_array) &&
-			    read_steps(c, v, &bad) == 0) {
-				stepsv = v;
-				stepsname = steps_fields[i];
-				have_steps = 1;
-				break;
-			}
+			if (!json_object_object_get_ex(obj, steps_fields[i],
+			    &v) || !json_object_is_type(v, json_type_array))
+				continue;
+			if (read_steps(c, v, &bad) != 0)
+				return steps_error(c, v, steps_fields[i], bad);
+			stepsv = v;
+			stepsname = steps_fields[i];
+			have_steps = 1;
+			break;
 		}
 	}
 	if (have_steps)

@@ -28,6 +28,9 @@ test_expect_success 'a database with studies to protect' '
 # without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
 # overlong-utf8.json and the other UTF-8 cases of JSON: json-c's own check
 # let overlong forms, encoded surrogates and code points past U+10FFFF in.
+# steps-detected-*: an array named steps (step, epochs, epoch) that held
+# anything but whole numbers was taken for a curve, a metric "steps", and
+# the points numbered 1, 2, ...; with --steps it was refused already.
 # optuna-*-text.db: SQLite keeps text in a REAL column, and
 # sqlite3_column_double() read it as 0.0 (found by fuzz/fuzz-optuna-rdb).
 # u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
@@ -96,6 +99,9 @@ deep-line.jsonl||:2:161: invalid JSON: nesting too deep
 steps-int32.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
 steps-huge.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
 steps-nan.json|--steps steps|field .steps. element 1: expected a whole number, got a number that is not one
+steps-detected-fraction.json||trial 1: field .steps. element 1: expected a whole number, got a number that is not one
+steps-detected-string.jsonl||:2: field .epoch. element 1: expected a whole number, got a string
+steps-detected-null.json||trial 0: field .step. element 1: expected a whole number, got null
 params-not-object.json|--params-field config|field .config.: expected an object of parameters, got an array
 journal-bad-distribution.journal||:3: distribution is not a JSON object
 journal-bad-state.journal||:3: "state" is not a TrialState
