@@ -130,6 +130,14 @@ struct jctx {
 	struct json_object	*skip[3];	/* params, time, steps */
 
 	int			 time_told;
+	/*
+	 * The first trial of a list or of JSON Lines, with or without an id,
+	 * where it is, and the field of its id.
+	 */
+	int			 idknown;
+	int			 idhad;
+	size_t			 idwhere;
+	const char		*idfield;
 	uint32_t		 n0;		/* trials before this file */
 	uint32_t		 merged;	/* of them, met again here */
 };
@@ -255,6 +263,37 @@ read_steps(struct jctx *c, struct json_object *a, size_t *bad)
 		default:
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/*
+ * Do all trials of the list or the lines have an id, or none? A trial
+ * without one is named by its position, which can be the id of another:
+ * [{"id": 1, ...}, {...}] made one trial "1" of the two, its points merged.
+ */
+static int
+id_mixed(struct jctx *c, const char *field)
+{
+	const char	*what = c->at == AT_LINE ? "line" : "trial";
+
+	if (!c->idknown) {
+		c->idknown = 1;
+		c->idhad = field != NULL;
+		c->idwhere = c->where;
+		c->idfield = field;
+		return 0;
+	}
+	if (c->idhad && field == NULL) {
+		return jerr(c, "no id field (id, trial_id, trial, config_id, "
+		    "experiment_id or recepie_id), but %s %zu has one ('%s'): "
+		    "give every trial an id, or none", what, c->idwhere,
+		    c->idfield);
+	}
+	if (!c->idhad && field != NULL) {
+		return jerr(c, "an id ('%s'), but %s %zu has none: give every "
+		    "trial an id, or none (one without is named by its "
+		    "position)", field, what, c->idwhere);
 	}
 	return 0;
 }
@@ -478,6 +517,8 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			}
 		}
 	}
+	if (o->j_id == NULL && c->at != AT_FILE && id_mixed(c, idfield) != 0)
+		return -1;
 	if (id == NULL) {
 		/*
 		 * No id: the position in the file, or the file itself when

@@ -31,6 +31,8 @@ test_expect_success 'a database with studies to protect' '
 # steps-detected-*: an array named steps (step, epochs, epoch) that held
 # anything but whole numbers was taken for a curve, a metric "steps", and
 # the points numbered 1, 2, ...; with --steps it was refused already.
+# ids-some.*: a trial without an id was named by its position, which was
+# another trial's id: two trials became one, their points merged.
 # optuna-*-text.db: SQLite keeps text in a REAL column, and
 # sqlite3_column_double() read it as 0.0 (found by fuzz/fuzz-optuna-rdb).
 # u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
@@ -102,6 +104,8 @@ steps-nan.json|--steps steps|field .steps. element 1: expected a whole number, g
 steps-detected-fraction.json||trial 1: field .steps. element 1: expected a whole number, got a number that is not one
 steps-detected-string.jsonl||:2: field .epoch. element 1: expected a whole number, got a string
 steps-detected-null.json||trial 0: field .step. element 1: expected a whole number, got null
+ids-some.json||trial 2: no id field (id, trial_id, trial, config_id, experiment_id or recepie_id), but trial 0 has one (.id.)
+ids-some.jsonl||:2: an id (.trial_id.), but line 1 has none
 params-not-object.json|--params-field config|field .config.: expected an object of parameters, got an array
 journal-bad-distribution.journal||:3: distribution is not a JSON object
 journal-bad-state.journal||:3: "state" is not a TrialState
@@ -313,6 +317,8 @@ test_expect_success 'a BOM, CRLF, LF and CR line ends mixed: all read' '
 	test "$(json "[(t[\"id\"], t[\"points\"]) for t in j]" t.json)" = "('"'"'a'"'"', 2) ('"'"'b'"'"', 1)"
 '
 
+# A trial given twice (JSON Lines appended to when a run resumed) is one:
+# its points are merged, as rows of a long CSV are.
 test_expect_success 'duplicate trial ids: merged, the last value kept, a warning' '
 	printf "{\"id\": \"a\", \"loss\": [0.5, 0.4]}\n{\"id\": \"a\", \"loss\": [0.3]}\n" >dup.jsonl &&
 	rung import -s dup dup.jsonl 2>err &&
