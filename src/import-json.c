@@ -128,6 +128,8 @@ struct jctx {
 
 	struct rung_buf		 name;		/* dotted path being walked */
 	struct json_object	*skip[3];	/* params, time, steps */
+	size_t			 nsteps;	/* of the steps array, or */
+	int			 have_steps;	/* none */
 
 	int			 time_told;
 	/*
@@ -436,7 +438,15 @@ find_curves(struct jctx *c, struct json_object *obj)
 				return check_mapped_array(c, v, c->name.data,
 				    &nnum);
 			}
-			if (nnum == 0)
+			/*
+			 * An array as long as the steps array is aligned with
+			 * it, a curve even without a number: rung's export
+			 * writes [] or nulls for a metric with no point in
+			 * the trial, and a study without a single point must
+			 * read back with its metrics.
+			 */
+			if (nnum == 0 && !(c->have_steps &&
+			    json_object_array_length(v) == c->nsteps))
 				break;
 			name_set(c, len);
 			rung_buf_addstr(&c->name, key);
@@ -657,6 +667,8 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		c->skip[0] = params;
 		c->skip[1] = timev;
 		c->skip[2] = stepsv;
+		c->have_steps = have_steps;
+		c->nsteps = nsteps;
 		name_set(c, 0);
 		if (find_curves(c, obj) != 0)
 			return -1;
