@@ -76,6 +76,27 @@ next_step(const struct rung_points *p, uint32_t *k, size_t n)
 	return best;
 }
 
+/*
+ * Has any trial a point of some metric, or seconds? Most studies say so at
+ * their first trial.
+ */
+static int
+any_point(struct rung_store *st, const struct rung_study *s,
+    struct rung_exact *x, int *any, char **cause)
+{
+	uint32_t	 t, i;
+
+	*any = 0;
+	for (t = 0; t < s->ntrials && !*any; t++) {
+		if (rung_exact_read(st, x, s->trial_rowid[t], cause) != 0)
+			return -1;
+		*any = x->secs.n > 0;
+		for (i = 0; i < x->nmetrics; i++)
+			*any |= x->curves[i].n > 0;
+	}
+	return 0;
+}
+
 static int
 export_long(FILE *f, struct rung_store *st, const struct rung_study *s,
     struct rung_exact *x, char **cause)
@@ -87,6 +108,15 @@ export_long(FILE *f, struct rung_store *st, const struct rung_study *s,
 	char		 buf[RUNG_DBL_BUFSZ], *name;
 	int		 any;
 
+	/* A header alone is no file import reads back: say so instead. */
+	if (any_point(st, s, x, &any, cause) != 0)
+		return -1;
+	if (!any && s->ntrials > 0) {
+		xasprintf(cause, "study '%s' has no point: a long CSV of it "
+		    "would have no row (use -f jsonl, which keeps its trials)",
+		    s->name);
+		return -1;
+	}
 	fputs("trial,status,step", f);
 	for (i = 0; i < x->nmetrics; i++) {
 		fputc(',', f);
@@ -173,6 +203,15 @@ export_wide(FILE *f, struct rung_store *st, const struct rung_study *s,
 			if (x->curves[i].steps[x->curves[i].n - 1] > hi[i])
 				hi[i] = x->curves[i].steps[x->curves[i].n - 1];
 		}
+	}
+	for (i = 0; i < x->nmetrics && hi[i] == INT32_MIN; i++)
+		/* nothing */;
+	if (i == x->nmetrics && s->ntrials > 0) {
+		/* No curve column: import could not tell the layout. */
+		xasprintf(cause, "study '%s' has no point: a wide CSV of it "
+		    "would have no curve column (use -f jsonl, which keeps "
+		    "its trials)", s->name);
+		goto fail;
 	}
 	for (i = 0; i < x->nmetrics; i++) {
 		if (lo[i] < 0 && lo[i] != INT32_MAX) {

@@ -874,14 +874,104 @@ legacy_value(double v)
 	return v;
 }
 
-/* A value and its type column (NULL: no type column) as Optuna reads it. */
+/* No step: the value of a trial, a parameter. */
+#define NO_STEP	INT64_MIN
+
+/*
+ * A column that holds what its type does not say, such as text in a REAL
+ * column: SQLite keeps any value in a column of any type (a table made by
+ * hand, a file written by another tool), and sqlite3_column_double() and
+ * sqlite3_column_int64() read text as 0. Optuna gives no number for it
+ * either. Say where it is.
+ */
+/* What a column holds, for a message. */
+static void
+rdb_got(sqlite3_stmt *st, int col, char *got, size_t size)
+{
+	const char	*text;
+	size_t		 len, n, bad;
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_TEXT:
+		text = (const char *)sqlite3_column_text(st, col);
+		len = text != NULL ? strlen(text) : 0;
+		if (text == NULL || !rung_utf8_valid(text, len, &bad)) {
+			snprintf(got, size, "text that is not UTF-8");
+			break;
+		}
+		/* Cut long text short, between two characters. */
+		for (n = len > 40 ? 40 : len; n < len &&
+		    ((unsigned char)text[n] & 0xc0) == 0x80; n--)
+			/* nothing */;
+		snprintf(got, size, "the text '%.*s%s'", (int)n, text,
+		    n < len ? "..." : "");
+		break;
+	case SQLITE_BLOB:
+		snprintf(got, size, "a BLOB of %d byte%s",
+		    sqlite3_column_bytes(st, col),
+		    sqlite3_column_bytes(st, col) == 1 ? "" : "s");
+		break;
+	case SQLITE_FLOAT:
+		snprintf(got, size, "%.17g", sqlite3_column_double(st, col));
+		break;
+	case SQLITE_INTEGER:
+		snprintf(got, size, "%lld", sqlite3_column_int64(st, col));
+		break;
+	default:
+		snprintf(got, size, "NULL");
+		break;
+	}
+}
+
+/*
+ * A column that holds what its type does not say, such as text in a REAL
+ * column: SQLite keeps any value in a column of any type (a table made by
+ * hand, a file written by another tool), and sqlite3_column_double() and
+ * sqlite3_column_int64() read text as 0. Optuna gives no number for it
+ * either. Say where it is.
+ */
 static int
-rdb_value(struct rdb *r, sqlite3_stmt *st, int col, int typed, double *v,
-    int *set, const char *what)
+rdb_bad_type(struct rdb *r, sqlite3_stmt *st, int col,
+    const struct otrial *ot, int64_t step, const char *param,
+    const char *column, const char *want)
+{
+	char		 got[128], at[64] = "", pname[96] = "";
+
+	rdb_got(st, col, got, sizeof got);
+	if (step != NO_STEP)
+		snprintf(at, sizeof at, ", step %" PRId64, step);
+	if (param != NULL)
+		snprintf(pname, sizeof pname, " parameter '%.64s':", param);
+	return oerr(r->c, "study '%s', trial %" PRId64 "%s:%s %s: expected %s, "
+	    "got %s", r->c->studies[ot->study].name, ot->number, at, pname,
+	    column, want, got);
+}
+
+/* Is the value of a REAL column a number, or NULL? */
+static int
+rdb_is_real(sqlite3_stmt *st, int col)
+{
+	int	 type = sqlite3_column_type(st, col);
+
+	return type == SQLITE_FLOAT || type == SQLITE_INTEGER ||
+	    type == SQLITE_NULL;
+}
+
+/*
+ * A value and its type column (NULL: no type column) as Optuna reads it.
+ * column names the value's column, for messages.
+ */
+static int
+rdb_value(struct rdb *r, sqlite3_stmt *st, int col, int typed,
+    const struct otrial *ot, int64_t step, const char *column, double *v,
+    int *set)
 {
 	const char	*type;
 
 	*set = 1;
+	if (!rdb_is_real(st, col))
+		return rdb_bad_type(r, st, col, ot, step, NULL, column,
+		    "a number");
 	if (!typed) {
 		if (sqlite3_column_type(st, col) == SQLITE_NULL) {
 			*v = NAN;
@@ -900,8 +990,11 @@ rdb_value(struct rdb *r, sqlite3_stmt *st, int col, int typed, double *v,
 		*v = -INFINITY;
 	else if (strcmp(type, "NAN") == 0)
 		*v = NAN;
-	else
-		return oerr(r->c, "%s: unknown value type '%s'", what, type);
+	else {
+		return oerr(r->c, "study '%s', trial %" PRId64 ": %s: unknown "
+		    "value type '%s'", r->c->studies[ot->study].name,
+		    ot->number, column, type);
+	}
 	return 0;
 }
 
@@ -1058,6 +1151,7 @@ rdb_trials(struct rdb *r, const char *digest, uint64_t size)
 	int64_t		 sid, number, last = -1;
 	uint32_t	 si = 0, pos = 0, k;
 	double		 v;
+	char		 got[128];
 	int		 rc, set;
 
 	if (r->schema->old && !r->schema->number) {
@@ -1095,6 +1189,15 @@ rdb_trials(struct rdb *r, const char *digest, uint64_t size)
 		number = sqlite3_column_type(st, 2) == SQLITE_NULL ? pos :
 		    sqlite3_column_int64(st, 2);
 		pos++;
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 2) != SQLITE_INTEGER) {
+			/* No number to name the trial by: its trial_id. */
+			rdb_got(st, 2, got, sizeof got);
+			oerr(c, "study '%s', trial_id %lld: trials.number: "
+			    "expected an integer, got %s", s->name,
+			    (long long)sqlite3_column_int64(st, 0), got);
+			goto fail;
+		}
 		state = (const char *)sqlite3_column_text(st, 3);
 		if (state == NULL || trial_state(state, &rs) != 0) {
 			oerr(c, "study '%s', trial %" PRId64 ": unknown state "
@@ -1116,7 +1219,8 @@ rdb_trials(struct rdb *r, const char *digest, uint64_t size)
 		}
 		memset(r->vset + ot->voff, 0, s->ndirs);
 		if (r->schema->old) {
-			if (rdb_value(r, st, 4, 0, &v, &set, "trials") != 0)
+			if (rdb_value(r, st, 4, 0, ot, NO_STEP, "trials.value",
+			    &v, &set) != 0)
 				goto fail;
 			r->vals[ot->voff] = v;
 			r->vset[ot->voff] = (uint8_t)set;
@@ -1170,11 +1274,17 @@ rdb_values(struct rdb *r)
 		if ((ot = rdb_find(r, &cur, sqlite3_column_int64(st, 0))) ==
 		    NULL)
 			continue;
+		if (sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+			rdb_bad_type(r, st, 1, ot, NO_STEP, NULL,
+			    "trial_values.objective", "an integer");
+			sqlite3_finalize(st);
+			return -1;
+		}
 		obj = sqlite3_column_int64(st, 1);
 		if (obj < 0 || obj >= r->c->studies[ot->study].ndirs)
 			continue;	/* not an objective of the study */
-		if (rdb_value(r, st, 2, r->schema->value_type, &v, &set,
-		    "trial_values") != 0) {
+		if (rdb_value(r, st, 2, r->schema->value_type, ot, NO_STEP,
+		    "trial_values.value", &v, &set) != 0) {
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -1215,6 +1325,11 @@ rdb_params(struct rdb *r)
 			oerr(c, "study '%s', trial %" PRId64 ": a parameter "
 			    "name that is not UTF-8 text",
 			    c->studies[ot->study].name, ot->number);
+			goto fail;
+		}
+		if (!rdb_is_real(st, 2)) {
+			rdb_bad_type(r, st, 2, ot, NO_STEP, name,
+			    "trial_params.param_value", "a number");
 			goto fail;
 		}
 		if (dist_get(c, dj != NULL ? dj : "", &di, &err) != 0) {
@@ -1282,6 +1397,12 @@ rdb_points(struct rdb *r)
 		if (cur == r->ntrials || r->trials[cur].id != id)
 			continue;
 		ot = &r->trials[cur];
+		if (sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+			rdb_bad_type(r, st, 1, ot, NO_STEP, NULL, r->schema->old ?
+			    "trial_values.step" : "trial_intermediate_values.step",
+			    "an integer");
+			goto fail;
+		}
 		step = sqlite3_column_int64(st, 1);
 		if (step < INT32_MIN || step > INT32_MAX) {
 			oerr(c, "study '%s', trial %" PRId64 ": step %" PRId64
@@ -1289,8 +1410,10 @@ rdb_points(struct rdb *r)
 			    ot->number, step);
 			goto fail;
 		}
-		if (rdb_value(r, st, 2, r->schema->inter_type, &v, &set,
-		    "intermediate values") != 0)
+		if (rdb_value(r, st, 2, r->schema->inter_type, ot, step,
+		    r->schema->old ? "trial_values.value" :
+		    "trial_intermediate_values.intermediate_value", &v,
+		    &set) != 0)
 			goto fail;
 		scratch_grow(c, (size_t)n + 1);
 		c->steps[n] = (int32_t)step;
@@ -1966,7 +2089,7 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 	struct json_object *log;
 	char		*data = NULL, *p, *end, *nl;
 	size_t		 len, i, k, ll;
-	int		 ret = -1, rc;
+	int		 ret = -1, rc, utf8;
 
 	memset(&j, 0, sizeof j);
 	j.c = c;
@@ -1981,7 +2104,12 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 			nl = end;
 		ll = (size_t)(nl - p);
 		json_tokener_reset(tok);
-		log = json_tokener_parse_ex(tok, p, (int)ll);
+		/*
+		 * json-c's check of UTF-8 lets overlong forms, encoded
+		 * surrogates and code points past U+10FFFF through.
+		 */
+		utf8 = rung_utf8_valid(p, ll, &k);
+		log = utf8 ? json_tokener_parse_ex(tok, p, (int)ll) : NULL;
 		if (log != NULL && json_tokener_get_error(tok) ==
 		    json_tokener_success) {
 			/* Only blanks may follow the object. */
@@ -2009,7 +2137,8 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 				break;
 			}
 			jerr(&j, "not a JSON object: %s", ll == 0 ?
-			    "an empty line" : json_tokener_get_error(tok) ==
+			    "an empty line" : !utf8 ? "text that is not UTF-8" :
+			    json_tokener_get_error(tok) ==
 			    json_tokener_continue ? "the line ends inside a "
 			    "value" : json_tokener_get_error(tok) ==
 			    json_tokener_success ? "more after the object" :

@@ -10,6 +10,7 @@
 
 #include "rung/batch.h"
 #include "rung/jsonin.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 void
@@ -91,8 +92,16 @@ rung_json_parse(struct json_tokener *tok, const char *s, size_t len,
 		*msg = "too large for one JSON value (more than 2 GiB)";
 		return -1;
 	}
+	/*
+	 * Text that is not UTF-8 would reach the database and our JSON.
+	 * json-c's own check lets overlong forms (C0 AF), encoded surrogates
+	 * and code points past U+10FFFF through: ours comes first.
+	 */
+	if (!rung_utf8_valid(s, len, off)) {
+		*msg = "text that is not UTF-8";
+		return -1;
+	}
 	json_tokener_reset(tok);
-	/* Text that is not UTF-8 would reach the database and our JSON. */
 	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
 	v = json_tokener_parse_ex(tok, s, (int)len);
 	e = json_tokener_get_error(tok);

@@ -68,4 +68,34 @@ json.dump(j, open(\"two.json\", \"w\"))" "$d/taskset-irnn64-head.json" &&
 	test "$(json "len(j), j[0][\"id\"], j[20][\"id\"]" two.json.out)" = "40 one:0 two:0"
 '
 
+# Found by a fuzzing pass: the export of a study without a single point
+# could not be imported back. Arrays as long as the steps array are curves,
+# even empty; a CSV export of it would be a header alone, and is refused.
+test_expect_success 'a study without a point: JSON Lines read back, CSV refused' '
+	printf "%s\n" "{\"id\": \"a\", \"params\": {\"lr\": 0.5}, \"steps\": [], \"loss\": [], \"acc\": []}" \
+		"{\"id\": \"b\", \"params\": {\"lr\": 0.25}, \"steps\": [], \"loss\": [], \"acc\": []}" >bare.jsonl &&
+	rung import -s bare -m loss bare.jsonl &&
+	rung export -f jsonl bare >bare.1.jsonl &&
+	grep -q "\"steps\":\[\],\"loss\":\[\],\"acc\":\[\]" bare.1.jsonl &&
+	rung import -s bare2 -m loss bare.1.jsonl &&
+	rung export -f jsonl bare2 | cmp - bare.1.jsonl &&
+	rung studies --json >s.json &&
+	test "$(json "[(s[\"trials\"], s[\"points\"]) for s in j if s[\"name\"] == \"bare2\"]" s.json)" = "(2, 0)" &&
+	expect_fail 1 rung export -f long-csv bare &&
+	grep_err "study .bare. has no point: a long CSV of it would have no row" &&
+	expect_fail 1 rung export -f wide-csv -o w.csv bare &&
+	grep_err "study .bare. has no point: a wide CSV of it would have no curve column" &&
+	test ! -e w.csv
+'
+
+test_expect_success 'a metric without a point in any trial is read back' '
+	printf "%s\n" "{\"id\": \"a\", \"steps\": [1, 2], \"loss\": [0.5, 0.25], \"acc\": [null, null]}" \
+		"{\"id\": \"b\", \"steps\": [1], \"loss\": [0.75], \"acc\": [null]}" >noacc.jsonl &&
+	rung import -s noacc -m loss noacc.jsonl &&
+	rung export -f jsonl noacc >noacc.1.jsonl &&
+	grep -q "\"acc\":\[null,null\]" noacc.1.jsonl &&
+	rung import -s noacc2 -m loss noacc.1.jsonl &&
+	rung export -f jsonl noacc2 | cmp - noacc.1.jsonl
+'
+
 test_done

@@ -261,6 +261,22 @@ test_expect_success 'a journal with a broken line' '
 	test "$(db_digest)" = "$before"
 '
 
+# Found by a fuzzing pass: a study whose trials reported nothing exported as
+# JSON Lines with empty arrays, which import refused ("no metric found").
+test_expect_success 'a study without a single point: exported, read back the same' '
+	cp "$d/pruned.db" bare.db && chmod u+w bare.db &&
+	sqlite3 bare.db "DELETE FROM trial_intermediate_values; DELETE FROM trial_values" &&
+	rung import -s bare --study pruned bare.db &&
+	test "$(study_line "$RUNG_DB" bare)" = "26 value min" &&
+	rung export -f jsonl -o bare.1.jsonl bare &&
+	rung import -s bare.j bare.1.jsonl &&
+	test "$(study_line "$RUNG_DB" bare.j)" = "26 value min" &&
+	rung export -f jsonl -o bare.2.jsonl bare.j &&
+	cmp bare.1.jsonl bare.2.jsonl &&
+	rung trials --json bare >a.json && rung trials --json bare.j >b.json &&
+	cmp a.json b.json
+'
+
 test_expect_success '-s with a storage of several studies asks for --study' '
 	before=$(db_digest) &&
 	expect_fail 1 rung import -s one "$RUNG_TESTDATA/optuna/pruned.db" &&

@@ -26,6 +26,18 @@ test_expect_success 'a database with studies to protect' '
 # utf8-quoted-lines.csv: bytes after a line end inside a quoted field went
 # unchecked (found by fuzz/fuzz-csv-long). optuna-no-study.db: directions
 # without a study made pointer arithmetic on NULL (fuzz-optuna-rdb, UBSan).
+# overlong-utf8.json and the other UTF-8 cases of JSON: json-c's own check
+# let overlong forms, encoded surrogates and code points past U+10FFFF in.
+# steps-detected-*: an array named steps (step, epochs, epoch) that held
+# anything but whole numbers was taken for a curve, a metric "steps", and
+# the points numbered 1, 2, ...; with --steps it was refused already.
+# ids-some.*: a trial without an id was named by its position, which was
+# another trial's id: two trials became one, their points merged.
+# optuna-*-text.db: SQLite keeps text in a REAL column, and
+# sqlite3_column_double() read it as 0.0 (found by fuzz/fuzz-optuna-rdb).
+# u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
+# both became 'a'. With -f json, NUL bytes went as far as json-c's "unexpected
+# end of data".
 n=0
 while IFS='|' read -r file opts want; do
 	[ -n "$file" ] || continue
@@ -65,7 +77,10 @@ image.png||a binary file
 gz-truncated.csv.gz||the gzip data is truncated
 gz-bad-crc.csv.gz||incorrect data check
 gz-garbage.csv.gz||cannot read
-invalid-utf8.json||:1:44: invalid JSON: invalid utf-8 string
+invalid-utf8.json||:1:44: invalid JSON: text that is not UTF-8
+overlong-utf8.json||:2:11: invalid JSON: text that is not UTF-8
+surrogate-utf8.jsonl||:2:21: invalid JSON: text that is not UTF-8
+beyond-unicode.json||:1:36: invalid JSON: text that is not UTF-8
 toplevel-number.json|-f json|expected a list of trials or a trial object, got a number
 toplevel-string.json|-f json|expected a list of trials or a trial object, got a string
 empty-list.json||no trial found
@@ -76,6 +91,9 @@ jsonl-not-object.jsonl||:2: expected a trial object, got an array
 bom-bad-element.json||trial 1: field .loss. element 1: expected a number, got a string
 nul-after.json||a binary file
 nul-in-key.json||a binary file
+nul-after.json|-f json|:1:34: a NUL byte: not a JSON text file
+nul-in-key.json|-f jsonl|:1:17: a NUL byte: not a JSON text file
+u0000.json||:1:11: a string holding .u0000 (a NUL character), which rung cannot store
 jsonl-truncated.jsonl.gz||the gzip data is truncated
 deep-array.json||:1:33: invalid JSON: nesting too deep
 deep-object.json||:1:161: invalid JSON: nesting too deep
@@ -83,6 +101,11 @@ deep-line.jsonl||:2:161: invalid JSON: nesting too deep
 steps-int32.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
 steps-huge.json|--steps steps|field .steps. element 1: expected a whole number, got a number out of range
 steps-nan.json|--steps steps|field .steps. element 1: expected a whole number, got a number that is not one
+steps-detected-fraction.json||trial 1: field .steps. element 1: expected a whole number, got a number that is not one
+steps-detected-string.jsonl||:2: field .epoch. element 1: expected a whole number, got a string
+steps-detected-null.json||trial 0: field .step. element 1: expected a whole number, got null
+ids-some.json||trial 2: no id field (id, trial_id, trial, config_id, experiment_id or recepie_id), but trial 0 has one (.id.)
+ids-some.jsonl||:2: an id (.trial_id.), but line 1 has none
 params-not-object.json|--params-field config|field .config.: expected an object of parameters, got an array
 journal-bad-distribution.journal||:3: distribution is not a JSON object
 journal-bad-state.journal||:3: "state" is not a TrialState
@@ -94,6 +117,7 @@ journal-values-text.journal||:3: value 0 is not a number
 journal-choice-index.journal||trial 0: parameter .x.: choice 5 of 2
 journal-bad-direction.journal||:1: direction 0 is not a StudyDirection
 journal-invalid-utf8.journal||:2: not a JSON object: invalid string sequence
+journal-overlong-utf8.journal||:2: not a JSON object: text that is not UTF-8
 journal-dup-study.journal||no study in the storage has a trial
 garbage.db||file is not a database
 optuna-bad-step.db||trial 0: step 99999999999 is out of range
@@ -105,8 +129,14 @@ optuna-objective.db||study .legacy-multi.: objective -7
 optuna-study-name.db||study 1: a name that is not UTF-8 text
 optuna-no-study.db||the Optuna storage holds no study
 optuna-param-name.db||trial 0: a parameter name that is not UTF-8 text
-raytune-utf8||result.json:2:76: invalid JSON: invalid utf-8 string
-raytune-params||params.json:1:31: invalid JSON: invalid utf-8 string
+optuna-inter-text.db||study .nanny., trial 1, step 1: trial_intermediate_values.intermediate_value: expected a number, got the text .nan?.
+optuna-value-text.db||study .nanny., trial 1: trial_values.value: expected a number, got the text .0.62x.
+optuna-param-text.db||study .nanny., trial 1: parameter .bs.: trial_params.param_value: expected a number, got a BLOB of 1 byte
+optuna-step-text.db||study .nanny., trial 0: trial_intermediate_values.step: expected an integer, got the text .two.
+optuna-old-value-text.db||study .old12., trial 0: trials.value: expected a number, got the text .best.
+raytune-utf8||result.json:2:76: invalid JSON: text that is not UTF-8
+raytune-overlong||result.json:2:76: invalid JSON: text that is not UTF-8
+raytune-params||params.json:1:31: invalid JSON: text that is not UTF-8
 raytune-progress||progress.csv:4: text that is not UTF-8
 raytune-iter||result.json:2: .training_iteration. must be a whole number (a step), got 99999999999, out of range
 CASES
@@ -138,16 +168,52 @@ test_expect_success 'a header of 1 GB' '
 	test "$(db_digest)" = "$before"
 '
 
+# A line of blanks: json-c keeps nothing of them, the limit of a line is
+# all there is to stop it.
 test_expect_success 'JSON Lines with a 1 GB line' '
 	before=$(db_digest) &&
-	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \"b\", \"note\": \""; gigaline x; echo "\"}"; } >giga.jsonl &&
+	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \"b\", \"note\": "; gigaline " "; echo "null}"; } >giga.jsonl &&
 	expect_fail 1 rung import -s z giga.jsonl &&
 	rm -f giga.jsonl &&
 	grep_err "giga.jsonl:2: a line of more than 256 MiB: not a file of trials" &&
 	test "$(db_digest)" = "$before"
 '
 
-rm -f giga.csv gigahead.csv giga.jsonl
+# Found by a fuzzing pass: a JSON document was read whole, then parsed, and
+# a string of any length went into the database. json-c buffers a string, a
+# number or a comment whole; it is given the file a chunk at a time and
+# stopped at 64 MiB, as a CSV field is.
+test_expect_success 'a JSON document with a 1 GB string: refused at 64 MiB' '
+	before=$(db_digest) && sum=$(db_sum) &&
+	{ printf "[{\"id\": \"a\", \"loss\": [1, 2]},\n {\"id\": \"b\", \"note\": \""; gigaline x; echo "\"}]"; } >giga.json &&
+	expect_fail 1 rung import -s z giga.json &&
+	rm -f giga.json &&
+	grep_err "giga.json:2:22: a string of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before" && test "$(db_sum)" = "$sum"
+'
+
+test_expect_success 'JSON Lines with a 1 GB string' '
+	before=$(db_digest) &&
+	{ echo "{\"id\": \"a\", \"loss\": [1, 2]}"; printf "{\"id\": \""; gigaline x; echo "\"}"; } >giga.jsonl &&
+	expect_fail 1 rung import -s z giga.jsonl &&
+	rm -f giga.jsonl &&
+	grep_err "giga.jsonl:2:8: a string of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+test_expect_success 'a number and a comment of 100 MB in a JSON document' '
+	before=$(db_digest) &&
+	{ printf "[{\"id\": \"a\", \"loss\": [0.5, 1"; head -c 104857600 /dev/zero | tr "\0" 1; echo "]}]"; } >bignum.json &&
+	expect_fail 1 rung import -s z bignum.json &&
+	grep_err "bignum.json:1:28: a number of more than 64 MiB: not a file of trials" &&
+	{ printf "[/* "; head -c 104857600 /dev/zero | tr "\0" c; echo " */]"; } >bigcomment.json &&
+	expect_fail 1 rung import -s z bigcomment.json &&
+	rm -f bignum.json bigcomment.json &&
+	grep_err "bigcomment.json:1:2: a comment of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+rm -f giga.csv gigahead.csv giga.jsonl giga.json bignum.json bigcomment.json
 
 test_expect_success 'a row of a million fields' '
 	before=$(db_digest) &&
@@ -216,7 +282,34 @@ test_expect_success 'the whole of tests/data/bad at once: nothing kept' '
 	test "$(db_digest)" = "$before"
 '
 
+# Past the first chunk the reader hands json-c (128 KiB), positions still
+# count from the start of the file.
+test_expect_success 'an error 10,000 lines into a JSON document' '
+	before=$(db_digest) &&
+	{ echo "["; i=0; while [ $i -lt 10000 ]; do echo "{\"id\": \"t$i\", \"loss\": [0.5, 0.25]},"; i=$((i + 1)); done;
+	  echo "{\"id\": \"x\", \"loss\": [0.5 0.25]}]"; } >late.json &&
+	expect_fail 1 rung import -s z late.json &&
+	grep_err "late.json:10002:26: invalid JSON: array value separator" &&
+	test "$(db_digest)" = "$before"
+'
+
 # Hostile but valid: read right.
+# The reader hands json-c the text a chunk at a time: a character split
+# between two chunks is whole (json-c's own UTF-8 check, which forgets what
+# it saw at the end of a chunk, would refuse it).
+test_expect_success 'a UTF-8 character across two chunks of the reader' '
+	pad=$(head -c 131050 /dev/zero | tr "\0" x) &&
+	printf "{\"id\": \"a\", \"note\": \"%s\303\251\", \"loss\": [1, 2]}\n" "$pad" >split.json &&
+	test "$(head -c 131073 split.json | tail -c 2)" = "$(printf "\303\251")" &&
+	rung import -s split split.json &&
+	pad=$(head -c 131012 /dev/zero | tr "\0" x) &&
+	{ printf "{\"id\": \"a\", \"loss\": [1]}\n"; printf "{\"id\": \"b\", \"loss\": [1], \"note\": \"%s\303\251\"}\n" "$pad"; } >split.jsonl &&
+	test "$(head -c 131073 split.jsonl | tail -c 2)" = "$(printf "\303\251")" &&
+	rung import -s splitl split.jsonl &&
+	rung show --json splitl b >b.json &&
+	test "$(json "j[\"params\"][\"note\"][-1] == \"\u00e9\"" b.json)" = True
+'
+
 test_expect_success 'a BOM, CRLF, LF and CR line ends mixed: all read' '
 	printf "\357\273\277trial,step,loss\r\na,1,0.5\na,2,0.25\rb,1,0.75\r\n" >mixed-ends.csv &&
 	rung import -s ends mixed-ends.csv &&
@@ -224,6 +317,8 @@ test_expect_success 'a BOM, CRLF, LF and CR line ends mixed: all read' '
 	test "$(json "[(t[\"id\"], t[\"points\"]) for t in j]" t.json)" = "('"'"'a'"'"', 2) ('"'"'b'"'"', 1)"
 '
 
+# A trial given twice (JSON Lines appended to when a run resumed) is one:
+# its points are merged, as rows of a long CSV are.
 test_expect_success 'duplicate trial ids: merged, the last value kept, a warning' '
 	printf "{\"id\": \"a\", \"loss\": [0.5, 0.4]}\n{\"id\": \"a\", \"loss\": [0.3]}\n" >dup.jsonl &&
 	rung import -s dup dup.jsonl 2>err &&
