@@ -363,7 +363,17 @@ rung_space_sample(const struct rung_space *sp, uint64_t seed, uint64_t index,
 		switch (p->kind) {
 		case RUNG_SPACE_UNIFORM:
 			v->type = RUNG_PREAL;
-			v->d = p->low + u * (p->high - p->low);
+			/*
+			 * HIGH - LOW overflows when the bounds are far apart
+			 * (-1e308 1e308): every draw was then infinite and
+			 * put back to LOW, or NaN. The weighted mean stays
+			 * finite; bounds that subtract keep the draws they
+			 * always had.
+			 */
+			if (isfinite(p->high - p->low))
+				v->d = p->low + u * (p->high - p->low);
+			else
+				v->d = (1 - u) * p->low + u * p->high;
 			if (v->d >= p->high)
 				v->d = p->low;
 			break;

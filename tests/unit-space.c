@@ -213,6 +213,24 @@ main(void)
 	error_is("# nothing\n\n",
 	    "s.space: no parameter (one a line: name uniform|loguniform|int|"
 	    "logint LOW HIGH, or name choice A B...)", "an empty space");
+	/* What fuzz/fuzz-space.c found. */
+	/* HIGH - LOW overflowed: every draw was -1e308. */
+	cause = parse("x uniform -1e308 1e308\n", &sp);
+	ok(cause == NULL, "bounds whose difference overflows parse");
+	free(cause);
+	lo_hit = hi_hit = 0;
+	inside = 1;
+	for (k = 0; k < 200; k++) {
+		rung_space_sample(sp, 7, k, &c);
+		inside &= c.v[0].d >= -1e308 && c.v[0].d < 1e308;
+		lo_hit |= c.v[0].d < 0;
+		hi_hit |= c.v[0].d > 0;
+		rung_config_release(&c);
+	}
+	ok(inside && lo_hit && hi_hit, "their draws spread from -1e308 to "
+	    "1e308");
+	rung_space_free(sp);
+
 	cause = NULL;
 	ok(rung_space_load("/nonexistent/s.space", &sp, &cause) != 0 &&
 	    cause != NULL && strstr(cause, "cannot open '/nonexistent/"
