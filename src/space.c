@@ -232,7 +232,7 @@ rung_space_parse(const char *path, const char *text, size_t len,
 {
 	struct rung_space *sp;
 	char		*copy, *line, *next, **w = NULL;
-	size_t		 wcap = 0, n, pcap = 0;
+	size_t		 wcap = 0, n, pcap = 0, bad;
 	uint32_t	 lineno = 0;
 
 	sp = xcalloc(1, sizeof *sp);
@@ -248,6 +248,16 @@ rung_space_parse(const char *path, const char *text, size_t len,
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
+		/*
+		 * A choice reaches the study, RUNG_PARAMS and the exports,
+		 * which must read back: text that is not UTF-8 is refused
+		 * as the importers refuse it, comments included.
+		 */
+		if (!rung_utf8_valid(line, strlen(line), &bad)) {
+			xasprintf(cause, "%s:%u: text that is not UTF-8 "
+			    "(byte %zu of the line)", path, lineno, bad + 1);
+			goto fail;
+		}
 		if ((n = split_words(line, &w, &wcap)) == 0)
 			continue;
 		XGROW(sp->params, pcap, sp->nparams + 1);

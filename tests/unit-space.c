@@ -214,6 +214,12 @@ main(void)
 	    "s.space: no parameter (one a line: name uniform|loguniform|int|"
 	    "logint LOW HIGH, or name choice A B...)", "an empty space");
 	/* What fuzz/fuzz-space.c found. */
+	error_is("x uniform 0 1\nopt choice adam \xe9t\xe9\n",
+	    "s.space:2: text that is not UTF-8 (byte 17 of the line)",
+	    "a word that is not UTF-8 (Latin-1)");
+	error_is("x uniform 0 1 # \xff\n",
+	    "s.space:1: text that is not UTF-8 (byte 17 of the line)",
+	    "a comment that is not UTF-8");
 	/* HIGH - LOW overflowed: every draw was -1e308. */
 	cause = parse("x uniform -1e308 1e308\n", &sp);
 	ok(cause == NULL, "bounds whose difference overflows parse");
