@@ -43,13 +43,24 @@ rung_report_find(const struct rung_report *r, const char *key)
 	return -1;
 }
 
+/* The character (from 1, not the byte) at s + off, for messages. */
+static size_t
+char_at(const char *s, size_t off)
+{
+	size_t	 i, n = 1;
+
+	for (i = 0; i < off; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
 int
 rung_report_parse(const char *line, size_t len, struct rung_report *r,
     char **cause)
 {
 	struct json_tokener	*tok;
 	json_object		*o = NULL, *v;
-	const char		*msg;
+	const char		*msg, *start = line;
 	size_t			 plen = strlen(RUNG_REPORT_PREFIX);
 	size_t			 off, cap = 0;
 	double			 d;
@@ -77,8 +88,13 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 	tok = json_tokener_new();
 	if (rung_json_parse(tok, line, len, &o, &off, &msg) != 0) {
 		json_tokener_free(tok);
-		xasprintf(cause, "not JSON at character %zu: %s", off + 1 +
-		    plen, msg);
+		/*
+		 * Counted from the start of the line as the trainer wrote
+		 * it: the blanks before and after "rung:" are characters
+		 * too, and so is each UTF-8 sequence.
+		 */
+		xasprintf(cause, "not JSON at character %zu: %s",
+		    char_at(start, (size_t)(line - start) + off), msg);
 		return -1;
 	}
 	json_tokener_free(tok);

@@ -114,6 +114,24 @@ test_protocol(void)
 	malformed("rung:", "a JSON object after 'rung:'");
 }
 
+/* What fuzz/fuzz-proto.c found. */
+static void
+test_protocol_fuzzed(void)
+{
+	/*
+	 * The character a cause points at counts the blanks before and
+	 * after "rung:", and characters rather than bytes: the first was
+	 * one short for every "rung: {...}" line.
+	 */
+	malformed("rung: {\"step\": 3} trailing", "not JSON at character 19: "
+	    "unexpected text after the value");
+	malformed(" \trung:  {\"step\": 3} x", "not JSON at character 22:");
+	malformed("rung: {\"\xc3\xa9t\xc3\xa9\": 1 2}",
+	    "not JSON at character 17:");
+	malformed("rung: {\"step\": 1, \"loss\": }", "not JSON at character "
+	    "27:");
+}
+
 static void
 test_subst(void)
 {
@@ -399,6 +417,7 @@ int
 main(void)
 {
 	test_protocol();
+	test_protocol_fuzzed();
 	test_subst();
 	test_argv();
 	test_env();
