@@ -43,6 +43,46 @@ rung_report_find(const struct rung_report *r, const char *key)
 	return -1;
 }
 
+/* The step: a whole number from 0 (3.0 is 3) below INT32_MAX. */
+static int
+report_step(json_object *v, int32_t *step, char **cause)
+{
+	char	 buf[RUNG_DBL_BUFSZ];
+	int64_t	 i;
+	double	 d;
+
+	if (json_object_is_type(v, json_type_int)) {
+		i = json_object_get_int64(v);
+		if (i < 0 || i >= INT32_MAX) {
+			xasprintf(cause, "step %lld is out of range",
+			    (long long)i);
+			return -1;
+		}
+		*step = (int32_t)i;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_double)) {
+		xasprintf(cause, "step is %s, not a whole number",
+		    rung_json_type_name(v));
+		return -1;
+	}
+	d = json_object_get_double(v);
+	if (!isfinite(d) || d != rint(d)) {
+		/* NaN and Infinity are no fraction. */
+		xasprintf(cause, "step is %s, not a whole number", isfinite(d) ?
+		    "a fraction" : rung_fmt_double(d, 0, buf));
+		return -1;
+	}
+	if (d < 0 || d >= INT32_MAX) {
+		/* -1.0 and 1e10 are whole: out of range, as -1 is. */
+		xasprintf(cause, "step %s is out of range",
+		    rung_fmt_double(d, 0, buf));
+		return -1;
+	}
+	*step = (int32_t)d;
+	return 0;
+}
+
 /* The character (from 1, not the byte) at s + off, for messages. */
 static size_t
 char_at(const char *s, size_t off)
@@ -59,11 +99,10 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
     char **cause)
 {
 	struct json_tokener	*tok;
-	json_object		*o = NULL, *v;
+	json_object		*o = NULL;
 	const char		*msg, *start = line;
 	size_t			 plen = strlen(RUNG_REPORT_PREFIX);
 	size_t			 off, cap = 0;
-	double			 d;
 	int			 have_step = 0;
 
 	memset(r, 0, sizeof *r);
@@ -105,27 +144,8 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 	}
 	json_object_object_foreach(o, key, val) {
 		if (strcmp(key, "step") == 0) {
-			v = val;
-			if (json_object_is_type(v, json_type_int)) {
-				int64_t	 i = json_object_get_int64(v);
-
-				if (i < 0 || i >= INT32_MAX) {
-					xasprintf(cause, "step %lld is out of "
-					    "range", (long long)i);
-					goto fail;
-				}
-				r->step = (int32_t)i;
-			} else if (json_object_is_type(v, json_type_double) &&
-			    isfinite(d = json_object_get_double(v)) &&
-			    d == rint(d) && d >= 0 && d < INT32_MAX)
-				r->step = (int32_t)d;
-			else {
-				xasprintf(cause, "step is %s, not a whole "
-				    "number", json_object_is_type(v,
-				    json_type_double) ? "a fraction" :
-				    rung_json_type_name(v));
+			if (report_step(val, &r->step, cause) != 0)
 				goto fail;
-			}
 			have_step = 1;
 			continue;
 		}

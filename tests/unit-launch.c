@@ -132,6 +132,25 @@ test_protocol_fuzzed(void)
 	    "27:");
 }
 
+/* Found reading the parser while fuzz-proto ran. */
+static void
+test_protocol_numbers(void)
+{
+	/* A whole step out of range is not "a fraction". */
+	malformed("rung: {\"step\": -1.0, \"loss\": 1}", "step -1 is out of "
+	    "range");
+	malformed("rung: {\"step\": 1e10, \"loss\": 1}", "step 10000000000 is "
+	    "out of range");
+	malformed("rung: {\"step\": 2147483647.0, \"loss\": 1}",
+	    "step 2147483647 is out of range");
+	malformed("rung: {\"step\": NaN, \"loss\": 1}", "step is NaN, not a "
+	    "whole number");
+	malformed("rung: {\"step\": -Infinity, \"loss\": 1}",
+	    "step is -Infinity, not a whole number");
+	malformed("rung: {\"step\": 2.5, \"loss\": 1}", "step is a fraction, "
+	    "not a whole number");
+}
+
 static void
 test_subst(void)
 {
@@ -418,6 +437,7 @@ main(void)
 {
 	test_protocol();
 	test_protocol_fuzzed();
+	test_protocol_numbers();
 	test_subst();
 	test_argv();
 	test_env();
