@@ -43,6 +43,19 @@ rung_report_find(const struct rung_report *r, const char *key)
 	return -1;
 }
 
+/*
+ * json-c reads an integer beyond 64 bits as the bound it passed (INT64_MIN
+ * or UINT64_MAX) and says nothing: 99999999999999999999 would be recorded
+ * as 18446744073709551615. Those two values are taken for such integers.
+ */
+static int
+beyond_int64(json_object *v)
+{
+	return json_object_is_type(v, json_type_int) &&
+	    (json_object_get_int64(v) == INT64_MIN ||
+	    json_object_get_uint64(v) == UINT64_MAX);
+}
+
 /* The step: a whole number from 0 (3.0 is 3) below INT32_MAX. */
 static int
 report_step(json_object *v, int32_t *step, char **cause)
@@ -53,6 +66,10 @@ report_step(json_object *v, int32_t *step, char **cause)
 
 	if (json_object_is_type(v, json_type_int)) {
 		i = json_object_get_int64(v);
+		if (beyond_int64(v)) {
+			xasprintf(cause, "step is out of range");
+			return -1;
+		}
 		if (i < 0 || i >= INT32_MAX) {
 			xasprintf(cause, "step %lld is out of range",
 			    (long long)i);
@@ -151,6 +168,12 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 		}
 		if (!rung_json_is_number(val))
 			continue;
+		if (beyond_int64(val)) {
+			xasprintf(cause, "\"%s\" is an integer beyond 64 bits, "
+			    "which would be read as another: write it as a "
+			    "real", key);
+			goto fail;
+		}
 		XGROW(r->keys, cap, r->n + 1);
 		r->vals = xreallocarray(r->vals, cap, sizeof *r->vals);
 		r->keys[r->n] = xstrdup(key);

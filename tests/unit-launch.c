@@ -136,6 +136,9 @@ test_protocol_fuzzed(void)
 static void
 test_protocol_numbers(void)
 {
+	struct rung_report r;
+	char		*cause;
+
 	/* A whole step out of range is not "a fraction". */
 	malformed("rung: {\"step\": -1.0, \"loss\": 1}", "step -1 is out of "
 	    "range");
@@ -149,6 +152,25 @@ test_protocol_numbers(void)
 	    "step is -Infinity, not a whole number");
 	malformed("rung: {\"step\": 2.5, \"loss\": 1}", "step is a fraction, "
 	    "not a whole number");
+	/* json-c read it as INT64_MAX: the message named that. */
+	malformed("rung: {\"step\": 99999999999999999999, \"loss\": 1}",
+	    "step is out of range");
+
+	/*
+	 * json-c reads an integer beyond 64 bits as the bound it passed:
+	 * the metric would have been recorded as 18446744073709551615.
+	 */
+	malformed("rung: {\"step\": 1, \"n\": 99999999999999999999}",
+	    "\"n\" is an integer beyond 64 bits, which would be read as "
+	    "another: write it as a real");
+	malformed("rung: {\"step\": 1, \"n\": -99999999999999999999}",
+	    "\"n\" is an integer beyond 64 bits");
+	ok(parse("rung: {\"step\": 1, \"n\": 9223372036854775807, \"m\": "
+	    "-9223372036854775807, \"x\": 1e+20}", &r, &cause) == 1 &&
+	    r.n == 3 && r.vals[0] == 9223372036854775807.0 &&
+	    r.vals[1] == -9223372036854775807.0 && r.vals[2] == 1e20,
+	    "integers within 64 bits, and a big real, are read");
+	rung_report_release(&r);
 }
 
 static void
