@@ -25,7 +25,8 @@
 
 #include "fuzz.h"
 
-#define AT	"at character "
+/* What a cause that points at a character starts with. */
+#define AT	"not JSON at character "
 
 static void
 fail(const char *what, const char *line, size_t len)
@@ -53,15 +54,16 @@ nchars(const char *s, size_t len)
 	return n;
 }
 
-/* The character a cause points at, or 0. */
+/*
+ * The character a cause points at, or 0. Only the start is looked at: a
+ * cause may quote a member's name, which may say anything.
+ */
 static size_t
 cause_at(const char *cause)
 {
-	const char	*p;
-
-	if ((p = strstr(cause, AT)) == NULL)
+	if (strncmp(cause, AT, strlen(AT)) != 0)
 		return 0;
-	return (size_t)strtoul(p + strlen(AT), NULL, 10);
+	return (size_t)strtoul(cause + strlen(AT), NULL, 10);
 }
 
 static int
@@ -195,8 +197,8 @@ check_line(const char *line, size_t len)
 			fail("a cause that is not UTF-8", line, len);
 		if (r.n != 0 || r.keys != NULL || r.vals != NULL)
 			fail("a malformed report keeps members", line, len);
-		if (strstr(cause, AT) != NULL && ((at = cause_at(cause)) < 1 ||
-		    at > nchars(line, len) + 1))
+		if (strncmp(cause, AT, strlen(AT)) == 0 &&
+		    ((at = cause_at(cause)) < 1 || at > nchars(line, len) + 1))
 			fail("a cause points past the line", cause,
 			    strlen(cause));
 		break;
