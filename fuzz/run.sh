@@ -172,6 +172,14 @@ seed raytune 4 "$seeds"/tmp/exp-*
 rm -rf "$seeds/tmp"
 lines cmd "$src/fuzz/seeds/cmd.txt"
 lines filter "$src/fuzz/seeds/filter.txt"
+# Search spaces: a seed per line (good and bad), and whole files.
+lines space "$src/fuzz/seeds/space.txt"
+cp "$src"/fuzz/seeds/*.space "$src"/share/rung/examples/*.space \
+	"$seeds/space/"
+# Protocol lines: a seed per line, and whole outputs of a trainer.
+lines proto "$src/fuzz/seeds/proto.txt"
+cp "$src/fuzz/seeds/proto.txt" "$seeds/proto/stream"
+cp "$src/share/rung/examples/digits.py" "$seeds/proto/"
 
 # Run each target; FUZZ_JOBS of them at once. Their scratch files go to
 # memory when it can hold them.

@@ -43,16 +43,83 @@ rung_report_find(const struct rung_report *r, const char *key)
 	return -1;
 }
 
+/*
+ * json-c reads an integer beyond 64 bits as the bound it passed (INT64_MIN
+ * or UINT64_MAX) and says nothing: 99999999999999999999 would be recorded
+ * as 18446744073709551615. Those two values are taken for such integers.
+ */
+static int
+beyond_int64(json_object *v)
+{
+	return json_object_is_type(v, json_type_int) &&
+	    (json_object_get_int64(v) == INT64_MIN ||
+	    json_object_get_uint64(v) == UINT64_MAX);
+}
+
+/* The step: a whole number from 0 (3.0 is 3) below INT32_MAX. */
+static int
+report_step(json_object *v, int32_t *step, char **cause)
+{
+	char	 buf[RUNG_DBL_BUFSZ];
+	int64_t	 i;
+	double	 d;
+
+	if (json_object_is_type(v, json_type_int)) {
+		i = json_object_get_int64(v);
+		if (beyond_int64(v)) {
+			xasprintf(cause, "step is out of range");
+			return -1;
+		}
+		if (i < 0 || i >= INT32_MAX) {
+			xasprintf(cause, "step %lld is out of range",
+			    (long long)i);
+			return -1;
+		}
+		*step = (int32_t)i;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_double)) {
+		xasprintf(cause, "step is %s, not a whole number",
+		    rung_json_type_name(v));
+		return -1;
+	}
+	d = json_object_get_double(v);
+	if (!isfinite(d) || d != rint(d)) {
+		/* NaN and Infinity are no fraction. */
+		xasprintf(cause, "step is %s, not a whole number", isfinite(d) ?
+		    "a fraction" : rung_fmt_double(d, 0, buf));
+		return -1;
+	}
+	if (d < 0 || d >= INT32_MAX) {
+		/* -1.0 and 1e10 are whole: out of range, as -1 is. */
+		xasprintf(cause, "step %s is out of range",
+		    rung_fmt_double(d, 0, buf));
+		return -1;
+	}
+	*step = (int32_t)d;
+	return 0;
+}
+
+/* The character (from 1, not the byte) at s + off, for messages. */
+static size_t
+char_at(const char *s, size_t off)
+{
+	size_t	 i, n = 1;
+
+	for (i = 0; i < off; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
 int
 rung_report_parse(const char *line, size_t len, struct rung_report *r,
     char **cause)
 {
 	struct json_tokener	*tok;
-	json_object		*o = NULL, *v;
-	const char		*msg;
+	json_object		*o = NULL;
+	const char		*msg, *start = line;
 	size_t			 plen = strlen(RUNG_REPORT_PREFIX);
 	size_t			 off, cap = 0;
-	double			 d;
 	int			 have_step = 0;
 
 	memset(r, 0, sizeof *r);
@@ -77,8 +144,13 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 	tok = json_tokener_new();
 	if (rung_json_parse(tok, line, len, &o, &off, &msg) != 0) {
 		json_tokener_free(tok);
-		xasprintf(cause, "not JSON at character %zu: %s", off + 1 +
-		    plen, msg);
+		/*
+		 * Counted from the start of the line as the trainer wrote
+		 * it: the blanks before and after "rung:" are characters
+		 * too, and so is each UTF-8 sequence.
+		 */
+		xasprintf(cause, "not JSON at character %zu: %s",
+		    char_at(start, (size_t)(line - start) + off), msg);
 		return -1;
 	}
 	json_tokener_free(tok);
@@ -89,32 +161,19 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 	}
 	json_object_object_foreach(o, key, val) {
 		if (strcmp(key, "step") == 0) {
-			v = val;
-			if (json_object_is_type(v, json_type_int)) {
-				int64_t	 i = json_object_get_int64(v);
-
-				if (i < 0 || i >= INT32_MAX) {
-					xasprintf(cause, "step %lld is out of "
-					    "range", (long long)i);
-					goto fail;
-				}
-				r->step = (int32_t)i;
-			} else if (json_object_is_type(v, json_type_double) &&
-			    isfinite(d = json_object_get_double(v)) &&
-			    d == rint(d) && d >= 0 && d < INT32_MAX)
-				r->step = (int32_t)d;
-			else {
-				xasprintf(cause, "step is %s, not a whole "
-				    "number", json_object_is_type(v,
-				    json_type_double) ? "a fraction" :
-				    rung_json_type_name(v));
+			if (report_step(val, &r->step, cause) != 0)
 				goto fail;
-			}
 			have_step = 1;
 			continue;
 		}
 		if (!rung_json_is_number(val))
 			continue;
+		if (beyond_int64(val)) {
+			xasprintf(cause, "\"%s\" is an integer beyond 64 bits, "
+			    "which would be read as another: write it as a "
+			    "real", key);
+			goto fail;
+		}
 		XGROW(r->keys, cap, r->n + 1);
 		r->vals = xreallocarray(r->vals, cap, sizeof *r->vals);
 		r->keys[r->n] = xstrdup(key);

@@ -101,6 +101,80 @@ split_words(char *line, char ***words, size_t *cap)
 	return n;
 }
 
+/*
+ * A set of words, to find a name defined twice or a choice listed twice
+ * without comparing each with every other: a choice of 100,000 words took
+ * 8 seconds to parse, and a million would take a quarter of an hour.
+ * Open addressing; each word is kept with where it was seen (from 1).
+ */
+struct wordset {
+	struct wordset_slot {
+		const char	*word;
+		uint32_t	 at;
+	}		*slot;
+	size_t		 size;		/* a power of 2, or 0 */
+	size_t		 n;
+};
+
+static size_t
+word_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (size_t)h;
+}
+
+static void
+wordset_put(struct wordset_slot *slot, size_t size, const char *word,
+    uint32_t at)
+{
+	size_t	 h = word_hash(word) & (size - 1);
+
+	while (slot[h].word != NULL)
+		h = (h + 1) & (size - 1);
+	slot[h].word = word;
+	slot[h].at = at;
+}
+
+/*
+ * Where word was seen before, or 0 when it was not: it is then added,
+ * seen at at. The words are not copied: they outlive the set.
+ */
+static uint32_t
+wordset_add(struct wordset *ws, const char *word, uint32_t at)
+{
+	struct wordset_slot *old = ws->slot;
+	size_t		 oldsize = ws->size, h, i;
+
+	if ((ws->n + 1) * 2 > ws->size) {
+		ws->size = ws->size ? ws->size * 2 : 64;
+		ws->slot = xcalloc(ws->size, sizeof *ws->slot);
+		for (i = 0; i < oldsize; i++) {
+			if (old[i].word != NULL)
+				wordset_put(ws->slot, ws->size, old[i].word,
+				    old[i].at);
+		}
+		free(old);
+	}
+	for (h = word_hash(word) & (ws->size - 1); ws->slot[h].word != NULL;
+	    h = (h + 1) & (ws->size - 1)) {
+		if (strcmp(ws->slot[h].word, word) == 0)
+			return ws->slot[h].at;
+	}
+	wordset_put(ws->slot, ws->size, word, at);
+	ws->n++;
+	return 0;
+}
+
+static void
+wordset_clear(struct wordset *ws)
+{
+	free(ws->slot);
+	memset(ws, 0, sizeof *ws);
+}
+
 static int
 line_error(char **cause, const char *path, uint32_t line, size_t field,
     const char *word, const char *fmt, ...)
@@ -126,14 +200,20 @@ line_error(char **cause, const char *path, uint32_t line, size_t field,
 	return -1;
 }
 
+/*
+ * The parameter of a line's words w[0..n). names holds the names of the
+ * lines before, with their line; the line's own is added.
+ */
 static int
 parse_param(const char *path, uint32_t line, char **w, size_t n,
-    const struct rung_space *sp, struct rung_space_param *p, char **cause)
+    struct wordset *names, struct rung_space_param *p, char **cause)
 {
+	struct wordset	 words = { 0 };
 	const char	*what;
 	double		 d[2];
 	int64_t		 i[2];
-	size_t		 k, j;
+	size_t		 k;
+	uint32_t	 first;
 	int		 kind = -1;
 
 	memset(p, 0, sizeof *p);
@@ -145,10 +225,9 @@ parse_param(const char *path, uint32_t line, char **w, size_t n,
 	if (strcmp(w[0], "trial") == 0)
 		return line_error(cause, path, line, 1, w[0], "'trial' is "
 		    "reserved: {trial} in the command is the trial's id");
-	if (rung_space_find(sp, w[0]) >= 0)
+	if ((first = wordset_add(names, w[0], line)) != 0)
 		return line_error(cause, path, line, 1, w[0], "parameter "
-		    "defined twice (first on line %u)",
-		    sp->params[rung_space_find(sp, w[0])].line);
+		    "defined twice (first on line %u)", first);
 	if (n < 2)
 		return line_error(cause, path, line, 2, NULL, "missing type "
 		    "(uniform, loguniform, int, logint or choice)");
@@ -166,14 +245,16 @@ parse_param(const char *path, uint32_t line, char **w, size_t n,
 			    "needs at least one value");
 		p->choices = xcalloc(n - 2, sizeof *p->choices);
 		for (k = 2; k < n; k++) {
-			for (j = 2; j < k; j++) {
-				if (strcmp(w[j], w[k]) == 0)
-					return line_error(cause, path, line,
-					    k + 1, w[k], "value listed twice "
-					    "(also field %zu)", j + 1);
+			if ((first = wordset_add(&words, w[k],
+			    (uint32_t)k + 1)) != 0) {
+				wordset_clear(&words);
+				return line_error(cause, path, line, k + 1,
+				    w[k], "value listed twice (also field %u)",
+				    first);
 			}
 			p->choices[p->nchoices++] = xstrdup(w[k]);
 		}
+		wordset_clear(&words);
 		p->name = xstrdup(w[0]);
 		return 0;
 	}
@@ -231,8 +312,9 @@ rung_space_parse(const char *path, const char *text, size_t len,
     struct rung_space **out, char **cause)
 {
 	struct rung_space *sp;
+	struct wordset	 names = { 0 };
 	char		*copy, *line, *next, **w = NULL;
-	size_t		 wcap = 0, n, pcap = 0;
+	size_t		 wcap = 0, n, pcap = 0, bad;
 	uint32_t	 lineno = 0;
 
 	sp = xcalloc(1, sizeof *sp);
@@ -248,10 +330,20 @@ rung_space_parse(const char *path, const char *text, size_t len,
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
+		/*
+		 * A choice reaches the study, RUNG_PARAMS and the exports,
+		 * which must read back: text that is not UTF-8 is refused
+		 * as the importers refuse it, comments included.
+		 */
+		if (!rung_utf8_valid(line, strlen(line), &bad)) {
+			xasprintf(cause, "%s:%u: text that is not UTF-8 "
+			    "(byte %zu of the line)", path, lineno, bad + 1);
+			goto fail;
+		}
 		if ((n = split_words(line, &w, &wcap)) == 0)
 			continue;
 		XGROW(sp->params, pcap, sp->nparams + 1);
-		if (parse_param(path, lineno, w, n, sp,
+		if (parse_param(path, lineno, w, n, &names,
 		    &sp->params[sp->nparams], cause) != 0) {
 			/* Free what the failed line allocated. */
 			sp->nparams++;
@@ -267,11 +359,13 @@ rung_space_parse(const char *path, const char *text, size_t len,
 		    path);
 		goto fail;
 	}
+	wordset_clear(&names);
 	free(w);
 	free(copy);
 	*out = sp;
 	return 0;
 fail:
+	wordset_clear(&names);
 	free(w);
 	free(copy);
 	rung_space_free(sp);
@@ -363,7 +457,17 @@ rung_space_sample(const struct rung_space *sp, uint64_t seed, uint64_t index,
 		switch (p->kind) {
 		case RUNG_SPACE_UNIFORM:
 			v->type = RUNG_PREAL;
-			v->d = p->low + u * (p->high - p->low);
+			/*
+			 * HIGH - LOW overflows when the bounds are far apart
+			 * (-1e308 1e308): every draw was then infinite and
+			 * put back to LOW, or NaN. The weighted mean stays
+			 * finite; bounds that subtract keep the draws they
+			 * always had.
+			 */
+			if (isfinite(p->high - p->low))
+				v->d = p->low + u * (p->high - p->low);
+			else
+				v->d = (1 - u) * p->low + u * p->high;
 			if (v->d >= p->high)
 				v->d = p->low;
 			break;

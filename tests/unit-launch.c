@@ -114,6 +114,65 @@ test_protocol(void)
 	malformed("rung:", "a JSON object after 'rung:'");
 }
 
+/* What fuzz/fuzz-proto.c found. */
+static void
+test_protocol_fuzzed(void)
+{
+	/*
+	 * The character a cause points at counts the blanks before and
+	 * after "rung:", and characters rather than bytes: the first was
+	 * one short for every "rung: {...}" line.
+	 */
+	malformed("rung: {\"step\": 3} trailing", "not JSON at character 19: "
+	    "unexpected text after the value");
+	malformed(" \trung:  {\"step\": 3} x", "not JSON at character 22:");
+	malformed("rung: {\"\xc3\xa9t\xc3\xa9\": 1 2}",
+	    "not JSON at character 17:");
+	malformed("rung: {\"step\": 1, \"loss\": }", "not JSON at character "
+	    "27:");
+}
+
+/* Found reading the parser while fuzz-proto ran. */
+static void
+test_protocol_numbers(void)
+{
+	struct rung_report r;
+	char		*cause;
+
+	/* A whole step out of range is not "a fraction". */
+	malformed("rung: {\"step\": -1.0, \"loss\": 1}", "step -1 is out of "
+	    "range");
+	malformed("rung: {\"step\": 1e10, \"loss\": 1}", "step 10000000000 is "
+	    "out of range");
+	malformed("rung: {\"step\": 2147483647.0, \"loss\": 1}",
+	    "step 2147483647 is out of range");
+	malformed("rung: {\"step\": NaN, \"loss\": 1}", "step is NaN, not a "
+	    "whole number");
+	malformed("rung: {\"step\": -Infinity, \"loss\": 1}",
+	    "step is -Infinity, not a whole number");
+	malformed("rung: {\"step\": 2.5, \"loss\": 1}", "step is a fraction, "
+	    "not a whole number");
+	/* json-c read it as INT64_MAX: the message named that. */
+	malformed("rung: {\"step\": 99999999999999999999, \"loss\": 1}",
+	    "step is out of range");
+
+	/*
+	 * json-c reads an integer beyond 64 bits as the bound it passed:
+	 * the metric would have been recorded as 18446744073709551615.
+	 */
+	malformed("rung: {\"step\": 1, \"n\": 99999999999999999999}",
+	    "\"n\" is an integer beyond 64 bits, which would be read as "
+	    "another: write it as a real");
+	malformed("rung: {\"step\": 1, \"n\": -99999999999999999999}",
+	    "\"n\" is an integer beyond 64 bits");
+	ok(parse("rung: {\"step\": 1, \"n\": 9223372036854775807, \"m\": "
+	    "-9223372036854775807, \"x\": 1e+20}", &r, &cause) == 1 &&
+	    r.n == 3 && r.vals[0] == 9223372036854775807.0 &&
+	    r.vals[1] == -9223372036854775807.0 && r.vals[2] == 1e20,
+	    "integers within 64 bits, and a big real, are read");
+	rung_report_release(&r);
+}
+
 static void
 test_subst(void)
 {
@@ -399,6 +458,8 @@ int
 main(void)
 {
 	test_protocol();
+	test_protocol_fuzzed();
+	test_protocol_numbers();
 	test_subst();
 	test_argv();
 	test_env();

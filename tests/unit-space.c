@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rung/space.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 #include "tap.h"
 
@@ -51,6 +52,7 @@ main(void)
 	    "act choice relu";
 	struct rung_space *sp;
 	struct rung_config c, d, e;
+	struct rung_buf	 b;
 	const struct rung_space_param *p;
 	char		*cause, *s;
 	uint64_t	 k;
@@ -213,6 +215,55 @@ main(void)
 	error_is("# nothing\n\n",
 	    "s.space: no parameter (one a line: name uniform|loguniform|int|"
 	    "logint LOW HIGH, or name choice A B...)", "an empty space");
+	/* What fuzz/fuzz-space.c found. */
+	error_is("x uniform 0 1\nopt choice adam \xe9t\xe9\n",
+	    "s.space:2: text that is not UTF-8 (byte 17 of the line)",
+	    "a word that is not UTF-8 (Latin-1)");
+	error_is("x uniform 0 1 # \xff\n",
+	    "s.space:1: text that is not UTF-8 (byte 17 of the line)",
+	    "a comment that is not UTF-8");
+	/* HIGH - LOW overflowed: every draw was -1e308. */
+	cause = parse("x uniform -1e308 1e308\n", &sp);
+	ok(cause == NULL, "bounds whose difference overflows parse");
+	free(cause);
+	lo_hit = hi_hit = 0;
+	inside = 1;
+	for (k = 0; k < 200; k++) {
+		rung_space_sample(sp, 7, k, &c);
+		inside &= c.v[0].d >= -1e308 && c.v[0].d < 1e308;
+		lo_hit |= c.v[0].d < 0;
+		hi_hit |= c.v[0].d > 0;
+		rung_config_release(&c);
+	}
+	ok(inside && lo_hit && hi_hit, "their draws spread from -1e308 to "
+	    "1e308");
+	rung_space_free(sp);
+
+	/*
+	 * Names and words listed twice are found without comparing each
+	 * with every other: 100,000 words took 8 s, a million 13 minutes.
+	 */
+	b = (struct rung_buf){ 0 };
+	rung_buf_addstr(&b, "c choice");
+	for (k = 0; k < 100000; k++)
+		rung_buf_printf(&b, " w%u", (unsigned)k);
+	rung_buf_addstr(&b, " w5\n");
+	error_is(rung_buf_cstr(&b), "s.space:1: field 100003 ('w5'): value "
+	    "listed twice (also field 8)", "a word listed twice among 100,000");
+	b.len = 0;
+	for (k = 0; k < 50000; k++)
+		rung_buf_printf(&b, "p%u int 0 %u\n", (unsigned)k, (unsigned)k);
+	cause = parse(rung_buf_cstr(&b), &sp);
+	ok(cause == NULL && sp->nparams == 50000 &&
+	    rung_space_find(sp, "p49999") == 49999, "50,000 parameters");
+	free(cause);
+	rung_space_free(sp);
+	rung_buf_addstr(&b, "p123 uniform 0 1\n");
+	error_is(rung_buf_cstr(&b), "s.space:50001: field 1 ('p123'): "
+	    "parameter defined twice (first on line 124)",
+	    "a name defined twice among 50,000");
+	rung_buf_release(&b);
+
 	cause = NULL;
 	ok(rung_space_load("/nonexistent/s.space", &sp, &cause) != 0 &&
 	    cause != NULL && strstr(cause, "cannot open '/nonexistent/"
