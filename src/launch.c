@@ -620,6 +620,39 @@ config_for(struct launch *L, struct ltrial *t)
 	return 0;
 }
 
+/*
+ * A resumed trial's configuration as it was drawn. The database keeps it as
+ * RUNG_PARAMS, where a choice that reads as a number is that number: 1e-3
+ * comes back as 0.001 and 007 as 7, and {name} would change between two
+ * runs of one trial. Drawn again (the same space, seed and handle, or the
+ * same --from trial), it has the words of the space; it is taken when it
+ * gives the same RUNG_PARAMS, which it does unless a file changed.
+ */
+static void
+config_restore(struct launch *L, struct ltrial *t)
+{
+	struct rung_config	 c;
+	char			*json;
+
+	if (t->params == NULL)
+		return;
+	memset(&c, 0, sizeof c);
+	if (L->space != NULL)
+		rung_space_sample(L->space, L->o.seed, t->handle, &c);
+	else if (t->handle < L->nfrom && t->ext != NULL &&
+	    strcmp(L->from_ids[t->handle], t->ext) == 0)
+		rung_config_copy(&c, &L->from_cfg[t->handle]);
+	else
+		return;
+	json = rung_config_json(&c);
+	if (strcmp(json, t->params) == 0) {
+		rung_config_release(&t->cfg);
+		t->cfg = c;
+	} else
+		rung_config_release(&c);
+	free(json);
+}
+
 /* Running a trial. */
 
 static int
@@ -2019,6 +2052,8 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		L.o.step_timeout = 0;
 	if (L.o.from != NULL && load_from(&L, cause) != 0)
 		goto out;
+	for (i = 0; cl->resume && i < L.nt; i++)
+		config_restore(&L, L.t[i]);
 	for (i = 0; i < L.o.ncmd; i++) {
 		struct rung_config	 names = { 0 };
 

@@ -233,6 +233,36 @@ else
 	test_skip 'a hanging trainer: stopped by --step-timeout, nothing of it left' 'mpirun is not installed'
 fi
 
+# RUNG_PARAMS makes a choice that reads as a number that number (1e-3 is
+# 0.001 there); a restarted run still gets the words of the space.
+printf 'x uniform 0 1\nw choice 1e-3 007 1.50 2.0\n' >words.space
+
+test_expect_success '--resume: a restarted trial gets the words of its first run' '
+	"$RUNG" launch --space words.space --policy random --trials 4 --max-steps 10 \
+		--parallel 4 --launcher direct --gpus none words -- \
+		./trainer.sh slow --w={w} --x={x} >words1.out 2>&1 &
+	pid=$! &&
+	_n=100 &&
+	until [ "$(sqlite3 "$RUNG_DB" "select count(*) from launch_trials lt
+		join launches l on l.id = lt.launch_id join studies s on s.id = l.study_id
+		where s.name = '"'"'words'"'"' and lt.seen_step >= 2")" = 4 ]; do
+		_n=$((_n - 1)) && test "$_n" -gt 0 && sleep 0.1
+	done &&
+	kill -KILL $pid &&
+	{ wait $pid || :; } &&
+	rung launch --resume words >words2.out 2>&1 &&
+	grep -h "^args: " rung-logs/words/*.log | sort | uniq -c >args.count &&
+	test "$(awk "\$1 != 2" args.count)" = "" &&
+	test "$(wc -l <args.count)" = 4 &&
+	grep -h "^args: " rung-logs/words/*.log | sed "s/^args: --w=//; s/ .*//" |
+		sort -u >words.used &&
+	test -s words.used &&
+	test -z "$(grep -v -x -e 1e-3 -e 007 -e 1.50 -e 2.0 words.used)" &&
+	test "$(sqlite3 "$RUNG_DB" "select count(*) from launch_events e
+		join trials t on t.id = e.trial_id join studies s on s.id = t.study_id
+		where s.name = '"'"'words'"'"' and e.event = '"'"'restart'"'"'")" = 4
+'
+
 if [ -n "$mpirun" ]; then
 test_expect_success 'rung under mpirun: the MPI variables do not reach the trials' '
 	mpirun --bind-to none -np 1 "$RUNG" launch --space s.space --policy random --trials 2 \
