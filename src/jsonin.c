@@ -173,14 +173,15 @@ enum jlex {
 
 /*
  * Offsets ending in abs count bytes from the start of the text, for
- * rung_json_parse; lines and columns are what a file's messages give.
+ * rung_json_parse; lines and columns are what a file's messages give. The
+ * column and the length of a token are worked out from offsets when they
+ * are needed, so that the common bytes cost a table lookup each.
  */
 struct jscan {
 	enum jlex	 lx;
 	char		 quote;		/* of the string */
 	int		 nhex;		/* \u digits read */
 	int		 zero;		/* and all of them 0 */
-	size_t		 toklen;
 	const char	*toolong;	/* "a string of more than 64 MiB" */
 	size_t		 tokabs, tokline, tokcol;
 	size_t		 escabs, escline, esccol;
@@ -192,7 +193,9 @@ struct jscan {
 	size_t		 seqabs, seqline, seqcol;
 
 	size_t		 abs;		/* of p[0] */
-	size_t		 line, col;	/* of the next byte */
+	size_t		 line;		/* of the next byte */
+	size_t		 linestart;	/* where the line begins */
+	size_t		 ncont;		/* UTF-8 continuation bytes in it */
 };
 
 /* A value being read: json-c, and the scanner ahead of it. */
@@ -223,8 +226,14 @@ jval_init(struct jval *v, struct json_tokener *tok)
 	memset(v, 0, sizeof *v);
 	v->tok = tok;
 	v->sc.line = 1;
-	v->sc.col = 1;
 	json_tokener_reset(tok);
+}
+
+/* The column (in characters) of the byte at abs, on the current line. */
+static size_t
+jscan_col(const struct jscan *s, size_t abs)
+{
+	return abs - s->linestart - s->ncont + 1;
 }
 
 static int
@@ -244,11 +253,10 @@ static void
 token_begin(struct jscan *s, enum jlex lx, size_t abs, const char *toolong)
 {
 	s->lx = lx;
-	s->toklen = 0;
 	s->toolong = toolong;
 	s->tokabs = abs;
 	s->tokline = s->line;
-	s->tokcol = s->col;
+	s->tokcol = jscan_col(s, abs);
 }
 
 /*
@@ -267,43 +275,65 @@ utf8_ok(const struct jscan *s)
 }
 
 /*
+ * Does the token being read hold more than TOKEN_MAX bytes before abs
+ * (its closing quote, say, not counted)? Then *bad is where, in p.
+ */
+static int
+too_long(const struct jscan *s, size_t abs, size_t *bad)
+{
+	if (s->lx == LX_OUT || abs - s->tokabs <= TOKEN_MAX)
+		return 0;
+	*bad = s->tokabs + TOKEN_MAX - s->abs;
+	return 1;
+}
+
+/*
  * Scan p[0..n) of the value v is reading. Returns n, or the offset of the
  * first byte json-c must not be given, with v's fault set.
  */
 static size_t
 jscan(struct jval *v, const char *p, size_t n)
 {
-	struct jscan	*s = &v->sc;
-	unsigned char	 b;
-	size_t		 i;
+	struct jscan		*s = &v->sc;
+	const unsigned char	*u = (const unsigned char *)p;
+	unsigned char		 b;
+	size_t			 i, bad;
 
 	s->seqoff = 0;		/* a sequence begun before p */
 	for (i = 0; i < n; i++) {
-		b = (unsigned char)p[i];
-
 		/*
-		 * Most bytes are printable ASCII inside a number or a string,
-		 * or a blank or a comma between them: a few tests each.
+		 * Most bytes change nothing in the state they are in: between
+		 * tokens, blanks and structural characters but a line end; in
+		 * a string, printable ASCII but a backslash and the quote; in
+		 * a number or a word, printable ASCII that does not end it.
 		 */
-		if (b >= 0x20 && b < 0x7f && s->need == 0) {
-			if (s->lx == LX_STR && b != '\\' &&
-			    b != (unsigned char)s->quote) {
-				if (++s->toklen > TOKEN_MAX)
-					goto too_long;
-				s->col++;
-				continue;
+		if (s->need == 0) {
+			switch (s->lx) {
+			case LX_OUT:
+				while (i < n && ends_word[u[i]] == 1 &&
+				    u[i] != '\n')
+					i++;
+				break;
+			case LX_STR:
+				while (i < n && u[i] >= 0x20 && u[i] < 0x7f &&
+				    u[i] != '\\' && p[i] != s->quote)
+					i++;
+				break;
+			case LX_WORD:
+				while (i < n && u[i] > 0x20 && u[i] < 0x7f &&
+				    !ends_word[u[i]])
+					i++;
+				break;
+			default:
+				break;
 			}
-			if (s->lx == LX_WORD && !ends_word[b]) {
-				if (++s->toklen > TOKEN_MAX)
-					goto too_long;
-				s->col++;
-				continue;
-			}
-			if (s->lx == LX_OUT && ends_word[b] == 1) {
-				s->col++;
-				continue;
-			}
+			if (i == n)
+				break;
 		}
+		b = u[i];
+		/* Every token ends, or goes on, here. */
+		if (too_long(s, s->abs + i, &bad))
+			goto too_long;
 
 		/* UTF-8. */
 		if (s->need > 0) {
@@ -312,11 +342,12 @@ jscan(struct jval *v, const char *p, size_t n)
 			s->cp = (s->cp << 6) | (b & 0x3f);
 			if (--s->need == 0 && !utf8_ok(s))
 				goto bad_utf8;
+			s->ncont++;
 		} else if (b >= 0x80) {
 			s->seqoff = i;
 			s->seqabs = s->abs + i;
 			s->seqline = s->line;
-			s->seqcol = s->col;
+			s->seqcol = jscan_col(s, s->seqabs);
 			if (b >= 0xc2 && b <= 0xdf) {
 				s->seqlen = 2;
 				s->cp = b & 0x1f;
@@ -330,9 +361,9 @@ jscan(struct jval *v, const char *p, size_t n)
 				goto bad_utf8;
 			s->need = s->seqlen - 1;
 		} else if (b == '\0') {
-			fault(v, s->abs + i, s->line, s->col, 0, "a NUL byte: "
-			    "not a JSON text file (UTF-16 text? convert it with "
-			    "iconv -f UTF-16 -t UTF-8)");
+			fault(v, s->abs + i, s->line, jscan_col(s, s->abs + i),
+			    0, "a NUL byte: not a JSON text file (UTF-16 text? "
+			    "convert it with iconv -f UTF-16 -t UTF-8)");
 			return i;
 		}
 
@@ -362,7 +393,7 @@ jscan(struct jval *v, const char *p, size_t n)
 				s->lx = LX_ESC;
 				s->escabs = s->abs + i;
 				s->escline = s->line;
-				s->esccol = s->col;
+				s->esccol = jscan_col(s, s->escabs);
 			} else if (b == (unsigned char)s->quote)
 				s->lx = LX_OUT;
 			break;
@@ -414,22 +445,21 @@ jscan(struct jval *v, const char *p, size_t n)
 				s->lx = LX_COM;
 			break;
 		}
-		if (s->lx != LX_OUT && ++s->toklen > TOKEN_MAX)
-			goto too_long;
-
 		if (b == '\n') {
 			s->line++;
-			s->col = 1;
-		} else if ((b & 0xc0) != 0x80)
-			s->col++;
+			s->linestart = s->abs + i + 1;
+			s->ncont = 0;
+		}
 	}
+	if (too_long(s, s->abs + n, &bad))
+		goto too_long;
 	s->abs += n;
 	return n;
 
 too_long:
 	fault(v, s->tokabs, s->tokline, s->tokcol, 0, s->toolong);
 	v->f.limit = 1;
-	return i;
+	return bad;
 
 bad_utf8:
 	/* Where the sequence began: at i for a byte that begins none. */
@@ -471,8 +501,8 @@ feed(struct jval *v, const char *p, size_t n)
 {
 	struct json_object	*o;
 	enum json_tokener_error	 te;
-	size_t			 line = v->sc.line, col = v->sc.col;
-	size_t			 abs = v->sc.abs, good, k;
+	size_t			 line = v->sc.line, abs = v->sc.abs;
+	size_t			 col = jscan_col(&v->sc, abs), good, k;
 	struct rung_jsonin_fault scanned;
 	size_t			 scannedabs;
 
@@ -540,7 +570,7 @@ finish(struct jval *v, int blank_ok)
 		v->value = o;
 		return 0;
 	}
-	return fault(v, v->sc.abs, v->sc.line, v->sc.col, 1,
+	return fault(v, v->sc.abs, v->sc.line, jscan_col(&v->sc, v->sc.abs), 1,
 	    te == json_tokener_continue ? "unexpected end of input" :
 	    json_tokener_error_desc(te));
 }
@@ -735,7 +765,8 @@ next_line(struct rung_jsonin *r)
 	v->sc.lx = LX_OUT;
 	v->sc.abs++;
 	v->sc.line++;
-	v->sc.col = 1;
+	v->sc.linestart = v->sc.abs;
+	v->sc.ncont = 0;
 	r->lineno++;
 	r->linelen = 0;
 	r->lineend = 0;
