@@ -213,32 +213,21 @@ rung_raytune_detect(const char *dir)
 	return found;
 }
 
-/* A whole file as one JSON document; errors name file, line and column. */
+/*
+ * A file as one JSON document, read as a stream (jsonin.c); errors name
+ * file, line and column.
+ */
 static int
 read_document(struct rctx *c, const char *path, struct json_object **out)
 {
-	char		*data = NULL;
-	const char	*doc, *msg;
-	size_t		 len, off, line, col;
-	int		 ret = -1;
+	struct rung_jsonin	*in;
+	int			 rc;
 
-	if (rung_read_file(path, &data, &len, c->cause) != 0)
+	if ((in = rung_jsonin_open(path, 0, c->cause)) == NULL)
 		return -1;
-	doc = data;
-	if (len >= 3 && memcmp(doc, "\xef\xbb\xbf", 3) == 0) {
-		doc += 3;
-		len -= 3;
-	}
-	if (rung_json_parse(c->tok, doc, len, out, &off, &msg) != 0) {
-		rung_json_line_col(doc, off, &line, &col);
-		xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s", path, line,
-		    col, msg);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(data);
-	return ret;
+	rc = rung_jsonin_next(in, out, c->cause);
+	rung_jsonin_close(in);
+	return rc > 0 ? 0 : -1;
 }
 
 static const char *
@@ -645,38 +634,30 @@ take_result(struct rctx *c, struct json_object *obj, size_t lineno)
 	return 0;
 }
 
-/* result.json: one result a line. Sets *nresults. */
+/*
+ * result.json: one result a line, read a line at a time: a trial that ran
+ * long holds no more than the result being read. Sets *nresults.
+ */
 static int
-read_results(struct rctx *c, const char *data, size_t len, size_t *nresults)
+read_results(struct rctx *c, size_t *nresults)
 {
+	struct rung_jsonin	*in;
 	struct json_object	*v;
-	const char		*p = data, *end = data + len, *nl, *msg;
-	size_t			 lineno = 0, linelen, i, off, line, col;
 	int			 rc;
 
 	*nresults = 0;
-	for (; p < end; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		linelen = (size_t)(nl - p);
-		for (i = 0; i < linelen && rung_json_blank(p[i]); i++)
-			/* nothing */;
-		if (i == linelen)
-			continue;
-		if (rung_json_parse(c->tok, p, linelen, &v, &off, &msg) != 0) {
-			rung_json_line_col(p, off, &line, &col);
-			xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s",
-			    c->path, lineno, col, msg);
-			return -1;
-		}
-		rc = take_result(c, v, lineno);
+	if ((in = rung_jsonin_open(c->path, RUNG_JSONIN_LINES,
+	    c->cause)) == NULL)
+		return -1;
+	while ((rc = rung_jsonin_next(in, &v, c->cause)) > 0) {
+		rc = take_result(c, v, rung_jsonin_line(in));
 		json_object_put(v);
 		if (rc != 0)
-			return -1;
+			break;
 		(*nresults)++;
 	}
-	return 0;
+	rung_jsonin_close(in);
+	return rc;
 }
 
 /* progress.csv, through libcsv: a record at a time. */
@@ -983,8 +964,8 @@ static int
 read_folder(struct rctx *c, const char *name)
 {
 	struct json_object	*params = NULL;
-	char			*folder, *path = NULL, *data = NULL;
-	size_t			 len = 0, i, n = 0;
+	char			*folder, *path = NULL;
+	size_t			 i, n = 0;
 	int			 ret = -1, have_results = 0;
 
 	folder = xprintf("%s/%s", c->dir, name);
@@ -1016,9 +997,7 @@ read_folder(struct rctx *c, const char *name)
 	if (is_file_in(folder, "result.json")) {
 		path = xprintf("%s/result.json", folder);
 		c->path = path;
-		if (rung_read_file(path, &data, &len, c->cause) != 0)
-			goto out;
-		if (read_results(c, data, len, &n) != 0)
+		if (read_results(c, &n) != 0)
 			goto out;
 		have_results = n > 0;
 		free(path);
@@ -1046,7 +1025,6 @@ out:
 	json_object_put(params);
 	json_object_put(c->rowconfig);
 	c->rowconfig = NULL;
-	free(data);
 	free(path);
 	free(folder);
 	c->path = NULL;
