@@ -807,8 +807,8 @@ read_json(struct jctx *c, int lines)
 	int			 rc;
 
 	c->at = lines ? AT_LINE : AT_FILE;
-	if ((in = rung_jsonin_open(c->path, lines ? RUNG_JSONIN_LINES : 0,
-	    c->cause)) == NULL)
+	if ((in = rung_jsonin_open(c->path, (lines ? RUNG_JSONIN_LINES : 0) |
+	    (c->o->progress ? RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
 		return -1;
 	while ((rc = rung_jsonin_next(in, &v, c->cause)) > 0) {
 		if (lines) {

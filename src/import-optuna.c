@@ -2116,7 +2116,8 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 	memset(&j, 0, sizeof j);
 	j.c = c;
 	if ((in = rung_jsonin_open(c->path, RUNG_JSONIN_LINES |
-	    RUNG_JSONIN_NOBLANK, c->cause)) == NULL)
+	    RUNG_JSONIN_NOBLANK | (c->o != NULL && c->o->progress ?
+	    RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
 		return -1;
 	while ((rc = rung_jsonin_next(in, &log, c->cause)) > 0) {
 		j.line = rung_jsonin_line(in);

@@ -1094,12 +1094,13 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 	static const struct rung_import_opts none;
 	struct rctx	 c;
 	struct rtrial	*r;
+	struct rung_progress pg;
 	struct stat	 sb;
 	DIR		*d;
 	struct dirent	*de;
 	char		**folders = NULL, *path, *newest = NULL;
 	size_t		 nfolders = 0, cap = 0, i;
-	int		 ret = -1;
+	int		 ret = -1, rc;
 
 	memset(&c, 0, sizeof c);
 	c.b = b;
@@ -1149,10 +1150,20 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 		if (read_state(&c) != 0)
 			goto out;
 	}
+	/* A folder at a time: an experiment is many small files. */
+	if (c.o->progress)
+		rung_progress_start(&pg, dir, nfolders);
 	for (i = 0; i < nfolders; i++) {
-		if (read_folder(&c, folders[i]) != 0)
-			goto out;
+		rc = read_folder(&c, folders[i]);
+		if (c.o->progress)
+			rung_progress_update(&pg, i + 1);
+		if (rc != 0)
+			break;
 	}
+	if (c.o->progress)
+		rung_progress_end(&pg);
+	if (i < nfolders)
+		goto out;
 	/* Trials of the state without a folder: never started, say. */
 	for (i = 0; i < c.nst; i++) {
 		if (c.st[i].used)

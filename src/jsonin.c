@@ -21,6 +21,9 @@
 
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -617,6 +620,8 @@ struct rung_jsonin {
 	int			 lineend;	/* its line end was read */
 	size_t			 vline;		/* of the value returned */
 	int			 failed;	/* 1: the text, 2: the file */
+
+	struct rung_progress	 pg;
 };
 
 struct rung_jsonin *
@@ -624,6 +629,7 @@ rung_jsonin_open(const char *path, int flags, char **cause)
 {
 	struct rung_jsonin	*r;
 	struct json_tokener	*tok;
+	struct stat		 sb;
 	gzFile			 gz;
 
 	errno = 0;
@@ -645,6 +651,11 @@ rung_jsonin_open(const char *path, int flags, char **cause)
 	r->buf = xmalloc(CHUNK);
 	r->lineno = 1;
 	jval_init(&r->v, tok);
+	if (flags & RUNG_JSONIN_PROGRESS) {
+		/* The compressed size for .gz: gzoffset counts the same bytes. */
+		rung_progress_start(&r->pg, r->path,
+		    stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0);
+	}
 	return r;
 }
 
@@ -653,6 +664,8 @@ rung_jsonin_close(struct rung_jsonin *r)
 {
 	if (r == NULL)
 		return;
+	if (r->flags & RUNG_JSONIN_PROGRESS)
+		rung_progress_end(&r->pg);
 	json_object_put(r->v.value);
 	json_tokener_free(r->tok);
 	gzclose(r->gz);
@@ -703,6 +716,8 @@ fill(struct rung_jsonin *r, char **cause)
 			r->pos = 3;
 		r->started = 1;
 		r->total += r->len - r->pos;
+		if (r->flags & RUNG_JSONIN_PROGRESS)
+			rung_progress_update(&r->pg, (uint64_t)gzoffset(r->gz));
 		if (!(r->flags & RUNG_JSONIN_LINES) && r->total > DOC_MAX) {
 			xasprintf(cause, "%s: too large for one JSON document "
 			    "(more than 2 GiB); write JSON Lines", r->path);

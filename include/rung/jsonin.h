@@ -65,6 +65,7 @@ struct rung_jsonin;
 
 #define RUNG_JSONIN_LINES	0x1	/* JSON Lines */
 #define RUNG_JSONIN_NOBLANK	0x2	/* a blank line is an error */
+#define RUNG_JSONIN_PROGRESS	0x4	/* draw progress (a terminal) */
 
 /* What is wrong with the text, and where. */
 struct rung_jsonin_fault {
