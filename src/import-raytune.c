@@ -60,6 +60,7 @@
 
 #include <csv.h>
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -660,7 +661,15 @@ read_results(struct rctx *c, size_t *nresults)
 	return rc;
 }
 
-/* progress.csv, through libcsv: a record at a time. */
+/*
+ * progress.csv, through libcsv: a record at a time, with the limits of the
+ * CSV importer (import-csv.c).
+ */
+#define PC_CHUNK		(1 << 17)
+#define PC_RECORD_MAX_MIB	64
+#define PC_RECORD_MAX		((size_t)PC_RECORD_MAX_MIB << 20)
+#define PC_FIELDS_MAX		1000000
+
 enum pcrole { PC_METRIC, PC_X, PC_TIME, PC_DONE, PC_ID, PC_SKIP };
 
 struct pcsv {
@@ -695,6 +704,18 @@ pc_field(void *s, size_t len, void *arg)
 	if (p->nf == 0)
 		p->recline = p->line;
 	p->cr = 0;
+	if (p->nf >= PC_FIELDS_MAX || p->tlen + len > PC_RECORD_MAX) {
+		if (p->nf >= PC_FIELDS_MAX)
+			xasprintf(p->c->cause, "%s:%ld: a record of more than "
+			    "%d fields: not a CSV file of trials", p->c->path,
+			    p->recline, PC_FIELDS_MAX);
+		else
+			xasprintf(p->c->cause, "%s:%ld: a record of more than "
+			    "%d MiB: not a CSV file of trials", p->c->path,
+			    p->recline, PC_RECORD_MAX_MIB);
+		p->failed = 1;
+		return;
+	}
 	cap = p->fcap;
 	XGROW(p->off, cap, p->nf + 1);
 	p->len = xreallocarray(p->len, cap, sizeof *p->len);
@@ -870,52 +891,89 @@ pc_row(int ch, void *arg)
 	}
 }
 
-/* Sets *nresults to the results read. */
+/*
+ * Sets *nresults to the results read. The file is handed to libcsv a chunk
+ * at a time, with the limits of a CSV file: a record holds at most 64 MiB
+ * and 1,000,000 fields.
+ */
 static int
 read_progress(struct rctx *c, size_t *nresults)
 {
 	struct csv_parser	 parser;
 	struct pcsv		 p;
-	char			*data = NULL;
-	const char		*buf;
-	size_t			 len, i, before;
-	int			 ret = -1;
+	gzFile			 gz;
+	char			*buf = NULL;
+	const char		*msg;
+	size_t			 len, off, i, before;
+	int			 n, errnum, first = 1, ret = -1;
 
 	*nresults = 0;
-	if (rung_read_file(c->path, &data, &len, c->cause) != 0)
-		return -1;
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.line = 1;
+	errno = 0;
+	if ((gz = gzopen(c->path, "rb")) == NULL) {
+		xasprintf(c->cause, "cannot open '%s': %s", c->path,
+		    errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
 	if (csv_init(&parser, CSV_REPALL_NL) != 0) {
 		xasprintf(c->cause, "%s: cannot start the CSV parser",
 		    c->path);
-		free(data);
+		gzclose(gz);
 		return -1;
 	}
 	csv_set_realloc_func(&parser, xrealloc);
 	csv_set_free_func(&parser, free);
-	buf = data;
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		buf += 3;
-		len -= 3;
-	}
+	/* A long field grows by a megabyte, not 128 bytes, at a time. */
+	csv_set_blk_size(&parser, 1 << 20);
 	before = c->cur != NULL ? c->cur->nrows : 0;
-	if (csv_parse(&parser, buf, len, pc_field, pc_row, &p) != len &&
-	    !p.failed) {
-		xasprintf(c->cause, "%s:%ld: %s", c->path, p.line,
-		    csv_strerror(csv_error(&parser)));
+	buf = xmalloc(PC_CHUNK);
+	while ((n = gzread(gz, buf, PC_CHUNK)) > 0) {
+		off = 0;
+		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			off = 3;
+		first = 0;
+		len = (size_t)n - off;
+		if (csv_parse(&parser, buf + off, len, pc_field, pc_row, &p) !=
+		    len && !p.failed) {
+			xasprintf(c->cause, "%s:%ld: %s", c->path, p.line,
+			    csv_strerror(csv_error(&parser)));
+			goto out;
+		}
+		if (p.failed)
+			goto out;
+		/* libcsv holds the field it is in: do not let it grow. */
+		if (parser.entry_pos > PC_RECORD_MAX) {
+			xasprintf(c->cause, "%s:%ld: a field of more than %d "
+			    "MiB: not a CSV file of trials", c->path,
+			    p.nf > 0 ? p.recline : p.line, PC_RECORD_MAX_MIB);
+			goto out;
+		}
+	}
+	/*
+	 * A truncated gzip stream is no failed read: zlib leaves the error
+	 * behind once the data runs out.
+	 */
+	msg = gzerror(gz, &errnum);
+	if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
+		if (errnum == Z_BUF_ERROR)
+			xasprintf(c->cause, "cannot read '%s': the gzip data "
+			    "is truncated", c->path);
+		else
+			xasprintf(c->cause, "cannot read '%s': %s", c->path,
+			    errnum == Z_ERRNO ? strerror(errno) : msg);
 		goto out;
 	}
-	if (!p.failed)
-		csv_fini(&parser, pc_field, pc_row, &p);
+	csv_fini(&parser, pc_field, pc_row, &p);
 	if (p.failed)
 		goto out;
 	*nresults = c->cur != NULL ? c->cur->nrows - before : 0;
 	ret = 0;
 out:
 	csv_free(&parser);
-	free(data);
+	gzclose(gz);
+	free(buf);
 	for (i = 0; i < p.ncols; i++)
 		free(p.names[i]);
 	free(p.names);
