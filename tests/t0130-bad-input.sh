@@ -323,8 +323,33 @@ test_expect_success 'duplicate trial ids: merged, the last value kept, a warning
 	printf "{\"id\": \"a\", \"loss\": [0.5, 0.4]}\n{\"id\": \"a\", \"loss\": [0.3]}\n" >dup.jsonl &&
 	rung import -s dup dup.jsonl 2>err &&
 	grep "1 values were given more than once" err &&
+	! grep "parameter value" err &&
 	rung show --json dup a >a.json &&
 	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" a.json)" = "0.3 0.4"
+'
+
+# A parameter given another value under the same id was overwritten without
+# a word: the last one is still kept, now with a warning that counts them and
+# names the first. The same value written otherwise (0.1, 0.10) is none.
+test_expect_success 'a parameter given two values under one id: the last kept, a warning' '
+	printf "%s\n" "{\"id\": \"a\", \"hp\": {\"lr\": 0.1, \"opt\": \"adam\"}, \"loss\": [0.5]}" \
+		"{\"id\": \"b\", \"hp\": {\"lr\": 0.2}, \"loss\": [0.4]}" \
+		"{\"id\": \"a\", \"hp\": {\"lr\": 0.10, \"opt\": \"sgd\"}, \"loss\": [0.5, 0.3]}" \
+		"{\"id\": \"b\", \"hp\": {\"lr\": 0.3}, \"loss\": [0.4]}" >conflict.jsonl &&
+	rung import -s conflict conflict.jsonl 2>err &&
+	grep "conflict.jsonl: 2 parameter values were given more than once for the same trial, and differently: the last one read was kept (the first: trial .a., parameter .opt.: .adam., then .sgd.)" err &&
+	rung show --json conflict a >a.json &&
+	test "$(json "j[\"params\"][\"opt\"], j[\"params\"][\"lr\"]" a.json)" = "sgd 0.1" &&
+	rung show --json conflict b >b.json &&
+	test "$(json "j[\"params\"][\"lr\"]" b.json)" = 0.3
+'
+
+# Wide CSV: a trial's row given twice, in two files.
+test_expect_success 'a wide CSV row given twice with another parameter value' '
+	printf "id,lr,acc_1,acc_2,acc_3\na,0.1,0.5,0.6,0.7\nb,0.2,0.4,0.5,0.6\n" >w1.csv &&
+	printf "id,lr,acc_1,acc_2,acc_3\na,0.5,0.5,0.6,0.7\n" >w2.csv &&
+	rung import -s wconflict w1.csv w2.csv 2>err &&
+	grep "w2.csv: 1 parameter value was given more than once for the same trial, and differently: the last one read was kept (the first: trial .a., parameter .lr.: 0.1, then 0.5)" err
 '
 
 # Found by fuzz/fuzz-optuna-journal: an export whose first line held
