@@ -506,13 +506,9 @@ feed(struct jval *v, const char *p, size_t n)
 	enum json_tokener_error	 te;
 	size_t			 line = v->sc.line, abs = v->sc.abs;
 	size_t			 col = jscan_col(&v->sc, abs), good, k;
-	struct rung_jsonin_fault scanned;
-	size_t			 scannedabs;
 
+	/* json-c's error, if any, comes before the scanner's: it wins. */
 	good = jscan(v, p, n);
-	/* json-c's error, if any, comes before the scanner's. */
-	scanned = v->f;
-	scannedabs = v->abs;
 	if (v->done) {
 		if ((k = skip_blanks(p, 0, good)) < good)
 			goto trailing;
@@ -535,11 +531,8 @@ feed(struct jval *v, const char *p, size_t n)
 			    json_tokener_error_desc(te));
 		}
 	}
-	if (good < n) {
-		v->f = scanned;
-		v->abs = scannedabs;
-		return -1;
-	}
+	if (good < n)
+		return -1;	/* the scanner's fault */
 	return 0;
 
 trailing:
