@@ -3,9 +3,10 @@
 # Generated long CSVs of 10 million points in two shapes (100,000 trials x
 # 100 steps, 1,000,000 trials x 10 steps) are imported, then loaded as the
 # listings, fits and the explorer load a study; the first study goes
-# through JSON Lines (read whole) once. Each row gives seconds, peak
-# memory and the bound man 5 rung gives for it; a figure above its bound
-# fails the run.
+# through JSON Lines once (read as a stream, a line at a time: what the
+# bound counts is the batch of points held until the commit). Each row
+# gives seconds, peak memory and the bound man 5 rung gives for it; a
+# figure above its bound fails the run.
 #
 #   BENCH_LIMITS_SHAPES   "TRIALSxSTEPS ..." (100000x100 1000000x10)
 #   BENCH_LIMITS_JSONL    0 leaves the JSON Lines import out

@@ -99,6 +99,17 @@ struct rung_batch {
 	char		*declared_metric;
 	enum rung_direction declared_dir;
 
+	/*
+	 * Parameter values given again for a trial, and differently: the
+	 * first, told with their count at finish.
+	 */
+	uint64_t	 nconflicts;
+	uint32_t	 conflict_trial;
+	uint32_t	 conflict_param;
+	uint32_t	 conflict_source;
+	char		*conflict_was;
+	char		*conflict_now;
+
 	/* After finish. */
 	int		 finished;
 	uint32_t	*toff;		/* ntrials + 1 into unique rows */
@@ -195,6 +206,8 @@ rung_batch_free(struct rung_batch *b)
 	free(b->params);
 	free(b->time_name);
 	free(b->declared_metric);
+	free(b->conflict_was);
+	free(b->conflict_now);
 	free(b->toff);
 	free(b->secs);
 	free(b->metric_idx);
@@ -483,51 +496,162 @@ param_clear(struct bparam *p, uint32_t t)
 	p->text[t] = NULL;
 }
 
+/* A parameter value, for comparing two and for messages. */
+struct pvalue {
+	int		 kind;
+	int64_t		 i;
+	double		 d;
+	const char	*text;
+};
+
+/* A number, if the value is one (a token is when it reads as one). */
+static int
+pvalue_number(const struct pvalue *v, double *d)
+{
+	switch (v->kind) {
+	case PV_INT:
+	case PV_REAL:
+		*d = v->d;
+		return 1;
+	case PV_TOKEN:
+		return rung_parse_double(v->text, strlen(v->text), d) == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Are two values of a parameter the same? Numbers by value (1 and 1.0 are
+ * the same, and so are two NaNs), whether read as numbers or as tokens;
+ * text by its characters.
+ */
+static int
+pvalue_same(const struct pvalue *a, const struct pvalue *b)
+{
+	double	 x, y;
+
+	if (a->kind == PV_INT && b->kind == PV_INT)
+		return a->i == b->i;
+	if (pvalue_number(a, &x) && pvalue_number(b, &y))
+		return same_value(x, y);
+	if ((a->kind == PV_TEXT || a->kind == PV_TOKEN) &&
+	    (b->kind == PV_TEXT || b->kind == PV_TOKEN))
+		return strcmp(a->text, b->text) == 0;
+	return 0;
+}
+
+/*
+ * The value as a message shows it: numbers as written, text quoted, at
+ * most 40 bytes of it.
+ */
+static char *
+pvalue_show(const struct pvalue *v)
+{
+	char	 buf[RUNG_DBL_BUFSZ];
+	size_t	 n;
+	double	 d;
+
+	switch (v->kind) {
+	case PV_INT:
+		return xprintf("%lld", (long long)v->i);
+	case PV_REAL:
+		return xstrdup(rung_fmt_double(v->d, 0, buf));
+	default:
+		if (v->kind == PV_TOKEN && strlen(v->text) <= 40 &&
+		    pvalue_number(v, &d))
+			return xstrdup(v->text);
+		if ((n = strlen(v->text)) <= 40)
+			return xprintf("'%s'", v->text);
+		/* Cut between two characters of UTF-8. */
+		for (n = 40; n > 0 && ((unsigned char)v->text[n] & 0xc0) ==
+		    0x80; n--)
+			/* nothing */;
+		return xprintf("'%.*s...'", (int)n, v->text);
+	}
+}
+
+/*
+ * Set parameter param of trial t to v, whose text is copied, or taken when
+ * it is owned. When the trial has a value already (a trial given twice,
+ * whose rows are merged) and it is another, count it. The last one read is
+ * kept, as for a metric.
+ */
+static void
+param_set(struct rung_batch *b, uint32_t t, uint32_t param,
+    const struct pvalue *v, char *owned)
+{
+	struct bparam	*p = &b->params[param];
+	struct pvalue	 old;
+
+	param_slot(p, t);
+	if (p->kind[t] != PV_UNSET) {
+		old.kind = p->kind[t];
+		old.i = p->i[t];
+		old.d = p->d[t];
+		old.text = p->text[t];
+		if (!pvalue_same(&old, v) && b->nconflicts++ == 0) {
+			b->conflict_trial = t;
+			b->conflict_param = param;
+			b->conflict_source = b->nsources > 0 ?
+			    b->nsources - 1 : 0;
+			b->conflict_was = pvalue_show(&old);
+			b->conflict_now = pvalue_show(v);
+		}
+	}
+	param_clear(p, t);
+	p->kind[t] = (uint8_t)v->kind;
+	p->i[t] = v->i;
+	p->d[t] = v->d;
+	if (owned != NULL)
+		p->text[t] = owned;
+	else if (v->text != NULL)
+		p->text[t] = xstrdup(v->text);
+}
+
 void
 rung_batch_param_int(struct rung_batch *b, uint32_t t, uint32_t param,
     int64_t v)
 {
-	struct bparam	*p = &b->params[param];
+	struct pvalue	 pv = { PV_INT, v, (double)v, NULL };
 
-	param_clear(p, t);
-	p->kind[t] = PV_INT;
-	p->i[t] = v;
-	p->d[t] = (double)v;
+	param_set(b, t, param, &pv, NULL);
 }
 
 void
 rung_batch_param_real(struct rung_batch *b, uint32_t t, uint32_t param,
     double v)
 {
-	struct bparam	*p = &b->params[param];
+	struct pvalue	 pv = { PV_REAL, 0, v, NULL };
 
-	param_clear(p, t);
-	p->kind[t] = PV_REAL;
-	p->d[t] = v;
+	param_set(b, t, param, &pv, NULL);
 }
 
 void
 rung_batch_param_text(struct rung_batch *b, uint32_t t, uint32_t param,
     const char *v)
 {
-	struct bparam	*p = &b->params[param];
+	struct pvalue	 pv = { PV_TEXT, 0, 0, v };
 
-	param_clear(p, t);
-	p->kind[t] = PV_TEXT;
-	p->text[t] = xstrdup(v);
+	param_set(b, t, param, &pv, NULL);
 }
 
 void
 rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
     const char *tok, size_t len)
 {
-	struct bparam	*p = &b->params[param];
+	struct pvalue	 pv = { PV_TOKEN, 0, 0, NULL };
+	char		*text;
 
-	param_clear(p, t);
-	if (len == 0)
-		return;		/* an empty cell: unset */
-	p->kind[t] = PV_TOKEN;
-	p->text[t] = xstrndup(tok, len);
+	/*
+	 * An empty cell: no value, which leaves the one a trial given
+	 * twice had (as a missing point leaves a metric's).
+	 */
+	if (len == 0) {
+		param_slot(&b->params[param], t);
+		return;
+	}
+	pv.text = text = xstrndup(tok, len);
+	param_set(b, t, param, &pv, text);
 }
 
 /* Sorting rows of one trial by step, stably. */
@@ -1014,6 +1138,19 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 	else
 		b->direction = rung_direction_guess(
 		    b->cols[b->metric_idx[found]].name);
+	if (b->nconflicts > 0) {
+		rung_warn("%s%s%llu parameter value%s given more than once "
+		    "for the same trial, and differently: the last one read "
+		    "was kept (the first: trial '%s', parameter '%s': %s, "
+		    "then %s)",
+		    b->nsources > 0 ? b->sources[b->conflict_source].path : "",
+		    b->nsources > 0 ? ": " : "",
+		    (unsigned long long)b->nconflicts,
+		    b->nconflicts == 1 ? " was" : "s were",
+		    b->ids[b->conflict_trial],
+		    b->params[b->conflict_param].name, b->conflict_was,
+		    b->conflict_now);
+	}
 	return 0;
 }
 
@@ -1031,6 +1168,7 @@ rung_batch_view(const struct rung_batch *b, struct rung_batch_view *v)
 	v->nparams = b->nparams;
 	v->npoints = b->npoints;
 	v->nduplicates = b->ndup;
+	v->nparam_conflicts = b->nconflicts;
 	v->has_time = b->secs != NULL;
 }
 

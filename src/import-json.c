@@ -29,9 +29,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -40,7 +38,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -64,21 +61,6 @@ static const char *const steps_fields[] = {
 	"steps", "step", "epochs", "epoch"
 };
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
-
-/*
- * No trial takes a quarter of a gigabyte, nor one string, number or comment
- * 64 MiB (the limit of a CSV field): past these the file is no file of
- * trials, and is refused before it takes gigabytes. A JSON document is at
- * most 2 GiB: json-c counts in ints.
- */
-#define JSONL_LINE_MAX_MIB	256
-#define JSONL_LINE_MAX		((size_t)JSONL_LINE_MAX_MIB << 20)
-#define JSON_TOKEN_MAX_MIB	64
-#define JSON_TOKEN_MAX		((size_t)JSON_TOKEN_MAX_MIB << 20)
-#define JSON_DOC_MAX		((uint64_t)INT_MAX)
-
-/* Read at a time. */
-#define JSON_CHUNK		(1 << 17)
 
 /* Where the trial being read sits, for messages. */
 enum jwhere {
@@ -776,476 +758,6 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 	return 0;
 }
 
-/*
- * The JSON text is read a chunk at a time and handed to json-c as it comes
- * (json-c's tokener parses incrementally), so that a file is never held
- * whole: a 1 GB string is refused once it passes the limit, not after it
- * was read. json-c checks the syntax; a scanner running ahead of it checks
- * what json-c lets through:
- *  - UTF-8 as RFC 3629 has it: json-c takes overlong forms (C0 AF), encoded
- *    surrogates and code points past U+10FFFF, and its own check forgets
- *    where it was between two calls, failing on a character split across
- *    two chunks;
- *  - NUL bytes, and \u0000 in a string: json-c keeps them, and every C
- *    string made of the value ends there (two ids would become one);
- *  - the length of a token: json-c buffers a string, a number or a comment
- *    whole, in an int-sized buffer.
- * The scanner follows json-c's lexical rules (it also reads single-quoted
- * strings and comments) only as far as knowing where tokens begin and end.
- */
-enum jlex {
-	LX_OUT,		/* between tokens */
-	LX_WORD,	/* a number or a bare word (true, NaN) */
-	LX_STR,		/* in a string */
-	LX_ESC,		/* after a backslash in a string */
-	LX_HEX,		/* in the digits of \uXXXX */
-	LX_SLASH,	/* after a slash: a comment begins */
-	LX_LINECOM,	/* in a // comment */
-	LX_COM,		/* in a block comment */
-	LX_COMSTAR,	/* after a star in a block comment */
-};
-
-struct jscan {
-	enum jlex	 lx;
-	char		 quote;		/* of the string */
-	int		 nhex;		/* \u digits read */
-	int		 zero;		/* and all of them 0 */
-	size_t		 toklen;
-	const char	*tokwhat;	/* "a string", for messages */
-	size_t		 tokline, tokcol;
-	size_t		 escline, esccol;
-
-	unsigned	 need;		/* UTF-8 continuation bytes to come */
-	unsigned	 seqlen;
-	uint32_t	 cp;
-	size_t		 seqoff;	/* where its first byte is in p */
-	size_t		 seqline, seqcol;
-
-	size_t		 line, col;	/* of the next byte */
-};
-
-/* A scanner error: where it is, and what. */
-struct jscanerr {
-	const char	*msg;
-	const char	*what;		/* a token too long: "a string" */
-	size_t		 line, col;
-};
-
-/*
- * What ends a number or a bare word: 1 for a blank or a structural
- * character, which is no token itself; 2 for what begins another token.
- */
-static const unsigned char ends_word[256] = {
-	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
-	['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, [','] = 1, [':'] = 1,
-	['"'] = 2, ['\''] = 2, ['/'] = 2,
-};
-
-static void
-jscan_init(struct jscan *s)
-{
-	memset(s, 0, sizeof *s);
-	s->line = 1;
-	s->col = 1;
-}
-
-static void
-token_begin(struct jscan *s, enum jlex lx, const char *what)
-{
-	s->lx = lx;
-	s->toklen = 0;
-	s->tokwhat = what;
-	s->tokline = s->line;
-	s->tokcol = s->col;
-}
-
-/*
- * Is the UTF-8 sequence just completed one? The lead byte ruled out C0, C1
- * and F5 to FF; what is left is the overlong three- and four-byte forms,
- * surrogates and what lies past U+10FFFF.
- */
-static int
-utf8_ok(const struct jscan *s)
-{
-	if (s->seqlen == 3)
-		return s->cp >= 0x800 && (s->cp < 0xd800 || s->cp > 0xdfff);
-	if (s->seqlen == 4)
-		return s->cp >= 0x10000 && s->cp <= 0x10ffff;
-	return 1;
-}
-
-/*
- * Scan p[0..n). Returns n, or the offset of the first byte json-c must not
- * be given, with *e set.
- */
-static size_t
-jscan(struct jscan *s, const char *p, size_t n, struct jscanerr *e)
-{
-	unsigned char	 b;
-	size_t		 i;
-
-	s->seqoff = 0;		/* a sequence begun before p */
-	for (i = 0; i < n; i++) {
-		b = (unsigned char)p[i];
-
-		/*
-		 * Most bytes are printable ASCII inside a number or a string,
-		 * or a blank or a comma between them: a few tests each.
-		 */
-		if (b >= 0x20 && b < 0x7f && s->need == 0) {
-			if (s->lx == LX_STR && b != '\\' &&
-			    b != (unsigned char)s->quote) {
-				if (++s->toklen > JSON_TOKEN_MAX)
-					goto too_long;
-				s->col++;
-				continue;
-			}
-			if (s->lx == LX_WORD && !ends_word[b]) {
-				if (++s->toklen > JSON_TOKEN_MAX)
-					goto too_long;
-				s->col++;
-				continue;
-			}
-			if (s->lx == LX_OUT && ends_word[b] == 1) {
-				s->col++;
-				continue;
-			}
-		}
-
-		/* UTF-8. */
-		if (s->need > 0) {
-			if ((b & 0xc0) != 0x80)
-				goto bad_utf8;
-			s->cp = (s->cp << 6) | (b & 0x3f);
-			if (--s->need == 0 && !utf8_ok(s))
-				goto bad_utf8;
-		} else if (b >= 0x80) {
-			s->seqoff = i;
-			s->seqline = s->line;
-			s->seqcol = s->col;
-			if (b >= 0xc2 && b <= 0xdf) {
-				s->seqlen = 2;
-				s->cp = b & 0x1f;
-			} else if (b >= 0xe0 && b <= 0xef) {
-				s->seqlen = 3;
-				s->cp = b & 0x0f;
-			} else if (b >= 0xf0 && b <= 0xf4) {
-				s->seqlen = 4;
-				s->cp = b & 0x07;
-			} else
-				goto bad_utf8;
-			s->need = s->seqlen - 1;
-		} else if (b == '\0') {
-			e->msg = "a NUL byte: not a JSON text file (UTF-16 "
-			    "text? convert it with iconv -f UTF-16 -t UTF-8)";
-			e->line = s->line;
-			e->col = s->col;
-			return i;
-		}
-
-		/* Tokens. */
-	again:
-		switch (s->lx) {
-		case LX_OUT:
-			if (b == '"' || b == '\'') {
-				token_begin(s, LX_STR, "a string");
-				s->quote = (char)b;
-			} else if (b == '/')
-				token_begin(s, LX_SLASH, "a comment");
-			else if (!ends_word[b])
-				token_begin(s, LX_WORD, "a number");
-			break;
-		case LX_WORD:
-			if (ends_word[b]) {
-				s->lx = LX_OUT;
-				goto again;
-			}
-			break;
-		case LX_STR:
-			if (b == '\\') {
-				s->lx = LX_ESC;
-				s->escline = s->line;
-				s->esccol = s->col;
-			} else if (b == (unsigned char)s->quote)
-				s->lx = LX_OUT;
-			break;
-		case LX_ESC:
-			if (b == 'u') {
-				s->lx = LX_HEX;
-				s->nhex = 0;
-				s->zero = 1;
-			} else
-				s->lx = LX_STR;
-			break;
-		case LX_HEX:
-			if (b != '0')
-				s->zero = 0;
-			if (++s->nhex == 4) {
-				s->lx = LX_STR;
-				if (s->zero) {
-					e->msg = "a string holding \\u0000 (a NUL "
-					    "character), which rung cannot store";
-					e->line = s->escline;
-					e->col = s->esccol;
-					return i;
-				}
-			}
-			break;
-		case LX_SLASH:
-			if (b == '*')
-				s->lx = LX_COM;
-			else if (b == '/')
-				s->lx = LX_LINECOM;
-			else {
-				/* No comment: json-c says what it is. */
-				s->lx = LX_OUT;
-				goto again;
-			}
-			break;
-		case LX_LINECOM:
-			if (b == '\n')
-				s->lx = LX_OUT;
-			break;
-		case LX_COM:
-			if (b == '*')
-				s->lx = LX_COMSTAR;
-			break;
-		case LX_COMSTAR:
-			if (b == '/')
-				s->lx = LX_OUT;
-			else if (b != '*')
-				s->lx = LX_COM;
-			break;
-		}
-		if (s->lx != LX_OUT && ++s->toklen > JSON_TOKEN_MAX)
-			goto too_long;
-
-		if (b == '\n') {
-			s->line++;
-			s->col = 1;
-		} else if ((b & 0xc0) != 0x80)
-			s->col++;
-	}
-	return n;
-
-too_long:
-	e->what = s->tokwhat;
-	e->line = s->tokline;
-	e->col = s->tokcol;
-	return i;
-
-bad_utf8:
-	/* Where the sequence began: at i for a byte that begins none. */
-	e->msg = "invalid JSON: text that is not UTF-8";
-	e->line = s->seqline;
-	e->col = s->seqcol;
-	return s->seqoff;
-}
-
-/* A document or a line of JSON Lines, being read. */
-struct jstream {
-	struct jctx		*c;
-	struct json_tokener	*tok;
-	struct jscan		 sc;
-	int			 lines;		/* JSON Lines */
-	size_t			 lineno;	/* of the line being read */
-	size_t			 linelen;
-	int			 begun;		/* a byte other than a blank */
-	int			 done;		/* the value is complete */
-	struct json_object	*value;
-	size_t			 ntrials;
-};
-
-/* Line and column of p[off], p starting at line, col. */
-static void
-advance(const char *p, size_t off, size_t *line, size_t *col)
-{
-	size_t	 i;
-
-	for (i = 0; i < off; i++) {
-		if (p[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((unsigned char)p[i] & 0xc0) != 0x80)
-			(*col)++;
-	}
-}
-
-static int
-bad_json(struct jstream *js, size_t line, size_t col, const char *msg)
-{
-	xasprintf(js->c->cause, "%s:%zu:%zu: invalid JSON: %s", js->c->path,
-	    line, col, msg);
-	return -1;
-}
-
-static int
-bad_scan(struct jstream *js, const struct jscanerr *e)
-{
-	if (e->what != NULL) {
-		xasprintf(js->c->cause, "%s:%zu:%zu: %s of more than %d MiB: "
-		    "not a file of trials", js->c->path, e->line, e->col,
-		    e->what, JSON_TOKEN_MAX_MIB);
-	} else {
-		xasprintf(js->c->cause, "%s:%zu:%zu: %s", js->c->path, e->line,
-		    e->col, e->msg);
-	}
-	return -1;
-}
-
-/* Only blanks may follow a value: the first that is not, or n. */
-static size_t
-skip_blanks(const char *p, size_t k, size_t n)
-{
-	while (k < n && rung_json_blank(p[k]))
-		k++;
-	return k;
-}
-
-/*
- * Hand p[0..n) of the value being read to the scanner, then what the
- * scanner let through to json-c: of two errors, the first in the text is
- * told.
- */
-static int
-feed(struct jstream *js, const char *p, size_t n)
-{
-	struct jscanerr		 e;
-	struct json_object	*v;
-	enum json_tokener_error	 te;
-	size_t			 line = js->sc.line, col = js->sc.col, good, k;
-
-	memset(&e, 0, sizeof e);
-	good = jscan(&js->sc, p, n, &e);
-	if (js->done) {
-		if ((k = skip_blanks(p, 0, good)) < good)
-			goto trailing;
-	} else if (good > 0) {
-		if (!js->begun && skip_blanks(p, 0, good) < good)
-			js->begun = 1;
-		v = json_tokener_parse_ex(js->tok, p, (int)good);
-		te = json_tokener_get_error(js->tok);
-		if (te == json_tokener_success) {
-			js->done = 1;
-			js->value = v;
-			k = skip_blanks(p, json_tokener_get_parse_end(js->tok),
-			    good);
-			if (k < good)
-				goto trailing;
-		} else if (te != json_tokener_continue) {
-			advance(p, json_tokener_get_parse_end(js->tok), &line,
-			    &col);
-			return bad_json(js, line, col,
-			    json_tokener_error_desc(te));
-		}
-	}
-	if (good < n)
-		return bad_scan(js, &e);
-	return 0;
-
-trailing:
-	advance(p, k, &line, &col);
-	return bad_json(js, line, col, "unexpected text after the value");
-}
-
-/*
- * The value ends (the end of its line, or of the file): complete it. 0 with
- * js->done unset for a blank line.
- */
-static int
-finish(struct jstream *js)
-{
-	struct jscanerr		 e;
-	struct json_object	*v;
-	enum json_tokener_error	 te;
-
-	if (js->sc.need > 0) {
-		/* The text ends inside a UTF-8 sequence. */
-		memset(&e, 0, sizeof e);
-		e.msg = "invalid JSON: text that is not UTF-8";
-		e.line = js->sc.seqline;
-		e.col = js->sc.seqcol;
-		return bad_scan(js, &e);
-	}
-	if (js->done || (js->lines && !js->begun))
-		return 0;
-	/* A number at the very end is complete only after a blank. */
-	v = json_tokener_parse_ex(js->tok, " ", 1);
-	te = json_tokener_get_error(js->tok);
-	if (te == json_tokener_success) {
-		js->done = 1;
-		js->value = v;
-		return 0;
-	}
-	return bad_json(js, js->sc.line, js->sc.col,
-	    te == json_tokener_continue ? "unexpected end of input" :
-	    json_tokener_error_desc(te));
-}
-
-/* Forget the value read, for the next line. */
-static void
-next_value(struct jstream *js)
-{
-	json_object_put(js->value);
-	js->value = NULL;
-	js->done = js->begun = 0;
-	js->linelen = 0;
-	json_tokener_reset(js->tok);
-}
-
-/* A line of JSON Lines read whole: its trial. */
-static int
-line_trial(struct jstream *js)
-{
-	struct jctx	*c = js->c;
-	int		 rc = 0;
-
-	if (!js->done)
-		return 0;	/* a blank line */
-	c->where = js->lineno;
-	if (!json_object_is_type(js->value, json_type_object)) {
-		rc = jerr(c, "expected a trial object, got %s",
-		    rung_json_type_name(js->value));
-	} else
-		rc = import_trial(c, js->value, js->ntrials++);
-	next_value(js);
-	return rc;
-}
-
-/* JSON Lines: p[0..n) cut at line ends. */
-static int
-feed_lines(struct jstream *js, const char *p, size_t n)
-{
-	const char	*end = p + n, *nl;
-	size_t		 len;
-
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		len = (size_t)(nl - p);
-		if (len > JSONL_LINE_MAX - js->linelen) {
-			xasprintf(js->c->cause, "%s:%zu: a line of more than %d "
-			    "MiB: not a file of trials", js->c->path,
-			    js->lineno, JSONL_LINE_MAX_MIB);
-			return -1;
-		}
-		js->linelen += len;
-		if (len > 0 && feed(js, p, len) != 0)
-			return -1;
-		if (nl == end)
-			break;
-		if (finish(js) != 0 || line_trial(js) != 0)
-			return -1;
-		/* The line end itself: a string never spans two lines. */
-		js->sc.lx = LX_OUT;
-		js->sc.line++;
-		js->sc.col = 1;
-		js->lineno++;
-		p = nl + 1;
-	}
-	return 0;
-}
-
 /* The document read whole: a list of trials, or one. */
 static int
 import_root(struct jctx *c, struct json_object *root)
@@ -1281,85 +793,39 @@ import_root(struct jctx *c, struct json_object *root)
 	return rc;
 }
 
-/* A truncated gzip stream is no failed read: zlib says so once at the end. */
-static int
-read_failed(struct jctx *c, gzFile gz, int n)
-{
-	const char	*msg;
-	int		 errnum;
-
-	msg = gzerror(gz, &errnum);
-	if (n >= 0 && (errnum == Z_OK || errnum == Z_STREAM_END))
-		return 0;
-	if (errnum == Z_BUF_ERROR)
-		xasprintf(c->cause, "cannot read '%s': the gzip data is "
-		    "truncated", c->path);
-	else
-		xasprintf(c->cause, "cannot read '%s': %s", c->path,
-		    errnum == Z_ERRNO ? strerror(errno) : msg);
-	return 1;
-}
-
+/*
+ * The file is read as a stream (jsonin.c): JSON Lines a line at a time,
+ * a document as it comes, so that only the trial being read, or the
+ * document's parse, is held.
+ */
 static int
 read_json(struct jctx *c, int lines)
 {
-	struct jstream	 js;
-	gzFile		 gz;
-	char		*buf = NULL;
-	const char	*p;
-	uint64_t	 total = 0;
-	size_t		 len;
-	int		 n, first = 1, ret = -1;
+	struct rung_jsonin	*in;
+	struct json_object	*v;
+	size_t			 ntrials = 0;
+	int			 rc;
 
-	memset(&js, 0, sizeof js);
-	js.c = c;
-	js.lines = lines;
-	js.lineno = 1;
-	jscan_init(&js.sc);
 	c->at = lines ? AT_LINE : AT_FILE;
-	errno = 0;
-	if ((gz = gzopen(c->path, "rb")) == NULL) {
-		xasprintf(c->cause, "cannot open '%s': %s", c->path,
-		    errno ? strerror(errno) : "out of memory");
+	if ((in = rung_jsonin_open(c->path, (lines ? RUNG_JSONIN_LINES : 0) |
+	    (c->o->progress ? RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
 		return -1;
+	while ((rc = rung_jsonin_next(in, &v, c->cause)) > 0) {
+		if (lines) {
+			c->where = rung_jsonin_line(in);
+			if (json_object_is_type(v, json_type_object))
+				rc = import_trial(c, v, ntrials++);
+			else
+				rc = jerr(c, "expected a trial object, got %s",
+				    rung_json_type_name(v));
+		} else
+			rc = import_root(c, v);
+		json_object_put(v);
+		if (rc != 0)
+			break;
 	}
-	if ((js.tok = json_tokener_new()) == NULL) {
-		xasprintf(c->cause, "%s: out of memory", c->path);
-		goto out;
-	}
-	buf = xmalloc(JSON_CHUNK);
-	while ((n = gzread(gz, buf, JSON_CHUNK)) > 0) {
-		p = buf;
-		len = (size_t)n;
-		/* A byte-order mark, as some Windows tools write. */
-		if (first && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-			p += 3;
-			len -= 3;
-		}
-		first = 0;
-		total += len;
-		if (!lines && total > JSON_DOC_MAX) {
-			xasprintf(c->cause, "%s: too large for one JSON "
-			    "document (more than 2 GiB); write JSON Lines",
-			    c->path);
-			goto out;
-		}
-		if ((lines ? feed_lines(&js, p, len) : feed(&js, p, len)) != 0)
-			goto out;
-	}
-	if (read_failed(c, gz, n) || finish(&js) != 0)
-		goto out;
-	if (lines)
-		ret = line_trial(&js);
-	else
-		ret = import_root(c, js.value);
-out:
-	if (js.tok != NULL)
-		json_tokener_free(js.tok);
-	json_object_put(js.value);
-	free(buf);
-	gzclose(gz);
-	return ret;
+	rung_jsonin_close(in);
+	return rc;
 }
 
 /* Split --curve at commas, trimming blanks. */

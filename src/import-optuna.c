@@ -54,6 +54,7 @@
 
 #include "rung/batch.h"
 #include "rung/import.h"
+#include "rung/jsonin.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -309,10 +310,11 @@ dist_parse(const char *text, struct odist *d, char **err)
 		{ "IntLogUniformDistribution", OD_INT, 1 },
 		{ "CategoricalDistribution", OD_CAT, 0 },
 	};
+	struct json_tokener	*tok;
 	struct json_object	*obj, *v, *attrs = NULL, *choices;
-	const char		*name = NULL, *type;
-	size_t			 i, n;
-	int			 ret = -1;
+	const char		*name = NULL, *type, *msg;
+	size_t			 i, n, off;
+	int			 ret = -1, rc;
 
 	memset(d, 0, sizeof *d);
 	/* Choices become text in the database: UTF-8 only (an RDB's). */
@@ -320,7 +322,22 @@ dist_parse(const char *text, struct odist *d, char **err)
 		xasprintf(err, "distribution is not UTF-8 text");
 		return -1;
 	}
-	obj = json_tokener_parse(text);
+	/*
+	 * With the checks of every JSON rung reads: a choice holding \u0000
+	 * would end there, and two choices could become one.
+	 */
+	if ((tok = json_tokener_new()) == NULL) {
+		xasprintf(err, "out of memory");
+		return -1;
+	}
+	rc = rung_json_parse(tok, text, strlen(text), &obj, &off, &msg);
+	json_tokener_free(tok);
+	if (rc != 0) {
+		obj = NULL;
+		xasprintf(err, "distribution is not a JSON object (%s, at "
+		    "character %zu): %.80s", msg, off + 1, text);
+		goto out;
+	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		xasprintf(err, "distribution is not a JSON object: %.80s",
 		    text);
@@ -2080,75 +2097,57 @@ jput(struct journal *j, struct ostudy *s, struct jtrial *t)
 	return 0;
 }
 
+/*
+ * The journal is read a line at a time (jsonin.c), with the checks of every
+ * JSON rung reads: RFC 3629 UTF-8, no NUL byte nor \u0000 (a study or
+ * parameter name would end there), tokens of at most 64 MiB.
+ */
 static int
 read_journal(struct octx *c, const char *digest, uint64_t size)
 {
+	const struct rung_jsonin_fault *f;
 	struct journal	 j;
 	struct ostudy	*s;
-	json_tokener	*tok;
+	struct rung_jsonin *in;
 	struct json_object *log;
-	char		*data = NULL, *p, *end, *nl;
-	size_t		 len, i, k, ll;
-	int		 ret = -1, rc, utf8;
+	size_t		 i, k;
+	int		 ret = -1, rc;
 
 	memset(&j, 0, sizeof j);
 	j.c = c;
-	if (rung_read_file(c->path, &data, &len, c->cause) != 0)
+	if ((in = rung_jsonin_open(c->path, RUNG_JSONIN_LINES |
+	    RUNG_JSONIN_NOBLANK | (c->o != NULL && c->o->progress ?
+	    RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
 		return -1;
-	tok = json_tokener_new();
-	json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
-	end = data + len;
-	for (p = data; p < end; p = nl + 1) {
-		j.line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		ll = (size_t)(nl - p);
-		json_tokener_reset(tok);
-		/*
-		 * json-c's check of UTF-8 lets overlong forms, encoded
-		 * surrogates and code points past U+10FFFF through.
-		 */
-		utf8 = rung_utf8_valid(p, ll, &k);
-		log = utf8 ? json_tokener_parse_ex(tok, p, (int)ll) : NULL;
-		if (log != NULL && json_tokener_get_error(tok) ==
-		    json_tokener_success) {
-			/* Only blanks may follow the object. */
-			for (k = json_tokener_get_parse_end(tok); k < ll; k++) {
-				if (p[k] != ' ' && p[k] != '\t' && p[k] != '\r')
-					break;
-			}
-			if (k < ll) {
-				json_object_put(log);
-				log = NULL;
-			}
-		} else {
-			json_object_put(log);
-			log = NULL;
-		}
-		if (log == NULL) {
-			/*
-			 * Optuna reads past a bad last line: a writer may be
-			 * in the middle of it.
-			 */
-			if (nl >= end - 1) {
-				rung_warn("%s:%zu: an incomplete last line (a "
-				    "write in progress?): left out", c->path,
-				    j.line);
-				break;
-			}
-			jerr(&j, "not a JSON object: %s", ll == 0 ?
-			    "an empty line" : !utf8 ? "text that is not UTF-8" :
-			    json_tokener_get_error(tok) ==
-			    json_tokener_continue ? "the line ends inside a "
-			    "value" : json_tokener_get_error(tok) ==
-			    json_tokener_success ? "more after the object" :
-			    json_tokener_error_desc(
-			    json_tokener_get_error(tok)));
-			goto out;
-		}
+	while ((rc = rung_jsonin_next(in, &log, c->cause)) > 0) {
+		j.line = rung_jsonin_line(in);
 		rc = apply_log(&j, log);
 		json_object_put(log);
 		if (rc != 0)
+			goto out;
+	}
+	if (rc < 0) {
+		if ((f = rung_jsonin_fault(in)) == NULL)
+			goto out;	/* the file could not be read */
+		/*
+		 * Optuna reads past a bad last line: a writer may be in the
+		 * middle of it.
+		 */
+		if (rung_jsonin_last_line(in)) {
+			rung_warn("%s:%zu: an incomplete last line (a write in "
+			    "progress?): left out", c->path, f->line);
+			free(*c->cause);
+			*c->cause = NULL;
+		} else if (f->syntax) {
+			free(*c->cause);
+			j.line = f->line;
+			if (f->col != 0)
+				jerr(&j, "not a JSON object: %s (column %zu)",
+				    f->msg, f->col);
+			else
+				jerr(&j, "not a JSON object: %s", f->msg);
+			goto out;
+		} else
 			goto out;
 	}
 
@@ -2167,8 +2166,7 @@ read_journal(struct octx *c, const char *digest, uint64_t size)
 	}
 	ret = 0;
 out:
-	json_tokener_free(tok);
-	free(data);
+	rung_jsonin_close(in);
 	for (i = 0; i < j.ntrials; i++)
 		jtrial_release(&j.trials[i]);
 	free(j.trials);

@@ -60,6 +60,7 @@
 
 #include <csv.h>
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -213,32 +214,21 @@ rung_raytune_detect(const char *dir)
 	return found;
 }
 
-/* A whole file as one JSON document; errors name file, line and column. */
+/*
+ * A file as one JSON document, read as a stream (jsonin.c); errors name
+ * file, line and column.
+ */
 static int
 read_document(struct rctx *c, const char *path, struct json_object **out)
 {
-	char		*data = NULL;
-	const char	*doc, *msg;
-	size_t		 len, off, line, col;
-	int		 ret = -1;
+	struct rung_jsonin	*in;
+	int			 rc;
 
-	if (rung_read_file(path, &data, &len, c->cause) != 0)
+	if ((in = rung_jsonin_open(path, 0, c->cause)) == NULL)
 		return -1;
-	doc = data;
-	if (len >= 3 && memcmp(doc, "\xef\xbb\xbf", 3) == 0) {
-		doc += 3;
-		len -= 3;
-	}
-	if (rung_json_parse(c->tok, doc, len, out, &off, &msg) != 0) {
-		rung_json_line_col(doc, off, &line, &col);
-		xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s", path, line,
-		    col, msg);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(data);
-	return ret;
+	rc = rung_jsonin_next(in, out, c->cause);
+	rung_jsonin_close(in);
+	return rc > 0 ? 0 : -1;
 }
 
 static const char *
@@ -645,41 +635,41 @@ take_result(struct rctx *c, struct json_object *obj, size_t lineno)
 	return 0;
 }
 
-/* result.json: one result a line. Sets *nresults. */
+/*
+ * result.json: one result a line, read a line at a time: a trial that ran
+ * long holds no more than the result being read. Sets *nresults.
+ */
 static int
-read_results(struct rctx *c, const char *data, size_t len, size_t *nresults)
+read_results(struct rctx *c, size_t *nresults)
 {
+	struct rung_jsonin	*in;
 	struct json_object	*v;
-	const char		*p = data, *end = data + len, *nl, *msg;
-	size_t			 lineno = 0, linelen, i, off, line, col;
 	int			 rc;
 
 	*nresults = 0;
-	for (; p < end; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		linelen = (size_t)(nl - p);
-		for (i = 0; i < linelen && rung_json_blank(p[i]); i++)
-			/* nothing */;
-		if (i == linelen)
-			continue;
-		if (rung_json_parse(c->tok, p, linelen, &v, &off, &msg) != 0) {
-			rung_json_line_col(p, off, &line, &col);
-			xasprintf(c->cause, "%s:%zu:%zu: invalid JSON: %s",
-			    c->path, lineno, col, msg);
-			return -1;
-		}
-		rc = take_result(c, v, lineno);
+	if ((in = rung_jsonin_open(c->path, RUNG_JSONIN_LINES,
+	    c->cause)) == NULL)
+		return -1;
+	while ((rc = rung_jsonin_next(in, &v, c->cause)) > 0) {
+		rc = take_result(c, v, rung_jsonin_line(in));
 		json_object_put(v);
 		if (rc != 0)
-			return -1;
+			break;
 		(*nresults)++;
 	}
-	return 0;
+	rung_jsonin_close(in);
+	return rc;
 }
 
-/* progress.csv, through libcsv: a record at a time. */
+/*
+ * progress.csv, through libcsv: a record at a time, with the limits of the
+ * CSV importer (import-csv.c).
+ */
+#define PC_CHUNK		(1 << 17)
+#define PC_RECORD_MAX_MIB	64
+#define PC_RECORD_MAX		((size_t)PC_RECORD_MAX_MIB << 20)
+#define PC_FIELDS_MAX		1000000
+
 enum pcrole { PC_METRIC, PC_X, PC_TIME, PC_DONE, PC_ID, PC_SKIP };
 
 struct pcsv {
@@ -714,6 +704,18 @@ pc_field(void *s, size_t len, void *arg)
 	if (p->nf == 0)
 		p->recline = p->line;
 	p->cr = 0;
+	if (p->nf >= PC_FIELDS_MAX || p->tlen + len > PC_RECORD_MAX) {
+		if (p->nf >= PC_FIELDS_MAX)
+			xasprintf(p->c->cause, "%s:%ld: a record of more than "
+			    "%d fields: not a CSV file of trials", p->c->path,
+			    p->recline, PC_FIELDS_MAX);
+		else
+			xasprintf(p->c->cause, "%s:%ld: a record of more than "
+			    "%d MiB: not a CSV file of trials", p->c->path,
+			    p->recline, PC_RECORD_MAX_MIB);
+		p->failed = 1;
+		return;
+	}
 	cap = p->fcap;
 	XGROW(p->off, cap, p->nf + 1);
 	p->len = xreallocarray(p->len, cap, sizeof *p->len);
@@ -889,52 +891,89 @@ pc_row(int ch, void *arg)
 	}
 }
 
-/* Sets *nresults to the results read. */
+/*
+ * Sets *nresults to the results read. The file is handed to libcsv a chunk
+ * at a time, with the limits of a CSV file: a record holds at most 64 MiB
+ * and 1,000,000 fields.
+ */
 static int
 read_progress(struct rctx *c, size_t *nresults)
 {
 	struct csv_parser	 parser;
 	struct pcsv		 p;
-	char			*data = NULL;
-	const char		*buf;
-	size_t			 len, i, before;
-	int			 ret = -1;
+	gzFile			 gz;
+	char			*buf = NULL;
+	const char		*msg;
+	size_t			 len, off, i, before;
+	int			 n, errnum, first = 1, ret = -1;
 
 	*nresults = 0;
-	if (rung_read_file(c->path, &data, &len, c->cause) != 0)
-		return -1;
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.line = 1;
+	errno = 0;
+	if ((gz = gzopen(c->path, "rb")) == NULL) {
+		xasprintf(c->cause, "cannot open '%s': %s", c->path,
+		    errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
 	if (csv_init(&parser, CSV_REPALL_NL) != 0) {
 		xasprintf(c->cause, "%s: cannot start the CSV parser",
 		    c->path);
-		free(data);
+		gzclose(gz);
 		return -1;
 	}
 	csv_set_realloc_func(&parser, xrealloc);
 	csv_set_free_func(&parser, free);
-	buf = data;
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		buf += 3;
-		len -= 3;
-	}
+	/* A long field grows by a megabyte, not 128 bytes, at a time. */
+	csv_set_blk_size(&parser, 1 << 20);
 	before = c->cur != NULL ? c->cur->nrows : 0;
-	if (csv_parse(&parser, buf, len, pc_field, pc_row, &p) != len &&
-	    !p.failed) {
-		xasprintf(c->cause, "%s:%ld: %s", c->path, p.line,
-		    csv_strerror(csv_error(&parser)));
+	buf = xmalloc(PC_CHUNK);
+	while ((n = gzread(gz, buf, PC_CHUNK)) > 0) {
+		off = 0;
+		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			off = 3;
+		first = 0;
+		len = (size_t)n - off;
+		if (csv_parse(&parser, buf + off, len, pc_field, pc_row, &p) !=
+		    len && !p.failed) {
+			xasprintf(c->cause, "%s:%ld: %s", c->path, p.line,
+			    csv_strerror(csv_error(&parser)));
+			goto out;
+		}
+		if (p.failed)
+			goto out;
+		/* libcsv holds the field it is in: do not let it grow. */
+		if (parser.entry_pos > PC_RECORD_MAX) {
+			xasprintf(c->cause, "%s:%ld: a field of more than %d "
+			    "MiB: not a CSV file of trials", c->path,
+			    p.nf > 0 ? p.recline : p.line, PC_RECORD_MAX_MIB);
+			goto out;
+		}
+	}
+	/*
+	 * A truncated gzip stream is no failed read: zlib leaves the error
+	 * behind once the data runs out.
+	 */
+	msg = gzerror(gz, &errnum);
+	if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
+		if (errnum == Z_BUF_ERROR)
+			xasprintf(c->cause, "cannot read '%s': the gzip data "
+			    "is truncated", c->path);
+		else
+			xasprintf(c->cause, "cannot read '%s': %s", c->path,
+			    errnum == Z_ERRNO ? strerror(errno) : msg);
 		goto out;
 	}
-	if (!p.failed)
-		csv_fini(&parser, pc_field, pc_row, &p);
+	csv_fini(&parser, pc_field, pc_row, &p);
 	if (p.failed)
 		goto out;
 	*nresults = c->cur != NULL ? c->cur->nrows - before : 0;
 	ret = 0;
 out:
 	csv_free(&parser);
-	free(data);
+	gzclose(gz);
+	free(buf);
 	for (i = 0; i < p.ncols; i++)
 		free(p.names[i]);
 	free(p.names);
@@ -983,8 +1022,8 @@ static int
 read_folder(struct rctx *c, const char *name)
 {
 	struct json_object	*params = NULL;
-	char			*folder, *path = NULL, *data = NULL;
-	size_t			 len = 0, i, n = 0;
+	char			*folder, *path = NULL;
+	size_t			 i, n = 0;
 	int			 ret = -1, have_results = 0;
 
 	folder = xprintf("%s/%s", c->dir, name);
@@ -1016,9 +1055,7 @@ read_folder(struct rctx *c, const char *name)
 	if (is_file_in(folder, "result.json")) {
 		path = xprintf("%s/result.json", folder);
 		c->path = path;
-		if (rung_read_file(path, &data, &len, c->cause) != 0)
-			goto out;
-		if (read_results(c, data, len, &n) != 0)
+		if (read_results(c, &n) != 0)
 			goto out;
 		have_results = n > 0;
 		free(path);
@@ -1046,7 +1083,6 @@ out:
 	json_object_put(params);
 	json_object_put(c->rowconfig);
 	c->rowconfig = NULL;
-	free(data);
 	free(path);
 	free(folder);
 	c->path = NULL;
@@ -1116,12 +1152,13 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 	static const struct rung_import_opts none;
 	struct rctx	 c;
 	struct rtrial	*r;
+	struct rung_progress pg;
 	struct stat	 sb;
 	DIR		*d;
 	struct dirent	*de;
 	char		**folders = NULL, *path, *newest = NULL;
 	size_t		 nfolders = 0, cap = 0, i;
-	int		 ret = -1;
+	int		 ret = -1, rc;
 
 	memset(&c, 0, sizeof c);
 	c.b = b;
@@ -1171,10 +1208,20 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 		if (read_state(&c) != 0)
 			goto out;
 	}
+	/* A folder at a time: an experiment is many small files. */
+	if (c.o->progress)
+		rung_progress_start(&pg, dir, nfolders);
 	for (i = 0; i < nfolders; i++) {
-		if (read_folder(&c, folders[i]) != 0)
-			goto out;
+		rc = read_folder(&c, folders[i]);
+		if (c.o->progress)
+			rung_progress_update(&pg, i + 1);
+		if (rc != 0)
+			break;
 	}
+	if (c.o->progress)
+		rung_progress_end(&pg);
+	if (i < nfolders)
+		goto out;
 	/* Trials of the state without a folder: never started, say. */
 	for (i = 0; i < c.nst; i++) {
 		if (c.st[i].used)

@@ -298,6 +298,22 @@ test_expect_success 'ids from folder names when the results carry none' '
 	test "$(json "sorted(t[\"id\"] for t in j)" nm.json)" = "1a2b3_00000 a1b2c3d4 my-own-run"
 '
 
+# A trial's folder copied (a restore that made a second folder), its
+# params.json changed: the trial is one, its results merged, and the
+# parameter given two values is told rather than overwritten in silence.
+test_expect_success 'two folders of one trial with different parameters: a warning' '
+	cp -r "$d/exp-basic" twice &&
+	rm twice/experiment_state-*.json &&
+	cp -r twice/train_fn_1a2b3_00000_* twice/train_fn_again &&
+	sed "s/\"lr\": 0.001/\"lr\": 0.5/" twice/train_fn_again/params.json >x &&
+	mv x twice/train_fn_again/params.json &&
+	rung import -s twice twice 2>err &&
+	grep "twice: 1 parameter value was given more than once for the same trial, and differently: the last one read was kept (the first: trial .1a2b3_00000., parameter .lr.: 0.001, then 0.5)" err &&
+	grep "values were given more than once for the same trial and step" err &&
+	rung show --json twice 1a2b3_00000 >tw.json &&
+	test "$(json "j[\"params\"][\"lr\"]" tw.json)" = 0.5
+'
+
 test_expect_success 'a result.json line that is not JSON: file, line and column' '
 	cp -r "$d/exp-basic" bad1 &&
 	f=$(echo bad1/train_fn_1a2b3_00000_*/result.json) &&

@@ -38,6 +38,12 @@ test_expect_success 'a database with studies to protect' '
 # u0000.json: json-c kept the NUL, and the ids 'a\u0000b' and 'a\u0000c'
 # both became 'a'. With -f json, NUL bytes went as far as json-c's "unexpected
 # end of data".
+# raytune-u0000, raytune-params-u0000, raytune-state-u0000, journal-u0000 and
+# journal-choice-u0000: Ray Tune's files and Optuna's journal were read whole
+# and parsed without the checks of JSON files: \u0000 was kept, and the two
+# metrics 'a\u0000b' and 'a\u0000c' became one, 'a' (the study names
+# 's\u0000a', the choices 'a\u0000b' and 'a\u0000c' likewise). They now go
+# through the reader of JSON files, whose messages they give.
 n=0
 while IFS='|' read -r file opts want; do
 	[ -n "$file" ] || continue
@@ -139,6 +145,14 @@ raytune-overlong||result.json:2:76: invalid JSON: text that is not UTF-8
 raytune-params||params.json:1:31: invalid JSON: text that is not UTF-8
 raytune-progress||progress.csv:4: text that is not UTF-8
 raytune-iter||result.json:2: .training_iteration. must be a whole number (a step), got 99999999999, out of range
+raytune-u0000||result.json:2:17: a string holding .u0000 (a NUL character), which rung cannot store
+raytune-nul||result.json:2:66: a NUL byte: not a JSON text file
+raytune-params-u0000||params.json:3:15: a string holding .u0000 (a NUL character)
+raytune-state-u0000||experiment_state-2023-10-01_12-00-00.json: trial_data.0.: invalid JSON at line 1, column 125 of the trial state: a string holding .u0000
+journal-u0000.journal||:1:50: a string holding .u0000 (a NUL character), which rung cannot store
+journal-nul.journal|-f optuna-journal|:2:48: a NUL byte: not a JSON text file
+journal-choice-u0000.journal||:3: distribution is not a JSON object (a string holding .u0000
+journal-empty-line.journal||:2: not a JSON object: an empty line
 CASES
 
 test_expect_success "at least 50 files of tests/data/bad are refused here ($n)" '
@@ -213,7 +227,35 @@ test_expect_success 'a number and a comment of 100 MB in a JSON document' '
 	test "$(db_digest)" = "$before"
 '
 
-rm -f giga.csv gigahead.csv giga.jsonl giga.json bignum.json bigcomment.json
+# Ray Tune's result.json was read whole, then parsed a line at a time: a
+# string of any length reached the database. It is read as JSON Lines are.
+test_expect_success 'a Ray Tune result.json with a string of 100 MB: refused at 64 MiB' '
+	before=$(db_digest) && sum=$(db_sum) &&
+	t=bigray/train_fn_aaaaa_00000_0_lr=0.1 && mkdir -p $t &&
+	echo "{\"lr\": 0.1}" >$t/params.json &&
+	{ echo "{\"loss\": 0.5, \"training_iteration\": 1}";
+	  printf "{\"loss\": 0.4, \"training_iteration\": 2, \"note\": \"";
+	  head -c 104857600 /dev/zero | tr "\0" x; echo "\"}"; } >$t/result.json &&
+	expect_fail 1 rung import -s z bigray &&
+	rm -rf bigray &&
+	grep_err "$t/result.json:2:48: a string of more than 64 MiB: not a file of trials" &&
+	test "$(db_digest)" = "$before" && test "$(db_sum)" = "$sum"
+'
+
+test_expect_success 'a Ray Tune progress.csv with a field of 100 MB: refused at 64 MiB' '
+	before=$(db_digest) &&
+	t=bigpc/train_fn_aaaaa_00000_0_lr=0.1 && mkdir -p $t &&
+	echo "{\"lr\": 0.1}" >$t/params.json &&
+	{ echo "loss,training_iteration,note"; echo "0.5,1,a";
+	  printf "0.4,2,"; head -c 104857600 /dev/zero | tr "\0" x; echo; } >$t/progress.csv &&
+	expect_fail 1 rung import -s z bigpc &&
+	rm -rf bigpc &&
+	grep_err "$t/progress.csv:3: a field of more than 64 MiB: not a CSV file of trials" &&
+	test "$(db_digest)" = "$before"
+'
+
+rm -rf giga.csv gigahead.csv giga.jsonl giga.json bignum.json bigcomment.json \
+	bigray bigpc
 
 test_expect_success 'a row of a million fields' '
 	before=$(db_digest) &&
@@ -323,8 +365,49 @@ test_expect_success 'duplicate trial ids: merged, the last value kept, a warning
 	printf "{\"id\": \"a\", \"loss\": [0.5, 0.4]}\n{\"id\": \"a\", \"loss\": [0.3]}\n" >dup.jsonl &&
 	rung import -s dup dup.jsonl 2>err &&
 	grep "1 values were given more than once" err &&
+	! grep "parameter value" err &&
 	rung show --json dup a >a.json &&
 	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" a.json)" = "0.3 0.4"
+'
+
+# A parameter given another value under the same id was overwritten without
+# a word: the last one is still kept, now with a warning that counts them and
+# names the first. The same value written otherwise (0.1, 0.10) is none.
+test_expect_success 'a parameter given two values under one id: the last kept, a warning' '
+	printf "%s\n" "{\"id\": \"a\", \"hp\": {\"lr\": 0.1, \"opt\": \"adam\"}, \"loss\": [0.5]}" \
+		"{\"id\": \"b\", \"hp\": {\"lr\": 0.2}, \"loss\": [0.4]}" \
+		"{\"id\": \"a\", \"hp\": {\"lr\": 0.10, \"opt\": \"sgd\"}, \"loss\": [0.5, 0.3]}" \
+		"{\"id\": \"b\", \"hp\": {\"lr\": 0.3}, \"loss\": [0.4]}" >conflict.jsonl &&
+	rung import -s conflict conflict.jsonl 2>err &&
+	grep "conflict.jsonl: 2 parameter values were given more than once for the same trial, and differently: the last one read was kept (the first: trial .a., parameter .opt.: .adam., then .sgd.)" err &&
+	rung show --json conflict a >a.json &&
+	test "$(json "j[\"params\"][\"opt\"], j[\"params\"][\"lr\"]" a.json)" = "sgd 0.1" &&
+	rung show --json conflict b >b.json &&
+	test "$(json "j[\"params\"][\"lr\"]" b.json)" = 0.3
+'
+
+# Wide CSV: a trial's row given twice, in two files.
+test_expect_success 'a wide CSV row given twice with another parameter value' '
+	printf "id,lr,acc_1,acc_2,acc_3\na,0.1,0.5,0.6,0.7\nb,0.2,0.4,0.5,0.6\n" >w1.csv &&
+	printf "id,lr,acc_1,acc_2,acc_3\na,0.5,0.5,0.6,0.7\n" >w2.csv &&
+	rung import -s wconflict w1.csv w2.csv 2>err &&
+	grep "w2.csv: 1 parameter value was given more than once for the same trial, and differently: the last one read was kept (the first: trial .a., parameter .lr.: 0.1, then 0.5)" err
+'
+
+# A journal whose writer was killed in the middle of a line, the file then
+# padded with NUL bytes as a file system may leave it: the last line is a
+# write in progress, left out with a warning, as Optuna leaves it.
+test_expect_success 'an Optuna journal cut short and padded with NUL bytes' '
+	head -n 3 "$RUNG_TESTDATA/bad/journal-choice-index.journal" >cut.journal &&
+	printf "{\"op_code\": 4, \"worker_id\": \"w\", \"stu" >>cut.journal &&
+	head -c 4096 /dev/zero >>cut.journal &&
+	rung import -s cut -f optuna-journal cut.journal 2>err &&
+	grep "cut.journal:4: an incomplete last line (a write in progress?): left out" err &&
+	rung trials --json cut >t.json &&
+	test "$(json "len(j)" t.json)" = 2 &&
+	{ cat cut.journal; echo; sed -n 2p cut.journal; } >notlast.journal &&
+	expect_fail 1 rung import -s cut2 -f optuna-journal notlast.journal &&
+	grep_err "notlast.journal:4:38: a NUL byte"
 '
 
 # Found by fuzz/fuzz-optuna-journal: an export whose first line held

@@ -168,6 +168,104 @@ test_time(enum rung_time_kind kind, const char *name, const double *raw,
 	rung_batch_free(b);
 }
 
+static char	*warned;
+
+static void
+keep_warning(int is_error, const char *msg)
+{
+	free(warned);
+	warned = strdup(msg);
+}
+
+/*
+ * A trial given twice (JSON Lines appended to by a resumed run) is one,
+ * its rows merged; a parameter it is given again keeps the last value,
+ * and a value that differs from the one before is counted and told.
+ */
+static void
+test_param_conflicts(void)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	struct rung_batch_view v;
+	struct rung_batch_value pv;
+	uint32_t	 ta, tb, m, lr, opt, bs, wd, r;
+	char		*cause = NULL;
+
+	rung_import_opts_init(&o);
+	rung_batch_source(b, "one.jsonl", "test", "d", 0);
+	m = rung_batch_metric(b, "loss");
+	ta = rung_batch_trial(b, "a");
+	tb = rung_batch_trial(b, "b");
+	r = rung_batch_row(b, ta, 1);
+	rung_batch_set(b, r, m, 0.5);
+	lr = rung_batch_param(b, "lr");
+	opt = rung_batch_param(b, "opt");
+	bs = rung_batch_param(b, "bs");
+	wd = rung_batch_param(b, "wd");
+	rung_batch_param_real(b, ta, lr, 0.1);
+	rung_batch_param_text(b, ta, opt, "adam");
+	rung_batch_param_int(b, ta, bs, 32);
+	rung_batch_param_token(b, ta, wd, "0.010", 5);
+	rung_batch_param_real(b, tb, lr, NAN);
+
+	/* The same values, written otherwise: no conflict. */
+	rung_batch_source(b, "two.jsonl", "test", "d", 0);
+	rung_batch_param_real(b, ta, lr, 0.1);
+	rung_batch_param_text(b, ta, opt, "adam");
+	rung_batch_param_real(b, ta, bs, 32.0);
+	rung_batch_param_token(b, ta, wd, "1e-2", 4);
+	rung_batch_param_real(b, tb, lr, NAN);
+	/* An empty cell is no value: it leaves the one before. */
+	rung_batch_param_token(b, ta, opt, "", 0);
+	/* Another value: counted, the last kept. */
+	rung_batch_param_text(b, ta, opt, "sgd");
+	rung_batch_param_int(b, ta, bs, 64);
+	rung_batch_param_real(b, tb, lr, 0.2);
+
+	rung_msg_hook = keep_warning;
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_msg_hook = NULL;
+	rung_batch_view(b, &v);
+	is_int(v.nparam_conflicts, 3, "three parameter values given anew");
+	is_int(v.nduplicates, 0, "no metric value given twice");
+	rung_batch_trial_param(b, ta, opt, &pv);
+	ok(pv.set && strcmp(pv.text, "sgd") == 0, "the last value is kept");
+	rung_batch_trial_param(b, ta, bs, &pv);
+	ok(pv.set && pv.i == 64, "an int is kept as the last one read");
+	rung_batch_trial_param(b, ta, wd, &pv);
+	ok(pv.set && pv.d == 0.01, "a token read again keeps its value");
+	is_str(warned, "two.jsonl: 3 parameter values were given more than "
+	    "once for the same trial, and differently: the last one read was "
+	    "kept (the first: trial 'a', parameter 'opt': 'adam', then "
+	    "'sgd')", "the warning names the first trial and parameter");
+	rung_batch_free(b);
+	free(warned);
+	warned = NULL;
+
+	/* One value: "was"; text cut at 40 bytes, between two characters. */
+	b = rung_batch_new();
+	rung_batch_source(b, "x", "test", "d", 0);
+	m = rung_batch_metric(b, "loss");
+	ta = rung_batch_trial(b, "a");
+	rung_batch_set(b, rung_batch_row(b, ta, 1), m, 1);
+	lr = rung_batch_param(b, "note");
+	rung_batch_param_text(b, ta, lr, "a very long note that goes on and on "
+	    "\303\251\303\251\303\251 past forty bytes");
+	rung_batch_param_real(b, ta, lr, 1.5);
+	rung_msg_hook = keep_warning;
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_msg_hook = NULL;
+	is_str(warned, "x: 1 parameter value was given more than once for "
+	    "the same trial, and differently: the last one read was kept "
+	    "(the first: trial 'a', parameter 'note': 'a very long note that "
+	    "goes on and on \303\251...', then 1.5)",
+	    "long text is cut between two characters");
+	rung_batch_free(b);
+	free(warned);
+	warned = NULL;
+}
+
 int
 main(void)
 {
@@ -179,6 +277,7 @@ main(void)
 
 	test_merge();
 	test_candidates();
+	test_param_conflicts();
 	test_time(RUNG_TIME_AUTO, "t", cumul, per,
 	    "an increasing clock is read as cumulative seconds");
 	test_time(RUNG_TIME_AUTO, "t", per, per,

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
+#include "rung/jsonin.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -820,6 +823,210 @@ test_errors(void)
 	}
 }
 
+/* rung_json_parse: JSON held in memory, with the checks of a file. */
+static void
+parse_fails(const char *s, size_t len, size_t want_off, const char *want,
+    const char *what)
+{
+	struct json_tokener	*tok = json_tokener_new();
+	struct json_object	*v = NULL;
+	const char		*msg = NULL;
+	size_t			 off = 0;
+	int			 rc;
+
+	rc = rung_json_parse(tok, s, len, &v, &off, &msg);
+	ok(rc == -1, "%s: refused", what);
+	if (rc == 0)
+		json_object_put(v);
+	else {
+		is_int(off, want_off, "%s: where", what);
+		ok(strstr(msg, want) != NULL, "%s: what ('%s')", what, msg);
+	}
+	json_tokener_free(tok);
+}
+
+static void
+test_parse(void)
+{
+	struct json_tokener	*tok = json_tokener_new();
+	struct json_object	*v = NULL, *x;
+	const char		*msg;
+	size_t			 off;
+
+	ok(rung_json_parse(tok, " [1, NaN, \"\303\251\"] ", 16, &v, &off,
+	    &msg) == 0 && json_object_array_length(v) == 3,
+	    "a value, blanks around it, NaN and UTF-8");
+	json_object_put(v);
+	ok(rung_json_parse(tok, "12", 2, &v, &off, &msg) == 0 &&
+	    json_object_get_int(v) == 12, "a number at the very end");
+	json_object_put(v);
+	ok(rung_json_parse(tok, "{\"a\": \"x\\u0001\"}", 16, &v, &off,
+	    &msg) == 0 && json_object_object_get_ex(v, "a", &x) &&
+	    json_object_get_string_len(x) == 2, "\\u0001 is a character");
+	json_object_put(v);
+	json_tokener_free(tok);
+
+	parse_fails("{\"a\": \"x\\u0000y\"}", 17, 8, "\\u0000 (a NUL "
+	    "character)", "\\u0000 in a string");
+	parse_fails("{\"a\\u0000\": 1}", 14, 3, "\\u0000", "\\u0000 in a key");
+	parse_fails("[1, 2]\0", 7, 6, "a NUL byte", "a NUL byte");
+	parse_fails("[\"\300\257\"]", 5, 2, "text that is not UTF-8",
+	    "an overlong form");
+	parse_fails("[\"\355\240\200\"]", 6, 2, "text that is not UTF-8",
+	    "a surrogate");
+	parse_fails("[\"\303\"]", 4, 2, "text that is not UTF-8",
+	    "a sequence cut short");
+	parse_fails("[1] [2]", 7, 4, "unexpected text after the value",
+	    "two values");
+	parse_fails("[1, 2", 5, 5, "unexpected end of input", "cut short");
+	/* Of two errors, the first in the text is told. */
+	parse_fails("[1 2, \"\\u0000\"]", 15, 3, "array value separator",
+	    "a syntax error before \\u0000");
+	parse_fails("[\"\\u0000\", 1 2]", 15, 2, "\\u0000",
+	    "\\u0000 before a syntax error");
+}
+
+static const char *const tmpjson = "unit-jsonin.tmp";
+
+static void
+write_file(const char *text, size_t len, int gz)
+{
+	FILE	*f;
+	gzFile	 z;
+
+	if (gz) {
+		z = gzopen(tmpjson, "wb");
+		gzwrite(z, text, (unsigned)len);
+		gzclose(z);
+	} else {
+		f = fopen(tmpjson, "wb");
+		fwrite(text, 1, len, f);
+		fclose(f);
+	}
+}
+
+/* Read every value of the file: their lines, "1 3" say, or the error. */
+static char *
+read_all(int flags, int *last)
+{
+	struct rung_jsonin	*in;
+	struct json_object	*v;
+	struct rung_buf		 out = { 0 };
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((in = rung_jsonin_open(tmpjson, flags, &cause)) == NULL)
+		return cause;
+	while ((rc = rung_jsonin_next(in, &v, &cause)) > 0) {
+		rung_buf_printf(&out, "%s%zu", out.len ? " " : "",
+		    rung_jsonin_line(in));
+		json_object_put(v);
+	}
+	if (rc < 0) {
+		rung_buf_release(&out);
+		rung_buf_addstr(&out, cause);
+		free(cause);
+		if (last != NULL)
+			*last = rung_jsonin_last_line(in);
+	}
+	rung_jsonin_close(in);
+	return rung_buf_cstr(&out);
+}
+
+static void
+reads(const char *text, size_t len, int flags, const char *want,
+    const char *what)
+{
+	char	*got, *full = NULL;
+	int	 gz;
+
+	if (len == 0)
+		len = strlen(text);
+	/* The same, plain and compressed. */
+	for (gz = 0; gz < 2; gz++) {
+		write_file(text, len, gz);
+		got = read_all(flags, NULL);
+		if (strncmp(want, ":", 1) == 0)
+			full = xprintf("%s%s", tmpjson, want);
+		is_str(got, full != NULL ? full : want, "%s%s", what,
+		    gz ? " (gzip)" : "");
+		free(got);
+		free(full);
+		full = NULL;
+	}
+}
+
+static void
+test_reader(void)
+{
+	const struct rung_jsonin_fault *f;
+	struct rung_jsonin	*in;
+	struct json_object	*v;
+	char			*cause = NULL, *big, *got;
+	size_t			 n;
+	int			 last = -1;
+
+	reads("{\"a\": 1}\n\n  \r\n[2]\n3", 0, RUNG_JSONIN_LINES, "1 4 5",
+	    "JSON Lines: blank lines skipped, the last without a line end");
+	reads("\357\273\277{\"a\": 1}\n", 0, RUNG_JSONIN_LINES, "1",
+	    "a byte-order mark");
+	reads("\357\273\277 [1,\n 2]\n", 0, 0, "1", "a document");
+	reads("{\"a\": 1}\n{\"b\": \"x\\u0000\"}\n", 0, RUNG_JSONIN_LINES,
+	    ":2:9: a string holding \\u0000 (a NUL character), which rung "
+	    "cannot store", "\\u0000 on line 2");
+	reads("{\"a\": 1}\n{\"b\": 2\n", 0, RUNG_JSONIN_LINES,
+	    ":2:8: invalid JSON: unexpected end of input",
+	    "a line ends inside its value");
+	reads("{\"a\": 1}\n\n{}\n", 0, RUNG_JSONIN_LINES |
+	    RUNG_JSONIN_NOBLANK, ":2: invalid JSON: an empty line",
+	    "an empty line where none may be");
+	reads("{}\n", 0, RUNG_JSONIN_LINES | RUNG_JSONIN_NOBLANK, "1",
+	    "the end of the file after a line end is no empty line");
+	reads("[1]\n[2]\n", 0, 0, ":2:1: invalid JSON: unexpected text "
+	    "after the value", "JSON Lines read as a document");
+
+	/* A line longer than a chunk, a character across two. */
+	n = (1 << 17) + 1000;
+	big = xmalloc(n + 16);
+	memset(big, 'x', n + 16);
+	memcpy(big, "[\"", 2);
+	memcpy(big + (1 << 17) - 1, "\303\251", 2);
+	memcpy(big + n, "\"]\n[\"\300\"]\n", 9);
+	reads(big, n + 9, RUNG_JSONIN_LINES, ":2:3: invalid JSON: text that "
+	    "is not UTF-8", "a long line, then a bad one");
+	free(big);
+
+	/* The fault, for a caller that words it otherwise. */
+	write_file("{}\n{\"a\": 1 2}\n{}\n", 18, 0);
+	in = rung_jsonin_open(tmpjson, RUNG_JSONIN_LINES, &cause);
+	ok(rung_jsonin_next(in, &v, &cause) == 1, "a value");
+	json_object_put(v);
+	ok(rung_jsonin_next(in, &v, &cause) == -1, "then an error");
+	free(cause);
+	f = rung_jsonin_fault(in);
+	ok(f != NULL && f->line == 2 && f->col == 9 && f->syntax &&
+	    !f->limit, "its line, column and kind");
+	ok(!rung_jsonin_last_line(in), "a line follows the bad one");
+	rung_jsonin_close(in);
+
+	/* A write in progress: the bad line is the last. */
+	write_file("{}\n{\"a\": 1, \"b\0\0\0\0", 18, 0);
+	got = read_all(RUNG_JSONIN_LINES, &last);
+	ok(strstr(got, ":2:12: a NUL byte") != NULL && last == 1,
+	    "a last line cut short is the last");
+	free(got);
+	write_file("{}\n{\"a\n", 7, 0);
+	got = read_all(RUNG_JSONIN_LINES, &last);
+	ok(last == 1, "and so is one whose line end is the file's last byte");
+	free(got);
+
+	in = rung_jsonin_open("no/such/file.json", 0, &cause);
+	ok(in == NULL && strstr(cause, "cannot open 'no/such/file.json'") !=
+	    NULL, "a file that is not there");
+	free(cause);
+	unlink(tmpjson);
+}
+
 int
 main(void)
 {
@@ -833,6 +1040,8 @@ main(void)
 	test_mytrials();
 	test_single();
 	test_errors();
+	test_parse();
+	test_reader();
 
 	rung_buf_release(&warnings);
 	return done_testing();

@@ -10,7 +10,9 @@
  *
  * Parameters arrive per trial as typed values or as raw text tokens whose type
  * is inferred over the whole column (int if every token is written as an
- * integer, real if every token is a number, categorical otherwise).
+ * integer, real if every token is a number, categorical otherwise). A trial
+ * given a parameter again keeps the last value read; when it differs from
+ * the one before, it is counted, and rung_batch_finish() warns.
  */
 #ifndef RUNG_BATCH_H
 #define RUNG_BATCH_H
@@ -132,6 +134,7 @@ struct rung_batch_view {
 	uint32_t	 nparams;
 	uint64_t	 npoints;		/* non-missing metric values */
 	uint64_t	 nduplicates;		/* values overwritten by a later one */
+	uint64_t	 nparam_conflicts;	/* parameter values, likewise */
 	int		 has_time;
 };
 
