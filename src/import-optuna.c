@@ -1028,8 +1028,9 @@ rdb_revision(struct rdb *r)
 	    "type = 'table' AND name = 'alembic_version'", &st) != 0)
 		return -1;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = rdb_err(r);	/* the statement's message, before it goes */
 		sqlite3_finalize(st);
-		return rdb_err(r);
+		return rc;
 	}
 	n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
