@@ -145,6 +145,20 @@ fuzz_pick(const char *const *const *sets, size_t n, const uint8_t **data,
 	return sets[i];
 }
 
+void
+fuzz_import_input(const char *const *const *sets, size_t n, const char *name,
+    const uint8_t *data, size_t size)
+{
+	const char *const *opts;
+	char		*path;
+
+	opts = fuzz_pick(sets, n, &data, &size);
+	path = fuzz_write(name, data, size);
+	fuzz_import(opts, path);
+	free(path);
+	fuzz_clean();
+}
+
 /* Run a command: words, then last when not NULL. */
 static int
 run(struct rung_ctx *ctx, const char *const *words, const char *last)

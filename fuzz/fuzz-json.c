@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 
 #include "fuzz.h"
 
@@ -36,13 +35,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *const *opts;
-	char		*path;
-
-	opts = fuzz_pick(sets, sizeof sets / sizeof sets[0], &data, &size);
-	path = fuzz_write("input.json", data, size);
-	fuzz_import(opts, path);
-	free(path);
-	fuzz_clean();
+	fuzz_import_input(sets, sizeof sets / sizeof sets[0], "input.json", data,
+	    size);
 	return 0;
 }

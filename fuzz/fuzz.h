@@ -37,5 +37,11 @@ const char *const *fuzz_pick(const char *const *const *sets, size_t n,
  * back: abort() says when not. Returns the import's exit status.
  */
 int	 fuzz_import(const char *const *opts, const char *path);
+/*
+ * A target whose input is one file: the option set picked by the first
+ * byte, the rest written to NAME and imported, the scratch emptied.
+ */
+void	 fuzz_import_input(const char *const *const *sets, size_t n,
+	     const char *name, const uint8_t *data, size_t size);
 
 #endif
