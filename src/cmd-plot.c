@@ -1097,13 +1097,6 @@ col_num(sqlite3_stmt *q, int i)
 	    sqlite3_column_double(q, i);
 }
 
-static int
-db_error(struct rung_store *st, char **cause)
-{
-	xasprintf(cause, "%s: %s", rung_store_path(st),
-	    sqlite3_errmsg(rung_store_db(st)));
-	return -1;
-}
 
 /* A kept replay: the newest of the study when id is 0. */
 static int
@@ -1124,7 +1117,7 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 	    "SELECT id, study, metric, direction, seeds, report FROM replays"
 	    " WHERE study = ? ORDER BY id DESC LIMIT 1", -1, &q,
 	    NULL) != SQLITE_OK) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto out;
 	}
 	if (id > 0)
@@ -1143,7 +1136,7 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto out;
 	}
 	k->id = sqlite3_column_int64(q, 0);
@@ -1176,7 +1169,7 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 
 	if (sqlite3_prepare_v2(db, "SELECT idx, policy FROM replay_policies"
 	    " WHERE replay_id = ? ORDER BY idx", -1, &q, NULL) != SQLITE_OK) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto out;
 	}
 	sqlite3_bind_int64(q, 1, k->id);
@@ -1193,7 +1186,7 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 	    " returned_final, end_time, trace FROM replay_seeds"
 	    " WHERE replay_id = ? ORDER BY policy_idx, seed", -1, &q,
 	    NULL) != SQLITE_OK) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto out;
 	}
 	sqlite3_bind_int64(q, 1, k->id);

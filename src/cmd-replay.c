@@ -844,13 +844,6 @@ print_report(struct rung_ctx *ctx, json_object *rep, int64_t id, int json,
 
 /* The database. */
 
-static int
-db_error(struct rung_store *st, char **cause)
-{
-	xasprintf(cause, "%s: %s", rung_store_path(st),
-	    sqlite3_errmsg(rung_store_db(st)));
-	return -1;
-}
 
 static void
 bind_num(sqlite3_stmt *st, int i, double v)
@@ -915,7 +908,7 @@ save_rows(struct rung_store *st, int64_t id, const struct rung_study *s,
 	    " steps_to_best, saved_vs_baseline, saved_vs_random, trace)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
 	    &sp, NULL) != SQLITE_OK) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto out;
 	}
 	for (k = 0; k < su->np; k++) {
@@ -946,7 +939,7 @@ save_rows(struct rung_store *st, int64_t id, const struct rung_study *s,
 		sqlite3_bind_text(pp, 20, text, -1, SQLITE_TRANSIENT);
 		free(text);
 		if (sqlite3_step(pp) != SQLITE_DONE) {
-			db_error(st, cause);
+			rung_store_error(st, cause);
 			goto out;
 		}
 		for (i = 0; i < set->nseeds; i++) {
@@ -984,7 +977,7 @@ save_rows(struct rung_store *st, int64_t id, const struct rung_study *s,
 			sqlite3_bind_text(sp, 17, text, -1, SQLITE_TRANSIENT);
 			free(text);
 			if (sqlite3_step(sp) != SQLITE_DONE) {
-				db_error(st, cause);
+				rung_store_error(st, cause);
 				goto out;
 			}
 		}
@@ -1023,7 +1016,7 @@ save_replay(struct rung_store *st, const struct rung_study *s,
 	    " params, report) VALUES ((SELECT id FROM studies WHERE"
 	    " name = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
 	    NULL) != SQLITE_OK) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto fail;
 	}
 	sqlite3_bind_text(q, 1, s->name, -1, SQLITE_STATIC);
@@ -1040,7 +1033,7 @@ save_replay(struct rung_store *st, const struct rung_study *s,
 	sqlite3_bind_text(q, 10, params, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 11, report, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
-		db_error(st, cause);
+		rung_store_error(st, cause);
 		goto fail;
 	}
 	*id = sqlite3_last_insert_rowid(db);
@@ -1167,7 +1160,7 @@ show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 	}
 	if (sqlite3_prepare_v2(db, "SELECT report FROM replays WHERE id = ?",
 	    -1, &q, NULL) != SQLITE_OK) {
-		db_error(ctx->store, &cause);
+		rung_store_error(ctx->store, &cause);
 		goto out;
 	}
 	sqlite3_bind_int64(q, 1, id);
@@ -1178,7 +1171,7 @@ show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		db_error(ctx->store, &cause);
+		rung_store_error(ctx->store, &cause);
 		goto out;
 	}
 	if ((rep = json_tokener_parse((const char *)sqlite3_column_text(q,
@@ -1241,7 +1234,7 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 	    " best_final_mean, regret_mean, p_top1, p_top5"
 	    " FROM replay_policies WHERE replay_id = ? ORDER BY idx", -1, &pq,
 	    NULL) != SQLITE_OK) {
-		db_error(ctx->store, &cause);
+		rung_store_error(ctx->store, &cause);
 		goto out;
 	}
 	if (study != NULL)

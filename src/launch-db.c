@@ -128,11 +128,11 @@ series_release(struct series *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* -1 in sight of the callers, which the compiler then knows fail. */
 static int
 db_err(struct launch *L, char **cause)
 {
-	xasprintf(cause, "%s: %s", rung_store_path(L->st),
-	    sqlite3_errmsg(L->db));
+	rung_store_error(L->st, cause);
 	return -1;
 }
 

@@ -273,11 +273,8 @@ rung_model_load(struct rung_store *s, const char *name, const char *study,
 	if (sqlite3_prepare_v2(db, name != NULL ?
 	    "SELECT " MODEL_COLS " FROM models WHERE name = ?" :
 	    "SELECT " MODEL_COLS " FROM models WHERE study = ?"
-	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
-		xasprintf(cause, "%s: %s", rung_store_path(s),
-		    sqlite3_errmsg(db));
-		return -1;
-	}
+	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return rung_store_error(s, cause);
 	sqlite3_bind_text(st, 1, name != NULL ? name : study, -1,
 	    SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -294,8 +291,7 @@ rung_model_load(struct rung_store *s, const char *name, const char *study,
 			    study, study);
 	} else {
 		*out = NULL;
-		xasprintf(cause, "%s: %s", rung_store_path(s),
-		    sqlite3_errmsg(db));
+		rung_store_error(s, cause);
 	}
 	sqlite3_finalize(st);
 	return *out != NULL ? 0 : -1;
@@ -311,11 +307,8 @@ rung_model_list(struct rung_store *s, struct rung_model ***out, size_t *n,
 	size_t		 cap = 0, len = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT " MODEL_COLS " FROM models"
-	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		xasprintf(cause, "%s: %s", rung_store_path(s),
-		    sqlite3_errmsg(db));
-		return -1;
-	}
+	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return rung_store_error(s, cause);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if ((m = read_model(st, 0, cause)) == NULL) {
 			sqlite3_finalize(st);

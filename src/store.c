@@ -400,6 +400,13 @@ rung_store_path(struct rung_store *s)
 	return s->path;
 }
 
+int
+rung_store_error(struct rung_store *s, char **cause)
+{
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
 static char *
 col_text(sqlite3_stmt *st, int i)
 {
