@@ -50,6 +50,21 @@ test_done() {
 	[ "$test_failed" -eq 0 ]
 }
 
+# launch_env: the environment of the tests that launch trials. Open MPI as
+# CI runs it: as root, oversubscribed, shared memory without CMA; and no
+# GPU inherited from the caller.
+launch_env() {
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1
+	OMPI_MCA_btl=self,vader,tcp
+	OMPI_MCA_btl_vader_single_copy_mechanism=none
+	export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
+		OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_pml OMPI_MCA_btl \
+		OMPI_MCA_btl_vader_single_copy_mechanism
+	unset CUDA_VISIBLE_DEVICES ROCR_VISIBLE_DEVICES ZE_AFFINITY_MASK \
+		HABANA_VISIBLE_MODULES
+}
+
 # Helpers for assertions inside test scripts.
 
 # expect_fail STATUS CMD...: CMD exits with STATUS; its stderr is in err.

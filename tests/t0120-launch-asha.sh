@@ -6,14 +6,7 @@
 # decisions are those of rung replay over those curves with the same seed.
 . "$RUNG_SRCDIR/tests/lib.sh"
 
-OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1
-OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_vader_single_copy_mechanism=none
-export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
-	OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_pml OMPI_MCA_btl \
-	OMPI_MCA_btl_vader_single_copy_mechanism
-unset CUDA_VISIBLE_DEVICES ROCR_VISIBLE_DEVICES ZE_AFFINITY_MASK \
-	HABANA_VISIBLE_MODULES
+launch_env
 
 ex=$RUNG_SRCDIR/share/rung/examples
 

@@ -9,8 +9,7 @@
 # is how many kills each campaign may take at most (default 50).
 . "$RUNG_SRCDIR/tests/lib.sh"
 
-unset CUDA_VISIBLE_DEVICES ROCR_VISIBLE_DEVICES ZE_AFFINITY_MASK \
-	HABANA_VISIBLE_MODULES
+launch_env
 
 seed=${RUNG_CRASH_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 kills=${RUNG_CRASH_KILLS:-50}

@@ -193,13 +193,7 @@ test_expect_success 'launch: drawn values, the study name and arguments reach no
 
 if command -v mpirun >/dev/null 2>&1; then
 	test_expect_success 'launch through mpirun: the same, as words' '
-		OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 &&
-		OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 &&
-		OMPI_MCA_btl=self,vader,tcp &&
-		OMPI_MCA_btl_vader_single_copy_mechanism=none &&
-		export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM \
-			OMPI_MCA_rmaps_base_oversubscribe OMPI_MCA_pml OMPI_MCA_btl \
-			OMPI_MCA_btl_vader_single_copy_mechanism &&
+		launch_env &&
 		launched mpirun
 	'
 else
