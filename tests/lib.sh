@@ -65,6 +65,38 @@ launch_env() {
 		HABANA_VISIBLE_MODULES
 }
 
+# The explorer in tmux. tmux_server gives the script its own server, its
+# socket in the scratch directory ($sock), killed when the script ends; tm
+# runs tmux there.
+tmux_server() {
+	sock=$TRASH/tmux.sock
+	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
+}
+
+tm() {
+	tmux -S "$sock" -f /dev/null "$@"
+}
+
+# screen: what the pane of session $tui_session (else t) shows.
+screen() {
+	tm capture-pane -p -t "${tui_session:-t}"
+}
+
+# wait_for PATTERN [SECONDS]: the screen shows PATTERN (grep -E) in time
+# (30 s, or $TUI_WAIT); it is then in screen.txt.
+wait_for() {
+	_n=$(( ${2:-${TUI_WAIT:-30}} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		screen >screen.txt 2>/dev/null || true
+		grep -E -q -- "$1" screen.txt && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "the screen never showed '$1'; it shows:"
+	cat screen.txt
+	return 1
+}
+
 # Helpers for assertions inside test scripts.
 
 # expect_fail STATUS CMD...: CMD exits with STATUS; its stderr is in err.

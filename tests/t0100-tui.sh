@@ -12,29 +12,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # A private server whose socket goes away with the scratch directory.
-sock=$TRASH/tmux.sock
-tm() {
-	tmux -S "$sock" -f /dev/null "$@"
-}
-trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
-
-screen() {
-	tm capture-pane -p -t t
-}
-
-# wait_for PATTERN [SECONDS]: the screen shows PATTERN (grep -E) in time.
-wait_for() {
-	_n=$(( ${2:-${TUI_WAIT:-30}} * 10 ))
-	while [ "$_n" -gt 0 ]; do
-		screen >screen.txt 2>/dev/null || true
-		grep -E -q -- "$1" screen.txt && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	echo "the screen never showed '$1'; it shows:"
-	cat screen.txt
-	return 1
-}
+tmux_server
 
 # wait_gone PATTERN: the screen stops showing PATTERN.
 wait_gone() {

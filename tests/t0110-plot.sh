@@ -394,23 +394,7 @@ test_expect_success 'bad data exits 1 and says why' '
 
 # :plot in the explorer: with no DISPLAY it writes a PNG and says where.
 if command -v tmux >/dev/null 2>&1; then
-	sock=$TRASH/tmux.sock
-	tm() {
-		tmux -S "$sock" -f /dev/null "$@"
-	}
-	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
-	wait_for() {
-		_n=300
-		while [ "$_n" -gt 0 ]; do
-			tm capture-pane -p -t t >screen.txt 2>/dev/null || true
-			grep -E -q -- "$1" screen.txt && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		echo "the screen never showed '$1'; it shows:"
-		cat screen.txt
-		return 1
-	}
+	tmux_server
 	cat >env.sh <<-EOF
 	HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
 	export HOME XDG_STATE_HOME LC_ALL RUNG_DB

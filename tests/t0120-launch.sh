@@ -271,10 +271,7 @@ else
 fi
 
 if command -v tmux >/dev/null 2>&1; then
-	sock=$TRASH/tmux.sock
-	tm() {
-		tmux -S "$sock" -f /dev/null "$@"
-	}
+	tmux_server
 	# Each test has its own server: when a test's explorer quits, its
 	# session and then its server end, and a new session on the same
 	# socket could race that exit.
@@ -291,19 +288,6 @@ if command -v tmux >/dev/null 2>&1; then
 			test "$_n" -gt 0 || return 1
 			sleep 0.1
 		done
-	}
-	# wait_for PATTERN: the explorer's screen shows it within 20 s.
-	wait_for() {
-		_n=200
-		while [ "$_n" -gt 0 ]; do
-			tm capture-pane -p -t t >screen.txt 2>/dev/null || true
-			grep -E -q -- "$1" screen.txt && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		echo "the screen never showed '$1'; it shows:"
-		cat screen.txt
-		return 1
 	}
 	test_expect_success 'the launch screen (6): a campaign, its trials, log and events' '
 		tm new-session -d -s t -x 100 -y 30 \
@@ -325,29 +309,19 @@ if command -v tmux >/dev/null 2>&1; then
 		sock=$TRASH/tmux-live.sock &&
 		tm new-session -d -s u -x 100 -y 30 \
 			"LC_ALL=C.UTF-8 RUNG_DB=$RUNG_DB $RUNG tui" &&
-		wait_for_u() {
-			_n=200
-			while [ "$_n" -gt 0 ]; do
-				tm capture-pane -p -t u >screen.txt 2>/dev/null || true
-				grep -E -q -- "$1" screen.txt && return 0
-				sleep 0.1
-				_n=$((_n - 1))
-			done
-			cat screen.txt
-			return 1
-		} &&
-		wait_for_u "1 Studies" &&
+		tui_session=u &&
+		wait_for "1 Studies" &&
 		tm send-keys -t u 6 &&
-		wait_for_u "campaign live: random, running" &&
-		wait_for_u "^ 0 +running +[0-9]+/40" &&
+		wait_for "campaign live: random, running" &&
+		wait_for "^ 0 +running +[0-9]+/40" &&
 		s1=$(sed -n "s/^ 0 *running *\([0-9]*\)\/40.*/\1/p" screen.txt) &&
 		sleep 1.5 &&
-		wait_for_u "^ 0 +running +[0-9]+/40" &&
+		wait_for "^ 0 +running +[0-9]+/40" &&
 		s2=$(sed -n "s/^ 0 *running *\([0-9]*\)\/40.*/\1/p" screen.txt) &&
 		test "$s2" -gt "$s1" &&
 		kill -INT $pid &&
 		{ wait $pid || :; } &&
-		wait_for_u "campaign live: random, interrupted" &&
+		wait_for "campaign live: random, interrupted" &&
 		quit u
 	'
 else

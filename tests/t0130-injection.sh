@@ -89,24 +89,7 @@ test_expect_success 'import --replace of the evil study, and again' '
 run_tui=
 if command -v tmux >/dev/null 2>&1; then
 	run_tui=yes
-	sock=$TRASH/tmux.sock
-	tm() {
-		tmux -S "$sock" -f /dev/null "$@"
-	}
-	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
-	# wait_for PATTERN: the screen shows PATTERN (grep -E) within 30 s.
-	wait_for() {
-		_n=300
-		while [ "$_n" -gt 0 ]; do
-			tm capture-pane -p -t t >screen.txt 2>/dev/null || :
-			grep -E -q -- "$1" screen.txt && return 0
-			sleep 0.1
-			_n=$((_n - 1))
-		done
-		echo "the screen never showed '$1'; it shows:"
-		cat screen.txt
-		return 1
-	}
+	tmux_server
 	keys() {
 		tm send-keys -t t -- "$@"
 	}
