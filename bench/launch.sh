@@ -3,7 +3,7 @@
 # trainer prints N protocol lines and exits (awk, no training at all), so
 # that everything measured is overhead: T trials run one at a time by a
 # bare shell loop of mpirun (the peer), and by rung launch --policy random
-# --parallel 1 through the same mpirun, which also reads every report,
+# --workers 1 through the same mpirun, which also reads every report,
 # tells it to the scheduler, commits the point, the scheduler's state and
 # the trial's row to the database, and waits until no process of the trial
 # remains. Start-up is measured with one report a trial, reports with many;
@@ -60,7 +60,7 @@ launched() {
 	rm -rf logs
 	_t0=$(now)
 	"$RUNG" -q -d l.db launch --space s.space --policy random \
-		--trials "$2" --max-steps "$3" --parallel 1 --launcher "$1" \
+		--configs "$2" --max-steps "$3" --workers 1 --launcher "$1" \
 		--gpus none --logs logs b -- ./trainer >/dev/null
 	elapsed "$_t0"
 	[ "$(sqlite3 l.db "select sum(n) from curves")" = $(($2 * $3)) ] || {

@@ -26,7 +26,7 @@ mkdir "$work/nb"
 
 echo "== MLPF, the authors' setting: R=100, eta=2, $seeds seeds, per seed"
 "$RUNG" -d "$db" replay --no-save --policy hyperband,swift-hyperband \
-	--eta 2 --max-r 100 --seeds "$seeds" --json mlpf >"$work/mlpf.json"
+	--eta 2 --max-steps 100 --seeds "$seeds" --json mlpf >"$work/mlpf.json"
 /usr/bin/python3 - "$work/mlpf.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -39,7 +39,7 @@ PY
 
 for study in mlpf taskset nasbench; do
 	case $study in
-	mlpf)	 opts="--eta 2 --max-r 100" ;;
+	mlpf)	 opts="--eta 2 --max-steps 100" ;;
 	taskset) opts="--eta 3" ;;
 	nasbench) opts="--eta 3" ;;
 	esac

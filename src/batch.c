@@ -49,6 +49,9 @@ struct bcolumn {
 	int		 varies_text;
 	int		 nonint;	/* some token not written as an int */
 	uint64_t	 ndup;		/* values overwritten by a later one */
+	enum rung_direction dir;	/* declared, else decided at finish */
+	enum rung_dir_how how;
+	const char	*word;		/* RUNG_DIR_NAME: the word that told */
 	double		*v;		/* per row (after finish: per unique row) */
 	char		**first;	/* candidate: first token per trial */
 	size_t		 firstcap;
@@ -118,6 +121,7 @@ struct rung_batch {
 	uint32_t	 nmetrics;
 	uint32_t	 interest;
 	enum rung_direction direction;
+	enum rung_dir_how interest_how;
 	uint64_t	 npoints;
 	uint64_t	 ndup;
 	int32_t		*scratch_steps;
@@ -1056,6 +1060,76 @@ metric_rank(const char *name)
 }
 
 void
+rung_batch_metric_direction(struct rung_batch *b, uint32_t col,
+    enum rung_direction dir)
+{
+	b->cols[col].dir = dir;
+	b->cols[col].how = RUNG_DIR_DECLARED;
+}
+
+/*
+ * Every metric's direction: the metric of interest's as decided, another's
+ * as its source declared it, else as a word of its name tells, else the
+ * study's.
+ */
+static void
+resolve_directions(struct rung_batch *b)
+{
+	struct bcolumn	*c;
+	uint32_t	 k;
+
+	for (k = 0; k < b->nmetrics; k++) {
+		c = &b->cols[b->metric_idx[k]];
+		if (k == b->interest) {
+			c->dir = b->direction;
+			c->how = b->interest_how;
+			continue;
+		}
+		if (c->how == RUNG_DIR_DECLARED)
+			continue;
+		if (rung_direction_infer(c->name, &c->dir, &c->word))
+			c->how = RUNG_DIR_NAME;
+		else {
+			c->dir = b->direction;
+			c->how = RUNG_DIR_STUDY;
+		}
+	}
+}
+
+enum rung_direction
+rung_batch_metric_dir(const struct rung_batch *b, uint32_t m,
+    enum rung_dir_how *how, const char **word)
+{
+	const struct bcolumn *c = &b->cols[b->metric_idx[m]];
+
+	if (how != NULL)
+		*how = c->how;
+	if (word != NULL)
+		*word = c->word;
+	return c->dir;
+}
+
+const char *
+rung_dir_how_name(enum rung_dir_how how)
+{
+	switch (how) {
+	case RUNG_DIR_TOLD:
+		return "told";
+	case RUNG_DIR_DECLARED:
+		return "declared";
+	case RUNG_DIR_NAME:
+		return "name";
+	case RUNG_DIR_STUDY:
+		return "study";
+	case RUNG_DIR_KEPT:
+		return "kept";
+	case RUNG_DIR_DEFAULT:
+		return "default";
+	}
+	return "?";
+}
+
+void
 rung_batch_interest(struct rung_batch *b, const char *metric,
     enum rung_direction dir)
 {
@@ -1069,7 +1143,7 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
     char **cause)
 {
 	struct rung_buf	 names = { 0 };
-	const char	*want;
+	const char	*want, *name;
 	uint32_t	 c, r, k;
 	int		 found = -1, rank, bestrank = 99;
 
@@ -1129,15 +1203,27 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		return -1;
 	}
 	b->interest = (uint32_t)found;
-	if (o != NULL && o->direction != 0)
+	name = b->cols[b->metric_idx[found]].name;
+	if (o != NULL && o->direction != 0) {
 		b->direction = o->direction;
-	else if (b->declared_dir != 0 && (o == NULL || o->metric == NULL ||
+		b->interest_how = RUNG_DIR_TOLD;
+	} else if (b->declared_dir != 0 && (o == NULL || o->metric == NULL ||
 	    (b->declared_metric != NULL &&
-	    strcmp(o->metric, b->declared_metric) == 0)))
+	    strcmp(o->metric, b->declared_metric) == 0))) {
 		b->direction = b->declared_dir;
-	else
-		b->direction = rung_direction_guess(
-		    b->cols[b->metric_idx[found]].name);
+		b->interest_how = RUNG_DIR_DECLARED;
+	} else if (b->cols[b->metric_idx[found]].how == RUNG_DIR_DECLARED) {
+		b->direction = b->cols[b->metric_idx[found]].dir;
+		b->interest_how = RUNG_DIR_DECLARED;
+	} else if (rung_direction_infer(name, &b->direction,
+	    &b->cols[b->metric_idx[found]].word))
+		b->interest_how = RUNG_DIR_NAME;
+	else {
+		/* No study to take it from: lower is better, and said so. */
+		b->direction = RUNG_MIN;
+		b->interest_how = RUNG_DIR_DEFAULT;
+	}
+	resolve_directions(b);
 	if (b->nconflicts > 0) {
 		rung_warn("%s%s%llu parameter value%s given more than once "
 		    "for the same trial, and differently: the last one read "

@@ -23,7 +23,6 @@ enum { FMT_LONG, FMT_WIDE, FMT_JSONL };
 
 static const struct option export_longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -378,7 +377,8 @@ cmd_export_exec(struct rung_ctx *ctx, struct rung_args *args)
 		    "jsonl, not '%s'", fmt);
 		return RUNG_EXIT_USAGE;
 	}
-	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0) {
+	if (rung_store_load(ctx->store, args->argv[0], NULL, 0, &s, &cause) !=
+	    0) {
 		rung_error("%s", cause);
 		free(cause);
 		return RUNG_EXIT_ERROR;
@@ -440,12 +440,12 @@ out:
 
 const struct rung_cmd_entry rung_cmd_export_entry = {
 	.name = "export",
-	.usage = "[-f long-csv|wide-csv|jsonl] [-o file] study",
+	.usage = "[-f format] study",
 	.summary = "write a study as CSV or JSON Lines that import reads back",
-	.shortopts = "f:o:",
+	.shortopts = "f:",
 	.longopts = export_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_OUTPUT,
 	.exec = cmd_export_exec,
 };

@@ -15,9 +15,9 @@
 #include "rung/xmalloc.h"
 
 enum {
-	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_MODEL,
+	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_SVR,
 	OPT_C, OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
-	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_JSON, OPT_PARAMS,
+	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_PARAMS,
 	OPT_DUMP,
 };
 
@@ -27,7 +27,7 @@ static const struct option fit_longopts[] = {
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "params", required_argument, NULL, OPT_PARAMS },
-	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "svr", required_argument, NULL, OPT_SVR },
 	{ "C", required_argument, NULL, OPT_C },
 	{ "nu", required_argument, NULL, OPT_NU },
 	{ "epsilon", required_argument, NULL, OPT_EPSILON },
@@ -40,7 +40,6 @@ static const struct option fit_longopts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -322,13 +321,13 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		}
 		fo.feat.kind = (enum rung_features)f;
 	}
-	if ((v = rung_args_get(args, OPT_MODEL)) != NULL) {
+	if ((v = rung_args_get(args, OPT_SVR)) != NULL) {
 		if (strcmp(v, "nu-svr") == 0)
 			fo.svr.type = RUNG_NU_SVR;
 		else if (strcmp(v, "eps-svr") == 0)
 			fo.svr.type = RUNG_EPS_SVR;
 		else {
-			rung_error("fit: --model must be nu-svr or eps-svr, "
+			rung_error("fit: --svr must be nu-svr or eps-svr, "
 			    "not '%s'", v);
 			goto out;
 		}
@@ -388,7 +387,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 
 	ret = RUNG_EXIT_ERROR;
-	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0)
+	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0)
 		goto out;
 	fo.feat.target = s->max_step;
 	if (rung_args_has(args, OPT_TARGET)) {
@@ -436,7 +435,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 			    rows[i].n_skipped, rows[i].prefix);
 		}
 	}
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		obj = json_object_new_object();
 		json_object_object_add(obj, "study",
 		    json_object_new_string(s->name));
@@ -448,7 +447,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		    json_object_new_int(fo.feat.target));
 		json_object_object_add(obj, "features", json_object_new_string(
 		    rung_features_name(fo.feat.kind)));
-		json_object_object_add(obj, "model", json_object_new_string(
+		json_object_object_add(obj, "svr", json_object_new_string(
 		    rung_svr_type_name(fo.svr.type)));
 		json_object_object_add(obj, "repeats",
 		    json_object_new_int64(fo.repeats));
@@ -478,18 +477,18 @@ out:
 
 const struct rung_cmd_entry rung_cmd_fit_entry = {
 	.name = "fit",
-	.usage = "[--prefix list] [--sweep] [--target step] "
+	.usage = "[--prefix steps] [--sweep] [--target step] "
 	    "[--features raw|baker] [--params list] "
-	    "[--model nu-svr|eps-svr] [--C c] [--nu nu] "
+	    "[--svr nu-svr|eps-svr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
 	    "[--folds n] [--train n] [--repeats n] [--seed n] [-j jobs] "
-	    "[--save name] [--replace] [--dump dir] [--json] study",
+	    "[--save name] [--replace] [--dump dir] study",
 	.summary = "fit SVR on curve prefixes: how early can the final value "
 	    "be predicted",
 	.shortopts = "j:",
 	.longopts = fit_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_fit_exec,
 };

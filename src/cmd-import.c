@@ -11,17 +11,15 @@
 #include "rung/xmalloc.h"
 
 enum {
-	OPT_DIRECTION = 256, OPT_REPLACE, OPT_TRIAL_COL, OPT_STEP_COL,
+	OPT_REPLACE = 256, OPT_TRIAL_COL, OPT_STEP_COL,
 	OPT_TIME_COL, OPT_TIME_KIND, OPT_STATUS_COL, OPT_METRICS, OPT_PARAMS,
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
-	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD, OPT_JSON,
-	OPT_STUDY, OPT_OBJECTIVE, OPT_X,
+	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD,
+	OPT_STUDY, OPT_OBJECTIVE,
 };
 
 static const struct option import_longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
-	{ "metric", required_argument, NULL, 'm' },
-	{ "direction", required_argument, NULL, OPT_DIRECTION },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "trial-col", required_argument, NULL, OPT_TRIAL_COL },
 	{ "step-col", required_argument, NULL, OPT_STEP_COL },
@@ -39,12 +37,66 @@ static const struct option import_longopts[] = {
 	{ "params-field", required_argument, NULL, OPT_PARAMS_FIELD },
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "status-field", required_argument, NULL, OPT_STATUS_FIELD },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "study", required_argument, NULL, OPT_STUDY },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
-	{ "x", required_argument, NULL, OPT_X },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* Each metric written, its direction, and how that was decided. */
+static json_object *
+metrics_json(const struct rung_study_report *sr)
+{
+	json_object	*arr = json_object_new_array(), *m;
+	size_t		 i;
+
+	for (i = 0; i < sr->nmetrics; i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "name",
+		    json_object_new_string(sr->metrics[i].name));
+		json_object_object_add(m, "direction", json_object_new_string(
+		    rung_direction_name(sr->metrics[i].direction)));
+		json_object_object_add(m, "how", json_object_new_string(
+		    rung_dir_how_name(sr->metrics[i].how)));
+		json_object_object_add(m, "word", sr->metrics[i].word ?
+		    json_object_new_string(sr->metrics[i].word) : NULL);
+		json_object_array_add(arr, m);
+	}
+	return arr;
+}
+
+/*
+ * The directions import guessed, one line a study: from a word of the name
+ * ("val_acc max (acc)"), else the study's. Told, declared and kept ones
+ * are not guesses.
+ */
+static void
+say_directions(const struct rung_study_report *sr)
+{
+	struct rung_buf	 b = { 0 };
+	const struct rung_metric_report *m;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < sr->nmetrics; i++) {
+		m = &sr->metrics[i];
+		if (m->how == RUNG_DIR_NAME)
+			rung_buf_printf(&b, "%s%s %s (the word '%s')",
+			    n++ ? ", " : "", m->name,
+			    rung_direction_name(m->direction), m->word);
+		else if (m->how == RUNG_DIR_STUDY)
+			rung_buf_printf(&b, "%s%s %s (no word tells: the "
+			    "study's)", n++ ? ", " : "", m->name,
+			    rung_direction_name(m->direction));
+		else if (m->how == RUNG_DIR_DEFAULT)
+			rung_buf_printf(&b, "%s%s min (no word tells: "
+			    "--direction max says otherwise)", n++ ? ", " : "",
+			    m->name);
+	}
+	if (n > 0)
+		rung_info("%s: guessed the direction of %zu metric%s from "
+		    "%s: %s", sr->study, n, n == 1 ? "" : "s",
+		    n == 1 ? "its name" : "their names", rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
 
 /*
  * The report as JSON: totals at the top (study, trials, ... of the first
@@ -75,6 +127,7 @@ report_json(const struct rung_import_report *rep)
 		    json_object_new_int64((int64_t)sr->points));
 		json_object_object_add(one, "duplicates",
 		    json_object_new_int64((int64_t)sr->duplicates));
+		json_object_object_add(one, "metrics", metrics_json(sr));
 		json_object_array_add(arr, one);
 		trials += sr->trials;
 		replaced += sr->replaced_trials;
@@ -115,7 +168,7 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 	rung_import_opts_init(&o);
 	o.study = rung_args_get(args, 's');
-	o.metric = rung_args_get(args, 'm');
+	o.metric = rung_args_get(args, RUNG_OPT_METRIC);
 	o.replace = rung_args_has(args, OPT_REPLACE);
 	o.progress = ctx->progress;
 	if ((v = rung_args_get(args, 'f')) != NULL) {
@@ -126,7 +179,7 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 		}
 		o.format = (enum rung_format)f;
 	}
-	if ((v = rung_args_get(args, OPT_DIRECTION)) != NULL &&
+	if ((v = rung_args_get(args, RUNG_OPT_DIRECTION)) != NULL &&
 	    (o.direction = rung_direction_parse(v)) == 0) {
 		rung_error("import: --direction must be min or max, not '%s'",
 		    v);
@@ -170,7 +223,8 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.j_id = rung_args_get(args, OPT_ID);
 	o.j_status = rung_args_get(args, OPT_STATUS_FIELD);
 	o.optuna_study = rung_args_get(args, OPT_STUDY);
-	o.x_key = rung_args_get(args, OPT_X);
+	/* One concept: the column, or Ray Tune's result key, that is the step. */
+	o.x_key = o.step_col;
 	if (rung_args_has(args, OPT_OBJECTIVE)) {
 		if (rung_args_int(args, OPT_OBJECTIVE, 0, 1000, &n,
 		    &cause) != 0) {
@@ -188,23 +242,25 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		goto out;
 	}
-	if (rung_args_has(args, OPT_JSON))
+	if ((ctx->format == RUNG_OUT_JSON))
 		rung_json_print(ctx->out, report_json(&rep), ctx->tty);
 	for (i = 0; i < rep.nstudies; i++) {
 		sr = &rep.studies[i];
-		if (sr->trials > 0 && !rung_args_has(args, OPT_JSON))
+		if (sr->trials > 0 && !(ctx->format == RUNG_OUT_JSON))
 			rung_info("imported %u trial%s (%llu values) into %s "
 			    "study '%s'%s", sr->trials, sr->trials == 1 ? "" :
 			    "s", (unsigned long long)sr->points, sr->created ?
 			    "new" : "existing", sr->study,
 			    sr->replaced_trials ? " (some replaced)" : "");
+		if (ctx->format != RUNG_OUT_JSON)
+			say_directions(sr);
 		if (sr->duplicates > 0)
 			rung_warn("%s: %llu values were given more than once "
 			    "for the same trial and step: the last one read "
 			    "was kept", sr->study,
 			    (unsigned long long)sr->duplicates);
 	}
-	if (rep.nstudies == 0 && !rung_args_has(args, OPT_JSON))
+	if (rep.nstudies == 0 && !(ctx->format == RUNG_OUT_JSON))
 		rung_info("nothing added: every file was imported before");
 	ret = RUNG_EXIT_OK;
 out:
@@ -223,8 +279,8 @@ out:
 
 const struct rung_cmd_entry rung_cmd_import_entry = {
 	.name = "import",
-	.usage = "[-s study] [-f format] [-m metric] [--direction min|max] "
-	    "[--replace] [--json] [--study name] [--objective n] [--x key] "
+	.usage = "[-s study] [-f format] "
+	    "[--replace] [--study name] [--objective n] "
 	    "[--trial-col name] [--step-col name] "
 	    "[--time-col name] [--time-kind step|cumulative|absolute] "
 	    "[--status-col name] [--metrics list] [--params list] "
@@ -234,10 +290,10 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	    "path ...",
 	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune) into "
 	    "studies",
-	.shortopts = "s:f:m:",
+	.shortopts = "s:f:",
 	.longopts = import_longopts,
 	.minargs = 1,
 	.maxargs = -1,
-	.flags = RUNG_CMD_STORE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_JSON,
 	.exec = cmd_import_exec,
 };

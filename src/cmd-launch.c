@@ -21,10 +21,10 @@
 enum {
 	OPT_SPACE = 256, OPT_FROM, OPT_POLICY, OPT_MAX_STEPS, OPT_ETA,
 	OPT_MIN_R, OPT_VARIANT, OPT_RULE, OPT_MIN_CURVES, OPT_KEEP_FULL,
-	OPT_KNOWN_CURVE, OPT_DELTA, OPT_TRIALS, OPT_BUDGET, OPT_PARALLEL,
-	OPT_SEED, OPT_METRIC, OPT_DIRECTION, OPT_LAUNCHER, OPT_RANKS,
+	OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET, OPT_WORKERS,
+	OPT_SEED, OPT_LAUNCHER, OPT_RANKS,
 	OPT_HOSTFILE, OPT_GPUS, OPT_GPUS_PER_TRIAL, OPT_LOGS, OPT_STEP_TIMEOUT,
-	OPT_GRACE, OPT_RESUME, OPT_JSON,
+	OPT_GRACE, OPT_RESUME,
 };
 
 static const struct option launch_longopts[] = {
@@ -33,19 +33,17 @@ static const struct option launch_longopts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "max-steps", required_argument, NULL, OPT_MAX_STEPS },
 	{ "eta", required_argument, NULL, OPT_ETA },
-	{ "min-r", required_argument, NULL, OPT_MIN_R },
+	{ "min-steps", required_argument, NULL, OPT_MIN_R },
 	{ "variant", required_argument, NULL, OPT_VARIANT },
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "min-curves", required_argument, NULL, OPT_MIN_CURVES },
 	{ "keep-full", required_argument, NULL, OPT_KEEP_FULL },
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
-	{ "trials", required_argument, NULL, OPT_TRIALS },
+	{ "configs", required_argument, NULL, OPT_CONFIGS },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
-	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "metric", required_argument, NULL, OPT_METRIC },
-	{ "direction", required_argument, NULL, OPT_DIRECTION },
 	{ "launcher", required_argument, NULL, OPT_LAUNCHER },
 	{ "ranks", required_argument, NULL, OPT_RANKS },
 	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
@@ -55,7 +53,6 @@ static const struct option launch_longopts[] = {
 	{ "step-timeout", required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "resume", no_argument, NULL, OPT_RESUME },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -69,19 +66,24 @@ static const struct rung_sched_optids sched_optids = {
 /* What a campaign is: fixed once it started. */
 static const int campaign_opts[] = { OPT_SPACE, OPT_FROM, OPT_POLICY,
     OPT_MAX_STEPS, OPT_ETA, OPT_MIN_R, OPT_VARIANT, OPT_RULE, OPT_MIN_CURVES,
-    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_TRIALS, OPT_BUDGET,
-    OPT_SEED, OPT_METRIC, OPT_DIRECTION, OPT_LOGS, 0 };
+    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET,
+    OPT_SEED, RUNG_OPT_METRIC, RUNG_OPT_DIRECTION, OPT_LOGS, 0 };
 
 static const char *
 opt_name(int id)
 {
-	const struct option	*o;
+	struct option	*v, *o;
+	const char	*name = "?";
 
-	for (o = launch_longopts; o->name != NULL; o++) {
-		if (o->val == id)
-			return o->name;
+	v = rung_cmd_longopts(&rung_cmd_launch_entry);
+	for (o = v; o->name != NULL; o++) {
+		if (o->val == id) {
+			name = o->name;
+			break;
+		}
 	}
-	return "?";
+	free(v);
+	return name;
 }
 
 /* Policies whose budget is a number of configurations. */
@@ -131,7 +133,7 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 	if (rung_args_sched(args, "launch", &sched_optids, p) != 0)
 		return RUNG_EXIT_USAGE;
 	if (p->max_r < p->min_r) {
-		rung_error("launch: --max-steps (%g) must be at least --min-r "
+		rung_error("launch: --max-steps (%g) must be at least --min-steps "
 		    "(%g)", p->max_r, p->min_r);
 		return RUNG_EXIT_USAGE;
 	}
@@ -147,13 +149,13 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 	o->seed = (uint64_t)n;
 
 	/* Configurations: --trials, else as rung replay's --configs. */
-	if (rung_args_has(args, OPT_TRIALS)) {
-		if (rung_args_int_opt(args, "launch", OPT_TRIALS, "trials", 1,
+	if (rung_args_has(args, OPT_CONFIGS)) {
+		if (rung_args_int_opt(args, "launch", OPT_CONFIGS, "configs", 1,
 		    100000000, &n) != 0)
 			return RUNG_EXIT_USAGE;
 		if (!takes_trials(p->policy))
 			rung_warn("launch: %s runs one iteration of all its "
-			    "brackets: --trials is ignored",
+			    "brackets: --configs is ignored",
 			    rung_policy_name(p->policy));
 		else
 			p->max_configs = (uint32_t)n;
@@ -166,10 +168,10 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 		    rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
 		    &cause) != 0) {
 			free(cause);
-			rung_error("launch: %s needs --trials: the default, as "
+			rung_error("launch: %s needs --configs: the default, as "
 			    "many configurations as Hyperband starts, needs an "
 			    "integer --eta and --max-steps a multiple of "
-			    "--min-r", rung_policy_name(p->policy));
+			    "--min-steps", rung_policy_name(p->policy));
 			return RUNG_EXIT_USAGE;
 		}
 		p->max_configs = (uint32_t)rung_hb_configs(hb, nb);
@@ -189,15 +191,9 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 		    "or --from STUDY (one of them)");
 		return RUNG_EXIT_USAGE;
 	}
-	o->metric = rung_args_get(args, OPT_METRIC);
-	if ((v = rung_args_get(args, OPT_DIRECTION)) != NULL) {
-		if ((k = rung_direction_parse(v)) == 0) {
-			rung_error("launch: --direction must be min or max, "
-			    "not '%s'", v);
-			return RUNG_EXIT_USAGE;
-		}
-		o->direction = (enum rung_direction)k;
-	}
+	o->metric = rung_args_get(args, RUNG_OPT_METRIC);
+	if ((v = rung_args_get(args, RUNG_OPT_DIRECTION)) != NULL)
+		o->direction = (enum rung_direction)rung_direction_parse(v);
 	o->logs = rung_args_get(args, OPT_LOGS);
 	return 0;
 }
@@ -210,8 +206,8 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	long		 n;
 	int		 k;
 
-	if (rung_args_has(args, OPT_PARALLEL)) {
-		if (rung_args_int_opt(args, "launch", OPT_PARALLEL, "parallel",
+	if (rung_args_has(args, OPT_WORKERS)) {
+		if (rung_args_int_opt(args, "launch", OPT_WORKERS, "workers",
 		    1, 100000, &n) != 0)
 			return RUNG_EXIT_USAGE;
 		o->parallel = (uint32_t)n;
@@ -255,7 +251,7 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	    rung_args_real_opt(args, "launch", OPT_GRACE, "grace", 0, 1e6, 0,
 	    "a number of seconds", &o->grace) != 0)
 		return RUNG_EXIT_USAGE;
-	o->json = rung_args_has(args, OPT_JSON);
+	o->json = rung_args_has(args, RUNG_OPT_JSON);
 	return 0;
 }
 
@@ -313,21 +309,20 @@ cmd_launch_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 const struct rung_cmd_entry rung_cmd_launch_entry = {
 	.name = "launch",
-	.usage = "[--space file | --from study] --policy policy "
-	    "--max-steps steps [--eta n] [--min-r steps] "
+	.usage = "[--space file | --from study] --policy name "
+	    "--max-steps steps [--eta n] [--min-steps steps] "
 	    "[--variant stop|promote] [--rule ray|syne|optuna|determined] "
 	    "[--min-curves n] [--keep-full k] [--known-curve f] [--delta d] "
-	    "[--trials n] [--budget steps] [--parallel n] [--seed n] "
-	    "[--metric name] [--direction min|max] "
+	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
 	    "[--launcher mpirun|mpiexec|srun|direct] [--ranks k] "
 	    "[--hostfile file] [--gpus auto|none|list] [--gpus-per-trial g] "
 	    "[--logs dir] [--step-timeout seconds] [--grace seconds] "
-	    "[--json] study -- command [arg ...] | --resume [options] study",
+	    "study -- command [arg ...] | --resume [options] study",
 	.summary = "run new trials of a command, stopped early by a policy",
 	.shortopts = "",
 	.longopts = launch_longopts,
 	.minargs = 1,
 	.maxargs = -1,
-	.flags = RUNG_CMD_STORE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_JSON,
 	.exec = cmd_launch_exec,
 };

@@ -8,13 +8,6 @@
 #include "rung/table.h"
 #include "rung/util.h"
 
-enum { OPT_JSON = 256 };
-
-static const struct option models_longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int
 cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -32,7 +25,7 @@ cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_ERROR;
 	}
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++) {
 			o = json_object_new_object();
@@ -49,7 +42,7 @@ cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 			    json_object_new_int(v[i]->feat.prefix));
 			json_object_object_add(o, "target",
 			    json_object_new_int(v[i]->feat.target));
-			json_object_object_add(o, "model",
+			json_object_object_add(o, "svr",
 			    json_object_new_string(rung_svr_type_name(
 			    v[i]->svr.type)));
 			json_object_object_add(o, "C",
@@ -84,7 +77,7 @@ cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 			row[8] = v[i]->created;
 			rung_table_add(tab, row);
 		}
-		rung_table_print(tab, ctx->out);
+		rung_ctx_table(ctx, tab);
 		rung_table_free(tab);
 	}
 	for (i = 0; i < n; i++)
@@ -95,12 +88,12 @@ cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 const struct rung_cmd_entry rung_cmd_models_entry = {
 	.name = "models",
-	.usage = "[--json]",
+	.usage = "",
 	.summary = "list the predictors kept with fit --save",
 	.shortopts = "",
-	.longopts = models_longopts,
+	.longopts = NULL,
 	.minargs = 0,
 	.maxargs = 0,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_TABLE,
 	.exec = cmd_models_exec,
 };

@@ -26,7 +26,7 @@
 #include "rung/xmalloc.h"
 
 enum {
-	OPT_TRIALS = 256, OPT_TOP, OPT_X, OPT_LOGY, OPT_METRIC, OPT_PREFIX,
+	OPT_TRIALS = 256, OPT_TOP, OPT_X, OPT_LOGY, OPT_PREFIX,
 	OPT_TARGET, OPT_FEATURES, OPT_PARAMS, OPT_MODEL, OPT_SVR, OPT_C,
 	OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
 	OPT_REPEATS, OPT_SEED, OPT_REPLAY, OPT_POLICY, OPT_ETA, OPT_MIN_R,
@@ -34,14 +34,12 @@ enum {
 };
 
 static const struct option plot_longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "script", required_argument, NULL, OPT_SCRIPT },
-	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "trials", required_argument, NULL, OPT_TRIALS },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "x", required_argument, NULL, OPT_X },
-	{ "logy", no_argument, NULL, OPT_LOGY },
+	{ "log-y", no_argument, NULL, OPT_LOGY },
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "features", required_argument, NULL, OPT_FEATURES },
@@ -60,8 +58,8 @@ static const struct option plot_longopts[] = {
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "eta", required_argument, NULL, OPT_ETA },
-	{ "min-r", required_argument, NULL, OPT_MIN_R },
-	{ "max-r", required_argument, NULL, OPT_MAX_R },
+	{ "min-steps", required_argument, NULL, OPT_MIN_R },
+	{ "max-steps", required_argument, NULL, OPT_MAX_R },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "seeds", required_argument, NULL, OPT_SEEDS },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -99,11 +97,12 @@ static const struct {
 	{ 'o', "-o", K_ALL },
 	{ OPT_SIZE, "--size", K_ALL },
 	{ OPT_SCRIPT, "--script", K_ALL },
-	{ OPT_METRIC, "--metric", K_ALL },
+	{ RUNG_OPT_METRIC, "--metric", K_ALL },
+	{ RUNG_OPT_DIRECTION, "--direction", K_ALL },
 	{ OPT_TRIALS, "--trials", K_CURVES },
 	{ OPT_TOP, "--top", K_CURVES },
 	{ OPT_X, "--x", K_CURVES },
-	{ OPT_LOGY, "--logy", K_CURVES },
+	{ OPT_LOGY, "--log-y", K_CURVES },
 	{ OPT_PREFIX, "--prefix", K_PRED },
 	{ OPT_MODEL, "--model", K_PRED },
 	{ OPT_TARGET, "--target", K_PRED | K_SWEEP },
@@ -123,8 +122,8 @@ static const struct {
 	{ OPT_REPLAY, "--replay", K_REPLAY },
 	{ OPT_POLICY, "--policy", K_REPLAY | K_BRACKETS },
 	{ OPT_ETA, "--eta", K_REPLAY | K_BRACKETS },
-	{ OPT_MIN_R, "--min-r", K_REPLAY | K_BRACKETS },
-	{ OPT_MAX_R, "--max-r", K_REPLAY | K_BRACKETS },
+	{ OPT_MIN_R, "--min-steps", K_REPLAY | K_BRACKETS },
+	{ OPT_MAX_R, "--max-steps", K_REPLAY | K_BRACKETS },
 	{ OPT_WORKERS, "--workers", K_REPLAY | K_BRACKETS },
 	{ OPT_SEEDS, "--seeds", K_REPLAY },
 };
@@ -206,14 +205,7 @@ int_opt(const struct rung_args *args, int id, long lo, long hi, long *out)
 static int
 load_study(struct plot *pl, struct rung_study **s, char **cause)
 {
-	const char	*metric = rung_args_get(pl->args, OPT_METRIC);
-
-	if (metric != NULL && rung_store_check_metric(pl->ctx->store, pl->study, metric,
-	    cause) != 0)
-		return -1;
-	if (rung_store_load(pl->ctx->store, pl->study, metric, s, cause) != 0)
-		return -1;
-	return 0;
+	return rung_ctx_load(pl->ctx, pl->study, pl->args, s, cause);
 }
 
 /* A number for titles. */
@@ -999,7 +991,7 @@ out:
 /* The options of a new replay: plot replay passes them to rung replay. */
 static const int run_ids[] = {
 	OPT_ETA, OPT_MIN_R, OPT_MAX_R, OPT_WORKERS, OPT_SEEDS, OPT_SEED, 'j',
-	OPT_METRIC,
+	RUNG_OPT_METRIC, RUNG_OPT_DIRECTION,
 };
 
 /* Run `rung replay` with the plot's options; its table goes nowhere. */
@@ -1007,7 +999,8 @@ static int
 run_replay(struct plot *pl)
 {
 	static const int fwd[] = { OPT_POLICY, OPT_ETA, OPT_MIN_R, OPT_MAX_R,
-		OPT_WORKERS, OPT_SEEDS, OPT_SEED, 'j', OPT_METRIC };
+		OPT_WORKERS, OPT_SEEDS, OPT_SEED, 'j', RUNG_OPT_METRIC,
+		RUNG_OPT_DIRECTION };
 	char		*argv[2 * (sizeof fwd / sizeof fwd[0]) + 3];
 	const char	*v;
 	FILE		*out = pl->ctx->out, *null;
@@ -1554,7 +1547,7 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	    &sp.max_r) != 0)
 		return RUNG_EXIT_USAGE;
 	if (sp.max_r < sp.min_r) {
-		rung_error("plot: --max-r (%g) must be at least --min-r (%g)",
+		rung_error("plot: --max-steps (%g) must be at least --min-steps (%g)",
 		    sp.max_r, sp.min_r);
 		return RUNG_EXIT_USAGE;
 	}
@@ -1577,7 +1570,7 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 			free(c2);
 			rung_error("plot: %s starts as many configurations as "
 			    "Hyperband: that needs an integer --eta and "
-			    "--max-r a multiple of --min-r",
+			    "--max-steps a multiple of --min-steps",
 			    rung_policy_name(sp.policy));
 			return RUNG_EXIT_USAGE;
 		}
@@ -1842,22 +1835,22 @@ out:
 
 const struct rung_cmd_entry rung_cmd_plot_entry = {
 	.name = "plot",
-	.usage = "[-o file] [--size WxH] [--script dir] [--metric name] "
-	    "[--trials list] [--top k] [--x step|seconds] [--logy] "
-	    "[--prefix k] [--model name] [--target step] "
+	.usage = "[--size WxH] [--script dir] "
+	    "[--trials list] [--top n] [--x step|seconds] [--log-y] "
+	    "[--prefix steps] [--model name] [--target step] "
 	    "[--features raw|baker] [--params list] [--svr nu-svr|eps-svr] "
 	    "[--C c] [--nu nu] [--epsilon epsilon] [--gamma gamma] "
 	    "[--search none|grid|random:n] [--folds n] [--train n] "
-	    "[--repeats n] [--replay id] [--policy list] [--eta n] "
-	    "[--min-r steps] [--max-r steps] [--workers n] [--seeds n] "
+	    "[--repeats n] [--replay id] [--policy name] [--eta n] "
+	    "[--min-steps steps] [--max-steps steps] [--workers n] [--seeds n] "
 	    "[--seed n] [-j jobs] curves|predictions|sweep|replay|brackets "
 	    "study",
 	.summary = "draw curves, predictions, sweeps, replays or brackets "
 	    "with gnuplot: an image, a text plot or a window",
-	.shortopts = "o:j:",
+	.shortopts = "j:",
 	.longopts = plot_longopts,
 	.minargs = 2,
 	.maxargs = 2,
-	.flags = RUNG_CMD_STORE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_OUTPUT,
 	.exec = cmd_plot_exec,
 };

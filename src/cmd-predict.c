@@ -13,11 +13,10 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-enum { OPT_MODEL = 256, OPT_JSON };
+enum { OPT_MODEL = 256 };
 
 static const struct option predict_longopts[] = {
 	{ "model", required_argument, NULL, OPT_MODEL },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -41,6 +40,7 @@ cmd_predict_exec(struct rung_ctx *ctx, struct rung_args *args)
 		">ACTUAL", ">ERROR" };
 	struct rung_study *s = NULL;
 	struct rung_model *m = NULL;
+	struct rung_metric_sel sel;
 	struct rung_dataset ds = { 0 };
 	struct rung_table *tab;
 	char		*cause = NULL, st[16], p[RUNG_DBL_BUFSZ];
@@ -51,14 +51,22 @@ cmd_predict_exec(struct rung_ctx *ctx, struct rung_args *args)
 	int		 ret = RUNG_EXIT_ERROR;
 	json_object	*obj, *arr, *o;
 
-	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0)
-		goto out;
+	if (rung_args_metric(args, "predict", &sel) != 0)
+		return RUNG_EXIT_USAGE;
 	if (rung_model_load(ctx->store, rung_args_get(args, OPT_MODEL),
-	    s->name, &m, &cause) != 0)
+	    args->argv[0], &m, &cause) != 0)
 		goto out;
-	if (strcmp(m->metric, s->curve.name) != 0)
-		rung_warn("model '%s' predicts '%s' but study '%s' measures "
-		    "'%s'", m->name, m->metric, s->name, s->curve.name);
+	/* The model predicts the metric it was fitted on, and no other. */
+	if (sel.metric != NULL && strcmp(sel.metric, m->metric) != 0) {
+		cause = xprintf("model '%s' predicts '%s', not '%s' (-m): fit "
+		    "one on '%s' with rung fit -m %s --save NAME", m->name,
+		    m->metric, sel.metric, sel.metric, sel.metric);
+		goto out;
+	}
+	if (rung_store_check_metric(ctx->store, args->argv[0], m->metric,
+	    &cause) != 0 || rung_store_load(ctx->store, args->argv[0],
+	    m->metric, sel.direction, &s, &cause) != 0)
+		goto out;
 	/* Every trial that has the prefix: stopped and running ones too. */
 	if (rung_dataset_build(s, &m->feat, 0, &ds, &cause) != 0)
 		goto out;
@@ -67,12 +75,14 @@ cmd_predict_exec(struct rung_ctx *ctx, struct rung_args *args)
 		    "1-%d cannot be predicted", ds.skipped_nonfinite,
 		    m->feat.prefix);
 
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		obj = json_object_new_object();
 		json_object_object_add(obj, "study",
 		    json_object_new_string(s->name));
 		json_object_object_add(obj, "model",
 		    json_object_new_string(m->name));
+		json_object_object_add(obj, "metric",
+		    json_object_new_string(m->metric));
 		json_object_object_add(obj, "prefix",
 		    json_object_new_int(m->feat.prefix));
 		json_object_object_add(obj, "target",
@@ -117,7 +127,7 @@ cmd_predict_exec(struct rung_ctx *ctx, struct rung_args *args)
 			    rung_fmt_human(yhat - actual, e);
 			rung_table_add(tab, row);
 		}
-		rung_table_print(tab, ctx->out);
+		rung_ctx_table(ctx, tab);
 		rung_table_free(tab);
 	}
 	ret = RUNG_EXIT_OK;
@@ -134,12 +144,12 @@ out:
 
 const struct rung_cmd_entry rung_cmd_predict_entry = {
 	.name = "predict",
-	.usage = "[--model name] [--json] study",
+	.usage = "[--model name] study",
 	.summary = "predict the final value of every trial with a kept model",
 	.shortopts = "",
 	.longopts = predict_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_predict_exec,
 };

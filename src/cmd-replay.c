@@ -32,15 +32,14 @@ enum {
 	OPT_POLICY = 256, OPT_ETA, OPT_MIN_R, OPT_MAX_R, OPT_WORKERS,
 	OPT_SEEDS, OPT_SEED, OPT_BUDGET, OPT_BASELINE, OPT_VARIANT, OPT_RULE,
 	OPT_SAMPLER, OPT_CONFIGS, OPT_NO_RESUME, OPT_MIN_CURVES, OPT_KEEP_FULL,
-	OPT_KNOWN_CURVE, OPT_DELTA, OPT_METRIC, OPT_JSON, OPT_CSV,
-	OPT_NO_SAVE, OPT_SHOW,
+	OPT_KNOWN_CURVE, OPT_DELTA, OPT_NO_SAVE, OPT_SHOW,
 };
 
 static const struct option replay_longopts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "eta", required_argument, NULL, OPT_ETA },
-	{ "min-r", required_argument, NULL, OPT_MIN_R },
-	{ "max-r", required_argument, NULL, OPT_MAX_R },
+	{ "min-steps", required_argument, NULL, OPT_MIN_R },
+	{ "max-steps", required_argument, NULL, OPT_MAX_R },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "seeds", required_argument, NULL, OPT_SEEDS },
 	{ "seed", required_argument, NULL, OPT_SEED },
@@ -55,18 +54,13 @@ static const struct option replay_longopts[] = {
 	{ "keep-full", required_argument, NULL, OPT_KEEP_FULL },
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
-	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "jobs", required_argument, NULL, 'j' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const struct option replays_longopts[] = {
 	{ "show", required_argument, NULL, OPT_SHOW },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -192,11 +186,11 @@ parse_setup(const struct rung_args *args, const struct rung_study *s,
 	rung_sched_params_init(b, RUNG_POLICY_HYPERBAND);
 	b->max_r = s->max_step;
 	if (rung_args_sched(args, "replay", &sched_optids, b) != 0 ||
-	    real_opt(args, OPT_MAX_R, "max-r", 0, INT32_MAX, 1, "a positive "
+	    real_opt(args, OPT_MAX_R, "max-steps", 0, INT32_MAX, 1, "a positive "
 	    "number of steps", &b->max_r) != 0)
 		goto out;
 	if (b->max_r < b->min_r) {
-		rung_error("replay: --max-r (%g) must be at least --min-r (%g)",
+		rung_error("replay: --max-steps (%g) must be at least --min-steps (%g)",
 		    b->max_r, b->min_r);
 		goto out;
 	}
@@ -235,7 +229,7 @@ parse_setup(const struct rung_args *args, const struct rung_study *s,
 	if (int_opt(args, 'j', "jobs", 0, 1024, &n) != 0)
 		goto out;
 	su->so.threads = (int)n;
-	su->metric = rung_args_get(args, OPT_METRIC);
+	su->metric = rung_args_get(args, RUNG_OPT_METRIC);
 
 	/*
 	 * Configurations of random search and ASHA: by default as many as
@@ -302,8 +296,8 @@ parse_setup(const struct rung_args *args, const struct rung_study *s,
 		    RUNG_POLICY_SHA && su->configs == 0) {
 			rung_error("replay: %s needs --configs: the default, "
 			    "as many configurations as Hyperband starts, needs "
-			    "an integer --eta and --max-r a multiple of "
-			    "--min-r", rung_policy_name(su->p[i].policy));
+			    "an integer --eta and --max-steps a multiple of "
+			    "--min-steps", rung_policy_name(su->p[i].policy));
 			goto out;
 		}
 		if (rung_sched_new(&su->p[i], &sc, &cause) != 0) {
@@ -335,7 +329,7 @@ check_pool(const struct rung_study *s, const struct setup *su, char **cause)
 	free(pool);
 	if (npool == 0) {
 		xasprintf(cause, "no trial of study '%s' reaches step %d "
-		    "(--max-r); its last step is %d", s->name, R, s->max_step);
+		    "(--max-steps); its last step is %d", s->name, R, s->max_step);
 		return -1;
 	}
 	for (i = 0; i < su->nrun; i++) {
@@ -343,7 +337,7 @@ check_pool(const struct rung_study *s, const struct setup *su, char **cause)
 			return -1;
 		if (npool < need) {
 			xasprintf(cause, "study '%s' has %u trials that reach "
-			    "step %d, and %s%s needs %" PRIu64 ": lower --max-r%s",
+			    "step %d, and %s%s needs %" PRIu64 ": lower --max-steps%s",
 			    s->name, npool, R, i >= su->np ? "the baseline " :
 			    "", rung_policy_name(su->p[i].policy), need,
 			    takes_configs(su->p[i].policy) ? " or --configs" :
@@ -1062,26 +1056,16 @@ cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 	struct rung_replay_set	 set;
 	struct setup		 su;
 	json_object		*rep = NULL;
-	const char		*metric;
 	char			*cause = NULL;
 	int64_t			 id = 0;
 	int			 ret = RUNG_EXIT_USAGE, json, csv;
 
 	memset(&su, 0, sizeof su);
 	memset(&set, 0, sizeof set);
-	json = rung_args_has(args, OPT_JSON);
-	csv = rung_args_has(args, OPT_CSV);
-	if (json && csv) {
-		rung_error("replay: --json and --csv are alternatives: give "
-		    "one");
-		goto out;
-	}
+	json = ctx->format == RUNG_OUT_JSON;
+	csv = ctx->format == RUNG_OUT_CSV;
 	ret = RUNG_EXIT_ERROR;
-	if ((metric = rung_args_get(args, OPT_METRIC)) != NULL &&
-	    rung_store_check_metric(ctx->store, args->argv[0], metric, &cause) != 0)
-		goto out;
-	if (rung_store_load(ctx->store, args->argv[0], metric, &s,
-	    &cause) != 0)
+	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0)
 		goto out;
 	if (s->max_step < 1) {
 		xasprintf(&cause, "study '%s' has no point of '%s' after step "
@@ -1122,20 +1106,19 @@ out:
 
 const struct rung_cmd_entry rung_cmd_replay_entry = {
 	.name = "replay",
-	.usage = "--policy list [--eta n] [--min-r steps] [--max-r steps] "
+	.usage = "--policy name [--eta n] [--min-steps steps] [--max-steps steps] "
 	    "[--workers n] [--seeds n] [--seed n] [--budget steps] "
 	    "[--baseline policy] [--variant stop|promote] "
 	    "[--rule ray|syne|optuna|determined] [--sampler random|tpe] "
 	    "[--configs n] [--no-resume] [--min-curves n] [--keep-full k] "
-	    "[--known-curve f] [--delta d] [--metric name] [-j jobs] "
-	    "[--json] [--csv] [--no-save] study",
+	    "[--known-curve f] [--delta d] [-j jobs] [--no-save] study",
 	.summary = "replay HPO policies over a study's curves for many seeds: "
 	    "compute saved, quality returned",
 	.shortopts = "j:",
 	.longopts = replay_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_replay_exec,
 };
 
@@ -1196,7 +1179,7 @@ static int
 cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	static const char *hdr[] = { ">ID", "STUDY", "POLICIES", "BASELINE",
-		">SEEDS", ">ETA", ">MAX_R", ">WORKERS", "RESUME", "CREATED" };
+		">SEEDS", ">ETA", ">MAX_STEPS", ">WORKERS", "RESUME", "CREATED" };
 	sqlite3		*db = rung_store_db(ctx->store);
 	sqlite3_stmt	*q = NULL, *pq = NULL;
 	struct rung_table *tab = NULL;
@@ -1204,8 +1187,8 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 	const char	*study = args->argc > 0 ? args->argv[0] : NULL;
 	const char	*row[10], *show = rung_args_get(args, OPT_SHOW);
 	char		 c[5][RUNG_DBL_BUFSZ], *cause = NULL;
-	int		 json = rung_args_has(args, OPT_JSON), ret;
-	int		 csv = rung_args_has(args, OPT_CSV), k;
+	int		 json = ctx->format == RUNG_OUT_JSON, ret;
+	int		 csv = ctx->format == RUNG_OUT_CSV, k;
 
 	if (show != NULL) {
 		if (study != NULL) {
@@ -1213,16 +1196,7 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 			rung_cmd_usage(stderr, &rung_cmd_replays_entry);
 			return RUNG_EXIT_USAGE;
 		}
-		if (json && csv) {
-			rung_error("replays: --json and --csv are "
-			    "alternatives: give one");
-			return RUNG_EXIT_USAGE;
-		}
 		return show_replay(ctx, show, json, csv);
-	}
-	if (csv) {
-		rung_error("replays: --csv goes with --show ID");
-		return RUNG_EXIT_USAGE;
 	}
 	ret = RUNG_EXIT_ERROR;
 	if (sqlite3_prepare_v2(db, "SELECT id, study, metric, direction,"
@@ -1310,7 +1284,7 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 		rung_json_print(ctx->out, arr, ctx->tty);
 		arr = NULL;
 	} else
-		rung_table_print(tab, ctx->out);
+		rung_ctx_table(ctx, tab);
 	ret = RUNG_EXIT_OK;
 out:
 	if (cause != NULL) {
@@ -1328,12 +1302,12 @@ out:
 
 const struct rung_cmd_entry rung_cmd_replays_entry = {
 	.name = "replays",
-	.usage = "[--show id] [--json] [--csv] [study]",
+	.usage = "[--show id] [study]",
 	.summary = "list the replays kept by replay, or print one again",
 	.shortopts = "",
 	.longopts = replays_longopts,
 	.minargs = 0,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_TABLE,
 	.exec = cmd_replays_exec,
 };

@@ -12,13 +12,6 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-enum { OPT_JSON = 256 };
-
-static const struct option show_longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ NULL, 0, NULL, 0 }
-};
-
 static json_object *
 points_json(const struct rung_points *p)
 {
@@ -59,7 +52,11 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 	int32_t		 step, next;
 	const double	*v;
 	const struct rung_param *p;
+	/* CSV is the points alone, exact, for a program to read. */
+	int		 csv = ctx->format == RUNG_OUT_CSV;
 
+	if (csv)
+		goto points;
 	fprintf(ctx->out, "trial %s of study %s: %s\n", s->ids[t], s->name,
 	    rung_status_name(s->status[t]));
 	fprintf(ctx->out, "metric %s (%s), %u points, last step %d\n",
@@ -85,6 +82,7 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 	}
 	fputc('\n', ctx->out);
 
+points:
 	ncols = (uint32_t)x->nmetrics + 1 + (x->secs.n > 0);
 	hdr = xcalloc(ncols, sizeof *hdr);
 	row = xcalloc(ncols, sizeof *row);
@@ -118,13 +116,15 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 		cells[0] = xprintf("%d", step);
 		for (i = 0; i < x->nmetrics; i++) {
 			v = at_step(&x->curves[i], &k[i], step);
-			cells[i + 1] = xstrdup(v ? rung_fmt_human(*v, num) :
-			    "");
+			cells[i + 1] = xstrdup(v == NULL ? "" : csv ?
+			    rung_fmt_double(*v, 0, num) :
+			    rung_fmt_human(*v, num));
 		}
 		if (x->secs.n > 0) {
 			v = at_step(&x->secs, &k[ncols - 1], step);
-			cells[ncols - 1] = xstrdup(v ? rung_fmt_human(*v, num) :
-			    "");
+			cells[ncols - 1] = xstrdup(v == NULL ? "" : csv ?
+			    rung_fmt_double(*v, 0, num) :
+			    rung_fmt_human(*v, num));
 		}
 		for (i = 0; i < ncols; i++)
 			row[i] = cells[i];
@@ -137,7 +137,7 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 			break;
 		step++;
 	}
-	rung_table_print(tab, ctx->out);
+	rung_ctx_table(ctx, tab);
 	rung_table_free(tab);
 	for (i = 0; i < x->nmetrics; i++)
 		free((char *)hdr[i + 1]);
@@ -158,7 +158,7 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 	size_t		 i;
 	int		 ret = RUNG_EXIT_ERROR;
 
-	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0) {
+	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0) {
 		rung_error("%s", cause);
 		free(cause);
 		return RUNG_EXIT_ERROR;
@@ -175,10 +175,12 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		goto out;
 	}
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		obj = rung_trial_json(s, (uint32_t)t);
 		json_object_object_add(obj, "metric",
 		    json_object_new_string(s->curve.name));
+		json_object_object_add(obj, "direction",
+		    json_object_new_string(rung_direction_name(s->direction)));
 		curves = json_object_new_object();
 		for (i = 0; i < x.nmetrics; i++)
 			json_object_object_add(curves, x.metrics[i],
@@ -189,7 +191,9 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 		rung_launch_show_trial(ctx->store, s->trial_rowid[t], NULL,
 		    obj);
 		rung_json_print(ctx->out, obj, ctx->tty);
-	} else {
+	} else if (ctx->format == RUNG_OUT_CSV)
+		show_text(ctx, s, (uint32_t)t, &x);
+	else {
 		show_text(ctx, s, (uint32_t)t, &x);
 		/* A launched trial: how it ran and ended. */
 		fflush(ctx->out);
@@ -205,12 +209,12 @@ out:
 
 const struct rung_cmd_entry rung_cmd_show_entry = {
 	.name = "show",
-	.usage = "[--json] study trial",
+	.usage = "study trial",
 	.summary = "show one trial: parameters, statistics and every point",
 	.shortopts = "",
-	.longopts = show_longopts,
+	.longopts = NULL,
 	.minargs = 2,
 	.maxargs = 2,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_show_exec,
 };

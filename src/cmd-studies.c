@@ -9,13 +9,6 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-enum { OPT_JSON = 256 };
-
-static const struct option studies_longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int
 cmd_studies_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -33,7 +26,7 @@ cmd_studies_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_ERROR;
 	}
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++) {
 			obj = json_object_new_object();
@@ -74,7 +67,7 @@ cmd_studies_exec(struct rung_ctx *ctx, struct rung_args *args)
 			row[6] = v[i].source;
 			rung_table_add(tab, row);
 		}
-		rung_table_print(tab, ctx->out);
+		rung_ctx_table(ctx, tab);
 		rung_table_free(tab);
 	}
 	for (i = 0; i < n; i++)
@@ -85,12 +78,12 @@ cmd_studies_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 const struct rung_cmd_entry rung_cmd_studies_entry = {
 	.name = "studies",
-	.usage = "[--json]",
+	.usage = "",
 	.summary = "list the studies in the database",
 	.shortopts = "",
-	.longopts = studies_longopts,
+	.longopts = NULL,
 	.minargs = 0,
 	.maxargs = 0,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_TABLE,
 	.exec = cmd_studies_exec,
 };

@@ -11,14 +11,13 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-enum { OPT_SORT = 256, OPT_REVERSE, OPT_TOP, OPT_STATUS, OPT_JSON };
+enum { OPT_SORT = 256, OPT_REVERSE, OPT_TOP, OPT_STATUS };
 
 static const struct option trials_longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "status", required_argument, NULL, OPT_STATUS },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -154,7 +153,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_USAGE;
 	}
-	if (rung_store_load(ctx->store, args->argv[0], NULL, &s, &cause) != 0) {
+	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0) {
 		rung_error("%s", cause);
 		free(cause);
 		return RUNG_EXIT_ERROR;
@@ -195,7 +194,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	if (top >= 0 && (uint32_t)top < n)
 		n = (uint32_t)top;
 
-	if (rung_args_has(args, OPT_JSON)) {
+	if ((ctx->format == RUNG_OUT_JSON)) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++)
 			json_object_array_add(arr, rung_trial_json(s,
@@ -217,7 +216,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 			rung_table_add(tab, row);
 			free(ptext);
 		}
-		rung_table_print(tab, ctx->out);
+		rung_ctx_table(ctx, tab);
 		rung_table_free(tab);
 	}
 	free(order);
@@ -230,12 +229,12 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 const struct rung_cmd_entry rung_cmd_trials_entry = {
 	.name = "trials",
 	.usage = "[--sort key] [--reverse] [--top n] [--status status] "
-	    "[--json] study",
+	    "study",
 	.summary = "list the trials of a study",
 	.shortopts = "",
 	.longopts = trials_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE_RO,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_trials_exec,
 };

@@ -7,10 +7,9 @@
 #include "rung/tui.h"
 #include "rung/util.h"
 
-enum { OPT_METRIC = 256, OPT_LOGY, OPT_ASCII, OPT_BENCH_KEYS, OPT_LIST_KEYS };
+enum { OPT_LOGY = 256, OPT_ASCII, OPT_BENCH_KEYS, OPT_LIST_KEYS };
 
 static const struct option tui_longopts[] = {
-	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "log-y", no_argument, NULL, OPT_LOGY },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "bench-keys", required_argument, NULL, OPT_BENCH_KEYS },
@@ -23,6 +22,7 @@ cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	struct rung_tui_opts o;
 	char		*cause = NULL;
+	const char	*v;
 
 	if (rung_args_has(args, OPT_LIST_KEYS)) {
 		rung_tui_list_keys(ctx->out);
@@ -34,7 +34,9 @@ cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	memset(&o, 0, sizeof o);
 	o.study = args->argc > 0 ? args->argv[0] : NULL;
-	o.metric = rung_args_get(args, OPT_METRIC);
+	o.metric = rung_args_get(args, RUNG_OPT_METRIC);
+	if ((v = rung_args_get(args, RUNG_OPT_DIRECTION)) != NULL)
+		o.direction = (enum rung_direction)rung_direction_parse(v);
 	o.logy = rung_args_has(args, OPT_LOGY);
 	o.ascii = rung_args_has(args, OPT_ASCII);
 	if (rung_args_int(args, OPT_BENCH_KEYS, 1, 100000000, &o.bench_keys,
@@ -48,7 +50,7 @@ cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 const struct rung_cmd_entry rung_cmd_tui_entry = {
 	.name = "tui",
-	.usage = "[--metric name] [--log-y] [--ascii] [--bench-keys n] "
+	.usage = "[--log-y] [--ascii] [--bench-keys n] "
 	    "[--list-keys] [study]",
 	.summary = "explore the studies in a terminal: trials, curves, fits, "
 	    "replays",
@@ -56,6 +58,6 @@ const struct rung_cmd_entry rung_cmd_tui_entry = {
 	.longopts = tui_longopts,
 	.minargs = 0,
 	.maxargs = 1,
-	.flags = 0,
+	.flags = RUNG_CMD_METRIC,
 	.exec = cmd_tui_exec,
 };

@@ -5,11 +5,13 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rung/cmd.h"
 #include "rung/sched.h"
 #include "rung/store.h"
+#include "rung/table.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -56,11 +58,103 @@ rung_cmd_find(const char *name, char **cause)
 	return NULL;
 }
 
+/*
+ * The shared option groups. A command's entry takes a group by its flag;
+ * the options are then parsed, shown in its usage and completed as its own.
+ */
+static const struct opt_group {
+	int		 flag;
+	const char	*shortopts;
+	const char	*usage;
+	struct option	 longopts[4];
+} opt_groups[] = {
+	{ RUNG_CMD_METRIC, "m:", "[-m metric] [--direction min|max]", {
+		{ "metric", required_argument, NULL, RUNG_OPT_METRIC },
+		{ "direction", required_argument, NULL, RUNG_OPT_DIRECTION },
+		{ NULL, 0, NULL, 0 } } },
+	{ RUNG_CMD_TABLE, "o:", "[--json | --csv] [-o file]", {
+		{ "json", no_argument, NULL, RUNG_OPT_JSON },
+		{ "csv", no_argument, NULL, RUNG_OPT_CSV },
+		{ "output", required_argument, NULL, RUNG_OPT_OUTPUT },
+		{ NULL, 0, NULL, 0 } } },
+	{ RUNG_CMD_JSON, "", "[--json]", {
+		{ "json", no_argument, NULL, RUNG_OPT_JSON },
+		{ NULL, 0, NULL, 0 } } },
+	{ RUNG_CMD_OUTPUT, "o:", "[-o file]", {
+		{ "output", required_argument, NULL, RUNG_OPT_OUTPUT },
+		{ NULL, 0, NULL, 0 } } },
+};
+#define NOPT_GROUPS (sizeof opt_groups / sizeof opt_groups[0])
+
+char *
+rung_cmd_synopsis(const struct rung_cmd_entry *e)
+{
+	struct rung_buf	 b = { 0 };
+	size_t		 i;
+	char		*out;
+
+	rung_buf_printf(&b, "%s", e->name);
+	for (i = 0; i < NOPT_GROUPS; i++) {
+		if (e->flags & opt_groups[i].flag)
+			rung_buf_printf(&b, " %s", opt_groups[i].usage);
+	}
+	if (*e->usage != '\0')
+		rung_buf_printf(&b, " %s", e->usage);
+	out = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+	return out;
+}
+
 void
 rung_cmd_usage(FILE *f, const struct rung_cmd_entry *e)
 {
-	fprintf(f, "usage: rung %s%s%s\n", e->name, *e->usage ? " " : "",
-	    e->usage);
+	char	*syn = rung_cmd_synopsis(e);
+
+	fprintf(f, "usage: rung %s\n", syn);
+	free(syn);
+}
+
+struct option *
+rung_cmd_longopts(const struct rung_cmd_entry *e)
+{
+	struct option	*v = NULL;
+	const struct option *o;
+	size_t		 n = 0, cap = 0, i;
+
+	for (i = 0; i < NOPT_GROUPS; i++) {
+		if (!(e->flags & opt_groups[i].flag))
+			continue;
+		for (o = opt_groups[i].longopts; o->name != NULL; o++) {
+			XGROW(v, cap, n + 2);
+			v[n++] = *o;
+		}
+	}
+	for (o = e->longopts; o != NULL && o->name != NULL; o++) {
+		XGROW(v, cap, n + 2);
+		v[n++] = *o;
+	}
+	XGROW(v, cap, n + 1);
+	memset(&v[n], 0, sizeof v[n]);
+	return v;
+}
+
+char *
+rung_cmd_shortopts(const struct rung_cmd_entry *e)
+{
+	struct rung_buf	 b = { 0 };
+	size_t		 i;
+	char		*out;
+
+	/* A leading ':' has getopt tell a missing value from an unknown option. */
+	rung_buf_printf(&b, ":%s", e->shortopts);
+	for (i = 0; i < NOPT_GROUPS; i++) {
+		if ((e->flags & opt_groups[i].flag) &&
+		    strstr(rung_buf_cstr(&b), opt_groups[i].shortopts) == NULL)
+			rung_buf_printf(&b, "%s", opt_groups[i].shortopts);
+	}
+	out = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+	return out;
 }
 
 int
@@ -175,7 +269,7 @@ rung_args_sched(const struct rung_args *a, const char *cmd,
 
 	if (rung_args_real_opt(a, cmd, id->eta, "eta", 1, 1e9, 1, "a number "
 	    "above 1", &p->eta) != 0 ||
-	    rung_args_real_opt(a, cmd, id->min_r, "min-r", 0, 1e9, 1, "a "
+	    rung_args_real_opt(a, cmd, id->min_r, "min-steps", 0, 1e9, 1, "a "
 	    "positive number of steps", &p->min_r) != 0 ||
 	    rung_args_real_opt(a, cmd, id->keep_full, "keep-full", 0, 1, 0,
 	    "a share between 0 and 1", &p->keep_full) != 0 ||
@@ -232,6 +326,54 @@ rung_args_policy(const char *cmd, const char *opt, const char *v)
 	return -1;
 }
 
+int
+rung_args_metric(const struct rung_args *a, const char *cmd,
+    struct rung_metric_sel *sel)
+{
+	const char	*v;
+	int		 d;
+
+	sel->metric = rung_args_get(a, RUNG_OPT_METRIC);
+	sel->direction = 0;
+	if (sel->metric != NULL && *sel->metric == '\0') {
+		rung_error("%s: -m: a metric's name, not ''", cmd);
+		return -1;
+	}
+	if ((v = rung_args_get(a, RUNG_OPT_DIRECTION)) != NULL) {
+		if ((d = rung_direction_parse(v)) == 0) {
+			rung_error("%s: --direction must be min or max, not "
+			    "'%s'", cmd, v);
+			return -1;
+		}
+		sel->direction = (enum rung_direction)d;
+	}
+	return 0;
+}
+
+int
+rung_ctx_load(struct rung_ctx *ctx, const char *study,
+    const struct rung_args *a, struct rung_study **s, char **cause)
+{
+	const char	*metric = rung_args_get(a, RUNG_OPT_METRIC);
+	const char	*v = rung_args_get(a, RUNG_OPT_DIRECTION);
+	int		 dir = v != NULL ? rung_direction_parse(v) : 0;
+
+	if (metric != NULL && rung_store_check_metric(ctx->store, study,
+	    metric, cause) != 0)
+		return -1;
+	return rung_store_load(ctx->store, study, metric,
+	    (enum rung_direction)dir, s, cause);
+}
+
+void
+rung_ctx_table(struct rung_ctx *ctx, struct rung_table *t)
+{
+	if (ctx->format == RUNG_OUT_CSV)
+		rung_table_print_csv(t, ctx->out);
+	else
+		rung_table_print(t, ctx->out);
+}
+
 void
 rung_args_free(struct rung_args *a)
 {
@@ -269,7 +411,8 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 {
 	const struct rung_cmd_entry *e;
 	struct rung_args args = { 0 };
-	char		*cause = NULL;
+	struct option	*longopts;
+	char		*cause = NULL, *shortopts;
 	int		 c, idx;
 	size_t		 cap = 0;
 
@@ -287,9 +430,11 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 	/* getopt keeps state: reset it for each command (the TUI runs many). */
 	optind = 0;
 	opterr = 0;
+	shortopts = rung_cmd_shortopts(e);
+	longopts = rung_cmd_longopts(e);
 	for (;;) {
 		idx = -1;
-		c = getopt_long(argc, argv, e->shortopts, e->longopts, &idx);
+		c = getopt_long(argc, argv, shortopts, longopts, &idx);
 		if (c == -1)
 			break;
 		if (c == '?' || c == ':') {
@@ -303,12 +448,24 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 				    argv[optind - 1]);
 			rung_cmd_usage(stderr, e);
 			rung_args_free(&args);
+			free(shortopts);
+			free(longopts);
 			return RUNG_EXIT_USAGE;
 		}
 		XGROW(args.opts, cap, args.nopts + 1);
 		args.opts[args.nopts].id = c;
 		args.opts[args.nopts].value = optarg ? xstrdup(optarg) : NULL;
 		args.nopts++;
+	}
+	free(shortopts);
+	free(longopts);
+	if (rung_args_has(&args, RUNG_OPT_JSON) &&
+	    rung_args_has(&args, RUNG_OPT_CSV)) {
+		rung_error("%s: --json and --csv are alternatives: give one",
+		    e->name);
+		rung_cmd_usage(stderr, e);
+		rung_args_free(&args);
+		return RUNG_EXIT_USAGE;
 	}
 	args.argc = argc - optind;
 	args.argv = argv + optind;
@@ -325,16 +482,72 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 	return RUNG_EXIT_OK;
 }
 
+/*
+ * -o FILE of a command that prints a table: it is written beside FILE and
+ * renamed over it when the command succeeds, so that a failed or killed
+ * command leaves FILE as it was, never half-written.
+ */
+static FILE *
+output_open(const char *cmd, const char *path, char **tmp)
+{
+	FILE	*f;
+	int	 fd;
+
+	*tmp = xprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		rung_error("%s: -o: cannot write '%s': %s", cmd, path,
+		    strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	/* mkstemp makes it 0600; an output is as readable as any file. */
+	{
+		mode_t	 um = umask(0);
+
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
+	return f;
+}
+
+static int
+output_close(const char *cmd, FILE *f, const char *tmp, const char *path,
+    int ok)
+{
+	int	 bad = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+
+	bad |= fclose(f) != 0;
+	if (ok && !bad && rename(tmp, path) == 0)
+		return 0;
+	if (ok)
+		rung_error("%s: -o: cannot write '%s': %s", cmd, path,
+		    strerror(errno));
+	unlink(tmp);
+	return -1;
+}
+
 int
 rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 {
 	const struct rung_cmd_entry *e;
 	struct rung_args args;
-	char		*cause = NULL;
-	int		 ret;
+	char		*cause = NULL, *tmp = NULL;
+	const char	*path = NULL;
+	FILE		*out = NULL, *saved_out = ctx->out;
+	int		 ret, saved_tty = ctx->tty;
 
 	if ((ret = rung_cmd_parse(argc, argv, &e, &args)) != RUNG_EXIT_OK)
 		return ret;
+	if ((e->flags & RUNG_CMD_METRIC) && rung_args_metric(&args, e->name,
+	    &(struct rung_metric_sel){ 0 }) != 0) {
+		rung_args_free(&args);
+		return RUNG_EXIT_USAGE;
+	}
 	if (e->flags & (RUNG_CMD_STORE | RUNG_CMD_STORE_RO)) {
 		if (rung_ctx_store(ctx, (e->flags & RUNG_CMD_STORE_RO) != 0,
 		    &cause) != 0) {
@@ -344,7 +557,27 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 			return RUNG_EXIT_ERROR;
 		}
 	}
+	ctx->format = rung_args_has(&args, RUNG_OPT_JSON) ? RUNG_OUT_JSON :
+	    rung_args_has(&args, RUNG_OPT_CSV) ? RUNG_OUT_CSV : RUNG_OUT_TEXT;
+	if ((e->flags & RUNG_CMD_TABLE) &&
+	    (path = rung_args_get(&args, RUNG_OPT_OUTPUT)) != NULL) {
+		if ((out = output_open(e->name, path, &tmp)) == NULL) {
+			rung_args_free(&args);
+			return RUNG_EXIT_ERROR;
+		}
+		ctx->out = out;
+		ctx->tty = 0;
+	}
 	ret = e->exec(ctx, &args);
+	if (out != NULL) {
+		ctx->out = saved_out;
+		ctx->tty = saved_tty;
+		if (output_close(e->name, out, tmp, path,
+		    ret == RUNG_EXIT_OK) != 0 && ret == RUNG_EXIT_OK)
+			ret = RUNG_EXIT_ERROR;
+		free(tmp);
+	}
+	ctx->format = RUNG_OUT_TEXT;
 	rung_args_free(&args);
 	return ret;
 }

@@ -75,7 +75,7 @@
 /*
  * What Ray puts in every result besides the user's metrics (ray.tune.result
  * and Trainable.get_auto_filled_metrics). training_iteration is not here:
- * it is the x axis unless --x names another key, and then it is a number
+ * it is the x axis unless --step-col names another key, and then it is a number
  * like any other.
  */
 static const char *const bookkeeping[] = {

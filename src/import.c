@@ -64,6 +64,11 @@ rung_import_opts_init(struct rung_import_opts *o)
 void
 rung_study_report_release(struct rung_study_report *r)
 {
+	size_t	 i;
+
+	for (i = 0; i < r->nmetrics; i++)
+		free(r->metrics[i].name);
+	free(r->metrics);
 	free(r->study);
 	memset(r, 0, sizeof *r);
 }

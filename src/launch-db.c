@@ -301,6 +301,19 @@ ldb_set_metric(struct launch *L, const char *metric, enum rung_direction d,
 		return -1;
 	}
 	sqlite3_finalize(st);
+	/* The metric of interest's own row says the same. */
+	if (sqlite3_prepare_v2(L->db, "UPDATE metrics SET direction = ?"
+	    " WHERE study_id = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return db_err(L, cause);
+	sqlite3_bind_text(st, 1, rung_direction_name(d), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, L->study_id);
+	sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_err(L, cause);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -310,6 +323,7 @@ ldb_metric(struct launch *L, const char *name, uint32_t *idx, char **cause)
 	sqlite3_stmt	*st;
 	uint32_t	 i;
 	int		 rc;
+	enum rung_direction d;
 
 	for (i = 0; i < L->nmetrics; i++) {
 		if (strcmp(L->metrics[i], name) == 0) {
@@ -317,12 +331,23 @@ ldb_metric(struct launch *L, const char *name, uint32_t *idx, char **cause)
 			return 0;
 		}
 	}
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id, name)"
-	    " VALUES (?, ?) ON CONFLICT DO UPDATE SET name = excluded.name"
-	    " RETURNING id", -1, &st, NULL) != SQLITE_OK)
+	/*
+	 * A new metric's direction: the campaign's for its metric of
+	 * interest, else what a word of its name tells, else the
+	 * campaign's. One the study has keeps its own.
+	 */
+	if ((L->metric == NULL || strcmp(name, L->metric) != 0 ||
+	    L->o.direction == 0) && rung_direction_infer(name, &d, NULL))
+		;
+	else
+		d = L->o.direction ? L->o.direction : RUNG_MIN;
+	if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id, name,"
+	    " direction) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET"
+	    " name = excluded.name RETURNING id", -1, &st, NULL) != SQLITE_OK)
 		return db_err(L, cause);
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rung_direction_name(d), -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		db_err(L, cause);
 		sqlite3_finalize(st);

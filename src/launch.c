@@ -5,7 +5,7 @@
  * work, each report is told to rung_sched_report() in the order it
  * arrives, a trial that ends on its own is rung_sched_lost().
  *
- * With one trial at a time (--parallel 1) and a trainer that is a
+ * With one trial at a time (--workers 1) and a trainer that is a
  * function of its parameters, the decisions are those of rung replay on
  * the same configurations with the same seed and one worker: the next
  * trial starts only once the last process of the previous one is gone,
@@ -551,7 +551,9 @@ load_from(struct launch *L, char **cause)
 	struct rung_config	*c;
 	uint32_t		*pool = NULL, npool, i, k, pick;
 
-	if (rung_store_load(L->st, L->o.from, NULL, &s, cause) != 0)
+	if ((L->o.metric != NULL && rung_store_check_metric(L->st, L->o.from,
+	    L->o.metric, cause) != 0) || rung_store_load(L->st, L->o.from,
+	    L->o.metric, L->o.direction, &s, cause) != 0)
 		return -1;
 	/* Its metric and direction, unless told otherwise. */
 	if (L->metric == NULL && s->curve.name != NULL &&
@@ -1911,7 +1913,7 @@ setup_pool(struct launch *L, char **cause)
 	slots = L->gpt ? L->pool.n / L->gpt : UINT32_MAX;
 	L->parallel = L->o.parallel ? L->o.parallel : slots;
 	if (L->parallel > slots) {
-		rung_warn("launch: --parallel %u, but %u GPU%s make %u slot%s: "
+		rung_warn("launch: --workers %u, but %u GPU%s make %u slot%s: "
 		    "%u trials at a time", L->parallel, L->pool.n,
 		    L->pool.n == 1 ? "" : "s", slots, slots == 1 ? "" : "s",
 		    slots);

@@ -247,6 +247,19 @@ static const char *migrations[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX launch_events_launch ON launch_events(launch_id);",
+	/*
+	 * 4 -> 5: a direction per metric. Until now a study's direction held
+	 * for every metric, so val_acc of a val_loss study was minimised. The
+	 * metric of interest keeps the study's; another takes what a word of
+	 * its name tells (rung_direction_guess, registered on the connection
+	 * while migrating), else the study's.
+	 */
+	"ALTER TABLE metrics ADD COLUMN direction TEXT NOT NULL DEFAULT 'min'"
+	"  CHECK (direction IN ('min', 'max'));"
+	"UPDATE metrics SET direction = (SELECT CASE"
+	"  WHEN s.metric = metrics.name THEN s.direction"
+	"  ELSE coalesce(rung_direction_guess(metrics.name), s.direction) END"
+	"  FROM studies s WHERE s.id = metrics.study_id);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -290,6 +303,21 @@ user_version(sqlite3 *db, int *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* rung_direction_guess(name): 'min', 'max', or NULL when no word tells. */
+static void
+sql_direction_guess(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *name = sqlite3_value_text(argv[0]);
+	enum rung_direction d;
+
+	(void)argc;
+	if (name != NULL && rung_direction_infer((const char *)name, &d, NULL))
+		sqlite3_result_text(ctx, rung_direction_name(d), -1,
+		    SQLITE_STATIC);
+	else
+		sqlite3_result_null(ctx);
+}
+
 static int
 migrate(struct rung_store *s, char **cause)
 {
@@ -313,6 +341,12 @@ migrate(struct rung_store *s, char **cause)
 		xasprintf(cause, "'%s' has schema version %d and needs %d: "
 		    "open it once read-write to migrate", s->path, v,
 		    NMIGRATIONS);
+		return -1;
+	}
+	if (sqlite3_create_function_v2(s->db, "rung_direction_guess", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_direction_guess,
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		return -1;
 	}
 	if (exec_sql(s->db, "BEGIN IMMEDIATE", s->path, cause) != 0)
@@ -516,25 +550,60 @@ rung_store_study(struct rung_store *s, const char *name,
 
 int
 rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
-    size_t *n, char **cause)
+    enum rung_direction **dirs, size_t *n, char **cause)
 {
 	sqlite3_stmt	*st;
 	char		**v = NULL;
+	enum rung_direction *d = NULL;
 	size_t		 cap = 0, len = 0;
 
-	if (prepare(s, "SELECT m.name FROM metrics m JOIN studies s ON"
-	    " s.id = m.study_id WHERE m.study_id = ?"
+	if (prepare(s, "SELECT m.name, m.direction FROM metrics m JOIN"
+	    " studies s ON s.id = m.study_id WHERE m.study_id = ?"
 	    " ORDER BY m.name <> s.metric, m.id", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, study);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		XGROW(v, cap, len + 1);
-		v[len++] = col_text(st, 0);
+		if (len + 1 > cap) {
+			size_t	 c2 = cap;
+
+			XGROW(v, c2, len + 1);
+			d = xreallocarray(d, c2, sizeof *d);
+			cap = c2;
+		}
+		v[len] = col_text(st, 0);
+		d[len++] = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_finalize(st);
 	*names = v;
+	if (dirs != NULL)
+		*dirs = d;
+	else
+		free(d);
 	*n = len;
 	return 0;
+}
+
+int
+rung_store_metric_direction(struct rung_store *s, int64_t study,
+    const char *metric, enum rung_direction *dir, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (prepare(s, "SELECT direction FROM metrics WHERE study_id = ?"
+	    " AND name = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*dir = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
 /* Blobs are little-endian whatever the host: the file travels. */
@@ -620,6 +689,13 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	uint64_t	 total;
 
 	memset(c, 0, sizeof *c);
+	/* The metric's own direction, unless the command overrides it. */
+	if (dir == 0 && rung_store_metric_direction(s, study_id, metric, &dir,
+	    cause) < 0)
+		return -1;
+	if (dir == 0)
+		dir = RUNG_MIN;
+	c->direction = dir;
 	c->name = xstrdup(metric);
 	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
 	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
@@ -862,7 +938,7 @@ out:
 
 int
 rung_store_load(struct rung_store *s, const char *name, const char *metric,
-    struct rung_study **out, char **cause)
+    enum rung_direction dir, struct rung_study **out, char **cause)
 {
 	struct rung_study_info info;
 	struct rung_study *study;
@@ -909,10 +985,11 @@ rung_store_load(struct rung_store *s, const char *name, const char *metric,
 
 	if (metric == NULL)
 		metric = info.metric;
-	if (load_curves(s, study->id, metric, study->direction,
-	    study->ntrials, study->trial_rowid, &study->curve, &study->secs,
-	    cause) != 0)
+	if (load_curves(s, study->id, metric, dir, study->ntrials,
+	    study->trial_rowid, &study->curve, &study->secs, cause) != 0)
 		goto fail;
+	/* What the study's best means is what the loaded metric's does. */
+	study->direction = study->curve.direction;
 	if (load_params(s, study, cause) != 0)
 		goto fail;
 	study->max_step = 0;
@@ -934,10 +1011,11 @@ fail:
 
 int
 rung_store_load_curves(struct rung_store *s, const struct rung_study *study,
-    const char *metric, struct rung_curves *c, char **cause)
+    const char *metric, enum rung_direction dir, struct rung_curves *c,
+    char **cause)
 {
-	return load_curves(s, study->id, metric, study->direction,
-	    study->ntrials, study->trial_rowid, c, NULL, cause);
+	return load_curves(s, study->id, metric, dir, study->ntrials,
+	    study->trial_rowid, c, NULL, cause);
 }
 
 int
@@ -1098,26 +1176,43 @@ ensure_study(struct rung_store *s, const struct rung_batch_view *v,
 	return 0;
 }
 
+/*
+ * The metric's id; a new metric gets dir, one the study has keeps its own
+ * (*kept set to it), so that importing more trials never flips a direction.
+ */
 static int
 ensure_metric(struct rung_store *s, int64_t study, const char *name,
-    int64_t *id, char **cause)
+    enum rung_direction dir, int64_t *id, enum rung_direction *kept,
+    char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (prepare(s, "INSERT INTO metrics (study_id, name) VALUES (?, ?)"
-	    " ON CONFLICT DO UPDATE SET name = excluded.name RETURNING id",
-	    &st, cause) != 0)
+	*kept = 0;
+	if (prepare(s, "SELECT id, direction FROM metrics WHERE study_id = ?"
+	    " AND name = ?", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, study);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-	else
+		*kept = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? 0 : -1;
+	if (prepare(s, "INSERT INTO metrics (study_id, name, direction)"
+	    " VALUES (?, ?, ?)", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rung_direction_name(dir), -1, SQLITE_STATIC);
+	rc = step_done(s, st, cause);
+	sqlite3_finalize(st);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
 }
 
 static int
@@ -1207,10 +1302,23 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	}
 
 	mid = xcalloc(v.nmetrics ? v.nmetrics : 1, sizeof *mid);
+	rep->metrics = xcalloc(v.nmetrics ? v.nmetrics : 1,
+	    sizeof *rep->metrics);
 	for (m = 0; m < v.nmetrics; m++) {
-		if (ensure_metric(s, study, rung_batch_metric_name(b, m),
-		    &mid[m], cause) != 0)
+		struct rung_metric_report *mr = &rep->metrics[m];
+		enum rung_direction kept;
+
+		mr->name = xstrdup(rung_batch_metric_name(b, m));
+		mr->direction = rung_batch_metric_dir(b, m, &mr->how,
+		    &mr->word);
+		rep->nmetrics++;
+		if (ensure_metric(s, study, mr->name, mr->direction, &mid[m],
+		    &kept, cause) != 0)
 			goto out;
+		if (kept != 0) {
+			mr->direction = kept;
+			mr->how = RUNG_DIR_KEPT;
+		}
 	}
 	pid = xcalloc(v.nparams ? v.nparams : 1, sizeof *pid);
 	for (i = 0; i < v.nparams; i++) {
@@ -1541,7 +1649,7 @@ rung_store_check_metric(struct rung_store *st, const char *study, const char *me
 			    rung_store_path(st));
 		return -1;
 	}
-	rc = rung_store_metrics(st, info.id, &names, &n, cause);
+	rc = rung_store_metrics(st, info.id, &names, NULL, &n, cause);
 	rung_study_info_release(&info);
 	if (rc != 0)
 		return -1;

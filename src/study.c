@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,27 +87,92 @@ rung_direction_parse(const char *s)
 	return 0;
 }
 
+/*
+ * The words of a metric's name that tell its direction. A name is split into
+ * word parts (val_acc, valid.loss, trainLoss, top1-error), compared whole and
+ * case-insensitively: a substring match would read "accumulated" as accuracy
+ * and "mapped" as mAP.
+ */
+static const struct {
+	const char		*word;
+	enum rung_direction	 dir;
+} direction_words[] = {
+	{ "acc", RUNG_MAX }, { "accuracy", RUNG_MAX }, { "auc", RUNG_MAX },
+	{ "f1", RUNG_MAX }, { "precision", RUNG_MAX }, { "recall", RUNG_MAX },
+	{ "map", RUNG_MAX }, { "iou", RUNG_MAX }, { "dice", RUNG_MAX },
+	{ "r2", RUNG_MAX }, { "bleu", RUNG_MAX }, { "rouge", RUNG_MAX },
+	{ "reward", RUNG_MAX }, { "return", RUNG_MAX }, { "score", RUNG_MAX },
+	{ "loss", RUNG_MIN }, { "error", RUNG_MIN }, { "err", RUNG_MIN },
+	{ "perplexity", RUNG_MIN }, { "ppl", RUNG_MIN }, { "mse", RUNG_MIN },
+	{ "rmse", RUNG_MIN }, { "mae", RUNG_MIN }, { "nll", RUNG_MIN },
+	{ "wer", RUNG_MIN }, { "cer", RUNG_MIN }, { "regret", RUNG_MIN },
+};
+#define NDIRECTION_WORDS (sizeof direction_words / sizeof direction_words[0])
+
+const char *
+rung_direction_words(enum rung_direction d)
+{
+	static char	 buf[2][256];
+	char		*b = buf[d == RUNG_MAX];
+	size_t		 i, len = 0;
+
+	if (*b != '\0')
+		return b;
+	for (i = 0; i < NDIRECTION_WORDS; i++) {
+		if (direction_words[i].dir != d)
+			continue;
+		len += (size_t)snprintf(b + len, sizeof buf[0] - len, "%s%s",
+		    len ? ", " : "", direction_words[i].word);
+	}
+	return b;
+}
+
+int
+rung_direction_infer(const char *metric, enum rung_direction *out,
+    const char **word)
+{
+	const char	*p = metric, *start;
+	size_t		 len, i;
+	int		 found = 0;
+
+	/*
+	 * Names put the quantity last (train_loss, val_acc, bleu_score,
+	 * top1_error), so the last word that tells decides.
+	 */
+	while (*p != '\0') {
+		while (*p != '\0' && !isalnum((unsigned char)*p))
+			p++;
+		start = p;
+		while (isalnum((unsigned char)*p)) {
+			p++;
+			/* camelCase: a capital after a small letter starts a word. */
+			if (isupper((unsigned char)*p) &&
+			    islower((unsigned char)p[-1]))
+				break;
+		}
+		len = (size_t)(p - start);
+		if (len == 0)
+			continue;
+		for (i = 0; i < NDIRECTION_WORDS; i++) {
+			if (strlen(direction_words[i].word) == len &&
+			    strncasecmp(direction_words[i].word, start,
+			    len) == 0) {
+				*out = direction_words[i].dir;
+				if (word != NULL)
+					*word = direction_words[i].word;
+				found = 1;
+			}
+		}
+	}
+	return found;
+}
+
 enum rung_direction
 rung_direction_guess(const char *metric)
 {
-	/* Loss, perplexity and error go down; accuracy-like scores go up. */
-	static const char *up[] = {
-		"acc", "auc", "bleu", "f1", "score", "precision", "recall",
-		"r2", "map", "iou", "reward", "return", "ndcg", "top1", "top5",
-	};
-	static const char *down[] = { "loss", "err", "perplex", "ppl", "mse",
-		"mae", "rmse", "regret", "nll" };
-	size_t	 i;
+	enum rung_direction d;
 
-	for (i = 0; i < sizeof down / sizeof down[0]; i++) {
-		if (rung_strcasestr_has(metric, down[i]))
-			return RUNG_MIN;
-	}
-	for (i = 0; i < sizeof up / sizeof up[0]; i++) {
-		if (rung_strcasestr_has(metric, up[i]))
-			return RUNG_MAX;
-	}
-	return RUNG_MIN;
+	return rung_direction_infer(metric, &d, NULL) ? d : RUNG_MIN;
 }
 
 const char *

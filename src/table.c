@@ -103,6 +103,37 @@ rung_table_print(struct rung_table *t, FILE *f)
 }
 
 void
+rung_table_print_csv(struct rung_table *t, FILE *f)
+{
+	size_t		 r;
+	int		 i;
+	const char	*c, *p;
+
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			c = t->cells[r * (size_t)t->ncols + (size_t)i];
+			if (i > 0)
+				fputc(',', f);
+			/* "-" stands for no value in the aligned table. */
+			if (r > 0 && strcmp(c, "-") == 0)
+				continue;
+			if (strpbrk(c, ",\"\r\n") == NULL) {
+				fputs(c, f);
+				continue;
+			}
+			fputc('"', f);
+			for (p = c; *p != '\0'; p++) {
+				if (*p == '"')
+					fputc('"', f);
+				fputc(*p, f);
+			}
+			fputc('"', f);
+		}
+		fputc('\n', f);
+	}
+}
+
+void
 rung_table_free(struct rung_table *t)
 {
 	size_t	 i;

@@ -279,7 +279,11 @@ struct tui {
 	struct rung_study *s;
 	uint64_t	 gen;
 	char		**metrics;
+	enum rung_direction *mdirs;	/* each metric's own direction */
 	size_t		 nmetrics, metric;
+	/* --direction: for the metric it opened with (-m), that run only. */
+	enum rung_direction dir_override;
+	char		*dir_metric;
 	uint32_t	*order;		/* rows: filtered, sorted */
 	uint32_t	 norder;
 	uint8_t		*marked;

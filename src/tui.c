@@ -562,6 +562,8 @@ close_study(struct tui *t)
 	for (i = 0; i < t->nmetrics; i++)
 		free(t->metrics[i]);
 	free(t->metrics);
+	free(t->mdirs);
+	t->mdirs = NULL;
 	t->metrics = NULL;
 	t->nmetrics = t->metric = 0;
 	free(t->order);
@@ -1030,6 +1032,21 @@ load_model(struct tui *t)
 	rung_model_free(m);
 }
 
+/*
+ * The direction to load a metric with: --direction for the metric the
+ * explorer opened with, else 0, the metric's own (NULL: of interest).
+ */
+static enum rung_direction
+metric_dir(const struct tui *t, const char *metric)
+{
+	if (t->dir_override == 0)
+		return 0;
+	if (t->dir_metric == NULL ? metric == NULL : metric != NULL &&
+	    strcmp(metric, t->dir_metric) == 0)
+		return t->dir_override;
+	return 0;
+}
+
 int
 tui_open_study(struct tui *t, const char *name)
 {
@@ -1041,17 +1058,19 @@ tui_open_study(struct tui *t, const char *name)
 		tui_message(t, 1, "%s", t->store_cause);
 		return -1;
 	}
-	if (rung_store_load(t->ctx->store, name, NULL, &s, &cause) != 0) {
+	if (rung_store_load(t->ctx->store, name, NULL, metric_dir(t, NULL),
+	    &s, &cause) != 0) {
 		tui_message(t, 1, "%s", cause);
 		free(cause);
 		return -1;
 	}
 	close_study(t);
 	t->s = s;
-	if (rung_store_metrics(t->ctx->store, s->id, &t->metrics,
+	if (rung_store_metrics(t->ctx->store, s->id, &t->metrics, &t->mdirs,
 	    &t->nmetrics, &cause) != 0) {
 		free(cause);
 		t->metrics = NULL;
+		t->mdirs = NULL;
 		t->nmetrics = 0;
 	}
 	t->order = xreallocarray(NULL, s->ntrials ? s->ntrials : 1,
@@ -1090,14 +1109,17 @@ switch_metric(struct tui *t, size_t m)
 
 	if (t->s == NULL || m >= t->nmetrics || m == t->metric)
 		return;
-	if (rung_store_load_curves(t->ctx->store, t->s, t->metrics[m], &c,
-	    &cause) != 0) {
+	if (rung_store_load_curves(t->ctx->store, t->s, t->metrics[m],
+	    metric_dir(t, m == 0 && t->dir_metric == NULL ? NULL :
+	    t->metrics[m]), &c, &cause) != 0) {
 		tui_message(t, 1, "%s", cause);
 		free(cause);
 		return;
 	}
 	rung_curves_release(&t->s->curve);
 	t->s->curve = c;
+	/* BEST, the top k and the sort follow the metric's own direction. */
+	t->s->direction = c.direction;
 	t->metric = m;
 	free(t->pred);
 	t->pred = NULL;
@@ -1106,8 +1128,10 @@ switch_metric(struct tui *t, size_t m)
 	t->xsecs = 0;
 	t->gen++;
 	rebuild_rows(t);
-	tui_message(t, 0, "metric '%s'%s", t->metrics[m], m == 0 ?
-	    " (of interest)" : "");
+	tui_message(t, 0, "metric '%s' (%s%s)%s", t->metrics[m],
+	    rung_direction_name(c.direction), t->mdirs != NULL &&
+	    c.direction != t->mdirs[m] ? ", --direction" : "", m == 0 ?
+	    ", of interest" : "");
 }
 
 void
@@ -1182,7 +1206,9 @@ static int
 count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
     int *first)
 {
+	struct option	*longopts = rung_cmd_longopts(e);
 	const struct option *o;
+	char		*shortopts = rung_cmd_shortopts(e);
 	const char	*w, *sc;
 	int		 i, n = 0, j;
 	size_t		 len;
@@ -1193,16 +1219,16 @@ count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
 		if (strcmp(w, "--") == 0) {
 			if (*first == argc)
 				*first = i + 1;
-			return n + (argc - i - 1);
+			n += argc - i - 1;
+			break;
 		}
 		if (strncmp(w, "--", 2) == 0) {
 			len = strcspn(w + 2, "=");
-			for (o = e->longopts; o != NULL && o->name != NULL;
-			    o++) {
+			for (o = longopts; o->name != NULL; o++) {
 				if (strncmp(o->name, w + 2, len) == 0)
 					break;
 			}
-			if (o != NULL && o->name != NULL &&
+			if (o->name != NULL &&
 			    o->has_arg == required_argument &&
 			    w[2 + len] != '=')
 				i++;
@@ -1210,7 +1236,7 @@ count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
 		}
 		if (w[0] == '-' && w[1] != '\0') {
 			for (j = 1; w[j] != '\0'; j++) {
-				sc = strchr(e->shortopts, w[j]);
+				sc = strchr(shortopts, w[j]);
 				if (sc != NULL && sc[1] == ':') {
 					if (w[j + 1] == '\0')
 						i++;
@@ -1223,6 +1249,8 @@ count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
 			*first = i;
 		n++;
 	}
+	free(longopts);
+	free(shortopts);
 	return n;
 }
 
@@ -2080,6 +2108,7 @@ tui_free(struct tui *t)
 	free(t->matches);
 	free(t->search);
 	free(t->line);
+	free(t->dir_metric);
 	free(t);
 }
 
@@ -2097,6 +2126,8 @@ rung_tui_run(struct rung_ctx *ctx, const struct rung_tui_opts *o)
 	t->out_r = t->err_r = t->saved_stderr = -1;
 	t->screen = t->back = SCR_STUDIES;
 	t->logy = o->logy;
+	t->dir_override = o->direction;
+	t->dir_metric = o->metric != NULL ? xstrdup(o->metric) : NULL;
 	if (term_setup(t, o, &cause) != 0) {
 		rung_error("tui: %s", cause);
 		free(cause);
@@ -2115,8 +2146,17 @@ rung_tui_run(struct rung_ctx *ctx, const struct rung_tui_opts *o)
 
 		for (i = 0; i < t->nmetrics; i++) {
 			if (strcmp(t->metrics[i], o->metric) == 0)
-				switch_metric(t, i);
+				break;
 		}
+		if (i == t->nmetrics)
+			tui_message(t, 1, "-m: study '%s' has no metric '%s'",
+			    t->s->name, o->metric);
+		else if (i == 0 && t->dir_override != 0) {
+			/* Opened with the metric's own direction: again. */
+			t->metric = 1;
+			switch_metric(t, 0);
+		} else
+			switch_metric(t, i);
 	}
 	if (t->s == NULL && t->store_cause != NULL)
 		tui_message(t, 1, "%s: ':import FILE' makes one",

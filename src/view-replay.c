@@ -227,7 +227,7 @@ replay_main(void *arg)
 		goto out;
 	if (!rv->fresh && load_kept(st, rv, &rv->cause) != 0)
 		goto out;
-	if (rung_store_load(st, rv->study, rv->metric, &s, &rv->cause) != 0)
+	if (rung_store_load(st, rv->study, rv->metric, 0, &s, &rv->cause) != 0)
 		goto out;
 	if (s->max_step < 2) {
 		xasprintf(&rv->cause, "the study's last step is %d: nothing "

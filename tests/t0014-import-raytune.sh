@@ -216,8 +216,8 @@ test_expect_success 'without the newest state file, the older one says running' 
 	test "$(json "[t[\"status\"] for t in j]" o.json)" = "running complete running"
 '
 
-test_expect_success 'MLPF-style results with --x step' '
-	rung import -s mlpf --x step "$d/exp-mlpf" &&
+test_expect_success 'MLPF-style results with --step-col step' '
+	rung import -s mlpf --step-col step "$d/exp-mlpf" &&
 	rung export -f jsonl mlpf >mlpf.jsonl &&
 	test "$(/usr/bin/python3 check.py "$d/exp-mlpf" mlpf.jsonl step)" = 1 &&
 	rung show --json mlpf 5c6d7_00000 >m.json &&
@@ -234,9 +234,9 @@ test_expect_success 'MLPF-style results: the trainer'"'"'s training_iteration by
 	test "$(json "j[\"curves\"][\"loss\"][\"steps\"]" mi.json)" = "1 2 3 4"
 '
 
-test_expect_success '--x naming a key the results lack fails at the first result' '
+test_expect_success '--step-col naming a key the results lack fails at the first result' '
 	before=$(db_digest) &&
-	expect_fail 1 rung import -s nox --x epoch "$d/exp-mlpf" &&
+	expect_fail 1 rung import -s nox --step-col epoch "$d/exp-mlpf" &&
 	grep_err "TorchTrainer_5c6d7_00000_.*/result.json:1: no .epoch. in this result" &&
 	test "$(db_digest)" = "$before"
 '

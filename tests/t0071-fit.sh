@@ -11,7 +11,7 @@ test_expect_success 'import studies to fit' '
 
 test_expect_success 'fit --prefix --json: one row per prefix with the scores' '
 	rung fit --prefix 5,10 --json mq >f.json &&
-	test "$(json "j[\"study\"], j[\"target\"], j[\"features\"], j[\"model\"]" f.json)" = "mq 20 raw nu-svr" &&
+	test "$(json "j[\"study\"], j[\"target\"], j[\"features\"], j[\"svr\"]" f.json)" = "mq 20 raw nu-svr" &&
 	test "$(json "[r[\"prefix\"] for r in j[\"rows\"]]" f.json)" = "5 10" &&
 	test "$(json "[r[\"n_train\"] + r[\"n_test\"] for r in j[\"rows\"]]" f.json)" = "30 30" &&
 	test "$(json "[r[\"n_train\"] for r in j[\"rows\"]]" f.json)" = "24 24" &&
@@ -39,8 +39,8 @@ test_expect_success 'fit prints a table on request without --json' '
 '
 
 test_expect_success 'baker features and eps-SVR' '
-	rung fit --prefix 5 --features baker --model eps-svr --json mq >b.json &&
-	test "$(json "j[\"features\"], j[\"model\"]" b.json)" = "baker eps-svr" &&
+	rung fit --prefix 5 --features baker --svr eps-svr --json mq >b.json &&
+	test "$(json "j[\"features\"], j[\"svr\"]" b.json)" = "baker eps-svr" &&
 	test "$(json "sorted(j[\"rows\"][0][\"params\"])" b.json)" = "C epsilon gamma"
 '
 

@@ -30,7 +30,7 @@ test_expect_success 'import a synthetic study with seconds and a real one' '
 '
 
 test_expect_success 'hyperband R=81 eta=3 costs 1581 steps with resume' '
-	rung replay --policy hyperband --max-r 81 --eta 3 --seeds 3 --no-save --json syn >hb.json &&
+	rung replay --policy hyperband --max-steps 81 --eta 3 --seeds 3 --no-save --json syn >hb.json &&
 	test "$(json "j[\"policies\"][0][\"cost_steps\"]" hb.json)" = "1581 1581 1581" &&
 	test "$(json "j[\"policies\"][0][\"cost_steps_mean\"], j[\"policies\"][0][\"cost_steps_sd\"]" hb.json)" = "1581 0" &&
 	test "$(json "j[\"policies\"][0][\"started\"]" hb.json)" = "143 143 143" &&
@@ -38,7 +38,7 @@ test_expect_success 'hyperband R=81 eta=3 costs 1581 steps with resume' '
 '
 
 test_expect_success 'and 1902 steps with --no-resume' '
-	rung replay --policy hyperband --max-r 81 --eta 3 --seeds 2 --no-resume --no-save --json syn >hb0.json &&
+	rung replay --policy hyperband --max-steps 81 --eta 3 --seeds 2 --no-resume --no-save --json syn >hb0.json &&
 	test "$(json "j[\"policies\"][0][\"cost_steps\"]" hb0.json)" = "1902 1902" &&
 	test "$(json "j[\"resume\"], j[\"policies\"][0][\"resume\"]" hb0.json)" = "False False"
 '
@@ -58,7 +58,7 @@ test_expect_success 'hyperband against itself saves 0; against random search 1 -
 '
 
 test_expect_success 'seconds: recorded, and random search saves nothing against itself' '
-	rung replay --policy random,hyperband --max-r 81 --seeds 3 --no-save --json syn >sec.json &&
+	rung replay --policy random,hyperband --max-steps 81 --seeds 3 --no-save --json syn >sec.json &&
 	test "$(json "j[\"time_unit\"]" sec.json)" = seconds &&
 	test "$(json "[p[\"saved_vs_random\"] for p in j[\"policies\"]][0]" sec.json)" = 0 &&
 	test "$(json "j[\"policies\"][0][\"saved_vs_random_seconds\"]" sec.json)" = 0 &&
@@ -70,7 +70,7 @@ test_expect_success 'seconds: recorded, and random search saves nothing against 
 '
 
 test_expect_success 'the random-search comparison holds with the tpe sampler too' '
-	rung replay --policy random,asha --sampler tpe --max-r 81 --seeds 2 --no-save --json syn >tpe.json &&
+	rung replay --policy random,asha --sampler tpe --max-steps 81 --seeds 2 --no-save --json syn >tpe.json &&
 	test "$(json "j[\"parameters\"][\"sampler\"]" tpe.json)" = tpe &&
 	test "$(json "j[\"policies\"][0][\"saved_vs_random_seconds\"]" tpe.json)" = 0 &&
 	test "$(json "0 < j[\"policies\"][1][\"saved_vs_random_seconds\"] < 1" tpe.json)" = True
@@ -173,7 +173,7 @@ test_expect_success '--budget stops a replay' '
 test_expect_success 'replay keeps each run; replays lists them' '
 	rung replay --policy hyperband,asha --seeds 3 --json mq >k1.json 2>err &&
 	grep -q "kept as replay 1" err &&
-	rung replay --policy random --seeds 2 --max-r 81 syn >k2.out 2>/dev/null &&
+	rung replay --policy random --seeds 2 --max-steps 81 syn >k2.out 2>/dev/null &&
 	rung replays --json >l.json &&
 	test "$(json "[(r[\"id\"], r[\"study\"]) for r in j]" l.json)" = "(1, '"'"'mq'"'"') (2, '"'"'syn'"'"')" &&
 	test "$(json "[p[\"policy\"] for p in j[0][\"policies\"]]" l.json)" = "hyperband asha" &&
@@ -213,7 +213,7 @@ test_expect_success '--no-save keeps nothing' '
 test_expect_success 'a database of schema 2 gains the replay tables' '
 	rm -f old.db &&
 	rung -d old.db import -s mq --direction max "$d/csv/metaqnn_cifar10_head.csv" 2>/dev/null &&
-	sqlite3 old.db "drop table launch_events; drop table launch_trials; drop table launches; drop table replay_seeds; drop table replay_policies; drop table replays; pragma user_version = 2" &&
+	sqlite3 old.db "alter table metrics drop column direction; drop table launch_events; drop table launch_trials; drop table launches; drop table replay_seeds; drop table replay_policies; drop table replays; pragma user_version = 2" &&
 	rung -d old.db replays --json >o.json &&
 	test "$(cat o.json)" = "[]" &&
 	test "$(sqlite3 old.db "pragma user_version")" -ge 3 &&
@@ -240,7 +240,7 @@ test_expect_success 'bad options exit 2 and say what was expected' '
 	expect_fail 2 rung replay --policy hyperband --eta x mq && grep_err "eta must be" &&
 	expect_fail 2 rung replay --policy hyperband --eta 2.5 mq && grep_err "hyperband" &&
 	expect_fail 2 rung replay --policy hyperband --seeds 0 mq && grep_err "seeds" &&
-	expect_fail 2 rung replay --policy hyperband --max-r -3 mq && grep_err "max-r must be a positive number" &&
+	expect_fail 2 rung replay --policy hyperband --max-steps -3 mq && grep_err "max-steps must be a positive number" &&
 	expect_fail 2 rung replay --policy asha --variant sideways mq && grep_err "variant must be stop or promote" &&
 	expect_fail 2 rung replay --policy asha --rule nope mq && grep_err "rule must be ray, syne, optuna or determined" &&
 	expect_fail 2 rung replay --policy asha --sampler grid mq && grep_err "sampler must be random or tpe" &&
@@ -250,13 +250,21 @@ test_expect_success 'bad options exit 2 and say what was expected' '
 	expect_fail 2 rung replay --policy random --bogus mq && grep_err "unknown option" &&
 	expect_fail 2 rung replays --show x && grep_err "takes the id of a replay" &&
 	expect_fail 2 rung replays --show 1 mq &&
-	expect_fail 2 rung replays --csv
+	expect_fail 2 rung replays --json --csv
+'
+
+test_expect_success 'replays --csv lists the kept replays as CSV, -o writes it to a file' '
+	rung replays --csv >list.csv &&
+	head -1 list.csv | grep -q "^ID,STUDY,POLICIES,BASELINE,SEEDS,ETA,MAX_STEPS,WORKERS,RESUME,CREATED$" &&
+	test "$(sed 1d list.csv | wc -l)" = "$(sqlite3 "$RUNG_DB" "select count(*) from replays")" &&
+	rung replays --csv -o list2.csv >out2 &&
+	test ! -s out2 && cmp list.csv list2.csv
 '
 
 test_expect_success 'a study without enough trials at max_r exits 1 and says why' '
 	expect_fail 1 rung replay --policy hyperband --eta 2 head &&
 	grep_err "study .head. has 30 trials that reach step 20, and hyperband needs 43" &&
-	expect_fail 1 rung replay --policy hyperband --max-r 200 head &&
+	expect_fail 1 rung replay --policy hyperband --max-steps 200 head &&
 	grep_err "no trial of study .head. reaches step 200" &&
 	expect_fail 1 rung replay --policy asha --baseline random --configs 31 head &&
 	grep_err "needs 31" &&

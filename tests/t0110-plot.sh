@@ -184,7 +184,7 @@ test_expect_success 'curves: the best highlighted, stopped trials marked where t
 	grep -q "index 0 .*title .trial t1." dir/plot.gp &&
 	grep -q "index 1 .*title .trial t5." dir/plot.gp &&
 	test $(wc -l <dir/stopped.dat) -eq 1 &&
-	rm -rf dir && rung plot curves --logy --metric loss -o s.png --script dir syn &&
+	rm -rf dir && rung plot curves --log-y --metric loss -o s.png --script dir syn &&
 	grep -q "^set logscale y" dir/plot.gp
 '
 
@@ -331,7 +331,7 @@ test_expect_success 'gnuplot missing: exit 1, naming the Debian package' '
 '
 
 test_expect_success 'gnuplot failing: its error reaches the user, exit 1, no file' '
-	expect_fail 1 rung plot curves --logy -o n.png neg &&
+	expect_fail 1 rung plot curves --log-y -o n.png neg &&
 	grep_err "gnuplot failed (exit status 1)" &&
 	grep_err "all points y value undefined" &&
 	test ! -e n.png &&

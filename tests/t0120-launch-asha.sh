@@ -24,8 +24,8 @@ sq() {
 }
 
 test_expect_success 'a 20-trial ASHA campaign, 2 at a time, with the example trainer' '
-	rung launch --space "$ex/digits.space" --policy asha --eta 3 --trials 20 \
-		--max-steps 9 --parallel 2 --seed 11 --metric val_loss --json \
+	rung launch --space "$ex/digits.space" --policy asha --eta 3 --configs 20 \
+		--max-steps 9 --workers 2 --seed 11 --metric val_loss --json \
 		asha -- "$ex/digits.py" >asha.json 2>asha.err &&
 	test "$(json "len(j[\"trials\"]), j[\"status\"], j[\"metric\"]" asha.json)" = "20 done val_loss" &&
 	test "$(json "sorted(set(t[\"status\"] for t in j[\"trials\"]))" asha.json)" = "complete stopped" &&
@@ -55,15 +55,15 @@ test_expect_success 'never more than two trials ran at once' '
 '
 
 test_expect_success 'full curves of 12 configurations (random search)' '
-	rung launch --space "$ex/digits.space" --policy random --trials 12 \
-		--max-steps 9 --parallel 2 --seed 5 --metric val_loss --json \
+	rung launch --space "$ex/digits.space" --policy random --configs 12 \
+		--max-steps 9 --workers 2 --seed 5 --metric val_loss --json \
 		full -- "$ex/digits.py" >full.json 2>full.err &&
 	test "$(json "set(t[\"status\"] for t in j[\"trials\"]), set(t[\"steps\"] for t in j[\"trials\"])" full.json)" = "{'"'"'complete'"'"'} {9}"
 '
 
 test_expect_success 'ASHA one at a time over those configurations (--from)' '
-	rung launch --from full --policy asha --eta 3 --trials 12 --max-steps 9 \
-		--parallel 1 --seed 5 --json a1 -- "$ex/digits.py" >a1.json 2>a1.err &&
+	rung launch --from full --policy asha --eta 3 --configs 12 --max-steps 9 \
+		--workers 1 --seed 5 --json a1 -- "$ex/digits.py" >a1.json 2>a1.err &&
 	test "$(json "len(j[\"trials\"]), j[\"status\"], j[\"metric\"]" a1.json)" = "12 done val_loss" &&
 	for id in $(json "[t[\"id\"] for t in j[\"trials\"]]" a1.json); do
 		rung show --json full "$id" >f.json &&
@@ -84,7 +84,7 @@ assert a[\"values\"] == f[\"values\"][:n], \"trial $id: the trainer is not deter
 test_expect_success 'the decisions are those of rung replay on the recorded curves, same seed' '
 	prev=0 &&
 	for k in $(seq 1 12); do
-		rung replay full --policy asha --baseline asha --eta 3 --max-r 9 \
+		rung replay full --policy asha --baseline asha --eta 3 --max-steps 9 \
 			--configs $k --workers 1 --seeds 1 --seed 5 --no-save --json >r.json &&
 		cost=$(json "j[\"policies\"][0][\"cost_steps\"][0]" r.json) &&
 		echo $((cost - prev)) &&

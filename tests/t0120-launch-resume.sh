@@ -74,8 +74,8 @@ EOF
 chmod +x train.sh
 
 test_expect_success 'rung killed with SIGKILL in the middle of a campaign' '
-	"$RUNG" launch --space "$ex/digits.space" --policy asha --eta 3 --trials 5 \
-		--max-steps 9 --parallel 2 --seed 2 --metric val_loss \
+	"$RUNG" launch --space "$ex/digits.space" --policy asha --eta 3 --configs 5 \
+		--max-steps 9 --workers 2 --seed 2 --metric val_loss \
 		--step-timeout 60 --grace 1 k -- ./train.sh >k1.out 2>k1.err &
 	pid=$! &&
 	wait_sql "select count(*) from curves c join trials t on t.id = c.trial_id
@@ -133,7 +133,7 @@ test_expect_success 'the restarted trial resumed from its checkpoint: its curve 
 
 test_expect_success 'ASHA promote: trials paused at their rungs, SIGTERM, resumed' '
 	"$RUNG" launch --space "$ex/digits.space" --policy asha --variant promote \
-		--eta 3 --trials 7 --max-steps 9 --parallel 2 --seed 4 --metric val_loss \
+		--eta 3 --configs 7 --max-steps 9 --workers 2 --seed 4 --metric val_loss \
 		--launcher direct --grace 5 p -- "$ex/digits.py" >p1.out 2>p1.err &
 	pid=$! &&
 	wait_sql "select count(*) from launch_events where event = '"'"'pause'"'"'" 60 &&

@@ -84,21 +84,21 @@ test_expect_success 'the command line: what is missing, what is wrong' '
 
 test_expect_success 'a bad space file names its line and field' '
 	printf "x uniform 0 1\nlr loguniform 0 1\n" >bad.space &&
-	expect_fail 1 rung launch --space bad.space --policy random --trials 2 --max-steps 4 s -- ./trainer.sh ok &&
+	expect_fail 1 rung launch --space bad.space --policy random --configs 2 --max-steps 4 s -- ./trainer.sh ok &&
 	grep_err "launch: bad.space:2: field 3 (.0.): loguniform needs LOW > 0" &&
-	expect_fail 1 rung launch --space missing.space --policy random --trials 2 --max-steps 4 s -- ./trainer.sh ok &&
+	expect_fail 1 rung launch --space missing.space --policy random --configs 2 --max-steps 4 s -- ./trainer.sh ok &&
 	grep_err "cannot open .missing.space." &&
-	expect_fail 1 rung launch --space s.space --policy random --trials 2 --max-steps 4 s -- ./no-such-trainer &&
+	expect_fail 1 rung launch --space s.space --policy random --configs 2 --max-steps 4 s -- ./no-such-trainer &&
 	grep_err "cannot run .\./no-such-trainer.: no such executable file" &&
-	expect_fail 1 rung launch --space s.space --policy random --trials 2 --max-steps 4 --launcher direct --ranks 2 s -- ./trainer.sh &&
+	expect_fail 1 rung launch --space s.space --policy random --configs 2 --max-steps 4 --launcher direct --ranks 2 s -- ./trainer.sh &&
 	grep_err "needs mpirun, mpiexec or srun" &&
-	expect_fail 1 rung launch --space s.space --policy random --trials 2 --max-steps 4 --gpus none --gpus-per-trial 1 s -- ./trainer.sh &&
+	expect_fail 1 rung launch --space s.space --policy random --configs 2 --max-steps 4 --gpus none --gpus-per-trial 1 s -- ./trainer.sh &&
 	grep_err "no GPU" &&
 	test "$(sqlite3 "$RUNG_DB" "select count(*) from studies")" = 0
 '
 
 test_expect_success 'a campaign: the environment and {name} of each trial' '
-	rung launch --space s.space --policy random --trials 3 --max-steps 4 \
+	rung launch --space s.space --policy random --configs 3 --max-steps 4 \
 		--launcher direct --gpus none --seed 3 --json env -- \
 		./trainer.sh ok --x={x} --opt={opt} --id={trial} >env.json 2>env.err &&
 	test "$(json "[t[\"status\"] for t in j[\"trials\"]]" env.json)" = "complete complete complete" &&
@@ -140,12 +140,12 @@ real0" &&
 '
 
 test_expect_success 'a study that exists is not launched again' '
-	expect_fail 1 rung launch --space s.space --policy random --trials 2 --max-steps 4 --launcher direct env -- ./trainer.sh ok &&
+	expect_fail 1 rung launch --space s.space --policy random --configs 2 --max-steps 4 --launcher direct env -- ./trainer.sh ok &&
 	grep_err "study .env. exists already: rung launch --resume env carries on"
 '
 
 test_expect_success 'malformed reports are logged with a warning, not fatal' '
-	rung launch --space s.space --policy random --trials 2 --max-steps 5 \
+	rung launch --space s.space --policy random --configs 2 --max-steps 5 \
 		--launcher direct --gpus none bad -- ./trainer.sh bad >bad.out 2>bad.err &&
 	grep -q "^bad: 2 complete" bad.out &&
 	test "$(grep -c "trial 0: malformed report ignored" bad.err)" = 3 &&
@@ -156,17 +156,17 @@ test_expect_success 'malformed reports are logged with a warning, not fatal' '
 '
 
 test_expect_success 'two numbers and no --metric: the campaign fails and says why' '
-	expect_fail 1 rung launch --space s.space --policy random --trials 2 --max-steps 3 --launcher direct two -- ./trainer.sh two &&
+	expect_fail 1 rung launch --space s.space --policy random --configs 2 --max-steps 3 --launcher direct two -- ./trainer.sh two &&
 	grep_err "the first report has several numbers (loss, acc): choose the metric with --metric" &&
 	test "$(sqlite3 "$RUNG_DB" "select l.status from launches l join studies s on s.id = l.study_id where s.name = '"'"'two'"'"'")" = failed &&
-	rung launch --space s.space --policy random --trials 2 --max-steps 3 --launcher direct --metric acc --direction max two2 -- ./trainer.sh two >two.out 2>&1 &&
+	rung launch --space s.space --policy random --configs 2 --max-steps 3 --launcher direct --metric acc --direction max two2 -- ./trainer.sh two >two.out 2>&1 &&
 	grep -q "^two2: 2 complete" two.out &&
 	test "$(sqlite3 "$RUNG_DB" "select metric, direction from studies where name = '"'"'two2'"'"'")" = "acc|max" &&
 	test "$(sqlite3 "$RUNG_DB" "select count(*) from metrics m join studies s on s.id = m.study_id where s.name = '"'"'two2'"'"'")" = 2
 '
 
 test_expect_success 'GPUs: one each from the pool, literally, never shared' '
-	rung launch --space s.space --policy random --trials 4 --max-steps 3 \
+	rung launch --space s.space --policy random --configs 4 --max-steps 3 \
 		--launcher direct --gpus 0,1 --json g -- ./trainer.sh slow >g.json 2>g.err &&
 	test "$(json "[t[\"status\"] for t in j[\"trials\"]]" g.json)" = "complete complete complete complete" &&
 	grep -q "^CUDA_VISIBLE_DEVICES=0\$" rung-logs/g/0.log &&
@@ -174,20 +174,20 @@ test_expect_success 'GPUs: one each from the pool, literally, never shared' '
 	for t in 0 1 2 3; do
 		grep -q "^CUDA_VISIBLE_DEVICES=[01]\$" rung-logs/g/$t.log || exit 1
 	done &&
-	CUDA_VISIBLE_DEVICES=5,7 rung launch --space s.space --policy random --trials 2 \
+	CUDA_VISIBLE_DEVICES=5,7 rung launch --space s.space --policy random --configs 2 \
 		--max-steps 2 --launcher direct g2 -- ./trainer.sh ok >/dev/null 2>g2.err &&
 	grep -q "GPUs from inherited CUDA_VISIBLE_DEVICES=5,7" g2.err &&
 	grep -q "^CUDA_VISIBLE_DEVICES=5\$" rung-logs/g2/0.log &&
 	grep -q "^CUDA_VISIBLE_DEVICES=7\$" rung-logs/g2/1.log &&
-	rung launch --space s.space --policy random --trials 2 --max-steps 2 \
-		--launcher direct --gpus rocr:0,1 --gpus-per-trial 2 --parallel 2 g3 -- ./trainer.sh ok >/dev/null 2>g3.err &&
-	grep -q "parallel 2, but 2 GPUs make 1 slot" g3.err &&
+	rung launch --space s.space --policy random --configs 2 --max-steps 2 \
+		--launcher direct --gpus rocr:0,1 --gpus-per-trial 2 --workers 2 g3 -- ./trainer.sh ok >/dev/null 2>g3.err &&
+	grep -q "workers 2, but 2 GPUs make 1 slot" g3.err &&
 	grep -q "^ROCR_VISIBLE_DEVICES=0,1\$" rung-logs/g3/0.log &&
 	grep -q "^ROCR_VISIBLE_DEVICES=0,1\$" rung-logs/g3/1.log
 '
 
 test_expect_success 'a crashing trainer (through mpirun): failed, its exit status and log tail' '
-	rung launch --space s.space --policy random --trials 1 --max-steps 5 \
+	rung launch --space s.space --policy random --configs 1 --max-steps 5 \
 		--launcher $via crash -- ./trainer.sh crash >crash.out 2>crash.err &&
 	grep -q "launch: trial 0 failed at step 2: exit status 3" crash.err &&
 	grep -q "^0 .*failed .*failed at step 2: exit status 3" crash.out &&
@@ -207,7 +207,7 @@ test_expect_success 'a crashing trainer (through mpirun): failed, its exit statu
 if [ -n "$mpirun" ]; then
 test_expect_success 'a hanging trainer: stopped by --step-timeout, nothing of it left' '
 	start=$(date +%s) &&
-	rung launch --space s.space --policy random --trials 1 --max-steps 5 \
+	rung launch --space s.space --policy random --configs 1 --max-steps 5 \
 		--launcher mpirun --step-timeout 1 --grace 0.5 hang -- \
 		./trainer.sh hang marker-$$ >hang.out 2>hang.err &&
 	test $(($(date +%s) - start)) -lt 20 &&
@@ -230,8 +230,8 @@ fi
 printf 'x uniform 0 1\nw choice 1e-3 007 1.50 2.0\n' >words.space
 
 test_expect_success '--resume: a restarted trial gets the words of its first run' '
-	"$RUNG" launch --space words.space --policy random --trials 4 --max-steps 10 \
-		--parallel 4 --launcher direct --gpus none words -- \
+	"$RUNG" launch --space words.space --policy random --configs 4 --max-steps 10 \
+		--workers 4 --launcher direct --gpus none words -- \
 		./trainer.sh slow --w={w} --x={x} >words1.out 2>&1 &
 	pid=$! &&
 	_n=100 &&
@@ -257,11 +257,11 @@ test_expect_success '--resume: a restarted trial gets the words of its first run
 
 if [ -n "$mpirun" ]; then
 test_expect_success 'rung under mpirun: the MPI variables do not reach the trials' '
-	mpirun --bind-to none -np 1 "$RUNG" launch --space s.space --policy random --trials 2 \
+	mpirun --bind-to none -np 1 "$RUNG" launch --space s.space --policy random --configs 2 \
 		--max-steps 2 --launcher direct --gpus none nested -- ./trainer.sh ok >nested.out 2>&1 &&
 	grep -q "^nested: 2 complete" nested.out &&
 	! grep -q "^OMPI_COMM_WORLD_SIZE" rung-logs/nested/0.log &&
-	mpirun --bind-to none -np 1 "$RUNG" launch --space s.space --policy random --trials 2 \
+	mpirun --bind-to none -np 1 "$RUNG" launch --space s.space --policy random --configs 2 \
 		--max-steps 2 --launcher mpirun --gpus none nested2 -- ./trainer.sh ok >nested2.out 2>&1 &&
 	grep -q "^nested2: 2 complete" nested2.out &&
 	grep -q "^OMPI_COMM_WORLD_SIZE=1\$" rung-logs/nested2/0.log
@@ -303,7 +303,7 @@ if command -v tmux >/dev/null 2>&1; then
 		quit t
 	'
 	test_expect_success 'the launch screen follows a running campaign' '
-		"$RUNG" launch --space s.space --policy random --trials 3 --max-steps 40 \
+		"$RUNG" launch --space s.space --policy random --configs 3 --max-steps 40 \
 			--launcher direct --gpus none live -- ./trainer.sh slow >live.out 2>&1 &
 		pid=$! &&
 		sock=$TRASH/tmux-live.sock &&

@@ -138,7 +138,7 @@ trials() {
 		order by lt.handle"
 }
 
-hb="--space s.space --policy hyperband --eta 3 --max-steps 27 --parallel 1
+hb="--space s.space --policy hyperband --eta 3 --max-steps 27 --workers 1
 	--seed 7 --launcher direct --gpus none --grace 1"
 
 test_expect_success 'an uninterrupted Hyperband campaign, one trial at a time' '
@@ -183,8 +183,8 @@ test_expect_success 'killed and resumed, it ends as the uninterrupted campaign' 
 
 test_expect_success 'ASHA, three trials at a time, killed at random moments' '
 	_off=$kills &&
-	killed asha --space s.space --policy asha --eta 3 --max-steps 27 --trials 120 \
-		--parallel 3 --seed 3 --launcher direct --gpus none --grace 1 &&
+	killed asha --space s.space --policy asha --eta 3 --max-steps 27 --configs 120 \
+		--workers 3 --seed 3 --launcher direct --gpus none --grace 1 &&
 	test "$(cat kills.asha)" -ge 10 &&
 	points asha >final.asha &&
 	test -z "$(comm -23 snap.asha final.asha)" &&

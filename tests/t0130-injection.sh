@@ -152,7 +152,7 @@ evil3='z$(touch pwned6); `touch pwned7` | touch pwned8'
 # launched LAUNCHER: 40 trials of evil.space, each trial's arguments and
 # environment as the trainer saw them, checked; nothing named pwned made.
 launched() {
-	rung launch --space evil.space --policy random --trials 40 --max-steps 1 \
+	rung launch --space evil.space --policy random --configs 40 --max-steps 1 \
 		--seed 1 --launcher "$1" --gpus none "$evil3 $1" -- \
 		./echo.sh --v={v} '$(touch pwned9)' "; touch pwned10" --trial={trial} \
 		>launch.out 2>&1 &&

@@ -673,7 +673,7 @@ load_fixture(const char *db, const char *csv)
 		goto fail;
 	}
 	rung_import_report_release(&rep);
-	if (rung_store_load(st, "mq", NULL, &s, &cause) != 0)
+	if (rung_store_load(st, "mq", NULL, 0, &s, &cause) != 0)
 		s = NULL;
 	rung_store_close(st);
 fail:

@@ -130,7 +130,7 @@ main(void)
 	ok(rung_store_has_source(s, "s1", "other", NULL, &cause) == 0,
 	    "another digest is not");
 
-	ok(rung_store_load(s, "s1", NULL, &study, &cause) == 0, "load");
+	ok(rung_store_load(s, "s1", NULL, 0, &study, &cause) == 0, "load");
 	is_int(study->ntrials, 3, "three trials in memory");
 	is_str(study->curve.name, "val_loss", "val_loss chosen as the metric");
 	is_int(rung_curve_len(study, 2), 7, "trial t2 has seven points");

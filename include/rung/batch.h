@@ -92,6 +92,25 @@ void		 rung_batch_param_token(struct rung_batch *, uint32_t trial,
 		     uint32_t param, const char *, size_t);
 
 /*
+ * How a metric's direction was decided: told by --direction, declared by the
+ * source (Optuna's directions), told by a word of its name (val_acc), the
+ * study's (no word tells), kept from the study the metric was in before, or
+ * lower is better for a metric of interest that nothing tells.
+ */
+enum rung_dir_how {
+	RUNG_DIR_STUDY = 0,
+	RUNG_DIR_TOLD,
+	RUNG_DIR_DECLARED,
+	RUNG_DIR_NAME,
+	RUNG_DIR_KEPT,
+	RUNG_DIR_DEFAULT,	/* the metric of interest, no word tells: min */
+};
+const char	*rung_dir_how_name(enum rung_dir_how);
+
+/* A metric column's direction as the source declares it. */
+void		 rung_batch_metric_direction(struct rung_batch *,
+		     uint32_t metric, enum rung_direction);
+/*
  * The metric of interest and its direction as the source declares them
  * (Optuna's objective): used when the options name none.
  */
@@ -141,6 +160,9 @@ struct rung_batch_view {
 void		 rung_batch_view(const struct rung_batch *,
 		     struct rung_batch_view *);
 const char	*rung_batch_metric_name(const struct rung_batch *, uint32_t);
+/* Metric m's direction, how it was decided, and the word that told. */
+enum rung_direction rung_batch_metric_dir(const struct rung_batch *,
+		     uint32_t m, enum rung_dir_how *, const char **word);
 const char	*rung_batch_param_name(const struct rung_batch *, uint32_t);
 enum rung_ptype	 rung_batch_param_type(const struct rung_batch *, uint32_t);
 int		 rung_batch_param_log(const struct rung_batch *, uint32_t);

@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <getopt.h>
 
+#include "rung/study.h"
+
 struct rung_store;
 struct rung_sched_params;
+struct rung_table;
 
 #define RUNG_EXIT_OK	0
 #define RUNG_EXIT_ERROR	1	/* bad input, failed work */
@@ -46,7 +49,7 @@ int		 rung_args_real_opt(const struct rung_args *, const char *cmd,
 		     int lo_open, const char *expect, double *out);
 /*
  * The options every policy takes, named alike by replay and launch:
- * --eta, --min-r, --variant, --rule, --min-curves, --keep-full,
+ * --eta, --min-steps, --variant, --rule, --min-curves, --keep-full,
  * --known-curve and --delta (their ids in the command's table) into p.
  * -1 with the error said ("CMD: --eta must be ...").
  */
@@ -62,6 +65,25 @@ int		 rung_args_policy(const char *cmd, const char *opt,
 		     const char *v);
 void		 rung_args_free(struct rung_args *);
 
+/*
+ * Options that several commands take are spelt once, here, and a command
+ * takes a group of them by a flag of its entry (RUNG_CMD_METRIC...): its own
+ * table lists only what is its own. rung.1's vocabulary table lists them
+ * all, and tests/t0090-man.sh holds every command to it.
+ */
+#define RUNG_OPT_METRIC		'm'
+#define RUNG_OPT_OUTPUT		'o'
+#define RUNG_OPT_DIRECTION	0x1000
+#define RUNG_OPT_JSON		0x1001
+#define RUNG_OPT_CSV		0x1002
+
+/* How a command prints its table: --json, --csv, or aligned text. */
+enum rung_out_format {
+	RUNG_OUT_TEXT = 0,
+	RUNG_OUT_JSON,
+	RUNG_OUT_CSV,
+};
+
 /* Where a command runs: the shell, or the TUI prompt. */
 struct rung_ctx {
 	const char	*db_path;	/* -d or RUNG_DB or rung.db */
@@ -70,10 +92,15 @@ struct rung_ctx {
 	int		 tty;		/* out is a terminal */
 	int		 progress;	/* stderr is a terminal: draw progress */
 	int		 in_tui;
+	enum rung_out_format format;	/* --json, --csv: set per command */
 };
 
 #define RUNG_CMD_STORE		0x1	/* opens the database */
 #define RUNG_CMD_STORE_RO	0x2	/* ... read-only, must exist */
+#define RUNG_CMD_METRIC		0x4	/* reads a metric: -m, --direction */
+#define RUNG_CMD_TABLE		0x8	/* prints a table: --json, --csv, -o */
+#define RUNG_CMD_JSON		0x10	/* prints a report: --json */
+#define RUNG_CMD_OUTPUT		0x20	/* writes a file it names: -o */
 
 struct rung_cmd_entry {
 	const char		*name;
@@ -103,8 +130,37 @@ int		 rung_cmd_parse(int argc, char **argv,
 /* Open ctx->store if needed. */
 int		 rung_ctx_store(struct rung_ctx *, int readonly, char **cause);
 void		 rung_ctx_release(struct rung_ctx *);
-/* "usage: rung NAME USAGE" */
+/* "usage: rung NAME [shared options] USAGE" */
 void		 rung_cmd_usage(FILE *, const struct rung_cmd_entry *);
+/* The same, after "rung " and without a newline; the caller frees it. */
+char		*rung_cmd_synopsis(const struct rung_cmd_entry *);
+/*
+ * Every long option the command takes, its own and its groups', ended by
+ * a zeroed entry; the caller frees the array (not the names).
+ */
+struct option	*rung_cmd_longopts(const struct rung_cmd_entry *);
+/* The getopt string of the same, ':' first; the caller frees it. */
+char		*rung_cmd_shortopts(const struct rung_cmd_entry *);
+
+/*
+ * The metric a command reads: -m NAME (NULL: the metric of interest) and
+ * --direction (0: the metric's own). -1 with the error said.
+ */
+struct rung_metric_sel {
+	const char		*metric;
+	enum rung_direction	 direction;
+};
+int		 rung_args_metric(const struct rung_args *, const char *cmd,
+		     struct rung_metric_sel *);
+/*
+ * Load a study for a command, the metric as -m and --direction say; an
+ * unknown metric is an error naming those the study has.
+ */
+int		 rung_ctx_load(struct rung_ctx *, const char *study,
+		     const struct rung_args *, struct rung_study **,
+		     char **cause);
+/* Print a table as the command was asked: aligned text, or CSV. */
+void		 rung_ctx_table(struct rung_ctx *, struct rung_table *);
 
 /* The commands. */
 extern const struct rung_cmd_entry rung_cmd_import_entry;

@@ -75,9 +75,19 @@ struct rung_import_opts {
 
 void		 rung_import_opts_init(struct rung_import_opts *);
 
+/* A metric an import wrote, and how its direction was decided. */
+struct rung_metric_report {
+	char		*name;
+	enum rung_direction direction;
+	enum rung_dir_how how;
+	const char	*word;		/* RUNG_DIR_NAME: the word that told */
+};
+
 /* What an import did to one study. */
 struct rung_study_report {
 	char		*study;
+	size_t		 nmetrics;
+	struct rung_metric_report *metrics;
 	int		 created;	/* the study was new */
 	uint32_t	 trials;
 	uint32_t	 replaced_trials;

@@ -18,7 +18,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 4
+#define RUNG_SCHEMA_VERSION 5
 
 struct rung_store;
 
@@ -53,20 +53,31 @@ int		 rung_store_studies(struct rung_store *,
 /* 0 found, 1 no such study, -1 error. */
 int		 rung_store_study(struct rung_store *, const char *name,
 		     struct rung_study_info *, char **cause);
-/* Metric names of a study, metric of interest first. */
+/*
+ * Metric names of a study, metric of interest first, and each one's
+ * direction (dirs may be NULL; the caller frees both).
+ */
 int		 rung_store_metrics(struct rung_store *, int64_t study,
-		     char ***names, size_t *n, char **cause);
+		     char ***names, enum rung_direction **dirs, size_t *n,
+		     char **cause);
+/* A metric's direction: 0, 1 when the study has no such metric, or -1. */
+int		 rung_store_metric_direction(struct rung_store *,
+		     int64_t study, const char *metric, enum rung_direction *,
+		     char **cause);
 
 /*
  * Load a study into memory; metric NULL loads the metric of interest.
- * "no such study 'x'" is an error with a cause.
+ * Its best values, and study->direction, follow dir, or the metric's own
+ * direction when dir is 0. "no such study 'x'" is an error with a cause.
  */
 int		 rung_store_load(struct rung_store *, const char *name,
-		     const char *metric, struct rung_study **, char **cause);
-/* Load another metric's curves for the same trials. */
+		     const char *metric, enum rung_direction dir,
+		     struct rung_study **, char **cause);
+/* Load another metric's curves for the same trials (dir as above). */
 int		 rung_store_load_curves(struct rung_store *,
 		     const struct rung_study *, const char *metric,
-		     struct rung_curves *, char **cause);
+		     enum rung_direction dir, struct rung_curves *,
+		     char **cause);
 void		 rung_curves_release(struct rung_curves *);
 
 /*

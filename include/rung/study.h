@@ -36,8 +36,17 @@ int		 rung_status_parse(const char *);
 const char	*rung_status_expected(void);
 const char	*rung_direction_name(enum rung_direction);
 int		 rung_direction_parse(const char *);	/* min/max/minimize...; 0 if not */
-/* Guess whether lower or higher is better from a metric's name. */
+/*
+ * Whether lower or higher is better, from the word parts of a metric's name
+ * (val_acc, trainLoss): 1 with *out (and *word, the word that told), or 0
+ * when no word tells.
+ */
+int		 rung_direction_infer(const char *metric,
+		     enum rung_direction *out, const char **word);
+/* The same, min when no word tells. */
 enum rung_direction rung_direction_guess(const char *metric);
+/* The words that tell d, for messages and the manual: "acc, accuracy, ...". */
+const char	*rung_direction_words(enum rung_direction d);
 const char	*rung_ptype_name(enum rung_ptype);
 
 /* One hyperparameter across all trials. */
@@ -64,6 +73,7 @@ struct rung_curves {
 	 */
 	double		*final;
 	double		*best;
+	enum rung_direction direction;	/* of this metric: what best means */
 };
 
 struct rung_study {

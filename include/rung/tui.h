@@ -17,6 +17,7 @@ struct rung_ctx;
 struct rung_tui_opts {
 	const char	*study;		/* open it; NULL: the studies screen */
 	const char	*metric;	/* NULL: the metric of interest */
+	enum rung_direction direction;	/* 0: the metric's own */
 	int		 ascii;		/* no Unicode glyphs */
 	int		 logy;
 	long		 bench_keys;	/* > 0: feed that many keys, time them */
