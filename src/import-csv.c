@@ -1078,8 +1078,9 @@ long_header(struct csvimp *ci)
 	}
 	if (time_col >= 0)
 		rung_batch_time_kind(ci->b, o->time_kind, h->names[time_col]);
-	if (ci->trial_col < 0)
-		ci->stem = rung_stem(ci->path);
+	if (ci->trial_col < 0 && (ci->stem = rung_import_file_trial(o,
+	    ci->path, "no trial column", ci->cause)) == NULL)
+		goto out;
 	ret = 0;
 out:
 	free(skip);
@@ -1308,6 +1309,11 @@ wide_header(struct csvimp *ci)
 		skip[ci->trial_col] = 1;
 	if (ci->status_col >= 0)
 		skip[ci->status_col] = 1;
+	/* Rows numbered in several files: "name:0", as JSON lists are. */
+	if (ci->trial_col < 0 && o->multi_file && (ci->stem =
+	    rung_import_file_trial(o, ci->path, "no trial column",
+	    ci->cause)) == NULL)
+		goto out;
 
 	ngroups = find_groups(h, o->curve_prefix, skip, group);
 	if (ngroups == 0) {
@@ -1431,7 +1437,7 @@ wide_record(struct reader *r, void *arg)
 	const struct field *f;
 	const char	*s;
 	struct col	*c;
-	char		 idbuf[16];
+	char		 idbuf[16], *id;
 	uint32_t	 trial, slot;
 	double		 v;
 	int		 st;
@@ -1454,6 +1460,11 @@ wide_record(struct reader *r, void *arg)
 			    ci->h.names[ci->trial_col], "a trial id");
 		}
 		trial = trial_of(ci, fld(r, ci->trial_col), f->len);
+	} else if (ci->stem != NULL) {
+		/* One row is one trial: an allocation per row is cheap. */
+		id = xprintf("%s:%u", ci->stem, ci->nrecords);
+		trial = rung_batch_trial(b, id);
+		free(id);
 	} else {
 		snprintf(idbuf, sizeof idbuf, "%u", ci->nrecords);
 		trial = rung_batch_trial(b, idbuf);
