@@ -897,7 +897,35 @@ time_kind_from_name(const char *name)
 	for (i = 0; i < sizeof absolute / sizeof absolute[0]; i++)
 		if (rung_strieq(name, absolute[i]))
 			return RUNG_TIME_ABSOLUTE;
+	/* Words that say it in names the lists lack (elapsed_seconds). */
+	if (rung_strcasestr_has(name, "total") ||
+	    rung_strcasestr_has(name, "elapsed") ||
+	    rung_strcasestr_has(name, "cumul") ||
+	    rung_strcasestr_has(name, "since"))
+		return RUNG_TIME_CUMULATIVE;
+	if (rung_strcasestr_has(name, "timestamp") ||
+	    rung_strcasestr_has(name, "wall") ||
+	    rung_strcasestr_has(name, "clock"))
+		return RUNG_TIME_ABSOLUTE;
+	if (rung_strcasestr_has(name, "per_") ||
+	    rung_strcasestr_has(name, "this_"))
+		return RUNG_TIME_STEP;
+	/* epoch_seconds, time, duration: the values tell. */
 	return RUNG_TIME_AUTO;
+}
+
+/* The smallest time read, to tell a clock (Unix time) from a total. */
+static double
+min_time(const struct rung_batch *b)
+{
+	uint32_t	 r;
+	double		 m = INFINITY;
+
+	for (r = 0; r < b->nrows; r++) {
+		if (!is_missing(b->rtime[r]) && b->rtime[r] < m)
+			m = b->rtime[r];
+	}
+	return m;
 }
 
 /* Turn raw times into seconds per step. */
@@ -908,6 +936,7 @@ resolve_time(struct rung_batch *b)
 	uint32_t	 t, r, n, longest = 0;
 	double		 prev;
 	int		 increasing = 1, have;
+	const char	*why = "by its name", *what;
 
 	if (b->rtime == NULL)
 		return;
@@ -925,8 +954,40 @@ resolve_time(struct rung_batch *b)
 			if (!strictly_increasing(b->rtime + b->toff[t], n))
 				increasing = 0;
 		}
-		kind = increasing && longest >= 3 ? RUNG_TIME_CUMULATIVE :
-		    RUNG_TIME_STEP;
+		if (!increasing) {
+			kind = RUNG_TIME_STEP;
+			why = "its values do not always grow within a trial, "
+			    "as a running total would";
+		} else if (longest < 3) {
+			kind = RUNG_TIME_STEP;
+			why = "too few steps to tell it from a running total";
+		} else if (min_time(b) >= 1e9) {
+			/* 2001-09-09 or later: no run lasts 31 years. */
+			kind = RUNG_TIME_ABSOLUTE;
+			why = "its values are Unix times";
+		} else {
+			kind = RUNG_TIME_CUMULATIVE;
+			why = "its values always grow within each trial";
+		}
+	}
+	/* What the name or the values decided is told: it can be wrong. */
+	if (b->time_kind == RUNG_TIME_AUTO) {
+		switch (kind) {
+		case RUNG_TIME_CUMULATIVE:
+			what = "seconds since the trial started";
+			break;
+		case RUNG_TIME_ABSOLUTE:
+			what = "a clock, a step lasting from the one before";
+			break;
+		default:
+			what = "seconds per step";
+			break;
+		}
+		rung_info("time %s '%s': %s (%s; --time-kind step, cumulative "
+		    "or absolute says otherwise)", b->nsources > 0 &&
+		    strstr(b->sources[0].format, "csv") != NULL ? "column" :
+		    "field", b->time_name != NULL ? b->time_name : "", what,
+		    why);
 	}
 	b->secs = xreallocarray(NULL, b->nrows ? b->nrows : 1,
 	    sizeof *b->secs);
