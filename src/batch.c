@@ -95,6 +95,7 @@ struct rung_batch {
 
 	enum rung_time_kind time_kind;
 	char		*time_name;
+	int		 status_given;	/* some source says a status */
 
 	char		*declared_metric;
 	enum rung_direction declared_dir;
@@ -281,6 +282,7 @@ void
 rung_batch_set_status(struct rung_batch *b, uint32_t t, enum rung_status s)
 {
 	b->status[t] = (uint8_t)s;
+	b->status_given = 1;
 }
 
 uint32_t
@@ -1017,6 +1019,44 @@ resolve_time(struct rung_batch *b)
 	}
 }
 
+/*
+ * Without a status, every trial is listed complete. When trials end at
+ * different steps some were probably stopped early (pruned, failed, or
+ * still running): say so once, with how to tell.
+ */
+static void
+status_notice(const struct rung_batch *b)
+{
+	uint32_t	 t, early = 0, with = 0;
+	int32_t		 last = INT32_MIN;
+	const char	*fmt;
+
+	if (b->status_given)
+		return;
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] > b->toff[t] &&
+		    b->rstep[b->toff[t + 1] - 1] > last)
+			last = b->rstep[b->toff[t + 1] - 1];
+	}
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] == b->toff[t])
+			continue;
+		with++;
+		if (b->rstep[b->toff[t + 1] - 1] < last)
+			early++;
+	}
+	if (early == 0)
+		return;
+	fmt = b->nsources > 0 ? b->sources[0].format : "";
+	rung_info("%u of %u trials end before step %d, the last one "
+	    "reached, and are listed complete as no status was read; %s",
+	    early, with, last, strstr(fmt, "csv") != NULL ? "name a column "
+	    "of statuses (complete, pruned, failed, ...) with --status-col" :
+	    strstr(fmt, "json") != NULL ? "name a field of statuses "
+	    "(complete, pruned, failed, ...) with --status-field" :
+	    "give each trial a status in the data");
+}
+
 static void
 resolve_params(struct rung_batch *b)
 {
@@ -1140,6 +1180,7 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 	resolve_candidates(b);
 	resolve_time(b);
 	resolve_params(b);
+	status_notice(b);
 	b->finished = 1;
 
 	b->metric_idx = xcalloc(b->ncols ? b->ncols : 1,
