@@ -1189,6 +1189,13 @@ long_record(struct reader *r, void *arg)
 			continue;
 		s = fld(r, i);
 		name = ci->h.names[i];
+		/*
+		 * Keras' CSVLogger writes NA for a value an epoch lacks
+		 * (validation every other epoch), as R does: no value.
+		 */
+		if (f->len == 2 && s[0] == 'N' && s[1] == 'A' &&
+		    c->role != R_PARAM && c->role != R_STATUS)
+			continue;
 		switch (c->role) {
 		case R_SKIP:
 		case R_TRIAL:
