@@ -942,8 +942,6 @@ resolve_time(struct rung_batch *b)
 
 	if (b->rtime == NULL)
 		return;
-	if (kind == RUNG_TIME_AUTO)
-		kind = time_kind_from_name(b->time_name);
 	if (kind == RUNG_TIME_AUTO) {
 		/*
 		 * Cumulative clocks only move forward; seconds per step
@@ -956,6 +954,14 @@ resolve_time(struct rung_batch *b)
 			if (!strictly_increasing(b->rtime + b->toff[t], n))
 				increasing = 0;
 		}
+		/* 2001-09-09 or later: no step lasts 31 years. */
+		if (increasing && min_time(b) >= 1e9) {
+			kind = RUNG_TIME_ABSOLUTE;
+			why = "its values are Unix times";
+		} else
+			kind = time_kind_from_name(b->time_name);
+	}
+	if (kind == RUNG_TIME_AUTO) {
 		if (!increasing) {
 			kind = RUNG_TIME_STEP;
 			why = "its values do not always grow within a trial, "
@@ -963,10 +969,6 @@ resolve_time(struct rung_batch *b)
 		} else if (longest < 3) {
 			kind = RUNG_TIME_STEP;
 			why = "too few steps to tell it from a running total";
-		} else if (min_time(b) >= 1e9) {
-			/* 2001-09-09 or later: no run lasts 31 years. */
-			kind = RUNG_TIME_ABSOLUTE;
-			why = "its values are Unix times";
 		} else {
 			kind = RUNG_TIME_CUMULATIVE;
 			why = "its values always grow within each trial";
