@@ -98,6 +98,7 @@ struct rung_batch {
 
 	enum rung_time_kind time_kind;
 	char		*time_name;
+	int		 status_given;	/* some source says a status */
 
 	char		*declared_metric;
 	enum rung_direction declared_dir;
@@ -285,6 +286,7 @@ void
 rung_batch_set_status(struct rung_batch *b, uint32_t t, enum rung_status s)
 {
 	b->status[t] = (uint8_t)s;
+	b->status_given = 1;
 }
 
 uint32_t
@@ -901,7 +903,35 @@ time_kind_from_name(const char *name)
 	for (i = 0; i < sizeof absolute / sizeof absolute[0]; i++)
 		if (rung_strieq(name, absolute[i]))
 			return RUNG_TIME_ABSOLUTE;
+	/* Words that say it in names the lists lack (elapsed_seconds). */
+	if (rung_strcasestr_has(name, "total") ||
+	    rung_strcasestr_has(name, "elapsed") ||
+	    rung_strcasestr_has(name, "cumul") ||
+	    rung_strcasestr_has(name, "since"))
+		return RUNG_TIME_CUMULATIVE;
+	if (rung_strcasestr_has(name, "timestamp") ||
+	    rung_strcasestr_has(name, "wall") ||
+	    rung_strcasestr_has(name, "clock"))
+		return RUNG_TIME_ABSOLUTE;
+	if (rung_strcasestr_has(name, "per_") ||
+	    rung_strcasestr_has(name, "this_"))
+		return RUNG_TIME_STEP;
+	/* epoch_seconds, time, duration: the values tell. */
 	return RUNG_TIME_AUTO;
+}
+
+/* The smallest time read, to tell a clock (Unix time) from a total. */
+static double
+min_time(const struct rung_batch *b)
+{
+	uint32_t	 r;
+	double		 m = INFINITY;
+
+	for (r = 0; r < b->nrows; r++) {
+		if (!is_missing(b->rtime[r]) && b->rtime[r] < m)
+			m = b->rtime[r];
+	}
+	return m;
 }
 
 /* Turn raw times into seconds per step. */
@@ -912,11 +942,10 @@ resolve_time(struct rung_batch *b)
 	uint32_t	 t, r, n, longest = 0;
 	double		 prev;
 	int		 increasing = 1, have;
+	const char	*why = "by its name", *what;
 
 	if (b->rtime == NULL)
 		return;
-	if (kind == RUNG_TIME_AUTO)
-		kind = time_kind_from_name(b->time_name);
 	if (kind == RUNG_TIME_AUTO) {
 		/*
 		 * Cumulative clocks only move forward; seconds per step
@@ -929,8 +958,44 @@ resolve_time(struct rung_batch *b)
 			if (!strictly_increasing(b->rtime + b->toff[t], n))
 				increasing = 0;
 		}
-		kind = increasing && longest >= 3 ? RUNG_TIME_CUMULATIVE :
-		    RUNG_TIME_STEP;
+		/* 2001-09-09 or later: no step lasts 31 years. */
+		if (increasing && min_time(b) >= 1e9) {
+			kind = RUNG_TIME_ABSOLUTE;
+			why = "its values are Unix times";
+		} else
+			kind = time_kind_from_name(b->time_name);
+	}
+	if (kind == RUNG_TIME_AUTO) {
+		if (!increasing) {
+			kind = RUNG_TIME_STEP;
+			why = "its values do not always grow within a trial, "
+			    "as a running total would";
+		} else if (longest < 3) {
+			kind = RUNG_TIME_STEP;
+			why = "too few steps to tell it from a running total";
+		} else {
+			kind = RUNG_TIME_CUMULATIVE;
+			why = "its values always grow within each trial";
+		}
+	}
+	/* What the name or the values decided is told: it can be wrong. */
+	if (b->time_kind == RUNG_TIME_AUTO) {
+		switch (kind) {
+		case RUNG_TIME_CUMULATIVE:
+			what = "seconds since the trial started";
+			break;
+		case RUNG_TIME_ABSOLUTE:
+			what = "a clock, a step lasting from the one before";
+			break;
+		default:
+			what = "seconds per step";
+			break;
+		}
+		rung_info("time %s '%s': %s (%s; --time-kind step, cumulative "
+		    "or absolute says otherwise)", b->nsources > 0 &&
+		    strstr(b->sources[0].format, "csv") != NULL ? "column" :
+		    "field", b->time_name != NULL ? b->time_name : "", what,
+		    why);
 	}
 	b->secs = xreallocarray(NULL, b->nrows ? b->nrows : 1,
 	    sizeof *b->secs);
@@ -958,6 +1023,44 @@ resolve_time(struct rung_batch *b)
 			have = 1;
 		}
 	}
+}
+
+/*
+ * Without a status, every trial is listed complete. When trials end at
+ * different steps some were probably stopped early (pruned, failed, or
+ * still running): say so once, with how to tell.
+ */
+static void
+status_notice(const struct rung_batch *b)
+{
+	uint32_t	 t, early = 0, with = 0;
+	int32_t		 last = INT32_MIN;
+	const char	*fmt;
+
+	if (b->status_given)
+		return;
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] > b->toff[t] &&
+		    b->rstep[b->toff[t + 1] - 1] > last)
+			last = b->rstep[b->toff[t + 1] - 1];
+	}
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] == b->toff[t])
+			continue;
+		with++;
+		if (b->rstep[b->toff[t + 1] - 1] < last)
+			early++;
+	}
+	if (early == 0)
+		return;
+	fmt = b->nsources > 0 ? b->sources[0].format : "";
+	rung_info("%u of %u trials end before step %d, the last one "
+	    "reached, and are listed complete as no status was read; %s",
+	    early, with, last, strstr(fmt, "csv") != NULL ? "name a column "
+	    "of statuses (complete, pruned, failed, ...) with --status-col" :
+	    strstr(fmt, "json") != NULL ? "name a field of statuses "
+	    "(complete, pruned, failed, ...) with --status-field" :
+	    "give each trial a status in the data");
 }
 
 static void
@@ -1153,6 +1256,7 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 	resolve_candidates(b);
 	resolve_time(b);
 	resolve_params(b);
+	status_notice(b);
 	b->finished = 1;
 
 	b->metric_idx = xcalloc(b->ncols ? b->ncols : 1,

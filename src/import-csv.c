@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 #include <zlib.h>
@@ -58,6 +59,9 @@ static const char *step_names[] = { "step", "epoch", "iteration",
 static const char *time_names[] = { "time_this_iter_s", "seconds", "time",
 	"time_total_s", "elapsed", "wall time", "wall_time", "timestamp",
 	NULL };
+/* Words that make a name a time (epoch_seconds, batch_time, time_total). */
+static const char *time_words[] = { "seconds", "secs", "sec", "time",
+	"duration", "elapsed", "runtime", NULL };
 static const char *status_names[] = { "status", "state", NULL };
 static const char *wide_trial_names[] = { "id", "trial", "trial_id",
 	"config_id", "run", NULL };
@@ -473,6 +477,37 @@ in_opts_list(const char *name, char *const *list, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+static int
+name_sep(char c)
+{
+	return c == '_' || c == '-' || c == '.' || c == '/' || c == ' ';
+}
+
+/*
+ * Does a name say time? One of time_names, or a word of time_words alone,
+ * at its end (epoch_seconds, train/batch_time) or, for "time", at its start
+ * (time_per_epoch). Such a column is the time of its rows, not a metric.
+ */
+static int
+time_like(const char *name)
+{
+	const char	*const *w;
+	size_t		 len = strlen(name), wlen;
+
+	if (in_list(name, time_names))
+		return 1;
+	for (w = time_words; *w != NULL; w++) {
+		wlen = strlen(*w);
+		if (len < wlen)
+			continue;
+		if (strcasecmp(name + len - wlen, *w) == 0 && (len == wlen ||
+		    name_sep(name[len - wlen - 1])))
+			return 1;
+	}
+	return len > 5 && strncasecmp(name, "time", 4) == 0 &&
+	    name_sep(name[4]);
 }
 
 /*
@@ -1023,6 +1058,16 @@ long_header(struct csvimp *ci)
 		goto out;
 	if (time_col == ci->step_col || time_col == ci->trial_col)
 		time_col = -1;
+	/* Else the first name that says time (epoch_seconds, Keras). */
+	for (i = 0; o->time_col == NULL && time_col < 0 && i < h->n; i++) {
+		if (!skip[i] && (int)i != ci->step_col &&
+		    (int)i != ci->trial_col && !in_opts_list(h->names[i],
+		    o->metrics, o->nmetrics) && !in_opts_list(h->names[i],
+		    o->params, o->nparams) && (o->metric == NULL ||
+		    strcmp(h->names[i], o->metric) != 0) &&
+		    time_like(h->names[i]))
+			time_col = (int)i;
+	}
 	if (pick_column(h, o->status_col, "--status-col", status_names, 0,
 	    skip, ci->path, &ci->status_col, ci->cause) != 0)
 		goto out;
@@ -1059,11 +1104,18 @@ long_header(struct csvimp *ci)
 		    (o->metric != NULL && strcmp(name, o->metric) == 0)) {
 			ci->cols[i].role = R_METRIC;
 			ci->cols[i].idx = rung_batch_metric(ci->b, name);
-		} else if (in_list(name, time_names)) {
+		} else if (time_like(name)) {
 			/*
 			 * Another clock of the same steps (time_total_s
 			 * beside time_this_iter_s): the time column already
 			 * says it.
+			 */
+			ci->cols[i].role = R_SKIP;
+		} else if (in_list(name, step_names)) {
+			/*
+			 * Another count of the same rows: Lightning's
+			 * CSVLogger writes the batch count "step" beside
+			 * "epoch". A curve of it would be a metric "step".
 			 */
 			ci->cols[i].role = R_SKIP;
 		} else if (has_config) {
@@ -1078,8 +1130,9 @@ long_header(struct csvimp *ci)
 	}
 	if (time_col >= 0)
 		rung_batch_time_kind(ci->b, o->time_kind, h->names[time_col]);
-	if (ci->trial_col < 0)
-		ci->stem = rung_stem(ci->path);
+	if (ci->trial_col < 0 && (ci->stem = rung_import_file_trial(o,
+	    ci->path, "no trial column", ci->cause)) == NULL)
+		goto out;
 	ret = 0;
 out:
 	free(skip);
@@ -1136,6 +1189,13 @@ long_record(struct reader *r, void *arg)
 			continue;
 		s = fld(r, i);
 		name = ci->h.names[i];
+		/*
+		 * Keras' CSVLogger writes NA for a value an epoch lacks
+		 * (validation every other epoch), as R does: no value.
+		 */
+		if (f->len == 2 && s[0] == 'N' && s[1] == 'A' &&
+		    c->role != R_PARAM && c->role != R_STATUS)
+			continue;
 		switch (c->role) {
 		case R_SKIP:
 		case R_TRIAL:
@@ -1308,6 +1368,11 @@ wide_header(struct csvimp *ci)
 		skip[ci->trial_col] = 1;
 	if (ci->status_col >= 0)
 		skip[ci->status_col] = 1;
+	/* Rows numbered in several files: "name:0", as JSON lists are. */
+	if (ci->trial_col < 0 && o->multi_file && (ci->stem =
+	    rung_import_file_trial(o, ci->path, "no trial column",
+	    ci->cause)) == NULL)
+		goto out;
 
 	ngroups = find_groups(h, o->curve_prefix, skip, group);
 	if (ngroups == 0) {
@@ -1431,7 +1496,7 @@ wide_record(struct reader *r, void *arg)
 	const struct field *f;
 	const char	*s;
 	struct col	*c;
-	char		 idbuf[16];
+	char		 idbuf[16], *id;
 	uint32_t	 trial, slot;
 	double		 v;
 	int		 st;
@@ -1454,6 +1519,11 @@ wide_record(struct reader *r, void *arg)
 			    ci->h.names[ci->trial_col], "a trial id");
 		}
 		trial = trial_of(ci, fld(r, ci->trial_col), f->len);
+	} else if (ci->stem != NULL) {
+		/* One row is one trial: an allocation per row is cheap. */
+		id = xprintf("%s:%u", ci->stem, ci->nrecords);
+		trial = rung_batch_trial(b, id);
+		free(id);
 	} else {
 		snprintf(idbuf, sizeof idbuf, "%u", ci->nrecords);
 		trial = rung_batch_trial(b, idbuf);

@@ -87,7 +87,7 @@ struct jctx {
 	struct rung_batch	*b;
 	const struct rung_import_opts *o;
 	const char		*path;
-	char			*stem;
+	char			*stem;		/* see file_trial() */
 	char			**cause;
 
 	enum jwhere		 at;
@@ -158,6 +158,20 @@ jerr(struct jctx *c, const char *fmt, ...)
 	}
 	free(msg);
 	return -1;
+}
+
+/*
+ * The name of a trial without an id: the file's, given by rung_import. Asked
+ * for only when a trial needs it, since a file that shares its name with
+ * another is refused only when that name would merge their trials.
+ */
+static const char *
+file_trial(struct jctx *c)
+{
+	if (c->stem == NULL)
+		c->stem = rung_import_file_trial(c->o, c->path, "no id field",
+		    c->cause);
+	return c->stem;
 }
 
 /* Find a path the user named: its absence is an error. */
@@ -518,9 +532,12 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		 * positions are prefixed with the file's stem so that the
 		 * lists stay apart (12 TaskSet files are 12,000 trials).
 		 */
-		if (c->at == AT_FILE)
-			id = c->stem;
-		else if (o->multi_file) {
+		if (c->at == AT_FILE) {
+			if ((id = file_trial(c)) == NULL)
+				return -1;
+		} else if (o->multi_file) {
+			if (file_trial(c) == NULL)
+				return -1;
 			snprintf(idbuf, sizeof idbuf, "%s:%zu", c->stem, index);
 			id = idbuf;
 		} else {
@@ -695,6 +712,8 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			 * Merging two runs would be wrong; the file name is
 			 * what tells them apart.
 			 */
+			if (file_trial(c) == NULL)
+				return -1;
 			rung_warn("%s: trial id '%s' (field '%s') is already "
 			    "used by another file: this trial is named '%s'",
 			    c->path, id, idfield, c->stem);
@@ -871,7 +890,6 @@ rung_import_json(struct rung_batch *b, const char *path, int lines,
 	c.o = o != NULL ? o : &none;
 	c.path = path;
 	c.cause = cause;
-	c.stem = rung_stem(path);
 	c.n0 = rung_batch_ntrials(b);
 
 	if (c.o->j_curve != NULL) {

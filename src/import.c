@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -277,6 +278,178 @@ expand(struct pathlist *pl, const char *path,
 }
 
 /*
+ * Trials that a file holds without an id are named after the file (a long
+ * CSV without a trial column is one trial; a JSON list without ids is
+ * numbered "name:0", "name:1", ...). The stem tells the files of one import
+ * apart unless several share it, as the metrics.csv in each version_N
+ * folder of Lightning's CSVLogger do: then the part of the paths that
+ * differs between the files names them (version_3 and version_4; a and b
+ * for a/run1.csv and b/run1.csv). Two files that still get one name are
+ * twins, refused by the importer when it needs the name, since their
+ * trials would merge into one.
+ */
+struct fileref {
+	const char	*key;
+	size_t		 i;
+};
+
+static int
+cmp_fileref(const void *va, const void *vb)
+{
+	const struct fileref	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = strcmp(a->key, b->key)) != 0)
+		return c;
+	return a->i < b->i ? -1 : (a->i > b->i);
+}
+
+/* The components of a path, the last one as its stem: a, b, run. */
+static char **
+path_parts(const char *path, size_t *n)
+{
+	char		**v = NULL, *stem;
+	size_t		 cap = 0;
+	const char	*p = path, *q;
+
+	*n = 0;
+	while (*p != '\0') {
+		if ((q = strchr(p, '/')) == NULL)
+			q = p + strlen(p);
+		if (q > p && !(q == p + 1 && *p == '.')) {
+			XGROW(v, cap, *n + 1);
+			v[(*n)++] = xstrndup(p, (size_t)(q - p));
+		}
+		p = *q == '/' ? q + 1 : q;
+	}
+	if (*n == 0) {
+		XGROW(v, cap, 1);
+		v[(*n)++] = xstrdup(path);
+	}
+	stem = rung_stem(v[*n - 1]);
+	free(v[*n - 1]);
+	v[*n - 1] = stem;
+	return v;
+}
+
+/* Mark the files whose names another file has too. */
+static int
+find_twins(char **names, const uint8_t *skip, size_t n, size_t *twin)
+{
+	struct fileref	*r;
+	size_t		 i, k = 0;
+	int		 any = 0;
+
+	r = xcalloc(n ? n : 1, sizeof *r);
+	for (i = 0; i < n; i++) {
+		twin[i] = SIZE_MAX;
+		if (!skip[i]) {
+			r[k].key = names[i];
+			r[k++].i = i;
+		}
+	}
+	qsort(r, k, sizeof *r, cmp_fileref);
+	for (i = 1; i < k; i++) {
+		if (strcmp(r[i - 1].key, r[i].key) != 0)
+			continue;
+		twin[r[i].i] = r[i - 1].i;
+		if (twin[r[i - 1].i] == SIZE_MAX)
+			twin[r[i - 1].i] = r[i].i;
+		any = 1;
+	}
+	free(r);
+	return any;
+}
+
+/*
+ * Name the files of pl (folders, read whole, have their own ids). *common
+ * is the last folder the files share when their stems alone do not tell
+ * them apart (lightning_logs), or NULL.
+ */
+static void
+name_files(const struct pathlist *pl, char **names, size_t *twin,
+    char **common)
+{
+	char		***parts;
+	size_t		 *np, i, j, k, minn = SIZE_MAX, pre, suf, first = SIZE_MAX;
+	struct rung_buf	  buf = { 0 };
+
+	*common = NULL;
+	parts = xcalloc(pl->n ? pl->n : 1, sizeof *parts);
+	np = xcalloc(pl->n ? pl->n : 1, sizeof *np);
+	for (i = 0; i < pl->n; i++) {
+		if (pl->isdir[i])
+			continue;
+		parts[i] = path_parts(pl->v[i], &np[i]);
+		names[i] = xstrdup(parts[i][np[i] - 1]);
+		if (np[i] < minn)
+			minn = np[i];
+		if (first == SIZE_MAX)
+			first = i;
+	}
+	if (first == SIZE_MAX || !find_twins(names, pl->isdir, pl->n, twin))
+		goto out;
+
+	/* The folders all share, and the trailing parts (the stem). */
+	for (pre = 0; pre + 1 < minn; pre++) {
+		for (i = first + 1; i < pl->n; i++) {
+			if (parts[i] != NULL &&
+			    strcmp(parts[i][pre], parts[first][pre]) != 0)
+				break;
+		}
+		if (i < pl->n)
+			break;
+	}
+	for (suf = 0; pre + suf + 1 < minn; suf++) {
+		for (i = first + 1; i < pl->n; i++) {
+			if (parts[i] != NULL && strcmp(parts[i][np[i] - 1 -
+			    suf], parts[first][np[first] - 1 - suf]) != 0)
+				break;
+		}
+		if (i < pl->n)
+			break;
+	}
+	for (i = 0; i < pl->n; i++) {
+		if (parts[i] == NULL)
+			continue;
+		buf.len = 0;
+		for (j = pre, k = 0; j < np[i] - suf; j++, k++)
+			rung_buf_printf(&buf, "%s%s", k ? "/" : "", parts[i][j]);
+		free(names[i]);
+		names[i] = xstrdup(rung_buf_cstr(&buf));
+	}
+	find_twins(names, pl->isdir, pl->n, twin);
+	if (pre > 0)
+		*common = xstrdup(parts[first][pre - 1]);
+out:
+	for (i = 0; i < pl->n; i++) {
+		for (j = 0; parts[i] != NULL && j < np[i]; j++)
+			free(parts[i][j]);
+		free(parts[i]);
+	}
+	free(parts);
+	free(np);
+	rung_buf_release(&buf);
+}
+
+char *
+rung_import_file_trial(const struct rung_import_opts *o, const char *path,
+    const char *why, char **cause)
+{
+	if (o != NULL && o->file_twin != NULL) {
+		xasprintf(cause, "%s: its trials have no id (%s), so they are "
+		    "named after the file, and %s, read with it, would give "
+		    "the same name ('%s'): their trials would merge; import "
+		    "the two into separate studies (-s), or rename one",
+		    path, why, o->file_twin, o->file_name);
+		return NULL;
+	}
+	if (o != NULL && o->file_name != NULL)
+		return xstrdup(o->file_name);
+	return rung_stem(path);
+}
+
+/*
  * The files of a Ray Tune experiment that rung reads; checkpoints, which
  * can weigh gigabytes, are left out of the digest.
  */
@@ -462,7 +635,8 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	struct rung_study_report *sr;
 	enum rung_format fmt;
 	char		*digest = NULL, *err = NULL, *study = NULL;
-	char		**digests = NULL;
+	char		**digests = NULL, **names = NULL, *common = NULL;
+	size_t		*twins = NULL;
 	uint64_t	 size;
 	size_t		 i, k;
 	int		 ret = -1, known, intx = 0;
@@ -472,7 +646,6 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		xasprintf(cause, "no file to import");
 		return -1;
 	}
-	study = o->study != NULL ? xstrdup(o->study) : rung_stem(paths[0]);
 	for (i = 0; i < npaths; i++) {
 		if (expand(&pl, paths[i], o, cause) != 0)
 			goto out;
@@ -482,6 +655,16 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		goto out;
 	}
 	o->multi_file = pl.n > 1;
+	names = xcalloc(pl.n, sizeof *names);
+	twins = xcalloc(pl.n, sizeof *twins);
+	name_files(&pl, names, twins, &common);
+	/* The version_N/metrics.csv of lightning_logs: study lightning_logs. */
+	if (o->study != NULL)
+		study = xstrdup(o->study);
+	else if (npaths > 1 && common != NULL)
+		study = xstrdup(common);
+	else
+		study = rung_stem(paths[0]);
 
 	digests = xcalloc(pl.n, sizeof *digests);
 	for (i = 0; i < pl.n; i++) {
@@ -528,6 +711,8 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		}
 		rung_batch_source(main_batch, pl.v[i], rung_format_name(fmt),
 		    digests[i], size);
+		o->file_name = names[i];
+		o->file_twin = twins[i] != SIZE_MAX ? pl.v[twins[i]] : NULL;
 		if (read_one(main_batch, pl.v[i], fmt, o, cause) != 0)
 			goto out;
 	}
@@ -575,9 +760,14 @@ out:
 	for (i = 0; i < pl.n; i++) {
 		if (digests != NULL)
 			free(digests[i]);
+		if (names != NULL)
+			free(names[i]);
 		free(pl.v[i]);
 	}
 	free(digests);
+	free(names);
+	free(twins);
+	free(common);
 	free(pl.v);
 	free(pl.isdir);
 	(void)b;

@@ -53,6 +53,12 @@ load(const char *name, int wide, const struct rung_import_opts *o)
 	return b;
 }
 
+static void
+load_free(struct rung_batch *b)
+{
+	rung_batch_free(b);
+}
+
 /* Import a fixture that must fail; check the message holds every want. */
 static void
 fails(const char *name, int wide, const struct rung_import_opts *o, ...)
@@ -701,6 +707,117 @@ test_errors(void)
 	    "--trial-col", NULL);
 }
 
+/*
+ * Lightning's CSVLogger: epoch is the step, its batch count "step" is left
+ * out (it was a metric "step"), and the blanks of the rows of the other
+ * stage are no values.
+ */
+static void
+test_runs_lightning(void)
+{
+	struct rung_batch *b;
+	struct rung_batch_view v;
+
+	if ((b = load("runs/lightning_logs/version_2/metrics.csv", 0,
+	    NULL)) == NULL)
+		return;
+	rung_batch_view(b, &v);
+	is_int(v.ntrials, 1, "lightning: one trial");
+	ok(trial_index(b, "metrics") == 0, "lightning: named after the file "
+	    "when read alone");
+	ok(metric_index(b, "step") < 0 && param_index(b, "step") < 0,
+	    "lightning: step is neither a metric nor a parameter");
+	is_int(v.nmetrics, 4, "lightning: four metrics");
+	is_int(v.nduplicates, 0, "lightning: no value given twice");
+	check_curve(b, "metrics", "val_loss", "0:1.0130329132080078 "
+	    "1:0.4063869118690491 2:0.5186558961868286 3:0.29085925221443176 "
+	    "4:0.24626842141151428 5:0.23386983573436737 6:0.2460930496454239 "
+	    "7:0.2185913473367691 8:0.22042475640773773 9:0.22862553596496582");
+	check_curve(b, "metrics", "train_loss_step", "4:0.09840396046638489 "
+	    "9:0.07865960896015167");
+	rung_batch_free(b);
+}
+
+/*
+ * Keras' CSVLogger, validation every other epoch: NA is no value, and
+ * epoch_seconds (and the val_epoch_seconds Keras adds) are time.
+ */
+static void
+test_runs_keras(void)
+{
+	struct rung_batch *b;
+	struct rung_batch_view v;
+	const int32_t	*steps;
+	const double	*secs;
+	uint32_t	 n;
+
+	if ((b = load("runs/keras/lr0.05-h8-every2/training.log", 0,
+	    NULL)) == NULL)
+		return;
+	rung_batch_view(b, &v);
+	ok(metric_index(b, "epoch_seconds") < 0 &&
+	    metric_index(b, "val_epoch_seconds") < 0 &&
+	    param_index(b, "epoch_seconds") < 0 &&
+	    param_index(b, "val_epoch_seconds") < 0,
+	    "keras: the time columns are no metric or parameter");
+	is_int(v.nmetrics, 4, "keras: accuracy, loss, val_accuracy, val_loss");
+	ok(v.has_time, "keras: the batch has time");
+	check_curve(b, "training", "val_loss", "1:1.6999685812623622 "
+	    "3:0.9290873028375995 5:0.6490301536377395 7:0.512591009068469 "
+	    "9:0.4241883944314841");
+	n = rung_batch_times(b, 0, &steps, &secs);
+	is_int(n, 10, "keras: ten epochs timed");
+	if (n == 10) {
+		is_int(steps[0], 0, "keras: the first epoch is 0");
+		is_dbl(secs[0], 0.009710037999866472, "keras: epoch 0 seconds");
+		is_dbl(secs[2], 0.007993275999979232, "keras: epoch 2 seconds");
+	}
+	rung_batch_free(b);
+}
+
+/* The name of a file's trials, as rung_import hands it to the importers. */
+static void
+test_file_trial(void)
+{
+	struct rung_import_opts o;
+	char		*name, *cause = NULL;
+
+	rung_import_opts_init(&o);
+	name = rung_import_file_trial(&o, "a/b/run.csv.gz", "no trial column",
+	    &cause);
+	is_str(name, "run", "no name given: the stem");
+	free(name);
+	o.file_name = "version_3";
+	name = rung_import_file_trial(&o, "l/version_3/metrics.csv",
+	    "no trial column", &cause);
+	is_str(name, "version_3", "the name given");
+	free(name);
+	o.file_name = "run";
+	o.file_twin = "x/run.csv.gz";
+	name = rung_import_file_trial(&o, "x/run.csv", "no trial column",
+	    &cause);
+	if (ok(name == NULL && cause != NULL, "a twin: refused")) {
+		ok(strstr(cause, "x/run.csv: ") == cause &&
+		    strstr(cause, "x/run.csv.gz") != NULL &&
+		    strstr(cause, "'run'") != NULL &&
+		    strstr(cause, "no trial column") != NULL,
+		    "the message names both files, the name and why");
+		printf("#   %s\n", cause);
+	}
+	free(name);
+	free(cause);
+
+	/* The importers ask only when a file has no trial column. */
+	fails("runs/keras/lr0.3-h16/training.log", 0, &o, "training.log: "
+	    "its trials have no id (no trial column)", "x/run.csv.gz", NULL);
+	load_free(load("long-basic.csv", 0, &o));
+	o.multi_file = 1;
+	fails("metaqnn_cifar10_head.csv", 1, &o,
+	    "metaqnn_cifar10_head.csv: its trials have no id",
+	    NULL);
+	load_free(load("wide-short.csv", 1, &o));
+}
+
 int
 main(void)
 {
@@ -719,5 +836,8 @@ main(void)
 	test_layout();
 	test_curve_prefix();
 	test_errors();
+	test_runs_lightning();
+	test_runs_keras();
+	test_file_trial();
 	return done_testing();
 }

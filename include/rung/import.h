@@ -71,6 +71,16 @@ struct rung_import_opts {
 	 * a prefix, "stem:index", so that files do not merge.
 	 */
 	int		 multi_file;
+	/*
+	 * Set by rung_import for each file: the name of the trials the file
+	 * holds without an id (its stem, or the part of its path that tells
+	 * it from the other files: version_3 of
+	 * lightning_logs/version_3/metrics.csv), and another file of the
+	 * import that has the same name, if any. Importers get the name
+	 * through rung_import_file_trial().
+	 */
+	const char	*file_name;
+	const char	*file_twin;
 };
 
 void		 rung_import_opts_init(struct rung_import_opts *);
@@ -113,6 +123,15 @@ struct rung_import_unit {
 	char		*study;
 	struct rung_batch *batch;
 };
+
+/*
+ * The name of the trials a file holds without an id (why says what is
+ * missing: "no trial column"): the name rung_import gave the file, else its
+ * stem. NULL with *cause when another file of the import has the same name:
+ * their trials would merge.
+ */
+char		*rung_import_file_trial(const struct rung_import_opts *,
+		     const char *path, const char *why, char **cause);
 
 /* Detect a file's format from its content (first bytes, CSV header). */
 int		 rung_detect_format(const char *path,
