@@ -103,8 +103,7 @@ cmp_trial(const void *va, const void *vb)
 				c = (p->cat[a] == UINT32_MAX) -
 				    (p->cat[b] == UINT32_MAX);
 			else {
-				c = strcmp(p->levels[p->cat[a]],
-				    p->levels[p->cat[b]]);
+				c = rung_level_cmp(p, p->cat[a], p->cat[b]);
 				if (sorter.reverse)
 					c = -c;
 			}
