@@ -182,7 +182,7 @@ export_wide(FILE *f, struct rung_store *st, const struct rung_study *s,
 {
 	int32_t		*lo, *hi, step;
 	uint32_t	 t, i, p, j;
-	char		 buf[RUNG_DBL_BUFSZ];
+	char		 buf[RUNG_DBL_BUFSZ], *name;
 
 	/* One pass for the step range of each metric, one to write. */
 	lo = xcalloc(x->nmetrics + 1, sizeof *lo);
@@ -219,14 +219,18 @@ export_wide(FILE *f, struct rung_store *st, const struct rung_study *s,
 			    x->metrics[i]);
 			goto fail;
 		}
-		if (hi[i] != INT32_MIN && hi[i] - lo[i] < 2)
+		/* config/ columns make any group a curve on import. */
+		if (hi[i] != INT32_MIN && hi[i] - lo[i] < 2 && s->nparams == 0)
 			rung_warn("metric '%s' spans fewer than 3 steps: "
 			    "rung reads it back as parameters", x->metrics[i]);
 	}
 	fputs("id,status", f);
 	for (p = 0; p < s->nparams; p++) {
+		/* The prefix tells import the curves from the parameters. */
+		name = xprintf("config/%s", s->params[p].name);
 		fputc(',', f);
-		csv_cell(f, s->params[p].name);
+		csv_cell(f, name);
+		free(name);
 	}
 	for (i = 0; i < x->nmetrics; i++) {
 		for (step = lo[i]; hi[i] != INT32_MIN && step <= hi[i];

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
 #include "rung/store.h"
@@ -23,6 +25,9 @@ static const struct option trials_longopts[] = {
 
 enum sort_key { SORT_ID, SORT_STATUS, SORT_STEPS, SORT_FINAL, SORT_BEST,
 	SORT_PARAM };
+
+/* Columns of other metrics beside FINAL and BEST, at most. */
+#define MAX_OTHERS 32
 
 static struct sorter {
 	const struct rung_study	*s;
@@ -72,10 +77,23 @@ cmp_trial(const void *va, const void *vb)
 			c = -c;
 		break;
 	case SORT_FINAL:
-		c = cmp_num(sorter.final[a], sorter.final[b], 1, s->direction);
-		break;
 	case SORT_BEST:
-		c = cmp_num(sorter.best[a], sorter.best[b], 1, s->direction);
+		/*
+		 * Complete trials first, as Optuna's best_trial: a stopped
+		 * trial's value is its last one at a smaller budget (a pruned
+		 * Optuna trial's objective is its last report), no result.
+		 */
+		if ((s->status[a] == RUNG_COMPLETE) !=
+		    (s->status[b] == RUNG_COMPLETE)) {
+			c = s->status[a] == RUNG_COMPLETE ? -1 : 1;
+			break;
+		}
+		if (sorter.key == SORT_FINAL)
+			c = cmp_num(sorter.final[a], sorter.final[b], 1,
+			    s->direction);
+		else
+			c = cmp_num(sorter.best[a], sorter.best[b], 1,
+			    s->direction);
 		break;
 	case SORT_PARAM:
 		p = &s->params[sorter.param];
@@ -84,8 +102,7 @@ cmp_trial(const void *va, const void *vb)
 				c = (p->cat[a] == UINT32_MAX) -
 				    (p->cat[b] == UINT32_MAX);
 			else {
-				c = strcmp(p->levels[p->cat[a]],
-				    p->levels[p->cat[b]]);
+				c = rung_level_cmp(p, p->cat[a], p->cat[b]);
 				if (sorter.reverse)
 					c = -c;
 			}
@@ -126,20 +143,70 @@ params_text(const struct rung_study *s, uint32_t t)
 	return rung_buf_cstr(&b);
 }
 
+/*
+ * The study's other metrics that hold one point per trial at most, such as
+ * the other objectives of an Optuna study or a final test score: what a
+ * trial ended with, a column each. Metrics with curves stay out: their
+ * last point says little, and show lists them.
+ */
+static int
+load_others(struct rung_store *st, const struct rung_study *s,
+    struct rung_curves **out, uint32_t *nout, char **cause)
+{
+	sqlite3_stmt	*q = NULL;
+	struct rung_curves *c = NULL;
+	uint32_t	 n = 0, i;
+	int		 rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (sqlite3_prepare_v2(rung_store_db(st), "SELECT m.name"
+	    " FROM metrics m WHERE m.study_id = ? AND m.name <> ?"
+	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM curves c"
+	    "  WHERE c.metric_id = m.id AND c.n > 1)"
+	    " ORDER BY m.id", -1, &q, NULL) != SQLITE_OK)
+		return rung_store_error(st, cause);
+	sqlite3_bind_int64(q, 1, s->id);
+	sqlite3_bind_text(q, 2, s->curve.name, -1, SQLITE_STATIC);
+	while (n < MAX_OTHERS && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		c = xreallocarray(c, n + 1, sizeof *c);
+		if (rung_store_load_curves(st, s,
+		    (const char *)sqlite3_column_text(q, 0), &c[n],
+		    cause) != 0)
+			goto fail;
+		n++;
+	}
+	if (n < MAX_OTHERS && rc != SQLITE_DONE) {
+		rung_store_error(st, cause);
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	*out = c;
+	*nout = n;
+	return 0;
+fail:
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++)
+		rung_curves_release(&c[i]);
+	free(c);
+	return -1;
+}
+
 static int
 cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	struct rung_study *s;
 	struct rung_table *tab;
-	uint32_t	*order, n = 0, t, i;
+	struct rung_curves *others = NULL;
+	uint32_t	*order, n = 0, t, i, k, nothers = 0;
 	const char	*key, *st;
 	char		*cause = NULL, *ptext, steps[16], fin[32], best[32];
-	const char	*row[6];
+	char		 oval[MAX_OTHERS][32];
+	const char	*row[6 + MAX_OTHERS], *hdr[6 + MAX_OTHERS];
 	long		 top = -1;
-	int		 status = -1;
-	json_object	*arr;
-	static const char *hdr[] = { "ID", "STATUS", ">STEPS", ">FINAL",
-		">BEST", "PARAMS" };
+	int		 status = -1, ncols;
+	json_object	*arr, *obj, *m;
 
 	if ((st = rung_args_get(args, OPT_STATUS)) != NULL &&
 	    (status = rung_status_parse(st)) < 0) {
@@ -181,6 +248,12 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 		rung_study_free(s);
 		return RUNG_EXIT_USAGE;
 	}
+	if (load_others(ctx->store, s, &others, &nothers, &cause) != 0) {
+		rung_error("%s", cause);
+		free(cause);
+		rung_study_free(s);
+		return RUNG_EXIT_ERROR;
+	}
 	sorter.final = xreallocarray(NULL, s->ntrials + 1, sizeof(double));
 	sorter.best = xreallocarray(NULL, s->ntrials + 1, sizeof(double));
 	order = xreallocarray(NULL, s->ntrials + 1, sizeof *order);
@@ -196,12 +269,32 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 
 	if ((ctx->format == RUNG_OUT_JSON)) {
 		arr = json_object_new_array();
-		for (i = 0; i < n; i++)
-			json_object_array_add(arr, rung_trial_json(s,
-			    order[i]));
+		for (i = 0; i < n; i++) {
+			obj = rung_trial_json(s, order[i]);
+			m = json_object_new_object();
+			for (k = 0; k < nothers; k++)
+				json_object_object_add(m, others[k].name,
+				    rung_json_double(others[k].final[order[i]],
+				    0));
+			json_object_object_add(obj, "metrics", m);
+			json_object_array_add(arr, obj);
+		}
 		rung_json_print(ctx->out, arr, ctx->tty);
 	} else {
-		tab = rung_table_new(hdr, 6);
+		ncols = 0;
+		hdr[ncols++] = "ID";
+		hdr[ncols++] = "STATUS";
+		hdr[ncols++] = ">STEPS";
+		hdr[ncols++] = ">FINAL";
+		hdr[ncols++] = ">BEST";
+		for (k = 0; k < nothers; k++) {
+			/* Right-aligned: a '>' before the name. */
+			snprintf(oval[k], sizeof oval[k], ">%s",
+			    others[k].name);
+			hdr[ncols++] = oval[k];
+		}
+		hdr[ncols++] = "PARAMS";
+		tab = rung_table_new(hdr, ncols);
 		for (i = 0; i < n; i++) {
 			t = order[i];
 			snprintf(steps, sizeof steps, "%d",
@@ -212,13 +305,19 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 			row[2] = steps;
 			row[3] = rung_fmt_human(sorter.final[t], fin);
 			row[4] = rung_fmt_human(sorter.best[t], best);
-			row[5] = ptext;
+			for (k = 0; k < nothers; k++)
+				row[5 + k] = rung_fmt_human(others[k].final[t],
+				    oval[k]);
+			row[5 + nothers] = ptext;
 			rung_table_add(tab, row);
 			free(ptext);
 		}
 		rung_ctx_table(ctx, tab);
 		rung_table_free(tab);
 	}
+	for (k = 0; k < nothers; k++)
+		rung_curves_release(&others[k]);
+	free(others);
 	free(order);
 	free(sorter.final);
 	free(sorter.best);

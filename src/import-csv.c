@@ -656,9 +656,29 @@ cmp_icol(const void *va, const void *vb)
 }
 
 /*
+ * Does a wide header mark its parameters config/NAME, as rung export does?
+ * Then every indexed column that is no parameter is a curve, however few
+ * share its prefix: the objectives of an Optuna study are one column each
+ * (value_0_0, value_1_0), and would read back as parameters otherwise.
+ */
+static int
+wide_has_config(const struct header *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++) {
+		if (strncmp(h->names[i], "config/", 7) == 0 &&
+		    h->names[i][7] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Find the curve groups of a header. group[i] is the group number of
  * column i, or -1; returns the number of groups. Columns marked in skip are
- * left out.
+ * left out, and config/ ones; with config/ columns (wide_has_config), a
+ * group of any size is a curve.
  */
 static int
 find_groups(const struct header *h, const char *curve_prefix,
@@ -666,12 +686,14 @@ find_groups(const struct header *h, const char *curve_prefix,
 {
 	struct icol	*ic;
 	size_t		 i, j, k, n = 0;
-	int		 ngroups = 0;
+	int		 ngroups = 0, any = wide_has_config(h);
 
 	ic = xcalloc(h->n ? h->n : 1, sizeof *ic);
 	for (i = 0; i < h->n; i++) {
 		group[i] = -1;
 		if (skip != NULL && skip[i])
+			continue;
+		if (any && strncmp(h->names[i], "config/", 7) == 0)
 			continue;
 		if (split_indexed(h->names[i], &ic[n].plen, &ic[n].index)) {
 			ic[n].col = i;
@@ -686,8 +708,8 @@ find_groups(const struct header *h, const char *curve_prefix,
 		    memcmp(h->names[ic[j].col], h->names[ic[i].col],
 		    ic[i].plen) == 0; j++)
 			;
-		if (j - i < 3 && !prefix_is(h->names[ic[i].col], ic[i].plen,
-		    curve_prefix))
+		if (j - i < 3 && !any && !prefix_is(h->names[ic[i].col],
+		    ic[i].plen, curve_prefix))
 			continue;
 		for (k = i; k < j; k++)
 			group[ic[k].col] = ngroups;
@@ -1473,6 +1495,12 @@ wide_header(struct csvimp *ci)
 			if (h->names[i][0] == '\0')
 				warn_unnamed(ci, i);
 			ci->cols[i].role = R_SKIP;
+		} else if (strncmp(h->names[i], "config/", 7) == 0 &&
+		    h->names[i][7] != '\0') {
+			/* rung export's parameters, as in long CSV. */
+			ci->cols[i].role = R_PARAM;
+			ci->cols[i].idx = rung_batch_param(ci->b,
+			    h->names[i] + 7);
 		} else {
 			ci->cols[i].role = R_PARAM;
 			ci->cols[i].idx = rung_batch_param(ci->b, h->names[i]);

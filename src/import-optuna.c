@@ -20,9 +20,10 @@
  *  - the objective values are the metric "value" (one objective) or
  *    "value_0", "value_1", ... (several), one point each at the trial's
  *    last intermediate step, or at step 0 when it reported none;
- *  - the metric of interest is "intermediate" when some trial of a
- *    single-objective study reported one, else the objective (--objective
- *    picks one of several), with the study's direction.
+ *  - the metric of interest is the objective (--objective picks one of
+ *    several), as Optuna's best_trial ranks trials by it, never by an
+ *    intermediate value; every objective keeps its own direction, and
+ *    "intermediate" the direction of the study's one objective.
  *
  * The SQLite file is opened read-only through a URI (mode=ro), in one read
  * transaction, and each table is read with one query ordered by trial_id:
@@ -57,6 +58,10 @@
 #include "rung/jsonin.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
+
+/* TEMPORARY: batch.h declares it once the lead's metric directions land. */
+void		 rung_batch_metric_direction(struct rung_batch *, uint32_t,
+		     enum rung_direction);
 
 /* Distributions. */
 enum odkind {
@@ -580,17 +585,28 @@ study_begin(struct octx *c, struct ostudy *s, const char *digest,
 	return 0;
 }
 
-/* The metric of interest, once every trial is read. */
+/*
+ * The metric of interest and the directions, once every trial is read. The
+ * objective is the metric of interest even where trials reported
+ * intermediate values: they are the curve, but Optuna ranks trials by the
+ * objective (a pruned trial's is its last report), and so must rung.
+ */
 static void
 study_end(struct octx *c, struct ostudy *s)
 {
-	uint32_t	 want;
+	uint32_t	 want, k;
 	char		*name;
 
 	want = c->o->objective_set ? (uint32_t)c->o->objective : 0;
-	if (s->ndirs == 1 && s->has_inter)
-		rung_batch_interest(s->b, "intermediate", s->dirs[0]);
-	else if (s->ndirs == 1)
+	for (k = 0; k < s->ndirs; k++) {
+		if (s->dirs[k] != 0)
+			rung_batch_metric_direction(s->b, s->vcol[k],
+			    s->dirs[k]);
+	}
+	/* Optuna refuses trial.report() in a study of several objectives. */
+	if (s->has_inter && s->ndirs == 1 && s->dirs[0] != 0)
+		rung_batch_metric_direction(s->b, s->icol, s->dirs[0]);
+	if (s->ndirs == 1)
 		rung_batch_interest(s->b, "value", s->dirs[0]);
 	else {
 		name = xprintf("value_%u", want);

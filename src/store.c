@@ -929,6 +929,8 @@ load_params(struct rung_store *s, struct rung_study *study, char **cause)
 		}
 		p->cat[t] = l;
 	}
+	for (i = 0; i < study->nparams; i++)
+		rung_param_order_levels(&study->params[i], study->ntrials);
 	ret = 0;
 out:
 	sqlite3_finalize(st);

@@ -9,6 +9,7 @@
 
 #include "rung/study.h"
 #include "rung/util.h"
+#include "rung/xmalloc.h"
 
 static const char *status_names[RUNG_NSTATUS] = {
 	"complete", "stopped", "failed", "running"
@@ -274,4 +275,71 @@ rung_study_find_param(const struct rung_study *s, const char *name)
 			return (int)p;
 	}
 	return -1;
+}
+
+/* Levels to order by value; NaN after every number, ties by text. */
+struct lvkey {
+	double		 v;
+	uint32_t	 l;
+	const char	*text;
+};
+
+static int
+cmp_lvkey(const void *va, const void *vb)
+{
+	const struct lvkey *a = va, *b = vb;
+
+	if (isnan(a->v) || isnan(b->v)) {
+		if (isnan(a->v) != isnan(b->v))
+			return isnan(a->v) ? 1 : -1;
+	} else if (a->v != b->v)
+		return a->v < b->v ? -1 : 1;
+	/* "1.0" and "1" are two levels of one value. */
+	return strcmp(a->text, b->text);
+}
+
+void
+rung_param_order_levels(struct rung_param *p, uint32_t ntrials)
+{
+	struct lvkey	*k;
+	uint32_t	*to, l, t;
+	char		**levels;
+
+	p->numeric = 0;
+	if (p->type != RUNG_PCAT || p->nlevels == 0)
+		return;
+	k = xreallocarray(NULL, p->nlevels, sizeof *k);
+	for (l = 0; l < p->nlevels; l++) {
+		k[l].l = l;
+		k[l].text = p->levels[l];
+		if (rung_parse_double(p->levels[l], strlen(p->levels[l]),
+		    &k[l].v) != 0) {
+			free(k);
+			return;
+		}
+	}
+	p->numeric = 1;
+	qsort(k, p->nlevels, sizeof *k, cmp_lvkey);
+	to = xreallocarray(NULL, p->nlevels, sizeof *to);
+	levels = xreallocarray(NULL, p->nlevels, sizeof *levels);
+	for (l = 0; l < p->nlevels; l++) {
+		to[k[l].l] = l;
+		levels[l] = p->levels[k[l].l];
+	}
+	free(p->levels);
+	p->levels = levels;
+	for (t = 0; t < ntrials; t++) {
+		if (p->cat[t] != UINT32_MAX)
+			p->cat[t] = to[p->cat[t]];
+	}
+	free(to);
+	free(k);
+}
+
+int
+rung_level_cmp(const struct rung_param *p, uint32_t a, uint32_t b)
+{
+	if (p->numeric)
+		return a < b ? -1 : (a > b);
+	return strcmp(p->levels[a], p->levels[b]);
 }

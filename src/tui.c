@@ -719,8 +719,11 @@ tui_resort(struct tui *t)
 		t->sort = COL_ID;
 	if (t->sort >= COL_PARAM0) {
 		p = &s->params[t->sort - COL_PARAM0];
-		if (p->type == RUNG_PCAT && p->nlevels > 0) {
-			/* Categorical values sort in byte order. */
+		if (p->type == RUNG_PCAT && p->nlevels > 0 && !p->numeric) {
+			/*
+			 * Categorical values sort in byte order; numbers are
+			 * in order already (rung_param_order_levels).
+			 */
 			lv = xreallocarray(NULL, p->nlevels, sizeof *lv);
 			for (i = 0; i < p->nlevels; i++)
 				lv[i] = &p->levels[i];
@@ -761,7 +764,8 @@ tui_resort(struct tui *t)
 				v = p->num[tr];
 			else
 				v = p->cat[tr] == UINT32_MAX ? NAN :
-				    rank[p->cat[tr]];
+				    rank != NULL ? rank[p->cat[tr]] :
+				    p->cat[tr];
 			break;
 		}
 		k[i].k = sort_bits(v, t->sort_rev);

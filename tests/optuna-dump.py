@@ -10,6 +10,9 @@
 #   optuna-dump.py --upgrade STORAGE
 #       upgrade an SQLite storage of an older schema in place with Optuna's
 #       own alembic migrations (on a copy!), then dump it as above.
+#   optuna-dump.py --best STORAGE STUDY
+#       the number of Optuna's study.best_trial (one objective) or the
+#       numbers of study.best_trials, the Pareto front (several), one a line.
 #   optuna-dump.py --check DUMP STUDY EXPORT
 #       compare rung's `export -f jsonl` of STUDY with the dump: every
 #       trial, state, parameter and value, doubles compared exactly (NaN
@@ -36,7 +39,7 @@ def migrate(path):
     command.upgrade(config, "head")
 
 
-def dump(path, upgrade=False):
+def open_storage(path, upgrade=False):
     import optuna
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.simplefilter("ignore")
@@ -45,11 +48,25 @@ def dump(path, upgrade=False):
     if sqlite:
         if upgrade:
             migrate(path)
-        storage = optuna.storages.RDBStorage("sqlite:///" + path,
-                                             skip_compatibility_check=True)
+        return optuna.storages.RDBStorage("sqlite:///" + path,
+                                          skip_compatibility_check=True)
+    return optuna.storages.JournalStorage(
+        optuna.storages.JournalFileStorage(path))
+
+
+def best(path, name):
+    import optuna
+    study = optuna.load_study(study_name=name, storage=open_storage(path))
+    if len(study.directions) == 1:
+        print(study.best_trial.number)
     else:
-        storage = optuna.storages.JournalStorage(
-            optuna.storages.JournalFileStorage(path))
+        for t in sorted(study.best_trials, key=lambda t: t.number):
+            print(t.number)
+
+
+def dump(path, upgrade=False):
+    import optuna
+    storage = open_storage(path, upgrade)
     out = []
     for fs in storage.get_all_studies():
         trials = []
@@ -168,13 +185,15 @@ def check(dumpfile, study, exportfile):
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "--check":
         check(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[1] == "--best":
+        best(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "--upgrade":
         dump(sys.argv[2], upgrade=True)
     elif len(sys.argv) == 2:
         dump(sys.argv[1])
     else:
         sys.exit("usage: optuna-dump.py [--upgrade] STORAGE | "
-                 "--check DUMP STUDY EXPORT")
+                 "--best STORAGE STUDY | --check DUMP STUDY EXPORT")
 
 
 if __name__ == "__main__":

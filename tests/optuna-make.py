@@ -4,11 +4,19 @@
 # samplers see the same history in both, so both hold the same trials.
 #
 #   optuna-make.py OUTDIR [NAME]    writes OUTDIR/NAME.db, OUTDIR/NAME.journal
+#   optuna-make.py --ranked OUTDIR  writes OUTDIR/ranked.db, ranked.journal
 #
 # Study "pruned" (minimize, MedianPruner): float, log-float, int, log-int,
 # stepped float, stepped int and a categorical of mixed types; some trials
 # report NaN (they are pruned) or +inf, one raises an exception (FAIL), one
 # is left RUNNING and one WAITING. Study "multi": two objectives.
+#
+# --ranked: study "ranked" (minimize, MedianPruner) whose objective is not
+# its last intermediate value, so that the best trial (study.best_trial) is
+# not the one with the best report; trial 4 is pruned with the lowest value
+# of all, which best_trial passes over as it is no COMPLETE trial; and
+# categorical choices that are numbers, listed out of order. Study
+# "objectives": three objectives (min, max, min), choices of numbers too.
 #
 # tests/data/optuna/pruned.db and pruned.journal were made by this script
 # with Optuna 3.1.0 (Debian 12 python3-optuna).
@@ -78,9 +86,48 @@ def campaign(storage):
     m.optimize(multi, n_trials=8)
 
 
+def ranked(trial):
+    x = trial.suggest_float("x", -3.0, 3.0)
+    units = trial.suggest_categorical("units", [128, 16, 256, 32, 64])
+    for step in range(1, 11):
+        if trial.number == 4 and step == 3:
+            trial.report(-100.0, step)
+            raise optuna.TrialPruned()
+        # The curve is best near x = 0, the objective near x = 1.5.
+        trial.report((x * x + 1.0) / step + units / 10000.0, step)
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+    return (x - 1.5) ** 2 + units / 1000.0
+
+
+def objectives(trial):
+    a = trial.suggest_float("a", 0.0, 1.0)
+    w = trial.suggest_categorical("width", [1024, 8, 512, 64])
+    return a + w / 1000.0, a * a, (1.0 - a) * w / 100.0
+
+
+def ranked_campaign(storage):
+    study = optuna.create_study(
+        study_name="ranked", storage=storage, direction="minimize",
+        sampler=optuna.samplers.TPESampler(seed=11, n_startup_trials=6),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=4,
+                                           n_warmup_steps=3))
+    study.optimize(ranked, n_trials=30)
+    m = optuna.create_study(
+        study_name="objectives", storage=storage,
+        directions=["minimize", "maximize", "minimize"],
+        sampler=optuna.samplers.RandomSampler(seed=5))
+    m.optimize(objectives, n_trials=12)
+
+
 def main():
-    out = sys.argv[1]
-    name = sys.argv[2] if len(sys.argv) > 2 else "pruned"
+    args = sys.argv[1:]
+    make = campaign
+    if args and args[0] == "--ranked":
+        args = [args[1], "ranked"]
+        make = ranked_campaign
+    out = args[0]
+    name = args[1] if len(args) > 1 else "pruned"
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.simplefilter("ignore")
     db = os.path.join(out, name + ".db")
@@ -88,8 +135,8 @@ def main():
     for f in (db, journal):
         if os.path.exists(f):
             os.unlink(f)
-    campaign("sqlite:///" + os.path.abspath(db))
-    campaign(optuna.storages.JournalStorage(
+    make("sqlite:///" + os.path.abspath(db))
+    make(optuna.storages.JournalStorage(
         optuna.storages.JournalFileStorage(journal)))
 
 

@@ -33,8 +33,9 @@ test_expect_success 'an Optuna 3.1 SQLite storage imports each study' '
 	cmp "$d/expected-multi.jsonl" multi.jsonl
 '
 
-test_expect_success 'intermediate values are the metric of interest' '
-	test "$(study_line "$RUNG_DB" pruned)" = "26 intermediate min" &&
+test_expect_success 'the objective is the metric of interest, intermediate values a metric' '
+	test "$(study_line "$RUNG_DB" pruned)" = "26 value min" &&
+	test "$(grep -c "\"intermediate\":\[" pruned.jsonl)" = 26 &&
 	grep -q "\"status\":\"failed\"" pruned.jsonl &&
 	grep -q "\"status\":\"stopped\"" pruned.jsonl &&
 	grep -q "\"status\":\"running\"" pruned.jsonl &&
@@ -128,6 +129,52 @@ test_expect_success '--objective beyond the objectives is an error' '
 	grep_err "study .pruned. has 1 objective: --objective 1" &&
 	test "$(db_digest)" = "$before"
 '
+
+# The objective ranks, as in Optuna: study 'ranked' reports a curve that is
+# best near x = 0 and returns an objective best near x = 1.5, and its trial 4
+# is pruned with the lowest value of all. Optuna's best_trial is trial 7.
+test_expect_success 'trials --sort best puts first the trial best_trial names' '
+	rung -d rk.db import --study ranked "$d/ranked.journal" &&
+	test "$(study_line rk.db ranked)" = "30 value min" &&
+	rung -d rk.db trials --sort best --json ranked >rk.json &&
+	test "$(json "j[0][\"id\"]" rk.json)" = 7 &&
+	rung -d rk.db trials --sort final --top 1 --json ranked >rkf.json &&
+	test "$(json "j[0][\"id\"]" rkf.json)" = 7 &&
+	rung -d rk.db trials --sort best ranked | sed -n 2p | grep -q "^7  *complete " &&
+	# The pruned trial with the lowest value comes after every complete one.
+	test "$(json "[t[\"status\"] for t in j].index(\"stopped\") > [t[\"status\"] for t in j].count(\"complete\") - 1" rk.json)" = True &&
+	test "$(json "[t[\"id\"] for t in j if t[\"status\"] != \"complete\"][0]" rk.json)" = 4 &&
+	test "$(json "min(t[\"best\"] for t in j)" rk.json)" = -100 &&
+	# --reverse: the worst complete trial first, the others still last.
+	rung -d rk.db trials --sort best --reverse --json ranked >rkr.json &&
+	test "$(json "j[-1][\"status\"]" rkr.json)" != complete &&
+	test "$(json "[t[\"id\"] for t in j if t[\"status\"] == \"complete\"][-1]" rkr.json)" = 7
+'
+
+if [ -n "$have_optuna" ]; then
+	test_expect_success 'the first trial is best_trial, by Optuna itself (SQLite and journal)' '
+		mkdir rfresh &&
+		/usr/bin/python3 "$make" --ranked rfresh &&
+		for f in rfresh/ranked.db rfresh/ranked.journal "$d/ranked.journal"; do
+			want=$(/usr/bin/python3 "$dump" --best "$f" ranked) &&
+			rm -f rf.db && rung -d rf.db import --study ranked "$f" &&
+			got=$(rung -d rf.db trials --sort best --top 1 --json ranked | json "j[0][\"id\"]" /dev/stdin) &&
+			test "$got" = "$want" &&
+			# Not the trial with the best intermediate value: the test
+			# tells the objective from the curve.
+			rung -d rf.db export -f jsonl ranked >rf.jsonl &&
+			/usr/bin/python3 - rf.jsonl "$want" <<-\PY || return 1
+			import json, sys
+			trials = [json.loads(l) for l in open(sys.argv[1])]
+			done = [t for t in trials if t["status"] == "complete"]
+			inter = min(done, key=lambda t: min(v for v in t["intermediate"] if v is not None))
+			assert inter["id"] != sys.argv[2], inter["id"]
+			PY
+		done
+	'
+else
+	test_skip 'the first trial is best_trial, by Optuna itself (SQLite and journal)' 'no optuna'
+fi
 
 # Older schemas, written by hand from the alembic migrations.
 names_of() {

@@ -47,6 +47,52 @@ test_expect_success 'wide-csv round trip (MetaQNN)' '
 	cmp a.jsonl b.jsonl
 '
 
+# An Optuna study of three objectives (value_0, value_1, value_2: one point
+# per trial at step 0) and one whose objective is one point beside the
+# curve of intermediate values. Every objective comes back a metric in
+# every layout, wide CSV included, where each is a column of its own.
+test_expect_success 'Optuna objectives: import the study of three and the ranked one' '
+	rung import -s obj --study objectives "$d/optuna/ranked.journal" &&
+	rung import -s rk --study ranked "$d/optuna/ranked.journal" &&
+	rung trials --json obj >obj.json &&
+	test "$(json "sorted(j[0][\"metrics\"])" obj.json)" = "value_1 value_2"
+'
+
+# metrics_of JSON: each trial's id, status, final and other metrics, and
+# parameters as text (CSV reads a categorical of numbers back as int).
+metrics_of() {
+	/usr/bin/python3 -c "
+import json, sys
+for t in json.load(open(sys.argv[1])):
+    print(t[\"id\"], t[\"status\"], t[\"steps\"], t[\"final\"], t[\"best\"],
+          sorted(t[\"metrics\"].items()),
+          sorted((k, str(v)) for k, v in t[\"params\"].items()))
+" "$1"
+}
+
+for layout in jsonl long-csv wide-csv; do
+	test_expect_success "Optuna objectives: $layout round trip keeps every objective a metric" '
+		rung export -f $layout -o obj.1.$layout obj &&
+		rung import -s obj.$layout -f $layout -m value_0 --direction min obj.1.$layout &&
+		test "$(rung studies --json | json "[s[\"metric\"] for s in j if s[\"name\"] == \"obj.$layout\"][0]" /dev/stdin)" = value_0 &&
+		rung export -f $layout -o obj.2.$layout obj.$layout &&
+		cmp obj.1.$layout obj.2.$layout &&
+		rung trials --json obj.$layout >copy.json &&
+		metrics_of obj.json >want && metrics_of copy.json >got &&
+		cmp want got &&
+		rung export -f $layout -o rk.1.$layout rk &&
+		rung import -s rk.$layout -f $layout -m value --direction min rk.1.$layout &&
+		rung export -f $layout -o rk.2.$layout rk.$layout &&
+		cmp rk.1.$layout rk.2.$layout &&
+		test "$(rung trials --sort best --top 1 --json rk.$layout | json "j[0][\"id\"]" /dev/stdin)" = 7
+	'
+done
+
+test_expect_success 'JSON Lines keeps a categorical of numbers categorical' '
+	rung trials --json obj.jsonl >cj.json &&
+	cmp obj.json cj.json
+'
+
 test_expect_success 'parameter types survive: int, real (even when whole), categorical' '
 	printf "trial,step,loss,lr,layers,act\na,1,1,1.0,2,relu\na,2,0.5,1.0,2,relu\nb,1,2,0.5,3,tanh\nb,2,1,0.5,3,tanh\n" >types.csv &&
 	rung import -s types types.csv &&

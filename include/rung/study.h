@@ -56,8 +56,13 @@ struct rung_param {
 	int		 log;
 	double		*num;		/* real and int: value per trial, NaN if unset */
 	uint32_t	*cat;		/* categorical: level per trial, UINT32_MAX if unset */
-	char		**levels;	/* categorical: distinct values in first-seen order */
+	/*
+	 * categorical: distinct values in first-seen order, or in numeric
+	 * order when every one is a number (numeric set): 16 before 128.
+	 */
+	char		**levels;
 	uint32_t	 nlevels;
+	int		 numeric;
 };
 
 /* One metric across all trials. */
@@ -114,6 +119,14 @@ double		 rung_trial_best(const struct rung_study *, uint32_t t);
 int64_t		 rung_study_find_trial(const struct rung_study *, const char *id);
 /* Parameter index by name, or -1. */
 int		 rung_study_find_param(const struct rung_study *, const char *name);
+/*
+ * Put the levels of a categorical parameter in numeric order when every
+ * one is a number, renumbering its ntrials values; sets p->numeric.
+ */
+void		 rung_param_order_levels(struct rung_param *, uint32_t ntrials);
+/* Order of two levels: numeric when p->numeric, else byte order. */
+int		 rung_level_cmp(const struct rung_param *, uint32_t a,
+		     uint32_t b);
 /* 1 if a is better than b under the direction (NaN is worst). */
 int		 rung_better(enum rung_direction, double a, double b);
 
