@@ -1226,6 +1226,30 @@ count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
 	return n;
 }
 
+/*
+ * A replay of the open study on the metric shown, kept: the replay screen
+ * then shows it (the kept replay of another metric is not what it shows).
+ */
+static int
+shows_replay(struct tui *t, int argc, char **argv)
+{
+	const char	*metric = NULL;
+	int		 i;
+
+	if (t->s == NULL || strcmp(argv[argc - 1], t->s->name) != 0)
+		return 0;
+	for (i = 1; i < argc - 1; i++) {
+		if (strcmp(argv[i], "--no-save") == 0)
+			return 0;
+		if ((strcmp(argv[i], "--metric") == 0 ||
+		    strcmp(argv[i], "-m") == 0) && i + 1 < argc - 1)
+			metric = argv[i + 1];
+		else if (strncmp(argv[i], "--metric=", 9) == 0)
+			metric = argv[i] + 9;
+	}
+	return metric == NULL || strcmp(metric, t->s->curve.name) == 0;
+}
+
 static void
 run_shell(struct tui *t, const char *line, int argc, char **argv)
 {
@@ -1290,6 +1314,8 @@ run_shell(struct tui *t, const char *line, int argc, char **argv)
 	c->writes = (e->flags & RUNG_CMD_STORE_RO) == 0;
 	c->fit_prefix = 0;
 	c->saves_model = 0;
+	c->shows_replay = strcmp(e->name, "replay") == 0 &&
+	    shows_replay(t, argc, argv);
 	for (i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--save", 6) == 0)
 			c->saves_model = 1;
@@ -1364,6 +1390,20 @@ cmd_done(struct tui *t)
 		tui_reload_studies(t);
 		if (t->s != NULL && c->status == 0 && c->saves_model)
 			load_model(t);
+	}
+	/*
+	 * A kept replay of the open study: its screen, unless the user has
+	 * gone elsewhere meanwhile. The output stays on 5.
+	 */
+	if (c->status == 0 && c->shows_replay) {
+		if (t->screen == SCR_OUTPUT) {
+			tui_set_screen(t, SCR_REPLAY);
+			tui_message(t, 0, "'%s' done (%.2f s): kept, shown "
+			    "here; 5 shows its output", c->line,
+			    rung_now() - c->job.started);
+		} else if (t->screen != SCR_REPLAY)
+			tui_message(t, 0, "'%s' done (%.2f s): 4 shows it",
+			    c->line, rung_now() - c->job.started);
 	}
 }
 

@@ -158,17 +158,35 @@ test_expect_success ':fit runs the fit command on the open study' '
 '
 
 if rung help replay >/dev/null 2>&1; then
-	test_expect_success ':replay runs; the replay screen shows it kept' '
+	test_expect_success ':replay runs, then the replay screen shows it kept' '
 		keys : &&
 		wait_for "^:" &&
 		keys "replay --policy hyperband,asha --seeds 2" Enter &&
-		wait_for "rung replay --policy hyperband,asha --seeds 2 mq" &&
-		wait_for "\[exit 0, " 60 &&
+		wait_for "kept replay 1 of" 60 &&
+		grep -q "kept, shown here; 5 shows its output" screen.txt &&
+		wait_for "hyperband +2 " &&
+		keys 5 &&
+		wait_for "\[exit 0, " &&
 		keys 4 &&
 		wait_for "kept replay 1 of" &&
-		wait_for "hyperband +2 " &&
 		keys j Enter &&
 		wait_for "seed 1 .*trial " &&
+		keys q &&
+		wait_for "PRED@5"
+	'
+
+	test_expect_success 'the replay screen: SAVED and SAVED_RS as rung replay has them' '
+		rung replays --show 1 >cli.txt &&
+		grep -q "^POLICY .* SAVED  SAVED_RS " cli.txt &&
+		keys 4 &&
+		wait_for "POLICY +SEEDS +STEPS +SECONDS +SAVED +SAVED_RS " &&
+		grep -q "SAVED: compute saved against hyperband; SAVED_RS: against random search" screen.txt &&
+		for p in hyperband asha; do
+			cli=$(awk -v p=$p "\$1 == p { print \$6, \$7 }" cli.txt) &&
+			tui=$(awk -v p=$p "\$2 == p { print \$6, \$7 }" screen.txt) &&
+			test -n "$cli" && test "$cli" = "$tui" ||
+			{ echo "$p: rung replay says $cli, the screen $tui"; false; }
+		done &&
 		keys q &&
 		wait_for "PRED@5"
 	'
