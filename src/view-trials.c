@@ -290,6 +290,38 @@ ymap(struct tui *t, double v)
 }
 
 /*
+ * The labels of the x axis at row y, under a plot of pw cells (X + 1 dots
+ * across, dx a cell): round numbers where they fall, whole ones on an
+ * axis of steps, as many as fit with a space between them.
+ */
+static void
+draw_xticks(struct tui *t, int y, int x, int pw, int dx, double xmin,
+    double xmax, int X, int integer)
+{
+	double		 tk[6];
+	char		 l[32];
+	int		 n, i, c, lw, next = 0;
+
+	/* Room for the widest label and three spaces, six at most. */
+	snprintf(l, sizeof l, "%.6g", fabs(xmin) > fabs(xmax) ? xmin : xmax);
+	n = pw / (tui_width(l) + 3);
+	n = rung_tui_ticks(xmin, xmax, integer, n < 2 ? 2 : n > 6 ? 6 : n,
+	    tk);
+	for (i = 0; i < n; i++) {
+		snprintf(l, sizeof l, "%.6g", tk[i]);
+		lw = tui_width(l);
+		c = (int)lround((tk[i] - xmin) / (xmax - xmin) * X) / dx -
+		    lw / 2;
+		if (c + lw > pw)
+			c = pw - lw;
+		if (c < next)
+			continue;
+		tui_put(y, x + c, lw, t->attrs[C_AXIS], l);
+		next = c + lw + 1;
+	}
+}
+
+/*
  * The curve panel at (y, x), h x w: a title line, the plot with its y
  * labels, the x labels and a legend.
  */
@@ -436,13 +468,8 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	    (ymin + ymax) / 2, t->logy, l2));
 	put_right(y + ph, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(ymin,
 	    t->logy, l3));
-	snprintf(l1, sizeof l1, "%.4g", xmin);
-	snprintf(l2, sizeof l2, "%.4g", (xmin + xmax) / 2);
-	snprintf(l3, sizeof l3, "%.4g%s", xmax, xsecs ? " s" : "");
-	tui_put(y + ph + 1, x + yw + 1, pw, t->attrs[C_AXIS], l1);
-	tui_put(y + ph + 1, x + yw + 1 + pw / 2 - tui_width(l2) / 2,
-	    tui_width(l2), t->attrs[C_AXIS], l2);
-	put_right(y + ph + 1, x + yw + 1, pw, t->attrs[C_AXIS], l3);
+	draw_xticks(t, y + ph + 1, x + yw + 1, pw, t->g->braille ? 2 : 1,
+	    xmin, xmax, X, !xsecs);
 	/* The legend: the selected trial, the marked ones, the top k. */
 	lx = x + 1;
 	for (cx = 3; cx >= 1; cx--) {

@@ -59,6 +59,7 @@ test_expect_success 'rung tui STUDY opens the trials and curves' '
 	grep -q "K=5" screen.txt &&
 	grep -q "acc  x: step  prefix 5" screen.txt &&
 	grep -q "row 1/1000" screen.txt &&
+	grep -E -q "│ +5 +10 +15 +20 *$" screen.txt &&
 	LC_ALL=C grep -q "$(printf "\342[\240-\243]")" screen.txt
 '
 
