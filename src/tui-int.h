@@ -50,7 +50,7 @@ enum tui_action {
 	ACT_LOGY, ACT_XAXIS, ACT_METRIC, ACT_PREFIX_LESS, ACT_PREFIX_MORE, ACT_REFIT,
 	ACT_FOCUS, ACT_ENTER, ACT_HELP, ACT_PROMPT, ACT_BACK, ACT_QUIT, ACT_STUDIES,
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
-	ACT_LAUNCH,
+	ACT_LAUNCH, ACT_PARAMS,
 };
 
 struct tui_key {
@@ -307,6 +307,8 @@ struct tui {
 	char		*pred_desc;
 	int		 refit_pending;
 	int		*pwidth;
+	uint32_t	*pshow;		/* the parameter columns, in order */
+	uint32_t	 npshow;
 	int		 idw;
 	float		*cumsecs;
 	int		 detail_top;
@@ -403,6 +405,8 @@ void		 view_trials_key(struct tui *, enum tui_action);
 void		 view_detail_draw(struct tui *, int y, int h);
 void		 view_detail_key(struct tui *, enum tui_action);
 void		 view_trials_status(struct tui *, char *, size_t);
+/* :params name...: the parameter columns shown; none named: all. */
+void		 view_trials_params(struct tui *, int argc, char **argv);
 void		 view_fit_draw(struct tui *, int y, int h);
 void		 view_fit_key(struct tui *, enum tui_action);
 void		 view_fit_start(struct tui *, int force);

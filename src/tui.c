@@ -109,6 +109,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'r' }, ON(SCR_TRIALS), ACT_REFIT,
 	  "refit the SVR on the prefix at the marker: predicted final "
 	  "values" },
+	{ { 'p' }, ON(SCR_TRIALS), ACT_PARAMS,
+	  "choose the parameter columns: the command line opens on :params "
+	  "and the ones shown" },
 	{ { 'R' }, ON(SCR_FIT) | ON(SCR_REPLAY), ACT_RERUN,
 	  "run the fit sweep or the replays again" },
 	{ { 0 }, 0, ACT_NONE, NULL }
@@ -127,6 +130,8 @@ const struct tui_command tui_commands[] = {
 	{ "prefix", "k", "put the prefix marker at step k", NULL },
 	{ "refit", "", "refit the SVR on the prefix at the marker", NULL },
 	{ "top", "k", "plot the top k trials (0: none)", NULL },
+	{ "params", "[name...]", "show these parameter columns, in this order "
+	  "(none named: all)", NULL },
 	{ "mark", "trial...", "mark trials by id", NULL },
 	{ "unmark", "[trial...]", "unmark trials (none named: all)", NULL },
 	{ "logy", "", "toggle the log scale of the y axis", NULL },
@@ -580,6 +585,9 @@ close_study(struct tui *t)
 	t->pred_desc = NULL;
 	free(t->pwidth);
 	t->pwidth = NULL;
+	free(t->pshow);
+	t->pshow = NULL;
+	t->npshow = 0;
 	free(t->cumsecs);
 	t->cumsecs = NULL;
 	t->gen++;
@@ -902,6 +910,10 @@ compute_widths(struct tui *t)
 	if (t->idw > 12)
 		t->idw = 12;
 	t->pwidth = xcalloc(s->nparams ? s->nparams : 1, sizeof *t->pwidth);
+	t->pshow = xcalloc(s->nparams ? s->nparams : 1, sizeof *t->pshow);
+	for (j = 0; j < s->nparams; j++)
+		t->pshow[j] = j;
+	t->npshow = s->nparams;
 	for (j = 0; j < s->nparams; j++) {
 		const struct rung_param *p = &s->params[j];
 
@@ -1504,7 +1516,9 @@ run_own(struct tui *t, const char *line, int argc, char **argv)
 			t->topk = (int)v;
 			compute_topk(t);
 		}
-	} else if (strcmp(argv[0], "mark") == 0)
+	} else if (strcmp(argv[0], "params") == 0)
+		view_trials_params(t, argc, argv);
+	else if (strcmp(argv[0], "mark") == 0)
 		mark_ids(t, argc, argv, 1);
 	else if (strcmp(argv[0], "unmark") == 0)
 		mark_ids(t, argc, argv, 0);

@@ -132,6 +132,23 @@ test_expect_success 'Enter opens a trial, q comes back' '
 	wait_for "PRED@7"
 '
 
+test_expect_success 'at 100 columns a parameter column fits beside PRED; p chooses them' '
+	tm resize-window -t t -x 100 -y 30 &&
+	wait_for "PRED@7 +net +│" &&
+	keys p &&
+	wait_for "^:params net training_dataset num_params depth lr *$" &&
+	keys C-u "params depth lr" Enter &&
+	wait_for "2 of 5 parameter columns shown" &&
+	grep -E -q "PRED@7 +depth +lr│" screen.txt &&
+	grep -E -q "^● 363 .* [0-9]+ +0\.[0-9]+│" screen.txt &&
+	keys : "params depth nope" Enter &&
+	wait_for "params: .nope. is no parameter of .mq. \(net, training_dataset, num_params, depth, lr\)" &&
+	keys : "params" Enter &&
+	wait_for "5 of 5 parameter columns shown" &&
+	tm resize-window -t t -x 120 -y 40 &&
+	wait_for "PRED@7 +net +training_d"
+'
+
 test_expect_success 'Tab completes commands and options at the prompt' '
 	keys : &&
 	wait_for "^:" &&
