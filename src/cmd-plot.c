@@ -246,6 +246,33 @@ set_label(struct plot *pl, const char *cmd, const char *text)
 	rung_plot_cmd(pl->p, "\n");
 }
 
+/*
+ * Characters of the target's font across px pixels (about 7 a character
+ * at Sans 10; a text plot counts characters), less what the margins take:
+ * to space labels out before gnuplot draws them on top of each other.
+ */
+static double
+chars_across(const struct plot *pl, double px, double margins)
+{
+	double	 c = pl->dumb ? px : px / 7.0;
+
+	return c - margins > 10 ? c - margins : 10;
+}
+
+/* set xtics STEP: as many tics as labels as wide as v fit across. */
+static void
+set_xtics(struct plot *pl, double span, double v, double across,
+    int integer)
+{
+	char	 b[RUNG_DBL_BUFSZ];
+	int	 lw = (int)strlen(human(v, b)) + 2;
+
+	rung_plot_cmd(pl->p, "set xtics ");
+	rung_plot_num(pl->p, rung_plot_tic_step(span, (int)(across / lw),
+	    integer));
+	rung_plot_cmd(pl->p, "\n");
+}
+
 /* What every plot shares. */
 static void
 preamble(struct plot *pl)
@@ -1252,6 +1279,7 @@ plot_replay(struct plot *pl, char **cause)
 	struct rung_buf	 names = { 0 };
 	const char	*v;
 	double		 cmin, cmax, fmin_, fmax_, cs, fs, tmax = 0, x, sum;
+	double		 gmin = INFINITY, gmax = -INFINITY, across;
 	char		*l1 = NULL, *l2 = NULL, *end, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ];
 	uint32_t	 i, j, g, nf, nv;
@@ -1326,6 +1354,10 @@ plot_replay(struct plot *pl, char **cause)
 		}
 		if (nf == 0)
 			rung_plot_row(p, 2, NAN, NAN);
+		else {
+			gmin = fmin(gmin, cmin);
+			gmax = fmax(gmax, cmax);
+		}
 		rung_plot_gap(p, 2);
 		rung_plot_data(p, "mean");
 		if (nf > 0)
@@ -1363,16 +1395,25 @@ plot_replay(struct plot *pl, char **cause)
 	}
 
 	preamble(pl);
-	l1 = xprintf("%s: replay %" PRId64 ", %" PRId64 " seed%s of %s "
-	    "(eta %s, max_r %s, %.0f worker%s)", pl->study, k.id, k.seeds,
-	    k.seeds == 1 ? "" : "s", rung_buf_cstr(&names), human(k.eta, b1),
+	/*
+	 * Two lines to each title and tics spaced for half the width: the
+	 * titles of the panels met in the middle, and the tic labels ran
+	 * together at small sizes.
+	 */
+	l1 = xprintf("%s: replay %" PRId64 ", %" PRId64 " seed%s of %s",
+	    pl->study, k.id, k.seeds, k.seeds == 1 ? "" : "s",
+	    rung_buf_cstr(&names));
+	free(l2);
+	l2 = xprintf("eta %s, max_r %s, %.0f worker%s", human(k.eta, b1),
 	    human(k.max_r, b2), k.workers, k.workers == 1 ? "" : "s");
-	rung_plot_cmd(p, "set multiplot layout 1,2 title ");
-	rung_plot_quote(p, l1);
-	rung_plot_cmd(p, "\nset key outside below center horizontal\n");
-	set_label(pl, "set title", "compute against the final value returned"
-	    " (bars: range over seeds)");
+	set_title(pl, "set multiplot layout 1,2 title", l1, l2);
+	rung_plot_cmd(p, "set key outside below center horizontal samplen 2\n");
+	across = chars_across(pl, pl->tg.width / 2.0, 12);
+	set_title(pl, "set title", "compute against the final value returned",
+	    "(bars: range over seeds)");
 	set_label(pl, "set xlabel", "compute per replay (steps)");
+	if (gmax > gmin)
+		set_xtics(pl, gmax - gmin, gmax, across, 0);
 	free(l2);
 	l2 = xprintf("true final %s of the trial returned", k.metric);
 	set_label(pl, "set ylabel", l2);
@@ -1396,8 +1437,9 @@ plot_replay(struct plot *pl, char **cause)
 	}
 	rung_plot_cmd(p, "\n");
 
-	set_label(pl, "set title", "best so far against simulated time "
+	set_title(pl, "set title", "best so far against simulated time",
 	    "(mean over seeds)");
+	set_xtics(pl, tmax, tmax, across, !k.seconds);
 	set_label(pl, "set xlabel", k.seconds ? "simulated time (seconds)" :
 	    "simulated time (steps)");
 	free(l2);
@@ -1522,12 +1564,13 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	struct rung_sched *sc;
 	struct bar	*bars = NULL;
 	const char	*v;
-	double		*ms = NULL, R;
+	double		*ms = NULL, R, *mpos = NULL, *mw = NULL, across;
 	char		*l1 = NULL, *l2 = NULL, *lab, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ], b3[RUNG_DBL_BUFSZ], *c2 = NULL;
 	uint32_t	 nb = 0, nms = 0, i, ret_rank = 0;
 	long		 n;
 	int		 pol = RUNG_POLICY_HYPERBAND, nbr, ret = RUNG_EXIT_USAGE;
+	int		*mrow = NULL, rows;
 
 	memset(&res, 0, sizeof res);
 	if ((v = rung_args_get(pl->args, OPT_POLICY)) != NULL &&
@@ -1646,15 +1689,38 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 		if (nb > 30)
 			rung_plot_cmd(p, "set ytics font ',7'\n");
 	}
-	/* The milestones: dashed lines, their steps on top. */
+	/*
+	 * The milestones: dashed lines, their steps on top; where two labels
+	 * would overlap (eta 3 from step 1: 1 and 3), the second goes on a
+	 * row above, and a third at the same place is left out.
+	 */
+	mpos = xcalloc(nms, sizeof *mpos);
+	mw = xcalloc(nms, sizeof *mw);
+	mrow = xcalloc(nms, sizeof *mrow);
+	across = chars_across(pl, pl->tg.width, pl->dumb ? 16 : 24);
+	for (i = 0; i < nms; i++) {
+		mpos[i] = ms[i] / (sp.max_r * 1.04) * across;
+		mw[i] = (double)strlen(human(ms[i], b1));
+	}
+	rows = rung_plot_stagger(mpos, mw, (int)nms, mrow);
 	rung_plot_cmd(p, "set link x2\nset x2tics (");
 	for (i = 0; i < nms; i++) {
-		rung_plot_cmd(p, "%s'%s' ", i ? ", " : "", human(ms[i], b1));
+		rung_plot_cmd(p, "%s'%s' ", i ? ", " : "", mrow[i] == 0 ?
+		    human(ms[i], b1) : "");
 		rung_plot_num(p, ms[i]);
 	}
 	rung_plot_cmd(p, ")\n");
-	set_label(pl, "set x2label", "milestones: where the policy judges "
-	    "(steps)");
+	for (i = 0; i < nms; i++) {
+		if (mrow[i] != 1)
+			continue;
+		rung_plot_cmd(p, "set label '%s' at ", human(ms[i], b1));
+		rung_plot_num(p, ms[i]);
+		rung_plot_cmd(p, ", graph 1 center offset 0, char %s front\n",
+		    pl->dumb ? "2" : "1.9");
+	}
+	/* A blank line under the label: room for the second row. */
+	set_title(pl, "set x2label", "milestones: where the policy judges "
+	    "(steps)", rows > 1 ? " " : NULL);
 	for (i = 0; i < nms; i++) {
 		rung_plot_cmd(p, "set arrow from ");
 		rung_plot_num(p, ms[i]);
@@ -1690,6 +1756,9 @@ out:
 	free(l1);
 	free(l2);
 	free(ms);
+	free(mpos);
+	free(mw);
+	free(mrow);
 	free(bars);
 	rung_replay_result_free(&res);
 	return ret;

@@ -862,3 +862,45 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
 	free(script);
 	return ret;
 }
+
+double
+rung_plot_tic_step(double span, int maxtics, int integer)
+{
+	static const double mult[] = { 1, 2, 5 };
+	double		 mag, step;
+	int		 k;
+
+	if (!(span > 0) || !isfinite(span))
+		return 1;
+	if (maxtics < 2)
+		maxtics = 2;
+	mag = pow(10, floor(log10(span / maxtics)));
+	if (integer && mag < 1)
+		mag = 1;
+	for (k = 0;; k++) {
+		step = mult[k % 3] * mag * pow(10, k / 3);
+		if (span / step <= maxtics - 1 + 1e-9)
+			return step;
+	}
+}
+
+int
+rung_plot_stagger(const double *pos, const double *w, int n, int *row)
+{
+	double		 end[2] = { -INFINITY, -INFINITY };
+	int		 i, r, rows = n > 0 ? 1 : 0;
+
+	for (i = 0; i < n; i++) {
+		row[i] = -1;
+		for (r = 0; r < 2; r++) {
+			if (pos[i] - w[i] / 2 >= end[r] + 1) {
+				row[i] = r;
+				end[r] = pos[i] + w[i] / 2;
+				if (r + 1 > rows)
+					rows = r + 1;
+				break;
+			}
+		}
+	}
+	return rows;
+}

@@ -297,3 +297,45 @@ tui_fmt_num(double v, char buf[32])
 		snprintf(buf, 32, "%.5g", v);
 	return buf;
 }
+
+int
+rung_tui_ticks(double lo, double hi, int integer, int max, double *ticks)
+{
+	static const double mult[] = { 1, 2, 5 };
+	double		 step, mag, first, last, eps, v;
+	int		 i, k, n;
+
+	if (!isfinite(lo) || !isfinite(hi) || max < 1)
+		return 0;
+	if (hi < lo) {
+		v = lo;
+		lo = hi;
+		hi = v;
+	}
+	eps = 1e-9 * fmax(fabs(lo), fabs(hi));
+	if (hi - lo <= eps) {
+		if (integer && fabs(lo - round(lo)) > eps)
+			return 0;
+		ticks[0] = integer ? round(lo) : lo;
+		return 1;
+	}
+	/* From a step too fine, coarser until max ticks are enough. */
+	mag = pow(10, floor(log10((hi - lo) / (max + 1))));
+	if (integer && mag < 1)
+		mag = 1;
+	for (k = 0; k < 60; k++) {
+		step = mult[k % 3] * mag * pow(10, k / 3);
+		first = ceil((lo - eps) / step);
+		last = floor((hi + eps) / step);
+		if (last - first + 1 <= max)
+			break;
+	}
+	n = 0;
+	for (i = 0; first + i <= last && n < max; i++) {
+		v = (first + i) * step;
+		if (fabs(v) < eps)
+			v = 0;	/* not -0 */
+		ticks[n++] = integer ? round(v) : v;
+	}
+	return n;
+}

@@ -50,7 +50,7 @@ enum tui_action {
 	ACT_LOGY, ACT_XAXIS, ACT_METRIC, ACT_PREFIX_LESS, ACT_PREFIX_MORE, ACT_REFIT,
 	ACT_FOCUS, ACT_ENTER, ACT_HELP, ACT_PROMPT, ACT_BACK, ACT_QUIT, ACT_STUDIES,
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
-	ACT_LAUNCH,
+	ACT_LAUNCH, ACT_PARAMS,
 };
 
 struct tui_key {
@@ -142,6 +142,8 @@ struct tui_cmd {
 	int		 writes;	/* may change the database */
 	int32_t		 fit_prefix;	/* fit --prefix K: move the marker */
 	int		 saves_model;	/* fit --save: predict with it */
+	int		 shows_replay;	/* replay kept for the open study
+					   and metric: its screen follows */
 };
 
 struct tui_fitrow {
@@ -167,9 +169,14 @@ struct tui_fitview {
 	int		 sel, top;
 };
 
+/*
+ * saved: against the replay's baseline policy; saved_rs: against random
+ * search training the same configurations fully (SAVED and SAVED_RS of
+ * rung replay).
+ */
 struct tui_seedrow {
 	uint64_t	 seed;
-	double		 cost, seconds, saved, final, regret;
+	double		 cost, seconds, saved, saved_rs, final, regret;
 	uint32_t	 started;
 	int		 top1, top5;
 	char		*returned;
@@ -179,8 +186,8 @@ struct tui_policyrun {
 	char		*name;
 	uint32_t	 nseeds;
 	struct tui_seedrow *seeds;
-	double		 cost, seconds, saved, final, regret, top1, top5;
-	double		 started;
+	double		 cost, seconds, saved, saved_rs, final, regret;
+	double		 top1, top5, started;
 	int		 open;		/* seeds shown */
 };
 
@@ -191,6 +198,7 @@ struct tui_replayview {
 	char		*db_path;
 	char		*study;
 	char		*metric;
+	char		*baseline;	/* the policy of SAVED */
 	uint32_t	 npol;
 	struct tui_policyrun *pol;
 	uint32_t	 npool;
@@ -303,6 +311,8 @@ struct tui {
 	char		*pred_desc;
 	int		 refit_pending;
 	int		*pwidth;
+	uint32_t	*pshow;		/* the parameter columns, in order */
+	uint32_t	 npshow;
 	int		 idw;
 	float		*cumsecs;
 	int		 detail_top;
@@ -399,6 +409,8 @@ void		 view_trials_key(struct tui *, enum tui_action);
 void		 view_detail_draw(struct tui *, int y, int h);
 void		 view_detail_key(struct tui *, enum tui_action);
 void		 view_trials_status(struct tui *, char *, size_t);
+/* :params name...: the parameter columns shown; none named: all. */
+void		 view_trials_params(struct tui *, int argc, char **argv);
 void		 view_fit_draw(struct tui *, int y, int h);
 void		 view_fit_key(struct tui *, enum tui_action);
 void		 view_fit_start(struct tui *, int force);

@@ -109,6 +109,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'r' }, ON(SCR_TRIALS), ACT_REFIT,
 	  "refit the SVR on the prefix at the marker: predicted final "
 	  "values" },
+	{ { 'p' }, ON(SCR_TRIALS), ACT_PARAMS,
+	  "choose the parameter columns: the command line opens on :params "
+	  "and the ones shown" },
 	{ { 'R' }, ON(SCR_FIT) | ON(SCR_REPLAY), ACT_RERUN,
 	  "run the fit sweep or the replays again" },
 	{ { 0 }, 0, ACT_NONE, NULL }
@@ -127,6 +130,8 @@ const struct tui_command tui_commands[] = {
 	{ "prefix", "k", "put the prefix marker at step k", NULL },
 	{ "refit", "", "refit the SVR on the prefix at the marker", NULL },
 	{ "top", "k", "plot the top k trials (0: none)", NULL },
+	{ "params", "[name...]", "show these parameter columns, in this order "
+	  "(none named: all)", NULL },
 	{ "mark", "trial...", "mark trials by id", NULL },
 	{ "unmark", "[trial...]", "unmark trials (none named: all)", NULL },
 	{ "logy", "", "toggle the log scale of the y axis", NULL },
@@ -582,6 +587,9 @@ close_study(struct tui *t)
 	t->pred_desc = NULL;
 	free(t->pwidth);
 	t->pwidth = NULL;
+	free(t->pshow);
+	t->pshow = NULL;
+	t->npshow = 0;
 	free(t->cumsecs);
 	t->cumsecs = NULL;
 	t->gen++;
@@ -908,6 +916,10 @@ compute_widths(struct tui *t)
 	if (t->idw > 12)
 		t->idw = 12;
 	t->pwidth = xcalloc(s->nparams ? s->nparams : 1, sizeof *t->pwidth);
+	t->pshow = xcalloc(s->nparams ? s->nparams : 1, sizeof *t->pshow);
+	for (j = 0; j < s->nparams; j++)
+		t->pshow[j] = j;
+	t->npshow = s->nparams;
 	for (j = 0; j < s->nparams; j++) {
 		const struct rung_param *p = &s->params[j];
 
@@ -1258,6 +1270,30 @@ count_operands(const struct rung_cmd_entry *e, int argc, char **argv,
 	return n;
 }
 
+/*
+ * A replay of the open study on the metric shown, kept: the replay screen
+ * then shows it (the kept replay of another metric is not what it shows).
+ */
+static int
+shows_replay(struct tui *t, int argc, char **argv)
+{
+	const char	*metric = NULL;
+	int		 i;
+
+	if (t->s == NULL || strcmp(argv[argc - 1], t->s->name) != 0)
+		return 0;
+	for (i = 1; i < argc - 1; i++) {
+		if (strcmp(argv[i], "--no-save") == 0)
+			return 0;
+		if ((strcmp(argv[i], "--metric") == 0 ||
+		    strcmp(argv[i], "-m") == 0) && i + 1 < argc - 1)
+			metric = argv[i + 1];
+		else if (strncmp(argv[i], "--metric=", 9) == 0)
+			metric = argv[i] + 9;
+	}
+	return metric == NULL || strcmp(metric, t->s->curve.name) == 0;
+}
+
 static void
 run_shell(struct tui *t, const char *line, int argc, char **argv)
 {
@@ -1322,6 +1358,8 @@ run_shell(struct tui *t, const char *line, int argc, char **argv)
 	c->writes = (e->flags & RUNG_CMD_STORE_RO) == 0;
 	c->fit_prefix = 0;
 	c->saves_model = 0;
+	c->shows_replay = strcmp(e->name, "replay") == 0 &&
+	    shows_replay(t, argc, argv);
 	for (i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--save", 6) == 0)
 			c->saves_model = 1;
@@ -1396,6 +1434,20 @@ cmd_done(struct tui *t)
 		tui_reload_studies(t);
 		if (t->s != NULL && c->status == 0 && c->saves_model)
 			load_model(t);
+	}
+	/*
+	 * A kept replay of the open study: its screen, unless the user has
+	 * gone elsewhere meanwhile. The output stays on 5.
+	 */
+	if (c->status == 0 && c->shows_replay) {
+		if (t->screen == SCR_OUTPUT) {
+			tui_set_screen(t, SCR_REPLAY);
+			tui_message(t, 0, "'%s' done (%.2f s): kept, shown "
+			    "here; 5 shows its output", c->line,
+			    rung_now() - c->job.started);
+		} else if (t->screen != SCR_REPLAY)
+			tui_message(t, 0, "'%s' done (%.2f s): 4 shows it",
+			    c->line, rung_now() - c->job.started);
 	}
 }
 
@@ -1496,7 +1548,9 @@ run_own(struct tui *t, const char *line, int argc, char **argv)
 			t->topk = (int)v;
 			compute_topk(t);
 		}
-	} else if (strcmp(argv[0], "mark") == 0)
+	} else if (strcmp(argv[0], "params") == 0)
+		view_trials_params(t, argc, argv);
+	else if (strcmp(argv[0], "mark") == 0)
 		mark_ids(t, argc, argv, 1);
 	else if (strcmp(argv[0], "unmark") == 0)
 		mark_ids(t, argc, argv, 0);

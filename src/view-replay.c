@@ -1,7 +1,8 @@
 /*
  * The replay screen: per policy, the compute it spent, what it saved
- * against random search over the same configurations, and the quality of
- * what it returned; Enter shows each seed. The rows come from the newest
+ * against the baseline policy and against random search over the same
+ * configurations (SAVED and SAVED_RS, as rung replay prints them), and the
+ * quality of what it returned; Enter shows each seed. The rows come from the newest
  * run of `rung replay` kept in the database for the study (replays,
  * replay_policies and replay_seeds, rung(5)); without one, or on R, a
  * thread replays Hyperband and ASHA over five seeds itself.
@@ -47,7 +48,7 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 	uint32_t	 i;
 	int		 rc, ret = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, created, seeds FROM replays"
+	if (sqlite3_prepare_v2(db, "SELECT id, created, seeds, baseline FROM replays"
 	    " WHERE study = ? AND metric = ? ORDER BY id DESC LIMIT 1", -1,
 	    &st, NULL) != SQLITE_OK)
 		return 0;	/* an older database: no replays table */
@@ -61,11 +62,13 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 	xasprintf(&rv->source, "kept replay %lld of %s (rung replays --show "
 	    "%lld)", (long long)id, sqlite3_column_text(st, 1),
 	    (long long)id);
+	rv->baseline = col_str(st, 3);
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT policy, seeds, cost_steps_mean,"
-	    " cost_seconds_mean, saved_vs_random, best_final_mean,"
-	    " regret_mean, p_top1, p_top5 FROM replay_policies"
+	    " cost_seconds_mean, saved_vs_baseline, saved_vs_random,"
+	    " saved_vs_random_seconds, best_final_mean, regret_mean, p_top1,"
+	    " p_top5 FROM replay_policies"
 	    " WHERE replay_id = ? ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
@@ -77,10 +80,13 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 		p->cost = col_num(st, 2);
 		p->seconds = col_num(st, 3);
 		p->saved = col_num(st, 4);
-		p->final = col_num(st, 5);
-		p->regret = col_num(st, 6);
-		p->top1 = col_num(st, 7);
-		p->top5 = col_num(st, 8);
+		/* In seconds where the study records them, as rung replay. */
+		p->saved_rs = !isnan(col_num(st, 6)) ? col_num(st, 6) :
+		    col_num(st, 5);
+		p->final = col_num(st, 7);
+		p->regret = col_num(st, 8);
+		p->top1 = col_num(st, 9);
+		p->top5 = col_num(st, 10);
 		p->started = NAN;
 	}
 	sqlite3_finalize(st);
@@ -88,8 +94,8 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (sqlite3_prepare_v2(db, "SELECT policy_idx, seed, cost_steps,"
-	    " cost_seconds, saved_vs_random, returned, returned_final, regret,"
-	    " top1, top5, started FROM replay_seeds WHERE replay_id = ?"
+	    " cost_seconds, saved_vs_baseline, returned, returned_final,"
+	    " regret, top1, top5, started, saved_vs_random FROM replay_seeds WHERE replay_id = ?"
 	    " ORDER BY policy_idx, seed", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
@@ -112,6 +118,7 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 		sr->top1 = sqlite3_column_int(st, 8);
 		sr->top5 = sqlite3_column_int(st, 9);
 		sr->started = (uint32_t)sqlite3_column_int(st, 10);
+		sr->saved_rs = col_num(st, 11);
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
@@ -168,6 +175,7 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 	if (rung_replay_seeds(s, p, 2, 0, &o, &set, cause) != 0)
 		goto out;
 	rv->npool = set.npool;
+	rv->baseline = xstrdup(rung_policy_name(p[set.baseline].policy));
 	xasprintf(&rv->source, "replayed here: eta 3, steps 1 to %d, %u "
 	    "seeds (':replay --policy ...' keeps others)", s->max_step,
 	    REPLAY_SEEDS);
@@ -180,7 +188,9 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 		pr->name = xstrdup(rung_policy_name(p[i].policy));
 		pr->cost = a->cost_steps_mean;
 		pr->seconds = a->cost_seconds_mean;
-		pr->saved = set.has_secs && !isnan(a->saved_random_seconds) ?
+		pr->saved = a->saved_baseline;
+		pr->saved_rs = set.has_secs &&
+		    !isnan(a->saved_random_seconds) ?
 		    a->saved_random_seconds : a->saved_random;
 		pr->final = a->final_mean;
 		pr->regret = a->regret_mean;
@@ -197,7 +207,8 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 			sr->seed = rs->seed;
 			sr->cost = (double)rs->r.cost_steps;
 			sr->seconds = set.has_secs ? rs->r.cost_seconds : NAN;
-			sr->saved = set.has_secs &&
+			sr->saved = rs->saved_baseline;
+			sr->saved_rs = set.has_secs &&
 			    !isnan(rs->saved_random_seconds) ?
 			    rs->saved_random_seconds : rs->saved_random;
 			sr->final = rs->r.returned_final;
@@ -263,6 +274,8 @@ replay_clear(struct tui_replayview *rv)
 	rv->study = NULL;
 	free(rv->metric);
 	rv->metric = NULL;
+	free(rv->baseline);
+	rv->baseline = NULL;
 	rv->ready = 0;
 }
 
@@ -324,6 +337,12 @@ num(double v, char buf[32])
 	return buf;
 }
 
+/*
+ * The columns of rung replay's table that the screen shows, and STARTED,
+ * after the policy (15 columns; its glyph is apart, printf counting bytes).
+ */
+#define ROWFMT	"%5s %9s %9s %7s %8s %9s %9s %6s %6s %7s"
+
 /* Rows on screen: each policy, then its seeds when open. */
 static int
 nrows(const struct tui_replayview *rv)
@@ -365,7 +384,7 @@ view_replay_draw(struct tui *t, int y, int h)
 	struct tui_replayview *rv = &t->rep;
 	const struct tui_policyrun *p;
 	const struct tui_seedrow *sr;
-	char		 c[8][32];
+	char		 c[11][32];
 	int		 n, row, r, pi, si, a;
 
 	if (!rv->ready) {
@@ -381,17 +400,17 @@ view_replay_draw(struct tui *t, int y, int h)
 	tui_putf(y, 1, t->cols - 2, A_BOLD, "%s", rv->source);
 	tui_fill(y + 1, 0, t->cols, t->attrs[C_HEAD]);
 	tui_putf(y + 1, 0, t->cols, t->attrs[C_HEAD] | A_BOLD,
-	    " %-16s %5s %11s %10s %8s %11s %10s %7s %7s %8s", "POLICY",
-	    "SEEDS", "COST_STEPS", "SECONDS", "SAVED", "FINAL", "REGRET",
-	    "TOP1", "TOP5", "STARTED");
+	    " %-15s " ROWFMT, "POLICY", "SEEDS", "STEPS", "SECONDS", "SAVED",
+	    "SAVED_RS", "FINAL", "REGRET", "TOP1", "TOP5", "STARTED");
 	n = nrows(rv);
 	if (rv->sel >= n)
 		rv->sel = n - 1;
 	if (rv->sel < rv->top)
 		rv->top = rv->sel;
-	if (rv->sel >= rv->top + h - 3)
-		rv->top = rv->sel - (h - 4);
-	for (row = 0; row < h - 3; row++) {
+	/* Rows between the header and the two lines of the legend. */
+	if (rv->sel >= rv->top + h - 4)
+		rv->top = rv->sel - (h - 5);
+	for (row = 0; row < h - 4; row++) {
 		r = rv->top + row;
 		if (r >= n || (pi = row_at(rv, r, &si)) < 0)
 			break;
@@ -400,27 +419,34 @@ view_replay_draw(struct tui *t, int y, int h)
 		if (a != A_NORMAL)
 			tui_fill(y + 2 + row, 0, t->cols, a);
 		if (si < 0) {
+			snprintf(c[10], sizeof c[10], "%u", p->nseeds);
 			tui_putf(y + 2 + row, 0, t->cols, a | A_BOLD,
-			    " %s %-14s %5u %11s %10s %8s %11s %10s %7s %7s "
-			    "%8s", p->open ? t->g->down : ">", p->name,
-			    p->nseeds, num(p->cost, c[0]), num(p->seconds,
-			    c[1]), pct(p->saved, c[2]), num(p->final, c[3]),
-			    num(p->regret, c[4]), pct(p->top1, c[5]),
-			    pct(p->top5, c[6]), num(p->started, c[7]));
+			    " %s %-13s " ROWFMT, p->open ? t->g->down : ">",
+			    p->name, c[10], num(p->cost, c[0]),
+			    num(p->seconds, c[1]), pct(p->saved, c[2]),
+			    pct(p->saved_rs, c[3]), num(p->final, c[4]),
+			    num(p->regret, c[5]), pct(p->top1, c[6]),
+			    pct(p->top5, c[7]), num(p->started, c[8]));
 			continue;
 		}
 		sr = &p->seeds[si];
-		tui_putf(y + 2 + row, 0, t->cols, a, "     seed %-6llu %5s "
-		    "%11s %10s %8s %11s %10s %7s %7s %8u  trial %s",
-		    (unsigned long long)sr->seed, "", num(sr->cost, c[0]),
-		    num(sr->seconds, c[1]), pct(sr->saved, c[2]),
-		    num(sr->final, c[3]), num(sr->regret, c[4]),
+		snprintf(c[9], sizeof c[9], "    seed %llu",
+		    (unsigned long long)sr->seed);
+		snprintf(c[10], sizeof c[10], "%u", sr->started);
+		tui_putf(y + 2 + row, 0, t->cols, a, " %-15s " ROWFMT
+		    "  trial %s",
+		    c[9], "", num(sr->cost, c[0]), num(sr->seconds, c[1]),
+		    pct(sr->saved, c[2]), pct(sr->saved_rs, c[3]),
+		    num(sr->final, c[4]), num(sr->regret, c[5]),
 		    sr->top1 ? "yes" : "no", sr->top5 ? "yes" : "no",
-		    sr->started, sr->returned ? sr->returned : "-");
+		    c[10], sr->returned ? sr->returned : "-");
 	}
-	tui_put(y + h - 1, 1, t->cols - 2, t->attrs[C_AXIS], "SAVED: compute "
-	    "saved against random search training the same configurations "
-	    "fully.  Enter: seeds   R: replay here");
+	tui_putf(y + h - 2, 1, t->cols - 2, t->attrs[C_AXIS], "SAVED: compute "
+	    "saved against %s; SAVED_RS: against random search training the "
+	    "same configurations fully", rv->baseline != NULL ?
+	    rv->baseline : "the baseline");
+	tui_put(y + h - 1, 1, t->cols - 2, t->attrs[C_AXIS], "Enter: seeds   "
+	    "R: replay here");
 }
 
 void

@@ -61,11 +61,34 @@ param_text(const struct rung_study *s, uint32_t p, uint32_t tr, char buf[32])
 	return buf;
 }
 
+/* Where the parameter columns start: after ID, STATUS ... PRED. */
+static int
+fixed_width(const struct tui *t)
+{
+	return 2 + t->idw + 1 + 9 + 6 + 2 * (NUMW + 1) +
+	    (t->pred != NULL ? NUMW + 1 : 0);
+}
+
+/*
+ * Half the screen, or what the parameter columns shown need up to two
+ * thirds of it (at 100 columns PRED left no room for one): the curves keep
+ * 36 columns at least.
+ */
 static int
 table_width(struct tui *t)
 {
-	int	 w = t->cols * 52 / 100;
+	int		 w = t->cols * 52 / 100, need;
+	uint32_t	 i;
 
+	if (t->s != NULL) {
+		need = fixed_width(t) - 1;
+		for (i = (uint32_t)t->hscroll; i < t->npshow; i++)
+			need += 1 + t->pwidth[t->pshow[i]];
+		if (need > t->cols * 2 / 3)
+			need = t->cols * 2 / 3;
+		if (w < need)
+			w = need;
+	}
 	if (w < 40)
 		w = 40;
 	if (w > t->cols - 36)
@@ -90,9 +113,9 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 	const struct rung_study *s = t->s;
 	const char	*arrow = t->sort_rev ? t->g->up : t->g->down;
 	char		 buf[64], num[32];
-	uint32_t	 r, tr, p;
+	uint32_t	 r, tr, p, i, vis[64];
 	int		 cx, row, a, hdr = t->attrs[C_HEAD], cw, right = x + w;
-	int		 fixed;
+	int		 fixed, vw[64], nvis = 0;
 
 	t->table_h = h - 1;
 	if (t->sel >= t->norder && t->norder > 0)
@@ -125,21 +148,35 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 		HEAD(COL_PRED, NUMW, num, 1);
 	}
 	fixed = cx;
-	if (t->hscroll > (int)s->nparams - 1)
-		t->hscroll = s->nparams > 0 ? (int)s->nparams - 1 : 0;
+	if (t->hscroll > (int)t->npshow - 1)
+		t->hscroll = t->npshow > 0 ? (int)t->npshow - 1 : 0;
 	if (t->hscroll > 0)
 		tui_put(y, fixed - 1, 1, hdr, t->g->ellipsis);
-	for (p = (uint32_t)t->hscroll; p < s->nparams && cx < right; p++) {
+	/*
+	 * The parameter columns that fit whole; a categorical one may be cut
+	 * (with an ellipsis) where six cells are left, a number never.
+	 */
+	for (i = (uint32_t)t->hscroll; i < t->npshow && nvis < 64; i++) {
+		p = t->pshow[i];
 		cw = t->pwidth[p];
+		if (cx + cw > right) {
+			if (s->params[p].type != RUNG_PCAT || right - cx < 6)
+				break;
+			cw = right - cx;
+		}
+		vis[nvis] = p;
+		vw[nvis++] = cw;
 		snprintf(buf, sizeof buf, "%s%s", s->params[p].name,
 		    t->sort == (int)(COL_PARAM0 + p) ? arrow : "");
 		if (s->params[p].type != RUNG_PCAT)
-			put_right(y, cx, cw < right - cx ? cw : right - cx,
-			    hdr | A_BOLD, buf);
+			put_right(y, cx, cw, hdr | A_BOLD, buf);
 		else
-			tui_put(y, cx, right - cx, hdr | A_BOLD, buf);
+			tui_put(y, cx, cw, hdr | A_BOLD, buf);
 		cx += cw + 1;
 	}
+	/* More to the right: Right scrolls to them, p chooses. */
+	if (i < t->npshow && cx <= right)
+		tui_put(y, right - 1, 1, hdr, t->g->ellipsis);
 #undef HEAD
 
 	if (t->norder == 0) {
@@ -188,23 +225,19 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 			    num));
 			cx += NUMW + 1;
 		}
-		for (p = (uint32_t)t->hscroll; p < s->nparams && cx < right;
-		    p++) {
-			const char *v = param_text(s, p, tr, num);
-			int	 vw = tui_width(v);
+		for (i = 0; i < (uint32_t)nvis; i++) {
+			const char *v = param_text(s, vis[i], tr, num);
 
-			cw = t->pwidth[p];
-			if (cw > right - cx)
-				cw = right - cx;
-			if (s->params[p].type != RUNG_PCAT)
+			cw = vw[i];
+			if (s->params[vis[i]].type != RUNG_PCAT)
 				put_right(y + 1 + row, cx, cw, a, v);
-			else if (vw > cw && cw > 1) {
+			else if (tui_width(v) > cw && cw > 1) {
 				tui_put(y + 1 + row, cx, cw - 1, a, v);
 				tui_put(y + 1 + row, cx + cw - 1, 1, a,
 				    t->g->ellipsis);
 			} else
 				tui_put(y + 1 + row, cx, cw, a, v);
-			cx += t->pwidth[p] + 1;
+			cx += cw + 1;
 		}
 	}
 }
@@ -287,6 +320,38 @@ static double
 ymap(struct tui *t, double v)
 {
 	return t->logy ? log10(v) : v;
+}
+
+/*
+ * The labels of the x axis at row y, under a plot of pw cells (X + 1 dots
+ * across, dx a cell): round numbers where they fall, whole ones on an
+ * axis of steps, as many as fit with a space between them.
+ */
+static void
+draw_xticks(struct tui *t, int y, int x, int pw, int dx, double xmin,
+    double xmax, int X, int integer)
+{
+	double		 tk[6];
+	char		 l[32];
+	int		 n, i, c, lw, next = 0;
+
+	/* Room for the widest label and three spaces, six at most. */
+	snprintf(l, sizeof l, "%.6g", fabs(xmin) > fabs(xmax) ? xmin : xmax);
+	n = pw / (tui_width(l) + 3);
+	n = rung_tui_ticks(xmin, xmax, integer, n < 2 ? 2 : n > 6 ? 6 : n,
+	    tk);
+	for (i = 0; i < n; i++) {
+		snprintf(l, sizeof l, "%.6g", tk[i]);
+		lw = tui_width(l);
+		c = (int)lround((tk[i] - xmin) / (xmax - xmin) * X) / dx -
+		    lw / 2;
+		if (c + lw > pw)
+			c = pw - lw;
+		if (c < next)
+			continue;
+		tui_put(y, x + c, lw, t->attrs[C_AXIS], l);
+		next = c + lw + 1;
+	}
 }
 
 /*
@@ -436,13 +501,8 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	    (ymin + ymax) / 2, t->logy, l2));
 	put_right(y + ph, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(ymin,
 	    t->logy, l3));
-	snprintf(l1, sizeof l1, "%.4g", xmin);
-	snprintf(l2, sizeof l2, "%.4g", (xmin + xmax) / 2);
-	snprintf(l3, sizeof l3, "%.4g%s", xmax, xsecs ? " s" : "");
-	tui_put(y + ph + 1, x + yw + 1, pw, t->attrs[C_AXIS], l1);
-	tui_put(y + ph + 1, x + yw + 1 + pw / 2 - tui_width(l2) / 2,
-	    tui_width(l2), t->attrs[C_AXIS], l2);
-	put_right(y + ph + 1, x + yw + 1, pw, t->attrs[C_AXIS], l3);
+	draw_xticks(t, y + ph + 1, x + yw + 1, pw, t->g->braille ? 2 : 1,
+	    xmin, xmax, X, !xsecs);
 	/* The legend: the selected trial, the marked ones, the top k. */
 	lx = x + 1;
 	for (cx = 3; cx >= 1; cx--) {
@@ -713,6 +773,93 @@ move_sel(struct tui *t, int64_t by)
 	t->sel = (uint32_t)v;
 }
 
+/* A parameter's name as one word of the command line. */
+static void
+add_word(struct rung_buf *b, const char *w)
+{
+	const char	*p;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,:/+-@%=") == strlen(w)) {
+		rung_buf_addstr(b, w);
+		return;
+	}
+	rung_buf_addc(b, '\'');
+	for (p = w; *p != '\0'; p++) {
+		if (*p == '\'')
+			rung_buf_addstr(b, "'\\''");
+		else
+			rung_buf_addc(b, *p);
+	}
+	rung_buf_addc(b, '\'');
+}
+
+/* p: the command line, on :params and the columns shown, to edit. */
+static void
+open_params(struct tui *t)
+{
+	struct rung_buf	 b = { 0 };
+	uint32_t	 i;
+
+	if (t->s->nparams == 0) {
+		tui_message(t, 1, "the study has no parameter");
+		return;
+	}
+	rung_buf_addstr(&b, "params");
+	for (i = 0; i < t->npshow; i++) {
+		rung_buf_addc(&b, ' ');
+		add_word(&b, t->s->params[t->pshow[i]].name);
+	}
+	rung_buf_addc(&b, ' ');
+	tui_prompt_open(t, ':', rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
+void
+view_trials_params(struct tui *t, int argc, char **argv)
+{
+	const struct rung_study *s = t->s;
+	struct rung_buf	 b = { 0 };
+	uint32_t	*show, n = 0, p, i;
+	int		 k;
+
+	if (s == NULL) {
+		tui_message(t, 1, "params: open a study first");
+		return;
+	}
+	show = xcalloc(s->nparams ? s->nparams : 1, sizeof *show);
+	if (argc < 2) {
+		for (p = 0; p < s->nparams; p++)
+			show[n++] = p;
+	}
+	for (k = 1; k < argc; k++) {
+		for (p = 0; p < s->nparams; p++) {
+			if (strcmp(s->params[p].name, argv[k]) == 0)
+				break;
+		}
+		if (p == s->nparams) {
+			for (i = 0; i < s->nparams; i++)
+				rung_buf_printf(&b, "%s%s", i ? ", " : "",
+				    s->params[i].name);
+			tui_message(t, 1, "params: '%s' is no parameter of "
+			    "'%s' (%s)", argv[k], s->name,
+			    s->nparams ? rung_buf_cstr(&b) : "it has none");
+			rung_buf_release(&b);
+			free(show);
+			return;
+		}
+		for (i = 0; i < n && show[i] != p; i++)
+			;
+		if (i == n)
+			show[n++] = p;
+	}
+	free(t->pshow);
+	t->pshow = show;
+	t->npshow = n;
+	t->hscroll = 0;
+	tui_message(t, 0, "%u of %u parameter columns shown", n, s->nparams);
+}
+
 void
 view_trials_key(struct tui *t, enum tui_action a)
 {
@@ -763,7 +910,7 @@ view_trials_key(struct tui *t, enum tui_action a)
 	case ACT_RIGHT:
 		if (t->focus == 1)
 			move_prefix(t, 1);
-		else if (t->hscroll + 1 < (int)t->s->nparams)
+		else if (t->hscroll + 1 < (int)t->npshow)
 			t->hscroll++;
 		break;
 	case ACT_FOCUS:
@@ -821,6 +968,9 @@ view_trials_key(struct tui *t, enum tui_action a)
 		break;
 	case ACT_REFIT:
 		tui_request_refit(t);
+		break;
+	case ACT_PARAMS:
+		open_params(t);
 		break;
 	default:
 		break;

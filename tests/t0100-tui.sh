@@ -59,6 +59,7 @@ test_expect_success 'rung tui STUDY opens the trials and curves' '
 	grep -q "K=5" screen.txt &&
 	grep -q "acc  x: step  prefix 5" screen.txt &&
 	grep -q "row 1/1000" screen.txt &&
+	grep -E -q "│ +5 +10 +15 +20 *$" screen.txt &&
 	LC_ALL=C grep -q "$(printf "\342[\240-\243]")" screen.txt
 '
 
@@ -131,6 +132,23 @@ test_expect_success 'Enter opens a trial, q comes back' '
 	wait_for "PRED@7"
 '
 
+test_expect_success 'at 100 columns a parameter column fits beside PRED; p chooses them' '
+	tm resize-window -t t -x 100 -y 30 &&
+	wait_for "PRED@7 +net +│" &&
+	keys p &&
+	wait_for "^:params net training_dataset num_params depth lr *$" &&
+	keys C-u "params depth lr" Enter &&
+	wait_for "2 of 5 parameter columns shown" &&
+	grep -E -q "PRED@7 +depth +lr│" screen.txt &&
+	grep -E -q "^● 363 .* [0-9]+ +0\.[0-9]+│" screen.txt &&
+	keys : "params depth nope" Enter &&
+	wait_for "params: .nope. is no parameter of .mq. \(net, training_dataset, num_params, depth, lr\)" &&
+	keys : "params" Enter &&
+	wait_for "5 of 5 parameter columns shown" &&
+	tm resize-window -t t -x 120 -y 40 &&
+	wait_for "PRED@7 +net +training_d"
+'
+
 test_expect_success 'Tab completes commands and options at the prompt' '
 	keys : &&
 	wait_for "^:" &&
@@ -158,17 +176,35 @@ test_expect_success ':fit runs the fit command on the open study' '
 '
 
 if rung help replay >/dev/null 2>&1; then
-	test_expect_success ':replay runs; the replay screen shows it kept' '
+	test_expect_success ':replay runs, then the replay screen shows it kept' '
 		keys : &&
 		wait_for "^:" &&
 		keys "replay --policy hyperband,asha --seeds 2" Enter &&
-		wait_for "rung replay --policy hyperband,asha --seeds 2 mq" &&
-		wait_for "\[exit 0, " 60 &&
+		wait_for "kept replay 1 of" 60 &&
+		grep -q "kept, shown here; 5 shows its output" screen.txt &&
+		wait_for "hyperband +2 " &&
+		keys 5 &&
+		wait_for "\[exit 0, " &&
 		keys 4 &&
 		wait_for "kept replay 1 of" &&
-		wait_for "hyperband +2 " &&
 		keys j Enter &&
 		wait_for "seed 1 .*trial " &&
+		keys q &&
+		wait_for "PRED@5"
+	'
+
+	test_expect_success 'the replay screen: SAVED and SAVED_RS as rung replay has them' '
+		rung replays --show 1 >cli.txt &&
+		grep -q "^POLICY .* SAVED  SAVED_RS " cli.txt &&
+		keys 4 &&
+		wait_for "POLICY +SEEDS +STEPS +SECONDS +SAVED +SAVED_RS " &&
+		grep -q "SAVED: compute saved against hyperband; SAVED_RS: against random search" screen.txt &&
+		for p in hyperband asha; do
+			cli=$(awk -v p=$p "\$1 == p { print \$6, \$7 }" cli.txt) &&
+			tui=$(awk -v p=$p "\$2 == p { print \$6, \$7 }" screen.txt) &&
+			test -n "$cli" && test "$cli" = "$tui" ||
+			{ echo "$p: rung replay says $cli, the screen $tui"; false; }
+		done &&
 		keys q &&
 		wait_for "PRED@5"
 	'

@@ -264,6 +264,28 @@ test_expect_success 'brackets: how far each trial ran, the milestones as lines' 
 	grep_err "brackets draw one policy"
 '
 
+test_expect_success 'replay: tics spaced for the size, titles on two lines' '
+	rm -rf dir && rung plot replay --replay 2 --size 480x360 -o r.png --script dir mq &&
+	test $(grep -c "^set xtics [0-9.]*$" dir/plot.gp) -eq 2 &&
+	small=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
+	grep -q "^set title .best so far against simulated time. \. " dir/plot.gp &&
+	grep -q "^set multiplot layout 1,2 title .mq: replay 2, 2 seeds of sha, asha. \. " dir/plot.gp &&
+	rm -rf dir && rung plot replay --replay 2 --size 1600x500 -o r.png --script dir mq &&
+	large=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
+	awk -v s=$small -v l=$large "BEGIN { exit !(s > l) }" ||
+	{ echo "tics every $small at 480 wide, every $large at 1600"; false; }
+'
+
+test_expect_success 'brackets: milestones too close for one row take two' '
+	rm -rf dir && rung plot brackets --eta 2 --size 320x240 -o b.png --script dir mq &&
+	grep -q "^set x2tics (.1. 1.0, .. 2.0, .5. 5.0, .10. 10.0, .20. 20.0)" dir/plot.gp &&
+	grep -q "^set label .2. at 2.0, graph 1 center offset 0, char 1.9" dir/plot.gp &&
+	grep -q "^set x2label .milestones: where the policy judges (steps). \. " dir/plot.gp &&
+	rm -rf dir && rung plot brackets --eta 2 -o b.png --script dir mq &&
+	grep -q "^set x2tics (.1. 1.0, .2. 2.0, .5. 5.0, .10. 10.0, .20. 20.0)" dir/plot.gp &&
+	! grep -q "^set label" dir/plot.gp
+'
+
 # A study, a metric and trials whose names try to escape their quotes.
 gen_evil() {
 	/usr/bin/python3 - <<-\PY

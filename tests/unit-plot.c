@@ -173,9 +173,43 @@ test_script(void)
 	rung_plot_free(p);
 }
 
+static void
+test_labels(void)
+{
+	double	 pos[5] = { 1, 3, 9, 27, 81 }, w[5] = { 1, 1, 1, 2, 2 }, sc;
+	double	 p[5];
+	int	 row[5], i;
+
+	/* Compute per replay from 70 to 160, or from 0 to 340: few tics. */
+	is_int((int)rung_plot_tic_step(90, 4, 0), 50, "90 in 4 tics: 50");
+	is_int((int)rung_plot_tic_step(340, 5, 0), 100, "340 in 5 tics: 100");
+	is_int((int)rung_plot_tic_step(340, 12, 0), 50, "340 in 12: 50");
+	ok(rung_plot_tic_step(0.37, 5, 0) == 0.1, "0.37 in 5 tics: 0.1");
+	is_int((int)rung_plot_tic_step(3, 20, 1), 1, "steps: 1 at least");
+	/* Milestones 1 3 9 27 81 of eta 3 on 30 columns: 1 and 3 collide. */
+	sc = 30.0 / 84;
+	for (i = 0; i < 5; i++)
+		p[i] = pos[i] * sc;
+	is_int(rung_plot_stagger(p, w, 5, row), 2, "two rows on 30 columns");
+	is_int(row[0], 0, "1 on the first row");
+	is_int(row[1], 1, "3 on the second");
+	is_int(row[2], 0, "9 back on the first");
+	is_int(row[3], 0, "27 on the first");
+	is_int(row[4], 0, "81 on the first");
+	/* On 300 columns, one row. */
+	for (i = 0; i < 5; i++)
+		p[i] = pos[i] * 300 / 84;
+	is_int(rung_plot_stagger(p, w, 5, row), 1, "one row on 300 columns");
+	/* Three at one place: the third is left out. */
+	p[0] = p[1] = p[2] = 10;
+	rung_plot_stagger(p, w, 3, row);
+	is_int(row[2], -1, "a third label at the same place is left out");
+}
+
 int
 main(void)
 {
+	test_labels();
 	test_quote();
 	test_terms();
 	test_script();

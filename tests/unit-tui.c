@@ -175,6 +175,21 @@ check_split(const char *line, const char *want)
 	rung_buf_release(&b);
 }
 
+static void
+check_ticks(double lo, double hi, int integer, int max, const char *want)
+{
+	struct rung_buf	 b = { 0 };
+	double		 tk[16];
+	int		 i, n;
+
+	n = rung_tui_ticks(lo, hi, integer, max, tk);
+	for (i = 0; i < n; i++)
+		rung_buf_printf(&b, "%s%.6g", i ? " " : "", tk[i]);
+	is_str(rung_buf_cstr(&b), want, "ticks of [%g, %g]%s, %d at most", lo,
+	    hi, integer ? " in steps" : "", max);
+	rung_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -212,6 +227,23 @@ main(void)
 	check(s, NULL, "opt == 'adam", "error: unterminated string");
 	check(s, NULL, "lr < 1; drop table trials", "error: expected 'and'");
 	check_long(s);
+
+	/* Steps are whole: 1 to 100 gave 50.5 in the middle. */
+	check_ticks(1, 100, 1, 3, "50 100");
+	check_ticks(1, 100, 1, 6, "20 40 60 80 100");
+	check_ticks(1, 20, 1, 6, "5 10 15 20");
+	check_ticks(1, 3, 1, 6, "1 2 3");
+	check_ticks(1, 2, 1, 8, "1 2");
+	check_ticks(3, 3.5, 1, 4, "3");
+	check_ticks(3.2, 3.8, 1, 4, "");
+	check_ticks(7, 7, 1, 4, "7");
+	/* Seconds: round numbers, fractions where the span is small. */
+	check_ticks(0, 1234.5, 0, 4, "0 500 1000");
+	check_ticks(0, 0.37, 0, 5, "0 0.1 0.2 0.3");
+	check_ticks(12.5, 13.1, 0, 4, "12.6 12.8 13");
+	check_ticks(-3, 3, 0, 4, "-2 0 2");
+	check_ticks(5, 1, 1, 3, "2 4");
+	check_ticks(NAN, 1, 0, 3, "");
 
 	check_split("fit --prefix 5", "[fit][--prefix][5]");
 	check_split("  trials   --sort best  ", "[trials][--sort][best]");

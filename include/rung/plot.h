@@ -105,4 +105,16 @@ int		 rung_plot_export(const struct rung_plot *,
 /* The base name plot.gp writes to: the path's, or plot.EXT if unsafe. */
 char		*rung_plot_export_name(const struct rung_plot_target *);
 
+/*
+ * Axis labels that stay apart. rung_plot_tic_step: the step between tics,
+ * 1, 2 or 5 times a power of ten (1 at least when integer), for at most
+ * maxtics of them over span. rung_plot_stagger: labels centred at pos[i]
+ * and w[i] wide (ascending, in one unit, a gap of one between them) to
+ * rows: row[i] 0, 1 for a second row where a neighbour on the first is too
+ * close, -1 left out where both are; returns the rows used.
+ */
+double		 rung_plot_tic_step(double span, int maxtics, int integer);
+int		 rung_plot_stagger(const double *pos, const double *w, int n,
+		     int *row);
+
 #endif

@@ -53,6 +53,15 @@ int		 rung_filter_match(const struct rung_filter *,
 		     uint32_t trial);
 void		 rung_filter_free(struct rung_filter *);
 
+/*
+ * Ticks of an axis from lo to hi: the multiples of 1, 2 or 5 times a power
+ * of ten inside [lo, hi], at most max of them, the finest such; whole
+ * numbers only when integer (an axis of steps has no step 50.5). Writes
+ * them to ticks[0..max) in order; returns how many.
+ */
+int		 rung_tui_ticks(double lo, double hi, int integer, int max,
+		     double *ticks);
+
 /* Split a command line as sh would (quotes, backslashes); NULL-ended. */
 char		**rung_split_line(const char *line, int *argc, char **cause);
 void		 rung_free_argv(char **);
