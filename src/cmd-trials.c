@@ -172,7 +172,7 @@ load_others(struct rung_store *st, const struct rung_study *s,
 	while (n < MAX_OTHERS && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		c = xreallocarray(c, n + 1, sizeof *c);
 		if (rung_store_load_curves(st, s,
-		    (const char *)sqlite3_column_text(q, 0), &c[n],
+		    (const char *)sqlite3_column_text(q, 0), 0, &c[n],
 		    cause) != 0)
 			goto fail;
 		n++;
