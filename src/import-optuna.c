@@ -59,10 +59,6 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-/* TEMPORARY: batch.h declares it once the lead's metric directions land. */
-void		 rung_batch_metric_direction(struct rung_batch *, uint32_t,
-		     enum rung_direction);
-
 /* Distributions. */
 enum odkind {
 	OD_FLOAT,
