@@ -387,7 +387,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 
 	ret = RUNG_EXIT_ERROR;
-	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0)
+	if (rung_ctx_load(ctx, args->argv[0], args, 1, &s, &cause) != 0)
 		goto out;
 	fo.feat.target = s->max_step;
 	if (rung_args_has(args, OPT_TARGET)) {

@@ -205,7 +205,7 @@ int_opt(const struct rung_args *args, int id, long lo, long hi, long *out)
 static int
 load_study(struct plot *pl, struct rung_study **s, char **cause)
 {
-	return rung_ctx_load(pl->ctx, pl->study, pl->args, s, cause);
+	return rung_ctx_load(pl->ctx, pl->study, pl->args, 1, s, cause);
 }
 
 /* A number for titles. */

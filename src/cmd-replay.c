@@ -1065,7 +1065,7 @@ cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 	json = ctx->format == RUNG_OUT_JSON;
 	csv = ctx->format == RUNG_OUT_CSV;
 	ret = RUNG_EXIT_ERROR;
-	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0)
+	if (rung_ctx_load(ctx, args->argv[0], args, 1, &s, &cause) != 0)
 		goto out;
 	if (s->max_step < 1) {
 		xasprintf(&cause, "study '%s' has no point of '%s' after step "

@@ -158,7 +158,7 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 	size_t		 i;
 	int		 ret = RUNG_EXIT_ERROR;
 
-	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0) {
+	if (rung_ctx_load(ctx, args->argv[0], args, 0, &s, &cause) != 0) {
 		rung_error("%s", cause);
 		free(cause);
 		return RUNG_EXIT_ERROR;

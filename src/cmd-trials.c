@@ -220,7 +220,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_USAGE;
 	}
-	if (rung_ctx_load(ctx, args->argv[0], args, &s, &cause) != 0) {
+	if (rung_ctx_load(ctx, args->argv[0], args, 0, &s, &cause) != 0) {
 		rung_error("%s", cause);
 		free(cause);
 		return RUNG_EXIT_ERROR;

@@ -352,17 +352,35 @@ rung_args_metric(const struct rung_args *a, const char *cmd,
 
 int
 rung_ctx_load(struct rung_ctx *ctx, const char *study,
-    const struct rung_args *a, struct rung_study **s, char **cause)
+    const struct rung_args *a, int curves, struct rung_study **s,
+    char **cause)
 {
 	const char	*metric = rung_args_get(a, RUNG_OPT_METRIC);
 	const char	*v = rung_args_get(a, RUNG_OPT_DIRECTION);
-	int		 dir = v != NULL ? rung_direction_parse(v) : 0;
+	char		*cm = NULL;
+	int		 dir = v != NULL ? rung_direction_parse(v) : 0, ret;
 
 	if (metric != NULL && rung_store_check_metric(ctx->store, study,
 	    metric, cause) != 0)
 		return -1;
-	return rung_store_load(ctx->store, study, metric,
+	if (metric == NULL && curves &&
+	    rung_store_curve_metric(ctx->store, study, &cm, cause) != 0)
+		return -1;
+	ret = rung_store_load(ctx->store, study, metric != NULL ? metric : cm,
 	    (enum rung_direction)dir, s, cause);
+	if (ret == 0 && cm != NULL) {
+		struct rung_study_info info;
+
+		if (rung_store_study(ctx->store, study, &info, cause) == 0) {
+			if (strcmp(info.metric, cm) != 0)
+				rung_info("%s: '%s' has one value a trial: "
+				    "reading the curves of '%s' (-m chooses)",
+				    study, info.metric, cm);
+			rung_study_info_release(&info);
+		}
+	}
+	free(cm);
+	return ret;
 }
 
 void

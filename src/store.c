@@ -585,6 +585,34 @@ rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
 }
 
 int
+rung_store_curve_metric(struct rung_store *s, const char *study,
+    char **name, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	/*
+	 * The metric of interest when some trial has a curve of it, else the
+	 * first metric that has one: Optuna's objective is one value a trial,
+	 * its curve the intermediate values.
+	 */
+	if (prepare(s, "SELECT m.name FROM metrics m JOIN studies s"
+	    " ON s.id = m.study_id WHERE s.name = ?1 AND (m.name = s.metric"
+	    " OR EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id"
+	    " AND c.n > 1)) ORDER BY EXISTS (SELECT 1 FROM curves c"
+	    " WHERE c.metric_id = m.id AND c.n > 1) DESC, m.name = s.metric"
+	    " DESC, m.id LIMIT 1", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*name = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 rung_store_metric_direction(struct rung_store *s, int64_t study,
     const char *metric, enum rung_direction *dir, char **cause)
 {

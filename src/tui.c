@@ -1048,6 +1048,8 @@ load_model(struct tui *t)
 	rung_model_free(m);
 }
 
+static void	 switch_metric(struct tui *, size_t);
+
 /*
  * The direction to load a metric with: --direction for the metric the
  * explorer opened with, else 0, the metric's own (NULL: of interest).
@@ -1067,7 +1069,7 @@ int
 tui_open_study(struct tui *t, const char *name)
 {
 	struct rung_study *s;
-	char		*cause = NULL;
+	char		*cause = NULL, *cm = NULL;
 	uint32_t	 i;
 
 	if (open_store(t) != 0) {
@@ -1114,6 +1116,14 @@ tui_open_study(struct tui *t, const char *name)
 	load_model(t);
 	tui_set_screen(t, SCR_TRIALS);
 	t->back = SCR_STUDIES;
+	/* A metric of one value a trial (Optuna's): show the curves. */
+	if (rung_store_curve_metric(t->ctx->store, s->name, &cm, &cause) != 0)
+		free(cause);
+	for (i = 1; cm != NULL && i < t->nmetrics; i++) {
+		if (strcmp(t->metrics[i], cm) == 0)
+			switch_metric(t, i);
+	}
+	free(cm);
 	return 0;
 }
 

@@ -94,6 +94,18 @@ test_expect_success 'a schema 4 database gains a direction per metric' '
 	test "$(sqlite3 old.db "select group_concat(name || \"=\" || direction, \" \") from (select * from metrics order by id)")" = "val_loss=min val_acc=max gradnorm=min"
 '
 
+test_expect_success 'curve commands read the curves when the metric of interest is one value a trial' '
+	rung import -s ranked --study ranked "$RUNG_TESTDATA/optuna/ranked.journal" 2>/dev/null &&
+	rung fit --prefix 3 --json ranked >of.json 2>err &&
+	grep -q "ranked: .value. has one value a trial: reading the curves of .intermediate." err &&
+	test "$(json "j[\"metric\"]" of.json)" = intermediate &&
+	rung fit --prefix 3 --json -m value ranked >ov.json 2>err2 || :
+	! grep -q "reading the curves" err2 &&
+	rung trials --sort best --top 1 --json ranked >ot.json 2>err3 &&
+	! grep -q "reading the curves" err3 &&
+	test "$(json "j[0][\"id\"]" ot.json)" = 7
+'
+
 if command -v tmux >/dev/null 2>&1; then
 	tmux_server
 	test_expect_success 'the explorer m key shows the metric own direction' '

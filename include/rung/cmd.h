@@ -154,11 +154,14 @@ int		 rung_args_metric(const struct rung_args *, const char *cmd,
 		     struct rung_metric_sel *);
 /*
  * Load a study for a command, the metric as -m and --direction say; an
- * unknown metric is an error naming those the study has.
+ * unknown metric is an error naming those the study has. Without -m, a
+ * command that reads curves (curves set) reads those of
+ * rung_store_curve_metric(), and says so when that is not the metric of
+ * interest.
  */
 int		 rung_ctx_load(struct rung_ctx *, const char *study,
-		     const struct rung_args *, struct rung_study **,
-		     char **cause);
+		     const struct rung_args *, int curves,
+		     struct rung_study **, char **cause);
 /* Print a table as the command was asked: aligned text, or CSV. */
 void		 rung_ctx_table(struct rung_ctx *, struct rung_table *);
 

@@ -60,6 +60,14 @@ int		 rung_store_study(struct rung_store *, const char *name,
 int		 rung_store_metrics(struct rung_store *, int64_t study,
 		     char ***names, enum rung_direction **dirs, size_t *n,
 		     char **cause);
+/*
+ * The metric whose curves a study's curve commands read by default: the
+ * metric of interest when a trial has more than one point of it, else the
+ * first metric with such a curve (Optuna's intermediate values), else the
+ * metric of interest. *name is NULL for no such study.
+ */
+int		 rung_store_curve_metric(struct rung_store *, const char *study,
+		     char **name, char **cause);
 /* A metric's direction: 0, 1 when the study has no such metric, or -1. */
 int		 rung_store_metric_direction(struct rung_store *,
 		     int64_t study, const char *metric, enum rung_direction *,
