@@ -276,6 +276,17 @@ fail:
 	return -1;
 }
 
+static void
+free_names(char **names, enum rung_direction *dirs, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dirs);
+}
+
 static int
 export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
     struct rung_exact *x, char **cause)
@@ -287,7 +298,11 @@ export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
 	int32_t		 step;
 	char		 buf[RUNG_DBL_BUFSZ];
 	static const char *reserved[] = { "id", "status", "params", "steps",
-		"seconds" };
+		"seconds", "metric", "directions" };
+	char		**mnames = NULL;
+	enum rung_direction *mdirs = NULL;
+	size_t		 nm = 0;
+	json_object	*dirs;
 
 	for (i = 0; i < x->nmetrics; i++) {
 		for (p = 0; p < sizeof reserved / sizeof reserved[0]; p++) {
@@ -299,6 +314,9 @@ export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
 			}
 		}
 	}
+	/* Each metric's direction, so that import judges them alike. */
+	if (rung_store_metrics(st, s->id, &mnames, &mdirs, &nm, cause) != 0)
+		return -1;
 	series = xcalloc(nseries, sizeof *series);
 	k = xcalloc(nseries, sizeof *k);
 	arr = xcalloc(nseries, sizeof *arr);
@@ -339,6 +357,14 @@ export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
 		json_object_object_add(obj, "steps", steps);
 		for (i = 0; i < x->nmetrics; i++)
 			json_object_object_add(obj, x->metrics[i], arr[i]);
+		json_object_object_add(obj, "metric",
+		    json_object_new_string(nm > 0 ? mnames[0] : s->curve.name));
+		dirs = json_object_new_object();
+		for (i = 0; i < nm; i++)
+			json_object_object_add(dirs, mnames[i],
+			    json_object_new_string(rung_direction_name(
+			    mdirs[i])));
+		json_object_object_add(obj, "directions", dirs);
 		if (x->secs.n > 0)
 			json_object_object_add(obj, "seconds", arr[nseries - 1]);
 		else
@@ -351,11 +377,13 @@ export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
 	free(series);
 	free(k);
 	free(arr);
+	free_names(mnames, mdirs, nm);
 	return 0;
 fail:
 	free(series);
 	free(k);
 	free(arr);
+	free_names(mnames, mdirs, nm);
 	return -1;
 }
 

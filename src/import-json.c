@@ -62,6 +62,9 @@ static const char *const steps_fields[] = {
 };
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
+struct jctx;
+static void	 declared_directions(struct jctx *, struct json_object *);
+
 /* Where the trial being read sits, for messages. */
 enum jwhere {
 	AT_FILE,	/* the document is the trial: "FILE: " */
@@ -774,7 +777,44 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			rung_batch_set_time(b, row, json_object_get_double(x));
 		}
 	}
+	declared_directions(c, obj);
 	return 0;
+}
+
+/*
+ * rung's JSON Lines (rung export -f jsonl) name each metric's direction
+ * ("directions") and the metric of interest ("metric"), so that a study
+ * comes back judged as it was.
+ */
+static void
+declared_directions(struct jctx *c, struct json_object *obj)
+{
+	struct json_object *d, *v, *m;
+	struct lh_entry	*e;
+	const char	*name;
+	int		 dir, k;
+
+	if (!json_object_object_get_ex(obj, "directions", &d) ||
+	    !json_object_is_type(d, json_type_object))
+		return;
+	for (e = lh_table_head(json_object_get_object(d)); e != NULL;
+	    e = lh_entry_next(e)) {
+		v = lh_entry_v(e);
+		if (v == NULL || !json_object_is_type(v, json_type_string) ||
+		    (dir = rung_direction_parse(json_object_get_string(v))) ==
+		    0)
+			continue;
+		if ((k = rung_batch_find_metric(c->b, lh_entry_k(e))) >= 0)
+			rung_batch_metric_direction(c->b, (uint32_t)k,
+			    (enum rung_direction)dir);
+	}
+	if (json_object_object_get_ex(obj, "metric", &m) &&
+	    json_object_is_type(m, json_type_string) &&
+	    json_object_object_get_ex(d, name = json_object_get_string(m),
+	    &v) && v != NULL && json_object_is_type(v, json_type_string) &&
+	    (dir = rung_direction_parse(json_object_get_string(v))) != 0 &&
+	    rung_batch_find_metric(c->b, name) >= 0)
+		rung_batch_interest(c->b, name, (enum rung_direction)dir);
 }
 
 /* The document read whole: a list of trials, or one. */

@@ -156,7 +156,8 @@ def check(dumpfile, study, exportfile):
         # Every exported point, by metric.
         points = {}
         for metric in g:
-            if metric in ("id", "status", "params", "steps", "seconds"):
+            if metric in ("id", "status", "params", "steps", "seconds",
+                          "metric", "directions"):
                 continue
             for step, v in zip(g["steps"], g[metric]):
                 if v is not None:

@@ -94,6 +94,14 @@ test_expect_success 'a schema 4 database gains a direction per metric' '
 	test "$(sqlite3 old.db "select group_concat(name || \"=\" || direction, \" \") from (select * from metrics order by id)")" = "val_loss=min val_acc=max gradnorm=min"
 '
 
+test_expect_success 'JSON Lines export and import keep every direction and the metric of interest' '
+	rung export -f jsonl -o u.jsonl u &&
+	rung -d rt.db import -s back u.jsonl 2>err &&
+	! grep -q "guessed" err &&
+	test "$(sqlite3 rt.db "select metric || \" \" || direction from studies")" = "val_acc max" &&
+	test "$(sqlite3 rt.db "select group_concat(name || \"=\" || direction, \" \") from (select * from metrics order by name)")" = "gradnorm=max val_acc=max val_loss=min"
+'
+
 test_expect_success 'curve commands read the curves when the metric of interest is one value a trial' '
 	rung import -s ranked --study ranked "$RUNG_TESTDATA/optuna/ranked.journal" 2>/dev/null &&
 	rung fit --prefix 3 --json ranked >of.json 2>err &&
