@@ -2339,6 +2339,68 @@ dump_train(const char *dir, int32_t prefix, const double *x, const double *y,
 	return ret;
 }
 
+/*
+ * Why no trial is left to test on, in the study's terms: its steps, how
+ * many trials have the prefix and the target, and what to change. A bare
+ * count ("0 with steps 1 to 2") leaves the user guessing whether the study,
+ * the prefix, the target or --train is at fault.
+ */
+static void
+too_few(const struct rung_study *s, const struct rung_fit_opts *o,
+    int32_t prefix, const struct rung_dataset *ds, uint32_t ntrain,
+    char **cause)
+{
+	struct rung_buf	 b;
+	uint32_t	 t, nprefix, ntarget = 0, have = 0;
+	int32_t		 lo = 0, target = o->feat.target;
+	int64_t		 at;
+
+	for (t = 0; t < s->ntrials; t++) {
+		if (rung_curve_len(s, t) == 0)
+			continue;
+		if (have++ == 0 || s->curve.steps[s->curve.off[t]] < lo)
+			lo = s->curve.steps[s->curve.off[t]];
+		if ((at = find_step(s, t, target)) >= 0 &&
+		    isfinite(s->curve.vals[at]))
+			ntarget++;
+	}
+	nprefix = s->ntrials - ds->skipped_short;
+	memset(&b, 0, sizeof b);
+	rung_buf_printf(&b, "too few trials to test on: study '%s' has %u "
+	    "trials", s->name != NULL ? s->name : "", s->ntrials);
+	if (have > 0)
+		rung_buf_printf(&b, " with steps %d to %d", (int)lo,
+		    (int)s->max_step);
+	rung_buf_printf(&b, "; %u have every step 1 to %d, %u a value at "
+	    "step %d, %u both", nprefix, (int)prefix, ntarget, (int)target,
+	    ds->n);
+	if (ds->skipped_nonfinite > 0)
+		rung_buf_printf(&b, " (%u more have a NaN or infinite value "
+		    "in the prefix)", ds->skipped_nonfinite);
+	if (o->train != 0 && ds->n > 2) {
+		rung_buf_printf(&b, "; --train %u leaves none to test: give "
+		    "--train %u or less", ntrain, ds->n - 1);
+		goto done;
+	}
+	rung_buf_printf(&b, "; it takes 3 (2 to train on, 1 to test): ");
+	if (nprefix == 0 && have > 0 && lo > 1)
+		rung_buf_printf(&b, "a prefix is steps 1 to K, and this "
+		    "study's steps start at %d", (int)lo);
+	else if (s->ntrials < 3)
+		rung_buf_printf(&b, "import a larger study");
+	else if (nprefix < 3 && prefix > 1)
+		rung_buf_printf(&b, "give a shorter --prefix, or import a "
+		    "larger study");
+	else if (ds->n < 3 && target > prefix + 1)
+		rung_buf_printf(&b, "give an earlier --target, or import a "
+		    "larger study");
+	else
+		rung_buf_printf(&b, "import a larger study");
+done:
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
 int
 rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
     int32_t prefix, struct rung_fit_row *row, char **cause)
@@ -2370,9 +2432,7 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 			e.ntrain = 2;
 	}
 	if (e.ntrain >= ds.n) {
-		xasprintf(cause, "too few trials: %u with steps 1 to %d and a "
-		    "value at step %d, %u of them to train on leave none to "
-		    "test", ds.n, (int)prefix, (int)o->feat.target, e.ntrain);
+		too_few(s, o, prefix, &ds, e.ntrain, cause);
 		goto out;
 	}
 	row->n_train = e.ntrain;
