@@ -232,6 +232,25 @@ rung_featspec_release(struct rung_featspec *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* The nearest names to a mistyped one, else every name there is. */
+static void
+no_param(const struct rung_featspec *f, const char *name, char **cause)
+{
+	struct rung_buf	 b = { 0 };
+	uint32_t	 j;
+
+	rung_buf_printf(&b, "no parameter '%s' in the study", name);
+	if (!rung_buf_did_you_mean(&b, name, f->pnames, f->nparams)) {
+		rung_buf_addstr(&b, " (it has ");
+		for (j = 0; j < f->nparams; j++)
+			rung_buf_printf(&b, "%s%s", j ? ", " : "",
+			    f->pnames[j]);
+		rung_buf_addstr(&b, f->nparams ? ")" : "none)");
+	}
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
 int
 rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
     char **cause)
@@ -247,8 +266,7 @@ rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
 				break;
 		}
 		if (j == old.nparams) {
-			xasprintf(cause, "no parameter '%s' in the study",
-			    names[i]);
+			no_param(&old, names[i], cause);
 			free(from);
 			return -1;
 		}

@@ -52,7 +52,9 @@ test_expect_success 'baker features leave out an architecture string; --params c
 	! grep -q "left out" err &&
 	! cmp b1.json b2.json &&
 	expect_fail 1 rung fit --prefix 5 --features baker --params nope mq200 &&
-	grep_err "no parameter .nope. in the study"
+	grep_err "no parameter .nope. in the study (it has net, training_dataset, num_params, depth, lr)" &&
+	expect_fail 1 rung fit --prefix 5 --features baker --params lr,dpeth mq200 &&
+	grep_err "no parameter .dpeth. in the study; did you mean .depth.?"
 '
 
 test_expect_success 'repeats give a spread; the same seed gives the same answer' '
@@ -180,6 +182,17 @@ test_expect_success 'too few trials: the study'"'"'s steps, who has the prefix a
 	grep_err "5 have every step 1 to 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
 	expect_fail 1 rung fit --prefix 2 --target 4 --train 5 short &&
 	grep_err "5 both; --train 5 leaves none to test: give --train 4 or less"
+'
+
+test_expect_success 'a mistyped study or metric gets the nearest names' '
+	expect_fail 1 rung fit --prefix 5 qm && grep_err "no study .qm. in .*; did you mean .mq.?" &&
+	expect_fail 1 rung fit --prefix 5 mq20 &&
+	grep_err "no study .mq20. in .*; did you mean .mq200.?" &&
+	expect_fail 1 rung fit --prefix 5 zzzzzz && grep_err "no study .zzzzzz. in .[^;]*$" &&
+	expect_fail 1 rung replay --policy hyperband --metric lss tiny &&
+	grep_err "study .tiny. has no metric .lss.; did you mean .loss.?" &&
+	expect_fail 1 rung replay --policy hyperband --metric acc tiny &&
+	grep_err "study .tiny. has no metric .acc. (it has loss)"
 '
 
 test_done
