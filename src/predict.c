@@ -951,7 +951,7 @@ temp_file(char **path, int *fd, char **cause)
 
 	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
 		dir = "/tmp";
-	*path = xprintf("%s/rung-svr.XXXXXX", dir);
+	*path = rung_path_join(dir, "rung-svr.XXXXXX");
 	if ((*fd = mkstemp(*path)) == -1) {
 		xasprintf(cause, "cannot create a temporary file in '%s': %s",
 		    dir, strerror(errno));
@@ -2331,12 +2331,14 @@ static int
 dump_train(const char *dir, int32_t prefix, const double *x, const double *y,
     uint32_t n, uint32_t d, char **cause)
 {
-	char		*path;
+	char		*path, *name;
 	FILE		*f;
 	uint32_t	 i, j;
 	int		 ret = 0;
 
-	path = xprintf("%s/train-%d.csv", dir, (int)prefix);
+	name = xprintf("train-%d.csv", (int)prefix);
+	path = rung_path_join(dir, name);
+	free(name);
 	if ((f = fopen(path, "w")) == NULL) {
 		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
 		free(path);

@@ -351,9 +351,9 @@ history_file(void)
 	char		*dir, *p;
 
 	if (state != NULL && *state == '/')
-		xasprintf(&dir, "%s/rung", state);
+		dir = rung_path_join(state, "rung");
 	else if (home != NULL && *home != '\0')
-		xasprintf(&dir, "%s/.local/state/rung", home);
+		dir = rung_path_join(home, ".local/state/rung");
 	else
 		return NULL;
 	/* mkdir -p */
@@ -371,7 +371,7 @@ history_file(void)
 		free(dir);
 		return NULL;
 	}
-	xasprintf(&p, "%s/history", dir);
+	p = rung_path_join(dir, "history");
 	free(dir);
 	return p;
 }

@@ -440,6 +440,24 @@ rung_stem(const char *path)
 	return s;
 }
 
+/*
+ * dir/name with one slash between them: a directory given as "runs/" (as
+ * shells complete it) would otherwise print as "runs//name".
+ */
+char *
+rung_path_join(const char *dir, const char *name)
+{
+	size_t	 n = strlen(dir);
+
+	if (n == 0)
+		return xstrdup(name);
+	while (*name == '/' && dir[n - 1] == '/')
+		name++;
+	if (dir[n - 1] == '/' || *name == '/')
+		return xprintf("%s%s", dir, name);
+	return xprintf("%s/%s", dir, name);
+}
+
 int
 rung_strieq(const char *a, const char *b)
 {

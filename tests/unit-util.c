@@ -139,5 +139,17 @@ main(void)
 		    "nothing appended when nothing is near");
 		rung_buf_release(&b);
 	}
+	s = rung_path_join("runs/", "a.log");
+	is_str(s, "runs/a.log", "a directory ending in / joins with one slash");
+	free(s);
+	s = rung_path_join("runs", "a.log");
+	is_str(s, "runs/a.log", "and one without gets one");
+	free(s);
+	s = rung_path_join("/", "tmp");
+	is_str(s, "/tmp", "the root");
+	free(s);
+	s = rung_path_join("", "a.log");
+	is_str(s, "a.log", "no directory: the name alone");
+	free(s);
 	return done_testing();
 }

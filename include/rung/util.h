@@ -89,6 +89,8 @@ int	 rung_file_digest(const char *path, char **digest, uint64_t *size,
 
 /* Base name without directories and without .gz and one more extension. */
 char	*rung_stem(const char *path);
+/* dir and name joined with one slash ("runs/" and "a.log": runs/a.log). */
+char	*rung_path_join(const char *dir, const char *name);
 /* Lower-case ASCII comparison of a with b. */
 int	 rung_strieq(const char *a, const char *b);
 /* Case-insensitive substring test. */
