@@ -153,8 +153,15 @@ params_json(const struct rung_svr_params *p)
 	return obj;
 }
 
+/* A spread of one repeat is not 0 but unknown: null. */
 static json_object *
-row_json(const struct rung_fit_row *r, int32_t target)
+sd_json(double v, uint32_t repeats)
+{
+	return repeats > 1 ? rung_json_double(v, 0) : NULL;
+}
+
+static json_object *
+row_json(const struct rung_fit_row *r, int32_t target, uint32_t repeats)
 {
 	json_object	*o = json_object_new_object();
 
@@ -162,19 +169,19 @@ row_json(const struct rung_fit_row *r, int32_t target)
 	json_object_object_add(o, "fraction",
 	    rung_json_double((double)r->prefix / target, 0));
 	json_object_object_add(o, "r2", rung_json_double(r->mean.r2, 0));
-	json_object_object_add(o, "r2_sd", rung_json_double(r->sd.r2, 0));
+	json_object_object_add(o, "r2_sd", sd_json(r->sd.r2, repeats));
 	json_object_object_add(o, "rmse", rung_json_double(r->mean.rmse, 0));
-	json_object_object_add(o, "rmse_sd", rung_json_double(r->sd.rmse, 0));
+	json_object_object_add(o, "rmse_sd", sd_json(r->sd.rmse, repeats));
 	json_object_object_add(o, "mae", rung_json_double(r->mean.mae, 0));
-	json_object_object_add(o, "mae_sd", rung_json_double(r->sd.mae, 0));
+	json_object_object_add(o, "mae_sd", sd_json(r->sd.mae, repeats));
 	json_object_object_add(o, "spearman",
 	    rung_json_double(r->mean.spearman, 0));
 	json_object_object_add(o, "spearman_sd",
-	    rung_json_double(r->sd.spearman, 0));
+	    sd_json(r->sd.spearman, repeats));
 	json_object_object_add(o, "kendall",
 	    rung_json_double(r->mean.kendall, 0));
 	json_object_object_add(o, "kendall_sd",
-	    rung_json_double(r->sd.kendall, 0));
+	    sd_json(r->sd.kendall, repeats));
 	json_object_object_add(o, "n_train", json_object_new_int64(r->n_train));
 	json_object_object_add(o, "n_test", json_object_new_int64(r->n_test));
 	json_object_object_add(o, "n_skipped",
@@ -256,7 +263,7 @@ out:
 
 static void
 print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
-    int32_t target, enum rung_svr_type type)
+    int32_t target, enum rung_svr_type type, uint32_t repeats)
 {
 	static const char *hdr[] = { ">PREFIX", ">FRAC", ">R2", ">R2_SD",
 		">RMSE", ">MAE", ">RHO", ">TAU", ">TRAIN", ">TEST", ">C",
@@ -275,7 +282,10 @@ print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
 		snprintf(c[0], sizeof c[0], "%d", r->prefix);
 		snprintf(c[1], sizeof c[1], "%.2f", (double)r->prefix / target);
 		snprintf(c[2], sizeof c[2], "%.4f", r->mean.r2);
-		snprintf(c[3], sizeof c[3], "%.4f", r->sd.r2);
+		if (repeats > 1)
+			snprintf(c[3], sizeof c[3], "%.4f", r->sd.r2);
+		else
+			snprintf(c[3], sizeof c[3], "-");
 		rung_fmt_human(r->mean.rmse, c[4]);
 		rung_fmt_human(r->mean.mae, c[5]);
 		snprintf(c[6], sizeof c[6], "%.3f", r->mean.spearman);
@@ -292,6 +302,29 @@ print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
 	}
 	rung_table_print(tab, f);
 	rung_table_free(tab);
+}
+
+/*
+ * Scores on a handful of test trials swing with the split; say so, with
+ * the ways to more of them, rather than let an R2 on 3 trials pass as a
+ * finding.
+ */
+static void
+few_tests_warn(const struct rung_fit_row *rows, uint32_t n)
+{
+	uint32_t	 i, min = 0;
+
+	for (i = 1; i < n; i++) {
+		if (rows[i].n_test < rows[min].n_test)
+			min = i;
+	}
+	if (n == 0 || rows[min].n_test >= 10)
+		return;
+	rung_warn("prefix %d: only %u trial%s to test on, too few for steady "
+	    "scores; a smaller --train (now %u of %u) or a study with more "
+	    "trials leaves more to test", rows[min].prefix, rows[min].n_test,
+	    rows[min].n_test == 1 ? "" : "s", rows[min].n_train,
+	    rows[min].n_train + rows[min].n_test);
 }
 
 static int
@@ -428,6 +461,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	rung_progress_end(&prog);
 	if (i < nk)
 		goto out;
+	few_tests_warn(rows, nk);
 	for (i = 0; i < nk; i++) {
 		if (rows[i].n_skipped > 0) {
 			rung_warn("prefix %d: %u trials with a NaN or infinite "
@@ -454,11 +488,12 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		arr = json_object_new_array();
 		for (i = 0; i < nk; i++)
 			json_object_array_add(arr, row_json(&rows[i],
-			    fo.feat.target));
+			    fo.feat.target, fo.repeats));
 		json_object_object_add(obj, "rows", arr);
 		rung_json_print(ctx->out, obj, ctx->tty);
 	} else
-		print_table(ctx->out, rows, nk, fo.feat.target, fo.svr.type);
+		print_table(ctx->out, rows, nk, fo.feat.target, fo.svr.type,
+		    fo.repeats);
 	if (save != NULL && save_model(ctx, s, &fo, ks[0], save,
 	    rung_args_has(args, OPT_REPLACE)) != 0)
 		goto out;

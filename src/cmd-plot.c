@@ -1307,8 +1307,7 @@ plot_replay(struct plot *pl, char **cause)
 	if ((rc = rung_store_study(pl->ctx->store, pl->study, &info,
 	    cause)) != 0) {
 		if (rc == 1)
-			xasprintf(cause, "no study '%s' in '%s'", pl->study,
-			    rung_store_path(pl->ctx->store));
+			rung_store_no_study(pl->ctx->store, pl->study, cause);
 		return RUNG_EXIT_ERROR;
 	}
 	rung_study_info_release(&info);

@@ -164,7 +164,7 @@ is_file_in(const char *dir, const char *name)
 	char		*path;
 	int		 ret;
 
-	path = xprintf("%s/%s", dir, name);
+	path = rung_path_join(dir, name);
 	ret = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 	free(path);
 	return ret;
@@ -200,7 +200,7 @@ rung_raytune_detect(const char *dir)
 	while (!found && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		path = xprintf("%s/%s", dir, de->d_name);
+		path = rung_path_join(dir, de->d_name);
 		if (stat(path, &sb) == 0) {
 			if (S_ISREG(sb.st_mode) && is_state_name(de->d_name))
 				found = 1;
@@ -1026,7 +1026,7 @@ read_folder(struct rctx *c, const char *name)
 	size_t			 i, n = 0;
 	int			 ret = -1, have_results = 0;
 
-	folder = xprintf("%s/%s", c->dir, name);
+	folder = rung_path_join(c->dir, name);
 	c->folder = name;
 	c->cur = NULL;
 	c->curstate = -1;
@@ -1174,7 +1174,7 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		path = xprintf("%s/%s", dir, de->d_name);
+		path = rung_path_join(dir, de->d_name);
 		if (stat(path, &sb) == 0) {
 			if (S_ISREG(sb.st_mode) && is_state_name(de->d_name)) {
 				/* The date in the name orders them. */
@@ -1204,7 +1204,7 @@ rung_import_raytune(struct rung_batch *b, const char *dir,
 		goto out;
 	}
 	if (newest != NULL) {
-		c.statepath = xprintf("%s/%s", dir, newest);
+		c.statepath = rung_path_join(dir, newest);
 		if (read_state(&c) != 0)
 			goto out;
 	}

@@ -263,7 +263,7 @@ expand(struct pathlist *pl, const char *path,
 		if (de->d_name[0] == '.')
 			continue;
 		XGROW(sub.v, sub.cap, sub.n + 1);
-		sub.v[sub.n++] = xprintf("%s/%s", path, de->d_name);
+		sub.v[sub.n++] = rung_path_join(path, de->d_name);
 	}
 	closedir(d);
 	if (sub.n > 0)

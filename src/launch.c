@@ -414,7 +414,7 @@ static char *
 find_program(const char *prog)
 {
 	const char	*path, *p, *q;
-	char		*full;
+	char		*full, *dir;
 
 	if (strchr(prog, '/') != NULL)
 		return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
@@ -422,8 +422,9 @@ find_program(const char *prog)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path;; p = q + 1) {
 		q = p + strcspn(p, ":");
-		full = xprintf("%.*s/%s", q == p ? 1 : (int)(q - p),
-		    q == p ? "." : p, prog);
+		dir = q == p ? xstrdup(".") : xstrndup(p, (size_t)(q - p));
+		full = rung_path_join(dir, prog);
+		free(dir);
 		if (access(full, X_OK) == 0)
 			return full;
 		free(full);
@@ -733,7 +734,8 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	struct rung_buf	 gb = { 0 };
 	char		**argv = NULL, **envp = NULL, **cmd;
 	char		*set[16], *vars[16];
-	char		*ckpt = NULL, *logpath = NULL, when[32];
+	char		*ckpt = NULL, *logpath = NULL, *name, when[32];
+	char		 fromtxt[32];
 	size_t		 nset = 0, nvars = 0, i;
 	uint32_t	 g;
 	pid_t		 pid;
@@ -794,9 +796,11 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		 * (Open MPI 4.1: "File exists"): each run has its own.
 		 */
 		remove_tmpdir(t);
-		t->tmpdir = xprintf("%s/rung-%s-%u-%u", getenv("TMPDIR") &&
-		    *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", L->nonce,
-		    t->handle, t->runs);
+		name = xprintf("rung-%s-%u-%u", L->nonce, t->handle,
+		    t->runs);
+		t->tmpdir = rung_path_join(getenv("TMPDIR") &&
+		    *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", name);
+		free(name);
 		if (mkdir(t->tmpdir, 0700) != 0 && errno != EEXIST) {
 			xasprintf(cause, "cannot create '%s': %s", t->tmpdir,
 			    strerror(errno));
@@ -865,10 +869,15 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		ldb_rollback(L);
 		goto out;
 	}
-	note(L, "trial %s %s (%s%.0d to step %d%s%s): %s", t->ext,
+	/* "from step 3 to step 9", or "to step 9" for a run from the start. */
+	if (from > 0)
+		snprintf(fromtxt, sizeof fromtxt, "from step %d ", (int)from);
+	else
+		*fromtxt = '\0';
+	note(L, "trial %s %s (%sto step %d%s%s): %s", t->ext,
 	    strcmp(event, "start") == 0 ? "started" : strcmp(event,
-	    "resume") == 0 ? "resumed" : "restarted", from > 0 ? "from step " :
-	    "", from, target, *t->gpus ? ", gpu " : "", t->gpus, t->params);
+	    "resume") == 0 ? "resumed" : "restarted", fromtxt, target,
+	    *t->gpus ? ", gpu " : "", t->gpus, t->params);
 	ret = 0;
 out:
 	if (ret != 0 && !t->active) {
@@ -1882,7 +1891,7 @@ absolute(const char *cwd, const char *path)
 {
 	if (*path == '/')
 		return xstrdup(path);
-	return xprintf("%s/%s", cwd, path);
+	return rung_path_join(cwd, path);
 }
 
 static int
@@ -2042,6 +2051,10 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		p = xprintf("rung-logs/%s", L.o.study);
 		L.logs = absolute(L.cwd, L.o.logs ? L.o.logs : p);
 		free(p);
+		/* --logs runs/, as a shell completes it: no runs//1.log. */
+		for (p = L.logs + strlen(L.logs); p > L.logs + 1 &&
+		    p[-1] == '/'; p--)
+			p[-1] = '\0';
 		if (L.o.metric != NULL) {
 			L.metric = xstrdup(L.o.metric);
 			if (L.o.direction == 0)

@@ -828,7 +828,7 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
     const char *dir, char **cause)
 {
 	struct stat	 sb;
-	char		*path, *script;
+	char		*path, *script, *name;
 	size_t		 i;
 	int		 ret;
 
@@ -848,7 +848,9 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
 		return -1;
 	}
 	for (i = 0; i < p->ndata; i++) {
-		path = xprintf("%s/%s.dat", dir, p->data[i].name);
+		name = xprintf("%s.dat", p->data[i].name);
+		path = rung_path_join(dir, name);
+		free(name);
 		ret = write_file(path, p->data[i].text.data,
 		    p->data[i].text.len, cause);
 		free(path);
@@ -856,7 +858,7 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
 			return -1;
 	}
 	script = rung_plot_script(p, tg, 1);
-	path = xprintf("%s/plot.gp", dir);
+	path = rung_path_join(dir, "plot.gp");
 	ret = write_file(path, script, strlen(script), cause);
 	free(path);
 	free(script);

@@ -232,6 +232,25 @@ rung_featspec_release(struct rung_featspec *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* The nearest names to a mistyped one, else every name there is. */
+static void
+no_param(const struct rung_featspec *f, const char *name, char **cause)
+{
+	struct rung_buf	 b = { 0 };
+	uint32_t	 j;
+
+	rung_buf_printf(&b, "no parameter '%s' in the study", name);
+	if (!rung_buf_did_you_mean(&b, name, f->pnames, f->nparams)) {
+		rung_buf_addstr(&b, " (it has ");
+		for (j = 0; j < f->nparams; j++)
+			rung_buf_printf(&b, "%s%s", j ? ", " : "",
+			    f->pnames[j]);
+		rung_buf_addstr(&b, f->nparams ? ")" : "none)");
+	}
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
 int
 rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
     char **cause)
@@ -247,8 +266,7 @@ rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
 				break;
 		}
 		if (j == old.nparams) {
-			xasprintf(cause, "no parameter '%s' in the study",
-			    names[i]);
+			no_param(&old, names[i], cause);
 			free(from);
 			return -1;
 		}
@@ -933,7 +951,7 @@ temp_file(char **path, int *fd, char **cause)
 
 	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
 		dir = "/tmp";
-	*path = xprintf("%s/rung-svr.XXXXXX", dir);
+	*path = rung_path_join(dir, "rung-svr.XXXXXX");
 	if ((*fd = mkstemp(*path)) == -1) {
 		xasprintf(cause, "cannot create a temporary file in '%s': %s",
 		    dir, strerror(errno));
@@ -2313,12 +2331,14 @@ static int
 dump_train(const char *dir, int32_t prefix, const double *x, const double *y,
     uint32_t n, uint32_t d, char **cause)
 {
-	char		*path;
+	char		*path, *name;
 	FILE		*f;
 	uint32_t	 i, j;
 	int		 ret = 0;
 
-	path = xprintf("%s/train-%d.csv", dir, (int)prefix);
+	name = xprintf("train-%d.csv", (int)prefix);
+	path = rung_path_join(dir, name);
+	free(name);
 	if ((f = fopen(path, "w")) == NULL) {
 		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
 		free(path);
@@ -2337,6 +2357,68 @@ dump_train(const char *dir, int32_t prefix, const double *x, const double *y,
 	}
 	free(path);
 	return ret;
+}
+
+/*
+ * Why no trial is left to test on, in the study's terms: its steps, how
+ * many trials have the prefix and the target, and what to change. A bare
+ * count ("0 with steps 1 to 2") leaves the user guessing whether the study,
+ * the prefix, the target or --train is at fault.
+ */
+static void
+too_few(const struct rung_study *s, const struct rung_fit_opts *o,
+    int32_t prefix, const struct rung_dataset *ds, uint32_t ntrain,
+    char **cause)
+{
+	struct rung_buf	 b;
+	uint32_t	 t, nprefix, ntarget = 0, have = 0;
+	int32_t		 lo = 0, target = o->feat.target;
+	int64_t		 at;
+
+	for (t = 0; t < s->ntrials; t++) {
+		if (rung_curve_len(s, t) == 0)
+			continue;
+		if (have++ == 0 || s->curve.steps[s->curve.off[t]] < lo)
+			lo = s->curve.steps[s->curve.off[t]];
+		if ((at = find_step(s, t, target)) >= 0 &&
+		    isfinite(s->curve.vals[at]))
+			ntarget++;
+	}
+	nprefix = s->ntrials - ds->skipped_short;
+	memset(&b, 0, sizeof b);
+	rung_buf_printf(&b, "too few trials to test on: study '%s' has %u "
+	    "trials", s->name != NULL ? s->name : "", s->ntrials);
+	if (have > 0)
+		rung_buf_printf(&b, " with steps %d to %d", (int)lo,
+		    (int)s->max_step);
+	rung_buf_printf(&b, "; %u have every step 1 to %d, %u a value at "
+	    "step %d, %u both", nprefix, (int)prefix, ntarget, (int)target,
+	    ds->n);
+	if (ds->skipped_nonfinite > 0)
+		rung_buf_printf(&b, " (%u more have a NaN or infinite value "
+		    "in the prefix)", ds->skipped_nonfinite);
+	if (o->train != 0 && ds->n > 2) {
+		rung_buf_printf(&b, "; --train %u leaves none to test: give "
+		    "--train %u or less", ntrain, ds->n - 1);
+		goto done;
+	}
+	rung_buf_printf(&b, "; it takes 3 (2 to train on, 1 to test): ");
+	if (nprefix == 0 && have > 0 && lo > 1)
+		rung_buf_printf(&b, "a prefix is steps 1 to K, and this "
+		    "study's steps start at %d", (int)lo);
+	else if (s->ntrials < 3)
+		rung_buf_printf(&b, "import a larger study");
+	else if (nprefix < 3 && prefix > 1)
+		rung_buf_printf(&b, "give a shorter --prefix, or import a "
+		    "larger study");
+	else if (ds->n < 3 && target > prefix + 1)
+		rung_buf_printf(&b, "give an earlier --target, or import a "
+		    "larger study");
+	else
+		rung_buf_printf(&b, "import a larger study");
+done:
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
 }
 
 int
@@ -2370,9 +2452,7 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 			e.ntrain = 2;
 	}
 	if (e.ntrain >= ds.n) {
-		xasprintf(cause, "too few trials: %u with steps 1 to %d and a "
-		    "value at step %d, %u of them to train on leave none to "
-		    "test", ds.n, (int)prefix, (int)o->feat.target, e.ntrain);
+		too_few(s, o, prefix, &ds, e.ntrain, cause);
 		goto out;
 	}
 	row->n_train = e.ntrain;

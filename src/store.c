@@ -978,8 +978,7 @@ rung_store_load(struct rung_store *s, const char *name, const char *metric,
 
 	if ((rc = rung_store_study(s, name, &info, cause)) != 0) {
 		if (rc == 1)
-			xasprintf(cause, "no study '%s' in '%s'", name,
-			    s->path);
+			rung_store_no_study(s, name, cause);
 		return -1;
 	}
 	study = xcalloc(1, sizeof *study);
@@ -1662,6 +1661,37 @@ rung_exact_release(struct rung_exact *x)
 	memset(x, 0, sizeof *x);
 }
 
+/*
+ * "no study 'NAME' in 'PATH'", with the nearest names when some are within
+ * a slip of the keyboard: a mistyped name is the usual cause.
+ */
+void
+rung_store_no_study(struct rung_store *st, const char *name, char **cause)
+{
+	struct rung_buf	 b = { 0 };
+	sqlite3_stmt	*q;
+	char		**names = NULL, *dummy = NULL;
+	size_t		 n = 0, cap = 0;
+
+	rung_buf_printf(&b, "no study '%s' in '%s'", name, st->path);
+	if (prepare(st, "SELECT name FROM studies ORDER BY name", &q,
+	    &dummy) == 0) {
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			XGROW(names, cap, n + 1);
+			names[n++] = xstrdup((const char *)
+			    sqlite3_column_text(q, 0));
+		}
+		sqlite3_finalize(q);
+	}
+	free(dummy);
+	rung_buf_did_you_mean(&b, name, names, n);
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
 /* Does the study have this metric? 0, or -1 with *cause naming those it has. */
 int
 rung_store_check_metric(struct rung_store *st, const char *study, const char *metric,
@@ -1675,8 +1705,7 @@ rung_store_check_metric(struct rung_store *st, const char *study, const char *me
 
 	if ((rc = rung_store_study(st, study, &info, cause)) != 0) {
 		if (rc == 1)
-			xasprintf(cause, "no study '%s' in '%s'", study,
-			    rung_store_path(st));
+			rung_store_no_study(st, study, cause);
 		return -1;
 	}
 	rc = rung_store_metrics(st, info.id, &names, NULL, &n, cause);
@@ -1686,13 +1715,22 @@ rung_store_check_metric(struct rung_store *st, const char *study, const char *me
 	for (i = 0; i < n; i++) {
 		if (strcmp(names[i], metric) == 0)
 			found = 1;
-		rung_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-		free(names[i]);
 	}
+	if (!found) {
+		rung_buf_printf(&b, "study '%s' has no metric '%s'", study,
+		    metric);
+		if (!rung_buf_did_you_mean(&b, metric, names, n)) {
+			rung_buf_addstr(&b, " (it has ");
+			for (i = 0; i < n; i++)
+				rung_buf_printf(&b, "%s%s", i ? ", " : "",
+				    names[i]);
+			rung_buf_addstr(&b, n ? ")" : "none)");
+		}
+		*cause = xstrdup(rung_buf_cstr(&b));
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
-	if (!found)
-		xasprintf(cause, "study '%s' has no metric '%s' (it has %s)",
-		    study, metric, b.len ? rung_buf_cstr(&b) : "none");
 	rung_buf_release(&b);
 	return found ? 0 : -1;
 }

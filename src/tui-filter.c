@@ -180,6 +180,30 @@ field_named(const struct rung_study *s, const char *name, int *param)
 	return F_NONE;
 }
 
+/* A mistyped field gets the nearest names, else the kinds of field. */
+static void
+not_a_field(struct parser *ps, const char *text)
+{
+	static const char *fixed[] = { "id", "status", "steps", "points",
+		"best", "final", "predicted" };
+	struct rung_buf	 b = { 0 };
+	char		**names;
+	size_t		 n = 0, i;
+
+	names = xcalloc(ps->s->nparams + 7, sizeof *names);
+	for (i = 0; i < ps->s->nparams; i++)
+		names[n++] = ps->s->params[i].name;
+	for (i = 0; i < 7; i++)
+		names[n++] = (char *)fixed[i];
+	rung_buf_printf(&b, "'%s' is not a field", text);
+	if (!rung_buf_did_you_mean(&b, text, names, n))
+		rung_buf_addstr(&b, " (id, status, steps, points, best, final, "
+		    "predicted or a parameter)");
+	ps->cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+	free(names);
+}
+
 /* An operand: a quoted string, a number or a word (a field or a literal). */
 static int
 parse_operand(struct parser *ps, struct operand *o)
@@ -297,9 +321,7 @@ parse_cmp(struct parser *ps)
 		ps->p = at;
 		while (at > ps->text && isspace((unsigned char)at[-1]))
 			at--;
-		xasprintf(&ps->cause, "'%s' is not a field (id, status, steps, "
-		    "points, best, final, predicted or a parameter)",
-		    n->l.text);
+		not_a_field(ps, n->l.text);
 		goto bad;
 	}
 	if (n->r.field == F_NONE && !n->r.isnum &&

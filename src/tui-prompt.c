@@ -22,6 +22,7 @@
 #include <readline/history.h>
 
 #include "tui-int.h"
+#include "rung/complete.h"
 #include "rung/xmalloc.h"
 
 static unsigned char	 queue[64];
@@ -175,62 +176,74 @@ cand_studies(struct tui *t)
 		cand_add(t->studies[i].name);
 }
 
-static const struct option *
-find_longopt(const struct rung_cmd_entry *e, const char *word)
+static void
+cand_add_cb(const char *s, void *arg)
 {
-	const struct option *o;
-	size_t		 n;
-
-	if (strncmp(word, "--", 2) != 0)
-		return NULL;
-	word += 2;
-	n = strcspn(word, "=");
-	for (o = e->longopts; o != NULL && o->name != NULL; o++) {
-		if (strlen(o->name) == n && strncmp(o->name, word, n) == 0)
-			return o;
-	}
-	return NULL;
+	(void)arg;
+	cand_add(s);
 }
 
-/* Values an option takes, where the command table says. */
-static void
-cand_option_values(struct tui *t, const char *opt)
+/*
+ * The trial ids of a study for completion: the open study's at hand,
+ * another's read from the store once and kept until the next one.
+ */
+static char *const *
+trial_ids(void *arg, const char *study, size_t *n)
 {
-	static const char *sorts[] = { "id", "status", "steps", "final",
-		"best", NULL };
-	static const char *statuses[] = { "complete", "stopped", "failed",
-		"running", NULL };
-	const char	*const *v = NULL;
-	size_t		 i;
+	static struct rung_study *other;
+	struct tui	*t = arg;
+	char		*cause = NULL;
 
-	if (strcmp(opt, "sort") == 0) {
-		for (v = sorts; *v != NULL; v++)
-			cand_add(*v);
-		cand_params(t);
-		return;
+	if (t->s != NULL && strcmp(t->s->name, study) == 0) {
+		*n = t->s->ntrials;
+		return t->s->ids;
 	}
-	if (strcmp(opt, "params") == 0) {
-		cand_params(t);
-		return;
+	if (other == NULL || strcmp(other->name, study) != 0) {
+		rung_study_free(other);
+		other = NULL;
+		if (t->ctx == NULL || t->ctx->store == NULL ||
+		    rung_store_load(t->ctx->store, study, NULL, &other,
+		    &cause) != 0) {
+			free(cause);
+			return NULL;
+		}
 	}
-	if (strcmp(opt, "status") == 0)
-		v = statuses;
-	else if (strcmp(opt, "features") == 0) {
-		static const char *f[] = { "raw", "baker", NULL };
-		v = f;
-	} else if (strcmp(opt, "model") == 0) {
-		static const char *m[] = { "nu-svr", "eps-svr", NULL };
-		v = m;
-	} else if (strcmp(opt, "search") == 0) {
-		static const char *s[] = { "none", "grid", "random:", NULL };
-		v = s;
-	} else if (strcmp(opt, "metric") == 0 && t->metrics != NULL) {
-		for (i = 0; i < t->nmetrics; i++)
-			cand_add(t->metrics[i]);
-		return;
+	*n = other->ntrials;
+	return other->ids;
+}
+
+/* The values of options and the operands of a command of the table. */
+static int
+cand_values(struct tui *t, const struct rung_cmd_entry *e, char **words,
+    int nwords, const char *text)
+{
+	struct rung_completer c;
+	char		**studies;
+	size_t		 i;
+	int		 ret;
+
+	memset(&c, 0, sizeof c);
+	studies = xcalloc(t->nstudies + 1, sizeof *studies);
+	for (i = 0; i < t->nstudies; i++)
+		studies[i] = t->studies[i].name;
+	c.studies = studies;
+	c.nstudies = t->nstudies;
+	c.metrics = t->metrics;
+	c.nmetrics = t->metrics != NULL ? t->nmetrics : 0;
+	if (t->s != NULL) {
+		c.params = xcalloc(t->s->nparams + 1, sizeof *c.params);
+		for (i = 0; i < t->s->nparams; i++)
+			((char **)c.params)[i] = t->s->params[i].name;
+		c.nparams = t->s->nparams;
 	}
-	for (; v != NULL && *v != NULL; v++)
-		cand_add(*v);
+	c.open_study = t->s != NULL ? t->s->name : NULL;
+	c.trials = trial_ids;
+	c.trials_arg = t;
+	ret = rung_complete_value(&c, e, words, nwords, text, cand_add_cb,
+	    NULL);
+	free((void *)c.params);
+	free(studies);
+	return ret;
 }
 
 static char **
@@ -241,7 +254,6 @@ rl_complete_cb(const char *text, int start, int end)
 	const struct tui_command *tc = NULL;
 	const struct option *o;
 	char		**words, *head, *cause = NULL;
-	const char	*prev;
 	int		  nwords = 0, i;
 	char		  buf[64];
 	char		**m;
@@ -282,7 +294,6 @@ rl_complete_cb(const char *text, int start, int end)
 		e = rung_cmd_find(words[0], &cause);
 		free(cause);
 	}
-	prev = words[nwords - 1];
 	if (text[0] == '-') {
 		if (e != NULL) {
 			for (o = e->longopts; o != NULL && o->name != NULL;
@@ -294,10 +305,8 @@ rl_complete_cb(const char *text, int start, int end)
 			for (i = 0; tc->opts[i] != NULL; i++)
 				cand_add(tc->opts[i]);
 		}
-	} else if (e != NULL && nwords > 1 && (o = find_longopt(e, prev)) !=
-	    NULL && o->has_arg == required_argument && strchr(prev, '=') ==
-	    NULL) {
-		cand_option_values(t, o->name);
+	} else if (e != NULL && cand_values(t, e, words, nwords, text)) {
+		/* An option's value or an operand the table knows. */
 	} else if (e != NULL && strcmp(e->name, "import") == 0) {
 		/* Files to import. */
 		rung_free_argv(words);
@@ -315,7 +324,12 @@ rl_complete_cb(const char *text, int start, int end)
 		cand_studies(t);
 	} else if (tc != NULL && (strcmp(tc->name, "sort") == 0 ||
 	    strcmp(tc->name, "filter") == 0)) {
-		cand_option_values(t, "sort");
+		static const char *keys[] = { "id", "status", "steps", "final",
+			"best", NULL };
+
+		for (i = 0; keys[i] != NULL; i++)
+			cand_add(keys[i]);
+		cand_params(t);
 	} else {
 		cand_studies(t);
 		cand_params(t);
@@ -351,9 +365,9 @@ history_file(void)
 	char		*dir, *p;
 
 	if (state != NULL && *state == '/')
-		xasprintf(&dir, "%s/rung", state);
+		dir = rung_path_join(state, "rung");
 	else if (home != NULL && *home != '\0')
-		xasprintf(&dir, "%s/.local/state/rung", home);
+		dir = rung_path_join(home, ".local/state/rung");
 	else
 		return NULL;
 	/* mkdir -p */
@@ -371,7 +385,7 @@ history_file(void)
 		free(dir);
 		return NULL;
 	}
-	xasprintf(&p, "%s/history", dir);
+	p = rung_path_join(dir, "history");
 	free(dir);
 	return p;
 }

@@ -440,6 +440,24 @@ rung_stem(const char *path)
 	return s;
 }
 
+/*
+ * dir/name with one slash between them: a directory given as "runs/" (as
+ * shells complete it) would otherwise print as "runs//name".
+ */
+char *
+rung_path_join(const char *dir, const char *name)
+{
+	size_t	 n = strlen(dir);
+
+	if (n == 0)
+		return xstrdup(name);
+	while (*name == '/' && dir[n - 1] == '/')
+		name++;
+	if (dir[n - 1] == '/' || *name == '/')
+		return xprintf("%s%s", dir, name);
+	return xprintf("%s/%s", dir, name);
+}
+
 int
 rung_strieq(const char *a, const char *b)
 {
@@ -450,6 +468,98 @@ int
 rung_strcasestr_has(const char *hay, const char *needle)
 {
 	return strcasestr(hay, needle) != NULL;
+}
+
+/*
+ * Optimal string alignment distance: insertions, deletions, substitutions
+ * and swaps of neighbours (mlfp for mlpf is one slip, not two), with ASCII
+ * case folded, so that Loss finds loss.
+ */
+size_t
+rung_edit_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, c, best, *d;
+	size_t	 w = lb + 1;
+
+	d = xreallocarray(NULL, (la + 1) * w, sizeof *d);
+	for (i = 0; i <= la; i++)
+		d[i * w] = i;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			best = d[(i - 1) * w + j - 1] + c;
+			if (d[(i - 1) * w + j] + 1 < best)
+				best = d[(i - 1) * w + j] + 1;
+			if (d[i * w + j - 1] + 1 < best)
+				best = d[i * w + j - 1] + 1;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) ==
+			    tolower((unsigned char)b[j - 1]) &&
+			    d[(i - 2) * w + j - 2] + 1 < best)
+				best = d[(i - 2) * w + j - 2] + 1;
+			d[i * w + j] = best;
+		}
+	}
+	best = d[la * w + lb];
+	free(d);
+	return best;
+}
+
+size_t
+rung_nearest_names(const char *name, char *const *names, size_t n,
+    size_t *out, size_t max)
+{
+	size_t	 i, j, k = 0, *dist, limit, dd;
+
+	/* A slip of the keyboard: one edit in three characters, at least 1. */
+	limit = (strlen(name) + 1) / 3;
+	if (limit < 1)
+		limit = 1;
+	if (max == 0 || n == 0)
+		return 0;
+	dist = xreallocarray(NULL, max, sizeof *dist);
+	for (i = 0; i < n; i++) {
+		if (names[i] == NULL || strcmp(names[i], name) == 0)
+			continue;
+		if ((dd = rung_edit_distance(name, names[i])) > limit)
+			continue;
+		/* Insert by distance; the first of equals stays first. */
+		for (j = k; j > 0 && dist[j - 1] > dd; j--) {
+			if (j < max) {
+				dist[j] = dist[j - 1];
+				out[j] = out[j - 1];
+			}
+		}
+		if (j < max) {
+			dist[j] = dd;
+			out[j] = i;
+			if (k < max)
+				k++;
+		}
+	}
+	free(dist);
+	return k;
+}
+
+int
+rung_buf_did_you_mean(struct rung_buf *b, const char *name,
+    char *const *names, size_t n)
+{
+	size_t	 near[3], k, i;
+
+	if ((k = rung_nearest_names(name, names, n, near, 3)) == 0)
+		return 0;
+	rung_buf_addstr(b, "; did you mean ");
+	for (i = 0; i < k; i++) {
+		rung_buf_printf(b, "%s'%s'", i == 0 ? "" : i + 1 == k ?
+		    " or " : ", ", names[near[i]]);
+	}
+	rung_buf_addc(b, '?');
+	return 1;
 }
 
 size_t

@@ -52,7 +52,9 @@ test_expect_success 'baker features leave out an architecture string; --params c
 	! grep -q "left out" err &&
 	! cmp b1.json b2.json &&
 	expect_fail 1 rung fit --prefix 5 --features baker --params nope mq200 &&
-	grep_err "no parameter .nope. in the study"
+	grep_err "no parameter .nope. in the study (it has net, training_dataset, num_params, depth, lr)" &&
+	expect_fail 1 rung fit --prefix 5 --features baker --params lr,dpeth mq200 &&
+	grep_err "no parameter .dpeth. in the study; did you mean .depth.?"
 '
 
 test_expect_success 'repeats give a spread; the same seed gives the same answer' '
@@ -144,6 +146,53 @@ test_expect_success 'bad requests exit 2 with a reason' '
 test_expect_success 'predict without a model for the study exits 1' '
 	expect_fail 1 rung predict ts && grep_err "no model trained on study .ts." &&
 	expect_fail 1 rung predict --model nope mq && grep_err "no model .nope."
+'
+
+test_expect_success 'one repeat has no spread: R2_SD is -, the _sd fields null' '
+	rung fit --prefix 5 mq >out &&
+	test "$(awk "NR == 2 { print \$4 }" out)" = - &&
+	test "$(json "[r[k] for r in j[\"rows\"] for k in r if k.endswith(\"_sd\")]" f.json)" = "None None None None None None None None None None" &&
+	rung fit --prefix 5 --repeats 2 mq >out &&
+	awk "NR == 2 { exit !(\$4 ~ /^[0-9.]+\$/) }" out
+'
+
+test_expect_success 'a test set under 10 trials is warned about, with the way to more' '
+	rung fit --prefix 5 mq >/dev/null 2>err &&
+	grep -q "prefix 5: only 6 trials to test on, too few for steady scores; a smaller --train (now 24 of 30)" err &&
+	rung fit --prefix 5 --train 20 mq >/dev/null 2>err &&
+	! grep -q "to test on" err
+'
+
+test_expect_success 'too few trials: the study'"'"'s steps, who has the prefix and the target, what to change' '
+	printf "trial,step,loss\n" >tiny.csv &&
+	for t in a b; do for s in 1 2 3; do echo "$t,$s,$s.$t" | tr ab 12 >>tiny.csv; done; done &&
+	rung import -s tiny tiny.csv &&
+	expect_fail 1 rung fit --prefix 2 tiny &&
+	grep_err "study .tiny. has 2 trials with steps 1 to 3; 2 have every step 1 to 2, 2 a value at step 3, 2 both; it takes 3 (2 to train on, 1 to test): import a larger study" &&
+	printf "trial,step,loss\n" >late.csv &&
+	for t in a b c d; do for s in 5 10 15; do echo "$t,$s,$s" >>late.csv; done; done &&
+	rung import -s late late.csv &&
+	expect_fail 1 rung fit --prefix 2 late &&
+	grep_err "has 4 trials with steps 5 to 15; 0 have every step 1 to 2, 4 a value at step 15, 0 both" &&
+	grep_err "a prefix is steps 1 to K, and this study.s steps start at 5" &&
+	printf "trial,step,loss\na,5,1\nb,5,2\n" >short.csv &&
+	for t in a b c d e; do for s in 1 2 3 4; do echo "$t,$s,$s" >>short.csv; done; done &&
+	rung import -s short short.csv &&
+	expect_fail 1 rung fit --prefix 2 short &&
+	grep_err "5 have every step 1 to 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
+	expect_fail 1 rung fit --prefix 2 --target 4 --train 5 short &&
+	grep_err "5 both; --train 5 leaves none to test: give --train 4 or less"
+'
+
+test_expect_success 'a mistyped study or metric gets the nearest names' '
+	expect_fail 1 rung fit --prefix 5 qm && grep_err "no study .qm. in .*; did you mean .mq.?" &&
+	expect_fail 1 rung fit --prefix 5 mq20 &&
+	grep_err "no study .mq20. in .*; did you mean .mq200.?" &&
+	expect_fail 1 rung fit --prefix 5 zzzzzz && grep_err "no study .zzzzzz. in .[^;]*$" &&
+	expect_fail 1 rung replay --policy hyperband --metric lss tiny &&
+	grep_err "study .tiny. has no metric .lss.; did you mean .loss.?" &&
+	expect_fail 1 rung replay --policy hyperband --metric acc tiny &&
+	grep_err "study .tiny. has no metric .acc. (it has loss)"
 '
 
 test_done

@@ -270,6 +270,22 @@ else
 	test_skip 'rung under mpirun: the MPI variables do not reach the trials' 'mpirun is not installed'
 fi
 
+test_expect_success 'a run from the start is "to step N"; a directory with a slash joins with one' '
+	rung launch --space s.space --policy random --trials 2 --max-steps 3 \
+		--launcher direct --gpus none --seed 1 --logs lg/ slash -- \
+		./trainer.sh crash >slash.out 2>slash.err &&
+	grep -q "launch: trial 0 started (to step 3): " slash.err &&
+	! grep -q "( to" slash.err &&
+	grep -q "trial 0 failed at step 2: .* (log: $TRASH/lg/0.log)" slash.err &&
+	! grep -q "//" slash.err &&
+	test -s lg/0.log &&
+	mkdir -p csvs &&
+	printf "trial,step,loss\na,1,3\na,2,2\nb,1,4\nb,2,1\n" >csvs/one.csv &&
+	rung import -s dirsrc csvs/ &&
+	rung studies --json >st.json &&
+	test "$(json "[s[\"source\"] for s in j if s[\"name\"] == \"dirsrc\"]" st.json)" = "long-csv:csvs/one.csv"
+'
+
 if command -v tmux >/dev/null 2>&1; then
 	tmux_server
 	# Each test has its own server: when a test's explorer quits, its

@@ -217,7 +217,8 @@ main(void)
 	check(s, pred, "predicted > 0.6", "2");
 	check(s, NULL, "pred > 0", "");
 	check(s, NULL, "final >= 0.7 and (opt == adam or depth == 8)", "1 2");
-	check(s, NULL, "nope < 1", "error: 'nope' is not a field");
+	check(s, NULL, "nope < 1", "error: 'nope' is not a field (id, status");
+	check(s, NULL, "dpeth > 2", "error: 'dpeth' is not a field; did you mean 'depth'?");
 	check(s, NULL, "lr < fast", "error: 'fast' is not a number");
 	check(s, NULL, "status == bogus", "error: 'bogus' is not a status");
 	check(s, NULL, "lr <", "error: expected a field or a value at the end");

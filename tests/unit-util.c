@@ -104,5 +104,52 @@ main(void)
 	    "rung_status_parse('FAIL') is RUNG_FAILED");
 	is_int(rung_status_parse("bogus"), -1,
 	    "rung_status_parse('bogus') is -1");
+	is_int((int)rung_edit_distance("mlfp", "mlpf"), 1,
+	    "a swap of neighbours is one edit");
+	is_int((int)rung_edit_distance("Loss", "loss"), 0,
+	    "case is folded");
+	is_int((int)rung_edit_distance("", "abc"), 3, "from empty: insertions");
+	is_int((int)rung_edit_distance("kitten", "sitting"), 3,
+	    "kitten to sitting is 3");
+	{
+		char	*names[] = { "mlpf", "resnet", "mlp", "mlfpx", "cnn",
+			    "mlpfs" };
+		char	*few[] = { "lr", "wd", "depth" };
+		size_t	 near[3], k;
+		struct rung_buf b = { 0 };
+
+		k = rung_nearest_names("mlfp", names, 6, near, 3);
+		ok(k == 3 && near[0] == 0 && near[1] == 2 && near[2] == 3,
+		    "nearest to mlfp: mlpf, then mlp and mlfpx (first of equals first)");
+		k = rung_nearest_names("mlfp", names, 6, near, 1);
+		ok(k == 1 && near[0] == 0, "max 1 keeps the nearest");
+		k = rung_nearest_names("lr", few, 3, near, 3);
+		ok(k == 0, "a name itself is not suggested");
+		k = rung_nearest_names("xyz", few, 3, near, 3);
+		ok(k == 0, "nothing within a slip: no suggestion");
+		ok(rung_buf_did_you_mean(&b, "mlfp", names, 6) == 1, "suggests");
+		is_str(rung_buf_cstr(&b), "; did you mean 'mlpf', 'mlp' or 'mlfpx'?",
+		    "up to 3, joined with or");
+		rung_buf_release(&b);
+		ok(rung_buf_did_you_mean(&b, "dept", few, 3) == 1 &&
+		    strcmp(rung_buf_cstr(&b), "; did you mean 'depth'?") == 0,
+		    "one name alone");
+		rung_buf_release(&b);
+		ok(rung_buf_did_you_mean(&b, "zzz", few, 3) == 0 && b.len == 0,
+		    "nothing appended when nothing is near");
+		rung_buf_release(&b);
+	}
+	s = rung_path_join("runs/", "a.log");
+	is_str(s, "runs/a.log", "a directory ending in / joins with one slash");
+	free(s);
+	s = rung_path_join("runs", "a.log");
+	is_str(s, "runs/a.log", "and one without gets one");
+	free(s);
+	s = rung_path_join("/", "tmp");
+	is_str(s, "/tmp", "the root");
+	free(s);
+	s = rung_path_join("", "a.log");
+	is_str(s, "a.log", "no directory: the name alone");
+	free(s);
 	return done_testing();
 }

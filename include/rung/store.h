@@ -139,6 +139,9 @@ double		 rung_unpack_f64(const void *, uint32_t i);
 int32_t		 rung_unpack_i32(const void *, uint32_t i);
 
 /* Does the study have this metric? 0, or -1 with *cause naming those it has. */
+/* *cause: no study NAME in the store, and the names nearest to it. */
+void		 rung_store_no_study(struct rung_store *, const char *name,
+		     char **cause);
 int		 rung_store_check_metric(struct rung_store *, const char *study,
 		     const char *metric, char **cause);
 

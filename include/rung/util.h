@@ -89,10 +89,26 @@ int	 rung_file_digest(const char *path, char **digest, uint64_t *size,
 
 /* Base name without directories and without .gz and one more extension. */
 char	*rung_stem(const char *path);
+/* dir and name joined with one slash ("runs/" and "a.log": runs/a.log). */
+char	*rung_path_join(const char *dir, const char *name);
 /* Lower-case ASCII comparison of a with b. */
 int	 rung_strieq(const char *a, const char *b);
 /* Case-insensitive substring test. */
 int	 rung_strcasestr_has(const char *hay, const char *needle);
+/*
+ * Names a user may have meant: rung_edit_distance counts the insertions,
+ * deletions, substitutions and swaps of neighbours from a to b, case
+ * folded. rung_nearest_names writes to out the indices of up to max names
+ * within a slip of the keyboard of name (an edit per three characters),
+ * nearest first, and returns how many. rung_buf_did_you_mean appends
+ * "; did you mean 'a', 'b' or 'c'?" for up to 3 of them and returns 1, or
+ * appends nothing and returns 0.
+ */
+size_t	 rung_edit_distance(const char *a, const char *b);
+size_t	 rung_nearest_names(const char *name, char *const *names, size_t n,
+	     size_t *out, size_t max);
+int	 rung_buf_did_you_mean(struct rung_buf *, const char *name,
+	     char *const *names, size_t n);
 /*
  * The length of the UTF-8 sequence at p, whose first byte is 0x80 or more,
  * or 0 when it is none (overlong forms, surrogates and values above
