@@ -1,8 +1,8 @@
 /*
  * What the explorer's prompt offers for an option's value or a command's
  * operand. One table says which options take which kind of value, so that
- * renaming an option (replay --max-r to --max-steps, fit --model to --svr)
- * is a change of one line here, and readline stays out of it (tui-prompt.c
+ * renaming an option (as replay --max-r became --max-steps and fit --model
+ * --svr) is a change of one line here, and readline stays out of it (tui-prompt.c
  * asks, and unit-complete drives it directly).
  */
 #include "config.h"
@@ -57,10 +57,8 @@ static const struct {
 	{ NULL, "params", V_PARAM, 1, NULL },
 	{ NULL, "from", V_STUDY, 0, NULL },
 	{ NULL, "study", V_STUDY, 0, NULL },
-	{ "launch", "trials", V_NONE, 0, NULL },	/* a count, until --configs */
 	{ NULL, "trials", V_TRIAL, 1, NULL },
 	{ NULL, "status", V_WORDS, 1, statuses },
-	{ "fit", "model", V_WORDS, 0, svrs },		/* until --svr */
 	{ NULL, "svr", V_WORDS, 0, svrs },
 	{ NULL, "features", V_WORDS, 0, (const char *const[]){ "raw", "baker",
 	    NULL } },
@@ -122,23 +120,26 @@ emit_all(struct emit *em, char *const *v, size_t n)
 		emit(em, v[i]);
 }
 
-/* The long option a word names: --name, --name=, or -c by its letter. */
+/*
+ * The long option a word names: --name, --name=, or -c by its letter;
+ * lo is every long option of the command (rung_cmd_longopts).
+ */
 static const struct option *
-option_of(const struct rung_cmd_entry *e, const char *word, int *attached)
+option_of(const struct option *lo, const char *word, int *attached)
 {
 	const struct option *o;
 	const char	*eq;
 	size_t		 n;
 
 	*attached = 0;
-	if (e->longopts == NULL || word[0] != '-')
+	if (word[0] != '-')
 		return NULL;
 	if (word[1] == '-') {
 		word += 2;
 		if ((eq = strchr(word, '=')) != NULL)
 			*attached = 1;
 		n = eq != NULL ? (size_t)(eq - word) : strlen(word);
-		for (o = e->longopts; o->name != NULL; o++) {
+		for (o = lo; o->name != NULL; o++) {
 			if (strlen(o->name) == n && strncmp(o->name, word,
 			    n) == 0)
 				return o;
@@ -147,7 +148,7 @@ option_of(const struct rung_cmd_entry *e, const char *word, int *attached)
 	}
 	if (word[1] == '\0' || word[2] != '\0')
 		return NULL;
-	for (o = e->longopts; o->name != NULL; o++) {
+	for (o = lo; o->name != NULL; o++) {
 		if (o->val == word[1] && o->has_arg == required_argument)
 			return o;
 	}
@@ -219,10 +220,29 @@ offer(const struct rung_completer *c, enum vkind kind,
 	}
 }
 
+static int	 complete_value(const struct rung_completer *,
+		     const struct rung_cmd_entry *, const struct option *,
+		     char *const *, int, const char *,
+		     void (*)(const char *, void *), void *);
+
 int
 rung_complete_value(const struct rung_completer *c,
     const struct rung_cmd_entry *e, char *const *words, int nwords,
     const char *text, void (*add)(const char *, void *), void *arg)
+{
+	struct option	*lo = rung_cmd_longopts(e);
+	int		 ret;
+
+	ret = complete_value(c, e, lo, words, nwords, text, add, arg);
+	free(lo);
+	return ret;
+}
+
+static int
+complete_value(const struct rung_completer *c,
+    const struct rung_cmd_entry *e, const struct option *lo,
+    char *const *words, int nwords, const char *text,
+    void (*add)(const char *, void *), void *arg)
 {
 	const struct option *o = NULL, *oo;
 	struct emit	 em = { add, arg, NULL, 0 };
@@ -237,7 +257,7 @@ rung_complete_value(const struct rung_completer *c,
 	for (k = 1; k < nwords; k++) {
 		if (strcmp(words[k], "--") == 0)
 			break;
-		if ((oo = option_of(e, words[k], &attached)) != NULL) {
+		if ((oo = option_of(lo, words[k], &attached)) != NULL) {
 			if (oo->has_arg == required_argument && !attached) {
 				if (k + 1 == nwords)
 					o = oo;
@@ -253,7 +273,7 @@ rung_complete_value(const struct rung_completer *c,
 	if (study == NULL)
 		study = c->open_study;
 	/* --opt=VALUE: readline breaks the word at '=', so text is VALUE. */
-	if (o == NULL && nwords > 1 && (oo = option_of(e, words[nwords - 1],
+	if (o == NULL && nwords > 1 && (oo = option_of(lo, words[nwords - 1],
 	    &attached)) != NULL && attached &&
 	    words[nwords - 1][strlen(words[nwords - 1]) - 1] == '=')
 		o = oo;

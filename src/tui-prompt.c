@@ -202,7 +202,7 @@ trial_ids(void *arg, const char *study, size_t *n)
 		rung_study_free(other);
 		other = NULL;
 		if (t->ctx == NULL || t->ctx->store == NULL ||
-		    rung_store_load(t->ctx->store, study, NULL, &other,
+		    rung_store_load(t->ctx->store, study, NULL, 0, &other,
 		    &cause) != 0) {
 			free(cause);
 			return NULL;
@@ -296,11 +296,13 @@ rl_complete_cb(const char *text, int start, int end)
 	}
 	if (text[0] == '-') {
 		if (e != NULL) {
-			for (o = e->longopts; o != NULL && o->name != NULL;
-			    o++) {
+			struct option *lo = rung_cmd_longopts(e);
+
+			for (o = lo; o->name != NULL; o++) {
 				snprintf(buf, sizeof buf, "--%s", o->name);
 				cand_add(buf);
 			}
+			free(lo);
 		} else if (tc != NULL && tc->opts != NULL) {
 			for (i = 0; tc->opts[i] != NULL; i++)
 				cand_add(tc->opts[i]);

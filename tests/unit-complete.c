@@ -97,9 +97,11 @@ main(void)
 	check("replay --metric va", "val_acc");
 	check("plot --metric ", "acc loss val_acc");
 	check("fit --params lr,", "lr,lr lr,depth");
-	check("fit --model e", "eps-svr");
+	check("fit --svr e", "eps-svr");
+	check("fit -m va", "val_acc");
+	check("trials --direction m", "min max");
 	check("launch --from m", "mlpf mq");
-	check("launch --trials ", "(none)");
+	check("launch --configs ", "");
 	check("plot --trials 0,1", "0,1 0,12");
 	check("plot mlpf --trials 0,1", "");
 	check("plot mq --trials ", "0 1 12");
