@@ -252,6 +252,7 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	    "a number of seconds", &o->grace) != 0)
 		return RUNG_EXIT_USAGE;
 	o->json = rung_args_has(args, RUNG_OPT_JSON);
+	o->csv = rung_args_has(args, RUNG_OPT_CSV);
 	return 0;
 }
 
@@ -323,6 +324,6 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	.longopts = launch_longopts,
 	.minargs = 1,
 	.maxargs = -1,
-	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_JSON,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_launch_exec,
 };

@@ -1850,6 +1850,11 @@ summary(struct launch *L, FILE *out, double secs)
 		row[6] = t->reason ? t->reason : "";
 		rung_table_add(tab, row);
 	}
+	if (L->o.csv) {
+		rung_table_print_csv(tab, out);
+		rung_table_free(tab);
+		return;
+	}
 	rung_table_print(tab, out);
 	rung_table_free(tab);
 	fprintf(out, "%s: %u complete, %u stopped, %u failed, %u paused, %u "

@@ -271,7 +271,7 @@ else
 fi
 
 test_expect_success 'a run from the start is "to step N"; a directory with a slash joins with one' '
-	rung launch --space s.space --policy random --trials 2 --max-steps 3 \
+	rung launch --space s.space --policy random --configs 2 --max-steps 3 \
 		--launcher direct --gpus none --seed 1 --logs lg/ slash -- \
 		./trainer.sh crash >slash.out 2>slash.err &&
 	grep -q "launch: trial 0 started (to step 3): " slash.err &&
@@ -343,5 +343,14 @@ if command -v tmux >/dev/null 2>&1; then
 else
 	test_skip 'the launch screen' 'tmux is not installed'
 fi
+
+test_expect_success 'the summary as CSV, written to a file with -o' '
+	rung launch --space s.space --policy random --configs 2 --max-steps 2 \
+		--launcher direct --gpus none --csv -o sum.csv csv2 -- ./trainer.sh ok >sum.out 2>sum.err &&
+	test ! -s sum.out &&
+	head -1 sum.csv | grep -q "^TRIAL,STATUS,STEPS,VALUE,RUNS,GPU,REASON\$" &&
+	test "$(sed 1d sum.csv | grep -c ",complete,2,")" = 2 &&
+	! ls sum.csv.* 2>/dev/null
+'
 
 test_done

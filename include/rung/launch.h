@@ -179,6 +179,7 @@ struct rung_launch_opts {
 	double		 step_timeout;	/* seconds; 0: none */
 	double		 grace;		/* seconds between signals */
 	int		 json;		/* the summary as JSON */
+	int		 csv;		/* ... as CSV, the table alone */
 	const char	*procdir;	/* NULL: /proc (tests) */
 };
 
