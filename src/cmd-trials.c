@@ -243,8 +243,24 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	else if ((sorter.param = rung_study_find_param(s, key)) >= 0)
 		sorter.key = SORT_PARAM;
 	else {
+		struct rung_buf	 b = { 0 };
+		char		**keys;
+		uint32_t	 j;
+
+		keys = xcalloc(s->nparams + 5, sizeof *keys);
+		keys[0] = (char *)"id";
+		keys[1] = (char *)"status";
+		keys[2] = (char *)"steps";
+		keys[3] = (char *)"final";
+		keys[4] = (char *)"best";
+		for (j = 0; j < s->nparams; j++)
+			keys[j + 5] = s->params[j].name;
+		rung_buf_did_you_mean(&b, key, keys, s->nparams + 5);
 		rung_error("trials: cannot sort by '%s': not id, status, "
-		    "steps, final, best or a parameter of '%s'", key, s->name);
+		    "steps, final, best or a parameter of '%s'%s", key, s->name,
+		    rung_buf_cstr(&b));
+		rung_buf_release(&b);
+		free(keys);
 		rung_study_free(s);
 		return RUNG_EXIT_USAGE;
 	}

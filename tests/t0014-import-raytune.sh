@@ -82,7 +82,7 @@ for tid, t in want.items():
     assert g["params"] == t["params"], (tid, g["params"], t["params"])
     for m in set(t["curves"]) | {k for k in g if k not in
                                  ("id", "status", "params", "steps",
-                                  "seconds")}:
+                                  "seconds", "metric", "directions")}:
         have = {s: v for s, v in zip(g["steps"], g.get(m, []))
                 if v is not None}
         exp_m = t["curves"].get(m, {})

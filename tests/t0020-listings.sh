@@ -62,7 +62,10 @@ assert v == sorted(v, reverse=True), v"
 
 test_expect_success 'trials --sort with an unknown key exits 2' '
 	expect_fail 2 rung trials --sort nope mq &&
-	grep_err "cannot sort by .nope."
+	grep_err "cannot sort by .nope." &&
+	! grep -q "did you mean" err &&
+	expect_fail 2 rung trials --sort fnial mq &&
+	grep_err "did you mean .final.?"
 '
 
 test_expect_success 'trials --status filters' '
