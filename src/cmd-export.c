@@ -11,6 +11,7 @@
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
 #include "rung/store.h"
+#include "rung/table.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -27,32 +28,13 @@ static const struct option export_longopts[] = {
 };
 
 static void
-csv_cell(FILE *f, const char *s)
-{
-	size_t	 len = strlen(s);
-
-	if (strpbrk(s, ",\"\r\n") == NULL &&
-	    (len == 0 || (s[0] != ' ' && s[len - 1] != ' '))) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void
 csv_param(FILE *f, const struct rung_param *p, uint32_t t)
 {
 	char	 buf[RUNG_DBL_BUFSZ];
 
 	if (p->type == RUNG_PCAT) {
 		if (p->cat[t] != UINT32_MAX)
-			csv_cell(f, p->levels[p->cat[t]]);
+			rung_csv_field(f, p->levels[p->cat[t]]);
 	} else if (!isnan(p->num[t])) {
 		if (p->type == RUNG_PINT)
 			fprintf(f, "%lld", (long long)p->num[t]);
@@ -119,14 +101,14 @@ export_long(FILE *f, struct rung_store *st, const struct rung_study *s,
 	fputs("trial,status,step", f);
 	for (i = 0; i < x->nmetrics; i++) {
 		fputc(',', f);
-		csv_cell(f, x->metrics[i]);
+		rung_csv_field(f, x->metrics[i]);
 	}
 	fputs(",seconds", f);
 	for (p = 0; p < s->nparams; p++) {
 		/* The prefix keeps a parameter a parameter on import. */
 		name = xprintf("config/%s", s->params[p].name);
 		fputc(',', f);
-		csv_cell(f, name);
+		rung_csv_field(f, name);
 		free(name);
 	}
 	fputc('\n', f);
@@ -142,7 +124,7 @@ export_long(FILE *f, struct rung_store *st, const struct rung_study *s,
 		any = 0;
 		while ((step = next_step(series, k, nseries)) != INT32_MAX) {
 			any = 1;
-			csv_cell(f, s->ids[t]);
+			rung_csv_field(f, s->ids[t]);
 			fprintf(f, ",%s,%d", rung_status_name(s->status[t]),
 			    step);
 			for (i = 0; i < nseries; i++) {
@@ -229,7 +211,7 @@ export_wide(FILE *f, struct rung_store *st, const struct rung_study *s,
 		/* The prefix tells import the curves from the parameters. */
 		name = xprintf("config/%s", s->params[p].name);
 		fputc(',', f);
-		csv_cell(f, name);
+		rung_csv_field(f, name);
 		free(name);
 	}
 	for (i = 0; i < x->nmetrics; i++) {
@@ -243,7 +225,7 @@ export_wide(FILE *f, struct rung_store *st, const struct rung_study *s,
 	for (t = 0; t < s->ntrials; t++) {
 		if (rung_exact_read(st, x, s->trial_rowid[t], cause) != 0)
 			goto fail;
-		csv_cell(f, s->ids[t]);
+		rung_csv_field(f, s->ids[t]);
 		fprintf(f, ",%s", rung_status_name(s->status[t]));
 		for (p = 0; p < s->nparams; p++) {
 			fputc(',', f);

@@ -99,6 +99,7 @@ takes_trials(enum rung_policy p)
 static int
 parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 {
+	struct rung_metric_sel	 sel;
 	struct rung_sched_params *p = &o->sched;
 	struct rung_hb_bracket	*hb;
 	struct rung_sched	*sc;
@@ -191,9 +192,10 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 		    "or --from STUDY (one of them)");
 		return RUNG_EXIT_USAGE;
 	}
-	o->metric = rung_args_get(args, RUNG_OPT_METRIC);
-	if ((v = rung_args_get(args, RUNG_OPT_DIRECTION)) != NULL)
-		o->direction = (enum rung_direction)rung_direction_parse(v);
+	if (rung_args_metric(args, "launch", &sel) != 0)
+		return RUNG_EXIT_USAGE;
+	o->metric = sel.metric;
+	o->direction = sel.direction;
 	o->logs = rung_args_get(args, OPT_LOGS);
 	return 0;
 }

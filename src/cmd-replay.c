@@ -734,24 +734,6 @@ print_table(FILE *f, json_object *rep)
 	free(cells);
 }
 
-static void
-csv_field(FILE *f, const char *s)
-{
-	const char	*c;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (c = s; *c != '\0'; c++) {
-		if (*c == '"')
-			fputc('"', f);
-		fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
 /* One row per (policy, seed). */
 static void
 print_csv(FILE *f, json_object *rep)
@@ -782,7 +764,7 @@ print_csv(FILE *f, json_object *rep)
 		p = json_object_array_get_idx(pols, i);
 		n = jlen(jget(p, "seed"));
 		for (j = 0; j < n; j++) {
-			csv_field(f, jstr(p, "policy"));
+			rung_csv_field(f, jstr(p, "policy"));
 			fputs(json_object_get_boolean(jget(p, "resume")) ?
 			    ",1" : ",0", f);
 			for (k = 0; k < ncols; k++) {
@@ -792,7 +774,7 @@ print_csv(FILE *f, json_object *rep)
 				if (v == NULL)
 					continue;
 				if (json_object_is_type(v, json_type_string))
-					csv_field(f, json_object_get_string(v));
+					rung_csv_field(f, json_object_get_string(v));
 				else if (json_object_is_type(v,
 				    json_type_boolean))
 					fputc(json_object_get_boolean(v) ?

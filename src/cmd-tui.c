@@ -21,8 +21,8 @@ static int
 cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	struct rung_tui_opts o;
+	struct rung_metric_sel sel;
 	char		*cause = NULL;
-	const char	*v;
 
 	if (rung_args_has(args, OPT_LIST_KEYS)) {
 		rung_tui_list_keys(ctx->out);
@@ -34,9 +34,10 @@ cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	memset(&o, 0, sizeof o);
 	o.study = args->argc > 0 ? args->argv[0] : NULL;
-	o.metric = rung_args_get(args, RUNG_OPT_METRIC);
-	if ((v = rung_args_get(args, RUNG_OPT_DIRECTION)) != NULL)
-		o.direction = (enum rung_direction)rung_direction_parse(v);
+	if (rung_args_metric(args, "tui", &sel) != 0)
+		return RUNG_EXIT_USAGE;
+	o.metric = sel.metric;
+	o.direction = sel.direction;
 	o.logy = rung_args_has(args, OPT_LOGY);
 	o.ascii = rung_args_has(args, OPT_ASCII);
 	if (rung_args_int(args, OPT_BENCH_KEYS, 1, 100000000, &o.bench_keys,

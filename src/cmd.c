@@ -355,11 +355,17 @@ rung_ctx_load(struct rung_ctx *ctx, const char *study,
     const struct rung_args *a, int curves, struct rung_study **s,
     char **cause)
 {
-	const char	*metric = rung_args_get(a, RUNG_OPT_METRIC);
-	const char	*v = rung_args_get(a, RUNG_OPT_DIRECTION);
+	struct rung_metric_sel sel;
+	const char	*metric;
 	char		*cm = NULL;
-	int		 dir = v != NULL ? rung_direction_parse(v) : 0, ret;
+	int		 ret;
 
+	/* rung_cmd_run checked them: nothing to say here. */
+	if (rung_args_metric(a, "", &sel) != 0) {
+		xasprintf(cause, "-m or --direction: bad value");
+		return -1;
+	}
+	metric = sel.metric;
 	if (metric != NULL && rung_store_check_metric(ctx->store, study,
 	    metric, cause) != 0)
 		return -1;
@@ -367,7 +373,7 @@ rung_ctx_load(struct rung_ctx *ctx, const char *study,
 	    rung_store_curve_metric(ctx->store, study, &cm, cause) != 0)
 		return -1;
 	ret = rung_store_load(ctx->store, study, metric != NULL ? metric : cm,
-	    (enum rung_direction)dir, s, cause);
+	    sel.direction, s, cause);
 	if (ret == 0 && cm != NULL) {
 		struct rung_study_info info;
 

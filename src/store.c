@@ -612,26 +612,37 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
-rung_store_metric_direction(struct rung_store *s, int64_t study,
-    const char *metric, enum rung_direction *dir, char **cause)
+/* A metric's row: 0 with its id and direction, 1 when there is none, or -1. */
+static int
+metric_row(struct rung_store *s, int64_t study, const char *metric,
+    int64_t *id, enum rung_direction *dir, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (prepare(s, "SELECT direction FROM metrics WHERE study_id = ?"
+	if (prepare(s, "SELECT id, direction FROM metrics WHERE study_id = ?"
 	    " AND name = ?", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, study);
 	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
 		*dir = rung_direction_parse(
-		    (const char *)sqlite3_column_text(st, 0));
-	else if (rc != SQLITE_DONE)
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+rung_store_metric_direction(struct rung_store *s, int64_t study,
+    const char *metric, enum rung_direction *dir, char **cause)
+{
+	int64_t	 id;
+
+	return metric_row(s, study, metric, &id, dir, cause);
 }
 
 /* Blobs are little-endian whatever the host: the file travels. */
@@ -1218,20 +1229,8 @@ ensure_metric(struct rung_store *s, int64_t study, const char *name,
 	int		 rc;
 
 	*kept = 0;
-	if (prepare(s, "SELECT id, direction FROM metrics WHERE study_id = ?"
-	    " AND name = ?", &st, cause) != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, study);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*kept = rung_direction_parse(
-		    (const char *)sqlite3_column_text(st, 1));
-	} else if (rc != SQLITE_DONE)
-		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_ROW ? 0 : -1;
+	if ((rc = metric_row(s, study, name, id, kept, cause)) != 1)
+		return rc;
 	if (prepare(s, "INSERT INTO metrics (study_id, name, direction)"
 	    " VALUES (?, ?, ?)", &st, cause) != 0)
 		return -1;

@@ -103,11 +103,31 @@ rung_table_print(struct rung_table *t, FILE *f)
 }
 
 void
+rung_csv_field(FILE *f, const char *s)
+{
+	size_t	 len = strlen(s);
+
+	/* Quoted when it must be, and with spaces at an end (some readers trim). */
+	if (strpbrk(s, ",\"\r\n") == NULL &&
+	    (len == 0 || (s[0] != ' ' && s[len - 1] != ' '))) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void
 rung_table_print_csv(struct rung_table *t, FILE *f)
 {
 	size_t		 r;
 	int		 i;
-	const char	*c, *p;
+	const char	*c;
 
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
@@ -115,19 +135,8 @@ rung_table_print_csv(struct rung_table *t, FILE *f)
 			if (i > 0)
 				fputc(',', f);
 			/* "-" stands for no value in the aligned table. */
-			if (r > 0 && strcmp(c, "-") == 0)
-				continue;
-			if (strpbrk(c, ",\"\r\n") == NULL) {
-				fputs(c, f);
-				continue;
-			}
-			fputc('"', f);
-			for (p = c; *p != '\0'; p++) {
-				if (*p == '"')
-					fputc('"', f);
-				fputc(*p, f);
-			}
-			fputc('"', f);
+			if (r == 0 || strcmp(c, "-") != 0)
+				rung_csv_field(f, c);
 		}
 		fputc('\n', f);
 	}

@@ -12,6 +12,8 @@ struct rung_table;
 struct rung_table *rung_table_new(const char *const *headers, int ncols);
 void		 rung_table_add(struct rung_table *, const char *const *cells);
 void		 rung_table_print(struct rung_table *, FILE *);
+/* One RFC 4180 field, quoted where needed. */
+void		 rung_csv_field(FILE *, const char *);
 /* RFC 4180 CSV: the header row, then the rows, cells quoted where needed. */
 void		 rung_table_print_csv(struct rung_table *, FILE *);
 void		 rung_table_free(struct rung_table *);
