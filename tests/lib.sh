@@ -73,6 +73,21 @@ tmux_server() {
 	trap 'tm kill-server >/dev/null 2>&1' EXIT INT TERM
 }
 
+# tui_env [LINE...]: env.sh, read through ENV by the interactive sh in which
+# a test runs the explorer: a home, state and database of the test's own, a
+# UTF-8 locale, the lines given, and a prompt to wait for.
+tui_env() {
+	mkdir -p "$TRASH/state"
+	{
+		echo "HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'"
+		echo "export HOME XDG_STATE_HOME LC_ALL RUNG_DB"
+		for _l in "$@"; do
+			echo "$_l"
+		done
+		echo "PS1='tui-test\$ '"
+	} >"$TRASH/env.sh"
+}
+
 tm() {
 	tmux -S "$sock" -f /dev/null "$@"
 }

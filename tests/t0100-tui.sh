@@ -37,13 +37,7 @@ rung_pid() {
 	ps -o pid= --ppid "$(tm display -p -t t '#{pane_pid}')" | tr -d ' '
 }
 
-mkdir -p state
-cat >env.sh <<EOF
-HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
-export HOME XDG_STATE_HOME LC_ALL RUNG_DB
-unset NO_COLOR
-PS1='tui-test\$ '
-EOF
+tui_env "unset NO_COLOR"
 
 test_expect_success 'import the bundled study' '
 	rung import -s mq --direction max \

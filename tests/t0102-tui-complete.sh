@@ -23,12 +23,7 @@ prompt() {
 	keys "$1"
 }
 
-mkdir -p state
-cat >env.sh <<EOF2
-HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
-export HOME XDG_STATE_HOME LC_ALL RUNG_DB
-PS1='tui-test\$ '
-EOF2
+tui_env
 
 test_expect_success 'two studies; the explorer on one' '
 	rung import -s basic "$RUNG_TESTDATA/csv/long-basic.csv" 2>/dev/null &&

@@ -417,12 +417,7 @@ test_expect_success 'bad data exits 1 and says why' '
 # :plot in the explorer: with no DISPLAY it writes a PNG and says where.
 if command -v tmux >/dev/null 2>&1; then
 	tmux_server
-	cat >env.sh <<-EOF
-	HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
-	export HOME XDG_STATE_HOME LC_ALL RUNG_DB
-	unset DISPLAY RUNG_GNUPLOT
-	PS1='tui-test\$ '
-	EOF
+	tui_env "unset DISPLAY RUNG_GNUPLOT"
 	test_expect_success ':plot curves in the explorer writes a PNG and says where' '
 		rm -f rung-plot-curves-mq.png &&
 		tm new-session -d -s t -x 120 -y 40 "ENV=$TRASH/env.sh sh -i" &&

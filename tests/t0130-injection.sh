@@ -93,12 +93,7 @@ if command -v tmux >/dev/null 2>&1; then
 	keys() {
 		tm send-keys -t t -- "$@"
 	}
-	mkdir -p state
-	cat >env.sh <<EOF
-HOME='$TRASH' XDG_STATE_HOME='$TRASH/state' LC_ALL=C.UTF-8 RUNG_DB='$RUNG_DB'
-export HOME XDG_STATE_HOME LC_ALL RUNG_DB
-PS1='tui-test\$ '
-EOF
+	tui_env
 fi
 
 if [ -n "$run_tui" ]; then
