@@ -358,7 +358,7 @@ rung_ctx_load(struct rung_ctx *ctx, const char *study,
 	struct rung_metric_sel sel;
 	const char	*metric;
 	char		*cm = NULL;
-	int		 ret;
+	int		 ret, other = 0;
 
 	/* rung_cmd_run checked them: nothing to say here. */
 	if (rung_args_metric(a, "", &sel) != 0) {
@@ -370,21 +370,14 @@ rung_ctx_load(struct rung_ctx *ctx, const char *study,
 	    metric, cause) != 0)
 		return -1;
 	if (metric == NULL && curves &&
-	    rung_store_curve_metric(ctx->store, study, &cm, cause) != 0)
+	    rung_store_curve_metric(ctx->store, study, &cm, &other,
+	    cause) != 0)
 		return -1;
 	ret = rung_store_load(ctx->store, study, metric != NULL ? metric : cm,
 	    sel.direction, s, cause);
-	if (ret == 0 && cm != NULL) {
-		struct rung_study_info info;
-
-		if (rung_store_study(ctx->store, study, &info, cause) == 0) {
-			if (strcmp(info.metric, cm) != 0)
-				rung_info("%s: '%s' has one value a trial: "
-				    "reading the curves of '%s' (-m chooses)",
-				    study, info.metric, cm);
-			rung_study_info_release(&info);
-		}
-	}
+	if (ret == 0 && other)
+		rung_info("%s: its metric of interest has one value a trial: "
+		    "reading the curves of '%s' (-m chooses)", study, cm);
 	free(cm);
 	return ret;
 }

@@ -586,7 +586,7 @@ rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
 
 int
 rung_store_curve_metric(struct rung_store *s, const char *study,
-    char **name, char **cause)
+    char **name, int *other, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -596,7 +596,8 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	 * first metric that has one: Optuna's objective is one value a trial,
 	 * its curve the intermediate values.
 	 */
-	if (prepare(s, "SELECT m.name FROM metrics m JOIN studies s"
+	if (prepare(s, "SELECT m.name, m.name <> s.metric FROM metrics m"
+	    " JOIN studies s"
 	    " ON s.id = m.study_id WHERE s.name = ?1 AND (m.name = s.metric"
 	    " OR EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id"
 	    " AND c.n > 1)) ORDER BY EXISTS (SELECT 1 FROM curves c"
@@ -606,6 +607,8 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*name = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+	if (other != NULL)
+		*other = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);

@@ -1117,7 +1117,8 @@ tui_open_study(struct tui *t, const char *name)
 	tui_set_screen(t, SCR_TRIALS);
 	t->back = SCR_STUDIES;
 	/* A metric of one value a trial (Optuna's): show the curves. */
-	if (rung_store_curve_metric(t->ctx->store, s->name, &cm, &cause) != 0)
+	if (rung_store_curve_metric(t->ctx->store, s->name, &cm, NULL,
+	    &cause) != 0)
 		free(cause);
 	for (i = 1; cm != NULL && i < t->nmetrics; i++) {
 		if (strcmp(t->metrics[i], cm) == 0)

@@ -105,7 +105,7 @@ test_expect_success 'JSON Lines export and import keep every direction and the m
 test_expect_success 'curve commands read the curves when the metric of interest is one value a trial' '
 	rung import -s ranked --study ranked "$RUNG_TESTDATA/optuna/ranked.journal" 2>/dev/null &&
 	rung fit --prefix 3 --json ranked >of.json 2>err &&
-	grep -q "ranked: .value. has one value a trial: reading the curves of .intermediate." err &&
+	grep -q "ranked: its metric of interest has one value a trial: reading the curves of .intermediate." err &&
 	test "$(json "j[\"metric\"]" of.json)" = intermediate &&
 	rung fit --prefix 3 --json -m value ranked >ov.json 2>err2 || :
 	! grep -q "reading the curves" err2 &&

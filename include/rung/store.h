@@ -64,10 +64,11 @@ int		 rung_store_metrics(struct rung_store *, int64_t study,
  * The metric whose curves a study's curve commands read by default: the
  * metric of interest when a trial has more than one point of it, else the
  * first metric with such a curve (Optuna's intermediate values), else the
- * metric of interest. *name is NULL for no such study.
+ * metric of interest. *name is NULL for no such study; *other (may be
+ * NULL) says whether it is another than the metric of interest.
  */
 int		 rung_store_curve_metric(struct rung_store *, const char *study,
-		     char **name, char **cause);
+		     char **name, int *other, char **cause);
 /* A metric's direction: 0, 1 when the study has no such metric, or -1. */
 int		 rung_store_metric_direction(struct rung_store *,
 		     int64_t study, const char *metric, enum rung_direction *,
