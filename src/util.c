@@ -190,12 +190,26 @@ rung_fmt_human(double v, char buf[RUNG_DBL_BUFSZ])
 	return buf;
 }
 
+/* A message escaped as rung_buf_add_esc does: it quotes data. */
+static char *
+msg_esc(char *msg)
+{
+	char	*esc;
+
+	if (!rung_esc_needed(msg, strlen(msg)))
+		return msg;
+	esc = rung_esc(msg);
+	free(msg);
+	return esc;
+}
+
 static void
 vmsg(int is_error, const char *prefix, const char *fmt, va_list ap)
 {
 	char	*msg;
 
 	xvasprintf(&msg, fmt, ap);
+	msg = msg_esc(msg);
 	if (rung_msg_hook != NULL)
 		rung_msg_hook(is_error, msg);
 	else
@@ -610,4 +624,111 @@ rung_utf8_valid(const char *s, size_t len, size_t *bad)
 		p += n;
 	}
 	return 1;
+}
+
+size_t
+rung_esc_next(const char *s, size_t avail, char esc[RUNG_ESC_MAX])
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
+
+	esc[0] = '\0';
+	if (*p >= 0x20 && *p < 0x7f)
+		return 1;
+	if (*p == '\t' || *p == '\n' || *p == '\r') {
+		esc[0] = '\\';
+		esc[1] = *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r';
+		esc[2] = '\0';
+		return 1;
+	}
+	if (*p < 0x80 || (n = rung_utf8_len(p, p + avail)) == 0) {
+		/* C0, DEL, or a byte that is not UTF-8. */
+		snprintf(esc, RUNG_ESC_MAX, "\\x%02x", *p);
+		return 1;
+	}
+	/* C1 controls, U+0080 to U+009F: 0xc2 0x80 to 0xc2 0x9f. */
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		snprintf(esc, RUNG_ESC_MAX, "\\x%02x\\x%02x", p[0], p[1]);
+	return n;
+}
+
+int
+rung_esc_needed(const char *s, size_t len)
+{
+	char	 esc[RUNG_ESC_MAX];
+	size_t	 n;
+
+	while (len > 0) {
+		/* Printable ASCII, the common case, without a call. */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
+			s++;
+			len--;
+			continue;
+		}
+		n = rung_esc_next(s, len, esc);
+		if (esc[0] != '\0')
+			return 1;
+		s += n;
+		len -= n;
+	}
+	return 0;
+}
+
+void
+rung_buf_add_esc(struct rung_buf *b, const char *s, size_t len)
+{
+	char	 esc[RUNG_ESC_MAX];
+	size_t	 n;
+
+	while (len > 0) {
+		n = rung_esc_next(s, len, esc);
+		if (esc[0] != '\0')
+			rung_buf_addstr(b, esc);
+		else
+			rung_buf_add(b, s, n);
+		s += n;
+		len -= n;
+	}
+	rung_buf_cstr(b);
+}
+
+char *
+rung_esc(const char *s)
+{
+	struct rung_buf	 b = { 0 };
+	size_t		 len = strlen(s);
+
+	if (!rung_esc_needed(s, len))
+		return xstrdup(s);
+	rung_buf_add_esc(&b, s, len);
+	return b.data;
+}
+
+int
+rung_name_check(const char *what, const char *name, char **cause)
+{
+	char		 esc[RUNG_ESC_MAX], *shown;
+	const char	*p = name;
+	size_t		 len = strlen(name), n;
+
+	if (len == 0) {
+		xasprintf(cause, "%s name is empty", what);
+		return -1;
+	}
+	while (len > 0) {
+		n = rung_esc_next(p, len, esc);
+		if (esc[0] != '\0')
+			break;
+		p += n;
+		len -= n;
+	}
+	if (len == 0)
+		return 0;
+	shown = rung_esc(name);
+	/* A 4-character escape of a byte of 0x80 or more: not UTF-8. */
+	xasprintf(cause, "%s name '%s' holds %s (%s)", what, shown,
+	    (unsigned char)*p >= 0x80 && esc[4] == '\0' ?
+	    "a byte that is not UTF-8" : "a control character", esc);
+	free(shown);
+	return -1;
 }

@@ -151,5 +151,63 @@ main(void)
 	s = rung_path_join("", "a.log");
 	is_str(s, "a.log", "no directory: the name alone");
 	free(s);
+	/* Text from data as a terminal shows it. */
+	{
+		static const struct {
+			const char	*in, *out, *what;
+		} esc[] = {
+			{ "plain text", "plain text", "printable ASCII is kept" },
+			{ "", "", "empty" },
+			{ "a\tb\nc\rd", "a\\tb\\nc\\rd", "tab, newline, CR" },
+			{ "\033]0;pwned\007", "\\x1b]0;pwned\\x07",
+			    "ESC and BEL as \\xNN" },
+			{ "\001\037\177", "\\x01\\x1f\\x7f", "C0 and DEL" },
+			{ "a\302\233b\302\237", "a\\xc2\\x9bb\\xc2\\x9f",
+			    "C1 (U+009B, U+009F), byte by byte" },
+			{ "\302\240\303\251\344\270\255\360\237\230\200",
+			    "\302\240\303\251\344\270\255\360\237\230\200",
+			    "U+00A0 and other UTF-8 is kept" },
+			{ "a\377b\233c", "a\\xffb\\x9bc", "bytes not UTF-8" },
+			{ "\303", "\\xc3", "a sequence cut short" },
+			{ "\300\257", "\\xc0\\xaf", "an overlong form" },
+			{ "\355\240\200", "\\xed\\xa0\\x80", "a surrogate" },
+			{ "C:\\dir\\x1b", "C:\\dir\\x1b",
+			    "a backslash is kept: escaping twice changes nothing" },
+		};
+		char	*e, *e2, *cause;
+
+		for (i = 0; i < sizeof esc / sizeof esc[0]; i++) {
+			e = rung_esc(esc[i].in);
+			is_str(e, esc[i].out, "escape: %s", esc[i].what);
+			ok(rung_esc_needed(esc[i].in, strlen(esc[i].in)) ==
+			    (strcmp(esc[i].in, esc[i].out) != 0),
+			    "rung_esc_needed agrees: %s", esc[i].what);
+			e2 = rung_esc(e);
+			is_str(e2, e, "and the escaped form is clean: %s",
+			    esc[i].what);
+			free(e);
+			free(e2);
+		}
+		ok(rung_name_check("study", "val_acc é 1", &cause) == 0,
+		    "a name of printable UTF-8 is fine");
+		ok(rung_name_check("study", "", &cause) == -1, "empty: refused");
+		is_str(cause, "study name is empty", "and said so");
+		free(cause);
+		ok(rung_name_check("metric", "lo\033[2Jss", &cause) == -1,
+		    "ESC: refused");
+		is_str(cause, "metric name 'lo\\x1b[2Jss' holds a control "
+		    "character (\\x1b)", "the name escaped in the message");
+		free(cause);
+		ok(rung_name_check("parameter", "a\302\205", &cause) == -1 &&
+		    strstr(cause, "(\\xc2\\x85)") != NULL, "C1: refused");
+		free(cause);
+		ok(rung_name_check("study", "a\377", &cause) == -1 &&
+		    strstr(cause, "a byte that is not UTF-8 (\\xff)") != NULL,
+		    "a byte not UTF-8: refused, and said so");
+		free(cause);
+		ok(rung_name_check("study", "a\nb", &cause) == -1 &&
+		    strstr(cause, "'a\\nb'") != NULL, "a newline: refused");
+		free(cause);
+	}
 	return done_testing();
 }

@@ -32,7 +32,13 @@ char	*rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ]);
 /* Print a value for people: %.6g, non-finite as nan/inf/-inf. */
 char	*rung_fmt_human(double v, char buf[RUNG_DBL_BUFSZ]);
 
-/* Messages. The TUI redirects them to its panel through the hook. */
+/*
+ * Messages. The TUI redirects them to its panel through the hook. A message
+ * quotes names, ids and values from data: it is written escaped as
+ * rung_buf_add_esc does, newlines too, on a terminal, in a pipe and in the
+ * TUI alike, so that no data can move the cursor, set a title or clear the
+ * screen, and a message is one line.
+ */
 extern const char *rung_progname;
 extern void (*rung_msg_hook)(int is_error, const char *msg);
 void	 rung_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -117,5 +123,33 @@ int	 rung_buf_did_you_mean(struct rung_buf *, const char *name,
 size_t	 rung_utf8_len(const unsigned char *p, const unsigned char *end);
 /* Is s[0..len) UTF-8 text? If not, *bad is where it stops being. */
 int	 rung_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/*
+ * Text from data as people see it: on a terminal, in an aligned table, in
+ * the explorer, in a gnuplot label. A control character (C0, DEL, and C1,
+ * U+0080 to U+009F) and a byte that is not part of UTF-8 are written as an
+ * escape: \t, \n and \r, and \xNN for any other byte (ESC is \x1b; a C1
+ * character, two bytes in UTF-8, is \xc2\x9b). Everything else, a backslash
+ * too, is kept as it is, so escaping twice changes nothing: the escaped form
+ * is for reading, and --json and --csv keep the exact bytes.
+ *
+ * rung_esc_next looks at the character at s (avail bytes, avail > 0) and
+ * returns its length in bytes; it writes its escape to esc, or an empty
+ * string when the character is shown as it is.
+ */
+#define RUNG_ESC_MAX	9	/* "\xc2\x9b" and its NUL */
+size_t	 rung_esc_next(const char *s, size_t avail, char esc[RUNG_ESC_MAX]);
+/* Does s[0..len) need escaping? */
+int	 rung_esc_needed(const char *s, size_t len);
+void	 rung_buf_add_esc(struct rung_buf *, const char *s, size_t len);
+/* s escaped, allocated (a copy when nothing needs escaping). */
+char	*rung_esc(const char *s);
+/*
+ * Names of studies, metrics and parameters are shown everywhere and typed
+ * back at the prompt: one is refused when empty, when it holds a control
+ * character, or when it is not UTF-8. Returns -1 with *cause set to
+ * "WHAT 'NAME' ..." (NAME escaped), 0 when name is fine.
+ */
+int	 rung_name_check(const char *what, const char *name, char **cause);
 
 #endif
