@@ -47,7 +47,7 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 {
 	struct rung_table *tab;
 	const char	**hdr, **row;
-	char		**cells, num[RUNG_DBL_BUFSZ];
+	char		**cells, num[RUNG_DBL_BUFSZ], *e[2];
 	uint32_t	 i, *k, ncols, c;
 	int32_t		 step, next;
 	const double	*v;
@@ -57,11 +57,18 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 
 	if (csv)
 		goto points;
-	fprintf(ctx->out, "trial %s of study %s: %s\n", s->ids[t], s->name,
+	/* Names, the id and values come from data: shown escaped. */
+	e[0] = rung_esc(s->ids[t]);
+	e[1] = rung_esc(s->name);
+	fprintf(ctx->out, "trial %s of study %s: %s\n", e[0], e[1],
 	    rung_status_name(s->status[t]));
+	free(e[0]);
+	free(e[1]);
+	e[0] = rung_esc(s->curve.name);
 	fprintf(ctx->out, "metric %s (%s), %u points, last step %d\n",
-	    s->curve.name, rung_direction_name(s->direction),
+	    e[0], rung_direction_name(s->direction),
 	    rung_curve_len(s, t), rung_trial_last_step(s, t));
+	free(e[0]);
 	fprintf(ctx->out, "final %s", rung_fmt_human(rung_trial_final(s, t),
 	    num));
 	fprintf(ctx->out, ", best %s\n", rung_fmt_human(rung_trial_best(s, t),
@@ -70,15 +77,18 @@ show_text(struct rung_ctx *ctx, const struct rung_study *s, uint32_t t,
 		p = &s->params[i];
 		if (i == 0)
 			fprintf(ctx->out, "parameters:\n");
-		if (p->type == RUNG_PCAT)
-			fprintf(ctx->out, "  %s = %s\n", p->name,
-			    p->cat[t] == UINT32_MAX ? "(unset)" :
+		e[0] = rung_esc(p->name);
+		if (p->type == RUNG_PCAT) {
+			e[1] = rung_esc(p->cat[t] == UINT32_MAX ? "(unset)" :
 			    p->levels[p->cat[t]]);
-		else
-			fprintf(ctx->out, "  %s = %s%s\n", p->name,
+			fprintf(ctx->out, "  %s = %s\n", e[0], e[1]);
+			free(e[1]);
+		} else
+			fprintf(ctx->out, "  %s = %s%s\n", e[0],
 			    isnan(p->num[t]) ? "(unset)" :
 			    rung_fmt_double(p->num[t], 0, num),
 			    p->log ? " (log scale)" : "");
+		free(e[0]);
 	}
 	fputc('\n', ctx->out);
 

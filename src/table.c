@@ -5,6 +5,7 @@
 #include <wchar.h>
 
 #include "rung/table.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 struct rung_table {
@@ -45,7 +46,10 @@ rung_table_add(struct rung_table *t, const char *const *cells)
 	t->nrows++;
 }
 
-/* Display width of UTF-8 text (parameter values may hold any). */
+/*
+ * Display width of escaped UTF-8 text (parameter values may hold any). In a
+ * locale that is not UTF-8 a byte counts one column.
+ */
 static int
 text_width(const char *s)
 {
@@ -70,35 +74,46 @@ text_width(const char *s)
 	return w;
 }
 
+/*
+ * Cells keep the exact bytes for CSV; the aligned table shows them escaped
+ * (rung_esc: an id or a value holding ESC sequences must not reach the
+ * terminal), and widths are those of the escaped text, so that a column
+ * stays aligned whatever a cell holds.
+ */
 void
 rung_table_print(struct rung_table *t, FILE *f)
 {
-	int	*width, i, w;
-	size_t	 r;
-	const char *c;
+	int	*width, i, w, *cw;
+	size_t	 r, n = t->nrows * (size_t)t->ncols, k;
+	char	**shown;
 
 	width = xcalloc((size_t)t->ncols, sizeof *width);
-	for (r = 0; r < t->nrows; r++) {
-		for (i = 0; i < t->ncols; i++) {
-			w = text_width(t->cells[r * (size_t)t->ncols +
-			    (size_t)i]);
-			if (w > width[i])
-				width[i] = w;
-		}
+	shown = xcalloc(n, sizeof *shown);
+	cw = xcalloc(n, sizeof *cw);
+	for (k = 0; k < n; k++) {
+		shown[k] = rung_esc(t->cells[k]);
+		cw[k] = text_width(shown[k]);
+		i = (int)(k % (size_t)t->ncols);
+		if (cw[k] > width[i])
+			width[i] = cw[k];
 	}
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
-			c = t->cells[r * (size_t)t->ncols + (size_t)i];
-			w = width[i] - text_width(c);
+			k = r * (size_t)t->ncols + (size_t)i;
+			w = width[i] - cw[k];
 			if (t->right[i])
-				fprintf(f, "%*s%s", w, "", c);
+				fprintf(f, "%*s%s", w, "", shown[k]);
 			else if (i < t->ncols - 1)
-				fprintf(f, "%s%*s", c, w, "");
+				fprintf(f, "%s%*s", shown[k], w, "");
 			else
-				fputs(c, f);
+				fputs(shown[k], f);
 			fputs(i < t->ncols - 1 ? "  " : "\n", f);
 		}
 	}
+	for (k = 0; k < n; k++)
+		free(shown[k]);
+	free(shown);
+	free(cw);
 	free(width);
 }
 
