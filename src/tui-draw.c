@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "tui-int.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 const struct tui_glyphs tui_glyphs_utf8 = {
@@ -45,39 +46,49 @@ const struct tui_glyphs tui_glyphs_ascii = {
 	.braille = 0,
 };
 
-/* Columns of one character starting at s, and its length in bytes. */
+/*
+ * Columns of one character starting at s and its length in bytes. Data may
+ * hold anything: a control character or a byte that is not UTF-8 is drawn
+ * as its escape (rung_esc_next, as tables and messages show it), put in
+ * shown; a character that the locale cannot show is a '?'. shown is empty
+ * when the character is drawn as it is.
+ */
 static int
-char_width(const char *s, size_t avail, int *len)
+char_width(const char *s, size_t avail, int *len, char shown[RUNG_ESC_MAX])
 {
 	mbstate_t	 mbs;
 	wchar_t		 wc;
-	size_t		 n;
+	size_t		 n, m;
 	int		 w;
 
-	if ((unsigned char)*s < 0x80) {
+	shown[0] = '\0';
+	if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f) {
 		*len = 1;
-		return (unsigned char)*s < 0x20 || *s == 0x7f ? -1 : 1;
+		return 1;
 	}
-	memset(&mbs, 0, sizeof mbs);
-	n = mbrtowc(&wc, s, avail, &mbs);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*len = 1;
-		return -1;
-	}
+	n = rung_esc_next(s, avail, shown);
 	*len = (int)n;
-	w = wcwidth(wc);
-	return w < 0 ? -1 : w;
+	if (shown[0] != '\0')
+		return (int)strlen(shown);
+	memset(&mbs, 0, sizeof mbs);
+	m = mbrtowc(&wc, s, n, &mbs);
+	if (m != n || (w = wcwidth(wc)) < 0) {
+		shown[0] = '?';
+		shown[1] = '\0';
+		return 1;
+	}
+	return w;
 }
 
 int
 tui_width(const char *s)
 {
+	char	 shown[RUNG_ESC_MAX];
 	size_t	 avail = strlen(s);
-	int	 total = 0, w, len;
+	int	 total = 0, len;
 
 	while (avail > 0) {
-		w = char_width(s, avail, &len);
-		total += w < 0 ? 1 : w;
+		total += char_width(s, avail, &len, shown);
 		s += len;
 		avail -= (size_t)len;
 	}
@@ -85,32 +96,30 @@ tui_width(const char *s)
 }
 
 /*
- * Draw s at (y, x), at most maxw columns; a control character or a byte
- * that is not valid in the locale shows as '?'. Returns the columns used.
+ * Draw s at (y, x), at most maxw columns, control characters escaped (see
+ * char_width). Returns the columns used.
  */
 int
 tui_put(int y, int x, int maxw, int attr, const char *s)
 {
-	char		 buf[1024];
+	char		 buf[1024], shown[RUNG_ESC_MAX];
 	size_t		 avail = strlen(s), o = 0;
 	int		 used = 0, w, len;
 
 	if (maxw <= 0)
 		return 0;
-	while (avail > 0 && o + 8 < sizeof buf) {
-		w = char_width(s, avail, &len);
-		if (w < 0) {
-			if (used + 1 > maxw)
-				break;
-			buf[o++] = '?';
-			used++;
+	while (avail > 0 && o + RUNG_ESC_MAX < sizeof buf) {
+		w = char_width(s, avail, &len, shown);
+		if (used + w > maxw)
+			break;
+		if (shown[0] != '\0') {
+			memcpy(buf + o, shown, strlen(shown));
+			o += strlen(shown);
 		} else {
-			if (used + w > maxw)
-				break;
 			memcpy(buf + o, s, (size_t)len);
 			o += (size_t)len;
-			used += w;
 		}
+		used += w;
 		s += len;
 		avail -= (size_t)len;
 	}
