@@ -3,8 +3,8 @@
  * run through a pipe by the real gnuplot or written out as plot.gp.
  *
  * A reference to a data set is kept in the command text as \001 INDEX
- * \002: labels cannot hold control characters (rung_plot_quote leaves them
- * out), so the marker is never ambiguous, and the same commands become
+ * \002: labels cannot hold control characters (rung_plot_quote escapes
+ * them), so the marker is never ambiguous, and the same commands become
  * $NAME for the pipe and 'NAME.dat' for plot.gp.
  */
 #include "config.h"
@@ -194,23 +194,36 @@ rung_plot_cmd(struct rung_plot *p, const char *fmt, ...)
 void
 rung_plot_quote_buf(struct rung_buf *b, const char *s)
 {
-	const unsigned char *c;
-	size_t		 n = 0;
+	char		 esc[RUNG_ESC_MAX];
+	size_t		 n = 0, avail = strlen(s), k;
 
 	rung_buf_addc(b, '\'');
-	for (c = (const unsigned char *)s; *c != '\0'; c++) {
-		/* Control characters (newlines too), DEL and backquotes. */
-		if (*c < 0x20 || *c == 0x7f || *c == '`')
+	for (; avail > 0; s += k, avail -= k) {
+		/*
+		 * Control characters (newlines too, which would end the
+		 * string and the command), DEL, C1 and bytes that are not
+		 * UTF-8 are shown escaped (rung_esc_next), in plain text
+		 * inside single quotes (noenhanced): a label shows what a
+		 * table shows and holds no control character.
+		 */
+		k = rung_esc_next(s, avail, esc);
+		/* Backquotes run commands, even inside single quotes. */
+		if (*s == '`')
 			continue;
-		/* Cut long labels, not inside a UTF-8 sequence. */
-		if (n >= LABEL_MAX && (*c & 0xc0) != 0x80) {
+		/* Cut long labels, not inside a character or an escape. */
+		if (n >= LABEL_MAX) {
 			rung_buf_addstr(b, "...");
 			break;
 		}
-		if (*c == '\'')
+		if (esc[0] != '\0') {
+			rung_buf_addstr(b, esc);
+			n += strlen(esc);
+			continue;
+		}
+		if (*s == '\'')
 			rung_buf_addc(b, '\'');
-		rung_buf_addc(b, (char)*c);
-		n++;
+		rung_buf_add(b, s, k);
+		n += k;
 	}
 	rung_buf_addc(b, '\'');
 }
@@ -674,17 +687,30 @@ trimmed(struct rung_buf *err)
 	return xstrndup(s, (size_t)(e - s));
 }
 
+/*
+ * A message is one line (rung_error escapes a newline): gnuplot's lines are
+ * joined with "; ", each without its indent, its caret lines left out.
+ */
 static char *
 failure(int status, struct rung_buf *err)
 {
-	char	*text = trimmed(err), *msg;
+	struct rung_buf	 b = { 0 };
+	char		*text = trimmed(err), *line, *save, *msg;
 
+	for (line = strtok_r(text, "\r\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		line += strspn(line, " \t");
+		if (line[strspn(line, " \t^")] == '\0')
+			continue;
+		rung_buf_printf(&b, "%s%s", b.len ? "; " : ": ", line);
+	}
 	if (status > 128)
-		msg = xprintf("gnuplot was killed by signal %d%s%s", status -
-		    128, *text ? ":\n" : "", text);
+		msg = xprintf("gnuplot was killed by signal %d%s", status - 128,
+		    rung_buf_cstr(&b));
 	else
-		msg = xprintf("gnuplot failed (exit status %d)%s%s", status,
-		    *text ? ":\n" : "", text);
+		msg = xprintf("gnuplot failed (exit status %d)%s", status,
+		    rung_buf_cstr(&b));
+	rung_buf_release(&b);
 	free(text);
 	return msg;
 }

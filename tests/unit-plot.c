@@ -36,8 +36,9 @@ test_quote(void)
 	q = quoted("it's");
 	is_str(q, "'it''s'", "a quote is doubled");
 	free(q);
-	q = quoted("a\nb\rc\td\001e\177f");
-	is_str(q, "'abcdef'", "control characters and DEL are left out");
+	q = quoted("a\nb\rc\td\001e\177f\033]0;x\007g\302\233h\377");
+	is_str(q, "'a\\nb\\rc\\td\\x01e\\x7ff\\x1b]0;x\\x07g\\xc2\\x9bh\\xff'",
+	    "control characters, DEL, C1 and bytes not UTF-8 are escaped");
 	free(q);
 	q = quoted("`touch pwned`");
 	is_str(q, "'touch pwned'", "backquotes are left out");
@@ -144,8 +145,8 @@ test_script(void)
 	ok(strstr(s, "$pts << EOD\n1 2.5\nNaN NaN\n\n3 0.1\nEOD\n") != NULL,
 	    "the data inline, non-finite values as NaN");
 	ok(strstr(s, "set xrange [0:3.0]\nplot $pts using 1:2 title "
-	    "'it''s x'\n") != NULL, "numbers real, the data by name, the label "
-	    "quoted");
+	    "'it''s x\\n'\n") != NULL, "numbers real, the data by name, the "
+	    "label quoted, its newline escaped");
 	free(s);
 
 	s = rung_plot_script(p, &tg, 1);

@@ -7,7 +7,8 @@
  * Nothing taken from data ever becomes a command: data sets hold only
  * numbers, and labels (study, trial, metric and parameter names) enter the
  * commands only through rung_plot_quote, a single-quoted gnuplot string
- * without control characters or backquotes whose quotes are doubled. The
+ * whose control characters are escaped (rung_esc_next), whose backquotes
+ * are left out and whose quotes are doubled. The
  * script never uses a macro (@).
  */
 #ifndef RUNG_PLOT_H
@@ -68,7 +69,7 @@ void		 rung_plot_cmd(struct rung_plot *, const char *, ...)
 void		 rung_plot_quote(struct rung_plot *, const char *);
 void		 rung_plot_num(struct rung_plot *, double);
 void		 rung_plot_ref(struct rung_plot *, const char *name);
-/* The quoting alone: 'text' with control characters and ` left out. */
+/* The quoting alone: 'text', control characters escaped, ` left out. */
 void		 rung_plot_quote_buf(struct rung_buf *, const char *);
 
 /*
