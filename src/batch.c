@@ -103,6 +103,9 @@ struct rung_batch {
 	char		*declared_metric;
 	enum rung_direction declared_dir;
 
+	/* The first name refused (rung_name_check), told at finish. */
+	char		*bad_name;
+
 	/*
 	 * Parameter values given again for a trial, and differently: the
 	 * first, told with their count at finish.
@@ -194,6 +197,7 @@ rung_batch_free(struct rung_batch *b)
 		free(b->sources[i].digest);
 	}
 	free(b->sources);
+	free(b->bad_name);
 	for (i = 0; i < b->ntrials; i++)
 		free(b->ids[i]);
 	free(b->ids);
@@ -313,6 +317,26 @@ rung_batch_find_metric(const struct rung_batch *b, const char *name)
 	return -1;
 }
 
+/*
+ * Names are shown everywhere and typed back at the prompt: the first one
+ * empty or holding a control character is kept, with the file it came from
+ * when the batch reads several, and refuses the import at finish.
+ */
+static void
+check_name(struct rung_batch *b, const char *what, const char *name)
+{
+	char	*why;
+
+	if (b->bad_name != NULL || rung_name_check(what, name, &why) == 0)
+		return;
+	if (b->nsources > 1)
+		b->bad_name = xprintf("%s: %s", b->sources[b->nsources - 1].path,
+		    why);
+	else
+		b->bad_name = xstrdup(why);
+	free(why);
+}
+
 static uint32_t
 add_column(struct rung_batch *b, const char *name, int candidate)
 {
@@ -326,6 +350,8 @@ add_column(struct rung_batch *b, const char *name, int candidate)
 			b->cols[found].candidate = 0;
 		return (uint32_t)found;
 	}
+	/* A candidate becomes a metric or a parameter: a column either way. */
+	check_name(b, candidate ? "column" : "metric", name);
 	b->cols = xreallocarray(b->cols, b->ncols + 1, sizeof *b->cols);
 	c = &b->cols[b->ncols];
 	memset(c, 0, sizeof *c);
@@ -456,6 +482,7 @@ rung_batch_param(struct rung_batch *b, const char *name)
 		if (strcmp(b->params[i].name, name) == 0)
 			return i;
 	}
+	check_name(b, "parameter", name);
 	b->params = xreallocarray(b->params, b->nparams + 1,
 	    sizeof *b->params);
 	p = &b->params[b->nparams];
@@ -1252,6 +1279,10 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 
 	if (b->finished)
 		return 0;
+	if (b->bad_name != NULL) {
+		*cause = xstrdup(b->bad_name);
+		return -1;
+	}
 	merge_rows(b);
 	resolve_candidates(b);
 	resolve_time(b);

@@ -299,6 +299,14 @@ cmd_launch_exec(struct rung_ctx *ctx, struct rung_args *args)
 		}
 		o.cmd = args->argv + 1;
 		o.ncmd = (size_t)args->argc - 1;
+		/* A new campaign names a study: as import, a clean name. */
+		if (rung_name_check("study", o.study, &cause) != 0 ||
+		    (o.metric != NULL &&
+		    rung_name_check("metric", o.metric, &cause) != 0)) {
+			rung_error("launch: %s", cause);
+			free(cause);
+			return RUNG_EXIT_ERROR;
+		}
 	}
 	if ((ret = parse_how(args, &o)) != 0)
 		return ret;

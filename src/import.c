@@ -586,6 +586,7 @@ read_optuna(struct rung_store *s, struct units *u, const char *path,
 	struct rung_import_unit *got = NULL;
 	size_t		 n = 0, i;
 	int		 known, ret = -1;
+	char		*err;
 
 	if (rung_import_optuna(path, journal, digest, size, o, &got, &n,
 	    cause) != 0)
@@ -602,6 +603,11 @@ read_optuna(struct rung_store *s, struct units *u, const char *path,
 			/* -s names the study in rung's database. */
 			free(got[i].study);
 			got[i].study = xstrdup(o->study);
+		} else if (rung_name_check("study", got[i].study, &err) != 0) {
+			xasprintf(cause, "%s: %s: import it with -s NAME "
+			    "(and --study to choose it)", path, err);
+			free(err);
+			goto out;
 		}
 		known = known_source(s, got[i].study, path, digest, o, cause);
 		if (known < 0)
@@ -633,6 +639,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	struct units	 u = { 0 };
 	struct rung_batch *main_batch = NULL, *b;
 	struct rung_study_report *sr;
+	struct rung_batch_view view;
 	enum rung_format fmt;
 	char		*digest = NULL, *err = NULL, *study = NULL;
 	char		**digests = NULL, **names = NULL, *common = NULL;
@@ -665,6 +672,17 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		study = xstrdup(common);
 	else
 		study = rung_stem(paths[0]);
+	/* Refused before anything is read: a name is shown everywhere. */
+	if (rung_name_check("study", study, &err) != 0) {
+		if (o->study != NULL)
+			xasprintf(cause, "-s: %s", err);
+		else {
+			xasprintf(cause, "%s: the study would be named after "
+			    "the file, and %s: name it with -s", paths[0], err);
+		}
+		free(err);
+		goto out;
+	}
 
 	digests = xcalloc(pl.n, sizeof *digests);
 	for (i = 0; i < pl.n; i++) {
@@ -722,9 +740,14 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 			if (u.v[i].batch == main_batch)
 				xasprintf(cause, "%s%s: %s", pl.v[0],
 				    pl.n > 1 ? " ..." : "", err);
-			else
-				xasprintf(cause, "study '%s': %s",
-				    u.v[i].study, err);
+			else {
+				/* An Optuna storage: its file and study. */
+				rung_batch_view(u.v[i].batch, &view);
+				xasprintf(cause, "%s%sstudy '%s': %s",
+				    view.nsources ? view.sources[0].path : "",
+				    view.nsources ? ": " : "", u.v[i].study,
+				    err);
+			}
 			free(err);
 			goto out;
 		}
