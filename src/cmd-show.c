@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +159,37 @@ points:
 	free(k);
 }
 
+/*
+ * A launched trial: how it ran and ended, and the end of its log, which
+ * holds whatever the trainer wrote (colours, progress bars drawn with \r):
+ * shown escaped line by line, as the rest of show.
+ */
+static void
+show_launch(struct rung_ctx *ctx, int64_t rowid)
+{
+	struct rung_buf	 b = { 0 };
+	char		*text = NULL, *p, *nl;
+	size_t		 len = 0;
+	FILE		*f;
+
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		rung_error("show: %s", strerror(errno));
+		return;
+	}
+	rung_launch_show_trial(ctx->store, rowid, f, NULL);
+	fclose(f);
+	for (p = text; p < text + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			nl = text + len;
+		rung_buf_add_esc(&b, p, (size_t)(nl - p));
+		if (nl < text + len)
+			rung_buf_addc(&b, '\n');
+	}
+	fwrite(rung_buf_cstr(&b), 1, b.len, ctx->out);
+	rung_buf_release(&b);
+	free(text);
+}
+
 static int
 cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -205,10 +238,7 @@ cmd_show_exec(struct rung_ctx *ctx, struct rung_args *args)
 		show_text(ctx, s, (uint32_t)t, &x);
 	else {
 		show_text(ctx, s, (uint32_t)t, &x);
-		/* A launched trial: how it ran and ended. */
-		fflush(ctx->out);
-		rung_launch_show_trial(ctx->store, s->trial_rowid[t],
-		    ctx->out, NULL);
+		show_launch(ctx, s->trial_rowid[t]);
 	}
 	ret = RUNG_EXIT_OK;
 out:

@@ -170,6 +170,23 @@ test_expect_success 'rung launch refuses such a study or metric name' '
 	test "$(db_digest)" = "$before"
 '
 
+test_expect_success 'show: the end of a launched trial'"'"'s log is escaped' '
+	launch_env &&
+	cat >tr.sh <<-\EOF &&
+	printf "\033]0;pwned\007\033[31mred\033[0m\r50%%\n"
+	echo "rung: {\"step\": 1, \"loss\": 0.5}"
+	exit 3
+	EOF
+	printf "x uniform 0 1\n" >s.space &&
+	rung launch L --space s.space --policy random --max-steps 2 \
+		--configs 1 --launcher direct --logs logs -- sh "$PWD/tr.sh" \
+		>/dev/null 2>err &&
+	no_raw err &&
+	rung show L 0 >out &&
+	no_raw out &&
+	grep -F "  | \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r50%" out
+'
+
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip 'the terminal in tmux' 'tmux is not installed'
 	test_done
