@@ -642,16 +642,21 @@ print_table(FILE *f, json_object *rep)
 	json_object	*a;
 	struct rung_table *tab;
 	const char	*row[13], **ahdr;
-	char		 c[13][RUNG_DBL_BUFSZ], **cells;
+	char		 c[13][RUNG_DBL_BUFSZ], **cells, *study, *metric;
 	size_t		 i, np, j, ng;
 	int		 k;
 	double		 v;
 
+	/* Names from the data, escaped: a study of an older rung may hold any. */
+	study = rung_esc(jstr(rep, "study"));
+	metric = rung_esc(jstr(rep, "metric"));
 	fprintf(f, "study %s (%s, %s): %.0f of %.0f trials reach step %s, the "
-	    "best of them ends at %s\n", jstr(rep, "study"),
-	    jstr(rep, "metric"), jstr(rep, "direction"), jnum(rep, "pool"),
+	    "best of them ends at %s\n", study, metric,
+	    jstr(rep, "direction"), jnum(rep, "pool"),
 	    jnum(rep, "trials"), fmt_num(jnum(par, "max_r"), c[0]),
 	    fmt_num(jnum(rep, "pool_best"), c[1]));
+	free(study);
+	free(metric);
 	fprintf(f, "%.0f seeds from %.0f; eta %s, min_r %s, max_r %s, %.0f "
 	    "worker%s, %s sampler%s%s; resume %s\n", jnum(par, "seeds"),
 	    jnum(par, "seed"), fmt_num(jnum(par, "eta"), c[0]),
