@@ -897,6 +897,24 @@ fail:
 
 /* rung show: a launched trial's record. */
 
+/* Why its log is incomplete (a full file system), or NULL. */
+static char *
+log_incomplete(sqlite3 *db, int64_t trial_rowid)
+{
+	sqlite3_stmt	*st;
+	char		*s = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT detail FROM launch_events"
+	    " WHERE trial_id = ? AND event = 'log-incomplete'"
+	    " ORDER BY id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, trial_rowid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = col_dup(st, 0);
+	sqlite3_finalize(st);
+	return s;
+}
+
 int
 rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
     FILE *out, struct json_object *obj)
@@ -908,6 +926,7 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 		"exit_signal", "log", "log_tail", "params", "started",
 		"updated" };
 	int		 i, ncol = (int)(sizeof name / sizeof *name);
+	char		*incomplete;
 
 	if (sqlite3_prepare_v2(rung_store_db(store), "SELECT state, handle,"
 	    " runs, target, gpus, decision, decision_step, reason, exit_code,"
@@ -939,6 +958,10 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 				break;
 			}
 		}
+		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
+		json_object_object_add(o, "log_incomplete", incomplete ?
+		    json_object_new_string(incomplete) : NULL);
+		free(incomplete);
 		json_object_object_add(obj, "launch", o);
 	} else {
 		fprintf(out, "\nlaunched: %s after %lld run%s",
@@ -964,6 +987,12 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 			fprintf(out, "  gpus %s\n", sqlite3_column_text(st, 4));
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 			fprintf(out, "  log %s\n", sqlite3_column_text(st, 10));
+		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
+		if (incomplete != NULL)
+			fprintf(out, "  the log is incomplete, and so is the end "
+			    "of it below: the file system was full (%s)\n",
+			    incomplete);
+		free(incomplete);
 		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
 			const char	*p = (const char *)
 			    sqlite3_column_text(st, 11), *nl;

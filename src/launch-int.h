@@ -197,6 +197,15 @@ const char	*ldb_state_name(enum ltstate);
 int		 ldb_state_parse(const char *);
 void		 series_add(struct series *, int32_t step, double v);
 
+/* launch-log.c: the trials' logs, whose file system may fill up. */
+int		 lg_open(struct launch *, struct ltrial *, const char *path,
+		     char **cause);
+void		 lg_write(struct launch *, struct ltrial *, const void *,
+		     size_t);
+void		 lg_printf(struct launch *, struct ltrial *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+void		 lg_check(struct launch *, struct ltrial *);
+
 /* launch-wait.c: writes kept while another process holds the database. */
 #define LW_BUSY_MS	200	/* the busy timeout while trials run */
 void		 lw_event(struct launch *, const struct ltrial *, int32_t step,

@@ -111,11 +111,11 @@ note(struct launch *L, const char *fmt, ...)
 
 /* A line of rung's own in the trial's log. */
 static void
-log_note(struct ltrial *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+log_note(struct launch *L, struct ltrial *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-log_note(struct ltrial *t, const char *fmt, ...)
+log_note(struct launch *L, struct ltrial *t, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -125,7 +125,7 @@ log_note(struct ltrial *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	dprintf(t->log, "[rung] %s\n", msg);
+	lg_printf(L, t, "[rung] %s\n", msg);
 	free(msg);
 }
 
@@ -777,12 +777,8 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	ckpt = xprintf("%s/ckpt/%s", L->logs, t->ext);
 	if (mkdirs(ckpt, cause) != 0)
 		goto out;
-	if (t->log < 0 && (t->log = open(logpath, O_WRONLY | O_CREAT |
-	    O_APPEND | O_CLOEXEC, 0666)) < 0) {
-		xasprintf(cause, "cannot open '%s': %s", logpath,
-		    strerror(errno));
+	if (lg_open(L, t, logpath, cause) != 0)
 		goto out;
-	}
 
 	set[nset++] = xprintf("RUNG_STUDY=%s", L->o.study);
 	set[nset++] = xprintf("RUNG_TRIAL_ID=%s", t->ext);
@@ -830,12 +826,12 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	free(cmd);
 
 	timestamp(when);
-	dprintf(t->log, "[rung] %s: run %u of trial %s, from step %d to step "
+	lg_printf(L, t, "[rung] %s: run %u of trial %s, from step %d to step "
 	    "%d%s%s:", when, t->runs, t->ext, from, target, *t->gpus ?
 	    ", gpu " : "", t->gpus);
 	for (i = 0; argv[i] != NULL; i++)
-		dprintf(t->log, " %s", argv[i]);
-	dprintf(t->log, "\n");
+		lg_printf(L, t, " %s", argv[i]);
+	lg_printf(L, t, "\n");
 
 	if (pipe2(fd, O_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
@@ -1094,7 +1090,8 @@ finalize(struct launch *L, struct ltrial *t)
 	if (lost)
 		rung_sched_lost(L->sc, t->handle);
 	timestamp(when);
-	log_note(t, "%s: run %u %s (%s)", when, t->runs, event, why);
+	log_note(L, t, "%s: run %u %s (%s)", when, t->runs, event, why);
+	lg_check(L, t);
 	if (t->log >= 0) {
 		close(t->log);
 		t->log = -1;
@@ -1155,7 +1152,7 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 	int		 k;
 
 	if (!t->active || t->decided || t->timed_out || L->stopping) {
-		log_note(t, "step %d reported after rung ended the run: not "
+		log_note(L, t, "step %d reported after rung ended the run: not "
 		    "recorded", r->step);
 		return;
 	}
@@ -1174,7 +1171,7 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 		    "higher is better" : "lower is better");
 	}
 	if ((k = rung_report_find(r, L->metric)) < 0) {
-		log_note(t, "the report of step %d has no '%s': ignored",
+		log_note(L, t, "the report of step %d has no '%s': ignored",
 		    r->step, L->metric);
 		if (t->nmalformed++ < MAX_WARNINGS)
 			rung_warn("launch: trial %s: the report of step %d has "
@@ -1182,7 +1179,7 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 		return;
 	}
 	if (r->step <= t->last) {
-		log_note(t, "step %d is recorded already (up to %d): ignored",
+		log_note(L, t, "step %d is recorded already (up to %d): ignored",
 		    r->step, t->last);
 		return;
 	}
@@ -1288,13 +1285,13 @@ handle_line(struct launch *L, struct ltrial *t, char *line, size_t len)
 	if (rc == 0) {
 		if (t->log >= 0) {
 			line[len] = '\n';
-			(void)write(t->log, line, len + 1);
+			lg_write(L, t, line, len + 1);
 			line[len] = '\0';
 		}
 		return;
 	}
 	if (rc < 0) {
-		log_note(t, "malformed report ignored (%s): %s", cause, line);
+		log_note(L, t, "malformed report ignored (%s): %s", cause, line);
 		if (t->nmalformed++ < MAX_WARNINGS)
 			rung_warn("launch: trial %s: malformed report ignored "
 			    "(%s): %.200s", t->ext, cause, line);
@@ -1343,7 +1340,7 @@ read_out(struct launch *L, struct ltrial *t)
 		if (len > LINE_MAX_LEN) {
 			/* One line that never ends: to the log as it is. */
 			if (t->log >= 0)
-				(void)write(t->log, p, len);
+				lg_write(L, t, p, len);
 			len = 0;
 		}
 		memmove(t->part.data, p, len);
@@ -1569,7 +1566,7 @@ timers(struct launch *L)
 			at = t->t_report + L->o.step_timeout;
 			if (now >= at) {
 				t->timed_out = 1;
-				log_note(t, "no report for %g s "
+				log_note(L, t, "no report for %g s "
 				    "(--step-timeout): killing the run",
 				    L->o.step_timeout);
 				end_run(L, t, kill_stages);
