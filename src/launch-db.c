@@ -989,9 +989,8 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 			fprintf(out, "  log %s\n", sqlite3_column_text(st, 10));
 		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
 		if (incomplete != NULL)
-			fprintf(out, "  the log is incomplete, and so is the end "
-			    "of it below: the file system was full (%s)\n",
-			    incomplete);
+			fprintf(out, "  the log is incomplete: writing it "
+			    "failed (%s)\n", incomplete);
 		free(incomplete);
 		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
 			const char	*p = (const char *)
