@@ -128,10 +128,20 @@ series_release(struct series *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Another process writes: the caller may keep what it wrote, and retry. */
+static int
+is_busy(struct launch *L)
+{
+	int	 rc = sqlite3_errcode(L->db);
+
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
 /* -1 in sight of the callers, which the compiler then knows fail. */
 static int
 db_err(struct launch *L, char **cause)
 {
+	L->busy = is_busy(L);
 	rung_store_error(L->st, cause);
 	return -1;
 }
@@ -166,6 +176,7 @@ exec(struct launch *L, const char *sql, char **cause)
 	char	*err = NULL;
 
 	if (sqlite3_exec(L->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		L->busy = is_busy(L);
 		xasprintf(cause, "%s: %s", rung_store_path(L->st), err ? err :
 		    sqlite3_errmsg(L->db));
 		sqlite3_free(err);
@@ -188,6 +199,7 @@ ldb_finalize(struct launch *L)
 int
 ldb_begin(struct launch *L, char **cause)
 {
+	L->busy = 0;
 	return exec(L, "BEGIN IMMEDIATE", cause);
 }
 
@@ -272,7 +284,7 @@ ldb_create(struct launch *L, const char *source, char **cause)
 	st = NULL;
 	L->launch_id = sqlite3_last_insert_rowid(L->db);
 	L->status = xstrdup("running");
-	if (ldb_event(L, NULL, -1, "begin", L->o.study, cause) != 0)
+	if (ldb_event(L, 0, -1, "begin", L->o.study, cause) != 0)
 		goto fail;
 	return ldb_commit(L, cause);
 dberr:
@@ -317,50 +329,66 @@ ldb_set_metric(struct launch *L, const char *metric, enum rung_direction d,
 	return 0;
 }
 
-int
-ldb_metric(struct launch *L, const char *name, uint32_t *idx, char **cause)
+uint32_t
+ldb_metric(struct launch *L, const char *name)
 {
-	sqlite3_stmt	*st;
 	uint32_t	 i;
-	int		 rc;
-	enum rung_direction d;
 
 	for (i = 0; i < L->nmetrics; i++) {
-		if (strcmp(L->metrics[i], name) == 0) {
-			*idx = i;
-			return 0;
-		}
-	}
-	/*
-	 * A new metric's direction: the campaign's for its metric of
-	 * interest, else what a word of its name tells, else the
-	 * campaign's. One the study has keeps its own.
-	 */
-	if ((L->metric == NULL || strcmp(name, L->metric) != 0 ||
-	    L->o.direction == 0) && rung_direction_infer(name, &d, NULL))
-		;
-	else
-		d = L->o.direction ? L->o.direction : RUNG_MIN;
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id, name,"
-	    " direction) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET"
-	    " name = excluded.name RETURNING id", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
-	sqlite3_bind_int64(st, 1, L->study_id);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, rung_direction_name(d), -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		db_err(L, cause);
-		sqlite3_finalize(st);
-		return -1;
+		if (strcmp(L->metrics[i], name) == 0)
+			return i;
 	}
 	L->metrics = xreallocarray(L->metrics, L->nmetrics + 1,
 	    sizeof *L->metrics);
 	L->metric_ids = xreallocarray(L->metric_ids, L->nmetrics + 1,
 	    sizeof *L->metric_ids);
 	L->metrics[L->nmetrics] = xstrdup(name);
-	L->metric_ids[L->nmetrics] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	*idx = L->nmetrics++;
+	L->metric_ids[L->nmetrics] = 0;		/* not in the study yet */
+	return L->nmetrics++;
+}
+
+/* The rows of metrics first reported since the last write. */
+int
+ldb_metric_rows(struct launch *L, char **cause)
+{
+	sqlite3_stmt	*st;
+	uint32_t	 i;
+	enum rung_direction d;
+	const char	*name;
+
+	for (i = 0; i < L->nmetrics; i++) {
+		if (L->metric_ids[i] != 0)
+			continue;
+		name = L->metrics[i];
+		/*
+		 * A new metric's direction: the campaign's for its metric of
+		 * interest, else what a word of its name tells, else the
+		 * campaign's. One the study has keeps its own.
+		 */
+		if ((L->metric == NULL || strcmp(name, L->metric) != 0 ||
+		    L->o.direction == 0) && rung_direction_infer(name, &d,
+		    NULL))
+			;
+		else
+			d = L->o.direction ? L->o.direction : RUNG_MIN;
+		if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id,"
+		    " name, direction) VALUES (?, ?, ?) ON CONFLICT DO UPDATE"
+		    " SET name = excluded.name RETURNING id", -1, &st, NULL) !=
+		    SQLITE_OK)
+			return db_err(L, cause);
+		sqlite3_bind_int64(st, 1, L->study_id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, rung_direction_name(d), -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			db_err(L, cause);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		/* Back to 0 if the transaction rolls back (lw_write). */
+		L->metric_ids[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
 	return 0;
 }
 
@@ -413,8 +441,19 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, t->ext, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		/*
+		 * Not from an import: rung_store_write keeps imports out of
+		 * the study of a campaign that is not done.
+		 */
+		if (sqlite3_extended_errcode(L->db) ==
+		    SQLITE_CONSTRAINT_UNIQUE) {
+			xasprintf(cause, "study '%s' has a trial '%s' that "
+			    "its campaign did not make", L->o.study, t->ext);
+			goto fail;
+		}
 		goto dberr;
+	}
 	sqlite3_finalize(st);
 	st = NULL;
 	t->rowid = sqlite3_last_insert_rowid(L->db);
@@ -464,7 +503,7 @@ fail:
 }
 
 int
-ldb_event(struct launch *L, const struct ltrial *t, int32_t step,
+ldb_event(struct launch *L, int64_t trial, int32_t step,
     const char *event, const char *detail, char **cause)
 {
 	sqlite3_stmt	*st;
@@ -472,8 +511,8 @@ ldb_event(struct launch *L, const struct ltrial *t, int32_t step,
 	if ((st = q(L, Q_EVENT, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, L->launch_id);
-	if (t != NULL)
-		sqlite3_bind_int64(st, 2, t->rowid);
+	if (trial != 0)
+		sqlite3_bind_int64(st, 2, trial);
 	if (step >= 0)
 		sqlite3_bind_int(st, 3, step);
 	sqlite3_bind_text(st, 4, event, -1, SQLITE_STATIC);
@@ -482,11 +521,10 @@ ldb_event(struct launch *L, const struct ltrial *t, int32_t step,
 }
 
 int
-ldb_trial_run(struct launch *L, struct ltrial *t, const char *event,
-    char **cause)
+ldb_trial_run(struct launch *L, struct ltrial *t, char **cause)
 {
 	sqlite3_stmt	*st;
-	char		*log, *detail;
+	char		*log;
 	int		 rc;
 
 	if ((st = q(L, Q_LT_RUN, cause)) == NULL)
@@ -508,13 +546,7 @@ ldb_trial_run(struct launch *L, struct ltrial *t, const char *event,
 		return -1;
 	sqlite3_bind_text(st, 1, "running", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, t->rowid);
-	if (run(L, st, cause) != 0)
-		return -1;
-	detail = xprintf("to step %d, %s%s, pid %ld", t->target,
-	    *t->gpus != '\0' ? "gpu " : "no gpu", t->gpus, (long)t->pid);
-	rc = ldb_event(L, t, t->from, event, detail, cause);
-	free(detail);
-	return rc;
+	return run(L, st, cause);
 }
 
 /* Bind a series' steps (NULL when contiguous) and values at a, a + 1. */
@@ -551,8 +583,8 @@ ldb_points(struct launch *L, struct ltrial *t, char **cause)
 
 	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
 		s = &t->m[m];
-		if (s->n == 0 || s->steps[s->n - 1] != t->last)
-			continue;	/* not in this report */
+		if (s->n == s->saved)
+			continue;	/* no new point */
 		if ((st = q(L, Q_CURVE, cause)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, t->rowid);
@@ -565,7 +597,7 @@ ldb_points(struct launch *L, struct ltrial *t, char **cause)
 			return -1;
 	}
 	s = &t->secs;
-	if (s->n == 0)
+	if (s->n == s->saved)
 		return 0;
 	if ((st = q(L, Q_SECS, cause)) == NULL)
 		return -1;
@@ -776,6 +808,7 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		L->metrics[L->nmetrics] = xstrdup(x.metrics[i]);
 		L->metric_ids[L->nmetrics++] = x.metric_ids[i];
 	}
+	L->mwritten = L->nmetrics;
 
 	/* The trials, by handle, with every point. */
 	if (sqlite3_prepare_v2(L->db, "SELECT lt.handle, t.id, t.ext_id,"
@@ -842,6 +875,9 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		}
 		for (k = 0; k < x.secs.n; k++)
 			series_add(&t->secs, x.secs.steps[k], x.secs.vals[k]);
+		for (m = 0; m < t->nm; m++)
+			t->m[m].saved = t->m[m].n;
+		t->secs.saved = t->secs.n;
 	}
 	if (rc != SQLITE_DONE)
 		goto dberr;
@@ -861,6 +897,24 @@ fail:
 
 /* rung show: a launched trial's record. */
 
+/* Why its log is incomplete (a full file system), or NULL. */
+static char *
+log_incomplete(sqlite3 *db, int64_t trial_rowid)
+{
+	sqlite3_stmt	*st;
+	char		*s = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT detail FROM launch_events"
+	    " WHERE trial_id = ? AND event = 'log-incomplete'"
+	    " ORDER BY id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, trial_rowid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s = col_dup(st, 0);
+	sqlite3_finalize(st);
+	return s;
+}
+
 int
 rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
     FILE *out, struct json_object *obj)
@@ -872,6 +926,7 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 		"exit_signal", "log", "log_tail", "params", "started",
 		"updated" };
 	int		 i, ncol = (int)(sizeof name / sizeof *name);
+	char		*incomplete;
 
 	if (sqlite3_prepare_v2(rung_store_db(store), "SELECT state, handle,"
 	    " runs, target, gpus, decision, decision_step, reason, exit_code,"
@@ -903,6 +958,10 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 				break;
 			}
 		}
+		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
+		json_object_object_add(o, "log_incomplete", incomplete ?
+		    json_object_new_string(incomplete) : NULL);
+		free(incomplete);
 		json_object_object_add(obj, "launch", o);
 	} else {
 		fprintf(out, "\nlaunched: %s after %lld run%s",
@@ -928,6 +987,11 @@ rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
 			fprintf(out, "  gpus %s\n", sqlite3_column_text(st, 4));
 		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 			fprintf(out, "  log %s\n", sqlite3_column_text(st, 10));
+		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
+		if (incomplete != NULL)
+			fprintf(out, "  the log is incomplete: writing it "
+			    "failed (%s)\n", incomplete);
+		free(incomplete);
 		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
 			const char	*p = (const char *)
 			    sqlite3_column_text(st, 11), *nl;

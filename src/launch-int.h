@@ -29,6 +29,21 @@ struct series {
 	int32_t		*steps;
 	double		*vals;
 	uint32_t	 n, cap;
+	uint32_t	 saved;		/* points the study holds */
+};
+
+/* What of a trial the study does not hold yet (launch-wait.c). */
+#define U_RUN		0x1	/* the run's row */
+#define U_POINTS	0x2
+#define U_UPDATE	0x4	/* state, decision */
+#define U_END		0x8	/* the run's end, its log's tail */
+
+/* An event to write, in order. */
+struct lev {
+	int64_t		 trial;		/* 0: of the campaign */
+	int32_t		 step;
+	char		*event;
+	char		*detail;
 };
 
 struct ltrial {
@@ -75,6 +90,12 @@ struct ltrial {
 	double		 next_signal;
 	double		 linger;	/* leader gone: leftovers killed at */
 	uint32_t	 nmalformed;
+
+	unsigned	 unsaved;	/* U_* */
+	const char	*pend_dname;	/* the last decision not written */
+	int32_t		 pend_dstep;
+	char		*pend_tail;
+	int		 log_full;	/* a write to the log failed */
 };
 
 struct launch {
@@ -128,6 +149,20 @@ struct launch {
 	double		 started;
 	int		 lockfd;
 	int		 quiet;
+	int		 sig_r;		/* the signal pipe */
+
+	/* Writes another process keeps out (launch-wait.c). */
+	int		 busy;		/* the last error was SQLITE_BUSY */
+	int		 unsaved_state;	/* the scheduler's state */
+	int		 unsaved_metric; /* the study's metric */
+	struct lev	*ev;
+	size_t		 nev, evcap;
+	uint32_t	 nkept;		/* reports not written yet */
+	uint32_t	 mwritten;	/* metrics[] the study has for sure */
+	double		 wait_since;	/* 0: not waiting */
+	double		 retry_at;
+	double		 noted_at;	/* when the wait was last told */
+	int		 logs_full;	/* told once */
 };
 
 /* launch-db.c */
@@ -141,12 +176,12 @@ int		 ldb_create(struct launch *, const char *source, char **cause);
 int		 ldb_load(struct launch *, char **sched_state, char **cause);
 int		 ldb_set_metric(struct launch *, const char *metric,
 		     enum rung_direction, char **cause);
-int		 ldb_metric(struct launch *, const char *name, uint32_t *idx,
-		     char **cause);
+/* The index of a metric; a new one is written by ldb_metric_rows. */
+uint32_t	 ldb_metric(struct launch *, const char *name);
+int		 ldb_metric_rows(struct launch *, char **cause);
 int		 ldb_trial_new(struct launch *, struct ltrial *, char **cause);
 int		 ldb_trial_key(struct launch *, struct ltrial *, char **cause);
-int		 ldb_trial_run(struct launch *, struct ltrial *,
-		     const char *event, char **cause);
+int		 ldb_trial_run(struct launch *, struct ltrial *, char **cause);
 int		 ldb_points(struct launch *, struct ltrial *, char **cause);
 int		 ldb_trial_update(struct launch *, struct ltrial *,
 		     const char *decision, int32_t decision_step,
@@ -154,13 +189,39 @@ int		 ldb_trial_update(struct launch *, struct ltrial *,
 int		 ldb_trial_end(struct launch *, struct ltrial *,
 		     const char *tail, char **cause);
 int		 ldb_save_state(struct launch *, char **cause);
-int		 ldb_event(struct launch *, const struct ltrial *, int32_t step,
+int		 ldb_event(struct launch *, int64_t trial, int32_t step,
 		     const char *event, const char *detail, char **cause);
 int		 ldb_status(struct launch *, const char *status,
 		     const char *message, char **cause);
 const char	*ldb_state_name(enum ltstate);
 int		 ldb_state_parse(const char *);
 void		 series_add(struct series *, int32_t step, double v);
+
+/* launch-log.c: the trials' logs, whose file system may fill up. */
+int		 lg_open(struct launch *, struct ltrial *, const char *path,
+		     char **cause);
+void		 lg_write(struct launch *, struct ltrial *, const void *,
+		     size_t);
+void		 lg_printf(struct launch *, struct ltrial *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+void		 lg_check(struct launch *, struct ltrial *);
+
+/* launch-wait.c: writes kept while another process holds the database. */
+#define LW_BUSY_MS	200	/* the busy timeout while trials run */
+void		 lw_event(struct launch *, const struct ltrial *, int32_t step,
+		     const char *event, const char *detail);
+int		 lw_flush(struct launch *, char **cause);
+int		 lw_pending(const struct launch *);
+/* The write lock: 0 held, 1 another writes (till stop() if given). */
+int		 lw_lock(struct launch *, int (*stop)(void), char **cause);
+int		 lw_write(struct launch *, char **cause);
+void		 lw_written(struct launch *);
+void		 lw_abort(struct launch *);
+int		 lw_refused(struct launch *, char **cause);
+int		 lw_hold(const struct launch *);
+void		 lw_free_again(struct launch *);
+double		 lw_next(const struct launch *, double next);
+void		 lw_release(struct launch *);
 void		 series_release(struct series *);
 
 #endif

@@ -111,11 +111,11 @@ note(struct launch *L, const char *fmt, ...)
 
 /* A line of rung's own in the trial's log. */
 static void
-log_note(struct ltrial *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+log_note(struct launch *L, struct ltrial *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-log_note(struct ltrial *t, const char *fmt, ...)
+log_note(struct launch *L, struct ltrial *t, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -125,7 +125,7 @@ log_note(struct ltrial *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	dprintf(t->log, "[rung] %s\n", msg);
+	lg_printf(L, t, "[rung] %s\n", msg);
 	free(msg);
 }
 
@@ -734,7 +734,7 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	struct rung_buf	 gb = { 0 };
 	char		**argv = NULL, **envp = NULL, **cmd;
 	char		*set[16], *vars[16];
-	char		*ckpt = NULL, *logpath = NULL, *name, when[32];
+	char		*ckpt = NULL, *logpath = NULL, *name, *detail, when[32];
 	char		 fromtxt[32];
 	size_t		 nset = 0, nvars = 0, i;
 	uint32_t	 g;
@@ -748,6 +748,14 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	t->runs++;
 	free(t->key);
 	t->key = xprintf("%s.%u.%u", L->nonce, t->handle, t->runs);
+	/*
+	 * The key first: a run is found by it even if rung dies now. Another
+	 * process writing, the run waits (1) until the study is free.
+	 */
+	if (ldb_trial_key(L, t, cause) != 0) {
+		t->runs--;
+		return lw_refused(L, cause);
+	}
 
 	/* GPUs: the first free ones. */
 	free(t->gpu);
@@ -769,12 +777,8 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	ckpt = xprintf("%s/ckpt/%s", L->logs, t->ext);
 	if (mkdirs(ckpt, cause) != 0)
 		goto out;
-	if (t->log < 0 && (t->log = open(logpath, O_WRONLY | O_CREAT |
-	    O_APPEND | O_CLOEXEC, 0666)) < 0) {
-		xasprintf(cause, "cannot open '%s': %s", logpath,
-		    strerror(errno));
+	if (lg_open(L, t, logpath, cause) != 0)
 		goto out;
-	}
 
 	set[nset++] = xprintf("RUNG_STUDY=%s", L->o.study);
 	set[nset++] = xprintf("RUNG_TRIAL_ID=%s", t->ext);
@@ -822,16 +826,13 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	free(cmd);
 
 	timestamp(when);
-	dprintf(t->log, "[rung] %s: run %u of trial %s, from step %d to step "
+	lg_printf(L, t, "[rung] %s: run %u of trial %s, from step %d to step "
 	    "%d%s%s:", when, t->runs, t->ext, from, target, *t->gpus ?
 	    ", gpu " : "", t->gpus);
 	for (i = 0; argv[i] != NULL; i++)
-		dprintf(t->log, " %s", argv[i]);
-	dprintf(t->log, "\n");
+		lg_printf(L, t, " %s", argv[i]);
+	lg_printf(L, t, "\n");
 
-	/* The key first: a run is found by it even if rung dies now. */
-	if (ldb_trial_key(L, t, cause) != 0)
-		goto out;
 	if (pipe2(fd, O_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
 		goto out;
@@ -864,11 +865,13 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	t->t_start = t->t_report = rung_now();
 	L->nactive++;
 
-	if (ldb_begin(L, cause) != 0 || ldb_trial_run(L, t, event,
-	    cause) != 0 || ldb_commit(L, cause) != 0) {
-		ldb_rollback(L);
+	t->unsaved |= U_RUN;
+	detail = xprintf("to step %d, %s%s, pid %ld", t->target,
+	    *t->gpus != '\0' ? "gpu " : "no gpu", t->gpus, (long)t->pid);
+	lw_event(L, t, t->from, event, detail);
+	free(detail);
+	if (lw_flush(L, cause) < 0)
 		goto out;
-	}
 	/* "from step 3 to step 9", or "to step 9" for a run from the start. */
 	if (from > 0)
 		snprintf(fromtxt, sizeof fromtxt, "from step %d ", (int)from);
@@ -1087,20 +1090,21 @@ finalize(struct launch *L, struct ltrial *t)
 	if (lost)
 		rung_sched_lost(L->sc, t->handle);
 	timestamp(when);
-	log_note(t, "%s: run %u %s (%s)", when, t->runs, event, why);
+	log_note(L, t, "%s: run %u %s (%s)", when, t->runs, event, why);
+	lg_check(L, t);
 	if (t->log >= 0) {
 		close(t->log);
 		t->log = -1;
 	}
-	if (ldb_begin(L, &cause) != 0 ||
-	    ldb_trial_end(L, t, tail, &cause) != 0 ||
-	    (lost && ldb_save_state(L, &cause) != 0) ||
-	    ldb_event(L, t, t->last, event, t->reason && !t->decided ?
-	    t->reason : why, &cause) != 0 ||
-	    ldb_commit(L, &cause) != 0) {
-		ldb_rollback(L);
+	t->unsaved |= U_END;
+	free(t->pend_tail);
+	t->pend_tail = tail != NULL ? xstrdup(tail) : NULL;
+	if (lost)
+		L->unsaved_state = 1;
+	lw_event(L, t, t->last, event, t->reason && !t->decided ? t->reason :
+	    why);
+	if (lw_flush(L, &cause) < 0)
 		fail(L, cause);
-	}
 	if (t->state == LT_FAILED)
 		note(L, "trial %s failed at step %d: %s (log: %s/%s.log)",
 		    t->ext, t->last, why, L->logs, t->ext);
@@ -1148,7 +1152,7 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 	int		 k;
 
 	if (!t->active || t->decided || t->timed_out || L->stopping) {
-		log_note(t, "step %d reported after rung ended the run: not "
+		log_note(L, t, "step %d reported after rung ended the run: not "
 		    "recorded", r->step);
 		return;
 	}
@@ -1160,18 +1164,14 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 		}
 		dir = L->o.direction ? L->o.direction :
 		    rung_direction_guess(m);
-		if (ldb_set_metric(L, m, dir, &cause) != 0) {
-			free(m);
-			fail(L, cause);
-			return;
-		}
+		L->unsaved_metric = 1;
 		L->metric = m;
 		L->o.direction = dir;
 		note(L, "the metric is %s (%s)", m, dir == RUNG_MAX ?
 		    "higher is better" : "lower is better");
 	}
 	if ((k = rung_report_find(r, L->metric)) < 0) {
-		log_note(t, "the report of step %d has no '%s': ignored",
+		log_note(L, t, "the report of step %d has no '%s': ignored",
 		    r->step, L->metric);
 		if (t->nmalformed++ < MAX_WARNINGS)
 			rung_warn("launch: trial %s: the report of step %d has "
@@ -1179,7 +1179,7 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 		return;
 	}
 	if (r->step <= t->last) {
-		log_note(t, "step %d is recorded already (up to %d): ignored",
+		log_note(L, t, "step %d is recorded already (up to %d): ignored",
 		    r->step, t->last);
 		return;
 	}
@@ -1190,11 +1190,8 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 	L->steps += (uint64_t)(r->step - (prev > t->from ? prev : t->from));
 	L->idle = 0;
 
-	if (ldb_begin(L, &cause) != 0)
-		goto dberr;
 	for (i = 0; i < r->n; i++) {
-		if (ldb_metric(L, r->keys[i], &idx, &cause) != 0)
-			goto dberr;
+		idx = ldb_metric(L, r->keys[i]);
 		if (idx >= t->nm) {
 			t->m = xreallocarray(t->m, idx + 1, sizeof *t->m);
 			memset(t->m + t->nm, 0, (idx + 1 - t->nm) *
@@ -1226,13 +1223,25 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 			    L->metric, rung_fmt_human(v, num));
 		}
 	}
-	if (ldb_points(L, t, &cause) != 0 ||
-	    ldb_trial_update(L, t, dname, r->step, &cause) != 0 ||
-	    ldb_save_state(L, &cause) != 0 ||
-	    (dname != NULL && ldb_event(L, t, r->step, t->finished ?
-	    "complete" : dname, t->reason, &cause) != 0) ||
-	    ldb_commit(L, &cause) != 0)
-		goto dberr;
+	/*
+	 * Written before rung acts on the decision, unless another process
+	 * holds the database: then kept, and acted on at once all the same
+	 * (the trainers do not wait). A rung killed before it writes them
+	 * leaves the study as it was, which --resume takes up.
+	 */
+	t->unsaved |= U_POINTS | U_UPDATE;
+	if (dname != NULL) {
+		t->pend_dname = dname;
+		t->pend_dstep = r->step;
+		lw_event(L, t, r->step, t->finished ? "complete" : dname,
+		    t->reason);
+	}
+	L->unsaved_state = 1;
+	L->nkept++;
+	if (lw_flush(L, &cause) < 0) {
+		fail(L, cause);
+		return;
+	}
 
 	if (d != RUNG_CONTINUE) {
 		note(L, "trial %s: step %d, %s %s: %s", t->ext, r->step,
@@ -1263,10 +1272,6 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 			end_run(L, u, stop_stages);
 		}
 	}
-	return;
-dberr:
-	ldb_rollback(L);
-	fail(L, cause);
 }
 
 static void
@@ -1280,13 +1285,13 @@ handle_line(struct launch *L, struct ltrial *t, char *line, size_t len)
 	if (rc == 0) {
 		if (t->log >= 0) {
 			line[len] = '\n';
-			(void)write(t->log, line, len + 1);
+			lg_write(L, t, line, len + 1);
 			line[len] = '\0';
 		}
 		return;
 	}
 	if (rc < 0) {
-		log_note(t, "malformed report ignored (%s): %s", cause, line);
+		log_note(L, t, "malformed report ignored (%s): %s", cause, line);
 		if (t->nmalformed++ < MAX_WARNINGS)
 			rung_warn("launch: trial %s: malformed report ignored "
 			    "(%s): %.200s", t->ext, cause, line);
@@ -1335,7 +1340,7 @@ read_out(struct launch *L, struct ltrial *t)
 		if (len > LINE_MAX_LEN) {
 			/* One line that never ends: to the log as it is. */
 			if (t->log >= 0)
-				(void)write(t->log, p, len);
+				lg_write(L, t, p, len);
 			len = 0;
 		}
 		memmove(t->part.data, p, len);
@@ -1424,8 +1429,12 @@ fill_slots(struct launch *L)
 	struct ltrial	*t;
 	char		*cause = NULL;
 	uint32_t	 i;
+	int		 rc;
 
 	while (!L->stopping && !L->budget_spent) {
+		/* Nothing starts while the study lacks what happened. */
+		if (lw_hold(L))
+			return;
 		/* Runs owed first: restarts, and resumes waiting for a slot. */
 		for (i = 0; i < L->nt; i++) {
 			t = L->t[i];
@@ -1433,18 +1442,33 @@ fill_slots(struct launch *L)
 				continue;
 			if (L->nactive >= L->parallel || gpus_free(L) < L->gpt)
 				return;
-			if (spawn(L, t, t->target, t->from, t->pending,
-			    &cause) != 0) {
-				fail(L, cause);
+			if ((rc = spawn(L, t, t->target, t->from, t->pending,
+			    &cause)) != 0) {
+				if (rc < 0)
+					fail(L, cause);
 				return;
 			}
+			if (lw_hold(L))
+				return;
 		}
 		if (L->done || L->idle || busy_slots(L) >= L->parallel ||
 		    gpus_free(L) < L->gpt)
 			return;
+		/*
+		 * The write lock before the question: the answer changes the
+		 * scheduler, which must not get ahead of the study because
+		 * another process writes.
+		 */
+		if (ldb_begin(L, &cause) != 0) {
+			if (lw_refused(L, &cause) < 0)
+				fail(L, cause);
+			return;
+		}
+		lw_free_again(L);
 		switch (rung_sched_next(L->sc, &a)) {
 		case RUNG_ACT_START:
 			if (a.trial != L->nt) {
+				ldb_rollback(L);
 				fail(L, xprintf("the scheduler started trial "
 				    "%u where %u was next", a.trial, L->nt));
 				return;
@@ -1459,26 +1483,37 @@ fill_slots(struct launch *L)
 					note(L, "study '%s' has no "
 					    "configuration left", L->o.from);
 				L->exhausted = 1;
-				if (ldb_save_state(L, &cause) != 0)
+				if (ldb_save_state(L, &cause) != 0 ||
+				    ldb_commit(L, &cause) != 0) {
+					ldb_rollback(L);
 					fail(L, cause);
+				}
 				return;
 			}
 			t->target = clamp_target(L, a.resource);
-			if (ldb_begin(L, &cause) != 0 ||
-			    ldb_trial_new(L, t, &cause) != 0 ||
+			if (ldb_trial_new(L, t, &cause) != 0 ||
 			    ldb_save_state(L, &cause) != 0 ||
 			    ldb_commit(L, &cause) != 0) {
 				ldb_rollback(L);
 				fail(L, cause);
 				return;
 			}
-			if (spawn(L, t, a.resource, 0, "start", &cause) != 0) {
+			if ((rc = spawn(L, t, a.resource, 0, "start",
+			    &cause)) < 0) {
 				fail(L, cause);
+				return;
+			}
+			if (rc > 0) {
+				/* Its key could not be written: owed. */
+				t->restart = 1;
+				t->from = 0;
+				t->pending = "start";
 				return;
 			}
 			break;
 		case RUNG_ACT_RESUME:
 			if (a.trial >= L->nt || L->t[a.trial]->rowid == 0) {
+				ldb_rollback(L);
 				fail(L, xprintf("the scheduler resumed trial "
 				    "%u, which never ran", a.trial));
 				return;
@@ -1490,8 +1525,7 @@ fill_slots(struct launch *L)
 			t->restart = 1;	/* runs when its last run is over */
 			t->pending = "resume";
 			/* Resumed in the state, running in the study: both. */
-			if (ldb_begin(L, &cause) != 0 ||
-			    ldb_save_state(L, &cause) != 0 ||
+			if (ldb_save_state(L, &cause) != 0 ||
 			    ldb_trial_update(L, t, NULL, 0, &cause) != 0 ||
 			    ldb_commit(L, &cause) != 0) {
 				ldb_rollback(L);
@@ -1500,12 +1534,16 @@ fill_slots(struct launch *L)
 			}
 			break;
 		case RUNG_ACT_WAIT:
+			ldb_rollback(L);
 			L->idle = 1;
 			return;
 		case RUNG_ACT_DONE:
 			L->done = 1;
-			if (ldb_save_state(L, &cause) != 0)
+			if (ldb_save_state(L, &cause) != 0 ||
+			    ldb_commit(L, &cause) != 0) {
+				ldb_rollback(L);
 				fail(L, cause);
+			}
 			return;
 		}
 	}
@@ -1528,7 +1566,7 @@ timers(struct launch *L)
 			at = t->t_report + L->o.step_timeout;
 			if (now >= at) {
 				t->timed_out = 1;
-				log_note(t, "no report for %g s "
+				log_note(L, t, "no report for %g s "
 				    "(--step-timeout): killing the run",
 				    L->o.step_timeout);
 				end_run(L, t, kill_stages);
@@ -1547,7 +1585,34 @@ timers(struct launch *L)
 				next = now + 0.05;
 		}
 	}
-	return next;
+	return lw_next(L, next);
+}
+
+static int
+signalled(void)
+{
+	return got_signal != 0;
+}
+
+/*
+ * Nothing runs and another process writes: wait for it (a signal ends the
+ * wait), then write what was kept.
+ */
+static void
+settle(struct launch *L)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = lw_lock(L, signalled, &cause)) > 0)
+		return;
+	if (rc < 0 || lw_write(L, &cause) != 0 || ldb_commit(L, &cause) != 0) {
+		if (rc == 0)
+			lw_abort(L);
+		fail(L, cause);
+		return;
+	}
+	lw_written(L);
 }
 
 static void
@@ -1580,12 +1645,15 @@ event_loop(struct launch *L, int sig_r)
 	size_t		 cap = 0;
 	uint32_t	 i, n;
 	double		 next, now;
-	char		 drain[256];
+	char		 drain[256], *cause = NULL;
 	int		 ms;
 
 	for (;;) {
 		if (got_signal)
 			interrupt(L);
+		/* What another process kept out: again, in time. */
+		if (lw_pending(L) && lw_flush(L, &cause) < 0)
+			fail(L, cause);
 		if (L->stopping) {
 			/* Every run ends; restarts and resumes do not start. */
 			for (i = 0; i < L->nt; i++) {
@@ -1603,6 +1671,10 @@ event_loop(struct launch *L, int sig_r)
 			fill_slots(L);
 			if (L->nactive > 0 || L->stopping)
 				continue;
+			if (lw_hold(L) || L->wait_since != 0) {
+				settle(L);
+				continue;
+			}
 			/* WAIT with nothing running: nothing can come. */
 			if (L->idle && !L->done && !L->exhausted)
 				note(L, "the scheduler waits and no trial "
@@ -1678,7 +1750,8 @@ kill_leftovers(struct launch *L)
 		}
 		detail = xprintf("%zu process%s of the previous run killed",
 		    total, total == 1 ? "" : "es");
-		if (ldb_event(L, t, t->last, "killed", detail, &cause) != 0) {
+		if (ldb_event(L, t->rowid, t->last, "killed", detail,
+		    &cause) != 0) {
 			rung_warn("launch: %s", cause);
 			free(cause);
 			cause = NULL;
@@ -1941,6 +2014,7 @@ launch_free(struct launch *L)
 {
 	uint32_t	 i;
 
+	lw_release(L);
 	for (i = 0; i < L->nt; i++)
 		trial_free(L->t[i]);
 	free(L->t);
@@ -1988,9 +2062,10 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	char		*state = NULL, *prog = NULL, *p, *unknown;
 	char		 buf[PATH_MAX];
 	char		*msg = NULL;
+	const char	*status;
 	size_t		 len;
 	uint32_t	 i;
-	int		 sp[2] = { -1, -1 }, ret = -1, installed = 0;
+	int		 sp[2] = { -1, -1 }, ret = -1, installed = 0, rc;
 	struct rung_buf	 src = { 0 };
 
 	memset(&L, 0, sizeof L);
@@ -1998,6 +2073,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	L.db = rung_store_db(st);
 	L.o = *cl;
 	L.lockfd = -1;
+	L.sig_r = -1;
 	L.quiet = rung_quiet;
 	if (L.o.procdir == NULL)
 		L.o.procdir = "/proc";
@@ -2128,7 +2204,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 			goto out;
 	} else {
 		if (ldb_status(&L, "running", NULL, cause) != 0 ||
-		    ldb_event(&L, NULL, -1, "resume", NULL, cause) != 0)
+		    ldb_event(&L, 0, -1, "resume", NULL, cause) != 0)
 			goto out;
 		kill_leftovers(&L);
 		if (reconcile(&L, cause) != 0)
@@ -2159,6 +2235,12 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		sigaction(sigs[i], &sa, &old[i]);
 	installed = 1;
 
+	/*
+	 * While trials run, another writer is not waited for beyond a moment:
+	 * what it keeps out is kept and written later (launch-wait.c).
+	 */
+	L.sig_r = sp[0];
+	sqlite3_busy_timeout(L.db, LW_BUSY_MS);
 	event_loop(&L, sp[0]);
 
 	/* Paused trials never resumed end stopped. */
@@ -2172,27 +2254,50 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 			t->reason = xprintf("paused at step %d and never "
 			    "resumed", t->last);
 			t->state = LT_STOPPED;
-			if (ldb_trial_update(&L, t, NULL, 0, cause) != 0)
-				goto out;
+			t->unsaved |= U_UPDATE;
 		}
 	}
+	/* All that was kept, then the end: one transaction, once it can. */
+	if (L.fatal != NULL)
+		status = "failed";
+	else if (L.stopping)
+		status = "interrupted";
+	else
+		status = "done";
+	got_signal = 0;
+	if ((rc = lw_lock(&L, signalled, &msg)) == 0 &&
+	    (lw_write(&L, &msg) != 0 || ldb_status(&L, status, L.fatal ?
+	    L.fatal : L.stopping ? "interrupted by a signal" : NULL,
+	    &msg) != 0 || (!L.stopping && ldb_event(&L, 0, -1, "done", NULL,
+	    &msg) != 0) || ldb_commit(&L, &msg) != 0)) {
+		lw_abort(&L);
+		rc = -1;
+	}
+	if (rc == 0)
+		lw_written(&L);
+	else if (rc > 0) {
+		free(msg);
+		msg = xprintf("interrupted while another process writes: %u "
+		    "report%s and the campaign's end not recorded",
+		    L.nkept, L.nkept == 1 ? "" : "s");
+	}
+	sqlite3_busy_timeout(L.db, 10000);	/* the store's */
 	if (L.fatal != NULL) {
-		if (ldb_status(&L, "failed", L.fatal, &msg) != 0)
+		if (rc != 0)
 			rung_warn("launch: %s", msg);
 		*cause = L.fatal;
 		L.fatal = NULL;
 	} else if (L.stopping) {
-		if (ldb_status(&L, "interrupted", "interrupted by a signal",
-		    &msg) != 0)
+		if (rc != 0)
 			rung_warn("launch: %s", msg);
 		xasprintf(cause, "interrupted: rung launch --resume %s carries "
 		    "on", L.o.study);
-	} else {
-		if (ldb_status(&L, "done", NULL, cause) != 0 ||
-		    ldb_event(&L, NULL, -1, "done", NULL, cause) != 0)
-			goto out;
+	} else if (rc != 0) {
+		*cause = msg;
+		msg = NULL;
+		goto out;
+	} else
 		ret = 0;
-	}
 	summary(&L, out, rung_now() - L.started);
 out:
 	if (installed) {

@@ -1300,6 +1300,82 @@ ensure_param(struct rung_store *s, int64_t study, const char *name,
 	return rc;
 }
 
+/*
+ * The campaign of rung launch that owns a study, if any. Its trials are
+ * written as they are reported, by handle, for as long as the campaign is
+ * not done (running, or interrupted or failed and waiting for --resume): an
+ * import then would take an ext_id the campaign is about to use, or with
+ * --replace delete a trial under it. So an import into the study of an
+ * unfinished campaign is refused, --replace or not; the study of a done one
+ * takes new trials (a done campaign starts none), but never in place of the
+ * campaign's own. Checked inside the import's write transaction, so that
+ * neither order of an import and a launch can slip between check and write.
+ * 1 and *launched when a done campaign owns the study, 0 when none does.
+ */
+static int
+check_campaign(struct rung_store *s, int64_t study, const char *name,
+    int *launched, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*status, *host;
+	int64_t		 pid;
+	int		 rc;
+
+	*launched = 0;
+	if (prepare(s, "SELECT status, pid, host FROM launches"
+	    " WHERE study_id = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			xasprintf(cause, "%s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	status = (const char *)sqlite3_column_text(st, 0);
+	pid = sqlite3_column_int64(st, 1);
+	host = (const char *)sqlite3_column_text(st, 2);
+	if (status != NULL && strcmp(status, "done") == 0) {
+		sqlite3_finalize(st);
+		*launched = 1;
+		return 1;
+	}
+	if (status != NULL && strcmp(status, "running") == 0)
+		xasprintf(cause, "study '%s' is the campaign of rung launch, "
+		    "which is running (pid %lld on %s): no import into it "
+		    "until it is done; wait for it to end (or, if its rung was "
+		    "killed, run rung launch --resume %s to finish it), or "
+		    "import into another study (-s)", name, (long long)pid,
+		    host != NULL ? host : "?", name);
+	else
+		xasprintf(cause, "study '%s' is the campaign of rung launch, "
+		    "which is %s: no import into it until it is done; rung "
+		    "launch --resume %s finishes it, or import into another "
+		    "study (-s)", name, status != NULL ? status : "unfinished",
+		    name);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/* Whether trial tid was made by rung launch. */
+static int
+launch_trial(struct rung_store *s, int64_t tid, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (prepare(s, "SELECT 1 FROM launch_trials WHERE trial_id = ?", &st,
+	    cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 rung_store_write(struct rung_store *s, struct rung_batch *b,
     const struct rung_import_opts *o, struct rung_study_report *rep,
@@ -1315,13 +1391,16 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	struct rung_batch_value pv;
 	struct rung_progress prog;
 	sqlite3_stmt	*st;
-	int		 ret = -1, found;
+	int		 ret = -1, found, launched = 0;
 
 	rung_batch_view(b, &v);
 	if (ensure_study(s, &v, rep->study, o, &study, &rep->created, &metric,
 	    cause) != 0)
 		return -1;
 	if (!rep->created) {
+		if (check_campaign(s, study, rep->study, &launched,
+		    cause) < 0)
+			goto out;
 		for (found = 0, m = 0; m < v.nmetrics; m++)
 			if (strcmp(rung_batch_metric_name(b, m), metric) == 0)
 				found = 1;
@@ -1416,8 +1495,20 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		if (sqlite3_step(w.find_trial) == SQLITE_ROW) {
 			tid = sqlite3_column_int64(w.find_trial, 0);
 			sqlite3_reset(w.find_trial);
+			i = rung_batch_trial_source(b, t);
+			if (launched && (found = launch_trial(s, tid,
+			    cause)) != 0) {
+				if (found > 0)
+					xasprintf(cause, "trial '%s' of '%s' is "
+					    "one that rung launch ran in study "
+					    "'%s': a campaign's trials are not "
+					    "replaced; import it into another "
+					    "study (-s)", ext, i < v.nsources ?
+					    v.sources[i].path : "the import",
+					    rep->study);
+				goto out;
+			}
 			if (!o->replace) {
-				i = rung_batch_trial_source(b, t);
 				xasprintf(cause, "trial '%s' of '%s' is already "
 				    "in study '%s': use --replace to replace "
 				    "it", ext, i < v.nsources ?
