@@ -174,6 +174,9 @@ rung_report_parse(const char *line, size_t len, struct rung_report *r,
 			    "real", key);
 			goto fail;
 		}
+		/* A metric's name is shown everywhere: no control character. */
+		if (rung_name_check("metric", key, cause) != 0)
+			goto fail;
 		XGROW(r->keys, cap, r->n + 1);
 		r->vals = xreallocarray(r->vals, cap, sizeof *r->vals);
 		r->keys[r->n] = xstrdup(key);

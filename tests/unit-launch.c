@@ -104,6 +104,8 @@ test_protocol(void)
 	malformed("rung: step 3", "a JSON object after 'rung:'");
 	malformed("rung: [1, 2]", "a JSON object after 'rung:'");
 	malformed("rung: {\"step\": 3, \"loss\": 0.4", "not JSON at character");
+	malformed("rung: {\"step\": 3, \"lo\\u001b[2Jss\": 0.4}", "metric");
+	malformed("rung: {\"step\": 3, \"\": 0.4}", "metric");
 	malformed("rung: {\"step\": 3} trailing", "not JSON at character");
 	malformed("rung: {\"loss\": 0.4}", "the report has no \"step\"");
 	malformed("rung: {\"step\": 2.5, \"loss\": 1}", "step is a fraction");
