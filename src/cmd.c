@@ -408,11 +408,13 @@ rung_ctx_store(struct rung_ctx *ctx, int readonly, char **cause)
 	if (ctx->store != NULL)
 		return 0;
 	/*
-	 * Listings need an existing database but open it read-write, so that
-	 * a database of an older rung is migrated rather than refused.
+	 * Listings need an existing database and only read it, so that one on
+	 * a read-only file, directory or mount can be read; the store still
+	 * migrates an older schema where it can write it.
 	 */
 	return rung_store_open(rung_store_default_path(ctx->db_path),
-	    readonly ? RUNG_STORE_MUSTEXIST : 0, &ctx->store, cause);
+	    readonly ? RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST : 0,
+	    &ctx->store, cause);
 }
 
 void
