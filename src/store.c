@@ -345,10 +345,11 @@ user_version(sqlite3 *db, int *v)
  * Is v the version of a rung database? Versions count up from 0, the
  * empty file; a version 0 database that holds tables is another program's
  * (an Optuna storage given as -d, say), which the first migration must not
- * be let loose on.
+ * be let loose on. That is known only in the transaction v was read in
+ * (intx): outside one, another process may have migrated in between.
  */
 static int
-check_version(struct rung_store *s, int v, char **cause)
+check_version(struct rung_store *s, int v, int intx, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 n = 0;
@@ -364,7 +365,7 @@ check_version(struct rung_store *s, int v, char **cause)
 		    "database needs that newer rung", s->path, v, NMIGRATIONS);
 		return -1;
 	}
-	if (v != 0)
+	if (v != 0 || !intx)
 		return 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master",
 	    -1, &st, NULL) != SQLITE_OK)
@@ -418,7 +419,7 @@ migrate(struct rung_store *s, char **cause)
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (check_version(s, v, cause) != 0)
+	if (check_version(s, v, 0, cause) != 0)
 		return -1;
 	if (v == NMIGRATIONS)
 		return 0;
@@ -432,7 +433,7 @@ migrate(struct rung_store *s, char **cause)
 		rung_store_error(s, cause);
 		goto fail;
 	}
-	if (check_version(s, v, cause) != 0)
+	if (check_version(s, v, 1, cause) != 0)
 		goto fail;
 	for (i = v; i < NMIGRATIONS; i++) {
 		if (exec_sql(s->db, migrations[i], "migrating the schema",
@@ -627,14 +628,19 @@ open_write(struct rung_store *s, char **cause)
 static int
 read_version(struct rung_store *s, char **cause)
 {
-	int	 v;
+	int	 v, rc;
 
+	if (exec_sql(s->db, "BEGIN", s->path, cause) != 0)
+		return -1;
 	if (user_version(s->db, &v) != 0) {
 		xasprintf(cause, "'%s' is not a rung database: %s", s->path,
 		    sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	if (check_version(s, v, cause) != 0)
+	rc = check_version(s, v, 1, cause);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0)
 		return -1;
 	if (v != NMIGRATIONS) {
 		xasprintf(cause, "'%s' has schema version %d and this rung "
