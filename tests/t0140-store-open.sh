@@ -38,8 +38,10 @@ at_once() {
 		(
 			while [ ! -e go ]; do sleep 0.01; done
 			_c=$(echo "$*" | sed "s/@/$_i/g")
-			eval "$_c" >/dev/null 2>"err.$_i"
-			echo $? >"rc.$_i"
+			# The test runs under set -e: keep the status.
+			_rc=0
+			eval "$_c" >/dev/null 2>"err.$_i" || _rc=$?
+			echo "$_rc" >"rc.$_i"
 		) &
 		_i=$((_i + 1))
 	done
@@ -47,6 +49,10 @@ at_once() {
 	touch go
 	wait
 	_bad=0
+	if [ "$(ls rc.* | wc -l)" -ne "$_n" ]; then
+		echo "only $(ls rc.* | wc -l) of $_n processes told their status"
+		_bad=1
+	fi
 	for _f in rc.*; do
 		if [ "$(cat "$_f")" != 0 ]; then
 			_bad=1
