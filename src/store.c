@@ -716,6 +716,12 @@ rung_store_path(struct rung_store *s)
 }
 
 int
+rung_store_readonly(struct rung_store *s)
+{
+	return s->readonly;
+}
+
+int
 rung_store_error(struct rung_store *s, char **cause)
 {
 	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));

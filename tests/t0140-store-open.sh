@@ -134,7 +134,9 @@ read_all() {
 	rung -d "$1" predict st >/dev/null &&
 	if command -v gnuplot >/dev/null 2>&1; then
 		rung -d "$1" plot curves --size 60x20 -o plot.txt st &&
-		test -s plot.txt
+		test -s plot.txt &&
+		rung -d "$1" plot replay --size 60x20 -o replay.txt st &&
+		test -s replay.txt
 	fi
 }
 
@@ -191,7 +193,11 @@ else
 		expect_fail 1 rung -d "$RO/r.db" import -s x s.csv &&
 		grep_err "cannot write .*r.db.*Read-only file system" &&
 		expect_fail 1 rung -d "$RO/r.db" replay --policy asha st &&
-		grep_err "Read-only file system"
+		grep_err "Read-only file system" &&
+		if command -v gnuplot >/dev/null 2>&1; then
+			expect_fail 1 rung -d "$RO/r.db" plot replay --policy asha -o r.txt st &&
+			grep_err "Read-only file system"
+		fi
 	'
 
 	test_expect_success 'an old schema there needs migrating, and says so' '

@@ -32,6 +32,8 @@ int		 rung_store_open(const char *path, int flags,
 void		 rung_store_close(struct rung_store *);
 sqlite3		*rung_store_db(struct rung_store *);
 const char	*rung_store_path(struct rung_store *);
+/* Opened with RUNG_STORE_READONLY: no statement may write. */
+int		 rung_store_readonly(struct rung_store *);
 /* Sets *cause to "PATH: SQLite's last message"; returns -1. */
 int		 rung_store_error(struct rung_store *, char **cause);
 
