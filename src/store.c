@@ -543,9 +543,13 @@ writable(const char *path, char **cause)
 static int
 open_db(struct rung_store *s, int oflags, int immutable, char **cause)
 {
-	char	*uri = path_uri(s->path, immutable);
+	char	*uri;
 	int	 rc;
 
+	if (oflags & SQLITE_OPEN_MEMORY)
+		uri = xstrdup(":memory:");
+	else
+		uri = path_uri(s->path, immutable);
 	sqlite3_close(s->db);
 	rc = sqlite3_open_v2(uri, &s->db, oflags | SQLITE_OPEN_URI, NULL);
 	free(uri);
@@ -658,6 +662,15 @@ rung_store_open(const char *path, int flags, struct rung_store **out,
 	struct rung_store *s;
 	char		*why;
 
+	if (flags & RUNG_STORE_MEMORY) {
+		s = xcalloc(1, sizeof *s);
+		s->path = xstrdup(path);
+		if (open_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    SQLITE_OPEN_MEMORY, 0, cause) != 0 || migrate(s, cause) != 0)
+			goto fail;
+		*out = s;
+		return 0;
+	}
 	if (check_path(path, cause) != 0)
 		return -1;
 	if ((flags & (RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST)) &&

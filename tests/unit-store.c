@@ -312,6 +312,12 @@ main(void)
 	    cause);
 	free(cause);
 	cause = NULL;
+	/* Memory only when asked for by flag, as the fuzz targets do. */
+	p = rung_store_open("unit-store-mem", RUNG_STORE_MEMORY, &s, &cause);
+	ok(p == 0 && access("unit-store-mem", F_OK) != 0,
+	    "RUNG_STORE_MEMORY opens a database in memory, no file");
+	if (p == 0)
+		rung_store_close(s);
 	unlink("file:unit-store.db");
 	ok(rung_store_open("file:unit-store.db?mode=memory", 0, &s,
 	    &cause) == 0, "a file: name opens");

@@ -24,6 +24,11 @@ struct rung_store;
 
 #define RUNG_STORE_READONLY 0x1
 #define RUNG_STORE_MUSTEXIST 0x2
+/*
+ * A database in memory, for the fuzz targets: path only names it in
+ * messages. No path opens one (a database from -d is always a file).
+ */
+#define RUNG_STORE_MEMORY 0x4
 
 /* The database path: -d, else $RUNG_DB, else ./rung.db. */
 const char	*rung_store_default_path(const char *opt);
