@@ -199,8 +199,8 @@ store(void)
 {
 	char	*cause = NULL;
 
-	if (the_store == NULL && rung_store_open(":memory:", 0, &the_store,
-	    &cause) != 0) {
+	if (the_store == NULL && rung_store_open("memory", RUNG_STORE_MEMORY,
+	    &the_store, &cause) != 0) {
 		fprintf(stderr, "fuzz: %s\n", cause);
 		abort();
 	}

@@ -51,7 +51,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	rung_import_opts_init(&o);
 	o.study = "s";
 	paths[0] = path;
-	if (rung_store_open(":memory:", 0, &st, &cause) != 0 ||
+	if (rung_store_open("memory", RUNG_STORE_MEMORY, &st,
+	    &cause) != 0 ||
 	    rung_import(st, paths, 1, &o, &rep, &cause) != 0 ||
 	    rung_store_load(st, "s", NULL, 0, &study, &cause) != 0) {
 		fprintf(stderr, "fuzz-filter: %s\n", cause);

@@ -1919,6 +1919,6 @@ const struct rung_cmd_entry rung_cmd_plot_entry = {
 	.longopts = plot_longopts,
 	.minargs = 2,
 	.maxargs = 2,
-	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_OUTPUT,
+	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_METRIC | RUNG_CMD_OUTPUT,
 	.exec = cmd_plot_exec,
 };

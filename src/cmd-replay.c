@@ -1052,6 +1052,9 @@ cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 	json = ctx->format == RUNG_OUT_JSON;
 	csv = ctx->format == RUNG_OUT_CSV;
 	ret = RUNG_EXIT_ERROR;
+	/* Not in the command table: --no-save only reads, as listings do. */
+	if (rung_ctx_store(ctx, rung_args_has(args, OPT_NO_SAVE), &cause) != 0)
+		goto out;
 	if (rung_ctx_load(ctx, args->argv[0], args, 1, &s, &cause) != 0)
 		goto out;
 	if (s->max_step < 1) {
@@ -1105,7 +1108,8 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 	.longopts = replay_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
+	/* It opens the store itself: read-only with --no-save. */
+	.flags = RUNG_CMD_METRIC | RUNG_CMD_TABLE,
 	.exec = cmd_replay_exec,
 };
 

@@ -405,14 +405,24 @@ rung_args_free(struct rung_args *a)
 int
 rung_ctx_store(struct rung_ctx *ctx, int readonly, char **cause)
 {
-	if (ctx->store != NULL)
-		return 0;
+	if (ctx->store != NULL) {
+		if (readonly || !rung_store_readonly(ctx->store))
+			return 0;
+		/*
+		 * A reader that runs a writer (plot replay --policy keeps the
+		 * replay it runs): open again, for writing.
+		 */
+		rung_store_close(ctx->store);
+		ctx->store = NULL;
+	}
 	/*
-	 * Listings need an existing database but open it read-write, so that
-	 * a database of an older rung is migrated rather than refused.
+	 * Listings need an existing database and only read it, so that one on
+	 * a read-only file, directory or mount can be read; the store still
+	 * migrates an older schema where it can write it.
 	 */
 	return rung_store_open(rung_store_default_path(ctx->db_path),
-	    readonly ? RUNG_STORE_MUSTEXIST : 0, &ctx->store, cause);
+	    readonly ? RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST : 0,
+	    &ctx->store, cause);
 }
 
 void

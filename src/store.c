@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -263,12 +265,16 @@ static const char *migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
+/* How long a process waits for another's write lock: the busy timeout. */
+#define BUSY_MS 10000
+
 const char *
 rung_store_default_path(const char *opt)
 {
 	const char	*env;
 
-	if (opt != NULL && *opt != '\0')
+	/* -d "" is a mistake to report, not a way to say "the default". */
+	if (opt != NULL)
 		return opt;
 	if ((env = getenv("RUNG_DB")) != NULL && *env != '\0')
 		return env;
@@ -283,6 +289,38 @@ exec_sql(sqlite3 *db, const char *sql, const char *what, char **cause)
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		xasprintf(cause, "%s: %s", what, err ? err : sqlite3_errmsg(db));
 		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * exec_sql, trying again while another process holds the lock. SQLite
+ * answers SQLITE_BUSY without calling the busy handler where waiting could
+ * deadlock, and PRAGMA journal_mode = WAL on a database another process
+ * is setting up is one such place: that is no error, only a wait.
+ */
+static int
+exec_wait(sqlite3 *db, const char *sql, const char *what, char **cause)
+{
+	double		 until = rung_now() + BUSY_MS / 1000.0;
+	unsigned int	 r = (unsigned int)getpid();
+	int		 rc, ms = 1;
+
+	for (;;) {
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		if (rung_now() > until)
+			break;
+		/* Jittered, so that processes started together part. */
+		r = r * 1103515245 + 12345;
+		sqlite3_sleep(ms + (int)((r >> 16) % (unsigned int)(ms + 1)));
+		if (ms < 64)
+			ms *= 2;
+	}
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", what, sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -303,6 +341,51 @@ user_version(sqlite3 *db, int *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * Is v the version of a rung database? Versions count up from 0, the
+ * empty file; a version 0 database that holds tables is another program's
+ * (an Optuna storage given as -d, say), which the first migration must not
+ * be let loose on. That is known only in the transaction v was read in
+ * (intx): outside one, another process may have migrated in between.
+ */
+static int
+check_version(struct rung_store *s, int v, int intx, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	if (v < 0) {
+		xasprintf(cause, "'%s' is not a rung database (schema version "
+		    "%d)", s->path, v);
+		return -1;
+	}
+	if (v > NMIGRATIONS) {
+		xasprintf(cause, "'%s' is not a rung database (schema version "
+		    "%d): this rung knows versions up to %d; a newer rung's "
+		    "database needs that newer rung", s->path, v, NMIGRATIONS);
+		return -1;
+	}
+	if (v != 0 || !intx)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master",
+	    -1, &st, NULL) != SQLITE_OK)
+		return rung_store_error(s, cause);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		n = -1;
+	sqlite3_finalize(st);
+	if (n < 0)
+		return rung_store_error(s, cause);
+	if (n > 0) {
+		xasprintf(cause, "'%s' is not a rung database (schema version "
+		    "0, and it holds another program's tables; an Optuna "
+		    "storage is read with rung import)", s->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* rung_direction_guess(name): 'min', 'max', or NULL when no word tells. */
 static void
 sql_direction_guess(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -318,6 +401,13 @@ sql_direction_guess(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
+/*
+ * Bring the schema to NMIGRATIONS. The version read before the write lock
+ * is only a hint (a schema never goes back, so a current one needs no
+ * lock): processes started together on an old or new database all see
+ * the old version, and all but the first would run its migrations again.
+ * The version that counts is the one read inside the transaction.
+ */
 static int
 migrate(struct rung_store *s, char **cause)
 {
@@ -329,36 +419,33 @@ migrate(struct rung_store *s, char **cause)
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (v > NMIGRATIONS) {
-		xasprintf(cause, "'%s' has schema version %d, newer than this "
-		    "rung understands (%d): upgrade rung", s->path, v,
-		    NMIGRATIONS);
+	if (check_version(s, v, 0, cause) != 0)
 		return -1;
-	}
 	if (v == NMIGRATIONS)
 		return 0;
-	if (s->readonly) {
-		xasprintf(cause, "'%s' has schema version %d and needs %d: "
-		    "open it once read-write to migrate", s->path, v,
-		    NMIGRATIONS);
-		return -1;
-	}
 	if (sqlite3_create_function_v2(s->db, "rung_direction_guess", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_direction_guess,
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	    NULL, NULL, NULL) != SQLITE_OK)
+		return rung_store_error(s, cause);
+	if (exec_wait(s->db, "BEGIN IMMEDIATE", s->path, cause) != 0)
 		return -1;
+	if (user_version(s->db, &v) != 0) {
+		rung_store_error(s, cause);
+		goto fail;
 	}
-	if (exec_sql(s->db, "BEGIN IMMEDIATE", s->path, cause) != 0)
-		return -1;
+	if (check_version(s, v, 1, cause) != 0)
+		goto fail;
 	for (i = v; i < NMIGRATIONS; i++) {
 		if (exec_sql(s->db, migrations[i], "migrating the schema",
 		    cause) != 0)
 			goto fail;
 	}
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", NMIGRATIONS);
-	if (exec_sql(s->db, sql, "migrating the schema", cause) != 0)
-		goto fail;
+	if (v != NMIGRATIONS) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+		    NMIGRATIONS);
+		if (exec_sql(s->db, sql, "migrating the schema", cause) != 0)
+			goto fail;
+	}
 	if (exec_sql(s->db, "COMMIT", s->path, cause) != 0)
 		goto fail;
 	return 0;
@@ -367,13 +454,225 @@ fail:
 	return -1;
 }
 
+/*
+ * A database is a file. SQLite gives some names another meaning: ":memory:"
+ * and "" are databases that vanish when rung exits (an import into one
+ * reports success and keeps nothing), and "file:..." is a URI. The first
+ * two are refused; every other path is opened through a URI of our own
+ * making, every byte but the unreserved ones escaped, so that "file:x" or
+ * "a?mode=memory" is the file of that name whatever SQLite's URI setting.
+ */
+static int
+check_path(const char *path, char **cause)
+{
+	if (*path == '\0') {
+		xasprintf(cause, "the database path is empty: -d and RUNG_DB "
+		    "name a file");
+		return -1;
+	}
+	if (strcmp(path, ":memory:") == 0) {
+		xasprintf(cause, "'%s' is SQLite's name for a database in "
+		    "memory, which keeps nothing: -d and RUNG_DB name a file "
+		    "(./:memory: if you mean one so named)", path);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+path_uri(const char *path, int immutable)
+{
+	struct rung_buf	 b = { 0 };
+	const unsigned char *p;
+	char		*uri;
+
+	/* "file://" and an empty authority before an absolute path. */
+	rung_buf_addstr(&b, *path == '/' ? "file://" : "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			rung_buf_addc(&b, (char)*p);
+		else
+			rung_buf_printf(&b, "%%%02X", *p);
+	}
+	if (immutable)
+		rung_buf_addstr(&b, "?immutable=1");
+	uri = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+	return uri;
+}
+
+/* The directory of path, for the -wal and -shm files SQLite makes there. */
+static char *
+path_dir(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
+/*
+ * Can a writer use the database and make its -wal and -shm files beside
+ * it? 0, or -1 with *cause saying which cannot be written and why.
+ */
+static int
+writable(const char *path, char **cause)
+{
+	char	*dir;
+
+	if (access(path, W_OK) != 0 && errno != ENOENT) {
+		xasprintf(cause, "cannot write '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	dir = path_dir(path);
+	if (access(dir, W_OK) != 0) {
+		xasprintf(cause, "cannot write '%s': its directory '%s': %s",
+		    path, dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	return 0;
+}
+
+static int
+open_db(struct rung_store *s, int oflags, int immutable, char **cause)
+{
+	char	*uri;
+	int	 rc;
+
+	if (oflags & SQLITE_OPEN_MEMORY)
+		uri = xstrdup(":memory:");
+	else
+		uri = path_uri(s->path, immutable);
+	sqlite3_close(s->db);
+	rc = sqlite3_open_v2(uri, &s->db, oflags | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "cannot open '%s': %s", s->path,
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	/*
+	 * NORMAL is durable across a crash of rung in WAL mode; only power
+	 * loss may drop the last transactions, never corrupt the file.
+	 */
+	return exec_sql(s->db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA cache_size = -16384", s->path, cause);
+}
+
+/*
+ * Open for reading only. A reader of a database in WAL mode needs the
+ * -shm file, and makes it (and the -wal) when missing; where the directory
+ * cannot be written (a read-only mount, a directory of another user) it
+ * cannot, and SQLite says "unable to open database file". There, a database
+ * without a -wal to read (rung closed it cleanly) is opened immutable: no
+ * one writes it, so it needs neither locks nor the -shm. A -wal with
+ * transactions in it but no -shm cannot be read there: immutable would
+ * ignore the transactions, so it is refused.
+ */
+static int
+open_read(struct rung_store *s, char **cause)
+{
+	struct stat	 sb;
+	char		*dir, *wal, *shm;
+	int		 immutable = 0, ret = 0;
+
+	dir = path_dir(s->path);
+	xasprintf(&wal, "%s-wal", s->path);
+	xasprintf(&shm, "%s-shm", s->path);
+	if (access(dir, W_OK) != 0 && access(shm, F_OK) != 0) {
+		if (stat(wal, &sb) == 0 && sb.st_size > 0) {
+			xasprintf(cause, "cannot read '%s': its write-ahead log "
+			    "'%s' holds transactions, which need a '%s' file "
+			    "that cannot be made in a directory that cannot be "
+			    "written; copy the database and its -wal where "
+			    "they can", s->path, wal, shm);
+			ret = -1;
+		} else
+			immutable = 1;
+	}
+	free(dir);
+	free(wal);
+	free(shm);
+	if (ret == 0)
+		ret = open_db(s, SQLITE_OPEN_READONLY, immutable, cause);
+	return ret;
+}
+
+static int
+open_write(struct rung_store *s, char **cause)
+{
+	char	*why;
+
+	if (writable(s->path, &why) != 0) {
+		xasprintf(cause, "%s (commands that only read can read it)",
+		    why);
+		free(why);
+		return -1;
+	}
+	if (open_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 0,
+	    cause) != 0)
+		return -1;
+	return exec_wait(s->db, "PRAGMA journal_mode = WAL", s->path, cause);
+}
+
+/*
+ * A reader where the database cannot be written: an old schema cannot be
+ * migrated there, and says so.
+ */
+static int
+read_version(struct rung_store *s, char **cause)
+{
+	int	 v, rc;
+
+	if (exec_sql(s->db, "BEGIN", s->path, cause) != 0)
+		return -1;
+	if (user_version(s->db, &v) != 0) {
+		xasprintf(cause, "'%s' is not a rung database: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	rc = check_version(s, v, 1, cause);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0)
+		return -1;
+	if (v != NMIGRATIONS) {
+		xasprintf(cause, "'%s' has schema version %d and this rung "
+		    "reads %d: needs migrating: run a write command once "
+		    "where it can be written", s->path, v, NMIGRATIONS);
+		return -1;
+	}
+	return 0;
+}
+
 int
 rung_store_open(const char *path, int flags, struct rung_store **out,
     char **cause)
 {
 	struct rung_store *s;
-	int		 oflags;
+	char		*why;
 
+	if (flags & RUNG_STORE_MEMORY) {
+		s = xcalloc(1, sizeof *s);
+		s->path = xstrdup(path);
+		if (open_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    SQLITE_OPEN_MEMORY, 0, cause) != 0 || migrate(s, cause) != 0)
+			goto fail;
+		*out = s;
+		return 0;
+	}
+	if (check_path(path, cause) != 0)
+		return -1;
 	if ((flags & (RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST)) &&
 	    access(path, F_OK) != 0) {
 		xasprintf(cause, "cannot open '%s': %s (import a study first)",
@@ -383,28 +682,23 @@ rung_store_open(const char *path, int flags, struct rung_store **out,
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->readonly = (flags & RUNG_STORE_READONLY) != 0;
-	oflags = s->readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		xasprintf(cause, "cannot open '%s': %s", path,
-		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 10000);
-	sqlite3_extended_result_codes(s->db, 1);
-	if (!s->readonly &&
-	    exec_sql(s->db, "PRAGMA journal_mode = WAL", path, cause) != 0)
-		goto fail;
 	/*
-	 * NORMAL is durable across a crash of rung in WAL mode; only power
-	 * loss may drop the last transactions, never corrupt the file.
+	 * A reader opens a database it could write as a writer does, so that
+	 * it migrates an old schema, and as the last one out removes the -wal
+	 * and -shm files as a read-only connection cannot; query_only keeps
+	 * it a reader. Only where it cannot write does it open read-only.
 	 */
-	if (exec_sql(s->db, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -16384", path, cause) != 0)
-		goto fail;
-	if (migrate(s, cause) != 0)
-		goto fail;
+	if (s->readonly && writable(path, &why) != 0) {
+		free(why);
+		if (open_read(s, cause) != 0 || read_version(s, cause) != 0)
+			goto fail;
+	} else {
+		if (open_write(s, cause) != 0 || migrate(s, cause) != 0)
+			goto fail;
+		if (s->readonly && exec_sql(s->db, "PRAGMA query_only = 1",
+		    path, cause) != 0)
+			goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -432,6 +726,12 @@ const char *
 rung_store_path(struct rung_store *s)
 {
 	return s->path;
+}
+
+int
+rung_store_readonly(struct rung_store *s)
+{
+	return s->readonly;
 }
 
 int

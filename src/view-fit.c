@@ -94,7 +94,7 @@ fit_main(void *arg)
 	int		 frac;
 
 	if (rung_store_open(rung_store_default_path(fv->db_path),
-	    RUNG_STORE_MUSTEXIST, &st, &fv->cause) != 0 ||
+	    RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST, &st, &fv->cause) != 0 ||
 	    rung_store_load(st, fv->study, NULL, 0, &s, &fv->cause) != 0)
 		goto out;
 	fv->target = s->max_step;

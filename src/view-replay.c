@@ -234,7 +234,7 @@ replay_main(void *arg)
 	struct rung_study *s = NULL;
 
 	if (rung_store_open(rung_store_default_path(rv->db_path),
-	    RUNG_STORE_MUSTEXIST, &st, &rv->cause) != 0)
+	    RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST, &st, &rv->cause) != 0)
 		goto out;
 	if (!rv->fresh && load_kept(st, rv, &rv->cause) != 0)
 		goto out;

@@ -80,6 +80,73 @@ make_batch(const char *digest, const char *first_id, int ntrials)
 	return b;
 }
 
+static void
+set_version(const char *path, const char *sql)
+{
+	sqlite3	*db;
+
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
+static int
+version_of(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int		 v = -999;
+
+	sqlite3_open(path, &db);
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The schema as text, hashed: whether an open changed it. */
+static unsigned long long
+digest(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	const unsigned char *t;
+	unsigned long long h = 5381;
+
+	sqlite3_open(path, &db);
+	sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master ORDER BY name",
+	    -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((t = sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		for (; *t != '\0'; t++)
+			h = h * 33 + *t;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return h;
+}
+
+/* Set the database up with sql; an open with flags fails, saying want. */
+static void
+refused(const char *path, const char *sql, int flags, const char *want)
+{
+	struct rung_store *s;
+	char		*cause = NULL;
+	int		 rc;
+
+	set_version(path, sql);
+	/* Apart: the order in which ok()'s arguments are read is open. */
+	rc = rung_store_open(path, flags, &s, &cause);
+	ok(rc != 0 && cause != NULL && strstr(cause, want) != NULL,
+	    "%s: refused (%s)", sql, cause ? cause : "opened");
+	if (rc == 0)
+		rung_store_close(s);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -200,18 +267,66 @@ main(void)
 	rung_study_report_release(&rep);
 	rung_store_close(s);
 
-	/* A database from a newer rung is refused, not damaged. */
-	{
-		sqlite3 *db;
+	/* A reader reads, and cannot write even where the file can be. */
+	ok(rung_store_open(dbpath, RUNG_STORE_READONLY, &s, &cause) == 0,
+	    "read-only open");
+	ok(sqlite3_exec(rung_store_db(s), "DELETE FROM studies", NULL, NULL,
+	    NULL) != SQLITE_OK, "a reader cannot write");
+	rung_store_close(s);
 
-		sqlite3_open(dbpath, &db);
-		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
-		sqlite3_close(db);
-	}
-	ok(rung_store_open(dbpath, 0, &s, &cause) != 0,
-	    "a newer schema is refused");
-	ok(cause && strstr(cause, "newer"), "%s", cause);
+	/* A reader of an older schema migrates it where it can write. */
+	set_version(dbpath, "ALTER TABLE metrics DROP COLUMN direction;"
+	    "PRAGMA user_version = 4");
+	ok(rung_store_open(dbpath, RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST,
+	    &s, &cause) == 0, "a reader of schema 4 opens it");
+	rung_store_close(s);
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "and migrates it");
+
+	/* A version no rung wrote is refused, never migrated from. */
+	before = digest(dbpath);
+	refused(dbpath, "PRAGMA user_version = 99", 0,
+	    "not a rung database (schema version 99)");
+	refused(dbpath, "PRAGMA user_version = -1", 0,
+	    "not a rung database (schema version -1)");
+	refused(dbpath, "PRAGMA user_version = -1", RUNG_STORE_READONLY,
+	    "not a rung database (schema version -1)");
+	refused(dbpath, "PRAGMA user_version = -2147483648", 0,
+	    "(schema version -2147483648)");
+	set_version(dbpath, "PRAGMA user_version = 5");
+	ok(digest(dbpath) == before, "and none of them is changed");
+	cleanup();
+	/* Version 0 with tables: another program's database (Optuna's). */
+	refused(dbpath, "CREATE TABLE studies (study_id INTEGER)", 0,
+	    "not a rung database (schema version 0");
+	ok(version_of(dbpath) == 0, "left as it was");
+	cleanup();
+
+	/* A database is a file: SQLite's special names are not. */
+	p = rung_store_open(":memory:", 0, &s, &cause);
+	ok(p != 0 && strstr(cause, "':memory:'") != NULL,
+	    ":memory: is refused: %s", cause);
 	free(cause);
+	cause = NULL;
+	p = rung_store_open("", 0, &s, &cause);
+	ok(p != 0 && strstr(cause, "empty") != NULL, "\"\" is refused: %s",
+	    cause);
+	free(cause);
+	cause = NULL;
+	/* Memory only when asked for by flag, as the fuzz targets do. */
+	p = rung_store_open("unit-store-mem", RUNG_STORE_MEMORY, &s, &cause);
+	ok(p == 0 && access("unit-store-mem", F_OK) != 0,
+	    "RUNG_STORE_MEMORY opens a database in memory, no file");
+	if (p == 0)
+		rung_store_close(s);
+	unlink("file:unit-store.db");
+	ok(rung_store_open("file:unit-store.db?mode=memory", 0, &s,
+	    &cause) == 0, "a file: name opens");
+	rung_store_close(s);
+	ok(access("file:unit-store.db?mode=memory", F_OK) == 0,
+	    "as the file of that very name");
+	unlink("file:unit-store.db?mode=memory");
+	unlink("file:unit-store.db?mode=memory-wal");
+	unlink("file:unit-store.db?mode=memory-shm");
 	cleanup();
 	return done_testing();
 }

@@ -24,6 +24,11 @@ struct rung_store;
 
 #define RUNG_STORE_READONLY 0x1
 #define RUNG_STORE_MUSTEXIST 0x2
+/*
+ * A database in memory, for the fuzz targets: path only names it in
+ * messages. No path opens one (a database from -d is always a file).
+ */
+#define RUNG_STORE_MEMORY 0x4
 
 /* The database path: -d, else $RUNG_DB, else ./rung.db. */
 const char	*rung_store_default_path(const char *opt);
@@ -32,6 +37,8 @@ int		 rung_store_open(const char *path, int flags,
 void		 rung_store_close(struct rung_store *);
 sqlite3		*rung_store_db(struct rung_store *);
 const char	*rung_store_path(struct rung_store *);
+/* Opened with RUNG_STORE_READONLY: no statement may write. */
+int		 rung_store_readonly(struct rung_store *);
 /* Sets *cause to "PATH: SQLite's last message"; returns -1. */
 int		 rung_store_error(struct rung_store *, char **cause);
 
