@@ -263,7 +263,7 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	    "step-timeout", 0, 1e9, 1, "a positive number of seconds",
 	    &o->step_timeout) != 0 ||
 	    rung_args_real_opt(args, "launch", OPT_GRACE, "grace", 0, 1e6, 0,
-	    "a number of seconds", &o->grace) != 0)
+	    "a number of seconds, 0 or more", &o->grace) != 0)
 		return RUNG_EXIT_USAGE;
 	o->json = rung_args_has(args, RUNG_OPT_JSON);
 	o->csv = rung_args_has(args, RUNG_OPT_CSV);
