@@ -115,7 +115,7 @@ struct launch {
 	uint32_t	 parallel;
 	char		*nonce;
 	char		*cgbase;	/* rung's own cgroup; NULL: none */
-	char		*cg;		/* the campaign's, below it; NULL: none */
+	char		*cg;		/* the campaign's; NULL: none */
 	int		 strip_mpi;
 	char		*status;	/* launches.status */
 

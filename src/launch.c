@@ -777,6 +777,12 @@ old_cgroup(struct launch *L, const char *key)
 	dir = xprintf("%s/rung-%.*s/%s", L->cgbase, (int)strcspn(key, "."),
 	    key, key);
 	if (stat(dir, &sb) != 0) {
+		/*
+		 * The run's is gone; the campaign's may be left empty by a
+		 * rung killed between runs (only one rung runs a campaign).
+		 */
+		*strrchr(dir, '/') = '\0';
+		(void)rung_cgroup_remove(dir);
 		free(dir);
 		return NULL;
 	}

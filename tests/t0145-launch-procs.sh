@@ -68,6 +68,12 @@ campaign() {
 		--json "$3" -- ./tr.sh' sh "$3" "$2" "$4" >out 2>err
 }
 
+# campaign_cg: the campaign's cgroup, as its note in err says (other
+# campaigns may run beside it).
+campaign_cg() {
+	sed -n "s/.*a trial.s processes: those of its cgroup (in \(.*\))$/\1/p" err
+}
+
 check() {
 	cat err
 	test "$(json 'sum(t["status"] == "complete" for t in j["trials"])' out)" = 2 &&
@@ -84,7 +90,7 @@ for launcher in direct mpirun; do
 			campaign cgroup $launcher 1 cg-$launcher && check &&
 			grep -q "a trial.s processes: those of its cgroup (in $cgroup/rung-" err &&
 			grep -q "^trial 1: 0$" seen.txt &&
-			! ls -d "$cgroup"/rung-* 2>/dev/null | grep .
+			cg=$(campaign_cg) && test -n "$cg" && test ! -e "$cg"
 		'
 	else
 		test_skip "cgroup, $launcher: a trial's daemons end with it" \
@@ -114,13 +120,15 @@ if [ -n "$cgroup" ]; then
 			res -- ./tr.sh hang >out 2>err &
 		pid=$!
 		n=0
-		while ! grep -q "step 1, loss" err && [ $n -lt 100 ]; do
+		while ! grep -q "step 1, loss" err && [ $n -lt 600 ]; do
 			sleep 0.1
 			n=$((n + 1))
 		done
+		grep -q "step 1, loss" err
 		{ kill -9 $pid; wait $pid; } || :
 		test "$(sleepers)" = 2
-		ls -d "$cgroup"/rung-*/* >cgs
+		cg=$(campaign_cg)
+		ls -d "$cg"/* >cgs
 		test "$(wc -l <cgs)" = 1
 		"$RUNG" launch --resume --launcher direct --step-timeout 20 \
 			--json res >out 2>err
@@ -129,7 +137,7 @@ if [ -n "$cgroup" ]; then
 		test "$(json "j[\"trials\"][0][\"status\"]" out)" = complete
 		test "$(sleepers)" = 0
 		test ! -d "$(cat cgs)"
-		! ls -d "$cgroup"/rung-* 2>/dev/null | grep .
+		test ! -e "$cg"
 	'
 fi
 
