@@ -85,8 +85,9 @@ prefixes(const struct rung_args *args, int32_t target, uint32_t *n)
 		x = strtol(list[i], &end, 10);
 		if (*list[i] == '\0' || *end != '\0' || errno != 0 || x < 1 ||
 		    x >= target) {
-			rung_error("fit: a prefix must be a step between 1 and "
-			    "%d (the target), not '%s'", target - 1, list[i]);
+			rung_error("fit: --prefix: a prefix must be a step "
+			    "between 1 and %d (the target), not '%s'",
+			    target - 1, list[i]);
 			free(v);
 			v = NULL;
 			*n = 0;
@@ -386,7 +387,8 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 			fo.search.nrandom = (uint32_t)n;
 		} else {
 			rung_error("fit: --search must be none, grid or "
-			    "random:N, not '%s'", v);
+			    "random:N with N between 1 and 1000000, not '%s'",
+			    v);
 			goto out;
 		}
 	}

@@ -204,7 +204,9 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 static int
 parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 {
+	struct rung_gpu_pool pool;
 	const char	*v;
+	char		*cause = NULL;
 	long		 n;
 	int		 k;
 
@@ -241,9 +243,19 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 		return RUNG_EXIT_USAGE;
 	}
 	o->gpus = rung_args_get(args, OPT_GPUS);
+	if (o->gpus != NULL && strcmp(o->gpus, "auto") != 0 &&
+	    strcmp(o->gpus, "none") != 0) {
+		/* A list is the command line's: wrong is a usage error. */
+		if (rung_gpu_pool_init(o->gpus, NULL, &pool, &cause) != 0) {
+			rung_error("launch: %s", cause);
+			free(cause);
+			return RUNG_EXIT_USAGE;
+		}
+		rung_gpu_pool_release(&pool);
+	}
 	if (rung_args_has(args, OPT_GPUS_PER_TRIAL)) {
 		if (rung_args_int_opt(args, "launch", OPT_GPUS_PER_TRIAL,
-		    "gpus-per-trial", 0, 1024, &n) != 0)
+		    "gpus-per-trial", 1, 1024, &n) != 0)
 			return RUNG_EXIT_USAGE;
 		o->gpus_per_trial = (int32_t)n;
 	}
@@ -251,7 +263,7 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	    "step-timeout", 0, 1e9, 1, "a positive number of seconds",
 	    &o->step_timeout) != 0 ||
 	    rung_args_real_opt(args, "launch", OPT_GRACE, "grace", 0, 1e6, 0,
-	    "a number of seconds", &o->grace) != 0)
+	    "a number of seconds, 0 or more", &o->grace) != 0)
 		return RUNG_EXIT_USAGE;
 	o->json = rung_args_has(args, RUNG_OPT_JSON);
 	o->csv = rung_args_has(args, RUNG_OPT_CSV);

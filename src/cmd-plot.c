@@ -652,7 +652,8 @@ fit_options(struct plot *pl, const struct rung_study *s,
 			fo->search.nrandom = (uint32_t)k;
 		} else {
 			rung_error("plot: --search must be none, grid or "
-			    "random:N, not '%s'", v);
+			    "random:N with N between 1 and 1000000, not '%s'",
+			    v);
 			return RUNG_EXIT_USAGE;
 		}
 	}
@@ -1299,7 +1300,8 @@ plot_replay(struct plot *pl, char **cause)
 		ll = strtoll(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || errno != 0 || ll < 1) {
 			rung_error("plot: --replay takes the id of a kept "
-			    "replay (rung replays lists them), not '%s'", v);
+			    "replay, a whole number of at least 1 (rung "
+			    "replays lists them), not '%s'", v);
 			return RUNG_EXIT_USAGE;
 		}
 		id = ll;

@@ -1128,8 +1128,9 @@ show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 	errno = 0;
 	id = strtoll(v, &end, 10);
 	if (*v == '\0' || *end != '\0' || errno != 0 || id < 1) {
-		rung_error("replays: --show takes the id of a replay (rung "
-		    "replays lists them), not '%s'", v);
+		rung_error("replays: --show takes the id of a replay, a whole "
+		    "number of at least 1 (rung replays lists them), not '%s'",
+		    v);
 		return RUNG_EXIT_USAGE;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT report FROM replays WHERE id = ?",

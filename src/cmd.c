@@ -249,10 +249,20 @@ rung_args_real_opt(const struct rung_args *a, const char *cmd, int id,
 
 	if (v == NULL)
 		return 0;
-	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d) ||
-	    d < lo || (lo_open && d == lo) || d > hi) {
+	if (rung_parse_double(v, strlen(v), &d) != 0 || !isfinite(d)) {
 		rung_error("%s: --%s must be %s, not '%s'", cmd, name, expect,
 		    v);
+		return -1;
+	}
+	if (d < lo || (lo_open && d == lo)) {
+		rung_error("%s: --%s must be %s, not '%s'", cmd, name, expect,
+		    v);
+		return -1;
+	}
+	/* The words say the lower bound; the upper one is said here. */
+	if (d > hi) {
+		rung_error("%s: --%s must be %s, at most %.15g, not '%s'", cmd,
+		    name, expect, hi, v);
 		return -1;
 	}
 	*out = d;

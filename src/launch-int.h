@@ -68,6 +68,7 @@ struct ltrial {
 	pid_t		 pid;		/* session leader */
 	pid_t		 sid;
 	char		*key;		/* RUNG_TRIAL_KEY */
+	char		*cg;		/* its cgroup; NULL: none */
 	int		 out;		/* its stdout, -1 at end of file */
 	int		 log;
 	struct rung_buf	 part;		/* an unfinished line */
@@ -134,6 +135,8 @@ struct launch {
 	uint32_t	 gpt;		/* GPUs per trial */
 	uint32_t	 parallel;
 	char		*nonce;
+	char		*cgbase;	/* rung's own cgroup; NULL: none */
+	char		*cg;		/* the campaign's; NULL: none */
 	int		 strip_mpi;
 	char		*status;	/* launches.status */
 

@@ -13,8 +13,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "rung/launch.h"
@@ -53,35 +55,38 @@ read_small(int dirfd, const char *path, char **out)
 	return (ssize_t)len;
 }
 
-/* Fields 3 (state) and 6 (session) of /proc/PID/stat. */
+/* Fields 3 (state), 4 (parent) and 6 (session) of /proc/PID/stat. */
 static int
-proc_stat(int dirfd, const char *pid, char *state, pid_t *sid)
+proc_stat(int dirfd, const char *pid, char *state, pid_t *ppid, pid_t *sid)
 {
 	char	 path[320], *buf, *p;
-	long	 v;
+	long	 v[4];
 	int	 i;
 
 	snprintf(path, sizeof path, "%s/stat", pid);
 	if (read_small(dirfd, path, &buf) < 0)
 		return -1;
 	/* The command name may hold spaces and parentheses: after the last. */
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ') {
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == '\0') {
 		free(buf);
 		return -1;
 	}
 	*state = p[2];
 	p += 3;
-	for (i = 0; i < 3 && p != NULL; i++) {
-		p = strchr(p, ' ');
-		if (p != NULL)
-			p++;
+	/* ppid, pgrp, session. */
+	for (i = 0; i < 3; i++) {
+		if (*p != ' ') {
+			free(buf);
+			return -1;
+		}
+		v[i] = strtol(p + 1, &p, 10);
 	}
-	if (p == NULL || (v = strtol(p, NULL, 10)) < 0) {
-		free(buf);
-		return -1;
-	}
-	*sid = (pid_t)v;
 	free(buf);
+	if (v[0] < 0 || v[2] < 0)
+		return -1;
+	if (ppid != NULL)
+		*ppid = (pid_t)v[0];
+	*sid = (pid_t)v[2];
 	return 0;
 }
 
@@ -95,7 +100,7 @@ rung_proc_sid(const char *procdir, pid_t pid)
 	if ((dirfd = open(procdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
 	snprintf(name, sizeof name, "%ld", (long)pid);
-	if (proc_stat(dirfd, name, &state, &sid) != 0)
+	if (proc_stat(dirfd, name, &state, NULL, &sid) != 0)
 		sid = -1;
 	close(dirfd);
 	return sid;
@@ -146,7 +151,7 @@ rung_proc_find(const char *procdir, pid_t sid, const char *key, pid_t **pids)
 			continue;
 		if (atol(e->d_name) == (long)self)
 			continue;
-		if (proc_stat(dfd, e->d_name, &state, &s) != 0)
+		if (proc_stat(dfd, e->d_name, &state, NULL, &s) != 0)
 			continue;
 		if (state == 'Z' || state == 'X')
 			continue;	/* holds nothing any more */
@@ -176,6 +181,296 @@ rung_proc_find(const char *procdir, pid_t sid, const char *key, pid_t **pids)
 	else
 		free(v);
 	return n;
+}
+
+size_t
+rung_proc_snapshot(const char *procdir, struct rung_proc **procs)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct rung_proc *v = NULL;
+	size_t		 n = 0, cap = 0;
+	pid_t		 ppid, sid;
+	char		 state;
+
+	*procs = NULL;
+	if ((d = opendir(procdir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		if (proc_stat(dirfd(d), e->d_name, &state, &ppid, &sid) != 0)
+			continue;
+		if (state == 'Z' || state == 'X')
+			continue;	/* holds nothing any more */
+		XGROW(v, cap, n + 1);
+		v[n].pid = (pid_t)atol(e->d_name);
+		v[n].ppid = ppid;
+		n++;
+	}
+	closedir(d);
+	*procs = v;
+	return n;
+}
+
+static int
+cmp_proc(const void *a, const void *b)
+{
+	pid_t	 x = ((const struct rung_proc *)a)->pid;
+	pid_t	 y = ((const struct rung_proc *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+static const struct rung_proc *
+proc_lookup(const struct rung_proc *v, size_t n, pid_t pid)
+{
+	struct rung_proc key = { .pid = pid };
+
+	return bsearch(&key, v, n, sizeof *v, cmp_proc);
+}
+
+size_t
+rung_proc_below(struct rung_proc *v, size_t n, pid_t top, const pid_t *skip,
+    size_t nskip, pid_t **pids)
+{
+	const struct rung_proc *p;
+	pid_t		*out = NULL, up;
+	size_t		 i, j, k, cap = 0, nout = 0;
+	int		 below;
+
+	*pids = NULL;
+	qsort(v, n, sizeof *v, cmp_proc);
+	for (i = 0; i < n; i++) {
+		if (v[i].pid == top)
+			continue;
+		/*
+		 * Up the parent chain to top; a chain longer than the
+		 * snapshot is a loop of pids reused while it was taken.
+		 */
+		below = 0;
+		p = &v[i];
+		for (k = 0; k <= n && p != NULL; k++) {
+			for (j = 0; j < nskip; j++) {
+				if (p->pid == skip[j])
+					break;
+			}
+			if (j < nskip)
+				break;
+			if ((up = p->ppid) == top) {
+				below = 1;
+				break;
+			}
+			if (up <= 1)
+				break;
+			p = proc_lookup(v, n, up);
+		}
+		if (!below)
+			continue;
+		XGROW(out, cap, nout + 1);
+		out[nout++] = v[i].pid;
+	}
+	*pids = out;
+	return nout;
+}
+
+/*
+ * cgroup v2: a trial's run in a cgroup of its own below the campaign's,
+ * itself below rung's: a process can leave its session, its process group
+ * and its environment, but not its cgroup.
+ */
+
+/* "\040" in a mount point of /proc/self/mountinfo is a space. */
+static char *
+mount_unescape(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 3 < len &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			*o++ = (char)((s[i + 1] - '0') * 64 +
+			    (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			i += 3;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Field i (0-based) of a mountinfo line, as a pointer and a length. */
+static int
+mount_field(const char *line, int i, const char **f, size_t *len)
+{
+	const char	*p = line;
+
+	for (; i > 0; i--) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return -1;
+		p++;
+	}
+	*f = p;
+	*len = strcspn(p, " \n");
+	return 0;
+}
+
+char *
+rung_cgroup_base(char **why)
+{
+	char		*text = NULL, *rel = NULL, *dir = NULL, *root, *mnt;
+	const char	*p, *line, *f;
+	size_t		 len, rlen;
+
+	*why = NULL;
+	if (read_small(AT_FDCWD, "/proc/self/cgroup", &text) < 0) {
+		*why = xstrdup("no /proc/self/cgroup");
+		return NULL;
+	}
+	/* "0::/path": the unified hierarchy. */
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL) {
+		if (strncmp(p, "0::", 3) == 0) {
+			rel = xstrndup(p + 3, strcspn(p + 3, "\n"));
+			break;
+		}
+	}
+	free(text);
+	if (rel == NULL) {
+		*why = xstrdup("no cgroup v2 hierarchy");
+		return NULL;
+	}
+	if (read_small(AT_FDCWD, "/proc/self/mountinfo", &text) < 0) {
+		free(rel);
+		*why = xstrdup("no /proc/self/mountinfo");
+		return NULL;
+	}
+	for (line = text; line != NULL && *line != '\0' && dir == NULL;
+	    line = strchr(line, '\n'), line = line != NULL ? line + 1 : NULL) {
+		if ((p = strstr(line, " - cgroup2 ")) == NULL ||
+		    p > line + strcspn(line, "\n"))
+			continue;
+		if (mount_field(line, 3, &f, &len) != 0)
+			continue;
+		root = mount_unescape(f, len);
+		if (mount_field(line, 4, &f, &len) != 0) {
+			free(root);
+			continue;
+		}
+		mnt = mount_unescape(f, len);
+		/* rung's cgroup must be inside what is mounted there. */
+		rlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
+		if (strncmp(rel, root, rlen) == 0 && (rel[rlen] == '/' ||
+		    rel[rlen] == '\0'))
+			dir = xprintf("%s%s", mnt, strcmp(rel + rlen, "/") ==
+			    0 ? "" : rel + rlen);
+		free(root);
+		free(mnt);
+	}
+	free(text);
+	free(rel);
+	if (dir == NULL)
+		*why = xstrdup("no cgroup2 file system mounted");
+	return dir;
+}
+
+int
+rung_cgroup_make(const char *dir, char **cause)
+{
+	char	*procs;
+	int	 ok;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		xasprintf(cause, "cannot create '%s': %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	/* A directory but no cgroup (a file system over the mount). */
+	procs = xprintf("%s/cgroup.procs", dir);
+	ok = access(procs, W_OK) == 0;
+	free(procs);
+	if (!ok) {
+		xasprintf(cause, "'%s' is no cgroup rung may move processes "
+		    "into", dir);
+		(void)rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rung_cgroup_open(const char *dir)
+{
+	char	*procs = xprintf("%s/cgroup.procs", dir);
+	int	 fd;
+
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	free(procs);
+	return fd;
+}
+
+size_t
+rung_cgroup_procs(const char *dir, pid_t **pids)
+{
+	char	*path, *text, *p, *end;
+	pid_t	*v = NULL;
+	size_t	 n = 0, cap = 0;
+	long	 pid;
+
+	*pids = NULL;
+	path = xprintf("%s/cgroup.procs", dir);
+	if (read_small(AT_FDCWD, path, &text) < 0) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	for (p = text; *p != '\0'; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0) {
+			XGROW(v, cap, n + 1);
+			v[n++] = (pid_t)pid;
+		}
+	}
+	free(text);
+	*pids = v;
+	return n;
+}
+
+void
+rung_cgroup_kill(const char *dir)
+{
+	char	*path = xprintf("%s/cgroup.kill", dir);
+	pid_t	*pids;
+	size_t	 n, i;
+	int	 fd;
+
+	/* cgroup.kill (Linux 5.14) takes those forked meanwhile too. */
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (write(fd, "1", 1) == 1) {
+			close(fd);
+			free(path);
+			return;
+		}
+		close(fd);
+	}
+	free(path);
+	n = rung_cgroup_procs(dir, &pids);
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	free(pids);
+}
+
+int
+rung_cgroup_remove(const char *dir)
+{
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	return -1;
 }
 
 /* GPUs. */
@@ -216,6 +511,153 @@ split_list(const char *s, char ***tokens, uint32_t *n)
 			return 0;
 		p = q + 1;
 	}
+}
+
+static int
+all_digits(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return len > 0;
+}
+
+/*
+ * Whether two items name one GPU (or one holds the other): 0 and 00 are
+ * GPU 0, a UUID is one whatever its case, and ze's 0 holds its
+ * sub-devices 0.0 and 0.1.
+ */
+static int
+gpu_same(const char *a, const char *b)
+{
+	size_t	 la = strcspn(a, "."), lb = strcspn(b, ".");
+
+	if (all_digits(a, la) && all_digits(b, lb)) {
+		if (strtoul(a, NULL, 10) != strtoul(b, NULL, 10))
+			return 0;
+		if (a[la] == '\0' || b[lb] == '\0')
+			return 1;	/* the device and one of its parts */
+		return gpu_same(a + la + 1, b + lb + 1);
+	}
+	return strcasecmp(a, b) == 0;
+}
+
+/* The first item of the list that names a GPU an earlier one names. */
+static int
+gpu_repeated(char **tokens, uint32_t n, uint32_t *first, uint32_t *again)
+{
+	uint32_t	 i, j;
+
+	for (j = 1; j < n; j++) {
+		for (i = 0; i < j; i++) {
+			if (gpu_same(tokens[i], tokens[j])) {
+				*first = i;
+				*again = j;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* A range of GPU numbers "2-5" as its items; 0 if it is none. */
+#define GPU_RANGE_MAX	4096
+static int
+gpu_range(const char *item, char ***tokens, const char ***from, uint32_t *n,
+    size_t *cap)
+{
+	size_t		 l = strcspn(item, "-");
+	unsigned long	 lo, hi, g;
+
+	if (item[l] != '-' || !all_digits(item, l) ||
+	    !all_digits(item + l + 1, strlen(item + l + 1)))
+		return 0;
+	errno = 0;
+	lo = strtoul(item, NULL, 10);
+	hi = strtoul(item + l + 1, NULL, 10);
+	if (errno != 0 || lo > hi || hi - lo >= GPU_RANGE_MAX)
+		return -1;
+	for (g = lo; g <= hi; g++) {
+		*from = xreallocarray(*from, *cap + 1, sizeof **from);
+		(*from)[*n] = item;
+		XGROW(*tokens, *cap, *n + 1);
+		(*tokens)[(*n)++] = xprintf("%lu", g);
+	}
+	return 1;
+}
+
+/*
+ * The list of --gpus spec (after its kind): items separated by commas,
+ * "2-5" for 2,3,4,5; a GPU named twice is refused (two trials would share
+ * it).
+ */
+static int
+gpu_list(const char *spec, const char *s, char ***tokens, uint32_t *n,
+    char **cause)
+{
+	const char	*p = s, *q, **from = NULL;
+	char		**items = NULL;
+	size_t		 cap = 0, icap = 0, nitems = 0;
+	uint32_t	 i, first, again;
+	int		 r, ret = -1;
+
+	*tokens = NULL;
+	*n = 0;
+	for (;;) {
+		q = p + strcspn(p, ",");
+		if (q == p)
+			goto bad;
+		XGROW(items, icap, nitems + 1);
+		items[nitems] = xstrndup(p, (size_t)(q - p));
+		/* Each GPU's item as given, for the message. */
+		if ((r = gpu_range(items[nitems], tokens, &from, n,
+		    &cap)) < 0) {
+			nitems++;
+			goto bad;
+		}
+		if (r == 0) {
+			from = xreallocarray(from, cap + 1, sizeof *from);
+			from[*n] = items[nitems];
+			XGROW(*tokens, cap, *n + 1);
+			(*tokens)[(*n)++] = xstrdup(items[nitems]);
+		}
+		nitems++;
+		if (*q == '\0')
+			break;
+		p = q + 1;
+	}
+	if (gpu_repeated(*tokens, *n, &first, &again)) {
+		if (from[first] == from[again])
+			xasprintf(cause, "--gpus %s names a GPU twice "
+			    "('%s'): a GPU runs one trial at a time", spec,
+			    (*tokens)[again]);
+		else
+			xasprintf(cause, "--gpus %s names a GPU twice ('%s' "
+			    "and '%s'): a GPU runs one trial at a time", spec,
+			    from[first], from[again]);
+		goto fail;
+	}
+	ret = 0;
+	goto out;
+bad:
+	xasprintf(cause, "--gpus takes auto, none or a list of GPUs (0,1,3 or "
+	    "0-3; cuda:, rocr:, ze: or habana: before it names the kind), not "
+	    "'%s'", spec);
+fail:
+	for (i = 0; i < *n; i++)
+		free((*tokens)[i]);
+	free(*tokens);
+	*tokens = NULL;
+	*n = 0;
+out:
+	for (i = 0; i < nitems; i++)
+		free(items[i]);
+	free(items);
+	free(from);
+	return ret;
 }
 
 uint32_t
@@ -377,7 +819,7 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 	const char	*v, *list;
 	char		*text;
 	size_t		 i;
-	uint32_t	 k;
+	uint32_t	 k, i1, i2;
 
 	memset(p, 0, sizeof *p);
 	if (spec == NULL)
@@ -406,10 +848,7 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 			p->var = xstrdup(rung_gpu_vars[i] != NULL ?
 			    rung_gpu_vars[i] : "CUDA_VISIBLE_DEVICES");
 		}
-		if (split_list(list, &p->tokens, &p->n) != 0) {
-			xasprintf(cause, "--gpus takes auto, none or a list of "
-			    "GPUs (0,1,3; cuda:, rocr:, ze: or habana: before "
-			    "it names the kind), not '%s'", spec);
+		if (gpu_list(spec, list, &p->tokens, &p->n, cause) != 0) {
 			rung_gpu_pool_release(p);
 			return -1;
 		}
@@ -430,6 +869,14 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 		if (*v != '\0' && strcmp(v, "NoDevFiles") != 0 &&
 		    strncmp(v, "-1", 2) != 0)
 			(void)split_list(v, &p->tokens, &p->n);
+		if (gpu_repeated(p->tokens, p->n, &i1, &i2)) {
+			xasprintf(cause, "%s=%s names a GPU twice ('%s' and "
+			    "'%s'): a GPU runs one trial at a time; give "
+			    "--gpus", rung_gpu_vars[i], v, p->tokens[i1],
+			    p->tokens[i2]);
+			rung_gpu_pool_release(p);
+			return -1;
+		}
 		return 0;
 	}
 	if ((text = run_smi()) != NULL) {

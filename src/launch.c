@@ -210,6 +210,9 @@ trial_free(struct ltrial *t)
 	free(t->params);
 	free(t->reason);
 	free(t->key);
+	if (t->cg != NULL)
+		(void)rung_cgroup_remove(t->cg);
+	free(t->cg);
 	free(t->gpu);
 	free(t->gpus);
 	remove_tmpdir(t);
@@ -684,6 +687,194 @@ mkdirs(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * A trial's processes. Its session and RUNG_TRIAL_KEY find most of them,
+ * but a daemon can leave both (setsid, env -i). What it cannot leave: the
+ * run's cgroup, where rung may make one; and, rung being a child subreaper,
+ * its ancestry: an orphan comes back to rung, not to init. An orphan tells
+ * no trial, so it is the trial's when that is the only run (else it is
+ * killed when the campaign ends).
+ */
+
+/* Add the m pids of w to the n of *v, w freed. */
+static size_t
+pids_merge(pid_t **v, size_t n, pid_t *w, size_t m)
+{
+	if (m > 0) {
+		*v = xreallocarray(*v, n + m, sizeof **v);
+		memcpy(*v + n, w, m * sizeof *w);
+		n += m;
+	}
+	free(w);
+	return n;
+}
+
+static int
+cmp_pid(const void *a, const void *b)
+{
+	pid_t	 x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted, each once, rung itself left out. */
+static size_t
+pids_unique(pid_t *v, size_t n)
+{
+	pid_t	 self = getpid();
+	size_t	 i, m = 0;
+
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_pid);
+	for (i = 0; i < n; i++) {
+		if (v[i] == self || (m > 0 && v[m - 1] == v[i]))
+			continue;
+		v[m++] = v[i];
+	}
+	return m;
+}
+
+static size_t
+trial_procs(struct launch *L, struct ltrial *t, pid_t **pids)
+{
+	struct rung_proc *snap;
+	pid_t		*v, *w;
+	size_t		 n, m, nsnap;
+
+	n = rung_proc_find(L->o.procdir, t->sid, t->key, &v);
+	if (t->cg != NULL) {
+		m = rung_cgroup_procs(t->cg, &w);
+		n = pids_merge(&v, n, w, m);
+	}
+	if (t->active && (L->nactive == 1 || !t->reaped)) {
+		nsnap = rung_proc_snapshot(L->o.procdir, &snap);
+		m = rung_proc_below(snap, nsnap, L->nactive == 1 ? getpid() :
+		    t->pid, NULL, 0, &w);
+		n = pids_merge(&v, n, w, m);
+		free(snap);
+	}
+	n = pids_unique(v, n);
+	if (n == 0) {
+		free(v);
+		v = NULL;
+	}
+	*pids = v;
+	return n;
+}
+
+/* The cgroup a run of an earlier rung had by its key, if it is there. */
+static char *
+old_cgroup(struct launch *L, const char *key)
+{
+	struct stat	 sb;
+	char		*dir, *why = NULL;
+
+	if (L->cgbase == NULL)
+		L->cgbase = rung_cgroup_base(&why);
+	free(why);
+	if (L->cgbase == NULL || key == NULL || strchr(key, '/') != NULL)
+		return NULL;
+	dir = xprintf("%s/rung-%.*s/%s", L->cgbase, (int)strcspn(key, "."),
+	    key, key);
+	if (stat(dir, &sb) != 0) {
+		/*
+		 * The run's is gone; the campaign's may be left empty by a
+		 * rung killed between runs (only one rung runs a campaign).
+		 */
+		*strrchr(dir, '/') = '\0';
+		(void)rung_cgroup_remove(dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Remove a run's cgroup, and the campaign's once it is empty. */
+static void
+forget_cgroup(char *cg)
+{
+	char	*slash;
+
+	if (cg == NULL)
+		return;
+	if (rung_cgroup_remove(cg) == 0 && (slash = strrchr(cg, '/')) !=
+	    NULL) {
+		*slash = '\0';
+		(void)rung_cgroup_remove(cg);
+	}
+	free(cg);
+}
+
+static size_t
+leftover_procs(struct launch *L, struct ltrial *t, const char *cg,
+    pid_t **pids)
+{
+	pid_t	*v, *w;
+	size_t	 n, m;
+
+	n = rung_proc_find(L->o.procdir, t->sid, t->key, &v);
+	if (cg != NULL) {
+		m = rung_cgroup_procs(cg, &w);
+		n = pids_merge(&v, n, w, m);
+	}
+	n = pids_unique(v, n);
+	*pids = v;
+	return n;
+}
+
+/* A cgroup for each run where the system gives rung one; said once. */
+static void
+setup_tracking(struct launch *L)
+{
+	char	*why = NULL;
+
+	if (L->cgbase == NULL)
+		L->cgbase = rung_cgroup_base(&why);
+	if (L->cgbase != NULL) {
+		L->cg = xprintf("%s/rung-%s", L->cgbase, L->nonce);
+		if (rung_cgroup_make(L->cg, &why) == 0) {
+			note(L, "a trial's processes: those of its cgroup "
+			    "(in %s)", L->cg);
+			return;
+		}
+		free(L->cg);
+		L->cg = NULL;
+	}
+	note(L, "a trial's processes: its session, RUNG_TRIAL_KEY and rung's "
+	    "orphans (no cgroup: %s)", why);
+	free(why);
+}
+
+/* The run's cgroup, its cgroup.procs open for the child; -1: none. */
+static int
+run_cgroup(struct launch *L, struct ltrial *t)
+{
+	char	*cause = NULL;
+	int	 fd = -1;
+
+	if (t->cg != NULL) {
+		(void)rung_cgroup_remove(t->cg);
+		free(t->cg);
+		t->cg = NULL;
+	}
+	if (L->cg == NULL)
+		return -1;
+	t->cg = xprintf("%s/%s", L->cg, t->key);
+	if (rung_cgroup_make(t->cg, &cause) == 0 &&
+	    (fd = rung_cgroup_open(t->cg)) < 0)
+		xasprintf(&cause, "cannot open '%s/cgroup.procs': %s", t->cg,
+		    strerror(errno));
+	if (fd < 0) {
+		rung_warn("launch: trial %s: %s: its processes are found by "
+		    "session, key and ancestry only", t->ext, cause);
+		free(cause);
+		(void)rung_cgroup_remove(t->cg);
+		free(t->cg);
+		t->cg = NULL;
+	}
+	return fd;
+}
+
 static void
 timestamp(char buf[32])
 {
@@ -695,12 +886,17 @@ timestamp(char buf[32])
 }
 
 static void
-child_exec(struct launch *L, char **argv, char **envp, int out, int log)
+child_exec(struct launch *L, char **argv, char **envp, int out, int log,
+    int cgfd)
 {
 	sigset_t	 set;
 	int		 null, sig;
 
 	(void)setsid();
+	/* Into the run's cgroup before anything of it can fork. */
+	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
+		dprintf(log, "rung: cannot enter the run's cgroup: %s\n",
+		    strerror(errno));
 	if (chdir(L->cwd) != 0) {
 		dprintf(log, "rung: cannot enter '%s': %s\n", L->cwd,
 		    strerror(errno));
@@ -739,7 +935,7 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	size_t		 nset = 0, nvars = 0, i;
 	uint32_t	 g;
 	pid_t		 pid;
-	int		 fd[2] = { -1, -1 }, ret = -1;
+	int		 fd[2] = { -1, -1 }, ret = -1, cgfd = -1;
 
 	if (target == INT32_MAX || target > (int32_t)ceil(L->o.sched.max_r))
 		target = (int32_t)ceil(L->o.sched.max_r);
@@ -833,6 +1029,7 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		lg_printf(L, t, " %s", argv[i]);
 	lg_printf(L, t, "\n");
 
+	cgfd = run_cgroup(L, t);
 	if (pipe2(fd, O_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
 		goto out;
@@ -842,7 +1039,7 @@ spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(L, argv, envp, fd[1], t->log);
+		child_exec(L, argv, envp, fd[1], t->log, cgfd);
 	close(fd[1]);
 	fd[1] = -1;
 	fcntl(fd[0], F_SETFL, fcntl(fd[0], F_GETFL) | O_NONBLOCK);
@@ -892,6 +1089,8 @@ out:
 		close(fd[0]);
 	if (fd[1] >= 0)
 		close(fd[1]);
+	if (cgfd >= 0)
+		close(cgfd);
 	for (i = 0; i < nset; i++)
 		free(set[i]);
 	for (i = 0; i < nvars; i++)
@@ -912,8 +1111,10 @@ signal_trial(struct launch *L, struct ltrial *t, int sig)
 
 	if (!t->reaped && kill(-t->pid, sig) != 0 && errno == ESRCH)
 		kill(t->pid, sig);
+	if (sig == SIGKILL && t->cg != NULL)
+		rung_cgroup_kill(t->cg);
 	if (sig == SIGKILL || t->reaped) {
-		n = rung_proc_find(L->o.procdir, t->sid, t->key, &pids);
+		n = trial_procs(L, t, &pids);
 		for (i = 0; i < n; i++)
 			kill(pids[i], sig);
 		free(pids);
@@ -1380,9 +1581,11 @@ check_end(struct launch *L, struct ltrial *t)
 
 	if (t->out >= 0)
 		read_out(L, t);
-	n = rung_proc_find(L->o.procdir, t->sid, t->key, &pids);
+	n = trial_procs(L, t, &pids);
 	if (n > 0) {
 		if (rung_now() >= t->linger) {
+			if (t->cg != NULL)
+				rung_cgroup_kill(t->cg);
 			for (i = 0; i < n; i++)
 				kill(pids[i], SIGKILL);
 			t->linger = rung_now() + 0.5;
@@ -1408,6 +1611,11 @@ check_end(struct launch *L, struct ltrial *t)
 				t->part.len = 0;
 			}
 		}
+	}
+	if (t->cg != NULL) {
+		(void)rung_cgroup_remove(t->cg);
+		free(t->cg);
+		t->cg = NULL;
 	}
 	finalize(L, t);
 }
@@ -1713,6 +1921,49 @@ event_loop(struct launch *L, int sig_r)
 	free(who);
 }
 
+/*
+ * The campaign is over: what is left below rung (orphans that no trial
+ * could claim while several ran) and in the campaign's cgroup is killed
+ * and waited for.
+ */
+static void
+sweep(struct launch *L)
+{
+	struct rung_proc *snap;
+	pid_t		*pids;
+	size_t		 n, nsnap, i, total = 0;
+	double		 until = rung_now() + 10;
+
+	for (;;) {
+		if (L->cg != NULL)
+			rung_cgroup_kill(L->cg);
+		nsnap = rung_proc_snapshot(L->o.procdir, &snap);
+		n = rung_proc_below(snap, nsnap, getpid(), NULL, 0, &pids);
+		free(snap);
+		for (i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		free(pids);
+		reap(L);
+		if (n == 0 || rung_now() >= until)
+			break;
+		if (total == 0)
+			total = n;
+		usleep(20000);
+	}
+	if (total > 0)
+		note(L, "%zu process%s left by trials killed", total,
+		    total == 1 ? "" : "es");
+	for (i = 0; i < L->nt; i++) {
+		if (L->t[i]->cg != NULL) {
+			(void)rung_cgroup_remove(L->t[i]->cg);
+			free(L->t[i]->cg);
+			L->t[i]->cg = NULL;
+		}
+	}
+	if (L->cg != NULL)
+		(void)rung_cgroup_remove(L->cg);
+}
+
 /* Resume: what the previous rung left behind. */
 
 /* Kill what is left of runs of the previous rung; wait until it is gone. */
@@ -1724,30 +1975,34 @@ kill_leftovers(struct launch *L)
 	size_t		 n, j, total = 0;
 	uint32_t	 i;
 	double		 until;
-	char		*cause = NULL, *detail;
+	char		*cause = NULL, *detail, *cg;
 
 	for (i = 0; i < L->nt; i++) {
 		t = L->t[i];
 		if (t->sid <= 0 && t->key == NULL)
 			continue;
-		n = rung_proc_find(L->o.procdir, t->sid, t->key, &pids);
+		if ((cg = old_cgroup(L, t->key)) != NULL)
+			rung_cgroup_kill(cg);
+		n = leftover_procs(L, t, cg, &pids);
 		for (j = 0; j < n; j++)
 			kill(pids[j], SIGKILL);
 		free(pids);
-		if (n == 0)
+		if (n == 0) {
+			forget_cgroup(cg);
 			continue;
+		}
 		total += n;
 		until = rung_now() + 10;
-		while (rung_proc_find(L->o.procdir, t->sid, t->key, NULL) >
-		    0 && rung_now() < until) {
-			reap(L);
-			usleep(20000);
-			n = rung_proc_find(L->o.procdir, t->sid, t->key,
-			    &pids);
+		while ((n = leftover_procs(L, t, cg, &pids)) > 0 &&
+		    rung_now() < until) {
 			for (j = 0; j < n; j++)
 				kill(pids[j], SIGKILL);
 			free(pids);
+			reap(L);
+			usleep(20000);
 		}
+		free(pids);
+		forget_cgroup(cg);
 		detail = xprintf("%zu process%s of the previous run killed",
 		    total, total == 1 ? "" : "es");
 		if (ldb_event(L, t->rowid, t->last, "killed", detail,
@@ -1990,6 +2245,16 @@ setup_pool(struct launch *L, char **cause)
 		L->parallel = L->o.parallel ? L->o.parallel : 1;
 		return 0;
 	}
+	/*
+	 * 0 would make the slots pool.n / 0: every configuration at once
+	 * (a campaign of an older rung may hold it).
+	 */
+	if (L->o.gpus_per_trial == 0) {
+		xasprintf(cause, "--gpus-per-trial 0: a trial takes from 1 to "
+		    "%u GPUs of the pool (%s); --gpus none runs trials "
+		    "without one", L->pool.n, L->pool.source);
+		return -1;
+	}
 	L->gpt = L->o.gpus_per_trial < 0 ? 1 : (uint32_t)L->o.gpus_per_trial;
 	if (L->gpt > L->pool.n) {
 		xasprintf(cause, "--gpus-per-trial %u, but the pool has %u "
@@ -1997,7 +2262,7 @@ setup_pool(struct launch *L, char **cause)
 		    L->pool.source);
 		return -1;
 	}
-	slots = L->gpt ? L->pool.n / L->gpt : UINT32_MAX;
+	slots = L->pool.n / L->gpt;
 	L->parallel = L->o.parallel ? L->o.parallel : slots;
 	if (L->parallel > slots) {
 		rung_warn("launch: --workers %u, but %u GPU%s make %u slot%s: "
@@ -2036,6 +2301,10 @@ launch_free(struct launch *L)
 	rung_space_free(L->space);
 	rung_gpu_pool_release(&L->pool);
 	free(L->gpu_busy);
+	if (L->cg != NULL)
+		(void)rung_cgroup_remove(L->cg);
+	free(L->cg);
+	free(L->cgbase);
 	ldb_finalize(L);
 	free(L->metric);
 	free(L->cwd);
@@ -2216,6 +2485,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	    L.pool.n ? "GPUs from " : "no GPU (", L.pool.source,
 	    L.pool.n ? "" : ")", L.logs);
 
+	setup_tracking(&L);
 	/* rung stays a plain program: orphans of a trial come back to it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		rung_warn("launch: cannot become a child subreaper: %s",
@@ -2242,6 +2512,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	L.sig_r = sp[0];
 	sqlite3_busy_timeout(L.db, LW_BUSY_MS);
 	event_loop(&L, sp[0]);
+	sweep(&L);
 
 	/* Paused trials never resumed end stopped. */
 	if (!L.stopping) {

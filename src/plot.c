@@ -138,8 +138,8 @@ rung_plot_size_parse(const char *s, enum rung_plot_term t, int *w, int *h,
 	*h = (int)y;
 	return 0;
 bad:
-	xasprintf(cause, "--size must be WIDTHxHEIGHT in %s (800x500), not "
-	    "'%s'", unit, s);
+	xasprintf(cause, "--size must be WIDTHxHEIGHT in %s, %dx%d to %dx%d "
+	    "(800x500), not '%s'", unit, lo_w, lo_h, hi, hi, s);
 	return -1;
 }
 

@@ -152,6 +152,36 @@ size_t		 rung_proc_find(const char *procdir, pid_t sid,
 /* Session of a process, or -1. */
 pid_t		 rung_proc_sid(const char *procdir, pid_t pid);
 
+/* The live processes of procdir (zombies left out), to follow parents. */
+struct rung_proc {
+	pid_t		 pid;
+	pid_t		 ppid;
+};
+size_t		 rung_proc_snapshot(const char *procdir, struct rung_proc **);
+/*
+ * The processes whose parent chain in the snapshot (sorted by it) reaches
+ * top, not through any of skip: a subreaper's descendants, its orphans
+ * among them. *pids allocated.
+ */
+size_t		 rung_proc_below(struct rung_proc *, size_t n, pid_t top,
+		     const pid_t *skip, size_t nskip, pid_t **pids);
+
+/*
+ * cgroup v2. rung_cgroup_base: the directory of rung's own cgroup, or NULL
+ * with *why. rung_cgroup_make: a cgroup at dir (made, or there already)
+ * that rung may move processes into; -1 with *cause, nothing left behind.
+ * rung_cgroup_open: its cgroup.procs for writing ("0" moves the writer).
+ * rung_cgroup_procs: the processes in it. rung_cgroup_kill: SIGKILL to
+ * every one (cgroup.kill where the kernel has it). rung_cgroup_remove: 0
+ * once it is gone.
+ */
+char		*rung_cgroup_base(char **why);
+int		 rung_cgroup_make(const char *dir, char **cause);
+int		 rung_cgroup_open(const char *dir);
+size_t		 rung_cgroup_procs(const char *dir, pid_t **pids);
+void		 rung_cgroup_kill(const char *dir);
+int		 rung_cgroup_remove(const char *dir);
+
 /* The engine. */
 
 struct rung_launch_opts {
