@@ -52,7 +52,9 @@ struct bcolumn {
 	enum rung_direction dir;	/* declared, else decided at finish */
 	enum rung_dir_how how;
 	const char	*word;		/* RUNG_DIR_NAME: the word that told */
-	double		*v;		/* per row (after finish: per unique row) */
+	double		*v;		/* per row */
+	uint64_t	*stale;		/* per row, a bit: v read before the
+					   row came again (see reopen_row) */
 	char		**first;	/* candidate: first token per trial */
 	size_t		 firstcap;
 };
@@ -84,11 +86,26 @@ struct rung_batch {
 	uint32_t	*hash;		/* open addressing, trial + 1, 0 free */
 	size_t		 hashsize;
 
+	/*
+	 * Rows, one per (trial, step): a step read again merges into the
+	 * row it has as it arrives, so that what an import holds follows
+	 * the points it keeps, not the rows it reads (a file of one row
+	 * repeated a billion times is one point). A step outside the span
+	 * a trial has seen is new without looking: the usual file, in
+	 * order or reversed, never looks a row up. The first step inside
+	 * it makes a table of every row by (trial, step), kept from then on.
+	 */
 	uint32_t	*rtrial;
 	int32_t		*rstep;
 	double		*rtime;
 	uint32_t	 nrows;
 	size_t		 rowcap;
+	int32_t		*tlo;		/* per trial: lowest step, highest */
+	int32_t		*thi;
+	size_t		 spancap;
+	uint32_t	*rhash;		/* row + 1, 0 free; NULL until needed */
+	size_t		 rhashsize;
+	int		 reopened;	/* some row came again: stale bits */
 
 	struct bcolumn	*cols;
 	uint32_t	 ncols;
@@ -163,6 +180,7 @@ free_column(struct bcolumn *c)
 
 	free(c->name);
 	free(c->v);
+	free(c->stale);
 	for (t = 0; t < c->firstcap; t++)
 		free(c->first[t]);
 	free(c->first);
@@ -207,6 +225,9 @@ rung_batch_free(struct rung_batch *b)
 	free(b->rtrial);
 	free(b->rstep);
 	free(b->rtime);
+	free(b->tlo);
+	free(b->thi);
+	free(b->rhash);
 	for (i = 0; i < b->ncols; i++)
 		free_column(&b->cols[i]);
 	free(b->cols);
@@ -337,6 +358,13 @@ check_name(struct rung_batch *b, const char *what, const char *name)
 	free(why);
 }
 
+/* Words of a stale bitmap for n rows. */
+static size_t
+stale_words(size_t n)
+{
+	return n / 64 + 1;
+}
+
 static uint32_t
 add_column(struct rung_batch *b, const char *name, int candidate)
 {
@@ -360,6 +388,8 @@ add_column(struct rung_batch *b, const char *name, int candidate)
 	c->v = xreallocarray(NULL, b->rowcap ? b->rowcap : 1, sizeof *c->v);
 	for (r = 0; r < b->nrows; r++)
 		c->v[r] = missing();
+	if (b->reopened)
+		c->stale = xcalloc(stale_words(b->rowcap), sizeof *c->stale);
 	return b->ncols++;
 }
 
@@ -375,22 +405,156 @@ rung_batch_candidate(struct rung_batch *b, const char *name)
 	return add_column(b, name, 1);
 }
 
+static uint64_t
+hash_row(uint32_t trial, int32_t step)
+{
+	uint64_t k = (uint64_t)trial << 32 | (uint32_t)step;
+
+	/* MurmurHash3's finalizer: steps 1, 2, 3 spread over the table. */
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+/* The row of (trial, step), or UINT32_MAX and the free slot to add it. */
+static uint32_t
+find_row(const struct rung_batch *b, uint32_t trial, int32_t step,
+    size_t *slot)
+{
+	size_t		 mask = b->rhashsize - 1, i;
+	uint32_t	 r;
+
+	for (i = hash_row(trial, step) & mask; b->rhash[i] != 0;
+	    i = (i + 1) & mask) {
+		r = b->rhash[i] - 1;
+		if (b->rtrial[r] == trial && b->rstep[r] == step)
+			return r;
+	}
+	*slot = i;
+	return UINT32_MAX;
+}
+
+static void
+hash_row_add(struct rung_batch *b, uint32_t r)
+{
+	size_t		 mask = b->rhashsize - 1, i;
+
+	for (i = hash_row(b->rtrial[r], b->rstep[r]) & mask; b->rhash[i] != 0;
+	    i = (i + 1) & mask)
+		/* nothing */;
+	b->rhash[i] = r + 1;
+}
+
+/* A table of every row, at most half full. */
+static void
+hash_rows(struct rung_batch *b)
+{
+	uint32_t	 r;
+	size_t		 size = 1024;
+
+	while (size < ((size_t)b->nrows + 1) * 2)
+		size *= 2;
+	free(b->rhash);
+	b->rhash = xcalloc(size, sizeof *b->rhash);
+	b->rhashsize = size;
+	for (r = 0; r < b->nrows; r++)
+		hash_row_add(b, r);
+}
+
+/*
+ * A row comes again. Its values read so far are marked stale: the first
+ * value this arrival sets in a column overwrites one of them and is
+ * counted, as a second value set in the same arrival (the same field
+ * twice in a record) is not.
+ */
+static void
+reopen_row(struct rung_batch *b, uint32_t r)
+{
+	struct bcolumn	*c;
+	uint32_t	 i;
+
+	if (!b->reopened) {
+		for (i = 0; i < b->ncols; i++)
+			b->cols[i].stale = xcalloc(stale_words(b->rowcap),
+			    sizeof *b->cols[i].stale);
+		b->reopened = 1;
+	}
+	for (i = 0; i < b->ncols; i++) {
+		c = &b->cols[i];
+		if (!is_missing(c->v[r]))
+			c->stale[r / 64] |= (uint64_t)1 << (r % 64);
+	}
+}
+
+static void
+put(struct bcolumn *c, uint32_t r, double v)
+{
+	uint64_t	 bit = (uint64_t)1 << (r % 64);
+
+	if (c->stale != NULL && (c->stale[r / 64] & bit) != 0) {
+		c->stale[r / 64] &= ~bit;
+		c->ndup++;
+	}
+	c->v[r] = v;
+}
+
+static void
+span_slot(struct rung_batch *b, uint32_t trial)
+{
+	size_t	 old = b->spancap, t;
+
+	if (trial < b->spancap)
+		return;
+	XGROW(b->tlo, b->spancap, (size_t)trial + 1);
+	b->thi = xreallocarray(b->thi, b->spancap, sizeof *b->thi);
+	/* An empty span: every step is outside it. */
+	for (t = old; t < b->spancap; t++) {
+		b->tlo[t] = INT32_MAX;
+		b->thi[t] = INT32_MIN;
+	}
+}
+
 uint32_t
 rung_batch_row(struct rung_batch *b, uint32_t trial, int32_t step)
 {
 	uint32_t	 i, r;
-	size_t		 cap;
+	size_t		 cap, old, slot = SIZE_MAX;
+
+	span_slot(b, trial);
+	if (step >= b->tlo[trial] && step <= b->thi[trial]) {
+		if (b->rhash == NULL)
+			hash_rows(b);
+		if ((r = find_row(b, trial, step, &slot)) != UINT32_MAX) {
+			reopen_row(b, r);
+			return r;
+		}
+	}
+	if (step < b->tlo[trial])
+		b->tlo[trial] = step;
+	if (step > b->thi[trial])
+		b->thi[trial] = step;
 
 	if (b->nrows + 1 > b->rowcap) {
-		cap = b->rowcap;
+		cap = old = b->rowcap;
 		XGROW(b->rtrial, cap, b->nrows + 1);
 		b->rstep = xreallocarray(b->rstep, cap, sizeof *b->rstep);
 		if (b->rtime != NULL)
 			b->rtime = xreallocarray(b->rtime, cap,
 			    sizeof *b->rtime);
-		for (i = 0; i < b->ncols; i++)
+		for (i = 0; i < b->ncols; i++) {
 			b->cols[i].v = xreallocarray(b->cols[i].v, cap,
 			    sizeof *b->cols[i].v);
+			if (b->cols[i].stale == NULL)
+				continue;
+			b->cols[i].stale = xreallocarray(b->cols[i].stale,
+			    stale_words(cap), sizeof *b->cols[i].stale);
+			memset(b->cols[i].stale + stale_words(old), 0,
+			    (stale_words(cap) - stale_words(old)) *
+			    sizeof *b->cols[i].stale);
+		}
 		b->rowcap = cap;
 	}
 	r = b->nrows++;
@@ -400,13 +564,21 @@ rung_batch_row(struct rung_batch *b, uint32_t trial, int32_t step)
 		b->rtime[r] = missing();
 	for (i = 0; i < b->ncols; i++)
 		b->cols[i].v[r] = missing();
+	if (b->rhash != NULL) {
+		if (slot != SIZE_MAX)
+			b->rhash[slot] = r + 1;
+		else
+			hash_row_add(b, r);
+		if ((size_t)b->nrows * 2 > b->rhashsize)
+			hash_rows(b);
+	}
 	return r;
 }
 
 void
 rung_batch_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
 {
-	b->cols[m].v[row] = v;
+	put(&b->cols[m], row, v);
 }
 
 static char **
@@ -447,7 +619,7 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	}
 	if (!rung_is_int_text(tok, len))
 		c->nonint = 1;
-	c->v[row] = v;
+	put(c, row, v);
 }
 
 void
@@ -734,20 +906,30 @@ rows_in_order(struct rung_batch *b)
 }
 
 /*
- * Group rows by trial (counting sort: stable, linear), sort each trial's
- * rows by step where they are not already in order, and merge rows of the
- * same step.
+ * Group rows by trial (counting sort: stable, linear) and sort each trial's
+ * rows by step where they are not already in order. Rows of the same step
+ * merged as they came (rung_batch_row): each step is one row here.
  */
 static void
 merge_rows(struct rung_batch *b)
 {
-	uint32_t	*count, *order, t, r, i, c, nu, start, end, k;
+	uint32_t	*count, *order, t, r, i, c, nu, start, end;
 	int32_t		*ustep;
-	double		**uval, *utime = NULL, v;
+	double		**uval, *utime = NULL;
 	struct srow	*tmp = NULL;
 	size_t		 tmpcap = 0;
 	int		 sorted;
 
+	free(b->rhash);
+	b->rhash = NULL;
+	free(b->tlo);
+	b->tlo = NULL;
+	free(b->thi);
+	b->thi = NULL;
+	for (c = 0; c < b->ncols; c++) {
+		free(b->cols[c].stale);
+		b->cols[c].stale = NULL;
+	}
 	if (rows_in_order(b))
 		return;
 	count = xcalloc((size_t)b->ntrials + 1, sizeof *count);
@@ -798,28 +980,13 @@ merge_rows(struct rung_batch *b)
 			for (i = start; i < end; i++)
 				order[i] = tmp[i - start].row;
 		}
-		for (i = start; i < end; i = k) {
+		for (i = start; i < end; i++) {
 			r = order[i];
 			ustep[nu] = b->rstep[r];
 			for (c = 0; c < b->ncols; c++)
 				uval[c][nu] = b->cols[c].v[r];
 			if (utime != NULL)
 				utime[nu] = b->rtime[r];
-			/* Later rows of the same step: the last value wins. */
-			for (k = i + 1; k < end &&
-			    b->rstep[order[k]] == ustep[nu]; k++) {
-				r = order[k];
-				for (c = 0; c < b->ncols; c++) {
-					v = b->cols[c].v[r];
-					if (is_missing(v))
-						continue;
-					if (!is_missing(uval[c][nu]))
-						b->cols[c].ndup++;
-					uval[c][nu] = v;
-				}
-				if (utime != NULL && !is_missing(b->rtime[r]))
-					utime[nu] = b->rtime[r];
-			}
 			nu++;
 		}
 	}

@@ -136,6 +136,129 @@ test_candidates(void)
 	rung_batch_free(b);
 }
 
+/*
+ * Rows of a step read again merge as they arrive: the last value read
+ * wins, every overwritten value is counted once, and a field set twice in
+ * one arrival is no duplicate. Interleaved (several rows open at once, as
+ * a wide CSV record opens one a step) and shuffled, through the growth of
+ * the table of rows.
+ */
+static void
+test_merge_on_arrival(void)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	struct rung_batch_view v;
+	uint32_t	 ta, tb, loss, acc, r, r1, r2, n, i, k, s;
+	uint64_t	 dup;
+	const int32_t	*steps;
+	const double	*vals;
+	char		*cause = NULL;
+	int		 good;
+
+	rung_import_opts_init(&o);
+	rung_batch_source(b, "mem", "test", "d", 0);
+	loss = rung_batch_metric(b, "loss");
+	acc = rung_batch_metric(b, "acc");
+	ta = rung_batch_trial(b, "a");
+	tb = rung_batch_trial(b, "b");
+	r = rung_batch_row(b, ta, 1);
+	rung_batch_set(b, r, loss, 0.9);
+	rung_batch_set(b, r, loss, 0.8);	/* same arrival: no duplicate */
+	rung_batch_set(b, r, acc, 0.1);
+	rung_batch_set_time(b, r, 5);
+	r = rung_batch_row(b, ta, 2);
+	rung_batch_set(b, r, loss, 0.7);
+	/* A million rows of step 1 again: one row, each value counted. */
+	for (i = 0; i < 1000000; i++) {
+		r = rung_batch_row(b, ta, 1);
+		rung_batch_set(b, r, loss, 0.5);
+	}
+	r1 = rung_batch_row(b, ta, 1);
+	r2 = rung_batch_row(b, ta, 2);
+	rung_batch_set(b, r1, loss, 0.25);
+	rung_batch_set(b, r2, loss, 0.125);
+	rung_batch_set(b, r1, loss, 0.3);	/* r1's arrival again: not */
+	rung_batch_set(b, r2, acc, 0.4);	/* was missing: not */
+	ok(r1 != r2, "two steps of one trial open at once are two rows");
+	r = rung_batch_row(b, ta, 2);	/* comes again, sets nothing */
+	r = rung_batch_row(b, ta, 1);
+	rung_batch_set_time(b, r, 6);
+	/* Trial b: 3000 steps shuffled, each read twice. */
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 3000; i++) {
+			s = (i * 1237) % 3000;
+			r = rung_batch_row(b, tb, (int32_t)s);
+			rung_batch_set(b, r, loss, k == 0 ? -1.0 : (double)s);
+		}
+	}
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_batch_view(b, &v);
+	/* 1000000 + 1 for step 1, 1 for step 2, 3000 for b. */
+	dup = 1000000 + 1 + 1 + 3000;
+	is_int(v.nduplicates, dup, "every overwritten value counted once");
+	is_int(v.npoints, 2 + 2 + 3000, "points of distinct steps");
+	n = rung_batch_curve(b, ta, 0, &steps, &vals);
+	is_int(n, 2, "trial a keeps two steps");
+	is_dbl(vals[0], 0.3, "step 1: the last value read");
+	is_dbl(vals[1], 0.125, "step 2: a later row with no value leaves it");
+	n = rung_batch_curve(b, ta, 1, &steps, &vals);
+	is_int(n, 2, "acc at both steps");
+	is_dbl(vals[1], 0.4, "acc of step 2, first given late");
+	n = rung_batch_times(b, ta, &steps, &vals);
+	is_dbl(vals[0], 6, "the last time read");
+	n = rung_batch_curve(b, tb, 0, &steps, &vals);
+	is_int(n, 3000, "trial b keeps 3000 steps");
+	good = 1;
+	for (i = 0; i < n; i++)
+		if (steps[i] != (int32_t)i || vals[i] != (double)i)
+			good = 0;
+	ok(good, "each in order with its last value");
+	rung_batch_free(b);
+
+	/*
+	 * A candidate repeated with another value at the same step varies
+	 * only if the values kept do: as when rows merged at the end.
+	 */
+	b = rung_batch_new();
+	rung_batch_source(b, "mem", "test", "d", 0);
+	loss = rung_batch_candidate(b, "loss");
+	acc = rung_batch_candidate(b, "wd");
+	ta = rung_batch_trial(b, "a");
+	for (i = 0; i < 3; i++) {
+		r = rung_batch_row(b, ta, 1);
+		cell(b, r, loss, i == 2 ? "0.5" : "0.6");
+		cell(b, r, acc, "0.01");
+		r = rung_batch_row(b, ta, 2);
+		cell(b, r, loss, "0.4");
+		cell(b, r, acc, "0.01");
+	}
+	ok(rung_batch_finish(b, &o, &cause) == 0, "finish");
+	rung_batch_view(b, &v);
+	is_int(v.nmetrics, 1, "loss varies, wd does not");
+	is_str(v.metric, "loss", "loss is the metric");
+	is_int(v.nparams, 1, "wd is a parameter");
+	is_int(v.nduplicates, 4, "loss's overwritten values counted, not wd's");
+	n = rung_batch_curve(b, ta, 0, &steps, &vals);
+	is_dbl(vals[0], 0.5, "the last loss of step 1");
+	rung_batch_free(b);
+
+	/* The same step over and over, one constant column: no metric. */
+	b = rung_batch_new();
+	rung_batch_source(b, "mem", "test", "d", 0);
+	loss = rung_batch_candidate(b, "loss");
+	ta = rung_batch_trial(b, "a");
+	for (i = 0; i < 100000; i++) {
+		r = rung_batch_row(b, ta, 1);
+		cell(b, r, loss, "0.5");
+	}
+	ok(rung_batch_finish(b, &o, &cause) != 0, "constant: no study");
+	ok(cause != NULL && strstr(cause, "no metric found: every column is "
+	    "constant within each trial") != NULL, "and why: %s", cause);
+	free(cause);
+	rung_batch_free(b);
+}
+
 static void
 test_time(enum rung_time_kind kind, const char *name, const double *raw,
     const double *want, const char *what)
@@ -276,6 +399,7 @@ main(void)
 	static const double flat[] = { 10, 10, 10, 10 };
 
 	test_merge();
+	test_merge_on_arrival();
 	test_candidates();
 	test_param_conflicts();
 	test_time(RUNG_TIME_AUTO, "t", cumul, per,

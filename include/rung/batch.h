@@ -4,9 +4,11 @@
  * they never see SQL.
  *
  * Points arrive as rows (trial, step) carrying a value for any number of
- * metric columns, in any order, possibly repeated: rung_batch_finish() groups
- * them by trial, sorts them by step, and merges duplicates (for each column
- * the last value read wins; every overwritten value is counted and reported).
+ * metric columns, in any order, possibly repeated. A step read again is
+ * merged into its row as it arrives (for each column the last value read
+ * wins; every overwritten value is counted and reported), so that a batch
+ * holds its distinct points, however many rows it reads; rung_batch_finish()
+ * groups them by trial and sorts them by step.
  *
  * Parameters arrive per trial as typed values or as raw text tokens whose type
  * is inferred over the whole column (int if every token is written as an
@@ -59,7 +61,11 @@ uint32_t	 rung_batch_metric(struct rung_batch *, const char *name);
 uint32_t	 rung_batch_candidate(struct rung_batch *, const char *name);
 int		 rung_batch_find_metric(const struct rung_batch *, const char *);
 
-/* A row: one step of one trial. Values are then set per column. */
+/*
+ * A row: one step of one trial, the one it has when the step was read
+ * before. Values are then set per column; the first value an arrival sets
+ * in a column that held one is a duplicate.
+ */
 uint32_t	 rung_batch_row(struct rung_batch *, uint32_t trial, int32_t step);
 void		 rung_batch_set(struct rung_batch *, uint32_t row,
 		     uint32_t metric, double value);
