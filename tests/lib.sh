@@ -50,6 +50,44 @@ test_done() {
 	[ "$test_failed" -eq 0 ]
 }
 
+# sq SQL: a query of the test's database, as sqlite3 prints it.
+sq() {
+	sqlite3 "$RUNG_DB" "$1"
+}
+
+# wait_sql SQL SECONDS: until the query prints something other than 0.
+wait_sql() {
+	_n=$(($2 * 10))
+	while [ "$_n" -gt 0 ]; do
+		r=$(sq "$1" 2>/dev/null || echo 0)
+		[ -n "$r" ] && [ "$r" != 0 ] && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "timed out waiting for: $1"
+	return 1
+}
+
+# db_points STUDY [METRIC]: "trial step value" of every recorded point of
+# STUDY (of METRIC only, when given), the value to 6 decimals, sorted.
+db_points() {
+	/usr/bin/python3 - "$RUNG_DB" "$1" "${2-}" <<-\PY
+	import sqlite3, struct, sys
+	db = sqlite3.connect(sys.argv[1])
+	rows = db.execute("select t.ext_id, c.n, c.first_step, c.steps, c.vals"
+	    " from curves c join trials t on t.id = c.trial_id"
+	    " join studies s on s.id = t.study_id join metrics m"
+	    " on m.id = c.metric_id where s.name = ?1 and (?2 = '' or"
+	    " m.name = ?2)", (sys.argv[2], sys.argv[3]))
+	out = []
+	for ext, n, first, steps, vals in rows:
+	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
+	    for s, v in zip(st, struct.unpack("<%dd" % n, vals)):
+	        out.append("%s %d %.6f" % (ext, s, v))
+	print("\n".join(sorted(out)))
+	PY
+}
+
 # launch_env: the environment of the tests that launch trials. Open MPI as
 # CI runs it: as root, oversubscribed, shared memory without CMA; and no
 # GPU inherited from the caller.

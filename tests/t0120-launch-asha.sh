@@ -18,11 +18,6 @@ if ! command -v mpirun >/dev/null 2>&1 ||
 	exit
 fi
 
-# sq SQL: one query on the test database.
-sq() {
-	sqlite3 "$RUNG_DB" "$1"
-}
-
 test_expect_success 'a 20-trial ASHA campaign, 2 at a time, with the example trainer' '
 	rung launch --space "$ex/digits.space" --policy asha --eta 3 --configs 20 \
 		--max-steps 9 --workers 2 --seed 11 --metric val_loss --json \

@@ -19,10 +19,6 @@ if ! command -v mpirun >/dev/null 2>&1 ||
 	exit
 fi
 
-sq() {
-	sqlite3 "$RUNG_DB" "$1"
-}
-
 # points STUDY: every recorded point, "trial metric step value", sorted.
 points() {
 	/usr/bin/python3 - "$RUNG_DB" "$1" <<-\PY
@@ -39,19 +35,6 @@ points() {
 	        out.append("%s %s %d %r" % (ext, metric, s, v))
 	print("\n".join(sorted(out)))
 	PY
-}
-
-# wait_sql SQL SECONDS: until the query prints something other than 0.
-wait_sql() {
-	_n=$(($2 * 10))
-	while [ "$_n" -gt 0 ]; do
-		r=$(sq "$1" 2>/dev/null || echo 0)
-		[ -n "$r" ] && [ "$r" != 0 ] && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	echo "timed out waiting for: $1"
-	return 1
 }
 
 # uninterrupted PARAMS: the val_loss curve of a run that nothing stopped.

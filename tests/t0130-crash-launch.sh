@@ -36,26 +36,9 @@ chmod +x trainer.sh
 mkdir reported
 printf 'x uniform 0 1\nlr loguniform 1e-4 1e-1\n' >s.space
 
-sq() {
-	sqlite3 "$RUNG_DB" "$1"
-}
-
 # points STUDY: "trial step value" of every recorded point, sorted.
 points() {
-	/usr/bin/python3 - "$RUNG_DB" "$1" <<-\PY
-	import sqlite3, struct, sys
-	db = sqlite3.connect(sys.argv[1])
-	rows = db.execute("select t.ext_id, c.n, c.first_step, c.steps, c.vals"
-	    " from curves c join trials t on t.id = c.trial_id"
-	    " join studies s on s.id = t.study_id where s.name = ?",
-	    (sys.argv[2],))
-	out = []
-	for ext, n, first, steps, vals in rows:
-	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
-	    for s, v in zip(st, struct.unpack("<%dd" % n, vals)):
-	        out.append("%s %d %.6f" % (ext, s, v))
-	print("\n".join(sorted(out)))
-	PY
+	db_points "$1"
 }
 
 # delays: the moments of the kills, in seconds after each start.

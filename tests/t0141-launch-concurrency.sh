@@ -8,10 +8,6 @@
 
 launch_env
 
-sq() {
-	sqlite3 "$RUNG_DB" "$1"
-}
-
 # trainer.sh [noisy]: loss x + 1/step, a step every 0.1 s, each step noted
 # in reported/STUDY.ID once its line is written to rung's pipe; noisy, it
 # also prints 4 KB of chatter on stdout and stderr a step.
@@ -38,21 +34,7 @@ printf 'x uniform 0 1\n' >s.space
 
 # points STUDY: "trial step value" of every recorded point, sorted.
 points() {
-	/usr/bin/python3 - "$RUNG_DB" "$1" <<-\PY
-	import sqlite3, struct, sys
-	db = sqlite3.connect(sys.argv[1])
-	rows = db.execute("select t.ext_id, c.n, c.first_step, c.steps, c.vals"
-	    " from curves c join trials t on t.id = c.trial_id"
-	    " join studies s on s.id = t.study_id join metrics m"
-	    " on m.id = c.metric_id where s.name = ? and m.name = 'loss'",
-	    (sys.argv[2],))
-	out = []
-	for ext, n, first, steps, vals in rows:
-	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
-	    for s, v in zip(st, struct.unpack("<%dd" % n, vals)):
-	        out.append("%s %d %.6f" % (ext, s, v))
-	print("\n".join(sorted(out)))
-	PY
+	db_points "$1" loss
 }
 
 # reported STUDY: what the trainers of STUDY wrote to rung, as points prints
@@ -72,19 +54,6 @@ test_cmp_sorted() {
 		echo "the trainers reported:"; cat "$2"
 		return 1
 	fi
-}
-
-# wait_sql SQL SECONDS: until the query prints something other than 0.
-wait_sql() {
-	_n=$(($2 * 10))
-	while [ "$_n" -gt 0 ]; do
-		r=$(sq "$1" 2>/dev/null || echo 0)
-		[ -n "$r" ] && [ "$r" != 0 ] && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	echo "timed out waiting for: $1"
-	return 1
 }
 
 # campaign STUDY [TRAINER-ARG]: a short campaign in the background, $pid
