@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (args.argv[i] == NULL)
 				abort();
 		}
-		rung_args_free(&args);
+		rung_args_release(&args);
 	}
 	for (i = 0; i < argc; i++)
 		free(copy[i]);

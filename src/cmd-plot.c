@@ -1761,7 +1761,7 @@ out:
 	free(mw);
 	free(mrow);
 	free(bars);
-	rung_replay_result_free(&res);
+	rung_replay_result_release(&res);
 	return ret;
 }
 

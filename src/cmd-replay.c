@@ -1088,7 +1088,7 @@ out:
 	}
 	if (rep != NULL)
 		json_object_put(rep);
-	rung_replay_set_free(&set);
+	rung_replay_set_release(&set);
 	free(su.p);
 	rung_study_free(s);
 	return ret;

@@ -402,7 +402,7 @@ rung_ctx_table(struct rung_ctx *ctx, struct rung_table *t)
 }
 
 void
-rung_args_free(struct rung_args *a)
+rung_args_release(struct rung_args *a)
 {
 	size_t	 i;
 
@@ -484,7 +484,7 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 				    "missing value for" : "unknown option",
 				    argv[optind - 1]);
 			rung_cmd_usage(stderr, e);
-			rung_args_free(&args);
+			rung_args_release(&args);
 			free(shortopts);
 			free(longopts);
 			return RUNG_EXIT_USAGE;
@@ -501,7 +501,7 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 		rung_error("%s: --json and --csv are alternatives: give one",
 		    e->name);
 		rung_cmd_usage(stderr, e);
-		rung_args_free(&args);
+		rung_args_release(&args);
 		return RUNG_EXIT_USAGE;
 	}
 	args.argc = argc - optind;
@@ -511,7 +511,7 @@ rung_cmd_parse(int argc, char **argv, const struct rung_cmd_entry **ep,
 		rung_error("%s: %s", e->name, args.argc < e->minargs ?
 		    "missing argument" : "too many arguments");
 		rung_cmd_usage(stderr, e);
-		rung_args_free(&args);
+		rung_args_release(&args);
 		return RUNG_EXIT_USAGE;
 	}
 	*ep = e;
@@ -582,7 +582,7 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 		return ret;
 	if ((e->flags & RUNG_CMD_METRIC) && rung_args_metric(&args, e->name,
 	    &(struct rung_metric_sel){ 0 }) != 0) {
-		rung_args_free(&args);
+		rung_args_release(&args);
 		return RUNG_EXIT_USAGE;
 	}
 	if (e->flags & (RUNG_CMD_STORE | RUNG_CMD_STORE_RO)) {
@@ -590,7 +590,7 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 		    &cause) != 0) {
 			rung_error("%s", cause);
 			free(cause);
-			rung_args_free(&args);
+			rung_args_release(&args);
 			return RUNG_EXIT_ERROR;
 		}
 	}
@@ -599,7 +599,7 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 	if ((e->flags & RUNG_CMD_TABLE) &&
 	    (path = rung_args_get(&args, RUNG_OPT_OUTPUT)) != NULL) {
 		if ((out = output_open(e->name, path, &tmp)) == NULL) {
-			rung_args_free(&args);
+			rung_args_release(&args);
 			return RUNG_EXIT_ERROR;
 		}
 		ctx->out = out;
@@ -615,6 +615,6 @@ rung_cmd_run(struct rung_ctx *ctx, int argc, char **argv)
 		free(tmp);
 	}
 	ctx->format = RUNG_OUT_TEXT;
-	rung_args_free(&args);
+	rung_args_release(&args);
 	return ret;
 }

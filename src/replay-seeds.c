@@ -201,7 +201,7 @@ rung_replay_agg_release(struct rung_replay_agg *a)
 }
 
 void
-rung_replay_set_free(struct rung_replay_set *set)
+rung_replay_set_release(struct rung_replay_set *set)
 {
 	uint32_t	 i;
 
@@ -209,7 +209,7 @@ rung_replay_set_free(struct rung_replay_set *set)
 		return;
 	if (set->seeds != NULL) {
 		for (i = 0; i < set->npolicies * set->nseeds; i++)
-			rung_replay_result_free(&set->seeds[i].r);
+			rung_replay_result_release(&set->seeds[i].r);
 	}
 	if (set->agg != NULL) {
 		for (i = 0; i < set->npolicies; i++)
@@ -432,6 +432,6 @@ out:
 		free(w.causes[i]);
 	free(w.causes);
 	if (rc != 0)
-		rung_replay_set_free(set);
+		rung_replay_set_release(set);
 	return rc;
 }

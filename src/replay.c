@@ -60,7 +60,7 @@ rung_replay_opts_init(struct rung_replay_opts *o)
 }
 
 void
-rung_replay_result_free(struct rung_replay_result *r)
+rung_replay_result_release(struct rung_replay_result *r)
 {
 	if (r == NULL)
 		return;
@@ -448,7 +448,7 @@ rung_replay_run(const struct rung_study *s,
 
 out:
 	if (rc != 0)
-		rung_replay_result_free(r);
+		rung_replay_result_release(r);
 	free(ws);
 	free(map);
 	free(pool);

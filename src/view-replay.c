@@ -222,7 +222,7 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 	}
 	ret = 0;
 out:
-	rung_replay_set_free(&set);
+	rung_replay_set_release(&set);
 	return ret;
 }
 

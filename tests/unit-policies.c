@@ -127,8 +127,8 @@ test_swift(void)
 	    rs.cost_steps == 3213, "swift-hyperband with no predictor ever "
 	    "trained is hyperband: every configuration trained fully, %llu "
 	    "steps", (unsigned long long)rs.cost_steps);
-	rung_replay_result_free(&rs);
-	rung_replay_result_free(&rh);
+	rung_replay_result_release(&rs);
+	rung_replay_result_release(&rh);
 
 	p.min_curves = 15;
 	for (seed = 0; seed < 10; seed++) {
@@ -141,8 +141,8 @@ test_swift(void)
 		top5 += rs.top5;
 		if (rs.returned_final > rh.returned_final + 0.05)
 			same = 0;
-		rung_replay_result_free(&rs);
-		rung_replay_result_free(&rh);
+		rung_replay_result_release(&rs);
+		rung_replay_result_release(&rh);
 	}
 	ok(same && sum_s < 0.97 * sum_h, "swift-hyperband trains less than "
 	    "hyperband over 10 seeds (%.0f against %.0f steps) and returns "
@@ -180,9 +180,9 @@ test_baker(void)
 	ok(rc == 0 && rl.cost_steps < rb.cost_steps,
 	    "a lower delta stops more (%llu steps at 0.6)",
 	    (unsigned long long)rl.cost_steps);
-	rung_replay_result_free(&rb);
-	rung_replay_result_free(&rr);
-	rung_replay_result_free(&rl);
+	rung_replay_result_release(&rb);
+	rung_replay_result_release(&rr);
+	rung_replay_result_release(&rl);
 	p.delta = 0;
 	ok(run(s, &p, 5, &rl) != 0, "delta 0 is refused");
 	rung_study_free(s);
@@ -202,21 +202,21 @@ test_asha_svr(void)
 	run(s, &a, 2, &ra);
 	ok(run(s, &p, 2, &rs) == 0 && same_run(&rs, &ra, s->ntrials),
 	    "asha-svr without a predictor is asha");
-	rung_replay_result_free(&rs);
+	rung_replay_result_release(&rs);
 	p.min_curves = 5;
 	rc = run(s, &p, 2, &rs);
 	ok(rc == 0 && !same_run(&rs, &ra, s->ntrials) &&
 	    rs.top5, "with one, its rungs rank by prediction: another run, "
 	    "a top-5%% configuration returned (%.4f, asha %.4f)",
 	    rs.returned_final, ra.returned_final);
-	rung_replay_result_free(&rs);
-	rung_replay_result_free(&ra);
+	rung_replay_result_release(&rs);
+	rung_replay_result_release(&ra);
 
 	a.variant = p.variant = RUNG_ASHA_PROMOTE;
 	ok(run(s, &p, 2, &rs) == 0 && run(s, &a, 2, &ra) == 0,
 	    "asha-svr, promotion variant, replays");
-	rung_replay_result_free(&rs);
-	rung_replay_result_free(&ra);
+	rung_replay_result_release(&rs);
+	rung_replay_result_release(&ra);
 	rung_study_free(s);
 }
 
@@ -259,8 +259,8 @@ test_garbage(void)
 		    changed > 0, "%s: %u points it never saw replaced by "
 		    "garbage, the same run to the last bit",
 		    rung_policy_name(pol[i]), changed);
-		rung_replay_result_free(&r1);
-		rung_replay_result_free(&r2);
+		rung_replay_result_release(&r1);
+		rung_replay_result_release(&r2);
 		rung_study_free(g);
 	}
 	rung_study_free(s);

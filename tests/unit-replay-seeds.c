@@ -62,7 +62,7 @@ test_anytime(void)
 	is_dbl(rung_replay_anytime_at(&r, 11.99), 0.9, "held until the next");
 	is_dbl(rung_replay_anytime_at(&r, 12), 0.5, "second");
 	is_dbl(rung_replay_anytime_at(&r, 1e9), 0.25, "last holds for ever");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	g = rung_replay_grid(98, 50);
 	is_dbl(g[0], 0, "grid starts at 0");
@@ -146,8 +146,8 @@ test_aggregate(void)
 	rung_replay_agg_release(&a);
 
 	for (i = 0; i < 3; i++) {
-		rung_replay_result_free(&v[i].r);
-		rung_replay_result_free(&b[i].r);
+		rung_replay_result_release(&v[i].r);
+		rung_replay_result_release(&b[i].r);
 	}
 }
 
@@ -284,15 +284,15 @@ test_runs(void)
 	ok(rung_replay_seeds(s, p, 4, 0, &o, &set3, &cause) == 0,
 	    "again on three threads");
 	ok(same_set(&set, &set3), "the same result, bit for bit");
-	rung_replay_set_free(&set3);
-	rung_replay_set_free(&set);
+	rung_replay_set_release(&set3);
+	rung_replay_set_release(&set);
 
 	o.replay.resume = 0;
 	o.nseeds = 2;
 	ok(rung_replay_seeds(s, p, 1, 0, &o, &set, &cause) == 0,
 	    "hyperband without resume");
 	is_int(set.seeds[0].r.cost_steps, 1902, "costs 1902");
-	rung_replay_set_free(&set);
+	rung_replay_set_release(&set);
 
 	p[1].max_configs = 151;
 	ok(rung_replay_seeds(s, p, 2, 0, &o, &set, &cause) != 0,

@@ -111,11 +111,11 @@ test_hyperband(void)
 	ok(!r.exhausted && !r.budget_spent, "neither exhausted nor budget");
 	ok(r.ntrace >= 1 && r.trace_final[r.ntrace - 1] ==
 	    r.returned_final, "trace ends at the returned final");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	ok(run(s, &p, 1, 0, 1, &r) == 0, "hyperband without resume runs");
 	is_int(r.cost_steps, 1902, "hyperband R=81 eta=3 from scratch: 1902");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	ok(run(s, &p, 1, 1, 7, &r) == 0 && run(s, &p, 4, 1, 7, &r4) == 0,
 	    "hyperband with 1 and 4 workers");
@@ -123,15 +123,15 @@ test_hyperband(void)
 	    "synchronous hyperband: same steps with 4 workers");
 	ok(r4.end_time < r.end_time, "4 workers end sooner (%g < %g)",
 	    r4.end_time, r.end_time);
-	rung_replay_result_free(&r);
-	rung_replay_result_free(&r4);
+	rung_replay_result_release(&r);
+	rung_replay_result_release(&r4);
 
 	p.eta = 2;
 	p.max_r = 100;
 	ok(run(s2, &p, 1, 1, 3, &r) == 0, "hyperband R=100 eta=2 runs");
 	is_int(r.cost_steps, 3213, "hyperband R=100 eta=2 with resume: 3213");
 	is_int(r.nstarted, 163, "R=100 eta=2: 163 configurations");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 	rung_study_free(s);
 	rung_study_free(s2);
 }
@@ -151,7 +151,7 @@ test_random_sha(void)
 	ok(run(s, &p, 1, 1, 5, &r) == 0, "random runs");
 	is_int(r.cost_steps, 10 * 27, "random 10 configurations: 10 * R");
 	is_int(r.nstarted, 10, "random: 10 started");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	/* sha n = 27 at r = 1 on a pool of 27: sees every trial. */
 	rung_sched_params_init(&p, RUNG_POLICY_SHA);
@@ -165,7 +165,7 @@ test_random_sha(void)
 		is_dbl(r.regret, 0, "sha: no regret");
 		is_dbl(r.returned_final, t ? -(float)(1.0 / 27) :
 		    (float)(1.0 / 27), "sha: its final in the original sign");
-		rung_replay_result_free(&r);
+		rung_replay_result_release(&r);
 	}
 	rung_study_free(s);
 	rung_study_free(m);
@@ -190,12 +190,12 @@ test_seconds(void)
 	is_dbl(r.cost_seconds, want, "seconds cost is their sum");
 	is_dbl(r.end_time, want, "1 worker: end time is the seconds");
 	is_int(r.cost_steps, 12 * 9, "steps still counted");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	ok(run(s, &p, 3, 1, 2, &r) == 0, "with 3 workers");
 	is_dbl(r.cost_seconds, want, "3 workers: same seconds");
 	ok(r.end_time < want, "3 workers: sooner");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 	rung_study_free(s);
 }
 
@@ -230,16 +230,16 @@ test_determinism(void)
 	ok(run(s, &p, 4, 1, 42, &c) == 0, "random, same configurations");
 	rnd = c.cost_steps;
 	ok(a.cost_steps <= rnd, "asha stop <= random with 4 workers");
-	rung_replay_result_free(&a);
-	rung_replay_result_free(&b);
-	rung_replay_result_free(&c);
+	rung_replay_result_release(&a);
+	rung_replay_result_release(&b);
+	rung_replay_result_release(&c);
 
 	ok(run(s, &p, 1, 1, 43, &a) == 0, "another seed");
 	ok(run(s, &p, 1, 1, 42, &b) == 0, "seed 42");
 	ok(a.returned != b.returned || a.trace_steps[0] != b.trace_steps[0] ||
 	    a.ntrace != b.ntrace, "another seed draws another order");
-	rung_replay_result_free(&a);
-	rung_replay_result_free(&b);
+	rung_replay_result_release(&a);
+	rung_replay_result_release(&b);
 	rung_study_free(s);
 }
 
@@ -273,7 +273,7 @@ test_budget_errors(void)
 	ok(r.budget_spent && r.cost_steps >= 200 && r.cost_steps < 200 + 81,
 	    "budget stops the run (%llu steps)",
 	    (unsigned long long)r.cost_steps);
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	p.max_r = 90;
 	rc = rung_replay_run(s, &p, NULL, 1, &r, &cause);
@@ -296,7 +296,7 @@ test_budget_errors(void)
 	    "asha stop unlimited runs");
 	ok(r.nstarted == 20 && r.exhausted, "asha stop unlimited: the whole "
 	    "pool, then it ends (%u started)", r.nstarted);
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 
 	/* asha promote with 3 workers. */
 	p.variant = RUNG_ASHA_PROMOTE;
@@ -310,7 +310,7 @@ test_budget_errors(void)
 	    r.returned_step == 27, "asha promote: 20 started, %llu steps, "
 	    "returned at %d", (unsigned long long)r.cost_steps,
 	    (int)r.returned_step);
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 	rung_study_free(s);
 
 	/* Every third step recorded: sha asks for step 1. */
@@ -350,7 +350,7 @@ test_nan(void)
 	ok(r.returned != t && perm(r.returned, 9) == 1,
 	    "NaN never returned; the next best is");
 	ok(r.top1 && r.regret == 0, "best among finite finals");
-	rung_replay_result_free(&r);
+	rung_replay_result_release(&r);
 	rung_study_free(s);
 }
 
@@ -469,7 +469,7 @@ test_tpe(void)
 				fails += run_sampler(s, &p, RUNG_SAMPLER_TPE, 1,
 				    seed, &r2) != 0;
 				same &= same_result(&r, &r2);
-				rung_replay_result_free(&r2);
+				rung_replay_result_release(&r2);
 			}
 			fails += run_sampler(s, &p, RUNG_SAMPLER_RANDOM, 1,
 			    seed, &r2) != 0;
@@ -478,8 +478,8 @@ test_tpe(void)
 			wins += fabs(r.returned_final) <=
 			    fabs(r2.returned_final);
 			top1 += r.top1;
-			rung_replay_result_free(&r);
-			rung_replay_result_free(&r2);
+			rung_replay_result_release(&r);
+			rung_replay_result_release(&r2);
 		}
 		is_int(fails, 0, "%s: hyperband replays with tpe and random",
 		    rung_direction_name(dir));
@@ -500,8 +500,8 @@ test_tpe(void)
 	    run_sampler(s, &p, RUNG_SAMPLER_TPE, 4, 3, &r2) == 0 &&
 	    same_result(&r, &r2), "tpe with 4 workers: bit-identical");
 	is_int(r.nstarted, 143, "tpe: 143 configurations, as random");
-	rung_replay_result_free(&r);
-	rung_replay_result_free(&r2);
+	rung_replay_result_release(&r);
+	rung_replay_result_release(&r2);
 	rung_study_free(s);
 }
 

@@ -63,7 +63,7 @@ int		 rung_args_sched(const struct rung_args *, const char *cmd,
 /* A policy's name, or -1 with "CMD: OPT: unknown policy 'x' (...)" said. */
 int		 rung_args_policy(const char *cmd, const char *opt,
 		     const char *v);
-void		 rung_args_free(struct rung_args *);
+void		 rung_args_release(struct rung_args *);
 
 /*
  * Options that several commands take are spelt once, here, and a command
@@ -122,7 +122,7 @@ const struct rung_cmd_entry *rung_cmd_find(const char *name, char **cause);
 int		 rung_cmd_run(struct rung_ctx *, int argc, char **argv);
 /*
  * Only parse it: the command and its options into *args (free with
- * rung_args_free), RUNG_EXIT_OK; or RUNG_EXIT_USAGE, the error said.
+ * rung_args_release), RUNG_EXIT_OK; or RUNG_EXIT_USAGE, the error said.
  * getopt permutes argv.
  */
 int		 rung_cmd_parse(int argc, char **argv,

@@ -87,14 +87,14 @@ struct rung_replay_result {
  * Replay one seed. Returns 0, or -1 with *cause when the parameters are
  * invalid, the pool is smaller than the scheduler needs, or a job needs a
  * point the study did not record. The result is cleared first; release it
- * with rung_replay_result_free. The scheduler's own seed is p->seed mixed
+ * with rung_replay_result_release. The scheduler's own seed is p->seed mixed
  * with seed, so that Ray's bracket choice differs between seeds too.
  */
 int		 rung_replay_run(const struct rung_study *,
 		     const struct rung_sched_params *,
 		     const struct rung_replay_opts *, uint64_t seed,
 		     struct rung_replay_result *, char **cause);
-void		 rung_replay_result_free(struct rung_replay_result *);
+void		 rung_replay_result_release(struct rung_replay_result *);
 
 /*
  * Configurations the scheduler starts at least (hyperband: one full
@@ -198,13 +198,13 @@ void		 rung_replay_seeds_opts_init(struct rung_replay_seeds_opts *);
  * Replay policies p[0..np) over the seeds and aggregate; p[baseline] is
  * the baseline of saved_baseline. Returns 0, or -1 with *cause (the error
  * of the first failing (policy, seed) in order, prefixed by the policy).
- * Release the set with rung_replay_set_free.
+ * Release the set with rung_replay_set_release.
  */
 int		 rung_replay_seeds(const struct rung_study *,
 		     const struct rung_sched_params *p, uint32_t np,
 		     uint32_t baseline, const struct rung_replay_seeds_opts *,
 		     struct rung_replay_set *, char **cause);
-void		 rung_replay_set_free(struct rung_replay_set *);
+void		 rung_replay_set_release(struct rung_replay_set *);
 
 /* The pieces, apart for tests. */
 /* Best-so-far final value of a trace at cumulative cost steps; NaN if none. */
