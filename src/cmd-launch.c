@@ -86,15 +86,6 @@ opt_name(int id)
 	return name;
 }
 
-/* Policies whose budget is a number of configurations. */
-static int
-takes_trials(enum rung_policy p)
-{
-	return p == RUNG_POLICY_RANDOM || p == RUNG_POLICY_ASHA ||
-	    p == RUNG_POLICY_BAKER || p == RUNG_POLICY_ASHA_SVR ||
-	    p == RUNG_POLICY_SHA;
-}
-
 /* The campaign's scheduler from the options; 0 or RUNG_EXIT_USAGE. */
 static int
 parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
@@ -154,14 +145,15 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 		if (rung_args_int_opt(args, "launch", OPT_CONFIGS, "configs", 1,
 		    100000000, &n) != 0)
 			return RUNG_EXIT_USAGE;
-		if (!takes_trials(p->policy))
+		if (!rung_policy_takes_configs(p->policy))
 			rung_warn("launch: %s runs one iteration of all its "
 			    "brackets: --configs is ignored",
 			    rung_policy_name(p->policy));
 		else
 			p->max_configs = (uint32_t)n;
-	} else if (takes_trials(p->policy) && p->policy != RUNG_POLICY_SHA &&
-	    !(o->budget != 0 && p->policy != RUNG_POLICY_RANDOM &&
+	} else if (rung_policy_takes_configs(p->policy) &&
+	    p->policy != RUNG_POLICY_SHA && !(o->budget != 0 &&
+	    p->policy != RUNG_POLICY_RANDOM &&
 	    !(p->policy == RUNG_POLICY_ASHA &&
 	    p->variant == RUNG_ASHA_PROMOTE))) {
 		R = rint(p->max_r / p->min_r);

@@ -141,15 +141,6 @@ struct setup {
 	const char	*metric;
 };
 
-/* Policies that take a budget in configurations. */
-static int
-takes_configs(enum rung_policy p)
-{
-	return p == RUNG_POLICY_RANDOM || p == RUNG_POLICY_ASHA ||
-	    p == RUNG_POLICY_BAKER || p == RUNG_POLICY_ASHA_SVR ||
-	    p == RUNG_POLICY_SHA;
-}
-
 static void
 policy_params(const struct setup *su, enum rung_policy policy,
     struct rung_sched_params *p)
@@ -160,7 +151,7 @@ policy_params(const struct setup *su, enum rung_policy policy,
 	if (policy == RUNG_POLICY_SHA) {
 		if (su->configs_given)
 			p->max_configs = su->configs;
-	} else if (takes_configs(policy))
+	} else if (rung_policy_takes_configs(policy))
 		p->max_configs = su->configs;
 }
 
@@ -292,7 +283,7 @@ parse_setup(const struct rung_args *args, const struct rung_study *s,
 
 	/* Check every policy's settings before any work. */
 	for (i = 0; i < su->nrun; i++) {
-		if (takes_configs(su->p[i].policy) && su->p[i].policy !=
+		if (rung_policy_takes_configs(su->p[i].policy) && su->p[i].policy !=
 		    RUNG_POLICY_SHA && su->configs == 0) {
 			rung_error("replay: %s needs --configs: the default, "
 			    "as many configurations as Hyperband starts, needs "
@@ -340,7 +331,7 @@ check_pool(const struct rung_study *s, const struct setup *su, char **cause)
 			    "step %d, and %s%s needs %" PRIu64 ": lower --max-steps%s",
 			    s->name, npool, R, i >= su->np ? "the baseline " :
 			    "", rung_policy_name(su->p[i].policy), need,
-			    takes_configs(su->p[i].policy) ? " or --configs" :
+			    rung_policy_takes_configs(su->p[i].policy) ? " or --configs" :
 			    " or raise --eta");
 			return -1;
 		}
@@ -446,7 +437,7 @@ policy_json(const struct rung_study *s, const struct setup *su,
 
 	json_object_object_add(o, "policy", json_object_new_string(
 	    rung_policy_name(p->policy)));
-	json_object_object_add(o, "configs", takes_configs(p->policy) &&
+	json_object_object_add(o, "configs", rung_policy_takes_configs(p->policy) &&
 	    p->max_configs ? json_object_new_int64(p->max_configs) : NULL);
 	agg_json(o, &set->agg[k], su->so.replay.resume);
 	for (j = 0; j < 15; j++)

@@ -48,6 +48,14 @@ rung_policy_parse(const char *s)
 	return parse_name(policy_names, NITEMS(policy_names), s);
 }
 
+int
+rung_policy_takes_configs(enum rung_policy p)
+{
+	return p == RUNG_POLICY_RANDOM || p == RUNG_POLICY_ASHA ||
+	    p == RUNG_POLICY_BAKER || p == RUNG_POLICY_ASHA_SVR ||
+	    p == RUNG_POLICY_SHA;
+}
+
 const char *
 rung_asha_rule_name(enum rung_asha_rule r)
 {

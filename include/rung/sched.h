@@ -173,6 +173,11 @@ int		 rung_sched_restore(const char *text, struct rung_sched **,
 
 const char	*rung_policy_name(enum rung_policy);
 int		 rung_policy_parse(const char *);	/* -1 if unknown */
+/*
+ * Does the policy's budget come as a number of configurations (--configs:
+ * random, sha, asha, baker, asha-svr), rather than Hyperband's brackets?
+ */
+int		 rung_policy_takes_configs(enum rung_policy);
 const char	*rung_asha_rule_name(enum rung_asha_rule);
 int		 rung_asha_rule_parse(const char *);	/* -1 if unknown */
 const char	*rung_asha_variant_name(enum rung_asha_variant);
