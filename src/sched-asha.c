@@ -12,22 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rung/predict.h"
 #include "rung/sched.h"
 #include "sched-int.h"
 #include "rung/xmalloc.h"
 
 #define MAXRUNGS 64	/* trial->recorded has a bit per rung */
 
-/* splitmix64: the bracket choice must survive a save and restore. */
+/*
+ * rung's one random stream, its state in the scheduler's: the bracket
+ * choice must survive a save and restore.
+ */
 static double
 uniform(struct rung_sched *s)
 {
-	uint64_t	 z = (s->rng += 0x9e3779b97f4a7c15ULL);
+	struct rung_rng	 r = { s->rng };
+	double		 u = rung_rng_uniform(&r);
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (double)(z >> 11) * 0x1.0p-53;
+	s->rng = r.s;
+	return u;
 }
 
 static void
