@@ -85,13 +85,15 @@ rung_table_print(struct rung_table *t, FILE *f)
 {
 	int	*width, i, w, *cw;
 	size_t	 r, n = t->nrows * (size_t)t->ncols, k;
-	char	**shown;
+	char	**shown, *c;
 
 	width = xcalloc((size_t)t->ncols, sizeof *width);
 	shown = xcalloc(n, sizeof *shown);
 	cw = xcalloc(n, sizeof *cw);
 	for (k = 0; k < n; k++) {
-		shown[k] = rung_esc(t->cells[k]);
+		/* A copy only where a cell needs escaping; most do not. */
+		c = t->cells[k];
+		shown[k] = rung_esc_needed(c, strlen(c)) ? rung_esc(c) : c;
 		cw[k] = text_width(shown[k]);
 		i = (int)(k % (size_t)t->ncols);
 		if (cw[k] > width[i])
@@ -110,8 +112,10 @@ rung_table_print(struct rung_table *t, FILE *f)
 			fputs(i < t->ncols - 1 ? "  " : "\n", f);
 		}
 	}
-	for (k = 0; k < n; k++)
-		free(shown[k]);
+	for (k = 0; k < n; k++) {
+		if (shown[k] != t->cells[k])
+			free(shown[k]);
+	}
 	free(shown);
 	free(cw);
 	free(width);
