@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
@@ -153,44 +152,38 @@ static int
 load_others(struct rung_store *st, const struct rung_study *s,
     struct rung_curves **out, uint32_t *nout, char **cause)
 {
-	sqlite3_stmt	*q = NULL;
 	struct rung_curves *c = NULL;
+	char		**names;
+	size_t		 nnames, k;
 	uint32_t	 n = 0, i;
-	int		 rc;
+	int		 ret = -1;
 
 	*out = NULL;
 	*nout = 0;
-	if (sqlite3_prepare_v2(rung_store_db(st), "SELECT m.name"
-	    " FROM metrics m WHERE m.study_id = ? AND m.name <> ?"
-	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
-	    " AND NOT EXISTS (SELECT 1 FROM curves c"
-	    "  WHERE c.metric_id = m.id AND c.n > 1)"
-	    " ORDER BY m.id", -1, &q, NULL) != SQLITE_OK)
-		return rung_store_error(st, cause);
-	sqlite3_bind_int64(q, 1, s->id);
-	sqlite3_bind_text(q, 2, s->curve.name, -1, SQLITE_STATIC);
-	while (n < MAX_OTHERS && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	if (rung_store_final_metrics(st, s->id, s->curve.name, &names,
+	    &nnames, cause) != 0)
+		return -1;
+	for (k = 0; k < nnames && n < MAX_OTHERS; k++) {
 		c = xreallocarray(c, n + 1, sizeof *c);
-		if (rung_store_load_curves(st, s,
-		    (const char *)sqlite3_column_text(q, 0), 0, &c[n],
+		if (rung_store_load_curves(st, s, names[k], 0, &c[n],
 		    cause) != 0)
-			goto fail;
+			goto out;
 		n++;
 	}
-	if (n < MAX_OTHERS && rc != SQLITE_DONE) {
-		rung_store_error(st, cause);
-		goto fail;
-	}
-	sqlite3_finalize(q);
 	*out = c;
 	*nout = n;
-	return 0;
-fail:
-	sqlite3_finalize(q);
-	for (i = 0; i < n; i++)
-		rung_curves_release(&c[i]);
-	free(c);
-	return -1;
+	c = NULL;
+	ret = 0;
+out:
+	for (k = 0; k < nnames; k++)
+		free(names[k]);
+	free(names);
+	if (c != NULL) {
+		for (i = 0; i < n; i++)
+			rung_curves_release(&c[i]);
+		free(c);
+	}
+	return ret;
 }
 
 static int

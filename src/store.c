@@ -915,6 +915,42 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+rung_store_final_metrics(struct rung_store *s, int64_t study,
+    const char *except, char ***names, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		**v = NULL;
+	size_t		 cap = 0, len = 0;
+	int		 rc;
+
+	if (prepare(s, "SELECT m.name FROM metrics m WHERE m.study_id = ?"
+	    " AND m.name <> ?"
+	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM curves c"
+	    "  WHERE c.metric_id = m.id AND c.n > 1)"
+	    " ORDER BY m.id", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, except, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(v, cap, len + 1);
+		v[len++] = col_text(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		while (len > 0)
+			free(v[--len]);
+		free(v);
+		return -1;
+	}
+	*names = v;
+	*n = len;
+	return 0;
+}
+
 /* A metric's row: 0 with its id and direction, 1 when there is none, or -1. */
 static int
 metric_row(struct rung_store *s, int64_t study, const char *metric,

@@ -76,6 +76,14 @@ int		 rung_store_metrics(struct rung_store *, int64_t study,
  */
 int		 rung_store_curve_metric(struct rung_store *, const char *study,
 		     char **name, int *other, char **cause);
+/*
+ * The metrics of a study other than except that hold one point a trial at
+ * most, and some point (Optuna's other objectives, a final test score), in
+ * the order they came; the caller frees names and the array.
+ */
+int		 rung_store_final_metrics(struct rung_store *, int64_t study,
+		     const char *except, char ***names, size_t *n,
+		     char **cause);
 /* A metric's direction: 0, 1 when the study has no such metric, or -1. */
 int		 rung_store_metric_direction(struct rung_store *,
 		     int64_t study, const char *metric, enum rung_direction *,
