@@ -734,6 +734,21 @@ pids_unique(pid_t *v, size_t n)
 	return m;
 }
 
+/* A run's processes by its session and key, and by its cgroup cg if any. */
+static size_t
+keyed_procs(struct launch *L, struct ltrial *t, const char *cg, pid_t **pids)
+{
+	pid_t	*w;
+	size_t	 n, m;
+
+	n = rung_proc_find(L->o.procdir, t->sid, t->key, pids);
+	if (cg != NULL) {
+		m = rung_cgroup_procs(cg, &w);
+		n = pids_merge(pids, n, w, m);
+	}
+	return n;
+}
+
 static size_t
 trial_procs(struct launch *L, struct ltrial *t, pid_t **pids)
 {
@@ -741,11 +756,7 @@ trial_procs(struct launch *L, struct ltrial *t, pid_t **pids)
 	pid_t		*v, *w;
 	size_t		 n, m, nsnap;
 
-	n = rung_proc_find(L->o.procdir, t->sid, t->key, &v);
-	if (t->cg != NULL) {
-		m = rung_cgroup_procs(t->cg, &w);
-		n = pids_merge(&v, n, w, m);
-	}
+	n = keyed_procs(L, t, t->cg, &v);
 	if (t->active && (L->nactive == 1 || !t->reaped)) {
 		nsnap = rung_proc_snapshot(L->o.procdir, &snap);
 		m = rung_proc_below(snap, nsnap, L->nactive == 1 ? getpid() :
@@ -809,17 +820,9 @@ static size_t
 leftover_procs(struct launch *L, struct ltrial *t, const char *cg,
     pid_t **pids)
 {
-	pid_t	*v, *w;
-	size_t	 n, m;
+	size_t	 n = keyed_procs(L, t, cg, pids);
 
-	n = rung_proc_find(L->o.procdir, t->sid, t->key, &v);
-	if (cg != NULL) {
-		m = rung_cgroup_procs(cg, &w);
-		n = pids_merge(&v, n, w, m);
-	}
-	n = pids_unique(v, n);
-	*pids = v;
-	return n;
+	return pids_unique(*pids, n);
 }
 
 /* A cgroup for each run where the system gives rung one; said once. */
