@@ -1938,11 +1938,12 @@ sweep(struct launch *L)
 	double		 until = rung_now() + 10;
 
 	for (;;) {
-		if (L->cg != NULL)
-			rung_cgroup_kill(L->cg);
+		/* Counted before the cgroup's kill takes them, as on resume. */
 		nsnap = rung_proc_snapshot(L->o.procdir, &snap);
 		n = rung_proc_below(snap, nsnap, getpid(), NULL, 0, &pids);
 		free(snap);
+		if (L->cg != NULL)
+			rung_cgroup_kill(L->cg);
 		for (i = 0; i < n; i++)
 			kill(pids[i], SIGKILL);
 		free(pids);
@@ -1984,9 +1985,15 @@ kill_leftovers(struct launch *L)
 		t = L->t[i];
 		if (t->sid <= 0 && t->key == NULL)
 			continue;
-		if ((cg = old_cgroup(L, t->key)) != NULL)
-			rung_cgroup_kill(cg);
+		/*
+		 * Counted before the cgroup's kill, which may have taken them
+		 * all by the time they would be counted: what was left is
+		 * said even so.
+		 */
+		cg = old_cgroup(L, t->key);
 		n = leftover_procs(L, t, cg, &pids);
+		if (cg != NULL)
+			rung_cgroup_kill(cg);
 		for (j = 0; j < n; j++)
 			kill(pids[j], SIGKILL);
 		free(pids);
