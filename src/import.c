@@ -16,19 +16,48 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+static int	read_json(struct rung_batch *, const char *,
+		    const struct rung_import_opts *, char **);
+static int	read_jsonl(struct rung_batch *, const char *,
+		    const struct rung_import_opts *, char **);
+
+/*
+ * The importers, a line each: the name -f takes, and what reads one file
+ * (or one Ray Tune directory) into the batch of the study being imported.
+ * A format without a reader holds studies of its own (Optuna's storages):
+ * read_optuna makes a batch for each. Adding an importer is its file, a
+ * line here and its enum rung_format value; rung_detect_format learns to
+ * recognise it when its files can be told by their first bytes.
+ */
 static const struct {
 	const char	*name;
 	enum rung_format fmt;
+	int		(*read)(struct rung_batch *, const char *,
+			    const struct rung_import_opts *, char **);
 } formats[] = {
-	{ "auto", RUNG_FMT_AUTO },
-	{ "long-csv", RUNG_FMT_LONG_CSV },
-	{ "wide-csv", RUNG_FMT_WIDE_CSV },
-	{ "json", RUNG_FMT_JSON },
-	{ "jsonl", RUNG_FMT_JSONL },
-	{ "optuna", RUNG_FMT_OPTUNA },
-	{ "optuna-journal", RUNG_FMT_OPTUNA_JOURNAL },
-	{ "raytune", RUNG_FMT_RAYTUNE },
+	{ "auto", RUNG_FMT_AUTO, NULL },
+	{ "long-csv", RUNG_FMT_LONG_CSV, rung_import_long_csv },
+	{ "wide-csv", RUNG_FMT_WIDE_CSV, rung_import_wide_csv },
+	{ "json", RUNG_FMT_JSON, read_json },
+	{ "jsonl", RUNG_FMT_JSONL, read_jsonl },
+	{ "optuna", RUNG_FMT_OPTUNA, NULL },
+	{ "optuna-journal", RUNG_FMT_OPTUNA_JOURNAL, NULL },
+	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune },
 };
+
+static int
+read_json(struct rung_batch *b, const char *path,
+    const struct rung_import_opts *o, char **cause)
+{
+	return rung_import_json(b, path, 0, o, cause);
+}
+
+static int
+read_jsonl(struct rung_batch *b, const char *path,
+    const struct rung_import_opts *o, char **cause)
+{
+	return rung_import_json(b, path, 1, o, cause);
+}
 
 const char *
 rung_format_name(enum rung_format f)
@@ -521,19 +550,11 @@ static int
 read_one(struct rung_batch *b, const char *path, enum rung_format fmt,
     const struct rung_import_opts *o, char **cause)
 {
-	switch (fmt) {
-	case RUNG_FMT_LONG_CSV:
-		return rung_import_long_csv(b, path, o, cause);
-	case RUNG_FMT_WIDE_CSV:
-		return rung_import_wide_csv(b, path, o, cause);
-	case RUNG_FMT_JSON:
-		return rung_import_json(b, path, 0, o, cause);
-	case RUNG_FMT_JSONL:
-		return rung_import_json(b, path, 1, o, cause);
-	case RUNG_FMT_RAYTUNE:
-		return rung_import_raytune(b, path, o, cause);
-	default:
-		break;
+	size_t	 i;
+
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		if (formats[i].fmt == fmt && formats[i].read != NULL)
+			return formats[i].read(b, path, o, cause);
 	}
 	xasprintf(cause, "%s: format '%s' cannot be read here", path,
 	    rung_format_name(fmt));
