@@ -61,12 +61,29 @@ struct tui_key {
 };
 extern const struct tui_key tui_keys[];
 
-/* Commands of the prompt beside the shell's (rung_cmd_table). */
+/* What Tab offers for the operands of a command of the prompt. */
+enum tui_operand {
+	OPD_ANY = 0,		/* studies and parameters */
+	OPD_METRIC,		/* the open study's metrics */
+	OPD_STUDY,		/* studies */
+	OPD_COLUMN,		/* columns of the trials and parameters */
+};
+
+struct tui;
+
+/*
+ * Commands of the prompt beside the shell's (rung_cmd_table), each run by
+ * its handler: argv[0] is the command's name, rest the line after it.
+ */
 struct tui_command {
 	const char	*name;
 	const char	*usage;
 	const char	*help;
 	const char	*const *opts;
+	enum tui_operand operand;
+	void		 (*run)(struct tui *, int argc, char **argv,
+			     const char *rest);
+	const char	*alias;		/* another name, not listed */
 };
 extern const struct tui_command tui_commands[];
 /* "j", "Down", "C-l", "Space"... */
@@ -146,108 +163,6 @@ struct tui_cmd {
 					   and metric: its screen follows */
 };
 
-struct tui_fitrow {
-	struct rung_fit_row row;
-	uint32_t	 n;		/* held-out points of the scatter */
-	double		*actual;
-	double		*predicted;
-	double		 r2, kendall;	/* of the scatter's split */
-};
-
-/* The fit screen: how early, and predicted against actual. */
-struct tui_fitview {
-	struct tui_job	 job;
-	uint64_t	 gen;		/* the study it is for */
-	char		*db_path;
-	char		*study;
-	uint32_t	 cap;		/* training trials at most */
-	int32_t		 target;
-	uint32_t	 nrows;
-	struct tui_fitrow *rows;
-	char		*cause;
-	int		 ready;
-	int		 sel, top;
-};
-
-/*
- * saved: against the replay's baseline policy; saved_rs: against random
- * search training the same configurations fully (SAVED and SAVED_RS of
- * rung replay).
- */
-struct tui_seedrow {
-	uint64_t	 seed;
-	double		 cost, seconds, saved, saved_rs, final, regret;
-	uint32_t	 started;
-	int		 top1, top5;
-	char		*returned;
-};
-
-struct tui_policyrun {
-	char		*name;
-	uint32_t	 nseeds;
-	struct tui_seedrow *seeds;
-	double		 cost, seconds, saved, saved_rs, final, regret;
-	double		 top1, top5, started;
-	int		 open;		/* seeds shown */
-};
-
-/* The replay screen: cost, saved, quality per policy. */
-struct tui_replayview {
-	struct tui_job	 job;
-	uint64_t	 gen;
-	char		*db_path;
-	char		*study;
-	char		*metric;
-	char		*baseline;	/* the policy of SAVED */
-	uint32_t	 npol;
-	struct tui_policyrun *pol;
-	uint32_t	 npool;
-	int32_t		 max_r;
-	char		*source;	/* where the rows came from */
-	char		*cause;
-	int		 ready;
-	int		 sel, top;
-	int		 fresh;		/* R: replay here, not the kept one */
-};
-
-/* Lines of command output and messages. */
-/* The launch screen: a campaign of rung launch, read again every second. */
-struct tui_launchrow {
-	char		*id;
-	char		*state;
-	int32_t		 step, target, dstep;
-	uint32_t	 runs;
-	char		*gpus;
-	char		*decision;
-	char		*reason;
-	char		*log;
-	double		 value;		/* of the metric, at its last step */
-};
-
-struct tui_launchview {
-	char		*want;		/* the study asked for; NULL: newest */
-	char		*study;
-	char		*policy;
-	char		*status;
-	char		*metric;
-	char		*message;
-	char		*host;
-	char		*updated;
-	int64_t		 pid;		/* its rung */
-	int64_t		 steps;
-	struct tui_launchrow *rows;
-	uint32_t	 nrows;
-	char		**events;	/* newest first */
-	uint32_t	 nevents;
-	char		**tail;		/* the selected trial's log */
-	uint32_t	 ntail;
-	char		*tail_of;
-	char		*cause;
-	double		 loaded;
-	int		 sel, top;
-	int		 show_events;
-};
-
 struct tui_output {
 	char		**lines;
 	uint8_t		*kind;		/* 0 out, 1 err, 2 a command */
@@ -257,6 +172,47 @@ struct tui_output {
 	struct rung_buf	 part[2];	/* unfinished lines: out, err */
 	char		*progress;	/* a line drawn with \r */
 };
+
+/*
+ * A screen of the explorer, as tig's views are: tui.c keeps the table
+ * (tui_views, in the order of enum tui_screen) and reaches a screen only
+ * through it; each view-*.c defines its screen's. A screen keeps its state
+ * in t->view[its screen], size bytes zeroed at start. Hooks but draw and
+ * key may be NULL.
+ */
+#define VIEW_STUDY	0x1	/* shown only with a study open */
+#define VIEW_SEARCH	0x2	/* / searches its own lines */
+#define VIEW_ASIDE	0x4	/* q goes back to where it was opened from,
+				   and it is never where q goes back to */
+#define VIEW_RELOAD	0x8	/* its key reads the database again */
+#define VIEW_PICK	0x10	/* without a study, the studies to pick one */
+
+struct rung_view_ops {
+	const char	*name;		/* in rung tui --list-keys */
+	const char	*tab;		/* in the title bar; NULL: none */
+	const char	*tab_of;	/* the view whose tab is lit instead */
+	const char	*heading;	/* of its keys on the help screen */
+	enum tui_action	 show;		/* the key action that shows it */
+	int		 flags;
+	int		 refresh_ms;	/* woken this often while shown */
+	size_t		 size;		/* of its state */
+	void		 (*init)(struct tui *, const struct rung_tui_opts *);
+	void		 (*open)(struct tui *);	/* it is now shown */
+	void		 (*draw)(struct tui *, int y, int h);
+	void		 (*key)(struct tui *, enum tui_action);
+	/* The left of the status line while shown. */
+	void		 (*status)(struct tui *, char *, size_t);
+	/* Its running job in the right of the status line: length written. */
+	size_t		 (*progress)(struct tui *, const char *spin, char *,
+			     size_t);
+	int		 (*busy)(struct tui *);
+	void		 (*poll)(struct tui *);	/* results of its jobs */
+	void		 (*reload)(struct tui *);	/* the database changed */
+	/* q: the screen to show, -1 to quit. */
+	int		 (*back)(struct tui *);
+	void		 (*release)(struct tui *);	/* frees its state's insides */
+};
+extern const struct rung_view_ops *const tui_views[SCR_N];
 
 struct tui {
 	struct rung_ctx	*ctx;
@@ -276,52 +232,21 @@ struct tui {
 	int		 msg_error;
 	char		*matches;	/* completions shown once */
 	int		 attrs[C_N];
+	char		*store_cause;	/* why the database did not open */
+	char		*search;	/* of /, for the screen it is on */
 
-	/* The studies screen. */
-	struct rung_study_info *studies;
-	size_t		 nstudies;
-	int		 st_sel, st_top;
-	char		*store_cause;
-
-	/* The trials screen. */
+	/*
+	 * The open study, of the trials screen (view-trials.c opens it) and
+	 * what the others show of it; gen counts the studies and metrics
+	 * opened, for the jobs of the fit and replay screens.
+	 */
 	struct rung_study *s;
 	uint64_t	 gen;
 	char		**metrics;
 	enum rung_direction *mdirs;	/* each metric's own direction */
 	size_t		 nmetrics, metric;
-	/* --direction: for the metric it opened with (-m), that run only. */
-	enum rung_direction dir_override;
-	char		*dir_metric;
-	uint32_t	*order;		/* rows: filtered, sorted */
-	uint32_t	 norder;
-	uint8_t		*marked;
-	uint32_t	 nmarked;
-	uint32_t	 sel, top;
-	int		 hscroll;
-	int		 sort, sort_rev;
-	struct rung_filter *filter;
-	char		*filter_text;
-	char		*search;
-	int		 logy, xsecs, topk, compare, focus;
-	uint32_t	 topk_list[20];
-	uint32_t	 ntopk;
-	int32_t		 prefix, target;
-	double		*pred;
-	int32_t		 pred_prefix;
-	char		*pred_desc;
-	int		 refit_pending;
-	int		*pwidth;
-	uint32_t	*pshow;		/* the parameter columns, in order */
-	uint32_t	 npshow;
-	int		 idw;
-	float		*cumsecs;
-	int		 detail_top;
-	int		 table_h;
-	struct tui_refit refit;
 
-	struct tui_fitview fit;
-	struct tui_replayview rep;
-	struct tui_launchview launch;
+	void		*view[SCR_N];	/* each screen's state */
 
 	/* Commands and their output. */
 	struct tui_cmd	 cmd;
@@ -329,29 +254,37 @@ struct tui {
 	int		 out_r;		/* read end of the running command */
 	int		 err_r;		/* our stderr, read back */
 	int		 saved_stderr;
-	int		 help_top;
 
 	/* The prompt. */
 	int		 prompting;	/* ':', '/' or 'f'; 0 when closed */
 	char		*line;		/* accepted, to run */
 	int		 line_kind;
 };
-
 extern struct tui *tui_current;
 
-/* tui.c */
+/* tui.c: the table of screens, switching, the main loop. */
 void		 tui_message(struct tui *, int is_error, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 void		 tui_set_screen(struct tui *, enum tui_screen);
-int		 tui_open_study(struct tui *, const char *name);
-void		 tui_reload_studies(struct tui *);
+int		 tui_open_store(struct tui *);
+/* Every screen reads the database again (a command may have written). */
+void		 tui_reload(struct tui *);
+int		 tui_busy(struct tui *);
+
+/* tui-term.c */
+int		 tui_term_setup(struct tui *, const struct rung_tui_opts *,
+		     char **);
+void		 tui_term_restore(struct tui *);
+void		 tui_restore_stderr(struct tui *);
+/* Signals and resizes since last time. */
+void		 tui_term_poll(struct tui *);
+
+/* tui-frame.c */
+void		 tui_draw(struct tui *);
+
+/* tui-cmd.c */
 void		 tui_run_line(struct tui *, const char *line, int kind);
-void		 tui_apply_filter(struct tui *, const char *text);
-void		 tui_resort(struct tui *);
-void		 tui_request_refit(struct tui *);
-int		 tui_sort_by_name(struct tui *, const char *, int reverse);
-uint32_t	 tui_ncols(const struct tui *);
-const char	*tui_col_name(const struct tui *, uint32_t);
+void		 tui_cmd_done(struct tui *);
 
 /* tui-draw.c */
 extern const struct tui_glyphs tui_glyphs_utf8, tui_glyphs_ascii;
@@ -394,6 +327,8 @@ int		 tui_job_running(struct tui_job *);
 /* 1 once when the job has finished (joined). */
 int		 tui_job_done(struct tui_job *);
 void		 tui_job_wait(struct tui_job *);
+size_t		 tui_job_progress(struct tui_job *, const char *spin,
+		     const char *what, char *, size_t);
 void		*tui_refit_main(void *);
 void		 tui_refit_release(struct tui_refit *);
 void		*tui_cmd_main(void *);
@@ -401,35 +336,27 @@ void		 tui_output_add(struct tui *, int kind, const char *, size_t);
 void		 tui_output_read(struct tui *, int fd, int kind);
 void		 tui_output_free(struct tui_output *);
 
-/* view-*.c */
-void		 view_studies_draw(struct tui *, int y, int h);
-void		 view_studies_key(struct tui *, enum tui_action);
-void		 view_trials_draw(struct tui *, int y, int h);
-void		 view_trials_key(struct tui *, enum tui_action);
-void		 view_detail_draw(struct tui *, int y, int h);
-void		 view_detail_key(struct tui *, enum tui_action);
-void		 view_trials_status(struct tui *, char *, size_t);
+/*
+ * What the screens offer one another and the commands of the prompt.
+ * view-studies.c: the studies of the database.
+ */
+void		 tui_reload_studies(struct tui *);
+const struct rung_study_info *tui_studies(struct tui *, size_t *);
+void		 tui_select_study(struct tui *, const char *);
+
+/* view-trials.c: the open study, its rows, marks and predictor. */
+int		 tui_open_study(struct tui *, const char *name);
+void		 tui_switch_metric(struct tui *, size_t);
+void		 tui_apply_filter(struct tui *, const char *text);
+int		 tui_sort_by_name(struct tui *, const char *, int reverse);
+void		 tui_request_refit(struct tui *);
+void		 tui_set_prefix(struct tui *, int32_t);
+int32_t		 tui_target(struct tui *);
+void		 tui_set_topk(struct tui *, int);
+void		 tui_toggle_logy(struct tui *);
+int		 tui_mark_ids(struct tui *, int argc, char **argv, int on);
 /* :params name...: the parameter columns shown; none named: all. */
-void		 view_trials_params(struct tui *, int argc, char **argv);
-void		 view_fit_draw(struct tui *, int y, int h);
-void		 view_fit_key(struct tui *, enum tui_action);
-void		 view_fit_start(struct tui *, int force);
-void		 view_fit_poll(struct tui *);
-void		 view_fit_free(struct tui_fitview *);
-void		 view_replay_draw(struct tui *, int y, int h);
-void		 view_replay_key(struct tui *, enum tui_action);
-void		 view_replay_start(struct tui *, int force);
-void		 view_replay_poll(struct tui *);
-void		 view_replay_free(struct tui_replayview *);
-void		 view_launch_draw(struct tui *, int y, int h);
-void		 view_launch_key(struct tui *, enum tui_action);
-void		 view_launch_open(struct tui *);
-void		 view_launch_poll(struct tui *);
-void		 view_launch_status(struct tui *, char *, size_t);
-void		 view_launch_free(struct tui_launchview *);
-void		 view_output_draw(struct tui *, int y, int h);
-void		 view_output_key(struct tui *, enum tui_action);
-void		 view_help_draw(struct tui *, int y, int h);
-void		 view_help_key(struct tui *, enum tui_action);
+void		 tui_show_params(struct tui *, int argc, char **argv);
+void		 tui_load_model(struct tui *);
 
 #endif

@@ -112,6 +112,17 @@ tui_job_wait(struct tui_job *job)
 	atomic_store(&job->state, JOB_IDLE);
 }
 
+/* " what done/total " of a running job, for the status line; 0 if idle. */
+size_t
+tui_job_progress(struct tui_job *job, const char *spin, const char *what,
+    char *buf, size_t len)
+{
+	if (!tui_job_running(job))
+		return 0;
+	return (size_t)snprintf(buf, len, " %s %s %u/%u ", spin, what,
+	    atomic_load(&job->progress), atomic_load(&job->total));
+}
+
 /*
  * Refit: nu-SVR with Swift-Hyperband's defaults on the trials that have
  * the prefix and reach the target (at most a few thousand of them, drawn

@@ -170,10 +170,12 @@ cand_params(struct tui *t)
 static void
 cand_studies(struct tui *t)
 {
-	size_t	 i;
+	const struct rung_study_info *si;
+	size_t	 i, n;
 
-	for (i = 0; i < t->nstudies; i++)
-		cand_add(t->studies[i].name);
+	si = tui_studies(t, &n);
+	for (i = 0; i < n; i++)
+		cand_add(si[i].name);
 }
 
 static void
@@ -218,16 +220,18 @@ cand_values(struct tui *t, const struct rung_cmd_entry *e, char **words,
     int nwords, const char *text)
 {
 	struct rung_completer c;
+	const struct rung_study_info *si;
 	char		**studies;
-	size_t		 i;
+	size_t		 i, n;
 	int		 ret;
 
 	memset(&c, 0, sizeof c);
-	studies = xcalloc(t->nstudies + 1, sizeof *studies);
-	for (i = 0; i < t->nstudies; i++)
-		studies[i] = t->studies[i].name;
+	si = tui_studies(t, &n);
+	studies = xcalloc(n + 1, sizeof *studies);
+	for (i = 0; i < n; i++)
+		studies[i] = si[i].name;
 	c.studies = studies;
-	c.nstudies = t->nstudies;
+	c.nstudies = n;
 	c.metrics = t->metrics;
 	c.nmetrics = t->metrics != NULL ? t->nmetrics : 0;
 	if (t->s != NULL) {
@@ -319,13 +323,12 @@ rl_complete_cb(const char *text, int start, int end)
 	} else if (e != NULL && strcmp(e->name, "help") == 0) {
 		for (ep = rung_cmd_table; *ep != NULL; ep++)
 			cand_add((*ep)->name);
-	} else if (tc != NULL && strcmp(tc->name, "metric") == 0) {
+	} else if (tc != NULL && tc->operand == OPD_METRIC) {
 		for (size_t k = 0; k < t->nmetrics; k++)
 			cand_add(t->metrics[k]);
-	} else if (tc != NULL && strcmp(tc->name, "open") == 0) {
+	} else if (tc != NULL && tc->operand == OPD_STUDY) {
 		cand_studies(t);
-	} else if (tc != NULL && (strcmp(tc->name, "sort") == 0 ||
-	    strcmp(tc->name, "filter") == 0)) {
+	} else if (tc != NULL && tc->operand == OPD_COLUMN) {
 		static const char *keys[] = { "id", "status", "steps", "final",
 			"best", NULL };
 

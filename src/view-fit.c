@@ -8,11 +8,41 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui-int.h"
 #include "rung/xmalloc.h"
+
+struct tui_fitrow {
+	struct rung_fit_row row;
+	uint32_t	 n;		/* held-out points of the scatter */
+	double		*actual;
+	double		*predicted;
+	double		 r2, kendall;	/* of the scatter's split */
+};
+
+/* The fit screen: how early, and predicted against actual. */
+struct tui_fitview {
+	struct tui_job	 job;
+	uint64_t	 gen;		/* the study it is for */
+	char		*db_path;
+	char		*study;
+	uint32_t	 cap;		/* training trials at most */
+	int32_t		 target;
+	uint32_t	 nrows;
+	struct tui_fitrow *rows;
+	char		*cause;
+	int		 ready;
+	int		 sel, top;
+};
+
+static struct tui_fitview *
+fit_of(struct tui *t)
+{
+	return t->view[SCR_FIT];
+}
 
 #define FIT_CAP		2000	/* training trials at most */
 #define SCATTER_MAX	2000	/* held-out points drawn */
@@ -162,16 +192,16 @@ fit_clear(struct tui_fitview *fv)
 	fv->ready = 0;
 }
 
-void
+static void
 view_fit_free(struct tui_fitview *fv)
 {
 	fit_clear(fv);
 }
 
-void
+static void
 view_fit_start(struct tui *t, int force)
 {
-	struct tui_fitview *fv = &t->fit;
+	struct tui_fitview *fv = fit_of(t);
 
 	if (t->s == NULL || tui_job_running(&fv->job))
 		return;
@@ -186,16 +216,18 @@ view_fit_start(struct tui *t, int force)
 	tui_job_start(&fv->job, fit_main, fv);
 }
 
-void
+static void
 view_fit_poll(struct tui *t)
 {
-	if (!tui_job_done(&t->fit.job))
+	struct tui_fitview *fv = fit_of(t);
+
+	if (!tui_job_done(&fv->job))
 		return;
-	t->fit.ready = 1;
-	if (t->fit.cause != NULL)
-		tui_message(t, 1, "fit: %s", t->fit.cause);
+	fv->ready = 1;
+	if (fv->cause != NULL)
+		tui_message(t, 1, "fit: %s", fv->cause);
 	/* The study changed meanwhile: again, for the new one. */
-	if (t->screen == SCR_FIT && t->s != NULL && t->fit.gen != t->gen)
+	if (t->screen == SCR_FIT && t->s != NULL && fv->gen != t->gen)
 		view_fit_start(t, 1);
 	t->dirty = 1;
 }
@@ -261,10 +293,10 @@ draw_scatter(struct tui *t, const struct tui_fitrow *fr, int y, int x, int h,
 	    "actual");
 }
 
-void
+static void
 view_fit_draw(struct tui *t, int y, int h)
 {
-	struct tui_fitview *fv = &t->fit;
+	struct tui_fitview *fv = fit_of(t);
 	const struct rung_fit_row *r;
 	int		 tw = t->cols >= 120 ? 66 : t->cols, row, a, th;
 	uint32_t	 i;
@@ -333,10 +365,10 @@ view_fit_draw(struct tui *t, int y, int h)
 	}
 }
 
-void
+static void
 view_fit_key(struct tui *t, enum tui_action a)
 {
-	struct tui_fitview *fv = &t->fit;
+	struct tui_fitview *fv = fit_of(t);
 	int		 n = (int)fv->nrows;
 
 	switch (a) {
@@ -360,8 +392,7 @@ view_fit_key(struct tui *t, enum tui_action a)
 	case ACT_ENTER:
 		if (fv->sel >= 0 && fv->sel < n && t->s != NULL &&
 		    fv->gen == t->gen) {
-			t->prefix = fv->rows[fv->sel].row.prefix;
-			tui_request_refit(t);
+			tui_set_prefix(t, fv->rows[fv->sel].row.prefix);
 			tui_set_screen(t, SCR_TRIALS);
 		}
 		return;
@@ -373,3 +404,52 @@ view_fit_key(struct tui *t, enum tui_action a)
 	if (fv->sel < 0)
 		fv->sel = 0;
 }
+
+static void
+fit_release(struct tui *t)
+{
+	tui_job_wait(&fit_of(t)->job);
+	view_fit_free(fit_of(t));
+}
+
+static void
+fit_open(struct tui *t)
+{
+	view_fit_start(t, 0);
+}
+
+static void
+fit_status(struct tui *t, char *buf, size_t len)
+{
+	snprintf(buf, len, " fit: nu-SVR (Swift-Hyperband's defaults), "
+	    "prefixes 10%%-90%% of step %d", fit_of(t)->target);
+}
+
+static size_t
+fit_progress(struct tui *t, const char *spin, char *buf, size_t len)
+{
+	return tui_job_progress(&fit_of(t)->job, spin, "fit", buf, len);
+}
+
+static int
+fit_busy(struct tui *t)
+{
+	return tui_job_running(&fit_of(t)->job);
+}
+
+const struct rung_view_ops tui_view_fit = {
+	.name = "fit",
+	.tab = "3 Fit",
+	.heading = "The fit screen (3)",
+	.show = ACT_FIT,
+	.flags = VIEW_STUDY,
+	.size = sizeof (struct tui_fitview),
+	.open = fit_open,
+	.draw = view_fit_draw,
+	.key = view_fit_key,
+	.status = fit_status,
+	.progress = fit_progress,
+	.busy = fit_busy,
+	.poll = view_fit_poll,
+	.release = fit_release,
+};

@@ -20,6 +20,49 @@
 #include "tui-int.h"
 #include "rung/xmalloc.h"
 
+/* The launch screen: a campaign of rung launch, read again every second. */
+struct tui_launchrow {
+	char		*id;
+	char		*state;
+	int32_t		 step, target, dstep;
+	uint32_t	 runs;
+	char		*gpus;
+	char		*decision;
+	char		*reason;
+	char		*log;
+	double		 value;		/* of the metric, at its last step */
+};
+
+struct tui_launchview {
+	char		*want;		/* the study asked for; NULL: newest */
+	char		*study;
+	char		*policy;
+	char		*status;
+	char		*metric;
+	char		*message;
+	char		*host;
+	char		*updated;
+	int64_t		 pid;		/* its rung */
+	int64_t		 steps;
+	struct tui_launchrow *rows;
+	uint32_t	 nrows;
+	char		**events;	/* newest first */
+	uint32_t	 nevents;
+	char		**tail;		/* the selected trial's log */
+	uint32_t	 ntail;
+	char		*tail_of;
+	char		*cause;
+	double		 loaded;
+	int		 sel, top;
+	int		 show_events;
+};
+
+static struct tui_launchview *
+launch_of(struct tui *t)
+{
+	return t->view[SCR_LAUNCH];
+}
+
 #define REFRESH		1.0	/* seconds between reads */
 #define TAIL_BYTES	16384
 #define NEVENTS		200
@@ -74,7 +117,7 @@ release_rows(struct tui_launchview *lv)
 	    lv->host = lv->updated = NULL;
 }
 
-void
+static void
 view_launch_free(struct tui_launchview *lv)
 {
 	release_rows(lv);
@@ -262,10 +305,10 @@ fail:
 	return -1;
 }
 
-void
+static void
 view_launch_open(struct tui *t)
 {
-	struct tui_launchview *lv = &t->launch;
+	struct tui_launchview *lv = launch_of(t);
 
 	free(lv->want);
 	lv->want = t->s != NULL ? xstrdup(t->s->name) : NULL;
@@ -278,12 +321,14 @@ view_launch_open(struct tui *t)
 	t->dirty = 1;
 }
 
-void
+static void
 view_launch_poll(struct tui *t)
 {
-	if (t->screen != SCR_LAUNCH || rung_now() - t->launch.loaded < REFRESH)
+	struct tui_launchview *lv = launch_of(t);
+
+	if (t->screen != SCR_LAUNCH || rung_now() - lv->loaded < REFRESH)
 		return;
-	load(t, &t->launch);
+	load(t, lv);
 	t->dirty = 1;
 }
 
@@ -317,10 +362,10 @@ state_attr(struct tui *t, const char *state)
 	return A_NORMAL;
 }
 
-void
+static void
 view_launch_draw(struct tui *t, int y, int h)
 {
-	struct tui_launchview *lv = &t->launch;
+	struct tui_launchview *lv = launch_of(t);
 	struct tui_launchrow *r;
 	const char	*who;
 	char		 v[32], step[32], what[256];
@@ -430,10 +475,10 @@ view_launch_draw(struct tui *t, int y, int h)
 	}
 }
 
-void
+static void
 view_launch_key(struct tui *t, enum tui_action a)
 {
-	struct tui_launchview *lv = &t->launch;
+	struct tui_launchview *lv = launch_of(t);
 	int		 n = (int)lv->nrows, old = lv->sel;
 
 	switch (a) {
@@ -473,10 +518,10 @@ view_launch_key(struct tui *t, enum tui_action a)
 	t->dirty = 1;
 }
 
-void
+static void
 view_launch_status(struct tui *t, char *buf, size_t len)
 {
-	struct tui_launchview *lv = &t->launch;
+	struct tui_launchview *lv = launch_of(t);
 
 	if (lv->study == NULL)
 		snprintf(buf, len, " launch: no campaign");
@@ -484,3 +529,28 @@ view_launch_status(struct tui *t, char *buf, size_t len)
 		snprintf(buf, len, " launch: %s, read every %.0f s from %s",
 		    lv->study, REFRESH, rung_store_default_path(t->db_path));
 }
+
+static void
+launch_release(struct tui *t)
+{
+	view_launch_free(launch_of(t));
+}
+
+const struct rung_view_ops tui_view_launch = {
+	.name = "launch",
+	.tab = "6 Launch",
+	/*
+	 * sic: the help screen has always headed the launch screen's keys
+	 * so (tests/golden keeps the explorer as it was before issue 16).
+	 */
+	.heading = "This help",
+	.show = ACT_LAUNCH,
+	.refresh_ms = 250,
+	.size = sizeof (struct tui_launchview),
+	.open = view_launch_open,
+	.draw = view_launch_draw,
+	.key = view_launch_key,
+	.status = view_launch_status,
+	.poll = view_launch_poll,
+	.release = launch_release,
+};

@@ -10,11 +10,59 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui-int.h"
 #include "rung/xmalloc.h"
+
+/*
+ * saved: against the replay's baseline policy; saved_rs: against random
+ * search training the same configurations fully (SAVED and SAVED_RS of
+ * rung replay).
+ */
+struct tui_seedrow {
+	uint64_t	 seed;
+	double		 cost, seconds, saved, saved_rs, final, regret;
+	uint32_t	 started;
+	int		 top1, top5;
+	char		*returned;
+};
+
+struct tui_policyrun {
+	char		*name;
+	uint32_t	 nseeds;
+	struct tui_seedrow *seeds;
+	double		 cost, seconds, saved, saved_rs, final, regret;
+	double		 top1, top5, started;
+	int		 open;		/* seeds shown */
+};
+
+/* The replay screen: cost, saved, quality per policy. */
+struct tui_replayview {
+	struct tui_job	 job;
+	uint64_t	 gen;
+	char		*db_path;
+	char		*study;
+	char		*metric;
+	char		*baseline;	/* the policy of SAVED */
+	uint32_t	 npol;
+	struct tui_policyrun *pol;
+	uint32_t	 npool;
+	int32_t		 max_r;
+	char		*source;	/* where the rows came from */
+	char		*cause;
+	int		 ready;
+	int		 sel, top;
+	int		 fresh;		/* R: replay here, not the kept one */
+};
+
+static struct tui_replayview *
+replay_of(struct tui *t)
+{
+	return t->view[SCR_REPLAY];
+}
 
 #define REPLAY_SEEDS	5
 
@@ -279,16 +327,16 @@ replay_clear(struct tui_replayview *rv)
 	rv->ready = 0;
 }
 
-void
+static void
 view_replay_free(struct tui_replayview *rv)
 {
 	replay_clear(rv);
 }
 
-void
+static void
 view_replay_start(struct tui *t, int force)
 {
-	struct tui_replayview *rv = &t->rep;
+	struct tui_replayview *rv = replay_of(t);
 
 	if (t->s == NULL || tui_job_running(&rv->job))
 		return;
@@ -304,15 +352,17 @@ view_replay_start(struct tui *t, int force)
 	tui_job_start(&rv->job, replay_main, rv);
 }
 
-void
+static void
 view_replay_poll(struct tui *t)
 {
-	if (!tui_job_done(&t->rep.job))
+	struct tui_replayview *rv = replay_of(t);
+
+	if (!tui_job_done(&rv->job))
 		return;
-	t->rep.ready = 1;
-	if (t->rep.cause != NULL)
-		tui_message(t, 1, "replay: %s", t->rep.cause);
-	if (t->screen == SCR_REPLAY && t->s != NULL && t->rep.gen != t->gen)
+	rv->ready = 1;
+	if (rv->cause != NULL)
+		tui_message(t, 1, "replay: %s", rv->cause);
+	if (t->screen == SCR_REPLAY && t->s != NULL && rv->gen != t->gen)
 		view_replay_start(t, 0);
 	t->dirty = 1;
 }
@@ -378,10 +428,10 @@ row_at(const struct tui_replayview *rv, int r, int *seed)
 	return -1;
 }
 
-void
+static void
 view_replay_draw(struct tui *t, int y, int h)
 {
-	struct tui_replayview *rv = &t->rep;
+	struct tui_replayview *rv = replay_of(t);
 	const struct tui_policyrun *p;
 	const struct tui_seedrow *sr;
 	char		 c[11][32];
@@ -449,10 +499,10 @@ view_replay_draw(struct tui *t, int y, int h)
 	    "R: replay here");
 }
 
-void
+static void
 view_replay_key(struct tui *t, enum tui_action a)
 {
-	struct tui_replayview *rv = &t->rep;
+	struct tui_replayview *rv = replay_of(t);
 	int		 n = nrows(rv), pi, si;
 
 	switch (a) {
@@ -493,3 +543,63 @@ view_replay_key(struct tui *t, enum tui_action a)
 	if (rv->sel < 0)
 		rv->sel = 0;
 }
+
+static void
+replay_release(struct tui *t)
+{
+	tui_job_wait(&replay_of(t)->job);
+	view_replay_free(replay_of(t));
+}
+
+static void
+replay_open(struct tui *t)
+{
+	view_replay_start(t, 0);
+}
+
+/* Kept replays may be new: look again, now if shown. */
+static void
+replay_reload(struct tui *t)
+{
+	replay_of(t)->gen = UINT64_MAX;
+	if (t->screen == SCR_REPLAY)
+		view_replay_start(t, 0);
+}
+
+static void
+replay_status(struct tui *t, char *buf, size_t len)
+{
+	struct tui_replayview *rv = replay_of(t);
+
+	snprintf(buf, len, " replay: %s", rv->source ? rv->source : "");
+}
+
+static size_t
+replay_progress(struct tui *t, const char *spin, char *buf, size_t len)
+{
+	return tui_job_progress(&replay_of(t)->job, spin, "replay", buf, len);
+}
+
+static int
+replay_busy(struct tui *t)
+{
+	return tui_job_running(&replay_of(t)->job);
+}
+
+const struct rung_view_ops tui_view_replay = {
+	.name = "replay",
+	.tab = "4 Replay",
+	.heading = "The replay screen (4)",
+	.show = ACT_REPLAY,
+	.flags = VIEW_STUDY,
+	.size = sizeof (struct tui_replayview),
+	.open = replay_open,
+	.draw = view_replay_draw,
+	.key = view_replay_key,
+	.status = replay_status,
+	.progress = replay_progress,
+	.busy = replay_busy,
+	.poll = view_replay_poll,
+	.reload = replay_reload,
+	.release = replay_release,
+};

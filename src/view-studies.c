@@ -4,18 +4,76 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui-int.h"
 
+struct tui_studies {
+	struct rung_study_info *studies;
+	size_t		 nstudies;
+	int		 sel, top;
+};
+
+static struct tui_studies *
+studies_of(struct tui *t)
+{
+	return t->view[SCR_STUDIES];
+}
+
 void
+tui_reload_studies(struct tui *t)
+{
+	struct tui_studies *sv = studies_of(t);
+	size_t	 i;
+	char	*cause = NULL;
+
+	for (i = 0; i < sv->nstudies; i++)
+		rung_study_info_release(&sv->studies[i]);
+	free(sv->studies);
+	sv->studies = NULL;
+	sv->nstudies = 0;
+	if (tui_open_store(t) != 0)
+		return;
+	if (rung_store_studies(t->ctx->store, &sv->studies, &sv->nstudies,
+	    &cause) != 0) {
+		free(t->store_cause);
+		t->store_cause = cause;
+	}
+	if (sv->sel >= (int)sv->nstudies)
+		sv->sel = sv->nstudies ? (int)sv->nstudies - 1 : 0;
+	t->dirty = 1;
+}
+
+const struct rung_study_info *
+tui_studies(struct tui *t, size_t *n)
+{
+	*n = studies_of(t)->nstudies;
+	return studies_of(t)->studies;
+}
+
+/* The row of the study opened. */
+void
+tui_select_study(struct tui *t, const char *name)
+{
+	struct tui_studies *sv = studies_of(t);
+	size_t	 i;
+
+	for (i = 0; i < sv->nstudies; i++) {
+		if (strcmp(sv->studies[i].name, name) == 0)
+			sv->sel = (int)i;
+	}
+}
+
+static void
 view_studies_draw(struct tui *t, int y, int h)
 {
+	struct tui_studies *sv = studies_of(t);
 	const struct rung_study_info *si;
 	int		 i, row, namew = 5, a;
 
-	if (t->nstudies == 0) {
+	if (sv->nstudies == 0) {
 		tui_put(y + 1, 2, t->cols - 4, A_BOLD, "No study yet.");
 		tui_putf(y + 3, 2, t->cols - 4, A_NORMAL, "%s",
 		    t->store_cause != NULL ? t->store_cause :
@@ -26,8 +84,8 @@ view_studies_draw(struct tui *t, int y, int h)
 		    "--direction max share/rung/metaqnn_cifar10.csv");
 		return;
 	}
-	for (i = 0; i < (int)t->nstudies; i++) {
-		int	 w = tui_width(t->studies[i].name);
+	for (i = 0; i < (int)sv->nstudies; i++) {
+		int	 w = tui_width(sv->studies[i].name);
 
 		if (w > namew)
 			namew = w;
@@ -38,16 +96,16 @@ view_studies_draw(struct tui *t, int y, int h)
 	tui_putf(y, 0, t->cols, t->attrs[C_HEAD] | A_BOLD,
 	    " %-*s %8s %10s  %-14s %-4s %8s  %s", namew, "STUDY", "TRIALS",
 	    "POINTS", "METRIC", "DIR", "STEPS", "SOURCE");
-	if (t->st_sel < t->st_top)
-		t->st_top = t->st_sel;
-	if (t->st_sel >= t->st_top + h - 1)
-		t->st_top = t->st_sel - (h - 2);
+	if (sv->sel < sv->top)
+		sv->top = sv->sel;
+	if (sv->sel >= sv->top + h - 1)
+		sv->top = sv->sel - (h - 2);
 	for (row = 0; row < h - 1; row++) {
-		i = t->st_top + row;
-		if (i >= (int)t->nstudies)
+		i = sv->top + row;
+		if (i >= (int)sv->nstudies)
 			break;
-		si = &t->studies[i];
-		a = i == t->st_sel ? A_REVERSE : A_NORMAL;
+		si = &sv->studies[i];
+		a = i == sv->sel ? A_REVERSE : A_NORMAL;
 		if (a != A_NORMAL)
 			tui_fill(y + 1 + row, 0, t->cols, a);
 		tui_put(y + 1 + row, 1, namew, a | A_BOLD, si->name);
@@ -59,40 +117,90 @@ view_studies_draw(struct tui *t, int y, int h)
 	}
 }
 
-void
+static void
 view_studies_key(struct tui *t, enum tui_action a)
 {
-	int	 n = (int)t->nstudies, page = t->rows - 5;
+	struct tui_studies *sv = studies_of(t);
+	int	 n = (int)sv->nstudies, page = t->rows - 5;
 
 	switch (a) {
 	case ACT_DOWN:
-		t->st_sel++;
+		sv->sel++;
 		break;
 	case ACT_UP:
-		t->st_sel--;
+		sv->sel--;
 		break;
 	case ACT_PGDN:
-		t->st_sel += page;
+		sv->sel += page;
 		break;
 	case ACT_PGUP:
-		t->st_sel -= page;
+		sv->sel -= page;
 		break;
 	case ACT_TOP:
-		t->st_sel = 0;
+		sv->sel = 0;
 		break;
 	case ACT_BOTTOM:
-		t->st_sel = n - 1;
+		sv->sel = n - 1;
 		break;
 	case ACT_ENTER:
-		if (n > 0 && t->st_sel >= 0 && t->st_sel < n &&
-		    tui_open_study(t, t->studies[t->st_sel].name) == 0)
+		if (n > 0 && sv->sel >= 0 && sv->sel < n &&
+		    tui_open_study(t, sv->studies[sv->sel].name) == 0)
 			t->from_studies = 1;
 		return;
 	default:
 		return;
 	}
-	if (t->st_sel >= n)
-		t->st_sel = n - 1;
-	if (t->st_sel < 0)
-		t->st_sel = 0;
+	if (sv->sel >= n)
+		sv->sel = n - 1;
+	if (sv->sel < 0)
+		sv->sel = 0;
 }
+
+static void
+studies_init(struct tui *t, const struct rung_tui_opts *o)
+{
+	(void)o;
+	tui_reload_studies(t);
+}
+
+static void
+studies_status(struct tui *t, char *buf, size_t len)
+{
+	snprintf(buf, len, " %zu studies in %s", studies_of(t)->nstudies,
+	    rung_store_default_path(t->db_path));
+}
+
+/* q: out. */
+static int
+studies_back(struct tui *t)
+{
+	(void)t;
+	return -1;
+}
+
+static void
+studies_release(struct tui *t)
+{
+	struct tui_studies *sv = studies_of(t);
+	size_t	 i;
+
+	for (i = 0; i < sv->nstudies; i++)
+		rung_study_info_release(&sv->studies[i]);
+	free(sv->studies);
+}
+
+const struct rung_view_ops tui_view_studies = {
+	.name = "studies",
+	.tab = "1 Studies",
+	.heading = "The studies screen",
+	.show = ACT_STUDIES,
+	.flags = VIEW_RELOAD,
+	.size = sizeof (struct tui_studies),
+	.init = studies_init,
+	.draw = view_studies_draw,
+	.key = view_studies_key,
+	.status = studies_status,
+	.reload = tui_reload_studies,
+	.back = studies_back,
+	.release = studies_release,
+};

@@ -1,9 +1,9 @@
 /*
- * The trials and curves screen: a table of the trials (sortable, filtered,
- * marked), beside a curve panel that plots the selected trial, the marked
- * ones and the top k in braille, with the prefix marker and the predicted
- * endpoints, over a detail panel. Enter opens the detail screen of one
- * trial, also here.
+ * The trials and curves screen and the detail screen of one trial: the
+ * open study (opening it, its metrics, the saved model), the marks, the
+ * prefix marker and the predictor refitted on a thread, and the keys.
+ * The rows are ordered in view-trials-rows.c and drawn in
+ * view-trials-draw.c.
  */
 #include "config.h"
 
@@ -11,697 +11,359 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui-int.h"
+#include "view-trials-int.h"
+#include "rung/model.h"
 #include "rung/xmalloc.h"
 
-enum { COL_ID = 0, COL_STATUS, COL_STEPS, COL_BEST, COL_FINAL, COL_PRED,
-	COL_PARAM0 };
-
-#define NUMW	9
-#define MAXSERIES 40
-
-struct series {
-	uint32_t	 t;
-	int		 attr;
-	int		 pri;
-	char		 label[40];
-};
-
-static int
-mark_attr(struct tui *t, uint32_t k)
-{
-	return t->attrs[C_MARK1 + k % TUI_NMARKCOLORS];
-}
-
-/* The colour of a marked trial: its place among the marked ones. */
-static int
-marked_index(struct tui *t, uint32_t tr)
-{
-	uint32_t	 i, k = 0;
-
-	for (i = 0; i < tr; i++)
-		k += t->marked[i];
-	return (int)k;
-}
-
-static const char *
-param_text(const struct rung_study *s, uint32_t p, uint32_t tr, char buf[32])
-{
-	const struct rung_param *pp = &s->params[p];
-
-	if (pp->type == RUNG_PCAT)
-		return pp->cat[tr] == UINT32_MAX ? "" :
-		    pp->levels[pp->cat[tr]];
-	if (isnan(pp->num[tr]))
-		return "";
-	if (pp->type == RUNG_PINT)
-		snprintf(buf, 32, "%.0f", pp->num[tr]);
-	else
-		snprintf(buf, 32, "%.4g", pp->num[tr]);
-	return buf;
-}
-
-/* Where the parameter columns start: after ID, STATUS ... PRED. */
-static int
-fixed_width(const struct tui *t)
-{
-	return 2 + t->idw + 1 + 9 + 6 + 2 * (NUMW + 1) +
-	    (t->pred != NULL ? NUMW + 1 : 0);
-}
-
-/*
- * Half the screen, or what the parameter columns shown need up to two
- * thirds of it (at 100 columns PRED left no room for one): the curves keep
- * 36 columns at least.
- */
-static int
-table_width(struct tui *t)
-{
-	int		 w = t->cols * 52 / 100, need;
-	uint32_t	 i;
-
-	if (t->s != NULL) {
-		need = fixed_width(t) - 1;
-		for (i = (uint32_t)t->hscroll; i < t->npshow; i++)
-			need += 1 + t->pwidth[t->pshow[i]];
-		if (need > t->cols * 2 / 3)
-			need = t->cols * 2 / 3;
-		if (w < need)
-			w = need;
-	}
-	if (w < 40)
-		w = 40;
-	if (w > t->cols - 36)
-		w = t->cols - 36;
-	return w;
-}
-
-/* Put s right-aligned in w columns. */
 static void
-put_right(int y, int x, int w, int attr, const char *s)
+close_study(struct tui *t)
 {
-	int	 sw = tui_width(s);
-
-	if (sw > w)
-		sw = w;
-	tui_put(y, x + w - sw, sw, attr, s);
-}
-
-static void
-draw_table(struct tui *t, int y, int x, int h, int w)
-{
-	const struct rung_study *s = t->s;
-	const char	*arrow = t->sort_rev ? t->g->up : t->g->down;
-	char		 buf[64], num[32];
-	uint32_t	 r, tr, p, i, vis[64];
-	int		 cx, row, a, hdr = t->attrs[C_HEAD], cw, right = x + w;
-	int		 fixed, vw[64], nvis = 0;
-
-	t->table_h = h - 1;
-	if (t->sel >= t->norder && t->norder > 0)
-		t->sel = t->norder - 1;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->table_h > 0 && t->sel >= t->top + (uint32_t)t->table_h)
-		t->top = t->sel - (uint32_t)t->table_h + 1;
-
-	/* The header: the sort column carries an arrow. */
-	tui_fill(y, x, w, hdr);
-	cx = x + 2;
-#define HEAD(col, width, name, rightal) do {				\
-	snprintf(buf, sizeof buf, "%s%s", (name),			\
-	    t->sort == (col) ? arrow : "");				\
-	if (rightal)							\
-		put_right(y, cx, (width) < right - cx ? (width) :	\
-		    right - cx, hdr | A_BOLD, buf);			\
-	else								\
-		tui_put(y, cx, right - cx, hdr | A_BOLD, buf);		\
-	cx += (width) + 1;						\
-} while (0)
-	HEAD(COL_ID, t->idw, "ID", 0);
-	HEAD(COL_STATUS, 8, "STATUS", 0);
-	HEAD(COL_STEPS, 5, "STEPS", 1);
-	HEAD(COL_BEST, NUMW, "BEST", 1);
-	HEAD(COL_FINAL, NUMW, "FINAL", 1);
-	if (t->pred != NULL) {
-		snprintf(num, sizeof num, "PRED@%d", t->pred_prefix);
-		HEAD(COL_PRED, NUMW, num, 1);
-	}
-	fixed = cx;
-	if (t->hscroll > (int)t->npshow - 1)
-		t->hscroll = t->npshow > 0 ? (int)t->npshow - 1 : 0;
-	if (t->hscroll > 0)
-		tui_put(y, fixed - 1, 1, hdr, t->g->ellipsis);
-	/*
-	 * The parameter columns that fit whole; a categorical one may be cut
-	 * (with an ellipsis) where six cells are left, a number never.
-	 */
-	for (i = (uint32_t)t->hscroll; i < t->npshow && nvis < 64; i++) {
-		p = t->pshow[i];
-		cw = t->pwidth[p];
-		if (cx + cw > right) {
-			if (s->params[p].type != RUNG_PCAT || right - cx < 6)
-				break;
-			cw = right - cx;
-		}
-		vis[nvis] = p;
-		vw[nvis++] = cw;
-		snprintf(buf, sizeof buf, "%s%s", s->params[p].name,
-		    t->sort == (int)(COL_PARAM0 + p) ? arrow : "");
-		if (s->params[p].type != RUNG_PCAT)
-			put_right(y, cx, cw, hdr | A_BOLD, buf);
-		else
-			tui_put(y, cx, cw, hdr | A_BOLD, buf);
-		cx += cw + 1;
-	}
-	/* More to the right: Right scrolls to them, p chooses. */
-	if (i < t->npshow && cx <= right)
-		tui_put(y, right - 1, 1, hdr, t->g->ellipsis);
-#undef HEAD
-
-	if (t->norder == 0) {
-		tui_put(y + 2, x + 2, w - 4, A_BOLD, t->filter != NULL ?
-		    "No trial matches the filter (F clears it)." :
-		    "The study has no trial.");
-		return;
-	}
-	for (row = 0; row < h - 1; row++) {
-		r = t->top + (uint32_t)row;
-		if (r >= t->norder)
-			break;
-		tr = t->order[r];
-		a = A_NORMAL;
-		if (r == t->sel)
-			a = t->focus == 0 ? A_REVERSE : A_REVERSE | A_DIM;
-		if (a != A_NORMAL)
-			tui_fill(y + 1 + row, x, w, a);
-		if (t->marked[tr])
-			tui_put(y + 1 + row, x, 1, a | mark_attr(t,
-			    (uint32_t)marked_index(t, tr)) | A_BOLD,
-			    t->g->mark);
-		cx = x + 2;
-		tui_put(y + 1 + row, cx, t->idw, a | A_BOLD, s->ids[tr]);
-		cx += t->idw + 1;
-		tui_put(y + 1 + row, cx, right - cx, a | (s->status[tr] ==
-		    RUNG_FAILED ? t->attrs[C_ERR] : 0),
-		    rung_status_name(s->status[tr]));
-		cx += 9;
-		if (rung_curve_len(s, tr) > 0)
-			snprintf(buf, sizeof buf, "%d",
-			    rung_trial_last_step(s, tr));
-		else
-			buf[0] = '\0';
-		put_right(y + 1 + row, cx, 5, a, buf);
-		cx += 6;
-		put_right(y + 1 + row, cx, NUMW, a, tui_fmt_num(
-		    s->curve.best[tr], num));
-		cx += NUMW + 1;
-		put_right(y + 1 + row, cx, NUMW, a, tui_fmt_num(
-		    s->curve.final[tr], num));
-		cx += NUMW + 1;
-		if (t->pred != NULL) {
-			put_right(y + 1 + row, cx, NUMW, a | (a == A_NORMAL ?
-			    t->attrs[C_PRED] : 0), tui_fmt_num(t->pred[tr],
-			    num));
-			cx += NUMW + 1;
-		}
-		for (i = 0; i < (uint32_t)nvis; i++) {
-			const char *v = param_text(s, vis[i], tr, num);
-
-			cw = vw[i];
-			if (s->params[vis[i]].type != RUNG_PCAT)
-				put_right(y + 1 + row, cx, cw, a, v);
-			else if (tui_width(v) > cw && cw > 1) {
-				tui_put(y + 1 + row, cx, cw - 1, a, v);
-				tui_put(y + 1 + row, cx + cw - 1, 1, a,
-				    t->g->ellipsis);
-			} else
-				tui_put(y + 1 + row, cx, cw, a, v);
-			cx += cw + 1;
-		}
-	}
-}
-
-/* Series to plot: top k, marked, the selected trial (drawn last). */
-static int
-collect_series(struct tui *t, struct series *sv, int detail)
-{
-	const struct rung_study *s = t->s;
-	uint32_t	 i, k = 0, sel = UINT32_MAX;
-	int		 n = 0;
-
-	if (t->sel < t->norder)
-		sel = t->order[t->sel];
-	if (!detail && !t->compare) {
-		for (i = 0; i < t->ntopk && n < MAXSERIES; i++) {
-			if (t->topk_list[i] == sel || t->marked[t->topk_list[i]])
-				continue;
-			sv[n].t = t->topk_list[i];
-			sv[n].attr = t->attrs[C_TOPK];
-			sv[n].pri = 1;
-			snprintf(sv[n].label, sizeof sv[n].label, "%s",
-			    s->ids[sv[n].t]);
-			n++;
-		}
-	}
-	if (!detail && t->nmarked > 0) {
-		for (i = 0; i < s->ntrials && n < MAXSERIES - 1; i++) {
-			if (!t->marked[i])
-				continue;
-			if (i != sel || t->compare) {
-				sv[n].t = i;
-				sv[n].attr = mark_attr(t, k);
-				sv[n].pri = 2;
-				snprintf(sv[n].label, sizeof sv[n].label, "%s",
-				    s->ids[i]);
-				n++;
-			}
-			k++;
-		}
-	}
-	if (sel != UINT32_MAX && (!t->compare || detail)) {
-		sv[n].t = sel;
-		sv[n].attr = t->attrs[C_SEL];
-		sv[n].pri = 3;
-		snprintf(sv[n].label, sizeof sv[n].label, "%s", s->ids[sel]);
-		n++;
-	}
-	return n;
-}
-
-static void
-ensure_cumsecs(struct tui *t)
-{
-	const struct rung_study *s = t->s;
-	uint32_t	 tr, i;
-	double		 acc;
-
-	if (t->cumsecs != NULL || s->secs == NULL || t->metric != 0)
-		return;
-	t->cumsecs = xreallocarray(NULL, s->curve.off[s->ntrials] ?
-	    s->curve.off[s->ntrials] : 1, sizeof *t->cumsecs);
-	for (tr = 0; tr < s->ntrials; tr++) {
-		acc = 0;
-		for (i = s->curve.off[tr]; i < s->curve.off[tr + 1]; i++) {
-			if (isfinite(s->secs[i]))
-				acc += s->secs[i];
-			t->cumsecs[i] = (float)acc;
-		}
-	}
-}
-
-static int
-yok(struct tui *t, double v)
-{
-	return isfinite(v) && (!t->logy || v > 0);
-}
-
-static double
-ymap(struct tui *t, double v)
-{
-	return t->logy ? log10(v) : v;
-}
-
-/*
- * The labels of the x axis at row y, under a plot of pw cells (X + 1 dots
- * across, dx a cell): round numbers where they fall, whole ones on an
- * axis of steps, as many as fit with a space between them.
- */
-static void
-draw_xticks(struct tui *t, int y, int x, int pw, int dx, double xmin,
-    double xmax, int X, int integer)
-{
-	double		 tk[6];
-	char		 l[32];
-	int		 n, i, c, lw, next = 0;
-
-	/* Room for the widest label and three spaces, six at most. */
-	snprintf(l, sizeof l, "%.6g", fabs(xmin) > fabs(xmax) ? xmin : xmax);
-	n = pw / (tui_width(l) + 3);
-	n = rung_tui_ticks(xmin, xmax, integer, n < 2 ? 2 : n > 6 ? 6 : n,
-	    tk);
-	for (i = 0; i < n; i++) {
-		snprintf(l, sizeof l, "%.6g", tk[i]);
-		lw = tui_width(l);
-		c = (int)lround((tk[i] - xmin) / (xmax - xmin) * X) / dx -
-		    lw / 2;
-		if (c + lw > pw)
-			c = pw - lw;
-		if (c < next)
-			continue;
-		tui_put(y, x + c, lw, t->attrs[C_AXIS], l);
-		next = c + lw + 1;
-	}
-}
-
-/*
- * The curve panel at (y, x), h x w: a title line, the plot with its y
- * labels, the x labels and a legend.
- */
-static void
-draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
-{
-	const struct rung_study *s = t->s;
-	struct series	 sv[MAXSERIES];
-	struct tui_canvas cv;
-	char		 buf[256], l1[32], l2[32], l3[32];
-	const int	 yw = 9;
-	int		 n, i, pw, ph, X, Y, px0 = 0, py0 = 0, have, cx, lx;
-	int		 xsecs, marker_col = -1, title_a;
-	uint32_t	 j, tr;
-	double		 xmin = INFINITY, xmax = -INFINITY;
-	double		 ymin = INFINITY, ymax = -INFINITY, xv, yv;
-	size_t		 cell;
-
-	title_a = t->focus == 1 && !detail ? A_REVERSE | A_BOLD : A_BOLD;
-	ensure_cumsecs(t);
-	xsecs = t->xsecs && t->cumsecs != NULL;
-	n = collect_series(t, sv, detail);
-	snprintf(buf, sizeof buf, " %s%s  x: %s  prefix %d%s%d ",
-	    s->curve.name, t->logy ? "  log-y" : "", xsecs ? "seconds" :
-	    "step", t->prefix, t->unicode ? "\xe2\x86\x92" : "->", t->target);
-	tui_put(y, x, w, title_a, buf);
-	if (t->compare && !detail) {
-		snprintf(buf, sizeof buf, " compare %u ", t->nmarked);
-		tui_put(y, x + w - tui_width(buf), tui_width(buf),
-		    t->attrs[C_TITLE], buf);
-	}
-	ph = h - 3;
-	pw = w - yw - 1;
-	if (ph < 2 || pw < 4)
-		return;
-	if (n == 0) {
-		tui_put(y + 1 + ph / 2, x + 2, w - 4, A_NORMAL, t->compare ?
-		    "Mark trials with Space to compare them (c: back)" :
-		    "No trial to plot.");
-		return;
-	}
-	/* The ranges. */
-	have = 0;
-	for (i = 0; i < n; i++) {
-		tr = sv[i].t;
-		for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
-			if (!yok(t, s->curve.vals[j]))
-				continue;
-			xv = xsecs ? t->cumsecs[j] : s->curve.steps[j];
-			yv = ymap(t, s->curve.vals[j]);
-			xmin = fmin(xmin, xv);
-			xmax = fmax(xmax, xv);
-			ymin = fmin(ymin, yv);
-			ymax = fmax(ymax, yv);
-			have = 1;
-		}
-		if (t->pred != NULL && yok(t, t->pred[tr]) && !xsecs) {
-			ymin = fmin(ymin, ymap(t, t->pred[tr]));
-			ymax = fmax(ymax, ymap(t, t->pred[tr]));
-		}
-	}
-	if (!have) {
-		tui_put(y + 1 + ph / 2, x + 2, w - 4, A_NORMAL, t->logy ?
-		    "No positive finite value to plot on a log scale." :
-		    "No finite value to plot.");
-		return;
-	}
-	if (!xsecs) {
-		xmin = fmin(xmin, 1);
-		xmax = fmax(xmax, (double)t->target);
-	} else
-		xmin = 0;
-	if (xmax <= xmin)
-		xmax = xmin + 1;
-	if (ymax <= ymin) {
-		ymax += fabs(ymax) * 0.05 + 0.5;
-		ymin -= fabs(ymin) * 0.05 + 0.5;
-	}
-	tui_canvas_init(&cv, pw, ph, t->g->braille ? 2 : 1,
-	    t->g->braille ? 4 : 1);
-	X = pw * cv.dx - 1;
-	Y = ph * cv.dy - 1;
-#define PX(v)	((int)lround(((v) - xmin) / (xmax - xmin) * X))
-#define PY(v)	((int)lround((1 - ((v) - ymin) / (ymax - ymin)) * Y))
-	for (i = 0; i < n; i++) {
-		tr = sv[i].t;
-		have = 0;
-		for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
-			if (!yok(t, s->curve.vals[j])) {
-				have = 0;
-				continue;
-			}
-			xv = xsecs ? t->cumsecs[j] : s->curve.steps[j];
-			cx = PX(xv);
-			lx = PY(ymap(t, s->curve.vals[j]));
-			if (have)
-				tui_canvas_line(&cv, px0, py0, cx, lx,
-				    sv[i].pri, sv[i].attr);
-			else
-				tui_canvas_dot(&cv, cx, lx, sv[i].pri,
-				    sv[i].attr);
-			px0 = cx;
-			py0 = lx;
-			have = 1;
-		}
-	}
-	tui_canvas_draw(t, &cv, y + 1, x + yw + 1, NULL);
-	/* The prefix marker, where no curve is. */
-	if (!xsecs && t->prefix >= xmin && t->prefix <= xmax) {
-		marker_col = PX((double)t->prefix) / cv.dx;
-		for (i = 0; i < ph; i++) {
-			cell = (size_t)i * pw + marker_col;
-			if (cv.dots[cell] == 0)
-				tui_put(y + 1 + i, x + yw + 1 + marker_col, 1,
-				    t->attrs[C_MARKER], t->g->marker);
-		}
-		snprintf(buf, sizeof buf, "K=%d", t->prefix);
-		lx = x + yw + 1 + marker_col + 1;
-		if (lx + tui_width(buf) > x + w)
-			lx = x + yw + 1 + marker_col - tui_width(buf);
-		tui_put(y + 1, lx, tui_width(buf), t->attrs[C_MARKER] | A_BOLD,
-		    buf);
-	}
-	/* Predicted endpoints. */
-	if (t->pred != NULL && !xsecs) {
-		for (i = 0; i < n; i++) {
-			tr = sv[i].t;
-			if (!yok(t, t->pred[tr]))
-				continue;
-			cx = PX((double)t->target) / cv.dx;
-			lx = PY(ymap(t, t->pred[tr])) / cv.dy;
-			tui_put(y + 1 + lx, x + yw + 1 + cx, 1, sv[i].attr |
-			    A_BOLD, t->g->pred);
-		}
-	}
-#undef PX
-#undef PY
-	tui_canvas_free(&cv);
-	/* Axes. */
-	tui_vline(t, y + 1, x + yw, ph, t->attrs[C_AXIS]);
-	put_right(y + 1, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(ymax,
-	    t->logy, l1));
-	put_right(y + ph / 2, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(
-	    (ymin + ymax) / 2, t->logy, l2));
-	put_right(y + ph, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(ymin,
-	    t->logy, l3));
-	draw_xticks(t, y + ph + 1, x + yw + 1, pw, t->g->braille ? 2 : 1,
-	    xmin, xmax, X, !xsecs);
-	/* The legend: the selected trial, the marked ones, the top k. */
-	lx = x + 1;
-	for (cx = 3; cx >= 1; cx--) {
-		for (i = 0; i < n && lx < x + w - 4; i++) {
-			if (sv[i].pri != cx)
-				continue;
-			if (cx == 1)
-				snprintf(buf, sizeof buf, "top %u", t->ntopk);
-			lx += tui_put(y + h - 1, lx, x + w - lx, sv[i].attr,
-			    t->g->braille ? "\xe2\x94\x81\xe2\x94\x81" :
-			    cx == 3 ? "**" : cx == 2 ? "++" : "..");
-			lx += tui_put(y + h - 1, lx + 1, x + w - lx - 1,
-			    cx == 3 ? A_BOLD : A_NORMAL, cx == 1 ? buf :
-			    sv[i].label) + 3;
-			if (cx == 1)
-				break;
-		}
-	}
-	if (t->pred != NULL && !xsecs && lx < x + w - 12) {
-		lx += tui_put(y + h - 1, lx, 1, t->attrs[C_PRED], t->g->pred);
-		tui_put(y + h - 1, lx + 1, x + w - lx - 1, A_NORMAL,
-		    "predicted");
-	}
-}
-
-/* Lines of the detail of a trial, for the panel and the detail screen. */
-static char **
-detail_lines(struct tui *t, uint32_t tr, int points, size_t *nl)
-{
-	const struct rung_study *s = t->s;
-	struct rung_buf	 b = { 0 };
-	char		**v = NULL, num[32], n2[32], n3[32];
-	size_t		 cap = 0, n = 0;
-	uint32_t	 i, rank = 1, off;
-	int32_t		 bstep = 0;
-	double		 best = s->curve.best[tr];
-
-#define LINE(...) do {							\
-	rung_buf_printf(&b, __VA_ARGS__);				\
-	XGROW(v, cap, n + 1);						\
-	v[n++] = xstrdup(rung_buf_cstr(&b));				\
-	b.len = 0;							\
-} while (0)
-	for (i = s->curve.off[tr]; i < s->curve.off[tr + 1]; i++) {
-		if ((double)s->curve.vals[i] == (double)(float)best &&
-		    bstep == 0)
-			bstep = s->curve.steps[i];
-	}
-	if (!isnan(best)) {
-		for (i = 0; i < s->ntrials; i++) {
-			if (rung_better(s->direction, s->curve.best[i], best))
-				rank++;
-		}
-	}
-	LINE("trial %s   %s   %u points, last step %d", s->ids[tr],
-	    rung_status_name(s->status[tr]), rung_curve_len(s, tr),
-	    rung_curve_len(s, tr) ? rung_trial_last_step(s, tr) : 0);
-	rung_fmt_human(best, num);
-	rung_fmt_human(s->curve.final[tr], n2);
-	if (isnan(best))
-		LINE("best -   final %s", n2);
-	else
-		LINE("best %s (step %d, rank %u of %u)   final %s", num, bstep,
-		    rank, s->ntrials, n2);
-	if (t->pred != NULL) {
-		if (isnan(t->pred[tr]))
-			LINE("predicted -: no steps 1-%d", t->pred_prefix);
-		else
-			LINE("predicted %s from steps 1-%d",
-			    rung_fmt_human(t->pred[tr], n3), t->pred_prefix);
-	}
-	LINE("%s", "");
-	for (i = 0; i < s->nparams; i++)
-		LINE("%s = %s", s->params[i].name, param_text(s, i, tr, num));
-	if (points) {
-		LINE("%s", "");
-		LINE("%8s  %-12s %s", "STEP", s->curve.name,
-		    s->secs != NULL && t->metric == 0 ? "SECONDS" : "");
-		for (off = s->curve.off[tr]; off < s->curve.off[tr + 1];
-		    off++) {
-			snprintf(num, sizeof num, "%.7g",
-			    (double)s->curve.vals[off]);
-			if (s->secs != NULL && t->metric == 0 &&
-			    !isnan(s->secs[off]))
-				LINE("%8d  %-12s %.4g", s->curve.steps[off],
-				    num, (double)s->secs[off]);
-			else
-				LINE("%8d  %s", s->curve.steps[off], num);
-		}
-	}
-#undef LINE
-	rung_buf_release(&b);
-	*nl = n;
-	return v;
-}
-
-static void
-free_lines(char **v, size_t n)
-{
+	struct tui_trials *tv = tui_trials(t);
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	rung_study_free(t->s);
+	t->s = NULL;
+	for (i = 0; i < t->nmetrics; i++)
+		free(t->metrics[i]);
+	free(t->metrics);
+	free(t->mdirs);
+	t->mdirs = NULL;
+	t->metrics = NULL;
+	t->nmetrics = t->metric = 0;
+	free(tv->order);
+	tv->order = NULL;
+	tv->norder = 0;
+	free(tv->marked);
+	tv->marked = NULL;
+	tv->nmarked = 0;
+	rung_filter_free(tv->filter);
+	tv->filter = NULL;
+	free(tv->filter_text);
+	tv->filter_text = NULL;
+	free(tv->pred);
+	tv->pred = NULL;
+	free(tv->pred_desc);
+	tv->pred_desc = NULL;
+	free(tv->pwidth);
+	tv->pwidth = NULL;
+	free(tv->pshow);
+	tv->pshow = NULL;
+	tv->npshow = 0;
+	free(tv->cumsecs);
+	tv->cumsecs = NULL;
+	t->gen++;
 }
 
-/* Bytes of s that fill cols columns. */
-static size_t
-bytes_of(const char *s, int cols)
+uint32_t
+tui_ncols(struct tui *t)
 {
-	char	 buf[8];
-	size_t	 n = 0;
-	int	 len;
+	return COL_PARAM0 + (t->s != NULL ? t->s->nparams : 0);
+}
 
-	while (s[n] != '\0' && cols > 0) {
-		len = 1;
-		while ((s[n + (size_t)len] & 0xc0) == 0x80)
-			len++;
-		memcpy(buf, s + n, (size_t)len < sizeof buf ? (size_t)len :
-		    sizeof buf - 1);
-		buf[(size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1] =
-		    '\0';
-		cols -= tui_width(buf);
-		if (cols < 0)
-			break;
-		n += (size_t)len;
-	}
-	return n;
+const char *
+tui_col_name(struct tui *t, uint32_t c)
+{
+	static const char *names[] = { "id", "status", "steps", "best",
+		"final", "predicted" };
+
+	if (c < COL_PARAM0)
+		return names[c];
+	return t->s->params[c - COL_PARAM0].name;
 }
 
 static void
-draw_detail(struct tui *t, int y, int x, int h, int w, int points)
+compute_widths(struct tui *t)
 {
-	char	**lines;
-	size_t	  n, i;
-	int	  row;
+	struct tui_trials *tv = tui_trials(t);
+	const struct rung_study *s = t->s;
+	uint32_t	 i, j, n;
+	int		 w;
+	char		 buf[32];
 
-	if (t->sel >= t->norder)
-		return;
-	lines = detail_lines(t, t->order[t->sel], points, &n);
-	if (t->detail_top > (int)n - 1)
-		t->detail_top = n > 0 ? (int)n - 1 : 0;
-	if (t->detail_top < 0)
-		t->detail_top = 0;
-	/* Long values (an architecture written out) wrap. */
-	for (row = 0, i = (size_t)t->detail_top; row < h && i < n; i++) {
-		const char *p = lines[i];
-		int	 a = i == 0 ? A_BOLD : A_NORMAL, k = 0, used;
-
-		do {
-			int	 cw = w - (k ? 2 : 0);
-			size_t	 fit = bytes_of(p, cw), cut = fit;
-			char	*part;
-
-			/* Break at a space when there is one late enough. */
-			if (p[fit] != '\0') {
-				while (cut > fit / 2 && p[cut] != ' ')
-					cut--;
-				if (cut <= fit / 2)
-					cut = fit;
-			}
-			part = xstrndup(p, cut);
-			used = tui_put(y + row, x + (k ? 2 : 0), cw, a, part);
-			free(part);
-			p += cut;
-			while (*p == ' ')
-				p++;
-			row++;
-			k++;
-		} while (*p != '\0' && row < h && used > 0);
+	tv->idw = 3;	/* "ID" and the sort arrow */
+	n = s->ntrials < 2000 ? s->ntrials : 2000;
+	for (i = 0; i < s->ntrials; i++) {
+		w = (int)strlen(s->ids[i]);
+		if (w > tv->idw)
+			tv->idw = w;
 	}
-	free_lines(lines, n);
+	if (tv->idw > 12)
+		tv->idw = 12;
+	tv->pwidth = xcalloc(s->nparams ? s->nparams : 1, sizeof *tv->pwidth);
+	tv->pshow = xcalloc(s->nparams ? s->nparams : 1, sizeof *tv->pshow);
+	for (j = 0; j < s->nparams; j++)
+		tv->pshow[j] = j;
+	tv->npshow = s->nparams;
+	for (j = 0; j < s->nparams; j++) {
+		const struct rung_param *p = &s->params[j];
+
+		tv->pwidth[j] = tui_width(p->name);
+		for (i = 0; i < n; i++) {
+			if (p->type == RUNG_PCAT)
+				w = p->cat[i] == UINT32_MAX ? 0 :
+				    tui_width(p->levels[p->cat[i]]);
+			else
+				w = (int)strlen(tui_fmt_num(p->num[i], buf));
+			if (w > tv->pwidth[j])
+				tv->pwidth[j] = w;
+		}
+		if (tv->pwidth[j] > 18)
+			tv->pwidth[j] = 18;
+		if (tv->pwidth[j] < 4)
+			tv->pwidth[j] = 4;
+	}
+}
+
+static void
+start_refit(struct tui *t, struct rung_model *m)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct tui_refit *r = &tv->refit;
+	struct rung_featspec f;
+	const struct rung_featspec *fs;
+	char		*cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	f.kind = RUNG_FEAT_RAW;
+	f.prefix = tv->prefix;
+	f.target = tv->target;
+	fs = m != NULL ? &m->feat : &f;
+	memset(&r->train, 0, sizeof r->train);
+	memset(&r->all, 0, sizeof r->all);
+	if ((m == NULL && rung_dataset_build(t->s, fs, 1, &r->train,
+	    &cause) != 0) || rung_dataset_build(t->s, fs, 0, &r->all,
+	    &cause) != 0) {
+		tui_message(t, 1, "refit: %s", cause);
+		free(cause);
+		tui_refit_release(r);
+		return;
+	}
+	r->gen = t->gen;
+	r->prefix = fs->prefix;
+	r->target = fs->target;
+	r->ntrials = t->s->ntrials;
+	r->ntrain = m != NULL ? m->n_train : 0;
+	if (m != NULL) {
+		r->model = m->fitted;
+		m->fitted = NULL;
+	}
+	tui_job_start(&r->job, tui_refit_main, r);
 }
 
 void
-view_trials_draw(struct tui *t, int y, int h)
+tui_request_refit(struct tui *t)
 {
-	int	 tw = table_width(t), rx = tw + 1, rw = t->cols - rx, ch;
+	struct tui_trials *tv = tui_trials(t);
 
-	draw_table(t, y, 0, h, tw);
-	tui_vline(t, y, tw, h, t->attrs[C_AXIS]);
-	ch = h * 62 / 100;
-	if (ch < 10)
-		ch = h - 4;
-	draw_curves(t, y, rx, ch, rw, 0);
-	tui_hline(t, y + ch, rx, rw, t->attrs[C_AXIS]);
-	if (t->focus == 2)
-		tui_put(y + ch, rx + 1, 8, A_REVERSE | A_BOLD, " detail ");
-	draw_detail(t, y + ch + 1, rx + 1, h - ch - 1, rw - 1, 0);
+	if (t->s == NULL)
+		return;
+	if (tv->target < 2 || tv->prefix < 1 || tv->prefix >= tv->target) {
+		tui_message(t, 1, "refit: the study has no prefix to fit on "
+		    "(its last step is %d)", tv->target);
+		return;
+	}
+	if (tui_job_running(&tv->refit.job)) {
+		tv->refit_pending = 1;
+		return;
+	}
+	start_refit(t, NULL);
+}
+
+static void
+refit_done(struct tui *t)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct tui_refit *r = &tv->refit;
+
+	if (r->gen == t->gen) {
+		if (r->cause != NULL)
+			tui_message(t, 1, "refit: %s", r->cause);
+		else {
+			free(tv->pred);
+			tv->pred = r->pred;
+			r->pred = NULL;
+			tv->pred_prefix = r->prefix;
+			free(tv->pred_desc);
+			if (r->model != NULL)
+				xasprintf(&tv->pred_desc, "saved model, steps "
+				    "1-%d to %d", r->prefix, r->target);
+			else
+				xasprintf(&tv->pred_desc, "nu-SVR on %u trials, "
+				    "steps 1-%d to %d, %.2f s", r->ntrain,
+				    r->prefix, r->target, r->secs);
+			tui_message(t, 0, "predicted final values: %s",
+			    tv->pred_desc);
+			if (tv->filter != NULL || tv->sort == COL_PRED)
+				tui_rebuild_rows(t);
+		}
+	}
+	tui_refit_release(r);
+	if (tv->refit_pending && t->s != NULL) {
+		tv->refit_pending = 0;
+		start_refit(t, NULL);
+	}
+	t->dirty = 1;
+}
+
+/* The newest saved model of the study, if any: its predictions at once. */
+void
+tui_load_model(struct tui *t)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct rung_model *m = NULL;
+	char		*cause = NULL;
+
+	if (t->ctx->store == NULL || rung_model_load(t->ctx->store, NULL,
+	    t->s->name, &m, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (m->metric != NULL && strcmp(m->metric, t->s->curve.name) == 0 &&
+	    m->feat.prefix >= 1 && m->feat.prefix < m->feat.target) {
+		tv->prefix = m->feat.prefix;
+		if (!tui_job_running(&tv->refit.job))
+			start_refit(t, m);
+	}
+	rung_model_free(m);
+}
+
+/*
+ * The direction to load a metric with: --direction for the metric the
+ * explorer opened with, else 0, the metric's own (NULL: of interest).
+ */
+static enum rung_direction
+metric_dir(struct tui *t, const char *metric)
+{
+	struct tui_trials *tv = tui_trials(t);
+
+	if (tv->dir_override == 0)
+		return 0;
+	if (tv->dir_metric == NULL ? metric == NULL : metric != NULL &&
+	    strcmp(metric, tv->dir_metric) == 0)
+		return tv->dir_override;
+	return 0;
+}
+
+int
+tui_open_study(struct tui *t, const char *name)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct rung_study *s;
+	char		*cause = NULL, *cm = NULL;
+	uint32_t	 i;
+
+	if (tui_open_store(t) != 0) {
+		tui_message(t, 1, "%s", t->store_cause);
+		return -1;
+	}
+	if (rung_store_load(t->ctx->store, name, NULL, metric_dir(t, NULL),
+	    &s, &cause) != 0) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	close_study(t);
+	t->s = s;
+	if (rung_store_metrics(t->ctx->store, s->id, &t->metrics, &t->mdirs,
+	    &t->nmetrics, &cause) != 0) {
+		free(cause);
+		t->metrics = NULL;
+		t->mdirs = NULL;
+		t->nmetrics = 0;
+	}
+	tv->order = xreallocarray(NULL, s->ntrials ? s->ntrials : 1,
+	    sizeof *tv->order);
+	for (i = 0; i < s->ntrials; i++)
+		tv->order[i] = i;
+	tv->norder = s->ntrials;
+	tv->marked = xcalloc(s->ntrials ? s->ntrials : 1, 1);
+	tv->sel = tv->top = 0;
+	tv->hscroll = 0;
+	tv->sort = COL_ID;
+	tv->sort_rev = 0;
+	tv->compare = 0;
+	tv->focus = 0;
+	tv->detail_top = 0;
+	tv->target = s->max_step;
+	tv->prefix = tv->target / 4 > 0 ? tv->target / 4 : 1;
+	tv->pred_prefix = 0;
+	compute_widths(t);
+	tui_compute_topk(t);
+	tui_select_study(t, s->name);
+	tui_load_model(t);
+	tui_set_screen(t, SCR_TRIALS);
+	t->back = SCR_STUDIES;
+	/* A metric of one value a trial (Optuna's): show the curves. */
+	if (rung_store_curve_metric(t->ctx->store, s->name, &cm, NULL,
+	    &cause) != 0)
+		free(cause);
+	for (i = 1; cm != NULL && i < t->nmetrics; i++) {
+		if (strcmp(t->metrics[i], cm) == 0)
+			tui_switch_metric(t, i);
+	}
+	free(cm);
+	return 0;
 }
 
 void
-view_detail_draw(struct tui *t, int y, int h)
+tui_switch_metric(struct tui *t, size_t m)
 {
-	int	 lw = t->cols * 45 / 100;
+	struct tui_trials *tv = tui_trials(t);
+	struct rung_curves c;
+	char		*cause = NULL;
 
-	draw_detail(t, y, 1, h, lw - 2, 1);
-	tui_vline(t, y, lw, h, t->attrs[C_AXIS]);
-	draw_curves(t, y, lw + 1, h, t->cols - lw - 1, 1);
+	if (t->s == NULL || m >= t->nmetrics || m == t->metric)
+		return;
+	if (rung_store_load_curves(t->ctx->store, t->s, t->metrics[m],
+	    metric_dir(t, m == 0 && tv->dir_metric == NULL ? NULL :
+	    t->metrics[m]), &c, &cause) != 0) {
+		tui_message(t, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	rung_curves_release(&t->s->curve);
+	t->s->curve = c;
+	/* BEST, the top k and the sort follow the metric's own direction. */
+	t->s->direction = c.direction;
+	t->metric = m;
+	free(tv->pred);
+	tv->pred = NULL;
+	free(tv->cumsecs);
+	tv->cumsecs = NULL;
+	tv->xsecs = 0;
+	t->gen++;
+	tui_rebuild_rows(t);
+	tui_message(t, 0, "metric '%s' (%s%s)%s", t->metrics[m],
+	    rung_direction_name(c.direction), t->mdirs != NULL &&
+	    c.direction != t->mdirs[m] ? ", --direction" : "", m == 0 ?
+	    ", of interest" : "");
+}
+int
+tui_mark_ids(struct tui *t, int argc, char **argv, int on)
+{
+	struct tui_trials *tv = tui_trials(t);
+	int64_t		 tr;
+	int		 i;
+
+	if (t->s == NULL)
+		return -1;
+	if (argc == 1 && !on) {
+		memset(tv->marked, 0, t->s->ntrials);
+		tv->nmarked = 0;
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if ((tr = rung_study_find_trial(t->s, argv[i])) < 0) {
+			tui_message(t, 1, "no trial '%s' in '%s'", argv[i],
+			    t->s->name);
+			return -1;
+		}
+		if (tv->marked[tr] != on) {
+			tv->marked[tr] = (uint8_t)on;
+			tv->nmarked += on ? 1 : -1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -713,7 +375,7 @@ row_matches(const struct rung_study *s, uint32_t tr, const char *needle)
 	if (rung_strcasestr_has(s->ids[tr], needle))
 		return 1;
 	for (p = 0; p < s->nparams; p++) {
-		if (rung_strcasestr_has(param_text(s, p, tr, buf), needle))
+		if (rung_strcasestr_has(tui_param_text(s, p, tr, buf), needle))
 			return 1;
 	}
 	return 0;
@@ -722,19 +384,20 @@ row_matches(const struct rung_study *s, uint32_t tr, const char *needle)
 static void
 search(struct tui *t, int dir)
 {
+	struct tui_trials *tv = tui_trials(t);
 	uint32_t	 i, r;
 
 	if (t->search == NULL || *t->search == '\0') {
 		tui_message(t, 1, "no search: / starts one");
 		return;
 	}
-	for (i = 1; i <= t->norder; i++) {
-		r = (uint32_t)(((int64_t)t->sel + dir * (int64_t)i +
-		    t->norder) % t->norder);
-		if (row_matches(t->s, t->order[r], t->search)) {
-			t->sel = r;
+	for (i = 1; i <= tv->norder; i++) {
+		r = (uint32_t)(((int64_t)tv->sel + dir * (int64_t)i +
+		    tv->norder) % tv->norder);
+		if (row_matches(t->s, tv->order[r], t->search)) {
+			tv->sel = r;
 			tui_message(t, 0, "/%s: row %u of %u", t->search,
-			    r + 1, t->norder);
+			    r + 1, tv->norder);
 			return;
 		}
 	}
@@ -744,33 +407,35 @@ search(struct tui *t, int dir)
 static void
 move_prefix(struct tui *t, int by)
 {
-	int32_t	 k = t->prefix + by;
+	struct tui_trials *tv = tui_trials(t);
+	int32_t	 k = tv->prefix + by;
 
-	if (t->target < 2) {
+	if (tv->target < 2) {
 		tui_message(t, 1, "the study has no prefix to fit on");
 		return;
 	}
 	if (k < 1)
 		k = 1;
-	if (k > t->target - 1)
-		k = t->target - 1;
-	t->prefix = k;
+	if (k > tv->target - 1)
+		k = tv->target - 1;
+	tv->prefix = k;
 	tui_message(t, 0, "prefix marker at step %d of %d: r refits the SVR "
-	    "on steps 1-%d", k, t->target, k);
+	    "on steps 1-%d", k, tv->target, k);
 }
 
 static void
 move_sel(struct tui *t, int64_t by)
 {
-	int64_t	 v = (int64_t)t->sel + by;
+	struct tui_trials *tv = tui_trials(t);
+	int64_t	 v = (int64_t)tv->sel + by;
 
-	if (t->norder == 0)
+	if (tv->norder == 0)
 		return;
 	if (v < 0)
 		v = 0;
-	if (v >= (int64_t)t->norder)
-		v = t->norder - 1;
-	t->sel = (uint32_t)v;
+	if (v >= (int64_t)tv->norder)
+		v = tv->norder - 1;
+	tv->sel = (uint32_t)v;
 }
 
 /* A parameter's name as one word of the command line. */
@@ -798,6 +463,7 @@ add_word(struct rung_buf *b, const char *w)
 static void
 open_params(struct tui *t)
 {
+	struct tui_trials *tv = tui_trials(t);
 	struct rung_buf	 b = { 0 };
 	uint32_t	 i;
 
@@ -806,9 +472,9 @@ open_params(struct tui *t)
 		return;
 	}
 	rung_buf_addstr(&b, "params");
-	for (i = 0; i < t->npshow; i++) {
+	for (i = 0; i < tv->npshow; i++) {
 		rung_buf_addc(&b, ' ');
-		add_word(&b, t->s->params[t->pshow[i]].name);
+		add_word(&b, t->s->params[tv->pshow[i]].name);
 	}
 	rung_buf_addc(&b, ' ');
 	tui_prompt_open(t, ':', rung_buf_cstr(&b));
@@ -816,8 +482,9 @@ open_params(struct tui *t)
 }
 
 void
-view_trials_params(struct tui *t, int argc, char **argv)
+tui_show_params(struct tui *t, int argc, char **argv)
 {
+	struct tui_trials *tv = tui_trials(t);
 	const struct rung_study *s = t->s;
 	struct rung_buf	 b = { 0 };
 	uint32_t	*show, n = 0, p, i;
@@ -853,28 +520,69 @@ view_trials_params(struct tui *t, int argc, char **argv)
 		if (i == n)
 			show[n++] = p;
 	}
-	free(t->pshow);
-	t->pshow = show;
-	t->npshow = n;
-	t->hscroll = 0;
+	free(tv->pshow);
+	tv->pshow = show;
+	tv->npshow = n;
+	tv->hscroll = 0;
 	tui_message(t, 0, "%u of %u parameter columns shown", n, s->nparams);
 }
 
-void
+static void
 view_trials_key(struct tui *t, enum tui_action a)
 {
-	int	 page = t->table_h > 1 ? t->table_h - 1 : 1;
+	struct tui_trials *tv = tui_trials(t);
+	int	 page = tv->table_h > 1 ? tv->table_h - 1 : 1;
 	uint32_t tr;
 
+	switch (a) {
+	case ACT_METRIC:
+		if (t->nmetrics > 1)
+			tui_switch_metric(t, (t->metric + 1) % t->nmetrics);
+		else
+			tui_message(t, 0, "the study has one metric");
+		return;
+	case ACT_SORT:
+		if (t->s == NULL)
+			return;
+		do {
+			tv->sort = (tv->sort + 1) % (int)tui_ncols(t);
+		} while (tv->sort == COL_PRED && tv->pred == NULL);
+		tui_resort(t);
+		tui_message(t, 0, "sorted by %s%s", tui_col_name(t,
+		    (uint32_t)tv->sort), tv->sort_rev ? ", reversed" : "");
+		return;
+	case ACT_SORT_REVERSE:
+		tv->sort_rev = !tv->sort_rev;
+		tui_resort(t);
+		return;
+	case ACT_FILTER:
+		tui_prompt_open(t, 'f', tv->filter_text);
+		return;
+	case ACT_FILTER_CLEAR:
+		tui_apply_filter(t, NULL);
+		return;
+	case ACT_TOPK:
+		tv->topk = tv->topk == 0 ? 5 : tv->topk == 5 ? 10 :
+		    tv->topk == 10 ? 20 : 0;
+		tui_compute_topk(t);
+		if (tv->topk)
+			tui_message(t, 0, "plotting the top %d rows by best "
+			    "value", tv->topk);
+		else
+			tui_message(t, 0, "top-k off");
+		return;
+	default:
+		break;
+	}
 	if (t->s == NULL)
 		return;
-	if (t->focus == 2) {
+	if (tv->focus == 2) {
 		switch (a) {
-		case ACT_DOWN: t->detail_top++; return;
-		case ACT_UP: t->detail_top--; return;
-		case ACT_PGDN: t->detail_top += 5; return;
-		case ACT_PGUP: t->detail_top -= 5; return;
-		case ACT_TOP: t->detail_top = 0; return;
+		case ACT_DOWN: tv->detail_top++; return;
+		case ACT_UP: tv->detail_top--; return;
+		case ACT_PGDN: tv->detail_top += 5; return;
+		case ACT_PGUP: tv->detail_top -= 5; return;
+		case ACT_TOP: tv->detail_top = 0; return;
 		default: break;
 		}
 	}
@@ -887,38 +595,38 @@ view_trials_key(struct tui *t, enum tui_action a)
 		break;
 	case ACT_PGDN:
 		move_sel(t, page);
-		t->top += (uint32_t)page;
-		if (t->top > t->sel)
-			t->top = t->sel;
+		tv->top += (uint32_t)page;
+		if (tv->top > tv->sel)
+			tv->top = tv->sel;
 		break;
 	case ACT_PGUP:
 		move_sel(t, -page);
-		t->top = t->top > (uint32_t)page ? t->top - (uint32_t)page : 0;
+		tv->top = tv->top > (uint32_t)page ? tv->top - (uint32_t)page : 0;
 		break;
 	case ACT_TOP:
-		t->sel = t->top = 0;
+		tv->sel = tv->top = 0;
 		break;
 	case ACT_BOTTOM:
-		move_sel(t, (int64_t)t->norder);
+		move_sel(t, (int64_t)tv->norder);
 		break;
 	case ACT_LEFT:
-		if (t->focus == 1)
+		if (tv->focus == 1)
 			move_prefix(t, -1);
-		else if (t->hscroll > 0)
-			t->hscroll--;
+		else if (tv->hscroll > 0)
+			tv->hscroll--;
 		break;
 	case ACT_RIGHT:
-		if (t->focus == 1)
+		if (tv->focus == 1)
 			move_prefix(t, 1);
-		else if (t->hscroll + 1 < (int)t->npshow)
-			t->hscroll++;
+		else if (tv->hscroll + 1 < (int)tv->npshow)
+			tv->hscroll++;
 		break;
 	case ACT_FOCUS:
-		t->focus = (t->focus + 1) % 3;
-		t->detail_top = 0;
+		tv->focus = (tv->focus + 1) % 3;
+		tv->detail_top = 0;
 		break;
 	case ACT_ENTER:
-		t->detail_top = 0;
+		tv->detail_top = 0;
 		tui_set_screen(t, SCR_DETAIL);
 		break;
 	case ACT_SEARCH_NEXT:
@@ -928,37 +636,37 @@ view_trials_key(struct tui *t, enum tui_action a)
 		search(t, -1);
 		break;
 	case ACT_MARK:
-		if (t->sel < t->norder) {
-			tr = t->order[t->sel];
-			t->marked[tr] = !t->marked[tr];
-			t->nmarked += t->marked[tr] ? 1 : -1;
+		if (tv->sel < tv->norder) {
+			tr = tv->order[tv->sel];
+			tv->marked[tr] = !tv->marked[tr];
+			tv->nmarked += tv->marked[tr] ? 1 : -1;
 			move_sel(t, 1);
 		}
 		break;
 	case ACT_UNMARK_ALL:
-		memset(t->marked, 0, t->s->ntrials);
-		t->nmarked = 0;
-		t->compare = 0;
+		memset(tv->marked, 0, t->s->ntrials);
+		tv->nmarked = 0;
+		tv->compare = 0;
 		break;
 	case ACT_COMPARE:
-		t->compare = !t->compare;
-		if (t->compare && t->nmarked == 0)
+		tv->compare = !tv->compare;
+		if (tv->compare && tv->nmarked == 0)
 			tui_message(t, 1, "compare: no trial is marked (Space "
 			    "marks one)");
-		else if (t->compare)
+		else if (tv->compare)
 			tui_message(t, 0, "comparing %u marked trials",
-			    t->nmarked);
+			    tv->nmarked);
 		break;
 	case ACT_LOGY:
-		t->logy = !t->logy;
+		tv->logy = !tv->logy;
 		break;
 	case ACT_XAXIS:
 		if (t->s->secs == NULL || t->metric != 0) {
-			t->xsecs = 0;
+			tv->xsecs = 0;
 			tui_message(t, 1, "the study records no seconds%s",
 			    t->metric != 0 ? " for this metric" : "");
 		} else
-			t->xsecs = !t->xsecs;
+			tv->xsecs = !tv->xsecs;
 		break;
 	case ACT_PREFIX_LESS:
 		move_prefix(t, -1);
@@ -977,27 +685,29 @@ view_trials_key(struct tui *t, enum tui_action a)
 	}
 }
 
-void
+static void
 view_detail_key(struct tui *t, enum tui_action a)
 {
+	struct tui_trials *tv = tui_trials(t);
+
 	switch (a) {
 	case ACT_DOWN:
-		t->detail_top++;
+		tv->detail_top++;
 		break;
 	case ACT_UP:
-		t->detail_top--;
+		tv->detail_top--;
 		break;
 	case ACT_PGDN:
-		t->detail_top += t->rows - 5;
+		tv->detail_top += t->rows - 5;
 		break;
 	case ACT_PGUP:
-		t->detail_top -= t->rows - 5;
+		tv->detail_top -= t->rows - 5;
 		break;
 	case ACT_TOP:
-		t->detail_top = 0;
+		tv->detail_top = 0;
 		break;
 	case ACT_BOTTOM:
-		t->detail_top = 1 << 30;
+		tv->detail_top = 1 << 30;
 		break;
 	case ACT_LOGY:
 	case ACT_XAXIS:
@@ -1008,9 +718,10 @@ view_detail_key(struct tui *t, enum tui_action a)
 	}
 }
 
-void
+static void
 view_trials_status(struct tui *t, char *buf, size_t len)
 {
+	struct tui_trials *tv = tui_trials(t);
 	const char	*v = t->g->vline;
 	size_t		 n = 0;
 
@@ -1018,24 +729,161 @@ view_trials_status(struct tui *t, char *buf, size_t len)
 		snprintf(buf, len, " no study");
 		return;
 	}
-	n += (size_t)snprintf(buf + n, len - n, " row %u/%u", t->norder ?
-	    t->sel + 1 : 0, t->norder);
-	if (t->norder != t->s->ntrials && n < len)
+	n += (size_t)snprintf(buf + n, len - n, " row %u/%u", tv->norder ?
+	    tv->sel + 1 : 0, tv->norder);
+	if (tv->norder != t->s->ntrials && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " of %u",
 		    t->s->ntrials);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s sort %s%s", v,
-		    tui_col_name(t, (uint32_t)t->sort), t->sort_rev ?
+		    tui_col_name(t, (uint32_t)tv->sort), tv->sort_rev ?
 		    " reversed" : "");
-	if (t->nmarked > 0 && n < len)
+	if (tv->nmarked > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s %u marked", v,
-		    t->nmarked);
-	if (t->filter_text != NULL && n < len)
+		    tv->nmarked);
+	if (tv->filter_text != NULL && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s filter: %s", v,
-		    t->filter_text);
+		    tv->filter_text);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s prefix %d",
-		    v, t->prefix);
-	if (t->pred_desc != NULL && n < len)
-		snprintf(buf + n, len - n, " %s %s", v, t->pred_desc);
+		    v, tv->prefix);
+	if (tv->pred_desc != NULL && n < len)
+		snprintf(buf + n, len - n, " %s %s", v, tv->pred_desc);
 }
+
+/* The prefix marker at step k, and the predictor refitted there. */
+void
+tui_set_prefix(struct tui *t, int32_t k)
+{
+	tui_trials(t)->prefix = k;
+	tui_request_refit(t);
+}
+
+/* The step predicted: the open study's last. */
+int32_t
+tui_target(struct tui *t)
+{
+	return tui_trials(t)->target;
+}
+
+void
+tui_set_topk(struct tui *t, int k)
+{
+	tui_trials(t)->topk = k;
+	tui_compute_topk(t);
+}
+
+void
+tui_toggle_logy(struct tui *t)
+{
+	struct tui_trials *tv = tui_trials(t);
+
+	tv->logy = !tv->logy;
+}
+
+static void
+trials_init(struct tui *t, const struct rung_tui_opts *o)
+{
+	struct tui_trials *tv = tui_trials(t);
+	size_t		 n, i;
+	const struct rung_study_info *si = tui_studies(t, &n);
+
+	tv->logy = o->logy;
+	tv->dir_override = o->direction;
+	tv->dir_metric = o->metric != NULL ? xstrdup(o->metric) : NULL;
+	if (o->study != NULL)
+		tui_open_study(t, o->study);
+	else if (n == 1)
+		tui_open_study(t, si[0].name);
+	if (o->metric != NULL && t->s != NULL) {
+		for (i = 0; i < t->nmetrics; i++) {
+			if (strcmp(t->metrics[i], o->metric) == 0)
+				break;
+		}
+		if (i == t->nmetrics)
+			tui_message(t, 1, "-m: study '%s' has no metric '%s'",
+			    t->s->name, o->metric);
+		else if (i == 0 && tv->dir_override != 0) {
+			/* Opened with the metric's own direction: again. */
+			t->metric = 1;
+			tui_switch_metric(t, 0);
+		} else
+			tui_switch_metric(t, i);
+	}
+}
+
+static void
+trials_release(struct tui *t)
+{
+	struct tui_trials *tv = tui_trials(t);
+
+	tui_job_wait(&tv->refit.job);
+	tui_refit_release(&tv->refit);
+	close_study(t);
+	free(tv->dir_metric);
+}
+
+static void
+trials_poll(struct tui *t)
+{
+	if (tui_job_done(&tui_trials(t)->refit.job))
+		refit_done(t);
+}
+
+static int
+trials_busy(struct tui *t)
+{
+	return tui_job_running(&tui_trials(t)->refit.job);
+}
+
+static size_t
+trials_progress(struct tui *t, const char *spin, char *buf, size_t len)
+{
+	struct tui_job	*job = &tui_trials(t)->refit.job;
+
+	if (!tui_job_running(job))
+		return 0;
+	return (size_t)snprintf(buf, len, " %s refit %.1fs ", spin,
+	    rung_now() - job->started);
+}
+
+/*
+ * q: to the studies when the study was opened from there (read again),
+ * else out.
+ */
+static int
+trials_back(struct tui *t)
+{
+	if (!t->from_studies)
+		return -1;
+	tui_reload_studies(t);
+	return SCR_STUDIES;
+}
+
+const struct rung_view_ops tui_view_trials = {
+	.name = "trials",
+	.tab = "2 Trials",
+	.heading = "The trials and curves screen",
+	.show = ACT_TRIALS,
+	.flags = VIEW_STUDY | VIEW_SEARCH,
+	.size = sizeof (struct tui_trials),
+	.init = trials_init,
+	.draw = view_trials_draw,
+	.key = view_trials_key,
+	.status = view_trials_status,
+	.progress = trials_progress,
+	.busy = trials_busy,
+	.poll = trials_poll,
+	.back = trials_back,
+	.release = trials_release,
+};
+
+const struct rung_view_ops tui_view_detail = {
+	.name = "detail",
+	.tab_of = "trials",
+	.heading = "The detail screen (Enter)",
+	.flags = VIEW_STUDY,
+	.draw = view_detail_draw,
+	.key = view_detail_key,
+	.status = view_trials_status,
+};

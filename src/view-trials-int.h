@@ -1,0 +1,66 @@
+/*
+ * The trials and detail screens' state, shared by view-trials.c (the open
+ * study, keys), view-trials-rows.c (filtering, sorting, the top k) and
+ * view-trials-draw.c (the table, the curves and the detail).
+ */
+#ifndef RUNG_VIEW_TRIALS_INT_H
+#define RUNG_VIEW_TRIALS_INT_H
+
+#include "tui-int.h"
+
+enum { COL_ID = 0, COL_STATUS, COL_STEPS, COL_BEST, COL_FINAL, COL_PRED,
+	COL_PARAM0 };
+
+struct tui_trials {
+	/* --direction: for the metric it opened with (-m), that run only. */
+	enum rung_direction dir_override;
+	char		*dir_metric;
+	uint32_t	*order;		/* rows: filtered, sorted */
+	uint32_t	 norder;
+	uint8_t		*marked;
+	uint32_t	 nmarked;
+	uint32_t	 sel, top;
+	int		 hscroll;
+	int		 sort, sort_rev;
+	struct rung_filter *filter;
+	char		*filter_text;
+	int		 logy, xsecs, topk, compare, focus;
+	uint32_t	 topk_list[20];
+	uint32_t	 ntopk;
+	int32_t		 prefix, target;
+	double		*pred;
+	int32_t		 pred_prefix;
+	char		*pred_desc;
+	int		 refit_pending;
+	int		*pwidth;
+	uint32_t	*pshow;		/* the parameter columns, in order */
+	uint32_t	 npshow;
+	int		 idw;
+	float		*cumsecs;
+	int		 detail_top;
+	int		 table_h;
+	struct tui_refit refit;
+};
+
+static inline struct tui_trials *
+tui_trials(struct tui *t)
+{
+	return t->view[SCR_TRIALS];
+}
+
+/* view-trials.c */
+uint32_t	 tui_ncols(struct tui *);
+const char	*tui_col_name(struct tui *, uint32_t);
+
+/* view-trials-rows.c */
+void		 tui_resort(struct tui *);
+void		 tui_compute_topk(struct tui *);
+void		 tui_rebuild_rows(struct tui *);
+
+/* view-trials-draw.c */
+const char	*tui_param_text(const struct rung_study *, uint32_t p,
+		     uint32_t tr, char buf[32]);
+void		 view_trials_draw(struct tui *, int y, int h);
+void		 view_detail_draw(struct tui *, int y, int h);
+
+#endif
