@@ -38,6 +38,17 @@ rung_featspec_release(struct rung_featspec *f)
 	memset(f, 0, sizeof *f);
 }
 
+void
+rung_featspec_alloc(struct rung_featspec *f, uint32_t n)
+{
+	f->nparams = n;
+	f->pnames = xcalloc(n ? n : 1, sizeof *f->pnames);
+	f->ptypes = xcalloc(n ? n : 1, sizeof *f->ptypes);
+	f->plog = xcalloc(n ? n : 1, sizeof *f->plog);
+	f->nlevels = xcalloc(n ? n : 1, sizeof *f->nlevels);
+	f->levels = xcalloc(n ? n : 1, sizeof *f->levels);
+}
+
 /* The nearest names to a mistyped one, else every name there is. */
 static void
 no_param(const struct rung_featspec *f, const char *name, char **cause)
@@ -79,12 +90,7 @@ rung_featspec_keep(struct rung_featspec *f, char *const *names, size_t n,
 		from[i] = j;
 	}
 	/* Move the kept entries; free the others with the old arrays. */
-	f->nparams = (uint32_t)n;
-	f->pnames = xcalloc(n ? n : 1, sizeof *f->pnames);
-	f->ptypes = xcalloc(n ? n : 1, sizeof *f->ptypes);
-	f->plog = xcalloc(n ? n : 1, sizeof *f->plog);
-	f->nlevels = xcalloc(n ? n : 1, sizeof *f->nlevels);
-	f->levels = xcalloc(n ? n : 1, sizeof *f->levels);
+	rung_featspec_alloc(f, (uint32_t)n);
 	used = xcalloc(old.nparams ? old.nparams : 1, sizeof *used);
 	for (i = 0; i < n; i++) {
 		j = from[i];
@@ -139,11 +145,7 @@ rung_featspec_params(struct rung_featspec *f, const struct rung_study *s)
 	f->nparams = s->nparams;
 	if (s->nparams == 0)
 		return;
-	f->pnames = xcalloc(s->nparams, sizeof *f->pnames);
-	f->ptypes = xcalloc(s->nparams, sizeof *f->ptypes);
-	f->plog = xcalloc(s->nparams, sizeof *f->plog);
-	f->nlevels = xcalloc(s->nparams, sizeof *f->nlevels);
-	f->levels = xcalloc(s->nparams, sizeof *f->levels);
+	rung_featspec_alloc(f, s->nparams);
 	for (i = 0; i < s->nparams; i++) {
 		p = &s->params[i];
 		f->pnames[i] = xstrdup(p->name);

@@ -102,12 +102,7 @@ spec_parse(const char *text, struct rung_featspec *f, char **cause)
 		return -1;
 	}
 	n = (uint32_t)json_object_array_length(arr);
-	f->nparams = n;
-	f->pnames = xcalloc(n ? n : 1, sizeof *f->pnames);
-	f->ptypes = xcalloc(n ? n : 1, sizeof *f->ptypes);
-	f->plog = xcalloc(n ? n : 1, sizeof *f->plog);
-	f->nlevels = xcalloc(n ? n : 1, sizeof *f->nlevels);
-	f->levels = xcalloc(n ? n : 1, sizeof *f->levels);
+	rung_featspec_alloc(f, n);
 	for (i = 0; i < n; i++) {
 		p = json_object_array_get_idx(arr, i);
 		json_object_object_get_ex(p, "name", &v);

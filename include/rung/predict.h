@@ -39,6 +39,8 @@ struct rung_featspec {
 };
 
 void		 rung_featspec_release(struct rung_featspec *);
+/* Room for n parameters, zeroed; what f held before is not freed. */
+void		 rung_featspec_alloc(struct rung_featspec *, uint32_t n);
 /* Fix the Baker parameter encoding from a study (every parameter). */
 void		 rung_featspec_params(struct rung_featspec *,
 		     const struct rung_study *);
