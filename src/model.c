@@ -1,3 +1,8 @@
+/*
+ * Kept predictors (include/rung/model.h): a struct rung_model as a row of
+ * the store's models table and back, its feature spec and SVR settings as
+ * JSON; the statements are in store-model.c.
+ */
 #include "config.h"
 
 #include <math.h>
@@ -5,11 +10,10 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "rung/jsonout.h"
 #include "rung/model.h"
-#include "rung/store.h"
+#include "rung/store-model.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -98,12 +102,7 @@ spec_parse(const char *text, struct rung_featspec *f, char **cause)
 		return -1;
 	}
 	n = (uint32_t)json_object_array_length(arr);
-	f->nparams = n;
-	f->pnames = xcalloc(n ? n : 1, sizeof *f->pnames);
-	f->ptypes = xcalloc(n ? n : 1, sizeof *f->ptypes);
-	f->plog = xcalloc(n ? n : 1, sizeof *f->plog);
-	f->nlevels = xcalloc(n ? n : 1, sizeof *f->nlevels);
-	f->levels = xcalloc(n ? n : 1, sizeof *f->levels);
+	rung_featspec_alloc(f, n);
 	for (i = 0; i < n; i++) {
 		p = json_object_array_get_idx(arr, i);
 		json_object_object_get_ex(p, "name", &v);
@@ -173,88 +172,51 @@ int
 rung_model_save(struct rung_store *s, const struct rung_model *m,
     int replace, char **cause)
 {
-	sqlite3		*db = rung_store_db(s);
-	sqlite3_stmt	*st = NULL;
-	char		*spec = NULL, *svr = NULL, *text = NULL;
-	size_t		 len;
-	int		 rc, ret = -1;
+	struct rung_model_row r;
+	int		 ret;
 
-	if (rung_svr_save(m->fitted, &text, &len, cause) != 0)
+	memset(&r, 0, sizeof r);
+	if (rung_svr_save(m->fitted, &r.model, &r.model_len, cause) != 0)
 		return -1;
-	spec = spec_json(&m->feat);
-	svr = svr_json(&m->svr);
-	if (sqlite3_prepare_v2(db, replace ?
-	    "INSERT OR REPLACE INTO models (name, study_id, study, metric,"
-	    " direction, features, prefix, target, spec, svr, model, n_train)"
-	    " VALUES (?, (SELECT id FROM studies WHERE name = ?), ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?)" :
-	    "INSERT INTO models (name, study_id, study, metric,"
-	    " direction, features, prefix, target, spec, svr, model, n_train)"
-	    " VALUES (?, (SELECT id FROM studies WHERE name = ?), ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, m->study, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, m->study, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, m->metric, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, rung_direction_name(m->direction), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, rung_features_name(m->feat.kind), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, m->feat.prefix);
-	sqlite3_bind_int(st, 8, m->feat.target);
-	sqlite3_bind_text(st, 9, spec, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, svr, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 11, text, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 12, m->n_train);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || (rc == SQLITE_CONSTRAINT &&
-	    !replace)) {
-		xasprintf(cause, "a model called '%s' exists: choose another "
-		    "name, or --replace it", m->name);
-		goto out;
-	}
-	if (rc != SQLITE_DONE)
-		goto dberr;
-	ret = 0;
-	goto out;
-dberr:
-	xasprintf(cause, "%s: %s", rung_store_path(s), sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(st);
-	free(spec);
-	free(svr);
-	free(text);
+	r.name = m->name;
+	r.study = m->study;
+	r.metric = m->metric;
+	r.direction = m->direction;
+	r.features = m->feat.kind;
+	r.prefix = m->feat.prefix;
+	r.target = m->feat.target;
+	r.spec = spec_json(&m->feat);
+	r.svr = svr_json(&m->svr);
+	r.n_train = m->n_train;
+	ret = rung_store_model_put(s, &r, replace, cause);
+	free(r.spec);
+	free(r.svr);
+	free(r.model);
 	return ret;
 }
 
-#define MODEL_COLS "name, study, metric, direction, features, prefix, " \
-	"target, spec, svr, n_train, created, model"
-
+/* A model from a row of the store, whose strings it takes. */
 static struct rung_model *
-read_model(sqlite3_stmt *st, int with_fitted, char **cause)
+from_row(struct rung_model_row *r, int with_fitted, char **cause)
 {
 	struct rung_model *m;
 
 	m = xcalloc(1, sizeof *m);
-	m->name = xstrdup((const char *)sqlite3_column_text(st, 0));
-	m->study = xstrdup((const char *)sqlite3_column_text(st, 1));
-	m->metric = xstrdup((const char *)sqlite3_column_text(st, 2));
-	m->direction = rung_direction_parse(
-	    (const char *)sqlite3_column_text(st, 3));
-	m->feat.kind = rung_features_parse(
-	    (const char *)sqlite3_column_text(st, 4)) == RUNG_FEAT_BAKER ?
-	    RUNG_FEAT_BAKER : RUNG_FEAT_RAW;
-	m->feat.prefix = sqlite3_column_int(st, 5);
-	m->feat.target = sqlite3_column_int(st, 6);
-	if (spec_parse((const char *)sqlite3_column_text(st, 7), &m->feat,
-	    cause) != 0)
+	m->name = r->name;
+	m->study = r->study;
+	m->metric = r->metric;
+	m->created = r->created;
+	r->name = r->study = r->metric = r->created = NULL;
+	m->direction = r->direction;
+	m->feat.kind = r->features;
+	m->feat.prefix = r->prefix;
+	m->feat.target = r->target;
+	m->n_train = r->n_train;
+	if (spec_parse(r->spec, &m->feat, cause) != 0)
 		goto fail;
-	svr_parse((const char *)sqlite3_column_text(st, 8), &m->svr);
-	m->n_train = (uint32_t)sqlite3_column_int64(st, 9);
-	m->created = xstrdup((const char *)sqlite3_column_text(st, 10));
-	if (with_fitted && rung_svr_load(sqlite3_column_blob(st, 11),
-	    (size_t)sqlite3_column_bytes(st, 11), &m->fitted, cause) != 0)
+	svr_parse(r->svr, &m->svr);
+	if (with_fitted && rung_svr_load(r->model, r->model_len, &m->fitted,
+	    cause) != 0)
 		goto fail;
 	return m;
 fail:
@@ -266,22 +228,14 @@ int
 rung_model_load(struct rung_store *s, const char *name, const char *study,
     struct rung_model **out, char **cause)
 {
-	sqlite3		*db = rung_store_db(s);
-	sqlite3_stmt	*st;
+	struct rung_model_row r;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, name != NULL ?
-	    "SELECT " MODEL_COLS " FROM models WHERE name = ?" :
-	    "SELECT " MODEL_COLS " FROM models WHERE study = ?"
-	    " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return rung_store_error(s, cause);
-	sqlite3_bind_text(st, 1, name != NULL ? name : study, -1,
-	    SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = read_model(st, 1, cause);
-	else if (rc == SQLITE_DONE) {
-		*out = NULL;
+	*out = NULL;
+	rc = rung_store_model_get(s, name, study, &r, cause);
+	if (rc == 0)
+		*out = from_row(&r, 1, cause);
+	else if (rc == 1) {
 		if (name != NULL)
 			xasprintf(cause, "no model '%s' (rung models lists "
 			    "them)", name);
@@ -289,11 +243,8 @@ rung_model_load(struct rung_store *s, const char *name, const char *study,
 			xasprintf(cause, "no model trained on study '%s': "
 			    "train one with rung fit %s --prefix K --save NAME",
 			    study, study);
-	} else {
-		*out = NULL;
-		rung_store_error(s, cause);
 	}
-	sqlite3_finalize(st);
+	rung_model_row_release(&r);
 	return *out != NULL ? 0 : -1;
 }
 
@@ -301,26 +252,29 @@ int
 rung_model_list(struct rung_store *s, struct rung_model ***out, size_t *n,
     char **cause)
 {
-	sqlite3		*db = rung_store_db(s);
-	sqlite3_stmt	*st;
-	struct rung_model **v = NULL, *m;
-	size_t		 cap = 0, len = 0;
+	struct rung_model_row *rows;
+	struct rung_model **v;
+	size_t		 nrows, i, len = 0;
+	int		 ret = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT " MODEL_COLS " FROM models"
-	    " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return rung_store_error(s, cause);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if ((m = read_model(st, 0, cause)) == NULL) {
-			sqlite3_finalize(st);
-			while (len > 0)
-				rung_model_free(v[--len]);
-			free(v);
-			return -1;
-		}
-		XGROW(v, cap, len + 1);
-		v[len++] = m;
+	if (rung_store_model_list(s, &rows, &nrows, cause) != 0)
+		return -1;
+	v = xcalloc(nrows ? nrows : 1, sizeof *v);
+	for (i = 0; i < nrows && ret == 0; i++) {
+		if ((v[len] = from_row(&rows[i], 0, cause)) == NULL)
+			ret = -1;
+		else
+			len++;
 	}
-	sqlite3_finalize(st);
+	for (i = 0; i < nrows; i++)
+		rung_model_row_release(&rows[i]);
+	free(rows);
+	if (ret != 0) {
+		while (len > 0)
+			rung_model_free(v[--len]);
+		free(v);
+		return -1;
+	}
 	*out = v;
 	*n = len;
 	return 0;

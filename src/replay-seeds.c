@@ -12,8 +12,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/replay.h"
 #include "rung/sched.h"
@@ -293,56 +293,27 @@ struct work {
 	const struct rung_replay_seeds_opts *o;
 	struct rung_replay_set		*set;
 	char				**causes;	/* per slot */
-	atomic_uint			 next;
 	atomic_uint			 done;
-	uint32_t			 n;
 	pthread_t			 main;
 	struct rung_progress		*prog;
 };
 
+/* One slot on the pool; only the calling thread draws the progress. */
 static void
-work_one(struct work *w, uint32_t slot)
+work_one(void *arg, uint32_t slot)
 {
+	struct work			*w = arg;
 	struct rung_replay_seed		*v = &w->set->seeds[slot];
 	const struct rung_sched_params	*p = &w->p[slot / w->set->nseeds];
+	uint32_t			 done;
 
 	v->seed = w->o->seed + slot % w->set->nseeds;
 	if (rung_replay_run(w->s, p, &w->o->replay, v->seed, &v->r,
-	    &w->causes[slot]) != 0)
-		return;
-	random_cost(w->s, p, &w->o->replay, v);
-}
-
-static void *
-work_main(void *arg)
-{
-	struct work	*w = arg;
-	uint32_t	 i, done;
-
-	while ((i = atomic_fetch_add(&w->next, 1)) < w->n) {
-		work_one(w, i);
-		done = atomic_fetch_add(&w->done, 1) + 1;
-		if (w->prog != NULL && pthread_equal(pthread_self(), w->main))
-			rung_progress_update(w->prog, done);
-	}
-	return NULL;
-}
-
-static int
-thread_count(int threads, uint32_t n)
-{
-	long	 t = threads;
-
-	if (t <= 0) {
-		t = sysconf(_SC_NPROCESSORS_ONLN);
-		if (t < 1)
-			t = 1;
-	}
-	if (t > 1024)
-		t = 1024;
-	if ((uint32_t)t > n)
-		t = n ? (long)n : 1;
-	return (int)t;
+	    &w->causes[slot]) == 0)
+		random_cost(w->s, p, &w->o->replay, v);
+	done = atomic_fetch_add(&w->done, 1) + 1;
+	if (w->prog != NULL && pthread_equal(pthread_self(), w->main))
+		rung_progress_update(w->prog, done);
 }
 
 int
@@ -353,11 +324,10 @@ rung_replay_seeds(const struct rung_study *s,
 {
 	struct work	 w;
 	struct rung_progress prog;
-	pthread_t	*tid = NULL;
-	uint32_t	 i, nseeds = o->nseeds ? o->nseeds : 10;
+	uint32_t	 i, n, nseeds = o->nseeds ? o->nseeds : 10;
 	uint32_t	 ngrid = o->ngrid ? o->ngrid : 50;
 	double		 max = 0;
-	int		 t, k, started = 0, rc = -1;
+	int		 rc = -1;
 
 	memset(set, 0, sizeof *set);
 	if (np == 0 || baseline >= np) {
@@ -375,33 +345,20 @@ rung_replay_seeds(const struct rung_study *s,
 	w.p = p;
 	w.o = o;
 	w.set = set;
-	w.n = np * nseeds;
-	w.causes = xcalloc(w.n, sizeof *w.causes);
+	n = np * nseeds;
+	w.causes = xcalloc(n, sizeof *w.causes);
 	w.main = pthread_self();
-	atomic_init(&w.next, 0);
 	atomic_init(&w.done, 0);
 	if (o->progress != NULL) {
-		rung_progress_start(&prog, o->progress, w.n);
+		rung_progress_start(&prog, o->progress, n);
 		w.prog = &prog;
 	}
 
-	t = thread_count(o->threads, w.n);
-	if (t > 1) {
-		tid = xcalloc((size_t)t - 1, sizeof *tid);
-		for (k = 0; k < t - 1; k++) {
-			if (pthread_create(&tid[k], NULL, work_main, &w) != 0)
-				break;
-			started++;
-		}
-	}
-	work_main(&w);
-	for (k = 0; k < started; k++)
-		pthread_join(tid[k], NULL);
-	free(tid);
+	rung_pool_run(n, o->threads, work_one, &w);
 	if (w.prog != NULL)
 		rung_progress_end(w.prog);
 
-	for (i = 0; i < w.n; i++) {
+	for (i = 0; i < n; i++) {
 		if (w.causes[i] != NULL) {
 			xasprintf(cause, "%s, seed %llu: %s",
 			    rung_policy_name(p[i / nseeds].policy),
@@ -413,7 +370,7 @@ rung_replay_seeds(const struct rung_study *s,
 
 	set->npool = set->seeds[0].r.npool;
 	set->pool_best = set->seeds[0].r.best_final;
-	for (i = 0; i < w.n; i++) {
+	for (i = 0; i < n; i++) {
 		if ((double)set->seeds[i].r.cost_steps > max)
 			max = (double)set->seeds[i].r.cost_steps;
 	}
@@ -428,7 +385,7 @@ rung_replay_seeds(const struct rung_study *s,
 	}
 	rc = 0;
 out:
-	for (i = 0; i < w.n; i++)
+	for (i = 0; i < n; i++)
 		free(w.causes[i]);
 	free(w.causes);
 	if (rc != 0)

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #endif
 
 #include "rung/import.h"
+#include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/store.h"
 #include "rung/util.h"
@@ -91,6 +93,55 @@ test_rng(void)
 	rung_rng_shuffle(&a, w, 0);
 	rung_rng_shuffle(&a, w, 1);
 	ok(1, "shuffles of 0 and 1 values are fine");
+
+	for (i = 0; i < 1000; i++) {
+		u = rung_rng_loguniform(&a, 1e-5, 10);
+		if (!(u >= 1e-5 && u <= 10))
+			break;
+	}
+	ok(i == 1000, "loguniform stays within its bounds");
+}
+
+/* Pool. */
+
+struct pool_test {
+	_Atomic uint32_t runs[1000];
+	pthread_t	 caller;
+	_Atomic uint32_t by_caller;
+};
+
+static void
+pool_task(void *arg, uint32_t i)
+{
+	struct pool_test *pt = arg;
+
+	pt->runs[i]++;
+	if (pthread_equal(pthread_self(), pt->caller))
+		pt->by_caller++;
+}
+
+static void
+test_pool(void)
+{
+	static struct pool_test pt;
+	int		 threads[] = { 1, 4, 0, 64 };
+	uint32_t	 i, once;
+	size_t		 k;
+
+	for (k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+		memset(&pt, 0, sizeof pt);
+		pt.caller = pthread_self();
+		rung_pool_run(1000, threads[k], pool_task, &pt);
+		for (i = 0, once = 0; i < 1000; i++)
+			once += pt.runs[i] == 1;
+		ok(once == 1000, "%d threads: each of 1000 tasks runs once",
+		    threads[k]);
+		if (threads[k] == 1)
+			ok(pt.by_caller == 1000, "one thread is the caller's");
+	}
+	memset(&pt, 0, sizeof pt);
+	rung_pool_run(0, 4, pool_task, &pt);
+	ok(pt.runs[0] == 0, "no task, nothing runs");
 }
 
 /* Scaler. */
@@ -1279,6 +1330,7 @@ main(int argc, char **argv)
 	}
 
 	test_rng();
+	test_pool();
 	test_scaler();
 	test_scores();
 	test_features();

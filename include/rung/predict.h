@@ -11,17 +11,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "rung/rng.h"
 #include "rung/study.h"
-
-/* A deterministic random stream (splitmix64): the same seed, the same run. */
-struct rung_rng {
-	uint64_t	 s;
-};
-void		 rung_rng_seed(struct rung_rng *, uint64_t seed);
-uint64_t	 rung_rng_next(struct rung_rng *);
-double		 rung_rng_uniform(struct rung_rng *);	/* [0, 1) */
-/* Fisher-Yates shuffle of v[0..n). */
-void		 rung_rng_shuffle(struct rung_rng *, uint32_t *v, uint32_t n);
 
 /* Features. */
 enum rung_features {
@@ -48,6 +39,8 @@ struct rung_featspec {
 };
 
 void		 rung_featspec_release(struct rung_featspec *);
+/* Room for n parameters, zeroed; what f held before is not freed. */
+void		 rung_featspec_alloc(struct rung_featspec *, uint32_t n);
 /* Fix the Baker parameter encoding from a study (every parameter). */
 void		 rung_featspec_params(struct rung_featspec *,
 		     const struct rung_study *);

@@ -1,0 +1,386 @@
+/*
+ * A trained SVR as text and back: its scalers, the exact values of its
+ * support vectors and libsvm's own model file, for the models kept in the
+ * store.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rung/predict.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "predict-int.h"
+
+/*
+ * Saving. libsvm writes and reads models only through a file name, so its
+ * part goes through a temporary file. svm_save_model prints support vector
+ * values with "%.8g", which would make a loaded model predict differently:
+ * the exact values follow in a section of our own and replace them on
+ * loading. Numbers are printed in the C locale whatever the program's.
+ */
+
+static locale_t	 c_loc;
+static pthread_once_t c_loc_once = PTHREAD_ONCE_INIT;
+
+static void
+c_loc_init(void)
+{
+	c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* Switch this thread to the C locale; returns what to switch back to. */
+static locale_t
+c_locale_enter(void)
+{
+	pthread_once(&c_loc_once, c_loc_init);
+	if (c_loc == (locale_t)0)
+		return (locale_t)0;
+	return uselocale(c_loc);
+}
+
+static void
+c_locale_leave(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
+/* A temporary file in $TMPDIR for libsvm, which reads and writes by name. */
+static int
+temp_file(char **path, int *fd, char **cause)
+{
+	const char	*dir;
+
+	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
+		dir = "/tmp";
+	*path = rung_path_join(dir, "rung-svr.XXXXXX");
+	if ((*fd = mkstemp(*path)) == -1) {
+		xasprintf(cause, "cannot create a temporary file in '%s': %s",
+		    dir, strerror(errno));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+buf_doubles(struct rung_buf *b, const char *key, const double *v, uint32_t n)
+{
+	uint32_t	 i;
+
+	rung_buf_addstr(b, key);
+	for (i = 0; i < n; i++)
+		rung_buf_printf(b, " %.17g", v[i]);
+	rung_buf_addc(b, '\n');
+}
+
+int
+rung_svr_save(const struct rung_svr *m, char **text, size_t *len,
+    char **cause)
+{
+	struct rung_buf	 b = { 0 };
+	const struct svm_node *sv;
+	locale_t	 old;
+	char		*path, *lib = NULL;
+	size_t		 liblen, total;
+	int		 fd, i, r;
+
+	*text = NULL;
+	*len = 0;
+	if (temp_file(&path, &fd, cause) != 0)
+		return -1;
+	old = c_locale_enter();
+	r = svm_save_model(path, m->model);
+	c_locale_leave(old);
+	if (r != 0) {
+		xasprintf(cause, "libsvm cannot write the model to '%s'", path);
+		goto fail;
+	}
+	if (rung_read_file(path, &lib, &liblen, cause) != 0)
+		goto fail;
+	unlink(path);
+	close(fd);
+	free(path);
+
+	old = c_locale_enter();
+	rung_buf_printf(&b, "rung-svr 1\nfeatures %u\n", m->d);
+	buf_doubles(&b, "x_scale", m->xs.scale, m->d);
+	buf_doubles(&b, "x_min", m->xs.min, m->d);
+	buf_doubles(&b, "y_scale", m->ys.scale, 1);
+	buf_doubles(&b, "y_min", m->ys.min, 1);
+	for (i = 0, total = 0; i < m->model->l; i++) {
+		for (sv = m->model->SV[i]; sv->index != -1; sv++)
+			total++;
+	}
+	rung_buf_printf(&b, "sv_values %d %zu\n", m->model->l, total);
+	for (i = 0; i < m->model->l; i++) {
+		for (sv = m->model->SV[i]; sv->index != -1; sv++) {
+			rung_buf_printf(&b, "%s%.17g",
+			    sv == m->model->SV[i] ? "" : " ", sv->value);
+		}
+		rung_buf_addc(&b, '\n');
+	}
+	rung_buf_printf(&b, "libsvm %zu\n", liblen);
+	c_locale_leave(old);
+	rung_buf_add(&b, lib, liblen);
+	free(lib);
+	*len = b.len;
+	*text = rung_buf_cstr(&b);
+	return 0;
+
+fail:
+	unlink(path);
+	close(fd);
+	free(path);
+	free(lib);
+	return -1;
+}
+
+/* A cursor over the saved text (NUL-terminated, so strtod stops). */
+struct cursor {
+	const char	*p;
+	const char	*end;
+};
+
+static void
+cur_blank(struct cursor *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+	    *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static int
+cur_word(struct cursor *c, const char *w)
+{
+	size_t	 n = strlen(w);
+
+	cur_blank(c);
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+		return -1;
+	if (c->p + n < c->end && c->p[n] != ' ' && c->p[n] != '\n')
+		return -1;
+	c->p += n;
+	return 0;
+}
+
+static int
+cur_double(struct cursor *c, double *v)
+{
+	char	*e;
+
+	cur_blank(c);
+	if (c->p >= c->end)
+		return -1;
+	*v = strtod(c->p, &e);
+	if (e == c->p || e > c->end)
+		return -1;
+	c->p = e;
+	return 0;
+}
+
+static int
+cur_doubles(struct cursor *c, const char *key, double *v, uint32_t n)
+{
+	uint32_t	 i;
+
+	if (key != NULL && cur_word(c, key) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (cur_double(c, &v[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cur_uint(struct cursor *c, uint64_t *v)
+{
+	char	*e;
+
+	cur_blank(c);
+	if (c->p >= c->end || *c->p < '0' || *c->p > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(c->p, &e, 10);
+	if (errno != 0 || e > c->end)
+		return -1;
+	c->p = e;
+	return 0;
+}
+
+/*
+ * svm_load_model complains on stderr about what it does not know; look at
+ * the header first so that a damaged text is our error, not its message.
+ */
+static int
+check_libsvm_header(const char *p, const char *end)
+{
+	static const char *keys[] = { "degree", "gamma", "coef0", "nr_class",
+		"total_sv", "rho", "label", "probA", "probB", "nr_sv" };
+	const char	*eol;
+	size_t		 i, n;
+	int		 type = 0, kernel = 0;
+
+	while (p < end) {
+		if ((eol = memchr(p, '\n', end - p)) == NULL)
+			return -1;
+		n = strcspn(p, " \n");
+		if (n == 2 && memcmp(p, "SV", 2) == 0)
+			return type && kernel ? 0 : -1;
+		if (n == 8 && memcmp(p, "svm_type", 8) == 0) {
+			if (strncmp(p + 8, " nu_svr\n", 8) != 0 &&
+			    strncmp(p + 8, " epsilon_svr\n", 13) != 0)
+				return -1;
+			type = 1;
+		} else if (n == 11 && memcmp(p, "kernel_type", 11) == 0) {
+			if (strncmp(p + 11, " rbf\n", 5) != 0)
+				return -1;
+			kernel = 1;
+		} else {
+			for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+				if (strlen(keys[i]) == n &&
+				    memcmp(p, keys[i], n) == 0)
+					break;
+			}
+			if (i == sizeof keys / sizeof keys[0])
+				return -1;
+		}
+		p = eol + 1;
+	}
+	return -1;
+}
+
+int
+rung_svr_load(const char *text, size_t len, struct rung_svr **out,
+    char **cause)
+{
+	struct rung_svr	*m = NULL;
+	struct cursor	 c;
+	struct svm_node	*sv;
+	locale_t	 old;
+	char		*buf, *path = NULL;
+	double		*exact = NULL;
+	uint64_t	 v, nsv = 0, total = 0, d = 0, liblen, i, k;
+	int		 fd = -1, bad = 1;
+
+	*out = NULL;
+	rung_svm_quiet();
+	buf = xmalloc(len + 1);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	c.p = buf;
+	c.end = buf + len;
+
+	old = c_locale_enter();
+	m = xcalloc(1, sizeof *m);
+	if (cur_word(&c, "rung-svr") != 0 || cur_uint(&c, &v) != 0 || v != 1)
+		goto parsed;
+	if (cur_word(&c, "features") != 0 || cur_uint(&c, &d) != 0 ||
+	    d == 0 || d > len)
+		goto parsed;
+	m->d = (uint32_t)d;
+	m->xs.d = m->d;
+	m->xs.scale = xcalloc(d, sizeof *m->xs.scale);
+	m->xs.min = xcalloc(d, sizeof *m->xs.min);
+	m->ys.d = 1;
+	m->ys.scale = xcalloc(1, sizeof *m->ys.scale);
+	m->ys.min = xcalloc(1, sizeof *m->ys.min);
+	if (cur_doubles(&c, "x_scale", m->xs.scale, m->d) != 0 ||
+	    cur_doubles(&c, "x_min", m->xs.min, m->d) != 0 ||
+	    cur_doubles(&c, "y_scale", m->ys.scale, 1) != 0 ||
+	    cur_doubles(&c, "y_min", m->ys.min, 1) != 0)
+		goto parsed;
+	if (cur_word(&c, "sv_values") != 0 || cur_uint(&c, &nsv) != 0 ||
+	    cur_uint(&c, &total) != 0 || nsv > len || total > len ||
+	    total > nsv * d)
+		goto parsed;
+	exact = xreallocarray(NULL, total + 1, sizeof *exact);
+	if (cur_doubles(&c, NULL, exact, (uint32_t)total) != 0)
+		goto parsed;
+	if (cur_word(&c, "libsvm") != 0 || cur_uint(&c, &liblen) != 0 ||
+	    c.p >= c.end || *c.p != '\n' ||
+	    liblen != (uint64_t)(c.end - c.p - 1))
+		goto parsed;
+	c.p++;
+	if (check_libsvm_header(c.p, c.end) != 0)
+		goto parsed;
+	bad = 0;
+parsed:
+	if (bad) {
+		c_locale_leave(old);
+		xasprintf(cause, "not a saved model (at byte %zu)",
+		    (size_t)(c.p - buf));
+		goto fail;
+	}
+
+	if (temp_file(&path, &fd, cause) != 0) {
+		c_locale_leave(old);
+		goto fail;
+	}
+	if (write(fd, c.p, c.end - c.p) != c.end - c.p) {
+		c_locale_leave(old);
+		xasprintf(cause, "cannot write '%s': %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	m->model = svm_load_model(path);
+	c_locale_leave(old);
+	if (m->model == NULL) {
+		xasprintf(cause, "libsvm cannot read the saved model");
+		goto fail;
+	}
+	if ((m->model->param.svm_type != NU_SVR &&
+	    m->model->param.svm_type != EPSILON_SVR) ||
+	    m->model->param.kernel_type != RBF || m->model->nr_class != 2 ||
+	    m->model->l < 0 || (uint64_t)m->model->l != nsv) {
+		xasprintf(cause, "the saved model is not a regression model "
+		    "with %" PRIu64 " support vectors", nsv);
+		goto fail;
+	}
+	/* Put back the exact support vector values that libsvm rounded. */
+	for (i = 0, k = 0; i < nsv; i++) {
+		for (sv = m->model->SV[i]; sv->index != -1; sv++) {
+			if (k == total || sv->index < 1 ||
+			    (uint64_t)sv->index > d)
+				break;
+			sv->value = exact[k++];
+		}
+		if (sv->index != -1)
+			break;
+	}
+	if (i < nsv || k != total) {
+		xasprintf(cause, "the support vectors of the saved model do "
+		    "not match its exact values");
+		goto fail;
+	}
+	unlink(path);
+	close(fd);
+	free(path);
+	free(exact);
+	free(buf);
+	*out = m;
+	return 0;
+
+fail:
+	if (path != NULL) {
+		unlink(path);
+		close(fd);
+		free(path);
+	}
+	free(exact);
+	free(buf);
+	rung_svr_free(m);
+	return -1;
+}
