@@ -539,11 +539,7 @@ launch_release(struct tui *t)
 const struct rung_view_ops tui_view_launch = {
 	.name = "launch",
 	.tab = "6 Launch",
-	/*
-	 * sic: the help screen has always headed the launch screen's keys
-	 * so (tests/golden keeps the explorer as it was before issue 16).
-	 */
-	.heading = "This help",
+	.heading = "The launch screen (6)",
 	.show = ACT_LAUNCH,
 	.refresh_ms = 250,
 	.size = sizeof (struct tui_launchview),

@@ -257,12 +257,7 @@ help_back(struct tui *t)
 
 const struct rung_view_ops tui_view_help = {
 	.name = "help",
-	/*
-	 * sic: no heading, so "(null)" heads its keys on the help screen,
-	 * as it always has (tests/golden keeps the explorer as it was
-	 * before issue 16).
-	 */
-	.heading = NULL,
+	.heading = "This help",
 	.show = ACT_HELP,
 	.flags = VIEW_SEARCH | VIEW_ASIDE,
 	.size = sizeof (int),	/* the first line shown */

@@ -235,6 +235,20 @@ test_expect_success '? lists the keys of the key table' '
 	wait_for "PRED@5"
 '
 
+test_expect_success 'every screen heads its keys on the help screen by its own name' '
+	keys "?" &&
+	wait_for "Everywhere" &&
+	keys / "The launch screen (6)" Enter &&
+	wait_for "^ The launch screen \(6\)" &&
+	keys / "(null)" Enter &&
+	wait_for "/\(null\): not found" &&
+	keys / "This help" Enter &&
+	wait_for "^ This help" &&
+	sed -n "/^ This help/,\$p" screen.txt | sed -n 2p | grep -q "^   /  " &&
+	keys q &&
+	wait_for "PRED@5"
+'
+
 test_expect_success 'q quits; the terminal is sane afterwards' '
 	keys q &&
 	wait_for "status=0" &&
