@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <sqlite3.h>
 
 #include "rung/cmd.h"
 #include "rung/model.h"
@@ -22,6 +21,7 @@
 #include "rung/replay.h"
 #include "rung/sched.h"
 #include "rung/store.h"
+#include "rung/store-replay.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -1058,46 +1058,13 @@ run_replay(struct plot *pl)
 	return ret;
 }
 
-struct kept_policy {
-	char		*name;
-	uint32_t	 n;
-	double		*cost;
-	double		*final;
-	double		*end;
-	json_object	**trace;
-};
-
+/* A kept replay, and what plot replay reads from its report. */
 struct kept {
-	int64_t		 id;
-	char		*metric;
-	enum rung_direction direction;
-	int64_t		 seeds;
+	struct rung_kept_replay *kr;
 	double		 pool_best;
 	int		 seconds;
 	double		 eta, max_r, workers;
-	uint32_t	 np;
-	struct kept_policy *p;
 };
-
-static void
-kept_free(struct kept *k)
-{
-	uint32_t	 i, j;
-
-	for (i = 0; i < k->np; i++) {
-		for (j = 0; j < k->p[i].n; j++) {
-			if (k->p[i].trace[j] != NULL)
-				json_object_put(k->p[i].trace[j]);
-		}
-		free(k->p[i].name);
-		free(k->p[i].cost);
-		free(k->p[i].final);
-		free(k->p[i].end);
-		free(k->p[i].trace);
-	}
-	free(k->p);
-	free(k->metric);
-}
 
 static double
 jnum(json_object *o, const char *key)
@@ -1111,41 +1078,20 @@ jnum(json_object *o, const char *key)
 	return json_object_get_double(v);
 }
 
-static double
-col_num(sqlite3_stmt *q, int i)
-{
-	return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(q, i);
-}
-
-
 /* A kept replay: the newest of the study when id is 0. */
 static int
 kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 {
 	struct rung_store *st = pl->ctx->store;
-	sqlite3		*db = rung_store_db(st);
-	sqlite3_stmt	*q = NULL;
+	struct rung_kept_replay *kr;
 	json_object	*rep = NULL, *par, *v;
-	const char	*study, *text;
-	struct kept_policy *kp;
-	uint32_t	 pi;
-	int		 rc, ret = -1;
+	int		 rc;
 
 	memset(k, 0, sizeof *k);
-	if (sqlite3_prepare_v2(db, id > 0 ? "SELECT id, study, metric,"
-	    " direction, seeds, report FROM replays WHERE id = ?" :
-	    "SELECT id, study, metric, direction, seeds, report FROM replays"
-	    " WHERE study = ? ORDER BY id DESC LIMIT 1", -1, &q,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto out;
-	}
-	if (id > 0)
-		sqlite3_bind_int64(q, 1, id);
-	else
-		sqlite3_bind_text(q, 1, pl->study, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(q)) == SQLITE_DONE) {
+	if ((rc = rung_store_replay_load(st, id, pl->study, NULL,
+	    RUNG_KEPT_REPORT | RUNG_KEPT_TRACES, &k->kr, cause)) < 0)
+		return -1;
+	if (rc == 0) {
 		if (id > 0)
 			xasprintf(cause, "no replay %" PRId64 " in '%s' (rung "
 			    "replays lists them)", id, rung_store_path(st));
@@ -1154,27 +1100,16 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 			    "give --policy (plot replay --policy hyperband,asha "
 			    "%s) or run rung replay first", pl->study,
 			    pl->study);
-		goto out;
+		return -1;
 	}
-	if (rc != SQLITE_ROW) {
-		rung_store_error(st, cause);
-		goto out;
-	}
-	k->id = sqlite3_column_int64(q, 0);
-	study = (const char *)sqlite3_column_text(q, 1);
-	if (study == NULL || strcmp(study, pl->study) != 0) {
+	kr = k->kr;
+	if (kr->study == NULL || strcmp(kr->study, pl->study) != 0) {
 		xasprintf(cause, "replay %" PRId64 " is of study '%s', not "
-		    "'%s'", k->id, study != NULL ? study : "", pl->study);
-		goto out;
+		    "'%s'", kr->id, kr->study != NULL ? kr->study : "",
+		    pl->study);
+		return -1;
 	}
-	text = (const char *)sqlite3_column_text(q, 2);
-	k->metric = xstrdup(text != NULL ? text : "");
-	text = (const char *)sqlite3_column_text(q, 3);
-	k->direction = text != NULL && rung_direction_parse(text) ==
-	    RUNG_MAX ? RUNG_MAX : RUNG_MIN;
-	k->seeds = sqlite3_column_int64(q, 4);
-	text = (const char *)sqlite3_column_text(q, 5);
-	rep = text != NULL ? json_tokener_parse(text) : NULL;
+	rep = kr->report != NULL ? json_tokener_parse(kr->report) : NULL;
 	k->pool_best = jnum(rep, "pool_best");
 	k->seconds = rep != NULL && json_object_object_get_ex(rep,
 	    "time_unit", &v) && json_object_is_type(v, json_type_string) &&
@@ -1185,85 +1120,28 @@ kept_load(struct plot *pl, int64_t id, struct kept *k, char **cause)
 	k->eta = jnum(par, "eta");
 	k->max_r = jnum(par, "max_r");
 	k->workers = jnum(par, "workers");
-	sqlite3_finalize(q);
-	q = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT idx, policy FROM replay_policies"
-	    " WHERE replay_id = ? ORDER BY idx", -1, &q, NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto out;
-	}
-	sqlite3_bind_int64(q, 1, k->id);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		k->p = xreallocarray(k->p, k->np + 1, sizeof *k->p);
-		kp = &k->p[k->np++];
-		memset(kp, 0, sizeof *kp);
-		text = (const char *)sqlite3_column_text(q, 1);
-		kp->name = xstrdup(text != NULL ? text : "?");
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT policy_idx, cost_steps,"
-	    " returned_final, end_time, trace FROM replay_seeds"
-	    " WHERE replay_id = ? ORDER BY policy_idx, seed", -1, &q,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto out;
-	}
-	sqlite3_bind_int64(q, 1, k->id);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		pi = (uint32_t)sqlite3_column_int(q, 0);
-		if (pi >= k->np)
-			continue;
-		kp = &k->p[pi];
-		kp->cost = xreallocarray(kp->cost, kp->n + 1, sizeof *kp->cost);
-		kp->final = xreallocarray(kp->final, kp->n + 1,
-		    sizeof *kp->final);
-		kp->end = xreallocarray(kp->end, kp->n + 1, sizeof *kp->end);
-		kp->trace = xreallocarray(kp->trace, kp->n + 1,
-		    sizeof *kp->trace);
-		kp->cost[kp->n] = col_num(q, 1);
-		kp->final[kp->n] = col_num(q, 2);
-		kp->end[kp->n] = col_num(q, 3);
-		text = (const char *)sqlite3_column_text(q, 4);
-		kp->trace[kp->n] = text != NULL ? json_tokener_parse(text) :
-		    NULL;
-		kp->n++;
-	}
-	if (k->np == 0) {
-		xasprintf(cause, "replay %" PRId64 " holds no policy", k->id);
-		goto out;
-	}
-	ret = 0;
-out:
 	if (rep != NULL)
 		json_object_put(rep);
-	sqlite3_finalize(q);
-	return ret;
+	if (kr->npol == 0) {
+		xasprintf(cause, "replay %" PRId64 " holds no policy", kr->id);
+		return -1;
+	}
+	return 0;
 }
 
 /* Best-so-far final value of a seed's trace at simulated time x; NaN if none. */
 static double
-trace_at(json_object *tr, double x)
+trace_at(const struct rung_kept_seed *r, double x)
 {
-	json_object	*e;
-	size_t		 i, n;
-	double		 v = NAN, tm;
+	size_t		 i;
+	double		 v = NAN;
 
-	if (tr == NULL || !json_object_is_type(tr, json_type_array))
-		return NAN;
-	n = json_object_array_length(tr);
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(tr, i);
-		if (e == NULL || json_object_array_length(e) < 3)
-			continue;
-		tm = json_object_get_double(json_object_array_get_idx(e, 1));
-		if (tm > x)
+	for (i = 0; i < r->ntrace; i++) {
+		if (r->trace_time[i] > x)
 			break;
-		if (json_object_is_type(json_object_array_get_idx(e, 2),
-		    json_type_null))
+		if (isnan(r->trace_final[i]))
 			continue;
-		v = json_object_get_double(json_object_array_get_idx(e, 2));
+		v = r->trace_final[i];
 	}
 	return v;
 }
@@ -1276,10 +1154,10 @@ plot_replay(struct plot *pl, char **cause)
 	struct rung_plot *p = pl->p;
 	struct rung_study_info info;
 	struct kept	 k;
-	struct kept_policy *kp;
+	const struct rung_kept_policy *kp;
 	struct rung_buf	 names = { 0 };
 	const char	*v;
-	double		 cmin, cmax, fmin_, fmax_, cs, fs, tmax = 0, x, sum;
+	double		 cost, fin, cmin, cmax, fmin_, fmax_, cs, fs, tmax = 0, x, sum;
 	double		 gmin = INFINITY, gmax = -INFINITY, across;
 	char		*l1 = NULL, *l2 = NULL, *end, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ];
@@ -1331,26 +1209,28 @@ plot_replay(struct plot *pl, char **cause)
 		goto out;
 
 	/* Compute against quality: each seed, and the policy's spread. */
-	for (i = 0; i < k.np; i++) {
-		kp = &k.p[i];
+	for (i = 0; i < k.kr->npol; i++) {
+		kp = &k.kr->pol[i];
 		if (i > 0)
 			rung_buf_addstr(&names, ", ");
-		rung_buf_addstr(&names, kp->name);
+		rung_buf_addstr(&names, kp->policy);
 		cmin = fmin_ = INFINITY;
 		cmax = fmax_ = -INFINITY;
 		cs = fs = 0;
 		nf = 0;
 		rung_plot_data(p, "seeds");
-		for (j = 0; j < kp->n; j++) {
-			if (!isfinite(kp->cost[j]) || !isfinite(kp->final[j]))
+		for (j = 0; j < kp->nseed; j++) {
+			cost = (double)kp->seed[j].cost_steps;
+			fin = kp->seed[j].returned_final;
+			if (!isfinite(cost) || !isfinite(fin))
 				continue;
-			rung_plot_row(p, 2, kp->cost[j], kp->final[j]);
-			cmin = fmin(cmin, kp->cost[j]);
-			cmax = fmax(cmax, kp->cost[j]);
-			fmin_ = fmin(fmin_, kp->final[j]);
-			fmax_ = fmax(fmax_, kp->final[j]);
-			cs += kp->cost[j];
-			fs += kp->final[j];
+			rung_plot_row(p, 2, cost, fin);
+			cmin = fmin(cmin, cost);
+			cmax = fmax(cmax, cost);
+			fmin_ = fmin(fmin_, fin);
+			fmax_ = fmax(fmax_, fin);
+			cs += cost;
+			fs += fin;
 			nf++;
 		}
 		if (nf == 0)
@@ -1367,23 +1247,23 @@ plot_replay(struct plot *pl, char **cause)
 		else
 			rung_plot_row(p, 6, NAN, NAN, NAN, NAN, NAN, NAN);
 		rung_plot_gap(p, 2);
-		for (j = 0; j < kp->n; j++) {
-			if (isfinite(kp->end[j]))
-				tmax = fmax(tmax, kp->end[j]);
+		for (j = 0; j < kp->nseed; j++) {
+			if (isfinite(kp->seed[j].end_time))
+				tmax = fmax(tmax, kp->seed[j].end_time);
 		}
 	}
 	/* Best so far against simulated time, mean over the seeds. */
 	if (!(tmax > 0))
 		tmax = 1;
-	for (i = 0; i < k.np; i++) {
-		kp = &k.p[i];
+	for (i = 0; i < k.kr->npol; i++) {
+		kp = &k.kr->pol[i];
 		rung_plot_data(p, "best");
 		for (g = 0; g <= TIME_POINTS; g++) {
 			x = tmax * g / TIME_POINTS;
 			sum = 0;
 			nv = 0;
-			for (j = 0; j < kp->n; j++) {
-				double	 b = trace_at(kp->trace[j], x);
+			for (j = 0; j < kp->nseed; j++) {
+				double	 b = trace_at(&kp->seed[j], x);
 
 				if (isfinite(b)) {
 					sum += b;
@@ -1402,7 +1282,7 @@ plot_replay(struct plot *pl, char **cause)
 	 * together at small sizes.
 	 */
 	l1 = xprintf("%s: replay %" PRId64 ", %" PRId64 " seed%s of %s",
-	    pl->study, k.id, k.seeds, k.seeds == 1 ? "" : "s",
+	    pl->study, k.kr->id, k.kr->seeds, k.kr->seeds == 1 ? "" : "s",
 	    rung_buf_cstr(&names));
 	free(l2);
 	l2 = xprintf("eta %s, max_r %s, %.0f worker%s", human(k.eta, b1),
@@ -1416,10 +1296,10 @@ plot_replay(struct plot *pl, char **cause)
 	if (gmax > gmin)
 		set_xtics(pl, gmax - gmin, gmax, across, 0);
 	free(l2);
-	l2 = xprintf("true final %s of the trial returned", k.metric);
+	l2 = xprintf("true final %s of the trial returned", k.kr->metric);
 	set_label(pl, "set ylabel", l2);
 	rung_plot_cmd(p, "plot ");
-	for (i = 0; i < k.np; i++) {
+	for (i = 0; i < k.kr->npol; i++) {
 		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
 		rung_plot_ref(p, "seeds");
 		rung_plot_cmd(p, " index %u using 1:2 with points pt 6 ps 0.7 "
@@ -1428,7 +1308,7 @@ plot_replay(struct plot *pl, char **cause)
 		rung_plot_cmd(p, " index %u using 1:2:3:4:5:6 with xyerrorbars "
 		    "lw 2 pt 7 ps 1.2 lc rgb '%s' title ", i,
 		    colours[i % NCOLOURS]);
-		rung_plot_quote(p, k.p[i].name);
+		rung_plot_quote(p, k.kr->pol[i].policy);
 	}
 	if (isfinite(k.pool_best)) {
 		rung_plot_cmd(p, ", \\\n     ");
@@ -1444,17 +1324,17 @@ plot_replay(struct plot *pl, char **cause)
 	set_label(pl, "set xlabel", k.seconds ? "simulated time (seconds)" :
 	    "simulated time (steps)");
 	free(l2);
-	l2 = xprintf("final %s of the best so far", k.metric);
+	l2 = xprintf("final %s of the best so far", k.kr->metric);
 	set_label(pl, "set ylabel", l2);
 	rung_plot_cmd(p, "set xrange [0:");
 	rung_plot_num(p, tmax);
 	rung_plot_cmd(p, "]\nplot ");
-	for (i = 0; i < k.np; i++) {
+	for (i = 0; i < k.kr->npol; i++) {
 		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
 		rung_plot_ref(p, "best");
 		rung_plot_cmd(p, " index %u using 1:2 with steps lw 2 lc rgb "
 		    "'%s' title ", i, colours[i % NCOLOURS]);
-		rung_plot_quote(p, k.p[i].name);
+		rung_plot_quote(p, k.kr->pol[i].policy);
 	}
 	if (isfinite(k.pool_best)) {
 		rung_plot_cmd(p, ", \\\n     ");
@@ -1468,7 +1348,7 @@ out:
 	free(l1);
 	free(l2);
 	rung_buf_release(&names);
-	kept_free(&k);
+	rung_kept_replay_free(k.kr);
 	return ret;
 }
 

@@ -17,13 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
 #include "rung/replay.h"
 #include "rung/sched.h"
 #include "rung/store.h"
+#include "rung/store-replay.h"
 #include "rung/table.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
@@ -816,37 +815,6 @@ print_report(struct rung_ctx *ctx, json_object *rep, int64_t id, int json,
 
 /* The database. */
 
-
-static void
-bind_num(sqlite3_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static char *
-trace_text(const struct rung_replay_result *r)
-{
-	struct rung_buf	 b = { 0 };
-	char		 t[RUNG_DBL_BUFSZ], f[RUNG_DBL_BUFSZ];
-	size_t		 i;
-
-	rung_buf_addc(&b, '[');
-	for (i = 0; i < r->ntrace; i++) {
-		if (isfinite(r->trace_final[i]))
-			rung_fmt_double(r->trace_final[i], 0, f);
-		else
-			strcpy(f, "null");
-		rung_buf_printf(&b, "%s[%" PRIu64 ",%s,%s]", i ? "," : "",
-		    r->trace_steps[i], rung_fmt_double(r->trace_time[i], 0, t),
-		    f);
-	}
-	rung_buf_addc(&b, ']');
-	return rung_buf_cstr(&b);
-}
-
 static char *
 json_text(json_object *o)
 {
@@ -854,111 +822,91 @@ json_text(json_object *o)
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static int
-save_rows(struct rung_store *st, int64_t id, const struct rung_study *s,
-    const struct setup *su, const struct rung_replay_set *set,
-    json_object *rep, char **cause)
+static void
+kept_seed(const struct rung_study *s, const struct rung_replay_set *set,
+    const struct rung_replay_seed *v, struct rung_kept_seed *ks)
 {
-	sqlite3		*db = rung_store_db(st);
-	sqlite3_stmt	*pp = NULL, *sp = NULL;
-	json_object	*any = jget(rep, "anytime");
-	char		*text;
-	uint32_t	 k, i;
-	int		 ret = -1;
+	const struct rung_replay_result *r = &v->r;
+	int		 ret = r->returned != UINT32_MAX;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO replay_policies (replay_id,"
-	    " idx, policy, seeds, resume, cost_steps_mean, cost_steps_sd,"
-	    " cost_seconds_mean, cost_seconds_sd, saved_vs_baseline,"
-	    " saved_vs_baseline_seconds, saved_vs_random,"
-	    " saved_vs_random_seconds, best_final_mean, best_final_worst,"
-	    " regret_mean, p_top1, p_top5, time_to_best_mean, anytime)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)", -1, &pp, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO replay_seeds (replay_id,"
-	    " policy_idx, seed, cost_steps, cost_seconds, end_time, started,"
-	    " returned, returned_final, regret, top1, top5, time_to_best,"
-	    " steps_to_best, saved_vs_baseline, saved_vs_random, trace)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	    &sp, NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto out;
+	ks->seed = v->seed;
+	ks->cost_steps = (int64_t)r->cost_steps;
+	ks->cost_seconds = set->has_secs ? r->cost_seconds : NAN;
+	ks->end_time = r->end_time;
+	ks->started = r->nstarted;
+	ks->returned = ret ? xstrdup(s->ids[r->returned]) : NULL;
+	ks->returned_final = r->returned_final;
+	ks->regret = r->regret;
+	ks->top1 = r->top1 != 0;
+	ks->top5 = r->top5 != 0;
+	ks->time_to_best = ret ? r->time_to_best : NAN;
+	ks->steps_to_best = ret ? (int64_t)r->steps_to_best : -1;
+	ks->saved_vs_baseline = v->saved_baseline;
+	ks->saved_vs_random = v->saved_random;
+	ks->ntrace = r->ntrace;
+	ks->trace_steps = xcalloc(r->ntrace + 1, sizeof *ks->trace_steps);
+	ks->trace_time = xcalloc(r->ntrace + 1, sizeof *ks->trace_time);
+	ks->trace_final = xcalloc(r->ntrace + 1, sizeof *ks->trace_final);
+	if (r->ntrace > 0) {
+		memcpy(ks->trace_steps, r->trace_steps,
+		    r->ntrace * sizeof *ks->trace_steps);
+		memcpy(ks->trace_time, r->trace_time,
+		    r->ntrace * sizeof *ks->trace_time);
+		memcpy(ks->trace_final, r->trace_final,
+		    r->ntrace * sizeof *ks->trace_final);
 	}
+}
+
+/* A run as the store keeps it: the report and its rows. */
+static void
+kept_of(const struct rung_study *s, const struct setup *su,
+    const struct rung_replay_set *set, json_object *rep,
+    struct rung_kept_replay *kr)
+{
+	json_object	*any = jget(rep, "anytime");
+	uint32_t	 k, i;
+
+	memset(kr, 0, sizeof *kr);
+	kr->study = xstrdup(s->name);
+	kr->metric = xstrdup(jstr(rep, "metric"));
+	kr->direction = xstrdup(rung_direction_name(s->direction));
+	kr->baseline = xstrdup(rung_policy_name(
+	    su->p[set->baseline].policy));
+	kr->seeds = set->nseeds;
+	kr->seed = (int64_t)su->so.seed;
+	kr->resume = su->so.replay.resume;
+	kr->params = json_text(jget(rep, "parameters"));
+	kr->report = json_text(rep);
+	kr->npol = su->np;
+	kr->pol = xcalloc(su->np + 1, sizeof *kr->pol);
 	for (k = 0; k < su->np; k++) {
 		const struct rung_replay_agg *a = &set->agg[k];
+		struct rung_kept_policy *p = &kr->pol[k];
 
-		sqlite3_reset(pp);
-		sqlite3_bind_int64(pp, 1, id);
-		sqlite3_bind_int(pp, 2, (int)k);
-		sqlite3_bind_text(pp, 3, rung_policy_name(su->p[k].policy), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(pp, 4, a->nseeds);
-		sqlite3_bind_int(pp, 5, su->so.replay.resume);
-		bind_num(pp, 6, a->cost_steps_mean);
-		bind_num(pp, 7, a->cost_steps_sd);
-		bind_num(pp, 8, a->cost_seconds_mean);
-		bind_num(pp, 9, a->cost_seconds_sd);
-		bind_num(pp, 10, a->saved_baseline);
-		bind_num(pp, 11, a->saved_baseline_seconds);
-		bind_num(pp, 12, a->saved_random);
-		bind_num(pp, 13, a->saved_random_seconds);
-		bind_num(pp, 14, a->final_mean);
-		bind_num(pp, 15, a->final_worst);
-		bind_num(pp, 16, a->regret_mean);
-		bind_num(pp, 17, a->p_top1);
-		bind_num(pp, 18, a->p_top5);
-		bind_num(pp, 19, a->time_to_best_mean);
-		text = json_text(json_object_array_get_idx(any, k));
-		sqlite3_bind_text(pp, 20, text, -1, SQLITE_TRANSIENT);
-		free(text);
-		if (sqlite3_step(pp) != SQLITE_DONE) {
-			rung_store_error(st, cause);
-			goto out;
-		}
-		for (i = 0; i < set->nseeds; i++) {
-			const struct rung_replay_seed *v =
-			    &set->seeds[(size_t)k * set->nseeds + i];
-			const struct rung_replay_result *r = &v->r;
-
-			sqlite3_reset(sp);
-			sqlite3_bind_int64(sp, 1, id);
-			sqlite3_bind_int(sp, 2, (int)k);
-			sqlite3_bind_int64(sp, 3, (int64_t)v->seed);
-			sqlite3_bind_int64(sp, 4, (int64_t)r->cost_steps);
-			bind_num(sp, 5, set->has_secs ? r->cost_seconds : NAN);
-			bind_num(sp, 6, r->end_time);
-			sqlite3_bind_int64(sp, 7, r->nstarted);
-			if (r->returned != UINT32_MAX)
-				sqlite3_bind_text(sp, 8, s->ids[r->returned],
-				    -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(sp, 8);
-			bind_num(sp, 9, r->returned_final);
-			bind_num(sp, 10, r->regret);
-			sqlite3_bind_int(sp, 11, r->top1 != 0);
-			sqlite3_bind_int(sp, 12, r->top5 != 0);
-			bind_num(sp, 13, r->returned != UINT32_MAX ?
-			    r->time_to_best : NAN);
-			if (r->returned != UINT32_MAX)
-				sqlite3_bind_int64(sp, 14,
-				    (int64_t)r->steps_to_best);
-			else
-				sqlite3_bind_null(sp, 14);
-			bind_num(sp, 15, v->saved_baseline);
-			bind_num(sp, 16, v->saved_random);
-			text = trace_text(r);
-			sqlite3_bind_text(sp, 17, text, -1, SQLITE_TRANSIENT);
-			free(text);
-			if (sqlite3_step(sp) != SQLITE_DONE) {
-				rung_store_error(st, cause);
-				goto out;
-			}
-		}
+		p->policy = xstrdup(rung_policy_name(su->p[k].policy));
+		p->seeds = a->nseeds;
+		p->resume = su->so.replay.resume;
+		p->cost_steps_mean = a->cost_steps_mean;
+		p->cost_steps_sd = a->cost_steps_sd;
+		p->cost_seconds_mean = a->cost_seconds_mean;
+		p->cost_seconds_sd = a->cost_seconds_sd;
+		p->saved_vs_baseline = a->saved_baseline;
+		p->saved_vs_baseline_seconds = a->saved_baseline_seconds;
+		p->saved_vs_random = a->saved_random;
+		p->saved_vs_random_seconds = a->saved_random_seconds;
+		p->best_final_mean = a->final_mean;
+		p->best_final_worst = a->final_worst;
+		p->regret_mean = a->regret_mean;
+		p->p_top1 = a->p_top1;
+		p->p_top5 = a->p_top5;
+		p->time_to_best_mean = a->time_to_best_mean;
+		p->anytime = json_text(json_object_array_get_idx(any, k));
+		p->nseed = set->nseeds;
+		p->seed = xcalloc(set->nseeds + 1, sizeof *p->seed);
+		for (i = 0; i < set->nseeds; i++)
+			kept_seed(s, set, &set->seeds[(size_t)k * set->nseeds +
+			    i], &p->seed[i]);
 	}
-	ret = 0;
-out:
-	sqlite3_finalize(pp);
-	sqlite3_finalize(sp);
-	return ret;
 }
 
 /* Keep a run: the report and its rows, in one transaction. */
@@ -967,61 +915,13 @@ save_replay(struct rung_store *st, const struct rung_study *s,
     const struct setup *su, const struct rung_replay_set *set,
     json_object *rep, int64_t *id, char **cause)
 {
-	sqlite3		*db = rung_store_db(st);
-	sqlite3_stmt	*q = NULL;
-	struct rung_buf	 names = { 0 };
-	char		*params, *report;
-	uint32_t	 k;
-	int		 ret = -1;
+	struct rung_kept_replay kr;
+	int		 ret;
 
-	for (k = 0; k < su->np; k++) {
-		if (k > 0)
-			rung_buf_addc(&names, ',');
-		rung_buf_addstr(&names, rung_policy_name(su->p[k].policy));
-	}
-	params = json_text(jget(rep, "parameters"));
-	report = json_text(rep);
-	if (rung_store_begin(st, cause) != 0)
-		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO replays (study_id, study,"
-	    " metric, direction, policies, baseline, seeds, seed, resume,"
-	    " params, report) VALUES ((SELECT id FROM studies WHERE"
-	    " name = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto fail;
-	}
-	sqlite3_bind_text(q, 1, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, jstr(rep, "metric"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, rung_direction_name(s->direction), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, rung_buf_cstr(&names), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, rung_policy_name(su->p[set->baseline].policy),
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 7, set->nseeds);
-	sqlite3_bind_int64(q, 8, (int64_t)su->so.seed);
-	sqlite3_bind_int(q, 9, su->so.replay.resume);
-	sqlite3_bind_text(q, 10, params, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, report, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		rung_store_error(st, cause);
-		goto fail;
-	}
-	*id = sqlite3_last_insert_rowid(db);
-	if (save_rows(st, *id, s, su, set, rep, cause) != 0)
-		goto fail;
-	if (rung_store_commit(st, cause) != 0)
-		goto out;
-	ret = 0;
-	goto out;
-fail:
-	rung_store_rollback(st);
-out:
-	sqlite3_finalize(q);
-	rung_buf_release(&names);
-	free(params);
-	free(report);
+	kept_of(s, su, set, rep, &kr);
+	ret = rung_store_replay_save(st, &kr, cause);
+	*id = kr.id;
+	rung_kept_replay_release(&kr);
 	return ret;
 }
 
@@ -1109,8 +1009,7 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 static int
 show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 {
-	sqlite3		*db = rung_store_db(ctx->store);
-	sqlite3_stmt	*q = NULL;
+	struct rung_kept_replay *kr = NULL;
 	json_object	*rep = NULL;
 	char		*end, *cause = NULL;
 	long long	 id;
@@ -1124,24 +1023,15 @@ show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 		    v);
 		return RUNG_EXIT_USAGE;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT report FROM replays WHERE id = ?",
-	    -1, &q, NULL) != SQLITE_OK) {
-		rung_store_error(ctx->store, &cause);
+	if ((rc = rung_store_replay_load(ctx->store, id, NULL, NULL,
+	    RUNG_KEPT_REPORT, &kr, &cause)) < 0)
 		goto out;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_DONE) {
+	if (rc == 0) {
 		xasprintf(&cause, "no replay %lld in '%s' (rung replays lists "
 		    "them)", id, rung_store_path(ctx->store));
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
-		rung_store_error(ctx->store, &cause);
-		goto out;
-	}
-	if ((rep = json_tokener_parse((const char *)sqlite3_column_text(q,
-	    0))) == NULL) {
+	if ((rep = json_tokener_parse(kr->report)) == NULL) {
 		xasprintf(&cause, "replay %lld: its report is not JSON", id);
 		goto out;
 	}
@@ -1154,8 +1044,53 @@ out:
 	}
 	if (rep != NULL)
 		json_object_put(rep);
-	sqlite3_finalize(q);
+	rung_kept_replay_free(kr);
 	return ret;
+}
+
+/* A kept run's line of rung replays --json. */
+static json_object *
+list_json(const struct rung_kept_replay *kr)
+{
+	json_object	*o, *sum, *x;
+	size_t		 k;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(kr->id));
+	json_object_object_add(o, "study", json_object_new_string(kr->study));
+	json_object_object_add(o, "metric",
+	    json_object_new_string(kr->metric));
+	json_object_object_add(o, "direction",
+	    json_object_new_string(kr->direction));
+	json_object_object_add(o, "created",
+	    json_object_new_string(kr->created));
+	json_object_object_add(o, "baseline",
+	    json_object_new_string(kr->baseline));
+	json_object_object_add(o, "seeds", json_object_new_int64(kr->seeds));
+	json_object_object_add(o, "seed", json_object_new_int64(kr->seed));
+	json_object_object_add(o, "resume",
+	    json_object_new_boolean(kr->resume));
+	json_object_object_add(o, "parameters",
+	    json_tokener_parse(kr->params));
+	sum = json_object_new_array();
+	for (k = 0; k < kr->npol; k++) {
+		const struct rung_kept_policy *p = &kr->pol[k];
+
+		x = json_object_new_object();
+		json_object_object_add(x, "policy",
+		    json_object_new_string(p->policy));
+		add_double(x, "cost_steps_mean", p->cost_steps_mean);
+		add_double(x, "cost_seconds_mean", p->cost_seconds_mean);
+		add_double(x, "saved_vs_baseline", p->saved_vs_baseline);
+		add_double(x, "saved_vs_random", p->saved_vs_random);
+		add_double(x, "best_final_mean", p->best_final_mean);
+		add_double(x, "regret_mean", p->regret_mean);
+		add_double(x, "p_top1", p->p_top1);
+		add_double(x, "p_top5", p->p_top5);
+		json_object_array_add(sum, x);
+	}
+	json_object_object_add(o, "policies", sum);
+	return o;
 }
 
 static int
@@ -1163,15 +1098,15 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	static const char *hdr[] = { ">ID", "STUDY", "POLICIES", "BASELINE",
 		">SEEDS", ">ETA", ">MAX_STEPS", ">WORKERS", "RESUME", "CREATED" };
-	sqlite3		*db = rung_store_db(ctx->store);
-	sqlite3_stmt	*q = NULL, *pq = NULL;
+	struct rung_kept_replay *v = NULL;
 	struct rung_table *tab = NULL;
-	json_object	*arr = NULL, *o, *par, *sum, *x;
+	json_object	*arr = NULL, *par;
 	const char	*study = args->argc > 0 ? args->argv[0] : NULL;
 	const char	*row[10], *show = rung_args_get(args, OPT_SHOW);
 	char		 c[5][RUNG_DBL_BUFSZ], *cause = NULL;
 	int		 json = ctx->format == RUNG_OUT_JSON, ret;
-	int		 csv = ctx->format == RUNG_OUT_CSV, k;
+	int		 csv = ctx->format == RUNG_OUT_CSV;
+	size_t		 n = 0, i;
 
 	if (show != NULL) {
 		if (study != NULL) {
@@ -1182,86 +1117,37 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 		return show_replay(ctx, show, json, csv);
 	}
 	ret = RUNG_EXIT_ERROR;
-	if (sqlite3_prepare_v2(db, "SELECT id, study, metric, direction,"
-	    " policies, baseline, seeds, seed, resume, params, created"
-	    " FROM replays WHERE ?1 IS NULL OR study = ?1 ORDER BY id", -1, &q,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT policy, cost_steps_mean,"
-	    " cost_seconds_mean, saved_vs_baseline, saved_vs_random,"
-	    " best_final_mean, regret_mean, p_top1, p_top5"
-	    " FROM replay_policies WHERE replay_id = ? ORDER BY idx", -1, &pq,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(ctx->store, &cause);
+	if (rung_store_replay_list(ctx->store, study, json ?
+	    RUNG_KEPT_POLICIES : 0, &v, &n, &cause) != 0)
 		goto out;
-	}
-	if (study != NULL)
-		sqlite3_bind_text(q, 1, study, -1, SQLITE_STATIC);
 	if (json)
 		arr = json_object_new_array();
 	else
 		tab = rung_table_new(hdr, 10);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		par = json_tokener_parse((const char *)sqlite3_column_text(q,
-		    9));
-		if (!json) {
-			snprintf(c[0], sizeof c[0], "%lld",
-			    (long long)sqlite3_column_int64(q, 0));
-			snprintf(c[1], sizeof c[1], "%lld",
-			    (long long)sqlite3_column_int64(q, 6));
-			fmt_num(jnum(par, "eta"), c[2]);
-			fmt_num(jnum(par, "max_r"), c[3]);
-			fmt_num(jnum(par, "workers"), c[4]);
-			row[0] = c[0];
-			row[1] = (const char *)sqlite3_column_text(q, 1);
-			row[2] = (const char *)sqlite3_column_text(q, 4);
-			row[3] = (const char *)sqlite3_column_text(q, 5);
-			row[4] = c[1];
-			row[5] = c[2];
-			row[6] = c[3];
-			row[7] = c[4];
-			row[8] = sqlite3_column_int(q, 8) ? "on" : "off";
-			row[9] = (const char *)sqlite3_column_text(q, 10);
-			rung_table_add(tab, row);
-			if (par != NULL)
-				json_object_put(par);
+	for (i = 0; i < n; i++) {
+		if (json) {
+			json_object_array_add(arr, list_json(&v[i]));
 			continue;
 		}
-		o = json_object_new_object();
-		json_object_object_add(o, "id",
-		    json_object_new_int64(sqlite3_column_int64(q, 0)));
-		for (k = 1; k <= 3; k++)
-			json_object_object_add(o, sqlite3_column_name(q, k),
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(q, k)));
-		json_object_object_add(o, "created", json_object_new_string(
-		    (const char *)sqlite3_column_text(q, 10)));
-		json_object_object_add(o, "baseline", json_object_new_string(
-		    (const char *)sqlite3_column_text(q, 5)));
-		json_object_object_add(o, "seeds",
-		    json_object_new_int64(sqlite3_column_int64(q, 6)));
-		json_object_object_add(o, "seed",
-		    json_object_new_int64(sqlite3_column_int64(q, 7)));
-		json_object_object_add(o, "resume",
-		    json_object_new_boolean(sqlite3_column_int(q, 8)));
-		json_object_object_add(o, "parameters", par);
-		sum = json_object_new_array();
-		sqlite3_reset(pq);
-		sqlite3_bind_int64(pq, 1, sqlite3_column_int64(q, 0));
-		while (sqlite3_step(pq) == SQLITE_ROW) {
-			x = json_object_new_object();
-			json_object_object_add(x, "policy",
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(pq, 0)));
-			for (k = 1; k <= 8; k++)
-				json_object_object_add(x,
-				    sqlite3_column_name(pq, k),
-				    sqlite3_column_type(pq, k) == SQLITE_NULL ?
-				    NULL : rung_json_double(
-				    sqlite3_column_double(pq, k), 0));
-			json_object_array_add(sum, x);
-		}
-		json_object_object_add(o, "policies", sum);
-		json_object_array_add(arr, o);
+		par = json_tokener_parse(v[i].params);
+		snprintf(c[0], sizeof c[0], "%lld", (long long)v[i].id);
+		snprintf(c[1], sizeof c[1], "%lld", (long long)v[i].seeds);
+		fmt_num(jnum(par, "eta"), c[2]);
+		fmt_num(jnum(par, "max_r"), c[3]);
+		fmt_num(jnum(par, "workers"), c[4]);
+		row[0] = c[0];
+		row[1] = v[i].study;
+		row[2] = v[i].policies;
+		row[3] = v[i].baseline;
+		row[4] = c[1];
+		row[5] = c[2];
+		row[6] = c[3];
+		row[7] = c[4];
+		row[8] = v[i].resume ? "on" : "off";
+		row[9] = v[i].created;
+		rung_table_add(tab, row);
+		if (par != NULL)
+			json_object_put(par);
 	}
 	if (json) {
 		rung_json_print(ctx->out, arr, ctx->tty);
@@ -1278,8 +1164,7 @@ out:
 		json_object_put(arr);
 	if (tab != NULL)
 		rung_table_free(tab);
-	sqlite3_finalize(q);
-	sqlite3_finalize(pq);
+	rung_kept_replay_list_free(v, n);
 	return ret;
 }
 
