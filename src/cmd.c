@@ -67,7 +67,7 @@ rung_cmd_find(const char *name, char **cause)
 static const struct opt_group {
 	int		 flag;
 	const char	*shortopts;
-	const char	*usage;		/* NULL: the command's own places them */
+	const char	*usage;		/* NULL: the command's places them */
 	struct option	 longopts[16];
 } opt_groups[] = {
 	{ RUNG_CMD_METRIC, "m:", "[-m metric] [--direction min|max]", {

@@ -68,14 +68,15 @@ struct rung_kept_replay {
 	char		*study;
 	char		*metric;
 	char		*direction;	/* "min" or "max" */
-	char		*policies;	/* save joins the rows' names by commas */
+	char		*policies;	/* the rows' names by commas (save
+					   joins them) */
 	char		*baseline;	/* the policy SAVED is against */
 	int64_t		 seeds;
 	int64_t		 seed;		/* the first seed */
 	int		 resume;
 	char		*params;	/* JSON: the report's parameters */
-	char		*report;	/* JSON: what replay --json printed, less
-					   its id; read with RUNG_KEPT_REPORT */
+	/* JSON: what replay --json printed, less its id; RUNG_KEPT_REPORT. */
+	char		*report;
 	char		*created;	/* the database sets it */
 
 	size_t		 npol;		/* read with RUNG_KEPT_POLICIES */
