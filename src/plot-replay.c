@@ -127,6 +127,18 @@ trace_at(const struct rung_kept_seed *r, double x)
 	return v;
 }
 
+/* The pool's best final value, a dashed line after a panel's series. */
+static void
+pool_best(struct rung_plot *p, double best)
+{
+	if (!isfinite(best))
+		return;
+	rung_plot_cmd(p, ", \\\n     ");
+	rung_plot_num(p, best);
+	rung_plot_cmd(p, " with lines dt 2 lc rgb '#555555' title "
+	    "'the pool''s best'");
+}
+
 #define TIME_POINTS	200
 
 static int
@@ -296,12 +308,7 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 		    plot_colours[i % NCOLOURS]);
 		rung_plot_quote(p, k.kr->pol[i].policy);
 	}
-	if (isfinite(k.pool_best)) {
-		rung_plot_cmd(p, ", \\\n     ");
-		rung_plot_num(p, k.pool_best);
-		rung_plot_cmd(p, " with lines dt 2 lc rgb '#555555' title "
-		    "'the pool''s best'");
-	}
+	pool_best(p, k.pool_best);
 	rung_plot_cmd(p, "\n");
 
 	plot_title(pl, "set title", "best so far against simulated time",
@@ -322,12 +329,7 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 		    "'%s' title ", i, plot_colours[i % NCOLOURS]);
 		rung_plot_quote(p, k.kr->pol[i].policy);
 	}
-	if (isfinite(k.pool_best)) {
-		rung_plot_cmd(p, ", \\\n     ");
-		rung_plot_num(p, k.pool_best);
-		rung_plot_cmd(p, " with lines dt 2 lc rgb '#555555' title "
-		    "'the pool''s best'");
-	}
+	pool_best(p, k.pool_best);
 	rung_plot_cmd(p, "\nunset multiplot\n");
 	ret = 0;
 out:
