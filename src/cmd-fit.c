@@ -14,50 +14,19 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+/* The options of the fit itself are the fit group's (RUNG_CMD_FIT). */
 enum {
-	OPT_PREFIX = 256, OPT_SWEEP, OPT_TARGET, OPT_FEATURES, OPT_SVR,
-	OPT_C, OPT_NU, OPT_EPSILON, OPT_GAMMA, OPT_SEARCH, OPT_FOLDS, OPT_TRAIN,
-	OPT_REPEATS, OPT_SEED, OPT_SAVE, OPT_REPLACE, OPT_PARAMS,
-	OPT_DUMP,
+	OPT_PREFIX = 256, OPT_SWEEP, OPT_SAVE, OPT_REPLACE, OPT_DUMP,
 };
 
 static const struct option fit_longopts[] = {
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "sweep", no_argument, NULL, OPT_SWEEP },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "features", required_argument, NULL, OPT_FEATURES },
-	{ "params", required_argument, NULL, OPT_PARAMS },
-	{ "svr", required_argument, NULL, OPT_SVR },
-	{ "C", required_argument, NULL, OPT_C },
-	{ "nu", required_argument, NULL, OPT_NU },
-	{ "epsilon", required_argument, NULL, OPT_EPSILON },
-	{ "gamma", required_argument, NULL, OPT_GAMMA },
-	{ "search", required_argument, NULL, OPT_SEARCH },
-	{ "folds", required_argument, NULL, OPT_FOLDS },
-	{ "train", required_argument, NULL, OPT_TRAIN },
-	{ "repeats", required_argument, NULL, OPT_REPEATS },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "jobs", required_argument, NULL, 'j' },
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ NULL, 0, NULL, 0 }
 };
-
-/* Option values; a bad one is reported as "fit: --NAME ...". */
-static int
-real_opt(const struct rung_args *args, int id, const char *name, double *out)
-{
-	return rung_args_real_opt(args, "fit", id, name, 0, HUGE_VAL, 1,
-	    "a positive number", out);
-}
-
-static int
-int_opt(const struct rung_args *args, int id, const char *name, long lo,
-    long hi, long *out)
-{
-	return rung_args_int_opt(args, "fit", id, name, lo, hi, out);
-}
 
 /* The prefixes to evaluate: --prefix K,K... or --sweep (10% ... 90%). */
 static int32_t *
@@ -100,43 +69,6 @@ prefixes(const struct rung_args *args, int32_t target, uint32_t *n)
 		free(list[i]);
 	free(list);
 	return v;
-}
-
-/*
- * The hyperparameters of Baker features: --params, else every parameter
- * but categorical ones with a level for nearly every trial (an architecture
- * written out, a run name): one-hot, they are noise.
- */
-static int
-choose_params(const struct rung_args *args, const struct rung_study *s,
-    struct rung_featspec *f, char **cause)
-{
-	char		**names, **keep;
-	size_t		 n, i, nkeep = 0;
-	int		 ret;
-
-	if (rung_args_has(args, OPT_PARAMS)) {
-		names = rung_args_list(args, OPT_PARAMS, &n);
-		ret = rung_featspec_keep(f, names, n, cause);
-		for (i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		return ret;
-	}
-	keep = xcalloc(f->nparams + 1, sizeof *keep);
-	for (i = 0; i < f->nparams; i++) {
-		if (f->ptypes[i] == RUNG_PCAT && f->nlevels[i] > 10 &&
-		    f->nlevels[i] * 4 > s->ntrials) {
-			rung_info("parameter '%s' has %u values among %u trials: "
-			    "left out of the features (--params names the ones "
-			    "to use)", f->pnames[i], f->nlevels[i], s->ntrials);
-			continue;
-		}
-		keep[nkeep++] = f->pnames[i];
-	}
-	ret = rung_featspec_keep(f, keep, nkeep, cause);
-	free(keep);
-	return ret;
 }
 
 static json_object *
@@ -335,84 +267,17 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	struct rung_fit_opts fo;
 	struct rung_fit_row *rows = NULL;
 	struct rung_progress prog;
-	const char	*v, *save = rung_args_get(args, OPT_SAVE);
-	char		*cause = NULL, *end;
+	const char	*save = rung_args_get(args, OPT_SAVE);
+	char		*cause = NULL;
 	int32_t		*ks = NULL;
 	uint32_t	 nk = 0, i;
-	long		 n;
-	int		 ret = RUNG_EXIT_USAGE, f;
+	int		 ret = RUNG_EXIT_USAGE;
 	json_object	*obj, *arr;
 
 	memset(&fo, 0, sizeof fo);
-	rung_svr_params_init(&fo.svr);
-	rung_search_init(&fo.search);
-	fo.repeats = 1;
-	if ((v = rung_args_get(args, OPT_FEATURES)) != NULL) {
-		if ((f = rung_features_parse(v)) < 0) {
-			rung_error("fit: --features must be raw or baker, not "
-			    "'%s'", v);
-			goto out;
-		}
-		fo.feat.kind = (enum rung_features)f;
-	}
-	if ((v = rung_args_get(args, OPT_SVR)) != NULL) {
-		if (strcmp(v, "nu-svr") == 0)
-			fo.svr.type = RUNG_NU_SVR;
-		else if (strcmp(v, "eps-svr") == 0)
-			fo.svr.type = RUNG_EPS_SVR;
-		else {
-			rung_error("fit: --svr must be nu-svr or eps-svr, "
-			    "not '%s'", v);
-			goto out;
-		}
-	}
-	if (real_opt(args, OPT_C, "C", &fo.svr.C) != 0 ||
-	    real_opt(args, OPT_NU, "nu", &fo.svr.nu) != 0 ||
-	    real_opt(args, OPT_EPSILON, "epsilon", &fo.svr.epsilon) != 0 ||
-	    real_opt(args, OPT_GAMMA, "gamma", &fo.svr.gamma) != 0)
+	if ((ret = rung_args_fit(args, "fit", &fo)) != RUNG_EXIT_OK)
 		goto out;
-	if (fo.svr.nu > 1) {
-		rung_error("fit: --nu must be in (0, 1]");
-		goto out;
-	}
-	if ((v = rung_args_get(args, OPT_SEARCH)) != NULL) {
-		if (strcmp(v, "none") == 0)
-			fo.search.kind = RUNG_SEARCH_NONE;
-		else if (strcmp(v, "grid") == 0)
-			fo.search.kind = RUNG_SEARCH_GRID;
-		else if (strncmp(v, "random:", 7) == 0 &&
-		    (n = strtol(v + 7, &end, 10)) > 0 && *end == '\0' &&
-		    n <= 1000000) {
-			fo.search.kind = RUNG_SEARCH_RANDOM;
-			fo.search.nrandom = (uint32_t)n;
-		} else {
-			rung_error("fit: --search must be none, grid or "
-			    "random:N with N between 1 and 1000000, not '%s'",
-			    v);
-			goto out;
-		}
-	}
-	n = 3;
-	if (int_opt(args, OPT_FOLDS, "folds", 2, 100, &n) != 0)
-		goto out;
-	fo.search.folds = (uint32_t)n;
-	n = 0;
-	if (int_opt(args, OPT_TRAIN, "train", 2, 100000000, &n) != 0)
-		goto out;
-	fo.train = (uint32_t)n;
-	n = 1;
-	if (int_opt(args, OPT_REPEATS, "repeats", 1, 100000, &n) != 0)
-		goto out;
-	fo.repeats = (uint32_t)n;
-	n = 0;
-	if (int_opt(args, OPT_SEED, "seed", 0, 2147483647L, &n) != 0)
-		goto out;
-	fo.seed = (uint64_t)n;
-	fo.search.seed = fo.seed;
-	n = 0;
-	if (int_opt(args, 'j', "jobs", 0, 1024, &n) != 0)
-		goto out;
-	fo.threads = fo.search.threads = (int)n;
+	ret = RUNG_EXIT_USAGE;
 	fo.dump_dir = rung_args_get(args, OPT_DUMP);
 	if (!rung_args_has(args, OPT_PREFIX) && !rung_args_has(args,
 	    OPT_SWEEP)) {
@@ -424,19 +289,10 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	ret = RUNG_EXIT_ERROR;
 	if (rung_ctx_load(ctx, args->argv[0], args, 1, &s, &cause) != 0)
 		goto out;
-	fo.feat.target = s->max_step;
-	if (rung_args_has(args, OPT_TARGET)) {
-		if (int_opt(args, OPT_TARGET, "target", 2, INT32_MAX, &n) != 0) {
-			ret = RUNG_EXIT_USAGE;
-			goto out;
-		}
-		fo.feat.target = (int32_t)n;
-	}
-	if (fo.feat.target < 2) {
-		xasprintf(&cause, "study '%s' has no step to predict (its last "
-		    "step is %d)", s->name, s->max_step);
+	if ((ret = rung_args_fit_target(args, "fit", s, &fo,
+	    &cause)) != RUNG_EXIT_OK)
 		goto out;
-	}
+	ret = RUNG_EXIT_ERROR;
 	if ((ks = prefixes(args, fo.feat.target, &nk)) == NULL) {
 		ret = RUNG_EXIT_USAGE;
 		goto out;
@@ -449,7 +305,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	if (fo.feat.kind == RUNG_FEAT_BAKER) {
 		rung_featspec_params(&fo.feat, s);
-		if (choose_params(args, s, &fo.feat, &cause) != 0)
+		if (rung_args_fit_params(args, s, &fo.feat, 1, &cause) != 0)
 			goto out;
 	}
 
@@ -526,6 +382,7 @@ const struct rung_cmd_entry rung_cmd_fit_entry = {
 	.longopts = fit_longopts,
 	.minargs = 1,
 	.maxargs = 1,
-	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE,
+	.flags = RUNG_CMD_STORE | RUNG_CMD_METRIC | RUNG_CMD_TABLE |
+	    RUNG_CMD_FIT,
 	.exec = cmd_fit_exec,
 };

@@ -17,16 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
 #include "rung/replay.h"
 #include "rung/sched.h"
 #include "rung/store.h"
+#include "rung/store-replay.h"
 #include "rung/table.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
+
+#include "replay-run-int.h"
 
 enum {
 	OPT_POLICY = 256, OPT_ETA, OPT_MIN_R, OPT_MAX_R, OPT_WORKERS,
@@ -64,491 +65,18 @@ static const struct option replays_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static const struct rung_sched_optids sched_optids = {
-	.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = OPT_VARIANT,
-	.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
-	.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
-	.delta = OPT_DELTA,
+static const struct replay_optids replay_optids = {
+	.sched = {
+		.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = OPT_VARIANT,
+		.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
+		.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
+		.delta = OPT_DELTA,
+	},
+	.policy = OPT_POLICY, .baseline = OPT_BASELINE, .max_r = OPT_MAX_R,
+	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = OPT_SEED,
+	.jobs = 'j', .budget = OPT_BUDGET, .sampler = OPT_SAMPLER,
+	.configs = OPT_CONFIGS, .no_resume = OPT_NO_RESUME,
 };
-
-/* Points of the anytime view kept per policy. */
-#define ANYTIME_POINTS	50
-
-/* Options. */
-
-/* Option values; a bad one is reported as "replay: --NAME ...". */
-static int
-real_opt(const struct rung_args *args, int id, const char *name, double lo,
-    double hi, int lo_open, const char *expect, double *out)
-{
-	return rung_args_real_opt(args, "replay", id, name, lo, hi, lo_open,
-	    expect, out);
-}
-
-static int
-int_opt(const struct rung_args *args, int id, const char *name, long lo,
-    long hi, long *out)
-{
-	return rung_args_int_opt(args, "replay", id, name, lo, hi, out);
-}
-
-/* "random, sha, ... or asha-svr": for messages. */
-static char *
-policy_names(void)
-{
-	struct rung_buf	 b = { 0 };
-	int		 i, n;
-
-	for (n = 0; strcmp(rung_policy_name((enum rung_policy)n), "?") != 0;
-	    n++)
-		;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			rung_buf_addstr(&b, i == n - 1 ? " or " : ", ");
-		rung_buf_addstr(&b, rung_policy_name((enum rung_policy)i));
-	}
-	return rung_buf_cstr(&b);
-}
-
-static int
-parse_policy(const char *opt, const char *v, enum rung_policy *out)
-{
-	char	*names;
-	int	 p;
-
-	if ((p = rung_policy_parse(v)) < 0) {
-		names = policy_names();
-		rung_error("replay: %s: unknown policy '%s' (expected %s)", opt,
-		    v, names);
-		free(names);
-		return -1;
-	}
-	*out = (enum rung_policy)p;
-	return 0;
-}
-
-/* Everything a run needs besides the study. */
-struct setup {
-	struct rung_sched_params base;	/* shared settings */
-	int		 configs_given;
-	uint32_t	 configs;	/* random, asha, baker, asha-svr */
-	struct rung_sched_params *p;	/* listed policies, then the
-					   baseline when it is not listed */
-	uint32_t	 np;		/* listed */
-	uint32_t	 nrun;		/* np, or np + 1 */
-	uint32_t	 baseline;
-	struct rung_replay_seeds_opts so;
-	const char	*metric;
-};
-
-static void
-policy_params(const struct setup *su, enum rung_policy policy,
-    struct rung_sched_params *p)
-{
-	*p = su->base;
-	p->policy = policy;
-	p->max_configs = 0;
-	if (policy == RUNG_POLICY_SHA) {
-		if (su->configs_given)
-			p->max_configs = su->configs;
-	} else if (rung_policy_takes_configs(policy))
-		p->max_configs = su->configs;
-}
-
-/*
- * Parse the command line into su; the study gives the default max_r.
- * Returns 0 or RUNG_EXIT_USAGE.
- */
-static int
-parse_setup(const struct rung_args *args, const struct rung_study *s,
-    struct setup *su)
-{
-	struct rung_sched_params *b = &su->base;
-	struct rung_hb_bracket	*hb;
-	struct rung_sched	*sc;
-	const char		*v;
-	char			**list = NULL, *cause = NULL, *names;
-	size_t			 nlist = 0, i, j;
-	enum rung_policy	 pol, bpol = RUNG_POLICY_HYPERBAND;
-	double			 R;
-	long			 n;
-	int			 nb, ret = RUNG_EXIT_USAGE;
-
-	rung_sched_params_init(b, RUNG_POLICY_HYPERBAND);
-	b->max_r = s->max_step;
-	if (rung_args_sched(args, "replay", &sched_optids, b) != 0 ||
-	    real_opt(args, OPT_MAX_R, "max-steps", 0, INT32_MAX, 1, "a positive "
-	    "number of steps", &b->max_r) != 0)
-		goto out;
-	if (b->max_r < b->min_r) {
-		rung_error("replay: --max-steps (%g) must be at least --min-steps (%g)",
-		    b->max_r, b->min_r);
-		goto out;
-	}
-
-	rung_replay_seeds_opts_init(&su->so);
-	su->so.ngrid = ANYTIME_POINTS;
-	if ((v = rung_args_get(args, OPT_SAMPLER)) != NULL) {
-		if (strcmp(v, "random") == 0)
-			su->so.replay.sampler = RUNG_SAMPLER_RANDOM;
-		else if (strcmp(v, "tpe") == 0)
-			su->so.replay.sampler = RUNG_SAMPLER_TPE;
-		else {
-			rung_error("replay: --sampler must be random or tpe, "
-			    "not '%s'", v);
-			goto out;
-		}
-	}
-	su->so.replay.resume = !rung_args_has(args, OPT_NO_RESUME);
-	n = 1;
-	if (int_opt(args, OPT_WORKERS, "workers", 1, 1000000, &n) != 0)
-		goto out;
-	su->so.replay.workers = (uint32_t)n;
-	n = 0;
-	if (int_opt(args, OPT_BUDGET, "budget", 0, LONG_MAX, &n) != 0)
-		goto out;
-	su->so.replay.budget = (uint64_t)n;
-	n = 10;
-	if (int_opt(args, OPT_SEEDS, "seeds", 1, 1000000, &n) != 0)
-		goto out;
-	su->so.nseeds = (uint32_t)n;
-	n = 0;
-	if (int_opt(args, OPT_SEED, "seed", 0, 2147483647L, &n) != 0)
-		goto out;
-	su->so.seed = (uint64_t)n;
-	n = 0;
-	if (int_opt(args, 'j', "jobs", 0, 1024, &n) != 0)
-		goto out;
-	su->so.threads = (int)n;
-	su->metric = rung_args_get(args, RUNG_OPT_METRIC);
-
-	/*
-	 * Configurations of random search and ASHA: by default as many as
-	 * Hyperband starts with the same max_r, min_r and eta.
-	 */
-	if (rung_args_has(args, OPT_CONFIGS)) {
-		if (int_opt(args, OPT_CONFIGS, "configs", 1, 100000000,
-		    &n) != 0)
-			goto out;
-		su->configs = (uint32_t)n;
-		su->configs_given = 1;
-	} else {
-		R = rint(b->max_r / b->min_r);
-		if (b->eta == rint(b->eta) && R >= 1 && R <= INT32_MAX &&
-		    rung_hb_brackets((int64_t)R, (int64_t)b->eta, &hb, &nb,
-		    &cause) == 0) {
-			su->configs = (uint32_t)rung_hb_configs(hb, nb);
-			rung_hb_free(hb, nb);
-		}
-		free(cause);
-		cause = NULL;
-	}
-
-	if (!rung_args_has(args, OPT_POLICY)) {
-		names = policy_names();
-		rung_error("replay: give --policy with one or more of %s, "
-		    "separated by commas", names);
-		free(names);
-		goto out;
-	}
-	if ((v = rung_args_get(args, OPT_BASELINE)) != NULL &&
-	    parse_policy("--baseline", v, &bpol) != 0)
-		goto out;
-	list = rung_args_list(args, OPT_POLICY, &nlist);
-	if (nlist == 0) {
-		rung_error("replay: --policy: no policy given");
-		goto out;
-	}
-	su->p = xcalloc(nlist + 1, sizeof *su->p);
-	su->baseline = UINT32_MAX;
-	for (i = 0; i < nlist; i++) {
-		if (parse_policy("--policy", list[i], &pol) != 0)
-			goto out;
-		for (j = 0; j < i; j++) {
-			if (su->p[j].policy == pol) {
-				rung_error("replay: --policy: '%s' is listed "
-				    "twice", list[i]);
-				goto out;
-			}
-		}
-		policy_params(su, pol, &su->p[i]);
-		if (pol == bpol)
-			su->baseline = (uint32_t)i;
-	}
-	su->np = su->nrun = (uint32_t)nlist;
-	if (su->baseline == UINT32_MAX) {
-		policy_params(su, bpol, &su->p[su->nrun]);
-		su->baseline = su->nrun++;
-	}
-
-	/* Check every policy's settings before any work. */
-	for (i = 0; i < su->nrun; i++) {
-		if (rung_policy_takes_configs(su->p[i].policy) && su->p[i].policy !=
-		    RUNG_POLICY_SHA && su->configs == 0) {
-			rung_error("replay: %s needs --configs: the default, "
-			    "as many configurations as Hyperband starts, needs "
-			    "an integer --eta and --max-steps a multiple of "
-			    "--min-steps", rung_policy_name(su->p[i].policy));
-			goto out;
-		}
-		if (rung_sched_new(&su->p[i], &sc, &cause) != 0) {
-			rung_error("replay: %s%s", i >= su->np ?
-			    "--baseline: " : "", cause);
-			free(cause);
-			cause = NULL;
-			goto out;
-		}
-		rung_sched_free(sc);
-	}
-	ret = 0;
-out:
-	for (i = 0; i < nlist; i++)
-		free(list[i]);
-	free(list);
-	return ret;
-}
-
-/* Enough trials reach max_r for every policy? 0, or -1 with *cause. */
-static int
-check_pool(const struct rung_study *s, const struct setup *su, char **cause)
-{
-	uint32_t	*pool, npool, i;
-	uint64_t	 need;
-	int32_t		 R = (int32_t)ceil(su->base.max_r);
-
-	npool = rung_replay_pool(s, su->base.max_r, &pool);
-	free(pool);
-	if (npool == 0) {
-		xasprintf(cause, "no trial of study '%s' reaches step %d "
-		    "(--max-steps); its last step is %d", s->name, R, s->max_step);
-		return -1;
-	}
-	for (i = 0; i < su->nrun; i++) {
-		if (rung_replay_needed(&su->p[i], &need, cause) != 0)
-			return -1;
-		if (npool < need) {
-			xasprintf(cause, "study '%s' has %u trials that reach "
-			    "step %d, and %s%s needs %" PRIu64 ": lower --max-steps%s",
-			    s->name, npool, R, i >= su->np ? "the baseline " :
-			    "", rung_policy_name(su->p[i].policy), need,
-			    rung_policy_takes_configs(su->p[i].policy) ? " or --configs" :
-			    " or raise --eta");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* The report. */
-
-static void
-add_double(json_object *o, const char *key, double v)
-{
-	json_object_object_add(o, key, rung_json_double(v, 0));
-}
-
-static json_object *
-params_json(const struct setup *su, const struct rung_study *s)
-{
-	const struct rung_sched_params *b = &su->base;
-	const struct rung_replay_opts *ro = &su->so.replay;
-	json_object	*o = json_object_new_object();
-
-	json_object_object_add(o, "metric", json_object_new_string(
-	    s->curve.name != NULL ? s->curve.name : ""));
-	add_double(o, "eta", b->eta);
-	add_double(o, "min_r", b->min_r);
-	add_double(o, "max_r", b->max_r);
-	json_object_object_add(o, "workers", json_object_new_int64(
-	    ro->workers));
-	json_object_object_add(o, "seeds", json_object_new_int64(
-	    su->so.nseeds));
-	json_object_object_add(o, "seed", json_object_new_int64(
-	    (int64_t)su->so.seed));
-	json_object_object_add(o, "budget", ro->budget ?
-	    json_object_new_int64((int64_t)ro->budget) : NULL);
-	json_object_object_add(o, "configs", su->configs ?
-	    json_object_new_int64(su->configs) : NULL);
-	json_object_object_add(o, "resume", json_object_new_boolean(
-	    ro->resume));
-	json_object_object_add(o, "sampler", json_object_new_string(
-	    ro->sampler == RUNG_SAMPLER_TPE ? "tpe" : "random"));
-	json_object_object_add(o, "variant", json_object_new_string(
-	    rung_asha_variant_name(b->variant)));
-	json_object_object_add(o, "rule", json_object_new_string(
-	    rung_asha_rule_name(b->rule)));
-	json_object_object_add(o, "min_curves", json_object_new_int64(
-	    b->min_curves));
-	add_double(o, "keep_full", b->keep_full);
-	add_double(o, "known_curve", b->known_curve);
-	add_double(o, "delta", b->delta);
-	json_object_object_add(o, "anytime_points", json_object_new_int64(
-	    su->so.ngrid));
-	return o;
-}
-
-/* Aggregates of one policy, without the per-seed arrays. */
-static void
-agg_json(json_object *o, const struct rung_replay_agg *a, int resume)
-{
-	json_object_object_add(o, "seeds", json_object_new_int64(a->nseeds));
-	json_object_object_add(o, "resume", json_object_new_boolean(resume));
-	add_double(o, "started_mean", a->started_mean);
-	add_double(o, "cost_steps_mean", a->cost_steps_mean);
-	add_double(o, "cost_steps_sd", a->cost_steps_sd);
-	add_double(o, "cost_seconds_mean", a->cost_seconds_mean);
-	add_double(o, "cost_seconds_sd", a->cost_seconds_sd);
-	add_double(o, "saved_vs_baseline", a->saved_baseline);
-	add_double(o, "saved_vs_baseline_seconds", a->saved_baseline_seconds);
-	add_double(o, "random_cost_steps_mean", a->random_steps_mean);
-	add_double(o, "random_cost_seconds_mean", a->random_seconds_mean);
-	add_double(o, "saved_vs_random", a->saved_random);
-	add_double(o, "saved_vs_random_seconds", a->saved_random_seconds);
-	add_double(o, "best_final_mean", a->final_mean);
-	add_double(o, "best_final_worst", a->final_worst);
-	json_object_object_add(o, "best_final_seeds",
-	    json_object_new_int64(a->nfinal));
-	add_double(o, "regret_mean", a->regret_mean);
-	add_double(o, "p_top1", a->p_top1);
-	add_double(o, "p_top5", a->p_top5);
-	add_double(o, "time_to_best_mean", a->time_to_best_mean);
-	add_double(o, "steps_to_best_mean", a->steps_to_best_mean);
-	json_object_object_add(o, "exhausted",
-	    json_object_new_int64(a->nexhausted));
-	json_object_object_add(o, "budget_spent",
-	    json_object_new_int64(a->nbudget));
-}
-
-static json_object *
-policy_json(const struct rung_study *s, const struct setup *su,
-    const struct rung_replay_set *set, uint32_t k)
-{
-	const struct rung_sched_params *p = &su->p[k];
-	const struct rung_replay_seed *v = &set->seeds[(size_t)k *
-	    set->nseeds];
-	json_object	*o = json_object_new_object(), *a[15];
-	static const char *keys[15] = { "seed", "cost_steps", "cost_seconds",
-		"started", "returned", "best_final", "regret", "top1", "top5",
-		"time_to_best", "steps_to_best", "random_cost_steps",
-		"random_cost_seconds", "saved_vs_baseline_seeds",
-		"saved_vs_random_seeds" };
-	uint32_t	 i;
-	int		 j;
-
-	json_object_object_add(o, "policy", json_object_new_string(
-	    rung_policy_name(p->policy)));
-	json_object_object_add(o, "configs", rung_policy_takes_configs(p->policy) &&
-	    p->max_configs ? json_object_new_int64(p->max_configs) : NULL);
-	agg_json(o, &set->agg[k], su->so.replay.resume);
-	for (j = 0; j < 15; j++)
-		a[j] = json_object_new_array();
-	for (i = 0; i < set->nseeds; i++) {
-		const struct rung_replay_result *r = &v[i].r;
-
-		json_object_array_add(a[0], json_object_new_int64(
-		    (int64_t)v[i].seed));
-		json_object_array_add(a[1], json_object_new_int64(
-		    (int64_t)r->cost_steps));
-		json_object_array_add(a[2], set->has_secs ?
-		    rung_json_double(r->cost_seconds, 0) : NULL);
-		json_object_array_add(a[3], json_object_new_int64(
-		    r->nstarted));
-		json_object_array_add(a[4], r->returned != UINT32_MAX &&
-		    s->ids != NULL ? json_object_new_string(
-		    s->ids[r->returned]) : NULL);
-		json_object_array_add(a[5], rung_json_double(
-		    r->returned_final, 0));
-		json_object_array_add(a[6], rung_json_double(r->regret, 0));
-		json_object_array_add(a[7], json_object_new_boolean(r->top1));
-		json_object_array_add(a[8], json_object_new_boolean(r->top5));
-		json_object_array_add(a[9], r->returned != UINT32_MAX ?
-		    rung_json_double(r->time_to_best, 0) : NULL);
-		json_object_array_add(a[10], r->returned != UINT32_MAX ?
-		    json_object_new_int64((int64_t)r->steps_to_best) : NULL);
-		json_object_array_add(a[11], json_object_new_int64(
-		    (int64_t)v[i].random_steps));
-		json_object_array_add(a[12], rung_json_double(
-		    v[i].random_seconds, 0));
-		json_object_array_add(a[13], rung_json_double(
-		    v[i].saved_baseline, 0));
-		json_object_array_add(a[14], rung_json_double(
-		    v[i].saved_random, 0));
-	}
-	for (j = 0; j < 15; j++)
-		json_object_object_add(o, keys[j], a[j]);
-	return o;
-}
-
-static json_object *
-anytime_json(const struct setup *su, const struct rung_replay_set *set,
-    uint32_t k)
-{
-	json_object	*o = json_object_new_object(), *g, *m, *n;
-	uint32_t	 i;
-
-	g = json_object_new_array();
-	m = json_object_new_array();
-	n = json_object_new_array();
-	for (i = 0; i < set->ngrid; i++) {
-		json_object_array_add(g, rung_json_double(set->grid[i], 0));
-		json_object_array_add(m, rung_json_double(
-		    set->agg[k].anytime[i], 0));
-		json_object_array_add(n, json_object_new_int64(
-		    set->agg[k].anytime_n[i]));
-	}
-	json_object_object_add(o, "policy", json_object_new_string(
-	    rung_policy_name(su->p[k].policy)));
-	json_object_object_add(o, "cost_steps", g);
-	json_object_object_add(o, "best_final_mean", m);
-	json_object_object_add(o, "seeds", n);
-	return o;
-}
-
-static json_object *
-report_json(const struct rung_study *s, const struct setup *su,
-    const struct rung_replay_set *set)
-{
-	json_object	*o = json_object_new_object(), *arr, *b;
-	uint32_t	 k;
-
-	json_object_object_add(o, "study", json_object_new_string(s->name));
-	json_object_object_add(o, "metric", json_object_new_string(
-	    s->curve.name != NULL ? s->curve.name : ""));
-	json_object_object_add(o, "direction", json_object_new_string(
-	    rung_direction_name(s->direction)));
-	json_object_object_add(o, "trials", json_object_new_int64(
-	    s->ntrials));
-	json_object_object_add(o, "pool", json_object_new_int64(set->npool));
-	add_double(o, "pool_best", set->pool_best);
-	json_object_object_add(o, "time_unit", json_object_new_string(
-	    set->has_secs ? "seconds" : "steps"));
-	json_object_object_add(o, "resume", json_object_new_boolean(
-	    su->so.replay.resume));
-	json_object_object_add(o, "parameters", params_json(su, s));
-
-	b = json_object_new_object();
-	json_object_object_add(b, "policy", json_object_new_string(
-	    rung_policy_name(su->p[set->baseline].policy)));
-	json_object_object_add(b, "listed", json_object_new_boolean(
-	    set->baseline < su->np));
-	add_double(b, "cost_steps_mean",
-	    set->agg[set->baseline].cost_steps_mean);
-	add_double(b, "cost_seconds_mean",
-	    set->agg[set->baseline].cost_seconds_mean);
-	add_double(b, "best_final_mean",
-	    set->agg[set->baseline].final_mean);
-	json_object_object_add(o, "baseline", b);
-
-	arr = json_object_new_array();
-	for (k = 0; k < su->np; k++)
-		json_object_array_add(arr, policy_json(s, su, set, k));
-	json_object_object_add(o, "policies", arr);
-	arr = json_object_new_array();
-	for (k = 0; k < su->np; k++)
-		json_object_array_add(arr, anytime_json(su, set, k));
-	json_object_object_add(o, "anytime", arr);
-	return o;
-}
 
 /* Reading a report back. */
 
@@ -814,275 +342,24 @@ print_report(struct rung_ctx *ctx, json_object *rep, int64_t id, int json,
 	rung_json_print(ctx->out, o, ctx->tty);
 }
 
-/* The database. */
-
-
-static void
-bind_num(sqlite3_stmt *st, int i, double v)
-{
-	if (isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static char *
-trace_text(const struct rung_replay_result *r)
-{
-	struct rung_buf	 b = { 0 };
-	char		 t[RUNG_DBL_BUFSZ], f[RUNG_DBL_BUFSZ];
-	size_t		 i;
-
-	rung_buf_addc(&b, '[');
-	for (i = 0; i < r->ntrace; i++) {
-		if (isfinite(r->trace_final[i]))
-			rung_fmt_double(r->trace_final[i], 0, f);
-		else
-			strcpy(f, "null");
-		rung_buf_printf(&b, "%s[%" PRIu64 ",%s,%s]", i ? "," : "",
-		    r->trace_steps[i], rung_fmt_double(r->trace_time[i], 0, t),
-		    f);
-	}
-	rung_buf_addc(&b, ']');
-	return rung_buf_cstr(&b);
-}
-
-static char *
-json_text(json_object *o)
-{
-	return xstrdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-static int
-save_rows(struct rung_store *st, int64_t id, const struct rung_study *s,
-    const struct setup *su, const struct rung_replay_set *set,
-    json_object *rep, char **cause)
-{
-	sqlite3		*db = rung_store_db(st);
-	sqlite3_stmt	*pp = NULL, *sp = NULL;
-	json_object	*any = jget(rep, "anytime");
-	char		*text;
-	uint32_t	 k, i;
-	int		 ret = -1;
-
-	if (sqlite3_prepare_v2(db, "INSERT INTO replay_policies (replay_id,"
-	    " idx, policy, seeds, resume, cost_steps_mean, cost_steps_sd,"
-	    " cost_seconds_mean, cost_seconds_sd, saved_vs_baseline,"
-	    " saved_vs_baseline_seconds, saved_vs_random,"
-	    " saved_vs_random_seconds, best_final_mean, best_final_worst,"
-	    " regret_mean, p_top1, p_top5, time_to_best_mean, anytime)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)", -1, &pp, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO replay_seeds (replay_id,"
-	    " policy_idx, seed, cost_steps, cost_seconds, end_time, started,"
-	    " returned, returned_final, regret, top1, top5, time_to_best,"
-	    " steps_to_best, saved_vs_baseline, saved_vs_random, trace)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	    &sp, NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto out;
-	}
-	for (k = 0; k < su->np; k++) {
-		const struct rung_replay_agg *a = &set->agg[k];
-
-		sqlite3_reset(pp);
-		sqlite3_bind_int64(pp, 1, id);
-		sqlite3_bind_int(pp, 2, (int)k);
-		sqlite3_bind_text(pp, 3, rung_policy_name(su->p[k].policy), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(pp, 4, a->nseeds);
-		sqlite3_bind_int(pp, 5, su->so.replay.resume);
-		bind_num(pp, 6, a->cost_steps_mean);
-		bind_num(pp, 7, a->cost_steps_sd);
-		bind_num(pp, 8, a->cost_seconds_mean);
-		bind_num(pp, 9, a->cost_seconds_sd);
-		bind_num(pp, 10, a->saved_baseline);
-		bind_num(pp, 11, a->saved_baseline_seconds);
-		bind_num(pp, 12, a->saved_random);
-		bind_num(pp, 13, a->saved_random_seconds);
-		bind_num(pp, 14, a->final_mean);
-		bind_num(pp, 15, a->final_worst);
-		bind_num(pp, 16, a->regret_mean);
-		bind_num(pp, 17, a->p_top1);
-		bind_num(pp, 18, a->p_top5);
-		bind_num(pp, 19, a->time_to_best_mean);
-		text = json_text(json_object_array_get_idx(any, k));
-		sqlite3_bind_text(pp, 20, text, -1, SQLITE_TRANSIENT);
-		free(text);
-		if (sqlite3_step(pp) != SQLITE_DONE) {
-			rung_store_error(st, cause);
-			goto out;
-		}
-		for (i = 0; i < set->nseeds; i++) {
-			const struct rung_replay_seed *v =
-			    &set->seeds[(size_t)k * set->nseeds + i];
-			const struct rung_replay_result *r = &v->r;
-
-			sqlite3_reset(sp);
-			sqlite3_bind_int64(sp, 1, id);
-			sqlite3_bind_int(sp, 2, (int)k);
-			sqlite3_bind_int64(sp, 3, (int64_t)v->seed);
-			sqlite3_bind_int64(sp, 4, (int64_t)r->cost_steps);
-			bind_num(sp, 5, set->has_secs ? r->cost_seconds : NAN);
-			bind_num(sp, 6, r->end_time);
-			sqlite3_bind_int64(sp, 7, r->nstarted);
-			if (r->returned != UINT32_MAX)
-				sqlite3_bind_text(sp, 8, s->ids[r->returned],
-				    -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(sp, 8);
-			bind_num(sp, 9, r->returned_final);
-			bind_num(sp, 10, r->regret);
-			sqlite3_bind_int(sp, 11, r->top1 != 0);
-			sqlite3_bind_int(sp, 12, r->top5 != 0);
-			bind_num(sp, 13, r->returned != UINT32_MAX ?
-			    r->time_to_best : NAN);
-			if (r->returned != UINT32_MAX)
-				sqlite3_bind_int64(sp, 14,
-				    (int64_t)r->steps_to_best);
-			else
-				sqlite3_bind_null(sp, 14);
-			bind_num(sp, 15, v->saved_baseline);
-			bind_num(sp, 16, v->saved_random);
-			text = trace_text(r);
-			sqlite3_bind_text(sp, 17, text, -1, SQLITE_TRANSIENT);
-			free(text);
-			if (sqlite3_step(sp) != SQLITE_DONE) {
-				rung_store_error(st, cause);
-				goto out;
-			}
-		}
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(pp);
-	sqlite3_finalize(sp);
-	return ret;
-}
-
-/* Keep a run: the report and its rows, in one transaction. */
-static int
-save_replay(struct rung_store *st, const struct rung_study *s,
-    const struct setup *su, const struct rung_replay_set *set,
-    json_object *rep, int64_t *id, char **cause)
-{
-	sqlite3		*db = rung_store_db(st);
-	sqlite3_stmt	*q = NULL;
-	struct rung_buf	 names = { 0 };
-	char		*params, *report;
-	uint32_t	 k;
-	int		 ret = -1;
-
-	for (k = 0; k < su->np; k++) {
-		if (k > 0)
-			rung_buf_addc(&names, ',');
-		rung_buf_addstr(&names, rung_policy_name(su->p[k].policy));
-	}
-	params = json_text(jget(rep, "parameters"));
-	report = json_text(rep);
-	if (rung_store_begin(st, cause) != 0)
-		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO replays (study_id, study,"
-	    " metric, direction, policies, baseline, seeds, seed, resume,"
-	    " params, report) VALUES ((SELECT id FROM studies WHERE"
-	    " name = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(st, cause);
-		goto fail;
-	}
-	sqlite3_bind_text(q, 1, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, jstr(rep, "metric"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, rung_direction_name(s->direction), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, rung_buf_cstr(&names), -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, rung_policy_name(su->p[set->baseline].policy),
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 7, set->nseeds);
-	sqlite3_bind_int64(q, 8, (int64_t)su->so.seed);
-	sqlite3_bind_int(q, 9, su->so.replay.resume);
-	sqlite3_bind_text(q, 10, params, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 11, report, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		rung_store_error(st, cause);
-		goto fail;
-	}
-	*id = sqlite3_last_insert_rowid(db);
-	if (save_rows(st, *id, s, su, set, rep, cause) != 0)
-		goto fail;
-	if (rung_store_commit(st, cause) != 0)
-		goto out;
-	ret = 0;
-	goto out;
-fail:
-	rung_store_rollback(st);
-out:
-	sqlite3_finalize(q);
-	rung_buf_release(&names);
-	free(params);
-	free(report);
-	return ret;
-}
-
 /* replay */
 
 static int
 cmd_replay_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
-	struct rung_study	*s = NULL;
-	struct rung_replay_set	 set;
-	struct setup		 su;
-	json_object		*rep = NULL;
-	char			*cause = NULL;
-	int64_t			 id = 0;
-	int			 ret = RUNG_EXIT_USAGE, json, csv;
+	json_object	*rep = NULL;
+	int64_t		 id;
+	int		 ret;
 
-	memset(&su, 0, sizeof su);
-	memset(&set, 0, sizeof set);
-	json = ctx->format == RUNG_OUT_JSON;
-	csv = ctx->format == RUNG_OUT_CSV;
-	ret = RUNG_EXIT_ERROR;
 	/* Not in the command table: --no-save only reads, as listings do. */
-	if (rung_ctx_store(ctx, rung_args_has(args, OPT_NO_SAVE), &cause) != 0)
-		goto out;
-	if (rung_ctx_load(ctx, args->argv[0], args, 1, &s, &cause) != 0)
-		goto out;
-	if (s->max_step < 1) {
-		xasprintf(&cause, "study '%s' has no point of '%s' after step "
-		    "0 to replay", s->name, s->curve.name);
-		goto out;
-	}
-	if ((ret = parse_setup(args, s, &su)) != 0)
-		goto out;
-	ret = RUNG_EXIT_ERROR;
-	if (check_pool(s, &su, &cause) != 0)
-		goto out;
-	su.so.progress = ctx->progress ? "replaying" : NULL;
-	if (rung_replay_seeds(s, su.p, su.nrun, su.baseline, &su.so, &set,
-	    &cause) != 0)
-		goto out;
-	rep = report_json(s, &su, &set);
-	if (!rung_args_has(args, OPT_NO_SAVE)) {
-		if (save_replay(ctx->store, s, &su, &set, rep, &id,
-		    &cause) != 0)
-			goto out;
-		rung_info("kept as replay %" PRId64 " (rung replays --show %"
-		    PRId64 ")", id, id);
-	}
-	print_report(ctx, rep, id, json, csv);
-	ret = RUNG_EXIT_OK;
-out:
-	if (cause != NULL) {
-		rung_error("replay: %s", cause);
-		free(cause);
-	}
-	if (rep != NULL)
-		json_object_put(rep);
-	rung_replay_set_release(&set);
-	free(su.p);
-	rung_study_free(s);
-	return ret;
+	ret = replay_run(ctx, args->argv[0], args, &replay_optids,
+	    !rung_args_has(args, OPT_NO_SAVE), &rep, &id);
+	if (ret != RUNG_EXIT_OK)
+		return ret;
+	print_report(ctx, rep, id, ctx->format == RUNG_OUT_JSON,
+	    ctx->format == RUNG_OUT_CSV);
+	json_object_put(rep);
+	return RUNG_EXIT_OK;
 }
 
 const struct rung_cmd_entry rung_cmd_replay_entry = {
@@ -1109,8 +386,7 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 static int
 show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 {
-	sqlite3		*db = rung_store_db(ctx->store);
-	sqlite3_stmt	*q = NULL;
+	struct rung_kept_replay *kr = NULL;
 	json_object	*rep = NULL;
 	char		*end, *cause = NULL;
 	long long	 id;
@@ -1124,24 +400,15 @@ show_replay(struct rung_ctx *ctx, const char *v, int json, int csv)
 		    v);
 		return RUNG_EXIT_USAGE;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT report FROM replays WHERE id = ?",
-	    -1, &q, NULL) != SQLITE_OK) {
-		rung_store_error(ctx->store, &cause);
+	if ((rc = rung_store_replay_load(ctx->store, id, NULL, NULL,
+	    RUNG_KEPT_REPORT, &kr, &cause)) < 0)
 		goto out;
-	}
-	sqlite3_bind_int64(q, 1, id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_DONE) {
+	if (rc == 0) {
 		xasprintf(&cause, "no replay %lld in '%s' (rung replays lists "
 		    "them)", id, rung_store_path(ctx->store));
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
-		rung_store_error(ctx->store, &cause);
-		goto out;
-	}
-	if ((rep = json_tokener_parse((const char *)sqlite3_column_text(q,
-	    0))) == NULL) {
+	if ((rep = json_tokener_parse(kr->report)) == NULL) {
 		xasprintf(&cause, "replay %lld: its report is not JSON", id);
 		goto out;
 	}
@@ -1154,8 +421,59 @@ out:
 	}
 	if (rep != NULL)
 		json_object_put(rep);
-	sqlite3_finalize(q);
+	rung_kept_replay_free(kr);
 	return ret;
+}
+
+static void
+add_double(json_object *o, const char *key, double v)
+{
+	json_object_object_add(o, key, rung_json_double(v, 0));
+}
+
+/* A kept run's line of rung replays --json. */
+static json_object *
+list_json(const struct rung_kept_replay *kr)
+{
+	json_object	*o, *sum, *x;
+	size_t		 k;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(kr->id));
+	json_object_object_add(o, "study", json_object_new_string(kr->study));
+	json_object_object_add(o, "metric",
+	    json_object_new_string(kr->metric));
+	json_object_object_add(o, "direction",
+	    json_object_new_string(kr->direction));
+	json_object_object_add(o, "created",
+	    json_object_new_string(kr->created));
+	json_object_object_add(o, "baseline",
+	    json_object_new_string(kr->baseline));
+	json_object_object_add(o, "seeds", json_object_new_int64(kr->seeds));
+	json_object_object_add(o, "seed", json_object_new_int64(kr->seed));
+	json_object_object_add(o, "resume",
+	    json_object_new_boolean(kr->resume));
+	json_object_object_add(o, "parameters",
+	    json_tokener_parse(kr->params));
+	sum = json_object_new_array();
+	for (k = 0; k < kr->npol; k++) {
+		const struct rung_kept_policy *p = &kr->pol[k];
+
+		x = json_object_new_object();
+		json_object_object_add(x, "policy",
+		    json_object_new_string(p->policy));
+		add_double(x, "cost_steps_mean", p->cost_steps_mean);
+		add_double(x, "cost_seconds_mean", p->cost_seconds_mean);
+		add_double(x, "saved_vs_baseline", p->saved_vs_baseline);
+		add_double(x, "saved_vs_random", p->saved_vs_random);
+		add_double(x, "best_final_mean", p->best_final_mean);
+		add_double(x, "regret_mean", p->regret_mean);
+		add_double(x, "p_top1", p->p_top1);
+		add_double(x, "p_top5", p->p_top5);
+		json_object_array_add(sum, x);
+	}
+	json_object_object_add(o, "policies", sum);
+	return o;
 }
 
 static int
@@ -1163,15 +481,15 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	static const char *hdr[] = { ">ID", "STUDY", "POLICIES", "BASELINE",
 		">SEEDS", ">ETA", ">MAX_STEPS", ">WORKERS", "RESUME", "CREATED" };
-	sqlite3		*db = rung_store_db(ctx->store);
-	sqlite3_stmt	*q = NULL, *pq = NULL;
+	struct rung_kept_replay *v = NULL;
 	struct rung_table *tab = NULL;
-	json_object	*arr = NULL, *o, *par, *sum, *x;
+	json_object	*arr = NULL, *par;
 	const char	*study = args->argc > 0 ? args->argv[0] : NULL;
 	const char	*row[10], *show = rung_args_get(args, OPT_SHOW);
 	char		 c[5][RUNG_DBL_BUFSZ], *cause = NULL;
 	int		 json = ctx->format == RUNG_OUT_JSON, ret;
-	int		 csv = ctx->format == RUNG_OUT_CSV, k;
+	int		 csv = ctx->format == RUNG_OUT_CSV;
+	size_t		 n = 0, i;
 
 	if (show != NULL) {
 		if (study != NULL) {
@@ -1182,86 +500,37 @@ cmd_replays_exec(struct rung_ctx *ctx, struct rung_args *args)
 		return show_replay(ctx, show, json, csv);
 	}
 	ret = RUNG_EXIT_ERROR;
-	if (sqlite3_prepare_v2(db, "SELECT id, study, metric, direction,"
-	    " policies, baseline, seeds, seed, resume, params, created"
-	    " FROM replays WHERE ?1 IS NULL OR study = ?1 ORDER BY id", -1, &q,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT policy, cost_steps_mean,"
-	    " cost_seconds_mean, saved_vs_baseline, saved_vs_random,"
-	    " best_final_mean, regret_mean, p_top1, p_top5"
-	    " FROM replay_policies WHERE replay_id = ? ORDER BY idx", -1, &pq,
-	    NULL) != SQLITE_OK) {
-		rung_store_error(ctx->store, &cause);
+	if (rung_store_replay_list(ctx->store, study, json ?
+	    RUNG_KEPT_POLICIES : 0, &v, &n, &cause) != 0)
 		goto out;
-	}
-	if (study != NULL)
-		sqlite3_bind_text(q, 1, study, -1, SQLITE_STATIC);
 	if (json)
 		arr = json_object_new_array();
 	else
 		tab = rung_table_new(hdr, 10);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		par = json_tokener_parse((const char *)sqlite3_column_text(q,
-		    9));
-		if (!json) {
-			snprintf(c[0], sizeof c[0], "%lld",
-			    (long long)sqlite3_column_int64(q, 0));
-			snprintf(c[1], sizeof c[1], "%lld",
-			    (long long)sqlite3_column_int64(q, 6));
-			fmt_num(jnum(par, "eta"), c[2]);
-			fmt_num(jnum(par, "max_r"), c[3]);
-			fmt_num(jnum(par, "workers"), c[4]);
-			row[0] = c[0];
-			row[1] = (const char *)sqlite3_column_text(q, 1);
-			row[2] = (const char *)sqlite3_column_text(q, 4);
-			row[3] = (const char *)sqlite3_column_text(q, 5);
-			row[4] = c[1];
-			row[5] = c[2];
-			row[6] = c[3];
-			row[7] = c[4];
-			row[8] = sqlite3_column_int(q, 8) ? "on" : "off";
-			row[9] = (const char *)sqlite3_column_text(q, 10);
-			rung_table_add(tab, row);
-			if (par != NULL)
-				json_object_put(par);
+	for (i = 0; i < n; i++) {
+		if (json) {
+			json_object_array_add(arr, list_json(&v[i]));
 			continue;
 		}
-		o = json_object_new_object();
-		json_object_object_add(o, "id",
-		    json_object_new_int64(sqlite3_column_int64(q, 0)));
-		for (k = 1; k <= 3; k++)
-			json_object_object_add(o, sqlite3_column_name(q, k),
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(q, k)));
-		json_object_object_add(o, "created", json_object_new_string(
-		    (const char *)sqlite3_column_text(q, 10)));
-		json_object_object_add(o, "baseline", json_object_new_string(
-		    (const char *)sqlite3_column_text(q, 5)));
-		json_object_object_add(o, "seeds",
-		    json_object_new_int64(sqlite3_column_int64(q, 6)));
-		json_object_object_add(o, "seed",
-		    json_object_new_int64(sqlite3_column_int64(q, 7)));
-		json_object_object_add(o, "resume",
-		    json_object_new_boolean(sqlite3_column_int(q, 8)));
-		json_object_object_add(o, "parameters", par);
-		sum = json_object_new_array();
-		sqlite3_reset(pq);
-		sqlite3_bind_int64(pq, 1, sqlite3_column_int64(q, 0));
-		while (sqlite3_step(pq) == SQLITE_ROW) {
-			x = json_object_new_object();
-			json_object_object_add(x, "policy",
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(pq, 0)));
-			for (k = 1; k <= 8; k++)
-				json_object_object_add(x,
-				    sqlite3_column_name(pq, k),
-				    sqlite3_column_type(pq, k) == SQLITE_NULL ?
-				    NULL : rung_json_double(
-				    sqlite3_column_double(pq, k), 0));
-			json_object_array_add(sum, x);
-		}
-		json_object_object_add(o, "policies", sum);
-		json_object_array_add(arr, o);
+		par = json_tokener_parse(v[i].params);
+		snprintf(c[0], sizeof c[0], "%lld", (long long)v[i].id);
+		snprintf(c[1], sizeof c[1], "%lld", (long long)v[i].seeds);
+		fmt_num(jnum(par, "eta"), c[2]);
+		fmt_num(jnum(par, "max_r"), c[3]);
+		fmt_num(jnum(par, "workers"), c[4]);
+		row[0] = c[0];
+		row[1] = v[i].study;
+		row[2] = v[i].policies;
+		row[3] = v[i].baseline;
+		row[4] = c[1];
+		row[5] = c[2];
+		row[6] = c[3];
+		row[7] = c[4];
+		row[8] = v[i].resume ? "on" : "off";
+		row[9] = v[i].created;
+		rung_table_add(tab, row);
+		if (par != NULL)
+			json_object_put(par);
 	}
 	if (json) {
 		rung_json_print(ctx->out, arr, ctx->tty);
@@ -1278,8 +547,7 @@ out:
 		json_object_put(arr);
 	if (tab != NULL)
 		rung_table_free(tab);
-	sqlite3_finalize(q);
-	sqlite3_finalize(pq);
+	rung_kept_replay_list_free(v, n);
 	return ret;
 }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "rung/cmd.h"
+#include "rung/model.h"
+#include "rung/predict.h"
 #include "rung/sched.h"
 #include "rung/store.h"
 #include "rung/table.h"
@@ -65,8 +67,8 @@ rung_cmd_find(const char *name, char **cause)
 static const struct opt_group {
 	int		 flag;
 	const char	*shortopts;
-	const char	*usage;
-	struct option	 longopts[4];
+	const char	*usage;		/* NULL: the command's places them */
+	struct option	 longopts[16];
 } opt_groups[] = {
 	{ RUNG_CMD_METRIC, "m:", "[-m metric] [--direction min|max]", {
 		{ "metric", required_argument, NULL, RUNG_OPT_METRIC },
@@ -83,6 +85,22 @@ static const struct opt_group {
 	{ RUNG_CMD_OUTPUT, "o:", "[-o file]", {
 		{ "output", required_argument, NULL, RUNG_OPT_OUTPUT },
 		{ NULL, 0, NULL, 0 } } },
+	{ RUNG_CMD_FIT, "j:", NULL, {
+		{ "target", required_argument, NULL, RUNG_OPT_TARGET },
+		{ "features", required_argument, NULL, RUNG_OPT_FEATURES },
+		{ "params", required_argument, NULL, RUNG_OPT_PARAMS },
+		{ "svr", required_argument, NULL, RUNG_OPT_SVR },
+		{ "C", required_argument, NULL, RUNG_OPT_C },
+		{ "nu", required_argument, NULL, RUNG_OPT_NU },
+		{ "epsilon", required_argument, NULL, RUNG_OPT_EPSILON },
+		{ "gamma", required_argument, NULL, RUNG_OPT_GAMMA },
+		{ "search", required_argument, NULL, RUNG_OPT_SEARCH },
+		{ "folds", required_argument, NULL, RUNG_OPT_FOLDS },
+		{ "train", required_argument, NULL, RUNG_OPT_TRAIN },
+		{ "repeats", required_argument, NULL, RUNG_OPT_REPEATS },
+		{ "seed", required_argument, NULL, RUNG_OPT_SEED },
+		{ "jobs", required_argument, NULL, RUNG_OPT_JOBS },
+		{ NULL, 0, NULL, 0 } } },
 };
 #define NOPT_GROUPS (sizeof opt_groups / sizeof opt_groups[0])
 
@@ -95,7 +113,8 @@ rung_cmd_synopsis(const struct rung_cmd_entry *e)
 
 	rung_buf_printf(&b, "%s", e->name);
 	for (i = 0; i < NOPT_GROUPS; i++) {
-		if (e->flags & opt_groups[i].flag)
+		if ((e->flags & opt_groups[i].flag) &&
+		    opt_groups[i].usage != NULL)
 			rung_buf_printf(&b, " %s", opt_groups[i].usage);
 	}
 	if (*e->usage != '\0')
@@ -334,6 +353,155 @@ rung_args_policy(const char *cmd, const char *opt, const char *v)
 	    rung_buf_cstr(&b));
 	rung_buf_release(&b);
 	return -1;
+}
+
+int
+rung_args_fit(const struct rung_args *a, const char *cmd,
+    struct rung_fit_opts *fo)
+{
+	const char	*v;
+	char		*end;
+	long		 k;
+	int		 f;
+
+	rung_svr_params_init(&fo->svr);
+	rung_search_init(&fo->search);
+	fo->repeats = 1;
+	if ((v = rung_args_get(a, RUNG_OPT_FEATURES)) != NULL) {
+		if ((f = rung_features_parse(v)) < 0) {
+			rung_error("%s: --features must be raw or baker, not "
+			    "'%s'", cmd, v);
+			return RUNG_EXIT_USAGE;
+		}
+		fo->feat.kind = (enum rung_features)f;
+	}
+	if ((v = rung_args_get(a, RUNG_OPT_SVR)) != NULL) {
+		if (strcmp(v, "nu-svr") == 0)
+			fo->svr.type = RUNG_NU_SVR;
+		else if (strcmp(v, "eps-svr") == 0)
+			fo->svr.type = RUNG_EPS_SVR;
+		else {
+			rung_error("%s: --svr must be nu-svr or eps-svr, not "
+			    "'%s'", cmd, v);
+			return RUNG_EXIT_USAGE;
+		}
+	}
+	if (rung_args_real_opt(a, cmd, RUNG_OPT_C, "C", 0, HUGE_VAL, 1,
+	    "a positive number", &fo->svr.C) != 0 ||
+	    rung_args_real_opt(a, cmd, RUNG_OPT_NU, "nu", 0, HUGE_VAL, 1,
+	    "a number in (0, 1]", &fo->svr.nu) != 0 ||
+	    rung_args_real_opt(a, cmd, RUNG_OPT_EPSILON, "epsilon", 0,
+	    HUGE_VAL, 1, "a positive number", &fo->svr.epsilon) != 0 ||
+	    rung_args_real_opt(a, cmd, RUNG_OPT_GAMMA, "gamma", 0, HUGE_VAL,
+	    1, "a positive number", &fo->svr.gamma) != 0)
+		return RUNG_EXIT_USAGE;
+	if (fo->svr.nu > 1) {
+		rung_error("%s: --nu must be a number in (0, 1]", cmd);
+		return RUNG_EXIT_USAGE;
+	}
+	if ((v = rung_args_get(a, RUNG_OPT_SEARCH)) != NULL) {
+		if (strcmp(v, "none") == 0)
+			fo->search.kind = RUNG_SEARCH_NONE;
+		else if (strcmp(v, "grid") == 0)
+			fo->search.kind = RUNG_SEARCH_GRID;
+		else if (strncmp(v, "random:", 7) == 0 &&
+		    (k = strtol(v + 7, &end, 10)) > 0 && *end == '\0' &&
+		    k <= 1000000) {
+			fo->search.kind = RUNG_SEARCH_RANDOM;
+			fo->search.nrandom = (uint32_t)k;
+		} else {
+			rung_error("%s: --search must be none, grid or "
+			    "random:N with N between 1 and 1000000, not '%s'",
+			    cmd, v);
+			return RUNG_EXIT_USAGE;
+		}
+	}
+	k = 3;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_FOLDS, "folds", 2, 100,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->search.folds = (uint32_t)k;
+	k = 0;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_TRAIN, "train", 2, 100000000,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->train = (uint32_t)k;
+	k = 1;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_REPEATS, "repeats", 1, 100000,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->repeats = (uint32_t)k;
+	k = 0;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_SEED, "seed", 0, 2147483647L,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->seed = fo->search.seed = (uint64_t)k;
+	k = 0;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_JOBS, "jobs", 0, 1024,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->threads = fo->search.threads = (int)k;
+	return RUNG_EXIT_OK;
+}
+
+int
+rung_args_fit_target(const struct rung_args *a, const char *cmd,
+    const struct rung_study *s, struct rung_fit_opts *fo, char **cause)
+{
+	long	 k;
+
+	fo->feat.target = s->max_step;
+	if (rung_args_has(a, RUNG_OPT_TARGET)) {
+		if (rung_args_int_opt(a, cmd, RUNG_OPT_TARGET, "target", 2,
+		    INT32_MAX, &k) != 0)
+			return RUNG_EXIT_USAGE;
+		fo->feat.target = (int32_t)k;
+	}
+	if (fo->feat.target < 2) {
+		xasprintf(cause, "study '%s' has no step to predict (its last "
+		    "step is %d)", s->name, s->max_step);
+		return RUNG_EXIT_ERROR;
+	}
+	return RUNG_EXIT_OK;
+}
+
+/*
+ * Categorical parameters with a level for nearly every trial (an
+ * architecture written out, a run name) are left out: one-hot, they are
+ * noise.
+ */
+int
+rung_args_fit_params(const struct rung_args *a, const struct rung_study *s,
+    struct rung_featspec *f, int verbose, char **cause)
+{
+	char		**names, **keep;
+	size_t		 n, i, nkeep = 0;
+	int		 ret;
+
+	if (rung_args_has(a, RUNG_OPT_PARAMS)) {
+		names = rung_args_list(a, RUNG_OPT_PARAMS, &n);
+		ret = rung_featspec_keep(f, names, n, cause);
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return ret;
+	}
+	keep = xcalloc(f->nparams + 1, sizeof *keep);
+	for (i = 0; i < f->nparams; i++) {
+		if (f->ptypes[i] == RUNG_PCAT && f->nlevels[i] > 10 &&
+		    f->nlevels[i] * 4 > s->ntrials) {
+			if (verbose)
+				rung_info("parameter '%s' has %u values among "
+				    "%u trials: left out of the features "
+				    "(--params names the ones to use)",
+				    f->pnames[i], f->nlevels[i], s->ntrials);
+			continue;
+		}
+		keep[nkeep++] = f->pnames[i];
+	}
+	ret = rung_featspec_keep(f, keep, nkeep, cause);
+	free(keep);
+	return ret;
 }
 
 int

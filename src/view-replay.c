@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tui-int.h"
+#include "rung/store-replay.h"
 #include "rung/xmalloc.h"
 
 /*
@@ -66,21 +67,6 @@ replay_of(struct tui *t)
 
 #define REPLAY_SEEDS	5
 
-static double
-col_num(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(st, i);
-}
-
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
-
 /*
  * The newest kept replay of the study on this metric: 1 found, 0 none
  * (or a database without the tables), -1 error.
@@ -88,104 +74,72 @@ col_str(sqlite3_stmt *st, int i)
 static int
 load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 {
-	sqlite3		*db = rung_store_db(store);
-	sqlite3_stmt	*st = NULL;
+	struct rung_kept_replay *kr;
+	struct rung_kept_policy *kp;
+	struct rung_kept_seed *ks;
 	struct tui_policyrun *p;
 	struct tui_seedrow *sr;
-	int64_t		 id;
-	uint32_t	 i;
-	int		 rc, ret = -1;
+	char		*why = NULL;
+	uint32_t	 i, k;
+	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, created, seeds, baseline FROM replays"
-	    " WHERE study = ? AND metric = ? ORDER BY id DESC LIMIT 1", -1,
-	    &st, NULL) != SQLITE_OK)
-		return 0;	/* an older database: no replays table */
-	sqlite3_bind_text(st, 1, rv->study, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rv->metric, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+	if ((rc = rung_store_replay_load(store, 0, rv->study, rv->metric,
+	    RUNG_KEPT_SEEDS | RUNG_KEPT_OLD_OK, &kr, &why)) <= 0) {
+		if (rc < 0)
+			xasprintf(cause, "reading the kept replays: %s", why);
+		free(why);
+		return rc;
 	}
-	id = sqlite3_column_int64(st, 0);
 	xasprintf(&rv->source, "kept replay %lld of %s (rung replays --show "
-	    "%lld)", (long long)id, sqlite3_column_text(st, 1),
-	    (long long)id);
-	rv->baseline = col_str(st, 3);
-	sqlite3_finalize(st);
-
-	if (sqlite3_prepare_v2(db, "SELECT policy, seeds, cost_steps_mean,"
-	    " cost_seconds_mean, saved_vs_baseline, saved_vs_random,"
-	    " saved_vs_random_seconds, best_final_mean, regret_mean, p_top1,"
-	    " p_top5 FROM replay_policies"
-	    " WHERE replay_id = ? ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rv->pol = xreallocarray(rv->pol, rv->npol + 1, sizeof *rv->pol);
-		p = &rv->pol[rv->npol++];
-		memset(p, 0, sizeof *p);
-		p->name = col_str(st, 0);
-		p->cost = col_num(st, 2);
-		p->seconds = col_num(st, 3);
-		p->saved = col_num(st, 4);
-		/* In seconds where the study records them, as rung replay. */
-		p->saved_rs = !isnan(col_num(st, 6)) ? col_num(st, 6) :
-		    col_num(st, 5);
-		p->final = col_num(st, 7);
-		p->regret = col_num(st, 8);
-		p->top1 = col_num(st, 9);
-		p->top5 = col_num(st, 10);
-		p->started = NAN;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (sqlite3_prepare_v2(db, "SELECT policy_idx, seed, cost_steps,"
-	    " cost_seconds, saved_vs_baseline, returned, returned_final,"
-	    " regret, top1, top5, started, saved_vs_random FROM replay_seeds WHERE replay_id = ?"
-	    " ORDER BY policy_idx, seed", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		i = (uint32_t)sqlite3_column_int(st, 0);
-		if (i >= rv->npol)
-			continue;
+	    "%lld)", (long long)kr->id, kr->created, (long long)kr->id);
+	rv->baseline = kr->baseline;
+	kr->baseline = NULL;
+	rv->npol = (uint32_t)kr->npol;
+	rv->pol = xcalloc(kr->npol + 1, sizeof *rv->pol);
+	for (i = 0; i < rv->npol; i++) {
+		kp = &kr->pol[i];
 		p = &rv->pol[i];
-		p->seeds = xreallocarray(p->seeds, p->nseeds + 1,
-		    sizeof *p->seeds);
-		sr = &p->seeds[p->nseeds++];
-		memset(sr, 0, sizeof *sr);
-		sr->seed = (uint64_t)sqlite3_column_int64(st, 1);
-		sr->cost = col_num(st, 2);
-		sr->seconds = col_num(st, 3);
-		sr->saved = col_num(st, 4);
-		sr->returned = col_str(st, 5);
-		sr->final = col_num(st, 6);
-		sr->regret = col_num(st, 7);
-		sr->top1 = sqlite3_column_int(st, 8);
-		sr->top5 = sqlite3_column_int(st, 9);
-		sr->started = (uint32_t)sqlite3_column_int(st, 10);
-		sr->saved_rs = col_num(st, 11);
+		p->name = kp->policy;
+		kp->policy = NULL;
+		p->cost = kp->cost_steps_mean;
+		p->seconds = kp->cost_seconds_mean;
+		p->saved = kp->saved_vs_baseline;
+		/* In seconds where the study records them, as rung replay. */
+		p->saved_rs = !isnan(kp->saved_vs_random_seconds) ?
+		    kp->saved_vs_random_seconds : kp->saved_vs_random;
+		p->final = kp->best_final_mean;
+		p->regret = kp->regret_mean;
+		p->top1 = kp->p_top1;
+		p->top5 = kp->p_top5;
+		p->nseeds = (uint32_t)kp->nseed;
+		p->seeds = xcalloc(kp->nseed + 1, sizeof *p->seeds);
+		for (k = 0; k < p->nseeds; k++) {
+			ks = &kp->seed[k];
+			sr = &p->seeds[k];
+			sr->seed = ks->seed;
+			sr->cost = (double)ks->cost_steps;
+			sr->seconds = ks->cost_seconds;
+			sr->saved = ks->saved_vs_baseline;
+			sr->returned = ks->returned;
+			ks->returned = NULL;
+			sr->final = ks->returned_final;
+			sr->regret = ks->regret;
+			sr->top1 = ks->top1;
+			sr->top5 = ks->top5;
+			sr->started = (uint32_t)ks->started;
+			sr->saved_rs = ks->saved_vs_random;
+		}
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
 	for (i = 0; i < rv->npol; i++) {
 		double	 sum = 0;
-		uint32_t k;
 
 		p = &rv->pol[i];
 		for (k = 0; k < p->nseeds; k++)
 			sum += p->seeds[k].started;
 		p->started = p->nseeds ? sum / p->nseeds : NAN;
 	}
-	ret = 1;
-fail:
-	if (ret < 0)
-		xasprintf(cause, "reading the kept replays: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return ret;
+	rung_kept_replay_free(kr);
+	return 1;
 }
 
 /* No kept replay: Hyperband and ASHA over a few seeds, here. */

@@ -11,6 +11,8 @@
 
 #include "rung/study.h"
 
+struct rung_fit_opts;
+struct rung_featspec;
 struct rung_store;
 struct rung_sched_params;
 struct rung_table;
@@ -64,6 +66,29 @@ int		 rung_args_sched(const struct rung_args *, const char *cmd,
 int		 rung_args_policy(const char *cmd, const char *opt,
 		     const char *v);
 void		 rung_args_release(struct rung_args *);
+/*
+ * The fit group's settings into fo, from its defaults: RUNG_EXIT_OK, or
+ * RUNG_EXIT_USAGE with the error said ("CMD: --nu must be ..."). The
+ * target and the parameters of Baker's features need the study: then
+ * rung_args_fit_target and rung_args_fit_params.
+ */
+int		 rung_args_fit(const struct rung_args *, const char *cmd,
+		     struct rung_fit_opts *fo);
+/*
+ * --target, else the study's last step: an exit status, *cause set for
+ * RUNG_EXIT_ERROR (a study with no step to predict).
+ */
+int		 rung_args_fit_target(const struct rung_args *, const char *cmd,
+		     const struct rung_study *, struct rung_fit_opts *fo,
+		     char **cause);
+/*
+ * The parameters of Baker's features (f's from rung_featspec_params):
+ * --params, else every one but categorical ones with a level for nearly
+ * every trial; verbose says which are left out. 0, or -1 with *cause.
+ */
+int		 rung_args_fit_params(const struct rung_args *,
+		     const struct rung_study *, struct rung_featspec *f,
+		     int verbose, char **cause);
 
 /*
  * Options that several commands take are spelt once, here, and a command
@@ -76,6 +101,21 @@ void		 rung_args_release(struct rung_args *);
 #define RUNG_OPT_DIRECTION	0x1000
 #define RUNG_OPT_JSON		0x1001
 #define RUNG_OPT_CSV		0x1002
+/* The fit group: how a predictor is fitted (fit, plot predictions|sweep). */
+#define RUNG_OPT_TARGET		0x1003
+#define RUNG_OPT_FEATURES	0x1004
+#define RUNG_OPT_PARAMS		0x1005
+#define RUNG_OPT_SVR		0x1006
+#define RUNG_OPT_C		0x1007
+#define RUNG_OPT_NU		0x1008
+#define RUNG_OPT_EPSILON	0x1009
+#define RUNG_OPT_GAMMA		0x100a
+#define RUNG_OPT_SEARCH		0x100b
+#define RUNG_OPT_FOLDS		0x100c
+#define RUNG_OPT_TRAIN		0x100d
+#define RUNG_OPT_REPEATS	0x100e
+#define RUNG_OPT_SEED		0x100f
+#define RUNG_OPT_JOBS		'j'
 
 /* How a command prints its table: --json, --csv, or aligned text. */
 enum rung_out_format {
@@ -101,6 +141,12 @@ struct rung_ctx {
 #define RUNG_CMD_TABLE		0x8	/* prints a table: --json, --csv, -o */
 #define RUNG_CMD_JSON		0x10	/* prints a report: --json */
 #define RUNG_CMD_OUTPUT		0x20	/* writes a file it names: -o */
+/*
+ * Fits a predictor: --target, --features, --params, --svr, --C, --nu,
+ * --epsilon, --gamma, --search, --folds, --train, --repeats, --seed, -j.
+ * Its usage places them among its own, where rung.1 has them.
+ */
+#define RUNG_CMD_FIT		0x40
 
 struct rung_cmd_entry {
 	const char		*name;
