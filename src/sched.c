@@ -93,6 +93,21 @@ rung_policy_count(void)
 	return (int)NITEMS(policies);
 }
 
+char *
+rung_policy_names(void)
+{
+	struct rung_buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < NITEMS(policies); i++) {
+		if (i > 0)
+			rung_buf_addstr(&b, i == NITEMS(policies) - 1 ?
+			    " or " : ", ");
+		rung_buf_addstr(&b, policies[i]->name);
+	}
+	return rung_buf_cstr(&b);
+}
+
 int
 rung_policy_flags(enum rung_policy p)
 {

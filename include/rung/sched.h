@@ -180,6 +180,8 @@ int		 rung_policy_parse(const char *);	/* -1 if unknown */
 int		 rung_policy_takes_configs(enum rung_policy);
 /* Policies are numbered 0 ... rung_policy_count() - 1. */
 int		 rung_policy_count(void);
+/* "random, sha, ... or asha-svr", for messages (allocated). */
+char		*rung_policy_names(void);
 /* What a policy is (0 for an unknown one). */
 #define RUNG_PF_CONFIGS	0x01	/* its budget is a number of configurations
 				   (--configs), not Hyperband's brackets */
