@@ -95,14 +95,15 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 	struct rung_hb_bracket	*hb;
 	struct rung_sched	*sc;
 	const char		*v;
-	char			*cause = NULL;
+	char			*cause = NULL, *names;
 	double			 R, steps = 0;
 	long			 n;
 	int			 k, nb;
 
 	if ((v = rung_args_get(args, OPT_POLICY)) == NULL) {
-		rung_error("launch: give --policy (random, sha, hyperband, "
-		    "asha, swift-hyperband, baker or asha-svr)");
+		names = rung_policy_names();
+		rung_error("launch: give --policy (%s)", names);
+		free(names);
 		return RUNG_EXIT_USAGE;
 	}
 	if ((k = rung_args_policy("launch", "--policy", v)) < 0)
@@ -151,8 +152,8 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 			    rung_policy_name(p->policy));
 		else
 			p->max_configs = (uint32_t)n;
-	} else if (rung_policy_takes_configs(p->policy) &&
-	    p->policy != RUNG_POLICY_SHA && !(o->budget != 0 &&
+	} else if ((rung_policy_flags(p->policy) & (RUNG_PF_CONFIGS |
+	    RUNG_PF_SIZED)) == RUNG_PF_CONFIGS && !(o->budget != 0 &&
 	    p->policy != RUNG_POLICY_RANDOM &&
 	    !(p->policy == RUNG_POLICY_ASHA &&
 	    p->variant == RUNG_ASHA_PROMOTE))) {

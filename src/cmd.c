@@ -345,8 +345,7 @@ rung_args_policy(const char *cmd, const char *opt, const char *v)
 
 	if ((p = rung_policy_parse(v)) >= 0)
 		return p;
-	for (i = 0; strcmp(rung_policy_name((enum rung_policy)i), "?") != 0;
-	    i++)
+	for (i = 0; i < rung_policy_count(); i++)
 		rung_buf_printf(&b, "%s%s", i ? ", " : "",
 		    rung_policy_name((enum rung_policy)i));
 	rung_error("%s: %s: unknown policy '%s' (expected %s)", cmd, opt, v,

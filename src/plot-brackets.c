@@ -16,65 +16,6 @@
 
 #include "plot-int.h"
 
-/* The steps at which the policy judges trials, ascending; allocated. */
-static double *
-milestones(const struct rung_sched_params *sp, uint32_t *n)
-{
-	struct rung_hb_bracket *hb;
-	double		*v = NULL, r, R;
-	char		*cause = NULL;
-	size_t		 cap = 0;
-	uint32_t	 i, j;
-	int		 nb, b, rd;
-
-	*n = 0;
-	R = rint(sp->max_r / sp->min_r);
-	switch (sp->policy) {
-	case RUNG_POLICY_HYPERBAND:
-	case RUNG_POLICY_SWIFT:
-	case RUNG_POLICY_SHA:
-		if (R < 1 || R > INT32_MAX || sp->eta != rint(sp->eta) ||
-		    rung_hb_brackets((int64_t)R, (int64_t)sp->eta, &hb, &nb,
-		    &cause) != 0)
-			break;
-		for (b = 0; b < nb; b++) {
-			if (sp->policy == RUNG_POLICY_SHA && b > 0)
-				break;
-			for (rd = 0; rd < hb[b].nrounds; rd++) {
-				XGROW(v, cap, *n + 1);
-				v[(*n)++] = hb[b].round[rd].r * sp->min_r;
-			}
-		}
-		rung_hb_free(hb, nb);
-		break;
-	case RUNG_POLICY_ASHA:
-	case RUNG_POLICY_ASHA_SVR:
-		for (r = sp->min_r; r < sp->max_r && *n < 64; r *= sp->eta) {
-			XGROW(v, cap, *n + 1);
-			v[(*n)++] = r;
-		}
-		break;
-	default:
-		break;
-	}
-	free(cause);
-	XGROW(v, cap, *n + 1);
-	v[(*n)++] = sp->max_r;
-	/* Sorted, without repeats. */
-	for (i = 1; i < *n; i++) {
-		r = v[i];
-		for (j = i; j > 0 && v[j - 1] > r; j--)
-			v[j] = v[j - 1];
-		v[j] = r;
-	}
-	for (i = j = 0; i < *n; i++) {
-		if (j == 0 || v[i] != v[j - 1])
-			v[j++] = v[i];
-	}
-	*n = j;
-	return v;
-}
-
 struct bar {
 	uint32_t	 t;
 	int32_t		 reached;
@@ -107,6 +48,7 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	struct rung_sched *sc;
 	struct bar	*bars = NULL;
 	const char	*v;
+	char		*names;
 	double		*ms = NULL, R, *mpos = NULL, *mw = NULL, across;
 	char		*l1 = NULL, *l2 = NULL, *lab, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ], b3[RUNG_DBL_BUFSZ], *c2 = NULL;
@@ -118,9 +60,10 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	memset(&res, 0, sizeof res);
 	if ((v = rung_args_get(pl->args, OPT_POLICY)) != NULL &&
 	    (pol = rung_policy_parse(v)) < 0) {
+		names = rung_policy_names();
 		rung_error("plot: --policy: brackets draw one policy, and "
-		    "'%s' is not one (random, sha, hyperband, asha, "
-		    "swift-hyperband, baker or asha-svr)", v);
+		    "'%s' is not one (%s)", v, names);
+		free(names);
 		return RUNG_EXIT_USAGE;
 	}
 	rung_sched_params_init(&sp, (enum rung_policy)pol);
@@ -146,9 +89,8 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	if (plot_int_opt(pl->args, RUNG_OPT_SEED, 0, 2147483647L, &n) != 0)
 		return RUNG_EXIT_USAGE;
 	/* As many configurations as Hyperband starts, as replay does. */
-	if (sp.policy == RUNG_POLICY_RANDOM || sp.policy == RUNG_POLICY_ASHA ||
-	    sp.policy == RUNG_POLICY_BAKER ||
-	    sp.policy == RUNG_POLICY_ASHA_SVR) {
+	if ((rung_policy_flags(sp.policy) & (RUNG_PF_CONFIGS |
+	    RUNG_PF_SIZED)) == RUNG_PF_CONFIGS) {
 		R = rint(sp.max_r / sp.min_r);
 		if (sp.eta != rint(sp.eta) || R < 1 || R > INT32_MAX ||
 		    rung_hb_brackets((int64_t)R, (int64_t)sp.eta, &hb, &nbr,
@@ -186,7 +128,7 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 		goto out;
 	}
 	qsort(bars, nb, sizeof *bars, bar_cmp);
-	ms = milestones(&sp, &nms);
+	ms = rung_sched_milestones(&sp, &nms);
 
 	rung_plot_data(p, "bars");
 	for (i = 0; i < nb; i++) {

@@ -43,24 +43,6 @@ int_opt(const struct rung_args *args, int id, const char *name, long lo,
 	return rung_args_int_opt(args, "replay", id, name, lo, hi, out);
 }
 
-/* "random, sha, ... or asha-svr": for messages. */
-static char *
-policy_names(void)
-{
-	struct rung_buf	 b = { 0 };
-	int		 i, n;
-
-	for (n = 0; strcmp(rung_policy_name((enum rung_policy)n), "?") != 0;
-	    n++)
-		;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			rung_buf_addstr(&b, i == n - 1 ? " or " : ", ");
-		rung_buf_addstr(&b, rung_policy_name((enum rung_policy)i));
-	}
-	return rung_buf_cstr(&b);
-}
-
 static int
 parse_policy(const char *opt, const char *v, enum rung_policy *out)
 {
@@ -68,7 +50,7 @@ parse_policy(const char *opt, const char *v, enum rung_policy *out)
 	int	 p;
 
 	if ((p = rung_policy_parse(v)) < 0) {
-		names = policy_names();
+		names = rung_policy_names();
 		rung_error("replay: %s: unknown policy '%s' (expected %s)", opt,
 		    v, names);
 		free(names);
@@ -99,7 +81,7 @@ policy_params(const struct setup *su, enum rung_policy policy,
 	*p = su->base;
 	p->policy = policy;
 	p->max_configs = 0;
-	if (policy == RUNG_POLICY_SHA) {
+	if (rung_policy_flags(policy) & RUNG_PF_SIZED) {
 		if (su->configs_given)
 			p->max_configs = su->configs;
 	} else if (rung_policy_takes_configs(policy))
@@ -196,7 +178,7 @@ parse_setup(const struct rung_args *args, const struct replay_optids *id,
 	}
 
 	if (!rung_args_has(args, id->policy)) {
-		names = policy_names();
+		names = rung_policy_names();
 		rung_error("replay: give --policy with one or more of %s, "
 		    "separated by commas", names);
 		free(names);
@@ -234,8 +216,8 @@ parse_setup(const struct rung_args *args, const struct replay_optids *id,
 
 	/* Check every policy's settings before any work. */
 	for (i = 0; i < su->nrun; i++) {
-		if (rung_policy_takes_configs(su->p[i].policy) && su->p[i].policy !=
-		    RUNG_POLICY_SHA && su->configs == 0) {
+		if ((rung_policy_flags(su->p[i].policy) & (RUNG_PF_CONFIGS |
+		    RUNG_PF_SIZED)) == RUNG_PF_CONFIGS && su->configs == 0) {
 			rung_error("replay: %s needs --configs: the default, "
 			    "as many configurations as Hyperband starts, needs "
 			    "an integer --eta and --max-steps a multiple of "

@@ -79,42 +79,7 @@ int
 rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
     char **cause)
 {
-	struct rung_hb_bracket	*hb;
-	int			 nb;
-	double			 R;
-
-	switch (p->policy) {
-	case RUNG_POLICY_SHA:
-	case RUNG_POLICY_HYPERBAND:
-	case RUNG_POLICY_SWIFT:
-		if (p->policy == RUNG_POLICY_SHA && p->max_configs != 0) {
-			*need = p->max_configs;
-			return 0;
-		}
-		R = rint(p->max_r / p->min_r);
-		if (!(R >= 1 && R <= INT32_MAX) || !(p->eta >= 2 &&
-		    p->eta <= INT32_MAX)) {
-			xasprintf(cause, "need max_r / min_r >= 1 and eta >= 2");
-			return -1;
-		}
-		if (rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
-		    cause) != 0)
-			return -1;
-		if (p->policy == RUNG_POLICY_SHA)
-			*need = hb[0].round[0].n;
-		else
-			*need = rung_hb_configs(hb, nb);
-		rung_hb_free(hb, nb);
-		return 0;
-	case RUNG_POLICY_RANDOM:
-	case RUNG_POLICY_BAKER:
-	case RUNG_POLICY_ASHA:
-	case RUNG_POLICY_ASHA_SVR:
-		*need = p->max_configs != 0 ? p->max_configs : 1;
-		return 0;
-	}
-	xasprintf(cause, "unknown policy %d", (int)p->policy);
-	return -1;
+	return rung_sched_needed(p, need, cause);
 }
 
 /* First point of trial t with a step above step. */

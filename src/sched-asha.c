@@ -26,10 +26,11 @@
 static double
 uniform(struct rung_sched *s)
 {
-	struct rung_rng	 r = { s->rng };
-	double		 u = rung_rng_uniform(&r);
+	struct rung_sched_asha	*a = s->priv;
+	struct rung_rng		 r = { a->rng };
+	double			 u = rung_rng_uniform(&r);
 
-	s->rng = r.s;
+	a->rng = r.s;
 	return u;
 }
 
@@ -51,6 +52,7 @@ rung_sched_asha_setup(struct rung_sched *s, char **cause)
 	uint32_t			 n, i;
 	int				 k, nr;
 
+	((struct rung_sched_asha *)s->priv)->rng = RUNG_SCHED_RNG0(p->seed);
 	if (p->variant == RUNG_ASHA_PROMOTE) {
 		if (p->max_configs == 0) {
 			xasprintf(cause, "asha promote needs a budget in "
@@ -324,14 +326,16 @@ judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 	return stop;
 }
 
-/* asha-svr ranks by the predicted final value where it has a model. */
+/* What a rung ranks the value by: itself, unless a wrapper says else. */
 static double
-svr_key(struct rung_sched *s, uint32_t trial, uint32_t bracket, uint32_t k,
+rank_key(struct rung_sched *s, uint32_t trial, uint32_t bracket, uint32_t k,
     double value)
 {
-	if (s->p.policy != RUNG_POLICY_ASHA_SVR)
+	struct rung_sched_asha	*a = s->priv;
+
+	if (a->key == NULL)
 		return value;
-	return rung_sched_asha_svr_key(s, trial, bracket, k, value);
+	return a->key(s, trial, bracket, k, value);
 }
 
 static enum rung_decision
@@ -359,7 +363,7 @@ stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 				break;
 			}
 			r = &b->rungs[t->rung];
-			key = svr_key(s, trial, t->bracket, t->rung, value);
+			key = rank_key(s, trial, t->bracket, t->rung, value);
 			stop = judge_optuna(s, r, key);
 			rung_sched_record(s, t->bracket, t->rung, trial, key);
 			t->recorded |= 1ULL << t->rung;
@@ -384,7 +388,7 @@ stop_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 			if (s->p.rule == RUNG_RULE_SYNE &&
 			    (double)step != r->milestone)
 				break;
-			key = svr_key(s, trial, t->bracket, (uint32_t)k, value);
+			key = rank_key(s, trial, t->bracket, (uint32_t)k, value);
 			switch (s->p.rule) {
 			case RUNG_RULE_RAY:
 				stop = judge_ray(s, r, key);
@@ -423,7 +427,7 @@ rung_sched_asha_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	if (step < t->target)
 		return RUNG_CONTINUE;
 	rung_sched_record(s, 0, t->rung, trial,
-	    svr_key(s, trial, 0, t->rung, value));
+	    rank_key(s, trial, 0, t->rung, value));
 	if (t->rung + 1 >= s->b[0].nrungs) {
 		t->state = RUNG_TRIAL_FINISHED;
 		return RUNG_STOP;
@@ -432,10 +436,48 @@ rung_sched_asha_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	return RUNG_PAUSE;
 }
 
-/* Nobody waits on a rung in ASHA: a lost trial simply stops. */
+/* The milestones min_r eta^k below max_r (as the brackets plot has them). */
 void
-rung_sched_asha_lost(struct rung_sched *s, uint32_t trial)
+rung_sched_asha_milestones(const struct rung_sched_params *p, double **v,
+    size_t *cap, uint32_t *n)
 {
-	(void)s;
-	(void)trial;
+	double	 r;
+
+	for (r = p->min_r; r < p->max_r && *n < MAXRUNGS; r *= p->eta) {
+		XGROW(*v, *cap, (size_t)*n + 1);
+		(*v)[(*n)++] = r;
+	}
 }
+
+static void
+asha_save(const struct rung_sched *s, struct rung_sched_words *w)
+{
+	const struct rung_sched_asha *a = s->priv;
+
+	w->rng = a->rng;
+}
+
+/* Only the stopping variant lets a trial pass its last rung. */
+static int
+asha_restore(struct rung_sched *s, const struct rung_sched_words *w)
+{
+	struct rung_sched_asha	*a = s->priv;
+
+	a->rng = w->rng;
+	if (s->p.variant != RUNG_ASHA_STOP)
+		return rung_sched_trials_below_top(s);
+	return 0;
+}
+
+/* Nobody waits on a rung in ASHA: a lost trial simply stops (no lost op). */
+const struct rung_sched_policy rung_policy_asha = {
+	.name = "asha",
+	.flags = RUNG_PF_CONFIGS,
+	.size = sizeof (struct rung_sched_asha),
+	.setup = rung_sched_asha_setup,
+	.next = rung_sched_asha_next,
+	.report = rung_sched_asha_report,
+	.milestones = rung_sched_asha_milestones,
+	.save = asha_save,
+	.restore = asha_restore,
+};

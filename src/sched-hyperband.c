@@ -1,7 +1,6 @@
 /*
  * Hyperband (Li et al., JMLR 2018): the bracket table, its cost, and the
- * sha and hyperband policies that run it; random search lives here too, as
- * the degenerate bracket of one round at the full budget.
+ * sha and hyperband policies that run it (swift-hyperband runs it too).
  */
 #include "config.h"
 
@@ -11,6 +10,7 @@
 
 #include "rung/sched.h"
 #include "sched-int.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 /*
@@ -163,50 +163,66 @@ int
 rung_sched_hb_setup(struct rung_sched *s, char **cause)
 {
 	const struct rung_sched_params	*p = &s->p;
-	struct rung_hb_bracket		*b;
-	int64_t				 R, n;
+	struct rung_sched_hb		*h = s->priv;
+	int64_t				 R;
 	int				 i, k;
 
 	if (!is_int(p->eta) || !is_int(p->min_r) || !is_int(p->max_r)) {
 		xasprintf(cause, "%s needs integer eta, min_r and max_r",
-		    rung_policy_name(p->policy));
+		    s->pol->name);
 		return -1;
 	}
 	if ((int64_t)p->max_r % (int64_t)p->min_r != 0) {
 		xasprintf(cause, "%s needs max_r a multiple of min_r",
-		    rung_policy_name(p->policy));
+		    s->pol->name);
 		return -1;
 	}
 	R = (int64_t)p->max_r / (int64_t)p->min_r;
-	if (rung_hb_brackets(R, (int64_t)p->eta, &s->hb, &s->nhb, cause) != 0)
+	if (rung_hb_brackets(R, (int64_t)p->eta, &h->hb, &h->nhb, cause) != 0)
 		return -1;
-	if (p->policy == RUNG_POLICY_SHA) {
-		/* One bracket: the most aggressive, s = s_max. */
-		for (k = 1; k < s->nhb; k++)
-			free(s->hb[k].round);
-		s->nhb = 1;
-		b = &s->hb[0];
-		if (p->max_configs != 0) {
-			n = p->max_configs;
-			for (i = 0; i < b->nrounds; i++) {
-				int64_t	 ni = n / ipow((int64_t)p->eta, i);
-
-				b->round[i].n = (uint32_t)(ni < 1 ? 1 : ni);
-			}
-		}
-	}
-	s->nb = (uint32_t)s->nhb;
+	s->nb = (uint32_t)h->nhb;
 	s->b = xcalloc(s->nb, sizeof *s->b);
-	for (k = 0; k < s->nhb; k++) {
-		rung_sched_bracket_init(&s->b[k], (uint32_t)s->hb[k].nrounds);
-		for (i = 0; i < s->hb[k].nrounds; i++)
+	for (k = 0; k < h->nhb; k++) {
+		rung_sched_bracket_init(&s->b[k], (uint32_t)h->hb[k].nrounds);
+		for (i = 0; i < h->hb[k].nrounds; i++)
 			s->b[k].rungs[i].milestone =
-			    (double)s->hb[k].round[i].r * p->min_r;
+			    (double)h->hb[k].round[i].r * p->min_r;
 	}
-	s->want = s->hb[0].round[0].n;
+	h->want = h->hb[0].round[0].n;
 	return 0;
 }
 
+/* One bracket: the most aggressive, s = s_max, of max_configs if given. */
+static int
+sha_setup(struct rung_sched *s, char **cause)
+{
+	const struct rung_sched_params	*p = &s->p;
+	struct rung_sched_hb		*h = s->priv;
+	struct rung_hb_bracket		*b;
+	int64_t				 n;
+	uint32_t			 k;
+	int				 i;
+
+	if (rung_sched_hb_setup(s, cause) != 0)
+		return -1;
+	for (k = 1; k < s->nb; k++) {
+		free(h->hb[k].round);
+		free(s->b[k].rungs);
+	}
+	h->nhb = 1;
+	s->nb = 1;
+	b = &h->hb[0];
+	if (p->max_configs != 0) {
+		n = p->max_configs;
+		for (i = 0; i < b->nrounds; i++) {
+			int64_t	 ni = n / ipow((int64_t)p->eta, i);
+
+			b->round[i].n = (uint32_t)(ni < 1 ? 1 : ni);
+		}
+		h->want = b->round[0].n;
+	}
+	return 0;
+}
 static int32_t
 hb_steps(struct rung_sched *s, uint32_t bracket, uint32_t round)
 {
@@ -217,11 +233,12 @@ hb_steps(struct rung_sched *s, uint32_t bracket, uint32_t round)
 static uint32_t
 hb_select(struct rung_sched *s)
 {
-	struct rung_sched_rung	*r = &s->b[s->cur].rungs[s->round];
+	struct rung_sched_hb	*h = s->priv;
+	struct rung_sched_rung	*r = &s->b[h->cur].rungs[h->round];
 	uint32_t		*idx, keep, chosen = 0, i;
 	struct rung_sched_trial	*t;
 
-	keep = s->hb[s->cur].round[s->round + 1].n;
+	keep = h->hb[h->cur].round[h->round + 1].n;
 	idx = xreallocarray(NULL, r->n ? r->n : 1, sizeof *idx);
 	rung_sched_rank(r, idx);
 	for (i = 0; i < r->n; i++) {
@@ -238,45 +255,46 @@ hb_select(struct rung_sched *s)
 	return chosen;
 }
 
-enum rung_action_kind
-rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
+static enum rung_action_kind
+hb_next(struct rung_sched *s, struct rung_sched_action *a)
 {
+	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_rung	*r;
 	struct rung_sched_trial	*t;
 	uint32_t		*idx, i;
 
 	for (;;) {
-		if (s->cur >= (uint32_t)s->nhb)
+		if (h->cur >= (uint32_t)h->nhb)
 			return RUNG_ACT_DONE;
-		if (s->issued < s->want)
+		if (h->issued < h->want)
 			break;
-		if (s->done < s->want)
+		if (h->done < h->want)
 			return RUNG_ACT_WAIT;
 		/* The round is complete: promote, or open the next bracket. */
-		if (s->round + 1 >= (uint32_t)s->hb[s->cur].nrounds) {
-			s->cur++;
-			s->round = 0;
-			s->want = s->cur < (uint32_t)s->nhb ?
-			    s->hb[s->cur].round[0].n : 0;
+		if (h->round + 1 >= (uint32_t)h->hb[h->cur].nrounds) {
+			h->cur++;
+			h->round = 0;
+			h->want = h->cur < (uint32_t)h->nhb ?
+			    h->hb[h->cur].round[0].n : 0;
 		} else {
-			s->want = hb_select(s);
-			s->round++;
+			h->want = hb_select(s);
+			h->round++;
 		}
-		s->issued = s->done = 0;
+		h->issued = h->done = 0;
 	}
 
-	a->bracket = (uint32_t)s->hb[s->cur].s;
-	a->rung = s->round;
-	a->resource = hb_steps(s, s->cur, s->round);
-	s->issued++;
-	if (s->round == 0) {
+	a->bracket = (uint32_t)h->hb[h->cur].s;
+	a->rung = h->round;
+	a->resource = hb_steps(s, h->cur, h->round);
+	h->issued++;
+	if (h->round == 0) {
 		a->kind = RUNG_ACT_START;
-		a->trial = rung_sched_add_trial(s, s->cur, 0, a->resource);
+		a->trial = rung_sched_add_trial(s, h->cur, 0, a->resource);
 		return RUNG_ACT_START;
 	}
 
 	/* Resume the best chosen one not yet resumed. */
-	r = &s->b[s->cur].rungs[s->round - 1];
+	r = &s->b[h->cur].rungs[h->round - 1];
 	idx = xreallocarray(NULL, r->n ? r->n : 1, sizeof *idx);
 	rung_sched_rank(r, idx);
 	for (i = 0; i < r->n; i++) {
@@ -285,7 +303,7 @@ rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
 	}
 	if (i == r->n) {	/* cannot happen: want counts the chosen */
 		free(idx);
-		s->issued = s->want;
+		h->issued = h->want;
 		return RUNG_ACT_WAIT;
 	}
 	r->e[idx[i]].flag = RUNG_SEL_DONE;
@@ -293,24 +311,24 @@ rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
 	free(idx);
 	t = &s->t[a->trial];
 	t->state = RUNG_TRIAL_RUNNING;
-	t->rung = s->round;
+	t->rung = h->round;
 	t->target = a->resource;
 	a->from = t->step;
 	a->kind = RUNG_ACT_RESUME;
 	return RUNG_ACT_RESUME;
 }
 
-enum rung_decision
-rung_sched_hb_report(struct rung_sched *s, uint32_t trial, int32_t step,
-    double value)
+static enum rung_decision
+hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 {
+	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
 
 	t->step = step;
 	if (step < t->target)
 		return RUNG_CONTINUE;
 	rung_sched_record(s, t->bracket, t->rung, trial, value);
-	s->done++;
+	h->done++;
 	if (t->rung + 1 >= s->b[t->bracket].nrungs) {
 		t->state = RUNG_TRIAL_FINISHED;
 		return RUNG_STOP;
@@ -319,21 +337,165 @@ rung_sched_hb_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	return RUNG_PAUSE;
 }
 
-void
-rung_sched_hb_lost(struct rung_sched *s, uint32_t trial)
+static void
+hb_lost(struct rung_sched *s, uint32_t trial)
 {
+	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
 
 	rung_sched_record(s, t->bracket, t->rung, trial, NAN);
-	s->done++;
+	h->done++;
 }
 
-enum rung_action_kind
-rung_sched_random_next(struct rung_sched *s, struct rung_sched_action *a)
+static void
+hb_release(struct rung_sched *s)
 {
-	if (s->nt >= s->p.max_configs)
-		return RUNG_ACT_DONE;
-	a->resource = (int32_t)ceil(s->p.max_r);
-	a->trial = rung_sched_add_trial(s, 0, 0, a->resource);
-	return RUNG_ACT_START;
+	struct rung_sched_hb	*h = s->priv;
+
+	rung_hb_free(h->hb, h->nhb);
 }
+
+/* Hyperband's table for the parameters, or -1 with *cause. */
+static int
+hb_table(const struct rung_sched_params *p, struct rung_hb_bracket **hb,
+    int *nb, char **cause)
+{
+	double	 R = rint(p->max_r / p->min_r);
+
+	if (!(R >= 1 && R <= INT32_MAX) || !(p->eta >= 2 &&
+	    p->eta <= INT32_MAX)) {
+		xasprintf(cause, "need max_r / min_r >= 1 and eta >= 2");
+		return -1;
+	}
+	return rung_hb_brackets((int64_t)R, (int64_t)p->eta, hb, nb, cause);
+}
+
+/* Every configuration the brackets start. */
+int
+rung_sched_hb_needed(const struct rung_sched_params *p, uint64_t *need,
+    char **cause)
+{
+	struct rung_hb_bracket	*hb;
+	int			 nb;
+
+	if (hb_table(p, &hb, &nb, cause) != 0)
+		return -1;
+	*need = rung_hb_configs(hb, nb);
+	rung_hb_free(hb, nb);
+	return 0;
+}
+
+/* Its budget in configurations, else the first round of bracket s_max. */
+static int
+sha_needed(const struct rung_sched_params *p, uint64_t *need, char **cause)
+{
+	struct rung_hb_bracket	*hb;
+	int			 nb;
+
+	if (p->max_configs != 0) {
+		*need = p->max_configs;
+		return 0;
+	}
+	if (hb_table(p, &hb, &nb, cause) != 0)
+		return -1;
+	*need = hb[0].round[0].n;
+	rung_hb_free(hb, nb);
+	return 0;
+}
+
+/* The resources of the rounds of the first nmax brackets. */
+static void
+hb_milestones_of(const struct rung_sched_params *p, int nmax, double **v,
+    size_t *cap, uint32_t *n)
+{
+	struct rung_hb_bracket	*hb;
+	char			*cause = NULL;
+	double			 R = rint(p->max_r / p->min_r);
+	int			 nb, b, rd;
+
+	if (R < 1 || R > INT32_MAX || p->eta != rint(p->eta) ||
+	    rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
+	    &cause) != 0) {
+		free(cause);
+		return;
+	}
+	for (b = 0; b < nb && b < nmax; b++) {
+		for (rd = 0; rd < hb[b].nrounds; rd++) {
+			XGROW(*v, *cap, (size_t)*n + 1);
+			(*v)[(*n)++] = hb[b].round[rd].r * p->min_r;
+		}
+	}
+	rung_hb_free(hb, nb);
+}
+
+void
+rung_sched_hb_milestones(const struct rung_sched_params *p, double **v,
+    size_t *cap, uint32_t *n)
+{
+	hb_milestones_of(p, INT32_MAX, v, cap, n);
+}
+
+static void
+sha_milestones(const struct rung_sched_params *p, double **v, size_t *cap,
+    uint32_t *n)
+{
+	hb_milestones_of(p, 1, v, cap, n);
+}
+
+static void
+hb_save(const struct rung_sched *s, struct rung_sched_words *w)
+{
+	const struct rung_sched_hb *h = s->priv;
+
+	w->cur = h->cur;
+	w->round = h->round;
+	w->want = h->want;
+	w->issued = h->issued;
+	w->done = h->done;
+}
+
+static int
+hb_restore(struct rung_sched *s, const struct rung_sched_words *w)
+{
+	struct rung_sched_hb	*h = s->priv;
+
+	if (w->cur > (uint32_t)h->nhb || (w->cur < (uint32_t)h->nhb &&
+	    w->round >= (uint32_t)h->hb[w->cur].nrounds))
+		return -1;
+	h->cur = w->cur;
+	h->round = w->round;
+	h->want = w->want;
+	h->issued = w->issued;
+	h->done = w->done;
+	return rung_sched_trials_below_top(s);
+}
+
+const struct rung_sched_policy rung_policy_sha = {
+	.name = "sha",
+	.flags = RUNG_PF_CONFIGS | RUNG_PF_SIZED | RUNG_PF_INTEGER,
+	.size = sizeof (struct rung_sched_hb),
+	.setup = sha_setup,
+	.next = hb_next,
+	.report = hb_report,
+	.lost = hb_lost,
+	.release = hb_release,
+	.needed = sha_needed,
+	.milestones = sha_milestones,
+	.save = hb_save,
+	.restore = hb_restore,
+};
+
+const struct rung_sched_policy rung_policy_hyperband = {
+	.name = "hyperband",
+	.flags = RUNG_PF_INTEGER,
+	.size = sizeof (struct rung_sched_hb),
+	.setup = rung_sched_hb_setup,
+	.next = hb_next,
+	.report = hb_report,
+	.lost = hb_lost,
+	.release = hb_release,
+	.needed = rung_sched_hb_needed,
+	.milestones = rung_sched_hb_milestones,
+	.save = hb_save,
+	.restore = hb_restore,
+};

@@ -1,6 +1,11 @@
 /*
- * Internals of the schedulers, shared by src/sched.c, src/sched-hyperband.c
- * and src/sched-asha.c; callers use include/rung/sched.h only.
+ * Internals of the schedulers, shared by src/sched.c, the common
+ * bookkeeping (src/sched-common.c, src/sched-pred.c) and the policies
+ * (src/sched-<policy>.c); callers use include/rung/sched.h only.
+ *
+ * A policy is a struct rung_sched_policy: its name, what it is (RUNG_PF_*)
+ * and its ops. sched.c keeps the table of them and calls them; a policy
+ * calls the bookkeeping below and never sched.c.
  */
 #ifndef RUNG_SCHED_INT_H
 #define RUNG_SCHED_INT_H
@@ -43,8 +48,21 @@ struct rung_sched_trial {
 	uint64_t	 recorded;	/* asha stop: rungs recorded, a bit each */
 };
 
+/*
+ * The calls a predictor-driven policy has seen, in order: its saved state,
+ * since replaying them rebuilds its models exactly.
+ */
+struct rung_sched_call {
+	uint8_t		 kind;		/* 0 next, 1 report, 2 lost */
+	uint32_t	 trial;
+	int32_t		 step;
+	double		 value;
+};
+
 struct rung_sched {
 	struct rung_sched_params p;
+	const struct rung_sched_policy *pol;
+	void		*priv;		/* pol->size bytes, zeroed */
 
 	struct rung_sched_trial *t;
 	uint32_t	 nt;
@@ -53,32 +71,136 @@ struct rung_sched {
 	struct rung_sched_bracket *b;
 	uint32_t	 nb;
 
-	/* sha and hyperband: the table and where the run is in it. */
-	struct rung_hb_bracket *hb;
+	struct rung_sched_call *log;	/* RUNG_PF_PRED only */
+	size_t		 nlog;
+	size_t		 logcap;
+};
+
+/*
+ * Version 1 of the saved state keeps, for a policy that is not driven by a
+ * predictor, one generator word and five counters beside its trials and
+ * rungs. A policy's save fills in those it has; the rest keep what
+ * rung_sched_save gives them (the seed's generator start, zeros), as the
+ * states saved before the policies had their own files.
+ */
+struct rung_sched_words {
+	uint64_t	 rng;
+	uint32_t	 cur;
+	uint32_t	 round;
+	uint32_t	 want;
+	uint32_t	 issued;
+	uint32_t	 done;
+};
+
+/* Any fixed nonzero start; the seed is mixed in by splitmix. */
+#define RUNG_SCHED_RNG0(seed)	((seed) ^ 0x9e3779b97f4a7c15ULL)
+
+/*
+ * A policy. Every op but next and report may be NULL: nothing to do (or,
+ * for needed, the budget in configurations, at least one).
+ */
+struct rung_sched_policy {
+	const char	*name;
+	int		 flags;		/* RUNG_PF_* */
+	size_t		 size;		/* of its private state, s->priv */
+
+	/* Check the parameters and set up; -1 with *cause if invalid. */
+	int		 (*setup)(struct rung_sched *, char **);
+	enum rung_action_kind (*next)(struct rung_sched *,
+			     struct rung_sched_action *);
+	/* Called for a running trial only, after the bookkeeping. */
+	enum rung_decision (*report)(struct rung_sched *, uint32_t trial,
+			     int32_t step, double value);
+	/* Before the trial is marked stopped. */
+	void		 (*lost)(struct rung_sched *, uint32_t trial);
+	/* Free what the private state holds (not s->priv itself). */
+	void		 (*release)(struct rung_sched *);
+
+	/* Configurations a replay's pool must hold (rung_replay_needed). */
+	int		 (*needed)(const struct rung_sched_params *,
+			     uint64_t *, char **);
+	/* Append the steps at which it judges (rung_sched_milestones). */
+	void		 (*milestones)(const struct rung_sched_params *,
+			     double **v, size_t *cap, uint32_t *n);
+
+	/*
+	 * Its words of the saved state (not RUNG_PF_PRED, whose state is
+	 * its calls); restore runs after setup and after the trials and
+	 * rungs are read, and says -1 when they do not fit together.
+	 */
+	void		 (*save)(const struct rung_sched *,
+			     struct rung_sched_words *);
+	int		 (*restore)(struct rung_sched *,
+			     const struct rung_sched_words *);
+};
+
+/* The policies, each in its own file. */
+extern const struct rung_sched_policy rung_policy_random;	/* sched-random.c */
+extern const struct rung_sched_policy rung_policy_sha;		/* sched-hyperband.c */
+extern const struct rung_sched_policy rung_policy_hyperband;	/* sched-hyperband.c */
+extern const struct rung_sched_policy rung_policy_asha;		/* sched-asha.c */
+extern const struct rung_sched_policy rung_policy_swift;	/* sched-swift.c */
+extern const struct rung_sched_policy rung_policy_baker;	/* sched-baker.c */
+extern const struct rung_sched_policy rung_policy_asha_svr;	/* sched-asha-svr.c */
+
+/*
+ * Ops one policy lends another: swift-hyperband runs Hyperband's table,
+ * asha-svr is ASHA, baker is random search.
+ */
+int		 rung_sched_random_setup(struct rung_sched *, char **);
+enum rung_action_kind rung_sched_random_next(struct rung_sched *,
+		     struct rung_sched_action *);
+int		 rung_sched_hb_setup(struct rung_sched *, char **);
+int		 rung_sched_hb_needed(const struct rung_sched_params *,
+		     uint64_t *, char **);
+void		 rung_sched_hb_milestones(const struct rung_sched_params *,
+		     double **, size_t *, uint32_t *);
+int		 rung_sched_asha_setup(struct rung_sched *, char **);
+enum rung_action_kind rung_sched_asha_next(struct rung_sched *,
+		     struct rung_sched_action *);
+enum rung_decision rung_sched_asha_report(struct rung_sched *, uint32_t,
+		     int32_t, double);
+void		 rung_sched_asha_milestones(const struct rung_sched_params *,
+		     double **, size_t *, uint32_t *);
+
+/* The bookkeeping every policy shares (src/sched-common.c). */
+uint32_t	 rung_sched_add_trial(struct rung_sched *, uint32_t bracket,
+		     uint32_t rung, int32_t target);
+void		 rung_sched_record(struct rung_sched *, uint32_t bracket,
+		     uint32_t rung, uint32_t trial, double value);
+void		 rung_sched_rank(const struct rung_sched_rung *, uint32_t *idx);
+void		 rung_sched_bracket_init(struct rung_sched_bracket *,
+		     uint32_t nrungs);
+void		 rung_sched_log(struct rung_sched *, uint8_t kind,
+		     uint32_t trial, int32_t step, double value);
+/* Free the trials, rungs and call log. */
+void		 rung_sched_release_common(struct rung_sched *);
+/* 0 if no trial has passed the top rung of its bracket, else -1. */
+int		 rung_sched_trials_below_top(const struct rung_sched *);
+
+/* Sha and hyperband's state, and the start of swift-hyperband's. */
+struct rung_sched_hb {
+	struct rung_hb_bracket *hb;	/* the table */
 	int		 nhb;
 	uint32_t	 cur;		/* bracket */
 	uint32_t	 round;
 	uint32_t	 want;		/* trials this round runs */
 	uint32_t	 issued;	/* started or resumed in this round */
 	uint32_t	 done;		/* reported at the round's resource */
-
-	uint64_t	 rng;		/* Ray's bracket choice */
-
-	struct rung_sched_pred *pred;	/* swift, baker, asha-svr */
-	/*
-	 * The calls a predictor-driven policy has seen, in order: its saved
-	 * state, since replaying them rebuilds its models exactly.
-	 */
-	struct rung_sched_call {
-		uint8_t		 kind;	/* 0 next, 1 report, 2 lost */
-		uint32_t	 trial;
-		int32_t		 step;
-		double		 value;
-	}		*log;
-	size_t		 nlog;
-	size_t		 logcap;
-	int		 replaying;
 };
+
+/* ASHA's state, and the start of asha-svr's. */
+struct rung_sched_asha {
+	uint64_t	 rng;		/* Ray's bracket choice */
+	/*
+	 * What a value at rung k is ranked by; NULL: the value itself
+	 * (asha-svr: its predicted final value).
+	 */
+	double		 (*key)(struct rung_sched *, uint32_t trial,
+			     uint32_t bracket, uint32_t k, double value);
+};
+
+/* What the predictor-driven policies share (src/sched-pred.c). */
 
 /* A model kept for (target, prefix); m is NULL when it could not be fit. */
 struct rung_sched_model {
@@ -89,6 +211,12 @@ struct rung_sched_model {
 	uint32_t	 ntrain;	/* rows it was fit on */
 };
 
+struct rung_sched_models {
+	struct rung_sched_model *v;
+	uint32_t	 n;
+	size_t		 cap;
+};
+
 /* Trial handles, as a growable list. */
 struct rung_sched_list {
 	uint32_t	*v;
@@ -96,54 +224,35 @@ struct rung_sched_list {
 	size_t		 cap;
 };
 
-struct rung_sched_pred {
-	struct rung_sched_model *models;
-	uint32_t	 nmodels;
-	size_t		 mcap;
-
-	/* Trials that reached max_r, in order (baker, asha-svr). */
+/*
+ * Baker and asha-svr: the trials that reached max_r, in order, and the
+ * models fit on them, fit again when their number reaches d, 2d, 4d...
+ */
+struct rung_sched_finals {
+	struct rung_sched_models models;
 	struct rung_sched_list full;
 	uint32_t	 refit_at;	/* refit when full.n reaches this */
-	double		 best;		/* baker: best final so far */
-
-	/* Swift-Hyperband: D[r] and the round in progress. */
-	struct rung_sched_list *D;	/* by round r_i: curves[idx of r_i] */
-	int32_t		*Dr;		/* the r of each D */
-	uint32_t	 nD;
-	int		 phase;		/* 0 partials and fulls, 1 selected */
-	struct rung_sched_list T;	/* the round's trials, dispatch order */
-	uint32_t	 ntarget;	/* trials the round runs */
-	uint32_t	 next;		/* next partial to issue */
-	int32_t		 r_prev;
-	int32_t		 r_i;
-	int32_t		 p;
-	uint32_t	 n_next;
-	struct rung_sched_list pending;	/* partial done, to train fully */
-	uint32_t	 pend_at;
-	uint32_t	 sent_full;
-	uint32_t	 done_full;
-	uint32_t	 inflight;
-	struct rung_sched_list fullr;	/* FULL: trained fully this round */
-	struct rung_sched_list parked;
-	struct rung_sched_list selected;
-	uint32_t	 sel_at;
-	uint8_t		*kind;		/* per trial: 1 partial, 2 full job */
-	size_t		 kindcap;
 };
 
 void		 rung_sched_list_add(struct rung_sched_list *, uint32_t);
 void		 rung_sched_list_free(struct rung_sched_list *);
 /* The model for (target, prefix), or NULL if none was made. */
-struct rung_sched_model *rung_sched_model_find(struct rung_sched *,
+struct rung_sched_model *rung_sched_model_find(struct rung_sched_models *,
 		     int32_t target, int32_t prefix);
-struct rung_sched_model *rung_sched_model_add(struct rung_sched *,
+struct rung_sched_model *rung_sched_model_add(struct rung_sched_models *,
 		     int32_t target, int32_t prefix);
+void		 rung_sched_models_release(struct rung_sched_models *);
+void		 rung_sched_finals_init(const struct rung_sched *,
+		     struct rung_sched_finals *);
+/* One more trial reached max_r: 1 when the models are due a refit. */
+int		 rung_sched_finals_add(struct rung_sched_finals *,
+		     uint32_t trial);
+void		 rung_sched_finals_release(struct rung_sched_finals *);
 
-/* The predictor-driven policies (src/sched-pred.c, src/sched-swift.c). */
-int		 rung_sched_is_pred(const struct rung_sched *);
 void		 rung_sched_observe(struct rung_sched *, uint32_t trial,
 		     int32_t step, double value);
-void		 rung_sched_pred_free(struct rung_sched *);
+/* Columns of the features of a prefix of P values. */
+uint32_t	 rung_sched_feature_width(int32_t P, int diffs);
 /*
  * The first P reported values of trial as features (raw prefix; with
  * diffs, Baker's time-series features: also the first and second
@@ -155,6 +264,13 @@ int		 rung_sched_features(const struct rung_sched *, uint32_t trial,
 double		 rung_sched_obs_at(const struct rung_sched *, uint32_t trial,
 		     int32_t step);
 /*
+ * Rows of the trials with a usable prefix and target (allocated); returns
+ * how many.
+ */
+uint32_t	 rung_sched_rows(const struct rung_sched *, const uint32_t *trials,
+		     uint32_t n, int32_t P, int diffs, int32_t target,
+		     double **xp, double **yp);
+/*
  * Fit the policy's SVR on the trials' prefixes of length P against their
  * values at target; rows with a missing or non-finite value are left out.
  * NULL when fewer than two rows remain or libsvm refuses.
@@ -162,45 +278,9 @@ double		 rung_sched_obs_at(const struct rung_sched *, uint32_t trial,
 struct rung_svr	*rung_sched_fit(const struct rung_sched *, const uint32_t *trials,
 		     uint32_t n, int32_t P, int diffs, int32_t target,
 		     uint32_t *used);
-
-int		 rung_sched_swift_setup(struct rung_sched *, char **);
-enum rung_action_kind rung_sched_swift_next(struct rung_sched *,
-		     struct rung_sched_action *);
-enum rung_decision rung_sched_swift_report(struct rung_sched *, uint32_t,
-		     int32_t, double);
-void		 rung_sched_swift_lost(struct rung_sched *, uint32_t);
-
-int		 rung_sched_baker_setup(struct rung_sched *, char **);
-enum rung_decision rung_sched_baker_report(struct rung_sched *, uint32_t,
-		     int32_t, double);
-/* asha-svr: the key a value at rung k is ranked by. */
-double		 rung_sched_asha_svr_key(struct rung_sched *, uint32_t trial,
-		     uint32_t bracket, uint32_t k, double value);
-void		 rung_sched_asha_svr_finished(struct rung_sched *,
-		     uint32_t trial);
-
-uint32_t	 rung_sched_add_trial(struct rung_sched *, uint32_t bracket,
-		     uint32_t rung, int32_t target);
-void		 rung_sched_record(struct rung_sched *, uint32_t bracket,
-		     uint32_t rung, uint32_t trial, double value);
-void		 rung_sched_rank(const struct rung_sched_rung *, uint32_t *idx);
-void		 rung_sched_bracket_init(struct rung_sched_bracket *,
-		     uint32_t nrungs);
-
-int		 rung_sched_hb_setup(struct rung_sched *, char **);
-enum rung_action_kind rung_sched_hb_next(struct rung_sched *,
-		     struct rung_sched_action *);
-enum rung_decision rung_sched_hb_report(struct rung_sched *, uint32_t,
-		     int32_t, double);
-void		 rung_sched_hb_lost(struct rung_sched *, uint32_t);
-enum rung_action_kind rung_sched_random_next(struct rung_sched *,
-		     struct rung_sched_action *);
-
-int		 rung_sched_asha_setup(struct rung_sched *, char **);
-enum rung_action_kind rung_sched_asha_next(struct rung_sched *,
-		     struct rung_sched_action *);
-enum rung_decision rung_sched_asha_report(struct rung_sched *, uint32_t,
-		     int32_t, double);
-void		 rung_sched_asha_lost(struct rung_sched *, uint32_t);
+/* Predict from a trial's prefix; NaN when its prefix is not usable. */
+double		 rung_sched_predict(const struct rung_sched *,
+		     const struct rung_svr *, uint32_t trial, int32_t P,
+		     int diffs);
 
 #endif

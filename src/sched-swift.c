@@ -37,10 +37,38 @@
 
 enum { JOB_NONE = 0, JOB_PARTIAL, JOB_FULL };
 
+struct swift {
+	struct rung_sched_hb hb;	/* first: Hyperband's setup sees its own */
+	struct rung_sched_models models; /* M[(r_i, p)], kept for later rounds */
+
+	struct rung_sched_list *D;	/* by round r_i: curves[idx of r_i] */
+	int32_t		*Dr;		/* the r of each D */
+	uint32_t	 nD;
+	int		 phase;		/* 0 partials and fulls, 1 selected */
+	struct rung_sched_list T;	/* the round's trials, dispatch order */
+	uint32_t	 ntarget;	/* trials the round runs */
+	uint32_t	 next;		/* next partial to issue */
+	int32_t		 r_prev;
+	int32_t		 r_i;
+	int32_t		 p;
+	uint32_t	 n_next;
+	struct rung_sched_list pending;	/* partial done, to train fully */
+	uint32_t	 pend_at;
+	uint32_t	 sent_full;
+	uint32_t	 done_full;
+	uint32_t	 inflight;
+	struct rung_sched_list fullr;	/* FULL: trained fully this round */
+	struct rung_sched_list parked;
+	struct rung_sched_list selected;
+	uint32_t	 sel_at;
+	uint8_t		*kind;		/* per trial: 1 partial, 2 full job */
+	size_t		 kindcap;
+};
+
 static void
 set_kind(struct rung_sched *s, uint32_t trial, uint8_t k)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	size_t			 old = p->kindcap;
 
 	if (trial >= p->kindcap) {
@@ -54,7 +82,7 @@ set_kind(struct rung_sched *s, uint32_t trial, uint8_t k)
 static struct rung_sched_list *
 curves(struct rung_sched *s, int32_t r)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	uint32_t		 i;
 
 	for (i = 0; i < p->nD; i++) {
@@ -68,17 +96,17 @@ curves(struct rung_sched *s, int32_t r)
 	return &p->D[p->nD++];
 }
 
-/* Set up round s->round of bracket s->cur; T is already in place. */
+/* Set up the round hb.round of bracket hb.cur; T is already in place. */
 static void
 round_open(struct rung_sched *s)
 {
-	struct rung_sched_pred		*p = s->pred;
-	const struct rung_hb_bracket	*b = &s->hb[s->cur];
+	struct swift			*p = s->priv;
+	const struct rung_hb_bracket	*b = &p->hb.hb[p->hb.cur];
 	int32_t				 r_i;
 
-	r_i = (int32_t)s->b[s->cur].rungs[s->round].milestone;
-	p->r_prev = s->round == 0 ? 0 :
-	    (int32_t)s->b[s->cur].rungs[s->round - 1].milestone;
+	r_i = (int32_t)s->b[p->hb.cur].rungs[p->hb.round].milestone;
+	p->r_prev = p->hb.round == 0 ? 0 :
+	    (int32_t)s->b[p->hb.cur].rungs[p->hb.round - 1].milestone;
 	p->r_i = r_i;
 	p->p = p->r_prev + (int32_t)ceil((double)(r_i - p->r_prev) *
 	    s->p.known_curve);
@@ -86,9 +114,9 @@ round_open(struct rung_sched *s)
 		p->p = r_i;
 	if (p->p <= p->r_prev)
 		p->p = p->r_prev + 1;
-	p->ntarget = b->round[s->round].n;
-	p->n_next = (int)s->round != b->s ?
-	    (uint32_t)floor(b->round[s->round].n / s->p.eta) : 1;
+	p->ntarget = b->round[p->hb.round].n;
+	p->n_next = (int)p->hb.round != b->s ?
+	    (uint32_t)floor(b->round[p->hb.round].n / s->p.eta) : 1;
 	p->phase = 0;
 	p->next = 0;
 	p->pending.n = p->pend_at = 0;
@@ -97,9 +125,11 @@ round_open(struct rung_sched *s)
 	(void)curves(s, r_i);
 }
 
-int
-rung_sched_swift_setup(struct rung_sched *s, char **cause)
+static int
+swift_setup(struct rung_sched *s, char **cause)
 {
+	struct swift	*p = s->priv;
+
 	if (!(s->p.keep_full >= 0 && s->p.keep_full <= 1) ||
 	    !(s->p.known_curve > 0 && s->p.known_curve <= 1)) {
 		xasprintf(cause, "swift-hyperband needs 0 <= k <= 1 and "
@@ -108,7 +138,7 @@ rung_sched_swift_setup(struct rung_sched *s, char **cause)
 	}
 	if (rung_sched_hb_setup(s, cause) != 0)
 		return -1;
-	s->pred->T.n = 0;
+	p->T.n = 0;
 	round_open(s);
 	return 0;
 }
@@ -117,7 +147,7 @@ rung_sched_swift_setup(struct rung_sched *s, char **cause)
 static void
 full_done(struct rung_sched *s, uint32_t trial)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 
 	p->done_full++;
 	rung_sched_list_add(&p->fullr, trial);
@@ -128,7 +158,7 @@ full_done(struct rung_sched *s, uint32_t trial)
 static int
 goes_full(struct rung_sched *s)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	uint32_t		 have = curves(s, p->r_i)->n;
 	double			 need = (double)s->p.min_curves - have;
 
@@ -158,16 +188,16 @@ cmp_ranked(const void *a, const void *b)
 static void
 select_parked(struct rung_sched *s)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	struct rung_sched_model	*md;
 	struct rung_sched_list	*D = curves(s, p->r_i);
 	struct ranked		*rk;
 	double			*fin, thr, *x;
 	uint32_t		 i, nsel = 0, want;
 
-	md = rung_sched_model_find(s, p->r_i, p->p);
+	md = rung_sched_model_find(&p->models, p->r_i, p->p);
 	if (md == NULL && D->n >= s->p.min_curves && p->parked.n > 0) {
-		md = rung_sched_model_add(s, p->r_i, p->p);
+		md = rung_sched_model_add(&p->models, p->r_i, p->p);
 		md->m = rung_sched_fit(s, D->v, D->n, p->p, 0, p->r_i,
 		    &md->ntrain);
 	}
@@ -213,8 +243,8 @@ select_parked(struct rung_sched *s)
 static void
 round_close(struct rung_sched *s)
 {
-	struct rung_sched_pred		*p = s->pred;
-	const struct rung_hb_bracket	*b = &s->hb[s->cur];
+	struct swift			*p = s->priv;
+	const struct rung_hb_bracket	*b = &p->hb.hb[p->hb.cur];
 	struct rung_sched_trial		*t;
 	struct ranked			*rk;
 	uint32_t			*surv, i, keep, nsurv, n = p->T.n;
@@ -227,10 +257,10 @@ round_close(struct rung_sched *s)
 		    rung_sched_obs_at(s, p->T.v[i], p->r_i) : INFINITY;
 	}
 	qsort(rk, n, sizeof *rk, cmp_ranked);
-	keep = (uint32_t)floor(b->round[s->round].n / s->p.eta);
+	keep = (uint32_t)floor(b->round[p->hb.round].n / s->p.eta);
 	if (keep < 1)
 		keep = 1;
-	if ((int)s->round == b->s)
+	if ((int)p->hb.round == b->s)
 		keep = 0;		/* the bracket is over */
 	surv = xreallocarray(NULL, n ? n : 1, sizeof *surv);
 	for (i = 0, nsurv = 0; i < n; i++) {
@@ -247,13 +277,13 @@ round_close(struct rung_sched *s)
 	p->T.n = keep;
 	free(rk);
 
-	if ((int)s->round == b->s || keep == 0) {
-		s->cur++;
-		s->round = 0;
+	if ((int)p->hb.round == b->s || keep == 0) {
+		p->hb.cur++;
+		p->hb.round = 0;
 		p->T.n = 0;
 	} else
-		s->round++;
-	if (s->cur < (uint32_t)s->nhb)
+		p->hb.round++;
+	if (p->hb.cur < (uint32_t)p->hb.nhb)
 		round_open(s);
 }
 
@@ -261,30 +291,31 @@ static enum rung_action_kind
 resume_to(struct rung_sched *s, struct rung_sched_action *a, uint32_t trial,
     int32_t target, uint8_t kind)
 {
+	struct swift		*p = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
 
 	t->state = RUNG_TRIAL_RUNNING;
 	t->target = target;
-	t->rung = s->round;
+	t->rung = p->hb.round;
 	set_kind(s, trial, kind);
-	s->pred->inflight++;
+	p->inflight++;
 	a->kind = RUNG_ACT_RESUME;
 	a->trial = trial;
 	a->from = t->step;
 	a->resource = target;
-	a->bracket = (uint32_t)s->hb[s->cur].s;
-	a->rung = s->round;
+	a->bracket = (uint32_t)p->hb.hb[p->hb.cur].s;
+	a->rung = p->hb.round;
 	return RUNG_ACT_RESUME;
 }
 
-enum rung_action_kind
-rung_sched_swift_next(struct rung_sched *s, struct rung_sched_action *a)
+static enum rung_action_kind
+swift_next(struct rung_sched *s, struct rung_sched_action *a)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	uint32_t		 trial;
 
 	for (;;) {
-		if (s->cur >= (uint32_t)s->nhb)
+		if (p->hb.cur >= (uint32_t)p->hb.nhb)
 			return RUNG_ACT_DONE;
 		if (p->phase == 0) {
 			/* The worker that got a partial there goes on. */
@@ -293,14 +324,14 @@ rung_sched_swift_next(struct rung_sched *s, struct rung_sched_action *a)
 				return resume_to(s, a, trial, p->r_i,
 				    JOB_FULL);
 			}
-			if (p->next < p->ntarget && (s->round == 0 ||
+			if (p->next < p->ntarget && (p->hb.round == 0 ||
 			    p->next < p->T.n)) {
 				p->next++;
-				if (s->round != 0)
+				if (p->hb.round != 0)
 					return resume_to(s, a,
 					    p->T.v[p->next - 1], p->p,
 					    JOB_PARTIAL);
-				trial = rung_sched_add_trial(s, s->cur, 0,
+				trial = rung_sched_add_trial(s, p->hb.cur, 0,
 				    p->p);
 				rung_sched_list_add(&p->T, trial);
 				set_kind(s, trial, JOB_PARTIAL);
@@ -308,7 +339,7 @@ rung_sched_swift_next(struct rung_sched *s, struct rung_sched_action *a)
 				a->kind = RUNG_ACT_START;
 				a->trial = trial;
 				a->resource = p->p;
-				a->bracket = (uint32_t)s->hb[s->cur].s;
+				a->bracket = (uint32_t)p->hb.hb[p->hb.cur].s;
 				return RUNG_ACT_START;
 			}
 			if (p->inflight > 0)
@@ -329,11 +360,11 @@ rung_sched_swift_next(struct rung_sched *s, struct rung_sched_action *a)
 	}
 }
 
-enum rung_decision
-rung_sched_swift_report(struct rung_sched *s, uint32_t trial, int32_t step,
+static enum rung_decision
+swift_report(struct rung_sched *s, uint32_t trial, int32_t step,
     double value)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
 	uint8_t			 kind = trial < p->kindcap ? p->kind[trial] :
 				    JOB_NONE;
@@ -364,10 +395,10 @@ rung_sched_swift_report(struct rung_sched *s, uint32_t trial, int32_t step,
 }
 
 /* A run that ended early: it never reaches r_i, so it loses in E. */
-void
-rung_sched_swift_lost(struct rung_sched *s, uint32_t trial)
+static void
+swift_lost(struct rung_sched *s, uint32_t trial)
 {
-	struct rung_sched_pred	*p = s->pred;
+	struct swift		*p = s->priv;
 	uint8_t			 kind = trial < p->kindcap ? p->kind[trial] :
 				    JOB_NONE;
 
@@ -378,3 +409,36 @@ rung_sched_swift_lost(struct rung_sched *s, uint32_t trial)
 		p->done_full++;
 	set_kind(s, trial, JOB_NONE);
 }
+
+static void
+swift_release(struct rung_sched *s)
+{
+	struct swift	*p = s->priv;
+	uint32_t	 i;
+
+	rung_hb_free(p->hb.hb, p->hb.nhb);
+	rung_sched_models_release(&p->models);
+	for (i = 0; i < p->nD; i++)
+		rung_sched_list_free(&p->D[i]);
+	free(p->D);
+	free(p->Dr);
+	rung_sched_list_free(&p->T);
+	rung_sched_list_free(&p->pending);
+	rung_sched_list_free(&p->fullr);
+	rung_sched_list_free(&p->parked);
+	rung_sched_list_free(&p->selected);
+	free(p->kind);
+}
+
+const struct rung_sched_policy rung_policy_swift = {
+	.name = "swift-hyperband",
+	.flags = RUNG_PF_PRED | RUNG_PF_INTEGER,
+	.size = sizeof (struct swift),
+	.setup = swift_setup,
+	.next = swift_next,
+	.report = swift_report,
+	.lost = swift_lost,
+	.release = swift_release,
+	.needed = rung_sched_hb_needed,
+	.milestones = rung_sched_hb_milestones,
+};

@@ -1,6 +1,24 @@
 /*
- * The scheduler interface: parameters, dispatch to the policies, the state
- * as JSON, and the linear quantile every stopping rule needs.
+ * The scheduler interface: parameters, the table of policies and the calls
+ * through it, and the state as JSON.
+ *
+ * Adding a policy is one new file and one line here:
+ *  1. src/sched-<name>.c defines const struct rung_sched_policy
+ *     rung_policy_<name> (src/sched-int.h says what each op does): its
+ *     name as typed after --policy, its RUNG_PF_* flags, the size of its
+ *     private state (s->priv, zeroed; a struct of its own, never a field
+ *     of struct rung_sched), and its ops. It keeps trials and rungs with
+ *     src/sched-common.c and, if a predictor drives it, learns through
+ *     src/sched-pred.c. It may wrap another policy by starting its state
+ *     with that policy's and calling its ops (asha-svr wraps ASHA).
+ *  2. Declare it in src/sched-int.h, add it at the end of policies[]
+ *     below and the file to librung_a_SOURCES in Makefile.am.
+ * Its number is its place in the table; an enumerator in enum rung_policy
+ * is needed only where code outside names it. Replay, launch, plot and the
+ * command line learn of it from the table (rung_policy_name, _parse,
+ * _flags, rung_replay_needed, rung_sched_milestones). The saved state of
+ * a policy with RUNG_PF_PRED is its calls; the others save their trials,
+ * rungs and words (struct rung_sched_words).
  */
 #include "config.h"
 
@@ -16,13 +34,28 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-static const char *policy_names[] = { "random", "sha", "hyperband", "asha",
-    "swift-hyperband", "baker", "asha-svr" };
+/* In the order of enum rung_policy. */
+static const struct rung_sched_policy *policies[] = {
+	&rung_policy_random,
+	&rung_policy_sha,
+	&rung_policy_hyperband,
+	&rung_policy_asha,
+	&rung_policy_swift,
+	&rung_policy_baker,
+	&rung_policy_asha_svr,
+};
 static const char *rule_names[] = { "ray", "syne", "optuna", "determined" };
 static const char *variant_names[] = { "stop", "promote" };
 static const char *decision_names[] = { "continue", "pause", "stop" };
 
 #define NITEMS(a) (sizeof (a) / sizeof *(a))
+
+/* The policy p, or NULL. */
+static const struct rung_sched_policy *
+policy(enum rung_policy p)
+{
+	return (size_t)p < NITEMS(policies) ? policies[p] : NULL;
+}
 
 static int
 parse_name(const char **names, size_t n, const char *s)
@@ -39,21 +72,52 @@ parse_name(const char **names, size_t n, const char *s)
 const char *
 rung_policy_name(enum rung_policy p)
 {
-	return (size_t)p < NITEMS(policy_names) ? policy_names[p] : "?";
+	return policy(p) != NULL ? policy(p)->name : "?";
 }
 
 int
 rung_policy_parse(const char *s)
 {
-	return parse_name(policy_names, NITEMS(policy_names), s);
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(policies); i++) {
+		if (rung_strieq(s, policies[i]->name))
+			return (int)i;
+	}
+	return -1;
+}
+
+int
+rung_policy_count(void)
+{
+	return (int)NITEMS(policies);
+}
+
+char *
+rung_policy_names(void)
+{
+	struct rung_buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < NITEMS(policies); i++) {
+		if (i > 0)
+			rung_buf_addstr(&b, i == NITEMS(policies) - 1 ?
+			    " or " : ", ");
+		rung_buf_addstr(&b, policies[i]->name);
+	}
+	return rung_buf_cstr(&b);
+}
+
+int
+rung_policy_flags(enum rung_policy p)
+{
+	return policy(p) != NULL ? policy(p)->flags : 0;
 }
 
 int
 rung_policy_takes_configs(enum rung_policy p)
 {
-	return p == RUNG_POLICY_RANDOM || p == RUNG_POLICY_ASHA ||
-	    p == RUNG_POLICY_BAKER || p == RUNG_POLICY_ASHA_SVR ||
-	    p == RUNG_POLICY_SHA;
+	return (rung_policy_flags(p) & RUNG_PF_CONFIGS) != 0;
 }
 
 const char *
@@ -108,7 +172,7 @@ rung_sched_params_init(struct rung_sched_params *p, enum rung_policy policy)
 static int
 check_params(const struct rung_sched_params *p, char **cause)
 {
-	if ((size_t)p->policy >= NITEMS(policy_names)) {
+	if (policy(p->policy) == NULL) {
 		xasprintf(cause, "unknown policy %d", (int)p->policy);
 		return -1;
 	}
@@ -139,43 +203,16 @@ rung_sched_new(const struct rung_sched_params *p, struct rung_sched **out,
     char **cause)
 {
 	struct rung_sched	*s;
-	int			 rc = 0;
 
 	*out = NULL;
 	if (check_params(p, cause) != 0)
 		return -1;
 	s = xcalloc(1, sizeof *s);
 	s->p = *p;
-	/* Any fixed nonzero start; the seed is mixed in by splitmix. */
-	s->rng = p->seed ^ 0x9e3779b97f4a7c15ULL;
-	if (rung_sched_is_pred(s)) {
-		s->pred = xcalloc(1, sizeof *s->pred);
-		s->pred->refit_at = p->min_curves ? p->min_curves : 1;
-	}
-	switch (p->policy) {
-	case RUNG_POLICY_RANDOM:
-		if (p->max_configs == 0) {
-			xasprintf(cause, "random needs a budget in "
-			    "configurations");
-			rc = -1;
-		}
-		break;
-	case RUNG_POLICY_BAKER:
-		rc = rung_sched_baker_setup(s, cause);
-		break;
-	case RUNG_POLICY_SHA:
-	case RUNG_POLICY_HYPERBAND:
-		rc = rung_sched_hb_setup(s, cause);
-		break;
-	case RUNG_POLICY_SWIFT:
-		rc = rung_sched_swift_setup(s, cause);
-		break;
-	case RUNG_POLICY_ASHA:
-	case RUNG_POLICY_ASHA_SVR:
-		rc = rung_sched_asha_setup(s, cause);
-		break;
-	}
-	if (rc != 0) {
+	s->pol = policy(p->policy);
+	if (s->pol->size != 0)
+		s->priv = xcalloc(1, s->pol->size);
+	if (s->pol->setup != NULL && s->pol->setup(s, cause) != 0) {
 		rung_sched_free(s);
 		return -1;
 	}
@@ -186,22 +223,12 @@ rung_sched_new(const struct rung_sched_params *p, struct rung_sched **out,
 void
 rung_sched_free(struct rung_sched *s)
 {
-	uint32_t	 i, k;
-
 	if (s == NULL)
 		return;
-	rung_sched_pred_free(s);
-	for (i = 0; i < s->nt; i++)
-		free(s->t[i].obs);
-	free(s->log);
-	for (i = 0; i < s->nb; i++) {
-		for (k = 0; k < s->b[i].nrungs; k++)
-			free(s->b[i].rungs[k].e);
-		free(s->b[i].rungs);
-	}
-	free(s->b);
-	rung_hb_free(s->hb, s->nhb);
-	free(s->t);
+	if (s->pol->release != NULL)
+		s->pol->release(s);
+	free(s->priv);
+	rung_sched_release_common(s);
 	free(s);
 }
 
@@ -211,154 +238,30 @@ rung_sched_params(const struct rung_sched *s)
 	return &s->p;
 }
 
-void
-rung_sched_bracket_init(struct rung_sched_bracket *b, uint32_t nrungs)
-{
-	b->nrungs = nrungs;
-	b->rungs = nrungs ? xcalloc(nrungs, sizeof *b->rungs) : NULL;
-}
-
-uint32_t
-rung_sched_add_trial(struct rung_sched *s, uint32_t bracket, uint32_t rung,
-    int32_t target)
-{
-	struct rung_sched_trial	*t;
-
-	XGROW(s->t, s->tcap, (size_t)s->nt + 1);
-	t = &s->t[s->nt];
-	memset(t, 0, sizeof *t);
-	t->bracket = bracket;
-	t->rung = rung;
-	t->state = RUNG_TRIAL_RUNNING;
-	t->target = target;
-	return s->nt++;
-}
-
-void
-rung_sched_record(struct rung_sched *s, uint32_t bracket, uint32_t rung,
-    uint32_t trial, double value)
-{
-	struct rung_sched_rung	*r = &s->b[bracket].rungs[rung];
-
-	XGROW(r->e, r->cap, (size_t)r->n + 1);
-	r->e[r->n].trial = trial;
-	r->e[r->n].flag = RUNG_SEL_NONE;
-	r->e[r->n].value = value;
-	r->n++;
-}
-
-/*
- * Ranking: lower first, NaN last, and ties in arrival order so that a run
- * is reproducible whatever qsort does with equal keys. qsort_r, not a
- * file-static pointer: replays rank in many threads at once.
- */
-static int
-rank_cmp(const void *a, const void *b, void *arg)
-{
-	const struct rung_sched_entry *e = arg;
-	uint32_t	 i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	double		 x = e[i].value, y = e[j].value;
-
-	if (isnan(x) != isnan(y))
-		return isnan(x) ? 1 : -1;
-	if (!isnan(x) && x != y)
-		return x < y ? -1 : 1;
-	return i < j ? -1 : (i > j);
-}
-
-void
-rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
-{
-	uint32_t	 i;
-
-	for (i = 0; i < r->n; i++)
-		idx[i] = i;
-	if (r->n > 1)
-		qsort_r(idx, r->n, sizeof *idx, rank_cmp, r->e);
-}
-
-/* Predictor-driven policies keep every call: their saved state. */
-static void
-log_call(struct rung_sched *s, uint8_t kind, uint32_t trial, int32_t step,
-    double value)
-{
-	struct rung_sched_call	*c;
-
-	XGROW(s->log, s->logcap, s->nlog + 1);
-	c = &s->log[s->nlog++];
-	c->kind = kind;
-	c->trial = trial;
-	c->step = step;
-	c->value = value;
-}
-
 enum rung_action_kind
 rung_sched_next(struct rung_sched *s, struct rung_sched_action *a)
 {
 	memset(a, 0, sizeof *a);
-	if (s->pred != NULL)
-		log_call(s, 0, 0, 0, 0);
-	switch (s->p.policy) {
-	case RUNG_POLICY_RANDOM:
-	case RUNG_POLICY_BAKER:
-		return a->kind = rung_sched_random_next(s, a);
-	case RUNG_POLICY_SHA:
-	case RUNG_POLICY_HYPERBAND:
-		return a->kind = rung_sched_hb_next(s, a);
-	case RUNG_POLICY_SWIFT:
-		return a->kind = rung_sched_swift_next(s, a);
-	case RUNG_POLICY_ASHA:
-	case RUNG_POLICY_ASHA_SVR:
-		return a->kind = rung_sched_asha_next(s, a);
-	}
-	return a->kind = RUNG_ACT_DONE;
+	if (s->pol->flags & RUNG_PF_PRED)
+		rung_sched_log(s, 0, 0, 0, 0);
+	return a->kind = s->pol->next(s, a);
 }
 
 enum rung_decision
 rung_sched_report(struct rung_sched *s, uint32_t trial, int32_t step,
     double value)
 {
-	struct rung_sched_trial	*t;
-	enum rung_decision	 d;
-	int32_t			 prev;
-
 	if (trial >= s->nt)
 		return RUNG_STOP;
-	t = &s->t[trial];
-	if (t->state == RUNG_TRIAL_PAUSED)
+	if (s->t[trial].state == RUNG_TRIAL_PAUSED)
 		return RUNG_PAUSE;
-	if (t->state != RUNG_TRIAL_RUNNING)
+	if (s->t[trial].state != RUNG_TRIAL_RUNNING)
 		return RUNG_STOP;
-	if (s->pred != NULL) {
-		log_call(s, 1, trial, step, value);
+	if (s->pol->flags & RUNG_PF_PRED) {
+		rung_sched_log(s, 1, trial, step, value);
 		rung_sched_observe(s, trial, step, value);
 	}
-	switch (s->p.policy) {
-	case RUNG_POLICY_BAKER:
-		return rung_sched_baker_report(s, trial, step, value);
-	case RUNG_POLICY_SWIFT:
-		return rung_sched_swift_report(s, trial, step, value);
-	case RUNG_POLICY_ASHA_SVR:
-		prev = t->step;
-		d = rung_sched_asha_report(s, trial, step, value);
-		if (prev < (int32_t)ceil(s->p.max_r) &&
-		    step >= (int32_t)ceil(s->p.max_r))
-			rung_sched_asha_svr_finished(s, trial);
-		return d;
-	case RUNG_POLICY_RANDOM:
-		t->step = step;
-		if (step >= t->target) {
-			t->state = RUNG_TRIAL_FINISHED;
-			return RUNG_STOP;
-		}
-		return RUNG_CONTINUE;
-	case RUNG_POLICY_SHA:
-	case RUNG_POLICY_HYPERBAND:
-		return rung_sched_hb_report(s, trial, step, value);
-	case RUNG_POLICY_ASHA:
-		return rung_sched_asha_report(s, trial, step, value);
-	}
-	return RUNG_STOP;
+	return s->pol->report(s, trial, step, value);
 }
 
 void
@@ -366,24 +269,10 @@ rung_sched_lost(struct rung_sched *s, uint32_t trial)
 {
 	if (trial >= s->nt || s->t[trial].state != RUNG_TRIAL_RUNNING)
 		return;
-	if (s->pred != NULL)
-		log_call(s, 2, trial, 0, 0);
-	switch (s->p.policy) {
-	case RUNG_POLICY_SHA:
-	case RUNG_POLICY_HYPERBAND:
-		rung_sched_hb_lost(s, trial);
-		break;
-	case RUNG_POLICY_SWIFT:
-		rung_sched_swift_lost(s, trial);
-		break;
-	case RUNG_POLICY_ASHA:
-	case RUNG_POLICY_ASHA_SVR:
-		rung_sched_asha_lost(s, trial);
-		break;
-	case RUNG_POLICY_RANDOM:
-	case RUNG_POLICY_BAKER:
-		break;
-	}
+	if (s->pol->flags & RUNG_PF_PRED)
+		rung_sched_log(s, 2, trial, 0, 0);
+	if (s->pol->lost != NULL)
+		s->pol->lost(s, trial);
 	s->t[trial].state = RUNG_TRIAL_STOPPED;
 }
 
@@ -401,51 +290,48 @@ rung_sched_trial_state(const struct rung_sched *s, uint32_t trial)
 	return s->t[trial].state;
 }
 
-/* numpy: virtual index (n - 1) q, then _lerp, which is two-sided. */
-double
-rung_quantile_linear(const double *v, size_t n, double q)
+int
+rung_sched_needed(const struct rung_sched_params *p, uint64_t *need,
+    char **cause)
 {
-	double	*c, h, g, a, b, d, r;
-	size_t	 i, lo, hi;
+	const struct rung_sched_policy *pol = policy(p->policy);
 
-	if (n == 0)
-		return NAN;
-	for (i = 0; i < n; i++) {
-		if (isnan(v[i]))
-			return NAN;
+	if (pol == NULL) {
+		xasprintf(cause, "unknown policy %d", (int)p->policy);
+		return -1;
 	}
-	c = xreallocarray(NULL, n, sizeof *c);
-	memcpy(c, v, n * sizeof *c);
-	for (i = 1; i < n; i++) {	/* insertion sort: rungs are small */
-		double	 x = c[i];
-		size_t	 j = i;
+	if (pol->needed != NULL)
+		return pol->needed(p, need, cause);
+	*need = p->max_configs != 0 ? p->max_configs : 1;
+	return 0;
+}
 
-		while (j > 0 && c[j - 1] > x) {
-			c[j] = c[j - 1];
-			j--;
-		}
-		c[j] = x;
+double *
+rung_sched_milestones(const struct rung_sched_params *p, uint32_t *n)
+{
+	const struct rung_sched_policy *pol = policy(p->policy);
+	double		*v = NULL, r;
+	size_t		 cap = 0;
+	uint32_t	 i, j;
+
+	*n = 0;
+	if (pol != NULL && pol->milestones != NULL)
+		pol->milestones(p, &v, &cap, n);
+	XGROW(v, cap, *n + 1);
+	v[(*n)++] = p->max_r;
+	/* Sorted, without repeats. */
+	for (i = 1; i < *n; i++) {
+		r = v[i];
+		for (j = i; j > 0 && v[j - 1] > r; j--)
+			v[j] = v[j - 1];
+		v[j] = r;
 	}
-	h = (double)(n - 1) * q;
-	if (h <= 0)
-		lo = hi = 0, h = 0;
-	else if (h >= (double)(n - 1))
-		lo = hi = n - 1, h = (double)(n - 1);
-	else {
-		lo = (size_t)floor(h);
-		hi = lo + 1;
+	for (i = j = 0; i < *n; i++) {
+		if (j == 0 || v[i] != v[j - 1])
+			v[j++] = v[i];
 	}
-	g = h - (double)lo;
-	a = c[lo];
-	b = c[hi];
-	free(c);
-	d = b - a;
-	/* numpy interpolates from the nearer end: b - d (1 - g) past half. */
-	if (g >= 0.5)
-		r = b - d * (1 - g);
-	else
-		r = a + d * g;
-	return r;
+	*n = j;
+	return v;
 }
 
 /*
@@ -477,8 +363,9 @@ jhex(uint64_t v)
 void
 rung_sched_save(const struct rung_sched *s, char **text)
 {
-	json_object	*o, *p, *a, *row, *br, *rg, *e;
-	uint32_t	 i, k, j;
+	json_object		*o, *p, *a, *row, *br, *rg, *e;
+	struct rung_sched_words	 w;
+	uint32_t		 i, k, j;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "format", json_object_new_string("rung-sched"));
@@ -521,7 +408,7 @@ rung_sched_save(const struct rung_sched *s, char **text)
 	 * models are functions of them, and replaying them on restore
 	 * rebuilds every model and decision exactly.
 	 */
-	if (s->pred != NULL) {
+	if (s->pol->flags & RUNG_PF_PRED) {
 		a = json_object_new_array();
 		for (i = 0; i < s->nlog; i++) {
 			row = json_object_new_array();
@@ -543,12 +430,16 @@ rung_sched_save(const struct rung_sched *s, char **text)
 		goto done;
 	}
 
-	json_object_object_add(o, "rng", jhex(s->rng));
-	json_object_object_add(o, "cur", json_object_new_int64(s->cur));
-	json_object_object_add(o, "round", json_object_new_int64(s->round));
-	json_object_object_add(o, "want", json_object_new_int64(s->want));
-	json_object_object_add(o, "issued", json_object_new_int64(s->issued));
-	json_object_object_add(o, "done", json_object_new_int64(s->done));
+	memset(&w, 0, sizeof w);
+	w.rng = RUNG_SCHED_RNG0(s->p.seed);
+	if (s->pol->save != NULL)
+		s->pol->save(s, &w);
+	json_object_object_add(o, "rng", jhex(w.rng));
+	json_object_object_add(o, "cur", json_object_new_int64(w.cur));
+	json_object_object_add(o, "round", json_object_new_int64(w.round));
+	json_object_object_add(o, "want", json_object_new_int64(w.want));
+	json_object_object_add(o, "issued", json_object_new_int64(w.issued));
+	json_object_object_add(o, "done", json_object_new_int64(w.done));
 
 	/* Trials: [bracket, rung, state, target, step, recorded]. */
 	a = json_object_new_array();
@@ -755,19 +646,17 @@ read_state(json_object *o, struct rung_sched *s)
 	json_object		*a, *row, *br, *rg, *e;
 	struct rung_sched_trial	*t;
 	struct rung_sched_rung	*r;
+	struct rung_sched_words	 w;
 	int64_t			 v[5];
 	size_t			 i, k, j, n;
 	double			 d;
 
-	if (get_hex(field(o, "rng"), &s->rng) != 0 ||
-	    get_u32(o, "cur", &s->cur) != 0 ||
-	    get_u32(o, "round", &s->round) != 0 ||
-	    get_u32(o, "want", &s->want) != 0 ||
-	    get_u32(o, "issued", &s->issued) != 0 ||
-	    get_u32(o, "done", &s->done) != 0)
-		return -1;
-	if (s->hb != NULL && (s->cur > (uint32_t)s->nhb || (s->cur <
-	    (uint32_t)s->nhb && s->round >= (uint32_t)s->hb[s->cur].nrounds)))
+	if (get_hex(field(o, "rng"), &w.rng) != 0 ||
+	    get_u32(o, "cur", &w.cur) != 0 ||
+	    get_u32(o, "round", &w.round) != 0 ||
+	    get_u32(o, "want", &w.want) != 0 ||
+	    get_u32(o, "issued", &w.issued) != 0 ||
+	    get_u32(o, "done", &w.done) != 0)
 		return -1;
 
 	a = field(o, "trials");
@@ -798,15 +687,8 @@ read_state(json_object *o, struct rung_sched *s)
 		if (get_hex(json_object_array_get_idx(row, 5),
 		    &t->recorded) != 0)
 			return -1;
-		/*
-		 * Only a trial of the stopping variant may have passed its
-		 * last rung (Optuna climbs off the top; a bracket of Ray's
-		 * can have none).
-		 */
-		if (s->nb != 0 && (t->rung > s->b[t->bracket].nrungs ||
-		    (t->rung == s->b[t->bracket].nrungs &&
-		    (s->p.policy != RUNG_POLICY_ASHA ||
-		    s->p.variant != RUNG_ASHA_STOP))))
+		/* One past the top at most: the policy says if it may. */
+		if (s->nb != 0 && t->rung > s->b[t->bracket].nrungs)
 			return -1;
 	}
 
@@ -842,7 +724,7 @@ read_state(json_object *o, struct rung_sched *s)
 			}
 		}
 	}
-	return 0;
+	return s->pol->restore != NULL ? s->pol->restore(s, &w) : 0;
 }
 
 int
@@ -876,7 +758,8 @@ rung_sched_restore(const char *text, struct rung_sched **out, char **cause)
 		json_object_put(o);
 		return -1;
 	}
-	if (s->pred != NULL ? read_calls(o, s) != 0 : read_state(o, s) != 0) {
+	if ((s->pol->flags & RUNG_PF_PRED) ? read_calls(o, s) != 0 :
+	    read_state(o, s) != 0) {
 		xasprintf(cause, "bad saved scheduler state");
 		rung_sched_free(s);
 		json_object_put(o);

@@ -174,7 +174,6 @@ offer(const struct rung_completer *c, enum vkind kind,
 	static const char *const sorts[] = { "id", "status", "steps",
 		"final", "best", NULL };
 	char *const	*ids;
-	const char	*name;
 	size_t		 n;
 	int		 i;
 
@@ -186,9 +185,8 @@ offer(const struct rung_completer *c, enum vkind kind,
 			emit(em, *words);
 		break;
 	case V_POLICY:
-		for (i = 0; (name = rung_policy_name((enum rung_policy)i)) !=
-		    NULL && rung_policy_parse(name) == i; i++)
-			emit(em, name);
+		for (i = 0; i < rung_policy_count(); i++)
+			emit(em, rung_policy_name((enum rung_policy)i));
 		break;
 	case V_IMPORT_FORMAT:
 		for (i = 0; rung_format_parse(rung_format_name(

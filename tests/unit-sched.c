@@ -593,6 +593,81 @@ test_errors(void)
 	is_str(rung_decision_name(RUNG_PAUSE), "pause", "decision names");
 }
 
+/* The policy's milestones as text: " 1 3 9". */
+static void
+ladder(const struct rung_sched_params *p, char *buf, size_t size)
+{
+	double		*v;
+	uint32_t	 n, i;
+	size_t		 len = 0;
+
+	v = rung_sched_milestones(p, &n);
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, " %g", v[i]);
+	free(v);
+}
+
+/* What the policy table tells replay, launch and plot. */
+static void
+test_table(void)
+{
+	struct rung_sched_params p;
+	char		*names, *cause = NULL, buf[256];
+	double		*v;
+	uint64_t	 need;
+	uint32_t	 n;
+
+	is_int(rung_policy_count(), 7, "seven policies");
+	names = rung_policy_names();
+	is_str(names, "random, sha, hyperband, asha, swift-hyperband, baker "
+	    "or asha-svr", "the names for messages");
+	free(names);
+	ok(rung_policy_flags(RUNG_POLICY_SHA) == (RUNG_PF_CONFIGS |
+	    RUNG_PF_SIZED | RUNG_PF_INTEGER), "sha: configs, own size, integer");
+	ok(rung_policy_flags(RUNG_POLICY_ASHA_SVR) == (RUNG_PF_CONFIGS |
+	    RUNG_PF_PRED), "asha-svr: configs, predictor");
+	ok(!rung_policy_takes_configs(RUNG_POLICY_SWIFT) &&
+	    (rung_policy_flags(RUNG_POLICY_SWIFT) & RUNG_PF_PRED),
+	    "swift-hyperband: brackets, predictor");
+	is_int(rung_policy_flags((enum rung_policy)7), 0, "no policy 7");
+
+	/* Hyperband R=9 eta=3: brackets of 9, 5 and 3 configurations. */
+	rung_sched_params_init(&p, RUNG_POLICY_HYPERBAND);
+	p.max_r = 9;
+	ok(rung_sched_needed(&p, &need, &cause) == 0 && need == 17,
+	    "hyperband R=9 needs 17 configurations");
+	p.policy = RUNG_POLICY_SHA;
+	ok(rung_sched_needed(&p, &need, &cause) == 0 && need == 9,
+	    "sha R=9 needs its bracket's 9");
+	p.max_configs = 4;
+	ok(rung_sched_needed(&p, &need, &cause) == 0 && need == 4,
+	    "sha with 4 configurations needs 4");
+	p.policy = RUNG_POLICY_ASHA;
+	p.max_configs = 0;
+	ok(rung_sched_needed(&p, &need, &cause) == 0 && need == 1,
+	    "unlimited asha needs 1");
+	p.policy = (enum rung_policy)7;
+	ok(rung_sched_needed(&p, &need, &cause) == -1, "no policy 7: %s",
+	    cause);
+	free(cause);
+
+	/* The ladders the brackets plot draws. */
+	rung_sched_params_init(&p, RUNG_POLICY_ASHA);
+	p.max_r = 100;
+	ladder(&p, buf, sizeof buf);
+	is_str(buf, " 1 3 9 27 81 100", "asha's milestones, max_r last");
+	p.policy = RUNG_POLICY_SWIFT;
+	p.max_r = 27;
+	p.min_r = 3;
+	ladder(&p, buf, sizeof buf);
+	is_str(buf, " 3 9 27", "swift-hyperband's rounds, in steps");
+	p.policy = RUNG_POLICY_BAKER;
+	v = rung_sched_milestones(&p, &n);
+	ok(n == 1 && v[0] == 27, "baker: max_r only");
+	free(v);
+}
+
 int
 main(void)
 {
@@ -604,5 +679,6 @@ main(void)
 	test_divergence();
 	test_runs();
 	test_errors();
+	test_table();
 	return done_testing();
 }

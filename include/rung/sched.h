@@ -178,6 +178,32 @@ int		 rung_policy_parse(const char *);	/* -1 if unknown */
  * random, sha, asha, baker, asha-svr), rather than Hyperband's brackets?
  */
 int		 rung_policy_takes_configs(enum rung_policy);
+/* Policies are numbered 0 ... rung_policy_count() - 1. */
+int		 rung_policy_count(void);
+/* "random, sha, ... or asha-svr", for messages (allocated). */
+char		*rung_policy_names(void);
+/* What a policy is (0 for an unknown one). */
+#define RUNG_PF_CONFIGS	0x01	/* its budget is a number of configurations
+				   (--configs), not Hyperband's brackets */
+#define RUNG_PF_SIZED	0x02	/* without --configs it has a size of its
+				   own (sha: its bracket's n), not as many
+				   as Hyperband starts */
+#define RUNG_PF_PRED	0x04	/* a predictor drives it (min_curves, svr) */
+#define RUNG_PF_INTEGER	0x08	/* it runs Hyperband's table: integer eta,
+				   min_r and max_r, max_r / min_r whole */
+int		 rung_policy_flags(enum rung_policy);
+/*
+ * The configurations a run of the policy starts at most (the trials a
+ * replay's pool must hold); -1 with *cause if the parameters give none.
+ */
+int		 rung_sched_needed(const struct rung_sched_params *,
+		     uint64_t *need, char **cause);
+/*
+ * The steps at which the policy judges trials, ascending, max_r last
+ * (allocated); what the brackets plot draws.
+ */
+double		*rung_sched_milestones(const struct rung_sched_params *,
+		     uint32_t *n);
 const char	*rung_asha_rule_name(enum rung_asha_rule);
 int		 rung_asha_rule_parse(const char *);	/* -1 if unknown */
 const char	*rung_asha_variant_name(enum rung_asha_variant);

@@ -1,0 +1,178 @@
+/*
+ * The bookkeeping every policy shares: trials, rungs and their ranking,
+ * the call log of the predictor-driven policies, and the linear quantile
+ * every stopping rule needs. Policies call it; it calls no policy.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/sched.h"
+#include "sched-int.h"
+#include "rung/xmalloc.h"
+
+void
+rung_sched_bracket_init(struct rung_sched_bracket *b, uint32_t nrungs)
+{
+	b->nrungs = nrungs;
+	b->rungs = nrungs ? xcalloc(nrungs, sizeof *b->rungs) : NULL;
+}
+
+uint32_t
+rung_sched_add_trial(struct rung_sched *s, uint32_t bracket, uint32_t rung,
+    int32_t target)
+{
+	struct rung_sched_trial	*t;
+
+	XGROW(s->t, s->tcap, (size_t)s->nt + 1);
+	t = &s->t[s->nt];
+	memset(t, 0, sizeof *t);
+	t->bracket = bracket;
+	t->rung = rung;
+	t->state = RUNG_TRIAL_RUNNING;
+	t->target = target;
+	return s->nt++;
+}
+
+void
+rung_sched_record(struct rung_sched *s, uint32_t bracket, uint32_t rung,
+    uint32_t trial, double value)
+{
+	struct rung_sched_rung	*r = &s->b[bracket].rungs[rung];
+
+	XGROW(r->e, r->cap, (size_t)r->n + 1);
+	r->e[r->n].trial = trial;
+	r->e[r->n].flag = RUNG_SEL_NONE;
+	r->e[r->n].value = value;
+	r->n++;
+}
+
+/*
+ * Ranking: lower first, NaN last, and ties in arrival order so that a run
+ * is reproducible whatever qsort does with equal keys. qsort_r, not a
+ * file-static pointer: replays rank in many threads at once.
+ */
+static int
+rank_cmp(const void *a, const void *b, void *arg)
+{
+	const struct rung_sched_entry *e = arg;
+	uint32_t	 i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	double		 x = e[i].value, y = e[j].value;
+
+	if (isnan(x) != isnan(y))
+		return isnan(x) ? 1 : -1;
+	if (!isnan(x) && x != y)
+		return x < y ? -1 : 1;
+	return i < j ? -1 : (i > j);
+}
+
+void
+rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		idx[i] = i;
+	if (r->n > 1)
+		qsort_r(idx, r->n, sizeof *idx, rank_cmp, r->e);
+}
+
+/* Predictor-driven policies keep every call: their saved state. */
+void
+rung_sched_log(struct rung_sched *s, uint8_t kind, uint32_t trial,
+    int32_t step, double value)
+{
+	struct rung_sched_call	*c;
+
+	XGROW(s->log, s->logcap, s->nlog + 1);
+	c = &s->log[s->nlog++];
+	c->kind = kind;
+	c->trial = trial;
+	c->step = step;
+	c->value = value;
+}
+
+void
+rung_sched_release_common(struct rung_sched *s)
+{
+	uint32_t	 i, k;
+
+	for (i = 0; i < s->nt; i++)
+		free(s->t[i].obs);
+	free(s->log);
+	for (i = 0; i < s->nb; i++) {
+		for (k = 0; k < s->b[i].nrungs; k++)
+			free(s->b[i].rungs[k].e);
+		free(s->b[i].rungs);
+	}
+	free(s->b);
+	free(s->t);
+}
+
+/*
+ * Only a trial of ASHA's stopping variant may pass its last rung (Optuna
+ * climbs off the top; a bracket of Ray's can have none): the others ask
+ * this of a restored state.
+ */
+int
+rung_sched_trials_below_top(const struct rung_sched *s)
+{
+	uint32_t	 i;
+
+	if (s->nb == 0)
+		return 0;
+	for (i = 0; i < s->nt; i++) {
+		if (s->t[i].rung >= s->b[s->t[i].bracket].nrungs)
+			return -1;
+	}
+	return 0;
+}
+
+/* numpy: virtual index (n - 1) q, then _lerp, which is two-sided. */
+double
+rung_quantile_linear(const double *v, size_t n, double q)
+{
+	double	*c, h, g, a, b, d, r;
+	size_t	 i, lo, hi;
+
+	if (n == 0)
+		return NAN;
+	for (i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			return NAN;
+	}
+	c = xreallocarray(NULL, n, sizeof *c);
+	memcpy(c, v, n * sizeof *c);
+	for (i = 1; i < n; i++) {	/* insertion sort: rungs are small */
+		double	 x = c[i];
+		size_t	 j = i;
+
+		while (j > 0 && c[j - 1] > x) {
+			c[j] = c[j - 1];
+			j--;
+		}
+		c[j] = x;
+	}
+	h = (double)(n - 1) * q;
+	if (h <= 0)
+		lo = hi = 0, h = 0;
+	else if (h >= (double)(n - 1))
+		lo = hi = n - 1, h = (double)(n - 1);
+	else {
+		lo = (size_t)floor(h);
+		hi = lo + 1;
+	}
+	g = h - (double)lo;
+	a = c[lo];
+	b = c[hi];
+	free(c);
+	d = b - a;
+	/* numpy interpolates from the nearer end: b - d (1 - g) past half. */
+	if (g >= 0.5)
+		r = b - d * (1 - g);
+	else
+		r = a + d * g;
+	return r;
+}
