@@ -436,45 +436,20 @@ find_program(const char *prog)
 	}
 }
 
-/* The first line of prog --version, or NULL. */
+/* What prog --version says (its first 511 bytes), or NULL. */
 static char *
 program_version(const char *prog)
 {
-	char	 buf[512];
-	pid_t	 pid;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd[2], status, null;
+	struct rung_buf	 b = { 0 };
+	char		*argv[] = { (char *)prog, "--version", NULL };
+	int		 status;
 
-	if (pipe2(fd, O_CLOEXEC) != 0)
-		return NULL;
-	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
+	if (rung_capture(argv, RUNG_CAPTURE_STDERR, 511, &b, &status) != 0 ||
+	    b.len == 0) {
+		rung_buf_release(&b);
 		return NULL;
 	}
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		dup2(fd[1], STDERR_FILENO);
-		if ((null = open("/dev/null", O_RDONLY)) >= 0)
-			dup2(null, STDIN_FILENO);
-		execlp(prog, prog, "--version", (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	while (len < sizeof buf - 1) {
-		n = read(fd[0], buf + len, sizeof buf - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	buf[len] = '\0';
-	return len > 0 ? xstrdup(buf) : NULL;
+	return rung_buf_cstr(&b);
 }
 
 /* Choose and check the launcher's program. */
