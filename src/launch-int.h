@@ -1,7 +1,8 @@
 /*
  * The insides of rung launch, shared by launch.c (the engine: processes,
- * the scheduler, the event loop) and launch-db.c (what it writes to the
- * study, and reads back on resume).
+ * the scheduler, the event loop) and the store's store-launch.c and
+ * store-launch-read.c (what it writes to the study, and reads back on
+ * resume).
  */
 #ifndef RUNG_LAUNCH_INT_H
 #define RUNG_LAUNCH_INT_H
@@ -9,8 +10,6 @@
 #include <sys/types.h>
 
 #include <stdint.h>
-
-#include <sqlite3.h>
 
 #include "rung/launch.h"
 #include "rung/space.h"
@@ -99,10 +98,11 @@ struct ltrial {
 	int		 log_full;	/* a write to the log failed */
 };
 
+struct ldb;
+
 struct launch {
 	struct rung_store *st;
-	sqlite3		*db;
-	sqlite3_stmt	*q[16];		/* launch-db.c's, prepared once */
+	struct ldb	*db;		/* the store's (store-launch-int.h) */
 	struct rung_launch_opts o;	/* effective */
 	char		*cwd;
 	char		*logs;
@@ -168,7 +168,9 @@ struct launch {
 	int		 logs_full;	/* told once */
 };
 
-/* launch-db.c */
+/* store-launch.c, store-launch-read.c: the campaign in the study. */
+void		 ldb_open(struct launch *);
+void		 ldb_busy_timeout(struct launch *, int ms);
 void		 ldb_finalize(struct launch *);
 int		 ldb_begin(struct launch *, char **cause);
 int		 ldb_commit(struct launch *, char **cause);

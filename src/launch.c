@@ -42,6 +42,7 @@
 #include "rung/sched.h"
 #include "rung/space.h"
 #include "rung/store.h"
+#include "rung/store-launch.h"
 #include "rung/study.h"
 #include "rung/table.h"
 #include "rung/util.h"
@@ -2324,7 +2325,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 
 	memset(&L, 0, sizeof L);
 	L.st = st;
-	L.db = rung_store_db(st);
+	ldb_open(&L);
 	L.o = *cl;
 	L.lockfd = -1;
 	L.sig_r = -1;
@@ -2495,7 +2496,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	 * what it keeps out is kept and written later (launch-wait.c).
 	 */
 	L.sig_r = sp[0];
-	sqlite3_busy_timeout(L.db, LW_BUSY_MS);
+	ldb_busy_timeout(&L, LW_BUSY_MS);
 	event_loop(&L, sp[0]);
 	sweep(&L);
 
@@ -2537,7 +2538,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		    "report%s and the campaign's end not recorded",
 		    L.nkept, L.nkept == 1 ? "" : "s");
 	}
-	sqlite3_busy_timeout(L.db, 10000);	/* the store's */
+	ldb_busy_timeout(&L, 10000);	/* the store's */
 	if (L.fatal != NULL) {
 		if (rc != 0)
 			rung_warn("launch: %s", msg);
@@ -2574,4 +2575,93 @@ out:
 	rung_free_strv(keep.cmd);
 	launch_free(&L);
 	return ret;
+}
+
+/* rung show: a launched trial's record. */
+
+static void
+add_str(json_object *o, const char *k, const char *s)
+{
+	json_object_object_add(o, k, s != NULL ? json_object_new_string(s) :
+	    NULL);
+}
+
+static void
+add_int(json_object *o, const char *k, int has, int64_t v)
+{
+	json_object_object_add(o, k, has ? json_object_new_int64(v) : NULL);
+}
+
+static json_object *
+record_json(const struct rung_launch_record *r)
+{
+	json_object	*o = json_object_new_object();
+
+	add_str(o, "launch_state", r->state);
+	add_int(o, "handle", 1, r->handle);
+	add_int(o, "runs", 1, r->runs);
+	add_int(o, "target", r->has_target, r->target);
+	add_str(o, "gpus", r->gpus);
+	add_str(o, "decision", r->decision);
+	add_int(o, "decision_step", r->has_decision_step, r->decision_step);
+	add_str(o, "reason", r->reason);
+	add_int(o, "exit_code", r->has_exit_code, r->exit_code);
+	add_int(o, "exit_signal", r->has_exit_signal, r->exit_signal);
+	add_str(o, "log", r->log);
+	add_str(o, "log_tail", r->log_tail);
+	add_str(o, "params", r->params);
+	add_str(o, "started", r->started);
+	add_str(o, "updated", r->updated);
+	add_str(o, "log_incomplete", r->log_incomplete);
+	return o;
+}
+
+static void
+record_print(const struct rung_launch_record *r, FILE *out)
+{
+	const char	*p, *nl;
+
+	fprintf(out, "\nlaunched: %s after %lld run%s", r->state,
+	    (long long)r->runs, r->runs == 1 ? "" : "s");
+	if (r->decision != NULL)
+		fprintf(out, ", last decision %s at step %d", r->decision,
+		    (int)r->decision_step);
+	fputc('\n', out);
+	if (r->reason != NULL)
+		fprintf(out, "  %s\n", r->reason);
+	if (r->has_exit_code)
+		fprintf(out, "  exit status %d\n", (int)r->exit_code);
+	if (r->has_exit_signal)
+		fprintf(out, "  killed by signal %d (%s)\n",
+		    (int)r->exit_signal, strsignal((int)r->exit_signal));
+	if (r->gpus != NULL && *r->gpus != '\0')
+		fprintf(out, "  gpus %s\n", r->gpus);
+	if (r->log != NULL)
+		fprintf(out, "  log %s\n", r->log);
+	if (r->log_incomplete != NULL)
+		fprintf(out, "  the log is incomplete: writing it failed "
+		    "(%s)\n", r->log_incomplete);
+	if (r->log_tail != NULL) {
+		fprintf(out, "  the end of its log:\n");
+		for (p = r->log_tail; *p != '\0'; p = *nl ? nl + 1 : nl) {
+			nl = p + strcspn(p, "\n");
+			fprintf(out, "  | %.*s\n", (int)(nl - p), p);
+		}
+	}
+}
+
+int
+rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
+    FILE *out, struct json_object *obj)
+{
+	struct rung_launch_record r;
+
+	if (!rung_store_launch_record(store, trial_rowid, &r))
+		return 0;
+	if (obj != NULL)
+		json_object_object_add(obj, "launch", record_json(&r));
+	else
+		record_print(&r, out);
+	rung_launch_record_release(&r);
+	return 1;
 }
