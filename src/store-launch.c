@@ -108,28 +108,6 @@ trial_status(enum ltstate s)
 	return "running";
 }
 
-void
-series_add(struct series *s, int32_t step, double v)
-{
-	if (s->n + 1 > s->cap) {
-		size_t	 c = s->cap;
-
-		XGROW(s->steps, c, s->n + 1);
-		s->vals = xreallocarray(s->vals, c, sizeof *s->vals);
-		s->cap = (uint32_t)c;
-	}
-	s->steps[s->n] = step;
-	s->vals[s->n++] = v;
-}
-
-void
-series_release(struct series *s)
-{
-	free(s->steps);
-	free(s->vals);
-	memset(s, 0, sizeof *s);
-}
-
 /* Another process writes: the caller may keep what it wrote, and retry. */
 static int
 is_busy(struct launch *L)
