@@ -420,8 +420,8 @@ check_spread(const struct rung_space *sp, const struct spread *s)
  * the same names in order and the same values; a word that reads as a
  * number comes back as that number. Not its text: "1e-3" comes back as
  * 0.001 and "007" as 7, which is what {name} then gives a trial restarted
- * after rung launch --resume (src/launch-db.c reads the configuration from
- * this JSON); that is not checked here.
+ * after rung launch --resume (src/store-launch-read.c reads the
+ * configuration from this JSON); that is not checked here.
  */
 static void
 check_json(const struct rung_config *c)

@@ -1,7 +1,9 @@
 /*
- * The insides of rung launch, shared by launch.c (the engine: processes,
- * the scheduler, the event loop) and launch-db.c (what it writes to the
- * study, and reads back on resume).
+ * The insides of rung launch, shared by its files: launch.c (the loop),
+ * launch-setup.c, launch-resume.c, launch-proc.c, launch-report.c,
+ * launch-summary.c, launch-log.c, launch-wait.c, and the store's
+ * store-launch.c and store-launch-read.c (what it writes to the study,
+ * and reads back on resume).
  */
 #ifndef RUNG_LAUNCH_INT_H
 #define RUNG_LAUNCH_INT_H
@@ -9,8 +11,7 @@
 #include <sys/types.h>
 
 #include <stdint.h>
-
-#include <sqlite3.h>
+#include <stdio.h>
 
 #include "rung/launch.h"
 #include "rung/space.h"
@@ -99,10 +100,11 @@ struct ltrial {
 	int		 log_full;	/* a write to the log failed */
 };
 
+struct ldb;
+
 struct launch {
 	struct rung_store *st;
-	sqlite3		*db;
-	sqlite3_stmt	*q[16];		/* launch-db.c's, prepared once */
+	struct ldb	*db;		/* the store's (store-launch-int.h) */
 	struct rung_launch_opts o;	/* effective */
 	char		*cwd;
 	char		*logs;
@@ -168,7 +170,9 @@ struct launch {
 	int		 logs_full;	/* told once */
 };
 
-/* launch-db.c */
+/* store-launch.c, store-launch-read.c: the campaign in the study. */
+void		 ldb_open(struct launch *);
+void		 ldb_busy_timeout(struct launch *, int ms);
 void		 ldb_finalize(struct launch *);
 int		 ldb_begin(struct launch *, char **cause);
 int		 ldb_commit(struct launch *, char **cause);
@@ -198,9 +202,14 @@ int		 ldb_status(struct launch *, const char *status,
 		     const char *message, char **cause);
 const char	*ldb_state_name(enum ltstate);
 int		 ldb_state_parse(const char *);
-void		 series_add(struct series *, int32_t step, double v);
 
 /* launch-log.c: the trials' logs, whose file system may fill up. */
+void		 lg_note(struct launch *, struct ltrial *, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+int		 lg_mkdirs(const char *path, char **cause);
+void		 lg_timestamp(char buf[32]);
+char		*lg_tail(struct launch *, struct ltrial *);
+const char	*lg_last_line(const char *text);
 int		 lg_open(struct launch *, struct ltrial *, const char *path,
 		     char **cause);
 void		 lg_write(struct launch *, struct ltrial *, const void *,
@@ -225,6 +234,63 @@ int		 lw_hold(const struct launch *);
 void		 lw_free_again(struct launch *);
 double		 lw_next(const struct launch *, double next);
 void		 lw_release(struct launch *);
+
+/* launch.c: the loop. */
+void		 ln_note(struct launch *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* The campaign fails: cause (taken) is said, every run ends. */
+void		 ln_fail(struct launch *, char *cause);
+
+/* launch-setup.c */
+/* Is prog runnable (a path, or found in PATH)? The full path, or NULL. */
+char		*lsu_find_program(const char *);
+int		 lsu_launcher(struct launch *, char **prog, char **cause);
+int		 lsu_pool(struct launch *, char **cause);
+int		 lsu_lock_logs(struct launch *, char **cause);
+char		*lsu_absolute(const char *cwd, const char *path);
+
+/* launch-resume.c */
+struct json_object;
+/* Strings of the settings live as long as the launch: kept here. */
+struct lrs_keep {
+	struct json_object *j;
+	char		**cmd;
+};
+struct json_object *lrs_settings_json(const struct launch *);
+int		 lrs_settings_read(struct launch *,
+		     const struct rung_launch_opts *, struct lrs_keep *,
+		     char **cause);
+int		 lrs_load_from(struct launch *, char **cause);
+int		 lrs_config_for(struct launch *, struct ltrial *);
+void		 lrs_config_restore(struct launch *, struct ltrial *);
+int		 lrs_reconcile(struct launch *, char **cause);
+
+/* launch-proc.c: the runs' processes. */
+extern const int lp_stop_stages[];	/* cooperative first */
+extern const int lp_kill_stages[];
+extern const int lp_now_stages[];
+/* 0 started, 1 owed (another process writes), -1 with *cause. */
+int		 lp_spawn(struct launch *, struct ltrial *, int32_t target,
+		     int32_t from, const char *event, char **cause);
+void		 lp_end_run(struct launch *, struct ltrial *, const int *);
+void		 lp_end_run_later(struct launch *, struct ltrial *);
+void		 lp_next_signal(struct launch *, struct ltrial *);
+size_t		 lp_trial_procs(struct launch *, struct ltrial *, pid_t **);
+void		 lp_remove_tmpdir(struct ltrial *);
+void		 lp_setup_tracking(struct launch *);
+void		 lp_reap(struct launch *);
+void		 lp_sweep(struct launch *);
+void		 lp_kill_leftovers(struct launch *);
+
+/* launch-report.c: what the trials say. */
+void		 series_add(struct series *, int32_t step, double v);
 void		 series_release(struct series *);
+uint32_t	 lrp_metric_index(const struct launch *);
+double		 lrp_sched_value(const struct launch *, double);
+void		 lrp_read_out(struct launch *, struct ltrial *);
+void		 lrp_close_out(struct launch *, struct ltrial *);
+
+/* launch-summary.c */
+void		 launch_summary(struct launch *, FILE *, double secs);
 
 #endif

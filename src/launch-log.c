@@ -6,23 +6,30 @@
  * trial as a "log-incomplete" event that rung show prints with the trial.
  * The trainer's stderr goes to the file directly, so rung does not see its
  * writes fail: a file system found full when a run ends counts as well.
+ * Also rung's own lines in a log, its tail for messages, the directories.
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
 #include "launch-int.h"
+
+#define TAIL_BYTES	4096
+#define TAIL_LINES	20
 
 /* The log of t is incomplete from now on, for want of room (err). */
 static void
@@ -91,19 +98,33 @@ lg_write(struct launch *L, struct ltrial *t, const void *buf, size_t len)
 	}
 }
 
+/* One write, so that it is not cut by what the trainer writes there. */
+static void
+lg_vwrite(struct launch *L, struct ltrial *t, int note, const char *fmt,
+    va_list ap)
+{
+	char	*msg, *line;
+
+	if (t->log < 0)
+		return;
+	xvasprintf(&msg, fmt, ap);
+	if (note) {
+		line = xprintf("[rung] %s\n", msg);
+		free(msg);
+		msg = line;
+	}
+	lg_write(L, t, msg, strlen(msg));
+	free(msg);
+}
+
 void
 lg_printf(struct launch *L, struct ltrial *t, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
 
-	if (t->log < 0)
-		return;
 	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
+	lg_vwrite(L, t, 0, fmt, ap);
 	va_end(ap);
-	lg_write(L, t, msg, strlen(msg));
-	free(msg);
 }
 
 void
@@ -114,4 +135,111 @@ lg_check(struct launch *L, struct ltrial *t)
 	if (t->log >= 0 && !t->log_full && fstatvfs(t->log, &sv) == 0 &&
 	    sv.f_blocks > 0 && sv.f_bavail == 0)
 		lg_full(L, t, ENOSPC);
+}
+
+/* A line of rung's own in the trial's log. */
+void
+lg_note(struct launch *L, struct ltrial *t, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	lg_vwrite(L, t, 1, fmt, ap);
+	va_end(ap);
+}
+
+int
+lg_mkdirs(const char *path, char **cause)
+{
+	char	*copy = xstrdup(path), *p;
+
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+			xasprintf(cause, "cannot create '%s': %s", copy,
+			    strerror(errno));
+			free(copy);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(copy);
+	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+		xasprintf(cause, "cannot create '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+lg_timestamp(char buf[32])
+{
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The last lines of the trial's log. */
+char *
+lg_tail(struct launch *L, struct ltrial *t)
+{
+	char		*path, buf[TAIL_BYTES + 1], *p;
+	struct stat	 sb;
+	ssize_t		 n;
+	off_t		 off;
+	int		 fd, lines = 0;
+
+	path = xprintf("%s/%s.log", L->logs, t->ext);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return NULL;
+	}
+	off = sb.st_size > TAIL_BYTES ? sb.st_size - TAIL_BYTES : 0;
+	n = pread(fd, buf, TAIL_BYTES, off);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	for (p = buf + n; p > buf; p--) {
+		if (p[-1] == '\n' && ++lines == TAIL_LINES)
+			break;
+	}
+	if (p == buf && off > 0)
+		p = strchr(buf, '\n') ? strchr(buf, '\n') + 1 : buf;
+	return xstrdup(p);
+}
+
+/* The last non-empty line of text, for messages. */
+const char *
+lg_last_line(const char *text)
+{
+	static char	 buf[256];
+	const char	*p, *e;
+
+	if (text == NULL)
+		return "nothing";
+	/* Lines that say something: a rule of dashes says nothing. */
+	for (e = text + strlen(text); e > text; e = p > text ? p - 1 : text) {
+		for (p = e; p > text && p[-1] != '\n'; p--)
+			;
+		for (size_t i = 0; p + i < e; i++) {
+			if (isalnum((unsigned char)p[i])) {
+				snprintf(buf, sizeof buf, "%.*s", (int)(e - p),
+				    p);
+				return buf;
+			}
+		}
+	}
+	return "nothing";
 }

@@ -720,42 +720,62 @@ rung_gpu_scan_dev(const char *dir, char ***tokens)
 	return n;
 }
 
+int
+rung_capture(char *const *argv, int flags, size_t max, struct rung_buf *out,
+    int *status)
+{
+	char	 buf[4096];
+	pid_t	 pid;
+	ssize_t	 n;
+	size_t	 want, got = 0;
+	int	 fd[2], null;
+
+	if (pipe2(fd, O_CLOEXEC) != 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		if (flags & RUNG_CAPTURE_STDERR)
+			dup2(fd[1], STDERR_FILENO);
+		else if ((null = open("/dev/null", O_WRONLY)) >= 0)
+			dup2(null, STDERR_FILENO);
+		if ((null = open("/dev/null", O_RDONLY)) >= 0)
+			dup2(null, STDIN_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (max == 0 || got < max) {
+		want = max == 0 || max - got > sizeof buf ? sizeof buf :
+		    max - got;
+		n = read(fd[0], buf, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		rung_buf_add(out, buf, (size_t)n);
+		got += (size_t)n;
+	}
+	close(fd[0]);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 /* The output of nvidia-smi -L, or NULL when it cannot run. */
 static char *
 run_smi(void)
 {
 	struct rung_buf	 b = { 0 };
-	char		 buf[4096];
-	pid_t		 pid;
-	ssize_t		 n;
-	int		 fd[2], status, null;
+	char		*argv[] = { "nvidia-smi", "-L", NULL };
+	int		 status;
 
-	if (pipe2(fd, O_CLOEXEC) != 0)
+	if (rung_capture(argv, 0, 0, &b, &status) != 0)
 		return NULL;
-	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		if ((null = open("/dev/null", O_WRONLY)) >= 0)
-			dup2(null, STDERR_FILENO);
-		execlp("nvidia-smi", "nvidia-smi", "-L", (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	for (;;) {
-		n = read(fd[0], buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		rung_buf_add(&b, buf, (size_t)n);
-	}
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		rung_buf_release(&b);
 		return NULL;

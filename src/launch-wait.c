@@ -23,8 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 

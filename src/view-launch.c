@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tui-int.h"
+#include "rung/store-launch.h"
 #include "rung/xmalloc.h"
 
 /* The launch screen: a campaign of rung launch, read again every second. */
@@ -66,14 +67,6 @@ launch_of(struct tui *t)
 #define REFRESH		1.0	/* seconds between reads */
 #define TAIL_BYTES	16384
 #define NEVENTS		200
-
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
 
 static void
 free_lines(char **v, uint32_t n)
@@ -177,13 +170,13 @@ read_tail(struct tui_launchview *lv, const char *path)
 static int
 load(struct tui *t, struct tui_launchview *lv)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*st = NULL;
+	struct rung_launch_campaign c;
+	struct rung_launch_row *rows;
+	struct rung_launch_event *ev;
 	struct tui_launchrow *r;
-	char		*cause = NULL;
-	const void	*blob;
-	int64_t		 id;
-	int		 rc, n;
+	char		*cause = NULL, step[32];
+	uint32_t	 i, n;
+	int		 rc;
 
 	release_rows(lv);
 	free(lv->cause);
@@ -193,102 +186,62 @@ load(struct tui *t, struct tui_launchview *lv)
 		lv->cause = cause;
 		return -1;
 	}
-	db = rung_store_db(t->ctx->store);
-	if (sqlite3_prepare_v2(db, "SELECT l.id, s.name, l.policy, l.status,"
-	    " l.pid, l.host, l.steps, coalesce(l.updated, l.created),"
-	    " l.message, s.metric FROM launches l JOIN studies s"
-	    " ON s.id = l.study_id WHERE ?1 IS NULL OR s.name = ?1"
-	    " ORDER BY coalesce(l.updated, l.created) DESC, l.id DESC LIMIT 1",
-	    -1, &st, NULL) != SQLITE_OK) {
-		lv->cause = xstrdup("the database has no campaign of rung "
-		    "launch");
-		return -1;
-	}
-	if (lv->want != NULL)
-		sqlite3_bind_text(st, 1, lv->want, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		lv->cause = rc == SQLITE_DONE ? (lv->want != NULL ?
+	if ((rc = rung_store_launch_campaign(t->ctx->store, lv->want, &c,
+	    &cause)) != 0) {
+		lv->cause = rc < 0 ? cause : lv->want != NULL ?
 		    xprintf("study '%s' was not made by rung launch: rung "
 		    "launch STUDY ... starts a campaign", lv->want) :
 		    xstrdup("no campaign yet: rung launch STUDY ... starts "
-		    "one")) : xstrdup(sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+		    "one");
 		return -1;
 	}
-	id = sqlite3_column_int64(st, 0);
-	lv->study = col_str(st, 1);
-	lv->policy = col_str(st, 2);
-	lv->status = col_str(st, 3);
-	lv->pid = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 :
-	    sqlite3_column_int64(st, 4);
-	lv->host = col_str(st, 5);
-	lv->steps = sqlite3_column_int64(st, 6);
-	lv->updated = col_str(st, 7);
-	lv->message = col_str(st, 8);
-	lv->metric = col_str(st, 9);
-	sqlite3_finalize(st);
+	lv->study = c.study;
+	lv->policy = c.policy;
+	lv->status = c.status;
+	lv->pid = c.pid;
+	lv->host = c.host;
+	lv->steps = c.steps;
+	lv->updated = c.updated;
+	lv->message = c.message;
+	lv->metric = c.metric;
 
-	if (sqlite3_prepare_v2(db, "SELECT t.ext_id, lt.state, lt.seen_step,"
-	    " lt.target, lt.runs, lt.gpus, lt.decision, lt.decision_step,"
-	    " lt.reason, lt.log, c.n, c.vals FROM launch_trials lt"
-	    " JOIN trials t ON t.id = lt.trial_id LEFT JOIN curves c"
-	    " ON c.trial_id = t.id AND c.metric_id = (SELECT m.id FROM"
-	    " metrics m JOIN studies s ON s.id = m.study_id"
-	    " WHERE m.study_id = t.study_id AND m.name = s.metric)"
-	    " WHERE lt.launch_id = ? ORDER BY lt.handle", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (rung_store_launch_rows(t->ctx->store, c.id, &rows, &n,
+	    &cause) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lv->rows = xreallocarray(lv->rows, lv->nrows + 1,
-		    sizeof *lv->rows);
+	if (n > 0)
+		lv->rows = xcalloc(n, sizeof *lv->rows);
+	for (i = 0; i < n; i++) {
 		r = &lv->rows[lv->nrows++];
-		memset(r, 0, sizeof *r);
-		r->id = col_str(st, 0);
-		r->state = col_str(st, 1);
-		r->step = sqlite3_column_int(st, 2);
-		r->target = sqlite3_column_int(st, 3);
-		r->runs = (uint32_t)sqlite3_column_int(st, 4);
-		r->gpus = col_str(st, 5);
-		r->decision = col_str(st, 6);
-		r->dstep = sqlite3_column_int(st, 7);
-		r->reason = col_str(st, 8);
-		r->log = col_str(st, 9);
-		n = sqlite3_column_int(st, 10);
-		blob = sqlite3_column_blob(st, 11);
-		r->value = n > 0 && blob != NULL &&
-		    sqlite3_column_bytes(st, 11) >= 8 * n ?
-		    rung_unpack_f64(blob, (uint32_t)n - 1) : NAN;
+		r->id = rows[i].id;
+		r->state = rows[i].state;
+		r->step = rows[i].step;
+		r->target = rows[i].target;
+		r->runs = rows[i].runs;
+		r->gpus = rows[i].gpus;
+		r->decision = rows[i].decision;
+		r->dstep = rows[i].dstep;
+		r->reason = rows[i].reason;
+		r->log = rows[i].log;
+		r->value = rows[i].value;
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
+	free(rows);		/* the strings are the view's now */
 
-	if (sqlite3_prepare_v2(db, "SELECT substr(e.at, 12, 8), e.event,"
-	    " coalesce(t.ext_id, ''), e.step, coalesce(e.detail, '')"
-	    " FROM launch_events e LEFT JOIN trials t ON t.id = e.trial_id"
-	    " WHERE e.launch_id = ? ORDER BY e.id DESC LIMIT ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (rung_store_launch_events(t->ctx->store, c.id, NEVENTS, &ev, &n,
+	    &cause) != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, NEVENTS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		lv->events = xreallocarray(lv->events, lv->nevents + 1,
-		    sizeof *lv->events);
+	if (n > 0)
+		lv->events = xcalloc(n, sizeof *lv->events);
+	for (i = 0; i < n; i++) {
+		*step = '\0';
+		if (ev[i].has_step)
+			snprintf(step, sizeof step, "%lld",
+			    (long long)ev[i].step);
 		lv->events[lv->nevents++] = xprintf("%s  %-11s %s%s%s%s  %s",
-		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-		    *sqlite3_column_text(st, 2) ? "trial " : "",
-		    sqlite3_column_text(st, 2),
-		    sqlite3_column_type(st, 3) != SQLITE_NULL ? " step " : "",
-		    sqlite3_column_type(st, 3) != SQLITE_NULL ?
-		    (const char *)sqlite3_column_text(st, 3) : "",
-		    sqlite3_column_text(st, 4));
+		    ev[i].at, ev[i].event, *ev[i].trial ? "trial " : "",
+		    ev[i].trial, ev[i].has_step ? " step " : "", step,
+		    ev[i].detail);
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
+	rung_launch_events_free(ev, n);
 	if (lv->sel >= (int)lv->nrows)
 		lv->sel = lv->nrows ? (int)lv->nrows - 1 : 0;
 	free(lv->tail_of);
@@ -299,9 +252,8 @@ load(struct tui *t, struct tui_launchview *lv)
 	}
 	return 0;
 fail:
-	/* The message first: it belongs to the statement being finalized. */
-	lv->cause = xprintf("reading the campaign: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	lv->cause = xprintf("reading the campaign: %s", cause);
+	free(cause);
 	return -1;
 }
 

@@ -456,6 +456,36 @@ test_proc(void)
 	    "no /proc, no process");
 }
 
+static void
+test_capture(void)
+{
+	struct rung_buf	 b = { 0 };
+	char		*both[] = { "sh", "-c", "echo out; echo err >&2; exit 4",
+	    NULL };
+	char		*many[] = { "sh", "-c", "yes | head -c 100000", NULL };
+	char		*none[] = { "/nonexistent/prog", NULL };
+	int		 status = -1;
+
+	ok(rung_capture(both, 0, 0, &b, &status) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 4, "a program's exit status");
+	is_str(rung_buf_cstr(&b), "out\n", "its output, its errors thrown away");
+	rung_buf_release(&b);
+	ok(rung_capture(both, RUNG_CAPTURE_STDERR, 0, &b, &status) == 0,
+	    "again, with its errors");
+	is_str(rung_buf_cstr(&b), "out\nerr\n", "output and errors in order");
+	rung_buf_release(&b);
+	ok(rung_capture(many, 0, 511, &b, &status) == 0 && b.len == 511,
+	    "at most max bytes, the rest not read");
+	rung_buf_release(&b);
+	ok(rung_capture(many, 0, 0, &b, &status) == 0 && b.len == 100000,
+	    "all of it without a max");
+	rung_buf_release(&b);
+	ok(rung_capture(none, 0, 0, &b, &status) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 127 && b.len == 0,
+	    "a program that cannot run: 127, nothing captured");
+	rung_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -467,5 +497,6 @@ main(void)
 	test_env();
 	test_gpus();
 	test_proc();
+	test_capture();
 	return done_testing();
 }

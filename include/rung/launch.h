@@ -142,6 +142,18 @@ uint32_t	 rung_gpu_scan_dev(const char *dir, char ***tokens);
 /* Processes. */
 
 /*
+ * Run argv (argv[0] looked up in PATH) with /dev/null for its input and
+ * capture its standard output, and its standard error too with
+ * RUNG_CAPTURE_STDERR (else thrown away): at most max bytes (0: all),
+ * added to *out. *status is its wait status (127: it could not be run).
+ * 0, or -1 when no process could be started.
+ */
+struct rung_buf;
+#define RUNG_CAPTURE_STDERR 0x1
+int		 rung_capture(char *const *argv, int flags, size_t max,
+		     struct rung_buf *out, int *status);
+
+/*
  * The processes that belong to a trial: those of session sid (0: none)
  * and those whose environment holds RUNG_TRIAL_KEY=key (NULL: none), but
  * never one whose RUNG_TRIAL_KEY is another's. procdir is /proc. Returns

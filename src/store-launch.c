@@ -1,10 +1,11 @@
 /*
- * What rung launch writes to the study as it happens, and reads back to
- * resume: the study and its launch row, trials and their parameters, each
+ * The store's part of rung launch: what it writes to the study as it
+ * happens: the study and its launch row, trials and their parameters, each
  * point as it is reported (the curve rewritten whole, packed as imports
  * pack it), the scheduler's state after each decision, and the events.
  * Every write is a transaction of its own, committed before rung acts on
- * it, so that a rung killed at any moment leaves a study it can resume.
+ * it, so that a rung killed at any moment leaves a study it can resume
+ * (store-launch-read.c reads it back).
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include "rung/xmalloc.h"
 
 #include "launch-int.h"
+#include "store-launch-int.h"
 
 enum {
 	Q_CURVE = 0, Q_SECS, Q_EVENT, Q_STATE, Q_LT_UPDATE, Q_TRIAL_STATUS,
@@ -106,40 +108,18 @@ trial_status(enum ltstate s)
 	return "running";
 }
 
-void
-series_add(struct series *s, int32_t step, double v)
-{
-	if (s->n + 1 > s->cap) {
-		size_t	 c = s->cap;
-
-		XGROW(s->steps, c, s->n + 1);
-		s->vals = xreallocarray(s->vals, c, sizeof *s->vals);
-		s->cap = (uint32_t)c;
-	}
-	s->steps[s->n] = step;
-	s->vals[s->n++] = v;
-}
-
-void
-series_release(struct series *s)
-{
-	free(s->steps);
-	free(s->vals);
-	memset(s, 0, sizeof *s);
-}
-
 /* Another process writes: the caller may keep what it wrote, and retry. */
 static int
 is_busy(struct launch *L)
 {
-	int	 rc = sqlite3_errcode(L->db);
+	int	 rc = sqlite3_errcode(ldb_db(L));
 
 	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 }
 
 /* -1 in sight of the callers, which the compiler then knows fail. */
-static int
-db_err(struct launch *L, char **cause)
+int
+ldb_err(struct launch *L, char **cause)
 {
 	L->busy = is_busy(L);
 	rung_store_error(L->st, cause);
@@ -149,14 +129,16 @@ db_err(struct launch *L, char **cause)
 static sqlite3_stmt *
 q(struct launch *L, int i, char **cause)
 {
-	if (L->q[i] == NULL && sqlite3_prepare_v3(L->db, queries[i], -1,
-	    SQLITE_PREPARE_PERSISTENT, &L->q[i], NULL) != SQLITE_OK) {
-		db_err(L, cause);
+	sqlite3_stmt	**st = &L->db->q[i];
+
+	if (*st == NULL && sqlite3_prepare_v3(ldb_db(L), queries[i], -1,
+	    SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		ldb_err(L, cause);
 		return NULL;
 	}
-	sqlite3_reset(L->q[i]);
-	sqlite3_clear_bindings(L->q[i]);
-	return L->q[i];
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st);
+	return *st;
 }
 
 static int
@@ -167,7 +149,7 @@ run(struct launch *L, sqlite3_stmt *st, char **cause)
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
-	return db_err(L, cause);
+	return ldb_err(L, cause);
 }
 
 static int
@@ -175,10 +157,10 @@ exec(struct launch *L, const char *sql, char **cause)
 {
 	char	*err = NULL;
 
-	if (sqlite3_exec(L->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(ldb_db(L), sql, NULL, NULL, &err) != SQLITE_OK) {
 		L->busy = is_busy(L);
 		xasprintf(cause, "%s: %s", rung_store_path(L->st), err ? err :
-		    sqlite3_errmsg(L->db));
+		    sqlite3_errmsg(ldb_db(L)));
 		sqlite3_free(err);
 		return -1;
 	}
@@ -186,14 +168,29 @@ exec(struct launch *L, const char *sql, char **cause)
 }
 
 void
+ldb_open(struct launch *L)
+{
+	L->db = xcalloc(1, sizeof *L->db);
+	L->db->db = rung_store_db(L->st);
+}
+
+void
+ldb_busy_timeout(struct launch *L, int ms)
+{
+	sqlite3_busy_timeout(ldb_db(L), ms);
+}
+
+void
 ldb_finalize(struct launch *L)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof L->q / sizeof *L->q; i++) {
-		sqlite3_finalize(L->q[i]);
-		L->q[i] = NULL;
-	}
+	if (L->db == NULL)
+		return;
+	for (i = 0; i < sizeof L->db->q / sizeof *L->db->q; i++)
+		sqlite3_finalize(L->db->q[i]);
+	free(L->db);
+	L->db = NULL;
 }
 
 int
@@ -216,7 +213,7 @@ ldb_commit(struct launch *L, char **cause)
 void
 ldb_rollback(struct launch *L)
 {
-	sqlite3_exec(L->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(ldb_db(L), "ROLLBACK", NULL, NULL, NULL);
 }
 
 static void
@@ -240,8 +237,8 @@ ldb_create(struct launch *L, const char *source, char **cause)
 	host[sizeof host - 1] = '\0';
 	if (ldb_begin(L, cause) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(L->db, "SELECT 1 FROM studies WHERE name = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ldb_db(L), "SELECT 1 FROM studies"
+	    " WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_text(st, 1, L->o.study, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -253,7 +250,7 @@ ldb_create(struct launch *L, const char *source, char **cause)
 		    "start another", L->o.study, L->o.study);
 		goto fail;
 	}
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO studies (name, metric,"
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO studies (name, metric,"
 	    " direction, source) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		goto dberr;
@@ -266,10 +263,10 @@ ldb_create(struct launch *L, const char *source, char **cause)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto dberr;
 	sqlite3_finalize(st);
-	L->study_id = sqlite3_last_insert_rowid(L->db);
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO launches (study_id, policy,"
-	    " settings, status, pid, host, logs) VALUES (?, ?, ?, 'running',"
-	    " ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	L->study_id = sqlite3_last_insert_rowid(ldb_db(L));
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO launches (study_id,"
+	    " policy, settings, status, pid, host, logs) VALUES (?, ?, ?,"
+	    " 'running', ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, rung_policy_name(L->o.sched.policy), -1,
@@ -282,13 +279,13 @@ ldb_create(struct launch *L, const char *source, char **cause)
 		goto dberr;
 	sqlite3_finalize(st);
 	st = NULL;
-	L->launch_id = sqlite3_last_insert_rowid(L->db);
+	L->launch_id = sqlite3_last_insert_rowid(ldb_db(L));
 	L->status = xstrdup("running");
 	if (ldb_event(L, 0, -1, "begin", L->o.study, cause) != 0)
 		goto fail;
 	return ldb_commit(L, cause);
 dberr:
-	db_err(L, cause);
+	ldb_err(L, cause);
 fail:
 	sqlite3_finalize(st);
 	ldb_rollback(L);
@@ -301,27 +298,27 @@ ldb_set_metric(struct launch *L, const char *metric, enum rung_direction d,
 {
 	sqlite3_stmt	*st;
 
-	if (sqlite3_prepare_v2(L->db, "UPDATE studies SET metric = ?,"
+	if (sqlite3_prepare_v2(ldb_db(L), "UPDATE studies SET metric = ?,"
 	    " direction = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
+		return ldb_err(L, cause);
 	sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, rung_direction_name(d), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, L->study_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_err(L, cause);
+		ldb_err(L, cause);
 		sqlite3_finalize(st);
 		return -1;
 	}
 	sqlite3_finalize(st);
 	/* The metric of interest's own row says the same. */
-	if (sqlite3_prepare_v2(L->db, "UPDATE metrics SET direction = ?"
+	if (sqlite3_prepare_v2(ldb_db(L), "UPDATE metrics SET direction = ?"
 	    " WHERE study_id = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
+		return ldb_err(L, cause);
 	sqlite3_bind_text(st, 1, rung_direction_name(d), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, L->study_id);
 	sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		db_err(L, cause);
+		ldb_err(L, cause);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -371,17 +368,17 @@ ldb_metric_rows(struct launch *L, char **cause)
 			;
 		else
 			d = L->o.direction ? L->o.direction : RUNG_MIN;
-		if (sqlite3_prepare_v2(L->db, "INSERT INTO metrics (study_id,"
-		    " name, direction) VALUES (?, ?, ?) ON CONFLICT DO UPDATE"
-		    " SET name = excluded.name RETURNING id", -1, &st, NULL) !=
-		    SQLITE_OK)
-			return db_err(L, cause);
+		if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO metrics"
+		    " (study_id, name, direction) VALUES (?, ?, ?)"
+		    " ON CONFLICT DO UPDATE SET name = excluded.name"
+		    " RETURNING id", -1, &st, NULL) != SQLITE_OK)
+			return ldb_err(L, cause);
 		sqlite3_bind_int64(st, 1, L->study_id);
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, rung_direction_name(d), -1,
 		    SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			db_err(L, cause);
+			ldb_err(L, cause);
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -405,16 +402,16 @@ param_id(struct launch *L, const char *name, const struct rung_pvalue *v,
 			return 0;
 		}
 	}
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO params (study_id, name,"
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO params (study_id, name,"
 	    " type, log) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
 	    " name = excluded.name RETURNING id", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
+		return ldb_err(L, cause);
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, rung_ptype_name(v->type), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, v->log);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_err(L, cause);
+		ldb_err(L, cause);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -436,8 +433,9 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 	int64_t		 pid;
 	uint32_t	 i;
 
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO trials (study_id, ext_id,"
-	    " status) VALUES (?, ?, 'running')", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO trials (study_id,"
+	    " ext_id, status) VALUES (?, ?, 'running')", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto dberr;
 	sqlite3_bind_int64(st, 1, L->study_id);
 	sqlite3_bind_text(st, 2, t->ext, -1, SQLITE_STATIC);
@@ -446,7 +444,7 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 		 * Not from an import: rung_store_write keeps imports out of
 		 * the study of a campaign that is not done.
 		 */
-		if (sqlite3_extended_errcode(L->db) ==
+		if (sqlite3_extended_errcode(ldb_db(L)) ==
 		    SQLITE_CONSTRAINT_UNIQUE) {
 			xasprintf(cause, "study '%s' has a trial '%s' that "
 			    "its campaign did not make", L->o.study, t->ext);
@@ -456,8 +454,8 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	t->rowid = sqlite3_last_insert_rowid(L->db);
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO trial_params (trial_id,"
+	t->rowid = sqlite3_last_insert_rowid(ldb_db(L));
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO trial_params (trial_id,"
 	    " param_id, value) VALUES (?, ?, ?)", -1, &pv, NULL) != SQLITE_OK)
 		goto dberr;
 	for (i = 0; i < t->cfg.n; i++) {
@@ -481,7 +479,7 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 	}
 	sqlite3_finalize(pv);
 	pv = NULL;
-	if (sqlite3_prepare_v2(L->db, "INSERT INTO launch_trials (trial_id,"
+	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO launch_trials (trial_id,"
 	    " launch_id, handle, params, state, target) VALUES (?, ?, ?, ?,"
 	    " 'running', ?)", -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
@@ -495,7 +493,7 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 	sqlite3_finalize(st);
 	return 0;
 dberr:
-	db_err(L, cause);
+	ldb_err(L, cause);
 fail:
 	sqlite3_finalize(st);
 	sqlite3_finalize(pv);
@@ -647,13 +645,13 @@ ldb_trial_key(struct launch *L, struct ltrial *t, char **cause)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(L->db, "UPDATE launch_trials SET key = ?,"
+	if (sqlite3_prepare_v2(ldb_db(L), "UPDATE launch_trials SET key = ?,"
 	    " runs = ? WHERE trial_id = ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
+		return ldb_err(L, cause);
 	sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, t->runs);
 	sqlite3_bind_int64(st, 3, t->rowid);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_err(L, cause);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ldb_err(L, cause);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -704,305 +702,20 @@ ldb_status(struct launch *L, const char *status, const char *message,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(L->db, "UPDATE launches SET status = ?,"
+	if (sqlite3_prepare_v2(ldb_db(L), "UPDATE launches SET status = ?,"
 	    " message = ?, pid = CASE WHEN ?1 = 'running' THEN ? ELSE NULL"
 	    " END, updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return db_err(L, cause);
+		return ldb_err(L, cause);
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 2, message);
 	sqlite3_bind_int64(st, 3, (int64_t)getpid());
 	sqlite3_bind_int64(st, 4, L->launch_id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_err(L, cause);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ldb_err(L, cause);
 	sqlite3_finalize(st);
 	if (rc == 0) {
 		free(L->status);
 		L->status = xstrdup(status);
 	}
 	return rc;
-}
-
-/* Resume: read the launch back. */
-
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
-
-int
-ldb_load(struct launch *L, char **sched_state, char **cause)
-{
-	struct rung_exact x;
-	sqlite3_stmt	*st = NULL;
-	struct ltrial	*t;
-	const char	*status;
-	char		*metric = NULL;
-	size_t		 i, k;
-	uint32_t	 m;
-	int		 rc, s, have_exact = 0;
-
-	*sched_state = NULL;
-	if (sqlite3_prepare_v2(L->db, "SELECT s.id, s.metric, s.direction,"
-	    " l.id, l.settings, l.sched_state, l.status, l.steps, l.logs"
-	    " FROM studies s LEFT JOIN launches l ON l.study_id = s.id"
-	    " WHERE s.name = ?", -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, L->o.study, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		if (rc != SQLITE_DONE)
-			goto dberr;
-		xasprintf(cause, "no study '%s' in '%s' to resume", L->o.study,
-		    rung_store_path(L->st));
-		goto fail;
-	}
-	if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
-		xasprintf(cause, "study '%s' was not made by rung launch: "
-		    "there is no campaign to resume", L->o.study);
-		goto fail;
-	}
-	L->study_id = sqlite3_column_int64(st, 0);
-	metric = col_dup(st, 1);
-	if (metric != NULL && *metric != '\0') {
-		L->metric = metric;
-		metric = NULL;
-	}
-	if (L->metric != NULL)
-		L->o.direction = (enum rung_direction)rung_direction_parse(
-		    (const char *)sqlite3_column_text(st, 2));
-	L->launch_id = sqlite3_column_int64(st, 3);
-	L->settings = col_dup(st, 4);
-	*sched_state = col_dup(st, 5);
-	status = (const char *)sqlite3_column_text(st, 6);
-	L->status = xstrdup(status != NULL ? status : "running");
-	L->steps = (uint64_t)sqlite3_column_int64(st, 7);
-	L->logs = col_dup(st, 8);
-	sqlite3_finalize(st);
-	st = NULL;
-
-	/* Parameters and metrics. */
-	if (sqlite3_prepare_v2(L->db, "SELECT id, name FROM params"
-	    " WHERE study_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, L->study_id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		L->pnames = xreallocarray(L->pnames, L->nparams + 1,
-		    sizeof *L->pnames);
-		L->pids = xreallocarray(L->pids, L->nparams + 1,
-		    sizeof *L->pids);
-		L->pids[L->nparams] = sqlite3_column_int64(st, 0);
-		L->pnames[L->nparams++] = col_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rung_exact_open(L->st, L->study_id, &x, cause) != 0)
-		goto fail;
-	have_exact = 1;
-	for (i = 0; i < x.nmetrics; i++) {
-		L->metrics = xreallocarray(L->metrics, L->nmetrics + 1,
-		    sizeof *L->metrics);
-		L->metric_ids = xreallocarray(L->metric_ids, L->nmetrics + 1,
-		    sizeof *L->metric_ids);
-		L->metrics[L->nmetrics] = xstrdup(x.metrics[i]);
-		L->metric_ids[L->nmetrics++] = x.metric_ids[i];
-	}
-	L->mwritten = L->nmetrics;
-
-	/* The trials, by handle, with every point. */
-	if (sqlite3_prepare_v2(L->db, "SELECT lt.handle, t.id, t.ext_id,"
-	    " lt.params, lt.state, lt.target, lt.seen_step, lt.runs, lt.sid,"
-	    " lt.key, lt.reason FROM launch_trials lt JOIN trials t"
-	    " ON t.id = lt.trial_id WHERE lt.launch_id = ? ORDER BY lt.handle",
-	    -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_int64(st, 1, L->launch_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t = xcalloc(1, sizeof *t);
-		t->out = t->log = -1;
-		t->handle = (uint32_t)sqlite3_column_int64(st, 0);
-		t->rowid = sqlite3_column_int64(st, 1);
-		t->ext = col_dup(st, 2);
-		t->params = col_dup(st, 3);
-		s = ldb_state_parse((const char *)sqlite3_column_text(st, 4));
-		t->state = s < 0 ? LT_FAILED : (enum ltstate)s;
-		t->target = sqlite3_column_int(st, 5);
-		t->seen = sqlite3_column_int(st, 6);
-		t->runs = (uint32_t)sqlite3_column_int64(st, 7);
-		t->sid = (pid_t)sqlite3_column_int64(st, 8);
-		t->key = col_dup(st, 9);
-		t->reason = col_dup(st, 10);
-		/* Handles that never ran (--from had no more) stay empty. */
-		while (t->handle > L->nt) {
-			struct ltrial	*e = xcalloc(1, sizeof *e);
-
-			e->handle = L->nt;
-			e->out = e->log = -1;
-			e->state = LT_STOPPED;
-			XGROW(L->t, L->tcap, L->nt + 1);
-			L->t[L->nt++] = e;
-		}
-		if (t->handle < L->nt) {
-			xasprintf(cause, "launch of '%s': two trials have "
-			    "handle %u", L->o.study, t->handle);
-			free(t->ext);
-			free(t->params);
-			free(t->key);
-			free(t->reason);
-			free(t);
-			goto fail;
-		}
-		if (rung_config_from_json(t->params, &t->cfg, cause) != 0) {
-			/* Kept so that it is freed with the rest. */
-			XGROW(L->t, L->tcap, L->nt + 1);
-			L->t[L->nt++] = t;
-			goto fail;
-		}
-		XGROW(L->t, L->tcap, L->nt + 1);
-		L->t[L->nt++] = t;
-		if (rung_exact_read(L->st, &x, t->rowid, cause) != 0)
-			goto fail;
-		t->nm = L->nmetrics;
-		t->m = xcalloc(t->nm ? t->nm : 1, sizeof *t->m);
-		for (m = 0; m < t->nm; m++) {
-			for (k = 0; k < x.curves[m].n; k++) {
-				series_add(&t->m[m], x.curves[m].steps[k],
-				    x.curves[m].vals[k]);
-				if (x.curves[m].steps[k] > t->last)
-					t->last = x.curves[m].steps[k];
-			}
-		}
-		for (k = 0; k < x.secs.n; k++)
-			series_add(&t->secs, x.secs.steps[k], x.secs.vals[k]);
-		for (m = 0; m < t->nm; m++)
-			t->m[m].saved = t->m[m].n;
-		t->secs.saved = t->secs.n;
-	}
-	if (rc != SQLITE_DONE)
-		goto dberr;
-	sqlite3_finalize(st);
-	rung_exact_release(&x);
-	free(metric);
-	return 0;
-dberr:
-	db_err(L, cause);
-fail:
-	sqlite3_finalize(st);
-	if (have_exact)
-		rung_exact_release(&x);
-	free(metric);
-	return -1;
-}
-
-/* rung show: a launched trial's record. */
-
-/* Why its log is incomplete (a full file system), or NULL. */
-static char *
-log_incomplete(sqlite3 *db, int64_t trial_rowid)
-{
-	sqlite3_stmt	*st;
-	char		*s = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT detail FROM launch_events"
-	    " WHERE trial_id = ? AND event = 'log-incomplete'"
-	    " ORDER BY id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, trial_rowid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		s = col_dup(st, 0);
-	sqlite3_finalize(st);
-	return s;
-}
-
-int
-rung_launch_show_trial(struct rung_store *store, int64_t trial_rowid,
-    FILE *out, struct json_object *obj)
-{
-	sqlite3_stmt	*st;
-	json_object	*o;
-	const char	*name[] = { "launch_state", "handle", "runs", "target",
-		"gpus", "decision", "decision_step", "reason", "exit_code",
-		"exit_signal", "log", "log_tail", "params", "started",
-		"updated" };
-	int		 i, ncol = (int)(sizeof name / sizeof *name);
-	char		*incomplete;
-
-	if (sqlite3_prepare_v2(rung_store_db(store), "SELECT state, handle,"
-	    " runs, target, gpus, decision, decision_step, reason, exit_code,"
-	    " exit_signal, log, log_tail, params, started, updated"
-	    " FROM launch_trials WHERE trial_id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return 0;	/* a database without launches */
-	sqlite3_bind_int64(st, 1, trial_rowid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (obj != NULL) {
-		o = json_object_new_object();
-		for (i = 0; i < ncol; i++) {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
-				json_object_object_add(o, name[i], NULL);
-				break;
-			case SQLITE_INTEGER:
-				json_object_object_add(o, name[i],
-				    json_object_new_int64(
-				    sqlite3_column_int64(st, i)));
-				break;
-			default:
-				json_object_object_add(o, name[i],
-				    json_object_new_string((const char *)
-				    sqlite3_column_text(st, i)));
-				break;
-			}
-		}
-		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
-		json_object_object_add(o, "log_incomplete", incomplete ?
-		    json_object_new_string(incomplete) : NULL);
-		free(incomplete);
-		json_object_object_add(obj, "launch", o);
-	} else {
-		fprintf(out, "\nlaunched: %s after %lld run%s",
-		    sqlite3_column_text(st, 0),
-		    (long long)sqlite3_column_int64(st, 2),
-		    sqlite3_column_int64(st, 2) == 1 ? "" : "s");
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			fprintf(out, ", last decision %s at step %d",
-			    sqlite3_column_text(st, 5),
-			    sqlite3_column_int(st, 6));
-		fputc('\n', out);
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			fprintf(out, "  %s\n", sqlite3_column_text(st, 7));
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-			fprintf(out, "  exit status %d\n",
-			    sqlite3_column_int(st, 8));
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-			fprintf(out, "  killed by signal %d (%s)\n",
-			    sqlite3_column_int(st, 9),
-			    strsignal(sqlite3_column_int(st, 9)));
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
-		    *sqlite3_column_text(st, 4) != '\0')
-			fprintf(out, "  gpus %s\n", sqlite3_column_text(st, 4));
-		if (sqlite3_column_type(st, 10) != SQLITE_NULL)
-			fprintf(out, "  log %s\n", sqlite3_column_text(st, 10));
-		incomplete = log_incomplete(rung_store_db(store), trial_rowid);
-		if (incomplete != NULL)
-			fprintf(out, "  the log is incomplete: writing it "
-			    "failed (%s)\n", incomplete);
-		free(incomplete);
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			const char	*p = (const char *)
-			    sqlite3_column_text(st, 11), *nl;
-
-			fprintf(out, "  the end of its log:\n");
-			for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
-				nl = p + strcspn(p, "\n");
-				fprintf(out, "  | %.*s\n", (int)(nl - p), p);
-			}
-		}
-	}
-	sqlite3_finalize(st);
-	return 1;
 }

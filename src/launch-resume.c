@@ -1,0 +1,386 @@
+/*
+ * What a campaign is, kept to resume it: its settings (written as JSON
+ * when it starts, read back by --resume with the command line's say over
+ * how it runs), the configurations of its trials (drawn from --space, or
+ * taken from --from in the order rung replay draws them), and on resume
+ * the points the saved scheduler had not seen yet.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "rung/jsonout.h"
+#include "rung/launch.h"
+#include "rung/replay.h"
+#include "rung/sampler.h"
+#include "rung/sched.h"
+#include "rung/space.h"
+#include "rung/store.h"
+#include "rung/study.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "launch-int.h"
+
+/* Settings: what a campaign is, kept to resume it. */
+
+json_object *
+lrs_settings_json(const struct launch *L)
+{
+	const struct rung_launch_opts *o = &L->o;
+	const struct rung_sched_params *p = &o->sched;
+	json_object	*j = json_object_new_object(), *a;
+	size_t		 i;
+
+	json_object_object_add(j, "policy", json_object_new_string(
+	    rung_policy_name(p->policy)));
+	json_object_object_add(j, "eta", rung_json_double(p->eta, 0));
+	json_object_object_add(j, "min_r", rung_json_double(p->min_r, 0));
+	json_object_object_add(j, "max_r", rung_json_double(p->max_r, 0));
+	json_object_object_add(j, "variant", json_object_new_string(
+	    rung_asha_variant_name(p->variant)));
+	json_object_object_add(j, "rule", json_object_new_string(
+	    rung_asha_rule_name(p->rule)));
+	json_object_object_add(j, "max_configs", json_object_new_int64(
+	    p->max_configs));
+	json_object_object_add(j, "min_curves", json_object_new_int64(
+	    p->min_curves));
+	json_object_object_add(j, "keep_full", rung_json_double(p->keep_full,
+	    0));
+	json_object_object_add(j, "known_curve", rung_json_double(
+	    p->known_curve, 0));
+	json_object_object_add(j, "delta", rung_json_double(p->delta, 0));
+	json_object_object_add(j, "budget", json_object_new_int64(
+	    (int64_t)o->budget));
+	json_object_object_add(j, "seed", json_object_new_int64(
+	    (int64_t)o->seed));
+	json_object_object_add(j, "space_path", o->space_path ?
+	    json_object_new_string(o->space_path) : NULL);
+	json_object_object_add(j, "space", L->space_text ?
+	    json_object_new_string(L->space_text) : NULL);
+	json_object_object_add(j, "from", o->from ?
+	    json_object_new_string(o->from) : NULL);
+	json_object_object_add(j, "metric", o->metric ?
+	    json_object_new_string(o->metric) : NULL);
+	json_object_object_add(j, "direction", o->direction ?
+	    json_object_new_string(rung_direction_name(o->direction)) : NULL);
+	a = json_object_new_array();
+	for (i = 0; i < o->ncmd; i++)
+		json_object_array_add(a, json_object_new_string(o->cmd[i]));
+	json_object_object_add(j, "command", a);
+	json_object_object_add(j, "cwd", json_object_new_string(L->cwd));
+	json_object_object_add(j, "parallel", json_object_new_int64(
+	    o->parallel));
+	json_object_object_add(j, "launcher", json_object_new_string(
+	    rung_launcher_name(o->launcher.kind)));
+	json_object_object_add(j, "ranks", json_object_new_int64(
+	    o->launcher.ranks));
+	json_object_object_add(j, "hostfile", o->launcher.hostfile ?
+	    json_object_new_string(o->launcher.hostfile) : NULL);
+	json_object_object_add(j, "gpus", json_object_new_string(o->gpus ?
+	    o->gpus : "auto"));
+	json_object_object_add(j, "gpus_per_trial", json_object_new_int64(
+	    o->gpus_per_trial));
+	json_object_object_add(j, "step_timeout", rung_json_double(
+	    o->step_timeout, 0));
+	json_object_object_add(j, "grace", rung_json_double(o->grace, 0));
+	json_object_object_add(j, "logs", json_object_new_string(L->logs));
+	return j;
+}
+
+static const char *
+jstr(json_object *j, const char *k)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(j, k, &v) || v == NULL ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static double
+jnum(json_object *j, const char *k, double dflt)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(j, k, &v) || v == NULL)
+		return dflt;
+	return json_object_get_double(v);
+}
+
+/*
+ * Read the settings of a campaign being resumed into L->o, keeping what
+ * the command line gave for how to run it.
+ */
+int
+lrs_settings_read(struct launch *L, const struct rung_launch_opts *cl,
+    struct lrs_keep *k, char **cause)
+{
+	struct rung_launch_opts *o = &L->o;
+	json_object	*j, *a;
+	const char	*s;
+	size_t		 i, n;
+	int		 v;
+
+	if (L->settings == NULL ||
+	    (j = json_tokener_parse(L->settings)) == NULL) {
+		xasprintf(cause, "the launch of '%s' has no readable settings",
+		    o->study);
+		return -1;
+	}
+	k->j = j;
+	if ((v = rung_policy_parse(jstr(j, "policy") ? jstr(j, "policy") :
+	    "")) < 0) {
+		xasprintf(cause, "the launch of '%s' names no known policy",
+		    o->study);
+		return -1;
+	}
+	rung_sched_params_init(&o->sched, (enum rung_policy)v);
+	o->sched.eta = jnum(j, "eta", o->sched.eta);
+	o->sched.min_r = jnum(j, "min_r", o->sched.min_r);
+	o->sched.max_r = jnum(j, "max_r", o->sched.max_r);
+	if ((s = jstr(j, "variant")) != NULL &&
+	    (v = rung_asha_variant_parse(s)) >= 0)
+		o->sched.variant = (enum rung_asha_variant)v;
+	if ((s = jstr(j, "rule")) != NULL &&
+	    (v = rung_asha_rule_parse(s)) >= 0)
+		o->sched.rule = (enum rung_asha_rule)v;
+	o->sched.max_configs = (uint32_t)jnum(j, "max_configs", 0);
+	o->sched.min_curves = (uint32_t)jnum(j, "min_curves",
+	    o->sched.min_curves);
+	o->sched.keep_full = jnum(j, "keep_full", o->sched.keep_full);
+	o->sched.known_curve = jnum(j, "known_curve", o->sched.known_curve);
+	o->sched.delta = jnum(j, "delta", o->sched.delta);
+	o->budget = (uint64_t)jnum(j, "budget", 0);
+	o->seed = (uint64_t)jnum(j, "seed", 0);
+	o->space_path = jstr(j, "space_path");
+	if ((s = jstr(j, "space")) != NULL)
+		L->space_text = xstrdup(s);
+	o->from = jstr(j, "from");
+	o->metric = jstr(j, "metric");
+	if ((s = jstr(j, "direction")) != NULL)
+		o->direction = (enum rung_direction)rung_direction_parse(s);
+	if (json_object_object_get_ex(j, "command", &a) &&
+	    json_object_is_type(a, json_type_array)) {
+		n = json_object_array_length(a);
+		k->cmd = xcalloc(n + 1, sizeof *k->cmd);
+		for (i = 0; i < n; i++)
+			k->cmd[i] = xstrdup(json_object_get_string(
+			    json_object_array_get_idx(a, i)));
+		o->cmd = k->cmd;
+		o->ncmd = n;
+	}
+	if (o->ncmd == 0) {
+		xasprintf(cause, "the launch of '%s' has no command", o->study);
+		return -1;
+	}
+	free(L->cwd);
+	L->cwd = xstrdup(jstr(j, "cwd") ? jstr(j, "cwd") : ".");
+
+	/* How: the command line wins. */
+	o->parallel = cl->parallel ? cl->parallel :
+	    (uint32_t)jnum(j, "parallel", 0);
+	if (cl->launcher_given)
+		o->launcher = cl->launcher;
+	else {
+		v = rung_launcher_parse(jstr(j, "launcher") ?
+		    jstr(j, "launcher") : "");
+		o->launcher.kind = v < 0 ? RUNG_LAUNCHER_DIRECT :
+		    (enum rung_launcher)v;
+		o->launcher.ranks = (uint32_t)jnum(j, "ranks", 1);
+		o->launcher.hostfile = cl->launcher.hostfile ?
+		    cl->launcher.hostfile : jstr(j, "hostfile");
+		o->launcher_given = 1;
+	}
+	o->gpus = cl->gpus ? cl->gpus : jstr(j, "gpus");
+	o->gpus_per_trial = cl->gpus_per_trial >= 0 ? cl->gpus_per_trial :
+	    (int32_t)jnum(j, "gpus_per_trial", -1);
+	o->step_timeout = cl->step_timeout >= 0 ? cl->step_timeout :
+	    jnum(j, "step_timeout", 0);
+	o->grace = cl->grace >= 0 ? cl->grace : jnum(j, "grace", 10);
+	return 0;
+}
+
+/* Configurations. */
+
+int
+lrs_load_from(struct launch *L, char **cause)
+{
+	struct rung_study	*s = NULL;
+	struct rung_sampler_state *sp;
+	const struct rung_param	*p;
+	struct rung_config	*c;
+	uint32_t		*pool = NULL, npool, i, k, pick;
+
+	if ((L->o.metric != NULL && rung_store_check_metric(L->st, L->o.from,
+	    L->o.metric, cause) != 0) || rung_store_load(L->st, L->o.from,
+	    L->o.metric, L->o.direction, &s, cause) != 0)
+		return -1;
+	/* Its metric and direction, unless told otherwise. */
+	if (L->metric == NULL && s->curve.name != NULL &&
+	    *s->curve.name != '\0') {
+		L->metric = xstrdup(s->curve.name);
+		L->o.metric = L->metric;
+		if (L->o.direction == 0)
+			L->o.direction = s->direction;
+	}
+	npool = rung_replay_pool(s, L->o.sched.max_r, &pool);
+	if (npool == 0) {
+		xasprintf(cause, "--from %s: no trial reaches step %d "
+		    "(--max-steps)", L->o.from, (int)ceil(L->o.sched.max_r));
+		free(pool);
+		rung_study_free(s);
+		return -1;
+	}
+	/* The order rung replay draws them in for the same seed. */
+	sp = rung_sampler_new(s, pool, npool, RUNG_SAMPLER_RANDOM, L->o.seed);
+	L->from_cfg = xcalloc(npool, sizeof *L->from_cfg);
+	L->from_ids = xcalloc(npool, sizeof *L->from_ids);
+	for (i = 0; i < npool; i++) {
+		if ((pick = rung_sampler_pick(sp)) == UINT32_MAX)
+			break;
+		k = pool[pick];
+		L->from_ids[i] = xstrdup(s->ids[k]);
+		c = &L->from_cfg[i];
+		c->n = s->nparams;
+		c->names = xcalloc(s->nparams + 1, sizeof *c->names);
+		c->v = xcalloc(s->nparams + 1, sizeof *c->v);
+		for (uint32_t j = 0; j < s->nparams; j++) {
+			p = &s->params[j];
+			c->names[j] = xstrdup(p->name);
+			c->v[j].type = p->type;
+			c->v[j].log = p->log;
+			if (p->type == RUNG_PCAT)
+				c->v[j].s = p->cat[k] == UINT32_MAX ? NULL :
+				    xstrdup(p->levels[p->cat[k]]);
+			else if (p->type == RUNG_PINT)
+				c->v[j].i = (int64_t)p->num[k];
+			else
+				c->v[j].d = p->num[k];
+		}
+		L->nfrom++;
+	}
+	rung_sampler_free(sp);
+	free(pool);
+	rung_study_free(s);
+	return 0;
+}
+
+/* Configuration of a new trial; -1 when --from has no more. */
+int
+lrs_config_for(struct launch *L, struct ltrial *t)
+{
+	if (L->space != NULL) {
+		rung_space_sample(L->space, L->o.seed, t->handle, &t->cfg);
+		t->ext = xprintf("%u", t->handle);
+	} else {
+		if (t->handle >= L->nfrom)
+			return -1;
+		rung_config_copy(&t->cfg, &L->from_cfg[t->handle]);
+		t->ext = xstrdup(L->from_ids[t->handle]);
+	}
+	t->params = rung_config_json(&t->cfg);
+	return 0;
+}
+
+/*
+ * A resumed trial's configuration as it was drawn. The database keeps it as
+ * RUNG_PARAMS, where a choice that reads as a number is that number: 1e-3
+ * comes back as 0.001 and 007 as 7, and {name} would change between two
+ * runs of one trial. Drawn again (the same space, seed and handle, or the
+ * same --from trial), it has the words of the space; it is taken when it
+ * gives the same RUNG_PARAMS, which it does unless a file changed.
+ */
+void
+lrs_config_restore(struct launch *L, struct ltrial *t)
+{
+	struct rung_config	 c;
+	char			*json;
+
+	if (t->params == NULL)
+		return;
+	memset(&c, 0, sizeof c);
+	if (L->space != NULL)
+		rung_space_sample(L->space, L->o.seed, t->handle, &c);
+	else if (t->handle < L->nfrom && t->ext != NULL &&
+	    strcmp(L->from_ids[t->handle], t->ext) == 0)
+		rung_config_copy(&c, &L->from_cfg[t->handle]);
+	else
+		return;
+	json = rung_config_json(&c);
+	if (strcmp(json, t->params) == 0) {
+		rung_config_release(&t->cfg);
+		t->cfg = c;
+	} else
+		rung_config_release(&c);
+	free(json);
+}
+
+/*
+ * Points the database holds beyond what the saved scheduler saw are told
+ * to it now, trial by trial; runs that were going on run again.
+ */
+int
+lrs_reconcile(struct launch *L, char **cause)
+{
+	struct ltrial	*t;
+	struct series	*s;
+	enum rung_decision d;
+	uint32_t	 i, j, mi;
+	double		 v;
+
+	mi = lrp_metric_index(L);
+	for (i = 0; i < L->nt; i++) {
+		t = L->t[i];
+		if (t->rowid == 0)
+			continue;
+		if (mi != UINT32_MAX && mi < t->nm && t->state == LT_RUNNING) {
+			s = &t->m[mi];
+			for (j = 0; j < s->n; j++) {
+				if (s->steps[j] <= t->seen)
+					continue;
+				v = s->vals[j];
+				d = rung_sched_report(L->sc, t->handle,
+				    s->steps[j], lrp_sched_value(L, v));
+				t->seen = s->steps[j];
+				if (d == RUNG_PAUSE)
+					t->state = LT_PAUSED;
+				else if (d == RUNG_STOP)
+					t->state = rung_sched_trial_state(L->sc,
+					    t->handle) == RUNG_TRIAL_FINISHED ?
+					    LT_COMPLETE : LT_STOPPED;
+				if (d != RUNG_CONTINUE) {
+					free(t->reason);
+					t->reason = xprintf("%s at step %d "
+					    "(told on resume)",
+					    rung_decision_name(d), t->seen);
+					break;
+				}
+			}
+			if (ldb_begin(L, cause) != 0 ||
+			    ldb_trial_update(L, t, NULL, 0, cause) != 0 ||
+			    ldb_save_state(L, cause) != 0 ||
+			    ldb_commit(L, cause) != 0) {
+				ldb_rollback(L);
+				return -1;
+			}
+		}
+		if (t->state == LT_RUNNING) {
+			t->restart = 1;
+			t->pending = "restart";
+			t->from = t->last;
+			if (t->target <= 0)
+				t->target = (int32_t)ceil(L->o.sched.max_r);
+		}
+		t->sid = 0;
+		free(t->key);
+		t->key = NULL;
+	}
+	return 0;
+}
+

@@ -1,0 +1,207 @@
+/*
+ * Setting a campaign up: the launcher's program (found in PATH, Open MPI's
+ * mpirun told from hydra's), the GPU pool and the slots it makes, the lock
+ * on the campaign's logs.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rung/launch.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "launch-int.h"
+
+extern char **environ;
+
+/* Is prog runnable (a path, or found in PATH)? The full path, or NULL. */
+char *
+lsu_find_program(const char *prog)
+{
+	const char	*path, *p, *q;
+	char		*full, *dir;
+
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = q + 1) {
+		q = p + strcspn(p, ":");
+		dir = q == p ? xstrdup(".") : xstrndup(p, (size_t)(q - p));
+		full = rung_path_join(dir, prog);
+		free(dir);
+		if (access(full, X_OK) == 0)
+			return full;
+		free(full);
+		if (*q == '\0')
+			return NULL;
+	}
+}
+
+/* What prog --version says (its first 511 bytes), or NULL. */
+static char *
+program_version(const char *prog)
+{
+	struct rung_buf	 b = { 0 };
+	char		*argv[] = { (char *)prog, "--version", NULL };
+	int		 status;
+
+	if (rung_capture(argv, RUNG_CAPTURE_STDERR, 511, &b, &status) != 0 ||
+	    b.len == 0) {
+		rung_buf_release(&b);
+		return NULL;
+	}
+	return rung_buf_cstr(&b);
+}
+
+/* Choose and check the launcher's program. */
+int
+lsu_launcher(struct launch *L, char **prog, char **cause)
+{
+	struct rung_launcher_opts *lo = &L->o.launcher;
+	const char	*name = NULL, *alt = NULL;
+	char		*full, *ver;
+
+	*prog = NULL;
+	if (!L->o.launcher_given) {
+		lo->kind = (full = lsu_find_program("mpirun")) != NULL ?
+		    RUNG_LAUNCHER_MPIRUN : RUNG_LAUNCHER_DIRECT;
+		free(full);
+	}
+	switch (lo->kind) {
+	case RUNG_LAUNCHER_DIRECT:
+		if (lo->ranks > 1) {
+			xasprintf(cause, "--launcher direct runs one process "
+			    "a trial: --ranks %u needs mpirun, mpiexec or srun",
+			    lo->ranks);
+			return -1;
+		}
+		return 0;
+	case RUNG_LAUNCHER_MPIRUN:
+		name = "mpirun";
+		alt = "mpirun.openmpi";
+		break;
+	case RUNG_LAUNCHER_MPIEXEC:
+		name = "mpiexec";
+		alt = "mpiexec.mpich";
+		break;
+	case RUNG_LAUNCHER_SRUN:
+		name = "srun";
+		break;
+	}
+	if (lo->kind == RUNG_LAUNCHER_SRUN && getenv("SLURM_JOB_ID") == NULL)
+		rung_warn("launch: srun runs job steps inside an allocation, "
+		    "and SLURM_JOB_ID is not set (salloc or sbatch first)");
+	full = lsu_find_program(name);
+	if (lo->kind == RUNG_LAUNCHER_MPIRUN && full != NULL) {
+		/* -x and --bind-to are Open MPI's: not hydra's mpirun. */
+		ver = program_version(full);
+		if (ver == NULL || (strstr(ver, "Open MPI") == NULL &&
+		    strstr(ver, "OpenRTE") == NULL)) {
+			free(full);
+			full = lsu_find_program(alt);
+			if (full == NULL) {
+				free(ver);
+				xasprintf(cause, "mpirun is not Open MPI's "
+				    "(it says '%.40s'): use --launcher mpiexec",
+				    ver != NULL ? ver : "nothing");
+				return -1;
+			}
+		}
+		free(ver);
+	} else if (full == NULL && alt != NULL)
+		full = lsu_find_program(alt);
+	if (full == NULL) {
+		xasprintf(cause, "--launcher %s: cannot find '%s' in PATH",
+		    rung_launcher_name(lo->kind), name);
+		return -1;
+	}
+	*prog = full;
+	lo->program = full;
+	return 0;
+}
+
+int
+lsu_lock_logs(struct launch *L, char **cause)
+{
+	char	*path;
+
+	path = xprintf("%s/.%s.lock", L->logs, L->o.study);
+	if ((L->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+		xasprintf(cause, "cannot open '%s': %s", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	if (flock(L->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		xasprintf(cause, "the campaign of '%s' is running already (its "
+		    "rung holds %s/.%s.lock)", L->o.study, L->logs,
+		    L->o.study);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+lsu_absolute(const char *cwd, const char *path)
+{
+	if (*path == '/')
+		return xstrdup(path);
+	return rung_path_join(cwd, path);
+}
+
+int
+lsu_pool(struct launch *L, char **cause)
+{
+	uint32_t	 slots;
+
+	if (rung_gpu_pool_init(L->o.gpus, environ, &L->pool, cause) != 0)
+		return -1;
+	L->gpu_busy = xcalloc(L->pool.n + 1, 1);
+	if (L->pool.n == 0) {
+		if (L->o.gpus_per_trial > 0) {
+			xasprintf(cause, "--gpus-per-trial %d, but no GPU: %s",
+			    L->o.gpus_per_trial, L->pool.source);
+			return -1;
+		}
+		L->gpt = 0;
+		L->parallel = L->o.parallel ? L->o.parallel : 1;
+		return 0;
+	}
+	/*
+	 * 0 would make the slots pool.n / 0: every configuration at once
+	 * (a campaign of an older rung may hold it).
+	 */
+	if (L->o.gpus_per_trial == 0) {
+		xasprintf(cause, "--gpus-per-trial 0: a trial takes from 1 to "
+		    "%u GPUs of the pool (%s); --gpus none runs trials "
+		    "without one", L->pool.n, L->pool.source);
+		return -1;
+	}
+	L->gpt = L->o.gpus_per_trial < 0 ? 1 : (uint32_t)L->o.gpus_per_trial;
+	if (L->gpt > L->pool.n) {
+		xasprintf(cause, "--gpus-per-trial %u, but the pool has %u "
+		    "GPU%s (%s)", L->gpt, L->pool.n, L->pool.n == 1 ? "" : "s",
+		    L->pool.source);
+		return -1;
+	}
+	slots = L->pool.n / L->gpt;
+	L->parallel = L->o.parallel ? L->o.parallel : slots;
+	if (L->parallel > slots) {
+		rung_warn("launch: --workers %u, but %u GPU%s make %u slot%s: "
+		    "%u trials at a time", L->parallel, L->pool.n,
+		    L->pool.n == 1 ? "" : "s", slots, slots == 1 ? "" : "s",
+		    slots);
+		L->parallel = slots;
+	}
+	return 0;
+}
+
