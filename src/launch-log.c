@@ -28,8 +28,15 @@
 
 #include "launch-int.h"
 
-#define TAIL_BYTES	4096
-#define TAIL_LINES	20
+/*
+ * The end of a failed trial's log kept with it: room for a Python
+ * traceback under mpirun's eleven-line notice of the failure. A trainer's
+ * stdout reaches the log through rung while its stderr goes there
+ * directly, so lines it printed before dying may land after its last
+ * words; 20 lines were too few for that (t0120 lost the error under load).
+ */
+#define TAIL_BYTES	8192
+#define TAIL_LINES	40
 
 /* The log of t is incomplete from now on, for want of room (err). */
 static void
