@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,22 @@ static int
 plot_load_study(struct plot *pl, struct rung_study **s, char **cause)
 {
 	return rung_ctx_load(pl->ctx, pl->study, pl->args, 1, s, cause);
+}
+
+void
+plot_series(struct rung_plot *p, const char *name, const char *style,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*lab;
+
+	va_start(ap, fmt);
+	xvasprintf(&lab, fmt, ap);
+	va_end(ap);
+	rung_plot_ref(p, name);
+	rung_plot_cmd(p, " %s title ", style);
+	rung_plot_quote(p, lab);
+	free(lab);
 }
 
 /* A number for titles. */

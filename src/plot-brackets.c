@@ -50,7 +50,7 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	const char	*v;
 	char		*names;
 	double		*ms = NULL, R, *mpos = NULL, *mw = NULL, across;
-	char		*l1 = NULL, *l2 = NULL, *lab, b1[RUNG_DBL_BUFSZ];
+	char		*l1 = NULL, *l2 = NULL, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ], b3[RUNG_DBL_BUFSZ], *c2 = NULL;
 	uint32_t	 nb = 0, nms = 0, i, ret_rank = 0;
 	long		 n;
@@ -228,13 +228,9 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	    "fs solid 0.9 noborder lc palette notitle");
 	if (ret_rank > 0) {
 		rung_plot_cmd(p, ", \\\n     ");
-		rung_plot_ref(p, "returned");
-		lab = xprintf("returned: trial %s, final %s", s->ids[res.returned],
-		    plot_human(res.returned_final, b1));
-		rung_plot_cmd(p, " using 1:2 with points pt 3 ps 2.5 lw 2 lc rgb "
-		    "'#000000' title ");
-		rung_plot_quote(p, lab);
-		free(lab);
+		plot_series(p, "returned", "using 1:2 with points pt 3 ps 2.5 "
+		    "lw 2 lc rgb '#000000'", "returned: trial %s, final %s",
+		    s->ids[res.returned], plot_human(res.returned_final, b1));
 	}
 	rung_plot_cmd(p, "\n");
 	ret = 0;

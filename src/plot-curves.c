@@ -254,21 +254,13 @@ plot_curves(struct plot *pl, const struct rung_study *s, char **cause)
 	rung_plot_cmd(p, "plot ");
 	if (all) {
 		if (nall > 0) {
-			rung_plot_ref(p, "all");
-			lab = xprintf("%u other trials", nall);
-			rung_plot_cmd(p, " using 1:2 with lines lw 1 lc rgb "
-			    "'#c4c4c4' title ");
-			rung_plot_quote(p, lab);
-			free(lab);
+			plot_series(p, "all", "using 1:2 with lines lw 1 lc "
+			    "rgb '#c4c4c4'", "%u other trials", nall);
 			first = 0;
 		}
 		rung_plot_cmd(p, "%s", first ? "" : ", \\\n     ");
-		rung_plot_ref(p, "best");
-		lab = xprintf("the best: trial %s", s->ids[best]);
-		rung_plot_cmd(p, " using 1:2 with lines lw 2.5 lc rgb "
-		    "'#d62728' title ");
-		rung_plot_quote(p, lab);
-		free(lab);
+		plot_series(p, "best", "using 1:2 with lines lw 2.5 lc rgb "
+		    "'#d62728'", "the best: trial %s", s->ids[best]);
 		first = 0;
 	} else {
 		for (i = 0; i < nsel; i++) {
@@ -291,12 +283,9 @@ plot_curves(struct plot *pl, const struct rung_study *s, char **cause)
 	}
 	if (nstopped > 0) {
 		rung_plot_cmd(p, ", \\\n     ");
-		rung_plot_ref(p, "stopped");
-		lab = xprintf("stopped (%u), where they stopped", nstopped);
-		rung_plot_cmd(p, " using 1:2 with points pt 2 ps 0.8 lc rgb "
-		    "'#000000' title ");
-		rung_plot_quote(p, lab);
-		free(lab);
+		plot_series(p, "stopped", "using 1:2 with points pt 2 ps 0.8 "
+		    "lc rgb '#000000'", "stopped (%u), where they stopped",
+		    nstopped);
 	}
 	rung_plot_cmd(p, "\n");
 	ret = 0;

@@ -75,6 +75,10 @@ int		 plot_fit_options(struct plot *, const struct rung_study *,
 const char	*plot_svr_name(enum rung_svr_type);
 
 const char	*plot_human(double, char buf[RUNG_DBL_BUFSZ]);
+/* A series of the plot command: data set name drawn with style, titled. */
+void		 plot_series(struct rung_plot *, const char *name,
+		     const char *style, const char *fmt, ...)
+		     __attribute__((format(printf, 4, 5)));
 const char	*plot_score(double, char buf[RUNG_DBL_BUFSZ]);
 void		 plot_title(struct plot *, const char *cmd, const char *l1,
 		     const char *l2);

@@ -46,18 +46,13 @@ static void
 scatter(struct plot *pl, const char *what, uint32_t npoints)
 {
 	struct rung_plot *p = pl->p;
-	char		*lab;
 
 	rung_plot_cmd(p, "set size square\n");
 	/* Above the diagonal, on the left: where a fair predictor has none. */
 	rung_plot_cmd(p, "set key inside top left Left reverse box opaque\n");
 	rung_plot_cmd(p, "plot ");
-	rung_plot_ref(p, "points");
-	lab = xprintf("%s (%u)", what, npoints);
-	rung_plot_cmd(p, " using 1:2 with points pt 7 ps 0.6 lc rgb "
-	    "'#1f77b4' title ");
-	rung_plot_quote(p, lab);
-	free(lab);
+	plot_series(p, "points", "using 1:2 with points pt 7 ps 0.6 lc rgb "
+	    "'#1f77b4'", "%s (%u)", what, npoints);
 	rung_plot_cmd(p, ", \\\n     x with lines dt 2 lw 1.5 lc rgb "
 	    "'#555555' title 'y = x'\n");
 }
