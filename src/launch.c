@@ -37,6 +37,7 @@
 #include <json-c/json.h>
 
 #include "rung/launch.h"
+#include "rung/rng.h"
 #include "rung/sched.h"
 #include "rung/space.h"
 #include "rung/store.h"
@@ -702,7 +703,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 				goto out;
 			L.o.sched = *rung_sched_params(L.sc);
 		} else {
-			L.o.sched.seed = L.o.seed * 0x9e3779b97f4a7c15ULL;
+			L.o.sched.seed = L.o.seed * RUNG_RNG_GOLDEN;
 			if (rung_sched_new(&L.o.sched, &L.sc, cause) != 0)
 				goto out;
 		}
@@ -720,7 +721,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 			L.space_text = p;
 		}
 		/* The replay's scheduler seed for the same seed. */
-		L.o.sched.seed = L.o.seed * 0x9e3779b97f4a7c15ULL;
+		L.o.sched.seed = L.o.seed * RUNG_RNG_GOLDEN;
 		if (rung_sched_new(&L.o.sched, &L.sc, cause) != 0)
 			goto out;
 		p = xprintf("rung-logs/%s", L.o.study);

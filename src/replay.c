@@ -288,7 +288,7 @@ rung_replay_run(const struct rung_study *s,
 	nw = o->workers ? o->workers : 1;
 
 	pp = *p;
-	pp.seed = p->seed ^ (seed * 0x9e3779b97f4a7c15ULL);
+	pp.seed = p->seed ^ (seed * RUNG_RNG_GOLDEN);
 	if (rung_sched_new(&pp, &sc, cause) != 0)
 		return -1;
 	if (rung_replay_needed(p, &need, cause) != 0)

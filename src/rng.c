@@ -21,7 +21,7 @@ rung_rng_next(struct rung_rng *r)
 {
 	uint64_t	 z;
 
-	z = (r->s += 0x9e3779b97f4a7c15ULL);
+	z = (r->s += RUNG_RNG_GOLDEN);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);

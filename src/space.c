@@ -445,7 +445,7 @@ rung_space_sample(const struct rung_space *sp, uint64_t seed, uint64_t index,
 	uint32_t	 i;
 
 	/* Each configuration its own stream, from the seed and the index. */
-	rung_rng_seed(&r, seed * 0x9e3779b97f4a7c15ULL ^
+	rung_rng_seed(&r, seed * RUNG_RNG_GOLDEN ^
 	    (index + 1) * 0xd1b54a32d192ed03ULL);
 	rung_rng_next(&r);
 	config_alloc(c, sp->nparams);

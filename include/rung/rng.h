@@ -7,6 +7,13 @@
 
 #include <stdint.h>
 
+/*
+ * splitmix64's increment, 2^64 over the golden ratio: also what spreads a
+ * seed (a seed times it, xor another) so that seeds 0, 1, 2 ... start
+ * streams far apart.
+ */
+#define RUNG_RNG_GOLDEN	0x9e3779b97f4a7c15ULL
+
 /* A deterministic random stream (splitmix64): the same seed, the same run. */
 struct rung_rng {
 	uint64_t	 s;
