@@ -152,7 +152,6 @@ int		 csv_cell_error(const char *path, char **cause,
 extern const char *csv_step_names[];
 extern const char *csv_time_names[];
 extern const char *csv_status_names[];
-void		 csv_header_take(struct header *, struct reader *);
 int		 csv_header_dups(const struct header *, const char *path,
 		     char **cause);
 int		 csv_in_list(const char *name, const char *const *list);
@@ -169,11 +168,14 @@ int		 csv_find_groups(const struct header *,
 		     const char *curve_prefix, const uint8_t *skip,
 		     int *group);
 int		 csv_parse_number(const char *s, size_t len, double *out);
-int		 csv_parse_status(struct status_cache *, const char *s,
-		     size_t len);
 uint32_t	 csv_trial_of(struct csvimp *, const char *id, size_t len);
-int		 csv_check_fields(struct csvimp *, struct reader *);
 void		 csv_warn_unnamed(const struct csvimp *, size_t i);
+int		 csv_record_begin(struct csvimp *, struct reader *,
+		     int (*header)(struct csvimp *), int *ret);
+int		 csv_trial_cell(struct csvimp *, struct reader *,
+		     uint32_t *trial);
+int		 csv_status_cell(struct csvimp *, const struct field *,
+		     const char *s, const char *name, uint32_t trial);
 int		 csv_import(struct rung_batch *, const char *path,
 		     const struct rung_import_opts *, char **cause,
 		     int (*record)(struct reader *, void *));

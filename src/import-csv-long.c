@@ -232,27 +232,16 @@ long_record(struct reader *r, void *arg)
 	uint32_t	 trial, row;
 	int32_t		 step;
 	double		 v;
-	int		 st, first;
+	int		 first, rc;
 	size_t		 i;
 
-	if (record_blank(r))
-		return 0;
-	if (!ci->have_header) {
-		csv_header_take(&ci->h, r);
-		ci->have_header = 1;
-		return long_header(ci);
-	}
-	if (csv_check_fields(ci, r) != 0)
-		return -1;
+	if (!csv_record_begin(ci, r, long_header, &rc))
+		return rc;
 	ci->nrecords++;
 
 	if (ci->trial_col >= 0) {
-		f = &r->f[ci->trial_col];
-		if (f->len == 0) {
-			return csv_cell_error(ci->path, ci->cause, f, "",
-			    ci->h.names[ci->trial_col], "a trial id");
-		}
-		trial = csv_trial_of(ci, fld(r, ci->trial_col), f->len);
+		if (csv_trial_cell(ci, r, &trial) != 0)
+			return -1;
 	} else
 		trial = csv_trial_of(ci, ci->stem, strlen(ci->stem));
 
@@ -292,11 +281,8 @@ long_record(struct reader *r, void *arg)
 			rung_batch_set_time(b, row, v);
 			break;
 		case R_STATUS:
-			if ((st = csv_parse_status(&ci->sc, s, f->len)) < 0) {
-				return csv_cell_error(ci->path, ci->cause, f, s,
-				    name, rung_status_expected());
-			}
-			rung_batch_set_status(b, trial, (enum rung_status)st);
+			if (csv_status_cell(ci, f, s, name, trial) != 0)
+				return -1;
 			break;
 		case R_PARAM:
 			if (!seen_test_set(&c->seen, trial))

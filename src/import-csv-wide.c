@@ -210,26 +210,15 @@ wide_record(struct reader *r, void *arg)
 	char		 idbuf[16], *id;
 	uint32_t	 trial, slot;
 	double		 v;
-	int		 st;
+	int		 rc;
 	size_t		 i;
 
-	if (record_blank(r))
-		return 0;
-	if (!ci->have_header) {
-		csv_header_take(&ci->h, r);
-		ci->have_header = 1;
-		return wide_header(ci);
-	}
-	if (csv_check_fields(ci, r) != 0)
-		return -1;
+	if (!csv_record_begin(ci, r, wide_header, &rc))
+		return rc;
 
 	if (ci->trial_col >= 0) {
-		f = &r->f[ci->trial_col];
-		if (f->len == 0) {
-			return csv_cell_error(ci->path, ci->cause, f, "",
-			    ci->h.names[ci->trial_col], "a trial id");
-		}
-		trial = csv_trial_of(ci, fld(r, ci->trial_col), f->len);
+		if (csv_trial_cell(ci, r, &trial) != 0)
+			return -1;
 	} else if (ci->stem != NULL) {
 		/* One row is one trial: an allocation per row is cheap. */
 		id = xprintf("%s:%u", ci->stem, ci->nrecords);
@@ -265,11 +254,9 @@ wide_record(struct reader *r, void *arg)
 			rung_batch_param_token(b, trial, c->idx, s, f->len);
 			break;
 		case R_STATUS:
-			if ((st = csv_parse_status(&ci->sc, s, f->len)) < 0) {
-				return csv_cell_error(ci->path, ci->cause, f, s,
-				    ci->h.names[i], rung_status_expected());
-			}
-			rung_batch_set_status(b, trial, (enum rung_status)st);
+			if (csv_status_cell(ci, f, s, ci->h.names[i],
+			    trial) != 0)
+				return -1;
 			break;
 		default:
 			break;

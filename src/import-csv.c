@@ -50,8 +50,8 @@ opts_or_default(const struct rung_import_opts *o)
 	return o != NULL ? o : &zero;
 }
 
-void
-csv_header_take(struct header *h, struct reader *r)
+static void
+header_take(struct header *h, struct reader *r)
 {
 	size_t	 i;
 
@@ -362,7 +362,7 @@ header_record(struct reader *r, void *arg)
 
 	if (record_blank(r))
 		return 0;
-	csv_header_take(h, r);
+	header_take(h, r);
 	r->done = 1;
 	return 0;
 }
@@ -497,8 +497,8 @@ slow:
 	return rung_parse_double(s, len, out);
 }
 
-int
-csv_parse_status(struct status_cache *sc, const char *s, size_t len)
+static int
+parse_status(struct status_cache *sc, const char *s, size_t len)
 {
 	int	 st;
 
@@ -544,14 +544,69 @@ csv_trial_of(struct csvimp *ci, const char *id, size_t len)
 	return ci->last_trial;
 }
 
-int
-csv_check_fields(struct csvimp *ci, struct reader *r)
+static int
+check_fields(struct csvimp *ci, struct reader *r)
 {
 	if (r->nf != ci->h.n) {
 		xasprintf(ci->cause, "%s:%ld: expected %zu fields, found %zu",
 		    ci->path, r->recline, ci->h.n, r->nf);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The start of a record of either layout: a blank one is passed over, the
+ * first is the header (the layout's handler reads it), any other must have
+ * the header's fields. 1: a record of data to read; 0: done, with what the
+ * record handler returns in *ret.
+ */
+int
+csv_record_begin(struct csvimp *ci, struct reader *r,
+    int (*header)(struct csvimp *), int *ret)
+{
+	*ret = 0;
+	if (record_blank(r))
+		return 0;
+	if (!ci->have_header) {
+		header_take(&ci->h, r);
+		ci->have_header = 1;
+		*ret = header(ci);
+		return 0;
+	}
+	if (check_fields(ci, r) != 0) {
+		*ret = -1;
+		return 0;
+	}
+	return 1;
+}
+
+/* The trial of a record's trial column, which must not be empty. */
+int
+csv_trial_cell(struct csvimp *ci, struct reader *r, uint32_t *trial)
+{
+	const struct field *f = &r->f[ci->trial_col];
+
+	if (f->len == 0) {
+		return csv_cell_error(ci->path, ci->cause, f, "",
+		    ci->h.names[ci->trial_col], "a trial id");
+	}
+	*trial = csv_trial_of(ci, fld(r, ci->trial_col), f->len);
+	return 0;
+}
+
+/* A status cell of column name: the trial's status, or an error. */
+int
+csv_status_cell(struct csvimp *ci, const struct field *f, const char *s,
+    const char *name, uint32_t trial)
+{
+	int	 st;
+
+	if ((st = parse_status(&ci->sc, s, f->len)) < 0) {
+		return csv_cell_error(ci->path, ci->cause, f, s, name,
+		    rung_status_expected());
+	}
+	rung_batch_set_status(ci->b, trial, (enum rung_status)st);
 	return 0;
 }
 
