@@ -619,28 +619,14 @@ is_cloudpickle(struct json_object *v)
 	    strcmp(type, "CLOUDPICKLE_FALLBACK") == 0;
 }
 
-/* The parameters of a config; nested objects join their names with '/'. */
+/*
+ * The parameters of a config; nested objects join their names with '/',
+ * and a pickle's stand-in has nothing to show.
+ */
 static void
 add_params(struct rctx *c, uint32_t t, struct json_object *obj)
 {
-	struct lh_entry		*e;
-	struct json_object	*v;
-	size_t			 len = c->name.len;
-
-	for (e = lh_table_head(json_object_get_object(obj)); e != NULL;
-	    e = lh_entry_next(e)) {
-		v = lh_entry_v(e);
-		name_set(&c->name, len);
-		rung_buf_addstr(&c->name, lh_entry_k(e));
-		if (json_object_is_type(v, json_type_object)) {
-			if (is_cloudpickle(v))
-				continue;	/* a pickle: nothing to show */
-			rung_buf_addc(&c->name, '/');
-			add_params(c, t, v);
-		} else
-			rung_batch_param_json(c->b, t, c->name.data, v);
-	}
-	name_set(&c->name, len);
+	rung_batch_params_json(c->b, t, &c->name, obj, is_cloudpickle);
 }
 
 static int
