@@ -18,18 +18,6 @@
 
 #include "batch-int.h"
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 struct rung_batch *
 rung_batch_new(void)
 {
@@ -138,7 +126,7 @@ rehash(struct rung_batch *b)
 	b->hashsize *= 2;
 	b->hash = xcalloc(b->hashsize, sizeof *b->hash);
 	for (t = 0; t < b->ntrials; t++) {
-		h = hash_str(b->ids[t]) & (b->hashsize - 1);
+		h = rung_hash_str(b->ids[t]) & (b->hashsize - 1);
 		while (b->hash[h] != 0)
 			h = (h + 1) & (b->hashsize - 1);
 		b->hash[h] = t + 1;
@@ -151,7 +139,7 @@ rung_batch_trial(struct rung_batch *b, const char *id)
 	size_t		 h;
 	uint32_t	 t;
 
-	h = hash_str(id) & (b->hashsize - 1);
+	h = rung_hash_str(id) & (b->hashsize - 1);
 	while (b->hash[h] != 0) {
 		t = b->hash[h] - 1;
 		if (strcmp(b->ids[t], id) == 0)

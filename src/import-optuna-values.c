@@ -22,18 +22,6 @@
 
 #include "import-optuna-int.h"
 
-static uint64_t
-hash_bytes(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 uint32_t
 opt_intern(struct intern *in, const char *s)
 {
@@ -44,7 +32,7 @@ opt_intern(struct intern *in, const char *s)
 		in->hsize = 64;
 		in->hash = xcalloc(in->hsize, sizeof *in->hash);
 	}
-	h = hash_bytes(s) & (in->hsize - 1);
+	h = rung_hash_str(s) & (in->hsize - 1);
 	while (in->hash[h] != 0) {
 		k = in->hash[h] - 1;
 		if (strcmp(in->s[k], s) == 0)
@@ -60,7 +48,7 @@ opt_intern(struct intern *in, const char *s)
 		in->hsize *= 2;
 		in->hash = xcalloc(in->hsize, sizeof *in->hash);
 		for (i = 0; i < in->n; i++) {
-			h = hash_bytes(in->s[i]) & (in->hsize - 1);
+			h = rung_hash_str(in->s[i]) & (in->hsize - 1);
 			while (in->hash[h] != 0)
 				h = (h + 1) & (in->hsize - 1);
 			in->hash[h] = (uint32_t)i + 1;
