@@ -155,27 +155,43 @@ ensure_study(struct rung_store *s, const struct rung_batch_view *v,
  * The metric's id; a new metric gets dir, one the study has keeps its own
  * (*kept set to it), so that importing more trials never flips a direction.
  */
+/*
+ * Insert a metric or parameter row: study, name and a word (its direction
+ * or type), and log when it is not -1; its id in *id.
+ */
+static int
+insert_named(struct rung_store *s, const char *sql, int64_t study,
+    const char *name, const char *word, int log, int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, sql, &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, word, -1, SQLITE_STATIC);
+	if (log != -1)
+		sqlite3_bind_int(st, 4, log);
+	rc = step_done(s, st, cause);
+	sqlite3_finalize(st);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
 static int
 ensure_metric(struct rung_store *s, int64_t study, const char *name,
     enum rung_direction dir, int64_t *id, enum rung_direction *kept,
     char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	 rc;
 
 	*kept = 0;
 	if ((rc = store_metric_row(s, study, name, id, kept, cause)) != 1)
 		return rc;
-	if (store_prepare(s, "INSERT INTO metrics (study_id, name, direction)"
-	    " VALUES (?, ?, ?)", &st, cause) != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, study);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, rung_direction_name(dir), -1, SQLITE_STATIC);
-	rc = step_done(s, st, cause);
-	sqlite3_finalize(st);
-	*id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return insert_named(s, "INSERT INTO metrics (study_id, name, direction)"
+	    " VALUES (?, ?, ?)", study, name, rung_direction_name(dir), -1, id,
+	    cause);
 }
 
 static int
@@ -219,17 +235,9 @@ ensure_param(struct rung_store *s, int64_t study, const char *name,
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (store_prepare(s, "INSERT INTO params (study_id, name, type, log)"
-	    " VALUES (?, ?, ?, ?)", &st, cause) != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, study);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, rung_ptype_name(type), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, log);
-	rc = step_done(s, st, cause);
-	sqlite3_finalize(st);
-	*id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return insert_named(s, "INSERT INTO params (study_id, name, type, log)"
+	    " VALUES (?, ?, ?, ?)", study, name, rung_ptype_name(type), log, id,
+	    cause);
 }
 
 /*
