@@ -102,7 +102,6 @@ struct octx {
 int		 opt_err(struct octx *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 struct ostudy	*opt_study_add(struct octx *, int64_t id, const char *name);
-void		 opt_study_release(struct ostudy *);
 void		 opt_study_add_dir(struct ostudy *, uint32_t objective,
 		     enum rung_direction);
 int		 opt_select_studies(struct octx *);

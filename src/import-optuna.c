@@ -76,8 +76,8 @@ opt_study_add(struct octx *c, int64_t id, const char *name)
 	return s;
 }
 
-void
-opt_study_release(struct ostudy *s)
+static void
+study_release(struct ostudy *s)
 {
 	free(s->name);
 	free(s->dirs);
@@ -382,7 +382,7 @@ rung_import_optuna(const char *path, int journal, const char *digest,
 		ret = make_units(&c, units, nunits);
 
 	for (i = 0; i < c.nstudies; i++)
-		opt_study_release(&c.studies[i]);
+		study_release(&c.studies[i]);
 	free(c.studies);
 	opt_intern_free(&c.names);
 	for (i = 0; i < c.dtext.n; i++)

@@ -26,7 +26,7 @@
 
 /*
  * progress.csv, through libcsv: a record at a time, with the limits of the
- * CSV importer (import-csv.c).
+ * CSV importer (import-csv-read.c).
  */
 #define PC_CHUNK		(1 << 17)
 #define PC_RECORD_MAX_MIB	64
