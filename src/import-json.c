@@ -459,28 +459,6 @@ find_curves(struct jctx *c, struct json_object *obj)
 	return 0;
 }
 
-/* Parameters of an object; nested objects join their names with '/'. */
-static void
-add_params(struct jctx *c, uint32_t t, struct json_object *obj)
-{
-	struct lh_entry		*e;
-	struct json_object	*v;
-	size_t			 len = c->name.len;
-
-	for (e = lh_table_head(json_object_get_object(obj)); e != NULL;
-	    e = lh_entry_next(e)) {
-		v = lh_entry_v(e);
-		name_set(c, len);
-		rung_buf_addstr(&c->name, lh_entry_k(e));
-		if (json_object_is_type(v, json_type_object)) {
-			rung_buf_addc(&c->name, '/');
-			add_params(c, t, v);
-		} else
-			rung_batch_param_json(c->b, t, c->name.data, v);
-	}
-	name_set(c, len);
-}
-
 /* The last name of a dotted path. */
 static const char *
 last_name(const char *path)
@@ -731,7 +709,7 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 
 	if (params != NULL) {
 		name_set(c, 0);
-		add_params(c, t, params);
+		rung_batch_params_json(c->b, t, &c->name, params, NULL);
 	} else if (o->j_params == NULL) {
 		/* No parameter object: the top-level scalars are the ones. */
 		for (e = lh_table_head(json_object_get_object(obj));

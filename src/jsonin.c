@@ -77,6 +77,40 @@ rung_batch_param_json(struct rung_batch *b, uint32_t t, const char *name,
 	}
 }
 
+/* Cut a name back to its first len bytes. */
+static void
+name_cut(struct rung_buf *name, size_t len)
+{
+	rung_buf_cstr(name);
+	name->len = len;
+	name->data[len] = '\0';
+}
+
+void
+rung_batch_params_json(struct rung_batch *b, uint32_t t,
+    struct rung_buf *name, struct json_object *obj,
+    int (*skip)(struct json_object *))
+{
+	struct lh_entry		*e;
+	struct json_object	*v;
+	size_t			 len = name->len;
+
+	for (e = lh_table_head(json_object_get_object(obj)); e != NULL;
+	    e = lh_entry_next(e)) {
+		v = lh_entry_v(e);
+		name_cut(name, len);
+		rung_buf_addstr(name, lh_entry_k(e));
+		if (json_object_is_type(v, json_type_object)) {
+			if (skip != NULL && skip(v))
+				continue;
+			rung_buf_addc(name, '/');
+			rung_batch_params_json(b, t, name, v, skip);
+		} else
+			rung_batch_param_json(b, t, name->data, v);
+	}
+	name_cut(name, len);
+}
+
 int
 rung_json_blank(char ch)
 {

@@ -472,6 +472,18 @@ rung_path_join(const char *dir, const char *name)
 	return xprintf("%s/%s", dir, name);
 }
 
+uint64_t
+rung_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 int
 rung_strieq(const char *a, const char *b)
 {

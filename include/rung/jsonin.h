@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 struct rung_batch;
+struct rung_buf;
 
 /*
  * Set parameter name of trial t from a JSON value, typed as written: an
@@ -21,6 +22,15 @@ struct rung_batch;
  */
 void		 rung_batch_param_json(struct rung_batch *, uint32_t t,
 		     const char *name, struct json_object *v);
+/*
+ * Set the members of a JSON object as parameters of trial t, each by
+ * rung_batch_param_json, named after what *name holds, nested objects
+ * joining their names with '/'; *name is left as it was. A nested object
+ * skip (when not NULL) says yes to is left out.
+ */
+void		 rung_batch_params_json(struct rung_batch *, uint32_t t,
+		     struct rung_buf *name, struct json_object *obj,
+		     int (*skip)(struct json_object *));
 
 /* "a number", "a string", "an array"...: for messages. */
 const char	*rung_json_type_name(struct json_object *);

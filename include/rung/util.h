@@ -101,6 +101,8 @@ char	*rung_path_join(const char *dir, const char *name);
 int	 rung_strieq(const char *a, const char *b);
 /* Case-insensitive substring test. */
 int	 rung_strcasestr_has(const char *hay, const char *needle);
+/* FNV-1a of a string, for the hash tables of names. */
+uint64_t rung_hash_str(const char *s);
 /*
  * Names a user may have meant: rung_edit_distance counts the insertions,
  * deletions, substitutions and swaps of neighbours from a to b, case

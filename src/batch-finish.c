@@ -1,0 +1,619 @@
+/*
+ * Finishing a batch: its rows put in order and merged, candidate columns
+ * constant within every trial made parameters, times turned into seconds
+ * per step, the statuses told, the metrics' directions and the metric of
+ * interest decided.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "batch-int.h"
+
+/* Sorting rows of one trial by step, stably. */
+struct srow {
+	int32_t		 step;
+	uint32_t	 row;
+};
+
+static int
+cmp_srow(const void *va, const void *vb)
+{
+	const struct srow *a = va, *b = vb;
+
+	if (a->step != b->step)
+		return a->step < b->step ? -1 : 1;
+	return a->row < b->row ? -1 : (a->row > b->row);
+}
+
+/*
+ * Rows already grouped by trial in order of appearance, steps rising within
+ * each: the usual file. Then nothing moves and no column is copied, which
+ * halves the peak memory of a large import.
+ */
+static int
+rows_in_order(struct rung_batch *b)
+{
+	uint32_t	 r, t;
+
+	for (r = 1; r < b->nrows; r++) {
+		if (b->rtrial[r] < b->rtrial[r - 1] ||
+		    (b->rtrial[r] == b->rtrial[r - 1] &&
+		    b->rstep[r] <= b->rstep[r - 1]) ||
+		    b->rtrial[r] > b->rtrial[r - 1] + 1)
+			return 0;
+	}
+	b->toff = xcalloc((size_t)b->ntrials + 1, sizeof *b->toff);
+	t = 0;
+	for (r = 0; r < b->nrows; r++) {
+		while (t <= b->rtrial[r])
+			b->toff[t++] = r;
+	}
+	while (t <= b->ntrials)
+		b->toff[t++] = b->nrows;
+	free(b->rtrial);
+	b->rtrial = NULL;
+	return 1;
+}
+
+/*
+ * Group rows by trial (counting sort: stable, linear) and sort each trial's
+ * rows by step where they are not already in order. Rows of the same step
+ * merged as they came (rung_batch_row): each step is one row here.
+ */
+static void
+merge_rows(struct rung_batch *b)
+{
+	uint32_t	*count, *order, t, r, i, c, nu, start, end;
+	int32_t		*ustep;
+	double		**uval, *utime = NULL;
+	struct srow	*tmp = NULL;
+	size_t		 tmpcap = 0;
+	int		 sorted;
+
+	free(b->rhash);
+	b->rhash = NULL;
+	free(b->tlo);
+	b->tlo = NULL;
+	free(b->thi);
+	b->thi = NULL;
+	for (c = 0; c < b->ncols; c++) {
+		free(b->cols[c].stale);
+		b->cols[c].stale = NULL;
+	}
+	if (rows_in_order(b))
+		return;
+	count = xcalloc((size_t)b->ntrials + 1, sizeof *count);
+	for (r = 0; r < b->nrows; r++)
+		count[b->rtrial[r] + 1]++;
+	for (t = 0; t < b->ntrials; t++)
+		count[t + 1] += count[t];
+	order = xreallocarray(NULL, b->nrows ? b->nrows : 1, sizeof *order);
+	{
+		uint32_t *pos = xreallocarray(NULL, b->ntrials + 1,
+		    sizeof *pos);
+
+		memcpy(pos, count, (b->ntrials + 1) * sizeof *pos);
+		for (r = 0; r < b->nrows; r++)
+			order[pos[b->rtrial[r]]++] = r;
+		free(pos);
+	}
+
+	ustep = xreallocarray(NULL, b->nrows ? b->nrows : 1, sizeof *ustep);
+	uval = xcalloc(b->ncols ? b->ncols : 1, sizeof *uval);
+	for (c = 0; c < b->ncols; c++)
+		uval[c] = xreallocarray(NULL, b->nrows ? b->nrows : 1,
+		    sizeof **uval);
+	if (b->rtime != NULL)
+		utime = xreallocarray(NULL, b->nrows ? b->nrows : 1,
+		    sizeof *utime);
+	b->toff = xcalloc((size_t)b->ntrials + 1, sizeof *b->toff);
+
+	nu = 0;
+	for (t = 0; t < b->ntrials; t++) {
+		start = count[t];
+		end = count[t + 1];
+		b->toff[t] = nu;
+		sorted = 1;
+		for (i = start + 1; i < end; i++) {
+			if (b->rstep[order[i]] < b->rstep[order[i - 1]]) {
+				sorted = 0;
+				break;
+			}
+		}
+		if (!sorted) {
+			XGROW(tmp, tmpcap, end - start);
+			for (i = start; i < end; i++) {
+				tmp[i - start].step = b->rstep[order[i]];
+				tmp[i - start].row = order[i];
+			}
+			qsort(tmp, end - start, sizeof *tmp, cmp_srow);
+			for (i = start; i < end; i++)
+				order[i] = tmp[i - start].row;
+		}
+		for (i = start; i < end; i++) {
+			r = order[i];
+			ustep[nu] = b->rstep[r];
+			for (c = 0; c < b->ncols; c++)
+				uval[c][nu] = b->cols[c].v[r];
+			if (utime != NULL)
+				utime[nu] = b->rtime[r];
+			nu++;
+		}
+	}
+	b->toff[b->ntrials] = nu;
+
+	free(tmp);
+	free(order);
+	free(count);
+	free(b->rstep);
+	b->rstep = ustep;
+	for (c = 0; c < b->ncols; c++) {
+		free(b->cols[c].v);
+		b->cols[c].v = uval[c];
+	}
+	free(uval);
+	free(b->rtime);
+	b->rtime = utime;
+	free(b->rtrial);
+	b->rtrial = NULL;
+	b->nrows = nu;
+}
+
+/* A candidate column constant within every trial becomes a parameter. */
+static void
+resolve_candidates(struct rung_batch *b)
+{
+	struct bcolumn	*c;
+	uint32_t	 ci, t, r, p;
+	double		 first;
+	int		 have;
+
+	for (ci = 0; ci < b->ncols; ci++) {
+		c = &b->cols[ci];
+		if (!c->candidate)
+			continue;
+		if (c->text) {
+			c->dropped = 1;
+			if (c->varies_text) {
+				rung_warn("column '%s' holds text that changes "
+				    "within a trial: left out", c->name);
+				continue;
+			}
+		} else {
+			for (t = 0; t < b->ntrials && !c->varies; t++) {
+				have = 0;
+				first = 0;
+				for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+					if (is_missing(c->v[r]))
+						continue;
+					if (!have) {
+						first = c->v[r];
+						have = 1;
+					} else if (!same_value(first, c->v[r])) {
+						c->varies = 1;
+						break;
+					}
+				}
+			}
+			if (c->varies)
+				continue;
+			c->dropped = 1;
+		}
+		p = rung_batch_param(b, c->name);
+		for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
+			if (c->first[t] != NULL)
+				rung_batch_param_token(b, t, p, c->first[t],
+				    strlen(c->first[t]));
+		}
+	}
+}
+
+static int
+strictly_increasing(const double *v, uint32_t n)
+{
+	uint32_t	 i;
+	double		 prev = -INFINITY;
+
+	for (i = 0; i < n; i++) {
+		if (is_missing(v[i]))
+			continue;
+		if (!(v[i] > prev))
+			return 0;
+		prev = v[i];
+	}
+	return 1;
+}
+
+static enum rung_time_kind
+time_kind_from_name(const char *name)
+{
+	static const char *step[] = { "time_this_iter_s", "wall_times",
+		"seconds", "secs", "duration", "epoch_time", "step_time",
+		"time_per_step", "time_per_epoch", "iter_time" };
+	static const char *cumul[] = { "time_total_s", "time_steps",
+		"elapsed", "cumulative", "time_since_restore", "total_time" };
+	static const char *absolute[] = { "timestamp", "wall time",
+		"wall_time", "walltime", "datetime" };
+	size_t	 i;
+
+	if (name == NULL)
+		return RUNG_TIME_AUTO;
+	for (i = 0; i < sizeof step / sizeof step[0]; i++)
+		if (rung_strieq(name, step[i]))
+			return RUNG_TIME_STEP;
+	for (i = 0; i < sizeof cumul / sizeof cumul[0]; i++)
+		if (rung_strieq(name, cumul[i]))
+			return RUNG_TIME_CUMULATIVE;
+	for (i = 0; i < sizeof absolute / sizeof absolute[0]; i++)
+		if (rung_strieq(name, absolute[i]))
+			return RUNG_TIME_ABSOLUTE;
+	/* Words that say it in names the lists lack (elapsed_seconds). */
+	if (rung_strcasestr_has(name, "total") ||
+	    rung_strcasestr_has(name, "elapsed") ||
+	    rung_strcasestr_has(name, "cumul") ||
+	    rung_strcasestr_has(name, "since"))
+		return RUNG_TIME_CUMULATIVE;
+	if (rung_strcasestr_has(name, "timestamp") ||
+	    rung_strcasestr_has(name, "wall") ||
+	    rung_strcasestr_has(name, "clock"))
+		return RUNG_TIME_ABSOLUTE;
+	if (rung_strcasestr_has(name, "per_") ||
+	    rung_strcasestr_has(name, "this_"))
+		return RUNG_TIME_STEP;
+	/* epoch_seconds, time, duration: the values tell. */
+	return RUNG_TIME_AUTO;
+}
+
+/* The smallest time read, to tell a clock (Unix time) from a total. */
+static double
+min_time(const struct rung_batch *b)
+{
+	uint32_t	 r;
+	double		 m = INFINITY;
+
+	for (r = 0; r < b->nrows; r++) {
+		if (!is_missing(b->rtime[r]) && b->rtime[r] < m)
+			m = b->rtime[r];
+	}
+	return m;
+}
+
+/* Turn raw times into seconds per step. */
+static void
+resolve_time(struct rung_batch *b)
+{
+	enum rung_time_kind kind = b->time_kind;
+	uint32_t	 t, r, n, longest = 0;
+	double		 prev;
+	int		 increasing = 1, have;
+	const char	*why = "by its name", *what;
+
+	if (b->rtime == NULL)
+		return;
+	if (kind == RUNG_TIME_AUTO) {
+		/*
+		 * Cumulative clocks only move forward; seconds per step
+		 * wobble. Decide for the whole import, never per trial.
+		 */
+		for (t = 0; t < b->ntrials; t++) {
+			n = b->toff[t + 1] - b->toff[t];
+			if (n > longest)
+				longest = n;
+			if (!strictly_increasing(b->rtime + b->toff[t], n))
+				increasing = 0;
+		}
+		/* 2001-09-09 or later: no step lasts 31 years. */
+		if (increasing && min_time(b) >= 1e9) {
+			kind = RUNG_TIME_ABSOLUTE;
+			why = "its values are Unix times";
+		} else
+			kind = time_kind_from_name(b->time_name);
+	}
+	if (kind == RUNG_TIME_AUTO) {
+		if (!increasing) {
+			kind = RUNG_TIME_STEP;
+			why = "its values do not always grow within a trial, "
+			    "as a running total would";
+		} else if (longest < 3) {
+			kind = RUNG_TIME_STEP;
+			why = "too few steps to tell it from a running total";
+		} else {
+			kind = RUNG_TIME_CUMULATIVE;
+			why = "its values always grow within each trial";
+		}
+	}
+	/* What the name or the values decided is told: it can be wrong. */
+	if (b->time_kind == RUNG_TIME_AUTO) {
+		switch (kind) {
+		case RUNG_TIME_CUMULATIVE:
+			what = "seconds since the trial started";
+			break;
+		case RUNG_TIME_ABSOLUTE:
+			what = "a clock, a step lasting from the one before";
+			break;
+		default:
+			what = "seconds per step";
+			break;
+		}
+		rung_info("time %s '%s': %s (%s; --time-kind step, cumulative "
+		    "or absolute says otherwise)", b->nsources > 0 &&
+		    strstr(b->sources[0].format, "csv") != NULL ? "column" :
+		    "field", b->time_name != NULL ? b->time_name : "", what,
+		    why);
+	}
+	b->secs = xreallocarray(NULL, b->nrows ? b->nrows : 1,
+	    sizeof *b->secs);
+	for (t = 0; t < b->ntrials; t++) {
+		have = 0;
+		prev = 0;
+		for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+			if (is_missing(b->rtime[r])) {
+				b->secs[r] = NAN;
+				continue;
+			}
+			switch (kind) {
+			case RUNG_TIME_STEP:
+			case RUNG_TIME_AUTO:
+				b->secs[r] = b->rtime[r];
+				break;
+			case RUNG_TIME_CUMULATIVE:
+				b->secs[r] = b->rtime[r] - (have ? prev : 0);
+				break;
+			case RUNG_TIME_ABSOLUTE:
+				b->secs[r] = have ? b->rtime[r] - prev : NAN;
+				break;
+			}
+			prev = b->rtime[r];
+			have = 1;
+		}
+	}
+}
+
+/*
+ * Without a status, every trial is listed complete. When trials end at
+ * different steps some were probably stopped early (pruned, failed, or
+ * still running): say so once, with how to tell.
+ */
+static void
+status_notice(const struct rung_batch *b)
+{
+	uint32_t	 t, early = 0, with = 0;
+	int32_t		 last = INT32_MIN;
+	const char	*fmt;
+
+	if (b->status_given)
+		return;
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] > b->toff[t] &&
+		    b->rstep[b->toff[t + 1] - 1] > last)
+			last = b->rstep[b->toff[t + 1] - 1];
+	}
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->toff[t + 1] == b->toff[t])
+			continue;
+		with++;
+		if (b->rstep[b->toff[t + 1] - 1] < last)
+			early++;
+	}
+	if (early == 0)
+		return;
+	fmt = b->nsources > 0 ? b->sources[0].format : "";
+	rung_info("%u of %u trials end before step %d, the last one "
+	    "reached, and are listed complete as no status was read; %s",
+	    early, with, last, strstr(fmt, "csv") != NULL ? "name a column "
+	    "of statuses (complete, pruned, failed, ...) with --status-col" :
+	    strstr(fmt, "json") != NULL ? "name a field of statuses "
+	    "(complete, pruned, failed, ...) with --status-field" :
+	    "give each trial a status in the data");
+}
+static int
+metric_rank(const char *name)
+{
+	static const char *best[] = { "val_loss", "valid_loss",
+		"validation_loss", "valid.loss", "val_losses", "val/loss",
+		"eval_loss", "test_loss" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof best / sizeof best[0]; i++)
+		if (rung_strieq(name, best[i]))
+			return 0;
+	if (rung_strcasestr_has(name, "val") &&
+	    !rung_strcasestr_has(name, "interval"))
+		return 1;
+	return 2;
+}
+
+void
+rung_batch_metric_direction(struct rung_batch *b, uint32_t col,
+    enum rung_direction dir)
+{
+	b->cols[col].dir = dir;
+	b->cols[col].how = RUNG_DIR_DECLARED;
+}
+
+/*
+ * Every metric's direction: the metric of interest's as decided, another's
+ * as its source declared it, else as a word of its name tells, else the
+ * study's.
+ */
+static void
+resolve_directions(struct rung_batch *b)
+{
+	struct bcolumn	*c;
+	uint32_t	 k;
+
+	for (k = 0; k < b->nmetrics; k++) {
+		c = &b->cols[b->metric_idx[k]];
+		if (k == b->interest) {
+			c->dir = b->direction;
+			c->how = b->interest_how;
+			continue;
+		}
+		if (c->how == RUNG_DIR_DECLARED)
+			continue;
+		if (rung_direction_infer(c->name, &c->dir, &c->word))
+			c->how = RUNG_DIR_NAME;
+		else {
+			c->dir = b->direction;
+			c->how = RUNG_DIR_STUDY;
+		}
+	}
+}
+
+enum rung_direction
+rung_batch_metric_dir(const struct rung_batch *b, uint32_t m,
+    enum rung_dir_how *how, const char **word)
+{
+	const struct bcolumn *c = &b->cols[b->metric_idx[m]];
+
+	if (how != NULL)
+		*how = c->how;
+	if (word != NULL)
+		*word = c->word;
+	return c->dir;
+}
+
+const char *
+rung_dir_how_name(enum rung_dir_how how)
+{
+	switch (how) {
+	case RUNG_DIR_TOLD:
+		return "told";
+	case RUNG_DIR_DECLARED:
+		return "declared";
+	case RUNG_DIR_NAME:
+		return "name";
+	case RUNG_DIR_STUDY:
+		return "study";
+	case RUNG_DIR_KEPT:
+		return "kept";
+	case RUNG_DIR_DEFAULT:
+		return "default";
+	}
+	return "?";
+}
+
+void
+rung_batch_interest(struct rung_batch *b, const char *metric,
+    enum rung_direction dir)
+{
+	free(b->declared_metric);
+	b->declared_metric = metric != NULL ? xstrdup(metric) : NULL;
+	b->declared_dir = dir;
+}
+
+int
+rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
+    char **cause)
+{
+	struct rung_buf	 names = { 0 };
+	const char	*want, *name;
+	uint32_t	 c, r, k;
+	int		 found = -1, rank, bestrank = 99;
+
+	if (b->finished)
+		return 0;
+	if (b->bad_name != NULL) {
+		*cause = xstrdup(b->bad_name);
+		return -1;
+	}
+	merge_rows(b);
+	resolve_candidates(b);
+	resolve_time(b);
+	batch_resolve_params(b);
+	status_notice(b);
+	b->finished = 1;
+
+	b->metric_idx = xcalloc(b->ncols ? b->ncols : 1,
+	    sizeof *b->metric_idx);
+	for (c = 0; c < b->ncols; c++) {
+		if (b->cols[c].dropped)
+			continue;
+		b->metric_idx[b->nmetrics++] = c;
+		/* Repeats of what became a parameter are no duplicates. */
+		b->ndup += b->cols[c].ndup;
+		for (r = 0; r < b->nrows; r++) {
+			if (!is_missing(b->cols[c].v[r]))
+				b->npoints++;
+		}
+	}
+	if (b->ntrials == 0) {
+		xasprintf(cause, "no trial found");
+		return -1;
+	}
+	if (b->nmetrics == 0) {
+		xasprintf(cause, "no metric found: every column is constant "
+		    "within each trial; name the metrics with --metrics");
+		return -1;
+	}
+	want = o != NULL && o->metric != NULL ? o->metric :
+	    b->declared_metric;
+	for (k = 0; k < b->nmetrics; k++) {
+		c = b->metric_idx[k];
+		if (want != NULL) {
+			if (strcmp(b->cols[c].name, want) == 0)
+				found = (int)k;
+			continue;
+		}
+		rank = metric_rank(b->cols[c].name);
+		if (rank < bestrank) {
+			bestrank = rank;
+			found = (int)k;
+		}
+	}
+	if (found < 0) {
+		for (k = 0; k < b->nmetrics; k++) {
+			rung_buf_printf(&names, "%s'%s'", k ? ", " : "",
+			    b->cols[b->metric_idx[k]].name);
+		}
+		xasprintf(cause, "no metric '%s' in the data; found %s",
+		    want, rung_buf_cstr(&names));
+		rung_buf_release(&names);
+		return -1;
+	}
+	b->interest = (uint32_t)found;
+	name = b->cols[b->metric_idx[found]].name;
+	if (o != NULL && o->direction != 0) {
+		b->direction = o->direction;
+		b->interest_how = RUNG_DIR_TOLD;
+	} else if (b->declared_dir != 0 && (o == NULL || o->metric == NULL ||
+	    (b->declared_metric != NULL &&
+	    strcmp(o->metric, b->declared_metric) == 0))) {
+		b->direction = b->declared_dir;
+		b->interest_how = RUNG_DIR_DECLARED;
+	} else if (b->cols[b->metric_idx[found]].how == RUNG_DIR_DECLARED) {
+		b->direction = b->cols[b->metric_idx[found]].dir;
+		b->interest_how = RUNG_DIR_DECLARED;
+	} else if (rung_direction_infer(name, &b->direction,
+	    &b->cols[b->metric_idx[found]].word))
+		b->interest_how = RUNG_DIR_NAME;
+	else {
+		/* No study to take it from: lower is better, and said so. */
+		b->direction = RUNG_MIN;
+		b->interest_how = RUNG_DIR_DEFAULT;
+	}
+	resolve_directions(b);
+	if (b->nconflicts > 0) {
+		rung_warn("%s%s%llu parameter value%s given more than once "
+		    "for the same trial, and differently: the last one read "
+		    "was kept (the first: trial '%s', parameter '%s': %s, "
+		    "then %s)",
+		    b->nsources > 0 ? b->sources[b->conflict_source].path : "",
+		    b->nsources > 0 ? ": " : "",
+		    (unsigned long long)b->nconflicts,
+		    b->nconflicts == 1 ? " was" : "s were",
+		    b->ids[b->conflict_trial],
+		    b->params[b->conflict_param].name, b->conflict_was,
+		    b->conflict_now);
+	}
+	return 0;
+}

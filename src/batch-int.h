@@ -1,0 +1,166 @@
+/*
+ * The insides of a batch (what one import reads, before the store holds
+ * it), shared by batch.c (trials, columns, rows and cells, and reading a
+ * finished batch), batch-param.c (parameters: set, compared, resolved) and
+ * batch-finish.c (rows merged and ordered, candidates, times, statuses and
+ * directions decided).
+ */
+#ifndef RUNG_BATCH_INT_H
+#define RUNG_BATCH_INT_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+
+/*
+ * A missing cell is a NaN with a payload no parser produces, so that a NaN
+ * read from a file (divergence) and "no value here" stay distinct without
+ * a bitmap beside every column.
+ */
+static const uint64_t MISSING_BITS = 0x7ff4dead0000beefULL;
+
+static inline double
+missing(void)
+{
+	double	 d;
+
+	memcpy(&d, &MISSING_BITS, sizeof d);
+	return d;
+}
+
+static inline int
+is_missing(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof u);
+	return u == MISSING_BITS;
+}
+
+static inline int
+same_value(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+struct bcolumn {
+	char		*name;
+	int		 candidate;
+	int		 dropped;	/* candidate that became a parameter */
+	int		 text;		/* candidate that saw text */
+	int		 varies;	/* differs within some trial */
+	int		 varies_text;
+	int		 nonint;	/* some token not written as an int */
+	uint64_t	 ndup;		/* values overwritten by a later one */
+	enum rung_direction dir;	/* declared, else decided at finish */
+	enum rung_dir_how how;
+	const char	*word;		/* RUNG_DIR_NAME: the word that told */
+	double		*v;		/* per row */
+	uint64_t	*stale;		/* per row, a bit: v read before the
+					   row came again (see reopen_row) */
+	char		**first;	/* candidate: first token per trial */
+	size_t		 firstcap;
+};
+
+enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
+
+struct bparam {
+	char		*name;
+	int		 declared;
+	enum rung_ptype	 type;
+	int		 log;
+	uint8_t		*kind;		/* per trial */
+	int64_t		*i;
+	double		*d;
+	char		**text;
+	size_t		 cap;
+};
+
+struct rung_batch {
+	struct rung_batch_source *sources;
+	uint32_t	 nsources;
+	size_t		 sourcecap;
+
+	char		**ids;
+	uint8_t		*status;
+	uint32_t	*tsource;
+	uint32_t	 ntrials;
+	size_t		 trialcap;
+	uint32_t	*hash;		/* open addressing, trial + 1, 0 free */
+	size_t		 hashsize;
+
+	/*
+	 * Rows, one per (trial, step): a step read again merges into the
+	 * row it has as it arrives, so that what an import holds follows
+	 * the points it keeps, not the rows it reads (a file of one row
+	 * repeated a billion times is one point). A step outside the span
+	 * a trial has seen is new without looking: the usual file, in
+	 * order or reversed, never looks a row up. The first step inside
+	 * it makes a table of every row by (trial, step), kept from then on.
+	 */
+	uint32_t	*rtrial;
+	int32_t		*rstep;
+	double		*rtime;
+	uint32_t	 nrows;
+	size_t		 rowcap;
+	int32_t		*tlo;		/* per trial: lowest step, highest */
+	int32_t		*thi;
+	size_t		 spancap;
+	uint32_t	*rhash;		/* row + 1, 0 free; NULL until needed */
+	size_t		 rhashsize;
+	int		 reopened;	/* some row came again: stale bits */
+
+	struct bcolumn	*cols;
+	uint32_t	 ncols;
+
+	struct bparam	*params;
+	uint32_t	 nparams;
+
+	enum rung_time_kind time_kind;
+	char		*time_name;
+	int		 status_given;	/* some source says a status */
+
+	char		*declared_metric;
+	enum rung_direction declared_dir;
+
+	/* The first name refused (rung_name_check), told at finish. */
+	char		*bad_name;
+
+	/*
+	 * Parameter values given again for a trial, and differently: the
+	 * first, told with their count at finish.
+	 */
+	uint64_t	 nconflicts;
+	uint32_t	 conflict_trial;
+	uint32_t	 conflict_param;
+	uint32_t	 conflict_source;
+	char		*conflict_was;
+	char		*conflict_now;
+
+	/* After finish. */
+	int		 finished;
+	uint32_t	*toff;		/* ntrials + 1 into unique rows */
+	double		*secs;		/* per unique row, converted */
+	uint32_t	*metric_idx;	/* kept columns */
+	uint32_t	 nmetrics;
+	uint32_t	 interest;
+	enum rung_direction direction;
+	enum rung_dir_how interest_how;
+	uint64_t	 npoints;
+	uint64_t	 ndup;
+	int32_t		*scratch_steps;
+	double		*scratch_vals;
+	size_t		 scratchcap;
+};
+
+/* batch.c */
+void		 batch_check_name(struct rung_batch *, const char *what,
+		     const char *name);
+
+/* batch-param.c */
+void		 batch_resolve_params(struct rung_batch *);
+
+#endif /* RUNG_BATCH_INT_H */

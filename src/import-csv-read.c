@@ -1,0 +1,297 @@
+/*
+ * The CSV record reader: libcsv does the quoting, zlib's gzread feeds it
+ * (a .gz file reads like a plain one), and each record is copied into one
+ * reused arena before its handler sees it, with exact line numbers and
+ * limits on a record's size.
+ */
+
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <zlib.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "import-csv-int.h"
+
+#define CSV_CHUNK	(1 << 18)
+
+/*
+ * libcsv's state inside a field (FIELD_BEGUN in libcsv.c). With the field
+ * quoted, it means the closing quote never came: the parser only reports
+ * that itself in strict mode, which also refuses stray quotes that Python's
+ * and R's readers accept.
+ */
+#define LIBCSV_FIELD_BEGUN 2
+
+/*
+ * The largest record: a file that is not CSV (one 1 GB line, a million
+ * empty fields) is refused before it takes gigabytes. Wide CSVs of
+ * 100,000-step curves stay far below it.
+ */
+#define RECORD_MAX_MIB	64
+#define RECORD_MAX	((size_t)RECORD_MAX_MIB << 20)
+#define FIELDS_MAX	1000000
+
+static long
+count_lines(const char *s, size_t len)
+{
+	size_t	 i;
+	long	 n = 0;
+
+	/* CRLF, LF and a lone CR each end one line. */
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			n++;
+		else if (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))
+			n++;
+	}
+	return n;
+}
+
+static void
+cb_field(void *s, size_t len, void *arg)
+{
+	struct reader		*r = arg;
+	struct field		*f;
+	const unsigned char	*p, *end;
+	size_t			 n;
+	int			 newlines = 0;
+
+	if (r->failed || r->done)
+		return;
+	if (r->nf == 0)
+		r->recline = r->line;
+	r->cr = 0;
+	if (r->nf >= FIELDS_MAX || r->tlen + len > RECORD_MAX) {
+		if (r->nf >= FIELDS_MAX)
+			xasprintf(r->cause, "%s:%ld: a record of more than %d "
+			    "fields: not a CSV file of trials", r->path,
+			    r->recline, FIELDS_MAX);
+		else
+			xasprintf(r->cause, "%s:%ld: a record of more than %d "
+			    "MiB: not a CSV file of trials", r->path,
+			    r->recline, RECORD_MAX_MIB);
+		r->failed = 1;
+		return;
+	}
+
+	XGROW(r->f, r->fcap, r->nf + 1);
+	f = &r->f[r->nf++];
+	f->off = r->tlen;
+	f->len = len;
+	f->line = r->line;
+
+	XGROW(r->text, r->tcap, r->tlen + len + 1);
+	if (len != 0)
+		memcpy(r->text + r->tlen, s, len);
+	r->text[r->tlen + len] = '\0';
+	r->tlen += len + 1;
+
+	/*
+	 * Look for line ends (only a quoted field holds them), NUL bytes and
+	 * text that is not UTF-8: most fields are a few ASCII bytes, and one
+	 * inline pass beats calls to memchr.
+	 */
+	for (p = s, end = p + len; p < end; p++) {
+		if (*p > '\r' && *p < 0x80)
+			continue;
+		if (*p >= 0x80) {
+			if ((n = rung_utf8_len(p, end)) == 0) {
+				/* The line of the byte, in a quoted field too. */
+				xasprintf(r->cause, "%s:%ld: text that is not "
+				    "UTF-8 (Latin-1? convert the file with "
+				    "iconv -f LATIN1 -t UTF-8)", r->path,
+				    r->line + count_lines(s, (size_t)(p -
+				    (const unsigned char *)s)));
+				r->failed = 1;
+				return;
+			}
+			p += n - 1;
+			continue;
+		}
+		if (*p == '\0') {
+			/* UTF-16 or binary: fields would end at the NUL. */
+			xasprintf(r->cause, "%s:%ld: a NUL byte: not a CSV text "
+			    "file (UTF-16 text? convert it with iconv -f "
+			    "UTF-16 -t UTF-8)", r->path, r->line +
+			    count_lines(s, (size_t)(p -
+			    (const unsigned char *)s)));
+			r->failed = 1;
+			return;
+		}
+		/* A line end: the rest of the field is checked all the same. */
+		if (*p == '\n' || *p == '\r')
+			newlines = 1;
+	}
+	if (newlines)
+		r->line += count_lines(s, len);
+}
+
+static void
+cb_row(int c, void *arg)
+{
+	struct reader	*r = arg;
+	int		 empty = (r->nf == 0);
+
+	if (r->failed || r->done)
+		return;
+	if (!empty) {
+		if (r->record(r, r->arg) != 0)
+			r->failed = 1;
+		r->nf = 0;
+		r->tlen = 0;
+	}
+	if (c == '\n') {
+		/* The LF of a CRLF arrives as an empty row: no new line. */
+		if (!(r->cr && empty))
+			r->line++;
+		r->cr = 0;
+	} else if (c == '\r') {
+		r->line++;
+		r->cr = 1;
+	}
+}
+
+int
+csv_read(struct reader *r, int progress)
+{
+	struct csv_parser	 p;
+	struct rung_progress	 pg;
+	struct stat		 sb;
+	gzFile			 gz;
+	char			*buf;
+	const char		*msg;
+	int			 n, errnum, first = 1, ret = -1;
+	size_t			 off, len;
+
+	memset(&pg, 0, sizeof pg);
+	r->line = 1;
+	errno = 0;
+	if ((gz = gzopen(r->path, "rb")) == NULL) {
+		xasprintf(r->cause, "cannot open '%s': %s", r->path,
+		    errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	gzbuffer(gz, 1 << 17);
+	if (csv_init(&p, CSV_REPALL_NL) != 0) {
+		gzclose(gz);
+		xasprintf(r->cause, "%s: cannot start the CSV parser", r->path);
+		return -1;
+	}
+	/* libcsv grows its field buffer with these: no failure to handle. */
+	csv_set_realloc_func(&p, xrealloc);
+	csv_set_free_func(&p, free);
+	/*
+	 * By a megabyte at a time, not 128 bytes: growing a long field (up
+	 * to RECORD_MAX) must not copy it thousands of times where realloc
+	 * copies (a sanitized build).
+	 */
+	csv_set_blk_size(&p, 1 << 20);
+
+	if (progress) {
+		/* The compressed size for .gz: gzoffset counts the same bytes. */
+		rung_progress_start(&pg, r->path,
+		    stat(r->path, &sb) == 0 ? (uint64_t)sb.st_size : 0);
+	}
+
+	buf = xmalloc(CSV_CHUNK);
+	while ((n = gzread(gz, buf, CSV_CHUNK)) > 0) {
+		off = 0;
+		if (first) {
+			/* A UTF-8 byte order mark is no part of the header. */
+			if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+				off = 3;
+			first = 0;
+		}
+		len = (size_t)n - off;
+		if (csv_parse(&p, buf + off, len, cb_field, cb_row, r) != len &&
+		    !r->failed) {
+			xasprintf(r->cause, "%s:%ld: %s", r->path, r->line,
+			    csv_strerror(csv_error(&p)));
+			goto out;
+		}
+		if (r->failed)
+			goto out;
+		/* libcsv holds the field it is in: do not let it grow. */
+		if (p.entry_pos > RECORD_MAX) {
+			xasprintf(r->cause, "%s:%ld: a field of more than "
+			    "%d MiB: not a CSV file of trials", r->path,
+			    r->nf > 0 ? r->recline : r->line, RECORD_MAX_MIB);
+			goto out;
+		}
+		if (r->done)
+			break;
+		if (progress)
+			rung_progress_update(&pg, (uint64_t)gzoffset(gz));
+	}
+	/*
+	 * A truncated gzip stream is no failed read: zlib leaves the error
+	 * behind once the data runs out.
+	 */
+	msg = gzerror(gz, &errnum);
+	if (n < 0 || (!r->done && errnum != Z_OK && errnum != Z_STREAM_END)) {
+		if (errnum == Z_BUF_ERROR)
+			xasprintf(r->cause, "cannot read '%s': the gzip data "
+			    "is truncated", r->path);
+		else
+			xasprintf(r->cause, "cannot read '%s': %s", r->path,
+			    errnum == Z_ERRNO ? strerror(errno) : msg);
+		goto out;
+	}
+	if (!r->done) {
+		if (p.quoted && p.pstate == LIBCSV_FIELD_BEGUN) {
+			/*
+			 * An open quote swallowed the rest of the file. Its
+			 * field was never handed over, so the line counter
+			 * still stands where that field began.
+			 */
+			xasprintf(r->cause, "%s:%ld: a quoted field never ends "
+			    "(a '\"' is missing)", r->path, r->line);
+			goto out;
+		}
+		csv_fini(&p, cb_field, cb_row, r);
+		if (r->failed)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (progress)
+		rung_progress_end(&pg);
+	free(buf);
+	csv_free(&p);
+	gzclose(gz);
+	return ret;
+}
+
+void
+csv_reader_release(struct reader *r)
+{
+	free(r->f);
+	free(r->text);
+}
+
+/* Quote a cell back in a message, cut short when long. */
+int
+csv_cell_error(const char *path, char **cause, const struct field *f,
+    const char *text, const char *col, const char *expected)
+{
+	int	 show = f->len > SHOW_MAX ? SHOW_MAX : (int)f->len;
+
+	xasprintf(cause, "%s:%ld: column '%s': expected %s, got '%.*s%s'",
+	    path, f->line, col, expected, show, text,
+	    f->len > SHOW_MAX ? "..." : "");
+	return -1;
+}

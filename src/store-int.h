@@ -1,0 +1,35 @@
+/*
+ * The insides of the store, shared by its files: store.c (opening, paths,
+ * versions, migrations, transactions, the blobs' byte order),
+ * store-read.c (studies, metrics, curves, parameters, exact reads) and
+ * store-write.c (the writer of imported batches). Nothing outside the
+ * store's files includes this header.
+ */
+#ifndef RUNG_STORE_INT_H
+#define RUNG_STORE_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "rung/store.h"
+
+struct rung_store {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+};
+
+/* store.c */
+int		 store_exec_sql(sqlite3 *, const char *sql, const char *what,
+		     char **cause);
+char		*store_col_text(sqlite3_stmt *, int i);
+int		 store_prepare(struct rung_store *, const char *sql,
+		     sqlite3_stmt **, char **cause);
+
+/* store-read.c */
+int		 store_metric_row(struct rung_store *, int64_t study,
+		     const char *metric, int64_t *id, enum rung_direction *,
+		     char **cause);
+
+#endif /* RUNG_STORE_INT_H */

@@ -1,0 +1,827 @@
+/*
+ * Reading the store: the studies and their summaries, metrics and their
+ * directions, a study's curves and parameters loaded whole, and the exact
+ * reads of one trial's points.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/store.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "store-int.h"
+
+void
+rung_study_info_release(struct rung_study_info *i)
+{
+	free(i->name);
+	free(i->metric);
+	free(i->source);
+	free(i->created);
+	memset(i, 0, sizeof *i);
+}
+
+#define STUDY_INFO_SQL \
+	"SELECT s.id, s.name, s.metric, s.direction, s.source, s.created," \
+	" (SELECT count(*) FROM trials t WHERE t.study_id = s.id)," \
+	" (SELECT coalesce(sum(c.n), 0) FROM curves c JOIN metrics m" \
+	"   ON c.metric_id = m.id WHERE m.study_id = s.id AND m.name = s.metric)," \
+	" (SELECT coalesce(max(c.last_step), 0) FROM curves c JOIN metrics m" \
+	"   ON c.metric_id = m.id WHERE m.study_id = s.id AND m.name = s.metric)" \
+	" FROM studies s"
+
+static void
+read_info(sqlite3_stmt *st, struct rung_study_info *i)
+{
+	i->id = sqlite3_column_int64(st, 0);
+	i->name = store_col_text(st, 1);
+	i->metric = store_col_text(st, 2);
+	i->direction = rung_direction_parse(
+	    (const char *)sqlite3_column_text(st, 3));
+	i->source = store_col_text(st, 4);
+	i->created = store_col_text(st, 5);
+	i->ntrials = sqlite3_column_int64(st, 6);
+	i->npoints = sqlite3_column_int64(st, 7);
+	i->max_step = sqlite3_column_int(st, 8);
+}
+
+int
+rung_store_studies(struct rung_store *s, struct rung_study_info **out,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	struct rung_study_info *v = NULL;
+	size_t		 cap = 0, len = 0;
+	int		 rc;
+
+	if (store_prepare(s, STUDY_INFO_SQL " ORDER BY s.name", &st,
+	    cause) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(v, cap, len + 1);
+		memset(&v[len], 0, sizeof v[len]);
+		read_info(st, &v[len++]);
+	}
+	/* The message before finalize, which would answer for itself. */
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		while (len > 0)
+			rung_study_info_release(&v[--len]);
+		free(v);
+		return -1;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int
+rung_store_study(struct rung_store *s, const char *name,
+    struct rung_study_info *info, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, STUDY_INFO_SQL " WHERE s.name = ?", &st,
+	    cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	memset(info, 0, sizeof *info);
+	if (rc == SQLITE_ROW)
+		read_info(st, info);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
+    enum rung_direction **dirs, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		**v = NULL;
+	enum rung_direction *d = NULL;
+	size_t		 cap = 0, len = 0;
+
+	if (store_prepare(s, "SELECT m.name, m.direction FROM metrics m JOIN"
+	    " studies s ON s.id = m.study_id WHERE m.study_id = ?"
+	    " ORDER BY m.name <> s.metric, m.id", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (len + 1 > cap) {
+			size_t	 c2 = cap;
+
+			XGROW(v, c2, len + 1);
+			d = xreallocarray(d, c2, sizeof *d);
+			cap = c2;
+		}
+		v[len] = store_col_text(st, 0);
+		d[len++] = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	*names = v;
+	if (dirs != NULL)
+		*dirs = d;
+	else
+		free(d);
+	*n = len;
+	return 0;
+}
+
+int
+rung_store_curve_metric(struct rung_store *s, const char *study,
+    char **name, int *other, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	/*
+	 * The metric of interest when some trial has a curve of it, else the
+	 * first metric that has one: Optuna's objective is one value a trial,
+	 * its curve the intermediate values.
+	 */
+	if (store_prepare(s, "SELECT m.name, m.name <> s.metric FROM metrics m"
+	    " JOIN studies s"
+	    " ON s.id = m.study_id WHERE s.name = ?1 AND (m.name = s.metric"
+	    " OR EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id"
+	    " AND c.n > 1)) ORDER BY EXISTS (SELECT 1 FROM curves c"
+	    " WHERE c.metric_id = m.id AND c.n > 1) DESC, m.name = s.metric"
+	    " DESC, m.id LIMIT 1", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*name = rc == SQLITE_ROW ? store_col_text(st, 0) : NULL;
+	if (other != NULL)
+		*other = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rung_store_final_metrics(struct rung_store *s, int64_t study,
+    const char *except, char ***names, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		**v = NULL;
+	size_t		 cap = 0, len = 0;
+	int		 rc;
+
+	if (store_prepare(s, "SELECT m.name FROM metrics m WHERE m.study_id = ?"
+	    " AND m.name <> ?"
+	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
+	    " AND NOT EXISTS (SELECT 1 FROM curves c"
+	    "  WHERE c.metric_id = m.id AND c.n > 1)"
+	    " ORDER BY m.id", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, except, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(v, cap, len + 1);
+		v[len++] = store_col_text(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		while (len > 0)
+			free(v[--len]);
+		free(v);
+		return -1;
+	}
+	*names = v;
+	*n = len;
+	return 0;
+}
+
+/* A metric's row: 0 with its id and direction, 1 when there is none, or -1. */
+int
+store_metric_row(struct rung_store *s, int64_t study, const char *metric,
+    int64_t *id, enum rung_direction *dir, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, "SELECT id, direction FROM metrics"
+	    " WHERE study_id = ? AND name = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*dir = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+rung_store_metric_direction(struct rung_store *s, int64_t study,
+    const char *metric, enum rung_direction *dir, char **cause)
+{
+	int64_t	 id;
+
+	return store_metric_row(s, study, metric, &id, dir, cause);
+}
+void
+rung_curves_release(struct rung_curves *c)
+{
+	free(c->name);
+	free(c->off);
+	free(c->steps);
+	free(c->vals);
+	free(c->final);
+	free(c->best);
+	memset(c, 0, sizeof *c);
+}
+
+/*
+ * Read one metric's curves for every trial of the study into one pool. The
+ * trials' row ids are sorted, so a binary search maps a curve to its trial.
+ */
+static int
+load_curves(struct rung_store *s, int64_t study_id, const char *metric,
+    enum rung_direction dir, uint32_t ntrials, const int64_t *rowid,
+    struct rung_curves *c, float **secs_out, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	uint32_t	*len = NULL, t, i, n;
+	const void	*steps, *vals;
+	int32_t		 first;
+	int		 rc, pass, ret = -1, bytes_ok;
+	uint64_t	 total;
+
+	memset(c, 0, sizeof *c);
+	/* The metric's own direction, unless the command overrides it. */
+	if (dir == 0 && rung_store_metric_direction(s, study_id, metric, &dir,
+	    cause) < 0)
+		return -1;
+	if (dir == 0)
+		dir = RUNG_MIN;
+	c->direction = dir;
+	c->name = xstrdup(metric);
+	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
+	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
+	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
+	    sizeof *c->final);
+	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
+	for (t = 0; t < ntrials; t++)
+		c->final[t] = c->best[t] = NAN;
+	/*
+	 * Two passes: sizes, then one allocation and the copy. The first
+	 * asks for the sizes alone: a column in the result is read from the
+	 * record even if nobody looks at it, and the blobs are nearly all of
+	 * the study's bytes.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		sqlite3_finalize(st);
+		st = NULL;
+		if (store_prepare(s, pass == 0 ? "SELECT c.trial_id, c.n"
+		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
+		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id" :
+		    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
+		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
+		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id",
+		    &st, cause) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, study_id);
+		sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+		t = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t tid = sqlite3_column_int64(st, 0);
+
+			while (t < ntrials && rowid[t] < tid)
+				t++;
+			if (t == ntrials || rowid[t] != tid)
+				continue;
+			n = (uint32_t)sqlite3_column_int(st, 1);
+			if (pass == 0) {
+				len[t] = n;
+				continue;
+			}
+			first = sqlite3_column_int(st, 2);
+			steps = sqlite3_column_blob(st, 3);
+			bytes_ok = sqlite3_column_bytes(st, 3) == (int)(4 * n);
+			vals = sqlite3_column_blob(st, 4);
+			if (sqlite3_column_bytes(st, 4) != (int)(8 * n) ||
+			    (steps != NULL && !bytes_ok)) {
+				xasprintf(cause, "%s: curve of trial %lld is "
+				    "damaged (size does not match n = %u)",
+				    s->path, (long long)tid, n);
+				goto out;
+			}
+			for (i = 0; i < n; i++) {
+				double	 v = rung_unpack_f64(vals, i);
+
+				c->steps[c->off[t] + i] = steps != NULL ?
+				    rung_unpack_i32(steps, i) : first +
+				    (int32_t)i;
+				c->vals[c->off[t] + i] = (float)v;
+				if (isfinite(v) && rung_better(dir, v,
+				    c->best[t]))
+					c->best[t] = v;
+				c->final[t] = v;
+			}
+		}
+		if (rc != SQLITE_DONE) {
+			xasprintf(cause, "%s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+			goto out;
+		}
+		if (pass == 0) {
+			total = 0;
+			for (t = 0; t < ntrials; t++) {
+				c->off[t] = (uint32_t)total;
+				total += len[t];
+			}
+			if (total > UINT32_MAX) {
+				xasprintf(cause, "study has %llu points, more "
+				    "than rung holds in memory (%u)",
+				    (unsigned long long)total, UINT32_MAX);
+				goto out;
+			}
+			c->off[ntrials] = (uint32_t)total;
+			c->steps = xreallocarray(NULL, total ? total : 1,
+			    sizeof *c->steps);
+			c->vals = xreallocarray(NULL, total ? total : 1,
+			    sizeof *c->vals);
+		}
+	}
+	ret = 0;
+	if (secs_out == NULL)
+		goto out;
+
+	/* Seconds per step, aligned with the curve's points. */
+	sqlite3_finalize(st);
+	st = NULL;
+	*secs_out = NULL;
+	if (store_prepare(s, "SELECT x.trial_id, x.n, x.first_step, x.steps,"
+	    " x.secs FROM step_seconds x JOIN trials t ON t.id = x.trial_id"
+	    " WHERE t.study_id = ? ORDER BY x.trial_id", &st, cause) != 0) {
+		ret = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, study_id);
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t	 tid = sqlite3_column_int64(st, 0);
+		uint32_t j = 0, k;
+		int32_t	 step;
+
+		while (t < ntrials && rowid[t] < tid)
+			t++;
+		if (t == ntrials || rowid[t] != tid)
+			continue;
+		n = (uint32_t)sqlite3_column_int(st, 1);
+		first = sqlite3_column_int(st, 2);
+		steps = sqlite3_column_blob(st, 3);
+		vals = sqlite3_column_blob(st, 4);
+		if (sqlite3_column_bytes(st, 4) != (int)(8 * n) ||
+		    (steps != NULL && sqlite3_column_bytes(st, 3) !=
+		    (int)(4 * n)))
+			continue;
+		if (*secs_out == NULL) {
+			*secs_out = xreallocarray(NULL,
+			    c->off[ntrials] ? c->off[ntrials] : 1,
+			    sizeof **secs_out);
+			for (k = 0; k < c->off[ntrials]; k++)
+				(*secs_out)[k] = NAN;
+		}
+		/* Both lists are sorted by step: walk them together. */
+		for (k = c->off[t]; k < c->off[t + 1]; k++) {
+			while (j < n) {
+				step = steps != NULL ? rung_unpack_i32(steps,
+				    j) : first + (int32_t)j;
+				if (step >= c->steps[k])
+					break;
+				j++;
+			}
+			if (j < n && (steps != NULL ? rung_unpack_i32(steps,
+			    j) : first + (int32_t)j) == c->steps[k])
+				(*secs_out)[k] = (float)rung_unpack_f64(vals,
+				    j);
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	free(len);
+	if (ret != 0)
+		rung_curves_release(c);
+	return ret;
+}
+
+static int
+load_params(struct rung_store *s, struct rung_study *study, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	struct rung_param *p;
+	uint32_t	 i, t, l;
+	int64_t		*pid = NULL, tid;
+	int		 rc, ret = -1;
+	const char	*txt;
+
+	if (store_prepare(s, "SELECT id, name, type, log FROM params"
+	    " WHERE study_id = ? ORDER BY id", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		study->params = xreallocarray(study->params,
+		    study->nparams + 1, sizeof *study->params);
+		pid = xreallocarray(pid, study->nparams + 1, sizeof *pid);
+		p = &study->params[study->nparams];
+		memset(p, 0, sizeof *p);
+		pid[study->nparams] = sqlite3_column_int64(st, 0);
+		p->name = store_col_text(st, 1);
+		txt = (const char *)sqlite3_column_text(st, 2);
+		p->type = strcmp(txt, "int") == 0 ? RUNG_PINT :
+		    strcmp(txt, "categorical") == 0 ? RUNG_PCAT : RUNG_PREAL;
+		p->log = sqlite3_column_int(st, 3);
+		if (p->type == RUNG_PCAT) {
+			p->cat = xreallocarray(NULL, study->ntrials ?
+			    study->ntrials : 1, sizeof *p->cat);
+			for (t = 0; t < study->ntrials; t++)
+				p->cat[t] = UINT32_MAX;
+		} else {
+			p->num = xreallocarray(NULL, study->ntrials ?
+			    study->ntrials : 1, sizeof *p->num);
+			for (t = 0; t < study->ntrials; t++)
+				p->num[t] = NAN;
+		}
+		study->nparams++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (study->nparams == 0)
+		return 0;
+
+	if (store_prepare(s, "SELECT tp.trial_id, tp.param_id, tp.value"
+	    " FROM trial_params tp JOIN trials t ON t.id = tp.trial_id"
+	    " WHERE t.study_id = ? ORDER BY tp.trial_id", &st, cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study->id);
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tid = sqlite3_column_int64(st, 0);
+		while (t < study->ntrials && study->trial_rowid[t] < tid)
+			t++;
+		if (t == study->ntrials)
+			break;
+		if (study->trial_rowid[t] != tid)
+			continue;
+		for (i = 0; i < study->nparams; i++) {
+			if (pid[i] == sqlite3_column_int64(st, 1))
+				break;
+		}
+		if (i == study->nparams ||
+		    sqlite3_column_type(st, 2) == SQLITE_NULL)
+			continue;
+		p = &study->params[i];
+		if (p->type != RUNG_PCAT) {
+			p->num[t] = sqlite3_column_double(st, 2);
+			continue;
+		}
+		txt = (const char *)sqlite3_column_text(st, 2);
+		for (l = 0; l < p->nlevels; l++) {
+			if (strcmp(p->levels[l], txt) == 0)
+				break;
+		}
+		if (l == p->nlevels) {
+			p->levels = xreallocarray(p->levels, p->nlevels + 1,
+			    sizeof *p->levels);
+			p->levels[p->nlevels++] = xstrdup(txt);
+		}
+		p->cat[t] = l;
+	}
+	for (i = 0; i < study->nparams; i++)
+		rung_param_order_levels(&study->params[i], study->ntrials);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(pid);
+	return ret;
+}
+
+int
+rung_store_load(struct rung_store *s, const char *name, const char *metric,
+    enum rung_direction dir, struct rung_study **out, char **cause)
+{
+	struct rung_study_info info;
+	struct rung_study *study;
+	sqlite3_stmt	*st = NULL;
+	size_t		 cap = 0;
+	int		 rc;
+
+	if ((rc = rung_store_study(s, name, &info, cause)) != 0) {
+		if (rc == 1)
+			rung_store_no_study(s, name, cause);
+		return -1;
+	}
+	study = xcalloc(1, sizeof *study);
+	study->id = info.id;
+	study->name = info.name;
+	study->source = info.source;
+	study->direction = info.direction;
+	info.name = info.source = NULL;
+
+	if (store_prepare(s, "SELECT id, ext_id, status FROM trials"
+	    " WHERE study_id = ? ORDER BY id", &st, cause) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, study->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (study->ntrials + 1 > cap) {
+			size_t	 c2 = cap;
+
+			XGROW(study->ids, c2, study->ntrials + 1);
+			study->trial_rowid = xreallocarray(study->trial_rowid,
+			    c2, sizeof *study->trial_rowid);
+			study->status = xreallocarray(study->status, c2, 1);
+			cap = c2;
+		}
+		study->trial_rowid[study->ntrials] = sqlite3_column_int64(st, 0);
+		study->ids[study->ntrials] = store_col_text(st, 1);
+		rc = rung_status_parse((const char *)sqlite3_column_text(st, 2));
+		study->status[study->ntrials] = rc < 0 ? RUNG_COMPLETE :
+		    (uint8_t)rc;
+		study->ntrials++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (metric == NULL)
+		metric = info.metric;
+	if (load_curves(s, study->id, metric, dir, study->ntrials,
+	    study->trial_rowid, &study->curve, &study->secs, cause) != 0)
+		goto fail;
+	/* What the study's best means is what the loaded metric's does. */
+	study->direction = study->curve.direction;
+	if (load_params(s, study, cause) != 0)
+		goto fail;
+	study->max_step = 0;
+	for (uint32_t t = 0; t < study->ntrials; t++) {
+		int32_t	 last = rung_trial_last_step(study, t);
+
+		if (rung_curve_len(study, t) > 0 && last > study->max_step)
+			study->max_step = last;
+	}
+	rung_study_info_release(&info);
+	*out = study;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	rung_study_info_release(&info);
+	rung_study_free(study);
+	return -1;
+}
+
+int
+rung_store_load_curves(struct rung_store *s, const struct rung_study *study,
+    const char *metric, enum rung_direction dir, struct rung_curves *c,
+    char **cause)
+{
+	return load_curves(s, study->id, metric, dir, study->ntrials,
+	    study->trial_rowid, c, NULL, cause);
+}
+
+int
+rung_store_has_source(struct rung_store *s, const char *study,
+    const char *digest, char **path, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, "SELECT so.path FROM sources so JOIN studies st"
+	    " ON st.id = so.study_id WHERE st.name = ? AND so.digest = ?",
+	    &st, cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && path != NULL)
+		*path = store_col_text(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+rung_exact_open(struct rung_store *s, int64_t study, struct rung_exact *x,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+
+	memset(x, 0, sizeof *x);
+	if (store_prepare(s, "SELECT m.id, m.name FROM metrics m"
+	    " JOIN studies s ON s.id = m.study_id WHERE m.study_id = ?"
+	    " ORDER BY m.name <> s.metric, m.id", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (x->nmetrics + 1 > cap) {
+			size_t	 c2 = cap;
+
+			XGROW(x->metrics, c2, x->nmetrics + 1);
+			x->metric_ids = xreallocarray(x->metric_ids, c2,
+			    sizeof *x->metric_ids);
+			cap = c2;
+		}
+		x->metric_ids[x->nmetrics] = sqlite3_column_int64(st, 0);
+		x->metrics[x->nmetrics++] = store_col_text(st, 1);
+	}
+	sqlite3_finalize(st);
+	x->curves = xcalloc(x->nmetrics ? x->nmetrics : 1, sizeof *x->curves);
+	if (store_prepare(s, "SELECT metric_id, n, first_step, steps, vals"
+	    " FROM curves WHERE trial_id = ?", &x->curve_st, cause) != 0 ||
+	    store_prepare(s, "SELECT n, first_step, steps, secs"
+	    " FROM step_seconds WHERE trial_id = ?", &x->secs_st, cause) != 0) {
+		rung_exact_release(x);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+unpack_points(struct rung_store *s, sqlite3_stmt *st, int col,
+    struct rung_points *p, char **cause)
+{
+	uint32_t	 n = (uint32_t)sqlite3_column_int(st, col), i;
+	int32_t		 first = sqlite3_column_int(st, col + 1);
+	const void	*steps = sqlite3_column_blob(st, col + 2);
+	const void	*vals = sqlite3_column_blob(st, col + 3);
+	size_t		 cap = p->cap;
+
+	if (sqlite3_column_bytes(st, col + 3) != (int)(8 * n) ||
+	    (steps != NULL && sqlite3_column_bytes(st, col + 2) !=
+	    (int)(4 * n))) {
+		xasprintf(cause, "%s: a stored curve is damaged (its size does "
+		    "not match n = %u)", s->path, n);
+		return -1;
+	}
+	XGROW(p->steps, cap, n ? n : 1);
+	p->vals = xreallocarray(p->vals, cap, sizeof *p->vals);
+	p->cap = cap;
+	for (i = 0; i < n; i++) {
+		p->steps[i] = steps != NULL ? rung_unpack_i32(steps, i) :
+		    first + (int32_t)i;
+		p->vals[i] = rung_unpack_f64(vals, i);
+	}
+	p->n = n;
+	return 0;
+}
+
+int
+rung_exact_read(struct rung_store *s, struct rung_exact *x, int64_t trial,
+    char **cause)
+{
+	size_t		 m;
+	int64_t		 mid;
+	int		 rc, ret = -1;
+
+	for (m = 0; m < x->nmetrics; m++)
+		x->curves[m].n = 0;
+	x->secs.n = 0;
+	sqlite3_bind_int64(x->curve_st, 1, trial);
+	while ((rc = sqlite3_step(x->curve_st)) == SQLITE_ROW) {
+		mid = sqlite3_column_int64(x->curve_st, 0);
+		for (m = 0; m < x->nmetrics; m++) {
+			if (x->metric_ids[m] == mid)
+				break;
+		}
+		if (m < x->nmetrics && unpack_points(s, x->curve_st, 1,
+		    &x->curves[m], cause) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	sqlite3_bind_int64(x->secs_st, 1, trial);
+	if (sqlite3_step(x->secs_st) == SQLITE_ROW &&
+	    unpack_points(s, x->secs_st, 0, &x->secs, cause) != 0)
+		goto out;
+	ret = 0;
+out:
+	sqlite3_reset(x->curve_st);
+	sqlite3_reset(x->secs_st);
+	return ret;
+}
+
+void
+rung_exact_release(struct rung_exact *x)
+{
+	size_t	 m;
+
+	for (m = 0; m < x->nmetrics; m++) {
+		free(x->metrics[m]);
+		free(x->curves[m].steps);
+		free(x->curves[m].vals);
+	}
+	free(x->metrics);
+	free(x->metric_ids);
+	free(x->curves);
+	free(x->secs.steps);
+	free(x->secs.vals);
+	sqlite3_finalize(x->curve_st);
+	sqlite3_finalize(x->secs_st);
+	memset(x, 0, sizeof *x);
+}
+
+/*
+ * "no study 'NAME' in 'PATH'", with the nearest names when some are within
+ * a slip of the keyboard: a mistyped name is the usual cause.
+ */
+void
+rung_store_no_study(struct rung_store *st, const char *name, char **cause)
+{
+	struct rung_buf	 b = { 0 };
+	sqlite3_stmt	*q;
+	char		**names = NULL, *dummy = NULL;
+	size_t		 n = 0, cap = 0;
+
+	rung_buf_printf(&b, "no study '%s' in '%s'", name, st->path);
+	if (store_prepare(st, "SELECT name FROM studies ORDER BY name", &q,
+	    &dummy) == 0) {
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			XGROW(names, cap, n + 1);
+			names[n++] = xstrdup((const char *)
+			    sqlite3_column_text(q, 0));
+		}
+		sqlite3_finalize(q);
+	}
+	free(dummy);
+	rung_buf_did_you_mean(&b, name, names, n);
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+	*cause = xstrdup(rung_buf_cstr(&b));
+	rung_buf_release(&b);
+}
+
+/* Does the study have this metric? 0, or -1 with *cause naming those it has. */
+int
+rung_store_check_metric(struct rung_store *st, const char *study, const char *metric,
+    char **cause)
+{
+	struct rung_study_info	 info;
+	struct rung_buf		 b = { 0 };
+	char			**names;
+	size_t			 n, i;
+	int			 rc, found = 0;
+
+	if ((rc = rung_store_study(st, study, &info, cause)) != 0) {
+		if (rc == 1)
+			rung_store_no_study(st, study, cause);
+		return -1;
+	}
+	rc = rung_store_metrics(st, info.id, &names, NULL, &n, cause);
+	rung_study_info_release(&info);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], metric) == 0)
+			found = 1;
+	}
+	if (!found) {
+		rung_buf_printf(&b, "study '%s' has no metric '%s'", study,
+		    metric);
+		if (!rung_buf_did_you_mean(&b, metric, names, n)) {
+			rung_buf_addstr(&b, " (it has ");
+			for (i = 0; i < n; i++)
+				rung_buf_printf(&b, "%s%s", i ? ", " : "",
+				    names[i]);
+			rung_buf_addstr(&b, n ? ")" : "none)");
+		}
+		*cause = xstrdup(rung_buf_cstr(&b));
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	rung_buf_release(&b);
+	return found ? 0 : -1;
+}

@@ -1,0 +1,548 @@
+/*
+ * Writing an imported batch into the store: its study, metrics and
+ * parameters found or made, its trials replaced or merged, their points
+ * packed as blobs, in the caller's transaction or one of its own.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "rung/batch.h"
+#include "rung/import.h"
+#include "rung/store.h"
+#include "rung/util.h"
+#include "rung/xmalloc.h"
+
+#include "store-int.h"
+
+struct writer {
+	struct rung_store *s;
+	sqlite3_stmt	*find_trial, *del_trial, *ins_trial, *ins_param,
+			*ins_curve, *ins_secs;
+	unsigned char	*blob;
+	size_t		 blobcap;
+};
+
+static void
+writer_release(struct writer *w)
+{
+	sqlite3_finalize(w->find_trial);
+	sqlite3_finalize(w->del_trial);
+	sqlite3_finalize(w->ins_trial);
+	sqlite3_finalize(w->ins_param);
+	sqlite3_finalize(w->ins_curve);
+	sqlite3_finalize(w->ins_secs);
+	free(w->blob);
+}
+
+static int
+step_done(struct rung_store *s, sqlite3_stmt *st, char **cause)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+contiguous(const int32_t *steps, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 1; i < n; i++) {
+		if (steps[i] != steps[0] + (int32_t)i)
+			return 0;
+	}
+	return 1;
+}
+
+/* Bind steps (NULL when contiguous) and values as blobs at columns a, a+1. */
+static void
+bind_points(struct writer *w, sqlite3_stmt *st, int a, const int32_t *steps,
+    const double *vals, uint32_t n)
+{
+	size_t	 need = (size_t)n * 12;
+
+	XGROW(w->blob, w->blobcap, need ? need : 1);
+	if (contiguous(steps, n))
+		sqlite3_bind_null(st, a);
+	else {
+		rung_pack_i32(steps, n, w->blob);
+		sqlite3_bind_blob(st, a, w->blob, (int)(4 * n), SQLITE_STATIC);
+	}
+	rung_pack_f64(vals, n, w->blob + 4 * (size_t)n);
+	sqlite3_bind_blob(st, a + 1, w->blob + 4 * (size_t)n, (int)(8 * n),
+	    SQLITE_STATIC);
+}
+
+static int
+ensure_study(struct rung_store *s, const struct rung_batch_view *v,
+    const char *name, const struct rung_import_opts *o, int64_t *id,
+    int *created, char **metric_out, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	char		*metric = NULL, *src;
+	int		 dir;
+
+	if (store_prepare(s, "SELECT id, metric, direction FROM studies"
+	    " WHERE name = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		metric = store_col_text(st, 1);
+		dir = rung_direction_parse(
+		    (const char *)sqlite3_column_text(st, 2));
+		sqlite3_finalize(st);
+		*created = 0;
+		if (o->metric != NULL && strcmp(o->metric, metric) != 0) {
+			xasprintf(cause, "study '%s' measures '%s', not '%s': "
+			    "import into another study (-s)", name, metric,
+			    o->metric);
+			free(metric);
+			return -1;
+		}
+		if (o->direction != 0 && (int)o->direction != dir) {
+			xasprintf(cause, "study '%s' is to %s '%s', not to %s "
+			    "it", name, dir == RUNG_MAX ? "maximize" :
+			    "minimize", metric, o->direction == RUNG_MAX ?
+			    "maximize" : "minimize");
+			free(metric);
+			return -1;
+		}
+		*metric_out = metric;
+		return 0;
+	}
+	/* The message before finalize, which would answer for itself. */
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		return -1;
+	}
+	if (store_prepare(s, "INSERT INTO studies (name, metric, direction,"
+	    " source) VALUES (?, ?, ?, ?)", &st, cause) != 0)
+		return -1;
+	src = xprintf("%s:%s", v->nsources ? v->sources[0].format : "",
+	    v->nsources ? v->sources[0].path : "");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v->metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rung_direction_name(v->direction), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, src, -1, SQLITE_STATIC);
+	rc = step_done(s, st, cause);
+	sqlite3_finalize(st);
+	free(src);
+	if (rc != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	*created = 1;
+	*metric_out = xstrdup(v->metric);
+	return 0;
+}
+
+/*
+ * The metric's id; a new metric gets dir, one the study has keeps its own
+ * (*kept set to it), so that importing more trials never flips a direction.
+ */
+/*
+ * Insert a metric or parameter row: study, name and a word (its direction
+ * or type), and log when it is not -1; its id in *id.
+ */
+static int
+insert_named(struct rung_store *s, const char *sql, int64_t study,
+    const char *name, const char *word, int log, int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, sql, &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, word, -1, SQLITE_STATIC);
+	if (log != -1)
+		sqlite3_bind_int(st, 4, log);
+	rc = step_done(s, st, cause);
+	sqlite3_finalize(st);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int
+ensure_metric(struct rung_store *s, int64_t study, const char *name,
+    enum rung_direction dir, int64_t *id, enum rung_direction *kept,
+    char **cause)
+{
+	int	 rc;
+
+	*kept = 0;
+	if ((rc = store_metric_row(s, study, name, id, kept, cause)) != 1)
+		return rc;
+	return insert_named(s, "INSERT INTO metrics (study_id, name, direction)"
+	    " VALUES (?, ?, ?)", study, name, rung_direction_name(dir), -1, id,
+	    cause);
+}
+
+static int
+ensure_param(struct rung_store *s, int64_t study, const char *name,
+    enum rung_ptype type, int log, int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	const char	*have;
+	enum rung_ptype	 old;
+
+	if (store_prepare(s, "SELECT id, type FROM params WHERE study_id = ?"
+	    " AND name = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		have = (const char *)sqlite3_column_text(st, 1);
+		old = strcmp(have, "int") == 0 ? RUNG_PINT :
+		    strcmp(have, "real") == 0 ? RUNG_PREAL : RUNG_PCAT;
+		sqlite3_finalize(st);
+		if (old == type)
+			return 0;
+		/* int widens to real exactly; nothing else is safe. */
+		if (old == RUNG_PINT && type == RUNG_PREAL) {
+			if (store_prepare(s, "UPDATE params SET type = 'real'"
+			    " WHERE id = ?", &st, cause) != 0)
+				return -1;
+			sqlite3_bind_int64(st, 1, *id);
+			rc = step_done(s, st, cause);
+			sqlite3_finalize(st);
+			return rc;
+		}
+		if (old == RUNG_PREAL && type == RUNG_PINT)
+			return 0;
+		xasprintf(cause, "parameter '%s' is %s in the study but %s in "
+		    "this import", name, rung_ptype_name(old),
+		    rung_ptype_name(type));
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return insert_named(s, "INSERT INTO params (study_id, name, type, log)"
+	    " VALUES (?, ?, ?, ?)", study, name, rung_ptype_name(type), log, id,
+	    cause);
+}
+
+/*
+ * The campaign of rung launch that owns a study, if any. Its trials are
+ * written as they are reported, by handle, for as long as the campaign is
+ * not done (running, or interrupted or failed and waiting for --resume): an
+ * import then would take an ext_id the campaign is about to use, or with
+ * --replace delete a trial under it. So an import into the study of an
+ * unfinished campaign is refused, --replace or not; the study of a done one
+ * takes new trials (a done campaign starts none), but never in place of the
+ * campaign's own. Checked inside the import's write transaction, so that
+ * neither order of an import and a launch can slip between check and write.
+ * 1 and *launched when a done campaign owns the study, 0 when none does.
+ */
+static int
+check_campaign(struct rung_store *s, int64_t study, const char *name,
+    int *launched, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*status, *host;
+	int64_t		 pid;
+	int		 rc;
+
+	*launched = 0;
+	if (store_prepare(s, "SELECT status, pid, host FROM launches"
+	    " WHERE study_id = ?", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			xasprintf(cause, "%s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	status = (const char *)sqlite3_column_text(st, 0);
+	pid = sqlite3_column_int64(st, 1);
+	host = (const char *)sqlite3_column_text(st, 2);
+	if (status != NULL && strcmp(status, "done") == 0) {
+		sqlite3_finalize(st);
+		*launched = 1;
+		return 1;
+	}
+	if (status != NULL && strcmp(status, "running") == 0)
+		xasprintf(cause, "study '%s' is the campaign of rung launch, "
+		    "which is running (pid %lld on %s): no import into it "
+		    "until it is done; wait for it to end (or, if its rung was "
+		    "killed, run rung launch --resume %s to finish it), or "
+		    "import into another study (-s)", name, (long long)pid,
+		    host != NULL ? host : "?", name);
+	else
+		xasprintf(cause, "study '%s' is the campaign of rung launch, "
+		    "which is %s: no import into it until it is done; rung "
+		    "launch --resume %s finishes it, or import into another "
+		    "study (-s)", name, status != NULL ? status : "unfinished",
+		    name);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/* Whether trial tid was made by rung launch. */
+static int
+launch_trial(struct rung_store *s, int64_t tid, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, "SELECT 1 FROM launch_trials WHERE trial_id = ?",
+	    &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rung_store_write(struct rung_store *s, struct rung_batch *b,
+    const struct rung_import_opts *o, struct rung_study_report *rep,
+    char **cause)
+{
+	struct rung_batch_view v;
+	struct writer	 w = { .s = s };
+	int64_t		 study, *mid = NULL, *pid = NULL, *sid = NULL, tid;
+	uint32_t	 i, t, n, m;
+	char		*metric = NULL;
+	const int32_t	*steps;
+	const double	*vals;
+	struct rung_batch_value pv;
+	struct rung_progress prog;
+	sqlite3_stmt	*st;
+	int		 ret = -1, found, launched = 0;
+
+	rung_batch_view(b, &v);
+	if (ensure_study(s, &v, rep->study, o, &study, &rep->created, &metric,
+	    cause) != 0)
+		return -1;
+	if (!rep->created) {
+		if (check_campaign(s, study, rep->study, &launched,
+		    cause) < 0)
+			goto out;
+		for (found = 0, m = 0; m < v.nmetrics; m++)
+			if (strcmp(rung_batch_metric_name(b, m), metric) == 0)
+				found = 1;
+		if (!found) {
+			xasprintf(cause, "study '%s' measures '%s', which this "
+			    "import does not hold", rep->study, metric);
+			goto out;
+		}
+	}
+
+	mid = xcalloc(v.nmetrics ? v.nmetrics : 1, sizeof *mid);
+	rep->metrics = xcalloc(v.nmetrics ? v.nmetrics : 1,
+	    sizeof *rep->metrics);
+	for (m = 0; m < v.nmetrics; m++) {
+		struct rung_metric_report *mr = &rep->metrics[m];
+		enum rung_direction kept;
+
+		mr->name = xstrdup(rung_batch_metric_name(b, m));
+		mr->direction = rung_batch_metric_dir(b, m, &mr->how,
+		    &mr->word);
+		rep->nmetrics++;
+		if (ensure_metric(s, study, mr->name, mr->direction, &mid[m],
+		    &kept, cause) != 0)
+			goto out;
+		if (kept != 0) {
+			mr->direction = kept;
+			mr->how = RUNG_DIR_KEPT;
+		}
+	}
+	pid = xcalloc(v.nparams ? v.nparams : 1, sizeof *pid);
+	for (i = 0; i < v.nparams; i++) {
+		if (ensure_param(s, study, rung_batch_param_name(b, i),
+		    rung_batch_param_type(b, i), rung_batch_param_log(b, i),
+		    &pid[i], cause) != 0)
+			goto out;
+	}
+	sid = xcalloc(v.nsources ? v.nsources : 1, sizeof *sid);
+	for (i = 0; i < v.nsources; i++) {
+		if (o->replace) {
+			if (store_prepare(s, "DELETE FROM sources"
+			    " WHERE study_id = ? AND digest = ?", &st,
+			    cause) != 0)
+				goto out;
+			sqlite3_bind_int64(st, 1, study);
+			sqlite3_bind_text(st, 2, v.sources[i].digest, -1,
+			    SQLITE_STATIC);
+			found = step_done(s, st, cause);
+			sqlite3_finalize(st);
+			if (found != 0)
+				goto out;
+		}
+		if (store_prepare(s, "INSERT INTO sources (study_id, format,"
+		    " path, size, digest) VALUES (?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO NOTHING", &st, cause) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, study);
+		sqlite3_bind_text(st, 2, v.sources[i].format, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, v.sources[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)v.sources[i].size);
+		sqlite3_bind_text(st, 5, v.sources[i].digest, -1,
+		    SQLITE_STATIC);
+		found = step_done(s, st, cause);
+		sqlite3_finalize(st);
+		if (found != 0)
+			goto out;
+		sid[i] = sqlite3_changes(s->db) ?
+		    sqlite3_last_insert_rowid(s->db) : 0;
+	}
+
+	if (store_prepare(s, "SELECT id FROM trials WHERE study_id = ? AND"
+	    " ext_id = ?", &w.find_trial, cause) != 0 ||
+	    store_prepare(s, "DELETE FROM trials WHERE id = ?", &w.del_trial,
+	    cause) != 0 ||
+	    store_prepare(s, "INSERT INTO trials (study_id, ext_id, status,"
+	    " source_id) VALUES (?, ?, ?, ?)", &w.ins_trial, cause) != 0 ||
+	    store_prepare(s, "INSERT INTO trial_params (trial_id, param_id,"
+	    " value) VALUES (?, ?, ?)", &w.ins_param, cause) != 0 ||
+	    store_prepare(s, "INSERT INTO curves (trial_id, metric_id, n,"
+	    " first_step, last_step, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    &w.ins_curve, cause) != 0 ||
+	    store_prepare(s, "INSERT INTO step_seconds (trial_id, n,"
+	    " first_step, steps, secs) VALUES (?, ?, ?, ?, ?)", &w.ins_secs,
+	    cause) != 0)
+		goto out;
+
+	rung_progress_start(&prog, "writing", v.ntrials);
+	for (t = 0; t < v.ntrials; t++) {
+		const char *ext = rung_batch_trial_id(b, t);
+
+		rung_progress_update(&prog, t);
+		sqlite3_bind_int64(w.find_trial, 1, study);
+		sqlite3_bind_text(w.find_trial, 2, ext, -1, SQLITE_STATIC);
+		if (sqlite3_step(w.find_trial) == SQLITE_ROW) {
+			tid = sqlite3_column_int64(w.find_trial, 0);
+			sqlite3_reset(w.find_trial);
+			i = rung_batch_trial_source(b, t);
+			if (launched && (found = launch_trial(s, tid,
+			    cause)) != 0) {
+				if (found > 0)
+					xasprintf(cause, "trial '%s' of '%s' is "
+					    "one that rung launch ran in study "
+					    "'%s': a campaign's trials are not "
+					    "replaced; import it into another "
+					    "study (-s)", ext, i < v.nsources ?
+					    v.sources[i].path : "the import",
+					    rep->study);
+				goto out;
+			}
+			if (!o->replace) {
+				xasprintf(cause, "trial '%s' of '%s' is already "
+				    "in study '%s': use --replace to replace "
+				    "it", ext, i < v.nsources ?
+				    v.sources[i].path : "the import",
+				    rep->study);
+				goto out;
+			}
+			sqlite3_bind_int64(w.del_trial, 1, tid);
+			if (step_done(s, w.del_trial, cause) != 0)
+				goto out;
+			rep->replaced_trials++;
+		} else
+			sqlite3_reset(w.find_trial);
+
+		i = rung_batch_trial_source(b, t);
+		sqlite3_bind_int64(w.ins_trial, 1, study);
+		sqlite3_bind_text(w.ins_trial, 2, ext, -1, SQLITE_STATIC);
+		sqlite3_bind_text(w.ins_trial, 3, rung_status_name(
+		    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
+		if (i < v.nsources && sid[i] != 0)
+			sqlite3_bind_int64(w.ins_trial, 4, sid[i]);
+		else
+			sqlite3_bind_null(w.ins_trial, 4);
+		if (step_done(s, w.ins_trial, cause) != 0)
+			goto out;
+		tid = sqlite3_last_insert_rowid(s->db);
+
+		for (i = 0; i < v.nparams; i++) {
+			rung_batch_trial_param(b, t, i, &pv);
+			if (!pv.set)
+				continue;
+			sqlite3_bind_int64(w.ins_param, 1, tid);
+			sqlite3_bind_int64(w.ins_param, 2, pid[i]);
+			if (pv.type == RUNG_PCAT)
+				sqlite3_bind_text(w.ins_param, 3, pv.text, -1,
+				    SQLITE_STATIC);
+			else if (pv.type == RUNG_PINT)
+				sqlite3_bind_int64(w.ins_param, 3, pv.i);
+			else if (isnan(pv.d))
+				sqlite3_bind_null(w.ins_param, 3);
+			else
+				sqlite3_bind_double(w.ins_param, 3, pv.d);
+			if (step_done(s, w.ins_param, cause) != 0)
+				goto out;
+		}
+		for (m = 0; m < v.nmetrics; m++) {
+			n = rung_batch_curve(b, t, m, &steps, &vals);
+			if (n == 0)
+				continue;
+			sqlite3_bind_int64(w.ins_curve, 1, tid);
+			sqlite3_bind_int64(w.ins_curve, 2, mid[m]);
+			sqlite3_bind_int(w.ins_curve, 3, (int)n);
+			sqlite3_bind_int(w.ins_curve, 4, steps[0]);
+			sqlite3_bind_int(w.ins_curve, 5, steps[n - 1]);
+			bind_points(&w, w.ins_curve, 6, steps, vals, n);
+			if (step_done(s, w.ins_curve, cause) != 0)
+				goto out;
+		}
+		if ((n = rung_batch_times(b, t, &steps, &vals)) > 0) {
+			sqlite3_bind_int64(w.ins_secs, 1, tid);
+			sqlite3_bind_int(w.ins_secs, 2, (int)n);
+			sqlite3_bind_int(w.ins_secs, 3, steps[0]);
+			bind_points(&w, w.ins_secs, 4, steps, vals, n);
+			if (step_done(s, w.ins_secs, cause) != 0)
+				goto out;
+		}
+	}
+	rung_progress_end(&prog);
+	rep->trials += v.ntrials;
+	rep->points += v.npoints;
+	rep->duplicates += v.nduplicates;
+	ret = 0;
+out:
+	writer_release(&w);
+	free(mid);
+	free(pid);
+	free(sid);
+	free(metric);
+	return ret;
+}
+
+int
+rung_store_import(struct rung_store *s, struct rung_batch *b,
+    const struct rung_import_opts *o, struct rung_study_report *rep,
+    char **cause)
+{
+	if (rung_store_begin(s, cause) != 0)
+		return -1;
+	if (rung_store_write(s, b, o, rep, cause) != 0) {
+		rung_store_rollback(s);
+		return -1;
+	}
+	return rung_store_commit(s, cause);
+}
+
