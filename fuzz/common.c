@@ -20,6 +20,9 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+/* rung_store_db: what the store wrote, checked behind its back. */
+#include "../src/store-int.h"
+
 #include "fuzz.h"
 
 static char	*scratch;

@@ -1,9 +1,11 @@
 /*
  * The insides of the store, shared by its files: store.c (opening, paths,
  * versions, migrations, transactions, the blobs' byte order),
- * store-read.c (studies, metrics, curves, parameters, exact reads) and
- * store-write.c (the writer of imported batches). Nothing outside the
- * store's files includes this header.
+ * store-read.c (studies, metrics, curves, parameters, exact reads),
+ * store-write.c (the writer of imported batches), store-model.c (kept
+ * predictors), store-replay.c (kept replays) and store-launch*.c
+ * (campaigns). Nothing outside the store's files includes this header,
+ * but for the tests and fuzz targets that check what the store wrote.
  */
 #ifndef RUNG_STORE_INT_H
 #define RUNG_STORE_INT_H
@@ -21,6 +23,8 @@ struct rung_store {
 };
 
 /* store.c */
+/* The SQLite connection: only the store's files run statements on it. */
+sqlite3		*rung_store_db(struct rung_store *);
 int		 store_exec_sql(sqlite3 *, const char *sql, const char *what,
 		     char **cause);
 char		*store_col_text(sqlite3_stmt *, int i);

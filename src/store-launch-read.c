@@ -19,16 +19,10 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+#include "store-int.h"
+
 #include "launch-int.h"
 #include "store-launch-int.h"
-
-static char *
-col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
 
 /* Resume: read the launch back. */
 int
@@ -63,7 +57,7 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		goto fail;
 	}
 	L->study_id = sqlite3_column_int64(st, 0);
-	metric = col_dup(st, 1);
+	metric = store_col_text(st, 1);
 	if (metric != NULL && *metric != '\0') {
 		L->metric = metric;
 		metric = NULL;
@@ -72,12 +66,12 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		L->o.direction = (enum rung_direction)rung_direction_parse(
 		    (const char *)sqlite3_column_text(st, 2));
 	L->launch_id = sqlite3_column_int64(st, 3);
-	L->settings = col_dup(st, 4);
-	*sched_state = col_dup(st, 5);
+	L->settings = store_col_text(st, 4);
+	*sched_state = store_col_text(st, 5);
 	status = (const char *)sqlite3_column_text(st, 6);
 	L->status = xstrdup(status != NULL ? status : "running");
 	L->steps = (uint64_t)sqlite3_column_int64(st, 7);
-	L->logs = col_dup(st, 8);
+	L->logs = store_col_text(st, 8);
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -92,7 +86,7 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		L->pids = xreallocarray(L->pids, L->nparams + 1,
 		    sizeof *L->pids);
 		L->pids[L->nparams] = sqlite3_column_int64(st, 0);
-		L->pnames[L->nparams++] = col_dup(st, 1);
+		L->pnames[L->nparams++] = store_col_text(st, 1);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -122,16 +116,16 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		t->out = t->log = -1;
 		t->handle = (uint32_t)sqlite3_column_int64(st, 0);
 		t->rowid = sqlite3_column_int64(st, 1);
-		t->ext = col_dup(st, 2);
-		t->params = col_dup(st, 3);
+		t->ext = store_col_text(st, 2);
+		t->params = store_col_text(st, 3);
 		s = ldb_state_parse((const char *)sqlite3_column_text(st, 4));
 		t->state = s < 0 ? LT_FAILED : (enum ltstate)s;
 		t->target = sqlite3_column_int(st, 5);
 		t->seen = sqlite3_column_int(st, 6);
 		t->runs = (uint32_t)sqlite3_column_int64(st, 7);
 		t->sid = (pid_t)sqlite3_column_int64(st, 8);
-		t->key = col_dup(st, 9);
-		t->reason = col_dup(st, 10);
+		t->key = store_col_text(st, 9);
+		t->reason = store_col_text(st, 10);
 		/* Handles that never ran (--from had no more) stay empty. */
 		while (t->handle > L->nt) {
 			struct ltrial	*e = xcalloc(1, sizeof *e);
@@ -237,16 +231,16 @@ rung_store_launch_campaign(struct rung_store *store, const char *study,
 		return rc == SQLITE_DONE ? 1 : -1;
 	}
 	c->id = sqlite3_column_int64(st, 0);
-	c->study = col_dup(st, 1);
-	c->policy = col_dup(st, 2);
-	c->status = col_dup(st, 3);
+	c->study = store_col_text(st, 1);
+	c->policy = store_col_text(st, 2);
+	c->status = store_col_text(st, 3);
 	c->pid = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 :
 	    sqlite3_column_int64(st, 4);
-	c->host = col_dup(st, 5);
+	c->host = store_col_text(st, 5);
 	c->steps = sqlite3_column_int64(st, 6);
-	c->updated = col_dup(st, 7);
-	c->message = col_dup(st, 8);
-	c->metric = col_dup(st, 9);
+	c->updated = store_col_text(st, 7);
+	c->message = store_col_text(st, 8);
+	c->metric = store_col_text(st, 9);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -303,16 +297,16 @@ rung_store_launch_rows(struct rung_store *store, int64_t launch_id,
 		*rows = xreallocarray(*rows, *nrows + 1, sizeof **rows);
 		r = &(*rows)[(*nrows)++];
 		memset(r, 0, sizeof *r);
-		r->id = col_dup(st, 0);
-		r->state = col_dup(st, 1);
+		r->id = store_col_text(st, 0);
+		r->state = store_col_text(st, 1);
 		r->step = sqlite3_column_int(st, 2);
 		r->target = sqlite3_column_int(st, 3);
 		r->runs = (uint32_t)sqlite3_column_int(st, 4);
-		r->gpus = col_dup(st, 5);
-		r->decision = col_dup(st, 6);
+		r->gpus = store_col_text(st, 5);
+		r->decision = store_col_text(st, 6);
 		r->dstep = sqlite3_column_int(st, 7);
-		r->reason = col_dup(st, 8);
-		r->log = col_dup(st, 9);
+		r->reason = store_col_text(st, 8);
+		r->log = store_col_text(st, 9);
 		n = sqlite3_column_int(st, 10);
 		blob = sqlite3_column_blob(st, 11);
 		r->value = n > 0 && blob != NULL &&
@@ -363,12 +357,12 @@ rung_store_launch_events(struct rung_store *store, int64_t launch_id,
 		*events = xreallocarray(*events, *nevents + 1,
 		    sizeof **events);
 		e = &(*events)[(*nevents)++];
-		e->at = col_dup(st, 0);
-		e->event = col_dup(st, 1);
-		e->trial = col_dup(st, 2);
+		e->at = store_col_text(st, 0);
+		e->event = store_col_text(st, 1);
+		e->trial = store_col_text(st, 2);
 		e->has_step = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		e->step = sqlite3_column_int64(st, 3);
-		e->detail = col_dup(st, 4);
+		e->detail = store_col_text(st, 4);
 	}
 	if (rc != SQLITE_DONE)
 		return read_err(db, st, cause);
@@ -391,7 +385,7 @@ log_incomplete(sqlite3 *db, int64_t trial_rowid)
 		return NULL;
 	sqlite3_bind_int64(st, 1, trial_rowid);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		s = col_dup(st, 0);
+		s = store_col_text(st, 0);
 	sqlite3_finalize(st);
 	return s;
 }
@@ -439,21 +433,21 @@ rung_store_launch_record(struct rung_store *store, int64_t trial_rowid,
 		sqlite3_finalize(st);
 		return 0;
 	}
-	r->state = col_dup(st, 0);
+	r->state = store_col_text(st, 0);
 	r->handle = sqlite3_column_int64(st, 1);
 	r->runs = sqlite3_column_int64(st, 2);
 	r->has_target = col_int(st, 3, &r->target);
-	r->gpus = col_dup(st, 4);
-	r->decision = col_dup(st, 5);
+	r->gpus = store_col_text(st, 4);
+	r->decision = store_col_text(st, 5);
 	r->has_decision_step = col_int(st, 6, &r->decision_step);
-	r->reason = col_dup(st, 7);
+	r->reason = store_col_text(st, 7);
 	r->has_exit_code = col_int(st, 8, &r->exit_code);
 	r->has_exit_signal = col_int(st, 9, &r->exit_signal);
-	r->log = col_dup(st, 10);
-	r->log_tail = col_dup(st, 11);
-	r->params = col_dup(st, 12);
-	r->started = col_dup(st, 13);
-	r->updated = col_dup(st, 14);
+	r->log = store_col_text(st, 10);
+	r->log_tail = store_col_text(st, 11);
+	r->params = store_col_text(st, 12);
+	r->started = store_col_text(st, 13);
+	r->updated = store_col_text(st, 14);
 	sqlite3_finalize(st);
 	r->log_incomplete = log_incomplete(db, trial_rowid);
 	return 1;

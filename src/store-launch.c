@@ -25,6 +25,8 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+#include "store-int.h"
+
 #include "launch-int.h"
 #include "store-launch-int.h"
 

@@ -14,6 +14,8 @@
 #include "rung/store-model.h"
 #include "rung/xmalloc.h"
 
+#include "store-int.h"
+
 void
 rung_model_row_release(struct rung_model_row *r)
 {

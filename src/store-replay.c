@@ -18,6 +18,8 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+#include "store-int.h"
+
 static void
 bind_num(sqlite3_stmt *st, int i, double v)
 {
@@ -32,14 +34,6 @@ col_num(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN :
 	    sqlite3_column_double(st, i);
-}
-
-static char *
-col_str(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
 }
 
 /* The trace column: [[steps,time,final],...], final null when unknown. */
@@ -261,18 +255,18 @@ read_replay(sqlite3_stmt *q, int flags, struct rung_kept_replay *kr)
 {
 	memset(kr, 0, sizeof *kr);
 	kr->id = sqlite3_column_int64(q, 0);
-	kr->study = col_str(q, 1);
-	kr->metric = col_str(q, 2);
-	kr->direction = col_str(q, 3);
-	kr->policies = col_str(q, 4);
-	kr->baseline = col_str(q, 5);
+	kr->study = store_col_text(q, 1);
+	kr->metric = store_col_text(q, 2);
+	kr->direction = store_col_text(q, 3);
+	kr->policies = store_col_text(q, 4);
+	kr->baseline = store_col_text(q, 5);
 	kr->seeds = sqlite3_column_int64(q, 6);
 	kr->seed = sqlite3_column_int64(q, 7);
 	kr->resume = sqlite3_column_int(q, 8);
-	kr->params = col_str(q, 9);
+	kr->params = store_col_text(q, 9);
 	if (flags & RUNG_KEPT_REPORT)
-		kr->report = col_str(q, 10);
-	kr->created = col_str(q, 11);
+		kr->report = store_col_text(q, 10);
+	kr->created = store_col_text(q, 11);
 }
 
 static int
@@ -297,7 +291,7 @@ read_policies(struct rung_store *st, struct rung_kept_replay *kr,
 		XGROW(kr->pol, cap, kr->npol + 1);
 		p = &kr->pol[kr->npol++];
 		memset(p, 0, sizeof *p);
-		p->policy = col_str(q, 0);
+		p->policy = store_col_text(q, 0);
 		p->seeds = sqlite3_column_int64(q, 1);
 		p->resume = sqlite3_column_int(q, 2);
 		p->cost_steps_mean = col_num(q, 3);
@@ -314,7 +308,7 @@ read_policies(struct rung_store *st, struct rung_kept_replay *kr,
 		p->p_top1 = col_num(q, 14);
 		p->p_top5 = col_num(q, 15);
 		p->time_to_best_mean = col_num(q, 16);
-		p->anytime = col_str(q, 17);
+		p->anytime = store_col_text(q, 17);
 	}
 	if (rc != SQLITE_DONE)
 		rung_store_error(st, cause);
@@ -355,7 +349,7 @@ read_seeds(struct rung_store *st, struct rung_kept_replay *kr, int flags,
 		r->cost_seconds = col_num(q, 3);
 		r->end_time = col_num(q, 4);
 		r->started = sqlite3_column_int64(q, 5);
-		r->returned = col_str(q, 6);
+		r->returned = store_col_text(q, 6);
 		r->returned_final = col_num(q, 7);
 		r->regret = col_num(q, 8);
 		r->top1 = sqlite3_column_int(q, 9);

@@ -726,6 +726,12 @@ rung_store_db(struct rung_store *s)
 	return s->db;
 }
 
+void
+rung_store_map(struct rung_store *s)
+{
+	sqlite3_exec(s->db, "PRAGMA mmap_size = 4294967296", NULL, NULL, NULL);
+}
+
 const char *
 rung_store_path(struct rung_store *s)
 {

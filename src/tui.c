@@ -67,9 +67,7 @@ tui_open_store(struct tui *t)
 	}
 	free(t->store_cause);
 	t->store_cause = NULL;
-	/* Studies are read whole: map the file rather than copy it. */
-	sqlite3_exec(rung_store_db(t->ctx->store), "PRAGMA mmap_size = "
-	    "4294967296", NULL, NULL, NULL);
+	rung_store_map(t->ctx->store);
 	return 0;
 }
 

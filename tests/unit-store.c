@@ -12,6 +12,9 @@
 #include "rung/import.h"
 #include "rung/store.h"
 #include "rung/util.h"
+
+/* rung_store_db: what the store wrote, checked behind its back. */
+#include "../src/store-int.h"
 #include "tap.h"
 
 static const char *dbpath = "unit-store.db";

@@ -35,8 +35,12 @@ const char	*rung_store_default_path(const char *opt);
 int		 rung_store_open(const char *path, int flags,
 		     struct rung_store **, char **cause);
 void		 rung_store_close(struct rung_store *);
-sqlite3		*rung_store_db(struct rung_store *);
 const char	*rung_store_path(struct rung_store *);
+/*
+ * Studies are read whole, many times over in the explorer: map the file
+ * rather than copy it page by page (best effort).
+ */
+void		 rung_store_map(struct rung_store *);
 /* Opened with RUNG_STORE_READONLY: no statement may write. */
 int		 rung_store_readonly(struct rung_store *);
 /* Sets *cause to "PATH: SQLite's last message"; returns -1. */
