@@ -10,8 +10,6 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include <sqlite3.h>
-
 #include "rung/study.h"
 
 struct rung_batch;
@@ -125,8 +123,9 @@ struct rung_exact {
 	int64_t		*metric_ids;
 	struct rung_points *curves;	/* per metric */
 	struct rung_points secs;	/* seconds per step */
-	sqlite3_stmt	*curve_st;
-	sqlite3_stmt	*secs_st;
+	/* The store's statements, opaque to the callers. */
+	struct sqlite3_stmt *curve_st;
+	struct sqlite3_stmt *secs_st;
 };
 
 int		 rung_exact_open(struct rung_store *, int64_t study,
