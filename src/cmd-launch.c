@@ -92,13 +92,12 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 {
 	struct rung_metric_sel	 sel;
 	struct rung_sched_params *p = &o->sched;
-	struct rung_hb_bracket	*hb;
 	struct rung_sched	*sc;
 	const char		*v;
 	char			*cause = NULL, *names;
-	double			 R, steps = 0;
+	double			 steps = 0;
 	long			 n;
-	int			 k, nb;
+	int			 k;
 
 	if ((v = rung_args_get(args, OPT_POLICY)) == NULL) {
 		names = rung_policy_names();
@@ -157,19 +156,13 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 	    p->policy != RUNG_POLICY_RANDOM &&
 	    !(p->policy == RUNG_POLICY_ASHA &&
 	    p->variant == RUNG_ASHA_PROMOTE))) {
-		R = rint(p->max_r / p->min_r);
-		if (p->eta != rint(p->eta) || R < 1 || R > INT32_MAX ||
-		    rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
-		    &cause) != 0) {
-			free(cause);
+		if ((p->max_configs = rung_hb_default_configs(p)) == 0) {
 			rung_error("launch: %s needs --configs: the default, as "
 			    "many configurations as Hyperband starts, needs an "
 			    "integer --eta and --max-steps a multiple of "
 			    "--min-steps", rung_policy_name(p->policy));
 			return RUNG_EXIT_USAGE;
 		}
-		p->max_configs = (uint32_t)rung_hb_configs(hb, nb);
-		rung_hb_free(hb, nb);
 	}
 	if (rung_sched_new(p, &sc, &cause) != 0) {
 		rung_error("launch: %s", cause);

@@ -44,17 +44,16 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	struct rung_sched_params sp;
 	struct rung_replay_opts ro;
 	struct rung_replay_result res;
-	struct rung_hb_bracket *hb;
 	struct rung_sched *sc;
 	struct bar	*bars = NULL;
 	const char	*v;
 	char		*names;
-	double		*ms = NULL, R, *mpos = NULL, *mw = NULL, across;
+	double		*ms = NULL, *mpos = NULL, *mw = NULL, across;
 	char		*l1 = NULL, *l2 = NULL, b1[RUNG_DBL_BUFSZ];
-	char		 b2[RUNG_DBL_BUFSZ], b3[RUNG_DBL_BUFSZ], *c2 = NULL;
+	char		 b2[RUNG_DBL_BUFSZ], b3[RUNG_DBL_BUFSZ];
 	uint32_t	 nb = 0, nms = 0, i, ret_rank = 0;
 	long		 n;
-	int		 pol = RUNG_POLICY_HYPERBAND, nbr, ret = RUNG_EXIT_USAGE;
+	int		 pol = RUNG_POLICY_HYPERBAND, ret = RUNG_EXIT_USAGE;
 	int		*mrow = NULL, rows;
 
 	memset(&res, 0, sizeof res);
@@ -91,19 +90,13 @@ plot_brackets(struct plot *pl, const struct rung_study *s, char **cause)
 	/* As many configurations as Hyperband starts, as replay does. */
 	if ((rung_policy_flags(sp.policy) & (RUNG_PF_CONFIGS |
 	    RUNG_PF_SIZED)) == RUNG_PF_CONFIGS) {
-		R = rint(sp.max_r / sp.min_r);
-		if (sp.eta != rint(sp.eta) || R < 1 || R > INT32_MAX ||
-		    rung_hb_brackets((int64_t)R, (int64_t)sp.eta, &hb, &nbr,
-		    &c2) != 0) {
-			free(c2);
+		if ((sp.max_configs = rung_hb_default_configs(&sp)) == 0) {
 			rung_error("plot: %s starts as many configurations as "
 			    "Hyperband: that needs an integer --eta and "
 			    "--max-steps a multiple of --min-steps",
 			    rung_policy_name(sp.policy));
 			return RUNG_EXIT_USAGE;
 		}
-		sp.max_configs = (uint32_t)rung_hb_configs(hb, nbr);
-		rung_hb_free(hb, nbr);
 	}
 	if (rung_sched_new(&sp, &sc, cause) != 0)
 		return RUNG_EXIT_USAGE;

@@ -97,15 +97,13 @@ parse_setup(const struct rung_args *args, const struct replay_optids *id,
     const struct rung_study *s, struct setup *su)
 {
 	struct rung_sched_params *b = &su->base;
-	struct rung_hb_bracket	*hb;
 	struct rung_sched	*sc;
 	const char		*v;
 	char			**list = NULL, *cause = NULL, *names;
 	size_t			 nlist = 0, i, j;
 	enum rung_policy	 pol, bpol = RUNG_POLICY_HYPERBAND;
-	double			 R;
 	long			 n;
-	int			 nb, ret = RUNG_EXIT_USAGE;
+	int			 ret = RUNG_EXIT_USAGE;
 
 	rung_sched_params_init(b, RUNG_POLICY_HYPERBAND);
 	b->max_r = s->max_step;
@@ -166,14 +164,7 @@ parse_setup(const struct rung_args *args, const struct replay_optids *id,
 		su->configs = (uint32_t)n;
 		su->configs_given = 1;
 	} else {
-		R = rint(b->max_r / b->min_r);
-		if (b->eta == rint(b->eta) && R >= 1 && R <= INT32_MAX &&
-		    rung_hb_brackets((int64_t)R, (int64_t)b->eta, &hb, &nb,
-		    &cause) == 0) {
-			su->configs = (uint32_t)rung_hb_configs(hb, nb);
-			rung_hb_free(hb, nb);
-		}
-		free(cause);
+		su->configs = rung_hb_default_configs(b);
 		cause = NULL;
 	}
 

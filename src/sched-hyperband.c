@@ -138,6 +138,26 @@ rung_hb_configs(const struct rung_hb_bracket *hb, int n)
 	return total;
 }
 
+uint32_t
+rung_hb_default_configs(const struct rung_sched_params *p)
+{
+	struct rung_hb_bracket *hb;
+	char		*cause = NULL;
+	double		 R = rint(p->max_r / p->min_r);
+	uint32_t	 n;
+	int		 nb;
+
+	if (p->eta != rint(p->eta) || R < 1 || R > INT32_MAX ||
+	    rung_hb_brackets((int64_t)R, (int64_t)p->eta, &hb, &nb,
+	    &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	n = (uint32_t)rung_hb_configs(hb, nb);
+	rung_hb_free(hb, nb);
+	return n;
+}
+
 /* Ray's arithmetic is in doubles, and we repeat it double for double. */
 int
 rung_ray_hb_brackets(double max_t, double eta, uint32_t *n, int32_t *r,

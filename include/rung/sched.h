@@ -239,6 +239,12 @@ uint64_t	 rung_hb_bracket_total(const struct rung_hb_bracket *,
 		     int resume);
 /* Configurations over all brackets. */
 uint64_t	 rung_hb_configs(const struct rung_hb_bracket *, int nbrackets);
+/*
+ * How many configurations Hyperband starts with p's max_r, min_r and eta:
+ * the default budget of random search and ASHA; 0 when those make no
+ * Hyperband table (eta not an integer, max_r not a multiple of min_r).
+ */
+uint32_t	 rung_hb_default_configs(const struct rung_sched_params *p);
 
 /*
  * Ray Tune HyperBandScheduler's bracket sizes, smallest s first:
