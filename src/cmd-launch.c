@@ -24,7 +24,7 @@ enum {
 	OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET, OPT_WORKERS,
 	OPT_SEED, OPT_LAUNCHER, OPT_RANKS,
 	OPT_HOSTFILE, OPT_GPUS, OPT_GPUS_PER_TRIAL, OPT_LOGS, OPT_STEP_TIMEOUT,
-	OPT_GRACE, OPT_RESUME,
+	OPT_GRACE, OPT_RESUME, OPT_SVR_TRAIN,
 };
 
 static const struct option launch_longopts[] = {
@@ -40,6 +40,7 @@ static const struct option launch_longopts[] = {
 	{ "keep-full", required_argument, NULL, OPT_KEEP_FULL },
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
+	{ "svr-train", required_argument, NULL, OPT_SVR_TRAIN },
 	{ "configs", required_argument, NULL, OPT_CONFIGS },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
@@ -60,13 +61,14 @@ static const struct rung_sched_optids sched_optids = {
 	.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = OPT_VARIANT,
 	.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
 	.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
-	.delta = OPT_DELTA,
+	.delta = OPT_DELTA, .svr_train = OPT_SVR_TRAIN,
 };
 
 /* What a campaign is: fixed once it started. */
 static const int campaign_opts[] = { OPT_SPACE, OPT_FROM, OPT_POLICY,
     OPT_MAX_STEPS, OPT_ETA, OPT_MIN_R, OPT_VARIANT, OPT_RULE, OPT_MIN_CURVES,
-    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET,
+    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_SVR_TRAIN, OPT_CONFIGS,
+    OPT_BUDGET,
     OPT_SEED, RUNG_OPT_METRIC, RUNG_OPT_DIRECTION, OPT_LOGS, 0 };
 
 static const char *
@@ -322,6 +324,7 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	    "--max-steps steps [--eta n] [--min-steps steps] "
 	    "[--variant stop|promote] [--rule ray|syne|optuna|determined] "
 	    "[--min-curves n] [--keep-full k] [--known-curve f] [--delta d] "
+	    "[--svr-train partial|full] "
 	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
 	    "[--launcher mpirun|mpiexec|srun|direct] [--ranks k] "
 	    "[--hostfile file] [--gpus auto|none|list] [--gpus-per-trial g] "

@@ -33,7 +33,7 @@ enum {
 	OPT_POLICY = 256, OPT_ETA, OPT_MIN_R, OPT_MAX_R, OPT_WORKERS,
 	OPT_SEEDS, OPT_SEED, OPT_BUDGET, OPT_BASELINE, OPT_VARIANT, OPT_RULE,
 	OPT_SAMPLER, OPT_CONFIGS, OPT_NO_RESUME, OPT_MIN_CURVES, OPT_KEEP_FULL,
-	OPT_KNOWN_CURVE, OPT_DELTA, OPT_NO_SAVE, OPT_SHOW,
+	OPT_KNOWN_CURVE, OPT_DELTA, OPT_NO_SAVE, OPT_SHOW, OPT_SVR_TRAIN,
 };
 
 static const struct option replay_longopts[] = {
@@ -55,6 +55,7 @@ static const struct option replay_longopts[] = {
 	{ "keep-full", required_argument, NULL, OPT_KEEP_FULL },
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
+	{ "svr-train", required_argument, NULL, OPT_SVR_TRAIN },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 	{ NULL, 0, NULL, 0 }
@@ -70,7 +71,7 @@ static const struct replay_optids replay_optids = {
 		.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = OPT_VARIANT,
 		.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
 		.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
-		.delta = OPT_DELTA,
+		.delta = OPT_DELTA, .svr_train = OPT_SVR_TRAIN,
 	},
 	.policy = OPT_POLICY, .baseline = OPT_BASELINE, .max_r = OPT_MAX_R,
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = OPT_SEED,
@@ -369,7 +370,8 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 	    "[--baseline policy] [--variant stop|promote] "
 	    "[--rule ray|syne|optuna|determined] [--sampler random|tpe] "
 	    "[--configs n] [--no-resume] [--min-curves n] [--keep-full k] "
-	    "[--known-curve f] [--delta d] [-j jobs] [--no-save] study",
+	    "[--known-curve f] [--delta d] [--svr-train partial|full] "
+	    "[-j jobs] [--no-save] study",
 	.summary = "replay HPO policies over a study's curves for many seeds: "
 	    "compute saved, quality returned",
 	.shortopts = "j:",

@@ -318,6 +318,14 @@ rung_args_sched(const struct rung_args *a, const char *cmd,
 			return -1;
 		p->min_curves = (uint32_t)n;
 	}
+	if ((v = rung_args_get(a, id->svr_train)) != NULL) {
+		if ((k = rung_svr_train_parse(v)) < 0) {
+			rung_error("%s: --svr-train must be partial or full, "
+			    "not '%s'", cmd, v);
+			return -1;
+		}
+		p->svr_train = (enum rung_svr_train)k;
+	}
 	if ((v = rung_args_get(a, id->variant)) != NULL) {
 		if ((k = rung_asha_variant_parse(v)) < 0) {
 			rung_error("%s: --variant must be stop or promote, not "

@@ -54,6 +54,8 @@ lrs_settings_json(const struct launch *L)
 	json_object_object_add(j, "known_curve", rung_json_double(
 	    p->known_curve, 0));
 	json_object_object_add(j, "delta", rung_json_double(p->delta, 0));
+	json_object_object_add(j, "svr_train", json_object_new_string(
+	    rung_svr_train_name(p->svr_train)));
 	json_object_object_add(j, "budget", json_object_new_int64(
 	    (int64_t)o->budget));
 	json_object_object_add(j, "seed", json_object_new_int64(
@@ -156,6 +158,11 @@ lrs_settings_read(struct launch *L, const struct rung_launch_opts *cl,
 	o->sched.keep_full = jnum(j, "keep_full", o->sched.keep_full);
 	o->sched.known_curve = jnum(j, "known_curve", o->sched.known_curve);
 	o->sched.delta = jnum(j, "delta", o->sched.delta);
+	/* A campaign begun before the option trained on full curves. */
+	if ((s = jstr(j, "svr_train")) == NULL)
+		o->sched.svr_train = RUNG_SVR_TRAIN_FULL;
+	else if ((v = rung_svr_train_parse(s)) >= 0)
+		o->sched.svr_train = (enum rung_svr_train)v;
 	o->budget = (uint64_t)jnum(j, "budget", 0);
 	o->seed = (uint64_t)jnum(j, "seed", 0);
 	o->space_path = jstr(j, "space_path");

@@ -31,7 +31,7 @@ static const struct replay_optids run_optids = {
 	.sched = {
 		.eta = OPT_ETA, .min_r = OPT_MIN_R, .variant = -1, .rule = -1,
 		.min_curves = -1, .keep_full = -1, .known_curve = -1,
-		.delta = -1,
+		.delta = -1, .svr_train = -1,
 	},
 	.policy = OPT_POLICY, .baseline = -1, .max_r = OPT_MAX_R,
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = RUNG_OPT_SEED,

@@ -306,6 +306,8 @@ params_json(const struct setup *su, const struct rung_study *s)
 	add_double(o, "keep_full", b->keep_full);
 	add_double(o, "known_curve", b->known_curve);
 	add_double(o, "delta", b->delta);
+	json_object_object_add(o, "svr_train", json_object_new_string(
+	    rung_svr_train_name(b->svr_train)));
 	json_object_object_add(o, "anytime_points", json_object_new_int64(
 	    su->so.ngrid));
 	return o;

@@ -393,6 +393,8 @@ rung_sched_save(const struct rung_sched *s, char **text)
 	json_object_object_add(p, "keep_full", jdouble(s->p.keep_full));
 	json_object_object_add(p, "known_curve", jdouble(s->p.known_curve));
 	json_object_object_add(p, "delta", jdouble(s->p.delta));
+	json_object_object_add(p, "svr_train",
+	    json_object_new_string(rung_svr_train_name(s->p.svr_train)));
 	json_object_object_add(p, "svr_type",
 	    json_object_new_string(s->p.svr.type == RUNG_EPS_SVR ? "eps-svr" :
 	    "nu-svr"));
@@ -581,7 +583,16 @@ read_params(json_object *p, struct rung_sched_params *sp)
 	sp->max_configs = u;
 	if (get_hex(field(p, "seed"), &sp->seed) != 0)
 		return -1;
-	/* The predictor's settings: absent from states saved before them. */
+	/*
+	 * The predictor's settings: absent from states saved before them.
+	 * A state saved before svr_train trained asha-svr on full curves.
+	 */
+	if ((v = field(p, "svr_train")) == NULL)
+		sp->svr_train = RUNG_SVR_TRAIN_FULL;
+	else if ((i = rung_svr_train_parse(json_object_get_string(v))) < 0)
+		return -1;
+	else
+		sp->svr_train = (enum rung_svr_train)i;
 	if (field(p, "min_curves") == NULL)
 		return 0;
 	if (get_u32(p, "min_curves", &sp->min_curves) != 0 ||

@@ -52,12 +52,13 @@ int		 rung_args_real_opt(const struct rung_args *, const char *cmd,
 /*
  * The options every policy takes, named alike by replay and launch:
  * --eta, --min-steps, --variant, --rule, --min-curves, --keep-full,
- * --known-curve and --delta (their ids in the command's table) into p.
+ * --known-curve, --delta and --svr-train (their ids in the command's
+ * table) into p.
  * -1 with the error said ("CMD: --eta must be ...").
  */
 struct rung_sched_optids {
 	int	 eta, min_r, variant, rule, min_curves, keep_full, known_curve,
-		 delta;
+		 delta, svr_train;
 };
 int		 rung_args_sched(const struct rung_args *, const char *cmd,
 		     const struct rung_sched_optids *,

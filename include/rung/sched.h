@@ -32,6 +32,16 @@ enum rung_policy {
 	RUNG_POLICY_ASHA_SVR,	/* asha ranking by predicted final values */
 };
 
+/*
+ * What asha-svr's models learn from: every trial that reached the next
+ * rung (its prefix against its value there, the default), or, as before,
+ * only trials that reached max_r, after min_curves of them.
+ */
+enum rung_svr_train {
+	RUNG_SVR_TRAIN_PARTIAL = 0,
+	RUNG_SVR_TRAIN_FULL,
+};
+
 enum rung_asha_variant {
 	RUNG_ASHA_STOP = 0,	/* judge at each milestone: continue or stop */
 	RUNG_ASHA_PROMOTE,	/* the original ASHA: pause, promote later */
@@ -89,6 +99,7 @@ struct rung_sched_params {
 					   round (0.5) */
 	double		 delta;		/* baker: the stopping probability
 					   (0.99) */
+	enum rung_svr_train svr_train;	/* asha-svr (partial) */
 	struct rung_svr_params svr;	/* the predictor: Swift-Hyperband's
 					   nu-SVR by default */
 };
@@ -209,6 +220,8 @@ int		 rung_asha_rule_parse(const char *);	/* -1 if unknown */
 const char	*rung_asha_variant_name(enum rung_asha_variant);
 int		 rung_asha_variant_parse(const char *);	/* -1 if unknown */
 const char	*rung_decision_name(enum rung_decision);
+const char	*rung_svr_train_name(enum rung_svr_train);
+int		 rung_svr_train_parse(const char *);	/* -1 if unknown */
 
 /* Hyperband arithmetic (algorithms.md 1). */
 struct rung_hb_round {
