@@ -259,6 +259,32 @@ targets_init(struct rung_sched *s)
 	}
 }
 
+uint32_t
+rung_sched_svr_trainset(struct rung_sched *s, uint32_t bracket, uint32_t k,
+    const uint32_t **trials)
+{
+	struct asha_svr		*p = s->priv;
+	struct rung_sched_model	*md;
+	int32_t			 T;
+	uint32_t		 i;
+
+	*trials = NULL;
+	if (s->pol != &rung_policy_asha_svr || bracket >= s->nb ||
+	    k >= s->b[bracket].nrungs || (T = rung_target(s, bracket, k)) == 0)
+		return 0;
+	md = rung_sched_model_find(models(s), T, rung_prefix(s, bracket, k));
+	if (md == NULL)
+		return 0;
+	if (s->p.svr_train == RUNG_SVR_TRAIN_FULL) {
+		*trials = p->fin.full.v;
+		return md->ntrain;
+	}
+	for (i = 0; i < p->ntg && p->tg[i].step != T; i++)
+		;
+	*trials = p->tg[i].trials.v;
+	return md->ntrain;
+}
+
 static int
 asha_svr_setup(struct rung_sched *s, char **cause)
 {

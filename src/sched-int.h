@@ -283,4 +283,12 @@ double		 rung_sched_predict(const struct rung_sched *,
 		     const struct rung_svr *, uint32_t trial, int32_t P,
 		     int diffs);
 
+/*
+ * asha-svr: the trials the model that keys rung k of bracket learnt
+ * from, in the order they came (*trials points into the policy's
+ * state); 0 while the rung has no model. For the tests.
+ */
+uint32_t	 rung_sched_svr_trainset(struct rung_sched *, uint32_t bracket,
+		     uint32_t k, const uint32_t **trials);
+
 #endif

@@ -198,6 +198,8 @@ test_asha_svr(void)
 
 	params(&a, RUNG_POLICY_ASHA);
 	params(&p, RUNG_POLICY_ASHA_SVR);
+	/* Trained on full curves only, as before --svr-train. */
+	p.svr_train = RUNG_SVR_TRAIN_FULL;
 	p.min_curves = 1000000;
 	run(s, &a, 2, &ra);
 	ok(run(s, &p, 2, &rs) == 0 && same_run(&rs, &ra, s->ntrials),

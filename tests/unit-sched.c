@@ -14,6 +14,7 @@
 #include "rung/sched.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
+#include "../src/sched-int.h"
 #include "tap.h"
 
 static void
@@ -668,6 +669,161 @@ test_table(void)
 	free(v);
 }
 
+/*
+ * asha-svr (issue 17): curves that cross. Trial c starts at 1.5 - L and
+ * falls towards L by step 3, so the value at step 1 ranks the trials
+ * backwards and only a model of step 3 from step 1 ranks them right.
+ */
+static double
+svr_value(uint32_t c, int32_t t)
+{
+	double	 L = fmod(c * 0.618033988749895, 1.0);
+	double	 S = 1.5 - L;
+
+	return L + (S - L) * exp(-2.0 * (t - 1));
+}
+
+static void
+svr_params(struct rung_sched_params *p, enum rung_svr_train train)
+{
+	rung_sched_params_init(p, RUNG_POLICY_ASHA_SVR);
+	p->max_r = 9;
+	p->max_configs = 40;
+	p->svr_train = train;
+	p->min_curves = 3;
+}
+
+/*
+ * One trial at a time, each to its stop, the steps it stopped at in
+ * stop[] (from its handle) and as " c:step" in log; with restore_at, a
+ * save and restore after that many trials.
+ */
+static struct rung_sched *
+svr_drive(struct rung_sched *s, char *log, size_t len, int32_t *stop,
+    uint32_t restore_at)
+{
+	struct rung_sched_action a;
+	char			 buf[32];
+	int32_t			 t;
+	uint32_t		 n = 0;
+
+	log[0] = '\0';
+	while (rung_sched_next(s, &a) == RUNG_ACT_START) {
+		for (t = 1; t <= 9; t++) {
+			if (rung_sched_report(s, a.trial, t,
+			    svr_value(a.trial, t)) != RUNG_CONTINUE)
+				break;
+		}
+		if (stop != NULL && a.trial < 40)
+			stop[a.trial] = t;
+		snprintf(buf, sizeof buf, " %u:%d", a.trial, t);
+		append(log, buf, len);
+		if (++n == restore_at)
+			s = roundtrip(s);
+	}
+	return s;
+}
+
+/* Do the n trials of tr all end in state? */
+static int
+svr_all(struct rung_sched *s, const uint32_t *tr, uint32_t n,
+    enum rung_trial_state state)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rung_sched_trial_state(s, tr[i]) != state)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+test_asha_svr_partial(void)
+{
+	struct rung_sched_params p;
+	struct rung_sched	*s;
+	const uint32_t		*tr;
+	char			 part[1024], log[1024], full[1024];
+	char			*text, *cause = NULL, *at;
+	const char		*key = "\"svr_train\":\"full\",";
+	int32_t			 stop[40];
+	uint32_t		 n, i, k, stopped = 0, bad = 0;
+
+	svr_params(&p, RUNG_SVR_TRAIN_PARTIAL);
+	s = svr_drive(make(&p), part, sizeof part, stop, 0);
+
+	/*
+	 * Rung 0's model learnt from the trials that reached step 3, in
+	 * order, the ones stopped there too; the last few may have come
+	 * after its last refit.
+	 */
+	n = rung_sched_svr_trainset(s, 0, 0, &tr);
+	ok(n >= 5, "rung 0 has a model, on %u trials", n);
+	for (i = k = 0; i < 40 && k < n && bad == 0; i++) {
+		if (stop[i] >= 3)
+			bad = tr[k++] != i;
+	}
+	ok(k == n && bad == 0, "they are the first %u trials to reach step 3",
+	    n);
+	for (i = 0; i < n; i++)
+		stopped += stop[tr[i]] == 3;
+	ok(stopped > 0, "%u of them stopped at step 3: partial curves",
+	    stopped);
+	n = rung_sched_svr_trainset(s, 0, 1, &tr);
+	ok(n >= 5 && svr_all(s, tr, n, RUNG_TRIAL_FINISHED),
+	    "rung 1's model learnt from %u trials, all at max_r", n);
+	rung_sched_free(s);
+
+	/* Keyed by the model, rung 0 keeps other trials than asha does. */
+	p.policy = RUNG_POLICY_ASHA;
+	s = svr_drive(make(&p), log, sizeof log, NULL, 0);
+	ok(strcmp(log, part) != 0, "partial decides otherwise than asha");
+	rung_sched_free(s);
+
+	/* Identical after a save and restore past the first refits. */
+	p.policy = RUNG_POLICY_ASHA_SVR;
+	s = svr_drive(make(&p), log, sizeof log, NULL, 25);
+	is_str(log, part, "partial: the same decisions after a restore");
+	rung_sched_free(s);
+
+	/* Full: nothing learnt from a trial that stopped below max_r. */
+	svr_params(&p, RUNG_SVR_TRAIN_FULL);
+	s = svr_drive(make(&p), full, sizeof full, NULL, 0);
+	n = rung_sched_svr_trainset(s, 0, 0, &tr);
+	ok(n >= 3 && svr_all(s, tr, n, RUNG_TRIAL_FINISHED),
+	    "full: rung 0 learnt from %u trials, all at max_r", n);
+	rung_sched_free(s);
+	s = svr_drive(make(&p), log, sizeof log, NULL, 25);
+	is_str(log, full, "full: the same decisions after a restore");
+	rung_sched_free(s);
+
+	/*
+	 * A state saved before --svr-train (no "svr_train" in it) restores
+	 * to training on full curves: it decides as full, not as partial.
+	 */
+	s = make(&p);
+	svr_drive(s, log, sizeof log, NULL, 0);
+	rung_sched_save(s, &text);
+	rung_sched_free(s);
+	at = strstr(text, key);
+	ok(at != NULL, "the state names its training set");
+	if (at != NULL)
+		memmove(at, at + strlen(key), strlen(at + strlen(key)) + 1);
+	s = NULL;
+	ok(rung_sched_restore(text, &s, &cause) == 0 &&
+	    rung_sched_params(s)->svr_train == RUNG_SVR_TRAIN_FULL,
+	    "a state without it restores to full");
+	free(text);
+	if (s != NULL) {
+		n = rung_sched_svr_trainset(s, 0, 0, &tr);
+		ok(n >= 3 && svr_all(s, tr, n, RUNG_TRIAL_FINISHED),
+		    "and its rung 0 learnt from %u finished trials", n);
+		rung_sched_free(s);
+	}
+	ok(strcmp(full, part) != 0, "full decides otherwise than partial");
+}
+
 int
 main(void)
 {
@@ -680,5 +836,6 @@ main(void)
 	test_runs();
 	test_errors();
 	test_table();
+	test_asha_svr_partial();
 	return done_testing();
 }
