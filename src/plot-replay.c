@@ -36,7 +36,7 @@ static const struct replay_optids run_optids = {
 	.policy = OPT_POLICY, .baseline = -1, .max_r = OPT_MAX_R,
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = RUNG_OPT_SEED,
 	.jobs = RUNG_OPT_JOBS, .budget = -1, .sampler = -1, .configs = -1,
-	.no_resume = -1,
+	.no_resume = -1, .no_equal_cost = -1,
 };
 
 /* A kept replay, and what plot replay reads from its report. */
