@@ -269,6 +269,8 @@ test_expect_success 'replay: tics spaced for the size, titles on two lines' '
 	test $(grep -c "^set xtics [0-9.]*$" dir/plot.gp) -eq 3 &&
 	small=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
 	grep -q "^set title .best so far against simulated time. \. " dir/plot.gp &&
+	grep -q "^set title .regret against compute. \. " dir/plot.gp &&
+	test $(grep -c "index [01] using 1:2 with steps lw 2" dir/plot.gp) -eq 4 &&
 	grep -q "^set multiplot layout 1,3 title .mq: replay 2, 2 seeds of sha, asha. \. " dir/plot.gp &&
 	rm -rf dir && rung plot replay --replay 2 --size 1600x500 -o r.png --script dir mq &&
 	large=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
