@@ -34,6 +34,7 @@ enum {
 	OPT_SEEDS, OPT_SEED, OPT_BUDGET, OPT_BASELINE, OPT_VARIANT, OPT_RULE,
 	OPT_SAMPLER, OPT_CONFIGS, OPT_NO_RESUME, OPT_MIN_CURVES, OPT_KEEP_FULL,
 	OPT_KNOWN_CURVE, OPT_DELTA, OPT_NO_SAVE, OPT_SHOW, OPT_SVR_TRAIN,
+	OPT_NO_EQUAL_COST,
 };
 
 static const struct option replay_longopts[] = {
@@ -58,6 +59,7 @@ static const struct option replay_longopts[] = {
 	{ "svr-train", required_argument, NULL, OPT_SVR_TRAIN },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
+	{ "no-equal-cost", no_argument, NULL, OPT_NO_EQUAL_COST },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -77,6 +79,7 @@ static const struct replay_optids replay_optids = {
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = OPT_SEED,
 	.jobs = 'j', .budget = OPT_BUDGET, .sampler = OPT_SAMPLER,
 	.configs = OPT_CONFIGS, .no_resume = OPT_NO_RESUME,
+	.no_equal_cost = OPT_NO_EQUAL_COST,
 };
 
 /* Reading a report back. */
@@ -152,6 +155,53 @@ fmt_pct(double v, char buf[RUNG_DBL_BUFSZ])
 	return buf;
 }
 
+/*
+ * The equal-cost view: every policy with the baseline's mean cost as its
+ * budget. A report of an older rung has none.
+ */
+static void
+print_equal(FILE *f, json_object *rep)
+{
+	static const char *hdr[] = { "POLICY", ">STEPS", ">SPENT",
+		">STARTED", ">FINAL", ">WORST", ">REGRET", ">REGRET_WORST",
+		">TOP1", ">TOP5", ">POOL_SPENT" };
+	json_object	*eq = jget(rep, "equal_cost"), *pols, *p, *e;
+	struct rung_table *tab;
+	const char	*row[11];
+	char		 c[11][RUNG_DBL_BUFSZ];
+	size_t		 i;
+	int		 k;
+
+	if (eq == NULL)
+		return;
+	fprintf(f, "\nat %s's cost: every policy gets a budget of %s steps "
+	    "(its mean), what it saves spent on more configurations\n",
+	    jstr(eq, "policy"), fmt_num(jnum(eq, "budget_steps"), c[0]));
+	tab = rung_table_new(hdr, 11);
+	pols = jget(rep, "policies");
+	for (i = 0; i < jlen(pols); i++) {
+		p = json_object_array_get_idx(pols, i);
+		if ((e = jget(p, "equal_cost")) == NULL)
+			continue;
+		snprintf(c[0], sizeof c[0], "%s", jstr(p, "policy"));
+		fmt_num(jnum(e, "cost_steps_mean"), c[1]);
+		fmt_pct(jnum(e, "spent"), c[2]);
+		fmt_num(jnum(e, "started_mean"), c[3]);
+		fmt_num(jnum(e, "best_final_mean"), c[4]);
+		fmt_num(jnum(e, "best_final_worst"), c[5]);
+		fmt_num(jnum(e, "regret_mean"), c[6]);
+		fmt_num(jnum(e, "regret_worst"), c[7]);
+		fmt_pct(jnum(e, "p_top1"), c[8]);
+		fmt_pct(jnum(e, "p_top5"), c[9]);
+		snprintf(c[10], sizeof c[10], "%.0f", jnum(e, "pool_spent"));
+		for (k = 0; k < 11; k++)
+			row[k] = c[k];
+		rung_table_add(tab, row);
+	}
+	rung_table_print(tab, f);
+	rung_table_free(tab);
+}
+
 static void
 print_table(FILE *f, json_object *rep)
 {
@@ -218,6 +268,7 @@ print_table(FILE *f, json_object *rep)
 	}
 	rung_table_print(tab, f);
 	rung_table_free(tab);
+	print_equal(f, rep);
 
 	/* Ten points of the anytime view: the mean best-so-far final. */
 	any = jget(rep, "anytime");
@@ -259,7 +310,28 @@ print_table(FILE *f, json_object *rep)
 	free(cells);
 }
 
-/* One row per (policy, seed). */
+/* A JSON value as a CSV field: nothing for null. */
+static void
+csv_value(FILE *f, json_object *v)
+{
+	char	 buf[RUNG_DBL_BUFSZ];
+
+	if (v == NULL)
+		return;
+	if (json_object_is_type(v, json_type_string))
+		rung_csv_field(f, json_object_get_string(v));
+	else if (json_object_is_type(v, json_type_boolean))
+		fputc(json_object_get_boolean(v) ? '1' : '0', f);
+	else if (json_object_is_type(v, json_type_int))
+		fprintf(f, "%" PRId64, json_object_get_int64(v));
+	else
+		fputs(rung_fmt_double(json_object_get_double(v), 0, buf), f);
+}
+
+/*
+ * One row per (policy, seed); the equal-cost replay of the same seed in
+ * the equal_ columns (empty when the report has none).
+ */
 static void
 print_csv(FILE *f, json_object *rep)
 {
@@ -268,11 +340,12 @@ print_csv(FILE *f, json_object *rep)
 		"time_to_best", "steps_to_best", "random_cost_steps",
 		"random_cost_seconds", "saved_vs_baseline_seeds",
 		"saved_vs_random_seeds" };
-	json_object	*pols = jget(rep, "policies"), *p, *v;
-	char		 buf[RUNG_DBL_BUFSZ];
+	static const char *eqcols[] = { "cost_steps", "started", "regret",
+		"top5" };
+	json_object	*pols = jget(rep, "policies"), *p, *eq;
 	size_t		 i, j, k, n;
 	const size_t	 ncols = sizeof cols / sizeof cols[0];
-	double		 d;
+	const size_t	 neq = sizeof eqcols / sizeof eqcols[0];
 
 	fputs("policy,resume", f);
 	for (k = 0; k < ncols; k++) {
@@ -284,9 +357,12 @@ print_csv(FILE *f, json_object *rep)
 		else
 			fputs(cols[k], f);
 	}
+	for (k = 0; k < neq; k++)
+		fprintf(f, ",equal_%s", eqcols[k]);
 	fputc('\n', f);
 	for (i = 0; i < jlen(pols); i++) {
 		p = json_object_array_get_idx(pols, i);
+		eq = jget(p, "equal_cost");
 		n = jlen(jget(p, "seed"));
 		for (j = 0; j < n; j++) {
 			rung_csv_field(f, jstr(p, "policy"));
@@ -294,24 +370,14 @@ print_csv(FILE *f, json_object *rep)
 			    ",1" : ",0", f);
 			for (k = 0; k < ncols; k++) {
 				fputc(',', f);
-				v = json_object_array_get_idx(jget(p, cols[k]),
-				    j);
-				if (v == NULL)
-					continue;
-				if (json_object_is_type(v, json_type_string))
-					rung_csv_field(f, json_object_get_string(v));
-				else if (json_object_is_type(v,
-				    json_type_boolean))
-					fputc(json_object_get_boolean(v) ?
-					    '1' : '0', f);
-				else if (json_object_is_type(v,
-				    json_type_int))
-					fprintf(f, "%" PRId64,
-					    json_object_get_int64(v));
-				else {
-					d = json_object_get_double(v);
-					fputs(rung_fmt_double(d, 0, buf), f);
-				}
+				csv_value(f, json_object_array_get_idx(
+				    jget(p, cols[k]), j));
+			}
+			for (k = 0; k < neq; k++) {
+				fputc(',', f);
+				if (jlen(jget(eq, eqcols[k])) > j)
+					csv_value(f, json_object_array_get_idx(
+					    jget(eq, eqcols[k]), j));
 			}
 			fputc('\n', f);
 		}
@@ -371,7 +437,7 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 	    "[--rule ray|syne|optuna|determined] [--sampler random|tpe] "
 	    "[--configs n] [--no-resume] [--min-curves n] [--keep-full k] "
 	    "[--known-curve f] [--delta d] [--svr-train partial|full] "
-	    "[-j jobs] [--no-save] study",
+	    "[-j jobs] [--no-equal-cost] [--no-save] study",
 	.summary = "replay HPO policies over a study's curves for many seeds: "
 	    "compute saved, quality returned",
 	.shortopts = "j:",
@@ -472,6 +538,8 @@ list_json(const struct rung_kept_replay *kr)
 		add_double(x, "regret_mean", p->regret_mean);
 		add_double(x, "p_top1", p->p_top1);
 		add_double(x, "p_top5", p->p_top5);
+		add_double(x, "equal_regret_mean", p->equal_regret_mean);
+		add_double(x, "equal_p_top5", p->equal_p_top5);
 		json_object_array_add(sum, x);
 	}
 	json_object_object_add(o, "policies", sum);

@@ -1,7 +1,8 @@
 /*
  * plot replay: a kept run of rung replay (the newest of the study, --replay
  * ID, or one it runs and keeps with --policy), compute against the final
- * value returned beside the best so far against simulated time.
+ * value returned beside the best so far against simulated time, and the
+ * anytime curve: regret against compute.
  */
 #include "config.h"
 
@@ -36,7 +37,7 @@ static const struct replay_optids run_optids = {
 	.policy = OPT_POLICY, .baseline = -1, .max_r = OPT_MAX_R,
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = RUNG_OPT_SEED,
 	.jobs = RUNG_OPT_JOBS, .budget = -1, .sampler = -1, .configs = -1,
-	.no_resume = -1,
+	.no_resume = -1, .no_equal_cost = -1,
 };
 
 /* A kept replay, and what plot replay reads from its report. */
@@ -141,6 +142,41 @@ pool_best(struct rung_plot *p, double best)
 
 #define TIME_POINTS	200
 
+/*
+ * The anytime curve of a policy: its kept anytime entry's mean best-so-far
+ * final value at each cost in steps, as regret against the pool's best (a
+ * run kept by an older rung has the finals, not the regret). One row per
+ * point; a row of NaN when there is none. Returns the largest cost.
+ */
+static double
+regret_rows(struct rung_plot *p, const char *anytime, double best)
+{
+	json_object	*a, *c = NULL, *m = NULL;
+	size_t		 i, n = 0;
+	double		 x, y, max = 0;
+
+	a = anytime != NULL ? json_tokener_parse(anytime) : NULL;
+	if (a != NULL && json_object_object_get_ex(a, "cost_steps", &c) &&
+	    json_object_object_get_ex(a, "best_final_mean", &m) &&
+	    json_object_is_type(c, json_type_array) &&
+	    json_object_is_type(m, json_type_array))
+		n = json_object_array_length(c);
+	for (i = 0; i < n; i++) {
+		x = json_object_get_double(json_object_array_get_idx(c, i));
+		y = json_object_get_double(json_object_array_get_idx(m, i));
+		if (json_object_array_get_idx(m, i) == NULL)
+			y = NAN;	/* null: no seed had one yet */
+		rung_plot_row(p, 2, x, fabs(y - best));
+		if (isfinite(x))
+			max = fmax(max, x);
+	}
+	if (n == 0)
+		rung_plot_row(p, 2, NAN, NAN);
+	if (a != NULL)
+		json_object_put(a);
+	return max;
+}
+
 static int
 plot_replay(struct plot *pl, const struct rung_study *unused,
     char **cause)
@@ -152,7 +188,7 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 	struct rung_buf	 names = { 0 };
 	const char	*v;
 	double		 cost, fin, cmin, cmax, fmin_, fmax_, cs, fs, tmax = 0, x, sum;
-	double		 gmin = INFINITY, gmax = -INFINITY, across;
+	double		 gmin = INFINITY, gmax = -INFINITY, across, rmax = 0;
 	char		*l1 = NULL, *l2 = NULL, *end, b1[RUNG_DBL_BUFSZ];
 	char		 b2[RUNG_DBL_BUFSZ];
 	uint32_t	 i, j, g, nf, nv;
@@ -271,6 +307,15 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 		}
 		rung_plot_gap(p, 2);
 	}
+	/* Regret against compute: the anytime curve. */
+	for (i = 0; i < k.kr->npol; i++) {
+		rung_plot_data(p, "regret");
+		rmax = fmax(rmax, regret_rows(p, k.kr->pol[i].anytime,
+		    k.pool_best));
+		rung_plot_gap(p, 2);
+	}
+	if (!(rmax > 0))
+		rmax = 1;
 
 	plot_preamble(pl);
 	/*
@@ -284,9 +329,9 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 	free(l2);
 	l2 = xprintf("eta %s, max_r %s, %.0f worker%s", plot_human(k.eta, b1),
 	    plot_human(k.max_r, b2), k.workers, k.workers == 1 ? "" : "s");
-	plot_title(pl, "set multiplot layout 1,2 title", l1, l2);
+	plot_title(pl, "set multiplot layout 1,3 title", l1, l2);
 	rung_plot_cmd(p, "set key outside below center horizontal samplen 2\n");
-	across = plot_chars_across(pl, pl->tg.width / 2.0, 12);
+	across = plot_chars_across(pl, pl->tg.width / 3.0, 12);
 	plot_title(pl, "set title", "compute against the final value returned",
 	    "(bars: range over seeds)");
 	plot_label(pl, "set xlabel", "compute per replay (steps)");
@@ -330,6 +375,25 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 		rung_plot_quote(p, k.kr->pol[i].policy);
 	}
 	pool_best(p, k.pool_best);
+	rung_plot_cmd(p, "\n");
+
+	plot_title(pl, "set title", "regret against compute",
+	    "(mean over seeds; 0: the pool's best)");
+	plot_xtics(pl, rmax, rmax, across, 1);
+	plot_label(pl, "set xlabel", "compute (steps)");
+	free(l2);
+	l2 = xprintf("regret of the best so far (%s)", k.kr->metric);
+	plot_label(pl, "set ylabel", l2);
+	rung_plot_cmd(p, "set xrange [0:");
+	rung_plot_num(p, rmax);
+	rung_plot_cmd(p, "]\nplot ");
+	for (i = 0; i < k.kr->npol; i++) {
+		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
+		rung_plot_ref(p, "regret");
+		rung_plot_cmd(p, " index %u using 1:2 with steps lw 2 lc rgb "
+		    "'%s' title ", i, plot_colours[i % NCOLOURS]);
+		rung_plot_quote(p, k.kr->pol[i].policy);
+	}
 	rung_plot_cmd(p, "\nunset multiplot\n");
 	ret = 0;
 out:

@@ -19,7 +19,7 @@
 struct replay_optids {
 	struct rung_sched_optids sched;
 	int	 policy, baseline, max_r, workers, seeds, seed, jobs, budget,
-		 sampler, configs, no_resume;
+		 sampler, configs, no_resume, no_equal_cost;
 };
 
 /*

@@ -131,6 +131,7 @@ parse_setup(const struct rung_args *args, const struct replay_optids *id,
 		}
 	}
 	su->so.replay.resume = !rung_args_has(args, id->no_resume);
+	su->so.equal_cost = !rung_args_has(args, id->no_equal_cost);
 	n = 1;
 	if (int_opt(args, id->workers, "workers", 1, 1000000, &n) != 0)
 		goto out;
@@ -345,6 +346,71 @@ agg_json(json_object *o, const struct rung_replay_agg *a, int resume)
 	    json_object_new_int64(a->nbudget));
 }
 
+/* Seeds of policy k's equal-cost replays that started the whole pool. */
+static uint32_t
+eq_pool_spent(const struct rung_replay_set *set, uint32_t k)
+{
+	const struct rung_replay_seed *v = &set->eq_seeds[(size_t)k *
+	    set->nseeds];
+	uint32_t	 i, n = 0;
+
+	for (i = 0; i < set->nseeds; i++)
+		n += v[i].r.nstarted >= set->npool && !v[i].r.budget_spent;
+	return n;
+}
+
+/*
+ * Policy k at the baseline's cost: its figures, and per seed what it
+ * spent, started and returned. NULL without the view.
+ */
+static json_object *
+equal_json(const struct rung_replay_set *set, uint32_t k)
+{
+	const struct rung_replay_agg *a;
+	const struct rung_replay_seed *v;
+	json_object	*o, *arr[4];
+	static const char *keys[4] = { "cost_steps", "started", "regret",
+		"top5" };
+	uint32_t	 i;
+	int		 j;
+
+	if (set->eq_agg == NULL)
+		return NULL;
+	a = &set->eq_agg[k];
+	v = &set->eq_seeds[(size_t)k * set->nseeds];
+	o = json_object_new_object();
+	json_object_object_add(o, "budget_steps", json_object_new_int64(
+	    (int64_t)set->eq_budget));
+	add_double(o, "cost_steps_mean", a->cost_steps_mean);
+	add_double(o, "spent", a->cost_steps_mean / (double)set->eq_budget);
+	add_double(o, "started_mean", a->started_mean);
+	add_double(o, "best_final_mean", a->final_mean);
+	add_double(o, "best_final_worst", a->final_worst);
+	add_double(o, "regret_mean", a->regret_mean);
+	add_double(o, "regret_worst", fabs(a->final_worst - set->pool_best));
+	add_double(o, "p_top1", a->p_top1);
+	add_double(o, "p_top5", a->p_top5);
+	json_object_object_add(o, "budget_spent",
+	    json_object_new_int64(a->nbudget));
+	json_object_object_add(o, "pool_spent",
+	    json_object_new_int64(eq_pool_spent(set, k)));
+	for (j = 0; j < 4; j++)
+		arr[j] = json_object_new_array();
+	for (i = 0; i < set->nseeds; i++) {
+		json_object_array_add(arr[0], json_object_new_int64(
+		    (int64_t)v[i].r.cost_steps));
+		json_object_array_add(arr[1], json_object_new_int64(
+		    v[i].r.nstarted));
+		json_object_array_add(arr[2], rung_json_double(v[i].r.regret,
+		    0));
+		json_object_array_add(arr[3], json_object_new_boolean(
+		    v[i].r.top5));
+	}
+	for (j = 0; j < 4; j++)
+		json_object_object_add(o, keys[j], arr[j]);
+	return o;
+}
+
 static json_object *
 policy_json(const struct rung_study *s, const struct setup *su,
     const struct rung_replay_set *set, uint32_t k)
@@ -402,30 +468,42 @@ policy_json(const struct rung_study *s, const struct setup *su,
 	}
 	for (j = 0; j < 15; j++)
 		json_object_object_add(o, keys[j], a[j]);
+	json_object_object_add(o, "equal_cost", equal_json(set, k));
 	return o;
 }
 
+/*
+ * The anytime curve: at each cost of the grid, the mean best-so-far final
+ * value and its regret against the pool's best. Every value of the trace
+ * is a final of the pool, on the same side of its best, so the mean
+ * regret is the distance of the mean.
+ */
 static json_object *
 anytime_json(const struct setup *su, const struct rung_replay_set *set,
     uint32_t k)
 {
-	json_object	*o = json_object_new_object(), *g, *m, *n;
+	json_object	*o = json_object_new_object(), *g, *m, *n, *rg;
+	double		 v;
 	uint32_t	 i;
 
 	g = json_object_new_array();
 	m = json_object_new_array();
 	n = json_object_new_array();
+	rg = json_object_new_array();
 	for (i = 0; i < set->ngrid; i++) {
+		v = set->agg[k].anytime[i];
 		json_object_array_add(g, rung_json_double(set->grid[i], 0));
-		json_object_array_add(m, rung_json_double(
-		    set->agg[k].anytime[i], 0));
+		json_object_array_add(m, rung_json_double(v, 0));
 		json_object_array_add(n, json_object_new_int64(
 		    set->agg[k].anytime_n[i]));
+		json_object_array_add(rg, rung_json_double(fabs(v -
+		    set->pool_best), 0));
 	}
 	json_object_object_add(o, "policy", json_object_new_string(
 	    rung_policy_name(su->p[k].policy)));
 	json_object_object_add(o, "cost_steps", g);
 	json_object_object_add(o, "best_final_mean", m);
+	json_object_object_add(o, "regret_mean", rg);
 	json_object_object_add(o, "seeds", n);
 	return o;
 }
@@ -464,6 +542,17 @@ report_json(const struct rung_study *s, const struct setup *su,
 	add_double(b, "best_final_mean",
 	    set->agg[set->baseline].final_mean);
 	json_object_object_add(o, "baseline", b);
+
+	/* What the equal-cost view gave every policy. */
+	b = NULL;
+	if (set->eq_agg != NULL) {
+		b = json_object_new_object();
+		json_object_object_add(b, "policy", json_object_new_string(
+		    rung_policy_name(su->p[set->baseline].policy)));
+		json_object_object_add(b, "budget_steps",
+		    json_object_new_int64((int64_t)set->eq_budget));
+	}
+	json_object_object_add(o, "equal_cost", b);
 
 	arr = json_object_new_array();
 	for (k = 0; k < su->np; k++)
@@ -520,6 +609,28 @@ kept_seed(const struct rung_study *s, const struct rung_replay_set *set,
 	}
 }
 
+/* Policy k's equal-cost figures, as the report gives them. */
+static void
+kept_equal(const struct rung_replay_set *set, uint32_t k,
+    struct rung_kept_policy *p)
+{
+	const struct rung_replay_agg *a;
+
+	p->equal_cost_steps_mean = p->equal_started_mean = NAN;
+	p->equal_regret_mean = p->equal_regret_worst = NAN;
+	p->equal_p_top1 = p->equal_p_top5 = NAN;
+	if (set->eq_agg == NULL)
+		return;
+	a = &set->eq_agg[k];
+	p->equal_budget_steps = (int64_t)set->eq_budget;
+	p->equal_cost_steps_mean = a->cost_steps_mean;
+	p->equal_started_mean = a->started_mean;
+	p->equal_regret_mean = a->regret_mean;
+	p->equal_regret_worst = fabs(a->final_worst - set->pool_best);
+	p->equal_p_top1 = a->p_top1;
+	p->equal_p_top5 = a->p_top5;
+}
+
 /* A run as the store keeps it: the report and its rows. */
 static void
 kept_of(const struct rung_study *s, const struct setup *su,
@@ -566,6 +677,7 @@ kept_of(const struct rung_study *s, const struct setup *su,
 		p->p_top5 = a->p_top5;
 		p->time_to_best_mean = a->time_to_best_mean;
 		p->anytime = json_text(json_object_array_get_idx(any, k));
+		kept_equal(set, k, p);
 		p->nseed = set->nseeds;
 		p->seed = xcalloc(set->nseeds + 1, sizeof *p->seed);
 		for (i = 0; i < set->nseeds; i++)

@@ -215,8 +215,18 @@ rung_replay_set_release(struct rung_replay_set *set)
 		for (i = 0; i < set->npolicies; i++)
 			rung_replay_agg_release(&set->agg[i]);
 	}
+	if (set->eq_seeds != NULL) {
+		for (i = 0; i < set->npolicies * set->nseeds; i++)
+			rung_replay_result_release(&set->eq_seeds[i].r);
+	}
+	if (set->eq_agg != NULL) {
+		for (i = 0; i < set->npolicies; i++)
+			rung_replay_agg_release(&set->eq_agg[i]);
+	}
 	free(set->seeds);
 	free(set->agg);
+	free(set->eq_seeds);
+	free(set->eq_agg);
 	free(set->grid);
 	memset(set, 0, sizeof *set);
 }
@@ -287,13 +297,27 @@ random_cost(const struct rung_study *s, const struct rung_sched_params *p,
 	v->random_seconds = secs;
 }
 
+void
+rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
+    struct rung_sched_params *out)
+{
+	int	 f = rung_policy_flags(p->policy);
+
+	*out = *p;
+	if ((f & RUNG_PF_CONFIGS) && !(f & RUNG_PF_SIZED) && npool > 0)
+		out->max_configs = npool;
+}
+
+/* One pass of replays: every (policy, seed) slot of seeds. */
 struct work {
 	const struct rung_study		*s;
-	const struct rung_sched_params	*p;
-	const struct rung_replay_seeds_opts *o;
-	struct rung_replay_set		*set;
+	const struct rung_sched_params	*p;	/* [policy] */
+	const struct rung_replay_opts	*ro;
+	uint64_t			 seed;	/* the first */
+	uint32_t			 nseeds;
+	struct rung_replay_seed		*seeds;
 	char				**causes;	/* per slot */
-	atomic_uint			 done;
+	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
 };
@@ -303,17 +327,88 @@ static void
 work_one(void *arg, uint32_t slot)
 {
 	struct work			*w = arg;
-	struct rung_replay_seed		*v = &w->set->seeds[slot];
-	const struct rung_sched_params	*p = &w->p[slot / w->set->nseeds];
+	struct rung_replay_seed		*v = &w->seeds[slot];
+	const struct rung_sched_params	*p = &w->p[slot / w->nseeds];
 	uint32_t			 done;
 
-	v->seed = w->o->seed + slot % w->set->nseeds;
-	if (rung_replay_run(w->s, p, &w->o->replay, v->seed, &v->r,
+	v->seed = w->seed + slot % w->nseeds;
+	if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
 	    &w->causes[slot]) == 0)
-		random_cost(w->s, p, &w->o->replay, v);
-	done = atomic_fetch_add(&w->done, 1) + 1;
+		random_cost(w->s, p, w->ro, v);
+	done = atomic_fetch_add(w->done, 1) + 1;
 	if (w->prog != NULL && pthread_equal(pthread_self(), w->main))
 		rung_progress_update(w->prog, done);
+}
+
+/* Run a pass on the pool; -1 with *cause from the first failing slot. */
+static int
+run_pass(struct work *w, uint32_t np, int threads, char **cause)
+{
+	uint32_t	 i, n = np * w->nseeds;
+	int		 rc = 0;
+
+	w->causes = xcalloc(n ? n : 1, sizeof *w->causes);
+	rung_pool_run(n, threads, work_one, w);
+	for (i = 0; i < n; i++) {
+		if (w->causes[i] != NULL && rc == 0) {
+			xasprintf(cause, "%s, seed %llu: %s",
+			    rung_policy_name(w->p[i / w->nseeds].policy),
+			    (unsigned long long)w->seeds[i].seed,
+			    w->causes[i]);
+			rc = -1;
+		}
+		free(w->causes[i]);
+	}
+	free(w->causes);
+	w->causes = NULL;
+	return rc;
+}
+
+/*
+ * The equal-cost pass: the baseline's mean cost, rounded, is every
+ * policy's budget. Aggregated against the baseline's own seeds, so its
+ * ratios say what each policy spent of the baseline's cost.
+ */
+static int
+equal_pass(const struct rung_study *s, const struct rung_sched_params *p,
+    uint32_t np, const struct rung_replay_seeds_opts *o, struct work *w,
+    struct rung_replay_set *set, char **cause)
+{
+	struct rung_sched_params *ep;
+	struct rung_replay_opts	 ro = o->replay;
+	double			 b = set->agg[set->baseline].cost_steps_mean;
+	char			*c;
+	uint32_t		 i, nseeds = set->nseeds;
+	int			 rc;
+
+	if (!isfinite(b) || b < 1)
+		return 0;		/* nothing to spend */
+	set->eq_budget = (uint64_t)llround(b);
+	ro.budget = set->eq_budget;
+	ep = xcalloc(np, sizeof *ep);
+	for (i = 0; i < np; i++)
+		rung_replay_equal_params(&p[i], set->npool, &ep[i]);
+	set->eq_seeds = xcalloc((size_t)np * nseeds, sizeof *set->eq_seeds);
+	w->p = ep;
+	w->ro = &ro;
+	w->seeds = set->eq_seeds;
+	rc = run_pass(w, np, o->threads, cause);
+	free(ep);
+	if (rc != 0) {
+		c = *cause;
+		xasprintf(cause, "at %s's cost: %s",
+		    rung_policy_name(p[set->baseline].policy), c);
+		free(c);
+		return -1;
+	}
+	set->eq_agg = xcalloc(np, sizeof *set->eq_agg);
+	for (i = 0; i < np; i++) {
+		rung_replay_aggregate(&set->eq_seeds[(size_t)i * nseeds],
+		    &set->seeds[(size_t)set->baseline * nseeds], nseeds,
+		    s->direction, set->has_secs, set->grid, set->ngrid,
+		    &set->eq_agg[i]);
+	}
+	return 0;
 }
 
 int
@@ -324,6 +419,7 @@ rung_replay_seeds(const struct rung_study *s,
 {
 	struct work	 w;
 	struct rung_progress prog;
+	atomic_uint	 done;
 	uint32_t	 i, n, nseeds = o->nseeds ? o->nseeds : 10;
 	uint32_t	 ngrid = o->ngrid ? o->ngrid : 50;
 	double		 max = 0;
@@ -343,30 +439,22 @@ rung_replay_seeds(const struct rung_study *s,
 	memset(&w, 0, sizeof w);
 	w.s = s;
 	w.p = p;
-	w.o = o;
-	w.set = set;
-	n = np * nseeds;
-	w.causes = xcalloc(n, sizeof *w.causes);
+	w.ro = &o->replay;
+	w.seed = o->seed;
+	w.nseeds = nseeds;
+	w.seeds = set->seeds;
 	w.main = pthread_self();
-	atomic_init(&w.done, 0);
+	w.done = &done;
+	atomic_init(&done, 0);
+	n = np * nseeds;
 	if (o->progress != NULL) {
-		rung_progress_start(&prog, o->progress, n);
+		rung_progress_start(&prog, o->progress, o->equal_cost ?
+		    2 * n : n);
 		w.prog = &prog;
 	}
 
-	rung_pool_run(n, o->threads, work_one, &w);
-	if (w.prog != NULL)
-		rung_progress_end(w.prog);
-
-	for (i = 0; i < n; i++) {
-		if (w.causes[i] != NULL) {
-			xasprintf(cause, "%s, seed %llu: %s",
-			    rung_policy_name(p[i / nseeds].policy),
-			    (unsigned long long)set->seeds[i].seed,
-			    w.causes[i]);
-			goto out;
-		}
-	}
+	if (run_pass(&w, np, o->threads, cause) != 0)
+		goto out;
 
 	set->npool = set->seeds[0].r.npool;
 	set->pool_best = set->seeds[0].r.best_final;
@@ -383,11 +471,12 @@ rung_replay_seeds(const struct rung_study *s,
 		    s->direction, set->has_secs, set->grid, ngrid,
 		    &set->agg[i]);
 	}
+	if (o->equal_cost && equal_pass(s, p, np, o, &w, set, cause) != 0)
+		goto out;
 	rc = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(w.causes[i]);
-	free(w.causes);
+	if (w.prog != NULL)
+		rung_progress_end(w.prog);
 	if (rc != 0)
 		rung_replay_set_release(set);
 	return rc;

@@ -107,9 +107,12 @@ save_rows(struct rung_store *st, const struct rung_kept_replay *kr,
 	    " cost_seconds_mean, cost_seconds_sd, saved_vs_baseline,"
 	    " saved_vs_baseline_seconds, saved_vs_random,"
 	    " saved_vs_random_seconds, best_final_mean, best_final_worst,"
-	    " regret_mean, p_top1, p_top5, time_to_best_mean, anytime)"
+	    " regret_mean, p_top1, p_top5, time_to_best_mean, anytime,"
+	    " equal_budget_steps, equal_cost_steps_mean, equal_started_mean,"
+	    " equal_regret_mean, equal_regret_worst, equal_p_top1,"
+	    " equal_p_top5)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)", -1, &pp, NULL) != SQLITE_OK ||
+	    " ?, ?, ?, ?, ?, ?, ?, ?)", -1, &pp, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO replay_seeds (replay_id,"
 	    " policy_idx, seed, cost_steps, cost_seconds, end_time, started,"
 	    " returned, returned_final, regret, top1, top5, time_to_best,"
@@ -143,6 +146,16 @@ save_rows(struct rung_store *st, const struct rung_kept_replay *kr,
 		bind_num(pp, 18, a->p_top5);
 		bind_num(pp, 19, a->time_to_best_mean);
 		sqlite3_bind_text(pp, 20, a->anytime, -1, SQLITE_STATIC);
+		if (a->equal_budget_steps > 0)
+			sqlite3_bind_int64(pp, 21, a->equal_budget_steps);
+		else
+			sqlite3_bind_null(pp, 21);
+		bind_num(pp, 22, a->equal_cost_steps_mean);
+		bind_num(pp, 23, a->equal_started_mean);
+		bind_num(pp, 24, a->equal_regret_mean);
+		bind_num(pp, 25, a->equal_regret_worst);
+		bind_num(pp, 26, a->equal_p_top1);
+		bind_num(pp, 27, a->equal_p_top5);
 		if (sqlite3_step(pp) != SQLITE_DONE) {
 			rung_store_error(st, cause);
 			goto out;
@@ -283,7 +296,10 @@ read_policies(struct rung_store *st, struct rung_kept_replay *kr,
 	    " cost_seconds_sd, saved_vs_baseline, saved_vs_baseline_seconds,"
 	    " saved_vs_random, saved_vs_random_seconds, best_final_mean,"
 	    " best_final_worst, regret_mean, p_top1, p_top5,"
-	    " time_to_best_mean, anytime FROM replay_policies"
+	    " time_to_best_mean, anytime, equal_budget_steps,"
+	    " equal_cost_steps_mean, equal_started_mean, equal_regret_mean,"
+	    " equal_regret_worst, equal_p_top1, equal_p_top5"
+	    " FROM replay_policies"
 	    " WHERE replay_id = ? ORDER BY idx", -1, &q, NULL) != SQLITE_OK)
 		return rung_store_error(st, cause);
 	sqlite3_bind_int64(q, 1, kr->id);
@@ -309,6 +325,13 @@ read_policies(struct rung_store *st, struct rung_kept_replay *kr,
 		p->p_top5 = col_num(q, 15);
 		p->time_to_best_mean = col_num(q, 16);
 		p->anytime = store_col_text(q, 17);
+		p->equal_budget_steps = sqlite3_column_int64(q, 18);
+		p->equal_cost_steps_mean = col_num(q, 19);
+		p->equal_started_mean = col_num(q, 20);
+		p->equal_regret_mean = col_num(q, 21);
+		p->equal_regret_worst = col_num(q, 22);
+		p->equal_p_top1 = col_num(q, 23);
+		p->equal_p_top5 = col_num(q, 24);
 	}
 	if (rc != SQLITE_DONE)
 		rung_store_error(st, cause);

@@ -265,6 +265,18 @@ static const char *migrations[] = {
 	"  WHEN s.metric = metrics.name THEN s.direction"
 	"  ELSE coalesce(rung_direction_guess(metrics.name), s.direction) END"
 	"  FROM studies s WHERE s.id = metrics.study_id);",
+	/*
+	 * 5 -> 6: the equal-cost view of a replay, per policy: its figures
+	 * with the baseline's mean cost in steps as its budget. A run kept
+	 * before has NULL there.
+	 */
+	"ALTER TABLE replay_policies ADD COLUMN equal_budget_steps INTEGER;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_cost_steps_mean REAL;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_started_mean REAL;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_regret_mean REAL;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_regret_worst REAL;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_p_top1 REAL;"
+	"ALTER TABLE replay_policies ADD COLUMN equal_p_top5 REAL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

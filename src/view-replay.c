@@ -2,7 +2,8 @@
  * The replay screen: per policy, the compute it spent, what it saved
  * against the baseline policy and against random search over the same
  * configurations (SAVED and SAVED_RS, as rung replay prints them), and the
- * quality of what it returned; Enter shows each seed. The rows come from the newest
+ * quality of what it returned, and at the baseline's cost (EQ_REGRET,
+ * EQ_TOP5: the equal-cost view); Enter shows each seed. The rows come from the newest
  * run of `rung replay` kept in the database for the study (replays,
  * replay_policies and replay_seeds, rung(5)); without one, or on R, a
  * thread replays Hyperband and ASHA over five seeds itself.
@@ -37,6 +38,7 @@ struct tui_policyrun {
 	struct tui_seedrow *seeds;
 	double		 cost, seconds, saved, saved_rs, final, regret;
 	double		 top1, top5, started;
+	double		 eq_regret, eq_top5;	/* at the baseline's cost */
 	int		 open;		/* seeds shown */
 };
 
@@ -111,6 +113,8 @@ load_kept(struct rung_store *store, struct tui_replayview *rv, char **cause)
 		p->regret = kp->regret_mean;
 		p->top1 = kp->p_top1;
 		p->top5 = kp->p_top5;
+		p->eq_regret = kp->equal_regret_mean;
+		p->eq_top5 = kp->equal_p_top5;
 		p->nseeds = (uint32_t)kp->nseed;
 		p->seeds = xcalloc(kp->nseed + 1, sizeof *p->seeds);
 		for (k = 0; k < p->nseeds; k++) {
@@ -173,6 +177,7 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 	o.seed = 1;
 	o.threads = 2;
 	o.progress = NULL;
+	o.equal_cost = 1;
 	atomic_store(&rv->job.total, 2 * REPLAY_SEEDS);
 	if (rung_replay_seeds(s, p, 2, 0, &o, &set, cause) != 0)
 		goto out;
@@ -199,6 +204,9 @@ replay_here(const struct rung_study *s, struct tui_replayview *rv,
 		pr->top1 = a->p_top1;
 		pr->top5 = a->p_top5;
 		pr->started = a->started_mean;
+		pr->eq_regret = set.eq_agg != NULL ?
+		    set.eq_agg[i].regret_mean : NAN;
+		pr->eq_top5 = set.eq_agg != NULL ? set.eq_agg[i].p_top5 : NAN;
 		pr->nseeds = set.nseeds;
 		pr->seeds = xcalloc(set.nseeds, sizeof *pr->seeds);
 		for (k = 0; k < set.nseeds; k++) {
@@ -342,10 +350,12 @@ num(double v, char buf[32])
 }
 
 /*
- * The columns of rung replay's table that the screen shows, and STARTED,
- * after the policy (15 columns; its glyph is apart, printf counting bytes).
+ * The columns of rung replay's table that the screen shows, STARTED, and
+ * the equal-cost view's regret and P(top 5%) (EQ_), after the policy (15
+ * columns; its glyph is apart, printf counting bytes).
  */
-#define ROWFMT	"%5s %9s %9s %7s %8s %9s %9s %6s %6s %7s"
+#define SEEDFMT	"%5s %9s %9s %7s %8s %9s %9s %6s %6s %7s"
+#define ROWFMT	SEEDFMT " %9s %7s"
 
 /* Rows on screen: each policy, then its seeds when open. */
 static int
@@ -388,7 +398,7 @@ view_replay_draw(struct tui *t, int y, int h)
 	struct tui_replayview *rv = replay_of(t);
 	const struct tui_policyrun *p;
 	const struct tui_seedrow *sr;
-	char		 c[11][32];
+	char		 c[13][32];
 	int		 n, row, r, pi, si, a;
 
 	if (!rv->ready) {
@@ -405,7 +415,8 @@ view_replay_draw(struct tui *t, int y, int h)
 	tui_fill(y + 1, 0, t->cols, t->attrs[C_HEAD]);
 	tui_putf(y + 1, 0, t->cols, t->attrs[C_HEAD] | A_BOLD,
 	    " %-15s " ROWFMT, "POLICY", "SEEDS", "STEPS", "SECONDS", "SAVED",
-	    "SAVED_RS", "FINAL", "REGRET", "TOP1", "TOP5", "STARTED");
+	    "SAVED_RS", "FINAL", "REGRET", "TOP1", "TOP5", "STARTED",
+	    "EQ_REGRET", "EQ_TOP5");
 	n = nrows(rv);
 	if (rv->sel >= n)
 		rv->sel = n - 1;
@@ -430,14 +441,16 @@ view_replay_draw(struct tui *t, int y, int h)
 			    num(p->seconds, c[1]), pct(p->saved, c[2]),
 			    pct(p->saved_rs, c[3]), num(p->final, c[4]),
 			    num(p->regret, c[5]), pct(p->top1, c[6]),
-			    pct(p->top5, c[7]), num(p->started, c[8]));
+			    pct(p->top5, c[7]), num(p->started, c[8]),
+			    num(p->eq_regret, c[11]), pct(p->eq_top5, c[12]));
 			continue;
 		}
 		sr = &p->seeds[si];
 		snprintf(c[9], sizeof c[9], "    seed %llu",
 		    (unsigned long long)sr->seed);
 		snprintf(c[10], sizeof c[10], "%u", sr->started);
-		tui_putf(y + 2 + row, 0, t->cols, a, " %-15s " ROWFMT
+		/* A seed's row names its trial where EQ_ stands. */
+		tui_putf(y + 2 + row, 0, t->cols, a, " %-15s " SEEDFMT
 		    "  trial %s",
 		    c[9], "", num(sr->cost, c[0]), num(sr->seconds, c[1]),
 		    pct(sr->saved, c[2]), pct(sr->saved_rs, c[3]),
@@ -447,7 +460,8 @@ view_replay_draw(struct tui *t, int y, int h)
 	}
 	tui_putf(y + h - 2, 1, t->cols - 2, t->attrs[C_AXIS], "SAVED: compute "
 	    "saved against %s; SAVED_RS: against random search training the "
-	    "same configurations fully", rv->baseline != NULL ?
+	    "same configurations fully; EQ_: at its cost, savings spent on "
+	    "more configurations", rv->baseline != NULL ?
 	    rv->baseline : "the baseline");
 	tui_put(y + h - 1, 1, t->cols - 2, t->attrs[C_AXIS], "Enter: seeds   "
 	    "R: replay here");

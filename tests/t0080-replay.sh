@@ -272,4 +272,44 @@ test_expect_success 'a study without enough trials at max_r exits 1 and says why
 	expect_fail 1 rung replays --show 99 && grep_err "no replay 99"
 '
 
+test_expect_success 'equal cost: hyperband at its own cost returns what it returned' '
+	rung replay --policy hyperband,asha --max-steps 81 --seeds 4 --no-save --json syn >eq.json &&
+	test "$(json "j[\"equal_cost\"][\"policy\"], j[\"equal_cost\"][\"budget_steps\"]" eq.json)" = "hyperband 1581" &&
+	test "$(json "j[\"policies\"][0][\"equal_cost\"][\"regret\"] == j[\"policies\"][0][\"regret\"]" eq.json)" = True &&
+	test "$(json "j[\"policies\"][0][\"equal_cost\"][\"regret_mean\"] == j[\"policies\"][0][\"regret_mean\"]" eq.json)" = True &&
+	test "$(json "j[\"policies\"][0][\"equal_cost\"][\"p_top5\"] == j[\"policies\"][0][\"p_top5\"]" eq.json)" = True &&
+	test "$(json "j[\"policies\"][0][\"equal_cost\"][\"cost_steps\"]" eq.json)" = "1581 1581 1581 1581"
+'
+
+test_expect_success 'equal cost: asha given hyperband'"'"'s cost starts more configurations, within it' '
+	rung replay --policy asha --max-steps 81 --seeds 4 --no-save --json syn >eqa.json &&
+	test "$(json "j[\"baseline\"][\"listed\"]" eqa.json)" = False &&
+	test "$(json "j[\"policies\"][0][\"equal_cost\"][\"started_mean\"] > j[\"policies\"][0][\"started_mean\"]" eqa.json)" = True &&
+	test "$(json "all(c <= 1581 + 81 for c in j[\"policies\"][0][\"equal_cost\"][\"cost_steps\"])" eqa.json)" = True &&
+	test "$(json "(lambda e: (0 < e[\"spent\"] <= 1.06, 0 <= e[\"regret_mean\"] <= e[\"regret_worst\"], 0 <= e[\"p_top5\"] <= 1, e[\"budget_spent\"] + e[\"pool_spent\"] <= 4))(j[\"policies\"][0][\"equal_cost\"])" eqa.json)" = "True True True True" &&
+	test "$(json "len(j[\"policies\"][0][\"equal_cost\"][\"regret\"])" eqa.json)" = 4
+'
+
+test_expect_success 'the anytime curve: regret per cost point, falling to the returned regret' '
+	test "$(json "(lambda a: len(a[\"regret_mean\"]) == len(a[\"cost_steps\"]) == 50)(j[\"anytime\"][0])" eq.json)" = True &&
+	test "$(json "(lambda r: all(a >= b - 1e-12 for a, b in zip(r, r[1:])))([x for x in j[\"anytime\"][0][\"regret_mean\"] if x is not None])" eq.json)" = True &&
+	test "$(json "abs(j[\"anytime\"][0][\"regret_mean\"][-1] - j[\"policies\"][0][\"regret_mean\"]) < 1e-9" eq.json)" = True
+'
+
+test_expect_success 'equal cost in the text, the CSV and the kept rows; --no-equal-cost leaves it out' '
+	rung replay --policy hyperband,asha --max-steps 81 --seeds 2 syn >eq.txt 2>/dev/null &&
+	grep -q "^at hyperband.s cost: every policy gets a budget of 1581 steps" eq.txt &&
+	grep -q "^POLICY .*STARTED .*REGRET_WORST .*TOP5" eq.txt &&
+	id=$(sqlite3 "$RUNG_DB" "select max(id) from replays") &&
+	test "$(sqlite3 "$RUNG_DB" "select equal_budget_steps from replay_policies where replay_id = $id order by idx")" = "1581
+1581" &&
+	rung replays --show $id --csv >eq.csv &&
+	head -1 eq.csv | grep -q ",equal_cost_steps,equal_started,equal_regret,equal_top5$" &&
+	test "$(sed -n 2p eq.csv | cut -d, -f18)" = 1581 &&
+	rung replay --policy asha --max-steps 81 --seeds 2 --no-equal-cost --json syn >noeq.json 2>/dev/null &&
+	test "$(json "j[\"equal_cost\"], j[\"policies\"][0][\"equal_cost\"]" noeq.json)" = "None None" &&
+	id=$(sqlite3 "$RUNG_DB" "select max(id) from replays") &&
+	test -z "$(sqlite3 "$RUNG_DB" "select equal_budget_steps from replay_policies where replay_id = $id")"
+'
+
 test_done

@@ -193,8 +193,15 @@ if rung help replay >/dev/null 2>&1; then
 		keys 4 &&
 		wait_for "POLICY +SEEDS +STEPS +SECONDS +SAVED +SAVED_RS " &&
 		grep -q "SAVED: compute saved against hyperband; SAVED_RS: against random search" screen.txt &&
+		grep -q "POLICY .* STARTED EQ_REGRET EQ_TOP5" screen.txt &&
 		for p in hyperband asha; do
-			cli=$(awk -v p=$p "\$1 == p { print \$6, \$7 }" cli.txt) &&
+			cli=$(awk -v p=$p "/^at hyperband.s cost/ { on = 1 } on && \$1 == p { print \$7, \$10 }" cli.txt) &&
+			tui=$(awk -v p=$p "\$2 == p { print \$13, \$14 }" screen.txt) &&
+			test -n "$cli" && test "$cli" = "$tui" ||
+			{ echo "$p at hyperband cost: rung replay says $cli, the screen $tui"; false; }
+		done &&
+		for p in hyperband asha; do
+			cli=$(awk -v p=$p "NF == 0 { exit } \$1 == p { print \$6, \$7 }" cli.txt) &&
 			tui=$(awk -v p=$p "\$2 == p { print \$6, \$7 }" screen.txt) &&
 			test -n "$cli" && test "$cli" = "$tui" ||
 			{ echo "$p: rung replay says $cli, the screen $tui"; false; }

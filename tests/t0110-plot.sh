@@ -266,10 +266,12 @@ test_expect_success 'brackets: how far each trial ran, the milestones as lines' 
 
 test_expect_success 'replay: tics spaced for the size, titles on two lines' '
 	rm -rf dir && rung plot replay --replay 2 --size 480x360 -o r.png --script dir mq &&
-	test $(grep -c "^set xtics [0-9.]*$" dir/plot.gp) -eq 2 &&
+	test $(grep -c "^set xtics [0-9.]*$" dir/plot.gp) -eq 3 &&
 	small=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
 	grep -q "^set title .best so far against simulated time. \. " dir/plot.gp &&
-	grep -q "^set multiplot layout 1,2 title .mq: replay 2, 2 seeds of sha, asha. \. " dir/plot.gp &&
+	grep -q "^set title .regret against compute. \. " dir/plot.gp &&
+	test $(grep -c "index [01] using 1:2 with steps lw 2" dir/plot.gp) -eq 4 &&
+	grep -q "^set multiplot layout 1,3 title .mq: replay 2, 2 seeds of sha, asha. \. " dir/plot.gp &&
 	rm -rf dir && rung plot replay --replay 2 --size 1600x500 -o r.png --script dir mq &&
 	large=$(grep "^set xtics" dir/plot.gp | tail -1 | cut -d" " -f3) &&
 	awk -v s=$small -v l=$large "BEGIN { exit !(s > l) }" ||

@@ -19,6 +19,16 @@
 
 static const char *dbpath = "unit-store.db";
 
+/* The columns schema 6 added to replay_policies: schema 5 has none. */
+#define DROP_EQUAL \
+	"ALTER TABLE replay_policies DROP COLUMN equal_budget_steps;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_cost_steps_mean;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_started_mean;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_regret_mean;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_regret_worst;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_p_top1;" \
+	"ALTER TABLE replay_policies DROP COLUMN equal_p_top5;"
+
 static void
 cleanup(void)
 {
@@ -279,11 +289,22 @@ main(void)
 
 	/* A reader of an older schema migrates it where it can write. */
 	set_version(dbpath, "ALTER TABLE metrics DROP COLUMN direction;"
-	    "PRAGMA user_version = 4");
+	    DROP_EQUAL "PRAGMA user_version = 4");
 	ok(rung_store_open(dbpath, RUNG_STORE_READONLY | RUNG_STORE_MUSTEXIST,
 	    &s, &cause) == 0, "a reader of schema 4 opens it");
 	rung_store_close(s);
 	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "and migrates it");
+
+	/* Schema 5 -> 6: the equal-cost columns of a kept replay's policies. */
+	set_version(dbpath, DROP_EQUAL "PRAGMA user_version = 5");
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "schema 5 opens");
+	ok(sqlite3_exec(rung_store_db(s), "SELECT equal_budget_steps,"
+	    " equal_cost_steps_mean, equal_started_mean, equal_regret_mean,"
+	    " equal_regret_worst, equal_p_top1, equal_p_top5"
+	    " FROM replay_policies", NULL, NULL, NULL) == SQLITE_OK,
+	    "and gains the equal-cost columns");
+	rung_store_close(s);
+	is_int(version_of(dbpath), 6, "schema 6");
 
 	/* A version no rung wrote is refused, never migrated from. */
 	before = digest(dbpath);
@@ -295,7 +316,7 @@ main(void)
 	    "not a rung database (schema version -1)");
 	refused(dbpath, "PRAGMA user_version = -2147483648", 0,
 	    "(schema version -2147483648)");
-	set_version(dbpath, "PRAGMA user_version = 5");
+	set_version(dbpath, "PRAGMA user_version = 6");
 	ok(digest(dbpath) == before, "and none of them is changed");
 	cleanup();
 	/* Version 0 with tables: another program's database (Optuna's). */

@@ -181,6 +181,17 @@ struct rung_replay_set {
 	double		*grid;		/* 0 ... the largest cost, in steps */
 	struct rung_replay_seed *seeds;	/* [policy * nseeds + i] */
 	struct rung_replay_agg *agg;	/* [policy] */
+
+	/*
+	 * The equal-cost view (opts.equal_cost): every policy replayed
+	 * again on the same seeds with the baseline's mean cost in steps as
+	 * its budget, and a policy whose budget is a number of
+	 * configurations allowed the whole pool, so that what it saves
+	 * buys more configurations. NULL (and eq_budget 0) when not run.
+	 */
+	uint64_t	 eq_budget;
+	struct rung_replay_seed *eq_seeds; /* as seeds */
+	struct rung_replay_agg *eq_agg;
 };
 
 struct rung_replay_seeds_opts {
@@ -191,6 +202,7 @@ struct rung_replay_seeds_opts {
 	uint32_t	 ngrid;		/* anytime points; 0 means 50 */
 	const char	*progress;	/* label of progress on a terminal,
 					   NULL for none */
+	int		 equal_cost;	/* also run the equal-cost view */
 };
 
 void		 rung_replay_seeds_opts_init(struct rung_replay_seeds_opts *);
@@ -223,5 +235,13 @@ void		 rung_replay_aggregate(struct rung_replay_seed *v,
 		     enum rung_direction, int has_secs, const double *grid,
 		     uint32_t ngrid, struct rung_replay_agg *a);
 void		 rung_replay_agg_release(struct rung_replay_agg *);
+/*
+ * The parameters of p's equal-cost replay over a pool of npool trials: a
+ * policy whose budget is a number of configurations (random, asha, baker,
+ * asha-svr) may start every one of them; the others (sha, hyperband,
+ * swift) keep their own size, cut at the budget.
+ */
+void		 rung_replay_equal_params(const struct rung_sched_params *p,
+		     uint32_t npool, struct rung_sched_params *out);
 
 #endif

@@ -57,6 +57,15 @@ struct rung_kept_policy {
 	double		 p_top1, p_top5;
 	double		 time_to_best_mean;
 	char		*anytime;	/* JSON: the report's anytime entry */
+	/*
+	 * At the baseline's cost (rung(1), replay): the budget in steps (0:
+	 * not run, or a run kept before), the mean cost spent, the
+	 * configurations started, the regret (mean, worst) and P(top).
+	 */
+	int64_t		 equal_budget_steps;
+	double		 equal_cost_steps_mean, equal_started_mean;
+	double		 equal_regret_mean, equal_regret_worst;
+	double		 equal_p_top1, equal_p_top5;
 
 	size_t		 nseed;		/* read with RUNG_KEPT_SEEDS */
 	struct rung_kept_seed *seed;

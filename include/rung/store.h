@@ -16,7 +16,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 5
+#define RUNG_SCHEMA_VERSION 6
 
 struct rung_store;
 
