@@ -275,8 +275,8 @@ hb_select(struct rung_sched *s)
 	return chosen;
 }
 
-static enum rung_action_kind
-hb_next(struct rung_sched *s, struct rung_sched_action *a)
+enum rung_action_kind
+rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
 {
 	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_rung	*r;
@@ -338,8 +338,8 @@ hb_next(struct rung_sched *s, struct rung_sched_action *a)
 	return RUNG_ACT_RESUME;
 }
 
-static enum rung_decision
-hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
+enum rung_decision
+rung_sched_hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 {
 	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
@@ -357,8 +357,8 @@ hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double value)
 	return RUNG_PAUSE;
 }
 
-static void
-hb_lost(struct rung_sched *s, uint32_t trial)
+void
+rung_sched_hb_lost(struct rung_sched *s, uint32_t trial)
 {
 	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_trial	*t = &s->t[trial];
@@ -367,8 +367,8 @@ hb_lost(struct rung_sched *s, uint32_t trial)
 	h->done++;
 }
 
-static void
-hb_release(struct rung_sched *s)
+void
+rung_sched_hb_release(struct rung_sched *s)
 {
 	struct rung_sched_hb	*h = s->priv;
 
@@ -495,10 +495,10 @@ const struct rung_sched_policy rung_policy_sha = {
 	.flags = RUNG_PF_CONFIGS | RUNG_PF_SIZED | RUNG_PF_INTEGER,
 	.size = sizeof (struct rung_sched_hb),
 	.setup = sha_setup,
-	.next = hb_next,
-	.report = hb_report,
-	.lost = hb_lost,
-	.release = hb_release,
+	.next = rung_sched_hb_next,
+	.report = rung_sched_hb_report,
+	.lost = rung_sched_hb_lost,
+	.release = rung_sched_hb_release,
 	.needed = sha_needed,
 	.milestones = sha_milestones,
 	.save = hb_save,
@@ -510,10 +510,10 @@ const struct rung_sched_policy rung_policy_hyperband = {
 	.flags = RUNG_PF_INTEGER,
 	.size = sizeof (struct rung_sched_hb),
 	.setup = rung_sched_hb_setup,
-	.next = hb_next,
-	.report = hb_report,
-	.lost = hb_lost,
-	.release = hb_release,
+	.next = rung_sched_hb_next,
+	.report = rung_sched_hb_report,
+	.lost = rung_sched_hb_lost,
+	.release = rung_sched_hb_release,
 	.needed = rung_sched_hb_needed,
 	.milestones = rung_sched_hb_milestones,
 	.save = hb_save,

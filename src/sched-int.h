@@ -10,6 +10,7 @@
 #ifndef RUNG_SCHED_INT_H
 #define RUNG_SCHED_INT_H
 
+#include "rung/lce.h"
 #include "rung/sched.h"
 
 struct rung_sched_entry {
@@ -142,6 +143,9 @@ extern const struct rung_sched_policy rung_policy_asha;		/* sched-asha.c */
 extern const struct rung_sched_policy rung_policy_swift;	/* sched-swift.c */
 extern const struct rung_sched_policy rung_policy_baker;	/* sched-baker.c */
 extern const struct rung_sched_policy rung_policy_asha_svr;	/* sched-asha-svr.c */
+extern const struct rung_sched_policy rung_policy_lce;		/* sched-lce.c */
+extern const struct rung_sched_policy rung_policy_asha_lce;	/* sched-asha-lce.c */
+extern const struct rung_sched_policy rung_policy_hyperband_lce; /* sched-hyperband-lce.c */
 
 /*
  * Ops one policy lends another: swift-hyperband runs Hyperband's table,
@@ -153,6 +157,12 @@ enum rung_action_kind rung_sched_random_next(struct rung_sched *,
 int		 rung_sched_hb_setup(struct rung_sched *, char **);
 int		 rung_sched_hb_needed(const struct rung_sched_params *,
 		     uint64_t *, char **);
+enum rung_action_kind rung_sched_hb_next(struct rung_sched *,
+		     struct rung_sched_action *);
+enum rung_decision rung_sched_hb_report(struct rung_sched *, uint32_t,
+		     int32_t, double);
+void		 rung_sched_hb_lost(struct rung_sched *, uint32_t);
+void		 rung_sched_hb_release(struct rung_sched *);
 void		 rung_sched_hb_milestones(const struct rung_sched_params *,
 		     double **, size_t *, uint32_t *);
 int		 rung_sched_asha_setup(struct rung_sched *, char **);
@@ -290,5 +300,37 @@ double		 rung_sched_predict(const struct rung_sched *,
  */
 uint32_t	 rung_sched_svr_trainset(struct rung_sched *, uint32_t bracket,
 		     uint32_t k, const uint32_t **trials);
+
+/*
+ * LCE stopping (src/sched-lce.c), shared by lce, asha-lce and
+ * hyperband-lce: the fit's workspace, scratch for a trial's points, the
+ * incumbent and the margin.
+ */
+struct rung_sched_lce {
+	struct rung_lce	 w;
+	double		*x;
+	double		*y;
+	uint32_t	 cap;
+	double		*v;		/* hyperband-lce: a round's best values */
+	uint32_t	 vcap;
+	double		 best;		/* y*: best value at max_r; NaN: none */
+	double		 z;		/* Phi^-1(delta) */
+};
+
+/* Check delta and set up; -1 with *cause. */
+int		 rung_sched_lce_setup(struct rung_sched *,
+		     struct rung_sched_lce *, char **);
+void		 rung_sched_lce_release(struct rung_sched_lce *);
+/* Is a checkpoint in (prev, step]? */
+int		 rung_sched_lce_checkpoint(int32_t prev, int32_t step);
+/* A trial reached max_r with value: the incumbent may improve. */
+void		 rung_sched_lce_final(struct rung_sched_lce *, double);
+/*
+ * 1 when the trial's optimistic bound at step T is worse than cut; 0 when
+ * it is not, when cut is NaN, or when its points are too few to fit.
+ */
+int		 rung_sched_lce_hopeless(struct rung_sched *,
+		     struct rung_sched_lce *, uint32_t trial, double T,
+		     double cut);
 
 #endif

@@ -43,6 +43,9 @@ static const struct rung_sched_policy *policies[] = {
 	&rung_policy_swift,
 	&rung_policy_baker,
 	&rung_policy_asha_svr,
+	&rung_policy_lce,
+	&rung_policy_asha_lce,
+	&rung_policy_hyperband_lce,
 };
 static const char *rule_names[] = { "ray", "syne", "optuna", "determined" };
 static const char *variant_names[] = { "stop", "promote" };

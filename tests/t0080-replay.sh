@@ -76,6 +76,23 @@ test_expect_success 'the random-search comparison holds with the tpe sampler too
 	test "$(json "0 < j[\"policies\"][1][\"saved_vs_random_seconds\"] < 1" tpe.json)" = True
 '
 
+test_expect_success 'on never-crossing curves the LCE policies cost less than their bases and return the same best' '
+	rung replay --policy asha,asha-lce,hyperband,hyperband-lce,random,lce --max-steps 81 --configs 60 --seeds 5 --no-save --json syn >lce.json &&
+	for i in 0 2 4; do
+		test "$(json "all(a > b for a, b in zip(j[\"policies\"][$i][\"cost_steps\"], j[\"policies\"][$i + 1][\"cost_steps\"]))" lce.json)" = True &&
+		test "$(json "j[\"policies\"][$i][\"returned\"] == j[\"policies\"][$i + 1][\"returned\"]" lce.json)" = True || return 1
+	done
+'
+
+test_expect_success '--delta is the LCE margin: a lower one stops more' '
+	rung replay --policy lce --seeds 3 --delta 0.6 --no-save --json mq >lce6.json &&
+	rung replay --policy lce --seeds 3 --delta 0.999 --no-save --json mq >lce9.json &&
+	test "$(json "j[\"parameters\"][\"delta\"]" lce6.json)" = 0.6 &&
+	a=$(json "j[\"policies\"][0][\"cost_steps_mean\"]" lce6.json) &&
+	b=$(json "j[\"policies\"][0][\"cost_steps_mean\"]" lce9.json) &&
+	test "$(echo "$a < $b" | bc)" = 1
+'
+
 test_expect_success 'the returned configuration is judged against the pool' '
 	test "$(json "abs(j[\"pool_best\"] - 0.01) < 1e-9" sec.json)" = True &&
 	test "$(json "all(abs(r - (f - j[\"pool_best\"])) < 1e-9 for p in j[\"policies\"] for r, f in zip(p[\"regret\"], p[\"best_final\"]))" sec.json)" = True &&

@@ -44,7 +44,7 @@ test_expect_success '--policy: a value, and one after a comma' '
 	prompt "replay --policy hyperband,as" && keys Tab &&
 	wait_for "^:replay --policy hyperband,asha$" &&
 	keys Tab &&
-	wait_for "hyperband,asha +hyperband,asha-svr"
+	wait_for "hyperband,asha +hyperband,asha-lce +hyperband,asha-svr"
 '
 
 test_expect_success '--sort keys, -f formats, --metric of the open study' '

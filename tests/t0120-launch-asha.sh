@@ -1,7 +1,8 @@
 #!/bin/sh
 # rung launch with the example trainer (share/rung/examples/digits.py, an
 # MLP on scikit-learn's digits) through the real mpirun: a 20-trial ASHA
-# campaign two at a time, stopped at rung boundaries; then ASHA one trial
+# campaign two at a time, stopped at rung boundaries; asha-lce, whose LCE
+# stops fall between them; then ASHA one trial
 # at a time over configurations whose full curves were recorded, whose
 # decisions are those of rung replay over those curves with the same seed.
 . "$RUNG_SRCDIR/tests/lib.sh"
@@ -47,6 +48,16 @@ test_expect_success 'never more than two trials ran at once' '
 	awk "/^start\$/ { n++; if (n > max) max = n }
 		/^(exit|ended|failed|timeout)\$/ { n-- }
 		END { print max; exit !(max == 2 && n == 0) }"
+'
+
+test_expect_success 'asha-lce runs live: it finishes and stops a trial between rungs' '
+	rung launch --space "$ex/digits.space" --policy asha-lce --eta 3 --configs 12 \
+		--max-steps 27 --workers 1 --seed 11 --metric val_loss --json \
+		lce -- "$ex/digits.py" >lce.json 2>lce.err &&
+	test "$(json "len(j[\"trials\"]), j[\"status\"]" lce.json)" = "12 done" &&
+	test "$(json "any(t[\"status\"] == \"complete\" and t[\"steps\"] == 27 for t in j[\"trials\"])" lce.json)" = True &&
+	test "$(json "any(t[\"status\"] == \"stopped\" and t[\"steps\"] not in (1, 3, 9, 27) and
+		\"stopped by asha-lce at step %d\" % t[\"steps\"] in t[\"reason\"] for t in j[\"trials\"])" lce.json)" = True
 '
 
 test_expect_success 'full curves of 12 configurations (random search)' '

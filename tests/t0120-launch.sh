@@ -69,7 +69,7 @@ test_expect_success 'the command line: what is missing, what is wrong' '
 	expect_fail 2 rung launch --space s.space --policy asha --max-steps 4 s &&
 	grep_err "give the command to run after the study and --" &&
 	expect_fail 2 rung launch --space s.space --policy nope --max-steps 4 s -- ./trainer.sh &&
-	grep_err "unknown policy .nope. (expected random, sha, hyperband, asha, swift-hyperband, baker, asha-svr)" &&
+	grep_err "unknown policy .nope. (expected random, sha, hyperband, asha, swift-hyperband, baker, asha-svr, lce, asha-lce, hyperband-lce)" &&
 	expect_fail 2 rung launch --space s.space --policy asha --max-steps 4 --eta 1 s -- ./trainer.sh &&
 	grep_err "launch: --eta must be a number above 1, not .1." &&
 	expect_fail 2 rung launch --space s.space --policy asha --max-steps 2.5 s -- ./trainer.sh &&

@@ -82,10 +82,11 @@ int
 main(void)
 {
 	check("replay --policy ", "random sha hyperband asha swift-hyperband "
-	    "baker asha-svr");
-	check("replay --policy as", "asha asha-svr");
-	check("replay --policy hyperband,as", "hyperband,asha hyperband,asha-svr");
-	check("replay --policy=hy", "hyperband");
+	    "baker asha-svr lce asha-lce hyperband-lce");
+	check("replay --policy as", "asha asha-svr asha-lce");
+	check("replay --policy hyperband,as", "hyperband,asha hyperband,asha-svr "
+	    "hyperband,asha-lce");
+	check("replay --policy=hy", "hyperband hyperband-lce");
 	check("replay --baseline ra", "random");
 	check("replay --baseline hyperband,ra", "");
 	check("trials --sort ", "id status steps final best lr depth");

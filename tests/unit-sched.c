@@ -3,7 +3,7 @@
  * table and its totals, the conformance vectors of Ray Tune, Syne Tune and
  * Optuna, the divergence table of the four stopping rules, and whole runs
  * of sha, hyperband and asha promote on curves small enough to follow by
- * hand.
+ * hand; the LCE policies' garbage test, save and restore, and savings.
  */
 #include "config.h"
 
@@ -619,10 +619,11 @@ test_table(void)
 	uint64_t	 need;
 	uint32_t	 n;
 
-	is_int(rung_policy_count(), 7, "seven policies");
+	is_int(rung_policy_count(), 10, "ten policies");
 	names = rung_policy_names();
-	is_str(names, "random, sha, hyperband, asha, swift-hyperband, baker "
-	    "or asha-svr", "the names for messages");
+	is_str(names, "random, sha, hyperband, asha, swift-hyperband, baker, "
+	    "asha-svr, lce, asha-lce or hyperband-lce", "the names for "
+	    "messages");
 	free(names);
 	ok(rung_policy_flags(RUNG_POLICY_SHA) == (RUNG_PF_CONFIGS |
 	    RUNG_PF_SIZED | RUNG_PF_INTEGER), "sha: configs, own size, integer");
@@ -631,7 +632,9 @@ test_table(void)
 	ok(!rung_policy_takes_configs(RUNG_POLICY_SWIFT) &&
 	    (rung_policy_flags(RUNG_POLICY_SWIFT) & RUNG_PF_PRED),
 	    "swift-hyperband: brackets, predictor");
-	is_int(rung_policy_flags((enum rung_policy)7), 0, "no policy 7");
+	ok(rung_policy_flags(RUNG_POLICY_HYPERBAND_LCE) == (RUNG_PF_PRED |
+	    RUNG_PF_INTEGER), "hyperband-lce: brackets, predictor");
+	is_int(rung_policy_flags((enum rung_policy)10), 0, "no policy 10");
 
 	/* Hyperband R=9 eta=3: brackets of 9, 5 and 3 configurations. */
 	rung_sched_params_init(&p, RUNG_POLICY_HYPERBAND);
@@ -648,8 +651,8 @@ test_table(void)
 	p.max_configs = 0;
 	ok(rung_sched_needed(&p, &need, &cause) == 0 && need == 1,
 	    "unlimited asha needs 1");
-	p.policy = (enum rung_policy)7;
-	ok(rung_sched_needed(&p, &need, &cause) == -1, "no policy 7: %s",
+	p.policy = (enum rung_policy)10;
+	ok(rung_sched_needed(&p, &need, &cause) == -1, "no policy 10: %s",
 	    cause);
 	free(cause);
 
@@ -824,6 +827,180 @@ test_asha_svr_partial(void)
 	ok(strcmp(full, part) != 0, "full decides otherwise than partial");
 }
 
+/*
+ * The LCE policies on curves that improve at different rates, some of
+ * them crossing: lv(c, t), with a little deterministic noise. With
+ * garbage, every point after the last step the clean run reported of a
+ * configuration is NaN: a policy that never looks past what it was told
+ * decides the same, bit for bit.
+ */
+#define LCE_N	200
+
+static int	 lce_crossing;
+
+static double
+lv(uint32_t c, int32_t t)
+{
+	double	 floor = 0.2 + 0.05 * (double)((c * 7 + 5) % 13);
+	double	 gain = 1 + 0.25 * (double)(c * 5 % 7);
+
+	/* Never crossing: one shape, shifted by the floor. */
+	if (!lce_crossing)
+		return floor + pow((double)t, -0.5);
+	return floor + gain * pow((double)t, -0.3 - 0.1 * (c % 4)) +
+	    0.01 * sin((double)(c * 31 + (uint32_t)t));
+}
+
+struct lce_run {
+	char		 log[65536];
+	uint64_t	 steps;
+	int32_t		 last[LCE_N];	/* last step reported */
+	uint32_t	 early;		/* stopped between rungs */
+	double		 best;		/* best value at max_r */
+};
+
+static struct rung_sched *
+drive_lce(struct rung_sched *s, struct lce_run *r, const int32_t *garbage,
+    int rt)
+{
+	struct rung_sched_action a;
+	enum rung_decision	 d;
+	int32_t			 t, R = (int32_t)rung_sched_params(s)->max_r;
+	char			 buf[48];
+	double			 v;
+	int			 guard = 0, calls = 0;
+
+	r->log[0] = '\0';
+	r->steps = 0;
+	r->early = 0;
+	r->best = INFINITY;
+	memset(r->last, 0, sizeof r->last);
+	for (;;) {
+		if (rt && ++calls % 97 == 0)
+			s = roundtrip(s);
+		rung_sched_next(s, &a);
+		if (a.kind == RUNG_ACT_DONE || a.kind == RUNG_ACT_WAIT ||
+		    ++guard > 5000 || a.trial >= LCE_N) {
+			append(r->log, a.kind == RUNG_ACT_DONE ? "DONE" :
+			    "WAIT", sizeof r->log);
+			return s;
+		}
+		snprintf(buf, sizeof buf, "%c%u@%d ", a.kind ==
+		    RUNG_ACT_START ? 'S' : 'R', a.trial, a.resource);
+		append(r->log, buf, sizeof r->log);
+		for (t = a.from + 1; t <= a.resource && t <= R; t++) {
+			if (rt && ++calls % 97 == 0)
+				s = roundtrip(s);
+			r->steps++;
+			v = garbage != NULL && t > garbage[a.trial] ? NAN :
+			    lv(a.trial, t);
+			r->last[a.trial] = t;
+			d = rung_sched_report(s, a.trial, t, v);
+			if (t == R && v < r->best)
+				r->best = v;
+			if (d == RUNG_STOP && t < a.resource) {
+				snprintf(buf, sizeof buf, "x%u@%d ", a.trial,
+				    t);
+				append(r->log, buf, sizeof r->log);
+				r->early++;
+			}
+			if (d != RUNG_CONTINUE)
+				break;
+		}
+	}
+}
+
+static void
+lce_params(struct rung_sched_params *p, enum rung_policy pol)
+{
+	rung_sched_params_init(p, pol);
+	p->max_r = 81;
+	if (rung_policy_takes_configs(pol))
+		p->max_configs = 60;
+}
+
+static void
+test_lce(void)
+{
+	static const enum rung_policy pols[] = { RUNG_POLICY_LCE,
+	    RUNG_POLICY_ASHA_LCE, RUNG_POLICY_HYPERBAND_LCE };
+	static const enum rung_policy bases[] = { RUNG_POLICY_RANDOM,
+	    RUNG_POLICY_ASHA, RUNG_POLICY_HYPERBAND };
+	struct rung_sched_params p;
+	struct rung_sched	*s;
+	struct lce_run		*a, *b, *c;
+	const char		*name;
+	char			*cause = NULL;
+	size_t			 i;
+
+	a = xcalloc(1, sizeof *a);
+	b = xcalloc(1, sizeof *b);
+	c = xcalloc(1, sizeof *c);
+	lce_crossing = 1;
+	for (i = 0; i < sizeof pols / sizeof *pols; i++) {
+		name = rung_policy_name(pols[i]);
+		lce_params(&p, pols[i]);
+		rung_sched_free(drive_lce(make(&p), a, NULL, 0));
+		ok(a->early > 0 && strstr(a->log, "DONE") != NULL,
+		    "%s: runs to DONE and stops %u trials early", name,
+		    a->early);
+		rung_sched_free(drive_lce(make(&p), b, a->last, 0));
+		ok(strcmp(a->log, b->log) == 0 && a->steps == b->steps,
+		    "%s: NaN after each trial's last step changes nothing",
+		    name);
+		rung_sched_free(drive_lce(make(&p), c, NULL, 1));
+		ok(strcmp(a->log, c->log) == 0 && a->steps == c->steps,
+		    "%s: saved and restored along the way, the same "
+		    "decisions", name);
+
+		lce_params(&p, bases[i]);
+		rung_sched_free(drive_lce(make(&p), b, NULL, 0));
+		ok(a->steps < b->steps, "%s costs less than %s on crossing "
+		    "curves: %llu < %llu steps", name,
+		    rung_policy_name(bases[i]), (unsigned long long)a->steps,
+		    (unsigned long long)b->steps);
+	}
+
+	/* Never crossing: cheaper still, and the same best returned. */
+	lce_crossing = 0;
+	for (i = 0; i < sizeof pols / sizeof *pols; i++) {
+		name = rung_policy_name(pols[i]);
+		lce_params(&p, pols[i]);
+		rung_sched_free(drive_lce(make(&p), a, NULL, 0));
+		lce_params(&p, bases[i]);
+		rung_sched_free(drive_lce(make(&p), b, NULL, 0));
+		ok(a->steps < b->steps && a->best == b->best, "never "
+		    "crossing: %s costs %llu steps to %s's %llu, best %g and "
+		    "%g", name, (unsigned long long)a->steps,
+		    rung_policy_name(bases[i]), (unsigned long long)b->steps,
+		    a->best, b->best);
+	}
+	lce_crossing = 1;
+
+	/* delta 1 is z infinite: only non-finite points stop. */
+	lce_params(&p, RUNG_POLICY_LCE);
+	p.delta = 1;
+	rung_sched_free(drive_lce(make(&p), a, NULL, 0));
+	is_int(a->early, 0, "lce with delta 1 stops nothing");
+	p.delta = 0;
+	is_int(rung_sched_new(&p, &s, &cause), -1, "lce refuses delta 0");
+	is_str(cause, "delta must be in (0, 1]", "and says why");
+	free(cause);
+
+	/* A diverged point stops at once, with or without an incumbent. */
+	p.delta = 0.99;
+	s = make(&p);
+	start(s);
+	is_int(rung_sched_report(s, 0, 1, 1.0), RUNG_CONTINUE, "lce: step 1 "
+	    "continues");
+	is_int(rung_sched_report(s, 0, 2, NAN), RUNG_STOP, "lce: NaN at step "
+	    "2 stops");
+	rung_sched_free(s);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int
 main(void)
 {
@@ -837,5 +1014,6 @@ main(void)
 	test_errors();
 	test_table();
 	test_asha_svr_partial();
+	test_lce();
 	return done_testing();
 }

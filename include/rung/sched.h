@@ -30,6 +30,11 @@ enum rung_policy {
 	RUNG_POLICY_BAKER,	/* Baker et al.: random search, stopped when
 				   P(no better than the best) >= delta */
 	RUNG_POLICY_ASHA_SVR,	/* asha ranking by predicted final values */
+	RUNG_POLICY_LCE,	/* random search, stopped when an optimistic
+				   extrapolation cannot beat the incumbent */
+	RUNG_POLICY_ASHA_LCE,	/* asha, plus the stops of lce */
+	RUNG_POLICY_HYPERBAND_LCE, /* hyperband whose rounds drop trials that
+				   cannot make the round's cut */
 };
 
 /*
@@ -88,8 +93,9 @@ struct rung_sched_params {
 	uint64_t	 seed;
 
 	/*
-	 * Predictor-driven policies (swift, baker, asha-svr). The predictor
-	 * learns only from the curves reported to this scheduler.
+	 * Predictor-driven policies (swift, baker, asha-svr, the LCE
+	 * ones). The predictor learns only from the curves reported to
+	 * this scheduler.
 	 */
 	uint32_t	 min_curves;	/* d: full curves before a predictor
 					   is trained (15) */
@@ -97,8 +103,9 @@ struct rung_sched_params {
 					   survivors trained fully (0.5) */
 	double		 known_curve;	/* swift: the decision point inside a
 					   round (0.5) */
-	double		 delta;		/* baker: the stopping probability
-					   (0.99) */
+	double		 delta;		/* baker, and the LCE policies as
+					   z = Phi^-1(delta): the stopping
+					   probability (0.99) */
 	enum rung_svr_train svr_train;	/* asha-svr (partial) */
 	struct rung_svr_params svr;	/* the predictor: Swift-Hyperband's
 					   nu-SVR by default */
