@@ -168,18 +168,18 @@ test_expect_success 'too few trials: the study'"'"'s steps, who has the prefix a
 	for t in a b; do for s in 1 2 3; do echo "$t,$s,$s.$t" | tr ab 12 >>tiny.csv; done; done &&
 	rung import -s tiny tiny.csv &&
 	expect_fail 1 rung fit --prefix 2 tiny &&
-	grep_err "study .tiny. has 2 trials with steps 1 to 3; 2 have every step 1 to 2, 2 a value at step 3, 2 both; it takes 3 (2 to train on, 1 to test): import a larger study" &&
+	grep_err "study .tiny. has 2 trials with steps 1 to 3; 2 have points to step 2, 2 a value at step 3, 2 both; it takes 3 (2 to train on, 1 to test): import a larger study" &&
 	printf "trial,step,loss\n" >late.csv &&
 	for t in a b c d; do for s in 5 10 15; do echo "$t,$s,$s" >>late.csv; done; done &&
 	rung import -s late late.csv &&
 	expect_fail 1 rung fit --prefix 2 late &&
-	grep_err "has 4 trials with steps 5 to 15; 0 have every step 1 to 2, 4 a value at step 15, 0 both" &&
-	grep_err "a prefix is steps 1 to K, and this study.s steps start at 5" &&
+	grep_err "has 4 trials with steps 5 to 15; 0 have points to step 2, 4 a value at step 15, 0 both" &&
+	grep_err "a prefix needs a point at or before step K, and this study.s steps start at 5" &&
 	printf "trial,step,loss\na,5,1\nb,5,2\n" >short.csv &&
 	for t in a b c d e; do for s in 1 2 3 4; do echo "$t,$s,$s" >>short.csv; done; done &&
 	rung import -s short short.csv &&
 	expect_fail 1 rung fit --prefix 2 short &&
-	grep_err "5 have every step 1 to 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
+	grep_err "5 have points to step 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
 	expect_fail 1 rung fit --prefix 2 --target 4 --train 5 short &&
 	grep_err "5 both; --train 5 leaves none to test: give --train 4 or less"
 '
