@@ -195,4 +195,50 @@ test_expect_success 'a mistyped study or metric gets the nearest names' '
 	grep_err "study .tiny. has no metric .acc. (it has loss)"
 '
 
+# A sparse study: 40 trials evaluated at steps 1, 3, 9 and 27 only (every
+# fifth stopped at step 3), and its dense copy, each step holding the last
+# evaluation at or before it. Fit's features are the recorded points held.
+gen_sparse() {
+	awk -v dense="$1" 'BEGIN {
+		print "trial,step,loss,lr"
+		for (t = 0; t < 40; t++) {
+			a = ((t * 13 + 5) % 40) / 40; b = 1 + (t % 7) / 3
+			last = t % 5 == 0 ? 3 : 27; v = 0
+			for (k = 1; k <= last; k++) {
+				if (k == 1 || k == 3 || k == 9 || k == 27)
+					v = a + b / (k + t % 3)
+				else if (!dense)
+					continue
+				printf "t%d,%d,%.6f,%g\n", t, k, v, 0.001 * (t % 9 + 1)
+			}
+		}
+	}'
+}
+
+test_expect_success 'fit on a sparse study: the points up to the prefix, held' '
+	gen_sparse 0 >sparse.csv && gen_sparse 1 >held.csv &&
+	test $(wc -l <sparse.csv) -eq 145 &&
+	rung import -s sparse sparse.csv 2>/dev/null &&
+	rung import -s held held.csv 2>/dev/null &&
+	rung fit --prefix 3,5,9 --json sparse >sp.json &&
+	test "$(json "[j[\"target\"]] + [r[\"n_train\"] + r[\"n_test\"] for r in j[\"rows\"]]" sp.json)" = "27 32 32 32" &&
+	rung fit --prefix 3,5,9 --json held >he.json &&
+	sed "s/\"held\"/\"sparse\"/" he.json | cmp - sp.json &&
+	rung fit --prefix 5 --features baker --json sparse >spb.json &&
+	rung fit --prefix 5 --features baker --json held | sed "s/\"held\"/\"sparse\"/" | cmp - spb.json
+'
+
+test_expect_success 'a sparse prefix holds step 3 to step 8 and uses nothing after it' '
+	mkdir -p dump && rung fit --prefix 9 --dump dump sparse >/dev/null &&
+	awk -F, "NF != 10 || \$2 != \$3 || \$4 != \$5 || \$5 != \$9 { bad++ } \$10 != \$9 { nine++ } END { exit bad > 0 || nine < 20 || NR != 25 }" dump/train-9.csv &&
+	rung fit --prefix 5 --dump dump sparse >/dev/null &&
+	awk -F, "NF != 6 || \$4 != \$5 || \$5 != \$6 { bad++ } END { exit bad > 0 || NR != 25 }" dump/train-5.csv
+'
+
+test_expect_success 'fit --save and predict on a sparse study' '
+	rung fit --prefix 9 --save sp9 sparse >/dev/null 2>&1 &&
+	rung predict --json sparse >spp.json &&
+	test "$(json "j[\"model\"], len(j[\"trials\"]), sum(1 for r in j[\"trials\"] if r[\"actual\"] is None)" spp.json)" = "sp9 32 0"
+'
+
 test_done
