@@ -271,6 +271,37 @@ rung_find_step(const struct rung_study *s, uint32_t t, int32_t step)
 }
 
 /*
+ * The values of trial t at steps 1..K into row: each step's is that of the
+ * last point recorded at or before it, so that a sparse curve (evaluated
+ * every N steps, at budgets 1, 3, 9, at sample-size anchors) gives K values
+ * from its points up to K and none after, and a dense one its own values.
+ * Steps before the first point take the first point's value. -1 if the
+ * trial has no point at or before K or stopped before K (its last point is
+ * earlier); else how many values are finite before the first that is not.
+ */
+static int64_t
+prefix_values(const struct rung_study *s, uint32_t t, uint32_t K,
+    double *row)
+{
+	uint32_t	 i = s->curve.off[t], end = s->curve.off[t + 1], k;
+	double		 v;
+
+	if (i == end || s->curve.steps[i] > (int32_t)K ||
+	    s->curve.steps[end - 1] < (int32_t)K)
+		return -1;
+	v = s->curve.vals[i];
+	for (k = 0; k < K; k++) {
+		/* Points at step 0 and below count as before step 1. */
+		while (i + 1 < end && s->curve.steps[i + 1] <= (int32_t)k + 1)
+			v = s->curve.vals[++i];
+		if (!isfinite(v))
+			break;
+		row[k] = v;
+	}
+	return k;
+}
+
+/*
  * Write the parameters of trial t into row; 0 if a numeric one is unset or
  * not finite (after log10), which leaves the trial out: an SVR has no use
  * for a hole, and guessing a value would hide it. An unset categorical
@@ -307,7 +338,7 @@ rung_dataset_build(const struct rung_study *s, const struct rung_featspec *f,
 {
 	struct pmap	*pm = NULL;
 	uint32_t	 t, i, k, K, d, col, n = 0;
-	int64_t		 at, tat;
+	int64_t		 got, tat;
 	double		*row, y;
 	int		 idx, ret = -1, baker = f->kind == RUNG_FEAT_BAKER;
 
@@ -363,20 +394,12 @@ rung_dataset_build(const struct rung_study *s, const struct rung_featspec *f,
 		ds->trial = xreallocarray(NULL, s->ntrials, sizeof *ds->trial);
 	}
 	for (t = 0; t < s->ntrials; t++) {
-		/* Steps are sorted and unique: 1..K are K points in a row. */
-		at = rung_find_step(s, t, 1);
-		if (at < 0 || (uint64_t)at + K > s->curve.off[t + 1] ||
-		    s->curve.steps[at + K - 1] != (int32_t)K) {
+		row = ds->x + (size_t)n * d;
+		if ((got = prefix_values(s, t, K, row)) < 0) {
 			ds->skipped_short++;
 			continue;
 		}
-		row = ds->x + (size_t)n * d;
-		for (k = 0; k < K; k++) {
-			row[k] = s->curve.vals[at + k];
-			if (!isfinite(row[k]))
-				break;
-		}
-		if (k < K) {
+		if (got < K) {
 			ds->skipped_nonfinite++;
 			continue;
 		}

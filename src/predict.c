@@ -218,7 +218,7 @@ too_few(const struct rung_study *s, const struct rung_fit_opts *o,
 	if (have > 0)
 		rung_buf_printf(&b, " with steps %d to %d", (int)lo,
 		    (int)s->max_step);
-	rung_buf_printf(&b, "; %u have every step 1 to %d, %u a value at "
+	rung_buf_printf(&b, "; %u have points to step %d, %u a value at "
 	    "step %d, %u both", nprefix, (int)prefix, ntarget, (int)target,
 	    ds->n);
 	if (ds->skipped_nonfinite > 0)
@@ -231,8 +231,8 @@ too_few(const struct rung_study *s, const struct rung_fit_opts *o,
 	}
 	rung_buf_printf(&b, "; it takes 3 (2 to train on, 1 to test): ");
 	if (nprefix == 0 && have > 0 && lo > 1)
-		rung_buf_printf(&b, "a prefix is steps 1 to K, and this "
-		    "study's steps start at %d", (int)lo);
+		rung_buf_printf(&b, "a prefix needs a point at or before "
+		    "step K, and this study's steps start at %d", (int)lo);
 	else if (s->ntrials < 3)
 		rung_buf_printf(&b, "import a larger study");
 	else if (nprefix < 3 && prefix > 1)

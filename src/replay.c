@@ -7,6 +7,12 @@
  * seconds when the study has them, else one unit a step). The earliest
  * event is handled first, ties by the order the jobs started, so a run is
  * a function of the study, the parameters, the options and the seed.
+ *
+ * A sparse curve (points every N steps, at budgets 1, 3, 9) runs the same
+ * way: a job to a step with no point runs to that step, costs its steps,
+ * and reports there the last point recorded at or before it, as a trainer
+ * evaluated every N steps would have it to show; a point's seconds are
+ * spread evenly over the steps since the point before it.
  */
 #include "config.h"
 
@@ -20,6 +26,7 @@
 #include "rung/sampler.h"
 #include "rung/sched.h"
 #include "rung/study.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 struct worker {
@@ -30,6 +37,12 @@ struct worker {
 	uint32_t	 trial;		/* the study's trial */
 	uint32_t	 pt;		/* next point (global index) */
 	uint32_t	 end;		/* one past the job's last point */
+	/*
+	 * A job to a step without a point: the step (reported after the
+	 * last point before it, with held's value), else 0.
+	 */
+	int32_t		 upto;
+	uint32_t	 held;
 	int32_t		 prev;		/* step before pt */
 	uint64_t	 pre_steps;	/* retraining before pt (no resume) */
 	double		 pre_secs;
@@ -132,7 +145,60 @@ duration(const struct replay *rp, uint64_t steps, double secs)
 	return rp->secs ? secs : (double)steps;
 }
 
-/* Set up a job; -1 with *cause if a step it needs was not recorded. */
+/*
+ * Seconds of steps (a, b] of trial t, inside the stretch that its point i
+ * ends: all of the point's seconds when (a, b] covers the stretch, else
+ * its share by steps. Past the last point nothing was recorded: 0.
+ */
+static double
+stretch_secs(const struct replay *rp, uint32_t t, uint32_t i, int32_t a,
+    int32_t b)
+{
+	const struct rung_study	*s = rp->s;
+	int32_t			 lo;
+
+	if (!rp->secs || i >= s->curve.off[t + 1])
+		return 0;
+	lo = i > s->curve.off[t] ? s->curve.steps[i - 1] : 0;
+	if ((a <= lo && b == s->curve.steps[i]) || s->curve.steps[i] <= lo)
+		return point_secs(rp, i);
+	if (a < lo)
+		a = lo;
+	return point_secs(rp, i) * (double)(b - a) /
+	    (double)(s->curve.steps[i] - lo);
+}
+
+/* The next event of a busy job: its step and the seconds since prev. */
+static int32_t
+next_step(const struct replay *rp, const struct worker *w, double *secs)
+{
+	int32_t	 step;
+
+	step = w->pt < w->end ? rp->s->curve.steps[w->pt] : w->upto;
+	*secs = stretch_secs(rp, w->trial, w->pt, w->prev, step);
+	return step;
+}
+
+/* "1, 3, 9, 27" or "1, 2, 3, ... 100": the steps of trial t, for errors. */
+static void
+trial_steps(const struct rung_study *s, uint32_t t, struct rung_buf *b)
+{
+	uint32_t	 i, lo = s->curve.off[t], hi = s->curve.off[t + 1];
+
+	for (i = lo; i < hi; i++) {
+		if (i - lo == 6 && hi - lo > 8) {
+			rung_buf_printf(b, ", ... %d", (int)s->curve.steps[hi - 1]);
+			break;
+		}
+		rung_buf_printf(b, "%s%d", i > lo ? ", " : "",
+		    (int)s->curve.steps[i]);
+	}
+}
+
+/*
+ * Set up a job; -1 with *cause if the trial has no point at or before the
+ * step it is asked for, or its curve ends before it.
+ */
 static int
 job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
     uint32_t trial, int resume, uint64_t seq, char **cause)
@@ -140,18 +206,34 @@ job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
 	const struct rung_study	*s = rp->s;
 	uint32_t		 i, first, end;
 
+	struct rung_buf		 b;
+	double			 secs;
+	int32_t			 step;
+
 	first = point_after(s, trial, a->from);
 	end = a->resource == INT32_MAX ? s->curve.off[trial + 1] :
 	    point_after(s, trial, a->resource);
-	if (a->resource != INT32_MAX && (first == end ||
-	    s->curve.steps[end - 1] != a->resource)) {
-		xasprintf(cause, "trial %s has no point at step %d (a replay "
-		    "needs every step the scheduler asks for)",
-		    s->ids != NULL && s->ids[trial] != NULL ? s->ids[trial] :
-		    "?", (int)a->resource);
-		return -1;
-	}
 	memset(w, 0, sizeof *w);
+	if (a->resource != INT32_MAX && (end == s->curve.off[trial] ||
+	    s->curve.steps[end - 1] != a->resource)) {
+		if (end == s->curve.off[trial] ||
+		    end == s->curve.off[trial + 1]) {
+			memset(&b, 0, sizeof b);
+			rung_buf_printf(&b, "trial %s has no point %s step %d "
+			    "(its steps: ", s->ids != NULL &&
+			    s->ids[trial] != NULL ? s->ids[trial] : "?",
+			    end == s->curve.off[trial] ? "at or before" :
+			    "at or after", (int)a->resource);
+			trial_steps(s, trial, &b);
+			rung_buf_addstr(&b, "): give --min-steps, --eta and "
+			    "--max-steps whose milestones it has");
+			*cause = xstrdup(rung_buf_cstr(&b));
+			rung_buf_release(&b);
+			return -1;
+		}
+		w->upto = a->resource;
+		w->held = end - 1;
+	}
 	w->busy = 1;
 	w->handle = a->trial;
 	w->trial = trial;
@@ -165,14 +247,19 @@ job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
 			if (s->curve.steps[i] >= 1)
 				w->pre_secs += point_secs(rp, i);
 		}
+		/* From a step without a point: the share of the next one. */
+		if (first > s->curve.off[trial] &&
+		    s->curve.steps[first - 1] < a->from)
+			w->pre_secs += stretch_secs(rp, trial, first,
+			    s->curve.steps[first - 1], a->from);
 	}
-	if (first == end) {		/* nothing recorded to run */
+	if (first == end && w->upto == 0) {	/* nothing recorded to run */
 		w->at = rp->now + duration(rp, w->pre_steps, w->pre_secs);
 		return 0;
 	}
+	step = next_step(rp, w, &secs);
 	w->at = rp->now + duration(rp, w->pre_steps + (uint64_t)
-	    (s->curve.steps[first] - a->from), w->pre_secs +
-	    point_secs(rp, first));
+	    (step - a->from), w->pre_secs + secs);
 	return 0;
 }
 
@@ -276,7 +363,7 @@ rung_replay_run(const struct rung_study *s,
 	enum rung_decision	 d;
 	int			 done = 0, rc = -1, more;
 	int32_t			 step;
-	double			 v;
+	double			 v, secs;
 
 	memset(r, 0, sizeof *r);
 	r->returned = UINT32_MAX;
@@ -372,19 +459,25 @@ rung_replay_run(const struct rung_study *s,
 		for (i = 0; i < nw; i++)
 			ws[i].idle = 0;
 
-		if (w->pt == w->end) {	/* a job with nothing to report */
+		if (w->pt == w->end && w->upto == 0) {
+			/* A job with nothing to report. */
 			r->cost_steps += w->pre_steps;
 			r->cost_seconds += w->pre_secs;
 			rung_sched_lost(sc, w->handle);
 			w->busy = 0;
 			continue;
 		}
-		step = s->curve.steps[w->pt];
+		step = next_step(&rp, w, &secs);
 		r->cost_steps += w->pre_steps + (uint64_t)(step - w->prev);
-		r->cost_seconds += w->pre_secs + point_secs(&rp, w->pt);
+		r->cost_seconds += w->pre_secs + secs;
 		w->pre_steps = 0;
 		w->pre_secs = 0;
-		v = s->curve.vals[w->pt];
+		if (w->pt < w->end)
+			v = s->curve.vals[w->pt++];
+		else {
+			v = s->curve.vals[w->held];
+			w->upto = 0;
+		}
 		if (s->direction == RUNG_MAX)
 			v = -v;
 		if (step > r->reached[w->trial])
@@ -393,12 +486,11 @@ rung_replay_run(const struct rung_study *s,
 		rung_sampler_observe(sp, w->trial, step, v);
 		d = rung_sched_report(sc, w->handle, step, v);
 		w->prev = step;
-		w->pt++;
-		more = d == RUNG_CONTINUE && w->pt < w->end;
+		more = d == RUNG_CONTINUE && (w->pt < w->end || w->upto != 0);
 		if (more) {
+			step = next_step(&rp, w, &secs);
 			w->at = rp.now + duration(&rp, (uint64_t)
-			    (s->curve.steps[w->pt] - step),
-			    point_secs(&rp, w->pt));
+			    (step - w->prev), secs);
 			continue;
 		}
 		if (d == RUNG_CONTINUE)	/* ran out of its job or curve */

@@ -168,18 +168,18 @@ test_expect_success 'too few trials: the study'"'"'s steps, who has the prefix a
 	for t in a b; do for s in 1 2 3; do echo "$t,$s,$s.$t" | tr ab 12 >>tiny.csv; done; done &&
 	rung import -s tiny tiny.csv &&
 	expect_fail 1 rung fit --prefix 2 tiny &&
-	grep_err "study .tiny. has 2 trials with steps 1 to 3; 2 have every step 1 to 2, 2 a value at step 3, 2 both; it takes 3 (2 to train on, 1 to test): import a larger study" &&
+	grep_err "study .tiny. has 2 trials with steps 1 to 3; 2 have points to step 2, 2 a value at step 3, 2 both; it takes 3 (2 to train on, 1 to test): import a larger study" &&
 	printf "trial,step,loss\n" >late.csv &&
 	for t in a b c d; do for s in 5 10 15; do echo "$t,$s,$s" >>late.csv; done; done &&
 	rung import -s late late.csv &&
 	expect_fail 1 rung fit --prefix 2 late &&
-	grep_err "has 4 trials with steps 5 to 15; 0 have every step 1 to 2, 4 a value at step 15, 0 both" &&
-	grep_err "a prefix is steps 1 to K, and this study.s steps start at 5" &&
+	grep_err "has 4 trials with steps 5 to 15; 0 have points to step 2, 4 a value at step 15, 0 both" &&
+	grep_err "a prefix needs a point at or before step K, and this study.s steps start at 5" &&
 	printf "trial,step,loss\na,5,1\nb,5,2\n" >short.csv &&
 	for t in a b c d e; do for s in 1 2 3 4; do echo "$t,$s,$s" >>short.csv; done; done &&
 	rung import -s short short.csv &&
 	expect_fail 1 rung fit --prefix 2 short &&
-	grep_err "5 have every step 1 to 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
+	grep_err "5 have points to step 2, 2 a value at step 5, 2 both; .*: give an earlier --target" &&
 	expect_fail 1 rung fit --prefix 2 --target 4 --train 5 short &&
 	grep_err "5 both; --train 5 leaves none to test: give --train 4 or less"
 '
@@ -193,6 +193,52 @@ test_expect_success 'a mistyped study or metric gets the nearest names' '
 	grep_err "study .tiny. has no metric .lss.; did you mean .loss.?" &&
 	expect_fail 1 rung replay --policy hyperband --metric acc tiny &&
 	grep_err "study .tiny. has no metric .acc. (it has loss)"
+'
+
+# A sparse study: 40 trials evaluated at steps 1, 3, 9 and 27 only (every
+# fifth stopped at step 3), and its dense copy, each step holding the last
+# evaluation at or before it. Fit's features are the recorded points held.
+gen_sparse() {
+	awk -v dense="$1" 'BEGIN {
+		print "trial,step,loss,lr"
+		for (t = 0; t < 40; t++) {
+			a = ((t * 13 + 5) % 40) / 40; b = 1 + (t % 7) / 3
+			last = t % 5 == 0 ? 3 : 27; v = 0
+			for (k = 1; k <= last; k++) {
+				if (k == 1 || k == 3 || k == 9 || k == 27)
+					v = a + b / (k + t % 3)
+				else if (!dense)
+					continue
+				printf "t%d,%d,%.6f,%g\n", t, k, v, 0.001 * (t % 9 + 1)
+			}
+		}
+	}'
+}
+
+test_expect_success 'fit on a sparse study: the points up to the prefix, held' '
+	gen_sparse 0 >sparse.csv && gen_sparse 1 >held.csv &&
+	test $(wc -l <sparse.csv) -eq 145 &&
+	rung import -s sparse sparse.csv 2>/dev/null &&
+	rung import -s held held.csv 2>/dev/null &&
+	rung fit --prefix 3,5,9 --json sparse >sp.json &&
+	test "$(json "[j[\"target\"]] + [r[\"n_train\"] + r[\"n_test\"] for r in j[\"rows\"]]" sp.json)" = "27 32 32 32" &&
+	rung fit --prefix 3,5,9 --json held >he.json &&
+	sed "s/\"held\"/\"sparse\"/" he.json | cmp - sp.json &&
+	rung fit --prefix 5 --features baker --json sparse >spb.json &&
+	rung fit --prefix 5 --features baker --json held | sed "s/\"held\"/\"sparse\"/" | cmp - spb.json
+'
+
+test_expect_success 'a sparse prefix holds step 3 to step 8 and uses nothing after it' '
+	mkdir -p dump && rung fit --prefix 9 --dump dump sparse >/dev/null &&
+	awk -F, "NF != 10 || \$2 != \$3 || \$4 != \$5 || \$5 != \$9 { bad++ } \$10 != \$9 { nine++ } END { exit bad > 0 || nine < 20 || NR != 25 }" dump/train-9.csv &&
+	rung fit --prefix 5 --dump dump sparse >/dev/null &&
+	awk -F, "NF != 6 || \$4 != \$5 || \$5 != \$6 { bad++ } END { exit bad > 0 || NR != 25 }" dump/train-5.csv
+'
+
+test_expect_success 'fit --save and predict on a sparse study' '
+	rung fit --prefix 9 --save sp9 sparse >/dev/null 2>&1 &&
+	rung predict --json sparse >spp.json &&
+	test "$(json "j[\"model\"], len(j[\"trials\"]), sum(1 for r in j[\"trials\"] if r[\"actual\"] is None)" spp.json)" = "sp9 32 0"
 '
 
 test_done

@@ -329,4 +329,55 @@ test_expect_success 'equal cost in the text, the CSV and the kept rows; --no-equ
 	test -z "$(sqlite3 "$RUNG_DB" "select equal_budget_steps from replay_policies where replay_id = $id")"
 '
 
+# The synthetic study evaluated at steps 1, 3, 9, 27, 81 and 100 only, each
+# point's seconds those of the steps since the one before: a replay on it
+# costs what one on every step costs, milestones recorded or not.
+gen_sparse() {
+	gen_synth | awk -F, -v OFS=, -v from="$1" 'NR == 1 { print; next }
+	$1 != tr { tr = $1; prev = 0 }
+	$2 == 1 || $2 == 3 || $2 == 9 || $2 == 27 || $2 == 81 || $2 == 100 {
+		if ($2 < from)
+			next
+		$4 = $4 * ($2 - prev); prev = $2; print
+	}'
+}
+
+test_expect_success 'sparse steps: hyperband and asha cost what every step costs' '
+	gen_sparse 1 >sparse.csv &&
+	test $(wc -l <sparse.csv) -eq 1201 &&
+	rung import -s sparse sparse.csv 2>/dev/null &&
+	rung replay --policy hyperband --min-steps 1 --eta 3 --max-steps 27 --seeds 2 --no-save --json sparse >sp27.json &&
+	test "$(json "j[\"policies\"][0][\"cost_steps\"]" sp27.json)" = "357 357" &&
+	for p in hyperband "asha --variant promote" asha; do
+		rung replay --policy $p --min-steps 1 --eta 3 --max-steps 81 --seeds 3 --no-save --json sparse >sp.json &&
+		rung replay --policy $p --min-steps 1 --eta 3 --max-steps 81 --seeds 3 --no-save --json syn >de.json &&
+		/usr/bin/python3 - sp.json de.json <<-\PY || return 1
+		import json, sys
+		a, b = (json.load(open(f))["policies"][0] for f in sys.argv[1:])
+		for k in ("cost_steps", "cost_seconds", "started", "regret"):
+		    assert a[k] == b[k], (k, a[k], b[k])
+		PY
+	done
+'
+
+test_expect_success 'sparse steps: a milestone without a point reports the last one before it' '
+	rung replay --policy hyperband --eta 2 --seeds 2 --no-save --json sparse >sp2.json &&
+	test "$(json "j[\"policies\"][0][\"cost_steps\"]" sp2.json)" = "3213 3213" &&
+	/usr/bin/python3 - sp2.json hb2.json <<-\PY
+	import json, sys
+	a, b = (json.load(open(f))["policies"][0] for f in sys.argv[1:])
+	for k in ("cost_steps", "cost_seconds", "started", "regret"):
+	    assert a[k] == b[k], (k, a[k], b[k])
+	PY
+'
+
+test_expect_success 'sparse steps: a step before a trial'"'"'s first point is refused with its steps' '
+	gen_sparse 3 >late.csv &&
+	rung import -s late late.csv 2>/dev/null &&
+	expect_fail 1 rung replay --policy hyperband --min-steps 1 --eta 3 --max-steps 81 --no-save late &&
+	grep_err "trial t[0-9]* has no point at or before step 1 (its steps: 3, 9, 27, 81, 100): give --min-steps, --eta and --max-steps whose milestones it has" &&
+	rung replay --policy hyperband --min-steps 3 --eta 3 --max-steps 81 --seeds 1 --no-save --json late >l.json &&
+	test "$(json "j[\"policies\"][0][\"cost_steps\"]" l.json)" = 1071
+'
+
 test_done

@@ -257,7 +257,7 @@ hand_study(void)
 		{ 4, { 1, 2, 3, 5 }, { 0.1f, NAN, 0.3f, 0.4f } },
 		/* lr unset. */
 		{ 5, { 1, 2, 3, 4, 5 }, { 0.3f, 0.3f, 0.6f, 0.7f, 0.8f } },
-		/* No step 1. */
+		/* No step 1: step 2's value stands for it. */
 		{ 3, { 2, 3, 4 }, { 0.1f, 0.2f, 0.3f } },
 	};
 	static const double lr[6] = { 0.01, 0.1, 0.1, 0.1, NAN, 0.1 };
@@ -328,16 +328,19 @@ test_features(void)
 	ok(ds.x[0] == v0 && ds.x[1] == v1 && ds.x[2] == v2,
 	    "values as doubles of the float32 curve");
 	is_dbl(ds.y[0], (double)0.9f, "target at step T");
-	is_int(ds.skipped_short, 2, "two trials without steps 1..K");
+	is_int(ds.skipped_short, 1, "one trial stopped before K");
 	is_int(ds.skipped_nonfinite, 1, "one with a NaN in the prefix");
-	is_int(ds.skipped_notarget, 1, "one without a value at T");
+	is_int(ds.skipped_notarget, 2, "two without a value at T");
 	rung_dataset_release(&ds);
 
 	r = rung_dataset_build(s, &f, 0, &ds, &cause);
-	ok(r == 0 && ds.n == 3 && ds.trial[1] == 1 && isnan(ds.y[1]),
+	ok(r == 0 && ds.n == 4 && ds.trial[1] == 1 && isnan(ds.y[1]),
 	    "without need_target a trial without T has a NaN target");
 	ok(ds.x[3] == (double)0.3f && ds.x[5] == (double)0.5f,
 	    "a curve starting at step 0 is read from step 1");
+	ok(ds.n == 4 && ds.trial[3] == 5 && ds.x[9] == (double)0.1f &&
+	    ds.x[10] == (double)0.1f && ds.x[11] == (double)0.2f,
+	    "a curve starting at step 2 holds its first value back to step 1");
 	rung_dataset_release(&ds);
 
 	f.kind = RUNG_FEAT_BAKER;
@@ -382,7 +385,7 @@ test_features(void)
 	f.levels[2][1] = xstrdup("rmsprop");
 	f.levels[2][2] = xstrdup("adam");
 	r = rung_dataset_build(s, &f, 0, &ds, &cause);
-	ok(r == 0 && ds.d == 11 && ds.n == 2, "built with the spec's levels");
+	ok(r == 0 && ds.d == 11 && ds.n == 3, "built with the spec's levels");
 	ok(r == 0 && ds.x[8] == 0 && ds.x[9] == 0 && ds.x[10] == 1 &&
 	    ds.x[11 + 8] == 1 && ds.x[11 + 10] == 0,
 	    "one-hot follows the spec's level order");
@@ -425,6 +428,67 @@ test_features(void)
 
 	rung_featspec_release(&f);
 	ok(f.nparams == 0 && f.pnames == NULL, "release clears the spec");
+	rung_study_free(s);
+}
+
+/*
+ * A sparse study: points at steps 1, 3, 9 and 27 only (Hyperband's budgets
+ * with eta 3); each feature step holds the last point at or before it.
+ */
+static void
+test_features_sparse(void)
+{
+	static const int32_t steps[] = { 1, 3, 9, 27, 1, 3, 3, 9, 27 };
+	static const float vals[] = { 0.8f, 0.6f, 0.4f, 0.3f, 0.9f, 0.7f,
+		0.5f, 0.45f, 0.35f };
+	struct rung_study *s;
+	struct rung_featspec f;
+	struct rung_dataset ds;
+	char		*cause = NULL;
+	double		 want[9];
+	uint32_t	 k;
+	int		 r;
+
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup("sparse");
+	s->ntrials = 3;
+	s->ids = xcalloc(3, sizeof *s->ids);
+	s->ids[0] = xstrdup("full");
+	s->ids[1] = xstrdup("stopped");
+	s->ids[2] = xstrdup("late");
+	s->curve.off = xcalloc(4, sizeof *s->curve.off);
+	s->curve.off[1] = 4;
+	s->curve.off[2] = 6;
+	s->curve.off[3] = 9;
+	s->curve.steps = xcalloc(9, sizeof *s->curve.steps);
+	s->curve.vals = xcalloc(9, sizeof *s->curve.vals);
+	memcpy(s->curve.steps, steps, sizeof steps);
+	memcpy(s->curve.vals, vals, sizeof vals);
+
+	memset(&f, 0, sizeof f);
+	f.kind = RUNG_FEAT_RAW;
+	f.prefix = 9;
+	f.target = 27;
+	r = rung_dataset_build(s, &f, 1, &ds, &cause);
+	ok(r == 0 && ds.n == 2 && ds.d == 9 && ds.trial[0] == 0 &&
+	    ds.trial[1] == 2, "sparse: the trials that reached step 9");
+	is_int(ds.skipped_short, 1, "sparse: one stopped at step 3");
+	for (k = 0; k < 9; k++)
+		want[k] = k + 1 < 3 ? (double)0.8f : k + 1 < 9 ?
+		    (double)0.6f : (double)0.4f;
+	ok(ds.n == 2 && memcmp(ds.x, want, sizeof want) == 0,
+	    "sparse: steps 1-2 hold step 1, 3-8 step 3, 9 is step 9");
+	is_dbl(ds.n == 2 ? ds.y[1] : 0, (double)0.35f,
+	    "sparse: the target is the point at step 27");
+	rung_dataset_release(&ds);
+
+	/* A prefix between points holds the last one: nothing after K. */
+	f.prefix = 5;
+	r = rung_dataset_build(s, &f, 0, &ds, &cause);
+	ok(r == 0 && ds.n == 2 && ds.x[4] == (double)0.6f &&
+	    ds.x[5 + 2] == (double)0.5f, "sparse: prefix 5 ends with step "
+	    "3's value, not step 9's");
+	rung_dataset_release(&ds);
 	rung_study_free(s);
 }
 
@@ -1334,6 +1398,7 @@ main(int argc, char **argv)
 	test_scaler();
 	test_scores();
 	test_features();
+	test_features_sparse();
 	test_svr();
 	test_kfold();
 	test_search();

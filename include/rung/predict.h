@@ -22,7 +22,11 @@ enum rung_features {
 
 struct rung_featspec {
 	enum rung_features kind;
-	int32_t		 prefix;	/* K: the values at steps 1..K */
+	/*
+	 * K: the values at steps 1..K, each the last point recorded at or
+	 * before it (a sparse curve's points up to K, held).
+	 */
+	int32_t		 prefix;
 	int32_t		 target;	/* T: the value to predict */
 	/*
 	 * Baker: the parameters used, with their encoding fixed when the
@@ -59,14 +63,18 @@ struct rung_dataset {
 	double		*x;		/* n * d, row-major */
 	double		*y;		/* n targets; NaN where unknown */
 	uint32_t	*trial;		/* the study's trial index of each row */
-	uint32_t	 skipped_short;	/* trials without steps 1..K */
+	uint32_t	 skipped_short;	/* no point at or before K, or
+					   stopped before K */
 	uint32_t	 skipped_nonfinite; /* NaN or inf in the prefix */
 	uint32_t	 skipped_notarget; /* need_target and no value at T */
 };
 
 /*
- * Rows for the trials of s that have every step 1..K with a finite value;
- * with need_target, only those with a finite value at step T. A parameter
+ * Rows for the trials of s that reached step K with finite values at steps
+ * 1..K: a step's value is that of the last point recorded at or before it
+ * (steps before the first point take its value), so that a sparse curve
+ * gives its points up to K and a dense one its own values. With
+ * need_target, only those with a finite value recorded at step T. A parameter
  * of the spec missing from s is an error; a categorical level unseen in
  * training encodes as all zeros.
  */
