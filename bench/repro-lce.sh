@@ -11,6 +11,7 @@
 #   RUNG=./rung sh bench/repro-lce.sh            # the eight studies
 #   REPRO_SET=tuning RUNG=./rung sh bench/repro-lce.sh
 #   REPRO_SEEDS=5 REPRO_POLICIES=asha,asha-lce ... # quicker
+#   REPRO_OPTS='--delta 0.999' ...                 # other settings
 set -eu
 : "${RUNG:?}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,7 +74,8 @@ fi
 while read -r study opts; do
 	# shellcheck disable=SC2086
 	"$RUNG" -d "$db" replay --no-save --policy "$policies" \
-		--baseline hyperband --seeds "$seeds" -j 2 $opts --json "$study" \
+		--baseline hyperband --seeds "$seeds" -j 2 $opts ${REPRO_OPTS:-} \
+		--json "$study" \
 		>"$work/$study.json"
 done <"$work/studies"
 
