@@ -1,6 +1,8 @@
 #!/bin/sh
 # make bench: replays per second of rung replay on a 1000-trial TaskSet
-# study (Hyperband, and ASHA on 4 simulated workers), against the same ASHA
+# study (Hyperband, and ASHA on 4 simulated workers), with hyperband-lce and
+# asha-lce (the same, plus learning-curve extrapolation stops) beside them
+# and the ratio of their rates, against the same ASHA
 # policy (Optuna's rule, one worker) replayed through Optuna's own
 # SuccessiveHalvingPruner on the same curves, in the same run: an in-memory
 # Optuna study, a loop that asks a trial, takes the next configuration of
@@ -35,7 +37,9 @@ rate() { awk -v n="$seeds" -v s="$(secs "$1")" 'BEGIN { printf "%.0f", n / s }';
 echo "rung replay: 1000-trial TaskSet study (valid.loss, max_r 51, eta 3, min_r 1), $seeds seeds, one thread"
 measure one "$RUNG" -d "$db" replay --policy hyperband --seeds 1 -j 1 --no-save --json taskset
 measure hb "$RUNG" -d "$db" replay --policy hyperband --seeds "$seeds" -j 1 --no-save --json taskset
+measure hblce "$RUNG" -d "$db" replay --policy hyperband-lce --seeds "$seeds" -j 1 --no-save --json taskset
 measure asha4 "$RUNG" -d "$db" replay --policy asha --workers 4 --seeds "$seeds" -j 1 --no-save --json taskset
+measure asha4lce "$RUNG" -d "$db" replay --policy asha-lce --workers 4 --seeds "$seeds" -j 1 --no-save --json taskset
 measure asha1 "$RUNG" -d "$db" replay --policy asha --rule optuna --seeds "$seeds" -j 1 --no-save --json taskset
 measure asha1j2 "$RUNG" -d "$db" replay --policy asha --rule optuna --seeds "$seeds" -j 2 --no-save --json taskset
 "$RUNG" -d "$db" replay --policy asha --rule optuna --seeds "$oseeds" -j 1 --no-save --json taskset >"$work/asha.json"
@@ -44,9 +48,14 @@ measure asha1j2 "$RUNG" -d "$db" replay --policy asha --rule optuna --seeds "$se
 printf '%-52s %9s %11s\n' "" seconds replays/s
 printf '%-52s %9.3f\n' "rung hyperband, 1 seed (start, load the study)" "$(secs one)"
 printf '%-52s %9.3f %11s\n' "rung hyperband, 1 worker" "$(secs hb)" "$(rate hb)"
+printf '%-52s %9.3f %11s\n' "rung hyperband-lce, 1 worker" "$(secs hblce)" "$(rate hblce)"
 printf '%-52s %9.3f %11s\n' "rung asha, Ray's rule, 4 workers" "$(secs asha4)" "$(rate asha4)"
+printf '%-52s %9.3f %11s\n' "rung asha-lce, Ray's rule, 4 workers" "$(secs asha4lce)" "$(rate asha4lce)"
 printf '%-52s %9.3f %11s\n' "rung asha, Optuna's rule, 1 worker" "$(secs asha1)" "$(rate asha1)"
 printf '%-52s %9.3f %11s\n' "rung asha, Optuna's rule, 1 worker, -j 2" "$(secs asha1j2)" "$(rate asha1j2)"
+# The LCE policies' cost in speed: their base's rate over theirs (issue 17's
+# target: 3 at most).
+echo "=> hyperband-lce takes $(ratio "$(secs hblce)" "$(secs hb)")x the time of hyperband, asha-lce $(ratio "$(secs asha4lce)" "$(secs asha4)")x that of asha (target: 3x at most)"
 
 if /usr/bin/python3 -c 'import optuna' 2>/dev/null; then
 	/usr/bin/python3 - "$work" "$oseeds" "$(rate asha1)" <<'PY'

@@ -362,6 +362,71 @@ draw_xticks(struct tui *t, int y, int x, int pw, int dx, double xmin,
 	}
 }
 
+/* Where the plot puts a step and a value, in dots. */
+struct plotmap {
+	double		 xmin, xmax, ymin, ymax;
+	int		 X, Y;
+};
+
+/* The dot row of v; -1 off the plot, or not finite, or not > 0 on log-y. */
+static int
+map_y(struct tui *t, const struct plotmap *m, double v)
+{
+	double	 f;
+
+	if (!yok(t, v))
+		return -1;
+	f = (1 - (ymap(t, v) - m->ymin) / (m->ymax - m->ymin)) * m->Y;
+	if (!(f >= 0 && f <= m->Y))
+		return -1;
+	return (int)lround(f);
+}
+
+/*
+ * The focused trial's LCE from its last fitted step to the study's last:
+ * band 0 the best fit, dashed; -1 and 1 the band's edges, dotted. Dots off
+ * the plot are left out, not pinned to its edge: a wide band would draw
+ * the frame.
+ */
+static void
+draw_lce(struct tui *t, struct tui_canvas *cv, const struct plotmap *m,
+    int band, int attr)
+{
+	struct tui_trials *tv = tui_trials(t);
+	double		 span = m->xmax - m->xmin, step, t0 = tv->lce.t;
+	int		 x, x0, x1, y, px = 0, py = -1;
+
+	x0 = (int)lround((t0 - m->xmin) / span * m->X);
+	x1 = (int)lround(((double)tv->target - m->xmin) / span * m->X);
+	for (x = x0; x <= x1; x++) {
+		step = fmax(t0, m->xmin + (double)x / m->X * span);
+		y = map_y(t, m, tui_lce_value(t, step, band));
+		if (band != 0) {
+			if (y >= 0 && (x - x0) % 3 == 0)
+				tui_canvas_dot(cv, x, y, 1, attr);
+			continue;
+		}
+		/* Two dots on, two off. */
+		if (y >= 0 && py >= 0 && (x - x0) / 2 % 2 == 0)
+			tui_canvas_line(cv, px, py, x, y, 1, attr);
+		px = x;
+		py = y;
+	}
+}
+
+/* "┈ LCE from K" at (y, x) in w columns. */
+static void
+draw_lce_legend(struct tui *t, int y, int x, int w)
+{
+	char	 buf[32];
+	int	 n;
+
+	snprintf(buf, sizeof buf, "LCE from %d", tui_trials(t)->prefix);
+	n = tui_put(y, x, w, t->attrs[C_SEL] | A_DIM, t->g->braille ?
+	    "\xe2\x94\x88" : "~");
+	tui_put(y, x + n + 1, w - n - 1, A_NORMAL, buf);
+}
+
 /*
  * The curve panel at (y, x), h x w: a title line, the plot with its y
  * labels, the x labels and a legend.
@@ -372,7 +437,9 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	struct tui_trials *tv = tui_trials(t);
 	const struct rung_study *s = t->s;
 	struct series	 sv[MAXSERIES];
-	struct tui_canvas cv;
+	struct tui_canvas cv, lc, bc;
+	struct plotmap	 m;
+	const struct rung_lce *lce = NULL;
 	char		 buf[256], l1[32], l2[32], l3[32];
 	const int	 yw = 9;
 	int		 n, i, pw, ph, X, Y, px0 = 0, py0 = 0, have, cx, lx;
@@ -405,8 +472,26 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		    "No trial to plot.");
 		return;
 	}
+	/*
+	 * The selected trial's extrapolation beyond K, on steps only (seconds
+	 * are not known ahead). The line is in the y range, the band not: a
+	 * wide one would flatten the curves.
+	 */
+	for (i = 0; i < n && !xsecs; i++) {
+		if (sv[i].pri == 3)
+			lce = tui_trials_lce(t, sv[i].t);
+	}
 	/* The ranges. */
 	have = 0;
+	if (lce != NULL) {
+		for (j = 0; j < 2; j++) {
+			yv = tui_lce_value(t, j ? tv->target : lce->t, 0);
+			if (yok(t, yv)) {
+				ymin = fmin(ymin, ymap(t, yv));
+				ymax = fmax(ymax, ymap(t, yv));
+			}
+		}
+	}
 	for (i = 0; i < n; i++) {
 		tr = sv[i].t;
 		for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
@@ -470,13 +555,30 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 			have = 1;
 		}
 	}
+	/* The extrapolation under the curves: where they cross, the data. */
+	tui_canvas_init(&lc, pw, ph, cv.dx, cv.dy);
+	tui_canvas_init(&bc, pw, ph, cv.dx, cv.dy);
+	if (lce != NULL) {
+		m.xmin = xmin;
+		m.xmax = xmax;
+		m.ymin = ymin;
+		m.ymax = ymax;
+		m.X = X;
+		m.Y = Y;
+		draw_lce(t, &bc, &m, -1, t->attrs[C_SEL] | A_DIM);
+		draw_lce(t, &bc, &m, 1, t->attrs[C_SEL] | A_DIM);
+		draw_lce(t, &lc, &m, 0, t->attrs[C_SEL] | A_DIM);
+		tui_canvas_draw(t, &bc, y + 1, x + yw + 1, ".");
+		tui_canvas_draw(t, &lc, y + 1, x + yw + 1, "~");
+	}
 	tui_canvas_draw(t, &cv, y + 1, x + yw + 1, NULL);
 	/* The prefix marker, where no curve is. */
 	if (!xsecs && tv->prefix >= xmin && tv->prefix <= xmax) {
 		marker_col = PX((double)tv->prefix) / cv.dx;
 		for (i = 0; i < ph; i++) {
 			cell = (size_t)i * pw + marker_col;
-			if (cv.dots[cell] == 0)
+			if (cv.dots[cell] == 0 && lc.dots[cell] == 0 &&
+			    bc.dots[cell] == 0)
 				tui_put(y + 1 + i, x + yw + 1 + marker_col, 1,
 				    t->attrs[C_MARKER], t->g->marker);
 		}
@@ -502,6 +604,8 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 #undef PX
 #undef PY
 	tui_canvas_free(&cv);
+	tui_canvas_free(&lc);
+	tui_canvas_free(&bc);
 	/* Axes. */
 	tui_vline(t, y + 1, x + yw, ph, t->attrs[C_AXIS]);
 	put_right(y + 1, x, yw - 1, t->attrs[C_AXIS], tui_fmt_axis(ymax,
@@ -532,9 +636,12 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	}
 	if (tv->pred != NULL && !xsecs && lx < x + w - 12) {
 		lx += tui_put(y + h - 1, lx, 1, t->attrs[C_PRED], t->g->pred);
-		tui_put(y + h - 1, lx + 1, x + w - lx - 1, A_NORMAL,
-		    "predicted");
+		lx += tui_put(y + h - 1, lx + 1, x + w - lx - 1, A_NORMAL,
+		    "predicted") + 3;
 	}
+	/* Last: where marks crowd the legend, the detail still says it. */
+	if (lce != NULL && lx < x + w - 14)
+		draw_lce_legend(t, y + h - 1, lx, x + w - lx);
 }
 
 /* Lines of the detail of a trial, for the panel and the detail screen. */
@@ -544,7 +651,7 @@ detail_lines(struct tui *t, uint32_t tr, int points, size_t *nl)
 	struct tui_trials *tv = tui_trials(t);
 	const struct rung_study *s = t->s;
 	struct rung_buf	 b = { 0 };
-	char		**v = NULL, num[32], n2[32], n3[32];
+	char		**v = NULL, num[32], n2[32], n3[32], lcel[160];
 	size_t		 cap = 0, n = 0;
 	uint32_t	 i, rank = 1, off;
 	int32_t		 bstep = 0;
@@ -584,6 +691,8 @@ detail_lines(struct tui *t, uint32_t tr, int points, size_t *nl)
 			LINE("predicted %s from steps 1-%d",
 			    rung_fmt_human(tv->pred[tr], n3), tv->pred_prefix);
 	}
+	if (tui_lce_line(t, tr, lcel, sizeof lcel))
+		LINE("%s", lcel);
 	LINE("%s", "");
 	for (i = 0; i < s->nparams; i++)
 		LINE("%s = %s", s->params[i].name, tui_param_text(s, i, tr, num));

@@ -7,6 +7,7 @@
 #define RUNG_VIEW_TRIALS_INT_H
 
 #include "tui-int.h"
+#include "rung/lce.h"
 
 enum { COL_ID = 0, COL_STATUS, COL_STEPS, COL_BEST, COL_FINAL, COL_PRED,
 	COL_PARAM0 };
@@ -40,6 +41,21 @@ struct tui_trials {
 	int		 detail_top;
 	int		 table_h;
 	struct tui_refit refit;
+
+	/*
+	 * The focused trial's LCE (view-trials-lce.c), fit again when the
+	 * trial, K or the metric (t->gen) changes.
+	 */
+	struct rung_lce	 lce;
+	double		*lce_x, *lce_y;
+	uint32_t	 lce_cap;
+	uint32_t	 lce_trial;
+	int32_t		 lce_prefix;
+	uint64_t	 lce_gen;
+	int		 lce_have, lce_ok;
+	double		 lce_sign;	/* -1: the metric is maximised */
+	double		 lce_z;
+	double		 lce_ystar;	/* the other trials' best final */
 };
 
 static inline struct tui_trials *
@@ -56,6 +72,12 @@ const char	*tui_col_name(struct tui *, uint32_t);
 void		 tui_resort(struct tui *);
 void		 tui_compute_topk(struct tui *);
 void		 tui_rebuild_rows(struct tui *);
+
+/* view-trials-lce.c */
+const struct rung_lce *tui_trials_lce(struct tui *, uint32_t);
+double		 tui_lce_value(struct tui *, double T, int band);
+int		 tui_lce_line(struct tui *, uint32_t, char *, size_t);
+void		 tui_lce_release(struct tui_trials *);
 
 /* view-trials-draw.c */
 const char	*tui_param_text(const struct rung_study *, uint32_t p,

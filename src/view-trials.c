@@ -819,6 +819,7 @@ trials_release(struct tui *t)
 
 	tui_job_wait(&tv->refit.job);
 	tui_refit_release(&tv->refit);
+	tui_lce_release(tv);
 	close_study(t);
 	free(tv->dir_metric);
 }

@@ -118,6 +118,25 @@ test_expect_success '< and > move the prefix marker; r refits: the predicted col
 	wait_for "◆ predicted"
 '
 
+test_expect_success 'the selected trial'"'"'s LCE beyond K: legend and detail follow the marker' '
+	tm resize-window -t t -x 160 -y 40 &&
+	wait_for "┈ LCE from 7( |$)" &&
+	wait_for "LCE from steps 1-7 \((pow3|exp3|log-power|janoschek|weibull|flat)\)" &&
+	keys ">" &&
+	wait_for "┈ LCE from 8( |$)" &&
+	wait_for "LCE from steps 1-8 " &&
+	keys "<" "<" "<" "<" "<" "<" &&
+	wait_for "K=2" &&
+	! grep -q "LCE from" screen.txt &&
+	keys "<" &&
+	wait_for "K=1" &&
+	keys ">" ">" ">" ">" ">" ">" &&
+	wait_for "K=7" &&
+	wait_for "┈ LCE from 7( |$)" &&
+	tm resize-window -t t -x 120 -y 40 &&
+	wait_for "PRED@7 +net +training_d│"
+'
+
 test_expect_success 'Enter opens a trial, q comes back' '
 	keys g Enter &&
 	wait_for "trial 363 +complete +20 points" &&
