@@ -33,6 +33,12 @@ static const double wei_d[] = { 0.5, 1, 2 };
 
 #define NITEMS(a) (sizeof (a) / sizeof *(a))
 
+/* Grid points over every family, and the longest step the cache keeps. */
+#define NGRID	(NITEMS(pow3_b) + NITEMS(exp3_b) + \
+		 NITEMS(logpow_b) * NITEMS(logpow_k) + \
+		 NITEMS(jan_k) * NITEMS(jan_d) + NITEMS(wei_k) * NITEMS(wei_d))
+#define BCACHE_MAX	4096
+
 static const char *family_names[RUNG_LCE_NFAMILIES] = {
 	"flat", "pow3", "exp3", "log-power", "janoschek", "weibull"
 };
@@ -55,8 +61,9 @@ rung_lce_release(struct rung_lce *w)
 {
 	free(w->lx);
 	free(w->f);
-	w->lx = w->f = NULL;
-	w->cap = 0;
+	free(w->bcache);
+	w->lx = w->f = w->bcache = NULL;
+	w->cap = w->bsteps = 0;
 }
 
 /* The decaying basis of a family at (x, ln x) for shapes s1, s2. */
@@ -100,14 +107,21 @@ rung_lce_eval(const struct rung_lce_fit *f, double T)
  */
 static void
 try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
-    double ybar, enum rung_lce_family fam, double s1, double s2,
+    double ybar, enum rung_lce_family fam, double s1, double s2, size_t g,
     struct rung_lce_fit *best)
 {
-	double		 fbar = 0, sff = 0, sfy = 0, A, c, rss = 0, r, d;
-	uint32_t	 i;
+	double		 fbar = 0, sff = 0, sfy = 0, A, c, rss = 0, r, d, *b;
+	uint32_t	 i, k;
 
+	b = w->bcache != NULL ? w->bcache + g * w->bsteps : NULL;
 	for (i = 0; i < n; i++) {
-		w->f[i] = basis(fam, x[i], w->lx[i], s1, s2);
+		k = (uint32_t)x[i];
+		if (b != NULL && k == x[i] && k >= 1 && k <= w->bsteps) {
+			if (isnan(b[k - 1]))
+				b[k - 1] = basis(fam, x[i], w->lx[i], s1, s2);
+			w->f[i] = b[k - 1];
+		} else
+			w->f[i] = basis(fam, x[i], w->lx[i], s1, s2);
 		fbar += w->f[i];
 	}
 	fbar /= n;
@@ -123,12 +137,13 @@ try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
 	if (A < 0)
 		return;		/* worsening: the flat line's */
 	c = ybar - A * fbar;
+	/* The sum only grows: once it reaches the best, this one lost. */
 	for (i = 0; i < n; i++) {
 		r = y[i] - c - A * w->f[i];
 		rss += r * r;
+		if (!(rss < best->rss))
+			return;
 	}
-	if (!(rss < best->rss))
-		return;
 	best->family = fam;
 	best->c = c;
 	best->a = (fam == RUNG_LCE_JANOSCHEK || fam == RUNG_LCE_WEIBULL) ?
@@ -141,15 +156,43 @@ try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
 static void
 grid(struct rung_lce *w, const double *x, const double *y, uint32_t n,
     double ybar, enum rung_lce_family fam, const double *g1, size_t n1,
-    const double *g2, size_t n2, struct rung_lce_fit *best)
+    const double *g2, size_t n2, size_t g0, struct rung_lce_fit *best)
 {
 	size_t	 i, j;
 
 	for (i = 0; i < n1; i++) {
 		for (j = 0; j < n2; j++)
 			try_shape(w, x, y, n, ybar, fam, g1[i],
-			    g2 != NULL ? g2[j] : 0, best);
+			    g2 != NULL ? g2[j] : 0, g0 + i * n2 + j, best);
 	}
+}
+
+/*
+ * Grow the basis cache to the last step of the points (whole steps up to
+ * BCACHE_MAX): a replay fits the same steps for every trial.
+ */
+static void
+grow_cache(struct rung_lce *w, double t)
+{
+	uint32_t	 want, g, k;
+	double		*nb;
+
+	if (!(t >= 1) || t > BCACHE_MAX)
+		return;
+	want = (uint32_t)ceil(t);
+	if (want <= w->bsteps)
+		return;
+	/* Room to spare, so that a curve a step longer does not regrow it. */
+	want = want < BCACHE_MAX / 2 ? 2 * want : BCACHE_MAX;
+	nb = xreallocarray(NULL, NGRID * (size_t)want, sizeof *nb);
+	for (g = 0; g < NGRID; g++) {
+		for (k = 0; k < want; k++)
+			nb[(size_t)g * want + k] = k < w->bsteps ?
+			    w->bcache[(size_t)g * w->bsteps + k] : NAN;
+	}
+	free(w->bcache);
+	w->bcache = nb;
+	w->bsteps = want;
 }
 
 /* Keep best if it fit; fits stay ranked by RSS, ties in family order. */
@@ -173,6 +216,7 @@ rung_lce_fit(struct rung_lce *w, const double *x, const double *y,
 	struct rung_lce_fit	 f;
 	double			 ybar = 0, flat = 0;
 	uint32_t		 i, from;
+	size_t			 g0;
 
 	w->n = n;
 	w->nfit = 0;
@@ -209,14 +253,18 @@ rung_lce_fit(struct rung_lce *w, const double *x, const double *y,
 		ybar += y[i];
 	}
 	ybar /= n;
+	grow_cache(w, x[n - 1]);
 
+	g0 = 0;
 #define FAMILY(fam, g1, g2, n2) do {					\
 	if (w->families & (1 << (fam))) {				\
 		memset(&f, 0, sizeof f);				\
 		f.rss = INFINITY;					\
-		grid(w, x, y, n, ybar, fam, g1, NITEMS(g1), g2, n2, &f);\
+		grid(w, x, y, n, ybar, fam, g1, NITEMS(g1), g2, n2, g0,	\
+		    &f);						\
 		keep(w, &f);						\
 	}								\
+	g0 += NITEMS(g1) * (n2);					\
 } while (0)
 	FAMILY(RUNG_LCE_POW3, pow3_b, NULL, 1);
 	FAMILY(RUNG_LCE_EXP3, exp3_b, NULL, 1);

@@ -99,6 +99,13 @@ rung_sched_lce_hopeless(struct rung_sched *s, struct rung_sched_lce *l,
 			l->y[n++] = t->obs[i];
 		}
 	}
+	/*
+	 * With z >= 0 the bound is never above the last value: a trial as
+	 * good as the cut already needs no fit, and fits are most of what an
+	 * LCE policy costs a replay.
+	 */
+	if (l->z >= 0 && n > 0 && l->y[n - 1] <= cut)
+		return 0;
 	if (rung_lce_fit(&l->w, l->x, l->y, n) != 0)
 		return 0;
 	return rung_lce_bound(&l->w, T, l->z) > cut;

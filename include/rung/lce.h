@@ -54,6 +54,14 @@ struct rung_lce {
 	double		*f;		/* the basis at the points */
 	uint32_t	 cap;
 
+	/*
+	 * The basis of every grid point at the whole steps 1 .. bsteps,
+	 * made as the fits reach them (NaN: not yet): it depends on the step
+	 * alone, not on the trial, and computing it is most of a fit.
+	 */
+	double		*bcache;
+	uint32_t	 bsteps;
+
 	/* The last fit: the points' span and the fits, best (least RSS) first. */
 	uint32_t	 n;		/* finite points used */
 	double		 t;		/* last step */
