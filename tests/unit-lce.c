@@ -77,7 +77,7 @@ test_recover(void)
 	}
 
 	/* All the families together still find pow3 best. */
-	rung_lce_init(&w);
+	w.families = RUNG_LCE_ALL;
 	make(&truth[0], x, y, 30);
 	ok(rung_lce_fit(&w, x, y, 30) == 0 && w.fit[0].family ==
 	    RUNG_LCE_POW3 && w.nfit >= 4, "pow3 data: pow3 ranks first of "
