@@ -177,6 +177,22 @@ regret_rows(struct rung_plot *p, const char *anytime, double best)
 	return max;
 }
 
+/* A line per policy, in steps, from the data set name's blocks. */
+static void
+policy_steps(struct rung_plot *p, const struct rung_kept_replay *kr,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < kr->npol; i++) {
+		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
+		rung_plot_ref(p, name);
+		rung_plot_cmd(p, " index %zu using 1:2 with steps lw 2 lc rgb "
+		    "'%s' title ", i, plot_colours[i % NCOLOURS]);
+		rung_plot_quote(p, kr->pol[i].policy);
+	}
+}
+
 static int
 plot_replay(struct plot *pl, const struct rung_study *unused,
     char **cause)
@@ -367,13 +383,7 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 	rung_plot_cmd(p, "set xrange [0:");
 	rung_plot_num(p, tmax);
 	rung_plot_cmd(p, "]\nplot ");
-	for (i = 0; i < k.kr->npol; i++) {
-		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
-		rung_plot_ref(p, "best");
-		rung_plot_cmd(p, " index %u using 1:2 with steps lw 2 lc rgb "
-		    "'%s' title ", i, plot_colours[i % NCOLOURS]);
-		rung_plot_quote(p, k.kr->pol[i].policy);
-	}
+	policy_steps(p, k.kr, "best");
 	pool_best(p, k.pool_best);
 	rung_plot_cmd(p, "\n");
 
@@ -387,13 +397,7 @@ plot_replay(struct plot *pl, const struct rung_study *unused,
 	rung_plot_cmd(p, "set xrange [0:");
 	rung_plot_num(p, rmax);
 	rung_plot_cmd(p, "]\nplot ");
-	for (i = 0; i < k.kr->npol; i++) {
-		rung_plot_cmd(p, "%s", i ? ", \\\n     " : "");
-		rung_plot_ref(p, "regret");
-		rung_plot_cmd(p, " index %u using 1:2 with steps lw 2 lc rgb "
-		    "'%s' title ", i, plot_colours[i % NCOLOURS]);
-		rung_plot_quote(p, k.kr->pol[i].policy);
-	}
+	policy_steps(p, k.kr, "regret");
 	rung_plot_cmd(p, "\nunset multiplot\n");
 	ret = 0;
 out:
