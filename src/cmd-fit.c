@@ -93,33 +93,45 @@ sd_json(double v, uint32_t repeats)
 	return repeats > 1 ? rung_json_double(v, 0) : NULL;
 }
 
+/* The scores and their spreads, into o: the SVR's and LCE's alike. */
+static void
+scores_json(json_object *o, const struct rung_scores *mean,
+    const struct rung_scores *sd, uint32_t repeats)
+{
+	json_object_object_add(o, "r2", rung_json_double(mean->r2, 0));
+	json_object_object_add(o, "r2_sd", sd_json(sd->r2, repeats));
+	json_object_object_add(o, "rmse", rung_json_double(mean->rmse, 0));
+	json_object_object_add(o, "rmse_sd", sd_json(sd->rmse, repeats));
+	json_object_object_add(o, "mae", rung_json_double(mean->mae, 0));
+	json_object_object_add(o, "mae_sd", sd_json(sd->mae, repeats));
+	json_object_object_add(o, "spearman",
+	    rung_json_double(mean->spearman, 0));
+	json_object_object_add(o, "spearman_sd",
+	    sd_json(sd->spearman, repeats));
+	json_object_object_add(o, "kendall",
+	    rung_json_double(mean->kendall, 0));
+	json_object_object_add(o, "kendall_sd", sd_json(sd->kendall, repeats));
+}
+
 static json_object *
 row_json(const struct rung_fit_row *r, int32_t target, uint32_t repeats)
 {
-	json_object	*o = json_object_new_object();
+	json_object	*o = json_object_new_object(), *l;
 
 	json_object_object_add(o, "prefix", json_object_new_int(r->prefix));
 	json_object_object_add(o, "fraction",
 	    rung_json_double((double)r->prefix / target, 0));
-	json_object_object_add(o, "r2", rung_json_double(r->mean.r2, 0));
-	json_object_object_add(o, "r2_sd", sd_json(r->sd.r2, repeats));
-	json_object_object_add(o, "rmse", rung_json_double(r->mean.rmse, 0));
-	json_object_object_add(o, "rmse_sd", sd_json(r->sd.rmse, repeats));
-	json_object_object_add(o, "mae", rung_json_double(r->mean.mae, 0));
-	json_object_object_add(o, "mae_sd", sd_json(r->sd.mae, repeats));
-	json_object_object_add(o, "spearman",
-	    rung_json_double(r->mean.spearman, 0));
-	json_object_object_add(o, "spearman_sd",
-	    sd_json(r->sd.spearman, repeats));
-	json_object_object_add(o, "kendall",
-	    rung_json_double(r->mean.kendall, 0));
-	json_object_object_add(o, "kendall_sd",
-	    sd_json(r->sd.kendall, repeats));
+	scores_json(o, &r->mean, &r->sd, repeats);
 	json_object_object_add(o, "n_train", json_object_new_int64(r->n_train));
 	json_object_object_add(o, "n_test", json_object_new_int64(r->n_test));
 	json_object_object_add(o, "n_skipped",
 	    json_object_new_int64(r->n_skipped));
 	json_object_object_add(o, "params", params_json(&r->chosen));
+	l = json_object_new_object();
+	scores_json(l, &r->lce_mean, &r->lce_sd, repeats);
+	json_object_object_add(l, "n_skipped",
+	    json_object_new_int64(r->n_lce_skipped));
+	json_object_object_add(o, "lce", l);
 	return o;
 }
 
@@ -194,21 +206,34 @@ out:
 	return ret;
 }
 
+/*
+ * LCE has no score where no test trial has three points up to K (a short
+ * prefix): "-", not "nan".
+ */
 static void
-print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
+score_cell(char *buf, size_t len, const char *fmt, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, fmt, v);
+}
+
+static void
+print_table(struct rung_ctx *ctx, const struct rung_fit_row *rows, uint32_t n,
     int32_t target, enum rung_svr_type type, uint32_t repeats)
 {
 	static const char *hdr[] = { ">PREFIX", ">FRAC", ">R2", ">R2_SD",
-		">RMSE", ">MAE", ">RHO", ">TAU", ">TRAIN", ">TEST", ">C",
-		">NU", ">GAMMA" };
+		">RMSE", ">MAE", ">RHO", ">TAU", ">LCE_R2", ">LCE_TAU",
+		">TRAIN", ">TEST", ">C", ">NU", ">GAMMA" };
 	struct rung_table *tab;
-	char		 c[13][RUNG_DBL_BUFSZ];
-	const char	*row[13];
+	char		 c[15][RUNG_DBL_BUFSZ];
+	const char	*row[15];
 	uint32_t	 i;
 	int		 k;
 
-	hdr[11] = type == RUNG_EPS_SVR ? ">EPSILON" : ">NU";
-	tab = rung_table_new(hdr, 13);
+	hdr[13] = type == RUNG_EPS_SVR ? ">EPSILON" : ">NU";
+	tab = rung_table_new(hdr, 15);
 	for (i = 0; i < n; i++) {
 		const struct rung_fit_row *r = &rows[i];
 
@@ -223,17 +248,19 @@ print_table(FILE *f, const struct rung_fit_row *rows, uint32_t n,
 		rung_fmt_human(r->mean.mae, c[5]);
 		snprintf(c[6], sizeof c[6], "%.3f", r->mean.spearman);
 		snprintf(c[7], sizeof c[7], "%.3f", r->mean.kendall);
-		snprintf(c[8], sizeof c[8], "%u", r->n_train);
-		snprintf(c[9], sizeof c[9], "%u", r->n_test);
-		rung_fmt_human(r->chosen.C, c[10]);
+		score_cell(c[8], sizeof c[8], "%.4f", r->lce_mean.r2);
+		score_cell(c[9], sizeof c[9], "%.3f", r->lce_mean.kendall);
+		snprintf(c[10], sizeof c[10], "%u", r->n_train);
+		snprintf(c[11], sizeof c[11], "%u", r->n_test);
+		rung_fmt_human(r->chosen.C, c[12]);
 		rung_fmt_human(type == RUNG_EPS_SVR ? r->chosen.epsilon :
-		    r->chosen.nu, c[11]);
-		rung_fmt_human(r->chosen.gamma, c[12]);
-		for (k = 0; k < 13; k++)
+		    r->chosen.nu, c[13]);
+		rung_fmt_human(r->chosen.gamma, c[14]);
+		for (k = 0; k < 15; k++)
 			row[k] = c[k];
 		rung_table_add(tab, row);
 	}
-	rung_table_print(tab, f);
+	rung_ctx_table(ctx, tab);
 	rung_table_free(tab);
 }
 
@@ -350,7 +377,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		json_object_object_add(obj, "rows", arr);
 		rung_json_print(ctx->out, obj, ctx->tty);
 	} else
-		print_table(ctx->out, rows, nk, fo.feat.target, fo.svr.type,
+		print_table(ctx, rows, nk, fo.feat.target, fo.svr.type,
 		    fo.repeats);
 	if (save != NULL && save_model(ctx, s, &fo, ks[0], save,
 	    rung_args_has(args, OPT_REPLACE)) != 0)

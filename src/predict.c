@@ -3,6 +3,10 @@
  * trials split at random into training and test sets per repeat, the
  * search and the fit on the training set, the scores on the test set.
  *
+ * Beside it, each test trial's own learning-curve extrapolation (lce.c)
+ * is scored on the same test sets: a baseline that needs no training set,
+ * which shows where the SVR's training pays off.
+ *
  * The predictor's other parts: features.c (features and the scaler),
  * svr.c (libsvm), svr-text.c (saved models), scores.c, search.c.
  * Everything that scikit-learn computes before libsvm (the scalers, gamma
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rung/lce.h"
 #include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/rng.h"
@@ -39,7 +44,23 @@ struct repeat {
 	double		*ysc;
 	struct rung_svr_params chosen;
 	struct rung_scores scores;
+	struct rung_scores lce;		/* LCE's, on the same test rows */
+	uint32_t	 lce_skipped;	/* test rows with no LCE */
 	char		*cause;
+};
+
+/*
+ * The LCE fits of a prefix, in chunks that each own a workspace: a fit
+ * depends on the trial's points alone, so the chunking and the threads
+ * change nothing in the predictions.
+ */
+#define LCE_CHUNKS	16
+
+struct lce_chunk {
+	struct rung_lce	 w;
+	double		*x;
+	double		*y;
+	uint32_t	 cap;
 };
 
 struct eval_ctx {
@@ -48,6 +69,18 @@ struct eval_ctx {
 	uint32_t	 ntrain;
 	uint32_t	 ntrials;	/* of the study: predictions' stride */
 	struct repeat	*rep;
+
+	const struct rung_study *s;
+	int32_t		 prefix;
+	uint32_t	 nchunks;
+	struct lce_chunk *chunk;
+	/*
+	 * Per row of the dataset: LCE's prediction of the value at the
+	 * target, in the metric's terms; NaN where its fit failed or the row
+	 * is in no test set (need[row] 0).
+	 */
+	double		*lce;
+	uint8_t		*need;
 };
 
 static void
@@ -88,6 +121,97 @@ repeat_split(const struct eval_ctx *e, uint32_t r)
 	rung_scaler_release(&ys);
 }
 
+/*
+ * LCE's prediction for one trial from its finite-or-not points at steps
+ * 1..K: NaN when there is nothing to extrapolate (fewer than three points)
+ * or a point is not finite. lce.h works lower is better: a maximised
+ * metric is negated there and back.
+ */
+static double
+lce_predict(struct lce_chunk *c, const struct rung_study *s, uint32_t tr,
+    int32_t prefix, int32_t target)
+{
+	double		 sign = s->direction == RUNG_MAX ? -1 : 1, v;
+	uint32_t	 j, n = 0, len = rung_curve_len(s, tr);
+
+	if (len > c->cap) {
+		c->x = xreallocarray(c->x, len, sizeof *c->x);
+		c->y = xreallocarray(c->y, len, sizeof *c->y);
+		c->cap = len;
+	}
+	for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
+		if (s->curve.steps[j] > prefix)
+			break;
+		if (s->curve.steps[j] < 1)
+			continue;
+		c->x[n] = s->curve.steps[j];
+		c->y[n++] = sign * s->curve.vals[j];
+	}
+	if (n < 3 || rung_lce_fit(&c->w, c->x, c->y, n) != 0)
+		return NAN;
+	v = sign * rung_lce_predict(&c->w, target);
+	return isfinite(v) ? v : NAN;
+}
+
+static void
+lce_chunk_run(void *arg, uint32_t k)
+{
+	struct eval_ctx	*e = arg;
+	struct lce_chunk *c = &e->chunk[k];
+	uint32_t	 i;
+
+	rung_lce_init(&c->w);
+	for (i = k; i < e->ds->n; i += e->nchunks) {
+		if (e->need[i])
+			e->lce[i] = lce_predict(c, e->s, e->ds->trial[i],
+			    e->prefix, e->o->feat.target);
+	}
+}
+
+/* LCE's predictions of every row that some repeat tests on. */
+static void
+lce_all(struct eval_ctx *e, uint32_t repeats)
+{
+	uint32_t	 i, r, n = e->ds->n;
+
+	e->lce = xreallocarray(NULL, n, sizeof *e->lce);
+	e->need = xcalloc(n, sizeof *e->need);
+	for (i = 0; i < n; i++)
+		e->lce[i] = NAN;
+	for (r = 0; r < repeats; r++) {
+		for (i = e->ntrain; i < n; i++)
+			e->need[e->rep[r].perm[i]] = 1;
+	}
+	e->nchunks = n < LCE_CHUNKS ? n : LCE_CHUNKS;
+	e->chunk = xcalloc(e->nchunks, sizeof *e->chunk);
+	rung_pool_run(e->nchunks, e->o->threads, lce_chunk_run, e);
+	for (i = 0; i < e->nchunks; i++) {
+		rung_lce_release(&e->chunk[i].w);
+		free(e->chunk[i].x);
+		free(e->chunk[i].y);
+	}
+	free(e->chunk);
+	e->chunk = NULL;
+}
+
+/* LCE's scores on the repeat's test rows that it could predict. */
+static void
+repeat_lce(const struct eval_ctx *e, struct repeat *rp, double *ytest,
+    double *yhat)
+{
+	uint32_t	 i, m = 0, ntest = e->ds->n - e->ntrain, row;
+
+	for (i = 0; i < ntest; i++) {
+		row = rp->perm[e->ntrain + i];
+		if (isnan(e->lce[row]))
+			continue;
+		ytest[m] = e->ds->y[row];
+		yhat[m++] = e->lce[row];
+	}
+	rp->lce_skipped = ntest - m;
+	rung_scores_compute(ytest, yhat, m, &rp->lce);
+}
+
 /* Train on the repeat's training rows, score on its test rows. */
 static void
 repeat_fit(void *arg, uint32_t r)
@@ -117,6 +241,7 @@ repeat_fit(void *arg, uint32_t r)
 			    ds->trial[row]] = yhat[i];
 	}
 	rung_scores_compute(ytest, yhat, ntest, &rp->scores);
+	repeat_lce(e, rp, ytest, yhat);
 	free(yhat);
 	rung_svr_free(m);
 }
@@ -133,21 +258,29 @@ mean_sd(const struct repeat *v, size_t off, uint32_t n, double *mean,
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		memcpy(&x, (const char *)&v[i].scores + off, sizeof x);
+		memcpy(&x, (const char *)&v[i] + off, sizeof x);
 		m += x;
 	}
 	m /= n;
 	for (i = 0; i < n; i++) {
-		memcpy(&x, (const char *)&v[i].scores + off, sizeof x);
+		memcpy(&x, (const char *)&v[i] + off, sizeof x);
 		ss += (x - m) * (x - m);
 	}
 	*mean = m;
 	*sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
 }
 
-#define MEAN_SD(field) mean_sd(e.rep,				\
-	offsetof(struct rung_scores, field), repeats, &row->mean.field,	\
-	&row->sd.field)
+/* The mean and spread of score field of the repeats' which. */
+#define MEAN_SD(which, field, mean, sd) mean_sd(e.rep,			\
+	offsetof(struct repeat, which) + offsetof(struct rung_scores, field), \
+	repeats, &row->mean.field, &row->sd.field)
+#define MEAN_SD_ALL(which, mean, sd) do {				\
+	MEAN_SD(which, r2, mean, sd);					\
+	MEAN_SD(which, rmse, mean, sd);					\
+	MEAN_SD(which, mae, mean, sd);					\
+	MEAN_SD(which, spearman, mean, sd);				\
+	MEAN_SD(which, kendall, mean, sd);				\
+} while (0)
 
 /*
  * The scaled training rows of a prefix's first split, as CSV (y, then the
@@ -279,6 +412,8 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 	e.o = o;
 	e.ds = &ds;
 	e.ntrials = s->ntrials;
+	e.s = s;
+	e.prefix = prefix;
 	if (o->train != 0)
 		e.ntrain = o->train;
 	else {
@@ -327,6 +462,7 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 				goto out;
 		}
 	}
+	lce_all(&e, repeats);
 	rung_svm_quiet();
 	rung_pool_run(repeats, o->threads, repeat_fit, &e);
 	for (r = 0; r < repeats; r++) {
@@ -337,11 +473,9 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 		}
 	}
 
-	MEAN_SD(r2);
-	MEAN_SD(rmse);
-	MEAN_SD(mae);
-	MEAN_SD(spearman);
-	MEAN_SD(kendall);
+	MEAN_SD_ALL(scores, mean, sd);
+	MEAN_SD_ALL(lce, lce_mean, lce_sd);
+	row->n_lce_skipped = e.rep[0].lce_skipped;
 	row->chosen = e.rep[0].chosen;
 	ret = 0;
 out:
@@ -360,6 +494,8 @@ out:
 		}
 	}
 	free(e.rep);
+	free(e.lce);
+	free(e.need);
 	rung_dataset_release(&ds);
 	return ret;
 }

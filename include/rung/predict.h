@@ -226,12 +226,24 @@ struct rung_fit_row {
 	struct rung_scores mean;
 	struct rung_scores sd;
 	struct rung_svr_params chosen;	/* of the first repeat */
+	/*
+	 * The baseline that needs no training set: each test trial's own
+	 * learning-curve extrapolation (lce.h, best fit) from its points up
+	 * to K to the target, scored on the same test trials and repeats.
+	 * Test trials whose fit fails (fewer than three points up to K) are
+	 * left out of these scores only; n_lce_skipped counts those of the
+	 * first repeat's test set.
+	 */
+	struct rung_scores lce_mean;
+	struct rung_scores lce_sd;
+	uint32_t	 n_lce_skipped;
 };
 
 /*
  * Evaluate one prefix: split the eligible trials at random into train and
  * test (per repeat, seed + repeat), fit the scaler and search on the
- * training set, train, score on the test set.
+ * training set, train, score on the test set; score LCE on the same test
+ * sets.
  */
 int		 rung_fit_evaluate(const struct rung_study *,
 		     const struct rung_fit_opts *, int32_t prefix,
