@@ -3,7 +3,9 @@
  * loads its own copy of the study and, for prefixes of 10% to 90% of the
  * last step, scores nu-SVR with Swift-Hyperband's defaults on held-out
  * trials (rung_fit_evaluate, as `rung fit --sweep`), and keeps one split's
- * predictions for a scatter of predicted against actual.
+ * predictions for a scatter of predicted against actual. Where the table
+ * has room it shows LCE's R2 and tau beside the SVR's: each held-out
+ * trial's own extrapolation, which needs no training set.
  */
 #include "config.h"
 
@@ -293,12 +295,39 @@ draw_scatter(struct tui *t, const struct tui_fitrow *fr, int y, int x, int h,
 	    "actual");
 }
 
+#define LCE_TW		82	/* the table with LCE's columns */
+
+/*
+ * LCE's R2 and tau after the SVR's columns; "-" where no held-out trial
+ * has three points to step K. An R2 far below 0 (an early prefix
+ * extrapolated far) loses digits to fit the column.
+ */
+static void
+lce_cells(int y, int tw, int a, const struct rung_fit_row *r)
+{
+	char	 r2[16], tau[16];
+
+	if (isnan(r->lce_mean.r2))
+		snprintf(r2, sizeof r2, "-");
+	else if (r->lce_mean.r2 > -10)
+		snprintf(r2, sizeof r2, "%.4f", r->lce_mean.r2);
+	else if (r->lce_mean.r2 > -1000)
+		snprintf(r2, sizeof r2, "%.2f", r->lce_mean.r2);
+	else
+		snprintf(r2, sizeof r2, "< -999");
+	if (isnan(r->lce_mean.kendall))
+		snprintf(tau, sizeof tau, "-");
+	else
+		snprintf(tau, sizeof tau, "%.3f", r->lce_mean.kendall);
+	tui_putf(y, 65, tw - 65, a, " %7s %7s", r2, tau);
+}
+
 static void
 view_fit_draw(struct tui *t, int y, int h)
 {
 	struct tui_fitview *fv = fit_of(t);
 	const struct rung_fit_row *r;
-	int		 tw = t->cols >= 120 ? 66 : t->cols, row, a, th;
+	int		 tw, row, a, th, lce;
 	uint32_t	 i;
 	char		 tau[32];
 	const char	*enough = NULL;
@@ -315,13 +344,20 @@ view_fit_draw(struct tui *t, int y, int h)
 		    fv->cause ? fv->cause : "no prefix to fit on");
 		return;
 	}
+	/* Beside the scatter, the table widens for LCE only if it can spare. */
+	if (t->cols >= 120)
+		tw = t->cols >= 150 ? LCE_TW : 66;
+	else
+		tw = t->cols;
+	lce = tw >= LCE_TW;
 	th = t->cols >= 120 ? h : (int)fv->nrows + 4;
 	tui_put(y, 1, tw - 2, A_BOLD, "How early: nu-SVR from steps 1-K to "
 	    "the last, held-out trials");
 	tui_fill(y + 1, 0, tw, t->attrs[C_HEAD]);
 	tui_putf(y + 1, 0, tw, t->attrs[C_HEAD] | A_BOLD,
-	    " %6s %5s %7s %6s %6s %6s %9s %6s %5s", "PREFIX", "FRAC", "R2",
-	    "R2_SD", "TAU", "RHO", "RMSE", "TRAIN", "TEST");
+	    " %6s %5s %7s %6s %6s %6s %9s %6s %5s%s", "PREFIX", "FRAC", "R2",
+	    "R2_SD", "TAU", "RHO", "RMSE", "TRAIN", "TEST",
+	    lce ? "  LCE_R2 LCE_TAU" : "");
 	if (fv->sel >= (int)fv->nrows)
 		fv->sel = (int)fv->nrows - 1;
 	for (i = 0; i < fv->nrows; i++) {
@@ -340,6 +376,8 @@ view_fit_draw(struct tui *t, int y, int h)
 		    r->prefix, (double)r->prefix / fv->target, r->mean.r2,
 		    r->sd.r2, r->mean.kendall, r->mean.spearman, r->mean.rmse,
 		    r->n_train, r->n_test);
+		if (lce)
+			lce_cells(y + 2 + row, tw, a, r);
 	}
 	row = y + 3 + (int)fv->nrows;
 	if (row < y + th) {
