@@ -122,10 +122,10 @@ repeat_split(const struct eval_ctx *e, uint32_t r)
 }
 
 /*
- * LCE's prediction for one trial from its finite-or-not points at steps
- * 1..K: NaN when there is nothing to extrapolate (fewer than three points)
- * or a point is not finite. lce.h works lower is better: a maximised
- * metric is negated there and back.
+ * LCE's prediction for one trial from its recorded points at steps 1..K:
+ * NaN when there is nothing to extrapolate (fewer than three points) or a
+ * point is not finite (rung_lce_fit refuses it). lce.h works lower is
+ * better: a maximised metric is negated there and back.
  */
 static double
 lce_predict(struct lce_chunk *c, const struct rung_study *s, uint32_t tr,
