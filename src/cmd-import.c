@@ -173,8 +173,8 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.progress = ctx->progress;
 	if ((v = rung_args_get(args, 'f')) != NULL) {
 		if ((f = rung_format_parse(v)) < 0) {
-			rung_error("import: unknown format '%s' (formats: "
-			    "auto, long-csv, wide-csv, json, jsonl)", v);
+			rung_error("import: unknown format '%s' (formats: %s)",
+			    v, rung_format_names());
 			return RUNG_EXIT_USAGE;
 		}
 		o.format = (enum rung_format)f;

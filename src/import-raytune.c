@@ -134,6 +134,28 @@ is_trial_folder(const char *path, int strict)
 	return strict ? params && results : params || results;
 }
 
+/*
+ * The files of a Ray Tune experiment that rung reads; checkpoints, which
+ * can weigh gigabytes, are left out of the digest.
+ */
+int
+rung_raytune_file(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	static const char *names[] = { "params.json", "result.json",
+		"progress.csv", "error.txt" };
+	size_t		 i;
+
+	base = base != NULL ? base + 1 : path;
+	if (strncmp(base, "experiment_state-", 17) == 0)
+		return 1;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(base, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 rung_raytune_detect(const char *dir)
 {

@@ -20,30 +20,51 @@ static int	read_json(struct rung_batch *, const char *,
 		    const struct rung_import_opts *, char **);
 static int	read_jsonl(struct rung_batch *, const char *,
 		    const struct rung_import_opts *, char **);
+static int	read_optuna_rdb(const char *, const char *, uint64_t,
+		    const struct rung_import_opts *, struct rung_import_unit **,
+		    size_t *, char **);
+static int	read_optuna_journal(const char *, const char *, uint64_t,
+		    const struct rung_import_opts *, struct rung_import_unit **,
+		    size_t *, char **);
 
 /*
- * The importers, a line each: the name -f takes, and what reads one file
- * (or one Ray Tune directory) into the batch of the study being imported.
- * A format without a reader holds studies of its own (Optuna's storages):
- * read_optuna makes a batch for each. Adding an importer is its file, a
- * line here and its enum rung_format value; rung_detect_format learns to
- * recognise it when its files can be told by their first bytes.
+ * The importers, a line each: the name -f takes, and how its sources are
+ * read. A source is a file, or a directory that a format reads whole (a Ray
+ * Tune experiment): is_dir says whether a directory is one of its own, and
+ * dir_file which files under it the digest covers, so that more rows make
+ * a new source while checkpoints weigh nothing. read adds the source to the
+ * batch of the study being imported; a format that holds studies of its own
+ * (Optuna's storages) has read_units instead, which gives a batch for each.
+ * Adding an importer is its file, a line here and its enum rung_format
+ * value; rung_detect_format learns to recognise a file format by its first
+ * bytes. Directory formats are tried in the order of this table.
  */
 static const struct {
 	const char	*name;
 	enum rung_format fmt;
 	int		(*read)(struct rung_batch *, const char *,
 			    const struct rung_import_opts *, char **);
+	int		(*read_units)(const char *, const char *, uint64_t,
+			    const struct rung_import_opts *,
+			    struct rung_import_unit **, size_t *, char **);
+	int		(*is_dir)(const char *);
+	int		(*dir_file)(const char *);
 } formats[] = {
-	{ "auto", RUNG_FMT_AUTO, NULL },
-	{ "long-csv", RUNG_FMT_LONG_CSV, rung_import_long_csv },
-	{ "wide-csv", RUNG_FMT_WIDE_CSV, rung_import_wide_csv },
-	{ "json", RUNG_FMT_JSON, read_json },
-	{ "jsonl", RUNG_FMT_JSONL, read_jsonl },
-	{ "optuna", RUNG_FMT_OPTUNA, NULL },
-	{ "optuna-journal", RUNG_FMT_OPTUNA_JOURNAL, NULL },
-	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune },
+	{ "auto", RUNG_FMT_AUTO, NULL, NULL, NULL, NULL },
+	{ "long-csv", RUNG_FMT_LONG_CSV, rung_import_long_csv, NULL, NULL,
+	    NULL },
+	{ "wide-csv", RUNG_FMT_WIDE_CSV, rung_import_wide_csv, NULL, NULL,
+	    NULL },
+	{ "json", RUNG_FMT_JSON, read_json, NULL, NULL, NULL },
+	{ "jsonl", RUNG_FMT_JSONL, read_jsonl, NULL, NULL, NULL },
+	{ "optuna", RUNG_FMT_OPTUNA, NULL, read_optuna_rdb, NULL, NULL },
+	{ "optuna-journal", RUNG_FMT_OPTUNA_JOURNAL, NULL, read_optuna_journal,
+	    NULL, NULL },
+	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune, NULL,
+	    rung_raytune_detect, rung_raytune_file },
 };
+
+#define NFORMATS (sizeof formats / sizeof formats[0])
 
 static int
 read_json(struct rung_batch *b, const char *path,
@@ -59,16 +80,71 @@ read_jsonl(struct rung_batch *b, const char *path,
 	return rung_import_json(b, path, 1, o, cause);
 }
 
-const char *
-rung_format_name(enum rung_format f)
+static int
+read_optuna_rdb(const char *path, const char *digest, uint64_t size,
+    const struct rung_import_opts *o, struct rung_import_unit **units,
+    size_t *n, char **cause)
+{
+	return rung_import_optuna(path, 0, digest, size, o, units, n, cause);
+}
+
+static int
+read_optuna_journal(const char *path, const char *digest, uint64_t size,
+    const struct rung_import_opts *o, struct rung_import_unit **units,
+    size_t *n, char **cause)
+{
+	return rung_import_optuna(path, 1, digest, size, o, units, n, cause);
+}
+
+/* The format of the table whose directories dir is one of, or AUTO. */
+static enum rung_format
+dir_format(const char *dir, enum rung_format forced)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		if (formats[i].fmt == f)
-			return formats[i].name;
+	for (i = 0; i < NFORMATS; i++) {
+		if (formats[i].is_dir == NULL)
+			continue;
+		if (forced == formats[i].fmt ||
+		    (forced == RUNG_FMT_AUTO && formats[i].is_dir(dir)))
+			return formats[i].fmt;
 	}
-	return "unknown";
+	return RUNG_FMT_AUTO;
+}
+
+static int
+format_index(enum rung_format f)
+{
+	size_t	 i;
+
+	for (i = 0; i < NFORMATS; i++) {
+		if (formats[i].fmt == f)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+rung_format_name(enum rung_format f)
+{
+	int	 i = format_index(f);
+
+	return i >= 0 ? formats[i].name : "unknown";
+}
+
+const char *
+rung_format_names(void)
+{
+	static char	 buf[256];
+	size_t		 i, len = 0;
+
+	if (buf[0] != '\0')
+		return buf;
+	for (i = 0; i < NFORMATS && len < sizeof buf; i++) {
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+		    i > 0 ? ", " : "", formats[i].name);
+	}
+	return buf;
 }
 
 int
@@ -76,7 +152,7 @@ rung_format_parse(const char *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+	for (i = 0; i < NFORMATS; i++) {
 		if (strcmp(formats[i].name, s) == 0)
 			return (int)formats[i].fmt;
 	}
@@ -233,7 +309,7 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 
 struct pathlist {
 	char		**v;
-	uint8_t		 *isdir;	/* a Ray Tune experiment, kept whole */
+	uint8_t		 *isdir;	/* a directory format's: its rung_format */
 	size_t		  n;
 	size_t		  cap;
 };
@@ -257,8 +333,8 @@ pathlist_add(struct pathlist *pl, const char *path, int isdir)
 }
 
 /*
- * A directory stands for the files under it, in name order, unless it is a
- * Ray Tune experiment: that is read as a whole.
+ * A directory stands for the files under it, in name order, unless a
+ * directory format claims it (a Ray Tune experiment): that is read whole.
  */
 static int
 expand(struct pathlist *pl, const char *path,
@@ -268,6 +344,7 @@ expand(struct pathlist *pl, const char *path,
 	DIR		*d;
 	struct dirent	*de;
 	struct pathlist	 sub = { 0 };
+	enum rung_format fmt;
 	size_t		 i;
 	int		 ret = 0;
 
@@ -279,9 +356,8 @@ expand(struct pathlist *pl, const char *path,
 		pathlist_add(pl, path, 0);
 		return 0;
 	}
-	if (o->format == RUNG_FMT_RAYTUNE || (o->format == RUNG_FMT_AUTO &&
-	    rung_raytune_detect(path))) {
-		pathlist_add(pl, path, 1);
+	if ((fmt = dir_format(path, o->format)) != RUNG_FMT_AUTO) {
+		pathlist_add(pl, path, (int)fmt);
 		return 0;
 	}
 	if ((d = opendir(path)) == NULL) {
@@ -479,34 +555,14 @@ rung_import_file_trial(const struct rung_import_opts *o, const char *path,
 }
 
 /*
- * The files of a Ray Tune experiment that rung reads; checkpoints, which
- * can weigh gigabytes, are left out of the digest.
- */
-static int
-experiment_file(const char *path)
-{
-	const char	*base = strrchr(path, '/');
-	static const char *names[] = { "params.json", "result.json",
-		"progress.csv", "error.txt" };
-	size_t		 i;
-
-	base = base != NULL ? base + 1 : path;
-	if (strncmp(base, "experiment_state-", 17) == 0)
-		return 1;
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(base, names[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
  * The digest of a directory: of the names and digests of the files rung
  * reads under it, so that a resumed experiment (more rows) is a new source.
  */
 static int
-dir_digest(const char *dir, char **digest, uint64_t *size, char **cause)
+dir_digest(const char *dir, enum rung_format fmt, char **digest,
+    uint64_t *size, char **cause)
 {
+	int		(*keep)(const char *) = formats[format_index(fmt)].dir_file;
 	struct rung_import_opts o;
 	struct pathlist	 pl = { 0 };
 	struct rung_buf	 all = { 0 };
@@ -521,7 +577,7 @@ dir_digest(const char *dir, char **digest, uint64_t *size, char **cause)
 	if (expand(&pl, dir, &o, cause) != 0)
 		goto out;
 	for (i = 0; i < pl.n; i++) {
-		if (!experiment_file(pl.v[i]))
+		if (keep != NULL && !keep(pl.v[i]))
 			continue;
 		if (rung_file_digest(pl.v[i], &d, &sz, cause) != 0)
 			goto out;
@@ -550,12 +606,10 @@ static int
 read_one(struct rung_batch *b, const char *path, enum rung_format fmt,
     const struct rung_import_opts *o, char **cause)
 {
-	size_t	 i;
+	int	 i = format_index(fmt);
 
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		if (formats[i].fmt == fmt && formats[i].read != NULL)
-			return formats[i].read(b, path, o, cause);
-	}
+	if (i >= 0 && formats[i].read != NULL)
+		return formats[i].read(b, path, o, cause);
 	xasprintf(cause, "%s: format '%s' cannot be read here", path,
 	    rung_format_name(fmt));
 	return -1;
@@ -597,10 +651,13 @@ known_source(struct rung_store *s, const char *study, const char *path,
 	return 1;
 }
 
-/* Read an Optuna storage into units of their own, one per study. */
+/*
+ * Read a source that holds studies of its own (an Optuna storage) into
+ * units, one per study.
+ */
 static int
-read_optuna(struct rung_store *s, struct units *u, const char *path,
-    int journal, const char *digest, uint64_t size,
+read_units(struct rung_store *s, struct units *u, const char *path,
+    enum rung_format fmt, const char *digest, uint64_t size,
     const struct rung_import_opts *o, struct rung_import_report *rep,
     char **cause)
 {
@@ -609,8 +666,8 @@ read_optuna(struct rung_store *s, struct units *u, const char *path,
 	int		 known, ret = -1;
 	char		*err;
 
-	if (rung_import_optuna(path, journal, digest, size, o, &got, &n,
-	    cause) != 0)
+	if (formats[format_index(fmt)].read_units(path, digest, size, o, &got,
+	    &n, cause) != 0)
 		return -1;
 	if (o->study != NULL && n > 1) {
 		/* Several studies under one name would mix their trials. */
@@ -707,7 +764,8 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 
 	digests = xcalloc(pl.n, sizeof *digests);
 	for (i = 0; i < pl.n; i++) {
-		if ((pl.isdir[i] ? dir_digest(pl.v[i], &digest, &size, cause) :
+		if ((pl.isdir[i] ? dir_digest(pl.v[i], pl.isdir[i], &digest,
+		    &size, cause) :
 		    rung_file_digest(pl.v[i], &digest, &size, cause)) != 0)
 			goto out;
 		rep->files++;
@@ -726,13 +784,13 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		digests[i] = digest;
 		digest = NULL;
 
-		fmt = pl.isdir[i] ? RUNG_FMT_RAYTUNE : o->format;
+		fmt = pl.isdir[i] ? (enum rung_format)pl.isdir[i] : o->format;
 		if (fmt == RUNG_FMT_AUTO &&
 		    rung_detect_format(pl.v[i], o, &fmt, cause) != 0)
 			goto out;
-		if (fmt == RUNG_FMT_OPTUNA || fmt == RUNG_FMT_OPTUNA_JOURNAL) {
-			if (read_optuna(s, &u, pl.v[i],
-			    fmt == RUNG_FMT_OPTUNA_JOURNAL, digests[i], size, o,
+		if (format_index(fmt) >= 0 &&
+		    formats[format_index(fmt)].read_units != NULL) {
+			if (read_units(s, &u, pl.v[i], fmt, digests[i], size, o,
 			    rep, cause) != 0)
 				goto out;
 			continue;

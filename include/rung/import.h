@@ -22,10 +22,16 @@ enum rung_format {
 	RUNG_FMT_OPTUNA,
 	RUNG_FMT_OPTUNA_JOURNAL,
 	RUNG_FMT_RAYTUNE,
+	RUNG_FMT_RUNS,		/* a folder per run, each holding a log */
+	RUNG_FMT_TENSORBOARD,	/* a log directory of event files */
+	RUNG_FMT_MLFLOW,	/* an mlruns directory (file store) */
+	RUNG_FMT_HPBANDSTER,	/* configs.json + results.json */
 };
 
 const char	*rung_format_name(enum rung_format);
 int		 rung_format_parse(const char *);	/* -1 if unknown */
+/* Every name -f takes, comma-separated, in a static buffer. */
+const char	*rung_format_names(void);
 
 struct rung_import_opts {
 	const char	*study;		/* -s; default: stem of the first path */
@@ -63,6 +69,15 @@ struct rung_import_opts {
 	int		 objective;	/* --objective */
 	int		 objective_set;
 	const char	*x_key;		/* --x */
+
+	/* Directories, MLflow, array cells. */
+	char		**include;	/* --include GLOB (repeatable) */
+	size_t		 ninclude;
+	char		**exclude;	/* --exclude GLOB (repeatable) */
+	size_t		 nexclude;
+	const char	*experiment;	/* --experiment (MLflow) */
+	const char	*configs;	/* --configs FILE: parameters to join */
+	const char	*join;		/* --join COL: the key of that join */
 
 	int		 progress;	/* draw progress (a terminal) */
 	/*
@@ -173,6 +188,8 @@ int		 rung_import_optuna(const char *path, int journal,
 		     char **cause);
 /* Is dir a Ray Tune experiment directory? */
 int		 rung_raytune_detect(const char *dir);
+/* Is path a file of a Ray Tune experiment that its digest covers? */
+int		 rung_raytune_file(const char *path);
 /* A Ray Tune experiment directory into the batch (source registered). */
 int		 rung_import_raytune(struct rung_batch *, const char *dir,
 		     const struct rung_import_opts *, char **cause);
