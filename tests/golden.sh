@@ -62,7 +62,7 @@ golden_studies() {
 	} 2>import.err
 }
 
-GOLDEN_POLICIES="random sha hyperband asha swift-hyperband baker asha-svr"
+GOLDEN_POLICIES="random sha hyperband asha swift-hyperband baker asha-svr lce asha-lce hyperband-lce"
 
 # golden_cli DIR: every command's output into DIR, a file each.
 golden_cli() {
