@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,22 @@ static const double wei_k[] = { 0.01, 0.03, 0.1, 0.3 };
 static const double wei_d[] = { 0.5, 1, 2 };
 
 #define NITEMS(a) (sizeof (a) / sizeof *(a))
+
+/* The families' grids, in the order of the basis cache. */
+static const struct {
+	enum rung_lce_family	 fam;
+	const double		*g1;
+	size_t			 n1;
+	const double		*g2;	/* NULL: one shape parameter */
+	size_t			 n2;
+} grids[] = {
+	{ RUNG_LCE_POW3, pow3_b, NITEMS(pow3_b), NULL, 1 },
+	{ RUNG_LCE_EXP3, exp3_b, NITEMS(exp3_b), NULL, 1 },
+	{ RUNG_LCE_LOGPOWER, logpow_b, NITEMS(logpow_b), logpow_k,
+	    NITEMS(logpow_k) },
+	{ RUNG_LCE_JANOSCHEK, jan_k, NITEMS(jan_k), jan_d, NITEMS(jan_d) },
+	{ RUNG_LCE_WEIBULL, wei_k, NITEMS(wei_k), wei_d, NITEMS(wei_d) },
+};
 
 /* Grid points over every family, and the longest step the cache keeps. */
 #define NGRID	(NITEMS(pow3_b) + NITEMS(exp3_b) + \
@@ -61,8 +78,10 @@ rung_lce_release(struct rung_lce *w)
 {
 	free(w->lx);
 	free(w->f);
-	free(w->bcache);
-	w->lx = w->f = w->bcache = NULL;
+	free(w->yc);
+	/* The basis cache is the process's (grow_cache). */
+	w->lx = w->f = w->yc = NULL;
+	w->bcache = w->bsum = w->bsq = NULL;
 	w->cap = w->bsteps = 0;
 }
 
@@ -100,50 +119,13 @@ rung_lce_eval(const struct rung_lce_fit *f, double T)
 	return f->c + f->a * g;
 }
 
-/*
- * One grid point: y = c + A f by least squares, centred so that nothing
- * cancels, and its residuals summed again from the coefficients for an
- * exact RSS. Better than *best: replace it.
- */
+/* A fit better than *best replaces it. */
 static void
-try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
-    double ybar, enum rung_lce_family fam, double s1, double s2, size_t g,
-    struct rung_lce_fit *best)
+better(struct rung_lce_fit *best, enum rung_lce_family fam, double s1,
+    double s2, double A, double c, double rss)
 {
-	double		 fbar = 0, sff = 0, sfy = 0, A, c, rss = 0, r, d, *b;
-	uint32_t	 i, k;
-
-	b = w->bcache != NULL ? w->bcache + g * w->bsteps : NULL;
-	for (i = 0; i < n; i++) {
-		k = (uint32_t)x[i];
-		if (b != NULL && k == x[i] && k >= 1 && k <= w->bsteps) {
-			if (isnan(b[k - 1]))
-				b[k - 1] = basis(fam, x[i], w->lx[i], s1, s2);
-			w->f[i] = b[k - 1];
-		} else
-			w->f[i] = basis(fam, x[i], w->lx[i], s1, s2);
-		fbar += w->f[i];
-	}
-	fbar /= n;
-	for (i = 0; i < n; i++) {
-		d = w->f[i] - fbar;
-		sff += d * d;
-		sfy += d * (y[i] - ybar);
-	}
-	/* A basis flat over the points says nothing of its coefficient. */
-	if (!(sff > 1e-24 * n))
+	if (!(rss < best->rss))
 		return;
-	A = sfy / sff;
-	if (A < 0)
-		return;		/* worsening: the flat line's */
-	c = ybar - A * fbar;
-	/* The sum only grows: once it reaches the best, this one lost. */
-	for (i = 0; i < n; i++) {
-		r = y[i] - c - A * w->f[i];
-		rss += r * r;
-		if (!(rss < best->rss))
-			return;
-	}
 	best->family = fam;
 	best->c = c;
 	best->a = (fam == RUNG_LCE_JANOSCHEK || fam == RUNG_LCE_WEIBULL) ?
@@ -153,46 +135,195 @@ try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
 	best->rss = rss;
 }
 
+/*
+ * One grid point on the points 1, 2, ..., n: y = c + A f by least squares
+ * from the cached sums of f and f^2 and one pass for the centred sum of
+ * f y, and the RSS as syy - A sfy, which least squares makes exact
+ * algebraically (it loses only what rounding loses against syy).
+ */
+static void
+try_dense(struct rung_lce *w, uint32_t n, double syy,
+    enum rung_lce_family fam, double s1, double s2, size_t g,
+    struct rung_lce_fit *best)
+{
+	const double	*b = w->bcache + g * w->bsteps, *yc = w->yc;
+	double		 fbar, sff, sfy = 0, A, c, rss, r;
+	uint32_t	 i;
+
+	fbar = w->bsum[g * w->bsteps + n - 1] / n;
+	sff = w->bsq[g * w->bsteps + n - 1] - fbar * fbar * n;
+	/* A basis flat over the points says nothing of its coefficient. */
+	if (!(sff > 1e-24 * n))
+		return;
+	for (i = 0; i < n; i++)
+		sfy += b[i] * yc[i];
+	A = sfy / sff;
+	if (A < 0)
+		return;		/* worsening: the flat line's */
+	rss = syy - A * sfy;
+	c = w->ybar - A * fbar;
+	/*
+	 * Near a perfect fit the difference is rounding; there the residuals
+	 * are summed again, so that noiseless curves rank their fits exactly.
+	 */
+	if (rss < 1e-6 * syy && rss < best->rss) {
+		rss = 0;
+		for (i = 0; i < n; i++) {
+			r = yc[i] + w->ybar - c - A * b[i];
+			rss += r * r;
+		}
+	}
+	better(best, fam, s1, s2, A, c, rss > 0 ? rss : 0);
+}
+
+/*
+ * One grid point on sparse or fractional steps: y = c + A f by least
+ * squares, centred so that nothing cancels, and its residuals summed again
+ * from the coefficients for an exact RSS.
+ */
+static void
+try_shape(struct rung_lce *w, const double *x, const double *y, uint32_t n,
+    enum rung_lce_family fam, double s1, double s2, size_t g,
+    struct rung_lce_fit *best)
+{
+	double		 fbar = 0, sff = 0, sfy = 0, A, c, rss = 0, r, d;
+	const double	*b;
+	uint32_t	 i, k;
+
+	b = w->bcache != NULL ? w->bcache + g * w->bsteps : NULL;
+	for (i = 0; i < n; i++) {
+		k = (uint32_t)x[i];
+		if (b != NULL && k == x[i] && k >= 1 && k <= w->bsteps)
+			w->f[i] = b[k - 1];
+		else
+			w->f[i] = basis(fam, x[i], w->lx[i], s1, s2);
+		fbar += w->f[i];
+	}
+	fbar /= n;
+	for (i = 0; i < n; i++) {
+		d = w->f[i] - fbar;
+		sff += d * d;
+		sfy += d * w->yc[i];
+	}
+	if (!(sff > 1e-24 * n))
+		return;
+	A = sfy / sff;
+	if (A < 0)
+		return;
+	c = w->ybar - A * fbar;
+	/* The sum only grows: once it reaches the best, this one lost. */
+	for (i = 0; i < n; i++) {
+		r = y[i] - c - A * w->f[i];
+		rss += r * r;
+		if (!(rss < best->rss))
+			return;
+	}
+	better(best, fam, s1, s2, A, c, rss);
+}
+
+/* Every grid point of family k of grids[], the cache's from g0 on. */
 static void
 grid(struct rung_lce *w, const double *x, const double *y, uint32_t n,
-    double ybar, enum rung_lce_family fam, const double *g1, size_t n1,
-    const double *g2, size_t n2, size_t g0, struct rung_lce_fit *best)
+    int dense, double syy, size_t k, size_t g0, struct rung_lce_fit *best)
 {
-	size_t	 i, j;
+	size_t	 i, j, g;
+	double	 s1, s2;
 
-	for (i = 0; i < n1; i++) {
-		for (j = 0; j < n2; j++)
-			try_shape(w, x, y, n, ybar, fam, g1[i],
-			    g2 != NULL ? g2[j] : 0, g0 + i * n2 + j, best);
+	for (i = 0; i < grids[k].n1; i++) {
+		for (j = 0; j < grids[k].n2; j++) {
+			s1 = grids[k].g1[i];
+			s2 = grids[k].g2 != NULL ? grids[k].g2[j] : 0;
+			g = g0 + i * grids[k].n2 + j;
+			if (dense)
+				try_dense(w, n, syy, grids[k].fam, s1, s2, g,
+				    best);
+			else
+				try_shape(w, x, y, n, grids[k].fam, s1, s2, g,
+				    best);
+		}
 	}
 }
 
 /*
- * Grow the basis cache to the last step of the points (whole steps up to
- * BCACHE_MAX): a replay fits the same steps for every trial.
+ * The basis cache is one for the process: it depends on the grids alone,
+ * and a replay makes a workspace per seed, which would otherwise compute
+ * it again each time. It only grows, by a new copy, and a copy stays as
+ * long as the process, since a workspace of another thread may still read
+ * it; they add up to less than twice the largest.
+ */
+struct bcache {
+	double		*b;
+	double		*sum;
+	double		*sq;
+	uint32_t	 steps;
+	struct bcache	*older;
+};
+static struct bcache	*bcache_now;
+static pthread_mutex_t	 bcache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct bcache *
+bcache_new(uint32_t steps)
+{
+	struct bcache	*c = xcalloc(1, sizeof *c);
+	size_t		 f, i, j, g = 0, at;
+	uint32_t	 k;
+	double		 x, s1, s2, v, sum, sq;
+
+	c->steps = steps;
+	c->b = xreallocarray(NULL, NGRID * (size_t)steps, sizeof *c->b);
+	c->sum = xreallocarray(NULL, NGRID * (size_t)steps, sizeof *c->sum);
+	c->sq = xreallocarray(NULL, NGRID * (size_t)steps, sizeof *c->sq);
+	for (f = 0; f < NITEMS(grids); f++) {
+		for (i = 0; i < grids[f].n1; i++) {
+			for (j = 0; j < grids[f].n2; j++, g++) {
+				s1 = grids[f].g1[i];
+				s2 = grids[f].g2 != NULL ? grids[f].g2[j] : 0;
+				sum = sq = 0;
+				for (k = 0; k < steps; k++) {
+					x = k + 1;
+					v = basis(grids[f].fam, x, log(x), s1,
+					    s2);
+					at = g * steps + k;
+					c->b[at] = v;
+					c->sum[at] = sum += v;
+					c->sq[at] = sq += v * v;
+				}
+			}
+		}
+	}
+	return c;
+}
+
+/*
+ * Point the workspace at a basis cache that reaches the last step of the
+ * points (whole steps up to BCACHE_MAX).
  */
 static void
 grow_cache(struct rung_lce *w, double t)
 {
-	uint32_t	 want, g, k;
-	double		*nb;
+	struct bcache	*c;
+	uint32_t	 want;
 
 	if (!(t >= 1) || t > BCACHE_MAX)
 		return;
 	want = (uint32_t)ceil(t);
 	if (want <= w->bsteps)
 		return;
-	/* Room to spare, so that a curve a step longer does not regrow it. */
-	want = want < BCACHE_MAX / 2 ? 2 * want : BCACHE_MAX;
-	nb = xreallocarray(NULL, NGRID * (size_t)want, sizeof *nb);
-	for (g = 0; g < NGRID; g++) {
-		for (k = 0; k < want; k++)
-			nb[(size_t)g * want + k] = k < w->bsteps ?
-			    w->bcache[(size_t)g * w->bsteps + k] : NAN;
+	pthread_mutex_lock(&bcache_lock);
+	if (bcache_now == NULL || bcache_now->steps < want) {
+		/* Room to spare: a curve a step longer does not regrow it. */
+		want = want < 64 ? 128 : want < BCACHE_MAX / 2 ? 2 * want :
+		    BCACHE_MAX;
+		c = bcache_new(want);
+		c->older = bcache_now;
+		bcache_now = c;
 	}
-	free(w->bcache);
-	w->bcache = nb;
-	w->bsteps = want;
+	c = bcache_now;
+	pthread_mutex_unlock(&bcache_lock);
+	w->bcache = c->b;
+	w->bsum = c->sum;
+	w->bsq = c->sq;
+	w->bsteps = c->steps;
 }
 
 /* Keep best if it fit; fits stay ranked by RSS, ties in family order. */
@@ -214,9 +345,10 @@ rung_lce_fit(struct rung_lce *w, const double *x, const double *y,
     uint32_t n)
 {
 	struct rung_lce_fit	 f;
-	double			 ybar = 0, flat = 0;
+	double			 ybar = 0, flat = 0, syy = 0;
 	uint32_t		 i, from;
-	size_t			 g0;
+	size_t			 g0, k;
+	int			 dense = 1;
 
 	w->n = n;
 	w->nfit = 0;
@@ -246,32 +378,36 @@ rung_lce_fit(struct rung_lce *w, const double *x, const double *y,
 	if (n > w->cap) {
 		w->lx = xreallocarray(w->lx, n, sizeof *w->lx);
 		w->f = xreallocarray(w->f, n, sizeof *w->f);
+		w->yc = xreallocarray(w->yc, n, sizeof *w->yc);
 		w->cap = n;
 	}
-	for (i = 0; i < n; i++) {
-		w->lx[i] = log(x[i]);
+	for (i = 0; i < n; i++)
 		ybar += y[i];
-	}
 	ybar /= n;
+	w->ybar = ybar;
+	for (i = 0; i < n; i++) {
+		w->yc[i] = y[i] - ybar;
+		syy += w->yc[i] * w->yc[i];
+		if (x[i] != i + 1)
+			dense = 0;
+	}
 	grow_cache(w, x[n - 1]);
+	if (dense && n > w->bsteps)
+		dense = 0;
+	if (!dense) {
+		for (i = 0; i < n; i++)
+			w->lx[i] = log(x[i]);
+	}
 
-	g0 = 0;
-#define FAMILY(fam, g1, g2, n2) do {					\
-	if (w->families & (1 << (fam))) {				\
-		memset(&f, 0, sizeof f);				\
-		f.rss = INFINITY;					\
-		grid(w, x, y, n, ybar, fam, g1, NITEMS(g1), g2, n2, g0,	\
-		    &f);						\
-		keep(w, &f);						\
-	}								\
-	g0 += NITEMS(g1) * (n2);					\
-} while (0)
-	FAMILY(RUNG_LCE_POW3, pow3_b, NULL, 1);
-	FAMILY(RUNG_LCE_EXP3, exp3_b, NULL, 1);
-	FAMILY(RUNG_LCE_LOGPOWER, logpow_b, logpow_k, NITEMS(logpow_k));
-	FAMILY(RUNG_LCE_JANOSCHEK, jan_k, jan_d, NITEMS(jan_d));
-	FAMILY(RUNG_LCE_WEIBULL, wei_k, wei_d, NITEMS(wei_d));
-#undef FAMILY
+	for (k = 0, g0 = 0; k < NITEMS(grids); k++) {
+		if (w->families & (1 << grids[k].fam)) {
+			memset(&f, 0, sizeof f);
+			f.rss = INFINITY;
+			grid(w, x, y, n, dense, syy, k, g0, &f);
+			keep(w, &f);
+		}
+		g0 += grids[k].n1 * grids[k].n2;
+	}
 	/* The flat line competes only where asked for (or nothing fit). */
 	if (!(w->families & 1) && w->nfit > 1) {
 		for (i = 0; i < w->nfit; i++) {

@@ -52,14 +52,21 @@ struct rung_lce {
 	/* Scratch, grown to the longest curve fit so far. */
 	double		*lx;		/* ln x */
 	double		*f;		/* the basis at the points */
+	double		*yc;		/* the values less their mean */
+	double		 ybar;		/* their mean */
 	uint32_t	 cap;
 
 	/*
-	 * The basis of every grid point at the whole steps 1 .. bsteps,
-	 * made as the fits reach them (NaN: not yet): it depends on the step
-	 * alone, not on the trial, and computing it is most of a fit.
+	 * The basis of every grid point at the whole steps 1 .. bsteps, and
+	 * its running sums and sums of squares: they depend on the step
+	 * alone, not on the trial, so a fit of the points 1, 2, ..., n (the
+	 * common case: a curve reported at every step) reads sum f and sum
+	 * f^2 of each grid point and makes one pass over the points, for
+	 * sum f y.
 	 */
-	double		*bcache;
+	const double	*bcache;	/* the process's: never freed here */
+	const double	*bsum;		/* sum of the basis over 1 .. k */
+	const double	*bsq;		/* sum of its squares */
 	uint32_t	 bsteps;
 
 	/* The last fit: the points' span and the fits, best (least RSS) first. */
