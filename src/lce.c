@@ -464,7 +464,16 @@ rung_lce_bound(const struct rung_lce *w, double T, double z)
 
 	if (w->nfit == 0)
 		return -INFINITY;
-	for (i = 0; i < w->nfit && i < 3; i++) {
+	/*
+	 * Every family's fit, not the best few: a family that ranks low on
+	 * a short prefix can still be the one that is right about a late
+	 * plateau or a late drop, and a bound that leaves it out stops trials
+	 * too early. Chosen on the tuning studies (README): it held regret
+	 * within 5% of the base policy's on more of them for each LCE policy
+	 * (asha-lce 10 of 13 against 9 with the best three; hyperband-lce 8
+	 * against 5; lce 6 against 4), for a few points of savings.
+	 */
+	for (i = 0; i < w->nfit; i++) {
 		v = rung_lce_eval(&w->fit[i], T);
 		if (v < o)
 			o = v;

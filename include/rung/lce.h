@@ -103,7 +103,7 @@ double		 rung_lce_ensemble(const struct rung_lce *, double T, uint32_t k);
  */
 double		 rung_lce_sigma(const struct rung_lce *, double T);
 /*
- * The optimistic bound at T: the least of the three best fits' values and
+ * The optimistic bound at T: the least of every family's fitted value and
  * the last value, less z sigma(T). A trial whose bound is worse than y*
  * is unlikely (one-sided normal tail beyond z) to beat y*.
  */
