@@ -62,6 +62,8 @@ static const struct {
 	    NULL, NULL },
 	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune, NULL,
 	    rung_raytune_detect, rung_raytune_file },
+	{ "hpbandster", RUNG_FMT_HPBANDSTER, rung_import_hpbandster, NULL,
+	    rung_hpbandster_detect, rung_hpbandster_file },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

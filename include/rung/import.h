@@ -193,5 +193,11 @@ int		 rung_raytune_file(const char *path);
 /* A Ray Tune experiment directory into the batch (source registered). */
 int		 rung_import_raytune(struct rung_batch *, const char *dir,
 		     const struct rung_import_opts *, char **cause);
+/* Is dir an HpBandSter results directory (configs.json, results.json)? */
+int		 rung_hpbandster_detect(const char *dir);
+int		 rung_hpbandster_file(const char *path);
+/* Its runs into the batch: a trial per config_id, a step per budget. */
+int		 rung_import_hpbandster(struct rung_batch *, const char *dir,
+		     const struct rung_import_opts *, char **cause);
 
 #endif
