@@ -146,6 +146,8 @@ seed csv-long 6 $csvs
 # shellcheck disable=SC2086
 seed csv-wide 5 $csvs
 # shellcheck disable=SC2086
+seed csv-array 4 $(ls "$data"/lcdb/*.csv "$src"/fuzz/seeds/*.csv) $csvs
+# shellcheck disable=SC2086
 seed json 7 $(ls "$data"/json/*.json* "$data"/json/nasbench-nlp/*.json \
 	"$data"/bad/*.json* "$data"/optuna/*.jsonl 2>/dev/null)
 # shellcheck disable=SC2086

@@ -279,8 +279,10 @@ export_jsonl(FILE *f, struct rung_store *st, const struct rung_study *s,
 	size_t		 nseries = x->nmetrics + 1;
 	int32_t		 step;
 	char		 buf[RUNG_DBL_BUFSZ];
+	/* Fields of the layout, and arrays JSON import reads as times. */
 	static const char *reserved[] = { "id", "status", "params", "steps",
-		"seconds", "metric", "directions" };
+		"seconds", "metric", "directions", "time", "times",
+		"wall_times", "time_steps" };
 	char		**mnames = NULL;
 	enum rung_direction *mdirs = NULL;
 	size_t		 nm = 0;

@@ -15,7 +15,8 @@ enum {
 	OPT_TIME_COL, OPT_TIME_KIND, OPT_STATUS_COL, OPT_METRICS, OPT_PARAMS,
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
 	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD,
-	OPT_STUDY, OPT_OBJECTIVE,
+	OPT_STUDY, OPT_OBJECTIVE, OPT_STEPS_COL, OPT_PARAMS_FILE, OPT_JOIN,
+	OPT_INCLUDE, OPT_EXCLUDE,
 };
 
 static const struct option import_longopts[] = {
@@ -39,6 +40,11 @@ static const struct option import_longopts[] = {
 	{ "status-field", required_argument, NULL, OPT_STATUS_FIELD },
 	{ "study", required_argument, NULL, OPT_STUDY },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+	{ "steps-col", required_argument, NULL, OPT_STEPS_COL },
+	{ "params-file", required_argument, NULL, OPT_PARAMS_FILE },
+	{ "join", required_argument, NULL, OPT_JOIN },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -223,6 +229,11 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.j_id = rung_args_get(args, OPT_ID);
 	o.j_status = rung_args_get(args, OPT_STATUS_FIELD);
 	o.optuna_study = rung_args_get(args, OPT_STUDY);
+	o.steps_col = rung_args_get(args, OPT_STEPS_COL);
+	o.params_file = rung_args_get(args, OPT_PARAMS_FILE);
+	o.join = rung_args_get(args, OPT_JOIN);
+	o.include = rung_args_list(args, OPT_INCLUDE, &o.ninclude);
+	o.exclude = rung_args_list(args, OPT_EXCLUDE, &o.nexclude);
 	/* One concept: the column, or Ray Tune's result key, that is the step. */
 	o.x_key = o.step_col;
 	if (rung_args_has(args, OPT_OBJECTIVE)) {
@@ -271,6 +282,12 @@ out:
 		free(o.params[i]);
 	for (i = 0; i < o.nignore; i++)
 		free(o.ignore[i]);
+	for (i = 0; i < o.ninclude; i++)
+		free(o.include[i]);
+	for (i = 0; i < o.nexclude; i++)
+		free(o.exclude[i]);
+	free(o.include);
+	free(o.exclude);
 	free(o.metrics);
 	free(o.params);
 	free(o.ignore);
@@ -287,6 +304,8 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	    "[--ignore list] [--curve-prefix prefix] [--first-step n] "
 	    "[--curve paths] [--time path] [--steps path] "
 	    "[--params-field path] [--id path] [--status-field path] "
+	    "[--steps-col name] [--params-file file] [--join name] "
+	    "[--include glob] [--exclude glob] "
 	    "path ...",
 	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune) into "
 	    "studies",

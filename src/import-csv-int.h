@@ -12,6 +12,7 @@
 
 #include "rung/batch.h"
 #include "rung/import.h"
+#include "rung/util.h"
 
 /* Longest cell text quoted back in an error message. */
 #define SHOW_MAX	40
@@ -99,6 +100,9 @@ enum role {
 	R_IMPLIED,	/* a metric made on its first cell, text leaves it out */
 	R_CAND,		/* decided by the batch at finish */
 	R_CURVE,	/* wide: one point of a curve */
+	R_ARRAY,	/* wide: a list in each cell, curves of its own */
+	R_LABELS,	/* wide: names of the innermost values of a list */
+	R_STEPS,	/* wide: the list of steps of the row's lists */
 };
 
 struct col {
@@ -107,7 +111,8 @@ struct col {
 	int		 made;		/* R_IMPLIED: the metric exists */
 	int		 text;		/* R_CAND: some cell is not a number */
 	struct seen	 seen;		/* R_PARAM, R_CAND: trials seen */
-	uint32_t	 slot;		/* R_CURVE: step slot */
+	uint32_t	 slot;		/* R_CURVE: step slot; R_ARRAY: its
+					   R_LABELS column, or UINT32_MAX */
 	int32_t		 step;		/* R_CURVE */
 };
 
@@ -139,6 +144,26 @@ struct csvimp {
 	/* Wide: the row of each step slot in the current record. */
 	uint32_t	*slotrow;
 	uint32_t	 nslots;
+	int		 ngroups;	/* groups of indexed columns */
+	uint8_t		*skip;		/* wide: 1 left out, 2 --params */
+	int		 roles_done;	/* wide: the first row decided */
+
+	/* Wide: lists in cells, and parameters joined from --configs. */
+	struct {
+		int		 any;		/* some column is R_ARRAY */
+		int		 steps_col;	/* R_STEPS, or -1 */
+		int		 join_col;	/* --join here, or -1 */
+		int32_t		*steps;		/* of the current row */
+		size_t		 nsteps;
+		size_t		 stepcap;
+		struct csvkey {
+			uint32_t trial;
+			char	*key;
+		}		*keys;		/* each trial's --join value */
+		size_t		 nkeys;
+		size_t		 keycap;
+		struct rung_buf	 name;		/* scratch: a metric's name */
+	} arr;
 };
 
 /* import-csv-read.c */
@@ -178,6 +203,14 @@ int		 csv_status_cell(struct csvimp *, const struct field *,
 		     const char *s, const char *name, uint32_t trial);
 int		 csv_import(struct rung_batch *, const char *path,
 		     const struct rung_import_opts *, char **cause,
-		     int (*record)(struct reader *, void *));
+		     int (*record)(struct reader *, void *),
+		     int (*finish)(struct csvimp *));
+
+/* import-csv-array.c */
+int		 csv_array_roles(struct csvimp *, struct reader *);
+int		 csv_array_record(struct csvimp *, struct reader *,
+		     uint32_t trial);
+int		 csv_join_configs(struct csvimp *);
+void		 csv_array_release(struct csvimp *);
 
 #endif /* RUNG_IMPORT_CSV_INT_H */

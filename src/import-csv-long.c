@@ -272,6 +272,9 @@ long_record(struct reader *r, void *arg)
 		case R_TRIAL:
 		case R_STEP:
 		case R_CURVE:
+		case R_ARRAY:
+		case R_LABELS:
+		case R_STEPS:
 			break;
 		case R_TIME:
 			if (csv_parse_number(s, f->len, &v) != 0) {
@@ -340,5 +343,5 @@ int
 rung_import_long_csv(struct rung_batch *b, const char *path,
     const struct rung_import_opts *o, char **cause)
 {
-	return csv_import(b, path, o, cause, long_record);
+	return csv_import(b, path, o, cause, long_record, NULL);
 }

@@ -79,18 +79,16 @@ wide_header(struct csvimp *ci)
 	    ci->cause)) == NULL)
 		goto out;
 
+	/*
+	 * Without indexed columns, the curves may be lists in cells (LCDB's
+	 * "[16, 23, 32]"): the first row of data tells (wide_roles).
+	 */
 	ngroups = csv_find_groups(h, o->curve_prefix, skip, group);
-	if (ngroups == 0) {
-		if (o->curve_prefix != NULL) {
-			xasprintf(ci->cause, "%s:%ld: no curve columns "
-			    "%s0, %s1, ... (named by --curve-prefix)",
-			    ci->path, h->line, o->curve_prefix,
-			    o->curve_prefix);
-		} else {
-			xasprintf(ci->cause, "%s:%ld: no indexed curve columns "
-			    "(loss_0, loss_1, ...); name the prefix with "
-			    "--curve-prefix", ci->path, h->line);
-		}
+	ci->ngroups = ngroups;
+	if (ngroups == 0 && o->curve_prefix != NULL) {
+		xasprintf(ci->cause, "%s:%ld: no curve columns %s0, %s1, ... "
+		    "(named by --curve-prefix)", ci->path, h->line,
+		    o->curve_prefix, o->curve_prefix);
 		goto out;
 	}
 
@@ -167,14 +165,47 @@ wide_header(struct csvimp *ci)
 	ci->slotrow = xcalloc(ci->nslots ? ci->nslots : 1,
 	    sizeof *ci->slotrow);
 
+	/* The other columns wait for the first row: lists, or parameters. */
+	ci->skip = skip;
+	skip = NULL;
+	ret = 0;
+out:
+	free(steps);
+	free(gmin);
+	free(gmetric);
+	free(group);
+	free(skip);
+	return ret;
+}
+
+/*
+ * The roles of the columns that are not indexed curves, decided on the
+ * first row of data: lists in cells (import-csv-array.c), else
+ * parameters.
+ */
+static int
+wide_roles(struct csvimp *ci, struct reader *r)
+{
+	struct header	*h = &ci->h;
+	size_t		 i;
+	int		 narrays;
+
+	if ((narrays = csv_array_roles(ci, r)) < 0)
+		return -1;
+	if (ci->ngroups == 0 && narrays == 0) {
+		xasprintf(ci->cause, "%s:%ld: no indexed curve columns (loss_0, "
+		    "loss_1, ...) and no lists in the cells of the first row; "
+		    "name the prefix with --curve-prefix", ci->path, h->line);
+		return -1;
+	}
 	for (i = 0; i < h->n; i++) {
 		if ((int)i == ci->trial_col)
 			ci->cols[i].role = R_TRIAL;
 		else if ((int)i == ci->status_col)
 			ci->cols[i].role = R_STATUS;
-		else if (ci->cols[i].role == R_CURVE)
-			continue;
-		else if (skip[i] == 1) {
+		else if (ci->cols[i].role != R_SKIP)
+			continue;	/* a curve, a list, its labels */
+		else if (ci->skip[i] == 1) {
 			if (h->names[i][0] == '\0')
 				csv_warn_unnamed(ci, i);
 			ci->cols[i].role = R_SKIP;
@@ -184,19 +215,19 @@ wide_header(struct csvimp *ci)
 			ci->cols[i].role = R_PARAM;
 			ci->cols[i].idx = rung_batch_param(ci->b,
 			    h->names[i] + 7);
+		} else if (strncmp(h->names[i], "p:", 2) == 0 &&
+		    h->names[i][2] != '\0') {
+			/* DeepHyper's and LCDB's parameters: p:lr. */
+			ci->cols[i].role = R_PARAM;
+			ci->cols[i].idx = rung_batch_param(ci->b,
+			    h->names[i] + 2);
 		} else {
 			ci->cols[i].role = R_PARAM;
 			ci->cols[i].idx = rung_batch_param(ci->b, h->names[i]);
 		}
 	}
-	ret = 0;
-out:
-	free(steps);
-	free(gmin);
-	free(gmetric);
-	free(group);
-	free(skip);
-	return ret;
+	ci->roles_done = 1;
+	return 0;
 }
 
 static int
@@ -215,6 +246,8 @@ wide_record(struct reader *r, void *arg)
 
 	if (!csv_record_begin(ci, r, wide_header, &rc))
 		return rc;
+	if (!ci->roles_done && wide_roles(ci, r) != 0)
+		return -1;
 
 	if (ci->trial_col >= 0) {
 		if (csv_trial_cell(ci, r, &trial) != 0)
@@ -229,6 +262,9 @@ wide_record(struct reader *r, void *arg)
 		trial = rung_batch_trial(b, idbuf);
 	}
 	ci->nrecords++;
+	if ((ci->arr.any || ci->arr.join_col >= 0) &&
+	    csv_array_record(ci, r, trial) != 0)
+		return -1;
 
 	for (slot = 0; slot < ci->nslots; slot++)
 		ci->slotrow[slot] = UINT32_MAX;
@@ -269,5 +305,5 @@ int
 rung_import_wide_csv(struct rung_batch *b, const char *path,
     const struct rung_import_opts *o, char **cause)
 {
-	return csv_import(b, path, o, cause, wide_record);
+	return csv_import(b, path, o, cause, wide_record, csv_join_configs);
 }

@@ -354,40 +354,67 @@ csv_find_groups(const struct header *h, const char *curve_prefix,
 	return ngroups;
 }
 
-/* Layout: read the header only. */
+/*
+ * Layout: read the header, and the first row of data when the header
+ * cannot tell (lists in its cells).
+ */
+struct peek {
+	struct header	*h;
+	int		 lists;		/* the first row has a list cell */
+};
+
 static int
 header_record(struct reader *r, void *arg)
 {
-	struct header	*h = arg;
+	struct peek	*pk = arg;
+	const char	*s;
+	size_t		 i, len;
 
 	if (record_blank(r))
 		return 0;
-	header_take(h, r);
+	if (pk->h->names == NULL) {
+		header_take(pk->h, r);
+		return 0;
+	}
+	for (i = 0; i < r->nf; i++) {
+		s = fld(r, i);
+		for (len = r->f[i].len; len > 0 && (*s == ' ' || *s == '\t');
+		    len--)
+			s++;
+		if (len > 0 && (*s == '[' || *s == '('))
+			pk->lists = 1;
+	}
 	r->done = 1;
 	return 0;
 }
 
 static int
-read_header(const char *path, struct header *h, char **cause)
+read_header(const char *path, struct header *h, int *lists, char **cause)
 {
 	struct reader	 r;
+	struct peek	 pk;
 	int		 ret;
 
 	memset(&r, 0, sizeof r);
 	memset(h, 0, sizeof *h);
+	memset(&pk, 0, sizeof pk);
+	pk.h = h;
 	r.path = path;
 	r.cause = cause;
 	r.record = header_record;
-	r.arg = h;
+	r.arg = &pk;
 	ret = csv_read(&r, 0);
 	csv_reader_release(&r);
-	if (ret != 0)
+	if (ret != 0) {
+		header_release(h);
 		return -1;
+	}
 	if (h->names == NULL) {
 		xasprintf(cause, "%s: the file is empty: expected a header row",
 		    path);
 		return -1;
 	}
+	*lists = pk.lists;
 	return 0;
 }
 
@@ -396,10 +423,10 @@ rung_csv_layout(const char *path, const struct rung_import_opts *o,
     enum rung_format *fmt, char **cause)
 {
 	struct header	 h;
-	int		*group, ngroups;
+	int		*group, ngroups, lists = 0;
 
 	o = opts_or_default(o);
-	if (read_header(path, &h, cause) != 0)
+	if (read_header(path, &h, &lists, cause) != 0)
 		return -1;
 	if (o->step_col != NULL ||
 	    find_header_order(&h, csv_step_names, NULL) >= 0) {
@@ -411,15 +438,17 @@ rung_csv_layout(const char *path, const struct rung_import_opts *o,
 	ngroups = csv_find_groups(&h, o->curve_prefix, NULL, group);
 	free(group);
 	header_release(&h);
-	if (ngroups > 0 || o->curve_prefix != NULL) {
+	/* LCDB's results: a row per trial, its curves lists in cells. */
+	if (ngroups > 0 || o->curve_prefix != NULL || lists ||
+	    o->steps_col != NULL) {
 		*fmt = RUNG_FMT_WIDE_CSV;
 		return 0;
 	}
 	xasprintf(cause, "%s: cannot tell the CSV layout: no step column "
-	    "(step, epoch, ...) and no indexed curve columns (loss_0, loss_1, "
-	    "...); use -f long-csv with --step-col, or -f wide-csv with "
-	    "--curve-prefix", path);
-	return -1;
+	    "(step, epoch, ...), no indexed curve columns (loss_0, loss_1, "
+	    "...) and no lists in the cells of the first row; use -f long-csv "
+	    "with --step-col, or -f wide-csv with --curve-prefix", path);
+	return RUNG_DETECT_UNKNOWN;
 }
 
 /*
@@ -528,6 +557,8 @@ csvimp_release(struct csvimp *ci)
 	free(ci->stem);
 	free(ci->last_id);
 	free(ci->slotrow);
+	free(ci->skip);
+	csv_array_release(ci);
 }
 
 uint32_t
@@ -642,7 +673,7 @@ run_import(struct csvimp *ci, int (*record)(struct reader *, void *))
 int
 csv_import(struct rung_batch *b, const char *path,
     const struct rung_import_opts *o, char **cause,
-    int (*record)(struct reader *, void *))
+    int (*record)(struct reader *, void *), int (*finish)(struct csvimp *))
 {
 	struct csvimp	 ci;
 	int		 ret;
@@ -653,7 +684,10 @@ csv_import(struct rung_batch *b, const char *path,
 	ci.path = path;
 	ci.cause = cause;
 	ci.trial_col = ci.step_col = ci.status_col = -1;
+	ci.arr.steps_col = ci.arr.join_col = -1;
 	ret = run_import(&ci, record);
+	if (ret == 0 && finish != NULL)
+		ret = finish(&ci);
 	csvimp_release(&ci);
 	return ret;
 }

@@ -45,6 +45,8 @@
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
+#include "import-json-int.h"
+
 /* Fields looked for when the user names none, in order of preference. */
 static const char *const id_fields[] = {
 	"id", "trial_id", "trial", "config_id", "experiment_id", "recepie_id"
@@ -840,6 +842,7 @@ read_json(struct jctx *c, int lines)
 {
 	struct rung_jsonin	*in;
 	struct json_object	*v;
+	struct jlong		*jl = NULL;
 	size_t			 ntrials = 0;
 	int			 rc;
 
@@ -848,7 +851,14 @@ read_json(struct jctx *c, int lines)
 	    (c->o->progress ? RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
 		return -1;
 	while ((rc = rung_jsonin_next(in, &v, c->cause)) > 0) {
-		if (lines) {
+		/* A log of steps ({"epoch": 3, "loss": 0.4}), not of runs. */
+		if (lines && ntrials == 0 && jl == NULL &&
+		    json_long_detect(v, c->o))
+			jl = json_long_new(c->b, c->path, c->o, c->cause);
+		if (jl != NULL) {
+			rc = json_long_line(jl, v, rung_jsonin_line(in));
+			ntrials++;
+		} else if (lines) {
 			c->where = rung_jsonin_line(in);
 			if (json_object_is_type(v, json_type_object))
 				rc = import_trial(c, v, ntrials++);
@@ -862,6 +872,7 @@ read_json(struct jctx *c, int lines)
 			break;
 	}
 	rung_jsonin_close(in);
+	json_long_free(jl);
 	return rc;
 }
 

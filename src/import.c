@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ static const struct {
 	    NULL, NULL },
 	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune, NULL,
 	    rung_raytune_detect, rung_raytune_file },
+	{ "runs", RUNG_FMT_RUNS, NULL, NULL, NULL, NULL },
 	{ "hpbandster", RUNG_FMT_HPBANDSTER, rung_import_hpbandster, NULL,
 	    rung_hpbandster_detect, rung_hpbandster_file },
 };
@@ -236,7 +238,8 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 {
 	gzFile		 gz;
 	char		 buf[65536];
-	int		 n;
+	const char	*msg;
+	int		 n, errnum;
 	size_t		 i, len;
 	struct stat	 sb;
 
@@ -253,11 +256,14 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 		return -1;
 	}
 	n = gzread(gz, buf, sizeof buf - 1);
-	gzclose(gz);
 	if (n < 0) {
-		xasprintf(cause, "cannot read '%s'", path);
+		msg = gzerror(gz, &errnum);
+		xasprintf(cause, "cannot read '%s': %s", path,
+		    errnum == Z_ERRNO ? strerror(errno) : msg);
+		gzclose(gz);
 		return -1;
 	}
+	gzclose(gz);
 	len = (size_t)n;
 	buf[len] = '\0';
 	i = 0;
@@ -285,7 +291,7 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 	if (memchr(buf, '\0', len) != NULL) {
 		xasprintf(cause, "%s: a binary file (it holds NUL bytes), not "
 		    "CSV or JSON", path);
-		return -1;
+		return RUNG_DETECT_UNKNOWN;
 	}
 	if (buf[i] == '[') {
 		*fmt = RUNG_FMT_JSON;
@@ -312,6 +318,10 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 struct pathlist {
 	char		**v;
 	uint8_t		 *isdir;	/* a directory format's: its rung_format */
+	size_t		 *rootlen;	/* of the folder named on the command
+					   line it was found under, or of its
+					   own folder when it was named */
+	uint8_t		 *found;	/* found under a folder, not named */
 	size_t		  n;
 	size_t		  cap;
 };
@@ -323,44 +333,105 @@ cmp_str(const void *a, const void *b)
 }
 
 static void
-pathlist_add(struct pathlist *pl, const char *path, int isdir)
+pathlist_add(struct pathlist *pl, const char *path, int isdir,
+    size_t rootlen, int found)
 {
-	size_t	 cap = pl->cap;
+	size_t		 cap = pl->cap;
+	const char	*slash;
 
 	XGROW(pl->v, cap, pl->n + 1);
 	pl->isdir = xreallocarray(pl->isdir, cap, 1);
+	pl->found = xreallocarray(pl->found, cap, 1);
+	pl->rootlen = xreallocarray(pl->rootlen, cap, sizeof *pl->rootlen);
 	pl->cap = cap;
 	pl->isdir[pl->n] = (uint8_t)isdir;
+	pl->found[pl->n] = (uint8_t)found;
+	if (!found)
+		rootlen = (slash = strrchr(path, '/')) != NULL ?
+		    (size_t)(slash - path) : 0;
+	pl->rootlen[pl->n] = rootlen;
 	pl->v[pl->n++] = xstrdup(path);
+}
+
+static void
+pathlist_release(struct pathlist *pl)
+{
+	size_t	 i;
+
+	for (i = 0; i < pl->n; i++)
+		free(pl->v[i]);
+	free(pl->v);
+	free(pl->isdir);
+	free(pl->found);
+	free(pl->rootlen);
+	memset(pl, 0, sizeof *pl);
+}
+
+/* Does a glob of --include or --exclude match rel, or its last name? */
+static int
+glob_match(char *const *globs, size_t n, const char *rel)
+{
+	const char	*base = strrchr(rel, '/');
+	size_t		 i;
+
+	base = base != NULL ? base + 1 : rel;
+	for (i = 0; i < n; i++) {
+		if (fnmatch(globs[i], rel, FNM_PATHNAME) == 0 ||
+		    (strchr(globs[i], '/') == NULL &&
+		    fnmatch(globs[i], base, 0) == 0))
+			return 1;
+	}
+	return 0;
 }
 
 /*
  * A directory stands for the files under it, in name order, unless a
  * directory format claims it (a Ray Tune experiment): that is read whole.
+ * Below a directory named on the command line (root, rootlen its length),
+ * --exclude leaves out files and folders, --include chooses files, and the
+ * parameter files of run folders (hparams.yaml) are not logs.
  */
 static int
-expand(struct pathlist *pl, const char *path,
-    const struct rung_import_opts *o, char **cause)
+expand_under(struct pathlist *pl, const char *path, size_t rootlen,
+    const struct rung_import_opts *o, int filter, char **cause)
 {
 	struct stat	 sb;
 	DIR		*d;
 	struct dirent	*de;
 	struct pathlist	 sub = { 0 };
 	enum rung_format fmt;
+	const char	*rel;
 	size_t		 i;
-	int		 ret = 0;
+	int		 ret = 0, found = rootlen != SIZE_MAX;
 
 	if (stat(path, &sb) != 0) {
 		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
+	if (found && filter) {
+		rel = path + rootlen;
+		while (*rel == '/')
+			rel++;
+		if (glob_match(o->exclude, o->nexclude, rel))
+			return 0;
+		if (!S_ISDIR(sb.st_mode) && ((o->ninclude > 0 &&
+		    !glob_match(o->include, o->ninclude, rel)) ||
+		    rung_runs_param_file(path)))
+			return 0;
+	}
 	if (!S_ISDIR(sb.st_mode)) {
-		pathlist_add(pl, path, 0);
+		pathlist_add(pl, path, 0, rootlen, found);
 		return 0;
 	}
 	if ((fmt = dir_format(path, o->format)) != RUNG_FMT_AUTO) {
-		pathlist_add(pl, path, (int)fmt);
+		pathlist_add(pl, path, (int)fmt, rootlen, found);
 		return 0;
+	}
+	if (!found) {
+		/* The folder named: its path, less a final slash. */
+		rootlen = strlen(path);
+		while (rootlen > 1 && path[rootlen - 1] == '/')
+			rootlen--;
 	}
 	if ((d = opendir(path)) == NULL) {
 		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
@@ -376,12 +447,20 @@ expand(struct pathlist *pl, const char *path,
 	if (sub.n > 0)
 		qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
 	for (i = 0; i < sub.n; i++) {
-		if (ret == 0 && expand(pl, sub.v[i], o, cause) != 0)
+		if (ret == 0 && expand_under(pl, sub.v[i], rootlen, o, filter,
+		    cause) != 0)
 			ret = -1;
 		free(sub.v[i]);
 	}
 	free(sub.v);
 	return ret;
+}
+
+static int
+expand(struct pathlist *pl, const char *path,
+    const struct rung_import_opts *o, char **cause)
+{
+	return expand_under(pl, path, SIZE_MAX, o, 1, cause);
 }
 
 /*
@@ -469,6 +548,32 @@ find_twins(char **names, const uint8_t *skip, size_t n, size_t *twin)
 }
 
 /*
+ * Is every file of pl (folders aside) the only one of its folder, and
+ * below the folders they all share (pre of its parts)?
+ */
+static int
+alone_in_folders(const struct pathlist *pl, char ***parts, const size_t *np,
+    size_t pre)
+{
+	size_t	 i, k, j;
+
+	for (i = 0; i < pl->n; i++) {
+		if (parts[i] == NULL || np[i] < pre + 2)
+			return 0;
+		for (k = 0; k < i; k++) {
+			if (parts[k] == NULL || np[k] != np[i])
+				continue;
+			for (j = 0; j + 1 < np[i] &&
+			    strcmp(parts[i][j], parts[k][j]) == 0; j++)
+				;
+			if (j + 1 == np[i])
+				return 0;	/* the same folder */
+		}
+	}
+	return 1;
+}
+
+/*
  * Name the files of pl (folders, read whole, have their own ids). *common
  * is the last folder the files share when their stems alone do not tell
  * them apart (lightning_logs), or NULL.
@@ -516,6 +621,12 @@ name_files(const struct pathlist *pl, char **names, size_t *twin,
 		if (i < pl->n)
 			break;
 	}
+	/*
+	 * Logs of different names, each alone in its run folder
+	 * (version_0/metrics.csv, 0/log.jsonl): the folder names the run.
+	 */
+	if (suf == 0 && alone_in_folders(pl, parts, np, pre))
+		suf = 1;
 	for (i = 0; i < pl->n; i++) {
 		if (parts[i] == NULL)
 			continue;
@@ -576,7 +687,7 @@ dir_digest(const char *dir, enum rung_format fmt, char **digest,
 
 	rung_import_opts_init(&o);
 	o.format = RUNG_FMT_JSON;	/* expand every directory */
-	if (expand(&pl, dir, &o, cause) != 0)
+	if (expand_under(&pl, dir, SIZE_MAX, &o, 0, cause) != 0)
 		goto out;
 	for (i = 0; i < pl.n; i++) {
 		if (keep != NULL && !keep(pl.v[i]))
@@ -596,10 +707,7 @@ dir_digest(const char *dir, enum rung_format fmt, char **digest,
 	*size = total;
 	ret = 0;
 out:
-	for (i = 0; i < pl.n; i++)
-		free(pl.v[i]);
-	free(pl.v);
-	free(pl.isdir);
+	pathlist_release(&pl);
 	rung_buf_release(&all);
 	return ret;
 }
@@ -709,6 +817,53 @@ out:
 	return ret;
 }
 
+/*
+ * The format of each file, detected unless -f tells. A file found under a
+ * folder that no importer reads (a LICENSE, a README beside the logs) is
+ * no reason to refuse the folder: it leaves the list, to be named in one
+ * warning, before the files are named after what tells them apart.
+ */
+static int
+drop_unknown(struct pathlist *pl, const struct rung_import_opts *o,
+    enum rung_format **fmts, size_t *nunknown, struct rung_buf *unknown,
+    char **cause)
+{
+	enum rung_format fmt;
+	char		*err = NULL;
+	size_t		 i, k = 0;
+	int		 rc;
+
+	*fmts = xcalloc(pl->n ? pl->n : 1, sizeof **fmts);
+	for (i = 0; i < pl->n; i++) {
+		fmt = pl->isdir[i] ? (enum rung_format)pl->isdir[i] :
+		    o->format;
+		if (fmt == RUNG_FMT_RUNS)
+			fmt = RUNG_FMT_AUTO;	/* each log by its own format */
+		if (fmt == RUNG_FMT_AUTO && (rc = rung_detect_format(pl->v[i],
+		    o, &fmt, &err)) != 0) {
+			if (!pl->found[i] || rc != RUNG_DETECT_UNKNOWN) {
+				*cause = err;
+				return -1;
+			}
+			(*nunknown)++;
+			if (unknown->len < 400)
+				rung_buf_printf(unknown, "%s'%s'",
+				    unknown->len ? ", " : "", pl->v[i]);
+			free(err);
+			err = NULL;
+			free(pl->v[i]);
+			continue;
+		}
+		pl->v[k] = pl->v[i];
+		pl->isdir[k] = pl->isdir[i];
+		pl->found[k] = pl->found[i];
+		pl->rootlen[k] = pl->rootlen[i];
+		(*fmts)[k++] = fmt;
+	}
+	pl->n = k;
+	return 0;
+}
+
 int
 rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
     const struct rung_import_opts *opts, struct rung_import_report *rep,
@@ -717,7 +872,11 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	struct rung_import_opts oo = *opts, *o = &oo;
 	struct pathlist	 pl = { 0 };
 	struct units	 u = { 0 };
-	struct rung_batch *main_batch = NULL, *b;
+	struct rung_batch *main_batch = NULL;
+	struct rung_buf	 unknown = { 0 };
+	uint32_t	 ntrials;
+	enum rung_format *fmts = NULL;
+	size_t		 nunknown = 0;
 	struct rung_study_report *sr;
 	struct rung_batch_view view;
 	enum rung_format fmt;
@@ -737,8 +896,11 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		if (expand(&pl, paths[i], o, cause) != 0)
 			goto out;
 	}
+	if (drop_unknown(&pl, o, &fmts, &nunknown, &unknown, cause) != 0)
+		goto out;
 	if (pl.n == 0) {
-		xasprintf(cause, "no file to import in '%s'", paths[0]);
+		xasprintf(cause, "no file to import in '%s'%s", paths[0],
+		    nunknown > 0 ? ": none of a layout rung knows" : "");
 		goto out;
 	}
 	o->multi_file = pl.n > 1;
@@ -761,6 +923,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 			    "the file, and %s: name it with -s", paths[0], err);
 		}
 		free(err);
+		err = NULL;
 		goto out;
 	}
 
@@ -786,10 +949,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		digests[i] = digest;
 		digest = NULL;
 
-		fmt = pl.isdir[i] ? (enum rung_format)pl.isdir[i] : o->format;
-		if (fmt == RUNG_FMT_AUTO &&
-		    rung_detect_format(pl.v[i], o, &fmt, cause) != 0)
-			goto out;
+		fmt = fmts[i];
 		if (format_index(fmt) >= 0 &&
 		    formats[format_index(fmt)].read_units != NULL) {
 			if (read_units(s, &u, pl.v[i], fmt, digests[i], size, o,
@@ -812,9 +972,19 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		    digests[i], size);
 		o->file_name = names[i];
 		o->file_twin = twins[i] != SIZE_MAX ? pl.v[twins[i]] : NULL;
+		ntrials = rung_batch_ntrials(main_batch);
 		if (read_one(main_batch, pl.v[i], fmt, o, cause) != 0)
 			goto out;
+		/* A run's log: its parameters from its folder (hparams.yaml). */
+		if (rung_batch_ntrials(main_batch) == ntrials + 1 &&
+		    rung_runs_params(main_batch, ntrials, ntrials + 1, pl.v[i],
+		    pl.rootlen[i], cause) != 0)
+			goto out;
 	}
+	if (nunknown > 0)
+		rung_warn("%zu file%s of no layout rung knows, left out: %s%s",
+		    nunknown, nunknown == 1 ? "" : "s", rung_buf_cstr(&unknown),
+		    unknown.len >= 400 ? ", ..." : "");
 
 	for (i = 0; i < u.n; i++) {
 		if (rung_batch_finish(u.v[i].batch, o, &err) != 0) {
@@ -830,6 +1000,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 				    err);
 			}
 			free(err);
+			err = NULL;
 			goto out;
 		}
 	}
@@ -866,14 +1037,14 @@ out:
 			free(digests[i]);
 		if (names != NULL)
 			free(names[i]);
-		free(pl.v[i]);
 	}
+	pathlist_release(&pl);
 	free(digests);
 	free(names);
 	free(twins);
 	free(common);
-	free(pl.v);
-	free(pl.isdir);
-	(void)b;
+	rung_buf_release(&unknown);
+	free(err);
+	free(fmts);
 	return ret;
 }

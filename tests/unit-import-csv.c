@@ -587,7 +587,7 @@ test_curve_prefix(void)
 
 	rung_import_opts_init(&o);
 	path = fixture("wide-two.csv");
-	ok(rung_csv_layout(path, &o, &fmt, &cause) == -1,
+	ok(rung_csv_layout(path, &o, &fmt, &cause) == RUNG_DETECT_UNKNOWN,
 	    "layout: two indexed columns are not enough");
 	free(cause);
 	cause = NULL;
@@ -653,7 +653,7 @@ test_layout(void)
 	free(path);
 
 	path = fixture("no-layout.csv");
-	ok(rung_csv_layout(path, &o, &fmt, &cause) == -1 && cause != NULL &&
+	ok(rung_csv_layout(path, &o, &fmt, &cause) == RUNG_DETECT_UNKNOWN && cause != NULL &&
 	    strstr(cause, "no-layout.csv") != NULL &&
 	    strstr(cause, "cannot tell the CSV layout") != NULL,
 	    "layout: neither long nor wide is refused");

@@ -46,6 +46,7 @@ struct rung_import_opts {
 	const char	*time_col;	/* --time-col */
 	enum rung_time_kind time_kind;	/* --time-kind */
 	const char	*status_col;	/* --status-col */
+	const char	*steps_col;	/* --steps-col: a list of steps (wide) */
 	char		**metrics;	/* --metrics a,b: columns that are metrics */
 	size_t		 nmetrics;
 	char		**params;	/* --params a,b: columns that are parameters */
@@ -76,7 +77,7 @@ struct rung_import_opts {
 	char		**exclude;	/* --exclude GLOB (repeatable) */
 	size_t		 nexclude;
 	const char	*experiment;	/* --experiment (MLflow) */
-	const char	*configs;	/* --configs FILE: parameters to join */
+	const char	*params_file;	/* --params-file: parameters to join */
 	const char	*join;		/* --join COL: the key of that join */
 
 	int		 progress;	/* draw progress (a terminal) */
@@ -148,7 +149,12 @@ struct rung_import_unit {
 char		*rung_import_file_trial(const struct rung_import_opts *,
 		     const char *path, const char *why, char **cause);
 
-/* Detect a file's format from its content (first bytes, CSV header). */
+/*
+ * Detect a file's format from its content (first bytes, CSV header). -1
+ * with *cause for a file that cannot be read, RUNG_DETECT_UNKNOWN for one
+ * of no layout rung knows (a LICENSE beside the logs, a binary file).
+ */
+#define RUNG_DETECT_UNKNOWN	(-2)
 int		 rung_detect_format(const char *path,
 		     const struct rung_import_opts *, enum rung_format *,
 		     char **cause);
@@ -162,9 +168,11 @@ int		 rung_import(struct rung_store *, const char *const *paths,
 		     struct rung_import_report *, char **cause);
 
 /*
- * The layout of a CSV file from its header: RUNG_FMT_LONG_CSV when it has a
- * step column (or --step-col), RUNG_FMT_WIDE_CSV when it has indexed curve
- * columns (loss_0, loss_1, ...); -1 with *cause when it has neither.
+ * The layout of a CSV file from its header (and first row): RUNG_FMT_LONG_CSV
+ * when it has a step column (or --step-col), RUNG_FMT_WIDE_CSV when it has
+ * indexed curve columns (loss_0, loss_1, ...) or lists in its cells;
+ * RUNG_DETECT_UNKNOWN with *cause when it has none, -1 when it cannot be
+ * read.
  */
 int		 rung_csv_layout(const char *path,
 		     const struct rung_import_opts *, enum rung_format *,
@@ -193,6 +201,15 @@ int		 rung_raytune_file(const char *path);
 /* A Ray Tune experiment directory into the batch (source registered). */
 int		 rung_import_raytune(struct rung_batch *, const char *dir,
 		     const struct rung_import_opts *, char **cause);
+/* Is path a parameter file of a run folder (hparams.yaml, params.json)? */
+int		 rung_runs_param_file(const char *path);
+/*
+ * The parameters of the run whose log is log, from the parameter files of
+ * its folder and the folders above it, down to the first rootlen bytes of
+ * its path, onto trials t0 to t1 - 1.
+ */
+int		 rung_runs_params(struct rung_batch *, uint32_t t0, uint32_t t1,
+		     const char *log, size_t rootlen, char **cause);
 /* Is dir an HpBandSter results directory (configs.json, results.json)? */
 int		 rung_hpbandster_detect(const char *dir);
 int		 rung_hpbandster_file(const char *path);
