@@ -15,7 +15,7 @@ enum {
 	OPT_TIME_COL, OPT_TIME_KIND, OPT_STATUS_COL, OPT_METRICS, OPT_PARAMS,
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
 	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD,
-	OPT_STUDY, OPT_OBJECTIVE,
+	OPT_STUDY, OPT_OBJECTIVE, OPT_EXPERIMENT,
 };
 
 static const struct option import_longopts[] = {
@@ -39,6 +39,7 @@ static const struct option import_longopts[] = {
 	{ "status-field", required_argument, NULL, OPT_STATUS_FIELD },
 	{ "study", required_argument, NULL, OPT_STUDY },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+	{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -223,6 +224,7 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.j_id = rung_args_get(args, OPT_ID);
 	o.j_status = rung_args_get(args, OPT_STATUS_FIELD);
 	o.optuna_study = rung_args_get(args, OPT_STUDY);
+	o.experiment = rung_args_get(args, OPT_EXPERIMENT);
 	/* One concept: the column, or Ray Tune's result key, that is the step. */
 	o.x_key = o.step_col;
 	if (rung_args_has(args, OPT_OBJECTIVE)) {
@@ -281,6 +283,7 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	.name = "import",
 	.usage = "[-s study] [-f format] "
 	    "[--replace] [--study name] [--objective n] "
+	    "[--experiment name] "
 	    "[--trial-col name] [--step-col name] "
 	    "[--time-col name] [--time-kind step|cumulative|absolute] "
 	    "[--status-col name] [--metrics list] [--params list] "
@@ -288,7 +291,8 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	    "[--curve paths] [--time path] [--steps path] "
 	    "[--params-field path] [--id path] [--status-field path] "
 	    "path ...",
-	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune) into "
+	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune, MLflow) "
+	    "into "
 	    "studies",
 	.shortopts = "s:f:",
 	.longopts = import_longopts,

@@ -62,6 +62,8 @@ static const struct {
 	    NULL, NULL },
 	{ "raytune", RUNG_FMT_RAYTUNE, rung_import_raytune, NULL,
 	    rung_raytune_detect, rung_raytune_file },
+	{ "mlflow", RUNG_FMT_MLFLOW, NULL, rung_import_mlflow,
+	    rung_mlflow_detect, rung_mlflow_file },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
