@@ -171,6 +171,20 @@ for e in "$data"/raytune/exp-*; do
 	experiment "$e" >"$seeds/tmp/$(basename "$e")"
 done
 seed raytune 4 "$seeds"/tmp/exp-*
+# An mlruns folder, whole and an experiment at a time (artifacts left out).
+mlruns() {
+	(cd "$1" && find . -type f ! -path '*/artifacts/*' | sort |
+	while read -r f; do
+		printf '=== %s\n' "${f#./}"
+		cat "$f"
+	done)
+}
+mlruns "$data/mlflow/mlruns" >"$seeds/tmp/mlruns"
+for e in "$data"/mlflow/mlruns/*/; do
+	(cd "$e" && mlruns . | sed "s|^=== |=== $(basename "$e")/|") \
+		>"$seeds/tmp/mlruns-$(basename "$e")"
+done
+seed mlflow 4 "$seeds"/tmp/mlruns*
 rm -rf "$seeds/tmp"
 lines cmd "$src/fuzz/seeds/cmd.txt"
 lines filter "$src/fuzz/seeds/filter.txt"

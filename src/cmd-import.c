@@ -16,7 +16,7 @@ enum {
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
 	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD,
 	OPT_STUDY, OPT_OBJECTIVE, OPT_STEPS_COL, OPT_PARAMS_FILE, OPT_JOIN,
-	OPT_INCLUDE, OPT_EXCLUDE,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_EXPERIMENT,
 };
 
 static const struct option import_longopts[] = {
@@ -45,6 +45,7 @@ static const struct option import_longopts[] = {
 	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -234,6 +235,7 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	o.join = rung_args_get(args, OPT_JOIN);
 	o.include = rung_args_list(args, OPT_INCLUDE, &o.ninclude);
 	o.exclude = rung_args_list(args, OPT_EXCLUDE, &o.nexclude);
+	o.experiment = rung_args_get(args, OPT_EXPERIMENT);
 	/* One concept: the column, or Ray Tune's result key, that is the step. */
 	o.x_key = o.step_col;
 	if (rung_args_has(args, OPT_OBJECTIVE)) {
@@ -298,6 +300,7 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	.name = "import",
 	.usage = "[-s study] [-f format] "
 	    "[--replace] [--study name] [--objective n] "
+	    "[--experiment name] "
 	    "[--trial-col name] [--step-col name] "
 	    "[--time-col name] [--time-kind step|cumulative|absolute] "
 	    "[--status-col name] [--metrics list] [--params list] "
@@ -307,8 +310,8 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	    "[--steps-col name] [--params-file file] [--join name] "
 	    "[--include glob] [--exclude glob] "
 	    "path ...",
-	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune) into "
-	    "studies",
+	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune, MLflow, "
+	    "HpBandSter, run folders) into studies",
 	.shortopts = "s:f:",
 	.longopts = import_longopts,
 	.minargs = 1,

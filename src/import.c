@@ -66,6 +66,8 @@ static const struct {
 	{ "runs", RUNG_FMT_RUNS, NULL, NULL, NULL, NULL },
 	{ "hpbandster", RUNG_FMT_HPBANDSTER, rung_import_hpbandster, NULL,
 	    rung_hpbandster_detect, rung_hpbandster_file },
+	{ "mlflow", RUNG_FMT_MLFLOW, NULL, rung_import_mlflow,
+	    rung_mlflow_detect, rung_mlflow_file },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])

@@ -216,5 +216,14 @@ int		 rung_hpbandster_file(const char *path);
 /* Its runs into the batch: a trial per config_id, a step per budget. */
 int		 rung_import_hpbandster(struct rung_batch *, const char *dir,
 		     const struct rung_import_opts *, char **cause);
+/* Is dir an MLflow file store (mlruns), or one experiment folder of one? */
+int		 rung_mlflow_detect(const char *dir);
+/* Is path a file of an mlruns folder that its digest covers? */
+int		 rung_mlflow_file(const char *path);
+/* An mlruns folder: one unit per experiment read (source registered). */
+int		 rung_import_mlflow(const char *path, const char *digest,
+		     uint64_t size, const struct rung_import_opts *,
+		     struct rung_import_unit **units, size_t *nunits,
+		     char **cause);
 
 #endif
