@@ -324,3 +324,89 @@ out:
 	empty(db);
 	return ret;
 }
+
+/* The path of NAME under dir, its folders made; NULL to skip it. */
+static char *
+make_path(const char *dir, const char *name, size_t len, size_t maxdepth)
+{
+	char	*rel, *path, *p, *slash;
+	size_t	 i, depth = 0;
+
+	if (len == 0 || len > 200)
+		return NULL;
+	rel = xstrndup(name, len);
+	for (i = 0; i < len; i++) {
+		if (rel[i] == '/') {
+			if (++depth >= maxdepth)
+				goto fail;
+			continue;
+		}
+		if (strchr("._,=+-", rel[i]) == NULL &&
+		    !((rel[i] >= 'a' && rel[i] <= 'z') ||
+		    (rel[i] >= 'A' && rel[i] <= 'Z') ||
+		    (rel[i] >= '0' && rel[i] <= '9')))
+			rel[i] = '_';
+	}
+	/* No empty, "." or ".." name. */
+	for (p = rel;; p = slash + 1) {
+		slash = strchr(p, '/');
+		i = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (i == 0 || (i == 1 && p[0] == '.') ||
+		    (i == 2 && p[0] == '.' && p[1] == '.'))
+			goto fail;
+		if (slash == NULL)
+			break;
+	}
+	path = xprintf("%s/%s", dir, rel);
+	/* The folders on the way. */
+	for (p = path + strlen(dir) + 1; (slash = strchr(p, '/')) != NULL;
+	    p = slash + 1) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	free(rel);
+	return path;
+fail:
+	free(rel);
+	return NULL;
+}
+
+void
+fuzz_tree(const char *dir, const uint8_t *data, size_t size, size_t maxdepth)
+{
+	const char	*p, *end, *nl, *next, *body;
+	char		*path;
+	FILE		*f;
+
+	mkdir(dir, 0755);
+	p = (const char *)data;
+	end = p + size;
+	/* Find the first header. */
+	while (p < end && !(end - p >= 4 && memcmp(p, "=== ", 4) == 0)) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			p = end;
+		else
+			p = nl + 1;
+	}
+	while (p < end) {
+		p += 4;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		body = nl < end ? nl + 1 : end;
+		/* The body runs to the next header line. */
+		for (next = body; next < end; next++) {
+			if ((next == body || next[-1] == '\n') &&
+			    end - next >= 4 && memcmp(next, "=== ", 4) == 0)
+				break;
+		}
+		path = make_path(dir, p, (size_t)(nl - p), maxdepth);
+		if (path != NULL && (f = fopen(path, "wb")) != NULL) {
+			fwrite(body, 1, (size_t)(next - body), f);
+			fclose(f);
+		}
+		free(path);
+		p = next;
+	}
+}

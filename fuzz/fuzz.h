@@ -43,5 +43,13 @@ int	 fuzz_import(const char *const *opts, const char *path);
  */
 void	 fuzz_import_input(const char *const *const *sets, size_t n,
 	     const char *name, const uint8_t *data, size_t size);
+/*
+ * A tree of files under dir from an input that is a sequence of files,
+ * each introduced by a line "=== RELATIVE/PATH": paths of at most maxdepth
+ * names of [A-Za-z0-9._,=+-] (not "." or ".."), other bytes becoming '_';
+ * text before the first header is ignored.
+ */
+void	 fuzz_tree(const char *dir, const uint8_t *data, size_t size,
+	     size_t maxdepth);
 
 #endif

@@ -171,20 +171,25 @@ for e in "$data"/raytune/exp-*; do
 	experiment "$e" >"$seeds/tmp/$(basename "$e")"
 done
 seed raytune 4 "$seeds"/tmp/exp-*
-# An mlruns folder, whole and an experiment at a time (artifacts left out).
-mlruns() {
+# A folder as one input ("=== PATH" before each file; artifacts left out):
+# an mlruns folder, whole and an experiment at a time.
+tree() {
 	(cd "$1" && find . -type f ! -path '*/artifacts/*' | sort |
 	while read -r f; do
 		printf '=== %s\n' "${f#./}"
 		cat "$f"
 	done)
 }
-mlruns "$data/mlflow/mlruns" >"$seeds/tmp/mlruns"
+tree "$data/mlflow/mlruns" >"$seeds/tmp/mlruns"
 for e in "$data"/mlflow/mlruns/*/; do
-	(cd "$e" && mlruns . | sed "s|^=== |=== $(basename "$e")/|") \
+	(cd "$e" && tree . | sed "s|^=== |=== $(basename "$e")/|") \
 		>"$seeds/tmp/mlruns-$(basename "$e")"
 done
 seed mlflow 4 "$seeds"/tmp/mlruns*
+# Run folders: the Lightning and Keras runs of the tests, and a tree of
+# Hydra, argparse and odd files.
+tree "$data/csv/runs" >"$seeds/tmp/csv-runs"
+seed runs 4 "$seeds/tmp/csv-runs" "$src/fuzz/seeds/runs.tree"
 rm -rf "$seeds/tmp"
 lines cmd "$src/fuzz/seeds/cmd.txt"
 lines filter "$src/fuzz/seeds/filter.txt"

@@ -833,7 +833,7 @@ drop_unknown(struct pathlist *pl, const struct rung_import_opts *o,
 	enum rung_format fmt;
 	char		*err = NULL;
 	size_t		 i, k = 0;
-	int		 rc;
+	int		 rc, ret = 0;
 
 	*fmts = xcalloc(pl->n ? pl->n : 1, sizeof **fmts);
 	for (i = 0; i < pl->n; i++) {
@@ -841,20 +841,22 @@ drop_unknown(struct pathlist *pl, const struct rung_import_opts *o,
 		    o->format;
 		if (fmt == RUNG_FMT_RUNS)
 			fmt = RUNG_FMT_AUTO;	/* each log by its own format */
-		if (fmt == RUNG_FMT_AUTO && (rc = rung_detect_format(pl->v[i],
-		    o, &fmt, &err)) != 0) {
+		if (ret == 0 && fmt == RUNG_FMT_AUTO &&
+		    (rc = rung_detect_format(pl->v[i], o, &fmt, &err)) != 0) {
 			if (!pl->found[i] || rc != RUNG_DETECT_UNKNOWN) {
 				*cause = err;
-				return -1;
+				err = NULL;
+				ret = -1;	/* the rest kept, to be freed */
+			} else {
+				(*nunknown)++;
+				if (unknown->len < 400)
+					rung_buf_printf(unknown, "%s'%s'",
+					    unknown->len ? ", " : "", pl->v[i]);
+				free(err);
+				err = NULL;
+				free(pl->v[i]);
+				continue;
 			}
-			(*nunknown)++;
-			if (unknown->len < 400)
-				rung_buf_printf(unknown, "%s'%s'",
-				    unknown->len ? ", " : "", pl->v[i]);
-			free(err);
-			err = NULL;
-			free(pl->v[i]);
-			continue;
 		}
 		pl->v[k] = pl->v[i];
 		pl->isdir[k] = pl->isdir[i];
@@ -863,7 +865,7 @@ drop_unknown(struct pathlist *pl, const struct rung_import_opts *o,
 		(*fmts)[k++] = fmt;
 	}
 	pl->n = k;
-	return 0;
+	return ret;
 }
 
 int

@@ -149,6 +149,15 @@ test_expect_success 'a broken log under a folder is an error, not a skip' '
 	grep_err "broken/scripts/run_lr0.1/metrics.jsonl:2: field .step.: expected a whole number (the step), got a string"
 '
 
+test_expect_success 'a log of a known layout that cannot be read fails the import' '
+	mkdir utf16 && cp -r runs/scripts utf16/ && cp runs/LICENSE utf16/ &&
+	printf "\377\376e\000p\000" >utf16/scripts/zz.csv &&
+	before=$(db_digest) &&
+	expect_fail 1 rung import -s utf16 utf16 &&
+	grep_err "utf16/scripts/zz.csv: UTF-16 text" &&
+	test "$(db_digest)" = "$before"
+'
+
 test_expect_success 'a bad parameter file names itself' '
 	mkdir badp && cp -r runs/lightning_logs/version_0 badp/ &&
 	printf "lr: [0.1\n" >badp/version_0/hparams.yaml &&
