@@ -16,7 +16,8 @@ what=${1:-run}
 packages="build-essential autoconf automake pkg-config libncurses-dev
 libreadline-dev libsqlite3-dev libsvm-dev libjson-c-dev libcsv-dev zlib1g-dev
 gnuplot-nox openmpi-bin mandoc tmux sqlite3 python3-sklearn python3-optuna
-libyaml-dev libprotobuf-c-dev protobuf-c-compiler python3-protobuf python3-crc32c"
+libyaml-dev libprotobuf-c-dev protobuf-c-compiler python3-protobuf python3-crc32c
+protobuf-compiler python3-yaml"
 
 missing=
 for p in $packages; do
