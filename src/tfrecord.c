@@ -170,8 +170,10 @@ fill(struct rung_tfrecord *r, uint64_t want, char **cause)
 	if (r->end - r->start >= want || r->eof)
 		return 0;
 	if (want > r->cap) {
-		if (fstat(r->fd, &sb) == 0 &&
-		    (uint64_t)sb.st_size < r->base + r->start + want) {
+		/* Written to not overflow: a length can be anything. */
+		if (want > SIZE_MAX || fstat(r->fd, &sb) != 0 ||
+		    (uint64_t)sb.st_size < r->base + r->start ||
+		    want > (uint64_t)sb.st_size - (r->base + r->start)) {
 			r->eof = 1;	/* it cannot all be there */
 			return 0;
 		}
