@@ -100,6 +100,27 @@ test_expect_success 'a file cut anywhere reads up to its last whole record' '
 	done
 '
 
+test_expect_success 'a length near 2^64, its checksum right, is a torn tail' '
+	mkdir -p huge/run &&
+	cp "$d/logs/simple/events.out.tfevents.1700000000.rung-test.101.0" huge/run/events.out.tfevents.1.x &&
+	/usr/bin/python3 -c "
+import crc32c, struct, sys
+def masked(b):
+    c = crc32c.crc32c(b)
+    return (((c >> 15) | (c << 17)) + 0xa282ead8) & 0xffffffff
+for n in (2**64 - 10, 2**64 - 17, 2**63, 2**40):
+    h = struct.pack(\"<Q\", n)
+    open(\"huge/run/events.out.tfevents.%d.x\" % (n % 1000 + 2), \"wb\").write(
+        open(\"huge/run/events.out.tfevents.1.x\", \"rb\").read() +
+        h + struct.pack(\"<I\", masked(h)) + b\"abc\")
+" &&
+	rung import -s huge -f tensorboard huge/run 2>err &&
+	test "$(grep -c "is cut short" err)" -eq 4 &&
+	rung export -f jsonl huge >huge.jsonl &&
+	check huge/run huge.jsonl >out &&
+	grep "^1 trials, 40 values checked" out
+'
+
 test_expect_success 'a file named as an event file but holding none is not one' '
 	mkdir -p fake &&
 	printf "step,loss\\n1,0.5\\n2,0.4\\n" >fake/events.out.tfevents.1.x &&
