@@ -12,6 +12,8 @@
 #   FUZZ_SRCDIR     the source tree
 #   FUZZ_BUILDDIR   the build tree (config.h); work goes to its fuzz/ folder
 #   FUZZ_SOURCES    librung's sources, relative to FUZZ_SRCDIR
+#   FUZZ_GENERATED  librung's generated sources (protoc-c's), relative to
+#                   FUZZ_BUILDDIR
 #   FUZZ_CPPFLAGS   preprocessor flags (-I, pkg-config's cflags)
 #   FUZZ_LIBS       libraries (sqlite3, json-c, zlib, csv, svm, ncurses...)
 #   FUZZ_PKGDATADIR where rung's data is installed
@@ -84,6 +86,12 @@ for s in ${FUZZ_SOURCES}; do
 	case $s in *.c) ;; *) continue ;; esac
 	o=$obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')
 	compile "$src/$s" "$o" || exit 1
+	objs="$objs $o"
+done
+for s in ${FUZZ_GENERATED:-}; do
+	case $s in *.c) ;; *) continue ;; esac
+	o=$obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')
+	compile "$build/$s" "$o" || exit 1
 	objs="$objs $o"
 done
 compile "$src/fuzz/common.c" "$obj/fuzz_common.o" || exit 1
@@ -190,6 +198,17 @@ seed mlflow 4 "$seeds"/tmp/mlruns*
 # Hydra, argparse and odd files.
 tree "$data/csv/runs" >"$seeds/tmp/csv-runs"
 seed runs 4 "$seeds/tmp/csv-runs" "$src/fuzz/seeds/runs.tree"
+# Event files, each behind a layout byte (fuzz-tensorboard.c): as they
+# are, records with their checksums made right, records dealt out.
+_i=0
+for f in $(find "$data/tensorboard" -name '*tfevents*' -size -64k | sort); do
+	_i=$((_i + 1))
+	for l in 0 1 2; do
+		{ printf "\\$(printf %03o "$l")"; cat "$f"; } \
+			>"$seeds/tmp/tb-$_i-$l"
+	done
+done
+seed tensorboard 4 "$seeds"/tmp/tb-*
 rm -rf "$seeds/tmp"
 lines cmd "$src/fuzz/seeds/cmd.txt"
 lines filter "$src/fuzz/seeds/filter.txt"

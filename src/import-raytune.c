@@ -42,7 +42,10 @@
  * stopped, else the same rule as TERMINATED (a run killed mid-way cannot
  * be told from one that returned; the state file would say RUNNING).
  *
- * progress.csv is read in import-raytune-progress.c.
+ * progress.csv is read in import-raytune-progress.c. A folder without
+ * result.json (or with an empty one) has its TensorBoard event files read
+ * instead, when it has any (import-tensorboard.c): Ray's TBXLogger writes
+ * them, and trainables write their own (runs/train, runs/valid).
  */
 
 #include "config.h"
@@ -147,7 +150,8 @@ rung_raytune_file(const char *path)
 	size_t		 i;
 
 	base = base != NULL ? base + 1 : path;
-	if (strncmp(base, "experiment_state-", 17) == 0)
+	if (strncmp(base, "experiment_state-", 17) == 0 ||
+	    strstr(base, "tfevents") != NULL)
 		return 1;
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (strcmp(base, names[i]) == 0)
@@ -657,6 +661,8 @@ read_folder(struct rctx *c, const char *name)
 	struct json_object	*params = NULL;
 	char			*folder, *path = NULL;
 	size_t			 i, n = 0;
+	uint64_t		 ev;
+	int32_t			 last;
 	int			 ret = -1, have_results = 0;
 
 	folder = rung_path_join(c->dir, name);
@@ -693,6 +699,19 @@ read_folder(struct rctx *c, const char *name)
 		have_results = n > 0;
 		free(path);
 		path = NULL;
+	}
+	/*
+	 * Without results, the trial's TensorBoard event files (Ray's
+	 * TBXLogger, or the trainable's own runs/train and runs/valid).
+	 */
+	if (!have_results && rung_tensorboard_detect(folder)) {
+		rt_need_trial(c, NULL);
+		if (rung_tensorboard_trial(c->b, c->cur->t, folder, c->o, &ev,
+		    &last, c->cause) != 0)
+			goto out;
+		c->cur->nrows = ev > UINT32_MAX ? UINT32_MAX : (uint32_t)ev;
+		c->cur->last = last;
+		have_results = ev > 0;
 	}
 	/* Ray's progress.csv lacks what was first reported later. */
 	if (!have_results && is_file_in(folder, "progress.csv")) {

@@ -68,6 +68,8 @@ static const struct {
 	    rung_hpbandster_detect, rung_hpbandster_file },
 	{ "mlflow", RUNG_FMT_MLFLOW, NULL, rung_import_mlflow,
 	    rung_mlflow_detect, rung_mlflow_file },
+	{ "tensorboard", RUNG_FMT_TENSORBOARD, rung_import_tensorboard, NULL,
+	    rung_tensorboard_detect, rung_tensorboard_file },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -289,6 +291,10 @@ rung_detect_format(const char *path, const struct rung_import_opts *o,
 		xasprintf(cause, "%s: UTF-16 text; rung reads UTF-8 (convert "
 		    "it with iconv -f UTF-16 -t UTF-8)", path);
 		return -1;
+	}
+	if (rung_tensorboard_sniff(buf, len)) {
+		*fmt = RUNG_FMT_TENSORBOARD;
+		return 0;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
 		xasprintf(cause, "%s: a binary file (it holds NUL bytes), not "

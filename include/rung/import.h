@@ -225,5 +225,24 @@ int		 rung_import_mlflow(const char *path, const char *digest,
 		     uint64_t size, const struct rung_import_opts *,
 		     struct rung_import_unit **units, size_t *nunits,
 		     char **cause);
+/*
+ * TensorBoard log directories (import-tensorboard.c): is there an event
+ * file under dir; is path an event file or a parameter file beside one;
+ * are buf's first bytes an event file's.
+ */
+int		 rung_tensorboard_detect(const char *dir);
+int		 rung_tensorboard_file(const char *path);
+int		 rung_tensorboard_sniff(const void *buf, size_t len);
+/* A log directory, or one event file, into the batch: a trial per run. */
+int		 rung_import_tensorboard(struct rung_batch *, const char *path,
+		     const struct rung_import_opts *, char **cause);
+/*
+ * Every event file under dir into one trial (a Ray Tune trial folder
+ * without result.json): *nevents, the events that held a point, and
+ * *last, their largest step.
+ */
+int		 rung_tensorboard_trial(struct rung_batch *, uint32_t trial,
+		     const char *dir, const struct rung_import_opts *,
+		     uint64_t *nevents, int32_t *last, char **cause);
 
 #endif
