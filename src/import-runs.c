@@ -155,7 +155,7 @@ overrides(struct rung_batch *b, uint32_t t0, uint32_t t1, json_object *list,
 /* The parameter files of one folder onto trials t0..t1. */
 static int
 folder_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
-    const char *dir, char **cause)
+    const char *dir, int *nread, char **cause)
 {
 	json_object	*v, *config = NULL;
 	struct rung_buf	 name = { 0 };
@@ -186,6 +186,8 @@ folder_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
 			for (t = t0; t < t1; t++)
 				rung_batch_params_json(b, t, &name, v, NULL);
 		}
+		if (ret == 0)
+			(*nread)++;
 		if (strcmp(param_files[i], ".hydra/config.yaml") == 0 &&
 		    ret == 0) {
 			config = v;
@@ -200,32 +202,47 @@ folder_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
 }
 
 int
-rung_runs_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
-    const char *log, size_t rootlen, char **cause)
+rung_runs_dir_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
+    const char *dir, size_t rootlen, char **cause)
 {
 	char	**dirs = NULL, *d, *slash;
 	size_t	  n = 0, cap = 0, i;
-	int	  ret = 0;
+	int	  ret = 0, nread = 0;
 
-	/* The log's folder, then each one above it down to the root. */
-	d = xstrdup(log);
-	while ((slash = strrchr(d, '/')) != NULL) {
-		*slash = '\0';
-		if ((size_t)(slash - d) < rootlen)
-			break;
+	/* The folder, then each one above it down to the root. */
+	d = xstrdup(dir);
+	for (;;) {
 		XGROW(dirs, cap, n + 1);
 		dirs[n++] = xstrdup(d[0] != '\0' ? d : "/");
-	}
-	if (strchr(log, '/') == NULL) {
-		XGROW(dirs, cap, n + 1);
-		dirs[n++] = xstrdup(".");
+		if ((slash = strrchr(d, '/')) == NULL ||
+		    (size_t)(slash - d) < rootlen)
+			break;
+		*slash = '\0';
 	}
 	free(d);
 	/* Farthest first: a nearer file's values are the last read. */
 	for (i = n; ret == 0 && i > 0; i--)
-		ret = folder_params(b, t0, t1, dirs[i - 1], cause);
+		ret = folder_params(b, t0, t1, dirs[i - 1], &nread, cause);
 	for (i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);
-	return ret;
+	return ret != 0 ? -1 : nread;
+}
+
+int
+rung_runs_params(struct rung_batch *b, uint32_t t0, uint32_t t1,
+    const char *log, size_t rootlen, char **cause)
+{
+	const char	*slash = strrchr(log, '/');
+	char		*dir;
+	int		 ret;
+
+	dir = slash != NULL ? xstrndup(log, (size_t)(slash - log)) :
+	    xstrdup(".");
+	if (slash == log)
+		strcpy(dir, "/");
+	ret = rung_runs_dir_params(b, t0, t1, dir, slash != NULL ? rootlen : 0,
+	    cause);
+	free(dir);
+	return ret < 0 ? -1 : 0;
 }

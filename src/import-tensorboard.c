@@ -26,8 +26,9 @@
  * "scalars" (TF2; the plugin is named in the first value of the tag only).
  * Its step is the Event's step; its time the Event's wall_time, a clock.
  * Parameters come from the hparams plugin's session_start_info, its status
- * from session_end_info; without a session, from hparams.yaml, config.yaml
- * or params.json beside the event files, nested keys joined with '/'.
+ * from session_end_info; without a session, from the parameter files of
+ * the trial's folder and those above it, as for any run folder
+ * (import-runs.c: hparams.yaml, Hydra's config, params.json...).
  */
 
 #include "config.h"
@@ -57,7 +58,6 @@
 #include "rung/tfrecord.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
-#include "rung/yamlin.h"
 
 #include "import-tensorboard-int.h"
 
@@ -176,50 +176,7 @@ rung_tensorboard_file(const char *path)
 {
 	const char	*base = tb_base_name(path);
 
-	return is_event_name(base) || strcmp(base, "hparams.yaml") == 0 ||
-	    strcmp(base, "config.yaml") == 0 ||
-	    strcmp(base, "params.json") == 0;
-}
-
-/* hparams.yaml, config.yaml, params.json in dir; 1 if one was read. */
-static int
-read_param_files(struct tbctx *c, const char *dir)
-{
-	static const char *const names[] = { "hparams.yaml", "config.yaml",
-		"params.json" };
-	struct json_object	*obj;
-	struct stat		 sb;
-	char			*path, *err = NULL;
-	size_t			 i;
-	int			 found = 0;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		path = rung_path_join(dir, names[i]);
-		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			free(path);
-			continue;
-		}
-		if (i < 2)
-			obj = rung_yaml_load(path, &err);
-		else if ((obj = json_object_from_file(path)) == NULL)
-			xasprintf(&err, "%s: not JSON: %s", path,
-			    json_util_get_last_err());
-		if (err != NULL) {
-			/* Parameters are not worth the curves. */
-			rung_warn("%s; its parameters are left out", err);
-			free(err);
-			err = NULL;
-		} else if (obj != NULL &&
-		    json_object_is_type(obj, json_type_object)) {
-			c->name.len = 0;
-			rung_batch_params_json(c->b, c->trial, &c->name, obj,
-			    NULL);
-			found = 1;
-		}
-		json_object_put(obj);
-		free(path);
-	}
-	return found;
+	return is_event_name(base) || rung_runs_param_file(path);
 }
 
 static void
@@ -530,7 +487,7 @@ rung_import_tensorboard(struct rung_batch *b, const char *path,
 	struct stat	 sb;
 	struct rung_progress pg;
 	char		*root = NULL, *rootname = NULL, *dir;
-	size_t		 i, k;
+	size_t		 i, k, rootlen;
 	int		 ret = -1, found;
 
 	ctx_init(&c, b, o, 0, cause);
@@ -560,6 +517,10 @@ rung_import_tensorboard(struct rung_batch *b, const char *path,
 	group_runs(&c);
 	name_trials(&c, rootname);
 
+	/* Parameter files are looked for up to the log directory. */
+	for (rootlen = strlen(root); rootlen > 1 && root[rootlen - 1] == '/';
+	    rootlen--)
+		;
 	if (c.o->progress)
 		rung_progress_start(&pg, path, c.ntrials);
 	for (i = 0; i < c.ntrials; i++) {
@@ -573,16 +534,20 @@ rung_import_tensorboard(struct rung_batch *b, const char *path,
 			dir = c.trials[i].rel[0] != '\0' ?
 			    rung_path_join(root, c.trials[i].rel) :
 			    xstrdup(root);
-			found = read_param_files(&c, dir);
+			found = rung_runs_dir_params(b, c.trial, c.trial + 1,
+			    dir, rootlen, cause);
 			free(dir);
-			for (k = 0; !found && k < c.nruns; k++) {
+			for (k = 0; found == 0 && k < c.nruns; k++) {
 				if (c.runs[k].trial != i ||
 				    c.runs[k].rel[0] == '\0')
 					continue;
 				dir = rung_path_join(root, c.runs[k].rel);
-				found = read_param_files(&c, dir);
+				found = rung_runs_dir_params(b, c.trial,
+				    c.trial + 1, dir, rootlen, cause);
 				free(dir);
 			}
+			if (found < 0)
+				break;
 		}
 		if (c.o->progress)
 			rung_progress_update(&pg, i + 1);

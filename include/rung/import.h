@@ -210,6 +210,10 @@ int		 rung_runs_param_file(const char *path);
  */
 int		 rung_runs_params(struct rung_batch *, uint32_t t0, uint32_t t1,
 		     const char *log, size_t rootlen, char **cause);
+/* The same from folder dir up: how many files were read, or -1. */
+int		 rung_runs_dir_params(struct rung_batch *, uint32_t t0,
+		     uint32_t t1, const char *dir, size_t rootlen,
+		     char **cause);
 /* Is dir an HpBandSter results directory (configs.json, results.json)? */
 int		 rung_hpbandster_detect(const char *dir);
 int		 rung_hpbandster_file(const char *path);
