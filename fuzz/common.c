@@ -410,3 +410,18 @@ fuzz_tree(const char *dir, const uint8_t *data, size_t size, size_t maxdepth)
 		p = next;
 	}
 }
+
+void
+fuzz_tree_input(const char *const *const *sets, size_t n, const char *name,
+    size_t maxdepth, const uint8_t *data, size_t size)
+{
+	const char *const *opts;
+	char		*dir;
+
+	opts = fuzz_pick(sets, n, &data, &size);
+	dir = xprintf("%s/%s", fuzz_dir(), name);
+	fuzz_tree(dir, data, size, maxdepth);
+	fuzz_import(opts, dir);
+	free(dir);
+	fuzz_clean();
+}

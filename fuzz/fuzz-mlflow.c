@@ -13,10 +13,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-
-#include "rung/xmalloc.h"
-
 #include "fuzz.h"
 
 static const char *const auto_detect[] = { NULL };
@@ -38,14 +34,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *const *opts;
-	char		*dir;
-
-	opts = fuzz_pick(sets, sizeof sets / sizeof sets[0], &data, &size);
-	dir = xprintf("%s/mlruns", fuzz_dir());
-	fuzz_tree(dir, data, size, 6);
-	fuzz_import(opts, dir);
-	free(dir);
-	fuzz_clean();
+	fuzz_tree_input(sets, sizeof sets / sizeof sets[0], "mlruns", 6, data,
+	    size);
 	return 0;
 }

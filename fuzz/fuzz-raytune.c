@@ -12,10 +12,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-
-#include "rung/xmalloc.h"
-
 #include "fuzz.h"
 
 static const char *const auto_detect[] = { NULL };
@@ -36,14 +32,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *const *opts;
-	char		*dir;
-
-	opts = fuzz_pick(sets, sizeof sets / sizeof sets[0], &data, &size);
-	dir = xprintf("%s/exp", fuzz_dir());
-	fuzz_tree(dir, data, size, 3);
-	fuzz_import(opts, dir);
-	free(dir);
-	fuzz_clean();
+	fuzz_tree_input(sets, sizeof sets / sizeof sets[0], "exp", 3, data,
+	    size);
 	return 0;
 }

@@ -51,5 +51,13 @@ void	 fuzz_import_input(const char *const *const *sets, size_t n,
  */
 void	 fuzz_tree(const char *dir, const uint8_t *data, size_t size,
 	     size_t maxdepth);
+/*
+ * A target whose input is a folder: the option set picked by the first
+ * byte, the rest made a tree (fuzz_tree) under NAME and imported, the
+ * scratch emptied.
+ */
+void	 fuzz_tree_input(const char *const *const *sets, size_t n,
+	     const char *name, size_t maxdepth, const uint8_t *data,
+	     size_t size);
 
 #endif
