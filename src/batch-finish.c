@@ -174,6 +174,7 @@ resolve_candidates(struct rung_batch *b)
 {
 	struct bcolumn	*c;
 	uint32_t	 ci, t, r, p;
+	size_t		 k;
 	double		 first;
 	int		 have;
 
@@ -181,6 +182,12 @@ resolve_candidates(struct rung_batch *b)
 		c = &b->cols[ci];
 		if (!c->candidate)
 			continue;
+		for (k = 0; !c->text && k < b->nknown; k++) {
+			if (strcmp(b->known[k], c->name) == 0)
+				break;
+		}
+		if (!c->text && k < b->nknown)
+			continue;	/* a metric of the study */
 		if (c->text) {
 			c->dropped = 1;
 			if (c->varies_text) {

@@ -80,6 +80,10 @@ struct bparam {
 };
 
 struct rung_batch {
+	/* Metrics of the study the batch goes into (rung_batch_known). */
+	char		**known;
+	size_t		 nknown;
+
 	struct rung_batch_source *sources;
 	uint32_t	 nsources;
 	size_t		 sourcecap;

@@ -65,6 +65,9 @@ rung_batch_free(struct rung_batch *b)
 
 	if (b == NULL)
 		return;
+	for (i = 0; i < b->nknown; i++)
+		free(b->known[i]);
+	free(b->known);
 	for (i = 0; i < b->nsources; i++) {
 		free(b->sources[i].path);
 		free(b->sources[i].format);
@@ -628,4 +631,14 @@ rung_batch_times(struct rung_batch *b, uint32_t t, const int32_t **steps,
 	*steps = b->scratch_steps;
 	*secs = b->scratch_vals;
 	return n;
+}
+
+void
+rung_batch_known(struct rung_batch *b, char *const *names, size_t n)
+{
+	size_t	 i;
+
+	b->known = xreallocarray(b->known, b->nknown + n, sizeof *b->known);
+	for (i = 0; i < n; i++)
+		b->known[b->nknown++] = xstrdup(names[i]);
 }

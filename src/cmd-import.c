@@ -1,9 +1,12 @@
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "rung/cmd.h"
+#include "rung/follow.h"
 #include "rung/import.h"
 #include "rung/jsonout.h"
 #include "rung/store.h"
@@ -16,7 +19,8 @@ enum {
 	OPT_IGNORE, OPT_CURVE_PREFIX, OPT_FIRST_STEP, OPT_CURVE, OPT_TIME,
 	OPT_STEPS, OPT_PARAMS_FIELD, OPT_ID, OPT_STATUS_FIELD,
 	OPT_STUDY, OPT_OBJECTIVE, OPT_STEPS_COL, OPT_PARAMS_FILE, OPT_JOIN,
-	OPT_INCLUDE, OPT_EXCLUDE, OPT_EXPERIMENT,
+	OPT_INCLUDE, OPT_EXCLUDE, OPT_EXPERIMENT, OPT_FOLLOW, OPT_INTERVAL,
+	OPT_POLL,
 };
 
 static const struct option import_longopts[] = {
@@ -46,6 +50,9 @@ static const struct option import_longopts[] = {
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "poll", no_argument, NULL, OPT_POLL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -161,6 +168,112 @@ report_json(const struct rung_import_report *rep)
 	return obj;
 }
 
+/*
+ * What an import did, said on stderr: with --json (json), only the
+ * warning, the report being on stdout.
+ */
+static void
+say_report(const struct rung_import_report *rep, int json)
+{
+	const struct rung_study_report *sr;
+	size_t			 i;
+
+	for (i = 0; i < rep->nstudies; i++) {
+		sr = &rep->studies[i];
+		if (sr->trials > 0 && !json)
+			rung_info("imported %u trial%s (%llu values) into %s "
+			    "study '%s'%s", sr->trials, sr->trials == 1 ? "" :
+			    "s", (unsigned long long)sr->points, sr->created ?
+			    "new" : "existing", sr->study,
+			    sr->replaced_trials ? " (some replaced)" : "");
+		if (!json)
+			say_directions(sr);
+		if (sr->duplicates > 0)
+			rung_warn("%s: %llu values were given more than once "
+			    "for the same trial and step: the last one read "
+			    "was kept", sr->study,
+			    (unsigned long long)sr->duplicates);
+	}
+}
+
+static volatile sig_atomic_t follow_stop;
+
+static void
+follow_signal(int sig)
+{
+	(void)sig;
+	follow_stop = 1;
+}
+
+/* An increment of --follow: a line of JSON, or a line of text, a study. */
+static void
+follow_report(const struct rung_import_report *rep, void *arg)
+{
+	struct rung_ctx			*ctx = arg;
+	const struct rung_study_report	*sr;
+	char				 when[16];
+	time_t				 now = time(NULL);
+	size_t				 i;
+
+	if (ctx->format == RUNG_OUT_JSON) {
+		rung_json_print(ctx->out, report_json(rep), 0);
+		fflush(ctx->out);
+		return;
+	}
+	strftime(when, sizeof when, "%H:%M:%S", localtime(&now));
+	for (i = 0; i < rep->nstudies; i++) {
+		sr = &rep->studies[i];
+		rung_info("%s %s: %u new trial%s, %u updated, %llu values",
+		    when, sr->study, sr->trials - sr->replaced_trials,
+		    sr->trials - sr->replaced_trials == 1 ? "" : "s",
+		    sr->replaced_trials, (unsigned long long)sr->points);
+	}
+}
+
+/* --follow: import, then again as the sources grow, until a signal. */
+static int
+import_follow(struct rung_ctx *ctx, struct rung_args *args,
+    const struct rung_import_opts *o)
+{
+	struct rung_follow_opts	 fo;
+	struct sigaction	 sa, oldint, oldterm;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (ctx->in_tui) {
+		rung_error("import: --follow runs until stopped: give it from "
+		    "a shell, not at the explorer's prompt");
+		return RUNG_EXIT_USAGE;
+	}
+	memset(&fo, 0, sizeof fo);
+	fo.interval = 2;
+	if (rung_args_real_opt(args, "import", OPT_INTERVAL, "interval",
+	    0, 86400, 1, "a number of seconds above 0 and at most 86400",
+	    &fo.interval) != 0)
+		return RUNG_EXIT_USAGE;
+	fo.how = rung_args_has(args, OPT_POLL) ? RUNG_FOLLOW_POLL :
+	    RUNG_FOLLOW_AUTO;
+	fo.stop = &follow_stop;
+	fo.report = follow_report;
+	fo.arg = ctx;
+	follow_stop = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = follow_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oldint);
+	sigaction(SIGTERM, &sa, &oldterm);
+	rc = rung_follow(ctx->store, (const char *const *)args->argv,
+	    (size_t)args->argc, o, &fo, &cause);
+	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGTERM, &oldterm, NULL);
+	if (rc != 0) {
+		rung_error("%s", cause);
+		free(cause);
+		return RUNG_EXIT_ERROR;
+	}
+	return RUNG_EXIT_OK;
+}
+
 static int
 cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -170,9 +283,10 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	char			*cause = NULL;
 	long			 n;
 	int			 ret = RUNG_EXIT_ERROR, f;
-	const struct rung_study_report *sr;
+	double			 interval;
 	size_t			 i;
 
+	memset(&rep, 0, sizeof rep);
 	rung_import_opts_init(&o);
 	o.study = rung_args_get(args, 's');
 	o.metric = rung_args_get(args, RUNG_OPT_METRIC);
@@ -249,6 +363,22 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 		o.objective_set = 1;
 	}
 
+	if (rung_args_has(args, OPT_FOLLOW)) {
+		ret = import_follow(ctx, args, &o);
+		goto out;
+	}
+	if (rung_args_real_opt(args, "import", OPT_INTERVAL, "interval", 0,
+	    86400, 1, "a number of seconds above 0 and at most 86400",
+	    &interval) != 0) {
+		ret = RUNG_EXIT_USAGE;
+		goto out;
+	}
+	if ((rung_args_has(args, OPT_INTERVAL) ||
+	    rung_args_has(args, OPT_POLL))) {
+		rung_error("import: --interval and --poll go with --follow");
+		ret = RUNG_EXIT_USAGE;
+		goto out;
+	}
 	if (rung_import(ctx->store, (const char *const *)args->argv,
 	    (size_t)args->argc, &o, &rep, &cause) != 0) {
 		rung_error("%s", cause);
@@ -257,22 +387,7 @@ cmd_import_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	if ((ctx->format == RUNG_OUT_JSON))
 		rung_json_print(ctx->out, report_json(&rep), ctx->tty);
-	for (i = 0; i < rep.nstudies; i++) {
-		sr = &rep.studies[i];
-		if (sr->trials > 0 && !(ctx->format == RUNG_OUT_JSON))
-			rung_info("imported %u trial%s (%llu values) into %s "
-			    "study '%s'%s", sr->trials, sr->trials == 1 ? "" :
-			    "s", (unsigned long long)sr->points, sr->created ?
-			    "new" : "existing", sr->study,
-			    sr->replaced_trials ? " (some replaced)" : "");
-		if (ctx->format != RUNG_OUT_JSON)
-			say_directions(sr);
-		if (sr->duplicates > 0)
-			rung_warn("%s: %llu values were given more than once "
-			    "for the same trial and step: the last one read "
-			    "was kept", sr->study,
-			    (unsigned long long)sr->duplicates);
-	}
+	say_report(&rep, ctx->format == RUNG_OUT_JSON);
 	if (rep.nstudies == 0 && !(ctx->format == RUNG_OUT_JSON))
 		rung_info("nothing added: every file was imported before");
 	ret = RUNG_EXIT_OK;
@@ -309,6 +424,7 @@ const struct rung_cmd_entry rung_cmd_import_entry = {
 	    "[--params-field path] [--id path] [--status-field path] "
 	    "[--steps-col name] [--params-file file] [--join name] "
 	    "[--include glob] [--exclude glob] "
+	    "[--follow] [--interval seconds] [--poll] "
 	    "path ...",
 	.summary = "import trial histories (CSV, JSON, Optuna, Ray Tune, MLflow, "
 	    "HpBandSter, run folders) into studies",

@@ -242,35 +242,65 @@ find_twins(char **names, const uint8_t *skip, size_t n, size_t *twin)
 }
 
 /*
- * Is every file of pl (folders aside) the only one of its folder, and
- * below the folders they all share (pre of its parts)?
+ * The names of the files found under a folder named on the command line:
+ * their path below it, without the extensions of the last name, or without
+ * the last name when the file is the only one of its folder (a run folder:
+ * version_0/metrics.csv is version_0). A name made so does not change as
+ * other runs appear beside it, as a followed folder grows.
  */
-static int
-alone_in_folders(const struct pathlist *pl, char ***parts, const size_t *np,
-    size_t pre)
+static void
+found_names(const struct pathlist *pl, char **names)
 {
-	size_t	 i, k, j;
+	char		***parts;
+	size_t		 *np, i, k, j;
+	int		  alone;
+	const char	 *rel;
+	struct rung_buf	  buf = { 0 };
 
+	parts = xcalloc(pl->n ? pl->n : 1, sizeof *parts);
+	np = xcalloc(pl->n ? pl->n : 1, sizeof *np);
 	for (i = 0; i < pl->n; i++) {
-		if (parts[i] == NULL || np[i] < pre + 2)
-			return 0;
-		for (k = 0; k < i; k++) {
-			if (parts[k] == NULL || np[k] != np[i])
+		if (pl->isdir[i] || !pl->found[i])
+			continue;
+		for (rel = pl->v[i] + pl->rootlen[i]; *rel == '/'; rel++)
+			;
+		parts[i] = path_parts(rel, &np[i]);
+	}
+	for (i = 0; i < pl->n; i++) {
+		if (parts[i] == NULL)
+			continue;
+		alone = np[i] >= 2;
+		for (k = 0; alone && k < pl->n; k++) {
+			if (k == i || parts[k] == NULL || np[k] != np[i] ||
+			    pl->rootlen[k] != pl->rootlen[i] ||
+			    strncmp(pl->v[k], pl->v[i], pl->rootlen[i]) != 0)
 				continue;
 			for (j = 0; j + 1 < np[i] &&
 			    strcmp(parts[i][j], parts[k][j]) == 0; j++)
 				;
 			if (j + 1 == np[i])
-				return 0;	/* the same folder */
+				alone = 0;	/* the same folder */
 		}
+		buf.len = 0;
+		for (j = 0; j < np[i] - (size_t)alone; j++)
+			rung_buf_printf(&buf, "%s%s", j ? "/" : "", parts[i][j]);
+		names[i] = xstrdup(rung_buf_cstr(&buf));
 	}
-	return 1;
+	for (i = 0; i < pl->n; i++) {
+		for (j = 0; parts[i] != NULL && j < np[i]; j++)
+			free(parts[i][j]);
+		free(parts[i]);
+	}
+	free(parts);
+	free(np);
+	rung_buf_release(&buf);
 }
 
 /*
- * Name the files of pl (folders, read whole, have their own ids). *common
- * is the last folder the files share when their stems alone do not tell
- * them apart (lightning_logs), or NULL.
+ * Name the files of pl (folders, read whole, have their own ids): those
+ * found under a folder by found_names, those named on the command line by
+ * what tells them apart. *common is the last folder the named files share
+ * when their stems alone do not tell them apart (lightning_logs), or NULL.
  */
 void
 import_name_files(const struct pathlist *pl, char **names, size_t *twin,
@@ -281,10 +311,11 @@ import_name_files(const struct pathlist *pl, char **names, size_t *twin,
 	struct rung_buf	  buf = { 0 };
 
 	*common = NULL;
+	found_names(pl, names);
 	parts = xcalloc(pl->n ? pl->n : 1, sizeof *parts);
 	np = xcalloc(pl->n ? pl->n : 1, sizeof *np);
 	for (i = 0; i < pl->n; i++) {
-		if (pl->isdir[i])
+		if (pl->isdir[i] || pl->found[i])
 			continue;
 		parts[i] = path_parts(pl->v[i], &np[i]);
 		names[i] = xstrdup(parts[i][np[i] - 1]);
@@ -293,7 +324,8 @@ import_name_files(const struct pathlist *pl, char **names, size_t *twin,
 		if (first == SIZE_MAX)
 			first = i;
 	}
-	if (first == SIZE_MAX || !find_twins(names, pl->isdir, pl->n, twin))
+	/* Every file has its twin (or SIZE_MAX) even when none is named. */
+	if (!find_twins(names, pl->isdir, pl->n, twin) || first == SIZE_MAX)
 		goto out;
 
 	/* The folders all share, and the trailing parts (the stem). */
@@ -315,12 +347,6 @@ import_name_files(const struct pathlist *pl, char **names, size_t *twin,
 		if (i < pl->n)
 			break;
 	}
-	/*
-	 * Logs of different names, each alone in its run folder
-	 * (version_0/metrics.csv, 0/log.jsonl): the folder names the run.
-	 */
-	if (suf == 0 && alone_in_folders(pl, parts, np, pre))
-		suf = 1;
 	for (i = 0; i < pl->n; i++) {
 		if (parts[i] == NULL)
 			continue;

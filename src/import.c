@@ -428,10 +428,38 @@ known_source(struct rung_store *s, const char *study, const char *path,
 		free(seen);
 		return 0;
 	}
+	if (o->follow) {
+		free(seen);
+		return 1;	/* unchanged since it was read: said by no one */
+	}
 	rung_info("%s: imported into '%s' before (as '%s'): nothing added; "
 	    "--replace imports it again", path, study, seen);
 	free(seen);
 	return 1;
+}
+
+/* The metrics of the study a batch goes into, if it exists. */
+static int
+known_metrics(struct rung_store *s, const char *study, struct rung_batch *b,
+    char **cause)
+{
+	struct rung_study_info	 info;
+	char			**names = NULL;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	memset(&info, 0, sizeof info);
+	if ((rc = rung_store_study(s, study, &info, cause)) != 0)
+		return rc > 0 ? 0 : -1;
+	rc = rung_store_metrics(s, info.id, &names, NULL, &n, cause);
+	rung_study_info_release(&info);
+	if (rc != 0)
+		return -1;
+	rung_batch_known(b, names, n);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return 0;
 }
 
 /*
@@ -662,6 +690,8 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		    unknown.len >= 400 ? ", ..." : "");
 
 	for (i = 0; i < u.n; i++) {
+		if (known_metrics(s, u.v[i].study, u.v[i].batch, cause) != 0)
+			goto out;
 		if (rung_batch_finish(u.v[i].batch, o, &err) != 0) {
 			if (u.v[i].batch == main_batch)
 				xasprintf(cause, "%s%s: %s", pl.v[0],

@@ -392,6 +392,28 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			if (found != 0)
 				goto out;
 		}
+		/*
+		 * Followed, a source grows: its new content supersedes the
+		 * old, whose trials this batch replaces, rather than adding a
+		 * row each time it is read.
+		 */
+		if (o->follow) {
+			if (store_prepare(s, "DELETE FROM sources"
+			    " WHERE study_id = ? AND path = ? AND format = ?"
+			    " AND digest != ?", &st, cause) != 0)
+				goto out;
+			sqlite3_bind_int64(st, 1, study);
+			sqlite3_bind_text(st, 2, v.sources[i].path, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, v.sources[i].format, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, v.sources[i].digest, -1,
+			    SQLITE_STATIC);
+			found = step_done(s, st, cause);
+			sqlite3_finalize(st);
+			if (found != 0)
+				goto out;
+		}
 		if (store_prepare(s, "INSERT INTO sources (study_id, format,"
 		    " path, size, digest) VALUES (?, ?, ?, ?, ?)"
 		    " ON CONFLICT DO NOTHING", &st, cause) != 0)
@@ -450,7 +472,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 					    rep->study);
 				goto out;
 			}
-			if (!o->replace) {
+			if (!o->replace && !o->follow) {
 				xasprintf(cause, "trial '%s' of '%s' is already "
 				    "in study '%s': use --replace to replace "
 				    "it", ext, i < v.nsources ?

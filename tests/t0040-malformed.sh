@@ -46,7 +46,7 @@ bad/header-only.csv||no trial found
 bad/huge-number.csv|--metrics loss|:2: column .loss.: expected a number, got .1e999999x.
 bad/jsonl-unclosed.jsonl||:3:25: invalid JSON: unexpected end of input
 bad/nul-byte.csv||a binary file
-bad/one-step.csv||no metric found
+bad/one-step.csv|-s onestep|no metric found
 bad/step-fraction.csv||:2: column .step.: expected an integer step, got .1.5.
 bad/step-overflow.csv||:3: column .step.: expected an integer step
 bad/steps-fraction.jsonl|--steps steps|:1: field .steps. element 1: expected a whole number

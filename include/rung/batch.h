@@ -124,6 +124,13 @@ void		 rung_batch_interest(struct rung_batch *, const char *metric,
 		     enum rung_direction);
 
 /*
+ * The metrics of the study the batch goes into: a candidate of one of
+ * these names stays a metric even where it is constant in every trial read
+ * (a run's first point, followed; a one-step trial added to a study).
+ */
+void		 rung_batch_known(struct rung_batch *, char *const *names,
+		     size_t n);
+/*
  * Finish: group, sort and merge rows, resolve candidates and time, choose
  * the metric of interest and its direction (opts, else guessed). Returns -1
  * with *cause when the batch cannot make a study (no metric, say).

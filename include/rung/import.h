@@ -39,6 +39,11 @@ struct rung_import_opts {
 	const char	*metric;	/* -m: metric of interest */
 	enum rung_direction direction;	/* 0: keep the study's, else guess */
 	int		 replace;	/* --replace */
+	/*
+	 * --follow: a source read before is skipped without a word, and one
+	 * that changed replaces its trials and its old row of sources.
+	 */
+	int		 follow;
 
 	/* CSV columns; NULL: detect by name. */
 	const char	*trial_col;	/* --trial-col */
