@@ -6,19 +6,22 @@
 
 
 #include "rung/cmd.h"
+#include "rung/forecast.h"
 #include "rung/jsonout.h"
 #include "rung/store.h"
 #include "rung/table.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
-enum { OPT_SORT = 256, OPT_REVERSE, OPT_TOP, OPT_STATUS };
+enum { OPT_SORT = 256, OPT_REVERSE, OPT_TOP, OPT_STATUS, OPT_RUNNING };
 
 static const struct option trials_longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "running", no_argument, NULL, OPT_RUNNING },
+	{ "target", required_argument, NULL, RUNG_OPT_TARGET },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -186,6 +189,42 @@ out:
 	return ret;
 }
 
+/*
+ * The forecast of each listed trial at the study's last step, held to the
+ * best final of the trials that reached it.
+ */
+static struct rung_forecast *
+forecasts(const struct rung_study *s, const uint32_t *order, uint32_t n,
+    int32_t T)
+{
+	struct rung_forecaster	 f;
+	struct rung_forecast	*fc;
+	double			 ystar;
+	uint32_t		 i;
+
+	fc = xcalloc(n ? n : 1, sizeof *fc);
+	rung_forecaster_init(&f);
+	ystar = rung_study_incumbent(s, T, -1);
+	for (i = 0; i < n; i++)
+		rung_forecast(&f, s, order[i], T, ystar, &fc[i]);
+	rung_forecaster_release(&f);
+	return fc;
+}
+
+static json_object *
+forecast_json(const struct rung_forecast *f)
+{
+	json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "value", rung_json_double(f->value, 0));
+	json_object_object_add(o, "low", rung_json_double(f->low, 0));
+	json_object_object_add(o, "high", rung_json_double(f->high, 0));
+	json_object_object_add(o, "p_best", rung_json_double(f->p_best, 0));
+	json_object_object_add(o, "verdict", f->verdict == RUNG_VERDICT_NONE ?
+	    NULL : json_object_new_string(rung_verdict_name(f->verdict)));
+	return o;
+}
+
 static int
 cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -196,11 +235,31 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	const char	*key, *st;
 	char		*cause = NULL, *ptext, steps[16], fin[32], best[32];
 	char		 oval[MAX_OTHERS][32];
-	const char	*row[6 + MAX_OTHERS], *hdr[6 + MAX_OTHERS];
-	long		 top = -1;
-	int		 status = -1, ncols;
+	const char	*row[11 + MAX_OTHERS], *hdr[11 + MAX_OTHERS];
+	char		 fv[5][32];
+	long		 top = -1, target = 0;
+	int		 status = -1, ncols, running, c;
 	json_object	*arr, *obj, *m;
+	struct rung_forecast *fc = NULL;
 
+	running = rung_args_has(args, OPT_RUNNING);
+	if (running && rung_args_has(args, OPT_STATUS)) {
+		rung_error("trials: --running lists the running trials: no "
+		    "--status with it");
+		return RUNG_EXIT_USAGE;
+	}
+	if (running)
+		status = RUNG_RUNNING;
+	if (rung_args_has(args, RUNG_OPT_TARGET)) {
+		if (rung_args_int_opt(args, "trials", RUNG_OPT_TARGET,
+		    "target", 2, INT32_MAX, &target) != 0)
+			return RUNG_EXIT_USAGE;
+		if (!running) {
+			rung_error("trials: --target is the step --running "
+			    "forecasts: give it with --running");
+			return RUNG_EXIT_USAGE;
+		}
+	}
 	if ((st = rung_args_get(args, OPT_STATUS)) != NULL &&
 	    (status = rung_status_parse(st)) < 0) {
 		rung_error("trials: --status must be complete, stopped, failed "
@@ -275,6 +334,9 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	qsort(order, n, sizeof *order, cmp_trial);
 	if (top >= 0 && (uint32_t)top < n)
 		n = (uint32_t)top;
+	if (running)
+		fc = forecasts(s, order, n, target > 0 ? (int32_t)target :
+		    s->max_step);
 
 	if ((ctx->format == RUNG_OUT_JSON)) {
 		arr = json_object_new_array();
@@ -286,6 +348,9 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 				    rung_json_double(others[k].final[order[i]],
 				    0));
 			json_object_object_add(obj, "metrics", m);
+			if (fc != NULL)
+				json_object_object_add(obj, "forecast",
+				    forecast_json(&fc[i]));
 			json_object_array_add(arr, obj);
 		}
 		rung_json_print(ctx->out, arr, ctx->tty);
@@ -302,6 +367,13 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 			    others[k].name);
 			hdr[ncols++] = oval[k];
 		}
+		if (fc != NULL) {
+			hdr[ncols++] = ">FORECAST";
+			hdr[ncols++] = ">LOW";
+			hdr[ncols++] = ">HIGH";
+			hdr[ncols++] = ">P_BEST";
+			hdr[ncols++] = "VERDICT";
+		}
 		hdr[ncols++] = "PARAMS";
 		tab = rung_table_new(hdr, ncols);
 		for (i = 0; i < n; i++) {
@@ -317,7 +389,15 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 			for (k = 0; k < nothers; k++)
 				row[5 + k] = rung_fmt_human(others[k].final[t],
 				    oval[k]);
-			row[5 + nothers] = ptext;
+			c = 5 + (int)nothers;
+			if (fc != NULL) {
+				row[c++] = rung_fmt_human(fc[i].value, fv[0]);
+				row[c++] = rung_fmt_human(fc[i].low, fv[1]);
+				row[c++] = rung_fmt_human(fc[i].high, fv[2]);
+				row[c++] = rung_fmt_human(fc[i].p_best, fv[3]);
+				row[c++] = rung_verdict_name(fc[i].verdict);
+			}
+			row[c] = ptext;
 			rung_table_add(tab, row);
 			free(ptext);
 		}
@@ -327,6 +407,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	for (k = 0; k < nothers; k++)
 		rung_curves_release(&others[k]);
 	free(others);
+	free(fc);
 	free(order);
 	free(sorter.final);
 	free(sorter.best);
@@ -337,7 +418,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 const struct rung_cmd_entry rung_cmd_trials_entry = {
 	.name = "trials",
 	.usage = "[--sort key] [--reverse] [--top n] [--status status] "
-	    "study",
+	    "[--running] [--target step] study",
 	.summary = "list the trials of a study",
 	.shortopts = "",
 	.longopts = trials_longopts,

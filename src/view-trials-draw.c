@@ -393,7 +393,7 @@ draw_lce(struct tui *t, struct tui_canvas *cv, const struct plotmap *m,
     int band, int attr)
 {
 	struct tui_trials *tv = tui_trials(t);
-	double		 span = m->xmax - m->xmin, step, t0 = tv->lce.t;
+	double		 span = m->xmax - m->xmin, step, t0 = tv->fc.w.t;
 	int		 x, x0, x1, y, px = 0, py = -1;
 
 	x0 = (int)lround((t0 - m->xmin) / span * m->X);

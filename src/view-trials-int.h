@@ -7,6 +7,7 @@
 #define RUNG_VIEW_TRIALS_INT_H
 
 #include "tui-int.h"
+#include "rung/forecast.h"
 #include "rung/lce.h"
 
 enum { COL_ID = 0, COL_STATUS, COL_STEPS, COL_BEST, COL_FINAL, COL_PRED,
@@ -46,14 +47,11 @@ struct tui_trials {
 	 * The focused trial's LCE (view-trials-lce.c), fit again when the
 	 * trial, K or the metric (t->gen) changes.
 	 */
-	struct rung_lce	 lce;
-	double		*lce_x, *lce_y;
-	uint32_t	 lce_cap;
+	struct rung_forecaster fc;
 	uint32_t	 lce_trial;
 	int32_t		 lce_prefix;
 	uint64_t	 lce_gen;
 	int		 lce_have, lce_ok;
-	double		 lce_sign;	/* -1: the metric is maximised */
 	double		 lce_z;
 	double		 lce_ystar;	/* the other trials' best final */
 };
