@@ -825,3 +825,25 @@ rung_store_check_metric(struct rung_store *st, const char *study, const char *me
 	rung_buf_release(&b);
 	return found ? 0 : -1;
 }
+
+/*
+ * SQLite's count of the commits other connections made to the database
+ * since this one opened: a change to look for that costs no query of the
+ * tables. -1 on an error.
+ */
+int64_t
+rung_store_data_version(struct rung_store *s)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+	char		*cause = NULL;
+
+	if (store_prepare(s, "PRAGMA data_version", &st, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}

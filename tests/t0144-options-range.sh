@@ -38,13 +38,14 @@ base() {
 	fit)		echo "--prefix 5" ;;
 	plot)		echo "-o p.txt" ;;
 	tui)		echo "--list-keys" ;;
+	watch)		echo "--once" ;;
 	*)		echo "" ;;
 	esac
 }
 operands() {
 	case $1 in
 	import)		echo "$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv" ;;
-	trials|export|fit|predict|replay|tui) echo "s" ;;
+	trials|export|fit|predict|replay|tui|watch) echo "s" ;;
 	show)		echo "s 0" ;;
 	replays|studies|models|help) echo "" ;;
 	plot)		echo "KIND s" ;;

@@ -216,6 +216,7 @@ void		 rung_ctx_table(struct rung_ctx *, struct rung_table *);
 extern const struct rung_cmd_entry rung_cmd_import_entry;
 extern const struct rung_cmd_entry rung_cmd_studies_entry;
 extern const struct rung_cmd_entry rung_cmd_trials_entry;
+extern const struct rung_cmd_entry rung_cmd_watch_entry;
 extern const struct rung_cmd_entry rung_cmd_show_entry;
 extern const struct rung_cmd_entry rung_cmd_export_entry;
 extern const struct rung_cmd_entry rung_cmd_fit_entry;

@@ -135,6 +135,8 @@ int		 rung_exact_read(struct rung_store *, struct rung_exact *,
 void		 rung_exact_release(struct rung_exact *);
 
 /* Has a source with this digest been imported into the study? */
+/* Bumped by each commit of another process: -1 on an error. */
+int64_t		 rung_store_data_version(struct rung_store *);
 int		 rung_store_has_source(struct rung_store *, const char *study,
 		     const char *digest, char **path, char **cause);
 
