@@ -65,8 +65,18 @@ test_expect_success 'run folders written by a training loop, followed and killed
 	test "$(sqlite3 r.db "select count(*) from sources")" -eq 4
 '
 
-test_expect_success 'a log rewritten in place is said' '
-	grep "runs/run3/log.csv was rewritten" follow.err
+test_expect_success 'a log rewritten in place is said, and read anew' '
+	mkdir -p rw/a && printf "epoch,loss\n1,0.9\n2,0.8\n3,0.7\n4,0.6\n" >rw/a/log.csv
+	RUNG_DB=rw.db "$RUNG" import -s rw --follow --interval 0.1 rw \
+		>rw.out 2>rw.err &
+	f=$!
+	sleep 1 &&
+	printf "epoch,loss\n1,0.5\n2,0.4\n" >rw/a/log.csv &&
+	sleep 1 &&
+	kill -TERM $f && wait $f &&
+	grep "rw/a/log.csv was rewritten (23 bytes, 35 before): its trials are read anew" rw.err &&
+	RUNG_DB=rw.db rung show --json rw a >a.json &&
+	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" a.json)" = "0.5 0.4"
 '
 
 test_expect_success 'each increment is a line, or a line of JSON' '
