@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tui-int.h"
+#include "rung/store.h"
 #include "rung/xmalloc.h"
 
 
@@ -264,6 +265,9 @@ tui_cmd_done(struct tui *t)
 	if (c->writes) {
 		/* Kept replays and models may be new: look again. */
 		tui_reload(t);
+		/* What the command wrote is no other process's change. */
+		if (t->ctx->store != NULL)
+			t->live_ver = rung_store_data_version(t->ctx->store);
 		if (t->s != NULL && c->status == 0 && c->saves_model)
 			tui_load_model(t);
 	}

@@ -42,7 +42,7 @@ draw_title(struct tui *t)
 static void
 draw_status(struct tui *t)
 {
-	char		 left[512], right[256];
+	char		 left[512], right[256], when[16];
 	int		 y = t->rows - 2, a = t->attrs[C_HEAD], w;
 	const char	*spin = t->g->spin[(int)(rung_now() * 8) % 4];
 	size_t		 n = 0;
@@ -60,6 +60,13 @@ draw_status(struct tui *t)
 		if (tui_views[i]->progress != NULL && n < sizeof right)
 			n += tui_views[i]->progress(t, spin, right + n,
 			    sizeof right - n);
+	}
+	/* Live: when another process last changed the database. */
+	if (t->live_changed != 0 && n < sizeof right) {
+		strftime(when, sizeof when, "%H:%M:%S",
+		    localtime(&t->live_changed));
+		n += (size_t)snprintf(right + n, sizeof right - n, " live, "
+		    "changed %s ", when);
 	}
 	tui_fill(y, 0, t->cols, a);
 	w = tui_width(right);

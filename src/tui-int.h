@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -242,6 +243,14 @@ struct tui {
 	 */
 	struct rung_study *s;
 	uint64_t	 gen;
+	/*
+	 * Live: the database's data_version when last read, when it was last
+	 * looked at, and when another process last changed it (0: never
+	 * since the explorer opened it).
+	 */
+	int64_t		 live_ver;
+	double		 live_looked;
+	time_t		 live_changed;
 	char		**metrics;
 	enum rung_direction *mdirs;	/* each metric's own direction */
 	size_t		 nmetrics, metric;
@@ -269,6 +278,8 @@ void		 tui_set_screen(struct tui *, enum tui_screen);
 int		 tui_open_store(struct tui *);
 /* Every screen reads the database again (a command may have written). */
 void		 tui_reload(struct tui *);
+/* The open study read again, the trials screen kept (view-trials.c). */
+void		 tui_trials_reload(struct tui *);
 int		 tui_busy(struct tui *);
 
 /* tui-term.c */

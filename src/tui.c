@@ -220,6 +220,34 @@ handle_key(struct tui *t, int c)
 	tui_views[t->screen]->key(t, a);
 }
 
+/*
+ * Another process changed the database (an import, a follower, a
+ * campaign): every screen reads it again, keeping where the user is. A
+ * look is SQLite's data_version, a pragma that reads no table, once a
+ * second at most; not while a job works on the study.
+ */
+#define LIVE_MS	1000
+
+static void
+live_look(struct tui *t)
+{
+	int64_t	 v;
+
+	if (t->ctx->store == NULL || rung_now() - t->live_looked <
+	    LIVE_MS / 1000.0 || tui_busy(t))
+		return;
+	t->live_looked = rung_now();
+	if ((v = rung_store_data_version(t->ctx->store)) < 0)
+		return;
+	if (t->live_ver >= 0 && v != t->live_ver) {
+		tui_reload(t);
+		tui_trials_reload(t);
+		t->live_changed = time(NULL);
+		t->dirty = 1;
+	}
+	t->live_ver = v;
+}
+
 /* Results of the jobs, signals and resizes. */
 static void
 poll_work(struct tui *t)
@@ -290,8 +318,10 @@ main_loop(struct tui *t)
 		 */
 		if (poll(pfd, (nfds_t)n, tui_busy(t) ? 125 :
 		    tui_views[t->screen]->refresh_ms > 0 ?
-		    tui_views[t->screen]->refresh_ms : -1) < 0 && errno != EINTR)
+		    tui_views[t->screen]->refresh_ms : LIVE_MS) < 0 &&
+		    errno != EINTR)
 			break;
+		live_look(t);
 		tui_drain_wake();
 		if (tui_busy(t))
 			t->dirty = 1;
@@ -419,6 +449,7 @@ rung_tui_run(struct rung_ctx *ctx, const struct rung_tui_opts *o)
 	int		 ret, i;
 
 	t = xcalloc(1, sizeof *t);
+	t->live_ver = -1;	/* not read yet: the first look only reads */
 	t->ctx = ctx;
 	t->db_path = ctx->db_path;
 	t->out_r = t->err_r = t->saved_stderr = -1;

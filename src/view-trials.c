@@ -849,6 +849,100 @@ trials_progress(struct tui *t, const char *spin, char *buf, size_t len)
 }
 
 /*
+ * The open study read again, another process having changed the database
+ * (an import, a follower, a campaign): the same screen, metric, sort,
+ * filter, marks, selected trial (by its id), scroll and prefix marker.
+ * Not while a refit runs on the study's arrays. The study is opened anew
+ * (t->gen moves on), so the fit and replay screens let go of what they
+ * held of it; a command of the explorer that writes does not come here.
+ */
+void
+tui_trials_reload(struct tui *t)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct rung_filter *f;
+	enum tui_screen	 screen = t->screen, back = t->back;
+	char		*name, *metric = NULL, *filter = NULL, *sel = NULL;
+	char		**marks = NULL, *cause = NULL;
+	uint32_t	 i, k, nmarks = 0, top = tv->top, row;
+	int		 sort = tv->sort, sort_rev = tv->sort_rev;
+	int		 hscroll = tv->hscroll, compare = tv->compare;
+	int		 focus = tv->focus, logy = tv->logy, xsecs = tv->xsecs;
+	int		 topk = tv->topk, from = t->from_studies;
+	int32_t		 prefix = tv->prefix;
+
+	if (t->s == NULL || tui_busy(t))
+		return;
+	name = xstrdup(t->s->name);
+	if (t->metric > 0)
+		metric = xstrdup(t->metrics[t->metric]);
+	if (tv->filter_text != NULL)
+		filter = xstrdup(tv->filter_text);
+	if (tv->sel < tv->norder)
+		sel = xstrdup(t->s->ids[tv->order[tv->sel]]);
+	marks = xcalloc(tv->nmarked + 1, sizeof *marks);
+	for (i = 0; i < t->s->ntrials && nmarks < tv->nmarked; i++) {
+		if (tv->marked[i])
+			marks[nmarks++] = xstrdup(t->s->ids[i]);
+	}
+	if (tui_open_study(t, name) != 0)
+		goto out;
+	t->screen = screen;
+	t->back = back;
+	t->from_studies = from;
+	for (k = 1; metric != NULL && k < t->nmetrics; k++) {
+		if (strcmp(t->metrics[k], metric) == 0)
+			tui_switch_metric(t, k);
+	}
+	if (filter != NULL) {
+		if ((f = rung_filter_parse(filter, t->s, &cause)) != NULL) {
+			tv->filter = f;
+			tv->filter_text = xstrdup(filter);
+		}
+		free(cause);
+	}
+	for (k = 0; k < nmarks; k++) {
+		int64_t tr = rung_study_find_trial(t->s, marks[k]);
+
+		if (tr >= 0 && !tv->marked[tr]) {
+			tv->marked[tr] = 1;
+			tv->nmarked++;
+		}
+	}
+	if (sort < (int)tui_ncols(t)) {
+		tv->sort = sort;
+		tv->sort_rev = sort_rev;
+	}
+	tv->hscroll = hscroll;
+	tv->compare = compare;
+	tv->focus = focus;
+	tv->logy = logy;
+	tv->xsecs = xsecs;
+	tv->topk = topk;
+	if (prefix >= 1 && prefix <= tv->target)
+		tv->prefix = prefix;
+	tui_rebuild_rows(t);
+	tui_resort(t);
+	for (row = 0; sel != NULL && row < tv->norder; row++) {
+		if (strcmp(t->s->ids[tv->order[row]], sel) == 0) {
+			tv->sel = row;
+			break;
+		}
+	}
+	tv->top = top <= tv->sel ? top : tv->sel;
+	tui_compute_topk(t);
+	t->dirty = 1;
+out:
+	for (k = 0; k < nmarks; k++)
+		free(marks[k]);
+	free(marks);
+	free(name);
+	free(metric);
+	free(filter);
+	free(sel);
+}
+
+/*
  * q: to the studies when the study was opened from there (read again),
  * else out.
  */
