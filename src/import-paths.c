@@ -212,6 +212,21 @@ path_parts(const char *path, size_t *n)
 	return v;
 }
 
+/* The parts of n paths (NULL for none) and their counts. */
+static void
+parts_free(char ***parts, size_t *np, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; parts[i] != NULL && j < np[i]; j++)
+			free(parts[i][j]);
+		free(parts[i]);
+	}
+	free(parts);
+	free(np);
+}
+
 /* Mark the files whose names another file has too. */
 static int
 find_twins(char **names, const uint8_t *skip, size_t n, size_t *twin)
@@ -286,13 +301,7 @@ found_names(const struct pathlist *pl, char **names)
 			rung_buf_printf(&buf, "%s%s", j ? "/" : "", parts[i][j]);
 		names[i] = xstrdup(rung_buf_cstr(&buf));
 	}
-	for (i = 0; i < pl->n; i++) {
-		for (j = 0; parts[i] != NULL && j < np[i]; j++)
-			free(parts[i][j]);
-		free(parts[i]);
-	}
-	free(parts);
-	free(np);
+	parts_free(parts, np, pl->n);
 	rung_buf_release(&buf);
 }
 
@@ -360,13 +369,7 @@ import_name_files(const struct pathlist *pl, char **names, size_t *twin,
 	if (pre > 0)
 		*common = xstrdup(parts[first][pre - 1]);
 out:
-	for (i = 0; i < pl->n; i++) {
-		for (j = 0; parts[i] != NULL && j < np[i]; j++)
-			free(parts[i][j]);
-		free(parts[i]);
-	}
-	free(parts);
-	free(np);
+	parts_free(parts, np, pl->n);
 	rung_buf_release(&buf);
 }
 
