@@ -4,18 +4,77 @@
 #include <string.h>
 
 #include "rung/cmd.h"
+#include "rung/import.h"
+#include "rung/store.h"
+#include "rung/xmalloc.h"
 #include "rung/tui.h"
 #include "rung/util.h"
 
-enum { OPT_LOGY = 256, OPT_ASCII, OPT_BENCH_KEYS, OPT_LIST_KEYS };
+enum { OPT_LOGY = 256, OPT_ASCII, OPT_BENCH_KEYS, OPT_LIST_KEYS, OPT_FOLLOW };
 
 static const struct option tui_longopts[] = {
 	{ "log-y", no_argument, NULL, OPT_LOGY },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "bench-keys", required_argument, NULL, OPT_BENCH_KEYS },
 	{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ NULL, 0, NULL, 0 }
 };
+
+/*
+ * --follow: the sources the study was imported from followed on a thread
+ * while the explorer runs (each read by the format it was imported as,
+ * when they share one).
+ */
+static int
+tui_follow(struct rung_ctx *ctx, struct rung_tui_opts *o)
+{
+	char		**paths = NULL, **formats = NULL, *cause = NULL;
+	size_t		 n = 0, i;
+	int		 ret = RUNG_EXIT_ERROR, fmt = RUNG_FMT_AUTO;
+
+	if (o->study == NULL) {
+		rung_error("tui: --follow follows the sources of a study: name "
+		    "it (rung tui --follow STUDY)");
+		return RUNG_EXIT_USAGE;
+	}
+	if (rung_ctx_store(ctx, 0, &cause) != 0 ||
+	    rung_store_source_paths(ctx->store, o->study, &paths, &formats,
+	    &n, &cause) != 0) {
+		rung_error("tui: --follow: %s", cause);
+		free(cause);
+		return RUNG_EXIT_ERROR;
+	}
+	if (n == 0) {
+		rung_error("tui: --follow: study '%s' has no source to follow "
+		    "(it was made by rung launch, or does not exist)",
+		    o->study);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (i == 0)
+			fmt = rung_format_parse(formats[i]);
+		else if (rung_format_parse(formats[i]) != fmt)
+			fmt = RUNG_FMT_AUTO;
+	}
+	if (rung_tui_follow_start(rung_store_path(ctx->store), paths, n,
+	    o->study, fmt < 0 ? RUNG_FMT_AUTO : (enum rung_format)fmt,
+	    &cause) != 0) {
+		rung_error("tui: --follow: %s", cause);
+		free(cause);
+		goto out;
+	}
+	ret = rung_tui_run(ctx, o);
+	rung_tui_follow_stop();
+out:
+	for (i = 0; i < n; i++) {
+		free(paths[i]);
+		free(formats[i]);
+	}
+	free(paths);
+	free(formats);
+	return ret;
+}
 
 static int
 cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
@@ -46,13 +105,15 @@ cmd_tui_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_USAGE;
 	}
+	if (rung_args_has(args, OPT_FOLLOW))
+		return tui_follow(ctx, &o);
 	return rung_tui_run(ctx, &o);
 }
 
 const struct rung_cmd_entry rung_cmd_tui_entry = {
 	.name = "tui",
 	.usage = "[--log-y] [--ascii] [--bench-keys n] "
-	    "[--list-keys] [study]",
+	    "[--list-keys] [--follow] [study]",
 	.summary = "explore the studies in a terminal: trials, curves, fits, "
 	    "replays",
 	.shortopts = "",

@@ -847,3 +847,31 @@ rung_store_data_version(struct rung_store *s)
 	sqlite3_finalize(st);
 	return v;
 }
+
+int
+rung_store_source_paths(struct rung_store *s, const char *study,
+    char ***paths, char ***formats, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0, cap2 = 0;
+	int		 rc;
+
+	*paths = *formats = NULL;
+	*n = 0;
+	if (store_prepare(s, "SELECT so.path, min(so.format) FROM sources so"
+	    " JOIN studies st ON st.id = so.study_id WHERE st.name = ?"
+	    " GROUP BY so.path ORDER BY min(so.id)", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(*paths, cap, *n + 1);
+		XGROW(*formats, cap2, *n + 1);
+		(*paths)[*n] = store_col_text(st, 0);
+		(*formats)[(*n)++] = store_col_text(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}

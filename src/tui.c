@@ -58,8 +58,11 @@ tui_open_store(struct tui *t)
 {
 	char	*cause = NULL;
 
-	if (t->ctx->store != NULL)
+	if (t->ctx->store != NULL) {
+		if (t->live_ver < 0)
+			t->live_ver = rung_store_data_version(t->ctx->store);
 		return 0;
+	}
 	if (rung_ctx_store(t->ctx, 1, &cause) != 0) {
 		free(t->store_cause);
 		t->store_cause = cause;
@@ -68,6 +71,8 @@ tui_open_store(struct tui *t)
 	free(t->store_cause);
 	t->store_cause = NULL;
 	rung_store_map(t->ctx->store);
+	/* Before anything is read: a commit from now on is a change. */
+	t->live_ver = rung_store_data_version(t->ctx->store);
 	return 0;
 }
 
@@ -464,7 +469,7 @@ rung_tui_run(struct rung_ctx *ctx, const struct rung_tui_opts *o)
 	int		 ret, i;
 
 	t = xcalloc(1, sizeof *t);
-	t->live_ver = -1;	/* not read yet: the first look only reads */
+	t->live_ver = -1;	/* no database yet: the first look only reads */
 	t->ctx = ctx;
 	t->db_path = ctx->db_path;
 	t->out_r = t->err_r = t->saved_stderr = -1;

@@ -135,6 +135,12 @@ int		 rung_exact_read(struct rung_store *, struct rung_exact *,
 void		 rung_exact_release(struct rung_exact *);
 
 /* Has a source with this digest been imported into the study? */
+/*
+ * The paths a study was imported from, each once, in the order first
+ * read, with their format (the caller frees both arrays and their items).
+ */
+int		 rung_store_source_paths(struct rung_store *, const char *study,
+		     char ***paths, char ***formats, size_t *n, char **cause);
 /* Bumped by each commit of another process: -1 on an error. */
 int64_t		 rung_store_data_version(struct rung_store *);
 int		 rung_store_has_source(struct rung_store *, const char *study,

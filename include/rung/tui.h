@@ -7,9 +7,11 @@
 #ifndef RUNG_TUI_H
 #define RUNG_TUI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rung/import.h"
 #include "rung/study.h"
 
 struct rung_ctx;
@@ -22,6 +24,16 @@ struct rung_tui_opts {
 	int		 logy;
 	long		 bench_keys;	/* > 0: feed that many keys, time them */
 };
+
+/*
+ * rung tui --follow: a follower (rung/follow.h) of paths into study, read
+ * as fmt, on a thread with its own connection to db, until
+ * rung_tui_follow_stop.
+ */
+int		 rung_tui_follow_start(const char *db, char *const *paths,
+		     size_t n, const char *study, enum rung_format fmt,
+		     char **cause);
+void		 rung_tui_follow_stop(void);
 
 /* Run the explorer until the user quits; returns an exit status. */
 int		 rung_tui_run(struct rung_ctx *, const struct rung_tui_opts *);
