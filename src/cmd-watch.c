@@ -58,11 +58,71 @@ summary_release(struct summary *m)
 	memset(m, 0, sizeof *m);
 }
 
+/*
+ * The forecasts made so far, by trial id: a trial's is made again only
+ * when it has points it did not have (or the incumbent moved), so that a
+ * campaign of many running trials costs a fit for each trial that
+ * reported, not for all of them, at each change.
+ */
+struct fcache {
+	struct fentry {
+		char		*id;	/* NULL: a free slot */
+		uint32_t	 npoints;
+		int32_t		 target;
+		double		 ystar;
+		struct rung_forecast fc;
+	}		*v;
+	size_t		 cap;		/* a power of two */
+	size_t		 n;
+	uint64_t	 fits;		/* made, for --json */
+};
+
+static struct fentry *
+fcache_slot(struct fcache *c, const char *id)
+{
+	struct fentry	*old = c->v;
+	size_t		 i, oldcap = c->cap;
+	uint64_t	 h;
+
+	if (c->n * 2 >= c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->v = xcalloc(c->cap, sizeof *c->v);
+		c->n = 0;
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].id != NULL)
+				*fcache_slot(c, old[i].id) = old[i];
+		}
+		free(old);
+	}
+	h = rung_hash_str(id);
+	for (i = h & (c->cap - 1); c->v[i].id != NULL &&
+	    strcmp(c->v[i].id, id) != 0; i = (i + 1) & (c->cap - 1))
+		;
+	if (c->v[i].id == NULL) {
+		c->v[i].id = xstrdup(id);
+		c->v[i].npoints = UINT32_MAX;
+		c->n++;
+	}
+	return &c->v[i];
+}
+
 static void
-sum_up(const struct rung_study *s, struct summary *m)
+fcache_release(struct fcache *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->cap; i++)
+		free(c->v[i].id);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+static void
+sum_up(const struct rung_study *s, struct fcache *cache, struct summary *m)
 {
 	struct rung_forecaster	 f;
 	struct rung_forecast	 fc;
+	struct fentry		*e;
 	double			 ystar, v;
 	uint32_t		 t, best = UINT32_MAX, lead = UINT32_MAX;
 
@@ -86,7 +146,18 @@ sum_up(const struct rung_study *s, struct summary *m)
 	for (t = 0; t < s->ntrials; t++) {
 		if (s->status[t] != RUNG_RUNNING)
 			continue;
-		rung_forecast(&f, s, t, s->max_step, ystar, &fc);
+		e = fcache_slot(cache, s->ids[t]);
+		if (e->npoints != rung_curve_len(s, t) ||
+		    e->target != s->max_step ||
+		    !(e->ystar == ystar || (isnan(e->ystar) && isnan(ystar))) ||
+		    e->fc.verdict == RUNG_VERDICT_DONE) {
+			rung_forecast(&f, s, t, s->max_step, ystar, &e->fc);
+			e->npoints = rung_curve_len(s, t);
+			e->target = s->max_step;
+			e->ystar = ystar;
+			cache->fits++;
+		}
+		fc = e->fc;
 		if (isfinite(fc.value) && (lead == UINT32_MAX ||
 		    rung_better(s->direction, fc.value, m->lead))) {
 			lead = t;
@@ -123,7 +194,8 @@ say(struct rung_buf *b, const char *study, const struct summary *m)
 }
 
 static json_object *
-summary_json(const char *study, const struct summary *m, double rate)
+summary_json(const char *study, const struct summary *m, double rate,
+    uint64_t fits)
 {
 	json_object	*o = json_object_new_object(), *st;
 	int		 i;
@@ -146,6 +218,8 @@ summary_json(const char *study, const struct summary *m, double rate)
 	json_object_object_add(o, "target", json_object_new_int(m->target));
 	json_object_object_add(o, "points_per_minute",
 	    rung_json_double(rate, 0));
+	json_object_object_add(o, "forecasts_made", json_object_new_int64(
+	    (int64_t)fits));
 	return o;
 }
 
@@ -154,6 +228,7 @@ cmd_watch_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
 	struct rung_study	*s;
 	struct summary		 m;
+	struct fcache		 cache;
 	struct rung_buf		 line = { 0 }, last = { 0 };
 	struct sigaction	 sa, oldint, oldterm;
 	double			 interval = 2, t0 = rung_now(), until, rate;
@@ -167,6 +242,7 @@ cmd_watch_exec(struct rung_ctx *ctx, struct rung_args *args)
 	    &interval) != 0)
 		return RUNG_EXIT_USAGE;
 	once = rung_args_has(args, OPT_ONCE) || ctx->in_tui;
+	memset(&cache, 0, sizeof cache);
 	name = rung_esc(args->argv[0]);
 	watch_stop = 0;
 	memset(&sa, 0, sizeof sa);
@@ -187,7 +263,7 @@ cmd_watch_exec(struct rung_ctx *ctx, struct rung_args *args)
 				ret = RUNG_EXIT_ERROR;
 				break;
 			}
-			sum_up(s, &m);
+			sum_up(s, &cache, &m);
 			rung_study_free(s);
 			if (first)
 				points0 = m.points;
@@ -199,7 +275,7 @@ cmd_watch_exec(struct rung_ctx *ctx, struct rung_args *args)
 				    rung_buf_cstr(&last)) != 0) {
 					rung_json_print(ctx->out,
 					    summary_json(args->argv[0], &m,
-					    rate), 0);
+					    rate, cache.fits), 0);
 					fflush(ctx->out);
 				}
 			} else if (ctx->tty && !once) {
@@ -234,6 +310,7 @@ cmd_watch_exec(struct rung_ctx *ctx, struct rung_args *args)
 	}
 	rung_buf_release(&line);
 	rung_buf_release(&last);
+	fcache_release(&cache);
 	free(name);
 	return ret;
 }

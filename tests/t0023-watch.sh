@@ -47,6 +47,22 @@ test_expect_success 'piped: a line for each change another process makes, none b
 	sed -n 3p live.txt | grep "^s: 5 trials"
 '
 
+test_expect_success 'a forecast is made again only for a trial with new points' '
+	rung import -s g a.csv 2>/dev/null &&
+	printf "trial,step,loss,status\nr2,1,0.9,running\nr2,2,0.8,running\nr2,3,0.75,running\nr2,4,0.72,running\n" >r2.csv
+	RUNG_DB=$RUNG_DB "$RUNG" watch --json --interval 0.1 g >g.json 2>g.err &
+	w=$!
+	sleep 1 &&
+	rung import -s g r2.csv 2>/dev/null &&
+	sleep 1 &&
+	printf "trial,step,loss,status\nr2,1,0.9,running\nr2,2,0.8,running\nr2,3,0.75,running\nr2,4,0.72,running\nr2,5,0.70,running\n" >r2b.csv &&
+	rung import -s g --replace r2b.csv 2>/dev/null &&
+	sleep 1 &&
+	kill -TERM $w && wait $w &&
+	cat g.json &&
+	test "$(/usr/bin/python3 -c "import json; print([json.loads(l)[\"forecasts_made\"] for l in open(\"g.json\")])")" = "[2, 3, 4]"
+'
+
 test_expect_success 'a study that is not there' '
 	expect_fail 1 rung watch --once nope &&
 	grep_err "nope"
