@@ -269,11 +269,10 @@ arr_err(struct csvimp *ci, const struct field *f, const char *col,
 	char	*msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
 	xasprintf(ci->cause, "%s:%ld: column '%s': %s", ci->path, f->line, col,
-	    msg != NULL ? msg : "out of memory");
+	    msg);
 	free(msg);
 	return -1;
 }

@@ -111,11 +111,9 @@ herr(struct hctx *c, const char *fmt, ...)
 	char	*msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	xasprintf(c->cause, "%s:%zu: %s", c->path, c->line,
-	    msg != NULL ? msg : "out of memory");
+	xasprintf(c->cause, "%s:%zu: %s", c->path, c->line, msg);
 	free(msg);
 	return -1;
 }
