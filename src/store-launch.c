@@ -32,7 +32,7 @@
 
 enum {
 	Q_CURVE = 0, Q_SECS, Q_EVENT, Q_STATE, Q_LT_UPDATE, Q_TRIAL_STATUS,
-	Q_LT_RUN, Q_LT_END,
+	Q_LT_RUN, Q_LT_END, Q_STUDY_REV, Q_TRIAL_REV,
 };
 
 static const char *const queries[] = {
@@ -67,6 +67,10 @@ static const char *const queries[] = {
 	    " key = NULL,"
 	    " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " WHERE trial_id = ?",
+	/* What a write to a trial does to the revisions (schema 7). */
+	[Q_STUDY_REV] = "UPDATE studies SET rev = rev + 1 WHERE id = ?",
+	[Q_TRIAL_REV] = "UPDATE trials SET rev = (SELECT rev FROM studies"
+	    " WHERE id = ?) WHERE id = ?",
 };
 
 static const char *const state_names[] = { "running", "paused", "stopped",
@@ -152,6 +156,26 @@ run(struct launch *L, sqlite3_stmt *st, char **cause)
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
 	return ldb_err(L, cause);
+}
+
+/*
+ * Trial rowid changed (status, parameters or points): the study counts a
+ * write and the trial carries its count, for readers that follow the
+ * study (rung_store_load_changed).
+ */
+static int
+touch(struct launch *L, int64_t rowid, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = q(L, Q_STUDY_REV, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, L->study_id);
+	if (run(L, st, cause) != 0 || (st = q(L, Q_TRIAL_REV, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, L->study_id);
+	sqlite3_bind_int64(st, 2, rowid);
+	return run(L, st, cause);
 }
 
 static int
@@ -481,6 +505,8 @@ ldb_trial_new(struct launch *L, struct ltrial *t, char **cause)
 	}
 	sqlite3_finalize(pv);
 	pv = NULL;
+	if (touch(L, t->rowid, cause) != 0)
+		goto fail;
 	if (sqlite3_prepare_v2(ldb_db(L), "INSERT INTO launch_trials (trial_id,"
 	    " launch_id, handle, params, state, target) VALUES (?, ?, ?, ?,"
 	    " 'running', ?)", -1, &st, NULL) != SQLITE_OK)
@@ -546,7 +572,9 @@ ldb_trial_run(struct launch *L, struct ltrial *t, char **cause)
 		return -1;
 	sqlite3_bind_text(st, 1, "running", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, t->rowid);
-	return run(L, st, cause);
+	if (run(L, st, cause) != 0)
+		return -1;
+	return touch(L, t->rowid, cause);
 }
 
 /* Bind a series' steps (NULL when contiguous) and values at a, a + 1. */
@@ -580,11 +608,13 @@ ldb_points(struct launch *L, struct ltrial *t, char **cause)
 	sqlite3_stmt	*st;
 	struct series	*s;
 	uint32_t	 m;
+	int		 changed = 0;
 
 	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
 		s = &t->m[m];
 		if (s->n == s->saved)
 			continue;	/* no new point */
+		changed = 1;
 		if ((st = q(L, Q_CURVE, cause)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, t->rowid);
@@ -597,15 +627,18 @@ ldb_points(struct launch *L, struct ltrial *t, char **cause)
 			return -1;
 	}
 	s = &t->secs;
-	if (s->n == s->saved)
-		return 0;
-	if ((st = q(L, Q_SECS, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, t->rowid);
-	sqlite3_bind_int64(st, 2, s->n);
-	sqlite3_bind_int(st, 3, s->steps[0]);
-	bind_series(st, 4, s->steps, s->vals, s->n);
-	return run(L, st, cause);
+	if (s->n != s->saved) {
+		if ((st = q(L, Q_SECS, cause)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, t->rowid);
+		sqlite3_bind_int64(st, 2, s->n);
+		sqlite3_bind_int(st, 3, s->steps[0]);
+		bind_series(st, 4, s->steps, s->vals, s->n);
+		if (run(L, st, cause) != 0)
+			return -1;
+		changed = 1;
+	}
+	return changed ? touch(L, t->rowid, cause) : 0;
 }
 
 static int
@@ -617,7 +650,9 @@ set_trial_status(struct launch *L, const struct ltrial *t, char **cause)
 		return -1;
 	sqlite3_bind_text(st, 1, trial_status(t->state), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, t->rowid);
-	return run(L, st, cause);
+	if (run(L, st, cause) != 0)
+		return -1;
+	return touch(L, t->rowid, cause);
 }
 
 int

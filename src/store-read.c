@@ -258,13 +258,25 @@ rung_curves_release(struct rung_curves *c)
 }
 
 /*
+ * The rows of table (aliased; its trial column named after the alias) for
+ * the trials of study ?1 whose rev is above ?3, in row id order: the
+ * query starts from the rev index, a handful of rows, and looks each
+ * trial's row up (CROSS JOIN keeps SQLite from starting elsewhere).
+ */
+#define CHANGED(cols, table, x, and) \
+	"SELECT " cols " FROM trials t CROSS JOIN " table " " x \
+	" WHERE t.study_id = ?1 AND t.rev > ?3 AND " x ".trial_id = t.id" \
+	and " ORDER BY t.id"
+
+/*
  * Read one metric's curves for every trial of the study into one pool. The
  * trials' row ids are sorted, so a binary search maps a curve to its trial.
  */
 static int
 load_curves(struct rung_store *s, int64_t study_id, const char *metric,
-    enum rung_direction dir, uint32_t ntrials, const int64_t *rowid,
-    struct rung_curves *c, float **secs_out, char **cause)
+    enum rung_direction dir, int64_t since, uint32_t ntrials,
+    const int64_t *rowid, struct rung_curves *c, float **secs_out,
+    char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	uint32_t	*len = NULL, t, i, n;
@@ -298,16 +310,28 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	for (pass = 0; pass < 2; pass++) {
 		sqlite3_finalize(st);
 		st = NULL;
-		if (store_prepare(s, pass == 0 ? "SELECT c.trial_id, c.n"
+		if (store_prepare(s, since < 0 ? (pass == 0 ?
+		    "SELECT c.trial_id, c.n"
 		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
-		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id" :
+		    " WHERE m.study_id = ?1 AND m.name = ?2 ORDER BY c.trial_id" :
 		    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
 		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
-		    " WHERE m.study_id = ? AND m.name = ? ORDER BY c.trial_id",
-		    &st, cause) != 0)
+		    " WHERE m.study_id = ?1 AND m.name = ?2 ORDER BY c.trial_id") :
+		    /*
+		     * The changed trials alone: from the rev index to each
+		     * one's curve, never through the metric's every curve.
+		     */
+		    pass == 0 ? CHANGED("c.trial_id, c.n", "curves", "c",
+		    " AND c.metric_id = (SELECT id FROM metrics WHERE"
+		    " study_id = ?1 AND name = ?2)") :
+		    CHANGED("c.trial_id, c.n, c.first_step, c.steps, c.vals",
+		    "curves", "c", " AND c.metric_id = (SELECT id FROM metrics"
+		    " WHERE study_id = ?1 AND name = ?2)"), &st, cause) != 0)
 			goto out;
 		sqlite3_bind_int64(st, 1, study_id);
 		sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+		if (since >= 0)
+			sqlite3_bind_int64(st, 3, since);
 		t = 0;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			int64_t tid = sqlite3_column_int64(st, 0);
@@ -377,13 +401,17 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	sqlite3_finalize(st);
 	st = NULL;
 	*secs_out = NULL;
-	if (store_prepare(s, "SELECT x.trial_id, x.n, x.first_step, x.steps,"
-	    " x.secs FROM step_seconds x JOIN trials t ON t.id = x.trial_id"
-	    " WHERE t.study_id = ? ORDER BY x.trial_id", &st, cause) != 0) {
+	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.n,"
+	    " x.first_step, x.steps, x.secs FROM step_seconds x JOIN trials t"
+	    " ON t.id = x.trial_id WHERE t.study_id = ?1 ORDER BY x.trial_id" :
+	    CHANGED("x.trial_id, x.n, x.first_step, x.steps, x.secs",
+	    "step_seconds", "x", ""), &st, cause) != 0) {
 		ret = -1;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, study_id);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
 	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t	 tid = sqlite3_column_int64(st, 0);
@@ -433,7 +461,8 @@ out:
 }
 
 static int
-load_params(struct rung_store *s, struct rung_study *study, char **cause)
+load_params(struct rung_store *s, struct rung_study *study, int64_t since,
+    char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	struct rung_param *p;
@@ -476,11 +505,15 @@ load_params(struct rung_store *s, struct rung_study *study, char **cause)
 	if (study->nparams == 0)
 		return 0;
 
-	if (store_prepare(s, "SELECT tp.trial_id, tp.param_id, tp.value"
-	    " FROM trial_params tp JOIN trials t ON t.id = tp.trial_id"
-	    " WHERE t.study_id = ? ORDER BY tp.trial_id", &st, cause) != 0)
+	if (store_prepare(s, since < 0 ? "SELECT tp.trial_id, tp.param_id,"
+	    " tp.value FROM trial_params tp JOIN trials t ON t.id ="
+	    " tp.trial_id WHERE t.study_id = ?1 ORDER BY tp.trial_id" :
+	    CHANGED("tp.trial_id, tp.param_id, tp.value", "trial_params",
+	    "tp", ""), &st, cause) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, study->id);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
 	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		tid = sqlite3_column_int64(st, 0);
@@ -524,31 +557,77 @@ out:
 }
 
 int
-rung_store_load(struct rung_store *s, const char *name, const char *metric,
-    enum rung_direction dir, struct rung_study **out, char **cause)
+rung_store_study_rev(struct rung_store *s, int64_t study, int64_t *rev,
+    char **cause)
 {
-	struct rung_study_info info;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, "SELECT rev FROM studies WHERE id = ?", &st,
+	    cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*rev = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+/*
+ * The study's trials, or those of held's study whose rev is above
+ * held->rev. The rev is read first: a write committed while the rest is
+ * read is then read again next time rather than missed.
+ */
+static int
+load(struct rung_store *s, const char *name, const char *metric,
+    enum rung_direction dir, const struct rung_study *held,
+    struct rung_study **out, char **cause)
+{
+	struct rung_study_info info = { 0 };
 	struct rung_study *study;
 	sqlite3_stmt	*st = NULL;
 	size_t		 cap = 0;
+	int64_t		 since = held != NULL ? held->rev : -1;
 	int		 rc;
 
-	if ((rc = rung_store_study(s, name, &info, cause)) != 0) {
+	study = xcalloc(1, sizeof *study);
+	if (held != NULL) {
+		/* Not rung_store_study, whose counts read every curve. */
+		study->id = held->id;
+		study->name = xstrdup(held->name);
+		study->source = held->source != NULL ?
+		    xstrdup(held->source) : NULL;
+		study->direction = held->direction;
+	} else {
+		if ((rc = rung_store_study(s, name, &info, cause)) != 0) {
+			if (rc == 1)
+				rung_store_no_study(s, name, cause);
+			free(study);
+			return -1;
+		}
+		study->id = info.id;
+		study->name = info.name;
+		study->source = info.source;
+		study->direction = info.direction;
+		info.name = info.source = NULL;
+	}
+	if ((rc = rung_store_study_rev(s, study->id, &study->rev,
+	    cause)) != 0) {
 		if (rc == 1)
 			rung_store_no_study(s, name, cause);
-		return -1;
+		goto fail;
 	}
-	study = xcalloc(1, sizeof *study);
-	study->id = info.id;
-	study->name = info.name;
-	study->source = info.source;
-	study->direction = info.direction;
-	info.name = info.source = NULL;
 
-	if (store_prepare(s, "SELECT id, ext_id, status FROM trials"
-	    " WHERE study_id = ? ORDER BY id", &st, cause) != 0)
+	if (store_prepare(s, since < 0 ? "SELECT id, ext_id, status FROM"
+	    " trials WHERE study_id = ?1 ORDER BY id" : "SELECT id, ext_id,"
+	    " status FROM trials WHERE study_id = ?1 AND rev > ?2 ORDER BY id",
+	    &st, cause) != 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, study->id);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 2, since);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (study->ntrials + 1 > cap) {
 			size_t	 c2 = cap;
@@ -571,12 +650,17 @@ rung_store_load(struct rung_store *s, const char *name, const char *metric,
 
 	if (metric == NULL)
 		metric = info.metric;
-	if (load_curves(s, study->id, metric, dir, study->ntrials,
+	if (metric == NULL) {
+		xasprintf(cause, "%s: study '%s' has no metric", s->path,
+		    study->name);
+		goto fail;
+	}
+	if (load_curves(s, study->id, metric, dir, since, study->ntrials,
 	    study->trial_rowid, &study->curve, &study->secs, cause) != 0)
 		goto fail;
 	/* What the study's best means is what the loaded metric's does. */
 	study->direction = study->curve.direction;
-	if (load_params(s, study, cause) != 0)
+	if (load_params(s, study, since, cause) != 0)
 		goto fail;
 	study->max_step = 0;
 	for (uint32_t t = 0; t < study->ntrials; t++) {
@@ -596,11 +680,45 @@ fail:
 }
 
 int
+rung_store_load(struct rung_store *s, const char *name, const char *metric,
+    enum rung_direction dir, struct rung_study **out, char **cause)
+{
+	return load(s, name, metric, dir, NULL, out, cause);
+}
+
+int
+rung_store_load_changed(struct rung_store *s, const struct rung_study *held,
+    struct rung_study **out, uint32_t *ntrials, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (load(s, held->name, held->curve.name, held->curve.direction,
+	    held, out, cause) != 0)
+		return -1;
+	if (store_prepare(s, "SELECT count(*) FROM trials WHERE study_id = ?",
+	    &st, cause) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, held->id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*ntrials = (uint32_t)sqlite3_column_int64(st, 0);
+	else
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+fail:
+	rung_study_free(*out);
+	*out = NULL;
+	return -1;
+}
+
+int
 rung_store_load_curves(struct rung_store *s, const struct rung_study *study,
     const char *metric, enum rung_direction dir, struct rung_curves *c,
     char **cause)
 {
-	return load_curves(s, study->id, metric, dir, study->ntrials,
+	return load_curves(s, study->id, metric, dir, -1, study->ntrials,
 	    study->trial_rowid, c, NULL, cause);
 }
 

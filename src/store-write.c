@@ -22,8 +22,9 @@
 
 struct writer {
 	struct rung_store *s;
-	sqlite3_stmt	*find_trial, *del_trial, *ins_trial, *ins_param,
-			*ins_curve, *ins_secs;
+	sqlite3_stmt	*find_trial, *upd_trial, *del_params, *del_curves,
+			*del_secs, *ins_trial, *ins_param, *ins_curve,
+			*ins_secs;
 	unsigned char	*blob;
 	size_t		 blobcap;
 };
@@ -32,7 +33,10 @@ static void
 writer_release(struct writer *w)
 {
 	sqlite3_finalize(w->find_trial);
-	sqlite3_finalize(w->del_trial);
+	sqlite3_finalize(w->upd_trial);
+	sqlite3_finalize(w->del_params);
+	sqlite3_finalize(w->del_curves);
+	sqlite3_finalize(w->del_secs);
 	sqlite3_finalize(w->ins_trial);
 	sqlite3_finalize(w->ins_param);
 	sqlite3_finalize(w->ins_curve);
@@ -316,6 +320,29 @@ launch_trial(struct rung_store *s, int64_t tid, char **cause)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Count one more write to the study's trials: *rev is what the trials it
+ * writes carry (the store's schema 7 tells why).
+ */
+static int
+bump_rev(struct rung_store *s, int64_t study, int64_t *rev, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_prepare(s, "UPDATE studies SET rev = rev + 1 WHERE id = ?"
+	    " RETURNING rev", &st, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, study);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*rev = sqlite3_column_int64(st, 0);
+	else
+		xasprintf(cause, "%s: %s", s->path, rc == SQLITE_DONE ?
+		    "the study vanished while written" : sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int
 rung_store_write(struct rung_store *s, struct rung_batch *b,
     const struct rung_import_opts *o, struct rung_study_report *rep,
@@ -323,7 +350,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 {
 	struct rung_batch_view v;
 	struct writer	 w = { .s = s };
-	int64_t		 study, *mid = NULL, *pid = NULL, *sid = NULL, tid;
+	int64_t		 study, *mid = NULL, *pid = NULL, *sid = NULL, tid, rev;
 	uint32_t	 i, t, n, m;
 	char		*metric = NULL;
 	const int32_t	*steps;
@@ -433,12 +460,27 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		    sqlite3_last_insert_rowid(s->db) : 0;
 	}
 
+	if (bump_rev(s, study, &rev, cause) != 0)
+		goto out;
+	/*
+	 * A trial written again keeps its row (and so its id and place):
+	 * its status, source and rev change and its parameters and points
+	 * are written anew. Readers that hold the study by row id (the live
+	 * explorer) then see it change rather than vanish and reappear.
+	 */
 	if (store_prepare(s, "SELECT id FROM trials WHERE study_id = ? AND"
 	    " ext_id = ?", &w.find_trial, cause) != 0 ||
-	    store_prepare(s, "DELETE FROM trials WHERE id = ?", &w.del_trial,
-	    cause) != 0 ||
+	    store_prepare(s, "UPDATE trials SET status = ?, source_id = ?,"
+	    " rev = ? WHERE id = ?", &w.upd_trial, cause) != 0 ||
+	    store_prepare(s, "DELETE FROM trial_params WHERE trial_id = ?",
+	    &w.del_params, cause) != 0 ||
+	    store_prepare(s, "DELETE FROM curves WHERE trial_id = ?",
+	    &w.del_curves, cause) != 0 ||
+	    store_prepare(s, "DELETE FROM step_seconds WHERE trial_id = ?",
+	    &w.del_secs, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO trials (study_id, ext_id, status,"
-	    " source_id) VALUES (?, ?, ?, ?)", &w.ins_trial, cause) != 0 ||
+	    " source_id, rev) VALUES (?, ?, ?, ?, ?)", &w.ins_trial,
+	    cause) != 0 ||
 	    store_prepare(s, "INSERT INTO trial_params (trial_id, param_id,"
 	    " value) VALUES (?, ?, ?)", &w.ins_param, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO curves (trial_id, metric_id, n,"
@@ -480,25 +522,41 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 				    rep->study);
 				goto out;
 			}
-			sqlite3_bind_int64(w.del_trial, 1, tid);
-			if (step_done(s, w.del_trial, cause) != 0)
+			i = rung_batch_trial_source(b, t);
+			sqlite3_bind_text(w.upd_trial, 1, rung_status_name(
+			    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
+			if (i < v.nsources && sid[i] != 0)
+				sqlite3_bind_int64(w.upd_trial, 2, sid[i]);
+			else
+				sqlite3_bind_null(w.upd_trial, 2);
+			sqlite3_bind_int64(w.upd_trial, 3, rev);
+			sqlite3_bind_int64(w.upd_trial, 4, tid);
+			sqlite3_bind_int64(w.del_params, 1, tid);
+			sqlite3_bind_int64(w.del_curves, 1, tid);
+			sqlite3_bind_int64(w.del_secs, 1, tid);
+			if (step_done(s, w.upd_trial, cause) != 0 ||
+			    step_done(s, w.del_params, cause) != 0 ||
+			    step_done(s, w.del_curves, cause) != 0 ||
+			    step_done(s, w.del_secs, cause) != 0)
 				goto out;
 			rep->replaced_trials++;
-		} else
+		} else {
 			sqlite3_reset(w.find_trial);
-
-		i = rung_batch_trial_source(b, t);
-		sqlite3_bind_int64(w.ins_trial, 1, study);
-		sqlite3_bind_text(w.ins_trial, 2, ext, -1, SQLITE_STATIC);
-		sqlite3_bind_text(w.ins_trial, 3, rung_status_name(
-		    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
-		if (i < v.nsources && sid[i] != 0)
-			sqlite3_bind_int64(w.ins_trial, 4, sid[i]);
-		else
-			sqlite3_bind_null(w.ins_trial, 4);
-		if (step_done(s, w.ins_trial, cause) != 0)
-			goto out;
-		tid = sqlite3_last_insert_rowid(s->db);
+			i = rung_batch_trial_source(b, t);
+			sqlite3_bind_int64(w.ins_trial, 1, study);
+			sqlite3_bind_text(w.ins_trial, 2, ext, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(w.ins_trial, 3, rung_status_name(
+			    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
+			if (i < v.nsources && sid[i] != 0)
+				sqlite3_bind_int64(w.ins_trial, 4, sid[i]);
+			else
+				sqlite3_bind_null(w.ins_trial, 4);
+			sqlite3_bind_int64(w.ins_trial, 5, rev);
+			if (step_done(s, w.ins_trial, cause) != 0)
+				goto out;
+			tid = sqlite3_last_insert_rowid(s->db);
+		}
 
 		for (i = 0; i < v.nparams; i++) {
 			rung_batch_trial_param(b, t, i, &pv);

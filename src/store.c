@@ -277,6 +277,16 @@ static const char *migrations[] = {
 	"ALTER TABLE replay_policies ADD COLUMN equal_regret_worst REAL;"
 	"ALTER TABLE replay_policies ADD COLUMN equal_p_top1 REAL;"
 	"ALTER TABLE replay_policies ADD COLUMN equal_p_top5 REAL;",
+	/*
+	 * 6 -> 7: revisions, so that a reader holding a study (the live
+	 * explorer) reads again only what changed. studies.rev counts the
+	 * writes to a study's trials and never goes down; a trial's rev is
+	 * the count of the write that last changed its status, parameters
+	 * or points. Rows written before have 0.
+	 */
+	"ALTER TABLE studies ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE trials ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX trials_rev ON trials(study_id, rev);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -280,6 +280,11 @@ int		 tui_open_store(struct tui *);
 void		 tui_reload(struct tui *);
 /* The open study read again, the trials screen kept (view-trials.c). */
 void		 tui_trials_reload(struct tui *);
+/* Merge what another process wrote into the open study (view-trials-live.c). */
+int		 tui_trials_refresh(struct tui *);
+/* --bench-keys: n trials written through a second connection (tui-bench.c). */
+int		 tui_bench_write(struct tui *, uint32_t n, unsigned round,
+		     char **cause);
 int		 tui_busy(struct tui *);
 
 /* tui-term.c */

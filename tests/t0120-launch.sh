@@ -129,6 +129,10 @@ test_expect_success 'what the study holds: points, parameters, the launch' '
 real0" &&
 	test "$(sqlite3 "$RUNG_DB" "select status, steps, policy from launches")" = "done|12|random" &&
 	test "$(sqlite3 "$RUNG_DB" "select count(*) from launch_trials where state = '"'"'complete'"'"' and runs = 1")" = 3 &&
+	# Each write to a trial counted, for the live explorer: every point
+	# and status (4 points and 3 statuses a trial at least).
+	test "$(sqlite3 "$RUNG_DB" "select count(*) from trials where rev = 0")" = 0 &&
+	test "$(sqlite3 "$RUNG_DB" "select s.rev >= 3 * 7 and max(t.rev) = s.rev from studies s join trials t on t.study_id = s.id where s.name = '"'"'env'"'"'")" = 1 &&
 	sqlite3 "$RUNG_DB" "select settings from launches" >settings.json &&
 	test "$(json "j[\"command\"][0], j[\"policy\"], j[\"max_r\"], j[\"max_configs\"], j[\"seed\"]" settings.json)" = "./trainer.sh random 4 3 3" &&
 	rung show --json env 0 >s.json &&

@@ -19,8 +19,14 @@
 
 static const char *dbpath = "unit-store.db";
 
+/* The revisions schema 7 added: schema 6 has none. */
+#define DROP_REV \
+	"DROP INDEX trials_rev;" \
+	"ALTER TABLE trials DROP COLUMN rev;" \
+	"ALTER TABLE studies DROP COLUMN rev;"
+
 /* The columns schema 6 added to replay_policies: schema 5 has none. */
-#define DROP_EQUAL \
+#define DROP_EQUAL DROP_REV \
 	"ALTER TABLE replay_policies DROP COLUMN equal_budget_steps;" \
 	"ALTER TABLE replay_policies DROP COLUMN equal_cost_steps_mean;" \
 	"ALTER TABLE replay_policies DROP COLUMN equal_started_mean;" \
@@ -304,7 +310,17 @@ main(void)
 	    " FROM replay_policies", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the equal-cost columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), 6, "schema 6");
+	is_int(version_of(dbpath), 7, "schema 7");
+
+	/* Schema 6 -> 7: revisions, 0 for what was written before. */
+	set_version(dbpath, DROP_REV "PRAGMA user_version = 6");
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "schema 6 opens");
+	ok(sqlite3_exec(rung_store_db(s), "SELECT s.rev, t.rev FROM studies s"
+	    " JOIN trials t ON t.study_id = s.id WHERE s.rev = 0 AND"
+	    " t.rev = 0", NULL, NULL, NULL) == SQLITE_OK,
+	    "and gains the rev columns");
+	rung_store_close(s);
+	is_int(version_of(dbpath), 7, "schema 7");
 
 	/* A version no rung wrote is refused, never migrated from. */
 	before = digest(dbpath);
@@ -316,7 +332,7 @@ main(void)
 	    "not a rung database (schema version -1)");
 	refused(dbpath, "PRAGMA user_version = -2147483648", 0,
 	    "(schema version -2147483648)");
-	set_version(dbpath, "PRAGMA user_version = 6");
+	set_version(dbpath, "PRAGMA user_version = 7");
 	ok(digest(dbpath) == before, "and none of them is changed");
 	cleanup();
 	/* Version 0 with tables: another program's database (Optuna's). */

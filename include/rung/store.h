@@ -16,7 +16,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 6
+#define RUNG_SCHEMA_VERSION 7
 
 struct rung_store;
 
@@ -99,6 +99,22 @@ int		 rung_store_metric_direction(struct rung_store *,
 int		 rung_store_load(struct rung_store *, const char *name,
 		     const char *metric, enum rung_direction dir,
 		     struct rung_study **, char **cause);
+/*
+ * The trials of a loaded study that changed since it was read (rev above
+ * held->rev), read as a study of their own with held's metric and
+ * direction: rung_study_patch merges them into held. *out's rev is the
+ * study's now, and *ntrials the number of its trials in the store, which
+ * tells whether any was deleted.
+ */
+int		 rung_store_load_changed(struct rung_store *,
+		     const struct rung_study *held, struct rung_study **out,
+		     uint32_t *ntrials, char **cause);
+/*
+ * The study's rev (studies.rev, bumped by every write to its trials):
+ * 0 with *rev, 1 when the study is gone, -1 on an error.
+ */
+int		 rung_store_study_rev(struct rung_store *, int64_t study,
+		     int64_t *rev, char **cause);
 /* Load another metric's curves for the same trials (dir as above). */
 int		 rung_store_load_curves(struct rung_store *,
 		     const struct rung_study *, const char *metric,
@@ -134,7 +150,6 @@ int		 rung_exact_read(struct rung_store *, struct rung_exact *,
 		     int64_t trial_rowid, char **cause);
 void		 rung_exact_release(struct rung_exact *);
 
-/* Has a source with this digest been imported into the study? */
 /*
  * The paths a study was imported from, each once, in the order first
  * read, with their format (the caller frees both arrays and their items).
@@ -143,6 +158,7 @@ int		 rung_store_source_paths(struct rung_store *, const char *study,
 		     char ***paths, char ***formats, size_t *n, char **cause);
 /* Bumped by each commit of another process: -1 on an error. */
 int64_t		 rung_store_data_version(struct rung_store *);
+/* Has a source with this digest been imported into the study? */
 int		 rung_store_has_source(struct rung_store *, const char *study,
 		     const char *digest, char **path, char **cause);
 

@@ -83,6 +83,7 @@ struct rung_curves {
 
 struct rung_study {
 	int64_t		 id;		/* in the store */
+	int64_t		 rev;		/* the store's studies.rev when read */
 	char		*name;
 	char		*source;
 	enum rung_direction direction;
@@ -102,6 +103,16 @@ struct rung_study {
 };
 
 void		 rung_study_free(struct rung_study *);
+/*
+ * Merge p, the trials that changed since s was read (rung_store_load_changed,
+ * same metric), into s: a trial of p takes the place of s's trial of the
+ * same row id, or its place in row id order when new. map, when not NULL,
+ * gets s's old ntrials entries: the new index of each old trial. 0, or 1
+ * when p has a parameter s lacks or a type differs (then s is unchanged:
+ * read the study whole).
+ */
+int		 rung_study_patch(struct rung_study *s, struct rung_study *p,
+		     uint32_t **map);
 
 static inline uint32_t
 rung_curve_len(const struct rung_study *s, uint32_t t)
