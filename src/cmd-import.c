@@ -121,7 +121,7 @@ report_json(const struct rung_import_report *rep)
 {
 	json_object	*obj, *arr, *one;
 	const struct rung_study_report *sr;
-	uint64_t	 trials = 0, replaced = 0, points = 0, dup = 0;
+	uint64_t	 trials = 0, replaced = 0, unchanged = 0, points = 0, dup = 0;
 	size_t		 i;
 
 	obj = json_object_new_object();
@@ -137,6 +137,8 @@ report_json(const struct rung_import_report *rep)
 		    json_object_new_int64(sr->trials));
 		json_object_object_add(one, "replaced_trials",
 		    json_object_new_int64(sr->replaced_trials));
+		json_object_object_add(one, "unchanged_trials",
+		    json_object_new_int64(sr->unchanged_trials));
 		json_object_object_add(one, "points",
 		    json_object_new_int64((int64_t)sr->points));
 		json_object_object_add(one, "duplicates",
@@ -145,6 +147,7 @@ report_json(const struct rung_import_report *rep)
 		json_object_array_add(arr, one);
 		trials += sr->trials;
 		replaced += sr->replaced_trials;
+		unchanged += sr->unchanged_trials;
 		points += sr->points;
 		dup += sr->duplicates;
 	}
@@ -160,6 +163,8 @@ report_json(const struct rung_import_report *rep)
 	    (int64_t)trials));
 	json_object_object_add(obj, "replaced_trials", json_object_new_int64(
 	    (int64_t)replaced));
+	json_object_object_add(obj, "unchanged_trials", json_object_new_int64(
+	    (int64_t)unchanged));
 	json_object_object_add(obj, "points", json_object_new_int64(
 	    (int64_t)points));
 	json_object_object_add(obj, "duplicates", json_object_new_int64(
@@ -223,10 +228,11 @@ follow_report(const struct rung_import_report *rep, void *arg)
 	strftime(when, sizeof when, "%H:%M:%S", localtime(&now));
 	for (i = 0; i < rep->nstudies; i++) {
 		sr = &rep->studies[i];
-		rung_info("%s %s: %u new trial%s, %u updated, %llu values",
-		    when, sr->study, sr->trials - sr->replaced_trials,
-		    sr->trials - sr->replaced_trials == 1 ? "" : "s",
-		    sr->replaced_trials, (unsigned long long)sr->points);
+		rung_info("%s %s: %u new trial%s, %u updated, %u unchanged, "
+		    "%llu values", when, sr->study, sr->trials -
+		    sr->replaced_trials, sr->trials - sr->replaced_trials ==
+		    1 ? "" : "s", sr->replaced_trials, sr->unchanged_trials,
+		    (unsigned long long)sr->points);
 	}
 }
 

@@ -305,6 +305,7 @@ rung_follow(struct rung_store *s, const char *const *paths, size_t npaths,
 	}
 	ret = 0;
 out:
+	rung_import_follow_end();
 	if (fd >= 0)
 		close(fd);
 	look_release(&prev);

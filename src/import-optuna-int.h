@@ -96,6 +96,12 @@ struct octx {
 	int32_t		*steps;
 	double		*ivals;
 	size_t		 icap;
+
+	/*
+	 * A followed journal's replay, to keep once its batches are made
+	 * (opt_journal_keep); NULL when there is none to keep.
+	 */
+	struct jkeep	*keep;
 };
 
 /* import-optuna.c */
@@ -116,6 +122,7 @@ void		 opt_put_points(struct ostudy *, uint32_t t,
 		     const int32_t *steps, const double *ivals, uint32_t n,
 		     const double *vals, const uint8_t *vset);
 void		 opt_scratch_grow(struct octx *, size_t n);
+void		 opt_study_release(struct ostudy *);
 
 /* import-optuna-values.c */
 uint32_t	 opt_intern(struct intern *, const char *);
@@ -132,5 +139,10 @@ int		 opt_read_rdb(struct octx *, const char *digest, uint64_t size);
 /* import-optuna-journal.c */
 int		 opt_read_journal(struct octx *, const char *digest,
 		     uint64_t size);
+/*
+ * After the batches of a followed journal are made (ok) or failed: what
+ * was replayed is kept for the next increment, or let go.
+ */
+void		 opt_journal_keep(struct octx *, int ok);
 
 #endif /* RUNG_IMPORT_OPTUNA_INT_H */

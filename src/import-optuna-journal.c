@@ -11,15 +11,22 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
+#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -618,6 +625,315 @@ jput(struct journal *j, struct ostudy *s, struct jtrial *t)
 }
 
 /*
+ * A followed journal (rung import --follow reads it again at each
+ * increment): what was replayed of it is kept, by path, and the next
+ * increment replays only the lines written since, as Optuna's own
+ * JournalStorage does; the batches are still made of every trial (the
+ * store writes only those that changed). The replay starts again from the
+ * first line when the file is another one (another inode), shorter than
+ * what was replayed, changed before that point (a CRC-32 of the last 4 KiB
+ * replayed tells), or compressed; and the whole file is read as a one-shot
+ * import reads it, keeping nothing, when the new bytes end in a line cut
+ * short or hold a line that is no JSON object: that reading says what.
+ */
+#define JKEEP_TAIL	4096
+#define JKEEP_CHUNK	(1024 * 1024)
+
+struct jkeep {
+	struct jkeep	*next;
+	char		*path;
+	dev_t		 dev;
+	ino_t		 ino;
+	uint64_t	 offset;	/* bytes of whole lines replayed */
+	size_t		 line;
+	uLong		 tail;		/* CRC-32 of the bytes before offset */
+	struct journal	 j;
+	/* The octx's part of the replay. */
+	struct ostudy	*studies;
+	size_t		 nstudies;
+	size_t		 studycap;
+	struct intern	 names;
+	struct intern	 dtext;
+	struct odist	*dists;
+	size_t		 distcap;
+};
+
+static struct jkeep *jkeeps;
+static pthread_mutex_t jkeeps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+jkeep_free(struct jkeep *k)
+{
+	size_t	 i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->j.ntrials; i++)
+		jtrial_release(&k->j.trials[i]);
+	free(k->j.trials);
+	for (i = 0; i < k->nstudies; i++)
+		opt_study_release(&k->studies[i]);
+	free(k->studies);
+	opt_intern_free(&k->names);
+	for (i = 0; i < k->dtext.n; i++)
+		opt_dist_free(&k->dists[i]);
+	free(k->dists);
+	opt_intern_free(&k->dtext);
+	free(k->path);
+	free(k);
+}
+
+/* The keep of path, taken off the list (NULL: none). */
+static struct jkeep *
+jkeep_take(const char *path)
+{
+	struct jkeep	**p, *k = NULL;
+
+	pthread_mutex_lock(&jkeeps_lock);
+	for (p = &jkeeps; *p != NULL; p = &(*p)->next) {
+		if (strcmp((*p)->path, path) == 0) {
+			k = *p;
+			*p = k->next;
+			k->next = NULL;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&jkeeps_lock);
+	return k;
+}
+
+void
+rung_import_follow_end(void)
+{
+	struct jkeep	*k;
+
+	pthread_mutex_lock(&jkeeps_lock);
+	while ((k = jkeeps) != NULL) {
+		jkeeps = k->next;
+		jkeep_free(k);
+	}
+	pthread_mutex_unlock(&jkeeps_lock);
+}
+
+/* CRC-32 of the (up to) JKEEP_TAIL bytes of fd before off; 0 on an error. */
+static uLong
+tail_crc(int fd, uint64_t off, int *ok)
+{
+	unsigned char	 buf[JKEEP_TAIL];
+	size_t		 n = off < JKEEP_TAIL ? (size_t)off : JKEEP_TAIL;
+	ssize_t		 r;
+
+	r = pread(fd, buf, n, (off_t)(off - n));
+	*ok = r >= 0 && (size_t)r == n;
+	return crc32(crc32(0L, Z_NULL, 0), buf, (uInt)n);
+}
+
+/*
+ * Replay the lines of fd from k->offset to its end into j, advancing k:
+ * 1 done, 0 when a one-shot reading must say what is wrong (a line cut
+ * short, not JSON, blank, too long), -1 on an error of the replay.
+ */
+static int
+jkeep_replay(struct jkeep *k, struct journal *j, int fd)
+{
+	struct json_tokener *tok;
+	struct json_object *log;
+	char		*buf = NULL, *nl;
+	size_t		 cap = JKEEP_CHUNK, have = 0, start, len, off;
+	const char	*msg;
+	ssize_t		 r;
+	uint64_t	 at = k->offset;
+	int		 ret = 0, rc;
+
+	if ((tok = json_tokener_new()) == NULL)
+		return 0;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (have == cap) {
+			if (cap >= (size_t)RUNG_JSON_LINE_MAX_MIB << 20)
+				goto out;	/* a line too long: said there */
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = pread(fd, buf + have, cap - have, (off_t)(at + have));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		/* Each whole line of the chunk. */
+		for (start = 0; (nl = memchr(buf + start, '\n', have -
+		    start)) != NULL; start += len + 1) {
+			len = (size_t)(nl - (buf + start));
+			for (off = 0; off < len &&
+			    rung_json_blank(buf[start + off]); off++)
+				;
+			if (off == len)
+				goto out;	/* blank: an error there */
+			if (rung_json_parse(tok, buf + start, len, &log, &off,
+			    &msg) != 0)
+				goto out;
+			j->line = ++k->line;
+			rc = apply_log(j, log);
+			json_object_put(log);
+			if (rc != 0) {
+				ret = -1;
+				goto out;
+			}
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		at += start;
+		k->offset = at;
+	}
+	/* What follows the last line feed: a line being written. */
+	ret = have == 0 ? 1 : 0;
+out:
+	json_tokener_free(tok);
+	free(buf);
+	return ret;
+}
+
+/*
+ * Read a followed journal from where its keep stopped: 1 with c and j
+ * holding the replay of the whole file, 0 when it is to be read as a
+ * one-shot import reads it (c and j then empty), -1 on an error.
+ */
+static int
+jkeep_read(struct octx *c, struct journal *j)
+{
+	struct jkeep	*k;
+	struct stat	 sb;
+	unsigned char	 magic[2];
+	int		 fd, ok, rc;
+
+	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b)) {
+		close(fd);
+		return 0;	/* compressed: no offset to resume at */
+	}
+	k = jkeep_take(c->path);
+	if (k != NULL && (k->dev != sb.st_dev || k->ino != sb.st_ino ||
+	    (uint64_t)sb.st_size < k->offset || tail_crc(fd, k->offset,
+	    &ok) != k->tail || !ok)) {
+		jkeep_free(k);	/* another file, or rewritten */
+		k = NULL;
+	}
+	if (k == NULL) {
+		k = xcalloc(1, sizeof *k);
+		k->path = xstrdup(c->path);
+		k->dev = sb.st_dev;
+		k->ino = sb.st_ino;
+	}
+	/* The replay so far, into c and j. */
+	c->studies = k->studies;
+	c->nstudies = k->nstudies;
+	c->studycap = k->studycap;
+	c->names = k->names;
+	c->dtext = k->dtext;
+	c->dists = k->dists;
+	c->distcap = k->distcap;
+	k->studies = NULL;
+	k->nstudies = k->studycap = k->distcap = 0;
+	memset(&k->names, 0, sizeof k->names);
+	memset(&k->dtext, 0, sizeof k->dtext);
+	k->dists = NULL;
+	*j = k->j;
+	memset(&k->j, 0, sizeof k->j);
+	j->c = c;
+
+	rc = jkeep_replay(k, j, fd);
+	if (rc == 1)
+		k->tail = tail_crc(fd, k->offset, &ok);
+	close(fd);
+	if (rc == 1 && ok) {
+		c->keep = k;
+		return 1;
+	}
+	jkeep_free(k);
+	return rc < 0 ? -1 : 0;
+}
+
+void
+opt_journal_keep(struct octx *c, int ok)
+{
+	struct jkeep	*k = c->keep;
+	struct ostudy	*s;
+	size_t		 i;
+
+	if (k == NULL)
+		return;
+	c->keep = NULL;
+	if (!ok) {
+		jkeep_free(k);
+		return;
+	}
+	/* What belongs to this increment's batches is let go. */
+	for (i = 0; i < c->nstudies; i++) {
+		s = &c->studies[i];
+		rung_batch_free(s->b);
+		free(s->vcol);
+		free(s->pcol);
+		s->b = NULL;
+		s->vcol = NULL;
+		s->pcol = NULL;
+		s->npcol = 0;
+		s->icol = 0;
+		s->has_inter = 0;
+		s->ntrials = 0;
+		s->selected = 0;
+	}
+	k->studies = c->studies;
+	k->nstudies = c->nstudies;
+	k->studycap = c->studycap;
+	k->names = c->names;
+	k->dtext = c->dtext;
+	k->dists = c->dists;
+	k->distcap = c->distcap;
+	c->studies = NULL;
+	c->nstudies = c->studycap = c->distcap = 0;
+	memset(&c->names, 0, sizeof c->names);
+	memset(&c->dtext, 0, sizeof c->dtext);
+	c->dists = NULL;
+	pthread_mutex_lock(&jkeeps_lock);
+	k->next = jkeeps;
+	jkeeps = k;
+	pthread_mutex_unlock(&jkeeps_lock);
+}
+
+/* Let go of what a failed replay left in c and j: it is read anew. */
+static void
+jkeep_reset(struct octx *c, struct journal *j)
+{
+	size_t	 i;
+
+	for (i = 0; i < j->ntrials; i++)
+		jtrial_release(&j->trials[i]);
+	free(j->trials);
+	memset(j, 0, sizeof *j);
+	j->c = c;
+	for (i = 0; i < c->nstudies; i++)
+		opt_study_release(&c->studies[i]);
+	free(c->studies);
+	c->studies = NULL;
+	c->nstudies = c->studycap = 0;
+	opt_intern_free(&c->names);
+	for (i = 0; i < c->dtext.n; i++)
+		opt_dist_free(&c->dists[i]);
+	free(c->dists);
+	c->dists = NULL;
+	c->distcap = 0;
+	opt_intern_free(&c->dtext);
+	memset(&c->names, 0, sizeof c->names);
+	memset(&c->dtext, 0, sizeof c->dtext);
+}
+
+/*
  * The journal is read a line at a time (jsonin.c), with the checks of every
  * JSON rung reads: RFC 3629 UTF-8, no NUL byte nor \u0000 (a study or
  * parameter name would end there), tokens of at most 64 MiB.
@@ -628,13 +944,20 @@ opt_read_journal(struct octx *c, const char *digest, uint64_t size)
 	const struct rung_jsonin_fault *f;
 	struct journal	 j;
 	struct ostudy	*s;
-	struct rung_jsonin *in;
+	struct rung_jsonin *in = NULL;
 	struct json_object *log;
 	size_t		 i, k;
 	int		 ret = -1, rc;
 
 	memset(&j, 0, sizeof j);
 	j.c = c;
+	if (c->o != NULL && c->o->follow) {
+		if ((rc = jkeep_read(c, &j)) < 0)
+			goto out;
+		if (rc == 1)
+			goto replayed;
+		jkeep_reset(c, &j);
+	}
 	if ((in = rung_jsonin_open(c->path, RUNG_JSONIN_LINES |
 	    RUNG_JSONIN_NOBLANK | (c->o != NULL && c->o->progress ?
 	    RUNG_JSONIN_PROGRESS : 0), c->cause)) == NULL)
@@ -671,6 +994,7 @@ opt_read_journal(struct octx *c, const char *digest, uint64_t size)
 			goto out;
 	}
 
+replayed:
 	if (opt_select_studies(c) != 0)
 		goto out;
 	for (i = 0; i < c->nstudies; i++) {
@@ -687,6 +1011,10 @@ opt_read_journal(struct octx *c, const char *digest, uint64_t size)
 	ret = 0;
 out:
 	rung_jsonin_close(in);
+	if (c->keep != NULL && ret == 0) {
+		c->keep->j = j;		/* kept with the rest of the replay */
+		return 0;
+	}
 	for (i = 0; i < j.ntrials; i++)
 		jtrial_release(&j.trials[i]);
 	free(j.trials);

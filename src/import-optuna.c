@@ -76,8 +76,8 @@ opt_study_add(struct octx *c, int64_t id, const char *name)
 	return s;
 }
 
-static void
-study_release(struct ostudy *s)
+void
+opt_study_release(struct ostudy *s)
 {
 	free(s->name);
 	free(s->dirs);
@@ -380,9 +380,11 @@ rung_import_optuna(const char *path, int journal, const char *digest,
 		ret = opt_read_rdb(&c, digest, size);
 	if (ret == 0)
 		ret = make_units(&c, units, nunits);
+	if (journal)
+		opt_journal_keep(&c, ret == 0);
 
 	for (i = 0; i < c.nstudies; i++)
-		study_release(&c.studies[i]);
+		opt_study_release(&c.studies[i]);
 	free(c.studies);
 	opt_intern_free(&c.names);
 	for (i = 0; i < c.dtext.n; i++)

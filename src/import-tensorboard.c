@@ -527,8 +527,15 @@ rung_import_tensorboard(struct rung_batch *b, const char *path,
 		c.trial = rung_batch_trial(b, c.trials[i].name);
 		if (read_trial(&c, i) != 0)
 			break;
+		/*
+		 * A session started and not ended is under way: Keras'
+		 * callback writes the end when training ends (TensorBoard
+		 * says "unknown"); followed, it moves on to its end's status.
+		 */
 		if (c.ended)
 			rung_batch_set_status(b, c.trial, c.status);
+		else if (c.session)
+			rung_batch_set_status(b, c.trial, RUNG_RUNNING);
 		if (!c.session) {
 			/* The trial's folder, else its runs' folders. */
 			dir = c.trials[i].rel[0] != '\0' ?

@@ -320,6 +320,70 @@ launch_trial(struct rung_store *s, int64_t tid, char **cause)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* FNV-1a, 64 bits, over n bytes, from h. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * What trial t of the batch holds (status, parameters, points of every
+ * metric, seconds), hashed: a follower that reads a source again writes
+ * only the trials whose digest changed.
+ */
+static uint64_t
+trial_digest(struct rung_batch *b, const struct rung_batch_view *v,
+    uint32_t t, uint64_t *points)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	struct rung_batch_value pv;
+	const int32_t	*steps;
+	const double	*vals;
+	const char	*name;
+	uint32_t	 i, n;
+	uint8_t		 st = (uint8_t)rung_batch_trial_status(b, t);
+
+	h = fnv(h, &st, 1);
+	for (i = 0; i < v->nparams; i++) {
+		rung_batch_trial_param(b, t, i, &pv);
+		if (!pv.set)
+			continue;
+		name = rung_batch_param_name(b, i);
+		h = fnv(h, name, strlen(name) + 1);
+		h = fnv(h, &pv.type, sizeof pv.type);
+		if (pv.type == RUNG_PCAT)
+			h = fnv(h, pv.text, strlen(pv.text) + 1);
+		else if (pv.type == RUNG_PINT)
+			h = fnv(h, &pv.i, sizeof pv.i);
+		else
+			h = fnv(h, &pv.d, sizeof pv.d);
+	}
+	*points = 0;
+	for (i = 0; i < v->nmetrics; i++) {
+		if ((n = rung_batch_curve(b, t, i, &steps, &vals)) == 0)
+			continue;
+		name = rung_batch_metric_name(b, i);
+		h = fnv(h, name, strlen(name) + 1);
+		h = fnv(h, &n, sizeof n);
+		h = fnv(h, steps, n * sizeof *steps);
+		h = fnv(h, vals, n * sizeof *vals);
+		*points += n;
+	}
+	if ((n = rung_batch_times(b, t, &steps, &vals)) > 0) {
+		h = fnv(h, "\0secs", 6);
+		h = fnv(h, steps, n * sizeof *steps);
+		h = fnv(h, vals, n * sizeof *vals);
+	}
+	return h;
+}
+
 /*
  * Count one more write to the study's trials: *rev is what the trials it
  * writes carry (the store's schema 7 tells why).
@@ -350,7 +414,10 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 {
 	struct rung_batch_view v;
 	struct writer	 w = { .s = s };
-	int64_t		 study, *mid = NULL, *pid = NULL, *sid = NULL, tid, rev;
+	int64_t		 study, *mid = NULL, *pid = NULL, *sid = NULL, tid;
+	int64_t		 rev = 0;	/* counted at the first trial written */
+	uint64_t	 unchanged_points = 0;
+	uint32_t	 unchanged0 = rep->unchanged_trials;
 	uint32_t	 i, t, n, m;
 	char		*metric = NULL;
 	const int32_t	*steps;
@@ -422,9 +489,38 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		/*
 		 * Followed, a source grows: its new content supersedes the
 		 * old, whose trials this batch replaces, rather than adding a
-		 * row each time it is read.
+		 * row each time it is read. The row is kept (its id is the
+		 * source of the trials that do not change) where no other
+		 * source of the study has that content.
 		 */
+		sid[i] = 0;
 		if (o->follow) {
+			if (store_prepare(s, "UPDATE OR IGNORE sources SET"
+			    " size = ?, digest = ?, imported = strftime("
+			    "'%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = (SELECT"
+			    " min(id) FROM sources WHERE study_id = ? AND"
+			    " path = ? AND format = ? AND digest != ?)"
+			    " RETURNING id", &st, cause) != 0)
+				goto out;
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)
+			    v.sources[i].size);
+			sqlite3_bind_text(st, 2, v.sources[i].digest, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, study);
+			sqlite3_bind_text(st, 4, v.sources[i].path, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, v.sources[i].format, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, v.sources[i].digest, -1,
+			    SQLITE_STATIC);
+			if ((found = sqlite3_step(st)) == SQLITE_ROW)
+				sid[i] = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+			if (found != SQLITE_ROW && found != SQLITE_DONE) {
+				xasprintf(cause, "%s: %s", s->path,
+				    sqlite3_errmsg(s->db));
+				goto out;
+			}
 			if (store_prepare(s, "DELETE FROM sources"
 			    " WHERE study_id = ? AND path = ? AND format = ?"
 			    " AND digest != ?", &st, cause) != 0)
@@ -441,6 +537,8 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			if (found != 0)
 				goto out;
 		}
+		if (sid[i] != 0)
+			continue;	/* the followed row, updated */
 		if (store_prepare(s, "INSERT INTO sources (study_id, format,"
 		    " path, size, digest) VALUES (?, ?, ?, ?, ?)"
 		    " ON CONFLICT DO NOTHING", &st, cause) != 0)
@@ -460,18 +558,16 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		    sqlite3_last_insert_rowid(s->db) : 0;
 	}
 
-	if (bump_rev(s, study, &rev, cause) != 0)
-		goto out;
 	/*
 	 * A trial written again keeps its row (and so its id and place):
 	 * its status, source and rev change and its parameters and points
 	 * are written anew. Readers that hold the study by row id (the live
 	 * explorer) then see it change rather than vanish and reappear.
 	 */
-	if (store_prepare(s, "SELECT id FROM trials WHERE study_id = ? AND"
-	    " ext_id = ?", &w.find_trial, cause) != 0 ||
+	if (store_prepare(s, "SELECT id, digest FROM trials WHERE study_id = ?"
+	    " AND ext_id = ?", &w.find_trial, cause) != 0 ||
 	    store_prepare(s, "UPDATE trials SET status = ?, source_id = ?,"
-	    " rev = ? WHERE id = ?", &w.upd_trial, cause) != 0 ||
+	    " rev = ?, digest = ? WHERE id = ?", &w.upd_trial, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM trial_params WHERE trial_id = ?",
 	    &w.del_params, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM curves WHERE trial_id = ?",
@@ -479,7 +575,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	    store_prepare(s, "DELETE FROM step_seconds WHERE trial_id = ?",
 	    &w.del_secs, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO trials (study_id, ext_id, status,"
-	    " source_id, rev) VALUES (?, ?, ?, ?, ?)", &w.ins_trial,
+	    " source_id, rev, digest) VALUES (?, ?, ?, ?, ?, ?)", &w.ins_trial,
 	    cause) != 0 ||
 	    store_prepare(s, "INSERT INTO trial_params (trial_id, param_id,"
 	    " value) VALUES (?, ?, ?)", &w.ins_param, cause) != 0 ||
@@ -494,14 +590,32 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	rung_progress_start(&prog, "writing", v.ntrials);
 	for (t = 0; t < v.ntrials; t++) {
 		const char *ext = rung_batch_trial_id(b, t);
+		uint64_t	 h, npts;
 
 		rung_progress_update(&prog, t);
+		h = trial_digest(b, &v, t, &npts);
 		sqlite3_bind_int64(w.find_trial, 1, study);
 		sqlite3_bind_text(w.find_trial, 2, ext, -1, SQLITE_STATIC);
 		if (sqlite3_step(w.find_trial) == SQLITE_ROW) {
 			tid = sqlite3_column_int64(w.find_trial, 0);
+			/*
+			 * Followed, a source read again holds the trials it
+			 * held: those that did not change are left alone
+			 * (their rev too, so that the live explorer reads
+			 * only the others).
+			 */
+			if (o->follow && sqlite3_column_type(w.find_trial,
+			    1) == SQLITE_INTEGER && (uint64_t)
+			    sqlite3_column_int64(w.find_trial, 1) == h) {
+				sqlite3_reset(w.find_trial);
+				rep->unchanged_trials++;
+				unchanged_points += npts;
+				continue;
+			}
 			sqlite3_reset(w.find_trial);
 			i = rung_batch_trial_source(b, t);
+			if (rev == 0 && bump_rev(s, study, &rev, cause) != 0)
+				goto out;
 			if (launched && (found = launch_trial(s, tid,
 			    cause)) != 0) {
 				if (found > 0)
@@ -530,7 +644,8 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			else
 				sqlite3_bind_null(w.upd_trial, 2);
 			sqlite3_bind_int64(w.upd_trial, 3, rev);
-			sqlite3_bind_int64(w.upd_trial, 4, tid);
+			sqlite3_bind_int64(w.upd_trial, 4, (int64_t)h);
+			sqlite3_bind_int64(w.upd_trial, 5, tid);
 			sqlite3_bind_int64(w.del_params, 1, tid);
 			sqlite3_bind_int64(w.del_curves, 1, tid);
 			sqlite3_bind_int64(w.del_secs, 1, tid);
@@ -543,6 +658,8 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		} else {
 			sqlite3_reset(w.find_trial);
 			i = rung_batch_trial_source(b, t);
+			if (rev == 0 && bump_rev(s, study, &rev, cause) != 0)
+				goto out;
 			sqlite3_bind_int64(w.ins_trial, 1, study);
 			sqlite3_bind_text(w.ins_trial, 2, ext, -1,
 			    SQLITE_STATIC);
@@ -553,6 +670,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			else
 				sqlite3_bind_null(w.ins_trial, 4);
 			sqlite3_bind_int64(w.ins_trial, 5, rev);
+			sqlite3_bind_int64(w.ins_trial, 6, (int64_t)h);
 			if (step_done(s, w.ins_trial, cause) != 0)
 				goto out;
 			tid = sqlite3_last_insert_rowid(s->db);
@@ -599,8 +717,9 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		}
 	}
 	rung_progress_end(&prog);
-	rep->trials += v.ntrials;
-	rep->points += v.npoints;
+	rep->trials += v.ntrials - (uint32_t)(rep->unchanged_trials -
+	    unchanged0);
+	rep->points += v.npoints - unchanged_points;
 	rep->duplicates += v.nduplicates;
 	ret = 0;
 out:

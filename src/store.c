@@ -286,7 +286,13 @@ static const char *migrations[] = {
 	 */
 	"ALTER TABLE studies ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE trials ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX trials_rev ON trials(study_id, rev);",
+	"CREATE INDEX trials_rev ON trials(study_id, rev);"
+	/*
+	 * And a digest of what an import wrote of a trial, so that a
+	 * follower reading a source again rewrites only the trials that
+	 * changed. NULL: written before, or by a campaign.
+	 */
+	"ALTER TABLE trials ADD COLUMN digest INTEGER;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

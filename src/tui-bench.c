@@ -2,7 +2,8 @@
  * --bench-keys' live refresh: what another process's write costs the
  * explorer. The write is a real one, through a second connection to the
  * database, as rung import --follow makes it: half of the trials grow by
- * a point (the last ones, as running trials do), half are new.
+ * a point (the last ones short of the last step, as running trials do),
+ * half are new (copies of others' curves, running).
  */
 #include "config.h"
 
@@ -77,18 +78,28 @@ tui_bench_write(struct tui *t, uint32_t n, unsigned round, char **cause)
 		rung_batch_param_decl(b, pid[i], s->params[i].type,
 		    s->params[i].log);
 	}
-	for (i = 0; i < n; i++) {
-		if (i < n / 2) {
-			tr = s->ntrials - 1 - i;
-			bt = rung_batch_trial(b, s->ids[tr]);
-			copy_trial(b, s, tr, bt, m, pid, 1);
-		} else {
-			tr = i;
-			snprintf(id, sizeof id, "live-%u-%u", round, i);
-			bt = rung_batch_trial(b, id);
-			copy_trial(b, s, tr, bt, m, pid, 0);
-			rung_batch_set_status(b, bt, RUNG_RUNNING);
-		}
+	/* The last trials that have not reached the last step, else last. */
+	for (i = 0, tr = s->ntrials; i < n / 2 && tr-- > 0;) {
+		if (rung_curve_len(s, tr) == 0 ||
+		    rung_trial_last_step(s, tr) >= s->max_step)
+			continue;
+		bt = rung_batch_trial(b, s->ids[tr]);
+		copy_trial(b, s, tr, bt, m, pid, 1);
+		i++;
+	}
+	for (tr = s->ntrials; i < n / 2 && tr-- > 0;) {
+		if (rung_curve_len(s, tr) > 0 &&
+		    rung_trial_last_step(s, tr) < s->max_step)
+			continue;	/* grown above */
+		bt = rung_batch_trial(b, s->ids[tr]);
+		copy_trial(b, s, tr, bt, m, pid, 1);
+		i++;
+	}
+	for (; i < n; i++) {
+		snprintf(id, sizeof id, "live-%u-%u", round, i);
+		bt = rung_batch_trial(b, id);
+		copy_trial(b, s, i, bt, m, pid, 0);
+		rung_batch_set_status(b, bt, RUNG_RUNNING);
 	}
 	memset(&o, 0, sizeof o);
 	memset(&rep, 0, sizeof rep);

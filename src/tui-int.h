@@ -103,6 +103,7 @@ struct tui_glyphs {
 	const char	*hline;
 	const char	*mark;		/* a marked trial */
 	const char	*pred;		/* a predicted endpoint */
+	const char	*forecast;	/* a running trial's forecast */
 	const char	*up;
 	const char	*down;
 	const char	*ellipsis;
@@ -280,6 +281,11 @@ int		 tui_open_store(struct tui *);
 void		 tui_reload(struct tui *);
 /* The open study read again, the trials screen kept (view-trials.c). */
 void		 tui_trials_reload(struct tui *);
+/*
+ * The forecasts of running trials made so far, and (running, when not
+ * NULL) how many trials run now (view-trials-forecast.c).
+ */
+uint64_t	 tui_trials_forecasts(struct tui *, uint64_t *running);
 /* Merge what another process wrote into the open study (view-trials-live.c). */
 int		 tui_trials_refresh(struct tui *);
 /* --bench-keys: n trials written through a second connection (tui-bench.c). */

@@ -394,6 +394,7 @@ bench(struct tui *t, long nkeys, double started, double loaded,
 	};
 	const int	 ncycle = (int)(sizeof cycle / sizeof cycle[0]);
 	double		*ms, t0, worst = 0, sum = 0, reload = 0, live = 0;
+	uint64_t	 made = 0, running = 0, m0;
 	char		*cause = NULL;
 	int		 worst_key = 0, c;
 	long		 i;
@@ -424,11 +425,13 @@ bench(struct tui *t, long nkeys, double started, double loaded,
 		    &cause) != 0)
 			break;
 		t0 = rung_now();
+		m0 = tui_trials_forecasts(t, NULL);
 		live_apply(t);
 		tui_draw(t);
 		t0 = (rung_now() - t0) * 1e3;
 		if (i == 0 || t0 < live)
 			live = t0;
+		made = tui_trials_forecasts(t, &running) - m0;
 		t0 = rung_now();
 		tui_reload(t);
 		tui_trials_reload(t);
@@ -459,8 +462,9 @@ bench(struct tui *t, long nkeys, double started, double loaded,
 	} else
 		fprintf(stderr, "live refresh    %.1f ms (%d trials written by "
 		    "another connection, half grown by a point, half new; "
-		    "the study read whole: %.1f ms)\n", live,
-		    LIVE_BENCH_TRIALS, reload);
+		    "the study read whole: %.1f ms); forecasts made again: "
+		    "%llu of %llu running\n", live, LIVE_BENCH_TRIALS, reload,
+		    (unsigned long long)made, (unsigned long long)running);
 	free(ms);
 }
 

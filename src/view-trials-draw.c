@@ -59,14 +59,19 @@ tui_param_text(const struct rung_study *s, uint32_t p, uint32_t tr, char buf[32]
 	return buf;
 }
 
-/* Where the parameter columns start: after ID, STATUS ... PRED. */
+/* The forecast columns: P_BEST "0.93", VERDICT "go on". */
+#define PBESTW		6
+#define VERDICTW	7
+
+/* Where the parameter columns start: after ID, STATUS ... VERDICT. */
 static int
 fixed_width(struct tui *t)
 {
 	struct tui_trials *tv = tui_trials(t);
 
 	return 2 + tv->idw + 1 + 9 + 6 + 2 * (NUMW + 1) +
-	    (tv->pred != NULL ? NUMW + 1 : 0);
+	    (tv->pred != NULL ? NUMW + 1 : 0) +
+	    (tv->fcast != NULL ? NUMW + 1 + PBESTW + 1 + VERDICTW + 1 : 0);
 }
 
 /*
@@ -149,6 +154,11 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 		snprintf(num, sizeof num, "PRED@%d", tv->pred_prefix);
 		HEAD(COL_PRED, NUMW, num, 1);
 	}
+	if (tv->fcast != NULL) {
+		HEAD(COL_FORECAST, NUMW, "FORECAST", 1);
+		HEAD(COL_PBEST, PBESTW, "P_BEST", 1);
+		HEAD(COL_VERDICT, VERDICTW, "VERDICT", 0);
+	}
 	fixed = cx;
 	if (tv->hscroll > (int)tv->npshow - 1)
 		tv->hscroll = tv->npshow > 0 ? (int)tv->npshow - 1 : 0;
@@ -226,6 +236,25 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 			    t->attrs[C_PRED] : 0), tui_fmt_num(tv->pred[tr],
 			    num));
 			cx += NUMW + 1;
+		}
+		if (tv->fcast != NULL) {
+			const struct rung_forecast *f = &tv->fcast[tr];
+			int	 live = s->status[tr] == RUNG_RUNNING;
+
+			put_right(y + 1 + row, cx, NUMW, a, live ?
+			    tui_fmt_num(f->value, num) : "");
+			cx += NUMW + 1;
+			if (live && !isnan(f->p_best))
+				snprintf(buf, sizeof buf, "%.2f", f->p_best);
+			else
+				snprintf(buf, sizeof buf, "%s", live ? "-" : "");
+			put_right(y + 1 + row, cx, PBESTW, a, buf);
+			cx += PBESTW + 1;
+			tui_put(y + 1 + row, cx, VERDICTW, a | (live &&
+			    f->verdict == RUNG_VERDICT_STOP ?
+			    t->attrs[C_ERR] : 0), live ?
+			    rung_verdict_name(f->verdict) : "");
+			cx += VERDICTW + 1;
 		}
 		for (i = 0; i < (uint32_t)nvis; i++) {
 			const char *v = tui_param_text(s, vis[i], tr, num);
@@ -320,6 +349,17 @@ yok(struct tui *t, double v)
 	struct tui_trials *tv = tui_trials(t);
 
 	return isfinite(v) && (!tv->logy || v > 0);
+}
+
+/* Whether trial tr's forecast is drawn: running, with a value. */
+static int
+forecast_shown(struct tui *t, uint32_t tr)
+{
+	struct tui_trials *tv = tui_trials(t);
+
+	return tv->fcast != NULL && t->s->status[tr] == RUNG_RUNNING &&
+	    tv->fcast[tr].verdict != RUNG_VERDICT_DONE &&
+	    yok(t, tv->fcast[tr].value);
 }
 
 static double
@@ -509,6 +549,11 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 			ymin = fmin(ymin, ymap(t, tv->pred[tr]));
 			ymax = fmax(ymax, ymap(t, tv->pred[tr]));
 		}
+		if (forecast_shown(t, tr) && !xsecs) {
+			ymin = fmin(ymin, ymap(t, tv->fcast[tr].value));
+			ymax = fmax(ymax, ymap(t, tv->fcast[tr].value));
+			xmax = fmax(xmax, tv->fcast_T);
+		}
 	}
 	if (!have) {
 		tui_put(y + 1 + ph / 2, x + 2, w - 4, A_NORMAL, tv->logy ?
@@ -601,6 +646,16 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 			    A_BOLD, t->g->pred);
 		}
 	}
+	/* The running trials' forecasts, at the target. */
+	for (i = 0; i < n && !xsecs; i++) {
+		tr = sv[i].t;
+		if (!forecast_shown(t, tr))
+			continue;
+		cx = PX((double)tv->fcast_T) / cv.dx;
+		lx = PY(ymap(t, tv->fcast[tr].value)) / cv.dy;
+		tui_put(y + 1 + lx, x + yw + 1 + cx, 1, sv[i].attr | A_BOLD,
+		    t->g->forecast);
+	}
 #undef PX
 #undef PY
 	tui_canvas_free(&cv);
@@ -638,6 +693,14 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		lx += tui_put(y + h - 1, lx, 1, t->attrs[C_PRED], t->g->pred);
 		lx += tui_put(y + h - 1, lx + 1, x + w - lx - 1, A_NORMAL,
 		    "predicted") + 3;
+	}
+	for (i = 0; i < n && !xsecs; i++) {
+		if (!forecast_shown(t, sv[i].t) || lx >= x + w - 11)
+			continue;
+		lx += tui_put(y + h - 1, lx, 1, A_BOLD, t->g->forecast);
+		lx += tui_put(y + h - 1, lx + 1, x + w - lx - 1, A_NORMAL,
+		    "forecast") + 3;
+		break;
 	}
 	/* Last: where marks crowd the legend, the detail still says it. */
 	if (lce != NULL && lx < x + w - 14)

@@ -11,7 +11,7 @@
 #include "rung/lce.h"
 
 enum { COL_ID = 0, COL_STATUS, COL_STEPS, COL_BEST, COL_FINAL, COL_PRED,
-	COL_PARAM0 };
+	COL_FORECAST, COL_PBEST, COL_VERDICT, COL_PARAM0 };
 
 struct tui_trials {
 	/* --direction: for the metric it opened with (-m), that run only. */
@@ -54,6 +54,16 @@ struct tui_trials {
 	int		 lce_have, lce_ok;
 	double		 lce_z;
 	double		 lce_ystar;	/* the other trials' best final */
+
+	/*
+	 * The running trials' forecasts at the target (view-trials-
+	 * forecast.c), one per trial; NULL, and their columns hidden, when
+	 * no trial runs. fcast_made counts the fits, for the tests.
+	 */
+	struct rung_forecast *fcast;
+	int32_t		 fcast_T;
+	double		 fcast_ystar;
+	uint64_t	 fcast_made;
 };
 
 static inline struct tui_trials *
@@ -76,6 +86,17 @@ const struct rung_lce *tui_trials_lce(struct tui *, uint32_t);
 double		 tui_lce_value(struct tui *, double T, int band);
 int		 tui_lce_line(struct tui *, uint32_t, char *, size_t);
 void		 tui_lce_release(struct tui_trials *);
+
+/* view-trials-forecast.c */
+/* Forecasts again: every running trial's, or (changed) those with news. */
+void		 tui_trials_forecast(struct tui *, const uint8_t *changed);
+/* After a live merge: moved to the trials' new places, then made again. */
+void		 tui_trials_forecast_follow(struct tui *, const uint32_t *map,
+		     uint32_t oldn, const uint8_t *changed);
+/* The sort key of a forecast column for trial tr: lower first. */
+double		 tui_forecast_key(struct tui *, int col, uint32_t tr);
+/* Whether column c is one that is not shown (PRED, the forecasts). */
+int		 tui_col_hidden(struct tui *, int c);
 
 /* view-trials-draw.c */
 const char	*tui_param_text(const struct rung_study *, uint32_t p,

@@ -181,12 +181,13 @@ tui_trials_refresh(struct tui *t)
 			changed[k] = 1;
 	}
 	remap(t, map, oldn, changed);
-	free(changed);
-	free(map);
-	rung_study_free(p);
 	/* A longer curve moves the target; the prefix stays where it was. */
 	if (s->max_step > tv->target)
 		tv->target = s->max_step;
+	tui_trials_forecast_follow(t, map, oldn, changed);
+	free(changed);
+	free(map);
+	rung_study_free(p);
 	refilter(t);
 	t->gen++;	/* a refit in flight holds the old places */
 	tui_rebuild_rows(t);

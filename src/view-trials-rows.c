@@ -124,7 +124,7 @@ tui_resort(struct tui *t)
 		return;
 	if (tv->sel < tv->norder)
 		sel_trial = tv->order[tv->sel];
-	if (tv->sort == COL_PRED && tv->pred == NULL)
+	if (tui_col_hidden(t, tv->sort))
 		tv->sort = COL_ID;
 	if (tv->sort >= COL_PARAM0) {
 		p = &s->params[tv->sort - COL_PARAM0];
@@ -167,6 +167,11 @@ tui_resort(struct tui *t)
 			break;
 		case COL_PRED:
 			v = best_key(s, tv->pred[tr]);
+			break;
+		case COL_FORECAST:
+		case COL_PBEST:
+		case COL_VERDICT:
+			v = tui_forecast_key(t, tv->sort, tr);
 			break;
 		default:
 			if (p->type != RUNG_PCAT)
@@ -295,7 +300,7 @@ tui_sort_by_name(struct tui *t, const char *name, int reverse)
 		    (c == COL_PRED && strcasecmp(name, "pred") == 0))
 			break;
 	}
-	if (c == tui_ncols(t) || (c == COL_PRED && tv->pred == NULL))
+	if (c == tui_ncols(t) || tui_col_hidden(t, (int)c))
 		return -1;
 	tv->sort = (int)c;
 	tv->sort_rev = reverse;

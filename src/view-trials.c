@@ -51,6 +51,8 @@ close_study(struct tui *t)
 	tv->npshow = 0;
 	free(tv->cumsecs);
 	tv->cumsecs = NULL;
+	free(tv->fcast);
+	tv->fcast = NULL;
 	t->gen++;
 }
 
@@ -64,11 +66,20 @@ const char *
 tui_col_name(struct tui *t, uint32_t c)
 {
 	static const char *names[] = { "id", "status", "steps", "best",
-		"final", "predicted" };
+		"final", "predicted", "forecast", "p_best", "verdict" };
 
 	if (c < COL_PARAM0)
 		return names[c];
 	return t->s->params[c - COL_PARAM0].name;
+}
+
+int
+tui_col_hidden(struct tui *t, int c)
+{
+	struct tui_trials *tv = tui_trials(t);
+
+	return (c == COL_PRED && tv->pred == NULL) || (c >= COL_FORECAST &&
+	    c <= COL_VERDICT && tv->fcast == NULL);
 }
 
 static void
@@ -287,6 +298,7 @@ tui_open_study(struct tui *t, const char *name)
 	tv->target = s->max_step;
 	tv->prefix = tv->target / 4 > 0 ? tv->target / 4 : 1;
 	tv->pred_prefix = 0;
+	tui_trials_forecast(t, NULL);
 	compute_widths(t);
 	tui_compute_topk(t);
 	tui_select_study(t, s->name);
@@ -332,6 +344,7 @@ tui_switch_metric(struct tui *t, size_t m)
 	tv->cumsecs = NULL;
 	tv->xsecs = 0;
 	t->gen++;
+	tui_trials_forecast(t, NULL);
 	tui_rebuild_rows(t);
 	tui_message(t, 0, "metric '%s' (%s%s)%s", t->metrics[m],
 	    rung_direction_name(c.direction), t->mdirs != NULL &&
@@ -546,7 +559,7 @@ view_trials_key(struct tui *t, enum tui_action a)
 			return;
 		do {
 			tv->sort = (tv->sort + 1) % (int)tui_ncols(t);
-		} while (tv->sort == COL_PRED && tv->pred == NULL);
+		} while (tui_col_hidden(t, tv->sort));
 		tui_resort(t);
 		tui_message(t, 0, "sorted by %s%s", tui_col_name(t,
 		    (uint32_t)tv->sort), tv->sort_rev ? ", reversed" : "");

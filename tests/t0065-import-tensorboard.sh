@@ -41,6 +41,34 @@ test_expect_success 'trials, splits as prefixes, statuses and parameters' '
 	test "$(json "\",\".join(sorted(k for k, v in j[\"curves\"].items() if v[\"values\"]))" show.json)" = "loss,time_this_iter_s"
 '
 
+# A session started and not ended (Keras writes the end when training
+# ends): the tensor run with its session_end_info record left out, the
+# other records as they were (each keeps its own checksums).
+test_expect_success 'a session that has not ended is running' '
+	mkdir -p unended/tensor &&
+	cp "$d"/logs/tensor/hparams.yaml unended/tensor &&
+	for f in "$d"/logs/tensor/events.out.tfevents.*; do
+		/usr/bin/python3 - "$f" "unended/tensor/${f##*/}" <<-\PY || return 1
+		import struct, sys
+		data = open(sys.argv[1], "rb").read()
+		out, i, dropped = [], 0, 0
+		while i + 12 <= len(data):
+		    n = struct.unpack("<Q", data[i:i + 8])[0]
+		    rec = data[i:i + 12 + n + 4]
+		    if b"_hparams_/session_end_info" in rec:
+		        dropped += 1
+		    else:
+		        out.append(rec)
+		    i += 12 + n + 4
+		assert dropped == 1 and i == len(data), (dropped, i)
+		open(sys.argv[2], "wb").write(b"".join(out))
+		PY
+	done &&
+	rung import -s unended unended 2>/dev/null &&
+	rung trials --json unended >u.json &&
+	test "$(json "[t[\"status\"] for t in j]" u.json)" = running
+'
+
 test_expect_success 'a restart: the later file (by the time in its name) wins' '
 	rung export -f jsonl logs >logs.jsonl &&
 	/usr/bin/python3 -c "

@@ -91,6 +91,44 @@ test_expect_success 'rung tui --follow STUDY: the follower runs inside the explo
 	test "$(sqlite3 "$RUNG_DB" "select count(*) from trials t join studies s on s.id = t.study_id where s.name = \"more\"")" -eq 2
 '
 
+# fc.csv: 150 trials of 12 epochs at most, the last 60 running, cut at 4
+# to 8 epochs; the others complete.
+cat >fc.py <<-\PY
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("trial,epoch,loss,status\n")
+    for t in range(150):
+        run = t >= 90
+        n = 4 + t % 5 if run else 12
+        for e in range(1, n + 1):
+            f.write("t%03d,%d,%r,%s\n" % (t, e, 0.5 + 2.0 / e + 0.01 * (t % 7),
+                                         "running" if run else "complete"))
+PY
+
+test_expect_success 'the running trials'"'"' FORECAST, P_BEST and VERDICT' '
+	/usr/bin/python3 fc.py fc.csv &&
+	rung import -s fc fc.csv 2>/dev/null &&
+	keys "clear; \"\$RUNG\" tui fc" Enter &&
+	wait_for "150 trials" &&
+	grep -q "FORECAST *P_BEST *VERDICT" screen.txt &&
+	keys ":sort forecast" Enter &&
+	wait_for "[│|] sort forecast [│|]" &&
+	grep -E "^ *t(09|1[0-4])[0-9] +running .*(go on|stop)" screen.txt >run.txt &&
+	test -s run.txt &&
+	keys ":filter status == complete" Enter &&
+	wait_for "90 of 150 trials match" &&
+	! grep -E "^ *t0[0-8][0-9] +complete .*(go on|stop)" screen.txt &&
+	keys q &&
+	wait_for "tui-test"
+'
+
+test_expect_success 'a live change makes again the forecasts of the trials it wrote only' '
+	cp "$RUNG_DB" fcb.db &&
+	RUNG_DB=fcb.db "$RUNG" tui --bench-keys 10 fc </dev/null >/dev/null 2>bench.err &&
+	grep "^live refresh" bench.err >live.txt &&
+	grep -q "forecasts made again: 100 of 210 running" live.txt
+'
+
 test_expect_success 'tui --follow needs a study with sources' '
 	expect_fail 2 rung tui --follow </dev/null &&
 	grep_err "name it" &&

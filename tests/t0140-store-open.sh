@@ -65,7 +65,7 @@ at_once() {
 
 # The columns schema 7 added (revisions) and schema 6 (the equal-cost view
 # of a kept replay): an older schema has none.
-DROP_EQUAL="drop index trials_rev; alter table trials drop column rev; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
+DROP_EQUAL="drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
 
 # old DB VERSION: DB made by one import and taken back to VERSION, as an
 # older rung left it (t0021 and t0080 do the same).
@@ -77,6 +77,7 @@ old() {
 		    $DROP_EQUAL pragma user_version = 4" ;;
 	2)	sqlite3 "$1" "drop index trials_rev;
 		    alter table trials drop column rev;
+		    alter table trials drop column digest;
 		    alter table studies drop column rev;
 		    alter table metrics drop column direction;
 		    drop table launch_events; drop table launch_trials;

@@ -44,6 +44,8 @@ struct spec {
 };
 
 /* Write the trials through a connection of their own, as a follower. */
+static uint32_t unchanged;	/* of the last write */
+
 static int
 write_trials(const struct spec *sp, size_t n, int with_secs)
 {
@@ -90,6 +92,7 @@ write_trials(const struct spec *sp, size_t n, int with_secs)
 	    rung_store_import(st, b, &o, &rep, &cause) == 0 ? 0 : -1;
 	if (rc != 0)
 		printf("# write: %s\n", cause ? cause : "?");
+	unchanged = rep.unchanged_trials;
 	free(cause);
 	rung_store_close(st);
 	rung_study_report_release(&rep);
@@ -232,6 +235,11 @@ main(void)
 
 	/* Nothing written: nothing read, nothing changed. */
 	is_int(follow(st, held, "no write"), 0, "no write: no trial read");
+	/* The same read again by a follower: not written, not read. */
+	ok(write_trials(first, 4, 1) == 0, "the same 4 trials again");
+	is_int(unchanged, 4, "all 4 unchanged");
+	is_int(follow(st, held, "the same again"), 0,
+	    "the same again: no trial read");
 
 	ok(write_trials(grow, 3, 1) == 0, "c and d grow, e is new");
 	ok(rung_store_study_rev(st, held->id, &rev, &cause) == 0 && rev == 2,

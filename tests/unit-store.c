@@ -23,6 +23,7 @@ static const char *dbpath = "unit-store.db";
 #define DROP_REV \
 	"DROP INDEX trials_rev;" \
 	"ALTER TABLE trials DROP COLUMN rev;" \
+	"ALTER TABLE trials DROP COLUMN digest;" \
 	"ALTER TABLE studies DROP COLUMN rev;"
 
 /* The columns schema 6 added to replay_policies: schema 5 has none. */

@@ -120,9 +120,11 @@ struct rung_study_report {
 	size_t		 nmetrics;
 	struct rung_metric_report *metrics;
 	int		 created;	/* the study was new */
-	uint32_t	 trials;
+	uint32_t	 trials;		/* written */
 	uint32_t	 replaced_trials;
-	uint64_t	 points;	/* values of every metric */
+	/* --follow: read again as they were, so not written. */
+	uint32_t	 unchanged_trials;
+	uint64_t	 points;	/* values of every metric written */
 	uint64_t	 duplicates;
 };
 void		 rung_study_report_release(struct rung_study_report *);
@@ -164,6 +166,11 @@ int		 rung_detect_format(const char *path,
 		     const struct rung_import_opts *, enum rung_format *,
 		     char **cause);
 
+/*
+ * A follower's end: what the importers kept between its increments (the
+ * replay of a journal) is let go.
+ */
+void		 rung_import_follow_end(void);
 /*
  * Import paths into the store (one transaction). On error the store is left
  * exactly as it was, and *cause names the file, line and field.
