@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,27 +24,74 @@ static const struct option tui_longopts[] = {
 };
 
 /*
+ * --follow PATH, where PATH names no study: imported as rung import
+ * --follow would (into the study named after it), then followed. *study
+ * is the study it went into.
+ */
+static int
+import_path(struct rung_ctx *ctx, const char *path, char **study,
+    char **cause)
+{
+	struct rung_import_opts	 io;
+	struct rung_import_report rep;
+
+	rung_import_opts_init(&io);
+	io.follow = 1;
+	if (rung_import(ctx->store, &path, 1, &io, &rep, cause) != 0)
+		return -1;
+	*study = rep.nstudies > 0 ? xstrdup(rep.studies[0].study) : NULL;
+	rung_import_report_release(&rep);
+	if (*study == NULL) {
+		xasprintf(cause, "%s: nothing to import", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * --follow: the sources the study was imported from followed on a thread
  * while the explorer runs (each read by the format it was imported as,
- * when they share one).
+ * when they share one). An operand that names no study but a file or
+ * directory is imported first, then followed.
  */
 static int
 tui_follow(struct rung_ctx *ctx, struct rung_tui_opts *o)
 {
+	struct rung_study_info info;
+	struct stat	 sb;
 	char		**paths = NULL, **formats = NULL, *cause = NULL;
+	char		*made = NULL;
 	size_t		 n = 0, i;
-	int		 ret = RUNG_EXIT_ERROR, fmt = RUNG_FMT_AUTO;
+	int		 ret = RUNG_EXIT_ERROR, fmt = RUNG_FMT_AUTO, rc;
 
 	if (o->study == NULL) {
 		rung_error("tui: --follow follows the sources of a study: name "
-		    "it (rung tui --follow STUDY)");
+		    "it, or a file or directory (rung tui --follow STUDY|PATH)");
 		return RUNG_EXIT_USAGE;
 	}
-	if (rung_ctx_store(ctx, 0, &cause) != 0 ||
-	    rung_store_source_paths(ctx->store, o->study, &paths, &formats,
-	    &n, &cause) != 0) {
+	if (rung_ctx_store(ctx, 0, &cause) != 0)
+		goto fail;
+	if ((rc = rung_store_study(ctx->store, o->study, &info, &cause)) < 0)
+		goto fail;
+	if (rc == 0)
+		rung_study_info_release(&info);
+	else if (stat(o->study, &sb) == 0) {
+		/* The path itself is followed: runs appear in a folder. */
+		if (import_path(ctx, o->study, &made, &cause) != 0)
+			goto fail;
+		paths = xcalloc(1, sizeof *paths);
+		formats = xcalloc(1, sizeof *formats);
+		paths[0] = xstrdup(o->study);
+		formats[0] = xstrdup("auto");
+		n = 1;
+		o->study = made;
+	}
+	if (made == NULL && rung_store_source_paths(ctx->store, o->study,
+	    &paths, &formats, &n, &cause) != 0) {
+fail:
 		rung_error("tui: --follow: %s", cause);
 		free(cause);
+		free(made);
 		return RUNG_EXIT_ERROR;
 	}
 	if (n == 0) {
@@ -73,6 +122,7 @@ out:
 	}
 	free(paths);
 	free(formats);
+	free(made);
 	return ret;
 }
 

@@ -38,10 +38,11 @@ say_increment(const struct rung_import_report *rep, void *arg)
 
 	(void)arg;
 	for (i = 0; i < rep->nstudies; i++)
-		rung_info("follow: %s: %u new trials, %u updated, %llu values",
-		    rep->studies[i].study, rep->studies[i].trials -
+		rung_info("follow: %s: %u new trials, %u updated, %u "
+		    "unchanged, %llu values", rep->studies[i].study,
+		    rep->studies[i].trials - rep->studies[i].replaced_trials,
 		    rep->studies[i].replaced_trials,
-		    rep->studies[i].replaced_trials,
+		    rep->studies[i].unchanged_trials,
 		    (unsigned long long)rep->studies[i].points);
 }
 

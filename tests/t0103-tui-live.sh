@@ -91,6 +91,17 @@ test_expect_success 'rung tui --follow STUDY: the follower runs inside the explo
 	test "$(sqlite3 "$RUNG_DB" "select count(*) from trials t join studies s on s.id = t.study_id where s.name = \"more\"")" -eq 2
 '
 
+test_expect_success 'rung tui --follow PATH: a folder imported, then followed' '
+	mkdir -p pf && printf "epoch,loss\n1,0.9\n2,0.7\n" >pf/r1.csv &&
+	keys "clear; \"\$RUNG\" tui --follow pf" Enter &&
+	wait_for "pf .*1 trials" &&
+	printf "epoch,loss\n1,0.8\n2,0.5\n3,0.4\n" >pf/r2.csv &&
+	wait_for "2 trials" &&
+	keys q &&
+	wait_for "tui-test" &&
+	test "$(sqlite3 "$RUNG_DB" "select count(*) from trials t join studies s on s.id = t.study_id where s.name = \"pf\"")" -eq 2
+'
+
 # fc.csv: 150 trials of 12 epochs at most, the last 60 running, cut at 4
 # to 8 epochs; the others complete.
 cat >fc.py <<-\PY
