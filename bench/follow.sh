@@ -121,16 +121,8 @@ runs=${BENCH_FOLLOW_TB_RUNS:-20}
 steps=${BENCH_FOLLOW_TB_STEPS:-300}
 tb=$work/tb
 mkdir "$tb" "$tb/pb" "$tb/live"
-(cd "$src/src/proto" && protoc --python_out="$tb/pb" \
-    tensorboard/compat/proto/event.proto \
-    tensorboard/compat/proto/summary.proto \
-    tensorboard/compat/proto/histogram.proto \
-    tensorboard/compat/proto/tensor.proto \
-    tensorboard/compat/proto/tensor_shape.proto \
-    tensorboard/compat/proto/types.proto \
-    tensorboard/compat/proto/resource_handle.proto \
-    tensorboard/plugins/hparams/api.proto \
-    tensorboard/plugins/hparams/plugin_data.proto)
+. "$src/bench/lib.sh"
+tb_protos "$tb/pb"
 
 # The pieces: $tb/pieces/P/run-NN/events.out.tfevents.* holds the records
 # piece P appends to that run's event file; $tb/expect the points and runs

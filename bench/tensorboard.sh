@@ -31,14 +31,8 @@ steps=${BENCH_TB_STEPS:-2500}
 points=$((runs * steps * 2))
 
 mkdir "$work/pb"
-(cd "$src/src/proto" && protoc --python_out="$work/pb" \
-    tensorboard/compat/proto/event.proto \
-    tensorboard/compat/proto/summary.proto \
-    tensorboard/compat/proto/histogram.proto \
-    tensorboard/compat/proto/tensor.proto \
-    tensorboard/compat/proto/tensor_shape.proto \
-    tensorboard/compat/proto/types.proto \
-    tensorboard/compat/proto/resource_handle.proto)
+. "$src/bench/lib.sh"
+tb_protos "$work/pb"
 
 cat >"$work/gen.py" <<'EOF'
 import os, random, struct, sys, time
@@ -155,7 +149,6 @@ with open(sys.argv[4], "w") as f:
     f.write("%.3f %.3f\n" % (t2 - t1, t1 - t0))
 EOF
 
-. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
 echo "generating a TensorBoard log directory: $runs runs x $steps steps x" \

@@ -123,6 +123,12 @@ void		 opt_put_points(struct ostudy *, uint32_t t,
 		     const double *vals, const uint8_t *vset);
 void		 opt_scratch_grow(struct octx *, size_t n);
 void		 opt_study_release(struct ostudy *);
+/*
+ * What a reading replayed (the studies, parameter names, distributions):
+ * let go, or moved from one context to another (a followed journal's keep).
+ */
+void		 opt_replay_release(struct octx *);
+void		 opt_replay_move(struct octx *to, struct octx *from);
 
 /* import-optuna-values.c */
 uint32_t	 opt_intern(struct intern *, const char *);

@@ -648,14 +648,7 @@ struct jkeep {
 	size_t		 line;
 	uLong		 tail;		/* CRC-32 of the bytes before offset */
 	struct journal	 j;
-	/* The octx's part of the replay. */
-	struct ostudy	*studies;
-	size_t		 nstudies;
-	size_t		 studycap;
-	struct intern	 names;
-	struct intern	 dtext;
-	struct odist	*dists;
-	size_t		 distcap;
+	struct octx	 saved;		/* the octx's part of the replay */
 };
 
 static struct jkeep *jkeeps;
@@ -671,14 +664,7 @@ jkeep_free(struct jkeep *k)
 	for (i = 0; i < k->j.ntrials; i++)
 		jtrial_release(&k->j.trials[i]);
 	free(k->j.trials);
-	for (i = 0; i < k->nstudies; i++)
-		opt_study_release(&k->studies[i]);
-	free(k->studies);
-	opt_intern_free(&k->names);
-	for (i = 0; i < k->dtext.n; i++)
-		opt_dist_free(&k->dists[i]);
-	free(k->dists);
-	opt_intern_free(&k->dtext);
+	opt_replay_release(&k->saved);
 	free(k->path);
 	free(k);
 }
@@ -831,18 +817,7 @@ jkeep_read(struct octx *c, struct journal *j)
 		k->ino = sb.st_ino;
 	}
 	/* The replay so far, into c and j. */
-	c->studies = k->studies;
-	c->nstudies = k->nstudies;
-	c->studycap = k->studycap;
-	c->names = k->names;
-	c->dtext = k->dtext;
-	c->dists = k->dists;
-	c->distcap = k->distcap;
-	k->studies = NULL;
-	k->nstudies = k->studycap = k->distcap = 0;
-	memset(&k->names, 0, sizeof k->names);
-	memset(&k->dtext, 0, sizeof k->dtext);
-	k->dists = NULL;
+	opt_replay_move(c, &k->saved);
 	*j = k->j;
 	memset(&k->j, 0, sizeof k->j);
 	j->c = c;
@@ -888,18 +863,7 @@ opt_journal_keep(struct octx *c, int ok)
 		s->ntrials = 0;
 		s->selected = 0;
 	}
-	k->studies = c->studies;
-	k->nstudies = c->nstudies;
-	k->studycap = c->studycap;
-	k->names = c->names;
-	k->dtext = c->dtext;
-	k->dists = c->dists;
-	k->distcap = c->distcap;
-	c->studies = NULL;
-	c->nstudies = c->studycap = c->distcap = 0;
-	memset(&c->names, 0, sizeof c->names);
-	memset(&c->dtext, 0, sizeof c->dtext);
-	c->dists = NULL;
+	opt_replay_move(&k->saved, c);
 	pthread_mutex_lock(&jkeeps_lock);
 	k->next = jkeeps;
 	jkeeps = k;
@@ -917,20 +881,7 @@ jkeep_reset(struct octx *c, struct journal *j)
 	free(j->trials);
 	memset(j, 0, sizeof *j);
 	j->c = c;
-	for (i = 0; i < c->nstudies; i++)
-		opt_study_release(&c->studies[i]);
-	free(c->studies);
-	c->studies = NULL;
-	c->nstudies = c->studycap = 0;
-	opt_intern_free(&c->names);
-	for (i = 0; i < c->dtext.n; i++)
-		opt_dist_free(&c->dists[i]);
-	free(c->dists);
-	c->dists = NULL;
-	c->distcap = 0;
-	opt_intern_free(&c->dtext);
-	memset(&c->names, 0, sizeof c->names);
-	memset(&c->dtext, 0, sizeof c->dtext);
+	opt_replay_release(c);
 }
 
 /*

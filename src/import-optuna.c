@@ -89,6 +89,43 @@ opt_study_release(struct ostudy *s)
 }
 
 void
+opt_replay_release(struct octx *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nstudies; i++)
+		opt_study_release(&c->studies[i]);
+	free(c->studies);
+	opt_intern_free(&c->names);
+	for (i = 0; i < c->dtext.n; i++)
+		opt_dist_free(&c->dists[i]);
+	free(c->dists);
+	opt_intern_free(&c->dtext);
+	c->studies = NULL;
+	c->nstudies = c->studycap = c->distcap = 0;
+	c->dists = NULL;
+	memset(&c->names, 0, sizeof c->names);
+	memset(&c->dtext, 0, sizeof c->dtext);
+}
+
+void
+opt_replay_move(struct octx *to, struct octx *from)
+{
+	to->studies = from->studies;
+	to->nstudies = from->nstudies;
+	to->studycap = from->studycap;
+	to->names = from->names;
+	to->dtext = from->dtext;
+	to->dists = from->dists;
+	to->distcap = from->distcap;
+	from->studies = NULL;
+	from->nstudies = from->studycap = from->distcap = 0;
+	from->dists = NULL;
+	memset(&from->names, 0, sizeof from->names);
+	memset(&from->dtext, 0, sizeof from->dtext);
+}
+
+void
 opt_study_add_dir(struct ostudy *s, uint32_t objective, enum rung_direction d)
 {
 	uint32_t	 i;
@@ -365,7 +402,6 @@ rung_import_optuna(const char *path, int journal, const char *digest,
     struct rung_import_unit **units, size_t *nunits, char **cause)
 {
 	struct octx	 c;
-	size_t		 i;
 	int		 ret;
 
 	*units = NULL;
@@ -383,14 +419,7 @@ rung_import_optuna(const char *path, int journal, const char *digest,
 	if (journal)
 		opt_journal_keep(&c, ret == 0);
 
-	for (i = 0; i < c.nstudies; i++)
-		opt_study_release(&c.studies[i]);
-	free(c.studies);
-	opt_intern_free(&c.names);
-	for (i = 0; i < c.dtext.n; i++)
-		opt_dist_free(&c.dists[i]);
-	free(c.dists);
-	opt_intern_free(&c.dtext);
+	opt_replay_release(&c);
 	free(c.steps);
 	free(c.ivals);
 	return ret;

@@ -22,9 +22,8 @@
 
 struct writer {
 	struct rung_store *s;
-	sqlite3_stmt	*find_trial, *upd_trial, *del_params, *del_curves,
-			*del_secs, *ins_trial, *ins_param, *ins_curve,
-			*ins_secs;
+	sqlite3_stmt	*find_trial, *put_trial, *del_params, *del_curves,
+			*del_secs, *ins_param, *ins_curve, *ins_secs;
 	unsigned char	*blob;
 	size_t		 blobcap;
 };
@@ -33,11 +32,10 @@ static void
 writer_release(struct writer *w)
 {
 	sqlite3_finalize(w->find_trial);
-	sqlite3_finalize(w->upd_trial);
+	sqlite3_finalize(w->put_trial);
 	sqlite3_finalize(w->del_params);
 	sqlite3_finalize(w->del_curves);
 	sqlite3_finalize(w->del_secs);
-	sqlite3_finalize(w->ins_trial);
 	sqlite3_finalize(w->ins_param);
 	sqlite3_finalize(w->ins_curve);
 	sqlite3_finalize(w->ins_secs);
@@ -566,17 +564,19 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	 */
 	if (store_prepare(s, "SELECT id, digest FROM trials WHERE study_id = ?"
 	    " AND ext_id = ?", &w.find_trial, cause) != 0 ||
-	    store_prepare(s, "UPDATE trials SET status = ?, source_id = ?,"
-	    " rev = ?, digest = ? WHERE id = ?", &w.upd_trial, cause) != 0 ||
+	    store_prepare(s, "INSERT INTO trials (study_id, ext_id, status,"
+	    " source_id, rev, digest) VALUES (?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (study_id, ext_id) DO UPDATE SET"
+	    " status = excluded.status, source_id = excluded.source_id,"
+	    " rev = excluded.rev, digest = excluded.digest RETURNING id",
+	    &w.put_trial, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM trial_params WHERE trial_id = ?",
 	    &w.del_params, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM curves WHERE trial_id = ?",
 	    &w.del_curves, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM step_seconds WHERE trial_id = ?",
 	    &w.del_secs, cause) != 0 ||
-	    store_prepare(s, "INSERT INTO trials (study_id, ext_id, status,"
-	    " source_id, rev, digest) VALUES (?, ?, ?, ?, ?, ?)", &w.ins_trial,
-	    cause) != 0 ||
+
 	    store_prepare(s, "INSERT INTO trial_params (trial_id, param_id,"
 	    " value) VALUES (?, ?, ?)", &w.ins_param, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO curves (trial_id, metric_id, n,"
@@ -614,8 +614,6 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			}
 			sqlite3_reset(w.find_trial);
 			i = rung_batch_trial_source(b, t);
-			if (rev == 0 && bump_rev(s, study, &rev, cause) != 0)
-				goto out;
 			if (launched && (found = launch_trial(s, tid,
 			    cause)) != 0) {
 				if (found > 0)
@@ -636,45 +634,37 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 				    rep->study);
 				goto out;
 			}
-			i = rung_batch_trial_source(b, t);
-			sqlite3_bind_text(w.upd_trial, 1, rung_status_name(
-			    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
-			if (i < v.nsources && sid[i] != 0)
-				sqlite3_bind_int64(w.upd_trial, 2, sid[i]);
-			else
-				sqlite3_bind_null(w.upd_trial, 2);
-			sqlite3_bind_int64(w.upd_trial, 3, rev);
-			sqlite3_bind_int64(w.upd_trial, 4, (int64_t)h);
-			sqlite3_bind_int64(w.upd_trial, 5, tid);
 			sqlite3_bind_int64(w.del_params, 1, tid);
 			sqlite3_bind_int64(w.del_curves, 1, tid);
 			sqlite3_bind_int64(w.del_secs, 1, tid);
-			if (step_done(s, w.upd_trial, cause) != 0 ||
-			    step_done(s, w.del_params, cause) != 0 ||
+			if (step_done(s, w.del_params, cause) != 0 ||
 			    step_done(s, w.del_curves, cause) != 0 ||
 			    step_done(s, w.del_secs, cause) != 0)
 				goto out;
 			rep->replaced_trials++;
-		} else {
+		} else
 			sqlite3_reset(w.find_trial);
-			i = rung_batch_trial_source(b, t);
-			if (rev == 0 && bump_rev(s, study, &rev, cause) != 0)
-				goto out;
-			sqlite3_bind_int64(w.ins_trial, 1, study);
-			sqlite3_bind_text(w.ins_trial, 2, ext, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(w.ins_trial, 3, rung_status_name(
-			    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
-			if (i < v.nsources && sid[i] != 0)
-				sqlite3_bind_int64(w.ins_trial, 4, sid[i]);
-			else
-				sqlite3_bind_null(w.ins_trial, 4);
-			sqlite3_bind_int64(w.ins_trial, 5, rev);
-			sqlite3_bind_int64(w.ins_trial, 6, (int64_t)h);
-			if (step_done(s, w.ins_trial, cause) != 0)
-				goto out;
-			tid = sqlite3_last_insert_rowid(s->db);
+		if (rev == 0 && bump_rev(s, study, &rev, cause) != 0)
+			goto out;
+		i = rung_batch_trial_source(b, t);
+		sqlite3_bind_int64(w.put_trial, 1, study);
+		sqlite3_bind_text(w.put_trial, 2, ext, -1, SQLITE_STATIC);
+		sqlite3_bind_text(w.put_trial, 3, rung_status_name(
+		    rung_batch_trial_status(b, t)), -1, SQLITE_STATIC);
+		if (i < v.nsources && sid[i] != 0)
+			sqlite3_bind_int64(w.put_trial, 4, sid[i]);
+		else
+			sqlite3_bind_null(w.put_trial, 4);
+		sqlite3_bind_int64(w.put_trial, 5, rev);
+		sqlite3_bind_int64(w.put_trial, 6, (int64_t)h);
+		if (sqlite3_step(w.put_trial) != SQLITE_ROW) {
+			xasprintf(cause, "%s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+			sqlite3_reset(w.put_trial);
+			goto out;
 		}
+		tid = sqlite3_column_int64(w.put_trial, 0);
+		sqlite3_reset(w.put_trial);
 
 		for (i = 0; i < v.nparams; i++) {
 			rung_batch_trial_param(b, t, i, &pv);
