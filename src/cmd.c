@@ -22,6 +22,7 @@ const struct rung_cmd_entry *const rung_cmd_table[] = {
 	&rung_cmd_studies_entry,
 	&rung_cmd_trials_entry,
 	&rung_cmd_watch_entry,
+	&rung_cmd_importance_entry,
 	&rung_cmd_show_entry,
 	&rung_cmd_export_entry,
 	&rung_cmd_fit_entry,

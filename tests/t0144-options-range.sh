@@ -18,7 +18,7 @@ chmod +x tr.sh
 
 # What a value placeholder of a usage is: a number, or not. A placeholder
 # that is neither fails the test: say which it is.
-numeric=' n steps step k g f d c nu epsilon gamma seconds jobs id '
+numeric=' n steps step k g f d c q nu epsilon gamma seconds jobs id '
 text=' metric min|max file study name format list path prefix dir key status
 	policy stop|promote ray|syne|optuna|determined random|tpe raw|baker
 	nu-svr|eps-svr step|seconds step|cumulative|absolute partial|full
@@ -45,7 +45,7 @@ base() {
 operands() {
 	case $1 in
 	import)		echo "$RUNG_TESTDATA/csv/metaqnn_cifar10_head.csv" ;;
-	trials|export|fit|predict|replay|tui|watch) echo "s" ;;
+	trials|export|fit|predict|replay|tui|watch|importance) echo "s" ;;
 	show)		echo "s 0" ;;
 	replays|studies|models|help) echo "" ;;
 	plot)		echo "KIND s" ;;

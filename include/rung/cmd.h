@@ -217,6 +217,7 @@ extern const struct rung_cmd_entry rung_cmd_import_entry;
 extern const struct rung_cmd_entry rung_cmd_studies_entry;
 extern const struct rung_cmd_entry rung_cmd_trials_entry;
 extern const struct rung_cmd_entry rung_cmd_watch_entry;
+extern const struct rung_cmd_entry rung_cmd_importance_entry;
 extern const struct rung_cmd_entry rung_cmd_show_entry;
 extern const struct rung_cmd_entry rung_cmd_export_entry;
 extern const struct rung_cmd_entry rung_cmd_fit_entry;

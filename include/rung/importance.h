@@ -1,0 +1,56 @@
+/*
+ * Hyperparameter importance: which parameters decide how good a trial is.
+ * PED-ANOVA (Watanabe, Bansal and Hutter, "PED-ANOVA: Efficiently
+ * Quantifying Hyperparameter Importance in Arbitrary Subspaces", IJCAI
+ * 2023), the method optuna-dashboard uses because it needs no model: a
+ * parameter matters as much as the density of its values among the top
+ * trials differs from their density among all trials (Pearson's
+ * divergence of two Parzen estimates on a grid).
+ */
+#ifndef RUNG_IMPORTANCE_H
+#define RUNG_IMPORTANCE_H
+
+#include <stdint.h>
+
+#include "rung/study.h"
+
+/* The defaults: the best 10% make the top, 50 grid points a parameter. */
+#define RUNG_PED_QUANTILE	0.1
+#define RUNG_PED_GRID		50
+
+struct rung_importance {
+	uint32_t	 ntrials;	/* with a value */
+	uint32_t	 ntop;		/* of them, the top */
+	uint32_t	 nparams;
+	/*
+	 * Per parameter of the study: its share (they sum to 1 over those
+	 * with one), NaN where it has fewer than two distinct values among
+	 * the trials with a value, or none at all.
+	 */
+	double		*share;
+	/* Per parameter: how many of the trials with a value set it. */
+	uint32_t	*nset;
+};
+
+void	 rung_importance_release(struct rung_importance *);
+
+/*
+ * PED-ANOVA of the study's parameters for the values y (one a trial, NaN
+ * for a trial left out), lower better when dir is RUNG_MIN. The top is
+ * the best quantile of the trials (two at least). A trial that does not
+ * set a parameter (a conditional one) is left out of that parameter's
+ * densities. -1 with *cause when fewer than three trials have a value.
+ */
+int	 rung_ped_anova(const struct rung_study *, const double *y,
+	     enum rung_direction dir, double quantile,
+	     struct rung_importance *, char **cause);
+
+/*
+ * The value of trial t at step k: its value at its last point at or
+ * before k, when it reached k (NaN otherwise, or when that is no finite
+ * number).
+ */
+double	 rung_trial_value_at(const struct rung_study *, uint32_t t,
+	     int32_t k);
+
+#endif
