@@ -4,7 +4,9 @@
 # the end and at two steps on the way, against tests/ped-anova.py (the
 # reference written in Python from the paper, which the test suite holds
 # rung to) on the same trials, in the same run. Target: under 1 s, the
-# study's loading included.
+# study's loading included. Then fANOVA on 1,000 such trials against
+# Optuna's FanovaImportanceEvaluator (tests/fanova-optuna.py) on the same
+# trials. Target: 10x faster.
 set -eu
 : "${RUNG:?}" "${GENSTUDY:?}"
 trials=${BENCH_IMPORTANCE_TRIALS:-100000}
@@ -55,3 +57,33 @@ echo "  rung importance (final), the study loaded:  $best s (best of 3)"
 echo "  rung importance --prefix 10%,50%,final:     $three s"
 echo "  tests/ped-anova.py (final, Python):          $ref s (the same shares to 1e-9)"
 echo "  => rung $(awk -v a="$ref" -v b="$best" 'BEGIN { printf "%.1f", a / b }')x faster than the Python reference"
+
+# fANOVA on 1,000 trials of the same kind, against Optuna's own evaluator
+# (scikit-learn's forest of 64 trees) on the same trials, seed 0 each.
+n=${BENCH_FANOVA_TRIALS:-1000}
+"$GENSTUDY" "$n" "$steps" >"$work/f.csv"
+"$RUNG" -q -d "$work/f.db" import -s f "$work/f.csv"
+"$RUNG" -d "$work/f.db" export -f jsonl -o "$work/f.jsonl" f
+sqlite3 -json "$work/f.db" "select name, type, log from params" \
+	>"$work/fparams.json"
+t0=$(now)
+"$RUNG" -q -d "$work/f.db" importance --json --method fanova --seed 0 f \
+	>"$work/frung.json"
+t1=$(now)
+fr=$(secs "$t0" "$t1")
+t0=$(now)
+/usr/bin/python3 "$src/tests/fanova-optuna.py" "$work/f.jsonl" \
+	"$work/fparams.json" loss 0 >"$work/fopt.json"
+t1=$(now)
+fo=$(secs "$t0" "$t1")
+echo "fANOVA on $n trials x $steps steps (64 trees):"
+echo "  rung importance --method fanova:  $fr s, the study loaded"
+echo "  Optuna FanovaImportanceEvaluator: $fo s, Python started"
+echo "  => rung $(awk -v a="$fo" -v b="$fr" 'BEGIN { printf "%.1f", a / b }')x faster"
+/usr/bin/python3 - "$work/frung.json" "$work/fopt.json" <<'PY'
+import json, sys
+got = json.load(open(sys.argv[1]))["columns"][0]["importance"]
+want = json.loads(open(sys.argv[2]).readline())
+print("  rung:  " + ", ".join("%s %.3f" % (k, got[k]) for k in sorted(got) if got[k] is not None))
+print("  Optuna: " + ", ".join("%s %.3f" % (k, want[k]) for k in sorted(want)))
+PY

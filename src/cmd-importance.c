@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ static const struct option importance_longopts[] = {
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "quantile", required_argument, NULL, OPT_QUANTILE },
+	{ "seed", required_argument, NULL, RUNG_OPT_SEED },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -91,7 +93,7 @@ out:
 }
 
 static json_object *
-column_json(const struct rung_study *s, const struct column *c)
+column_json(const struct rung_study *s, const struct column *c, int fanova)
 {
 	json_object	*o, *imp;
 	uint32_t	 i;
@@ -102,7 +104,8 @@ column_json(const struct rung_study *s, const struct column *c)
 	    json_object_new_int(c->step) : NULL);
 	json_object_object_add(o, "trials",
 	    json_object_new_int64(c->im.ntrials));
-	json_object_object_add(o, "top", json_object_new_int64(c->im.ntop));
+	json_object_object_add(o, "top", fanova ? NULL :
+	    json_object_new_int64(c->im.ntop));
 	imp = json_object_new_object();
 	for (i = 0; i < s->nparams; i++)
 		json_object_object_add(imp, s->params[i].name,
@@ -137,19 +140,40 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 	double		 quantile = RUNG_PED_QUANTILE, *y = NULL;
 	size_t		 ncols = 0, k;
 	uint32_t	 t, i, *order = NULL;
-	int		 ret = RUNG_EXIT_ERROR, curves;
+	int		 ret = RUNG_EXIT_ERROR, curves, fanova;
+	long		 seed = 0;
 	json_object	*o, *arr;
 
-	method = rung_args_get(args, OPT_METHOD);
-	if (method != NULL && strcmp(method, "ped-anova") != 0) {
-		rung_error("importance: --method must be ped-anova, not '%s'",
-		    method);
+	if ((method = rung_args_get(args, OPT_METHOD)) == NULL)
+		method = "ped-anova";
+	if (strcmp(method, "ped-anova") == 0)
+		fanova = 0;
+	else if (strcmp(method, "fanova") == 0)
+		fanova = 1;
+	else {
+		rung_error("importance: --method must be ped-anova or fanova, "
+		    "not '%s'", method);
 		return RUNG_EXIT_USAGE;
 	}
 	if (rung_args_has(args, OPT_QUANTILE) && rung_args_real_opt(args,
 	    "importance", OPT_QUANTILE, "quantile", 0, 1, 1,
 	    "a share of the trials above 0 and at most 1", &quantile) != 0)
 		return RUNG_EXIT_USAGE;
+	if (rung_args_has(args, OPT_QUANTILE) && fanova) {
+		rung_error("importance: --quantile is PED-ANOVA's: not with "
+		    "--method fanova");
+		return RUNG_EXIT_USAGE;
+	}
+	if (rung_args_has(args, RUNG_OPT_SEED)) {
+		if (rung_args_int_opt(args, "importance", RUNG_OPT_SEED, "seed",
+		    0, LONG_MAX, &seed) != 0)
+			return RUNG_EXIT_USAGE;
+		if (!fanova) {
+			rung_error("importance: --seed seeds fANOVA's forest: "
+			    "give it with --method fanova");
+			return RUNG_EXIT_USAGE;
+		}
+	}
 	/* Steps need the curves; the final values, the metric of interest. */
 	curves = rung_args_has(args, OPT_PREFIX);
 	if (rung_ctx_load(ctx, args->argv[0], args, curves, &s,
@@ -167,15 +191,20 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		for (t = 0; t < s->ntrials; t++)
 			y[t] = cols[k].step > 0 ? rung_trial_value_at(s, t,
 			    cols[k].step) : rung_trial_final(s, t);
-		if (rung_ped_anova(s, y, s->direction, quantile, &cols[k].im,
-		    &cause) != 0) {
+		if ((fanova ? rung_fanova(s, y, (uint64_t)seed, &cols[k].im,
+		    &cause) : rung_ped_anova(s, y, s->direction, quantile,
+		    &cols[k].im, &cause)) != 0) {
 			rung_error("importance: %s: %s%s%s", s->name,
 			    cols[k].step > 0 ? "at step " : "at the end",
 			    cols[k].step > 0 ? cols[k].label : "", cause);
 			free(cause);
 			goto out;
 		}
-		if (cols[k].step > 0)
+		if (fanova)
+			rung_info("%s: %u trials set every parameter and have "
+			    "a value", cols[k].step > 0 ? cols[k].label :
+			    "final values", cols[k].im.ntrials);
+		else if (cols[k].step > 0)
 			rung_info("%s at step %d: %u trials, the best %u make the "
 			    "top", cols[k].label, cols[k].step,
 			    cols[k].im.ntrials, cols[k].im.ntop);
@@ -193,12 +222,15 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		json_object_object_add(o, "direction",
 		    json_object_new_string(rung_direction_name(s->direction)));
 		json_object_object_add(o, "method",
-		    json_object_new_string("ped-anova"));
-		json_object_object_add(o, "quantile",
+		    json_object_new_string(method));
+		json_object_object_add(o, "quantile", fanova ? NULL :
 		    rung_json_double(quantile, 0));
+		json_object_object_add(o, "seed", fanova ?
+		    json_object_new_int64(seed) : NULL);
 		arr = json_object_new_array();
 		for (k = 0; k < ncols; k++)
-			json_object_array_add(arr, column_json(s, &cols[k]));
+			json_object_array_add(arr, column_json(s, &cols[k],
+			    fanova));
 		json_object_object_add(o, "columns", arr);
 		rung_json_print(ctx->out, o, ctx->tty);
 		ret = RUNG_EXIT_OK;
@@ -252,9 +284,10 @@ out:
 
 const struct rung_cmd_entry rung_cmd_importance_entry = {
 	.name = "importance",
-	.usage = "[--method name] [--prefix steps] [--quantile q] study",
+	.usage = "[--method name] [--prefix steps] [--quantile q] [--seed n] "
+	    "study",
 	.summary = "which parameters decide the value, at the end and on the "
-	    "way (PED-ANOVA)",
+	    "way (PED-ANOVA, fANOVA)",
 	.shortopts = "",
 	.longopts = importance_longopts,
 	.minargs = 1,

@@ -86,9 +86,54 @@ assert top == \"lr\", j
 "
 '
 
+# fANOVA's forests are random (rung's and scikit-learn's draw differently):
+# the mean over 8 seeds each, the same trials.
+fanova_same() {
+	rung export -f jsonl "$1" >"$1.jsonl" &&
+	sqlite3 -json "$RUNG_DB" "select p.name, p.type, p.log from params p
+	    join studies s on s.id = p.study_id where s.name = '$1'" >"$1.params" &&
+	: >"$1.rungf" &&
+	for seed in 0 1 2 3 4 5 6 7; do
+		rung importance --json --method fanova --seed $seed -m "$2" "$1" |
+		    json "json.dumps(j[\"columns\"][0][\"importance\"])" /dev/stdin \
+		    >>"$1.rungf" || return 1
+	done &&
+	/usr/bin/python3 "$RUNG_SRCDIR/tests/fanova-optuna.py" "$1.jsonl" \
+		"$1.params" "$2" 0 1 2 3 4 5 6 7 >"$1.optf" &&
+	/usr/bin/python3 - "$1.rungf" "$1.optf" <<-\PY
+	import json, sys
+	def mean(path):
+	    rows = [json.loads(l) for l in open(path)]
+	    keys = [k for k in rows[0] if rows[0][k] is not None]
+	    return {k: sum(r[k] for r in rows) / len(rows) for k in keys}
+	got, want = mean(sys.argv[1]), mean(sys.argv[2])
+	assert set(got) == set(want), (got, want)
+	top = lambda m: sorted(m, key=m.get, reverse=True)[:3]
+	assert top(got) == top(want), (got, want)
+	for k in want:
+	    assert abs(got[k] - want[k]) <= 0.05, (k, got, want)
+	print(json.dumps(got), json.dumps(want))
+	PY
+}
+
+test_expect_success 'fANOVA as Optuna computes it: MetaQNN and a real Optuna study' '
+	fanova_same mq acc &&
+	fanova_same o value
+'
+
+test_expect_success 'fANOVA: seeded, and the trials that set every parameter' '
+	rung importance --method fanova --seed 5 o >a.txt 2>a.err &&
+	rung importance --method fanova --seed 5 o >b.txt &&
+	cmp a.txt b.txt &&
+	n=$(sqlite3 "$RUNG_DB" "select count(*) from trials t join studies s on s.id = t.study_id where s.name = \"o\" and exists (select 1 from trial_params tp join params p on p.id = tp.param_id where tp.trial_id = t.id and p.name = \"momentum\")") &&
+	grep "final values: $n trials set every parameter" a.err
+'
+
 test_expect_success 'what is refused' '
-	expect_fail 2 rung importance --method fanova mq &&
-	grep_err "method must be ped-anova" &&
+	expect_fail 2 rung importance --method anova mq &&
+	grep_err "method must be ped-anova or fanova" &&
+	expect_fail 2 rung importance --method fanova --quantile 0.2 mq &&
+	expect_fail 2 rung importance --seed 1 mq &&
 	expect_fail 2 rung importance --prefix 0 mq &&
 	grep_err "prefix: .0. is no step" &&
 	expect_fail 2 rung importance --prefix 101% mq &&

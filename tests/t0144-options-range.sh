@@ -39,6 +39,7 @@ base() {
 	plot)		echo "-o p.txt" ;;
 	tui)		echo "--list-keys" ;;
 	watch)		echo "--once" ;;
+	importance)	echo "--method fanova" ;;
 	*)		echo "" ;;
 	esac
 }

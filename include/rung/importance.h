@@ -46,6 +46,17 @@ int	 rung_ped_anova(const struct rung_study *, const double *y,
 	     struct rung_importance *, char **cause);
 
 /*
+ * fANOVA on a random forest (Hutter et al. 2014) as Optuna's
+ * FanovaImportanceEvaluator computes it: 64 trees grown as scikit-learn's
+ * RandomForestRegressor grows them, from the trials that set every
+ * parameter of two values or more and have a value; seeded. A
+ * parameter's share is its mean share of the trees' variance, normalised.
+ * ntop is 0. -1 with *cause when fewer than two trials are left.
+ */
+int	 rung_fanova(const struct rung_study *, const double *y,
+	     uint64_t seed, struct rung_importance *, char **cause);
+
+/*
  * The value of trial t at step k: its value at its last point at or
  * before k, when it reached k (NaN otherwise, or when that is no finite
  * number).
