@@ -183,6 +183,7 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		return RUNG_EXIT_ERROR;
 	}
 	if (parse_columns(args, s->max_step, &cols, &ncols) != 0) {
+		free(cols);
 		rung_study_free(s);
 		return RUNG_EXIT_USAGE;
 	}
@@ -194,7 +195,7 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		if ((fanova ? rung_fanova(s, y, (uint64_t)seed, &cols[k].im,
 		    &cause) : rung_ped_anova(s, y, s->direction, quantile,
 		    &cols[k].im, &cause)) != 0) {
-			rung_error("importance: %s: %s%s%s", s->name,
+			rung_error("importance: %s: %s%s: %s", s->name,
 			    cols[k].step > 0 ? "at step " : "at the end",
 			    cols[k].step > 0 ? cols[k].label : "", cause);
 			free(cause);
