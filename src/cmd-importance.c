@@ -26,6 +26,7 @@ static const struct option importance_longopts[] = {
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "quantile", required_argument, NULL, OPT_QUANTILE },
 	{ "seed", required_argument, NULL, RUNG_OPT_SEED },
+	{ "params", required_argument, NULL, RUNG_OPT_PARAMS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -115,6 +116,53 @@ column_json(const struct rung_study *s, const struct column *c, int fanova)
 	return o;
 }
 
+/*
+ * --params: the parameters to assess (all without it). NULL, with the
+ * error said, when one is no parameter of the study.
+ */
+static uint8_t *
+chosen_params(const struct rung_args *args, const struct rung_study *s)
+{
+	struct rung_buf	 b = { 0 };
+	char		**names, **all;
+	size_t		 n = 0, i;
+	uint8_t		*use;
+	uint32_t	 j;
+	int		 p, bad = 0;
+
+	use = xcalloc(s->nparams ? s->nparams : 1, 1);
+	if (!rung_args_has(args, RUNG_OPT_PARAMS)) {
+		memset(use, 1, s->nparams);
+		return use;
+	}
+	names = rung_args_list(args, RUNG_OPT_PARAMS, &n);
+	for (i = 0; i < n; i++) {
+		if ((p = rung_study_find_param(s, names[i])) >= 0) {
+			use[p] = 1;
+			continue;
+		}
+		if (!bad) {
+			all = xcalloc(s->nparams + 1, sizeof *all);
+			for (j = 0; j < s->nparams; j++)
+				all[j] = s->params[j].name;
+			rung_buf_did_you_mean(&b, names[i], all, s->nparams);
+			rung_error("importance: --params: '%s' is no parameter "
+			    "of '%s'%s", names[i], s->name, rung_buf_cstr(&b));
+			rung_buf_release(&b);
+			free(all);
+		}
+		bad = 1;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (bad) {
+		free(use);
+		return NULL;
+	}
+	return use;
+}
+
 /* Rows by the last column's importance, the most first, NaN last. */
 static const double *sort_share;
 
@@ -140,6 +188,7 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 	double		 quantile = RUNG_PED_QUANTILE, *y = NULL;
 	size_t		 ncols = 0, k;
 	uint32_t	 t, i, *order = NULL;
+	uint8_t		*use = NULL;
 	int		 ret = RUNG_EXIT_ERROR, curves, fanova;
 	long		 seed = 0;
 	json_object	*o, *arr;
@@ -182,7 +231,9 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		free(cause);
 		return RUNG_EXIT_ERROR;
 	}
-	if (parse_columns(args, s->max_step, &cols, &ncols) != 0) {
+	if ((use = chosen_params(args, s)) == NULL ||
+	    parse_columns(args, s->max_step, &cols, &ncols) != 0) {
+		free(use);
 		free(cols);
 		rung_study_free(s);
 		return RUNG_EXIT_USAGE;
@@ -192,15 +243,17 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 		for (t = 0; t < s->ntrials; t++)
 			y[t] = cols[k].step > 0 ? rung_trial_value_at(s, t,
 			    cols[k].step) : rung_trial_final(s, t);
-		if ((fanova ? rung_fanova(s, y, (uint64_t)seed, &cols[k].im,
-		    &cause) : rung_ped_anova(s, y, s->direction, quantile,
-		    &cols[k].im, &cause)) != 0) {
+		if ((fanova ? rung_fanova(s, y, (uint64_t)seed, use,
+		    &cols[k].im, &cause) : rung_ped_anova(s, y, s->direction,
+		    quantile, use, &cols[k].im, &cause)) != 0) {
 			rung_error("importance: %s: %s%s: %s", s->name,
 			    cols[k].step > 0 ? "at step " : "at the end",
 			    cols[k].step > 0 ? cols[k].label : "", cause);
 			free(cause);
 			goto out;
 		}
+		if (cols[k].im.note != NULL)
+			rung_warn("%s", cols[k].im.note);
 		if (fanova)
 			rung_info("%s: %u trials set every parameter and have "
 			    "a value", cols[k].step > 0 ? cols[k].label :
@@ -279,14 +332,15 @@ out:
 	free(cells);
 	free(order);
 	free(y);
+	free(use);
 	rung_study_free(s);
 	return ret;
 }
 
 const struct rung_cmd_entry rung_cmd_importance_entry = {
 	.name = "importance",
-	.usage = "[--method name] [--prefix steps] [--quantile q] [--seed n] "
-	    "study",
+	.usage = "[--method name] [--params list] [--prefix steps] "
+	    "[--quantile q] [--seed n] study",
 	.summary = "which parameters decide the value, at the end and on the "
 	    "way (PED-ANOVA, fANOVA)",
 	.shortopts = "",

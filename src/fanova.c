@@ -31,8 +31,13 @@
 
 #define FOREST_TREES	64
 #define FOREST_DEPTH	64
-/* A parameter's cells: a product of split points, bounded. */
-#define FANOVA_CELLS	(1u << 20)
+/*
+ * A parameter's cells in a tree are a product of split points (a
+ * categorical parameter's one-hot columns split on, k of them, make 2^k),
+ * and each is a walk of the tree: cells times nodes is bounded, so that a
+ * categorical of hundreds of levels costs seconds, not hours.
+ */
+#define FANOVA_WORK	(1ull << 25)
 
 struct node {
 	int32_t		 col;		/* -1: a leaf */
@@ -125,14 +130,51 @@ grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 		g->cols[c] = c;
 	rung_rng_shuffle(g->rng, g->cols, d->ncol);
 	for (k = 0; k < d->ncol; k++) {
+		double	 vmin = INFINITY, vmax = -INFINITY, v;
+		int	 two = 1;
+
 		c = g->cols[k];
-		for (i = lo; i < hi; i++)
-			g->key[g->idx[i]] = d->x[(size_t)g->idx[i] * d->ncol + c];
+		for (i = lo; i < hi; i++) {
+			v = d->x[(size_t)g->idx[i] * d->ncol + c];
+			g->key[g->idx[i]] = v;
+			vmin = fmin(vmin, v);
+			vmax = fmax(vmax, v);
+		}
+		if (vmin == vmax)
+			continue;	/* one value: no split */
+		/*
+		 * Two values (a one-hot column always): the one split,
+		 * without sorting; a categorical parameter of many levels is
+		 * many such columns.
+		 */
+		for (i = lo; i < hi && two; i++) {
+			v = g->key[g->idx[i]];
+			two = v == vmin || v == vmax;
+		}
+		if (two) {
+			lw = ly = 0;
+			for (i = lo; i < hi; i++) {
+				r = g->idx[i];
+				if (g->key[r] == vmin) {
+					lw += g->w[r];
+					ly += g->w[r] * d->y[r];
+				}
+			}
+			rw = sw - lw;
+			ry = sy - ly;
+			proxy = ly * ly / lw + ry * ry / rw;
+			if (proxy > best) {
+				best = proxy;
+				best_col = c;
+				best_thr = vmin / 2.0 + vmax / 2.0;
+				if (best_thr == vmax || isinf(best_thr))
+					best_thr = vmin;
+			}
+			continue;
+		}
 		memcpy(g->tmp, g->idx + lo, nrows * sizeof *g->tmp);
 		sort_key = g->key;
 		qsort(g->tmp, nrows, sizeof *g->tmp, cmp_key);
-		if (g->key[g->tmp[0]] == g->key[g->tmp[nrows - 1]])
-			continue;	/* one value: no split */
 		lw = ly = 0;
 		for (i = 0; i + 1 < nrows; i++) {
 			r = g->tmp[i];
@@ -256,50 +298,59 @@ tree_variance(struct tree *t)
  * weight of the nodes it reaches: their volume over the columns averaged
  * over. lo/hi: the box so far, over the columns given only.
  */
+/*
+ * What the walk of a tree for one parameter's columns needs: the columns
+ * (given[c] set for them), and for each node whether one of them is split
+ * below it.
+ */
+struct walk {
+	const struct tree *t;
+	const uint32_t	*cols;
+	uint32_t	 k;
+	const uint8_t	*given;
+	uint8_t		*hot;
+	const double	*x;
+	double		*lo, *hi;
+	double		 sv, sw;
+};
+
 static void
-marginal(const struct tree *t, uint32_t me, const double *x,
-    const uint8_t *given, const struct data *d, double *lo, double *hi,
-    double *sv, double *sw)
+marginal(struct walk *m, uint32_t me)
 {
-	const struct node *n = &t->n[me];
+	const struct node *n = &m->t->n[me];
 	double	 save, card, w;
-	uint32_t c;
-	int	 any = 0;
+	uint32_t c, j;
 
 	if (n->col >= 0) {
 		c = (uint32_t)n->col;
-		if (given[c]) {
-			if (x[c] <= n->thr) {
-				save = hi[c];
-				hi[c] = n->thr;
-				marginal(t, n->left, x, given, d, lo, hi, sv,
-				    sw);
-				hi[c] = save;
+		if (m->given[c]) {
+			if (m->x[c] <= n->thr) {
+				save = m->hi[c];
+				m->hi[c] = n->thr;
+				marginal(m, n->left);
+				m->hi[c] = save;
 			} else {
-				save = lo[c];
-				lo[c] = n->thr;
-				marginal(t, n->right, x, given, d, lo, hi, sv,
-				    sw);
-				lo[c] = save;
+				save = m->lo[c];
+				m->lo[c] = n->thr;
+				marginal(m, n->right);
+				m->lo[c] = save;
 			}
 			return;
 		}
-		for (c = 0; c < d->ncol; c++)
-			any |= given[c] && n->active[c];
-		if (any) {
-			marginal(t, n->left, x, given, d, lo, hi, sv, sw);
-			marginal(t, n->right, x, given, d, lo, hi, sv, sw);
+		if (m->hot[me]) {
+			marginal(m, n->left);
+			marginal(m, n->right);
 			return;
 		}
 	}
 	card = 1;
-	for (c = 0; c < d->ncol; c++) {
-		if (given[c])
-			card *= hi[c] - lo[c];
+	for (j = 0; j < m->k; j++) {
+		c = m->cols[j];
+		card *= m->hi[c] - m->lo[c];
 	}
 	w = n->stat_w / card;
-	*sv += w * n->stat_v;
-	*sw += w;
+	m->sv += w * n->stat_v;
+	m->sw += w;
 }
 
 /* The split points of column c in the tree, sorted, unique. */
@@ -334,10 +385,11 @@ static double
 marginal_variance(const struct tree *t, const struct data *d,
     const uint32_t *cols, uint32_t k)
 {
-	double	**sp, *x, *lo, *hi, sv, sw, w, sumw = 0, sumv = 0, sumvv = 0;
+	struct walk	 m;
+	double	**sp, *x, *lo, *hi, w, sumw = 0, sumv = 0, sumvv = 0;
 	double	 a, b;
 	uint32_t *ns, *at, i, j;
-	uint8_t	*given;
+	uint8_t	*given, *hot;
 	uint64_t ncells = 1;
 
 	sp = xcalloc(k, sizeof *sp);
@@ -347,12 +399,22 @@ marginal_variance(const struct tree *t, const struct data *d,
 	lo = xcalloc(d->ncol, sizeof *lo);
 	hi = xcalloc(d->ncol, sizeof *hi);
 	given = xcalloc(d->ncol, 1);
+	hot = xcalloc(t->nn ? t->nn : 1, 1);
+	for (i = 0; i < t->nn; i++) {
+		for (j = 0; j < k && !hot[i]; j++)
+			hot[i] = t->n[i].active[cols[j]];
+	}
+	m = (struct walk){ .t = t, .cols = cols, .k = k, .given = given,
+	    .hot = hot, .x = x, .lo = lo, .hi = hi };
 	for (i = 0; i < k; i++) {
 		ns[i] = splits(t, cols[i], &sp[i]) + 1;	/* cells */
-		ncells *= ns[i];
+		/* Saturated: 2^k cells of a wide one-hot overflow. */
+		if (ncells <= FANOVA_WORK)
+			ncells *= ns[i];
 		given[cols[i]] = 1;
 	}
-	if (ncells > FANOVA_CELLS) {
+	if (ncells > FANOVA_WORK || ncells * (t->nn ? t->nn : 1) >
+	    FANOVA_WORK) {
 		sumw = -1;
 		goto out;
 	}
@@ -365,15 +427,17 @@ marginal_variance(const struct tree *t, const struct data *d,
 			x[cols[i]] = 0.5 * (a + b);
 			w *= b - a;
 		}
-		memcpy(lo, d->lo, d->ncol * sizeof *lo);
-		memcpy(hi, d->hi, d->ncol * sizeof *hi);
-		sv = sw = 0;
-		marginal(t, 0, x, given, d, lo, hi, &sv, &sw);
-		if (sw > 0) {
-			w *= sw;
+		for (i = 0; i < k; i++) {
+			lo[cols[i]] = d->lo[cols[i]];
+			hi[cols[i]] = d->hi[cols[i]];
+		}
+		m.sv = m.sw = 0;
+		marginal(&m, 0);
+		if (m.sw > 0) {
+			w *= m.sw;
 			sumw += w;
-			sumv += w * (sv / sw);
-			sumvv += w * (sv / sw) * (sv / sw);
+			sumv += w * (m.sv / m.sw);
+			sumvv += w * (m.sv / m.sw) * (m.sv / m.sw);
 		}
 		/* The next cell: a counter in mixed radix. */
 		for (i = 0; i < k && ++at[i] == ns[i]; i++)
@@ -391,6 +455,7 @@ out:
 	free(lo);
 	free(hi);
 	free(given);
+	free(hot);
 	if (sumw < 0)
 		return -1;
 	if (!(sumw > 0))
@@ -411,7 +476,7 @@ tree_release(struct tree *t)
 
 int
 rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
-    struct rung_importance *im, char **cause)
+    const uint8_t *use, struct rung_importance *im, char **cause)
 {
 	struct data	 d = { 0 };
 	struct grow	 g = { 0 };
@@ -421,6 +486,7 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 	uint32_t	*used, *col0, *ncols, *pcols, nused = 0, t_, i, c, r, k;
 	uint32_t	 ntrees = 0, np = 0;
 	double		*lo, *hi, *sum, v, *lob = NULL, *hib = NULL;
+	uint8_t		*toomany;
 	double		*blo = NULL, *bhi = NULL;
 	int		 ret = -1, ok;
 
@@ -434,6 +500,7 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 	ncols = xcalloc(s->nparams ? s->nparams : 1, sizeof *ncols);
 	sum = xcalloc(s->nparams ? s->nparams : 1, sizeof *sum);
 	used = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *used);
+	toomany = xcalloc(s->nparams ? s->nparams : 1, 1);
 
 	/*
 	 * The parameters with two values or more among the trials with a
@@ -454,7 +521,8 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 			lo[i] = fmin(lo[i], v);
 			hi[i] = fmax(hi[i], v);
 		}
-		im->share[i] = lo[i] < hi[i] ? 0 : NAN;
+		im->share[i] = lo[i] < hi[i] && (use == NULL || use[i]) ? 0 :
+		    NAN;
 		if (!isnan(im->share[i])) {
 			col0[i] = d.ncol;
 			ncols[i] = p->type == RUNG_PCAT ? p->nlevels : 1;
@@ -545,15 +613,12 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 					continue;
 				for (c = 0; c < ncols[i]; c++)
 					pcols[c] = col0[i] + c;
+				if (toomany[i])
+					continue;
 				v = marginal_variance(&t, &d, pcols, ncols[i]);
 				if (v < 0) {
-					xasprintf(cause, "parameter '%s' "
-					    "cuts the space into more than "
-					    "%u cells: too many for fANOVA",
-					    s->params[i].name, FANOVA_CELLS);
-					tree_release(&t);
-					free(pcols);
-					goto out_forest;
+					toomany[i] = 1;
+					continue;
 				}
 				sum[i] += v / t.variance;
 			}
@@ -561,6 +626,17 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 		tree_release(&t);
 	}
 	free(pcols);
+	for (i = 0; i < s->nparams; i++) {
+		if (!toomany[i] || isnan(im->share[i]))
+			continue;
+		im->share[i] = NAN;
+		np--;
+		free(im->note);
+		xasprintf(&im->note, "parameter '%s': its %u levels cut the "
+		    "space into more cells than fANOVA can go through: no "
+		    "share (--params leaves it out of the forest)",
+		    s->params[i].name, ncols[i]);
+	}
 	if (ntrees == 0) {
 		xasprintf(cause, "the values of the %u trials do not vary: "
 		    "fANOVA has nothing to share out", nused);
@@ -572,7 +648,8 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 	}
 	for (i = 0; i < s->nparams; i++) {
 		if (!isnan(im->share[i]))
-			im->share[i] = v > 0 ? sum[i] / ntrees / v : 1.0 / np;
+			im->share[i] = v > 0 ? sum[i] / ntrees / v :
+			    np > 0 ? 1.0 / np : NAN;
 	}
 	ret = 0;
 out_forest:
@@ -594,9 +671,11 @@ out:
 	free(ncols);
 	free(sum);
 	free(used);
+	free(toomany);
 	if (ret != 0) {
 		free(im->share);
 		free(im->nset);
+		free(im->note);
 		memset(im, 0, sizeof *im);
 	}
 	return ret;

@@ -39,6 +39,7 @@ rung_importance_release(struct rung_importance *im)
 {
 	free(im->share);
 	free(im->nset);
+	free(im->note);
 	memset(im, 0, sizeof *im);
 }
 
@@ -254,8 +255,8 @@ divergence(const struct rung_study *s, const struct rung_param *p,
 
 int
 rung_ped_anova(const struct rung_study *s, const double *y,
-    enum rung_direction dir, double quantile, struct rung_importance *im,
-    char **cause)
+    enum rung_direction dir, double quantile, const uint8_t *use,
+    struct rung_importance *im, char **cause)
 {
 	double	*loss, *sorted, cutoff, sum = 0;
 	uint8_t	*top;
@@ -294,6 +295,10 @@ rung_ped_anova(const struct rung_study *s, const double *y,
 	im->share = xcalloc(s->nparams ? s->nparams : 1, sizeof *im->share);
 	im->nset = xcalloc(s->nparams ? s->nparams : 1, sizeof *im->nset);
 	for (i = 0; i < s->nparams; i++) {
+		if (use != NULL && !use[i]) {
+			im->share[i] = NAN;
+			continue;
+		}
 		im->share[i] = divergence(s, &s->params[i], loss, top,
 		    &im->nset[i]);
 		if (!isnan(im->share[i])) {

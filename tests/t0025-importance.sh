@@ -129,6 +129,15 @@ test_expect_success 'fANOVA: seeded, and the trials that set every parameter' '
 	grep "final values: $n trials set every parameter" a.err
 '
 
+test_expect_success '--params: only the parameters named are assessed' '
+	rung importance --json --params lr,depth mq >p.json &&
+	test "$(json "sorted(k for k, v in j[\"columns\"][0][\"importance\"].items() if v is not None)" p.json)" = "depth lr" &&
+	rung importance --json --method fanova --params lr,depth,num_params mq >f.json &&
+	test "$(json "sorted(k for k, v in j[\"columns\"][0][\"importance\"].items() if v is not None)" f.json)" = "depth lr num_params" &&
+	expect_fail 2 rung importance --params lr,dept mq &&
+	grep_err "dept. is no parameter of .mq.*depth"
+'
+
 test_expect_success 'what is refused' '
 	expect_fail 2 rung importance --method anova mq &&
 	grep_err "method must be ped-anova or fanova" &&

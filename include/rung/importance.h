@@ -30,6 +30,8 @@ struct rung_importance {
 	double		*share;
 	/* Per parameter: how many of the trials with a value set it. */
 	uint32_t	*nset;
+	/* What the caller should say (a parameter left out), or NULL. */
+	char		*note;
 };
 
 void	 rung_importance_release(struct rung_importance *);
@@ -39,22 +41,27 @@ void	 rung_importance_release(struct rung_importance *);
  * for a trial left out), lower better when dir is RUNG_MIN. The top is
  * the best quantile of the trials (two at least). A trial that does not
  * set a parameter (a conditional one) is left out of that parameter's
- * densities. -1 with *cause when fewer than three trials have a value.
+ * densities. use (NULL: all) says which parameters to assess; the others
+ * have NaN. -1 with *cause when fewer than three trials have a value.
  */
 int	 rung_ped_anova(const struct rung_study *, const double *y,
-	     enum rung_direction dir, double quantile,
+	     enum rung_direction dir, double quantile, const uint8_t *use,
 	     struct rung_importance *, char **cause);
 
 /*
  * fANOVA on a random forest (Hutter et al. 2014) as Optuna's
  * FanovaImportanceEvaluator computes it: 64 trees grown as scikit-learn's
  * RandomForestRegressor grows them, from the trials that set every
- * parameter of two values or more and have a value; seeded. A
- * parameter's share is its mean share of the trees' variance, normalised.
- * ntop is 0. -1 with *cause when fewer than two trials are left.
+ * parameter of two values or more and have a value (of those use says,
+ * NULL: all); seeded. A parameter's share is its mean share of the trees'
+ * variance, normalised. A parameter whose split points cut its space into
+ * more cells than can be gone through (a categorical of hundreds of
+ * levels: one-hot columns multiply) has none, and im->note says so. ntop
+ * is 0. -1 with *cause when fewer than two trials are left.
  */
 int	 rung_fanova(const struct rung_study *, const double *y,
-	     uint64_t seed, struct rung_importance *, char **cause);
+	     uint64_t seed, const uint8_t *use, struct rung_importance *,
+	     char **cause);
 
 /*
  * The value of trial t at step k: its value at its last point at or
