@@ -51,8 +51,10 @@ st.optimize(obj, n_trials=300)
 PY
 imp -s optuna "$work/o.journal"
 
-printf '%-12s %6s  %-44s %-44s %s\n' STUDY TRIALS "RUNG FANOVA (8 SEEDS)" \
-	"OPTUNA FANOVA (8 SEEDS)" "TOP3 / 0.05"
+nseeds=$(echo $seeds | wc -w)
+printf '%-12s %6s  %-44s %-44s %s\n' STUDY TRIALS \
+	"RUNG FANOVA ($nseeds SEEDS)" "OPTUNA FANOVA ($nseeds SEEDS)" \
+	"TOP3 / 0.05"
 for study in metaqnn mlpf lstm128-avg gru128 vrnn64-tanh optuna; do
 	"$RUNG" -d "$db" export -f jsonl -o "$work/$study.jsonl" "$study"
 	sqlite3 -json "$db" "select p.name, p.type, p.log from params p join

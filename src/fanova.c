@@ -32,6 +32,13 @@
 #define FOREST_TREES	64
 #define FOREST_DEPTH	64
 /*
+ * scikit-learn's trees hold the data as float32 and do not split between
+ * two values closer than this (FEATURE_THRESHOLD): a learning rate of
+ * 1e-8 to 1e-5 is one value to them. So here, or the shares differ from
+ * Optuna's where values are that small.
+ */
+#define FEATURE_EPS	1e-7
+/*
  * A parameter's cells in a tree are a product of split points (a
  * categorical parameter's one-hot columns split on, k of them, make 2^k),
  * and each is a walk of the tree: cells times nodes is bounded, so that a
@@ -140,7 +147,7 @@ grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 			vmin = fmin(vmin, v);
 			vmax = fmax(vmax, v);
 		}
-		if (vmin == vmax)
+		if (vmax <= vmin + FEATURE_EPS)
 			continue;	/* one value: no split */
 		/*
 		 * Two values (a one-hot column always): the one split,
@@ -182,7 +189,7 @@ grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 			ly += g->w[r] * d->y[r];
 			a = g->key[r];
 			b = g->key[g->tmp[i + 1]];
-			if (a == b)
+			if (b <= a + FEATURE_EPS)
 				continue;
 			rw = sw - lw;
 			ry = sy - ly;
@@ -561,9 +568,9 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 			continue;
 		for (c = 0; c < ncols[i]; c++) {
 			lob[col0[i] + c] = s->params[i].type == RUNG_PCAT ? 0 :
-			    lo[i];
+			    (double)(float)lo[i];
 			hib[col0[i] + c] = s->params[i].type == RUNG_PCAT ? 1 :
-			    hi[i];
+			    (double)(float)hi[i];
 		}
 	}
 	for (r = 0; r < nused; r++) {
@@ -575,8 +582,9 @@ rung_fanova(const struct rung_study *s, const double *y, uint64_t seed,
 				continue;
 			if (p->type == RUNG_PCAT)
 				d.x[(size_t)r * d.ncol + col0[i] + p->cat[t_]] = 1;
-			else
-				d.x[(size_t)r * d.ncol + col0[i]] = p->num[t_];
+			else	/* as scikit-learn holds it */
+				d.x[(size_t)r * d.ncol + col0[i]] =
+				    (double)(float)p->num[t_];
 		}
 	}
 
