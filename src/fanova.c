@@ -27,6 +27,7 @@
 
 #include "rung/importance.h"
 #include "rung/rng.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 #define FOREST_TREES	64
@@ -94,14 +95,6 @@ node_new(struct tree *t)
 static const double *sort_key;
 
 static int
-cmp_double_fanova(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
 cmp_key(const void *a, const void *b)
 {
 	double	 x = sort_key[*(const uint32_t *)a];
@@ -110,15 +103,42 @@ cmp_key(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The best split of a node so far. */
+struct split {
+	double		 proxy;		/* -INFINITY: none yet */
+	double		 thr;
+	uint32_t	 col;
+};
+
+/*
+ * The split of column c between values a < b, with lw, ly the weight and
+ * weighted sum of y at or below a, of sw, sy in all: kept if it lowers
+ * the squared error most so far (the first of equals kept). The threshold
+ * is scikit-learn's midpoint, never b itself.
+ */
+static void
+consider(struct split *sp, uint32_t c, double a, double b, double lw,
+    double ly, double sw, double sy)
+{
+	double	 proxy = ly * ly / lw + (sy - ly) * (sy - ly) / (sw - lw);
+
+	if (proxy > sp->proxy) {
+		sp->proxy = proxy;
+		sp->col = c;
+		sp->thr = a / 2.0 + b / 2.0;
+		if (sp->thr == b || isinf(sp->thr))
+			sp->thr = a;
+	}
+}
+
 /* Grow the node of rows idx[lo..hi) at depth; its index. */
 static uint32_t
 grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 {
 	const struct data *d = g->d;
-	uint32_t	 me = node_new(t), i, k, c, best_col = 0, nrows = hi - lo;
-	uint32_t	 best_at, r;
-	double		 sw = 0, sy = 0, lw, ly, rw, ry, proxy;
-	double		 best = -INFINITY, best_thr = 0, a, b;
+	struct split	 best = { -INFINITY, 0, 0 };
+	uint32_t	 me = node_new(t), i, k, c, nrows = hi - lo, best_at, r;
+	double		 sw = 0, sy = 0, lw, ly, a, b;
 	int		 same = 1;
 
 	for (i = lo; i < hi; i++) {
@@ -167,16 +187,7 @@ grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 					ly += g->w[r] * d->y[r];
 				}
 			}
-			rw = sw - lw;
-			ry = sy - ly;
-			proxy = ly * ly / lw + ry * ry / rw;
-			if (proxy > best) {
-				best = proxy;
-				best_col = c;
-				best_thr = vmin / 2.0 + vmax / 2.0;
-				if (best_thr == vmax || isinf(best_thr))
-					best_thr = vmin;
-			}
+			consider(&best, c, vmin, vmax, lw, ly, sw, sy);
 			continue;
 		}
 		memcpy(g->tmp, g->idx + lo, nrows * sizeof *g->tmp);
@@ -189,38 +200,27 @@ grow(struct grow *g, struct tree *t, uint32_t lo, uint32_t hi, int depth)
 			ly += g->w[r] * d->y[r];
 			a = g->key[r];
 			b = g->key[g->tmp[i + 1]];
-			if (b <= a + FEATURE_EPS)
-				continue;
-			rw = sw - lw;
-			ry = sy - ly;
-			proxy = ly * ly / lw + ry * ry / rw;
-			if (proxy > best) {
-				best = proxy;
-				best_col = c;
-				/* scikit-learn's midpoint, never b itself. */
-				best_thr = a / 2.0 + b / 2.0;
-				if (best_thr == b || isinf(best_thr))
-					best_thr = a;
-			}
+			if (b > a + FEATURE_EPS)
+				consider(&best, c, a, b, lw, ly, sw, sy);
 		}
 	}
-	if (best == -INFINITY)
+	if (best.proxy == -INFINITY)
 		return me;
 	/* Partition the rows: those at or below the threshold first. */
 	for (i = lo, k = 0; i < hi; i++) {
 		r = g->idx[i];
-		if (d->x[(size_t)r * d->ncol + best_col] <= best_thr)
+		if (d->x[(size_t)r * d->ncol + best.col] <= best.thr)
 			g->tmp[k++] = r;
 	}
 	best_at = k;
 	for (i = lo; i < hi; i++) {
 		r = g->idx[i];
-		if (d->x[(size_t)r * d->ncol + best_col] > best_thr)
+		if (d->x[(size_t)r * d->ncol + best.col] > best.thr)
 			g->tmp[k++] = r;
 	}
 	memcpy(g->idx + lo, g->tmp, nrows * sizeof *g->idx);
-	t->n[me].col = (int32_t)best_col;
-	t->n[me].thr = best_thr;
+	t->n[me].col = (int32_t)best.col;
+	t->n[me].thr = best.thr;
 	k = grow(g, t, lo, lo + best_at, depth + 1);
 	t->n[me].left = k;
 	k = grow(g, t, lo + best_at, hi, depth + 1);
@@ -374,7 +374,7 @@ splits(const struct tree *t, uint32_t c, double **out)
 		}
 	}
 	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_double_fanova);
+		qsort(v, n, sizeof *v, rung_cmp_double);
 	for (i = k = 0; i < n; i++) {
 		if (k == 0 || v[i] != v[k - 1])
 			v[k++] = v[i];

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "rung/importance.h"
+#include "rung/util.h"
 #include "rung/xmalloc.h"
 
 #define PED_MIN_TOP	2
@@ -59,14 +60,6 @@ rung_trial_value_at(const struct rung_study *s, uint32_t t, int32_t k)
 			hi = mid;
 	}
 	return isfinite(s->curve.vals[lo]) ? (double)s->curve.vals[lo] : NAN;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static double
@@ -279,7 +272,7 @@ rung_ped_anova(const struct rung_study *s, const double *y,
 		free(sorted);
 		return -1;
 	}
-	qsort(sorted, n, sizeof *sorted, cmp_double);
+	qsort(sorted, n, sizeof *sorted, rung_cmp_double);
 	q = (uint32_t)ceil(quantile * n);
 	q = q > 0 ? q - 1 : 0;
 	cutoff = fmax(sorted[PED_MIN_TOP - 1], sorted[q < n ? q : n - 1]);

@@ -373,14 +373,6 @@ since_exec(void)
 	    (double)sysconf(_SC_CLK_TCK);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 bench(struct tui *t, long nkeys, double started, double loaded,
     double first)
@@ -414,7 +406,7 @@ bench(struct tui *t, long nkeys, double started, double loaded,
 			worst_key = c;
 		}
 	}
-	qsort(ms, (size_t)nkeys, sizeof *ms, cmp_double);
+	qsort(ms, (size_t)nkeys, sizeof *ms, rung_cmp_double);
 	/*
 	 * A live refresh: what another connection's write of 100 trials
 	 * costs the explorer (the changed trials read and merged, the rows

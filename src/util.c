@@ -744,3 +744,11 @@ rung_name_check(const char *what, const char *name, char **cause)
 	free(shown);
 	return -1;
 }
+
+int
+rung_cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}

@@ -63,6 +63,8 @@ void	 rung_progress_update(struct rung_progress *, uint64_t done);
 void	 rung_progress_end(struct rung_progress *);
 
 double	 rung_now(void);	/* monotonic seconds */
+/* qsort's comparison of two doubles, ascending (no NaN among them). */
+int	 rung_cmp_double(const void *, const void *);
 
 /* A growable byte buffer. */
 struct rung_buf {
