@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -318,17 +319,20 @@ launch_trial(struct rung_store *s, int64_t tid, char **cause)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* FNV-1a, 64 bits, over n bytes, from h. */
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
+/*
+ * A trial's digest is made as a source's (rung_file_digest): CRC-32 and
+ * Adler-32 of its bytes, zlib's, which go through a curve a word at a
+ * time; the two make 64 bits.
+ */
+struct tdigest {
+	uLong		 crc, adl;
+};
 
-	while (n-- > 0) {
-		h ^= *c++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+static void
+feed(struct tdigest *h, const void *p, size_t n)
+{
+	h->crc = crc32(h->crc, p, (uInt)n);
+	h->adl = adler32(h->adl, p, (uInt)n);
 }
 
 /*
@@ -340,7 +344,7 @@ static uint64_t
 trial_digest(struct rung_batch *b, const struct rung_batch_view *v,
     uint32_t t, uint64_t *points)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
+	struct tdigest	 h = { crc32(0, Z_NULL, 0), adler32(0, Z_NULL, 0) };
 	struct rung_batch_value pv;
 	const int32_t	*steps;
 	const double	*vals;
@@ -348,38 +352,39 @@ trial_digest(struct rung_batch *b, const struct rung_batch_view *v,
 	uint32_t	 i, n;
 	uint8_t		 st = (uint8_t)rung_batch_trial_status(b, t);
 
-	h = fnv(h, &st, 1);
+	feed(&h, &st, 1);
 	for (i = 0; i < v->nparams; i++) {
 		rung_batch_trial_param(b, t, i, &pv);
 		if (!pv.set)
 			continue;
 		name = rung_batch_param_name(b, i);
-		h = fnv(h, name, strlen(name) + 1);
-		h = fnv(h, &pv.type, sizeof pv.type);
+		feed(&h, name, strlen(name) + 1);
+		feed(&h, &pv.type, sizeof pv.type);
 		if (pv.type == RUNG_PCAT)
-			h = fnv(h, pv.text, strlen(pv.text) + 1);
+			feed(&h, pv.text, strlen(pv.text) + 1);
 		else if (pv.type == RUNG_PINT)
-			h = fnv(h, &pv.i, sizeof pv.i);
+			feed(&h, &pv.i, sizeof pv.i);
 		else
-			h = fnv(h, &pv.d, sizeof pv.d);
+			feed(&h, &pv.d, sizeof pv.d);
 	}
 	*points = 0;
 	for (i = 0; i < v->nmetrics; i++) {
 		if ((n = rung_batch_curve(b, t, i, &steps, &vals)) == 0)
 			continue;
 		name = rung_batch_metric_name(b, i);
-		h = fnv(h, name, strlen(name) + 1);
-		h = fnv(h, &n, sizeof n);
-		h = fnv(h, steps, n * sizeof *steps);
-		h = fnv(h, vals, n * sizeof *vals);
+		feed(&h, name, strlen(name) + 1);
+		feed(&h, &n, sizeof n);
+		feed(&h, steps, n * sizeof *steps);
+		feed(&h, vals, n * sizeof *vals);
 		*points += n;
 	}
 	if ((n = rung_batch_times(b, t, &steps, &vals)) > 0) {
-		h = fnv(h, "\0secs", 6);
-		h = fnv(h, steps, n * sizeof *steps);
-		h = fnv(h, vals, n * sizeof *vals);
+		feed(&h, "\0secs", 6);
+		feed(&h, steps, n * sizeof *steps);
+		feed(&h, vals, n * sizeof *vals);
 	}
-	return h;
+	return (uint64_t)(h.crc & 0xffffffffUL) << 32 |
+	    (uint64_t)(h.adl & 0xffffffffUL);
 }
 
 /*
