@@ -34,6 +34,7 @@ enum tui_screen {
 	SCR_REPLAY,
 	SCR_OUTPUT,
 	SCR_LAUNCH,
+	SCR_PARAMS,
 	SCR_HELP,
 	SCR_N
 };
@@ -41,7 +42,7 @@ enum tui_screen {
 #define ON_ALL		((1U << SCR_N) - 1)
 #define ON_LISTS	(ON(SCR_STUDIES) | ON(SCR_TRIALS) | ON(SCR_DETAIL) | \
 			 ON(SCR_FIT) | ON(SCR_REPLAY) | ON(SCR_OUTPUT) | \
-			 ON(SCR_LAUNCH) | ON(SCR_HELP))
+			 ON(SCR_LAUNCH) | ON(SCR_PARAMS) | ON(SCR_HELP))
 
 enum tui_action {
 	ACT_NONE = 0,
@@ -51,7 +52,9 @@ enum tui_action {
 	ACT_LOGY, ACT_XAXIS, ACT_METRIC, ACT_PREFIX_LESS, ACT_PREFIX_MORE, ACT_REFIT,
 	ACT_FOCUS, ACT_ENTER, ACT_HELP, ACT_PROMPT, ACT_BACK, ACT_QUIT, ACT_STUDIES,
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
-	ACT_LAUNCH, ACT_PARAMS,
+	ACT_LAUNCH, ACT_PARAMS, ACT_PARAMVIEW, ACT_PV_MODE, ACT_PV_OTHER,
+	ACT_BRUSH_LO_DOWN, ACT_BRUSH_LO_UP, ACT_BRUSH_HI_DOWN, ACT_BRUSH_HI_UP,
+	ACT_BRUSH_CLEAR,
 };
 
 struct tui_key {
@@ -377,6 +380,14 @@ int32_t		 tui_target(struct tui *);
 void		 tui_set_topk(struct tui *, int);
 void		 tui_toggle_logy(struct tui *);
 int		 tui_mark_ids(struct tui *, int argc, char **argv, int on);
+/*
+ * view-params.c: whether trial u lies in every range brushed on the
+ * Params screen's axes (1 when none is), what the brushes are in words
+ * (NULL: none), and clearing them.
+ */
+int		 tui_params_keep(struct tui *, uint32_t u);
+const char	*tui_params_brushed(struct tui *);
+void		 tui_params_clear_brushes(struct tui *);
 /* :params name...: the parameter columns shown; none named: all. */
 void		 tui_show_params(struct tui *, int argc, char **argv);
 void		 tui_load_model(struct tui *);

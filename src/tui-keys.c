@@ -35,6 +35,9 @@ const struct tui_key tui_keys[] = {
 	  "the output of the commands run from the command line" },
 	{ { '6' }, ON_ALL, ACT_LAUNCH,
 	  "the launch screen: a campaign's trials, decisions and logs, live" },
+	{ { '7' }, ON_ALL, ACT_PARAMVIEW,
+	  "the Params screen: which parameters matter, their slice, "
+	  "parallel coordinates and contour, and brushing" },
 	{ { 'j', KEY_DOWN }, ON_LISTS, ACT_DOWN, "move down" },
 	{ { 'k', KEY_UP }, ON_LISTS, ACT_UP, "move up" },
 	{ { KEY_NPAGE, KCTRL('f') }, ON_LISTS, ACT_PGDN, "page down" },
@@ -42,9 +45,10 @@ const struct tui_key tui_keys[] = {
 	{ { 'g', KEY_HOME }, ON_LISTS, ACT_TOP, "go to the first row" },
 	{ { 'G', KEY_END }, ON_LISTS, ACT_BOTTOM, "go to the last row" },
 	{ { '\n', KEY_ENTER }, ON(SCR_STUDIES) | ON(SCR_TRIALS) | ON(SCR_FIT) |
-	  ON(SCR_REPLAY) | ON(SCR_LAUNCH), ACT_ENTER,
+	  ON(SCR_REPLAY) | ON(SCR_LAUNCH) | ON(SCR_PARAMS), ACT_ENTER,
 	  "open: a study, a trial's details, a fit row's prefix on the "
-	  "curves, a policy's seeds, a campaign's events" },
+	  "curves, a policy's seeds, a campaign's events, the trials left "
+	  "by the brushes" },
 	{ { 'h', KEY_LEFT }, ON(SCR_TRIALS), ACT_LEFT,
 	  "scroll the parameter columns left; on the focused curves, move "
 	  "the prefix marker left" },
@@ -62,7 +66,9 @@ const struct tui_key tui_keys[] = {
 	{ { 'f' }, ON(SCR_TRIALS), ACT_FILTER,
 	  "filter the trials with an expression: lr < 0.01 and status == "
 	  "complete" },
-	{ { 'F' }, ON(SCR_TRIALS), ACT_FILTER_CLEAR, "clear the filter" },
+	{ { 'F' }, ON(SCR_TRIALS) | ON(SCR_PARAMS), ACT_FILTER_CLEAR,
+	  "clear the filter and the brushes (the brushes only, on the Params "
+	  "screen)" },
 	{ { 's' }, ON(SCR_TRIALS), ACT_SORT, "sort by the next column" },
 	{ { 'S' }, ON(SCR_TRIALS), ACT_SORT_REVERSE, "reverse the order" },
 	{ { ' ' }, ON(SCR_TRIALS), ACT_MARK,
@@ -89,6 +95,20 @@ const struct tui_key tui_keys[] = {
 	{ { 'p' }, ON(SCR_TRIALS), ACT_PARAMS,
 	  "choose the parameter columns: the command line opens on :params "
 	  "and the ones shown" },
+	{ { 'v' }, ON(SCR_PARAMS), ACT_PV_MODE,
+	  "show the slice, the parallel coordinates or the contour" },
+	{ { 'c' }, ON(SCR_PARAMS), ACT_PV_OTHER,
+	  "the contour against the next parameter by importance" },
+	{ { '[' }, ON(SCR_PARAMS), ACT_BRUSH_LO_DOWN,
+	  "brush the selected parameter's axis: its range's bottom down" },
+	{ { ']' }, ON(SCR_PARAMS), ACT_BRUSH_LO_UP,
+	  "its range's bottom up: only the trials in the range stay, here "
+	  "and in the trials table" },
+	{ { '{' }, ON(SCR_PARAMS), ACT_BRUSH_HI_DOWN,
+	  "its range's top down" },
+	{ { '}' }, ON(SCR_PARAMS), ACT_BRUSH_HI_UP, "its range's top up" },
+	{ { 'b' }, ON(SCR_PARAMS), ACT_BRUSH_CLEAR,
+	  "remove the selected parameter's brush" },
 	{ { 'R' }, ON(SCR_FIT) | ON(SCR_REPLAY), ACT_RERUN,
 	  "run the fit sweep or the replays again" },
 	{ { 0 }, 0, ACT_NONE, NULL }

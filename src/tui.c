@@ -22,7 +22,7 @@
 
 extern const struct rung_view_ops tui_view_studies, tui_view_trials,
     tui_view_detail, tui_view_fit, tui_view_replay, tui_view_output,
-    tui_view_launch, tui_view_help;
+    tui_view_launch, tui_view_params, tui_view_help;
 
 /* The screens, in the order of enum tui_screen. */
 const struct rung_view_ops *const tui_views[SCR_N] = {
@@ -33,6 +33,7 @@ const struct rung_view_ops *const tui_views[SCR_N] = {
 	&tui_view_replay,
 	&tui_view_output,
 	&tui_view_launch,
+	&tui_view_params,
 	&tui_view_help,
 };
 

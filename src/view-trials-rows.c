@@ -240,7 +240,8 @@ tui_rebuild_rows(struct tui *t)
 		sel_trial = tv->order[tv->sel];
 	tv->norder = 0;
 	for (i = 0; i < t->s->ntrials; i++) {
-		if (rung_filter_match(tv->filter, t->s, tv->pred, i))
+		if (rung_filter_match(tv->filter, t->s, tv->pred, i) &&
+		    tui_params_keep(t, i))
 			tv->order[tv->norder++] = i;
 	}
 	tv->sel = UINT32_MAX;	/* found again below, not by tui_resort */

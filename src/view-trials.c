@@ -572,6 +572,8 @@ view_trials_key(struct tui *t, enum tui_action a)
 		tui_prompt_open(t, 'f', tv->filter_text);
 		return;
 	case ACT_FILTER_CLEAR:
+		/* The brushes of the Params screen filter too: both go. */
+		tui_params_clear_brushes(t);
 		tui_apply_filter(t, NULL);
 		return;
 	case ACT_TOPK:
@@ -757,6 +759,9 @@ view_trials_status(struct tui *t, char *buf, size_t len)
 	if (tv->filter_text != NULL && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s filter: %s", v,
 		    tv->filter_text);
+	if (tui_params_brushed(t) != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " %s brushed: %s", v,
+		    tui_params_brushed(t));
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, " %s prefix %d",
 		    v, tv->prefix);
