@@ -217,8 +217,8 @@ y_range(struct plot *pl, const struct rung_study *s, const float *cum,
 		st->lo = st->hi / 10;
 	for (i = 0; i < nsel; i++) {
 		t = sel[i];
-		k = trial_points(s, cum, t, st);
-		while (k-- > 0) {
+		n = trial_points(s, cum, t, st);
+		for (k = 0; k < n; k++) {
 			if (st->logy && st->vs[k] <= 0)
 				continue;
 			if (st->vs[k] > st->hi) {
