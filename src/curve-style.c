@@ -286,7 +286,8 @@ rung_colorby_pos(const struct rung_colorby *c, uint32_t tr)
 	double	 v;
 
 	if (c->cat)
-		return c->p->cat[tr] == UINT32_MAX ? NAN : (double)c->p->cat[tr];
+		return c->p->cat[tr] == UINT32_MAX ? NAN :
+		    (double)c->p->cat[tr];
 	v = c->p->num[tr];
 	if (!isfinite(v) || !(c->hi >= c->lo))
 		return NAN;

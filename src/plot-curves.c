@@ -607,8 +607,8 @@ plot_curves(struct plot *pl, const struct rung_study *s, char **cause)
 				if (st.cby >= 0) {
 					lab = xprintf("trial %s%s (%s = %s)",
 					    s->ids[t], t == best ? ", best" :
-					    "", st.cb.p->name, rung_colorby_label(
-					    &st.cb, t, b1));
+					    "", st.cb.p->name,
+					    rung_colorby_label(&st.cb, t, b1));
 				} else
 					lab = xprintf("trial %s%s", s->ids[t],
 					    t == best ? " (best)" : "");
