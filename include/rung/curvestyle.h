@@ -15,10 +15,10 @@
 /*
  * The robust y range of the finite values v[0..n) drawn (sorted in place;
  * non-finite ones are skipped). A value is an outlier (a diverged trial's)
- * when it lies beyond the 5th to 95th percentile by more than ten times
- * that core's width, or beyond the quartiles by more than a hundred times
- * theirs; the test is made again without the outliers until it finds none
- * more. The range spans the other values, widened by 5% on a side where
+ * when it lies beyond the 5th to 95th percentile by more than twenty
+ * times that core's width, or beyond the quartiles by more than two
+ * hundred times theirs; the test is made again without the outliers until
+ * it finds none more. The range spans the other values, widened by 5% on a side where
  * outliers were left out (they are drawn clipped at that edge). Tame data,
  * with no outlier, keep their full range: [minimum, maximum]. best (NaN:
  * none), the best trial's best value, is always inside: in either
