@@ -143,6 +143,15 @@ test_expect_success '--color-by: a colour bar for a number, a legend for levels'
 	(cd dir && gnuplot plot.gp) && test -s dir/x.png
 '
 
+test_expect_success '--color-by a parameter sampled on a log scale: a log colour bar' '
+	rung import "$RUNG_TESTDATA/optuna/pruned.db" 2>/dev/null &&
+	rm -rf dir && rung plot curves --color-by lr --script dir -o x.png pruned 2>/dev/null &&
+	grep -q "^set logscale cb" dir/plot.gp &&
+	rm -rf dir && rung plot curves --color-by x --script dir -o x.png pruned 2>/dev/null &&
+	grep -q "^set cblabel .x." dir/plot.gp &&
+	! grep -q "logscale cb" dir/plot.gp
+'
+
 test_expect_success 'bad values exit 2 and name the option' '
 	expect_fail 2 rung plot curves --yrange 3:1 div && grep_err "plot: --yrange" &&
 	grep_err "below HI" &&
