@@ -439,8 +439,8 @@ draw_lce(struct tui *t, struct tui_canvas *cv, const struct plotmap *m,
 	}
 }
 
-/* "┈ LCE from K" at (y, x) in w columns. */
-static void
+/* "┈ LCE from K" at (y, x) in w columns; the columns it took. */
+static int
 draw_lce_legend(struct tui *t, int y, int x, int w)
 {
 	char	 buf[32];
@@ -449,7 +449,7 @@ draw_lce_legend(struct tui *t, int y, int x, int w)
 	snprintf(buf, sizeof buf, "LCE from %d", tui_trials(t)->prefix);
 	n = tui_put(y, x, w, t->attrs[C_SEL] | A_DIM, t->g->braille ?
 	    "\xe2\x94\x88" : "~");
-	tui_put(y, x + n + 1, w - n - 1, A_NORMAL, buf);
+	return n + 1 + tui_put(y, x + n + 1, w - n - 1, A_NORMAL, buf);
 }
 
 /*
@@ -725,10 +725,8 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		break;
 	}
 	/* Last: where marks crowd the legend, the detail still says it. */
-	if (lce != NULL && lx < x + w - 14) {
-		draw_lce_legend(t, y + h - 1, lx, x + w - lx);
-		lx += 14;
-	}
+	if (lce != NULL && lx < x + w - 14)
+		lx += draw_lce_legend(t, y + h - 1, lx, x + w - lx) + 3;
 	if (cbp != NULL && lx < x + w - 10)
 		tui_colour_legend(t, cbp, y + h - 1, lx, x + w - lx);
 	/* The title again, now that it knows what was clipped. */
