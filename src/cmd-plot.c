@@ -30,6 +30,9 @@ static const struct option plot_longopts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "x", required_argument, NULL, OPT_X },
 	{ "log-y", no_argument, NULL, OPT_LOGY },
+	{ "yrange", required_argument, NULL, OPT_YRANGE },
+	{ "smooth", required_argument, NULL, OPT_SMOOTH },
+	{ "color-by", required_argument, NULL, OPT_COLOR_BY },
 	{ "prefix", required_argument, NULL, OPT_PREFIX },
 	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -71,6 +74,9 @@ static const struct plot_option {
 	{ OPT_TOP, "--top", 0 },
 	{ OPT_X, "--x", 0 },
 	{ OPT_LOGY, "--log-y", 0 },
+	{ OPT_YRANGE, "--yrange", 0 },
+	{ OPT_SMOOTH, "--smooth", 0 },
+	{ OPT_COLOR_BY, "--color-by", 0 },
 	{ OPT_PREFIX, "--prefix", 0 },
 	{ OPT_MODEL, "--model", 0 },
 	{ RUNG_OPT_TARGET, "--target", 0 },
@@ -426,6 +432,7 @@ const struct rung_cmd_entry rung_cmd_plot_entry = {
 	.name = "plot",
 	.usage = "[--size WxH] [--script dir] "
 	    "[--trials list] [--top n] [--x step|seconds] [--log-y] "
+	    "[--yrange lo:hi] [--smooth weight] [--color-by param] "
 	    "[--prefix steps] [--model name] [--target step] "
 	    "[--features raw|baker] [--params list] [--svr nu-svr|eps-svr] "
 	    "[--C c] [--nu nu] [--epsilon epsilon] [--gamma gamma] "

@@ -427,6 +427,32 @@ own_logy(struct tui *t, int argc, char **argv, const char *rest)
 }
 
 static void
+own_smooth(struct tui *t, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (argc == 2)
+		tui_set_smooth(t, argv[1]);
+	else
+		tui_message(t, 1, "smooth: give a weight in [0, 1): 0 for "
+		    "none");
+}
+
+static void
+own_colorby(struct tui *t, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	tui_set_colorby(t, argc >= 2 ? argv[1] : NULL);
+}
+
+static void
+own_yrange(struct tui *t, int argc, char **argv, const char *rest)
+{
+	(void)argc;
+	(void)argv;
+	tui_set_yrange(t, rest);
+}
+
+static void
 own_keys(struct tui *t, int argc, char **argv, const char *rest)
 {
 	(void)argc;
@@ -470,6 +496,12 @@ const struct tui_command tui_commands[] = {
 	  OPD_ANY, own_unmark, NULL },
 	{ "logy", "", "toggle the log scale of the y axis", NULL, OPD_ANY,
 	  own_logy, NULL },
+	{ "smooth", "weight", "smooth the curves as TensorBoard does, weight "
+	  "in [0, 1) (0: none)", NULL, OPD_ANY, own_smooth, NULL },
+	{ "color-by", "[param]", "colour the curves by a parameter (none "
+	  "named: as before)", NULL, OPD_ANY, own_colorby, NULL },
+	{ "yrange", "[lo:hi]", "the y axis from lo to hi, either may be left "
+	  "out (none: automatic)", NULL, OPD_ANY, own_yrange, NULL },
 	{ "keys", "", "show the help screen", NULL, OPD_ANY, own_keys, NULL },
 	{ "quit", "", "quit the explorer", NULL, OPD_ANY, own_quit, "q" },
 	{ NULL, NULL, NULL, NULL, OPD_ANY, NULL, NULL }

@@ -52,9 +52,9 @@ enum tui_action {
 	ACT_LOGY, ACT_XAXIS, ACT_METRIC, ACT_PREFIX_LESS, ACT_PREFIX_MORE, ACT_REFIT,
 	ACT_FOCUS, ACT_ENTER, ACT_HELP, ACT_PROMPT, ACT_BACK, ACT_QUIT, ACT_STUDIES,
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
-	ACT_LAUNCH, ACT_PARAMS, ACT_PARAMVIEW, ACT_PV_MODE, ACT_PV_OTHER,
-	ACT_BRUSH_LO_DOWN, ACT_BRUSH_LO_UP, ACT_BRUSH_HI_DOWN, ACT_BRUSH_HI_UP,
-	ACT_BRUSH_CLEAR,
+	ACT_LAUNCH, ACT_PARAMS, ACT_SMOOTH, ACT_COLORBY, ACT_PARAMVIEW,
+	ACT_PV_MODE, ACT_PV_OTHER, ACT_BRUSH_LO_DOWN, ACT_BRUSH_LO_UP,
+	ACT_BRUSH_HI_DOWN, ACT_BRUSH_HI_UP, ACT_BRUSH_CLEAR,
 };
 
 struct tui_key {
@@ -97,9 +97,12 @@ const char	*tui_key_name(int key, char buf[16]);
 enum tui_color {
 	C_TITLE = 1, C_SEL, C_MARK1, C_MARK2, C_MARK3, C_MARK4, C_MARK5,
 	C_MARK6, C_TOPK, C_PRED, C_AXIS, C_ERR, C_OK, C_MARKER, C_HEAD,
+	C_RAMP1, C_RAMP2, C_RAMP3, C_RAMP4, C_RAMP5,
 	C_N
 };
 #define TUI_NMARKCOLORS	6
+/* Colour by a parameter: cold to hot, low values to high. */
+#define TUI_NRAMP	5
 
 struct tui_glyphs {
 	const char	*vline;
@@ -379,6 +382,10 @@ void		 tui_set_prefix(struct tui *, int32_t);
 int32_t		 tui_target(struct tui *);
 void		 tui_set_topk(struct tui *, int);
 void		 tui_toggle_logy(struct tui *);
+/* view-trials-style.c: :smooth W, :color-by [PARAM], :yrange [LO:HI]. */
+void		 tui_set_smooth(struct tui *, const char *);
+void		 tui_set_colorby(struct tui *, const char *);
+void		 tui_set_yrange(struct tui *, const char *);
 int		 tui_mark_ids(struct tui *, int argc, char **argv, int on);
 /*
  * view-params.c: whether trial u lies in every range brushed on the

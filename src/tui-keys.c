@@ -85,6 +85,11 @@ const struct tui_key tui_keys[] = {
 	{ { 'x' }, ON(SCR_TRIALS) | ON(SCR_DETAIL), ACT_XAXIS,
 	  "x axis in steps or in recorded seconds" },
 	{ { 'm' }, ON(SCR_TRIALS), ACT_METRIC, "plot and list the next metric" },
+	{ { 'w' }, ON(SCR_TRIALS) | ON(SCR_DETAIL), ACT_SMOOTH,
+	  "smooth the curves: off, 0.6, 0.9 (TensorBoard's moving average; "
+	  "the raw curves faint)" },
+	{ { 'C' }, ON(SCR_TRIALS) | ON(SCR_DETAIL), ACT_COLORBY,
+	  "colour the curves by the next parameter's value, or as before" },
 	{ { '<' }, ON(SCR_TRIALS), ACT_PREFIX_LESS,
 	  "move the prefix marker one step left" },
 	{ { '>' }, ON(SCR_TRIALS), ACT_PREFIX_MORE,

@@ -179,6 +179,8 @@ init_colors(struct tui *t)
 	const char	*nc = getenv("NO_COLOR");
 	static const short mark[TUI_NMARKCOLORS] = { COLOR_CYAN, COLOR_MAGENTA,
 		COLOR_GREEN, COLOR_BLUE, COLOR_RED, COLOR_WHITE };
+	static const short ramp[TUI_NRAMP] = { COLOR_BLUE, COLOR_CYAN,
+		COLOR_GREEN, COLOR_YELLOW, COLOR_RED };
 	int		 i;
 
 	t->color = has_colors() && (nc == NULL || *nc == '\0');
@@ -196,6 +198,8 @@ init_colors(struct tui *t)
 		init_pair(C_OK, COLOR_GREEN, -1);
 		init_pair(C_MARKER, COLOR_CYAN, -1);
 		init_pair(C_HEAD, COLOR_BLACK, COLOR_WHITE);
+		for (i = 0; i < TUI_NRAMP; i++)
+			init_pair(C_RAMP1 + i, ramp[i], -1);
 		t->attrs[C_TITLE] = COLOR_PAIR(C_TITLE) | A_BOLD;
 		t->attrs[C_SEL] = COLOR_PAIR(C_SEL) | A_BOLD;
 		for (i = 0; i < TUI_NMARKCOLORS; i++)
@@ -208,6 +212,8 @@ init_colors(struct tui *t)
 		t->attrs[C_OK] = COLOR_PAIR(C_OK);
 		t->attrs[C_MARKER] = COLOR_PAIR(C_MARKER);
 		t->attrs[C_HEAD] = COLOR_PAIR(C_HEAD);
+		for (i = 0; i < TUI_NRAMP; i++)
+			t->attrs[C_RAMP1 + i] = COLOR_PAIR(C_RAMP1 + i);
 		return;
 	}
 	/* No colour: attributes only. */
@@ -222,6 +228,10 @@ init_colors(struct tui *t)
 	t->attrs[C_OK] = A_NORMAL;
 	t->attrs[C_MARKER] = A_DIM;
 	t->attrs[C_HEAD] = A_REVERSE;
+	/* Without colour, low values dim and high ones bold. */
+	t->attrs[C_RAMP1] = t->attrs[C_RAMP2] = A_DIM;
+	t->attrs[C_RAMP3] = A_NORMAL;
+	t->attrs[C_RAMP4] = t->attrs[C_RAMP5] = A_BOLD;
 }
 
 int

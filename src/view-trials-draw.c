@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "view-trials-int.h"
+#include "rung/curvestyle.h"
 #include "rung/xmalloc.h"
 
 #define NUMW	9
@@ -343,14 +344,6 @@ ensure_cumsecs(struct tui *t)
 	}
 }
 
-static int
-yok(struct tui *t, double v)
-{
-	struct tui_trials *tv = tui_trials(t);
-
-	return isfinite(v) && (!tv->logy || v > 0);
-}
-
 /* Whether trial tr's forecast is drawn: running, with a value. */
 static int
 forecast_shown(struct tui *t, uint32_t tr)
@@ -359,15 +352,7 @@ forecast_shown(struct tui *t, uint32_t tr)
 
 	return tv->fcast != NULL && t->s->status[tr] == RUNG_RUNNING &&
 	    tv->fcast[tr].verdict != RUNG_VERDICT_DONE &&
-	    yok(t, tv->fcast[tr].value);
-}
-
-static double
-ymap(struct tui *t, double v)
-{
-	struct tui_trials *tv = tui_trials(t);
-
-	return tv->logy ? log10(v) : v;
+	    tui_yok(t, tv->fcast[tr].value);
 }
 
 /*
@@ -414,9 +399,9 @@ map_y(struct tui *t, const struct plotmap *m, double v)
 {
 	double	 f;
 
-	if (!yok(t, v))
+	if (!tui_yok(t, v))
 		return -1;
-	f = (1 - (ymap(t, v) - m->ymin) / (m->ymax - m->ymin)) * m->Y;
+	f = (1 - (tui_ymap(t, v) - m->ymin) / (m->ymax - m->ymin)) * m->Y;
 	if (!(f >= 0 && f <= m->Y))
 		return -1;
 	return (int)lround(f);
@@ -454,8 +439,8 @@ draw_lce(struct tui *t, struct tui_canvas *cv, const struct plotmap *m,
 	}
 }
 
-/* "┈ LCE from K" at (y, x) in w columns. */
-static void
+/* "┈ LCE from K" at (y, x) in w columns; the columns it took. */
+static int
 draw_lce_legend(struct tui *t, int y, int x, int w)
 {
 	char	 buf[32];
@@ -464,7 +449,7 @@ draw_lce_legend(struct tui *t, int y, int x, int w)
 	snprintf(buf, sizeof buf, "LCE from %d", tui_trials(t)->prefix);
 	n = tui_put(y, x, w, t->attrs[C_SEL] | A_DIM, t->g->braille ?
 	    "\xe2\x94\x88" : "~");
-	tui_put(y, x + n + 1, w - n - 1, A_NORMAL, buf);
+	return n + 1 + tui_put(y, x + n + 1, w - n - 1, A_NORMAL, buf);
 }
 
 /*
@@ -479,23 +464,39 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	struct series	 sv[MAXSERIES];
 	struct tui_canvas cv, lc, bc;
 	struct plotmap	 m;
+	struct rung_colorby cb, *cbp = NULL;
 	const struct rung_lce *lce = NULL;
-	char		 buf[256], l1[32], l2[32], l3[32];
+	char		 buf[256], st[128], l1[32], l2[32], l3[32];
 	const int	 yw = 9;
-	int		 n, i, pw, ph, X, Y, px0 = 0, py0 = 0, have, cx, lx;
+	int		 n, i, pw, ph, X, Y, have, cx, lx;
 	int		 xsecs, marker_col = -1, title_a;
-	uint32_t	 j, tr;
-	double		 xmin = INFINITY, xmax = -INFINITY;
+	uint32_t	 j, tr, sel[MAXSERIES];
+	double		 xmin = INFINITY, xmax = -INFINITY, best = NAN;
 	double		 ymin = INFINITY, ymax = -INFINITY, xv, yv;
-	size_t		 cell;
+	double		*yall, *cvals;
+	size_t		 cell, ny = 0, cap;
+	uint8_t		*clipcol;
 
 	title_a = tv->focus == 1 && !detail ? A_REVERSE | A_BOLD : A_BOLD;
 	ensure_cumsecs(t);
 	xsecs = tv->xsecs && tv->cumsecs != NULL;
 	n = collect_series(t, sv, detail);
-	snprintf(buf, sizeof buf, " %s%s  x: %s  prefix %d%s%d ",
+	/* Colour by a parameter: its range over the curves drawn. */
+	if (tv->cby >= 0 && (uint32_t)tv->cby < s->nparams && n > 0) {
+		for (i = 0; i < n; i++)
+			sel[i] = sv[i].t;
+		rung_colorby_init(&cb, s, tv->cby, sel, (uint32_t)n);
+		cbp = &cb;
+		for (i = 0; i < n; i++)
+			sv[i].attr = tui_curve_attr(t, cbp, sv[i].t,
+			    sv[i].attr) | (sv[i].pri == 3 ? A_BOLD : 0);
+	}
+	tv->nclipped = 0;
+	tui_style_title(t, st, sizeof st);
+	snprintf(buf, sizeof buf, " %s%s  x: %s  prefix %d%s%d%s ",
 	    s->curve.name, tv->logy ? "  log-y" : "", xsecs ? "seconds" :
-	    "step", tv->prefix, t->unicode ? "\xe2\x86\x92" : "->", tv->target);
+	    "step", tv->prefix, t->unicode ? "\xe2\x86\x92" : "->", tv->target,
+	    st);
 	tui_put(y, x, w, title_a, buf);
 	if (tv->compare && !detail) {
 		snprintf(buf, sizeof buf, " compare %u ", tv->nmarked);
@@ -521,46 +522,52 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		if (sv[i].pri == 3)
 			lce = tui_trials_lce(t, sv[i].t);
 	}
-	/* The ranges. */
+	/*
+	 * The ranges: x over every point, y the robust range of the values
+	 * drawn (curve-style.c), so that a diverged trial does not flatten
+	 * the others; the best of them always in it.
+	 */
 	have = 0;
+	for (i = 0, cap = 8; i < n; i++)
+		cap += s->curve.off[sv[i].t + 1] - s->curve.off[sv[i].t] + 2;
+	yall = xreallocarray(NULL, cap, sizeof *yall);
 	if (lce != NULL) {
 		for (j = 0; j < 2; j++) {
 			yv = tui_lce_value(t, j ? tv->target : lce->t, 0);
-			if (yok(t, yv)) {
-				ymin = fmin(ymin, ymap(t, yv));
-				ymax = fmax(ymax, ymap(t, yv));
-			}
+			if (tui_yok(t, yv))
+				yall[ny++] = tui_ymap(t, yv);
 		}
 	}
 	for (i = 0; i < n; i++) {
 		tr = sv[i].t;
 		for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
-			if (!yok(t, s->curve.vals[j]))
+			if (!tui_yok(t, s->curve.vals[j]))
 				continue;
 			xv = xsecs ? tv->cumsecs[j] : s->curve.steps[j];
-			yv = ymap(t, s->curve.vals[j]);
 			xmin = fmin(xmin, xv);
 			xmax = fmax(xmax, xv);
-			ymin = fmin(ymin, yv);
-			ymax = fmax(ymax, yv);
+			yall[ny++] = tui_ymap(t, s->curve.vals[j]);
 			have = 1;
 		}
-		if (tv->pred != NULL && yok(t, tv->pred[tr]) && !xsecs) {
-			ymin = fmin(ymin, ymap(t, tv->pred[tr]));
-			ymax = fmax(ymax, ymap(t, tv->pred[tr]));
-		}
+		if (tui_yok(t, s->curve.best[tr]) && (isnan(best) ||
+		    rung_better(s->direction, s->curve.best[tr], best)))
+			best = s->curve.best[tr];
+		if (tv->pred != NULL && tui_yok(t, tv->pred[tr]) && !xsecs)
+			yall[ny++] = tui_ymap(t, tv->pred[tr]);
 		if (forecast_shown(t, tr) && !xsecs) {
-			ymin = fmin(ymin, ymap(t, tv->fcast[tr].value));
-			ymax = fmax(ymax, ymap(t, tv->fcast[tr].value));
+			yall[ny++] = tui_ymap(t, tv->fcast[tr].value);
 			xmax = fmax(xmax, tv->fcast_T);
 		}
 	}
-	if (!have) {
+	if (!have || tui_curve_yrange(t, yall, ny, tui_yok(t, best) ?
+	    tui_ymap(t, best) : NAN, &ymin, &ymax) != 0) {
+		free(yall);
 		tui_put(y + 1 + ph / 2, x + 2, w - 4, A_NORMAL, tv->logy ?
 		    "No positive finite value to plot on a log scale." :
 		    "No finite value to plot.");
 		return;
 	}
+	free(yall);
 	if (!xsecs) {
 		xmin = fmin(xmin, 1);
 		xmax = fmax(xmax, (double)tv->target);
@@ -578,28 +585,37 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	Y = ph * cv.dy - 1;
 #define PX(v)	((int)lround(((v) - xmin) / (xmax - xmin) * X))
 #define PY(v)	((int)lround((1 - ((v) - ymin) / (ymax - ymin)) * Y))
+	/*
+	 * The curves: smoothed when asked, the raw ones faint beneath (in
+	 * braille; in ASCII they would crowd the cells); values beyond the
+	 * range are drawn on its edge, and their columns marked there.
+	 */
+	clipcol = xcalloc((size_t)pw, 1);
+	cvals = xreallocarray(NULL, cap, sizeof *cvals);
 	for (i = 0; i < n; i++) {
 		tr = sv[i].t;
-		have = 0;
+		if (tv->smooth > 0 && t->g->braille) {
+			for (j = s->curve.off[tr]; j < s->curve.off[tr + 1];
+			    j++)
+				cvals[j - s->curve.off[tr]] =
+				    tui_yok(t, s->curve.vals[j]) ?
+				    s->curve.vals[j] : NAN;
+			tui_draw_series(t, &cv, tr, cvals, xmin, xmax, ymin,
+			    ymax, 0, sv[i].attr | A_DIM, NULL);
+		}
+		tui_curve_values(t, tr, cvals);
+		tui_draw_series(t, &cv, tr, cvals, xmin, xmax, ymin, ymax,
+		    sv[i].pri, sv[i].attr, clipcol);
+		/* The clipped points are the raw ones beyond. */
 		for (j = s->curve.off[tr]; j < s->curve.off[tr + 1]; j++) {
-			if (!yok(t, s->curve.vals[j])) {
-				have = 0;
+			if (!tui_yok(t, s->curve.vals[j]))
 				continue;
-			}
-			xv = xsecs ? tv->cumsecs[j] : s->curve.steps[j];
-			cx = PX(xv);
-			lx = PY(ymap(t, s->curve.vals[j]));
-			if (have)
-				tui_canvas_line(&cv, px0, py0, cx, lx,
-				    sv[i].pri, sv[i].attr);
-			else
-				tui_canvas_dot(&cv, cx, lx, sv[i].pri,
-				    sv[i].attr);
-			px0 = cx;
-			py0 = lx;
-			have = 1;
+			yv = tui_ymap(t, s->curve.vals[j]);
+			if (yv > ymax || yv < ymin)
+				tv->nclipped++;
 		}
 	}
+	free(cvals);
 	/* The extrapolation under the curves: where they cross, the data. */
 	tui_canvas_init(&lc, pw, ph, cv.dx, cv.dy);
 	tui_canvas_init(&bc, pw, ph, cv.dx, cv.dy);
@@ -617,6 +633,8 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		tui_canvas_draw(t, &lc, y + 1, x + yw + 1, "~");
 	}
 	tui_canvas_draw(t, &cv, y + 1, x + yw + 1, NULL);
+	tui_clip_arrows(t, clipcol, y + 1, x + yw + 1, pw, ph);
+	free(clipcol);
 	/* The prefix marker, where no curve is. */
 	if (!xsecs && tv->prefix >= xmin && tv->prefix <= xmax) {
 		marker_col = PX((double)tv->prefix) / cv.dx;
@@ -638,10 +656,12 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	if (tv->pred != NULL && !xsecs) {
 		for (i = 0; i < n; i++) {
 			tr = sv[i].t;
-			if (!yok(t, tv->pred[tr]))
+			if (!tui_yok(t, tv->pred[tr]))
 				continue;
 			cx = PX((double)tv->target) / cv.dx;
-			lx = PY(ymap(t, tv->pred[tr])) / cv.dy;
+			lx = PY(tui_ymap(t, tv->pred[tr])) / cv.dy;
+			if (lx < 0 || lx >= ph)
+				continue;
 			tui_put(y + 1 + lx, x + yw + 1 + cx, 1, sv[i].attr |
 			    A_BOLD, t->g->pred);
 		}
@@ -652,7 +672,9 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 		if (!forecast_shown(t, tr))
 			continue;
 		cx = PX((double)tv->fcast_T) / cv.dx;
-		lx = PY(ymap(t, tv->fcast[tr].value)) / cv.dy;
+		lx = PY(tui_ymap(t, tv->fcast[tr].value)) / cv.dy;
+		if (lx < 0 || lx >= ph)
+			continue;
 		tui_put(y + 1 + lx, x + yw + 1 + cx, 1, sv[i].attr | A_BOLD,
 		    t->g->forecast);
 	}
@@ -704,7 +726,18 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	}
 	/* Last: where marks crowd the legend, the detail still says it. */
 	if (lce != NULL && lx < x + w - 14)
-		draw_lce_legend(t, y + h - 1, lx, x + w - lx);
+		lx += draw_lce_legend(t, y + h - 1, lx, x + w - lx) + 3;
+	if (cbp != NULL && lx < x + w - 10)
+		tui_colour_legend(t, cbp, y + h - 1, lx, x + w - lx);
+	/* The title again, now that it knows what was clipped. */
+	if (tv->nclipped > 0) {
+		tui_style_title(t, st, sizeof st);
+		snprintf(buf, sizeof buf, " %s%s  x: %s  prefix %d%s%d%s ",
+		    s->curve.name, tv->logy ? "  log-y" : "", xsecs ?
+		    "seconds" : "step", tv->prefix, t->unicode ?
+		    "\xe2\x86\x92" : "->", tv->target, st);
+		tui_put(y, x, w, title_a, buf);
+	}
 }
 
 /* Lines of the detail of a trial, for the panel and the detail screen. */

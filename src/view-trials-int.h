@@ -64,6 +64,17 @@ struct tui_trials {
 	int32_t		 fcast_T;
 	double		 fcast_ystar;
 	uint64_t	 fcast_made;
+
+	/*
+	 * How the curves are drawn (view-trials-style.c): the smoothing
+	 * weight (0: none), the parameter colouring them (-1: none), the
+	 * sides of :yrange (NaN: automatic), and the points the last
+	 * drawing clipped.
+	 */
+	double		 smooth;
+	int		 cby;
+	double		 ylo, yhi;
+	uint32_t	 nclipped;
 };
 
 static inline struct tui_trials *
@@ -97,6 +108,27 @@ void		 tui_trials_forecast_follow(struct tui *, const uint32_t *map,
 double		 tui_forecast_key(struct tui *, int col, uint32_t tr);
 /* Whether column c is one that is not shown (PRED, the forecasts). */
 int		 tui_col_hidden(struct tui *, int c);
+
+/* view-trials-style.c */
+struct rung_colorby;
+void		 tui_style_init(struct tui_trials *);
+void		 tui_smooth_cycle(struct tui *);
+void		 tui_colorby_cycle(struct tui *);
+int		 tui_curve_attr(struct tui *, const struct rung_colorby *,
+		     uint32_t tr, int dflt);
+void		 tui_curve_values(struct tui *, uint32_t tr, double *out);
+int		 tui_curve_yrange(struct tui *, double *v, size_t n,
+		     double best, double *lo, double *hi);
+void		 tui_style_title(struct tui *, char *, size_t);
+int		 tui_colour_legend(struct tui *, const struct rung_colorby *,
+		     int y, int x, int w);
+int		 tui_yok(struct tui *, double);
+double		 tui_ymap(struct tui *, double);
+void		 tui_draw_series(struct tui *, struct tui_canvas *, uint32_t tr,
+		     const double *v, double xmin, double xmax, double ymin,
+		     double ymax, int pri, int attr, uint8_t *clipcol);
+void		 tui_clip_arrows(struct tui *, const uint8_t *clipcol, int y,
+		     int x, int pw, int ph);
 
 /* view-trials-draw.c */
 const char	*tui_param_text(const struct rung_study *, uint32_t p,

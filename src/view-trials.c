@@ -295,6 +295,7 @@ tui_open_study(struct tui *t, const char *name)
 	tv->compare = 0;
 	tv->focus = 0;
 	tv->detail_top = 0;
+	tv->cby = -1;		/* another study's parameters */
 	tv->target = s->max_step;
 	tv->prefix = tv->target / 4 > 0 ? tv->target / 4 : 1;
 	tv->pred_prefix = 0;
@@ -675,6 +676,12 @@ view_trials_key(struct tui *t, enum tui_action a)
 	case ACT_LOGY:
 		tv->logy = !tv->logy;
 		break;
+	case ACT_SMOOTH:
+		tui_smooth_cycle(t);
+		break;
+	case ACT_COLORBY:
+		tui_colorby_cycle(t);
+		break;
 	case ACT_XAXIS:
 		if (t->s->secs == NULL || t->metric != 0) {
 			tv->xsecs = 0;
@@ -726,6 +733,8 @@ view_detail_key(struct tui *t, enum tui_action a)
 		break;
 	case ACT_LOGY:
 	case ACT_XAXIS:
+	case ACT_SMOOTH:
+	case ACT_COLORBY:
 		view_trials_key(t, a);
 		break;
 	default:
@@ -806,6 +815,7 @@ trials_init(struct tui *t, const struct rung_tui_opts *o)
 	size_t		 n, i;
 	const struct rung_study_info *si = tui_studies(t, &n);
 
+	tui_style_init(tv);
 	tv->logy = o->logy;
 	tv->dir_override = o->direction;
 	tv->dir_metric = o->metric != NULL ? xstrdup(o->metric) : NULL;

@@ -18,13 +18,13 @@ chmod +x tr.sh
 
 # What a value placeholder of a usage is: a number, or not. A placeholder
 # that is neither fails the test: say which it is.
-numeric=' n steps step k g f d c q nu epsilon gamma seconds jobs id '
+numeric=' n steps step k g f d c q nu epsilon gamma seconds jobs id weight '
 text=' metric min|max file study name format list path prefix dir key status
 	policy stop|promote ray|syne|optuna|determined random|tpe raw|baker
 	nu-svr|eps-svr step|seconds step|cumulative|absolute partial|full
-	mpirun|mpiexec|srun|direct auto|none|list command paths glob '
+	mpirun|mpiexec|srun|direct auto|none|list command paths glob param '
 # Placeholders with a number inside: the value given for V.
-shaped=' none|grid|random:n=random:V WxH=Vx200 '
+shaped=' none|grid|random:n=random:V WxH=Vx200 lo:hi=V: '
 
 # The operands and options a command needs to run, as words; the option
 # under test comes after the options, so it is the one that counts. @ is a

@@ -1,6 +1,7 @@
 /*
  * The gnuplot script builder: label quoting, terminals and sizes, and the
- * same commands written for the pipe and for plot.gp.
+ * same commands written for the pipe and for plot.gp; and how curves are
+ * drawn (curve-style.c): the robust y range, --yrange and smoothing.
  */
 #include "config.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rung/curvestyle.h"
 #include "rung/plot.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
@@ -207,9 +209,116 @@ test_labels(void)
 	is_int(row[2], -1, "a third label at the same place is left out");
 }
 
+static void
+test_yrange(void)
+{
+	double	 v[200], lo, hi;
+	char	*cause = NULL;
+	int	 i, n;
+
+	/* Tame: a curve falling from 10 to 0.1, its full range. */
+	for (i = 0; i < 100; i++)
+		v[i] = 0.1 + 9.9 / (1 + i);
+	is_int(rung_yrange_robust(v, 100, NAN, &lo, &hi), 0,
+	    "a tame curve clips nothing");
+	ok(lo == 0.1 + 9.9 / 100 && hi == 10, "and keeps its range, "
+	    "%g to %g", lo, hi);
+	/* Three points of 200 diverged: clipped above, the rest kept. */
+	for (i = 0; i < 200; i++)
+		v[i] = 1 + (i % 20) / 20.0;
+	v[17] = 1e5;
+	v[18] = 1e14;
+	v[19] = INFINITY;
+	v[20] = NAN;
+	v[21] = 1e9;
+	is_int(rung_yrange_robust(v, 200, NAN, &lo, &hi), RUNG_CLIP_HI,
+	    "a diverged trial's points are clipped above");
+	ok(lo == 1 && hi > 1.95 && hi < 2.1, "the range is the tame one: %g "
+	    "to %g", lo, hi);
+	/* Down too, and the best value always in. */
+	for (i = 0; i < 200; i++)
+		v[i] = 1 + (i % 20) / 20.0;
+	v[5] = -1e12;
+	is_int(rung_yrange_robust(v, 200, NAN, &lo, &hi), RUNG_CLIP_LO,
+	    "clipped below");
+	for (i = 0; i < 200; i++)
+		v[i] = 1 + (i % 20) / 20.0;
+	v[5] = -1e12;
+	is_int(rung_yrange_robust(v, 200, -1e12, &lo, &hi), 0,
+	    "the best value is never clipped");
+	ok(lo == -1e12, "the range reaches it");
+	/* A diverged curve alone: a fifth of its points wild. */
+	for (n = 0; n < 16; n++)
+		v[n] = 0.9 + 2.0 / (n + 1);
+	v[n++] = 1e5;
+	v[n++] = 1e8;
+	v[n++] = 1e11;
+	v[n++] = 1e14;
+	is_int(rung_yrange_robust(v, (size_t)n, NAN, &lo, &hi), RUNG_CLIP_HI,
+	    "one diverged curve alone is clipped too");
+	ok(hi < 3.5, "to its tame part: %g", hi);
+	v[0] = NAN;
+	is_int(rung_yrange_robust(v, 1, NAN, &lo, &hi), -1, "nothing finite");
+
+	/* --yrange. */
+	is_int(rung_yrange_parse("0.2:1.5", &lo, &hi, &cause), 0, "LO:HI");
+	ok(lo == 0.2 && hi == 1.5, "both sides");
+	is_int(rung_yrange_parse(":1.5", &lo, &hi, &cause), 0, ":HI");
+	ok(isnan(lo) && hi == 1.5, "LO automatic");
+	is_int(rung_yrange_parse("-3:", &lo, &hi, &cause), 0, "LO:");
+	ok(lo == -3 && isnan(hi), "HI automatic");
+	is_int(rung_yrange_parse("2:1", &lo, &hi, &cause), -1, "LO >= HI");
+	free(cause);
+	cause = NULL;
+	is_int(rung_yrange_parse("1", &lo, &hi, &cause), -1, "no colon");
+	free(cause);
+	cause = NULL;
+	is_int(rung_yrange_parse("1:inf", &lo, &hi, &cause), -1, "inf");
+	free(cause);
+	cause = NULL;
+	lo = 0;
+	hi = 1;
+	rung_yrange_merge(2, NAN, &lo, &hi);
+	ok(lo == 2 && hi > 2, "a LO above the automatic HI moves HI: %g", hi);
+}
+
+static void
+test_smooth(void)
+{
+	double	 in[6] = { 1, NAN, 0.5, 0.7, INFINITY, 0.2 }, out[6];
+	double	 c[3] = { 0.3, 0.3, 0.3 }, w = 0.6, last = 0, want;
+	char	*cause = NULL;
+	int	 i, k = 0;
+
+	rung_smooth_ema(in, out, 6, w);
+	for (i = 0; i < 6; i++) {
+		if (!isfinite(in[i])) {
+			ok(!isfinite(out[i]), "a value not finite is kept");
+			continue;
+		}
+		last = last * w + (1 - w) * in[i];
+		want = last / (1 - pow(w, ++k));
+		ok(fabs(out[i] - want) < 1e-12, "point %d: %g, not %g", i,
+		    out[i], want);
+	}
+	is_dbl(out[0], 1.0, "the first value is itself");
+	ok(fabs(out[2] - 0.6875) < 1e-12, "TensorBoard's 0.6875");
+	rung_smooth_ema(c, c, 3, 0.9);
+	ok(c[0] == 0.3 && c[1] == 0.3 && c[2] == 0.3, "a constant curve as "
+	    "it is");
+	is_int(rung_smooth_parse("0.6", &w, &cause), 0, "0.6");
+	is_int(rung_smooth_parse("1", &w, &cause), -1, "1 is refused");
+	free(cause);
+	cause = NULL;
+	is_int(rung_smooth_parse("-0.1", &w, &cause), -1, "below 0 too");
+	free(cause);
+}
+
 int
 main(void)
 {
+	test_yrange();
+	test_smooth();
 	test_labels();
 	test_quote();
 	test_terms();
