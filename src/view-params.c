@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rung/curvestyle.h"
 #include "rung/importance.h"
 #include "rung/pview.h"
 #include "rung/xmalloc.h"
@@ -393,27 +394,44 @@ class_attr(struct tui *t, int cls)
 	    t->attrs[C_SEL] : t->attrs[C_AXIS] | (int)A_DIM;
 }
 
-/* The finite values' range, for the value axis. */
+/*
+ * The value axis: the curves' robust range (rung/curvestyle.h), so that a
+ * diverged trial does not flatten the rest; values beyond it are drawn at
+ * its edge.
+ */
 static int
-value_range(const struct tui_params *pv, double *lo, double *hi)
+value_range(const struct tui_params *pv, enum rung_direction dir, double *lo,
+    double *hi)
 {
+	double		*v = xreallocarray(NULL, pv->ntrials + 1, sizeof *v);
+	double		 best = NAN;
 	uint32_t	 u;
+	int		 rc;
 
-	*lo = INFINITY;
-	*hi = -INFINITY;
 	for (u = 0; u < pv->ntrials; u++) {
-		if (isfinite(pv->y[u])) {
-			*lo = fmin(*lo, pv->y[u]);
-			*hi = fmax(*hi, pv->y[u]);
-		}
+		v[u] = pv->y[u];
+		if (isfinite(v[u]) && (isnan(best) || rung_better(dir, v[u],
+		    best)))
+			best = v[u];
 	}
-	if (!(*hi >= *lo))
+	rc = rung_yrange_robust(v, pv->ntrials, best, lo, hi);
+	free(v);
+	if (rc < 0)
 		return -1;
-	if (*hi == *lo) {
+	if (!(*hi > *lo)) {
 		*lo -= 0.5;
 		*hi += 0.5;
 	}
 	return 0;
+}
+
+/* A value's place on the value axis, 0 to 1, clipped to it. */
+static double
+value_pos(double y, double lo, double hi)
+{
+	double	 f = (y - lo) / (hi - lo);
+
+	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
 static void
@@ -506,7 +524,8 @@ draw_slice(struct tui *t, int p, int y, int x, int h, int w)
 
 	tui_putf(y, x + 1, w - 2, A_BOLD, "slice: final %s against %s%s",
 	    t->s->curve.name, pp->name, ax->log ? " (log)" : "");
-	if (ph < 3 || pw < 10 || value_range(pv, &lo, &hi) != 0) {
+	if (ph < 3 || pw < 10 ||
+	    value_range(pv, t->s->direction, &lo, &hi) != 0) {
 		tui_put(y + 2, x + 2, w - 2, A_NORMAL, "no value to draw");
 		return;
 	}
@@ -524,7 +543,7 @@ draw_slice(struct tui *t, int p, int y, int x, int h, int w)
 			if (!isfinite(c))
 				continue;
 			tui_canvas_dot(&cv, (int)lround((c - xlo) / (xhi - xlo) *
-			    X), (int)lround((1 - (pv->y[u] - lo) / (hi - lo)) *
+			    X), (int)lround((1 - value_pos(pv->y[u], lo, hi)) *
 			    Y), cls, class_attr(t, cls));
 		}
 	}
@@ -603,7 +622,8 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 	uint32_t	 u, stride, drawn = 0;
 
 	room = (w - 2) / 10;
-	if (room < 2 || h < 8 || value_range(pv, &lo, &hi) != 0) {
+	if (room < 2 || h < 8 ||
+	    value_range(pv, t->s->direction, &lo, &hi) != 0) {
 		tui_put(y + 2, x + 2, w - 2, A_NORMAL, "no room or no value");
 		return;
 	}
@@ -635,7 +655,7 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 					pos = rung_pview_pos(t->s,
 					    &pv->ax[axes[i]], u);
 				else {
-					vpos = (pv->y[u] - lo) / (hi - lo);
+					vpos = value_pos(pv->y[u], lo, hi);
 					/* Better at the top either way. */
 					pos = t->s->direction == RUNG_MAX ?
 					    vpos : 1 - vpos;
