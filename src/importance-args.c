@@ -112,21 +112,23 @@ rung_args_params(const struct rung_args *args, const char *cmd,
  * The columns --prefix names: steps, percentages of the study's last step,
  * and "final", separated by commas; the final values alone without it.
  */
-static int
-parse_columns(const struct rung_args *args, const char *cmd, int prefix_id,
-    int32_t max_step, struct rung_imp_opts *o)
+int
+rung_args_columns(const struct rung_args *args, const char *cmd,
+    int prefix_id, int32_t max_step, struct rung_imp_col **cols, size_t *n)
 {
+	struct rung_imp_opts ob, *o = &ob;
 	struct rung_imp_col *c;
 	char		**items, *end;
 	size_t		 nitems = 0, i, len;
 	double		 v;
 	int		 pct, ret = RUNG_EXIT_USAGE;
 
+	memset(o, 0, sizeof *o);
 	if (!rung_args_has(args, prefix_id)) {
 		o->cols = xcalloc(1, sizeof *o->cols);
 		snprintf(o->cols[0].label, sizeof o->cols[0].label, "final");
 		o->ncols = 1;
-		return 0;
+		goto done;
 	}
 	items = rung_args_list(args, prefix_id, &nitems);
 	o->cols = c = xcalloc(nitems ? nitems : 1, sizeof *c);
@@ -162,7 +164,14 @@ out:
 	for (i = 0; i < nitems; i++)
 		free(items[i]);
 	free(items);
-	return ret;
+	if (ret != 0) {
+		free(o->cols);
+		return ret;
+	}
+done:
+	*cols = o->cols;
+	*n = o->ncols;
+	return 0;
 }
 
 int
@@ -178,7 +187,8 @@ rung_imp_setup(const struct rung_args *args, const char *cmd, int prefix_id,
 	o->use = xcalloc(s->nparams + 1, 1);
 	for (i = 0; i < o->norder; i++)
 		o->use[o->order[i]] = 1;
-	return parse_columns(args, cmd, prefix_id, s->max_step, o);
+	return rung_args_columns(args, cmd, prefix_id, s->max_step, &o->cols,
+	    &o->ncols);
 }
 
 int

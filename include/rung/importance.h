@@ -109,6 +109,13 @@ int	 rung_imp_compute(const char *cmd, const struct rung_study *,
 	     struct rung_imp_opts *);
 void	 rung_imp_release(struct rung_imp_opts *);
 /*
+ * The columns of --prefix (prefix_id): steps, percentages of max_step and
+ * "final", separated by commas; "final" alone without it.
+ */
+int	 rung_args_columns(const struct rung_args *, const char *cmd,
+	     int prefix_id, int32_t max_step, struct rung_imp_col **cols,
+	     size_t *n);
+/*
  * --params of a command: the parameters named, in their order, without
  * one twice (every parameter without --params). RUNG_EXIT_USAGE with the
  * error said, naming the nearest, when one is no parameter of the study.
