@@ -381,7 +381,7 @@ cmd_plot_exec(struct rung_ctx *ctx, struct rung_args *args)
 			pl.kind = plot_kinds[i];
 	}
 	if (pl.kind == NULL) {
-		rung_error("plot: what to plot must be one of %s; not '%s'",
+		rung_error("plot: what to plot must be %s, not '%s'",
 		    kind_names(), pl.kname);
 		rung_cmd_usage(stderr, &rung_cmd_plot_entry);
 		return RUNG_EXIT_USAGE;

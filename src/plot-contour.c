@@ -211,8 +211,13 @@ plot_contour(struct plot *pl, const struct rung_study *s, char **cause)
 	 * A map's title sits low: its second line ran into the border
 	 * (onto it in text) without the room made here.
 	 */
-	rung_plot_cmd(p, "set tmargin 4\n%s", pl->dumb ?
-	    "set title offset 0,1\n" : "");
+	if (pl->dumb)
+		rung_plot_cmd(p, "set tmargin 4\nset title offset 0,1\n");
+	else
+		/* A map keeps its 3-d frame's margins, too wide: set here. */
+		rung_plot_cmd(p, "set lmargin at screen %g\nset rmargin at "
+		    "screen 0.82\nset tmargin at screen 0.87\nset bmargin at "
+		    "screen 0.13\n", ay.cat ? 0.2 : 0.1);
 	rung_plot_cmd(p, "set view map\nset contour base\n"
 	    "set cntrparam levels auto 8\nunset clabel\n");
 	if (pl->dumb) {

@@ -141,13 +141,27 @@ plot_pv_short(const char *s, size_t max)
 	return xstrdup(s);
 }
 
+/* The characters the levels' names take, cut to cut, a gap of 2 each. */
+static size_t
+names_width(const struct rung_param *p, size_t cut)
+{
+	size_t		 w = 0, len;
+	uint32_t	 l;
+
+	for (l = 0; l < p->nlevels; l++) {
+		len = strlen(p->levels[l]);
+		w += (len > cut ? cut + 3 : len) + 2;
+	}
+	return w;
+}
+
 int
 plot_pv_tics(struct plot *pl, const char *axis, const struct rung_study *s,
     const struct rung_pview_axis *ax, double across)
 {
 	const struct rung_param	*p = &s->params[ax->param];
 	char			*lab;
-	size_t			 w = 0, cut = LEVEL_CHARS, len;
+	size_t			 w, cut = LEVEL_CHARS;
 	uint32_t		 l;
 	int			 named = 1;
 
@@ -157,17 +171,9 @@ plot_pv_tics(struct plot *pl, const char *axis, const struct rung_study *s,
 		 * would not; a study of a thousand architectures has no room
 		 * for them: the levels' numbers then.
 		 */
-		for (l = 0; l < p->nlevels; l++) {
-			len = strlen(p->levels[l]);
-			if (len > w)
-				w = len;
-		}
-		if (w > cut)
-			w = cut + 3;
-		if ((double)p->nlevels * (double)(w + 2) > across) {
+		if ((double)(w = names_width(p, cut)) > across) {
 			cut = 6;
-			w = w < cut + 3 ? w : cut + 3;
-			named = (double)p->nlevels * (double)(w + 2) <= across;
+			named = (double)names_width(p, cut) <= across;
 		}
 		if (named) {
 			rung_plot_cmd(pl->p, "set %stics (", axis);

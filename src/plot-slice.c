@@ -23,12 +23,38 @@ numeric_tics(struct plot *pl, const struct rung_study *s,
     const struct rung_pview_axis *ax, double across)
 {
 	const struct rung_param	*p = &s->params[ax->param];
-	double			 lo = ax->lo, hi = ax->hi;
+	double			 step, v, w;
+	char			 b[64];
+	int			 mt;
 
-	if (ax->log || ax->cat)
+	if (ax->cat)
 		return;
-	plot_xtics(pl, hi - lo, fabs(hi) > fabs(lo) ? hi : lo, across,
-	    p->type == RUNG_PINT);
+	if (ax->log) {
+		/* A tic every k decades, k as the labels (1e-05) need. */
+		mt = (int)ceil((floor(ax->hi) - ceil(ax->lo) + 1) * 8 / across);
+		if (mt > 1)
+			rung_plot_cmd(pl->p, "set xtics 1e%d\n", mt);
+		return;
+	}
+	/*
+	 * The most tics whose labels, as gnuplot writes them (%g), fit
+	 * across the panel with a gap of two between them.
+	 */
+	for (mt = 12; mt > 2; mt--) {
+		step = rung_plot_tic_step(ax->hi - ax->lo, mt,
+		    p->type == RUNG_PINT);
+		w = 0;
+		for (v = ceil(ax->lo / step) * step; v <= ax->hi + step * 1e-9;
+		    v += step)
+			w += snprintf(b, sizeof b, "%g", fabs(v) < step * 1e-9 ?
+			    0 : v) + 2;
+		if (w <= across)
+			break;
+	}
+	rung_plot_cmd(pl->p, "set xtics ");
+	rung_plot_num(pl->p, rung_plot_tic_step(ax->hi - ax->lo, mt,
+	    p->type == RUNG_PINT));
+	rung_plot_cmd(pl->p, "\n");
 }
 
 static int
