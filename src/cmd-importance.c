@@ -54,20 +54,6 @@ column_json(const struct rung_study *s, const struct rung_imp_col *c,
 	return o;
 }
 
-/* Rows by the last column's importance, the most first, NaN last. */
-static const double *sort_share;
-
-static int
-cmp_share(const void *va, const void *vb)
-{
-	uint32_t	 a = *(const uint32_t *)va, b = *(const uint32_t *)vb;
-	double		 x = sort_share[a], y = sort_share[b];
-
-	if (isnan(x) || isnan(y))
-		return isnan(x) - isnan(y);
-	return x > y ? -1 : x < y ? 1 : (a > b) - (a < b);
-}
-
 static int
 cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 {
@@ -78,7 +64,8 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 	const char	**hdr = NULL, **row = NULL;
 	char		*cause = NULL, (*cells)[16] = NULL;
 	size_t		 ncols, k;
-	uint32_t	 i, *order = NULL;
+	uint32_t	 i;
+	int		*order = NULL;
 	int		 ret;
 	json_object	*o, *arr;
 
@@ -136,9 +123,9 @@ cmd_importance_exec(struct rung_ctx *ctx, struct rung_args *args)
 	order = xreallocarray(NULL, s->nparams ? s->nparams : 1,
 	    sizeof *order);
 	for (i = 0; i < s->nparams; i++)
-		order[i] = i;
-	sort_share = cols[ncols - 1].im.share;
-	qsort(order, s->nparams, sizeof *order, cmp_share);
+		order[i] = (int)i;
+	/* Rows by the last column's importance. */
+	rung_imp_sort(cols[ncols - 1].im.share, order, s->nparams);
 	for (i = 0; i < s->nparams; i++) {
 		row[0] = s->params[order[i]].name;
 		for (k = 0; k < ncols; k++) {

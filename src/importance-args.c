@@ -237,6 +237,26 @@ out:
 	return ret;
 }
 
+static const double *sort_share;
+
+static int
+cmp_share(const void *va, const void *vb)
+{
+	int	 a = *(const int *)va, b = *(const int *)vb;
+	double	 x = sort_share[a], y = sort_share[b];
+
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return x > y ? -1 : x < y ? 1 : (a > b) - (a < b);
+}
+
+void
+rung_imp_sort(const double *share, int *params, size_t n)
+{
+	sort_share = share;
+	qsort(params, n, sizeof *params, cmp_share);
+}
+
 void
 rung_imp_release(struct rung_imp_opts *o)
 {

@@ -85,50 +85,68 @@ drawn_at(const struct rung_study *s, const struct rung_pview_axis *ax,
 	return ax->log && !isnan(c) ? pow(10, c) : c;
 }
 
+/* A numeric axis spans the grid: the trials' values, no more. */
+static void
+grid_range(struct plot *pl, const char *axis, const struct rung_pview_axis *a)
+{
+	if (a->cat)
+		return;
+	rung_plot_cmd(pl->p, "set %srange [", axis);
+	rung_plot_num(pl->p, grid_at(a, 0, GRID));
+	rung_plot_cmd(pl->p, ":");
+	rung_plot_num(pl->p, grid_at(a, GRID - 1, GRID));
+	rung_plot_cmd(pl->p, "]\n");
+}
+
+/* --params: the two parameters, x then y; an exit status. */
+static int
+named_pair(struct plot *pl, const struct rung_study *s, int pick[2])
+{
+	char	**names;
+	int	 *order;
+	size_t	 nn = 0, k, no;
+	int	 ret;
+
+	names = rung_args_list(pl->args, RUNG_OPT_PARAMS, &nn);
+	for (k = 0; k < nn; k++)
+		free(names[k]);
+	free(names);
+	if (nn != 2) {
+		rung_error("plot contour: --params names the two parameters of "
+		    "the axes, not %zu", nn);
+		return RUNG_EXIT_USAGE;
+	}
+	if ((ret = rung_args_params(pl->args, "plot", s, &order, &no)) != 0)
+		return ret;
+	if (no != 2) {
+		rung_error("plot contour: --params names one parameter twice: "
+		    "give two");
+		free(order);
+		return RUNG_EXIT_USAGE;
+	}
+	pick[0] = order[0];
+	pick[1] = order[1];
+	free(order);
+	return 0;
+}
+
 static int
 plot_contour(struct plot *pl, const struct rung_study *s, char **cause)
 {
 	struct rung_plot *p = pl->p;
 	struct rung_pview_axis ax, ay;
-	char		**names, *what = NULL, *l1 = NULL, *l2 = NULL;
+	char		*what = NULL, *l1 = NULL, *l2 = NULL;
 	char		 b[RUNG_DBL_BUFSZ];
 	double		*y = NULL, *z = NULL, x1, y1, zmin = INFINITY;
 	double		 zmax = -INFINITY;
-	size_t		 nn = 0, k;
 	uint32_t	 t, m = 0, best = UINT32_MAX;
 	int		 ret, pick[2], i, j, named;
 
 	if ((ret = plot_pv_values(pl, s, &y, &what)) != 0)
 		return ret;
 	if (rung_args_has(pl->args, RUNG_OPT_PARAMS)) {
-		names = rung_args_list(pl->args, RUNG_OPT_PARAMS, &nn);
-		for (k = 0; k < nn; k++)
-			free(names[k]);
-		free(names);
-		if (nn != 2) {
-			rung_error("plot contour: --params names the two "
-			    "parameters of the axes, not %zu", nn);
-			ret = RUNG_EXIT_USAGE;
+		if ((ret = named_pair(pl, s, pick)) != 0)
 			goto out;
-		}
-		{
-			int	*order;
-			size_t	 no;
-
-			if ((ret = rung_args_params(pl->args, "plot", s,
-			    &order, &no)) != 0)
-				goto out;
-			if (no != 2) {
-				rung_error("plot contour: --params names one "
-				    "parameter twice: give two");
-				free(order);
-				ret = RUNG_EXIT_USAGE;
-				goto out;
-			}
-			pick[0] = order[0];
-			pick[1] = order[1];
-			free(order);
-		}
 	} else if (most_important(s, y, pick, cause) != 0) {
 		ret = RUNG_EXIT_ERROR;
 		goto out;
@@ -193,20 +211,8 @@ plot_contour(struct plot *pl, const struct rung_study *s, char **cause)
 	named = plot_pv_tics(pl, "y", s, &ay, 21.0 * (pl->dumb ?
 	    pl->tg.height - 8 : (pl->tg.height - 120) / 16.0));
 	plot_pv_label(pl, "set ylabel", s, &ay, named);
-	if (!ax.cat) {
-		rung_plot_cmd(p, "set xrange [");
-		rung_plot_num(p, grid_at(&ax, 0, GRID));
-		rung_plot_cmd(p, ":");
-		rung_plot_num(p, grid_at(&ax, GRID - 1, GRID));
-		rung_plot_cmd(p, "]\n");
-	}
-	if (!ay.cat) {
-		rung_plot_cmd(p, "set yrange [");
-		rung_plot_num(p, grid_at(&ay, 0, GRID));
-		rung_plot_cmd(p, ":");
-		rung_plot_num(p, grid_at(&ay, GRID - 1, GRID));
-		rung_plot_cmd(p, "]\n");
-	}
+	grid_range(pl, "x", &ax);
+	grid_range(pl, "y", &ay);
 	/*
 	 * A map's title sits low: its second line ran into the border
 	 * (onto it in text) without the room made here.

@@ -16,20 +16,6 @@
 
 #include "plot-int.h"
 
-/* The rows by the last column's share, the most first, NaN last. */
-static const double *sort_share;
-
-static int
-cmp_share(const void *va, const void *vb)
-{
-	int	 a = *(const int *)va, b = *(const int *)vb;
-	double	 x = sort_share[a], y = sort_share[b];
-
-	if (isnan(x) || isnan(y))
-		return isnan(x) - isnan(y);
-	return x > y ? -1 : x < y ? 1 : (a > b) - (a < b);
-}
-
 static int
 plot_importance(struct plot *pl, const struct rung_study *s, char **cause)
 {
@@ -67,8 +53,7 @@ plot_importance(struct plot *pl, const struct rung_study *s, char **cause)
 	if (nleft > 0)
 		rung_info("%s: %zu parameter%s without an importance (one value "
 		    "or none) left out", s->name, nleft, nleft == 1 ? "" : "s");
-	sort_share = io.cols[io.ncols - 1].im.share;
-	qsort(rows, nrows, sizeof *rows, cmp_share);
+	rung_imp_sort(io.cols[io.ncols - 1].im.share, rows, nrows);
 
 	/*
 	 * Row i (the most important first) at y = nrows - 1 - i; a column's

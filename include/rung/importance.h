@@ -108,6 +108,8 @@ int	 rung_imp_setup(const struct rung_args *, const char *cmd,
 int	 rung_imp_compute(const char *cmd, const struct rung_study *,
 	     struct rung_imp_opts *);
 void	 rung_imp_release(struct rung_imp_opts *);
+/* Parameter indices by their share, the most first, NaN last. */
+void	 rung_imp_sort(const double *share, int *params, size_t n);
 /*
  * The columns of --prefix (prefix_id): steps, percentages of max_step and
  * "final", separated by commas; "final" alone without it.
