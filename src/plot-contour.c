@@ -200,7 +200,20 @@ plot_contour(struct plot *pl, const struct rung_study *s, char **cause)
 	l2 = xprintf("interpolated between %u trials (%s); the best, trial "
 	    "%s (%s): %s", m, pl->dumb ? "o" : "dots", s->ids[best], pl->dumb ?
 	    "#" : "star", plot_human(y[best], b));
-	plot_title(pl, "set title", l1, l2);
+	if (pl->dumb)
+		plot_title(pl, "set title", l1, l2);
+	else {
+		/*
+		 * A map's title goes where its 3-d frame would have it, on
+		 * the border at some sizes: two labels, placed.
+		 */
+		rung_plot_cmd(p, "set label 1 ");
+		rung_plot_quote(p, l1);
+		rung_plot_cmd(p, " at screen 0.5, screen 0.96 center\n");
+		rung_plot_cmd(p, "set label 2 ");
+		rung_plot_quote(p, l2);
+		rung_plot_cmd(p, " at screen 0.5, screen 0.92 center\n");
+	}
 	named = plot_pv_tics(pl, "x", s, &ax, plot_chars_across(pl,
 	    pl->tg.width, 24));
 	plot_pv_label(pl, "set xlabel", s, &ax, named);
@@ -222,7 +235,7 @@ plot_contour(struct plot *pl, const struct rung_study *s, char **cause)
 	else
 		/* A map keeps its 3-d frame's margins, too wide: set here. */
 		rung_plot_cmd(p, "set lmargin at screen %g\nset rmargin at "
-		    "screen 0.82\nset tmargin at screen 0.87\nset bmargin at "
+		    "screen 0.82\nset tmargin at screen 0.88\nset bmargin at "
 		    "screen 0.13\n", ay.cat ? 0.2 : 0.1);
 	rung_plot_cmd(p, "set view map\nset contour base\n"
 	    "set cntrparam levels auto 8\nunset clabel\n");

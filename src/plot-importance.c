@@ -81,12 +81,16 @@ plot_importance(struct plot *pl, const struct rung_study *s, char **cause)
 	    s->name, s->curve.name);
 	c = &io.cols[0];
 	if (io.fanova)
-		l2 = xprintf("fANOVA, seed %llu; %u trials set every "
-		    "parameter", (unsigned long long)io.seed, c->im.ntrials);
+		l2 = io.ncols > 1 ? xprintf("fANOVA, seed %llu",
+		    (unsigned long long)io.seed) : xprintf("fANOVA, seed %llu; "
+		    "%u trials set every parameter", (unsigned long long)io.seed,
+		    c->im.ntrials);
 	else
-		l2 = xprintf("PED-ANOVA: the best %g%% of %u trials%s against "
-		    "all", io.quantile * 100, c->im.ntrials, io.ncols > 1 ?
-		    " (at the end)" : "");
+		l2 = io.ncols > 1 ? xprintf("PED-ANOVA: the best %g%% of the "
+		    "trials with a value at each step against all",
+		    io.quantile * 100) : xprintf("PED-ANOVA: the best %g%% of "
+		    "%u trials against all", io.quantile * 100,
+		    c->im.ntrials);
 	plot_title(pl, "set title", l1, l2);
 	plot_label(pl, "set xlabel", "share of importance (the shares of a "
 	    "column sum to 1)");
