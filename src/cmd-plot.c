@@ -1,7 +1,8 @@
 /*
- * plot: learning curves, predictions, sweeps, replays and brackets drawn by
- * gnuplot (plot.c) into an image, a text plot or a window, and written out
- * as a standalone script on request. This file holds the command: its
+ * plot: learning curves, predictions, sweeps, replays, brackets and the
+ * parameter views (importance, slice, parallel, contour, history, edf,
+ * pareto) drawn by gnuplot (plot.c) into an image, a text plot or a
+ * window, and written out as a standalone script on request. This file holds the command: its
  * options, the table of kinds (each drawn by its plot-KIND.c) and what the
  * kinds share.
  */
@@ -42,6 +43,9 @@ static const struct option plot_longopts[] = {
 	{ "max-steps", required_argument, NULL, OPT_MAX_R },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "seeds", required_argument, NULL, OPT_SEEDS },
+	{ "method", required_argument, NULL, RUNG_OPT_METHOD },
+	{ "quantile", required_argument, NULL, RUNG_OPT_QUANTILE },
+	{ "objectives", required_argument, NULL, OPT_OBJECTIVES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -52,6 +56,13 @@ static const struct plot_kind *const plot_kinds[] = {
 	&plot_sweep_kind,
 	&plot_replay_kind,
 	&plot_brackets_kind,
+	&plot_importance_kind,
+	&plot_slice_kind,
+	&plot_parallel_kind,
+	&plot_contour_kind,
+	&plot_history_kind,
+	&plot_edf_kind,
+	&plot_pareto_kind,
 };
 
 #define NKINDS (sizeof plot_kinds / sizeof plot_kinds[0])
@@ -100,6 +111,10 @@ static const struct plot_option {
 	{ OPT_MAX_R, "--max-steps", 0 },
 	{ OPT_WORKERS, "--workers", 0 },
 	{ OPT_SEEDS, "--seeds", 0 },
+	{ RUNG_OPT_METHOD, "--method", 0 },
+	{ RUNG_OPT_QUANTILE, "--quantile", 0 },
+	{ OPT_OBJECTIVES, "--objectives", 0 },
+	{ RUNG_OPT_JSON, "--json", 0 },
 };
 
 #define NOPTIONS (sizeof plot_options / sizeof plot_options[0])
@@ -170,7 +185,9 @@ plot_int_opt(const struct rung_args *args, int id, long lo, long hi, long *out)
 static int
 plot_load_study(struct plot *pl, struct rung_study **s, char **cause)
 {
-	return rung_ctx_load(pl->ctx, pl->study, pl->args, 1, s, cause);
+	return rung_ctx_load(pl->ctx, pl->study, pl->args,
+	    pl->kind->loads_study == PLOT_LOADS_CURVES ||
+	    rung_args_has(pl->args, OPT_PREFIX), s, cause);
 }
 
 void
@@ -308,6 +325,22 @@ plot_svr_name(enum rung_svr_type t)
 
 /* The command. */
 
+/* "curves, predictions, ... or pareto", from the table. */
+static const char *
+kind_names(void)
+{
+	static char	 names[256];
+	size_t		 i;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; i < NKINDS; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names),
+		    "%s%s", i == 0 ? "" : i + 1 == NKINDS ? " or " : ", ",
+		    plot_kinds[i]->name);
+	return names;
+}
+
 /* ./rung-plot-KIND-STUDY.png, the study's name made safe for a file. */
 static char *
 default_path(const char *kind, const char *study)
@@ -347,14 +380,21 @@ cmd_plot_exec(struct rung_ctx *ctx, struct rung_args *args)
 	pl.args = args;
 	pl.kname = args->argv[0];
 	pl.study = args->argv[1];
+	pl.studies = args->argv + 1;
+	pl.nstudies = args->argc - 1;
 	for (i = 0; i < NKINDS; i++) {
 		if (strcmp(plot_kinds[i]->name, pl.kname) == 0)
 			pl.kind = plot_kinds[i];
 	}
 	if (pl.kind == NULL) {
-		rung_error("plot: what to plot must be curves, predictions, "
-		    "sweep, replay or brackets, not '%s'", pl.kname);
+		rung_error("plot: what to plot must be %s, not '%s'",
+		    kind_names(), pl.kname);
 		rung_cmd_usage(stderr, &rung_cmd_plot_entry);
+		return RUNG_EXIT_USAGE;
+	}
+	if (pl.nstudies > 1 && !pl.kind->studies) {
+		rung_error("plot: plot %s draws one study, not %d", pl.kname,
+		    pl.nstudies);
 		return RUNG_EXIT_USAGE;
 	}
 	for (i = 0; i < NOPTIONS; i++) {
@@ -439,16 +479,18 @@ const struct rung_cmd_entry rung_cmd_plot_entry = {
 	    "[--search none|grid|random:n] [--folds n] [--train n] "
 	    "[--repeats n] [--replay id] [--policy name] [--eta n] "
 	    "[--min-steps steps] [--max-steps steps] [--workers n] [--seeds n] "
-	    "[--seed n] [-j jobs] curves|predictions|sweep|replay|brackets "
-	    "study",
-	.summary = "draw curves, predictions, sweeps, replays or brackets "
-	    "with gnuplot: an image, a text plot or a window",
+	    "[--seed n] [-j jobs] [--method name] [--quantile q] "
+	    "[--objectives list] "
+	    "curves|predictions|sweep|replay|brackets|importance|slice|"
+	    "parallel|contour|history|edf|pareto study ...",
+	.summary = "draw curves, predictions, sweeps, replays, brackets and "
+	    "parameter views with gnuplot: an image, a text plot or a window",
 	.shortopts = "j:",
 	.longopts = plot_longopts,
 	.minargs = 2,
-	.maxargs = 2,
+	.maxargs = -1,
 	.flags = RUNG_CMD_STORE_RO | RUNG_CMD_METRIC | RUNG_CMD_OUTPUT |
-	    RUNG_CMD_FIT,
+	    RUNG_CMD_FIT | RUNG_CMD_JSON,
 	.exec = cmd_plot_exec,
 };
 

@@ -392,7 +392,7 @@ test_expect_success 'gnuplot failing: its error reaches the user, exit 1, no fil
 '
 
 test_expect_success 'bad options exit 2 and say what was expected' '
-	expect_fail 2 rung plot lines mq && grep_err "curves, predictions, sweep, replay or brackets" &&
+	expect_fail 2 rung plot lines mq && grep_err "must be curves, predictions, sweep, replay, brackets, importance, slice, parallel, contour, history, edf or pareto, not .lines." &&
 	expect_fail 2 rung plot curves -o x.gif mq && grep_err "must end in .png, .svg, .pdf or .txt" &&
 	expect_fail 2 rung plot curves -o x.png --size 12 mq && grep_err "WIDTHxHEIGHT" &&
 	expect_fail 2 rung plot curves -o x.png --size 50x50 mq && grep_err "out of range" &&
@@ -402,7 +402,7 @@ test_expect_success 'bad options exit 2 and say what was expected' '
 	expect_fail 2 rung plot predictions mq && grep_err "need --prefix" &&
 	expect_fail 2 rung plot predictions --prefix 20 mq && grep_err "prefix" &&
 	expect_fail 2 rung plot sweep --svr rbf mq && grep_err "nu-svr or eps-svr" &&
-	expect_fail 2 rung plot curves mq extra && grep_err "too many arguments" &&
+	expect_fail 2 rung plot curves mq extra && grep_err "plot curves draws one study, not 2" &&
 	expect_fail 2 rung plot curves && grep_err "missing argument"
 '
 

@@ -104,7 +104,8 @@ try() {
 	_b=$(base "$1" | sed "s/@/st$i/g")
 	_o=$(operands "$1" | sed "s/@/st$i/g")
 	_x=
-	for _kind in curves predictions sweep replay brackets; do
+	for _kind in curves predictions sweep replay brackets importance slice \
+		    parallel contour history edf pareto; do
 		while :; do
 			set +e
 			# shellcheck disable=SC2086

@@ -71,4 +71,58 @@ int	 rung_fanova(const struct rung_study *, const double *y,
 double	 rung_trial_value_at(const struct rung_study *, uint32_t t,
 	     int32_t k);
 
+/*
+ * Importance as the commands ask for it (importance-args.c), shared by
+ * rung importance and rung plot importance so that the two read the same
+ * options alike: --method, --quantile and --seed (rung_imp_args, before
+ * the study is loaded), --params and the columns of --prefix
+ * (rung_imp_setup), then every column computed (rung_imp_compute). Each
+ * says its error itself, "CMD: ...", and returns the exit status.
+ */
+struct rung_args;
+
+/* A column: the final values, or the values at a step. */
+struct rung_imp_col {
+	char		 label[32];	/* "final", "12", "25%" */
+	int32_t		 step;		/* 0: final */
+	struct rung_importance im;
+};
+
+struct rung_imp_opts {
+	int		 fanova;
+	const char	*method;	/* "ped-anova" or "fanova" */
+	double		 quantile;
+	uint64_t	 seed;
+	uint8_t		*use;		/* per parameter: --params chose it */
+	int		*order;		/* the parameters --params names, */
+	size_t		 norder;	/* in its order (all without it) */
+	struct rung_imp_col *cols;
+	size_t		 ncols;
+};
+
+int	 rung_imp_args(const struct rung_args *, const char *cmd,
+	     struct rung_imp_opts *);
+/* prefix_id: the command's id of --prefix. */
+int	 rung_imp_setup(const struct rung_args *, const char *cmd,
+	     int prefix_id, const struct rung_study *, struct rung_imp_opts *);
+int	 rung_imp_compute(const char *cmd, const struct rung_study *,
+	     struct rung_imp_opts *);
+void	 rung_imp_release(struct rung_imp_opts *);
+/* Parameter indices by their share, the most first, NaN last. */
+void	 rung_imp_sort(const double *share, int *params, size_t n);
+/*
+ * The columns of --prefix (prefix_id): steps, percentages of max_step and
+ * "final", separated by commas; "final" alone without it.
+ */
+int	 rung_args_columns(const struct rung_args *, const char *cmd,
+	     int prefix_id, int32_t max_step, struct rung_imp_col **cols,
+	     size_t *n);
+/*
+ * --params of a command: the parameters named, in their order, without
+ * one twice (every parameter without --params). RUNG_EXIT_USAGE with the
+ * error said, naming the nearest, when one is no parameter of the study.
+ */
+int	 rung_args_params(const struct rung_args *, const char *cmd,
+	     const struct rung_study *, int **order, size_t *n);
+
 #endif
