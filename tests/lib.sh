@@ -135,6 +135,20 @@ screen() {
 	tm capture-pane -p -t "${tui_session:-t}"
 }
 
+# wait_gone PATTERN: the screen stops showing PATTERN.
+wait_gone() {
+	_n=300
+	while [ "$_n" -gt 0 ]; do
+		screen >screen.txt 2>/dev/null || true
+		grep -E -q -- "$1" screen.txt || return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "the screen still shows '$1':"
+	cat screen.txt
+	return 1
+}
+
 # wait_for PATTERN [SECONDS]: the screen shows PATTERN (grep -E) in time
 # (30 s, or $TUI_WAIT); it is then in screen.txt.
 wait_for() {

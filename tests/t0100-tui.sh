@@ -14,20 +14,6 @@ fi
 # A private server whose socket goes away with the scratch directory.
 tmux_server
 
-# wait_gone PATTERN: the screen stops showing PATTERN.
-wait_gone() {
-	_n=300
-	while [ "$_n" -gt 0 ]; do
-		screen >screen.txt 2>/dev/null || true
-		grep -E -q -- "$1" screen.txt || return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	echo "the screen still shows '$1':"
-	cat screen.txt
-	return 1
-}
-
 keys() {
 	tm send-keys -t t -- "$@"
 }
