@@ -500,14 +500,6 @@ draw_table(struct tui *t, int y, int x, int h, int w)
 		tui_put(y + 2, x + 2, w - 2, A_NORMAL, "no parameter");
 }
 
-/* Tic labels of a parameter's axis at coordinate c. */
-static void
-axis_label(struct tui *t, const struct rung_pview_axis *ax, double c,
-    char *buf, size_t len)
-{
-	coord_text(t->s, ax, c, buf, len);
-}
-
 static void
 draw_slice(struct tui *t, int p, int y, int x, int h, int w)
 {
@@ -580,9 +572,9 @@ draw_slice(struct tui *t, int p, int y, int x, int h, int w)
 		}
 		return;
 	}
-	axis_label(t, ax, ax->lo, l, sizeof l);
+	coord_text(t->s, ax, ax->lo, l, sizeof l);
 	tui_put(y + ph + 2, x + yw + 1, pw / 2, t->attrs[C_AXIS], l);
-	axis_label(t, ax, ax->hi, l, sizeof l);
+	coord_text(t->s, ax, ax->hi, l, sizeof l);
 	put_right(y + ph + 2, x + yw + 1 + pw / 2, pw - pw / 2,
 	    t->attrs[C_AXIS], l);
 }
@@ -619,7 +611,7 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 	int		 x0, y0, x1, y1, selp;
 	double		 lo, hi, pos, prev, vpos, span;
 	char		 l[64];
-	uint32_t	 u, stride, drawn = 0;
+	uint32_t	 u, stride;
 
 	room = (w - 2) / 10;
 	if (room < 2 || h < 8 ||
@@ -648,7 +640,6 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 		for (u = 0; u < t->s->ntrials; u += stride) {
 			if (!isfinite(pv->y[u]) || trial_class(t, pv, u) != cls)
 				continue;
-			drawn += cls == 3;
 			prev = NAN;
 			for (i = 0; i <= na; i++) {
 				if (i < na)
@@ -694,9 +685,9 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 			continue;
 		}
 		ax = &pv->ax[axes[i]];
-		axis_label(t, ax, ax->hi, l, sizeof l);
+		coord_text(t->s, ax, ax->hi, l, sizeof l);
 		tui_put(y + 1, cx, (int)span, t->attrs[C_AXIS], l);
-		axis_label(t, ax, ax->cat ? 0 : ax->lo, l, sizeof l);
+		coord_text(t->s, ax, ax->cat ? 0 : ax->lo, l, sizeof l);
 		tui_put(y + 2 + ph, cx, (int)span, t->attrs[C_AXIS], l);
 		tui_put(y + 3 + ph, cx, (int)span, axes[i] == selp ? A_BOLD |
 		    A_UNDERLINE : A_BOLD, t->s->params[axes[i]].name);
@@ -715,7 +706,6 @@ draw_parallel(struct tui *t, int y, int x, int h, int w)
 		}
 	}
 	free(axes);
-	(void)drawn;
 }
 
 static int
@@ -809,17 +799,17 @@ draw_contour(struct tui *t, int p, int y, int x, int h, int w)
 	free(sorted);
 	free(z);
 	tui_vline(t, y + 1, x + yw, ph, t->attrs[C_AXIS]);
-	axis_label(t, ay, ay->hi, l, sizeof l);
+	coord_text(t->s, ay, ay->hi, l, sizeof l);
 	put_right(y + 1, x, yw - 1, t->attrs[C_AXIS], l);
-	axis_label(t, ay, ay->cat ? 0 : ay->lo, l, sizeof l);
+	coord_text(t->s, ay, ay->cat ? 0 : ay->lo, l, sizeof l);
 	put_right(y + ph, x, yw - 1, t->attrs[C_AXIS], l);
 	tui_put(y + 1 + ph / 2, x, yw - 1, A_BOLD, t->s->params[q].name);
 	tui_hline(t, y + ph + 1, x + yw + 1, pw, t->attrs[C_AXIS]);
-	axis_label(t, ax, ax->cat ? 0 : ax->lo, l, sizeof l);
+	coord_text(t->s, ax, ax->cat ? 0 : ax->lo, l, sizeof l);
 	tui_put(y + ph + 2, x + yw + 1, pw / 3, t->attrs[C_AXIS], l);
 	tui_put(y + ph + 2, x + yw + 1 + pw / 2 - tui_width(
 	    t->s->params[p].name) / 2, pw / 3, A_BOLD, t->s->params[p].name);
-	axis_label(t, ax, ax->hi, l, sizeof l);
+	coord_text(t->s, ax, ax->hi, l, sizeof l);
 	put_right(y + ph + 2, x + yw + 1 + 2 * pw / 3, pw - 2 * pw / 3,
 	    t->attrs[C_AXIS], l);
 }
