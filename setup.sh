@@ -17,7 +17,7 @@ packages="build-essential autoconf automake pkg-config libncurses-dev
 libreadline-dev libsqlite3-dev libsvm-dev libjson-c-dev libcsv-dev zlib1g-dev
 gnuplot-nox openmpi-bin mandoc tmux sqlite3 python3-sklearn python3-optuna
 libyaml-dev libprotobuf-c-dev protobuf-c-compiler python3-protobuf python3-crc32c
-python3-torch protobuf-compiler python3-yaml"
+python3-torch protobuf-compiler python3-yaml slurm-wlm munge mpich"
 
 missing=
 for p in $packages; do
