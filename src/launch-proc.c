@@ -284,6 +284,25 @@ child_exec(struct launch *L, char **argv, char **envp, int out, int log,
 	_exit(127);
 }
 
+/* Allow Open MPI to run as root where the user said nothing: 1 if so. */
+int
+lp_ompi_root(char **set, size_t *nset)
+{
+	static const char *const vars[] = { "OMPI_ALLOW_RUN_AS_ROOT",
+	    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM" };
+	size_t	 i;
+	int	 added = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (getenv(vars[i]) != NULL)
+			continue;
+		if (set != NULL)
+			set[(*nset)++] = xprintf("%s=1", vars[i]);
+		added = 1;
+	}
+	return added;
+}
+
 /* Start a run of t: to step target, from step from. */
 int
 lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
@@ -291,13 +310,13 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 {
 	struct rung_buf	 gb = { 0 };
 	char		**argv = NULL, **envp = NULL, **cmd;
-	char		*set[16], *vars[16];
+	char		*set[24], *vars[24];
 	char		*ckpt = NULL, *logpath = NULL, *name, *detail, when[32];
 	char		 fromtxt[32];
 	size_t		 nset = 0, nvars = 0, i;
 	uint32_t	 g;
 	pid_t		 pid;
-	int		 fd[2] = { -1, -1 }, ret = -1, cgfd = -1;
+	int		 fd[2] = { -1, -1 }, ret = -1, cgfd = -1, root = 0;
 
 	if (target == INT32_MAX || target > (int32_t)ceil(L->o.sched.max_r))
 		target = (int32_t)ceil(L->o.sched.max_r);
@@ -370,6 +389,11 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		}
 		set[nset++] = xprintf("OMPI_MCA_orte_tmpdir_base=%s",
 		    t->tmpdir);
+		/*
+		 * Open MPI refuses root unless both are 1 (exit 1, its
+		 * notice far up the log); a value the user set is theirs.
+		 */
+		root = geteuid() == 0 && lp_ompi_root(set, &nset);
 	}
 	envp = rung_env_build(environ, L->strip_mpi, set, nset);
 
@@ -390,6 +414,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	for (i = 0; argv[i] != NULL; i++)
 		lg_printf(L, t, " %s", argv[i]);
 	lg_printf(L, t, "\n");
+	if (root)
+		lg_note(L, t, "as root: OMPI_ALLOW_RUN_AS_ROOT=1 and "
+		    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 for Open MPI's mpirun");
 
 	cgfd = run_cgroup(L, t);
 	if (pipe2(fd, O_CLOEXEC) != 0) {
