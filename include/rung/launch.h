@@ -139,6 +139,14 @@ void		 rung_gpu_pool_release(struct rung_gpu_pool *);
 uint32_t	 rung_gpu_parse_smi(const char *text, char ***tokens);
 uint32_t	 rung_gpu_scan_dev(const char *dir, char ***tokens);
 
+/*
+ * The lines of a failed run's log (its end) that say why: the exception
+ * of a Python traceback, else the last few lines that name an error (a
+ * launcher's notice by its first paragraph), joined by " | "; NULL when
+ * none does.
+ */
+char		*rung_log_why(const char *text);
+
 /* Processes. */
 
 /*
