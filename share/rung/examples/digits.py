@@ -16,7 +16,10 @@ one line per epoch on stdout. It reads what rung sets:
 
 and on SIGUSR1 ends after the epoch it is in, its checkpoint written. The
 run is a function of the parameters: the same configuration gives the
-same curve, resumed or not.
+same curve, resumed or not. Run as several ranks (rung launch --ranks K
+through mpirun, mpiexec or srun), every rank trains the same model and
+rank 0 alone reports and checkpoints; each says on stderr which rank of
+how many it is.
 
     rung launch digits --space share/rung/examples/digits.space \\
         --policy asha --max-steps 27 --trials 20 --parallel 2 \\
@@ -34,6 +37,18 @@ import sys
 import time
 
 stop = False
+
+
+def rank():
+    """This process's rank and the number of ranks, as the launcher says."""
+    for r, n in (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
+                 ("PMI_RANK", "PMI_SIZE"), ("SLURM_PROCID", "SLURM_NTASKS")):
+        if r in os.environ:
+            return int(os.environ[r]), int(os.environ.get(n, "1"))
+    return 0, 1
+
+
+RANK, NRANKS = rank()
 
 
 def on_usr1(signum, frame):
@@ -64,6 +79,8 @@ def save(path, state):
     rung may die between recording a step and the next: a run restarted
     from the step before then finds its checkpoint too.
     """
+    if RANK != 0:
+        return
     step = state["step"]
     tmp = path % step + ".tmp"
     with open(tmp, "wb") as f:
@@ -91,6 +108,8 @@ def data():
 
 
 def report(step, loss, acc):
+    if RANK != 0:
+        return
     print("rung: " + json.dumps({"step": step, "val_loss": loss,
                                  "val_acc": acc}), flush=True)
 
@@ -199,6 +218,9 @@ def main():
     sleep = option("--epoch-sleep", 0.0)
     crash = int(option("--crash-at", 0))
     hang = int(option("--hang-at", 0))
+    if NRANKS > 1:
+        print("digits: rank %d of %d%s" % (RANK, NRANKS,
+              ": reports" if RANK == 0 else ""), file=sys.stderr)
     path = checkpoint_path()
     state = load(path, resume)
     start = state["step"] if state is not None else 0
