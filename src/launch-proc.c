@@ -371,6 +371,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		set[nset++] = xstrdup("CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	for (i = 0; i < nset; i++)
 		vars[nvars++] = xstrndup(set[i], strcspn(set[i], "="));
+	/* What would narrow the trial's GPUs a second time (AMD's HIP). */
+	for (i = 0; L->pool.unset != NULL && L->pool.unset[i] != NULL; i++)
+		set[nset++] = xstrdup(L->pool.unset[i]);
 	if (L->o.launcher.kind == RUNG_LAUNCHER_MPIRUN) {
 		/*
 		 * Concurrent mpiruns race to create their session directory
