@@ -284,23 +284,21 @@ child_exec(struct launch *L, char **argv, char **envp, int out, int log,
 	_exit(127);
 }
 
-/* Allow Open MPI to run as root where the user said nothing: 1 if so. */
+/*
+ * Allow Open MPI to run as root where the user said nothing of it (set
+ * neither variable): 1 if so.
+ */
 int
 lp_ompi_root(char **set, size_t *nset)
 {
-	static const char *const vars[] = { "OMPI_ALLOW_RUN_AS_ROOT",
-	    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM" };
-	size_t	 i;
-	int	 added = 0;
-
-	for (i = 0; i < 2; i++) {
-		if (getenv(vars[i]) != NULL)
-			continue;
-		if (set != NULL)
-			set[(*nset)++] = xprintf("%s=1", vars[i]);
-		added = 1;
+	if (getenv("OMPI_ALLOW_RUN_AS_ROOT") != NULL ||
+	    getenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM") != NULL)
+		return 0;
+	if (set != NULL) {
+		set[(*nset)++] = xstrdup("OMPI_ALLOW_RUN_AS_ROOT=1");
+		set[(*nset)++] = xstrdup("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
 	}
-	return added;
+	return 1;
 }
 
 /* Start a run of t: to step target, from step from. */
