@@ -27,7 +27,13 @@ how many it is.
 
 Options (for tests and demonstrations): --epoch-sleep S sleeps S seconds
 an epoch; --crash-at N exits 3 at epoch N; --hang-at N stops reporting at
-epoch N and sleeps.
+epoch N and sleeps. For bench/gpu.sh: --device cuda trains with torch on
+the GPU and --device cpu with torch on the CPU (by default torch on a GPU
+when one is visible, else scikit-learn); --one-gpu exits 4 unless the
+GPU variable rung set (CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES,
+HIP_VISIBLE_DEVICES or HABANA_VISIBLE_MODULES) names exactly one device
+and, on the GPU, torch sees exactly one; --timing says on stderr when
+the first report went out.
 """
 import json
 import os
@@ -54,6 +60,16 @@ RANK, NRANKS = rank()
 def on_usr1(signum, frame):
     global stop
     stop = True
+
+
+GPU_VARS = ("CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES",
+            "HIP_VISIBLE_DEVICES", "HABANA_VISIBLE_MODULES")
+
+
+def word(name, default):
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
 
 
 def option(name, default):
@@ -107,21 +123,54 @@ def data():
     return train_test_split(x, y, test_size=0.2, random_state=0, stratify=y)
 
 
+first_report = True
+
+
 def report(step, loss, acc):
+    global first_report
     if RANK != 0:
         return
+    if first_report and "--timing" in sys.argv:
+        print("digits: first report at %.6f" % time.time(), file=sys.stderr)
+    first_report = False
     print("rung: " + json.dumps({"step": step, "val_loss": loss,
                                  "val_acc": acc}), flush=True)
 
 
-def gpu():
+def gpu(device):
+    """torch and its device, or (None, None) for scikit-learn."""
     try:
         import torch
     except ImportError:
-        return None
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) == "":
-        return None
-    return torch if torch.cuda.is_available() else None
+        if device is not None:
+            sys.exit("digits: --device %s needs torch" % device)
+        return None, None
+    if device == "cpu":
+        return torch, "cpu"
+    if device is None and (os.environ.get("CUDA_VISIBLE_DEVICES") == "" or
+                           not torch.cuda.is_available()):
+        return None, None
+    if not torch.cuda.is_available():
+        sys.exit("digits: --device cuda, but torch sees no GPU")
+    return torch, "cuda"
+
+
+def one_gpu(torch, dev):
+    """Exit 4 unless this trial was given exactly one GPU, and say which."""
+    given = [(v, os.environ[v]) for v in GPU_VARS if v in os.environ]
+    if not given or len(given[0][1].split(",")) != 1 or not given[0][1]:
+        print("digits: not exactly one GPU: %s" % (given or "no variable"),
+              file=sys.stderr)
+        sys.exit(4)
+    what = "%s=%s" % given[0]
+    if dev == "cuda":
+        n = torch.cuda.device_count()
+        if n != 1:
+            print("digits: %s, but torch sees %d GPUs" % (what, n),
+                  file=sys.stderr)
+            sys.exit(4)
+        what += ", %s" % torch.cuda.get_device_name(0)
+    print("digits: one GPU: %s, torch on %s" % (what, dev), file=sys.stderr)
 
 
 def train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep, crash,
@@ -161,9 +210,9 @@ def train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep, crash,
             break
 
 
-def train_torch(torch, p, xt, xv, yt, yv, start, state, max_steps, sleep,
-                crash, hang, path):
-    dev = torch.device("cuda")
+def train_torch(torch, device, p, xt, xv, yt, yv, start, state, max_steps,
+                sleep, crash, hang, path):
+    dev = torch.device(device)
     torch.manual_seed(int(p.get("seed", 0)))
     xt = torch.tensor(xt, dtype=torch.float32, device=dev)
     yt = torch.tensor(yt, dtype=torch.long, device=dev)
@@ -227,11 +276,13 @@ def main():
     if resume > 0:
         print("digits: resuming at epoch %d (checkpoint of epoch %d)"
               % (resume, start), file=sys.stderr)
+    torch, device = gpu(word("--device", None))
+    if "--one-gpu" in sys.argv:
+        one_gpu(torch, device)
     xt, xv, yt, yv = data()
-    torch = gpu()
     if torch is not None:
-        train_torch(torch, p, xt, xv, yt, yv, start, state, max_steps, sleep,
-                    crash, hang, path)
+        train_torch(torch, device, p, xt, xv, yt, yv, start, state, max_steps,
+                    sleep, crash, hang, path)
     else:
         train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep,
                       crash, hang, path)
