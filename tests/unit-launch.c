@@ -619,6 +619,75 @@ test_gpu_vendors(void)
 	free(path);
 }
 
+/* The lines of a failed run's log that say why. */
+static void
+test_log_why(void)
+{
+	const char *root = "[rung] 2026-12-06T03:02:31Z: run 1 of trial 0: "
+	    "/usr/bin/mpirun --bind-to none -np 1 ./usage.sh\n"
+	    "------------------------------------------------------------\n"
+	    "mpirun has detected an attempt to run as root.\n"
+	    "\n"
+	    "Running as root is *strongly* discouraged as any mistake (e.g., "
+	    "in\ndefining TMPDIR) or bug can result in catastrophic damage "
+	    "to the OS\nfile system, leaving your system in an unusable "
+	    "state.\n\n"
+	    "You can override this protection by adding the "
+	    "--allow-run-as-root option\nto the cmd line or by setting two "
+	    "environment variables in the following way:\n"
+	    "We reiterate our advice against doing so - please proceed at "
+	    "your own risk.\n"
+	    "------------------------------------------------------------\n";
+	const char *crash = "trainer: CUDA error: out of memory at step 3\n"
+	    "------------------------------------------------------------\n"
+	    "Primary job  terminated normally, but 1 process returned\n"
+	    "a non-zero exit code. Per user-direction, the job has been "
+	    "aborted.\n"
+	    "------------------------------------------------------------\n"
+	    "------------------------------------------------------------\n"
+	    "mpirun detected that one or more processes exited with non-zero "
+	    "status, thus causing\nthe job to be terminated. The first "
+	    "process to do so was:\n\n  Process name: [[1,1],0]\n"
+	    "  Exit code:    3\n"
+	    "------------------------------------------------------------\n";
+	const char *tb = "loading: no error so far\n"
+	    "Traceback (most recent call last):\n"
+	    "  File \"t.py\", line 3, in <module>\n"
+	    "    load(\"x\")\n"
+	    "FileNotFoundError: [Errno 2] No such file or directory: 'x'\n"
+	    "[rung] 2026-12-06T03:02:31Z: run 1 failed (exit status 1)\n";
+	const char *notice = "------------------------------------------\n"
+	    "mpirun was unable to find the specified executable file, and "
+	    "therefore\ndid not launch the job.\n"
+	    "------------------------------------------\n";
+	char	*w;
+
+	w = rung_log_why(root);
+	is_str(w, "mpirun has detected an attempt to run as root.",
+	    "Open MPI's refusal of root, 15 lines up");
+	free(w);
+	w = rung_log_why(crash);
+	is_str(w, "trainer: CUDA error: out of memory at step 3",
+	    "the trainer's error, not mpirun's notices that a process failed");
+	free(w);
+	w = rung_log_why(tb);
+	is_str(w, "FileNotFoundError: [Errno 2] No such file or directory: "
+	    "'x'", "a traceback: its exception");
+	free(w);
+	w = rung_log_why(notice);
+	is_str(w, "mpirun was unable to find the specified executable file, "
+	    "and therefore did not launch the job.",
+	    "a notice between rules: its first paragraph as one line");
+	free(w);
+	w = rung_log_why("a\nb\nerror: one\nc\nfailed: two\n"
+	    "denied: three\ncannot: four\nd\n");
+	is_str(w, "failed: two | denied: three | cannot: four",
+	    "the last three lines that name an error");
+	free(w);
+	ok(rung_log_why("all went well\nthen it stopped\n") == NULL &&
+	    rung_log_why(NULL) == NULL, "nothing that says why: NULL");
+}
+
 /* A child in its own session that sleeps with env key=..., and a grandchild. */
 static pid_t
 sleeper(const char *key, int setsid_too)
@@ -722,6 +791,7 @@ main(void)
 	test_env();
 	test_gpus();
 	test_gpu_vendors();
+	test_log_why();
 	test_proc();
 	test_capture();
 	return done_testing();
