@@ -42,6 +42,7 @@ items() {
 # hands them out: inherited first, then each vendor's tool.
 var=
 list=
+inherited=
 if [ -n "$pool" ]; then
 	case $pool in
 	cuda:*)		var=CUDA_VISIBLE_DEVICES ;;
@@ -58,6 +59,7 @@ else
 		if [ -n "$isset" ]; then
 			var=$v
 			list=$val
+			inherited=1
 			break
 		fi
 	done
@@ -95,7 +97,7 @@ echo "rung launch on $ngpu GPU$([ "$ngpu" = 1 ] || echo s) ($var=$list, torch on
 echo "  $trials trials of $epochs epochs, $ngpu at a time, one GPU each"
 
 # The trainer's own start-up to its first report, bare, on the first GPU.
-bare=$(env "$var=$first" RUNG_MAX_STEPS=1 RUNG_CHECKPOINT_DIR="$work/bare" \
+bare=$(env "$var=$first" CUDA_DEVICE_ORDER=PCI_BUS_ID RUNG_MAX_STEPS=1 RUNG_CHECKPOINT_DIR="$work/bare" \
     PYTHONUNBUFFERED=1 "$python" - "$python" "$trainer" "$device" <<\PY
 import statistics, subprocess, sys, time
 times = []
@@ -116,10 +118,13 @@ PY
 )
 echo "  bare start-up to the first report: $bare s (median of 3)"
 
+# Found by a tool, the GPUs are rung's to find too (numbered in PCI order).
 gpus=auto
 [ -z "$pool" ] || gpus=$pool
+given=
+[ -z "$inherited" ] || given="$var=$list"
 t0=$(date +%s.%N)
-env "$var=$list" "$RUNG" -q -d g.db launch --space "$space" --policy random \
+env $given "$RUNG" -q -d g.db launch --space "$space" --policy random \
 	--configs "$trials" --max-steps "$epochs" --workers "$ngpu" \
 	--launcher "$launcher" --gpus "$gpus" --metric val_loss --seed 1 \
 	--logs logs --json g -- "$python" "$trainer" --device "$device" \
