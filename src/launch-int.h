@@ -270,6 +270,7 @@ extern const int lp_stop_stages[];	/* cooperative first */
 extern const int lp_kill_stages[];
 extern const int lp_now_stages[];
 /* 0 started, 1 owed (another process writes), -1 with *cause. */
+int		 lp_ompi_root(char **set, size_t *nset);
 int		 lp_spawn(struct launch *, struct ltrial *, int32_t target,
 		     int32_t from, const char *event, char **cause);
 void		 lp_end_run(struct launch *, struct ltrial *, const int *);

@@ -20,9 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "rung/launch.h"
 #include "rung/util.h"
 #include "rung/xmalloc.h"
 
@@ -249,4 +251,183 @@ lg_last_line(const char *text)
 		}
 	}
 	return "nothing";
+}
+
+/*
+ * Why a run failed, from the end of its log: a launcher or a trainer that
+ * fails says why in one line and then goes on (Open MPI's notice of a run
+ * as root is 15 lines long and ends in a rule; a usage text follows
+ * argparse's error), so the last line is rarely the cause.
+ */
+
+/* Words of lines that say what went wrong. */
+static const char *const why_words[] = { "error", "fail", "not found",
+    "denied", "detected", "cannot", "can't", "unable", "no such",
+    "refus", "abort", "fatal", "exception", "out of memory", "killed",
+    "permission", "segmentation", "invalid", "timed out", NULL };
+
+/*
+ * Launchers' notices that only say a process failed: the exit status
+ * says it better, and the trainer's own words are the cause.
+ */
+static const char *const why_noise[] = { "non-zero exit code",
+    "non-zero status", "exit code:", "process name:", "local host:",
+    "BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES", NULL };
+
+static int
+why_match(const char *s, size_t len, const char *const *words)
+{
+	size_t	 i, j, n;
+
+	for (i = 0; words[i] != NULL; i++) {
+		n = strlen(words[i]);
+		for (j = 0; j + n <= len; j++) {
+			if (strncasecmp(s + j, words[i], n) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A line of dashes or equals signs: a rule around a launcher's notice. */
+static int
+why_rule(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '-' || s[i] == '=' || s[i] == '*')
+			n++;
+		else if (!isspace((unsigned char)s[i]))
+			return 0;
+	}
+	return n >= 10;
+}
+
+static int
+why_blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+#define WHY_MAX		3	/* lines quoted */
+#define WHY_LEN		300	/* bytes quoted */
+
+struct why {
+	const char	*line[WHY_MAX];	/* the last that say something */
+	size_t		 len[WHY_MAX];
+	size_t		 n;
+};
+
+static void
+why_keep(struct why *w, const char *p, size_t len)
+{
+	if (why_blank(p, len) || why_match(p, len, why_noise) ||
+	    !why_match(p, len, why_words))
+		return;
+	if (w->n == WHY_MAX) {
+		memmove(w->line, w->line + 1, sizeof *w->line * (WHY_MAX - 1));
+		memmove(w->len, w->len + 1, sizeof *w->len * (WHY_MAX - 1));
+		w->n--;
+	}
+	w->line[w->n] = p;
+	w->len[w->n++] = len;
+}
+
+char *
+rung_log_why(const char *text)
+{
+	struct rung_buf	 b = { 0 };
+	struct why	 w = { .n = 0 };
+	const char	*p, *e, *exc = NULL, *para = NULL;
+	size_t		 i, l, exc_len = 0, para_len = 0;
+	int		 in_tb = 0, after_rule = 0;
+
+	if (text == NULL)
+		return NULL;
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		l = (size_t)(e - p);
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (strncmp(p, "[rung]", 6) == 0)
+			continue;	/* rung's own */
+		/*
+		 * Python: the exception is the first line after the frames
+		 * (indented) of "Traceback (most recent call last):".
+		 */
+		if (strncmp(p, "Traceback (most recent call last)", 33) == 0) {
+			in_tb = 1;
+			continue;
+		}
+		if (in_tb) {
+			if (l > 0 && !isspace((unsigned char)*p)) {
+				in_tb = 0;
+				exc = p;
+				exc_len = l;
+			}
+			continue;
+		}
+		/*
+		 * A launcher's notice between rules: its first paragraph
+		 * says it, on as many lines as it takes.
+		 */
+		if (para != NULL && (why_blank(p, l) || why_rule(p, l))) {
+			why_keep(&w, para, para_len);
+			para = NULL;
+		}
+		if (why_rule(p, l)) {
+			after_rule = 1;
+			continue;
+		}
+		if (after_rule) {
+			if (why_blank(p, l))
+				continue;
+			after_rule = 0;
+			para = p;
+		}
+		if (para != NULL) {
+			para_len = (size_t)(p + l - para);
+			continue;
+		}
+		why_keep(&w, p, l);
+	}
+	if (para != NULL)
+		why_keep(&w, para, para_len);
+	if (exc != NULL) {
+		w.line[0] = exc;
+		w.len[0] = exc_len;
+		w.n = 1;
+	}
+	for (i = 0; i < w.n; i++) {
+		if (i > 0)
+			rung_buf_add(&b, " | ", 3);
+		/* A paragraph's lines as one. */
+		for (p = w.line[i]; p < w.line[i] + w.len[i]; p++) {
+			if (*p != '\n' && *p != '\r') {
+				rung_buf_add(&b, p, 1);
+				continue;
+			}
+			if (b.len > 0 && b.data[b.len - 1] != ' ')
+				rung_buf_add(&b, " ", 1);
+			while (p + 1 < w.line[i] + w.len[i] &&
+			    isspace((unsigned char)p[1]))
+				p++;
+		}
+	}
+	if (b.len == 0) {
+		rung_buf_release(&b);
+		return NULL;
+	}
+	if (b.len > WHY_LEN) {
+		b.len = WHY_LEN - 3;
+		rung_buf_add(&b, "...", 3);
+	}
+	return rung_buf_cstr(&b);
 }

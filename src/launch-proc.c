@@ -284,6 +284,23 @@ child_exec(struct launch *L, char **argv, char **envp, int out, int log,
 	_exit(127);
 }
 
+/*
+ * Allow Open MPI to run as root where the user said nothing of it (set
+ * neither variable): 1 if so.
+ */
+int
+lp_ompi_root(char **set, size_t *nset)
+{
+	if (getenv("OMPI_ALLOW_RUN_AS_ROOT") != NULL ||
+	    getenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM") != NULL)
+		return 0;
+	if (set != NULL) {
+		set[(*nset)++] = xstrdup("OMPI_ALLOW_RUN_AS_ROOT=1");
+		set[(*nset)++] = xstrdup("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
+	}
+	return 1;
+}
+
 /* Start a run of t: to step target, from step from. */
 int
 lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
@@ -291,13 +308,13 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 {
 	struct rung_buf	 gb = { 0 };
 	char		**argv = NULL, **envp = NULL, **cmd;
-	char		*set[16], *vars[16];
+	char		*set[24], *vars[24];
 	char		*ckpt = NULL, *logpath = NULL, *name, *detail, when[32];
 	char		 fromtxt[32];
 	size_t		 nset = 0, nvars = 0, i;
 	uint32_t	 g;
 	pid_t		 pid;
-	int		 fd[2] = { -1, -1 }, ret = -1, cgfd = -1;
+	int		 fd[2] = { -1, -1 }, ret = -1, cgfd = -1, root = 0;
 
 	if (target == INT32_MAX || target > (int32_t)ceil(L->o.sched.max_r))
 		target = (int32_t)ceil(L->o.sched.max_r);
@@ -352,6 +369,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		set[nset++] = xstrdup("CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	for (i = 0; i < nset; i++)
 		vars[nvars++] = xstrndup(set[i], strcspn(set[i], "="));
+	/* What would narrow the trial's GPUs a second time (AMD's HIP). */
+	for (i = 0; L->pool.unset != NULL && L->pool.unset[i] != NULL; i++)
+		set[nset++] = xstrdup(L->pool.unset[i]);
 	if (L->o.launcher.kind == RUNG_LAUNCHER_MPIRUN) {
 		/*
 		 * Concurrent mpiruns race to create their session directory
@@ -370,6 +390,11 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		}
 		set[nset++] = xprintf("OMPI_MCA_orte_tmpdir_base=%s",
 		    t->tmpdir);
+		/*
+		 * Open MPI refuses root unless both are 1 (exit 1, its
+		 * notice far up the log); a value the user set is theirs.
+		 */
+		root = geteuid() == 0 && lp_ompi_root(set, &nset);
 	}
 	envp = rung_env_build(environ, L->strip_mpi, set, nset);
 
@@ -390,6 +415,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	for (i = 0; argv[i] != NULL; i++)
 		lg_printf(L, t, " %s", argv[i]);
 	lg_printf(L, t, "\n");
+	if (root)
+		lg_note(L, t, "as root: OMPI_ALLOW_RUN_AS_ROOT=1 and "
+		    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 for Open MPI's mpirun");
 
 	cgfd = run_cgroup(L, t);
 	if (pipe2(fd, O_CLOEXEC) != 0) {

@@ -464,8 +464,10 @@ rung_env_build(char *const *envp, int strip_mpi, char *const *set,
 		if (!drop)
 			strv_add(&a, xstrdup(envp[i]));
 	}
-	for (j = 0; j < nset; j++)
-		strv_add(&a, xstrdup(set[j]));
+	for (j = 0; j < nset; j++) {
+		if (strchr(set[j], '=') != NULL)
+			strv_add(&a, xstrdup(set[j]));
+	}
 	if (a.v == NULL)
 		a.v = xcalloc(1, sizeof *a.v);
 	return a.v;

@@ -61,13 +61,107 @@ program_version(const char *prog)
 	return rung_buf_cstr(&b);
 }
 
+/*
+ * The MPI launchers by what --version says: Debian installs Open MPI and
+ * MPICH side by side and points mpirun and mpiexec at either, so the name
+ * alone tells nothing. mpirun must be Open MPI's (-x, --bind-to), mpiexec
+ * hydra's (MPICH, Intel MPI, MVAPICH: it forwards the environment and
+ * takes -n and -f).
+ */
+static const struct {
+	enum rung_launcher	 kind;
+	const char		*names[4];	/* tried in this order */
+	const char		*marks[3];	/* in --version: the right one */
+	const char		*what;
+} lsu_mpis[] = {
+	{ RUNG_LAUNCHER_MPIRUN, { "mpirun", "mpirun.openmpi", NULL },
+	  { "Open MPI", "OpenRTE", NULL }, "Open MPI's" },
+	{ RUNG_LAUNCHER_MPIEXEC, { "mpiexec", "mpiexec.hydra",
+	  "mpiexec.mpich", NULL }, { "HYDRA", "Intel(R) MPI", NULL },
+	  "hydra's (MPICH)" },
+};
+
+/* What --version said, on one line and short, for messages. */
+static void
+version_gist(struct rung_buf *b, const char *name, const char *ver)
+{
+	size_t	 n;
+
+	if (ver == NULL) {
+		rung_buf_printf(b, "%s says nothing to --version", name);
+		return;
+	}
+	ver += strspn(ver, " \t\r\n");
+	n = strcspn(ver, "\r\n");
+	rung_buf_printf(b, "%s says '%.*s'", name, (int)(n > 60 ? 60 : n),
+	    ver);
+}
+
+/*
+ * The first of the MPI launcher's names that is found and whose --version
+ * says it is the right one; NULL with *cause saying what each was.
+ */
+static char *
+lsu_mpi(struct launch *L, enum rung_launcher kind, char **cause)
+{
+	struct rung_buf	 why = { 0 };
+	const char	*name;
+	char		*full, *ver;
+	size_t		 i, j, m, nfound = 0;
+
+	for (m = 0; lsu_mpis[m].kind != kind; m++)
+		;
+	for (i = 0; (name = lsu_mpis[m].names[i]) != NULL; i++) {
+		if ((full = lsu_find_program(name)) == NULL)
+			continue;
+		ver = program_version(full);
+		for (j = 0; ver != NULL && lsu_mpis[m].marks[j] != NULL; j++) {
+			if (strstr(ver, lsu_mpis[m].marks[j]) != NULL)
+				break;
+		}
+		if (ver != NULL && lsu_mpis[m].marks[j] != NULL) {
+			if (nfound > 0 || i > 0)
+				ln_note(L, "--launcher %s: %s, %s (%s)",
+				    rung_launcher_name(lsu_mpis[m].kind),
+				    full, lsu_mpis[m].what,
+				    nfound > 0 ? rung_buf_cstr(&why) :
+				    "no other in PATH");
+			free(ver);
+			rung_buf_release(&why);
+			return full;
+		}
+		rung_buf_printf(&why, "%s", nfound++ ? ", " : "");
+		version_gist(&why, full, ver);
+		free(ver);
+		free(full);
+	}
+	rung_buf_printf(&why, "%s", nfound ? "; " : "");
+	for (i = 0, j = 0; (name = lsu_mpis[m].names[i]) != NULL; i++) {
+		if ((full = lsu_find_program(name)) != NULL) {
+			free(full);
+			continue;
+		}
+		rung_buf_printf(&why, "%s%s", j++ ? ", " : "", name);
+	}
+	if (j > 0)
+		rung_buf_printf(&why, " not in PATH");
+	xasprintf(cause, "--launcher %s needs %s %s: %s%s",
+	    rung_launcher_name(lsu_mpis[m].kind), lsu_mpis[m].what,
+	    lsu_mpis[m].names[0], rung_buf_cstr(&why),
+	    lsu_mpis[m].kind == RUNG_LAUNCHER_MPIRUN ?
+	    " (MPICH's is --launcher mpiexec)" :
+	    " (Open MPI's is --launcher mpirun)");
+	rung_buf_release(&why);
+	return NULL;
+}
+
 /* Choose and check the launcher's program. */
 int
 lsu_launcher(struct launch *L, char **prog, char **cause)
 {
 	struct rung_launcher_opts *lo = &L->o.launcher;
-	const char	*name = NULL, *alt = NULL;
-	char		*full, *ver;
+	const char	*name = NULL;
+	char		*full;
 
 	*prog = NULL;
 	if (!L->o.launcher_given) {
@@ -86,11 +180,9 @@ lsu_launcher(struct launch *L, char **prog, char **cause)
 		return 0;
 	case RUNG_LAUNCHER_MPIRUN:
 		name = "mpirun";
-		alt = "mpirun.openmpi";
 		break;
 	case RUNG_LAUNCHER_MPIEXEC:
 		name = "mpiexec";
-		alt = "mpiexec.mpich";
 		break;
 	case RUNG_LAUNCHER_SRUN:
 		name = "srun";
@@ -99,30 +191,32 @@ lsu_launcher(struct launch *L, char **prog, char **cause)
 	if (lo->kind == RUNG_LAUNCHER_SRUN && getenv("SLURM_JOB_ID") == NULL)
 		rung_warn("launch: srun runs job steps inside an allocation, "
 		    "and SLURM_JOB_ID is not set (salloc or sbatch first)");
-	full = lsu_find_program(name);
-	if (lo->kind == RUNG_LAUNCHER_MPIRUN && full != NULL) {
-		/* -x and --bind-to are Open MPI's: not hydra's mpirun. */
-		ver = program_version(full);
-		if (ver == NULL || (strstr(ver, "Open MPI") == NULL &&
-		    strstr(ver, "OpenRTE") == NULL)) {
-			free(full);
-			full = lsu_find_program(alt);
-			if (full == NULL) {
-				free(ver);
-				xasprintf(cause, "mpirun is not Open MPI's "
-				    "(it says '%.40s'): use --launcher mpiexec",
-				    ver != NULL ? ver : "nothing");
-				return -1;
-			}
+	if (lo->kind == RUNG_LAUNCHER_MPIRUN ||
+	    lo->kind == RUNG_LAUNCHER_MPIEXEC) {
+		full = lsu_mpi(L, lo->kind, cause);
+		/* Not asked for: MPICH alone is installed, or no MPI. */
+		if (full == NULL && !L->o.launcher_given) {
+			ln_note(L, "%s: hydra's mpiexec then", *cause);
+			free(*cause);
+			*cause = NULL;
+			lo->kind = RUNG_LAUNCHER_MPIEXEC;
+			full = lsu_mpi(L, lo->kind, cause);
 		}
-		free(ver);
-	} else if (full == NULL && alt != NULL)
-		full = lsu_find_program(alt);
+		if (full == NULL)
+			return -1;
+	} else
+		full = lsu_find_program(name);
 	if (full == NULL) {
 		xasprintf(cause, "--launcher %s: cannot find '%s' in PATH",
 		    rung_launcher_name(lo->kind), name);
 		return -1;
 	}
+	if (lo->kind == RUNG_LAUNCHER_MPIRUN && geteuid() == 0 &&
+	    lp_ompi_root(NULL, NULL))
+		ln_note(L, "running as root: the trials get "
+		    "OMPI_ALLOW_RUN_AS_ROOT=1 and "
+		    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (Open MPI refuses root "
+		    "without them; set them yourself to decide otherwise)");
 	*prog = full;
 	lo->program = full;
 	return 0;

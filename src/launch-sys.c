@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,8 +477,19 @@ rung_cgroup_remove(const char *dir)
 /* GPUs. */
 
 const char *const rung_gpu_vars[] = { "CUDA_VISIBLE_DEVICES",
-    "ROCR_VISIBLE_DEVICES", "ZE_AFFINITY_MASK", "HABANA_VISIBLE_MODULES",
-    NULL };
+    "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ZE_AFFINITY_MASK",
+    "HABANA_VISIBLE_MODULES", NULL };
+
+const char *rung_gpu_sysroot = "";
+
+/*
+ * AMD: HIP_VISIBLE_DEVICES (and CUDA_VISIBLE_DEVICES, its alias in HIP,
+ * and GPU_DEVICE_ORDINAL) index into the list ROCR_VISIBLE_DEVICES leaves:
+ * a trial narrowed by ROCR_VISIBLE_DEVICES must not inherit them, or its
+ * GPUs are picked twice (Slurm sets them all alike).
+ */
+static const char *const rocr_unset[] = { "HIP_VISIBLE_DEVICES",
+    "CUDA_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL", NULL };
 
 void
 rung_gpu_pool_release(struct rung_gpu_pool *p)
@@ -683,6 +695,84 @@ rung_gpu_parse_smi(const char *text, char ***tokens)
 	return n;
 }
 
+/* Add item to tokens unless it is there already. */
+static void
+token_add(char ***tokens, uint32_t *n, size_t *cap, char *item)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*tokens)[i], item) == 0) {
+			free(item);
+			return;
+		}
+	}
+	XGROW(*tokens, *cap, *n + 1);
+	(*tokens)[(*n)++] = item;
+}
+
+uint32_t
+rung_gpu_parse_rocm_smi(const char *text, char ***tokens)
+{
+	const char	*p;
+	char		**seen = NULL, *end;
+	size_t		 cap = 0, scap = 0;
+	uint32_t	 n = 0, nseen = 0, i;
+	long		 g;
+
+	/*
+	 * Its tables say "GPU[3]\t\t: ...", its CSV "card3,..." after a
+	 * "device,..." header, several lines a GPU either way. The GPUs in
+	 * the order listed are ROCR_VISIBLE_DEVICES's 0, 1, ... (ROCm
+	 * enumerates the kfd nodes alike); a card number may skip one.
+	 */
+	*tokens = NULL;
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL) {
+		if (strncmp(p, "GPU[", 4) == 0) {
+			g = strtol(p + 4, &end, 10);
+			if (end == p + 4 || *end != ']' || g < 0)
+				continue;
+		} else if (strncmp(p, "card", 4) == 0) {
+			g = strtol(p + 4, &end, 10);
+			if (end == p + 4 || *end != ',' || g < 0)
+				continue;
+		} else
+			continue;
+		token_add(&seen, &nseen, &scap, xprintf("%ld", g));
+	}
+	for (i = 0; i < nseen; i++) {
+		free(seen[i]);
+		XGROW(*tokens, cap, n + 1);
+		(*tokens)[n] = xprintf("%u", n);
+		n++;
+	}
+	free(seen);
+	return n;
+}
+
+uint32_t
+rung_gpu_parse_hl_smi(const char *text, char ***tokens)
+{
+	const char	*p;
+	size_t		 cap = 0, len, end;
+	uint32_t	 n = 0;
+
+	/* hl-smi -Q module_id -f csv,noheader: a module id a line. */
+	*tokens = NULL;
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL) {
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t\r\n");
+		end = len + strspn(p + len, " \t\r");
+		if (!all_digits(p, len) || (p[end] != '\n' && p[end] != '\0'))
+			continue;
+		token_add(tokens, &n, &cap, xprintf("%lu",
+		    strtoul(p, NULL, 10)));
+	}
+	return n;
+}
+
 static int
 cmp_long_str(const void *a, const void *b)
 {
@@ -766,12 +856,11 @@ rung_capture(char *const *argv, int flags, size_t max, struct rung_buf *out,
 	return 0;
 }
 
-/* The output of nvidia-smi -L, or NULL when it cannot run. */
+/* What a tool prints (argv), or NULL when it cannot run or fails. */
 static char *
-run_smi(void)
+run_tool(char *const *argv)
 {
 	struct rung_buf	 b = { 0 };
-	char		*argv[] = { "nvidia-smi", "-L", NULL };
 	int		 status;
 
 	if (rung_capture(argv, 0, 0, &b, &status) != 0)
@@ -783,32 +872,66 @@ run_smi(void)
 	return rung_buf_cstr(&b);
 }
 
-/* AMD GPUs: kfd topology nodes with SIMDs (CPU nodes have none). */
+/* A tool's GPUs by parse, or 0. */
 static uint32_t
-scan_kfd(void)
+tool_gpus(char *const *argv, uint32_t (*parse)(const char *, char ***),
+    char ***tokens)
 {
-	const char	*dir = "/sys/class/kfd/kfd/topology/nodes";
+	char		*text;
+	uint32_t	 n;
+
+	*tokens = NULL;
+	if ((text = run_tool(argv)) == NULL)
+		return 0;
+	n = parse(text, tokens);
+	free(text);
+	return n;
+}
+
+uint32_t
+rung_gpu_scan_kfd(const char *dir, char ***tokens)
+{
 	DIR		*d;
 	struct dirent	*e;
-	char		 path[512], *buf, *p;
-	uint32_t	 n = 0;
+	char		 path[PATH_MAX], *buf, *p;
+	uint32_t	 n = 0, i;
 
+	/*
+	 * kfd topology nodes with SIMDs (CPU nodes have none): ROCm counts
+	 * its GPUs, ROCR_VISIBLE_DEVICES's 0, 1, ..., from these.
+	 */
+	*tokens = NULL;
 	if ((d = opendir(dir)) == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)e->d_name[0]))
+		if (!all_digits(e->d_name, strlen(e->d_name)))
 			continue;
 		snprintf(path, sizeof path, "%s/%s/properties", dir,
 		    e->d_name);
 		if (read_small(AT_FDCWD, path, &buf) < 0)
 			continue;
-		if ((p = strstr(buf, "simd_count ")) != NULL &&
-		    atol(p + 11) > 0)
+		for (p = buf; p != NULL; p = strchr(p, '\n'),
+		    p = p != NULL ? p + 1 : NULL) {
+			if (strncmp(p, "simd_count ", 11) == 0)
+				break;
+		}
+		if (p != NULL && atol(p + 11) > 0)
 			n++;
 		free(buf);
 	}
 	closedir(d);
+	if (n > 0)
+		*tokens = xcalloc(n, sizeof **tokens);
+	for (i = 0; i < n; i++)
+		(*tokens)[i] = xprintf("%u", i);
 	return n;
+}
+
+/* A path under rung_gpu_sysroot. */
+static char *
+sys_path(const char *path)
+{
+	return xprintf("%s%s", rung_gpu_sysroot, path);
 }
 
 static const char *
@@ -823,6 +946,70 @@ env_get(char *const *envp, const char *name)
 	return NULL;
 }
 
+/* The variables a trial of a pool narrowed by var must not inherit. */
+static const char *const *
+pool_unset(const char *var)
+{
+	return strcmp(var, "ROCR_VISIBLE_DEVICES") == 0 ? rocr_unset : NULL;
+}
+
+/*
+ * Which inherited visibility variable makes the pool: the first of
+ * rung_gpu_vars, but ROCR_VISIBLE_DEVICES before CUDA_VISIBLE_DEVICES on
+ * a node with AMD GPUs and no NVIDIA one (Slurm may set both alike).
+ */
+static const char *
+pool_inherited(char *const *envp, const char **value)
+{
+	const char	*rocr = NULL;
+	char		*dev, *kfd, **tok;
+	uint32_t	 n, m, i;
+
+	*value = NULL;
+	for (i = 0; rung_gpu_vars[i] != NULL; i++) {
+		if ((*value = env_get(envp, rung_gpu_vars[i])) != NULL)
+			break;
+	}
+	if (rung_gpu_vars[i] == NULL)
+		return NULL;
+	if (strcmp(rung_gpu_vars[i], "CUDA_VISIBLE_DEVICES") != 0 ||
+	    (rocr = env_get(envp, "ROCR_VISIBLE_DEVICES")) == NULL)
+		return rung_gpu_vars[i];
+	dev = sys_path("/dev");
+	kfd = sys_path("/sys/class/kfd/kfd/topology/nodes");
+	n = rung_gpu_scan_dev(dev, &tok);
+	for (i = 0; i < n; i++)
+		free(tok[i]);
+	free(tok);
+	m = rung_gpu_scan_kfd(kfd, &tok);
+	for (i = 0; i < m; i++)
+		free(tok[i]);
+	free(tok);
+	free(dev);
+	free(kfd);
+	if (n == 0 && m > 0) {
+		*value = rocr;
+		return "ROCR_VISIBLE_DEVICES";
+	}
+	return "CUDA_VISIBLE_DEVICES";
+}
+
+/* A pool found by detection. */
+static int
+pool_found(struct rung_gpu_pool *p, uint32_t n, char **tokens,
+    const char *var, int pci_order, const char *source)
+{
+	if (n == 0)
+		return 0;
+	p->n = n;
+	p->tokens = tokens;
+	p->var = xstrdup(var);
+	p->unset = pool_unset(var);
+	p->pci_order = pci_order;
+	p->source = xstrdup(source);
+	return 1;
+}
+
 int
 rung_gpu_pool_init(const char *spec, char *const *envp,
     struct rung_gpu_pool *p, char **cause)
@@ -833,13 +1020,19 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 	} kinds[] = {
 		{ "cuda:", "CUDA_VISIBLE_DEVICES" },
 		{ "rocr:", "ROCR_VISIBLE_DEVICES" },
+		{ "hip:", "HIP_VISIBLE_DEVICES" },
 		{ "ze:", "ZE_AFFINITY_MASK" },
 		{ "habana:", "HABANA_VISIBLE_MODULES" },
 	};
-	const char	*v, *list;
-	char		*text;
+	char *const	 nvidia_smi[] = { "nvidia-smi", "-L", NULL };
+	char *const	 rocm_smi[] = { "rocm-smi", "--showid", "--csv", NULL };
+	char *const	 hl_smi[] = { "hl-smi", "-Q", "module_id", "-f",
+	    "csv,noheader", NULL };
+	const char	*v, *var, *list;
+	char		*path, **tok;
 	size_t		 i;
-	uint32_t	 k, i1, i2;
+	uint32_t	 n, i1, i2;
+	int		 found;
 
 	memset(p, 0, sizeof *p);
 	if (spec == NULL)
@@ -861,13 +1054,11 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 		}
 		if (p->var == NULL) {
 			/* The kind of the visibility the node gave us. */
-			for (i = 0; rung_gpu_vars[i] != NULL; i++) {
-				if (env_get(envp, rung_gpu_vars[i]) != NULL)
-					break;
-			}
-			p->var = xstrdup(rung_gpu_vars[i] != NULL ?
-			    rung_gpu_vars[i] : "CUDA_VISIBLE_DEVICES");
+			var = pool_inherited(envp, &v);
+			p->var = xstrdup(var != NULL ? var :
+			    "CUDA_VISIBLE_DEVICES");
 		}
+		p->unset = pool_unset(p->var);
 		if (gpu_list(spec, list, &p->tokens, &p->n, cause) != 0) {
 			rung_gpu_pool_release(p);
 			return -1;
@@ -877,11 +1068,10 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 	}
 
 	/* auto: what the node gave us, literally. */
-	for (i = 0; rung_gpu_vars[i] != NULL; i++) {
-		if ((v = env_get(envp, rung_gpu_vars[i])) == NULL)
-			continue;
-		p->var = xstrdup(rung_gpu_vars[i]);
-		p->source = xprintf("inherited %s=%s", rung_gpu_vars[i], v);
+	if ((var = pool_inherited(envp, &v)) != NULL) {
+		p->var = xstrdup(var);
+		p->unset = pool_unset(var);
+		p->source = xprintf("inherited %s=%s", var, v);
 		/*
 		 * An empty item hides what follows it, as in CUDA: the
 		 * items before it are the pool. "" and -1 hide every GPU.
@@ -892,37 +1082,36 @@ rung_gpu_pool_init(const char *spec, char *const *envp,
 		if (gpu_repeated(p->tokens, p->n, &i1, &i2)) {
 			xasprintf(cause, "%s=%s names a GPU twice ('%s' and "
 			    "'%s'): a GPU runs one trial at a time; give "
-			    "--gpus", rung_gpu_vars[i], v, p->tokens[i1],
-			    p->tokens[i2]);
+			    "--gpus", var, v, p->tokens[i1], p->tokens[i2]);
 			rung_gpu_pool_release(p);
 			return -1;
 		}
 		return 0;
 	}
-	if ((text = run_smi()) != NULL) {
-		p->n = rung_gpu_parse_smi(text, &p->tokens);
-		free(text);
-		if (p->n > 0) {
-			p->var = xstrdup("CUDA_VISIBLE_DEVICES");
-			p->pci_order = 1;
-			p->source = xstrdup("nvidia-smi -L");
-			return 0;
-		}
-	}
-	if ((p->n = rung_gpu_scan_dev("/dev", &p->tokens)) > 0) {
-		p->var = xstrdup("CUDA_VISIBLE_DEVICES");
-		p->pci_order = 1;
-		p->source = xstrdup("/dev/nvidia*");
+	/* NVIDIA, AMD, Habana: each vendor's tool, then its files. */
+	n = tool_gpus(nvidia_smi, rung_gpu_parse_smi, &tok);
+	if (pool_found(p, n, tok, "CUDA_VISIBLE_DEVICES", 1, "nvidia-smi -L"))
 		return 0;
-	}
-	if ((k = scan_kfd()) > 0) {
-		p->tokens = xcalloc(k, sizeof *p->tokens);
-		for (p->n = 0; p->n < k; p->n++)
-			p->tokens[p->n] = xprintf("%u", p->n);
-		p->var = xstrdup("ROCR_VISIBLE_DEVICES");
-		p->source = xstrdup("/sys/class/kfd");
+	path = sys_path("/dev");
+	n = rung_gpu_scan_dev(path, &tok);
+	free(path);
+	if (pool_found(p, n, tok, "CUDA_VISIBLE_DEVICES", 1, "/dev/nvidia*"))
 		return 0;
-	}
+	n = tool_gpus(rocm_smi, rung_gpu_parse_rocm_smi, &tok);
+	if (pool_found(p, n, tok, "ROCR_VISIBLE_DEVICES", 0,
+	    "rocm-smi --showid"))
+		return 0;
+	path = sys_path("/sys/class/kfd/kfd/topology/nodes");
+	n = rung_gpu_scan_kfd(path, &tok);
+	free(path);
+	if (pool_found(p, n, tok, "ROCR_VISIBLE_DEVICES", 0,
+	    "/sys/class/kfd"))
+		return 0;
+	n = tool_gpus(hl_smi, rung_gpu_parse_hl_smi, &tok);
+	found = pool_found(p, n, tok, "HABANA_VISIBLE_MODULES", 0,
+	    "hl-smi -Q module_id");
+	if (found)
+		return 0;
 	p->var = xstrdup("CUDA_VISIBLE_DEVICES");
 	p->source = xstrdup("no GPU found");
 	return 0;

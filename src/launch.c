@@ -168,6 +168,7 @@ static void
 finalize(struct launch *L, struct ltrial *t)
 {
 	char		*cause = NULL, *tail = NULL, *why = NULL, when[32];
+	char		*said = NULL;
 	const char	*event;
 	uint32_t	 i;
 	int		 lost = 0, code = -1, sig = 0;
@@ -216,11 +217,14 @@ finalize(struct launch *L, struct ltrial *t)
 		lost = 1;
 	} else {
 		t->state = LT_FAILED;
-		free(t->reason);
-		t->reason = xprintf("failed at step %d: %s", t->last, why);
 		event = "failed";
 		lost = 1;
 		tail = lg_tail(L, t);
+		/* The exit status, and the lines of the log that say why. */
+		said = rung_log_why(tail);
+		free(t->reason);
+		t->reason = xprintf("failed at step %d: %s%s%s", t->last, why,
+		    said != NULL ? ": " : "", said != NULL ? said : "");
 		L->nfailed++;
 	}
 	if (lost)
@@ -242,8 +246,8 @@ finalize(struct launch *L, struct ltrial *t)
 	if (lw_flush(L, &cause) < 0)
 		ln_fail(L, cause);
 	if (t->state == LT_FAILED)
-		ln_note(L, "trial %s failed at step %d: %s (log: %s/%s.log)",
-		    t->ext, t->last, why, L->logs, t->ext);
+		ln_note(L, "trial %s %s (log: %s/%s.log)", t->ext, t->reason,
+		    L->logs, t->ext);
 	else if (t->timed_out)
 		ln_note(L, "trial %s stopped: %s", t->ext, t->reason);
 	else if (!t->decided && !L->stopping)
@@ -253,8 +257,10 @@ finalize(struct launch *L, struct ltrial *t)
 	if (t->state == LT_FAILED && L->reports == 0 && L->nfailed >= 3 &&
 	    !L->stopping)
 		ln_fail(L, xprintf("the first %u runs failed before any report "
-		    "(the end of %s/%s.log: %s): is the command right?",
-		    L->nfailed, L->logs, t->ext, lg_last_line(tail)));
+		    "(%s/%s.log says: %s): is the command right?",
+		    L->nfailed, L->logs, t->ext, said != NULL ? said :
+		    lg_last_line(tail)));
+	free(said);
 	free(why);
 	free(tail);
 }

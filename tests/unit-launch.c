@@ -304,6 +304,19 @@ test_env(void)
 	e = rung_env_build(NULL, 1, NULL, 0);
 	ok(e != NULL && e[0] == NULL, "an empty environment");
 	rung_free_strv(e);
+	{
+		char	*amd[] = { "ROCR_VISIBLE_DEVICES=2,3",
+		    "HIP_VISIBLE_DEVICES=2,3", "PATH=/bin", NULL };
+		char	*aset[] = { "ROCR_VISIBLE_DEVICES=3",
+		    "HIP_VISIBLE_DEVICES" };
+
+		e = rung_env_build(amd, 0, aset, 2);
+		s = joined(e);
+		is_str(s, "PATH=/bin ROCR_VISIBLE_DEVICES=3",
+		    "a name alone in set removes the variable");
+		free(s);
+		rung_free_strv(e);
+	}
 }
 
 static void
@@ -392,6 +405,287 @@ test_gpus(void)
 		free(path);
 	}
 	rmdir(dir);
+}
+
+static void
+free_tokens(char **tok, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(tok[i]);
+	free(tok);
+}
+
+/* A file at dir/name with text, its directories made. */
+static void
+put_file(const char *dir, const char *name, const char *text, int mode)
+{
+	char	*path = xprintf("%s/%s", dir, name), *p;
+	int	 fd;
+
+	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	if ((fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, mode)) >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			ok(0, "write %s: %s", path, strerror(errno));
+		close(fd);
+	}
+	free(path);
+}
+
+/* Whether the pool unsets name in its trials. */
+static int
+unsets(const struct rung_gpu_pool *p, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; p->unset != NULL && p->unset[i] != NULL; i++) {
+		if (strcmp(p->unset[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The vendors: what rocm-smi and hl-smi print, AMD's kfd nodes, the
+ * order auto tries them in (fake tools in PATH, a fake /dev and /sys),
+ * and the variables a trial gets and loses.
+ */
+static void
+test_gpu_vendors(void)
+{
+	struct rung_gpu_pool p;
+	const char *rocm_table =
+	    "============================ ROCm System Management Interface "
+	    "============================\n"
+	    "=================================== ID "
+	    "===================================\n"
+	    "GPU[0]\t\t: Device Name: \t\tAMD Instinct MI250X\n"
+	    "GPU[0]\t\t: Device ID: \t\t0x740c\n"
+	    "GPU[1]\t\t: Device Name: \t\tAMD Instinct MI250X\n"
+	    "GPU[1]\t\t: Device ID: \t\t0x740c\n"
+	    "============================= End of ROCm SMI Log "
+	    "==============================\n";
+	const char *rocm_csv = "device,Device Name,Device ID\n"
+	    "card0,AMD Instinct MI250X,0x740c\ncard1,AMD Instinct MI250X,"
+	    "0x740c\ncard3,AMD Instinct MI250X,0x740c\n";
+	const char *hl = "0\n2\n 3 \n\nmodule_id\n";
+	const char *cpu = "cpu_cores_count 16\nsimd_count 0\n";
+	const char *gpu = "cpu_cores_count 0\nsimd_count 440\n";
+	char	*env_rocr[] = { "ROCR_VISIBLE_DEVICES=GPU-a,GPU-b",
+	    "HIP_VISIBLE_DEVICES=0,1", NULL };
+	char	*env_hip[] = { "HIP_VISIBLE_DEVICES=1,2", NULL };
+	char	*env_both[] = { "CUDA_VISIBLE_DEVICES=4,5",
+	    "ROCR_VISIBLE_DEVICES=4,5", NULL };
+	char	 dir[] = "/tmp/unit-launch-gpu.XXXXXX";
+	char	*cause = NULL, **tok, *kfd, *bin, *path, *oldpath;
+	uint32_t n;
+
+	n = rung_gpu_parse_rocm_smi(rocm_table, &tok);
+	ok(n == 2 && strcmp(tok[0], "0") == 0 && strcmp(tok[1], "1") == 0,
+	    "rocm-smi --showid: two GPUs of four lines");
+	free_tokens(tok, n);
+	n = rung_gpu_parse_rocm_smi(rocm_csv, &tok);
+	ok(n == 3 && strcmp(tok[2], "2") == 0,
+	    "rocm-smi --showid --csv: three cards, ROCm's 0, 1, 2");
+	free_tokens(tok, n);
+	n = rung_gpu_parse_rocm_smi("WARNING: no AMD GPU\n", &tok);
+	ok(n == 0 && tok == NULL, "rocm-smi without a GPU");
+	n = rung_gpu_parse_hl_smi(hl, &tok);
+	ok(n == 3 && strcmp(tok[0], "0") == 0 && strcmp(tok[1], "2") == 0 &&
+	    strcmp(tok[2], "3") == 0,
+	    "hl-smi -Q module_id -f csv,noheader: the module ids as listed");
+	free_tokens(tok, n);
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	kfd = xprintf("%s/sys/class/kfd/kfd/topology/nodes", dir);
+	put_file(dir, "sys/class/kfd/kfd/topology/nodes/0/properties", cpu,
+	    0644);
+	put_file(dir, "sys/class/kfd/kfd/topology/nodes/1/properties", gpu,
+	    0644);
+	put_file(dir, "sys/class/kfd/kfd/topology/nodes/2/properties", gpu,
+	    0644);
+	n = rung_gpu_scan_kfd(kfd, &tok);
+	ok(n == 2 && strcmp(tok[0], "0") == 0 && strcmp(tok[1], "1") == 0,
+	    "kfd: the nodes with SIMDs are GPUs, the CPU's is not");
+	free_tokens(tok, n);
+
+	ok(rung_gpu_pool_init("auto", env_rocr, &p, &cause) == 0 &&
+	    p.n == 2 && strcmp(p.var, "ROCR_VISIBLE_DEVICES") == 0 &&
+	    strcmp(p.tokens[1], "GPU-b") == 0 &&
+	    unsets(&p, "HIP_VISIBLE_DEVICES") &&
+	    unsets(&p, "CUDA_VISIBLE_DEVICES"),
+	    "an inherited ROCR_VISIBLE_DEVICES: its tokens, literally; "
+	    "HIP_VISIBLE_DEVICES unset (it would remap them twice)");
+	rung_gpu_pool_release(&p);
+	ok(rung_gpu_pool_init("auto", env_hip, &p, &cause) == 0 &&
+	    p.n == 2 && strcmp(p.var, "HIP_VISIBLE_DEVICES") == 0 &&
+	    strcmp(p.tokens[0], "1") == 0 && p.unset == NULL,
+	    "an inherited HIP_VISIBLE_DEVICES alone is narrowed itself");
+	rung_gpu_pool_release(&p);
+	ok(rung_gpu_pool_init("hip:0,1", NULL, &p, &cause) == 0 &&
+	    strcmp(p.var, "HIP_VISIBLE_DEVICES") == 0, "--gpus hip:0,1");
+	rung_gpu_pool_release(&p);
+	ok(rung_gpu_pool_init("rocr:0,1", NULL, &p, &cause) == 0 &&
+	    unsets(&p, "HIP_VISIBLE_DEVICES"), "--gpus rocr:0,1 unsets HIP's");
+	rung_gpu_pool_release(&p);
+
+	/* Fake tools in PATH, a fake /dev and /sys. */
+	bin = xprintf("%s/bin", dir);
+	mkdir(bin, 0755);
+	mkdir(path = xprintf("%s/dev", dir), 0755);
+	free(path);
+	oldpath = xstrdup(getenv("PATH") ? getenv("PATH") : "/bin");
+	setenv("PATH", bin, 1);
+	rung_gpu_sysroot = dir;
+
+	ok(rung_gpu_pool_init("auto", env_both, &p, &cause) == 0 &&
+	    strcmp(p.var, "ROCR_VISIBLE_DEVICES") == 0 && p.n == 2 &&
+	    strcmp(p.tokens[0], "4") == 0,
+	    "CUDA_ and ROCR_VISIBLE_DEVICES both (Slurm) on an AMD node: ROCR");
+	rung_gpu_pool_release(&p);
+
+	put_file(dir, "bin/rocm-smi", "#!/bin/sh\n"
+	    "[ \"$*\" = \"--showid --csv\" ] || exit 2\n"
+	    "printf 'device,Device ID\\ncard0,0x740c\\ncard1,0x740c\\n"
+	    "card2,0x740c\\n'\n", 0755);
+	put_file(dir, "bin/hl-smi", "#!/bin/sh\n"
+	    "[ \"$*\" = \"-Q module_id -f csv,noheader\" ] || exit 2\n"
+	    "printf '4\\n5\\n'\n", 0755);
+	ok(rung_gpu_pool_init("auto", NULL, &p, &cause) == 0 && p.n == 3 &&
+	    strcmp(p.var, "ROCR_VISIBLE_DEVICES") == 0 &&
+	    strcmp(p.source, "rocm-smi --showid") == 0 && !p.pci_order,
+	    "auto: rocm-smi before the kfd nodes and hl-smi");
+	rung_gpu_pool_release(&p);
+	put_file(dir, "bin/nvidia-smi", "#!/bin/sh\n"
+	    "echo 'GPU 0: NVIDIA H100 (UUID: GPU-x)'\n", 0755);
+	ok(rung_gpu_pool_init("auto", NULL, &p, &cause) == 0 && p.n == 1 &&
+	    strcmp(p.var, "CUDA_VISIBLE_DEVICES") == 0 && p.pci_order &&
+	    p.unset == NULL, "auto: nvidia-smi first");
+	rung_gpu_pool_release(&p);
+	put_file(dir, "dev/nvidia0", "", 0644);
+	ok(rung_gpu_pool_init("auto", env_both, &p, &cause) == 0 &&
+	    strcmp(p.var, "CUDA_VISIBLE_DEVICES") == 0,
+	    "CUDA_ and ROCR_VISIBLE_DEVICES both on an NVIDIA node: CUDA");
+	rung_gpu_pool_release(&p);
+	path = xprintf("%s/bin/nvidia-smi", dir);
+	unlink(path);
+	free(path);
+	path = xprintf("%s/dev/nvidia0", dir);
+	unlink(path);
+	free(path);
+	path = xprintf("%s/bin/rocm-smi", dir);
+	unlink(path);
+	free(path);
+	ok(rung_gpu_pool_init("auto", NULL, &p, &cause) == 0 && p.n == 2 &&
+	    strcmp(p.var, "ROCR_VISIBLE_DEVICES") == 0 &&
+	    strcmp(p.source, "/sys/class/kfd") == 0,
+	    "auto: no rocm-smi, the kfd nodes");
+	rung_gpu_pool_release(&p);
+	path = xprintf("%s/sys/class/kfd/kfd/topology/nodes/1/properties",
+	    dir);
+	put_file(dir, "sys/class/kfd/kfd/topology/nodes/1/properties", cpu,
+	    0644);
+	put_file(dir, "sys/class/kfd/kfd/topology/nodes/2/properties", cpu,
+	    0644);
+	free(path);
+	ok(rung_gpu_pool_init("auto", NULL, &p, &cause) == 0 && p.n == 2 &&
+	    strcmp(p.var, "HABANA_VISIBLE_MODULES") == 0 &&
+	    strcmp(p.tokens[0], "4") == 0 && strcmp(p.tokens[1], "5") == 0,
+	    "auto: Gaudi modules from hl-smi");
+	rung_gpu_pool_release(&p);
+	path = xprintf("%s/bin/hl-smi", dir);
+	unlink(path);
+	free(path);
+	ok(rung_gpu_pool_init("auto", NULL, &p, &cause) == 0 && p.n == 0 &&
+	    strcmp(p.source, "no GPU found") == 0, "auto: none of them");
+	rung_gpu_pool_release(&p);
+
+	rung_gpu_sysroot = "";
+	setenv("PATH", oldpath, 1);
+	free(oldpath);
+	free(bin);
+	free(kfd);
+	path = xprintf("rm -rf '%s'", dir);
+	if (system(path) != 0)
+		ok(0, "%s", path);
+	free(path);
+}
+
+/* The lines of a failed run's log that say why. */
+static void
+test_log_why(void)
+{
+	const char *root = "[rung] 2026-12-06T03:02:31Z: run 1 of trial 0: "
+	    "/usr/bin/mpirun --bind-to none -np 1 ./usage.sh\n"
+	    "------------------------------------------------------------\n"
+	    "mpirun has detected an attempt to run as root.\n"
+	    "\n"
+	    "Running as root is *strongly* discouraged as any mistake (e.g., "
+	    "in\ndefining TMPDIR) or bug can result in catastrophic damage "
+	    "to the OS\nfile system, leaving your system in an unusable "
+	    "state.\n\n"
+	    "You can override this protection by adding the "
+	    "--allow-run-as-root option\nto the cmd line or by setting two "
+	    "environment variables in the following way:\n"
+	    "We reiterate our advice against doing so - please proceed at "
+	    "your own risk.\n"
+	    "------------------------------------------------------------\n";
+	const char *crash = "trainer: CUDA error: out of memory at step 3\n"
+	    "------------------------------------------------------------\n"
+	    "Primary job  terminated normally, but 1 process returned\n"
+	    "a non-zero exit code. Per user-direction, the job has been "
+	    "aborted.\n"
+	    "------------------------------------------------------------\n"
+	    "------------------------------------------------------------\n"
+	    "mpirun detected that one or more processes exited with non-zero "
+	    "status, thus causing\nthe job to be terminated. The first "
+	    "process to do so was:\n\n  Process name: [[1,1],0]\n"
+	    "  Exit code:    3\n"
+	    "------------------------------------------------------------\n";
+	const char *tb = "loading: no error so far\n"
+	    "Traceback (most recent call last):\n"
+	    "  File \"t.py\", line 3, in <module>\n"
+	    "    load(\"x\")\n"
+	    "FileNotFoundError: [Errno 2] No such file or directory: 'x'\n"
+	    "[rung] 2026-12-06T03:02:31Z: run 1 failed (exit status 1)\n";
+	const char *notice = "------------------------------------------\n"
+	    "mpirun was unable to find the specified executable file, and "
+	    "therefore\ndid not launch the job.\n"
+	    "------------------------------------------\n";
+	char	*w;
+
+	w = rung_log_why(root);
+	is_str(w, "mpirun has detected an attempt to run as root.",
+	    "Open MPI's refusal of root, 15 lines up");
+	free(w);
+	w = rung_log_why(crash);
+	is_str(w, "trainer: CUDA error: out of memory at step 3",
+	    "the trainer's error, not mpirun's notices that a process failed");
+	free(w);
+	w = rung_log_why(tb);
+	is_str(w, "FileNotFoundError: [Errno 2] No such file or directory: "
+	    "'x'", "a traceback: its exception");
+	free(w);
+	w = rung_log_why(notice);
+	is_str(w, "mpirun was unable to find the specified executable file, "
+	    "and therefore did not launch the job.",
+	    "a notice between rules: its first paragraph as one line");
+	free(w);
+	w = rung_log_why("a\nb\nerror: one\nc\nfailed: two\n"
+	    "denied: three\ncannot: four\nd\n");
+	is_str(w, "failed: two | denied: three | cannot: four",
+	    "the last three lines that name an error");
+	free(w);
+	ok(rung_log_why("all went well\nthen it stopped\n") == NULL &&
+	    rung_log_why(NULL) == NULL, "nothing that says why: NULL");
 }
 
 /* A child in its own session that sleeps with env key=..., and a grandchild. */
@@ -496,6 +790,8 @@ main(void)
 	test_argv();
 	test_env();
 	test_gpus();
+	test_gpu_vendors();
+	test_log_why();
 	test_proc();
 	test_capture();
 	return done_testing();

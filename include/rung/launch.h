@@ -107,7 +107,8 @@ void		 rung_free_strv(char **);
  * under an MPI launcher. rung_env_build: a copy of envp without the
  * variables named in set and, when strip_mpi, without OMPI_*, PMIX_*,
  * PMI_*, HYDRA_*, HYDI_*, MPIR_*, OPAL_*, ORTE_*, PRTE_* (but
- * OMPI_ALLOW_RUN_AS_ROOT*), then set (NAME=VALUE strings) appended.
+ * OMPI_ALLOW_RUN_AS_ROOT*), then set (NAME=VALUE strings) appended; a
+ * NAME alone in set only removes it.
  */
 int		 rung_env_under_mpi(char *const *envp);
 int		 rung_env_is_mpi(const char *var);
@@ -121,6 +122,7 @@ struct rung_gpu_pool {
 	uint32_t	 n;
 	int		 pci_order;	/* set CUDA_DEVICE_ORDER=PCI_BUS_ID */
 	char		*source;	/* where the pool came from */
+	const char *const *unset;	/* not inherited by a trial; NULL */
 };
 
 /* Visibility variables, in the order auto looks at them. */
@@ -128,16 +130,33 @@ extern const char *const rung_gpu_vars[];
 
 /*
  * spec: "auto" (an inherited visibility variable's tokens, else nvidia-smi
- * -L, else /dev/nvidia[0-9]*, else AMD kfd nodes, else none), "none", or a
- * list "0,1,3" with an optional kind "cuda:", "rocr:", "ze:" or "habana:".
- * envp is the environment to inherit from. No GPU: n is 0 (CPU mode).
+ * -L, else /dev/nvidia[0-9]*, else rocm-smi --showid --csv, else AMD kfd
+ * nodes, else hl-smi -Q module_id, else none), "none", or a list "0,1,3"
+ * with an optional kind "cuda:", "rocr:", "hip:", "ze:" or "habana:".
+ * envp is the environment to inherit from. No GPU: n is 0 (CPU mode). A
+ * pool of ROCR_VISIBLE_DEVICES unsets HIP_VISIBLE_DEVICES,
+ * CUDA_VISIBLE_DEVICES and GPU_DEVICE_ORDINAL in its trials: HIP indexes
+ * them into what ROCR leaves.
  */
 int		 rung_gpu_pool_init(const char *spec, char *const *envp,
 		     struct rung_gpu_pool *, char **cause);
 void		 rung_gpu_pool_release(struct rung_gpu_pool *);
-/* The pieces of auto, apart for tests. */
+/* The pieces of auto, apart for tests: tools' outputs, /dev, /sys. */
 uint32_t	 rung_gpu_parse_smi(const char *text, char ***tokens);
+uint32_t	 rung_gpu_parse_rocm_smi(const char *text, char ***tokens);
+uint32_t	 rung_gpu_parse_hl_smi(const char *text, char ***tokens);
 uint32_t	 rung_gpu_scan_dev(const char *dir, char ***tokens);
+uint32_t	 rung_gpu_scan_kfd(const char *dir, char ***tokens);
+/* Prefixed to /dev and /sys by auto ("": the system's; tests: a tree). */
+extern const char *rung_gpu_sysroot;
+
+/*
+ * The lines of a failed run's log (its end) that say why: the exception
+ * of a Python traceback, else the last few lines that name an error (a
+ * launcher's notice by its first paragraph), joined by " | "; NULL when
+ * none does.
+ */
+char		*rung_log_why(const char *text);
 
 /* Processes. */
 

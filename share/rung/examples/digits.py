@@ -16,7 +16,10 @@ one line per epoch on stdout. It reads what rung sets:
 
 and on SIGUSR1 ends after the epoch it is in, its checkpoint written. The
 run is a function of the parameters: the same configuration gives the
-same curve, resumed or not.
+same curve, resumed or not. Run as several ranks (rung launch --ranks K
+through mpirun, mpiexec or srun), every rank trains the same model and
+rank 0 alone reports and checkpoints; each says on stderr which rank of
+how many it is.
 
     rung launch digits --space share/rung/examples/digits.space \\
         --policy asha --max-steps 27 --trials 20 --parallel 2 \\
@@ -24,7 +27,13 @@ same curve, resumed or not.
 
 Options (for tests and demonstrations): --epoch-sleep S sleeps S seconds
 an epoch; --crash-at N exits 3 at epoch N; --hang-at N stops reporting at
-epoch N and sleeps.
+epoch N and sleeps. For bench/gpu.sh: --device cuda trains with torch on
+the GPU and --device cpu with torch on the CPU (by default torch on a GPU
+when one is visible, else scikit-learn); --one-gpu exits 4 unless the
+GPU variable rung set (CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES,
+HIP_VISIBLE_DEVICES or HABANA_VISIBLE_MODULES) names exactly one device
+and, on the GPU, torch sees exactly one; --timing says on stderr when
+the first report went out.
 """
 import json
 import os
@@ -36,9 +45,31 @@ import time
 stop = False
 
 
+def rank():
+    """This process's rank and the number of ranks, as the launcher says."""
+    for r, n in (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"),
+                 ("PMI_RANK", "PMI_SIZE"), ("SLURM_PROCID", "SLURM_NTASKS")):
+        if r in os.environ:
+            return int(os.environ[r]), int(os.environ.get(n, "1"))
+    return 0, 1
+
+
+RANK, NRANKS = rank()
+
+
 def on_usr1(signum, frame):
     global stop
     stop = True
+
+
+GPU_VARS = ("CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES",
+            "HIP_VISIBLE_DEVICES", "HABANA_VISIBLE_MODULES")
+
+
+def word(name, default):
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
 
 
 def option(name, default):
@@ -64,6 +95,8 @@ def save(path, state):
     rung may die between recording a step and the next: a run restarted
     from the step before then finds its checkpoint too.
     """
+    if RANK != 0:
+        return
     step = state["step"]
     tmp = path % step + ".tmp"
     with open(tmp, "wb") as f:
@@ -90,19 +123,54 @@ def data():
     return train_test_split(x, y, test_size=0.2, random_state=0, stratify=y)
 
 
+first_report = True
+
+
 def report(step, loss, acc):
+    global first_report
+    if RANK != 0:
+        return
+    if first_report and "--timing" in sys.argv:
+        print("digits: first report at %.6f" % time.time(), file=sys.stderr)
+    first_report = False
     print("rung: " + json.dumps({"step": step, "val_loss": loss,
                                  "val_acc": acc}), flush=True)
 
 
-def gpu():
+def gpu(device):
+    """torch and its device, or (None, None) for scikit-learn."""
     try:
         import torch
     except ImportError:
-        return None
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) == "":
-        return None
-    return torch if torch.cuda.is_available() else None
+        if device is not None:
+            sys.exit("digits: --device %s needs torch" % device)
+        return None, None
+    if device == "cpu":
+        return torch, "cpu"
+    if device is None and (os.environ.get("CUDA_VISIBLE_DEVICES") == "" or
+                           not torch.cuda.is_available()):
+        return None, None
+    if not torch.cuda.is_available():
+        sys.exit("digits: --device cuda, but torch sees no GPU")
+    return torch, "cuda"
+
+
+def one_gpu(torch, dev):
+    """Exit 4 unless this trial was given exactly one GPU, and say which."""
+    given = [(v, os.environ[v]) for v in GPU_VARS if v in os.environ]
+    if not given or len(given[0][1].split(",")) != 1 or not given[0][1]:
+        print("digits: not exactly one GPU: %s" % (given or "no variable"),
+              file=sys.stderr)
+        sys.exit(4)
+    what = "%s=%s" % given[0]
+    if dev == "cuda":
+        n = torch.cuda.device_count()
+        if n != 1:
+            print("digits: %s, but torch sees %d GPUs" % (what, n),
+                  file=sys.stderr)
+            sys.exit(4)
+        what += ", %s" % torch.cuda.get_device_name(0)
+    print("digits: one GPU: %s, torch on %s" % (what, dev), file=sys.stderr)
 
 
 def train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep, crash,
@@ -142,9 +210,9 @@ def train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep, crash,
             break
 
 
-def train_torch(torch, p, xt, xv, yt, yv, start, state, max_steps, sleep,
-                crash, hang, path):
-    dev = torch.device("cuda")
+def train_torch(torch, device, p, xt, xv, yt, yv, start, state, max_steps,
+                sleep, crash, hang, path):
+    dev = torch.device(device)
     torch.manual_seed(int(p.get("seed", 0)))
     xt = torch.tensor(xt, dtype=torch.float32, device=dev)
     yt = torch.tensor(yt, dtype=torch.long, device=dev)
@@ -199,17 +267,22 @@ def main():
     sleep = option("--epoch-sleep", 0.0)
     crash = int(option("--crash-at", 0))
     hang = int(option("--hang-at", 0))
+    if NRANKS > 1:
+        print("digits: rank %d of %d%s" % (RANK, NRANKS,
+              ": reports" if RANK == 0 else ""), file=sys.stderr)
     path = checkpoint_path()
     state = load(path, resume)
     start = state["step"] if state is not None else 0
     if resume > 0:
         print("digits: resuming at epoch %d (checkpoint of epoch %d)"
               % (resume, start), file=sys.stderr)
+    torch, device = gpu(word("--device", None))
+    if "--one-gpu" in sys.argv:
+        one_gpu(torch, device)
     xt, xv, yt, yv = data()
-    torch = gpu()
     if torch is not None:
-        train_torch(torch, p, xt, xv, yt, yv, start, state, max_steps, sleep,
-                    crash, hang, path)
+        train_torch(torch, device, p, xt, xv, yt, yv, start, state, max_steps,
+                    sleep, crash, hang, path)
     else:
         train_sklearn(p, xt, xv, yt, yv, start, state, max_steps, sleep,
                       crash, hang, path)
