@@ -266,15 +266,36 @@ untransform(const struct rung_space_param *p, double x, struct rung_pvalue *v)
 
 int
 rung_space_sampler_take(struct rung_space_sampler *ss, uint32_t handle,
-    const struct rung_config *c)
+    const struct rung_config *c, struct rung_config *out)
 {
+	const struct rung_space_param *p;
+	const struct rung_pvalue *v;
 	double		*x;
 	struct strial	*t;
+	uint32_t	 i, j;
 
 	x = xcalloc(ss->space->nparams ? ss->space->nparams : 1, sizeof *x);
 	if (transform(ss->space, c, x) != 0) {
 		free(x);
 		return -1;
+	}
+	if (out != NULL) {
+		/* The types of a draw; the values as they were, choices' words. */
+		rung_space_sample(ss->space, ss->seed, handle, out);
+		for (i = 0; i < ss->space->nparams; i++) {
+			p = &ss->space->params[i];
+			for (j = 0; strcmp(c->names[j], p->name) != 0; j++)
+				;
+			v = &c->v[j];
+			if (p->kind == RUNG_SPACE_CHOICE)
+				untransform(p, x[i], &out->v[i]);
+			else if (out->v[i].type == RUNG_PINT)
+				out->v[i].i = v->type == RUNG_PINT ? v->i :
+				    (int64_t)v->d;
+			else
+				out->v[i].d = v->type == RUNG_PINT ?
+				    (double)v->i : v->d;
+		}
 	}
 	t = trial_at(ss, handle);
 	free(t->x);

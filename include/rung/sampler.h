@@ -152,11 +152,13 @@ void		 rung_space_sampler_draw(struct rung_space_sampler *,
 		     uint32_t handle, struct rung_config *);
 /*
  * Trial handle ran configuration c (a resumed campaign's, as recorded):
- * remembered as its. -1 when c does not fit the space (a parameter
- * missing, out of bounds, not a choice of it).
+ * remembered as its, and written to out (when not NULL) in the space's
+ * words, as it was drawn. -1 when c does not fit the space (a parameter
+ * missing, out of bounds, not a choice of it): out is left empty.
  */
 int		 rung_space_sampler_take(struct rung_space_sampler *,
-		     uint32_t handle, const struct rung_config *);
+		     uint32_t handle, const struct rung_config *c,
+		     struct rung_config *out);
 /* As rung_sampler_observe, for the trial of a handle drawn or taken. */
 void		 rung_space_sampler_observe(struct rung_space_sampler *,
 		     uint32_t handle, int32_t step, double value);
