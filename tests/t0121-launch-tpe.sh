@@ -112,7 +112,7 @@ test_expect_success 'an uninterrupted ASHA + TPE campaign, one at a time' '
 '
 
 test_expect_success 'the same killed and resumed draws what the uninterrupted one drew' '
-	rung launch --space q.space --policy asha --eta 3 --configs 16 --max-steps 9 \
+	"$RUNG" launch --space q.space --policy asha --eta 3 --configs 16 --max-steps 9 \
 		--workers 1 --seed 6 --sampler tpe --launcher direct \
 		kr -- ./quick.py 0.02 >kr1.out 2>kr1.err &
 	pid=$! &&
