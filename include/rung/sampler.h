@@ -1,5 +1,6 @@
 /*
- * Which configuration of the pool a replay starts next.
+ * Which configuration of the pool a replay (or rung launch --from) starts
+ * next, and, at the end, which one rung launch --space draws.
  *
  * random: the pool in a seeded order (rung_rng_shuffle of the pool with the
  * replay's seed), each drawn once. Observations are ignored.
