@@ -24,7 +24,7 @@ enum {
 	OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET, OPT_WORKERS,
 	OPT_SEED, OPT_LAUNCHER, OPT_RANKS,
 	OPT_HOSTFILE, OPT_GPUS, OPT_GPUS_PER_TRIAL, OPT_LOGS, OPT_STEP_TIMEOUT,
-	OPT_GRACE, OPT_RESUME, OPT_SVR_TRAIN,
+	OPT_GRACE, OPT_RESUME, OPT_SVR_TRAIN, OPT_SAMPLER,
 };
 
 static const struct option launch_longopts[] = {
@@ -45,6 +45,7 @@ static const struct option launch_longopts[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "sampler", required_argument, NULL, OPT_SAMPLER },
 	{ "launcher", required_argument, NULL, OPT_LAUNCHER },
 	{ "ranks", required_argument, NULL, OPT_RANKS },
 	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
@@ -69,7 +70,7 @@ static const int campaign_opts[] = { OPT_SPACE, OPT_FROM, OPT_POLICY,
     OPT_MAX_STEPS, OPT_ETA, OPT_MIN_R, OPT_VARIANT, OPT_RULE, OPT_MIN_CURVES,
     OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_SVR_TRAIN, OPT_CONFIGS,
     OPT_BUDGET,
-    OPT_SEED, RUNG_OPT_METRIC, RUNG_OPT_DIRECTION, OPT_LOGS, 0 };
+    OPT_SEED, OPT_SAMPLER, RUNG_OPT_METRIC, RUNG_OPT_DIRECTION, OPT_LOGS, 0 };
 
 static const char *
 opt_name(int id)
@@ -141,6 +142,18 @@ parse_campaign(const struct rung_args *args, struct rung_launch_opts *o)
 	    2147483647L, &n) != 0)
 		return RUNG_EXIT_USAGE;
 	o->seed = (uint64_t)n;
+	/* As rung replay spells it: the same sampler, picking live. */
+	if ((v = rung_args_get(args, OPT_SAMPLER)) != NULL) {
+		if (strcmp(v, "random") == 0)
+			o->sampler = RUNG_SAMPLER_RANDOM;
+		else if (strcmp(v, "tpe") == 0)
+			o->sampler = RUNG_SAMPLER_TPE;
+		else {
+			rung_error("launch: --sampler must be random or tpe, "
+			    "not '%s'", v);
+			return RUNG_EXIT_USAGE;
+		}
+	}
 
 	/* Configurations: --trials, else as rung replay's --configs. */
 	if (rung_args_has(args, OPT_CONFIGS)) {
@@ -326,7 +339,7 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	    "[--min-curves n] [--keep-full k] [--known-curve f] [--delta d] "
 	    "[--svr-train partial|full] "
 	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
-	    "[--launcher mpirun|mpiexec|srun|direct] [--ranks k] "
+	    "[--sampler random|tpe] [--launcher mpirun|mpiexec|srun|direct] [--ranks k] "
 	    "[--hostfile file] [--gpus auto|none|list] [--gpus-per-trial g] "
 	    "[--logs dir] [--step-timeout seconds] [--grace seconds] "
 	    "study -- command [arg ...] | --resume [options] study",

@@ -123,9 +123,14 @@ struct launch {
 
 	struct rung_sched *sc;
 	struct rung_space *space;
-	struct rung_config *from_cfg;	/* --from: in the replay's order */
+	struct rung_config *from_cfg;	/* --from: the replay's pool */
 	char		**from_ids;
+	uint32_t	*from_trial;	/* study trial of each */
 	uint32_t	 nfrom;
+	struct rung_sampler_state *fsp;	/* picks from the pool (--from) */
+	uint32_t	*hpick;		/* by handle: pool index, UINT32_MAX */
+	uint32_t	 nhpick;
+	struct rung_space_sampler *ssp;	/* draws from the space */
 
 	struct ltrial	**t;		/* by handle */
 	uint32_t	 nt;
@@ -263,6 +268,12 @@ int		 lrs_settings_read(struct launch *,
 int		 lrs_load_from(struct launch *, char **cause);
 int		 lrs_config_for(struct launch *, struct ltrial *);
 void		 lrs_config_restore(struct launch *, struct ltrial *);
+/* The space's sampler; --from's was made by lrs_load_from. */
+void		 lrs_sampler_new(struct launch *);
+void		 lrs_sampler_free(struct launch *);
+/* A report the scheduler is told now (its value lower is better). */
+void		 lrs_observe(struct launch *, const struct ltrial *, int32_t step,
+		     double value);
 int		 lrs_reconcile(struct launch *, char **cause);
 
 /* launch-proc.c: the runs' processes. */

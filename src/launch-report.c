@@ -119,6 +119,8 @@ handle_report(struct launch *L, struct ltrial *t, struct rung_report *r)
 	v = r->vals[k];
 	prev = t->last;
 	L->reports++;
+	/* The sampler learns of it first, as the replay's does. */
+	lrs_observe(L, t, r->step, lrp_sched_value(L, v));
 	d = rung_sched_report(L->sc, t->handle, r->step, lrp_sched_value(L, v));
 	L->steps += (uint64_t)(r->step - (prev > t->from ? prev : t->from));
 	L->idle = 0;

@@ -2,8 +2,10 @@
  * What a campaign is, kept to resume it: its settings (written as JSON
  * when it starts, read back by --resume with the command line's say over
  * how it runs), the configurations of its trials (drawn from --space, or
- * taken from --from in the order rung replay draws them), and on resume
- * the points the saved scheduler had not seen yet.
+ * taken from --from as rung replay picks them: with --sampler tpe the
+ * sampler is told every report the scheduler is, and on resume it learns
+ * again from the recorded points), and on resume the points the saved
+ * scheduler had not seen yet.
  */
 #include "config.h"
 
@@ -60,6 +62,8 @@ lrs_settings_json(const struct launch *L)
 	    (int64_t)o->budget));
 	json_object_object_add(j, "seed", json_object_new_int64(
 	    (int64_t)o->seed));
+	json_object_object_add(j, "sampler", json_object_new_string(
+	    o->sampler == RUNG_SAMPLER_TPE ? "tpe" : "random"));
 	json_object_object_add(j, "space_path", o->space_path ?
 	    json_object_new_string(o->space_path) : NULL);
 	json_object_object_add(j, "space", L->space_text ?
@@ -165,6 +169,10 @@ lrs_settings_read(struct launch *L, const struct rung_launch_opts *cl,
 		o->sched.svr_train = (enum rung_svr_train)v;
 	o->budget = (uint64_t)jnum(j, "budget", 0);
 	o->seed = (uint64_t)jnum(j, "seed", 0);
+	/* A campaign begun before the option drew at random. */
+	s = jstr(j, "sampler");
+	o->sampler = s != NULL && strcmp(s, "tpe") == 0 ? RUNG_SAMPLER_TPE :
+	    RUNG_SAMPLER_RANDOM;
 	o->space_path = jstr(j, "space_path");
 	if ((s = jstr(j, "space")) != NULL)
 		L->space_text = xstrdup(s);
@@ -219,10 +227,9 @@ int
 lrs_load_from(struct launch *L, char **cause)
 {
 	struct rung_study	*s = NULL;
-	struct rung_sampler_state *sp;
 	const struct rung_param	*p;
 	struct rung_config	*c;
-	uint32_t		*pool = NULL, npool, i, k, pick;
+	uint32_t		*pool = NULL, npool, i, j, k;
 
 	if ((L->o.metric != NULL && rung_store_check_metric(L->st, L->o.from,
 	    L->o.metric, cause) != 0) || rung_store_load(L->st, L->o.from,
@@ -244,20 +251,23 @@ lrs_load_from(struct launch *L, char **cause)
 		rung_study_free(s);
 		return -1;
 	}
-	/* The order rung replay draws them in for the same seed. */
-	sp = rung_sampler_new(s, pool, npool, RUNG_SAMPLER_RANDOM, L->o.seed);
+	/*
+	 * The replay's sampler over the replay's pool with the same seed:
+	 * it picks as the campaign's trials start (lrs_config_for).
+	 */
+	L->fsp = rung_sampler_new(s, pool, npool, L->o.sampler, L->o.seed);
 	L->from_cfg = xcalloc(npool, sizeof *L->from_cfg);
 	L->from_ids = xcalloc(npool, sizeof *L->from_ids);
+	L->from_trial = xcalloc(npool, sizeof *L->from_trial);
 	for (i = 0; i < npool; i++) {
-		if ((pick = rung_sampler_pick(sp)) == UINT32_MAX)
-			break;
-		k = pool[pick];
+		k = pool[i];
+		L->from_trial[i] = k;
 		L->from_ids[i] = xstrdup(s->ids[k]);
 		c = &L->from_cfg[i];
 		c->n = s->nparams;
 		c->names = xcalloc(s->nparams + 1, sizeof *c->names);
 		c->v = xcalloc(s->nparams + 1, sizeof *c->v);
-		for (uint32_t j = 0; j < s->nparams; j++) {
+		for (j = 0; j < s->nparams; j++) {
 			p = &s->params[j];
 			c->names[j] = xstrdup(p->name);
 			c->v[j].type = p->type;
@@ -272,27 +282,99 @@ lrs_load_from(struct launch *L, char **cause)
 		}
 		L->nfrom++;
 	}
-	rung_sampler_free(sp);
 	free(pool);
 	rung_study_free(s);
 	return 0;
+}
+
+void
+lrs_sampler_new(struct launch *L)
+{
+	if (L->space != NULL)
+		L->ssp = rung_space_sampler_new(L->space, L->o.sampler,
+		    L->o.seed);
+}
+
+void
+lrs_sampler_free(struct launch *L)
+{
+	rung_sampler_free(L->fsp);
+	rung_space_sampler_free(L->ssp);
+	free(L->from_trial);
+	free(L->hpick);
+}
+
+/* The pool index of a handle's configuration (--from). */
+static void
+set_pick(struct launch *L, uint32_t handle, uint32_t p)
+{
+	uint32_t	 n, i;
+
+	if (handle >= L->nhpick) {
+		n = handle + 1 < 2 * L->nhpick ? 2 * L->nhpick : handle + 1;
+		L->hpick = xreallocarray(L->hpick, n, sizeof *L->hpick);
+		for (i = L->nhpick; i < n; i++)
+			L->hpick[i] = UINT32_MAX;
+		L->nhpick = n;
+	}
+	L->hpick[handle] = p;
+}
+
+void
+lrs_observe(struct launch *L, const struct ltrial *t, int32_t step,
+    double value)
+{
+	if (L->ssp != NULL)
+		rung_space_sampler_observe(L->ssp, t->handle, step, value);
+	else if (L->fsp != NULL && t->handle < L->nhpick &&
+	    L->hpick[t->handle] != UINT32_MAX)
+		rung_sampler_observe(L->fsp, L->from_trial[
+		    L->hpick[t->handle]], step, value);
 }
 
 /* Configuration of a new trial; -1 when --from has no more. */
 int
 lrs_config_for(struct launch *L, struct ltrial *t)
 {
+	uint32_t	 p;
+
 	if (L->space != NULL) {
-		rung_space_sample(L->space, L->o.seed, t->handle, &t->cfg);
+		rung_space_sampler_draw(L->ssp, t->handle, &t->cfg);
 		t->ext = xprintf("%u", t->handle);
 	} else {
-		if (t->handle >= L->nfrom)
+		if ((p = rung_sampler_pick(L->fsp)) == UINT32_MAX)
 			return -1;
-		rung_config_copy(&t->cfg, &L->from_cfg[t->handle]);
-		t->ext = xstrdup(L->from_ids[t->handle]);
+		set_pick(L, t->handle, p);
+		rung_config_copy(&t->cfg, &L->from_cfg[p]);
+		t->ext = xstrdup(L->from_ids[p]);
 	}
 	t->params = rung_config_json(&t->cfg);
 	return 0;
+}
+
+/*
+ * What a resumed trial told the sampler: its last point the saved
+ * scheduler saw (the rest lrs_reconcile tells both). The order the
+ * reports came in does not matter to it, only each configuration's
+ * highest step and the order the trials started, which is the handles'.
+ */
+static void
+restore_observed(struct launch *L, struct ltrial *t)
+{
+	struct series	*s;
+	uint32_t	 mi, j, last = UINT32_MAX;
+
+	mi = lrp_metric_index(L);
+	if (mi == UINT32_MAX || mi >= t->nm)
+		return;
+	s = &t->m[mi];
+	for (j = 0; j < s->n; j++) {
+		if (s->steps[j] <= t->seen)
+			last = j;
+	}
+	if (last != UINT32_MAX)
+		lrs_observe(L, t, s->steps[last], lrp_sched_value(L,
+		    s->vals[last]));
 }
 
 /*
@@ -301,24 +383,38 @@ lrs_config_for(struct launch *L, struct ltrial *t)
  * comes back as 0.001 and 007 as 7, and {name} would change between two
  * runs of one trial. Drawn again (the same space, seed and handle, or the
  * same --from trial), it has the words of the space; it is taken when it
- * gives the same RUNG_PARAMS, which it does unless a file changed.
+ * gives the same RUNG_PARAMS, which it does unless a file changed. Called
+ * in the order of the handles: the sampler learns the trials as they
+ * started, and what they reported.
  */
 void
 lrs_config_restore(struct launch *L, struct ltrial *t)
 {
 	struct rung_config	 c;
 	char			*json;
+	uint32_t		 p;
 
 	if (t->params == NULL)
 		return;
 	memset(&c, 0, sizeof c);
-	if (L->space != NULL)
-		rung_space_sample(L->space, L->o.seed, t->handle, &c);
-	else if (t->handle < L->nfrom && t->ext != NULL &&
-	    strcmp(L->from_ids[t->handle], t->ext) == 0)
-		rung_config_copy(&c, &L->from_cfg[t->handle]);
-	else
-		return;
+	if (L->space != NULL) {
+		if (rung_space_sampler_take(L->ssp, t->handle, &t->cfg,
+		    &c) != 0) {
+			rung_config_release(&c);
+			rung_space_sample(L->space, L->o.seed, t->handle, &c);
+		}
+	} else {
+		for (p = 0; p < L->nfrom && t->ext != NULL; p++) {
+			if (strcmp(L->from_ids[p], t->ext) == 0)
+				break;
+		}
+		if (t->ext == NULL || p == L->nfrom)
+			return;
+		if (rung_sampler_use(L->fsp, p) == 0)
+			set_pick(L, t->handle, p);
+		rung_config_copy(&c, &L->from_cfg[p]);
+	}
+	restore_observed(L, t);
 	json = rung_config_json(&c);
 	if (strcmp(json, t->params) == 0) {
 		rung_config_release(&t->cfg);
@@ -352,6 +448,8 @@ lrs_reconcile(struct launch *L, char **cause)
 				if (s->steps[j] <= t->seen)
 					continue;
 				v = s->vals[j];
+				lrs_observe(L, t, s->steps[j],
+				    lrp_sched_value(L, v));
 				d = rung_sched_report(L->sc, t->handle,
 				    s->steps[j], lrp_sched_value(L, v));
 				t->seen = s->steps[j];

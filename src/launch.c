@@ -628,6 +628,7 @@ launch_free(struct launch *L)
 	}
 	free(L->from_cfg);
 	free(L->from_ids);
+	lrs_sampler_free(L);
 	rung_sched_free(L->sc);
 	rung_space_free(L->space);
 	rung_gpu_pool_release(&L->pool);
@@ -749,6 +750,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		L.o.step_timeout = 0;
 	if (L.o.from != NULL && lrs_load_from(&L, cause) != 0)
 		goto out;
+	lrs_sampler_new(&L);
 	for (i = 0; cl->resume && i < L.nt; i++)
 		lrs_config_restore(&L, L.t[i]);
 	for (i = 0; i < L.o.ncmd; i++) {
@@ -811,9 +813,10 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		if (lrs_reconcile(&L, cause) != 0)
 			goto out;
 	}
-	ln_note(&L, "%s on '%s': %s, max %g steps, %u at a time, %s%s%s; logs "
-	    "in %s", cl->resume ? "resuming" : "launching", L.o.study,
-	    rung_policy_name(L.o.sched.policy), L.o.sched.max_r, L.parallel,
+	ln_note(&L, "%s on '%s': %s%s, max %g steps, %u at a time, %s%s%s; "
+	    "logs in %s", cl->resume ? "resuming" : "launching", L.o.study,
+	    rung_policy_name(L.o.sched.policy), L.o.sampler ==
+	    RUNG_SAMPLER_TPE ? " with tpe" : "", L.o.sched.max_r, L.parallel,
 	    L.pool.n ? "GPUs from " : "no GPU (", L.pool.source,
 	    L.pool.n ? "" : ")", L.logs);
 

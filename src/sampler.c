@@ -3,7 +3,8 @@
  * the unused configurations of the pool (include/rung/sampler.h has the
  * choices). Each hyperparameter's pool column is reduced once to its
  * distinct values, so a refit evaluates the kernels at those values only
- * and a pick is a sum of table lookups per configuration.
+ * and a pick is a sum of table lookups per configuration. The estimator
+ * itself is src/sampler-parzen.c's, shared with the space sampler.
  */
 #include "config.h"
 
@@ -16,11 +17,9 @@
 #include "rung/study.h"
 #include "rung/xmalloc.h"
 
-#define PRIOR_WEIGHT	1.0
-#define FLAT		25	/* default_weights: the newest weigh 1 */
-#define MAGIC_CLIP	100.0
-#define CUTOFF		10.0	/* kernels are left out beyond, in sigmas */
-#define NOSTEP		INT32_MIN
+#include "sampler-int.h"
+
+#define NOSTEP		PZ_NOSTEP
 #define UNSET		UINT32_MAX
 
 enum colkind {
@@ -40,21 +39,10 @@ struct column {
 	double		*ub;
 	double		 low;		/* transformed bounds */
 	double		 high;
+	struct parzen	 pz;
 	double		*dl;		/* log density below, above */
 	double		*dg;
 	double		*score;		/* log l - log g per value */
-};
-
-struct rank {
-	int32_t		 step;
-	double		 val;		/* NaN as +inf */
-	uint32_t	 seq;
-	uint32_t	 p;
-};
-
-struct kern {
-	double		 v;
-	uint32_t	 i;
 };
 
 struct rung_sampler_state {
@@ -88,47 +76,11 @@ struct rung_sampler_state {
 	struct column	*cols;
 
 	/* Refit scratch. */
-	struct rank	*rk;
+	struct pz_rank	*rk;
 	uint8_t		*below;
 	double		*mu;
-	double		*sg;
-	double		*w;
 	uint32_t	*cats;
-	struct kern	*ks;
 };
-
-static int
-kern_cmp(const void *a, const void *b)
-{
-	const struct kern	*x = a, *y = b;
-
-	if (x->v != y->v)
-		return x->v < y->v ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
-static int
-rank_cmp(const void *a, const void *b)
-{
-	const struct rank	*x = a, *y = b;
-
-	if (x->step != y->step)
-		return x->step > y->step ? -1 : 1;
-	if (x->val != y->val)
-		return x->val < y->val ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* Phi(b) - Phi(a), a <= b, keeping precision in either tail. */
-static double
-gauss_mass(double a, double b)
-{
-	if (a >= 0)
-		return 0.5 * (erfc(a * M_SQRT1_2) - erfc(b * M_SQRT1_2));
-	if (b <= 0)
-		return 0.5 * (erfc(-b * M_SQRT1_2) - erfc(-a * M_SQRT1_2));
-	return 1 - 0.5 * erfc(-a * M_SQRT1_2) - 0.5 * erfc(b * M_SQRT1_2);
-}
 
 static int
 dbl_cmp(const void *a, const void *b)
@@ -136,20 +88,6 @@ dbl_cmp(const void *a, const void *b)
 	double	 x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
-}
-
-/* d[i] += coef e^(-z^2 / 2), z = (v[i] - mu) inv, for i < n. */
-static void
-add_gauss(double *restrict d, const double *restrict v, uint32_t n,
-    double mu, double inv, double coef)
-{
-	uint32_t	 i;
-	double		 z;
-
-	for (i = 0; i < n; i++) {
-		z = (v[i] - mu) * inv;
-		d[i] += coef * exp(-0.5 * z * z);
-	}
 }
 
 /* First index of v[0 .. n) (ascending) with v >= x. */
@@ -161,22 +99,6 @@ lower_bound(const double *v, uint32_t n, double x)
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* First index of v[0 .. n) (ascending) with v > x. */
-static uint32_t
-upper_bound(const double *v, uint32_t n, double x)
-{
-	uint32_t	 lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (v[mid] <= x)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -309,14 +231,11 @@ rung_sampler_new(const struct rung_study *s, const uint32_t *pool,
 	sp->rk = xreallocarray(NULL, n1, sizeof *sp->rk);
 	sp->below = xcalloc(n1, sizeof *sp->below);
 	sp->mu = xreallocarray(NULL, n1, sizeof *sp->mu);
-	sp->sg = xreallocarray(NULL, n1, sizeof *sp->sg);
-	sp->w = xreallocarray(NULL, n1, sizeof *sp->w);
 	sp->cats = xreallocarray(NULL, n1, sizeof *sp->cats);
 	for (i = 0; i < 2; i++) {
 		sp->set[i] = xreallocarray(NULL, n1, sizeof *sp->set[i]);
 		sp->last[i] = xreallocarray(NULL, n1, sizeof *sp->last[i]);
 	}
-	sp->ks = xreallocarray(NULL, n1, sizeof *sp->ks);
 
 	sp->ncols = s->nparams;
 	sp->cols = xcalloc(s->nparams ? s->nparams : 1, sizeof *sp->cols);
@@ -328,6 +247,8 @@ rung_sampler_new(const struct rung_study *s, const uint32_t *pool,
 			column_numeric(c, &s->params[i], pool, npool);
 		if (c->kind == COL_SKIP)
 			continue;
+		pz_init(&c->pz, c->kind == COL_CAT ? PZ_CAT : c->kind ==
+		    COL_INT ? PZ_INT : PZ_REAL, c->low, c->high, c->nu);
 		c->dl = xreallocarray(NULL, c->nu, sizeof *c->dl);
 		c->dg = xreallocarray(NULL, c->nu, sizeof *c->dg);
 		c->score = xcalloc(c->nu, sizeof *c->score);
@@ -354,6 +275,7 @@ rung_sampler_free(struct rung_sampler_state *sp)
 		free(c->dl);
 		free(c->dg);
 		free(c->score);
+		pz_release(&c->pz);
 	}
 	free(sp->cols);
 	free(sp->order);
@@ -365,14 +287,11 @@ rung_sampler_free(struct rung_sampler_state *sp)
 	free(sp->rk);
 	free(sp->below);
 	free(sp->mu);
-	free(sp->sg);
-	free(sp->w);
 	free(sp->cats);
 	for (i = 0; i < 2; i++) {
 		free(sp->set[i]);
 		free(sp->last[i]);
 	}
-	free(sp->ks);
 	free(sp);
 }
 
@@ -416,140 +335,25 @@ rung_sampler_observe(struct rung_sampler_state *sp, uint32_t trial,
 	sp->dirty = 1;
 }
 
-/*
- * default_weights(n) for the i-th oldest of n: flat below FLAT, else a
- * ramp from 1/n to 1 over the oldest n - FLAT (numpy's linspace).
- */
-static double
-weight(uint32_t i, uint32_t n)
-{
-	uint32_t	 nr;
-	double		 start;
-
-	if (n < FLAT)
-		return 1;
-	nr = n - FLAT;
-	if (i >= nr)
-		return 1;
-	start = 1.0 / n;
-	if (nr == 1)
-		return start;
-	if (i == nr - 1)
-		return 1;
-	return start + (double)i * ((1.0 - start) / (nr - 1));
-}
-
-/*
- * Density at each distinct value of a numeric column of the mixture of
- * the m kernels at mu[] (weights w[]) and the prior.
- */
-static void
-density_numeric(struct rung_sampler_state *sp, const struct column *c,
-    uint32_t m, double *d)
-{
-	double		*mu = sp->mu, *sg = sp->sg, *w = sp->w;
-	double		 range = c->high - c->low, minsg, W = PRIOR_WEIGHT;
-	double		 e0, e1, e2, s, coef, Z, a, b;
-	uint32_t	 k, j, u, lo, hi, n1 = m + 1;
-
-	/* Sigmas: neighbour distances among the centres and the prior's. */
-	for (k = 0; k < m; k++) {
-		sp->ks[k].v = mu[k];
-		sp->ks[k].i = k;
-		W += w[k];
-	}
-	sp->ks[m].v = 0.5 * (c->low + c->high);
-	sp->ks[m].i = m;
-	qsort(sp->ks, n1, sizeof *sp->ks, kern_cmp);
-	minsg = range / fmin(MAGIC_CLIP, (double)m + 2);
-	for (j = 0; j < n1 && m > 0; j++) {
-		e0 = j == 0 ? c->low : sp->ks[j - 1].v;
-		e1 = sp->ks[j].v;
-		e2 = j == n1 - 1 ? c->high : sp->ks[j + 1].v;
-		if (j == 0)
-			s = e2 - e1;		/* consider_endpoints off */
-		else if (j == n1 - 1)
-			s = e1 - e0;
-		else
-			s = fmax(e1 - e0, e2 - e1);
-		if (sp->ks[j].i < m)
-			sg[sp->ks[j].i] = fmin(fmax(s, minsg), range);
-	}
-	mu[m] = 0.5 * (c->low + c->high);
-	sg[m] = range;
-	w[m] = PRIOR_WEIGHT;
-
-	memset(d, 0, c->nu * sizeof *d);
-	for (k = 0; k < n1; k++) {
-		Z = gauss_mass((c->low - mu[k]) / sg[k],
-		    (c->high - mu[k]) / sg[k]);
-		if (!(Z > 0))
-			continue;
-		lo = lower_bound(c->ub, c->nu, mu[k] - CUTOFF * sg[k]);
-		hi = upper_bound(c->ua, c->nu, mu[k] + CUTOFF * sg[k]);
-		if (c->kind == COL_REAL) {
-			coef = w[k] / (W * sg[k] * Z) * (0.5 * M_2_SQRTPI *
-			    M_SQRT1_2);
-			if (lo < hi)
-				add_gauss(d + lo, c->uv + lo, hi - lo, mu[k],
-				    1 / sg[k], coef);
-		} else {
-			coef = w[k] / (W * Z);
-			for (u = lo; u < hi; u++) {
-				a = (c->ua[u] - mu[k]) / sg[k];
-				b = (c->ub[u] - mu[k]) / sg[k];
-				d[u] += coef * gauss_mass(a, b);
-			}
-		}
-	}
-}
-
-/* Category probabilities: m kernels of categories cat[] weights w[]. */
-static void
-density_categorical(struct rung_sampler_state *sp, const struct column *c,
-    uint32_t m, const uint32_t *cat, double *d)
-{
-	double		*w = sp->w, p, norm, W = PRIOR_WEIGHT, sw = 0;
-	uint32_t	 k, u, C = c->nu;
-
-	memset(d, 0, C * sizeof *d);
-	p = PRIOR_WEIGHT / (m + 1);
-	norm = C * p + 1;
-	for (k = 0; k < m; k++) {
-		d[cat[k]] += w[k] / norm;
-		sw += w[k];
-	}
-	W += sw;
-	for (u = 0; u < C; u++)
-		d[u] = (d[u] + sw * p / norm + PRIOR_WEIGHT / C) / W;
-}
-
 /* Log density of column c's estimator over the configurations list[]. */
 static void
 fit_set(struct rung_sampler_state *sp, struct column *c,
     const uint32_t *list, uint32_t nlist, double *d)
 {
-	uint32_t	 i, u, m = 0, n = 0;
+	uint32_t	 i, u, m = 0;
 
-	for (i = 0; i < nlist; i++) {
-		if (c->uidx[list[i]] != UNSET || c->kind == COL_CAT)
-			n++;		/* else left out of this parameter */
-	}
 	for (i = 0; i < nlist; i++) {
 		u = c->uidx[list[i]];
 		if (u == UNSET && c->kind != COL_CAT)
-			continue;
-		sp->w[m] = weight(m, n);
+			continue;	/* left out of this parameter */
 		if (c->kind == COL_CAT)
 			sp->cats[m] = u;
 		else
 			sp->mu[m] = c->uv[u];
 		m++;
 	}
-	if (c->kind == COL_CAT)
-		density_categorical(sp, c, m, sp->cats, d);
-	else
-		density_numeric(sp, c, m, d);
+	pz_fit(&c->pz, sp->mu, sp->cats, m);
+	pz_density(&c->pz, c->uv, c->ua, c->ub, c->nu, d);
 	for (u = 0; u < c->nu; u++)
 		d[u] = log(d[u]);
 }
@@ -568,15 +372,12 @@ refit(struct rung_sampler_state *sp)
 		sp->rk[n].step = sp->step[p];
 		sp->rk[n].val = sp->val[p];
 		sp->rk[n].seq = i;
-		sp->rk[n].p = p;
+		sp->rk[n].id = p;
 		n++;
 	}
-	qsort(sp->rk, n, sizeof *sp->rk, rank_cmp);
-	nb = (uint32_t)ceil(0.1 * n);
-	if (nb > RUNG_TPE_GAMMA_MAX)
-		nb = RUNG_TPE_GAMMA_MAX;
+	nb = pz_split(sp->rk, n);
 	for (i = 0; i < n; i++)
-		sp->below[sp->rk[i].p] = i < nb;
+		sp->below[sp->rk[i].id] = i < nb;
 
 	sp->nset[0] = sp->nset[1] = 0;
 	for (i = 0; i < sp->nused; i++) {
@@ -643,6 +444,15 @@ tpe_best(struct rung_sampler_state *sp)
 		}
 	}
 	return best;
+}
+
+int
+rung_sampler_use(struct rung_sampler_state *sp, uint32_t p)
+{
+	if (p >= sp->npool || sp->used[p])
+		return -1;
+	use(sp, p);
+	return 0;
 }
 
 uint32_t

@@ -2,7 +2,10 @@
  * The replay's pool samplers on synthetic studies built by hand: random's
  * seeded order, TPE's startup, determinism, exhaustion, that it learns on
  * real, log, int and categorical parameters and on unset values, and that
- * only what was reported to it counts.
+ * only what was reported to it counts. Then the shared estimator's
+ * truncated normal, and TPE over a search space (rung launch --space):
+ * draws within the space, the space's own draws at startup, determinism,
+ * learning on each kind of parameter, and taking back recorded values.
  */
 #include "config.h"
 
@@ -13,8 +16,10 @@
 
 #include "rung/predict.h"
 #include "rung/sampler.h"
+#include "rung/space.h"
 #include "rung/study.h"
 #include "rung/xmalloc.h"
+#include "../src/sampler-int.h"
 #include "tap.h"
 
 #define MAXPARAMS	16
@@ -621,6 +626,199 @@ test_speed(void)
 	rung_study_free(s);
 }
 
+/* The truncated normal by inversion: bounds, tails, its mean. */
+static void
+test_truncnorm(void)
+{
+	static const double ab[][2] = { { -1, 2 }, { 5, 6 }, { -40, -38 },
+	    { 0.5, 30 }, { -3, -2.5 }, { -0.1, 0.1 } };
+	double		 a, b, x, sum, mean, Z;
+	uint32_t	 i, k, n = 20000, bad;
+
+	for (i = 0; i < sizeof ab / sizeof ab[0]; i++) {
+		a = ab[i][0];
+		b = ab[i][1];
+		bad = 0;
+		sum = 0;
+		for (k = 0; k < n; k++) {
+			x = pz_truncnorm(a, b, (k + 0.5) / n);
+			bad += !(x >= a && x <= b);
+			sum += x;
+		}
+		is_int(bad, 0, "truncnorm [%g, %g]: every draw within", a, b);
+		Z = pz_gauss_mass(a, b);
+		if (Z > 1e-300) {
+			mean = (exp(-0.5 * a * a) - exp(-0.5 * b * b)) /
+			    (sqrt(2 * M_PI) * Z);
+			ok(fabs(sum / n - mean) < 2e-3 * (1 + fabs(mean)),
+			    "truncnorm [%g, %g]: mean %.6f, want %.6f", a, b,
+			    sum / n, mean);
+		}
+	}
+	/* The quantile by its inverse: Phi(x) = p over the whole range. */
+	ok(fabs(pz_truncnorm(-INFINITY, INFINITY, 0.975) - 1.959963984540054)
+	    < 1e-12, "the normal's 97.5%% quantile");
+	ok(fabs(pz_truncnorm(-INFINITY, INFINITY, 1e-10) + 6.361340902404056)
+	    < 1e-9, "the normal's 1e-10 quantile");
+}
+
+static const char space_text[] =
+    "lr loguniform 1e-4 1\n"
+    "x uniform -1 1\n"
+    "width int 1 64\n"
+    "depth logint 1 32\n"
+    "act choice relu tanh sigmoid 1e-3\n"
+    "one choice only\n";
+
+/* Lower is better: lr 1e-2, x 0.3, width 40, depth 8, act tanh. */
+static double
+f_space(const struct rung_config *c)
+{
+	double	 lr = c->v[0].d, x = c->v[1].d, w = (double)c->v[2].i;
+	double	 d = (double)c->v[3].i;
+
+	return pow(log10(lr) + 2, 2) + pow(x - 0.3, 2) * 4 +
+	    pow((w - 40) / 20, 2) + pow(log2(d) - 3, 2) / 4 +
+	    (strcmp(c->v[4].s, "tanh") != 0);
+}
+
+/* n configurations, each reported at step 1 with f_space. */
+static void
+drive_space(const struct rung_space *sp, enum rung_sampler kind,
+    uint64_t seed, uint32_t n, struct rung_config *out)
+{
+	struct rung_space_sampler	*ss;
+	uint32_t			 h;
+
+	ss = rung_space_sampler_new(sp, kind, seed);
+	for (h = 0; h < n; h++) {
+		rung_space_sampler_draw(ss, h, &out[h]);
+		rung_space_sampler_observe(ss, h, 1, f_space(&out[h]));
+	}
+	is_int(rung_space_sampler_observed(ss), kind == RUNG_SAMPLER_TPE ? n :
+	    0, "%s: every configuration observed", kind == RUNG_SAMPLER_TPE ?
+	    "tpe" : "random");
+	rung_space_sampler_free(ss);
+}
+
+static int
+config_valid(const struct rung_config *c)
+{
+	const char	*s = c->v[4].s;
+
+	return c->n == 6 && c->v[0].d >= 1e-4 && c->v[0].d < 1 &&
+	    c->v[1].d >= -1 && c->v[1].d < 1 && c->v[2].type == RUNG_PINT &&
+	    c->v[2].i >= 1 && c->v[2].i <= 64 && c->v[3].i >= 1 &&
+	    c->v[3].i <= 32 && s != NULL && (strcmp(s, "relu") == 0 ||
+	    strcmp(s, "tanh") == 0 || strcmp(s, "sigmoid") == 0 ||
+	    strcmp(s, "1e-3") == 0) && strcmp(c->v[5].s, "only") == 0;
+}
+
+static int
+config_same(const struct rung_config *a, const struct rung_config *b)
+{
+	char	*ja = rung_config_json(a), *jb = rung_config_json(b);
+	int	 same = strcmp(ja, jb) == 0;
+
+	free(ja);
+	free(jb);
+	return same;
+}
+
+static void
+test_space(void)
+{
+	struct rung_space	*sp;
+	struct rung_config	 t[80], t2[80], r[80], o[80], c;
+	struct rung_space_sampler *ss;
+	char			*cause = NULL;
+	uint32_t		 h, n = 80, bad = 0, same = 0, tanh = 0, rt = 0;
+	uint32_t		 rbad = 0;
+	double			 ft = 0, fr = 0;
+
+	if (rung_space_parse("t.space", space_text, strlen(space_text), &sp,
+	    &cause) != 0) {
+		ok(0, "the space parses: %s", cause);
+		return;
+	}
+	drive_space(sp, RUNG_SAMPLER_TPE, 7, n, t);
+	drive_space(sp, RUNG_SAMPLER_TPE, 7, n, t2);
+	drive_space(sp, RUNG_SAMPLER_RANDOM, 7, n, r);
+	drive_space(sp, RUNG_SAMPLER_TPE, 8, n, o);
+	for (h = 0; h < n; h++) {
+		bad += !config_valid(&t[h]);
+		rung_space_sample(sp, 7, h, &c);
+		rbad += !config_same(&r[h], &c);
+		if (h < RUNG_TPE_STARTUP && !config_same(&t[h], &c))
+			ok(0, "tpe: startup draw %u is the space's", h);
+		if (h >= RUNG_TPE_STARTUP)
+			same += config_same(&t[h], &c);
+		rung_config_release(&c);
+		if (!config_same(&t[h], &t2[h]))
+			ok(0, "tpe: draw %u the same for the same seed", h);
+		if (h >= n / 2) {
+			ft += f_space(&t[h]);
+			fr += f_space(&r[h]);
+			tanh += strcmp(t[h].v[4].s, "tanh") == 0;
+			rt += strcmp(r[h].v[4].s, "tanh") == 0;
+		}
+	}
+	is_int(bad, 0, "tpe: every draw within the space, ints integral, "
+	    "choices of the space");
+	is_int(rbad, 0, "random: the space's own draws");
+	is_int(same, 0, "tpe: no draw after the startup is the space's");
+	for (h = RUNG_TPE_STARTUP, same = 0; h < n; h++)
+		same += config_same(&t[h], &o[h]);
+	ok(same < 5, "tpe: another seed, other draws (%u the same)", same);
+	ok(ft < 0.5 * fr, "tpe learns: the last 40 average %.3f, random's "
+	    "%.3f", ft / 40, fr / 40);
+	ok(tanh > 2 * rt && tanh > 20, "tpe learns the choice: tanh %u of "
+	    "the last 40, random %u", tanh, rt);
+
+	/* A resumed campaign's trials taken back: the draws go on the same. */
+	ss = rung_space_sampler_new(sp, RUNG_SAMPLER_TPE, 7);
+	for (h = 0, bad = 0; h < 30; h++) {
+		bad += rung_space_sampler_take(ss, h, &t[h], &c) != 0 ||
+		    !config_same(&c, &t[h]);
+		rung_config_release(&c);
+		rung_space_sampler_observe(ss, h, 1, f_space(&t[h]));
+	}
+	is_int(bad, 0, "30 configurations taken back as they were drawn");
+	for (h = 30, bad = 0; h < 40; h++) {
+		rung_space_sampler_draw(ss, h, &c);
+		bad += !config_same(&c, &t[h]);
+		rung_space_sampler_observe(ss, h, 1, f_space(&c));
+		rung_config_release(&c);
+	}
+	is_int(bad, 0, "after them, 10 draws as the uninterrupted ones");
+	/* RUNG_PARAMS has the choice 1e-3 as the number 0.001. */
+	rung_config_release(&r[0]);
+	memset(&c, 0, sizeof c);
+	ok(rung_config_from_json("{\"lr\":0.01,\"x\":0,\"width\":3,"
+	    "\"depth\":2,\"act\":0.001,\"one\":\"only\"}", &c, &cause) == 0 &&
+	    rung_space_sampler_take(ss, 40, &c, &r[0]) == 0 &&
+	    strcmp(r[0].v[4].s, "1e-3") == 0,
+	    "a choice that reads as a number is taken back as its word");
+	rung_config_release(&c);
+	memset(&c, 0, sizeof c);
+	ok(rung_config_from_json("{\"lr\":0.01,\"x\":0,\"width\":3.5,"
+	    "\"depth\":2,\"act\":\"relu\",\"one\":\"only\"}", &c, &cause) ==
+	    0 && rung_space_sampler_take(ss, 41, &c, NULL) != 0,
+	    "a value outside the space is not taken");
+	rung_config_release(&c);
+	rung_space_sampler_free(ss);
+
+	for (h = 0; h < n; h++) {
+		rung_config_release(&t[h]);
+		rung_config_release(&t2[h]);
+		if (h != 0)
+			rung_config_release(&r[h]);
+		rung_config_release(&o[h]);
+	}
+	rung_config_release(&r[0]);
+	rung_space_free(sp);
+}
+
 int
 main(void)
 {
@@ -633,5 +831,7 @@ main(void)
 	test_int();
 	test_observed_only();
 	test_speed();
+	test_truncnorm();
+	test_space();
 	return done_testing();
 }

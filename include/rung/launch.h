@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "rung/replay.h"	/* enum rung_sampler */
 #include "rung/sched.h"
 #include "rung/space.h"
 #include "rung/study.h"
@@ -223,6 +224,7 @@ struct rung_launch_opts {
 	struct rung_sched_params sched;	/* max_r is --max-steps */
 	uint64_t	 budget;	/* steps; 0: none */
 	uint64_t	 seed;
+	enum rung_sampler sampler;	/* new configurations: --sampler */
 	const char	*space_path;	/* --space */
 	const char	*from;		/* --from: configurations of a study */
 	const char	*metric;	/* NULL: the only one reported */

@@ -1,5 +1,6 @@
 /*
- * Which configuration of the pool a replay starts next.
+ * Which configuration of the pool a replay (or rung launch --from) starts
+ * next, and, at the end, which one rung launch --space draws.
  *
  * random: the pool in a seeded order (rung_rng_shuffle of the pool with the
  * replay's seed), each drawn once. Observations are ignored.
@@ -68,6 +69,24 @@
  *
  * Everything is a function of the study, the pool, the seed and the
  * observations in the order given.
+ *
+ * Over a search space (rung launch --space, rung_space_sampler below) TPE
+ * draws new values as Optuna's TPESampler does: the first 10
+ * configurations with a reported value aside, each trial's configuration
+ * is the space's own seeded draw (rung_space_sample); after, for each
+ * parameter apart (univariate), 24 candidates (n_ei_candidates) are drawn
+ * from l(x): a kernel chosen by its weight (the prior's too), then a value
+ * from its truncated normal by inversion of the CDF, or a category from
+ * the categorical mixture; the candidate with the highest log l(x) - log
+ * g(x) is kept (ties to the first drawn). The observations are ranked,
+ * split and weighted as above; the estimators are the same code
+ * (src/sampler-parzen.c) over the space's bounds instead of the pool's:
+ * uniform [low, high]; loguniform in the logarithm; int in [low - 1/2,
+ * high + 1/2], a drawn value rounded to the nearest integer and scored by
+ * its cell's mass; logint in the logarithm of [low - 1/2, high + 1/2], a
+ * drawn value rounded back and scored by the density at its logarithm;
+ * choice over the space's words. The draws are a function of the seed,
+ * the trial's handle and the observations told before the draw.
  */
 #ifndef RUNG_SAMPLER_H
 #define RUNG_SAMPLER_H
@@ -104,8 +123,47 @@ uint32_t	 rung_sampler_pick(struct rung_sampler_state *);
  */
 void		 rung_sampler_observe(struct rung_sampler_state *,
 		     uint32_t trial, int32_t step, double value);
+/*
+ * Mark pool[p] used as if picked now: a resumed campaign tells the
+ * configurations its trials ran in the order they were started. -1 when
+ * p is out of the pool or used already.
+ */
+int		 rung_sampler_use(struct rung_sampler_state *, uint32_t p);
 /* Configurations with a reported value (tpe; 0 for random). */
 uint32_t	 rung_sampler_observed(const struct rung_sampler_state *);
 void		 rung_sampler_free(struct rung_sampler_state *);
+
+/* TPE over a search space (rung launch --space); see above. */
+#define RUNG_TPE_CANDIDATES	24	/* n_ei_candidates */
+
+struct rung_space;
+struct rung_config;
+struct rung_space_sampler;
+
+/* The space is read, not copied: it must outlive the sampler. */
+struct rung_space_sampler *rung_space_sampler_new(const struct rung_space *,
+		     enum rung_sampler, uint64_t seed);
+/*
+ * The configuration of trial handle, drawn now and remembered as its:
+ * random, or tpe before RUNG_TPE_STARTUP observed configurations, is
+ * rung_space_sample(space, seed, handle); tpe after that draws from the
+ * estimators. Release it with rung_config_release.
+ */
+void		 rung_space_sampler_draw(struct rung_space_sampler *,
+		     uint32_t handle, struct rung_config *);
+/*
+ * Trial handle ran configuration c (a resumed campaign's, as recorded):
+ * remembered as its, and written to out (when not NULL) in the space's
+ * words, as it was drawn. -1 when c does not fit the space (a parameter
+ * missing, out of bounds, not a choice of it): out is left empty.
+ */
+int		 rung_space_sampler_take(struct rung_space_sampler *,
+		     uint32_t handle, const struct rung_config *c,
+		     struct rung_config *out);
+/* As rung_sampler_observe, for the trial of a handle drawn or taken. */
+void		 rung_space_sampler_observe(struct rung_space_sampler *,
+		     uint32_t handle, int32_t step, double value);
+uint32_t	 rung_space_sampler_observed(const struct rung_space_sampler *);
+void		 rung_space_sampler_free(struct rung_space_sampler *);
 
 #endif
