@@ -98,6 +98,10 @@ struct ltrial {
 	int32_t		 pend_dstep;
 	char		*pend_tail;
 	int		 log_full;	/* a write to the log failed */
+
+	/* --launcher sbatch (launch-sbatch.c): the run is a Slurm job. */
+	int64_t		 job;		/* its id; 0: not a job */
+	struct lsb_run	*sb;		/* its output file, its state */
 };
 
 struct ldb;
@@ -289,6 +293,21 @@ uint32_t	 lrp_metric_index(const struct launch *);
 double		 lrp_sched_value(const struct launch *, double);
 void		 lrp_read_out(struct launch *, struct ltrial *);
 void		 lrp_close_out(struct launch *, struct ltrial *);
+/* Output read elsewhere (a job's file): its lines, its unfinished one. */
+void		 lrp_feed(struct launch *, struct ltrial *, const char *,
+		     size_t);
+void		 lrp_end_lines(struct launch *, struct ltrial *);
+
+/* launch-sbatch.c: --launcher sbatch, each run a Slurm job. */
+struct lsb_run;
+char		*lsb_job_name(const struct launch *, const struct ltrial *);
+int		 lsb_pool(struct launch *, char **cause);
+int		 lsb_submit(struct launch *, struct ltrial *, char **inner,
+		     char **envp, char **cause);
+double		 lsb_follow(struct launch *, double next);
+void		 lsb_signal(struct launch *, struct ltrial *, int sig);
+int		 lsb_adopt(struct launch *, struct ltrial *);
+void		 lsb_release(struct ltrial *);
 
 /* launch-summary.c */
 void		 launch_summary(struct launch *, FILE *, double secs);

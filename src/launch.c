@@ -155,6 +155,7 @@ trial_free(struct ltrial *t)
 	free(t->gpu);
 	free(t->gpus);
 	lp_remove_tmpdir(t);
+	lsb_release(t);
 	rung_buf_release(&t->part);
 	if (t->out >= 0)
 		close(t->out);
@@ -266,6 +267,12 @@ check_end(struct launch *L, struct ltrial *t)
 	pid_t	*pids;
 	size_t	 n, i;
 
+	if (t->job != 0) {
+		/* Slurm said the job ended; its file is read to the end. */
+		lsb_release(t);
+		finalize(L, t);
+		return;
+	}
 	if (t->out >= 0)
 		lrp_read_out(L, t);
 	n = lp_trial_procs(L, t, &pids);
@@ -549,7 +556,7 @@ event_loop(struct launch *L, int sig_r)
 			}
 		} else
 			fill_slots(L);
-		next = timers(L);
+		next = lsb_follow(L, timers(L));
 		if (L->nactive == 0) {
 			if (L->stopping || L->done || L->budget_spent)
 				break;
