@@ -306,7 +306,7 @@ int		 lsb_submit(struct launch *, struct ltrial *, char **inner,
 		     char **envp, char **cause);
 double		 lsb_follow(struct launch *, double next);
 void		 lsb_signal(struct launch *, struct ltrial *, int sig);
-int		 lsb_adopt(struct launch *, struct ltrial *);
+int		 lsb_adopt(struct launch *, struct ltrial *, char **cause);
 void		 lsb_release(struct ltrial *);
 
 /* launch-summary.c */

@@ -345,6 +345,7 @@ lrs_reconcile(struct launch *L, char **cause)
 	enum rung_decision d;
 	uint32_t	 i, j, mi;
 	double		 v;
+	int		 rc;
 
 	mi = lrp_metric_index(L);
 	for (i = 0; i < L->nt; i++) {
@@ -383,7 +384,9 @@ lrs_reconcile(struct launch *L, char **cause)
 			}
 		}
 		/* A job of the killed rung's: followed again. */
-		if (lsb_adopt(L, t))
+		if ((rc = lsb_adopt(L, t, cause)) < 0)
+			return -1;
+		if (rc > 0)
 			continue;
 		if (t->state == LT_RUNNING) {
 			t->restart = 1;

@@ -38,6 +38,7 @@ extern char **environ;
 
 #define SB_READ		0.25	/* the output files, this often */
 #define SB_STATE	1.0	/* squeue, this often: one call for all */
+#define SB_ENDING	0.2	/* ... while a job is about to end */
 #define SB_SETTLE	1.0	/* after the end, lines may still arrive */
 
 struct lsb_run {
@@ -70,9 +71,12 @@ state_ended(const char *s)
 	return 0;
 }
 
-/* Run a Slurm client with env (NULL: rung's); its stdout, or NULL. */
+/*
+ * Run a Slurm client with env (NULL: rung's); its stdout (and stderr with
+ * RUNG_CAPTURE_STDERR in flags), or NULL.
+ */
 static char *
-slurm_run(char **argv, char **env, int *status)
+slurm_run(char **argv, char **env, int flags, int *status)
 {
 	struct rung_buf	 b = { 0 };
 	char		**saved = environ;
@@ -81,7 +85,7 @@ slurm_run(char **argv, char **env, int *status)
 	/* rung_capture's child inherits environ: the trial's, for sbatch. */
 	if (env != NULL)
 		environ = env;
-	rc = rung_capture(argv, 0, 1 << 20, &b, &st);
+	rc = rung_capture(argv, flags, 1 << 20, &b, &st);
 	environ = saved;
 	if (status != NULL)
 		*status = rc != 0 ? 127 << 8 : st;
@@ -171,7 +175,8 @@ lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
     char **cause)
 {
 	struct rung_buf	 wrap = { 0 }, shown = { 0 };
-	char		**argv = NULL, *out, *name, *end;
+	char		**argv = NULL, *out, *name, *end, *line, *next;
+	const char	*last = NULL;
 	size_t		 n = 0, cap = 0, i;
 	long long	 id;
 	int		 status;
@@ -208,19 +213,32 @@ lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
 	    "--wrap=%s\n", name, t->sb->path, L->o.launcher.ranks ?
 	    L->o.launcher.ranks : 1, shown.len ? rung_buf_cstr(&shown) : "",
 	    rung_buf_cstr(&wrap));
-	out = slurm_run(argv, envp, &status);
+	out = slurm_run(argv, envp, RUNG_CAPTURE_STDERR, &status);
 	rung_free_strv(argv);
 	rung_buf_release(&wrap);
 	rung_buf_release(&shown);
 	free(name);
-	/* --parsable: "id" or "id;cluster". */
-	id = out != NULL ? strtoll(out, &end, 10) : 0;
+	/*
+	 * --parsable: a line "id" or "id;cluster" on stdout; warnings may
+	 * come before it on stderr.
+	 */
+	id = 0;
+	for (line = out; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line >= '0' && *line <= '9' &&
+		    (id = strtoll(line, &end, 10)) > 0 &&
+		    (*end == '\0' || *end == ';'))
+			break;
+		id = 0;
+		last = line;
+	}
 	if (out == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    id <= 0 || (*end != '\0' && *end != ';' && *end != '\n')) {
-		xasprintf(cause, "trial %s: sbatch failed (%s%s): see %s/%s.log "
-		    "or run it by hand", t->ext, out && *out ? "it said " :
-		    "exit status ", out && *out ? out : WIFEXITED(status) ?
-		    "non-zero" : "a signal", L->logs, t->ext);
+	    id <= 0) {
+		xasprintf(cause, "trial %s: sbatch failed%s%s (its options: "
+		    "--sbatch-args; the whole command: %s/%s.log)", t->ext,
+		    last != NULL ? ": " : "", last != NULL ? last : "",
+		    L->logs, t->ext);
 		free(out);
 		lsb_release(t);
 		return -1;
@@ -306,7 +324,10 @@ read_file(struct launch *L, struct ltrial *t)
 	}
 }
 
-/* ExitCode=a:b of a job from scontrol; JobState too. 0, or -1: unknown. */
+/*
+ * A job as scontrol shows it: JobState, JobName, Comment, ExitCode=a:b. 0
+ * found, 1 Slurm knows no such job (any more), -1 Slurm did not answer.
+ */
 static int
 job_info(int64_t job, char **state, char **name, char **comment, int *code,
     int *sig)
@@ -321,11 +342,12 @@ job_info(int64_t job, char **state, char **name, char **comment, int *code,
 	argv[3] = "job";
 	argv[4] = id;
 	argv[5] = NULL;
-	out = slurm_run(argv, NULL, &status);
+	out = slurm_run(argv, NULL, RUNG_CAPTURE_STDERR, &status);
 	if (out == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    strstr(out, "JobId=") == NULL) {
+		status = out != NULL && strstr(out, "Invalid job id") != NULL;
 		free(out);
-		return -1;
+		return status ? 1 : -1;
 	}
 	if (state != NULL && (p = strstr(out, " JobState=")) != NULL)
 		*state = xstrndup(p + 10, strcspn(p + 10, " \n"));
@@ -390,7 +412,7 @@ poll_states(struct launch *L)
 	argv[6] = "-j";
 	argv[7] = jl;
 	argv[8] = NULL;
-	out = slurm_run(argv, NULL, &status);
+	out = slurm_run(argv, NULL, 0, &status);
 	free(jl);
 	if (out == NULL)
 		return;
@@ -427,11 +449,16 @@ poll_states(struct launch *L)
 		}
 		if (line == NULL || *line == '\0') {
 			char	*st = NULL;
-			int	 c, s;
+			int	 c, s, rc;
 
-			if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-			    job_info(t->job, &st, NULL, NULL, &c, &s) == 0 &&
-			    st != NULL && !state_ended(st)) {
+			/*
+			 * Not listed: scontrol tells an ended job from one it
+			 * forgot, and both from a controller that does not
+			 * answer, which is waited for.
+			 */
+			rc = job_info(t->job, &st, NULL, NULL, &c, &s);
+			if (rc < 0 || (rc == 0 && (st == NULL ||
+			    !state_ended(st)))) {
 				free(st);
 				continue;
 			}
@@ -448,7 +475,7 @@ lsb_follow(struct launch *L, double next)
 {
 	struct ltrial	*t;
 	struct lsb_run	*r;
-	double		 now = rung_now();
+	double		 now = rung_now(), every = SB_STATE;
 	uint32_t	 i, n = 0;
 
 	for (i = 0; i < L->nt; i++) {
@@ -457,13 +484,24 @@ lsb_follow(struct launch *L, double next)
 			continue;
 		n++;
 		read_file(L, t);
+		/*
+		 * At its target or told to stop, a job ends in a moment: its
+		 * slot is free sooner if squeue is asked sooner.
+		 */
+		if (t->sb != NULL && !t->sb->ended && (t->last >= t->target ||
+		    t->stages != NULL))
+			every = SB_ENDING;
 	}
 	if (n == 0)
 		return next;
+	if (sb_next_state - now > every)
+		sb_next_state = now + every;
 	if (now >= sb_next_state) {
 		poll_states(L);
-		sb_next_state = now + SB_STATE;
+		sb_next_state = now + every;
 	}
+	if (sb_next_state < next)
+		next = sb_next_state;
 	for (i = 0; i < L->nt; i++) {
 		t = L->t[i];
 		/* A run that reported its last step has nothing to wait for. */
@@ -508,7 +546,7 @@ lsb_signal(struct launch *L, struct ltrial *t, int sig)
 	}
 	argv[n++] = id;
 	argv[n] = NULL;
-	out = slurm_run(argv, NULL, NULL);
+	out = slurm_run(argv, NULL, 0, NULL);
 	free(out);
 	lg_note(L, t, "scancel%s%s job %s", n > 4 ? " " : "", n > 4 ?
 	    sigarg : "", id);
@@ -547,7 +585,7 @@ find_by_key(struct launch *L, struct ltrial *t)
 	argv[6] = "-n";
 	argv[7] = name;
 	argv[8] = NULL;
-	out = slurm_run(argv, NULL, NULL);
+	out = slurm_run(argv, NULL, 0, NULL);
 	free(name);
 	for (line = out; line != NULL && *line != '\0'; line = next) {
 		next = strchr(line, '\n');
@@ -564,22 +602,29 @@ find_by_key(struct launch *L, struct ltrial *t)
 /*
  * Resume: the job of t's last run, if Slurm still knows it under its
  * name, is followed again (running or queued) or finished from its file
- * (ended). 1 when it is, 0 when t runs again as any run of a killed rung.
+ * (ended). 1 when it is, 0 when t runs again as any run of a killed rung,
+ * -1 when Slurm does not answer (a job that may run is not run twice).
  */
 int
-lsb_adopt(struct launch *L, struct ltrial *t)
+lsb_adopt(struct launch *L, struct ltrial *t, char **cause)
 {
 	struct lsb_run	*r;
 	char		*st = NULL, *name = NULL, *comment = NULL, *want;
-	char		*cause = NULL, *detail, *logpath;
-	int		 code, sig, ok;
+	char		*why = NULL, *detail, *logpath;
+	int		 code, sig, ok, rc;
 
 	if (t->job == 0 && (L->o.launcher.kind != RUNG_LAUNCHER_SBATCH ||
 	    t->key == NULL || (t->job = find_by_key(L, t)) == 0))
 		return 0;
 	want = lsb_job_name(L, t);
-	ok = job_info(t->job, &st, &name, &comment, &code, &sig) == 0 &&
-	    name != NULL && strcmp(name, want) == 0;
+	if ((rc = job_info(t->job, &st, &name, &comment, &code, &sig)) < 0) {
+		xasprintf(cause, "trial %s: Slurm does not say what became of "
+		    "job %" PRId64 " (scontrol show job): try again when it "
+		    "answers", t->ext, t->job);
+		free(want);
+		return -1;
+	}
+	ok = rc == 0 && name != NULL && strcmp(name, want) == 0;
 	if (!ok) {
 		ln_note(L, "trial %s: job %" PRId64 " is %s: the trial runs "
 		    "again", t->ext, t->job, name == NULL ? "gone" :
@@ -604,10 +649,10 @@ lsb_adopt(struct launch *L, struct ltrial *t)
 	t->stage = 0;
 	t->t_start = t->t_report = rung_now();
 	logpath = xprintf("%s/%s.log", L->logs, t->ext);
-	if (lg_open(L, t, logpath, &cause) != 0) {
-		rung_warn("launch: %s", cause);
-		free(cause);
-		cause = NULL;
+	if (lg_open(L, t, logpath, &why) != 0) {
+		rung_warn("launch: %s", why);
+		free(why);
+		why = NULL;
 	}
 	free(logpath);
 	if (st == NULL)
@@ -624,9 +669,9 @@ lsb_adopt(struct launch *L, struct ltrial *t)
 	detail = xprintf("job %" PRId64 " (%s) found again", t->job, st);
 	lg_note(L, t, "%s", detail);
 	ln_note(L, "trial %s: %s", t->ext, detail);
-	if (ldb_event(L, t->rowid, t->last, "found", detail, &cause) != 0) {
-		rung_warn("launch: %s", cause);
-		free(cause);
+	if (ldb_event(L, t->rowid, t->last, "found", detail, &why) != 0) {
+		rung_warn("launch: %s", why);
+		free(why);
 	}
 	free(detail);
 	if (t->state != LT_RUNNING) {
