@@ -818,7 +818,9 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	    L.pool.n ? "GPUs from " : "no GPU (", L.pool.source,
 	    L.pool.n ? "" : ")", L.logs);
 
-	lp_setup_tracking(&L);
+	/* A job's processes are Slurm's to track and end. */
+	if (L.o.launcher.kind != RUNG_LAUNCHER_SBATCH)
+		lp_setup_tracking(&L);
 	/* rung stays a plain program: orphans of a trial come back to it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		rung_warn("launch: cannot become a child subreaper: %s",
