@@ -140,8 +140,10 @@ if ! slurm_start; then
 	echo "(no Slurm: the srun and sbatch rows are skipped: $slurm_why)"
 	exit 0
 fi
-trap 'slurm_stop; rm -rf "$work"' EXIT
-trap 'slurm_stop; rm -rf "$work"; exit 1' INT TERM
+# set +e: slurm_stop's kill of a daemon already gone must not end it early
+# (the daemons, and munged holding the Slurm tests' lock, would be left).
+trap 'set +e; slurm_stop; rm -rf "$work"' EXIT
+trap 'set +e; slurm_stop; rm -rf "$work"; exit 1' INT TERM
 # srun_loop T: T sruns one after the other in one allocation; salloc's own
 # time is in both rows, as rung launch --launcher srun runs in one too.
 srun_loop() {
