@@ -336,7 +336,8 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	    "[--svr-train partial|full] "
 	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
 	    "[--launcher mpirun|mpiexec|srun|sbatch|direct] [--ranks k] "
-	    "[--hostfile file] [--sbatch-args 'options'] [--gpus auto|none|list] [--gpus-per-trial g] "
+	    "[--hostfile file] [--sbatch-args options] "
+	    "[--gpus auto|none|list] [--gpus-per-trial g] "
 	    "[--logs dir] [--step-timeout seconds] [--grace seconds] "
 	    "study -- command [arg ...] | --resume [options] study",
 	.summary = "run new trials of a command, stopped early by a policy",
