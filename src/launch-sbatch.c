@@ -231,7 +231,9 @@ lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
 		    (*end == '\0' || *end == ';'))
 			break;
 		id = 0;
-		last = line;
+		/* What it said: its first error, else its last line. */
+		if (last == NULL || strstr(last, "error") == NULL)
+			last = line;
 	}
 	if (out == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    id <= 0) {
@@ -299,6 +301,15 @@ feed(struct launch *L, struct ltrial *t, const char *buf, size_t n)
 	r->skip.len = len;
 }
 
+/* --step-timeout counts from here. */
+static void
+job_started(struct launch *L, struct ltrial *t)
+{
+	t->sb->queued = 0;
+	t->t_start = t->t_report = rung_now();
+	lg_note(L, t, "job %" PRId64 " started", t->job);
+}
+
 static void
 read_file(struct launch *L, struct ltrial *t)
 {
@@ -309,6 +320,9 @@ read_file(struct launch *L, struct ltrial *t)
 	if (r->fd < 0) {
 		if ((r->fd = open(r->path, O_RDONLY | O_CLOEXEC)) < 0)
 			return;		/* not yet: the job has not started */
+		/* Slurm makes the file as the job starts: sooner than squeue. */
+		if (r->queued)
+			job_started(L, t);
 	}
 	/*
 	 * A read at end of file returns 0 and the next one sees what was
@@ -437,14 +451,8 @@ poll_states(struct launch *L)
 			else if (strncmp(sp, "PENDING", 7) == 0) {
 				/* --step-timeout counts from its start. */
 				t->t_start = t->t_report = rung_now();
-			} else if (t->sb->queued) {
-				t->sb->queued = 0;
-				t->t_start = t->t_report = rung_now();
-				free(t->reason);
-				t->reason = NULL;
-				lg_note(L, t, "job %" PRId64 " started",
-				    t->job);
-			}
+			} else if (t->sb->queued)
+				job_started(L, t);
 			break;
 		}
 		if (line == NULL || *line == '\0') {
