@@ -145,4 +145,30 @@ test_expect_success 'rung killed with jobs running and queued, resumed' '
 	test -z "$(rung_jobs)"
 '
 
+test_expect_success 'a job that ended while rung was dead: finished from its file' '
+	SLEEP=0.3 "$RUNG" launch e --space s.space --policy random \
+		--configs 1 --max-steps 6 --launcher sbatch -- ./trainer.sh \
+		2>/dev/null &
+	pid=$!
+	n=0
+	until grep -q "step\": 2," rung-logs/e/0.1.out 2>/dev/null; do
+		n=$((n + 1)); test $n -lt 300; sleep 0.1
+	done
+	kill -9 $pid
+	wait $pid || :
+	slurm_wait_empty 20
+	"$RUNG" launch e --resume 2>err
+	grep -q "(COMPLETED) found again" err
+	test "$(status e)" = done
+	test "$(decisions e)" = "0|complete|6"
+	test "$(points e | wc -l)" = 6
+'
+
+test_expect_success '--step-timeout counts from the start of a job, not its submission' '
+	rung launch q --space s.space --policy random --configs 1 \
+		--max-steps 3 --launcher sbatch --step-timeout 2 \
+		--sbatch-args "--begin=now+4" -- ./trainer.sh 2>err &&
+	test "$(decisions q)" = "0|complete|3"
+'
+
 test_done
