@@ -149,8 +149,7 @@ run_new(const struct launch *L, const struct ltrial *t)
 
 /* --sbatch-args: words split at blanks (no quoting: say so in rung.1). */
 static void
-add_user_args(struct rung_buf *shown, char ***argv, size_t *n, size_t *cap,
-    const char *s)
+add_user_args(char ***argv, size_t *n, size_t *cap, const char *s)
 {
 	size_t	 len;
 
@@ -160,7 +159,6 @@ add_user_args(struct rung_buf *shown, char ***argv, size_t *n, size_t *cap,
 			break;
 		XGROW(*argv, *cap, *n + 2);
 		(*argv)[(*n)++] = xstrndup(s, len);
-		rung_buf_printf(shown, " %.*s", (int)len, s);
 		s += len;
 	}
 }
@@ -174,7 +172,7 @@ int
 lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
     char **cause)
 {
-	struct rung_buf	 wrap = { 0 }, shown = { 0 };
+	struct rung_buf	 wrap = { 0 };
 	char		**argv = NULL, *out, *name, *end, *line, *next;
 	const char	*last = NULL;
 	size_t		 n = 0, cap = 0, i;
@@ -205,18 +203,17 @@ lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
 	if (L->o.gpus_per_trial > 0)
 		argv[n++] = xprintf("--gpus-per-task=%d", L->o.gpus_per_trial);
 	argv[n] = NULL;
-	add_user_args(&shown, &argv, &n, &cap, L->o.launcher.sbatch_args);
+	add_user_args(&argv, &n, &cap, L->o.launcher.sbatch_args);
 	XGROW(argv, cap, n + 3);
 	argv[n++] = xprintf("--wrap=%s", rung_buf_cstr(&wrap));
 	argv[n] = NULL;
-	lg_printf(L, t, "[rung] sbatch --job-name=%s --output=%s --ntasks=%u%s "
-	    "--wrap=%s\n", name, t->sb->path, L->o.launcher.ranks ?
-	    L->o.launcher.ranks : 1, shown.len ? rung_buf_cstr(&shown) : "",
-	    rung_buf_cstr(&wrap));
+	lg_printf(L, t, "[rung]");
+	for (i = 0; argv[i] != NULL; i++)
+		lg_printf(L, t, " %s", argv[i]);
+	lg_printf(L, t, "\n");
 	out = slurm_run(argv, envp, RUNG_CAPTURE_STDERR, &status);
 	rung_free_strv(argv);
 	rung_buf_release(&wrap);
-	rung_buf_release(&shown);
 	free(name);
 	/*
 	 * --parsable: a line "id" or "id;cluster" on stdout; warnings may

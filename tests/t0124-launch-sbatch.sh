@@ -62,7 +62,7 @@ test_expect_success 'an ASHA campaign through sbatch: a job a run' '
 		--launcher sbatch -- ./trainer.sh 2>err &&
 	test "$(status sb)" = done &&
 	grep -q "job [0-9]* submitted" rung-logs/sb/0.log &&
-	grep -q "sbatch --job-name=rung-sb-0 " rung-logs/sb/0.log &&
+	grep -q "sbatch --parsable --job-name=rung-sb-0 " rung-logs/sb/0.log &&
 	sq "select detail from launch_events where event = '"'start'"'" >starts &&
 	test "$(grep -c "job [0-9]" starts)" = 6 &&
 	grep -q "rung: {\"step\": 1," rung-logs/sb/0.1.out &&
@@ -100,6 +100,7 @@ test_expect_success 'a stop reaches the trainer: USR1 through scancel' '
 	test "$(status st)" = interrupted
 	slurm_wait_empty 10
 	grep -q "scancel --signal=USR1 job" rung-logs/st/0.log
+	grep -q "comment=.* --ntasks=1 --wrap=exec ../trainer.sh.$" rung-logs/st/0.log
 	grep -q "COMPLETED, exit code 0:0" rung-logs/st/0.log
 '
 
