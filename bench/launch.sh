@@ -8,11 +8,21 @@
 # the trial's row to the database, and waits until no process of the trial
 # remains. Start-up is measured with one report a trial, reports with many;
 # the same again with --launcher direct against a bare loop of the trainer.
+#
+# Then Slurm, on a single-node Slurm of the bench's own (tests/lib-slurm.sh;
+# the rows are skipped, with the reason, where it cannot start): srun
+# inside an allocation (salloc) against a bare loop of srun in the same
+# kind of allocation, and sbatch (a job a trial, its output file followed)
+# against a bare loop that submits each job and polls scontrol until it
+# ended.
 set -eu
 : "${RUNG:?}"
 starts=${BENCH_LAUNCH_TRIALS:-20}
 reports=${BENCH_LAUNCH_REPORTS:-2000}
 rtrials=${BENCH_LAUNCH_REPORT_TRIALS:-3}
+
+slurm_starts=${BENCH_LAUNCH_SLURM_TRIALS:-8}
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rung-bench-launch.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -46,6 +56,8 @@ bare() {
 	while [ "$_i" -lt "$2" ]; do
 		if [ "$1" = mpirun ]; then
 			RUNG_MAX_STEPS=$3 mpirun --bind-to none -np 1 ./trainer
+		elif [ "$1" = sbatch ]; then
+			bare_job "$3"
 		else
 			RUNG_MAX_STEPS=$3 ./trainer
 		fi >/dev/null
@@ -54,12 +66,25 @@ bare() {
 	elapsed "$_t0"
 }
 
+# bare_job N: one job of the trainer, submitted and waited for as a user's
+# loop would (scontrol every 0.1 s), then its output file read.
+bare_job() {
+	_id=$(RUNG_MAX_STEPS=$1 sbatch --parsable -o job.out \
+		--wrap 'exec ./trainer')
+	until scontrol -o show job "$_id" |
+		grep -q -E 'JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT)'; do
+		sleep 0.1
+	done
+	cat job.out
+}
+
 # launched LAUNCHER T N: the same through rung launch.
 launched() {
 	rm -f l.db l.db-wal l.db-shm
 	rm -rf logs
 	_t0=$(now)
-	"$RUNG" -q -d l.db launch --space s.space --policy random \
+	# $in: what runs it (salloc for srun).
+	${in:-} "$RUNG" -q -d l.db launch --space s.space --policy random \
 		--configs "$2" --max-steps "$3" --workers 1 --launcher "$1" \
 		--gpus none --logs logs b -- ./trainer >/dev/null
 	elapsed "$_t0"
@@ -108,3 +133,38 @@ b=$(bare direct "$rtrials" "$reports")
 r=$(launched direct "$rtrials" "$reports")
 row "direct, $rtrials trials x $reports reports" "$b" "$r" us/report \
 	$((rtrials * reports))
+
+# Slurm: a Slurm of the bench's own, stopped (with its jobs) at exit.
+. "$srcdir/tests/lib-slurm.sh"
+if ! slurm_start; then
+	echo "(no Slurm: the srun and sbatch rows are skipped: $slurm_why)"
+	exit 0
+fi
+# set +e: slurm_stop's kill of a daemon already gone must not end it early
+# (the daemons, and munged holding the Slurm tests' lock, would be left).
+trap 'set +e; slurm_stop; rm -rf "$work"' EXIT
+trap 'set +e; slurm_stop; rm -rf "$work"; exit 1' INT TERM
+# srun_loop T: T sruns one after the other in one allocation; salloc's own
+# time is in both rows, as rung launch --launcher srun runs in one too.
+srun_loop() {
+	_t0=$(now)
+	salloc -Q -n 1 sh -c 'i=0
+	while [ "$i" -lt "$0" ]; do
+		RUNG_MAX_STEPS=1 srun -n 1 --exact ./trainer >/dev/null
+		i=$((i + 1))
+	done' "$1"
+	elapsed "$_t0"
+}
+if srun_loop 1 >/dev/null 2>salloc.err; then
+	b=$(srun_loop "$slurm_starts")
+	r=$(in="salloc -Q -n 1" launched srun "$slurm_starts" 1)
+	row "srun in salloc, $slurm_starts trials x 1 report" "$b" "$r" \
+		ms/start "$slurm_starts"
+else
+	echo "(srun in salloc failed, the srun row is skipped: $(tail -n 1 salloc.err))"
+fi
+bare sbatch 1 1 >/dev/null
+b=$(bare sbatch "$slurm_starts" 1)
+r=$(launched sbatch "$slurm_starts" 1)
+row "sbatch, $slurm_starts jobs x 1 report" "$b" "$r" ms/start \
+	"$slurm_starts"

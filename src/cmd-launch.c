@@ -24,7 +24,7 @@ enum {
 	OPT_KNOWN_CURVE, OPT_DELTA, OPT_CONFIGS, OPT_BUDGET, OPT_WORKERS,
 	OPT_SEED, OPT_LAUNCHER, OPT_RANKS,
 	OPT_HOSTFILE, OPT_GPUS, OPT_GPUS_PER_TRIAL, OPT_LOGS, OPT_STEP_TIMEOUT,
-	OPT_GRACE, OPT_RESUME, OPT_SVR_TRAIN, OPT_SAMPLER,
+	OPT_GRACE, OPT_RESUME, OPT_SVR_TRAIN, OPT_SAMPLER, OPT_SBATCH_ARGS,
 };
 
 static const struct option launch_longopts[] = {
@@ -49,6 +49,7 @@ static const struct option launch_longopts[] = {
 	{ "launcher", required_argument, NULL, OPT_LAUNCHER },
 	{ "ranks", required_argument, NULL, OPT_RANKS },
 	{ "hostfile", required_argument, NULL, OPT_HOSTFILE },
+	{ "sbatch-args", required_argument, NULL, OPT_SBATCH_ARGS },
 	{ "gpus", required_argument, NULL, OPT_GPUS },
 	{ "gpus-per-trial", required_argument, NULL, OPT_GPUS_PER_TRIAL },
 	{ "logs", required_argument, NULL, OPT_LOGS },
@@ -220,7 +221,7 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 	if ((v = rung_args_get(args, OPT_LAUNCHER)) != NULL) {
 		if ((k = rung_launcher_parse(v)) < 0) {
 			rung_error("launch: --launcher must be mpirun, "
-			    "mpiexec, srun or direct, not '%s'", v);
+			    "mpiexec, srun, sbatch or direct, not '%s'", v);
 			return RUNG_EXIT_USAGE;
 		}
 		o->launcher.kind = (enum rung_launcher)k;
@@ -236,9 +237,17 @@ parse_how(const struct rung_args *args, struct rung_launch_opts *o)
 		o->launcher_given |= n > 1;
 	}
 	o->launcher.hostfile = rung_args_get(args, OPT_HOSTFILE);
+	o->launcher.sbatch_args = rung_args_get(args, OPT_SBATCH_ARGS);
+	if (o->launcher.sbatch_args != NULL && (!o->launcher_given ||
+	    o->launcher.kind != RUNG_LAUNCHER_SBATCH) && !rung_args_has(args,
+	    OPT_RESUME)) {
+		rung_error("launch: --sbatch-args goes with --launcher sbatch");
+		return RUNG_EXIT_USAGE;
+	}
 	if (o->launcher.hostfile != NULL && o->launcher_given &&
 	    (o->launcher.kind == RUNG_LAUNCHER_DIRECT ||
-	    o->launcher.kind == RUNG_LAUNCHER_SRUN)) {
+	    o->launcher.kind == RUNG_LAUNCHER_SRUN ||
+	    o->launcher.kind == RUNG_LAUNCHER_SBATCH)) {
 		rung_error("launch: --hostfile goes with --launcher mpirun or "
 		    "mpiexec");
 		return RUNG_EXIT_USAGE;
@@ -339,8 +348,9 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	    "[--min-curves n] [--keep-full k] [--known-curve f] [--delta d] "
 	    "[--svr-train partial|full] "
 	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
-	    "[--sampler random|tpe] [--launcher mpirun|mpiexec|srun|direct] [--ranks k] "
-	    "[--hostfile file] [--gpus auto|none|list] [--gpus-per-trial g] "
+	    "[--sampler random|tpe] [--launcher mpirun|mpiexec|srun|sbatch|direct] [--ranks k] "
+	    "[--hostfile file] [--sbatch-args options] "
+	    "[--gpus auto|none|list] [--gpus-per-trial g] "
 	    "[--logs dir] [--step-timeout seconds] [--grace seconds] "
 	    "study -- command [arg ...] | --resume [options] study",
 	.summary = "run new trials of a command, stopped early by a policy",

@@ -1,9 +1,9 @@
 /*
  * The insides of rung launch, shared by its files: launch.c (the loop),
  * launch-setup.c, launch-resume.c, launch-proc.c, launch-report.c,
- * launch-summary.c, launch-log.c, launch-wait.c, and the store's
- * store-launch.c and store-launch-read.c (what it writes to the study,
- * and reads back on resume).
+ * launch-summary.c, launch-log.c, launch-wait.c, launch-sbatch.c, and the
+ * store's store-launch.c and store-launch-read.c (what it writes to the
+ * study, and reads back on resume).
  */
 #ifndef RUNG_LAUNCH_INT_H
 #define RUNG_LAUNCH_INT_H
@@ -98,6 +98,10 @@ struct ltrial {
 	int32_t		 pend_dstep;
 	char		*pend_tail;
 	int		 log_full;	/* a write to the log failed */
+
+	/* --launcher sbatch (launch-sbatch.c): the run is a Slurm job. */
+	int64_t		 job;		/* its id; 0: not a job */
+	struct lsb_run	*sb;		/* its output file, its state */
 };
 
 struct ldb;
@@ -301,6 +305,21 @@ uint32_t	 lrp_metric_index(const struct launch *);
 double		 lrp_sched_value(const struct launch *, double);
 void		 lrp_read_out(struct launch *, struct ltrial *);
 void		 lrp_close_out(struct launch *, struct ltrial *);
+/* Output read elsewhere (a job's file): its lines, its unfinished one. */
+void		 lrp_feed(struct launch *, struct ltrial *, const char *,
+		     size_t);
+void		 lrp_end_lines(struct launch *, struct ltrial *);
+
+/* launch-sbatch.c: --launcher sbatch, each run a Slurm job. */
+struct lsb_run;
+char		*lsb_job_name(const struct launch *, const struct ltrial *);
+int		 lsb_pool(struct launch *, char **cause);
+int		 lsb_submit(struct launch *, struct ltrial *, char **inner,
+		     char **envp, char **cause);
+double		 lsb_follow(struct launch *, double next);
+void		 lsb_signal(struct launch *, struct ltrial *, int sig);
+int		 lsb_adopt(struct launch *, struct ltrial *, char **cause);
+void		 lsb_release(struct ltrial *);
 
 /* launch-summary.c */
 void		 launch_summary(struct launch *, FILE *, double secs);

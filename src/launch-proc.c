@@ -364,7 +364,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	set[nset++] = xprintf("RUNG_CHECKPOINT_DIR=%s", ckpt);
 	set[nset++] = xprintf("RUNG_LOG=%s", logpath);
 	set[nset++] = xstrdup("PYTHONUNBUFFERED=1");
-	set[nset++] = xprintf("%s=%s", L->pool.var, t->gpus);
+	/* A job's GPUs are Slurm's to give (--gpus-per-task). */
+	if (L->o.launcher.kind != RUNG_LAUNCHER_SBATCH)
+		set[nset++] = xprintf("%s=%s", L->pool.var, t->gpus);
 	if (L->pool.pci_order && L->pool.n > 0)
 		set[nset++] = xstrdup("CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	for (i = 0; i < nset; i++)
@@ -419,6 +421,13 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 		lg_note(L, t, "as root: OMPI_ALLOW_RUN_AS_ROOT=1 and "
 		    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 for Open MPI's mpirun");
 
+	if (L->o.launcher.kind == RUNG_LAUNCHER_SBATCH) {
+		if (lsb_submit(L, t, argv, envp, cause) != 0)
+			goto out;
+		pid = 0;
+		goto started;
+	}
+	t->job = 0;
 	cgfd = run_cgroup(L, t);
 	if (pipe2(fd, O_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
@@ -435,6 +444,7 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	fcntl(fd[0], F_SETFL, fcntl(fd[0], F_GETFL) | O_NONBLOCK);
 	t->out = fd[0];
 	fd[0] = -1;
+started:
 	t->pid = t->sid = pid;
 	t->active = 1;
 	t->restart = 0;
@@ -453,8 +463,13 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	L->nactive++;
 
 	t->unsaved |= U_RUN;
-	detail = xprintf("to step %d, %s%s, pid %ld", t->target,
-	    *t->gpus != '\0' ? "gpu " : "no gpu", t->gpus, (long)t->pid);
+	if (t->job != 0)
+		detail = xprintf("to step %d, job %lld", t->target,
+		    (long long)t->job);
+	else
+		detail = xprintf("to step %d, %s%s, pid %ld", t->target,
+		    *t->gpus != '\0' ? "gpu " : "no gpu", t->gpus,
+		    (long)t->pid);
 	lw_event(L, t, t->from, event, detail);
 	free(detail);
 	if (lw_flush(L, cause) < 0)
@@ -499,6 +514,10 @@ signal_trial(struct launch *L, struct ltrial *t, int sig)
 	pid_t	*pids;
 	size_t	 n, i;
 
+	if (t->job != 0) {
+		lsb_signal(L, t, sig);
+		return;
+	}
 	if (!t->reaped && kill(-t->pid, sig) != 0 && errno == ESRCH)
 		kill(t->pid, sig);
 	if (sig == SIGKILL && t->cg != NULL)
@@ -641,6 +660,9 @@ lp_kill_leftovers(struct launch *L)
 	for (i = 0; i < L->nt; i++) {
 		t = L->t[i];
 		if (t->sid <= 0 && t->key == NULL)
+			continue;
+		/* Jobs are not left over: --resume follows them again. */
+		if (t->job != 0 || L->o.launcher.kind == RUNG_LAUNCHER_SBATCH)
 			continue;
 		/*
 		 * Counted before the cgroup's kill, which may have taken them

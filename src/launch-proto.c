@@ -306,7 +306,7 @@ rung_launch_subst_check(const char *arg, const struct rung_config *c,
 /* Launchers. */
 
 static const char *launcher_names[] = { "direct", "mpirun", "mpiexec",
-    "srun" };
+    "srun", "sbatch" };
 
 const char *
 rung_launcher_name(enum rung_launcher l)
@@ -396,6 +396,14 @@ rung_launch_argv(const struct rung_launcher_opts *o, const char *const *vars,
 		if (o->gpus_per_task > 0)
 			strv_add(&a, xprintf("--gpus-per-task=%u",
 			    o->gpus_per_task));
+		break;
+	case RUNG_LAUNCHER_SBATCH:
+		/* Inside the job: its ranks are a step of their own. */
+		if (ranks > 1) {
+			strv_add(&a, xstrdup("srun"));
+			strv_add(&a, xstrdup("-n"));
+			strv_add(&a, xprintf("%u", ranks));
+		}
 		break;
 	}
 	for (i = 0; i < ncmd; i++)

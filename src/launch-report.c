@@ -241,10 +241,16 @@ handle_line(struct launch *L, struct ltrial *t, char *line, size_t len)
 void
 lrp_close_out(struct launch *L, struct ltrial *t)
 {
-	size_t	 len;
-
 	close(t->out);
 	t->out = -1;
+	lrp_end_lines(L, t);
+}
+
+void
+lrp_end_lines(struct launch *L, struct ltrial *t)
+{
+	size_t	 len;
+
 	if (t->part.len > 0) {
 		len = t->part.len;
 		rung_buf_addc(&t->part, '\0');
@@ -254,13 +260,38 @@ lrp_close_out(struct launch *L, struct ltrial *t)
 	}
 }
 
-/* Read what the trial wrote; lines to handle_line. */
+/* Bytes of the trial's output; lines to handle_line. */
+void
+lrp_feed(struct launch *L, struct ltrial *t, const char *buf, size_t n)
+{
+	char	*p, *nl;
+	size_t	 len;
+
+	rung_buf_add(&t->part, buf, n);
+	p = t->part.data;
+	len = t->part.len;
+	while ((nl = memchr(p, '\n', len)) != NULL) {
+		*nl = '\0';
+		handle_line(L, t, p, (size_t)(nl - p));
+		len -= (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	if (len > LINE_MAX_LEN) {
+		/* One line that never ends: to the log as it is. */
+		if (t->log >= 0)
+			lg_write(L, t, p, len);
+		len = 0;
+	}
+	memmove(t->part.data, p, len);
+	t->part.len = len;
+}
+
+/* Read what the trial wrote. */
 void
 lrp_read_out(struct launch *L, struct ltrial *t)
 {
-	char	 buf[65536], *p, *nl;
+	char	 buf[65536];
 	ssize_t	 n;
-	size_t	 len;
 
 	while (t->out >= 0) {
 		n = read(t->out, buf, sizeof buf);
@@ -272,23 +303,6 @@ lrp_read_out(struct launch *L, struct ltrial *t)
 			lrp_close_out(L, t);
 			return;
 		}
-		rung_buf_add(&t->part, buf, (size_t)n);
-		p = t->part.data;
-		len = t->part.len;
-		while ((nl = memchr(p, '\n', len)) != NULL) {
-			*nl = '\0';
-			handle_line(L, t, p, (size_t)(nl - p));
-			len -= (size_t)(nl - p) + 1;
-			p = nl + 1;
-		}
-		if (len > LINE_MAX_LEN) {
-			/* One line that never ends: to the log as it is. */
-			if (t->log >= 0)
-				lg_write(L, t, p, len);
-			len = 0;
-		}
-		memmove(t->part.data, p, len);
-		t->part.len = len;
+		lrp_feed(L, t, buf, (size_t)n);
 	}
 }
-

@@ -87,6 +87,9 @@ lrs_settings_json(const struct launch *L)
 	    o->launcher.ranks));
 	json_object_object_add(j, "hostfile", o->launcher.hostfile ?
 	    json_object_new_string(o->launcher.hostfile) : NULL);
+	if (o->launcher.sbatch_args != NULL)
+		json_object_object_add(j, "sbatch_args",
+		    json_object_new_string(o->launcher.sbatch_args));
 	json_object_object_add(j, "gpus", json_object_new_string(o->gpus ?
 	    o->gpus : "auto"));
 	json_object_object_add(j, "gpus_per_trial", json_object_new_int64(
@@ -212,6 +215,8 @@ lrs_settings_read(struct launch *L, const struct rung_launch_opts *cl,
 		    cl->launcher.hostfile : jstr(j, "hostfile");
 		o->launcher_given = 1;
 	}
+	o->launcher.sbatch_args = cl->launcher.sbatch_args ?
+	    cl->launcher.sbatch_args : jstr(j, "sbatch_args");
 	o->gpus = cl->gpus ? cl->gpus : jstr(j, "gpus");
 	o->gpus_per_trial = cl->gpus_per_trial >= 0 ? cl->gpus_per_trial :
 	    (int32_t)jnum(j, "gpus_per_trial", -1);
@@ -436,6 +441,7 @@ lrs_reconcile(struct launch *L, char **cause)
 	enum rung_decision d;
 	uint32_t	 i, j, mi;
 	double		 v;
+	int		 rc;
 
 	mi = lrp_metric_index(L);
 	for (i = 0; i < L->nt; i++) {
@@ -475,6 +481,11 @@ lrs_reconcile(struct launch *L, char **cause)
 				return -1;
 			}
 		}
+		/* A job of the killed rung's: followed again. */
+		if ((rc = lsb_adopt(L, t, cause)) < 0)
+			return -1;
+		if (rc > 0)
+			continue;
 		if (t->state == LT_RUNNING) {
 			t->restart = 1;
 			t->pending = "restart";

@@ -187,6 +187,9 @@ lsu_launcher(struct launch *L, char **prog, char **cause)
 	case RUNG_LAUNCHER_SRUN:
 		name = "srun";
 		break;
+	case RUNG_LAUNCHER_SBATCH:
+		name = "sbatch";
+		break;
 	}
 	if (lo->kind == RUNG_LAUNCHER_SRUN && getenv("SLURM_JOB_ID") == NULL)
 		rung_warn("launch: srun runs job steps inside an allocation, "
@@ -257,6 +260,8 @@ lsu_pool(struct launch *L, char **cause)
 {
 	uint32_t	 slots;
 
+	if (L->o.launcher.kind == RUNG_LAUNCHER_SBATCH)
+		return lsb_pool(L, cause);
 	if (rung_gpu_pool_init(L->o.gpus, environ, &L->pool, cause) != 0)
 		return -1;
 	L->gpu_busy = xcalloc(L->pool.n + 1, 1);

@@ -155,6 +155,7 @@ trial_free(struct ltrial *t)
 	free(t->gpu);
 	free(t->gpus);
 	lp_remove_tmpdir(t);
+	lsb_release(t);
 	rung_buf_release(&t->part);
 	if (t->out >= 0)
 		close(t->out);
@@ -272,6 +273,12 @@ check_end(struct launch *L, struct ltrial *t)
 	pid_t	*pids;
 	size_t	 n, i;
 
+	if (t->job != 0) {
+		/* Slurm said the job ended; its file is read to the end. */
+		lsb_release(t);
+		finalize(L, t);
+		return;
+	}
 	if (t->out >= 0)
 		lrp_read_out(L, t);
 	n = lp_trial_procs(L, t, &pids);
@@ -555,7 +562,7 @@ event_loop(struct launch *L, int sig_r)
 			}
 		} else
 			fill_slots(L);
-		next = timers(L);
+		next = lsb_follow(L, timers(L));
 		if (L->nactive == 0) {
 			if (L->stopping || L->done || L->budget_spent)
 				break;
@@ -820,7 +827,9 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	    L.pool.n ? "GPUs from " : "no GPU (", L.pool.source,
 	    L.pool.n ? "" : ")", L.logs);
 
-	lp_setup_tracking(&L);
+	/* A job's processes are Slurm's to track and end. */
+	if (L.o.launcher.kind != RUNG_LAUNCHER_SBATCH)
+		lp_setup_tracking(&L);
 	/* rung stays a plain program: orphans of a trial come back to it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		rung_warn("launch: cannot become a child subreaper: %s",

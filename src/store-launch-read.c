@@ -106,7 +106,7 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 	/* The trials, by handle, with every point. */
 	if (sqlite3_prepare_v2(ldb_db(L), "SELECT lt.handle, t.id, t.ext_id,"
 	    " lt.params, lt.state, lt.target, lt.seen_step, lt.runs, lt.sid,"
-	    " lt.key, lt.reason FROM launch_trials lt JOIN trials t"
+	    " lt.key, lt.reason, lt.pid FROM launch_trials lt JOIN trials t"
 	    " ON t.id = lt.trial_id WHERE lt.launch_id = ? ORDER BY lt.handle",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto dberr;
@@ -126,6 +126,10 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		t->sid = (pid_t)sqlite3_column_int64(st, 8);
 		t->key = store_col_text(st, 9);
 		t->reason = store_col_text(st, 10);
+		if (t->sid == -1) {
+			t->job = sqlite3_column_int64(st, 11);
+			t->sid = 0;
+		}
 		/* Handles that never ran (--from had no more) stay empty. */
 		while (t->handle > L->nt) {
 			struct ltrial	*e = xcalloc(1, sizeof *e);

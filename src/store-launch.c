@@ -558,8 +558,9 @@ ldb_trial_run(struct launch *L, struct ltrial *t, char **cause)
 	log = xprintf("%s/%s.log", L->logs, t->ext);
 	sqlite3_bind_int(st, 1, t->target);
 	sqlite3_bind_int64(st, 2, t->runs);
-	sqlite3_bind_int64(st, 3, (int64_t)t->pid);
-	sqlite3_bind_int64(st, 4, (int64_t)t->sid);
+	/* A Slurm job: its id as the pid, sid -1 saying so. */
+	sqlite3_bind_int64(st, 3, t->job != 0 ? t->job : (int64_t)t->pid);
+	sqlite3_bind_int64(st, 4, t->job != 0 ? -1 : (int64_t)t->sid);
 	sqlite3_bind_text(st, 5, t->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, t->gpus, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, log, -1, SQLITE_STATIC);

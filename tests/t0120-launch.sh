@@ -75,7 +75,7 @@ test_expect_success 'the command line: what is missing, what is wrong' '
 	expect_fail 2 rung launch --space s.space --policy asha --max-steps 2.5 s -- ./trainer.sh &&
 	grep_err "whole number of steps" &&
 	expect_fail 2 rung launch --space s.space --policy asha --max-steps 4 --launcher ssh s -- ./trainer.sh &&
-	grep_err "mpirun, mpiexec, srun or direct" &&
+	grep_err "mpirun, mpiexec, srun, sbatch or direct" &&
 	expect_fail 2 rung launch --resume --policy asha s &&
 	grep_err "cannot change it" &&
 	expect_fail 1 rung launch --resume nothing &&

@@ -780,6 +780,35 @@ test_capture(void)
 	rung_buf_release(&b);
 }
 
+/* --launcher sbatch: what the job runs. */
+static void
+test_argv_sbatch(void)
+{
+	struct rung_launcher_opts o;
+	char		*cmd[] = { "python3", "train.py" };
+	char		**v, *s;
+
+	memset(&o, 0, sizeof o);
+	o.kind = RUNG_LAUNCHER_SBATCH;
+	o.program = "/usr/bin/sbatch";
+	o.ranks = 1;
+	v = rung_launch_argv(&o, NULL, 0, cmd, 2);
+	s = joined(v);
+	is_str(s, "python3 train.py", "sbatch, one rank: the command itself");
+	free(s);
+	rung_free_strv(v);
+	o.ranks = 4;
+	v = rung_launch_argv(&o, NULL, 0, cmd, 2);
+	s = joined(v);
+	is_str(s, "srun -n 4 python3 train.py", "sbatch, 4 ranks: a step");
+	free(s);
+	rung_free_strv(v);
+	is_int(rung_launcher_parse("sbatch"), RUNG_LAUNCHER_SBATCH,
+	    "sbatch is a launcher");
+	is_str(rung_launcher_name(RUNG_LAUNCHER_SBATCH), "sbatch",
+	    "and its name");
+}
+
 int
 main(void)
 {
@@ -794,5 +823,6 @@ main(void)
 	test_log_why();
 	test_proc();
 	test_capture();
+	test_argv_sbatch();
 	return done_testing();
 }

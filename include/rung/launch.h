@@ -70,6 +70,7 @@ enum rung_launcher {
 	RUNG_LAUNCHER_MPIRUN,		/* Open MPI */
 	RUNG_LAUNCHER_MPIEXEC,		/* MPICH (hydra) */
 	RUNG_LAUNCHER_SRUN,		/* Slurm, inside an allocation */
+	RUNG_LAUNCHER_SBATCH,		/* Slurm, a batch job a run */
 };
 
 const char	*rung_launcher_name(enum rung_launcher);
@@ -81,6 +82,7 @@ struct rung_launcher_opts {
 	uint32_t	 ranks;		/* per trial; 0 means 1 */
 	const char	*hostfile;	/* mpirun --hostfile, mpiexec -f */
 	uint32_t	 gpus_per_task;	/* srun --gpus-per-task */
+	const char	*sbatch_args;	/* --sbatch-args: more of sbatch's */
 };
 
 /*
@@ -95,7 +97,8 @@ int		 rung_launch_subst_check(const char *arg,
 /*
  * The argv of a trial (NULL-terminated, allocated, rung_free_strv):
  * mpirun --bind-to none -np K [--hostfile F] -x VAR... CMD...; mpiexec -n
- * K [-f F] CMD...; srun -n K --exact [--gpus-per-task=G] CMD...; or CMD.
+ * K [-f F] CMD...; srun -n K --exact [--gpus-per-task=G] CMD...; or CMD
+ * (sbatch: what the job runs, srun -n K CMD... for several ranks).
  * vars are the names the launcher must carry to other hosts.
  */
 char		**rung_launch_argv(const struct rung_launcher_opts *,
