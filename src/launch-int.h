@@ -81,6 +81,7 @@ struct ltrial {
 	uint32_t	 ngpu;
 	char		*gpus;		/* their tokens, joined */
 	char		*tmpdir;	/* Open MPI's session directory */
+	char		*step;		/* srun: its Slurm steps, "J.S J.S" */
 	int		 decided;	/* told to pause or stop */
 	enum rung_decision decision;
 	int		 finished;	/* the stop was at max_r */
@@ -281,6 +282,19 @@ void		 lp_setup_tracking(struct launch *);
 void		 lp_reap(struct launch *);
 void		 lp_sweep(struct launch *);
 void		 lp_kill_leftovers(struct launch *);
+
+/* launch-srun.c: runs as Slurm job steps (--launcher srun). */
+int		 lsr_active(const struct launch *);
+int		 lsr_binds(const struct launch *);
+int		 lsr_check(struct launch *, char **cause);
+int		 lsr_pool(struct launch *, char **cause);
+char		**lsr_argv(struct launch *, struct ltrial *, char **argv,
+		     size_t ncmd);
+void		 lsr_line(struct launch *, struct ltrial *, const char *line,
+		     size_t len);
+int		 lsr_signal(struct launch *, struct ltrial *, int sig);
+void		 lsr_cancel_leftovers(struct launch *);
+void		 lsr_sweep(struct launch *);
 
 /* launch-report.c: what the trials say. */
 void		 series_add(struct series *, int32_t step, double v);

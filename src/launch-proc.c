@@ -347,8 +347,10 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	set[nset++] = xprintf("RUNG_CHECKPOINT_DIR=%s", ckpt);
 	set[nset++] = xprintf("RUNG_LOG=%s", logpath);
 	set[nset++] = xstrdup("PYTHONUNBUFFERED=1");
-	set[nset++] = xprintf("%s=%s", L->pool.var, t->gpus);
-	if (L->pool.pci_order && L->pool.n > 0)
+	/* Under srun, Slurm binds the step's GPUs: none of rung's. */
+	if (!lsr_binds(L))
+		set[nset++] = xprintf("%s=%s", L->pool.var, t->gpus);
+	if (L->pool.pci_order && L->pool.n > 0 && !lsr_binds(L))
 		set[nset++] = xstrdup("CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	for (i = 0; i < nset; i++)
 		vars[nvars++] = xstrndup(set[i], strcspn(set[i], "="));
@@ -379,6 +381,7 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	L->o.launcher.gpus_per_task = L->gpt;
 	argv = rung_launch_argv(&L->o.launcher, (const char *const *)vars,
 	    nvars, cmd, L->o.ncmd);
+	argv = lsr_argv(L, t, argv, L->o.ncmd);
 	for (i = 0; i < L->o.ncmd; i++)
 		free(cmd[i]);
 	free(cmd);
@@ -471,6 +474,9 @@ signal_trial(struct launch *L, struct ltrial *t, int sig)
 	pid_t	*pids;
 	size_t	 n, i;
 
+	/* A step's tasks are Slurm's: through scancel (SIGTERM kills srun). */
+	if (!t->reaped && lsr_signal(L, t, sig) && sig != SIGKILL)
+		return;
 	if (!t->reaped && kill(-t->pid, sig) != 0 && errno == ESRCH)
 		kill(t->pid, sig);
 	if (sig == SIGKILL && t->cg != NULL)

@@ -154,6 +154,7 @@ trial_free(struct ltrial *t)
 	free(t->cg);
 	free(t->gpu);
 	free(t->gpus);
+	free(t->step);
 	lp_remove_tmpdir(t);
 	rung_buf_release(&t->part);
 	if (t->out >= 0)
@@ -801,6 +802,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		if (ldb_status(&L, "running", NULL, cause) != 0 ||
 		    ldb_event(&L, 0, -1, "resume", NULL, cause) != 0)
 			goto out;
+		lsr_cancel_leftovers(&L);
 		lp_kill_leftovers(&L);
 		if (lrs_reconcile(&L, cause) != 0)
 			goto out;
@@ -839,6 +841,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	ldb_busy_timeout(&L, LW_BUSY_MS);
 	event_loop(&L, sp[0]);
 	lp_sweep(&L);
+	lsr_sweep(&L);
 
 	/* Paused trials never resumed end stopped. */
 	if (!L.stopping) {
