@@ -288,6 +288,7 @@ int		 lsr_active(const struct launch *);
 int		 lsr_binds(const struct launch *);
 int		 lsr_check(struct launch *, char **cause);
 int		 lsr_pool(struct launch *, char **cause);
+int		 lsr_slots(struct launch *, char **cause);
 char		**lsr_argv(struct launch *, struct ltrial *, char **argv,
 		     size_t ncmd);
 void		 lsr_line(struct launch *, struct ltrial *, const char *line,

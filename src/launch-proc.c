@@ -378,7 +378,9 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	cmd = xcalloc(L->o.ncmd + 1, sizeof *cmd);
 	for (i = 0; i < L->o.ncmd; i++)
 		cmd[i] = rung_launch_subst(L->o.cmd[i], &t->cfg, t->ext);
-	L->o.launcher.gpus_per_task = L->gpt;
+	/* The trial's GPUs, shared by its ranks (lsr_slots checks). */
+	L->o.launcher.gpus_per_task = L->gpt / (L->o.launcher.ranks ?
+	    L->o.launcher.ranks : 1);
 	argv = rung_launch_argv(&L->o.launcher, (const char *const *)vars,
 	    nvars, cmd, L->o.ncmd);
 	argv = lsr_argv(L, t, argv, L->o.ncmd);

@@ -81,6 +81,24 @@ lsr_check(struct launch *L, char **cause)
 	return 0;
 }
 
+/*
+ * srun asks GPUs per task: a trial's G GPUs are G/K for each of its K
+ * ranks, which must come out whole (else Slurm would give K times more, or
+ * with 0 every GPU of the job).
+ */
+int
+lsr_slots(struct launch *L, char **cause)
+{
+	uint32_t	 k = L->o.launcher.ranks ? L->o.launcher.ranks : 1;
+
+	if (!lsr_active(L) || L->gpt == 0 || L->gpt % k == 0)
+		return 0;
+	xasprintf(cause, "--launcher srun asks --gpus-per-task: --ranks %u "
+	    "takes a multiple of %u GPUs a trial, not --gpus-per-trial %u",
+	    k, k, L->gpt);
+	return -1;
+}
+
 /* Run a Slurm client; its stdout, or NULL when it failed. */
 static char *
 slurm_cmd(char **argv, int *failed)

@@ -761,7 +761,8 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		}
 		rung_config_release(&names);
 	}
-	if (lsu_launcher(&L, &prog, cause) != 0 || lsu_pool(&L, cause) != 0)
+	if (lsu_launcher(&L, &prog, cause) != 0 || lsu_pool(&L, cause) != 0 ||
+	    lsr_slots(&L, cause) != 0)
 		goto out;
 	if (L.o.launcher.hostfile == NULL) {
 		/* Other hosts may have it where this one does not. */

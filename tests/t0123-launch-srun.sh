@@ -147,6 +147,41 @@ test_expect_success 'an sbatch script that runs rung' '
 	slurm_wait_empty 20
 '
 
+# interrupt.sh: rung launch, SIGTERM once two steps run, its exit status.
+cat >interrupt.sh <<EOF
+#!/bin/sh
+"$RUNG" launch --launcher srun --workers 2 --space s.space --policy asha \
+	--eta 3 --configs 4 --max-steps 9 --seed 5 --grace 5 --gpus none \
+	i -- ./tr.sh {trial} >i1.out 2>i1.err &
+pid=\$!
+n=0
+until [ "\$(squeue -h -s -o %j | grep -c '^rung-')" -ge 2 ] &&
+    [ "\$(sqlite3 "$RUNG_DB" "select count(*) from curves")" -ge 2 ]; do
+	n=\$((n + 1))
+	[ \$n -lt 300 ] || exit 3
+	sleep 0.1
+done
+kill -TERM \$pid
+wait \$pid
+echo "rung exit \$?"
+squeue -h -s -o '%i %j' >after.steps
+EOF
+chmod +x interrupt.sh
+
+test_expect_success 'rung interrupted: SIGUSR1 reaches both steps, none is left, --resume ends it' '
+	salloc -n 2 ./interrupt.sh >interrupt.out 2>&1 &&
+	cat interrupt.out i1.err &&
+	grep -q "^rung exit 1\$" interrupt.out &&
+	grep -q "interrupted: rung launch --resume i carries on" i1.err &&
+	test ! -s after.steps &&
+	test "$(ls rung-logs/i/ckpt/*/usr1 | wc -l)" = 2 &&
+	test "$(sq "select status from launches l join studies s on s.id = l.study_id where s.name = '"'"'i'"'"'")" = interrupted &&
+	salloc -n 2 "$RUNG" launch --resume i >i2.out 2>i2.err &&
+	test "$(sq "select status from launches l join studies s on s.id = l.study_id where s.name = '"'"'i'"'"'")" = done &&
+	! states i | grep -q failed &&
+	slurm_wait_empty 20
+'
+
 # In one allocation: rung killed with SIGKILL while two steps run, then
 # --resume; what squeue shows between.
 cat >kill.sh <<EOF
@@ -218,7 +253,12 @@ test_expect_success 'GPUs: Slurm binds one to each step, rung sets none' '
 	test "$(sq "select lt.gpus from launch_trials lt join trials t on t.id = lt.trial_id where t.ext_id = '"'"'0'"'"' and t.study_id = (select id from studies where name = '"'"'g'"'"')")" = "$c0" &&
 	grep -q "CUDA_VISIBLE_DEVICES=$c0" rung-logs/g/0.log &&
 	! grep -q "^CUDA_VISIBLE_DEVICES=7" rung-logs/g/*.log &&
-	test -z "$(slurm_steps)"
+	test -z "$(slurm_steps)" &&
+	# Two ranks share a trial'"'"'s GPUs: --gpus-per-task must be whole.
+	expect_fail 1 salloc -n 2 --gres=gpu:2 "$RUNG" launch --launcher srun \
+		--ranks 2 --space s.space --policy random --configs 2 \
+		--max-steps 3 g2 -- ./tr.sh {x} &&
+	grep_err "ranks 2 takes a multiple of 2 GPUs a trial, not --gpus-per-trial 1"
 '
 fi
 
