@@ -1,6 +1,7 @@
 /*
  * The insides of rung launch, shared by its files: launch.c (the loop),
- * launch-setup.c, launch-resume.c, launch-proc.c, launch-report.c,
+ * launch-setup.c, launch-resume.c, launch-proc.c, launch-srun.c,
+ * launch-report.c,
  * launch-summary.c, launch-log.c, launch-wait.c, and the store's
  * store-launch.c and store-launch-read.c (what it writes to the study,
  * and reads back on resume).
