@@ -297,6 +297,9 @@ void		 lsr_line(struct launch *, struct ltrial *, const char *line,
 int		 lsr_signal(struct launch *, struct ltrial *, int sig);
 void		 lsr_cancel_leftovers(struct launch *);
 void		 lsr_sweep(struct launch *);
+/* Slurm's GPU indices: "0-1,3"; scontrol -d show job's GRES=...(IDX:). */
+void		 lsr_add_range(const char *, char ***tokens, uint32_t *n);
+uint32_t	 lsr_parse_gpus(const char *text, char ***tokens);
 
 /* launch-report.c: what the trials say. */
 void		 series_add(struct series *, int32_t step, double v);

@@ -403,8 +403,8 @@ lsr_sweep(struct launch *L)
 }
 
 /* Add the indices of a Slurm range list "0-1,3" to tokens. */
-static void
-add_range(const char *s, char ***tokens, uint32_t *n)
+void
+lsr_add_range(const char *s, char ***tokens, uint32_t *n)
 {
 	char		*end;
 	long		 a, b;
@@ -431,35 +431,56 @@ add_range(const char *s, char ***tokens, uint32_t *n)
 	}
 }
 
-/* The GPUs scontrol -d show job gives the job, all its nodes. */
+/*
+ * The GPUs in what scontrol -d show job says, all nodes: per node a line
+ * " Nodes=n1 CPU_IDs=0-1 Mem=0 GRES=gpu:a100:2(IDX:0-1),nic:1(IDX:0)".
+ */
+uint32_t
+lsr_parse_gpus(const char *text, char ***tokens)
+{
+	const char	*p, *end;
+	size_t		 len;
+	uint32_t	 n = 0;
+
+	*tokens = NULL;
+	for (p = text; (p = strstr(p, " GRES=")) != NULL;) {
+		p += 6;
+		end = p + strcspn(p, " \n");
+		/* Its items, each NAME[:TYPE]:COUNT(IDX:LIST). */
+		while (p < end) {
+			len = strcspn(p, "(, \n");
+			if (strncmp(p, "gpu", 3) == 0 && (len == 3 ||
+			    p[3] == ':') && strncmp(p + len, "(IDX:", 5) == 0)
+				lsr_add_range(p + len + 5, tokens, &n);
+			/* The next item, past this one's parentheses. */
+			p += len;
+			if (*p == '(') {
+				p += strcspn(p, ")");
+				if (*p == ')')
+					p++;
+			}
+			if (*p != ',')
+				break;
+			p++;
+		}
+	}
+	return n;
+}
+
 static uint32_t
 scontrol_gpus(const char *job, char ***tokens)
 {
 	char		*argv[] = { "scontrol", "-d", "show", "job",
 	    (char *)job, NULL };
-	char		*out, *p;
+	char		*out;
 	uint32_t	 n = 0;
 	int		 failed;
 
 	*tokens = NULL;
 	if ((out = slurm_cmd(argv, &failed)) == NULL)
 		return 0;
-	/* Per node: " Nodes=n1 CPU_IDs=0-1 Mem=0 GRES=gpu:2(IDX:0-1)". */
-	for (p = out; !failed && (p = strstr(p, "GRES=")) != NULL; p++) {
-		p += 5;
-		while (*p != '\0' && *p != ' ' && *p != '\n') {
-			if (strncmp(p, "gpu", 3) == 0 &&
-			    (p = strstr(p, "(IDX:")) != NULL) {
-				add_range(p + 5, tokens, &n);
-				break;
-			}
-			p += strcspn(p, ", \n");
-			if (*p == ',')
-				p++;
-		}
-		if (p == NULL)
-			break;
-	}
+	if (!failed)
+		n = lsr_parse_gpus(out, tokens);
 	free(out);
 	return n;
 }
@@ -485,7 +506,7 @@ lsr_pool(struct launch *L, char **cause)
 	memset(p, 0, sizeof *p);
 	p->var = xstrdup("CUDA_VISIBLE_DEVICES");
 	if ((v = getenv("SLURM_JOB_GPUS")) != NULL && *v != '\0') {
-		add_range(v, &p->tokens, &p->n);
+		lsr_add_range(v, &p->tokens, &p->n);
 		p->source = xprintf("the Slurm allocation (SLURM_JOB_GPUS=%s)",
 		    v);
 	} else if ((p->n = scontrol_gpus(job, &p->tokens)) > 0) {
