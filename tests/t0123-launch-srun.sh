@@ -128,19 +128,32 @@ test_expect_success 'SIGTERM reaches the step through scancel, not through srun'
 	slurm_wait_empty 20
 '
 
+# With the fake GPUs, the batch job has both: its SLURM_JOB_GPUS is the pool.
+if [ -n "$gres" ]; then
+	sbgres='#SBATCH --gres=gpu:2'
+	sbpool='GPUs from the Slurm allocation (SLURM_JOB_GPUS=0,1)'
+else
+	sbgres=
+	sbpool='no GPU (the Slurm allocation [0-9]* has no GPU)'
+fi
+
 test_expect_success 'an sbatch script that runs rung' '
 	cat >job.sh <<-EOF &&
 	#!/bin/sh
 	#SBATCH -n 2
 	#SBATCH -o $TRASH/job.out
+	$sbgres
 	"$RUNG" launch --launcher srun --workers 2 --space s.space \\
 		--policy asha --eta 3 --configs 4 --max-steps 9 --seed 2 \\
-		--grace 5 --gpus none b -- ./tr.sh {x}
+		--grace 5 b -- ./tr.sh {x}
 	echo "rung exit \$?"
 	EOF
 	sbatch -W -Q job.sh &&
+	cat job.out &&
 	grep -q "^rung exit 0\$" job.out &&
 	grep -q "launch: trial 0 started" job.out &&
+	grep -q "2 at a time, $sbpool" job.out &&
+	{ [ -z "$gres" ] || grep -q "^tr: trial 0 .* cvd=[01]\$" rung-logs/b/0.log; } &&
 	test "$(sq "select status from launches l join studies s on s.id = l.study_id where s.name = '"'"'b'"'"'")" = done &&
 	grep -q "srun --job-name=rung-" rung-logs/b/0.log &&
 	! states b | grep -q failed &&
