@@ -255,6 +255,7 @@ lsr_line(struct launch *L, struct ltrial *t, const char *line, size_t len)
 {
 	char	*copy, *step, *node, *gpus, *save = NULL, *detail, *cause;
 	char	*old;
+	int	 fresh;
 
 	if (!lsr_active(L) || len <= strlen(LSR_PREFIX) ||
 	    strncmp(line, LSR_PREFIX, strlen(LSR_PREFIX)) != 0)
@@ -268,9 +269,10 @@ lsr_line(struct launch *L, struct ltrial *t, const char *line, size_t len)
 		free(copy);
 		return;
 	}
+	fresh = t->step == NULL || !has_word(t->step, step, " ");
 	if (t->step == NULL)
 		t->step = xstrdup(step);
-	else if (!has_word(t->step, step, " ")) {
+	else if (fresh) {
 		old = t->step;
 		t->step = xprintf("%s %s", old, step);
 		free(old);
@@ -289,7 +291,9 @@ lsr_line(struct launch *L, struct ltrial *t, const char *line, size_t len)
 	detail = xprintf("Slurm step %s on %s%s%s", step, node ? node : "?",
 	    gpus != NULL ? ", CUDA_VISIBLE_DEVICES=" : "", gpus ? gpus : "");
 	lg_note(L, t, "%s", detail);
-	lw_event(L, t, t->last, "step", detail);
+	/* One event a step: its other ranks are in the log and the record. */
+	if (fresh)
+		lw_event(L, t, t->last, "step", detail);
 	cause = NULL;
 	if (lw_flush(L, &cause) < 0)
 		ln_fail(L, cause);
