@@ -62,7 +62,7 @@ lsr_binds(const struct launch *L)
 int
 lsr_check(struct launch *L, char **cause)
 {
-	const char	*job = getenv("SLURM_JOB_ID");
+	const char	*job = getenv("SLURM_JOB_ID"), *step;
 
 	if (!lsr_active(L))
 		return 0;
@@ -78,6 +78,17 @@ lsr_check(struct launch *L, char **cause)
 		    "script that runs rung)");
 		return -1;
 	}
+	/*
+	 * Under srun itself rung is a step, whose CPUs its trials' steps
+	 * cannot have: all of the allocation's on the node unless that srun
+	 * had --exact, and then they wait for ever (Slurm 22.05: "step
+	 * creation temporarily disabled").
+	 */
+	if ((step = getenv("SLURM_STEP_ID")) != NULL && *step != '\0')
+		rung_warn("launch: rung runs in job step %s.%s, whose CPUs the "
+		    "trials' steps cannot have (all of the node's, unless its "
+		    "srun had --exact): run rung in salloc's shell or the "
+		    "batch script", job, step);
 	return 0;
 }
 

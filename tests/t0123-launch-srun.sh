@@ -82,6 +82,15 @@ test_expect_success 'srun outside an allocation is an error that says what to do
 	test -z "$(slurm_jobs)"
 '
 
+test_expect_success 'rung under srun itself: warned, its trials get the rest' '
+	salloc -n 2 srun -n 1 --exact "$RUNG" launch --launcher srun --space s.space \
+		--policy random --configs 1 --max-steps 2 --gpus none n -- \
+		./tr.sh {x} >n.out 2>n.err &&
+	grep -q "rung runs in job step [0-9]*\.0, whose CPUs the trials. steps cannot have" n.err &&
+	test "$(sq "select status from launches l join studies s on s.id = l.study_id where s.name = '"'"'n'"'"'")" = done &&
+	slurm_wait_empty 20
+'
+
 test_expect_success 'an ASHA campaign in salloc: each run a step, decisions by scancel' '
 	watch_steps seen.steps &
 	w=$! &&
