@@ -1,9 +1,9 @@
 /*
  * The insides of rung launch, shared by its files: launch.c (the loop),
- * launch-setup.c, launch-resume.c, launch-proc.c, launch-report.c,
- * launch-summary.c, launch-log.c, launch-wait.c, launch-sbatch.c, and the
- * store's store-launch.c and store-launch-read.c (what it writes to the
- * study, and reads back on resume).
+ * launch-setup.c, launch-resume.c, launch-proc.c, launch-srun.c,
+ * launch-sbatch.c, launch-report.c, launch-summary.c, launch-log.c,
+ * launch-wait.c, and the store's store-launch.c and store-launch-read.c
+ * (what it writes to the study, and reads back on resume).
  */
 #ifndef RUNG_LAUNCH_INT_H
 #define RUNG_LAUNCH_INT_H
@@ -81,6 +81,7 @@ struct ltrial {
 	uint32_t	 ngpu;
 	char		*gpus;		/* their tokens, joined */
 	char		*tmpdir;	/* Open MPI's session directory */
+	char		*step;		/* srun: its Slurm steps, "J.S J.S" */
 	int		 decided;	/* told to pause or stop */
 	enum rung_decision decision;
 	int		 finished;	/* the stop was at max_r */
@@ -297,6 +298,23 @@ void		 lp_setup_tracking(struct launch *);
 void		 lp_reap(struct launch *);
 void		 lp_sweep(struct launch *);
 void		 lp_kill_leftovers(struct launch *);
+
+/* launch-srun.c: runs as Slurm job steps (--launcher srun). */
+int		 lsr_active(const struct launch *);
+int		 lsr_binds(const struct launch *);
+int		 lsr_check(struct launch *, char **cause);
+int		 lsr_pool(struct launch *, char **cause);
+int		 lsr_slots(struct launch *, char **cause);
+char		**lsr_argv(struct launch *, struct ltrial *, char **argv,
+		     size_t ncmd);
+void		 lsr_line(struct launch *, struct ltrial *, const char *line,
+		     size_t len);
+int		 lsr_signal(struct launch *, struct ltrial *, int sig);
+void		 lsr_cancel_leftovers(struct launch *);
+void		 lsr_sweep(struct launch *);
+/* Slurm's GPU indices: "0-1,3"; scontrol -d show job's GRES=...(IDX:). */
+void		 lsr_add_range(const char *, char ***tokens, uint32_t *n);
+uint32_t	 lsr_parse_gpus(const char *text, char ***tokens);
 
 /* launch-report.c: what the trials say. */
 void		 series_add(struct series *, int32_t step, double v);

@@ -364,10 +364,11 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	set[nset++] = xprintf("RUNG_CHECKPOINT_DIR=%s", ckpt);
 	set[nset++] = xprintf("RUNG_LOG=%s", logpath);
 	set[nset++] = xstrdup("PYTHONUNBUFFERED=1");
-	/* A job's GPUs are Slurm's to give (--gpus-per-task). */
-	if (L->o.launcher.kind != RUNG_LAUNCHER_SBATCH)
+	/* Slurm binds the GPUs of a step and of a job: none of rung's. */
+	if (L->o.launcher.kind != RUNG_LAUNCHER_SBATCH && !lsr_binds(L))
 		set[nset++] = xprintf("%s=%s", L->pool.var, t->gpus);
-	if (L->pool.pci_order && L->pool.n > 0)
+	if (L->pool.pci_order && L->pool.n > 0 &&
+	    L->o.launcher.kind != RUNG_LAUNCHER_SBATCH && !lsr_binds(L))
 		set[nset++] = xstrdup("CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	for (i = 0; i < nset; i++)
 		vars[nvars++] = xstrndup(set[i], strcspn(set[i], "="));
@@ -403,9 +404,12 @@ lp_spawn(struct launch *L, struct ltrial *t, int32_t target, int32_t from,
 	cmd = xcalloc(L->o.ncmd + 1, sizeof *cmd);
 	for (i = 0; i < L->o.ncmd; i++)
 		cmd[i] = rung_launch_subst(L->o.cmd[i], &t->cfg, t->ext);
-	L->o.launcher.gpus_per_task = L->gpt;
+	/* The trial's GPUs, shared by its ranks (lsr_slots checks). */
+	L->o.launcher.gpus_per_task = L->gpt / (L->o.launcher.ranks ?
+	    L->o.launcher.ranks : 1);
 	argv = rung_launch_argv(&L->o.launcher, (const char *const *)vars,
 	    nvars, cmd, L->o.ncmd);
+	argv = lsr_argv(L, t, argv, L->o.ncmd);
 	for (i = 0; i < L->o.ncmd; i++)
 		free(cmd[i]);
 	free(cmd);
@@ -518,6 +522,9 @@ signal_trial(struct launch *L, struct ltrial *t, int sig)
 		lsb_signal(L, t, sig);
 		return;
 	}
+	/* A step's tasks are Slurm's: through scancel (SIGTERM kills srun). */
+	if (!t->reaped && lsr_signal(L, t, sig) && sig != SIGKILL)
+		return;
 	if (!t->reaped && kill(-t->pid, sig) != 0 && errno == ESRCH)
 		kill(t->pid, sig);
 	if (sig == SIGKILL && t->cg != NULL)

@@ -223,6 +223,7 @@ handle_line(struct launch *L, struct ltrial *t, char *line, size_t len)
 			lg_write(L, t, line, len + 1);
 			line[len] = '\0';
 		}
+		lsr_line(L, t, line, len);
 		return;
 	}
 	if (rc < 0) {

@@ -191,9 +191,8 @@ lsu_launcher(struct launch *L, char **prog, char **cause)
 		name = "sbatch";
 		break;
 	}
-	if (lo->kind == RUNG_LAUNCHER_SRUN && getenv("SLURM_JOB_ID") == NULL)
-		rung_warn("launch: srun runs job steps inside an allocation, "
-		    "and SLURM_JOB_ID is not set (salloc or sbatch first)");
+	if (lsr_check(L, cause) != 0)
+		return -1;
 	if (lo->kind == RUNG_LAUNCHER_MPIRUN ||
 	    lo->kind == RUNG_LAUNCHER_MPIEXEC) {
 		full = lsu_mpi(L, lo->kind, cause);
@@ -259,10 +258,13 @@ int
 lsu_pool(struct launch *L, char **cause)
 {
 	uint32_t	 slots;
+	int		 rc;
 
 	if (L->o.launcher.kind == RUNG_LAUNCHER_SBATCH)
 		return lsb_pool(L, cause);
-	if (rung_gpu_pool_init(L->o.gpus, environ, &L->pool, cause) != 0)
+	/* Under srun in an allocation, the allocation's GPUs. */
+	if ((rc = lsr_pool(L, cause)) < 0 || (rc == 0 &&
+	    rung_gpu_pool_init(L->o.gpus, environ, &L->pool, cause) != 0))
 		return -1;
 	L->gpu_busy = xcalloc(L->pool.n + 1, 1);
 	if (L->pool.n == 0) {

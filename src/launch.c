@@ -154,6 +154,7 @@ trial_free(struct ltrial *t)
 	free(t->cg);
 	free(t->gpu);
 	free(t->gpus);
+	free(t->step);
 	lp_remove_tmpdir(t);
 	lsb_release(t);
 	rung_buf_release(&t->part);
@@ -775,7 +776,8 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		}
 		rung_config_release(&names);
 	}
-	if (lsu_launcher(&L, &prog, cause) != 0 || lsu_pool(&L, cause) != 0)
+	if (lsu_launcher(&L, &prog, cause) != 0 || lsu_pool(&L, cause) != 0 ||
+	    lsr_slots(&L, cause) != 0)
 		goto out;
 	if (L.o.launcher.hostfile == NULL) {
 		/* Other hosts may have it where this one does not. */
@@ -816,6 +818,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		if (ldb_status(&L, "running", NULL, cause) != 0 ||
 		    ldb_event(&L, 0, -1, "resume", NULL, cause) != 0)
 			goto out;
+		lsr_cancel_leftovers(&L);
 		lp_kill_leftovers(&L);
 		if (lrs_reconcile(&L, cause) != 0)
 			goto out;
@@ -857,6 +860,7 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 	ldb_busy_timeout(&L, LW_BUSY_MS);
 	event_loop(&L, sp[0]);
 	lp_sweep(&L);
+	lsr_sweep(&L);
 
 	/* Paused trials never resumed end stopped. */
 	if (!L.stopping) {

@@ -14,7 +14,10 @@
 # the daemons cannot start (no slurm-wlm, not root, no munge key).
 #
 # slurmd is one per host: the Slurm tests take a lock, so that make -j runs
-# them one after the other.
+# them one after the other. The daemons are started without its descriptor:
+# one that outlives its test (munged is left to run, a test killed leaves
+# the rest) would hold the lock for ever. A lock held for 15 minutes is
+# taken for such a leftover, and the test skips saying so.
 #
 # SLURM_NODE_EXTRA: more of the node's line (Gres=gpu:2); SLURM_CONF_EXTRA:
 # more lines of slurm.conf (GresTypes=gpu); SLURM_GRES_CONF: the text of a
@@ -59,8 +62,11 @@ slurm_start() {
 		return 1
 	fi
 
-	exec 9>"${TMPDIR:-/tmp}/rung-test-slurm.lock"
-	flock 9
+	exec 9>"${TMPDIR:-/tmp}/rung-test-slurmd.lock"
+	flock -w 900 9 || {
+		slurm_why="another Slurm test (or what one left) holds ${TMPDIR:-/tmp}/rung-test-slurmd.lock"
+		return 1
+	}
 
 	# The spool holds Unix sockets, whose paths must stay short.
 	slurm_dir=$(mktemp -d "${TMPDIR:-/tmp}/rung-slurm.XXXXXX") || {
@@ -81,7 +87,7 @@ slurm_start() {
 		mkdir -p /run/munge /var/log/munge /var/lib/munge
 		chown munge:munge /run/munge /var/log/munge /var/lib/munge \
 			2>/dev/null
-		su -s /bin/sh munge -c /usr/sbin/munged >"$slurm_dir/munged.out" 2>&1 || {
+		su -s /bin/sh munge -c /usr/sbin/munged >"$slurm_dir/munged.out" 2>&1 9>&- || {
 			slurm_why="munged did not start: $(tail -n 1 "$slurm_dir/munged.out")"
 			return 1
 		}
@@ -143,8 +149,8 @@ EOF
 	unset SLURM_JOB_ID SLURM_JOBID SLURM_STEP_ID SLURM_NODELIST \
 		SLURM_JOB_NODELIST SLURM_NTASKS SLURM_NPROCS SLURM_CPUS_ON_NODE
 
-	slurmctld -f "$SLURM_CONF" >"$slurm_dir/slurmctld.out" 2>&1 &&
-	slurmd -f "$SLURM_CONF" >"$slurm_dir/slurmd.out" 2>&1 || {
+	slurmctld -f "$SLURM_CONF" >"$slurm_dir/slurmctld.out" 2>&1 9>&- &&
+	slurmd -f "$SLURM_CONF" >"$slurm_dir/slurmd.out" 2>&1 9>&- || {
 		slurm_why="the Slurm daemons did not start: $(cat "$slurm_dir"/*.out | tail -n 1)"
 		return 1
 	}
@@ -189,16 +195,16 @@ slurm_stop() {
 	fi
 	for _f in slurmd slurmctld; do
 		_p=$(slurm_pid "$slurm_dir/$_f.pid") || continue
-		kill "$_p" 2>/dev/null
+		kill "$_p" 2>/dev/null || :
 		_n=0
 		while kill -0 "$_p" 2>/dev/null && [ "$_n" -lt 100 ]; do
 			_n=$((_n + 1))
 			sleep 0.1
 		done
-		kill -9 "$_p" 2>/dev/null
+		kill -9 "$_p" 2>/dev/null || :
 	done
 	if [ -n "$slurm_munged" ]; then
-		kill "$slurm_munged" 2>/dev/null
+		kill "$slurm_munged" 2>/dev/null || :
 		slurm_munged=
 	fi
 	rm -rf "$slurm_dir"
