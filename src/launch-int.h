@@ -1,7 +1,7 @@
 /*
  * The insides of rung launch, shared by its files: launch.c (the loop),
- * launch-setup.c, launch-resume.c, launch-proc.c, launch-srun.c,
- * launch-sbatch.c, launch-report.c, launch-summary.c, launch-log.c,
+ * launch-setup.c, launch-resume.c, launch-proc.c, launch-slurm.c,
+ * launch-srun.c, launch-sbatch.c, launch-report.c, launch-summary.c, launch-log.c,
  * launch-wait.c, and the store's store-launch.c and store-launch-read.c
  * (what it writes to the study, and reads back on resume).
  */
@@ -298,6 +298,18 @@ void		 lp_setup_tracking(struct launch *);
 void		 lp_reap(struct launch *);
 void		 lp_sweep(struct launch *);
 void		 lp_kill_leftovers(struct launch *);
+/* The event and note of what resume killed of a previous run. */
+void		 lp_killed(struct launch *, struct ltrial *, const char *detail);
+
+/* launch-slurm.c: the Slurm clients, for srun and sbatch. */
+/*
+ * Run a Slurm client with env (NULL: rung's) for its environment; its
+ * stdout (and stderr with RUNG_CAPTURE_STDERR in flags) up to 1 MiB, or
+ * NULL when it could not run. *status (may be NULL): its wait status.
+ */
+char		*lsl_run(char **argv, char **env, int flags, int *status);
+/* What scancel --signal= takes for sig. */
+const char	*lsl_sig_name(int sig, char buf[16]);
 
 /* launch-srun.c: runs as Slurm job steps (--launcher srun). */
 int		 lsr_active(const struct launch *);

@@ -653,6 +653,19 @@ lp_sweep(struct launch *L)
 
 /* Resume: what the previous rung left behind. */
 
+/* What the previous run left, and resume killed: an event and a note. */
+void
+lp_killed(struct launch *L, struct ltrial *t, const char *detail)
+{
+	char	*cause = NULL;
+
+	if (ldb_event(L, t->rowid, t->last, "killed", detail, &cause) != 0) {
+		rung_warn("launch: %s", cause);
+		free(cause);
+	}
+	ln_note(L, "trial %s: %s", t->ext, detail);
+}
+
 /* Kill what is left of runs of the previous rung; wait until it is gone. */
 void
 lp_kill_leftovers(struct launch *L)
@@ -662,7 +675,7 @@ lp_kill_leftovers(struct launch *L)
 	size_t		 n, j, total = 0;
 	uint32_t	 i;
 	double		 until;
-	char		*cause = NULL, *detail, *cg;
+	char		*detail, *cg;
 
 	for (i = 0; i < L->nt; i++) {
 		t = L->t[i];
@@ -701,13 +714,7 @@ lp_kill_leftovers(struct launch *L)
 		forget_cgroup(cg);
 		detail = xprintf("%zu process%s of the previous run killed",
 		    total, total == 1 ? "" : "es");
-		if (ldb_event(L, t->rowid, t->last, "killed", detail,
-		    &cause) != 0) {
-			rung_warn("launch: %s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		ln_note(L, "trial %s: %s", t->ext, detail);
+		lp_killed(L, t, detail);
 		free(detail);
 		total = 0;
 	}

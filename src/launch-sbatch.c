@@ -71,31 +71,6 @@ state_ended(const char *s)
 	return 0;
 }
 
-/*
- * Run a Slurm client with env (NULL: rung's); its stdout (and stderr with
- * RUNG_CAPTURE_STDERR in flags), or NULL.
- */
-static char *
-slurm_run(char **argv, char **env, int flags, int *status)
-{
-	struct rung_buf	 b = { 0 };
-	char		**saved = environ;
-	int		 rc, st = 0;
-
-	/* rung_capture's child inherits environ: the trial's, for sbatch. */
-	if (env != NULL)
-		environ = env;
-	rc = rung_capture(argv, flags, 1 << 20, &b, &st);
-	environ = saved;
-	if (status != NULL)
-		*status = rc != 0 ? 127 << 8 : st;
-	if (rc != 0) {
-		rung_buf_release(&b);
-		return NULL;
-	}
-	return rung_buf_cstr(&b);
-}
-
 /* A word quoted for sh. */
 static void
 sh_quote(struct rung_buf *b, const char *s)
@@ -211,7 +186,7 @@ lsb_submit(struct launch *L, struct ltrial *t, char **inner, char **envp,
 	for (i = 0; argv[i] != NULL; i++)
 		lg_printf(L, t, " %s", argv[i]);
 	lg_printf(L, t, "\n");
-	out = slurm_run(argv, envp, RUNG_CAPTURE_STDERR, &status);
+	out = lsl_run(argv, envp, RUNG_CAPTURE_STDERR, &status);
 	rung_free_strv(argv);
 	rung_buf_release(&wrap);
 	free(name);
@@ -353,7 +328,7 @@ job_info(int64_t job, char **state, char **name, char **comment, int *code,
 	argv[3] = "job";
 	argv[4] = id;
 	argv[5] = NULL;
-	out = slurm_run(argv, NULL, RUNG_CAPTURE_STDERR, &status);
+	out = lsl_run(argv, NULL, RUNG_CAPTURE_STDERR, &status);
 	if (out == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    strstr(out, "JobId=") == NULL) {
 		status = out != NULL && strstr(out, "Invalid job id") != NULL;
@@ -394,13 +369,26 @@ job_ended(struct launch *L, struct ltrial *t, const char *state)
 	    r->slurm_state, r->code, r->sig);
 }
 
+/*
+ * squeue in every state (an ended job too, while Slurm keeps it) of the
+ * jobs that sel ("-j", "-n") and its value choose, as fmt says.
+ */
+static char *
+squeue_all(const char *fmt, const char *sel, const char *val, int *status)
+{
+	char	*argv[] = { "squeue", "-h", "-t", "all", "-o", (char *)fmt,
+		    (char *)sel, (char *)val, NULL };
+
+	return lsl_run(argv, NULL, 0, status);
+}
+
 /* One squeue for every job followed: their states. */
 static void
 poll_states(struct launch *L)
 {
 	struct rung_buf	 ids = { 0 };
 	struct ltrial	*t;
-	char		*argv[10], *out, *line, *sp, *next, *jl;
+	char		*out, *line, *sp, *next, *jl;
 	uint32_t	 i;
 	int		 status;
 	long long	 id;
@@ -414,16 +402,7 @@ poll_states(struct launch *L)
 	if (ids.len == 0)
 		return;
 	jl = rung_buf_cstr(&ids);
-	argv[0] = "squeue";
-	argv[1] = "-h";
-	argv[2] = "-t";
-	argv[3] = "all";
-	argv[4] = "-o";
-	argv[5] = "%i %T";
-	argv[6] = "-j";
-	argv[7] = jl;
-	argv[8] = NULL;
-	out = slurm_run(argv, NULL, 0, &status);
+	out = squeue_all("%i %T", "-j", jl, &status);
 	free(jl);
 	if (out == NULL)
 		return;
@@ -531,7 +510,7 @@ lsb_follow(struct launch *L, double next)
 void
 lsb_signal(struct launch *L, struct ltrial *t, int sig)
 {
-	char	*argv[6], id[32], sigarg[32] = "";
+	char	*argv[6], id[32], sigarg[32] = "", nb[16];
 	char	*out;
 	size_t	 n = 0;
 
@@ -544,14 +523,13 @@ lsb_signal(struct launch *L, struct ltrial *t, int sig)
 	/* A queued job has no process to tell: it just goes. */
 	if (sig != SIGKILL && (t->sb == NULL || !t->sb->queued)) {
 		snprintf(sigarg, sizeof sigarg, "--signal=%s",
-		    sig == SIGUSR1 ? "USR1" : sig == SIGTERM ? "TERM" :
-		    "KILL");
+		    lsl_sig_name(sig, nb));
 		argv[n++] = sigarg;
 		argv[n++] = "--full";
 	}
 	argv[n++] = id;
 	argv[n] = NULL;
-	out = slurm_run(argv, NULL, 0, NULL);
+	out = lsl_run(argv, NULL, 0, NULL);
 	free(out);
 	lg_note(L, t, "scancel%s%s job %s", n > 4 ? " " : "", n > 4 ?
 	    sigarg : "", id);
@@ -576,21 +554,12 @@ lsb_pool(struct launch *L, char **cause)
 static int64_t
 find_by_key(struct launch *L, struct ltrial *t)
 {
-	char	*argv[10], *out, *name, *line, *next, *sp;
+	char	*out, *name, *line, *next, *sp;
 	int64_t	 found = 0;
 	long long id;
 
 	name = lsb_job_name(L, t);
-	argv[0] = "squeue";
-	argv[1] = "-h";
-	argv[2] = "-t";
-	argv[3] = "all";
-	argv[4] = "-o";
-	argv[5] = "%i %k";
-	argv[6] = "-n";
-	argv[7] = name;
-	argv[8] = NULL;
-	out = slurm_run(argv, NULL, 0, NULL);
+	out = squeue_all("%i %k", "-n", name, NULL);
 	free(name);
 	for (line = out; line != NULL && *line != '\0'; line = next) {
 		next = strchr(line, '\n');

@@ -115,16 +115,13 @@ lsr_slots(struct launch *L, char **cause)
 static char *
 slurm_cmd(char **argv, int *failed)
 {
-	struct rung_buf	 b = { 0 };
-	int		 status = 0;
+	char	*out;
+	int	 status = 0;
 
-	*failed = 1;
-	if (rung_capture(argv, 0, 0, &b, &status) != 0) {
-		rung_buf_release(&b);
-		return NULL;
-	}
-	*failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-	return rung_buf_cstr(&b);
+	out = lsl_run(argv, NULL, 0, &status);
+	*failed = out == NULL || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0;
+	return out;
 }
 
 /*
@@ -159,25 +156,6 @@ steps_named(const char *name, int prefix)
 	return rung_buf_cstr(&ids);
 }
 
-static const char *
-sig_name(int sig, char buf[16])
-{
-	switch (sig) {
-	case SIGUSR1:
-		return "USR1";
-	case SIGUSR2:
-		return "USR2";
-	case SIGTERM:
-		return "TERM";
-	case SIGKILL:
-		return "KILL";
-	case SIGINT:
-		return "INT";
-	}
-	snprintf(buf, 16, "%d", sig);
-	return buf;
-}
-
 /* scancel --signal=SIG on the steps of ids ("J.S J.S"); 0 when it took. */
 static int
 scancel(const char *ids, int sig)
@@ -190,7 +168,7 @@ scancel(const char *ids, int sig)
 	argv = xcalloc(strlen(ids) / 2 + 5, sizeof *argv);
 	argv[n++] = xstrdup("scancel");
 	argv[n++] = xstrdup("--quiet");
-	argv[n++] = xprintf("--signal=%s", sig_name(sig, nb));
+	argv[n++] = xprintf("--signal=%s", lsl_sig_name(sig, nb));
 	for (id = strtok_r(copy, " ", &save); id != NULL;
 	    id = strtok_r(NULL, " ", &save))
 		argv[n++] = xstrdup(id);
@@ -334,10 +312,10 @@ lsr_signal(struct launch *L, struct ltrial *t, int sig)
 	}
 	if (scancel(t->step, sig) != 0) {
 		lg_note(L, t, "scancel --signal=%s %s failed: signalling srun",
-		    sig_name(sig, nb), t->step);
+		    lsl_sig_name(sig, nb), t->step);
 		return 0;
 	}
-	lg_note(L, t, "scancel --signal=%s %s", sig_name(sig, nb), t->step);
+	lg_note(L, t, "scancel --signal=%s %s", lsl_sig_name(sig, nb), t->step);
 	return 1;
 }
 
@@ -370,7 +348,7 @@ void
 lsr_cancel_leftovers(struct launch *L)
 {
 	struct ltrial	*t;
-	char		*name, *ids, *detail, *cause = NULL;
+	char		*name, *ids, *detail;
 	uint32_t	 i;
 
 	if (!lsr_active(L) && getenv("SLURM_JOB_ID") == NULL)
@@ -387,13 +365,7 @@ lsr_cancel_leftovers(struct launch *L)
 		detail = xprintf("Slurm step %s of the previous run cancelled%s",
 		    ids, cancel_wait(ids, name, 0) == 0 ? "" :
 		    " (still in squeue after 30 s)");
-		if (ldb_event(L, t->rowid, t->last, "killed", detail,
-		    &cause) != 0) {
-			rung_warn("launch: %s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		ln_note(L, "trial %s: %s", t->ext, detail);
+		lp_killed(L, t, detail);
 		free(detail);
 		free(ids);
 		free(name);

@@ -78,6 +78,8 @@ uint32_t	 pz_split(struct pz_rank *, uint32_t n);
 
 /* A standard normal truncated to [a, b], a < b, drawn by inversion. */
 double		 pz_truncnorm(double a, double b, double u);
+/* First index of v[0 .. n) (ascending) with v >= x. */
+uint32_t	 pz_lower_bound(const double *v, uint32_t n, double x);
 /* Phi(b) - Phi(a), a <= b, keeping precision in either tail. */
 double		 pz_gauss_mass(double a, double b);
 

@@ -164,8 +164,8 @@ add_gauss(double *restrict d, const double *restrict v, uint32_t n,
 }
 
 /* First index of v[0 .. n) (ascending) with v >= x. */
-static uint32_t
-lower_bound(const double *v, uint32_t n, double x)
+uint32_t
+pz_lower_bound(const double *v, uint32_t n, double x)
 {
 	uint32_t	 lo = 0, hi = n, mid;
 
@@ -360,7 +360,7 @@ pz_density(const struct parzen *pz, const double *x, const double *xa,
 	for (k = 0; k <= pz->m; k++) {
 		if (pz->coef[k] == 0)
 			continue;
-		lo = lower_bound(xb, n, mu[k] - CUTOFF * sg[k]);
+		lo = pz_lower_bound(xb, n, mu[k] - CUTOFF * sg[k]);
 		hi = upper_bound(xa, n, mu[k] + CUTOFF * sg[k]);
 		if (pz->kind == PZ_REAL) {
 			if (lo < hi)

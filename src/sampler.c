@@ -90,22 +90,6 @@ dbl_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* First index of v[0 .. n) (ascending) with v >= x. */
-static uint32_t
-lower_bound(const double *v, uint32_t n, double x)
-{
-	uint32_t	 lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void
 column_numeric(struct column *c, const struct rung_param *prm,
     const uint32_t *pool, uint32_t npool)
@@ -159,7 +143,7 @@ column_numeric(struct column *c, const struct rung_param *prm,
 			continue;
 		}
 		/* raw is sorted and distinct: x is there. */
-		c->uidx[i] = lower_bound(raw, u, x);
+		c->uidx[i] = pz_lower_bound(raw, u, x);
 	}
 	free(raw);
 }
