@@ -284,4 +284,26 @@ test_expect_success 'GPUs: Slurm binds one to each step, rung sets none' '
 '
 fi
 
+
+# The example trainer (share/rung/examples/digits.py), as users run it.
+if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+test_expect_success 'the example trainer: ASHA in salloc, two steps at a time' '
+	ex=$RUNG_SRCDIR/share/rung/examples &&
+	salloc -n 2 "$RUNG" launch --launcher srun --workers 2 \
+		--space "$ex/digits.space" --policy asha --eta 3 --configs 6 \
+		--max-steps 3 --seed 2 --gpus none --metric val_loss --json \
+		digits -- "$ex/digits.py" >d.json 2>d.err &&
+	test "$(json "j[\"status\"], len(j[\"trials\"])" d.json)" = "done 6" &&
+	test "$(json "all(t[\"status\"] in (\"complete\", \"stopped\") and
+		t[\"steps\"] in (1, 3) for t in j[\"trials\"])" d.json)" = True &&
+	test "$(json "sum(t[\"status\"] == \"complete\" for t in j[\"trials\"]) >= 1" d.json)" = True &&
+	grep -q "srun --job-name=rung-[^ ]* -n 1 --exact /bin/sh -c" rung-logs/digits/0.log &&
+	test "$(sq "select count(*) from launch_events e join launches l on l.id = e.launch_id
+		join studies s on s.id = l.study_id where s.name = '"'"'digits'"'"' and e.event = '"'"'step'"'"'")" -ge 6 &&
+	test -z "$(slurm_steps)"
+'
+else
+	test_skip 'the example trainer through srun' 'needs python3-sklearn'
+fi
+
 test_done

@@ -172,4 +172,25 @@ test_expect_success '--step-timeout counts from the start of a job, not its subm
 	test "$(decisions q)" = "0|complete|3"
 '
 
+
+# The example trainer (share/rung/examples/digits.py), as users run it.
+if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+test_expect_success 'the example trainer: ASHA, a job a run, two at once' '
+	ex=$RUNG_SRCDIR/share/rung/examples &&
+	rung launch --launcher sbatch --workers 2 --space "$ex/digits.space" \
+		--policy asha --eta 3 --configs 6 --max-steps 3 --seed 2 \
+		--metric val_loss --json digits -- "$ex/digits.py" \
+		>d.json 2>d.err &&
+	test "$(json "j[\"status\"], len(j[\"trials\"])" d.json)" = "done 6" &&
+	test "$(json "all(t[\"status\"] in (\"complete\", \"stopped\") and
+		t[\"steps\"] in (1, 3) for t in j[\"trials\"])" d.json)" = True &&
+	test "$(json "sum(t[\"status\"] == \"complete\" for t in j[\"trials\"]) >= 1" d.json)" = True &&
+	grep -q "sbatch --parsable --job-name=rung-digits-0 " rung-logs/digits/0.log &&
+	test -s rung-logs/digits/0.1.out &&
+	test -z "$(rung_jobs)"
+'
+else
+	test_skip 'the example trainer through sbatch' 'needs python3-sklearn'
+fi
+
 test_done
