@@ -107,9 +107,10 @@ slurm_start() {
 	_cpus=$(nproc)
 	_mem=$(awk '/^MemTotal:/ { m = int($2 / 1024) - 1024; if (m < 256) m = 256; print m }' /proc/meminfo)
 	set -- $(slurm_free_ports 2)
+	# Addresses beside the names: a CI machine's own name may not resolve.
 	cat >"$slurm_dir/slurm.conf" <<EOF
 ClusterName=rungtest
-SlurmctldHost=$_host
+SlurmctldHost=$_host(127.0.0.1)
 SlurmctldPort=$1
 SlurmdPort=$2
 SlurmUser=root
@@ -136,7 +137,7 @@ InactiveLimit=0
 KillWait=5
 MinJobAge=300
 ${SLURM_CONF_EXTRA:-}
-NodeName=$_host CPUs=$_cpus RealMemory=$_mem ${SLURM_NODE_EXTRA:-} State=UNKNOWN
+NodeName=$_host NodeAddr=127.0.0.1 CPUs=$_cpus RealMemory=$_mem ${SLURM_NODE_EXTRA:-} State=UNKNOWN
 PartitionName=debug Nodes=$_host Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 EOF
 	if [ -n "${SLURM_GRES_CONF:-}" ]; then
