@@ -26,7 +26,9 @@ joined(char **tokens, uint32_t n)
 		free(tokens[i]);
 	}
 	free(tokens);
-	return xstrdup(b.len ? rung_buf_cstr(&b) : "");
+	if (b.len == 0)
+		return xstrdup("");
+	return rung_buf_cstr(&b);
 }
 
 static void
