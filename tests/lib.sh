@@ -103,6 +103,23 @@ launch_env() {
 		HABANA_VISIBLE_MODULES
 }
 
+# sleeper_init: $SLEEPER, a copy of sleep under a name no other process
+# has, for trials' processes to be counted (sleepers) and killed when the
+# script ends.
+sleeper_init() {
+	SLEEPER=$TRASH/zz-rung-$test_name-sleeper
+	cp "$(command -v sleep)" "$SLEEPER"
+	trap sleeper_cleanup EXIT INT TERM
+}
+sleepers() {
+	pgrep -f "$SLEEPER" | wc -l
+}
+sleeper_cleanup() {
+	for _p in $(pgrep -f "$SLEEPER"); do
+		kill -9 "$_p" 2>/dev/null
+	done
+}
+
 # The explorer in tmux. tmux_server gives the script its own server, its
 # socket in the scratch directory ($sock), killed when the script ends; tm
 # runs tmux there.

@@ -21,17 +21,7 @@ for p in mpiexec mpiexec.hydra mpiexec.mpich; do
 done
 
 # The ranks are copies of sleep under a name no other process has.
-SLEEPER=$TRASH/zz-rung-t0122-sleeper
-cp "$(command -v sleep)" "$SLEEPER"
-left() {
-	pgrep -f "$SLEEPER" | wc -l
-}
-cleanup() {
-	for p in $(pgrep -f "$SLEEPER"); do
-		kill -9 "$p" 2>/dev/null
-	done
-}
-trap cleanup EXIT INT TERM
+sleeper_init
 
 # tr.sh MODE [hang]: every rank notes its rank in ranks.txt; rank 0 reports
 # loss x + 1/step, a step each 0.2 s (hang: none after step 2), the others
@@ -121,7 +111,7 @@ test_expect_success 'ASHA stops trials: SIGUSR1 reaches both ranks, nothing is l
 		grep -q "^trial $t rank 0: SIGUSR1\$" signals.txt &&
 		grep -q "^trial $t rank 1: SIGUSR1\$" signals.txt || exit 1
 	done &&
-	test "$(left)" = 0
+	test "$(sleepers)" = 0
 '
 
 test_expect_success 'hydra exits 0 after SIGTERM: a trial stopped so is stopped, not complete' '
@@ -133,7 +123,7 @@ test_expect_success 'hydra exits 0 after SIGTERM: a trial stopped so is stopped,
 	test "$(json "all(t[\"reason\"].startswith(\"stopped by asha at step\") for t in j[\"trials\"] if t[\"status\"] == \"stopped\")" term.json)" = True &&
 	test "$(json "all(t[\"steps\"] == 9 for t in j[\"trials\"] if t[\"status\"] == \"complete\")" term.json)" = True &&
 	test "$(states term | grep -c "|failed")" = 0 &&
-	test "$(left)" = 0
+	test "$(sleepers)" = 0
 '
 
 test_expect_success 'ranks that ignore SIGUSR1 and SIGTERM: killed at the step timeout, none left' '
@@ -145,7 +135,7 @@ test_expect_success 'ranks that ignore SIGUSR1 and SIGTERM: killed at the step t
 	test $(($(date +%s) - start)) -lt 30 &&
 	test "$(states stub)" = "0|stopped|stopped" &&
 	grep -q "trial 0 stopped: no report for 1 s (--step-timeout): killed" stub.err &&
-	test "$(left)" = 0
+	test "$(sleepers)" = 0
 '
 
 if /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then

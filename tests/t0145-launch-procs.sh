@@ -10,17 +10,7 @@
 launch_env
 
 # The daemons are a copy of sleep under a name no other process has.
-SLEEPER=$TRASH/zz-rung-t0145-sleeper
-cp "$(command -v sleep)" "$SLEEPER"
-sleepers() {
-	pgrep -f "$SLEEPER" | wc -l
-}
-cleanup() {
-	for p in $(pgrep -f "$SLEEPER"); do
-		kill -9 "$p" 2>/dev/null
-	done
-}
-trap cleanup EXIT INT TERM
+sleeper_init
 
 # tr.sh [hang]: counts the sleepers at its start, starts two daemons that
 # escape its session (one with its environment cleared and its parent gone
