@@ -86,15 +86,23 @@ rung_store_studies(struct rung_store *s, struct rung_study_info **out,
 	return 0;
 }
 
-int
-rung_store_study(struct rung_store *s, const char *name,
+/*
+ * The study's row alone, its counts left 0: what a load needs, without
+ * the sums over every curve of STUDY_INFO_SQL, a walk of the whole table
+ * (a gigabyte at a million trials).
+ */
+#define STUDY_HEAD_SQL \
+	"SELECT s.id, s.name, s.metric, s.direction, s.source, s.created," \
+	" 0, 0, 0 FROM studies s"
+
+static int
+study_row(struct rung_store *s, const char *sql, const char *name,
     struct rung_study_info *info, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (store_prepare(s, STUDY_INFO_SQL " WHERE s.name = ?", &st,
-	    cause) != 0)
+	if (store_prepare(s, sql, &st, cause) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -108,6 +116,14 @@ rung_store_study(struct rung_store *s, const char *name,
 		return 1;
 	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	return -1;
+}
+
+int
+rung_store_study(struct rung_store *s, const char *name,
+    struct rung_study_info *info, char **cause)
+{
+	return study_row(s, STUDY_INFO_SQL " WHERE s.name = ?", name, info,
+	    cause);
 }
 
 int
@@ -269,8 +285,118 @@ rung_curves_release(struct rung_curves *c)
 	and " ORDER BY t.id"
 
 /*
+ * Number a categorical parameter's levels in the order of the first trial
+ * that has each: the rows come in the index's order, not the trials'.
+ */
+static void
+first_seen_levels(struct rung_param *p, uint32_t ntrials)
+{
+	uint32_t	*map, next = 0, t, l;
+	char		**levels;
+
+	if (p->type != RUNG_PCAT || p->nlevels < 2)
+		return;
+	map = xreallocarray(NULL, p->nlevels, sizeof *map);
+	for (l = 0; l < p->nlevels; l++)
+		map[l] = UINT32_MAX;
+	for (t = 0; t < ntrials && next < p->nlevels; t++) {
+		if (p->cat[t] != UINT32_MAX && map[p->cat[t]] == UINT32_MAX)
+			map[p->cat[t]] = next++;
+	}
+	for (l = 0; l < p->nlevels; l++) {
+		if (map[l] == UINT32_MAX)
+			map[l] = next++;	/* a level no loaded trial has */
+	}
+	levels = xreallocarray(NULL, p->nlevels, sizeof *levels);
+	for (l = 0; l < p->nlevels; l++)
+		levels[map[l]] = p->levels[l];
+	free(p->levels);
+	p->levels = levels;
+	for (t = 0; t < ntrials; t++) {
+		if (p->cat[t] != UINT32_MAX)
+			p->cat[t] = map[p->cat[t]];
+	}
+	free(map);
+}
+
+/*
+ * The index of the trial whose row id is tid in the sorted rowid[], or n
+ * when none. Curves come in the order the curves_metric index holds them,
+ * which is nearly always the trials' order: the trial after the last one
+ * found is tried first, then a binary search.
+ */
+static uint32_t
+trial_index(const int64_t *rowid, uint32_t n, uint32_t last, int64_t tid)
+{
+	uint32_t	 lo = 0, hi = n, mid;
+
+	if (last < n && rowid[last] == tid)
+		return last;
+	if (last + 1 < n && rowid[last + 1] == tid)
+		return last + 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rowid[mid] < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && rowid[lo] == tid ? lo : n;
+}
+
+/*
  * Read one metric's curves for every trial of the study into one pool. The
  * trials' row ids are sorted, so a binary search maps a curve to its trial.
+ * The whole-study queries have no ORDER BY on purpose: SQLite would walk
+ * the curves_metric index and sort every row, blobs and all, in a temporary
+ * B-tree (a gigabyte spilled to disk at a million trials) for an order the
+ * search above does not need.
+ */
+/*
+ * A pool of points grown by doubling, from 8 M points (32 MB an array,
+ * above malloc's largest mmap threshold): a mapped block grows by mremap,
+ * with no copy and no second peak, where one from the heap would be copied
+ * at each doubling. Pages never written cost nothing.
+ */
+struct pool {
+	int32_t		*steps;
+	float		*vals;
+	uint64_t	 n, cap;
+};
+
+static int
+pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
+{
+	if (all + more > UINT32_MAX) {
+		xasprintf(cause, "study has more than %u points, more than rung "
+		    "holds in memory", UINT32_MAX);
+		return -1;
+	}
+	if (p->n + more <= p->cap)
+		return 0;
+	p->cap = p->cap == 0 ? (uint64_t)1 << 23 : p->cap * 2;
+	if (p->cap < p->n + more)
+		p->cap = p->n + more;
+	p->steps = xreallocarray(p->steps, p->cap, sizeof *p->steps);
+	p->vals = xreallocarray(p->vals, p->cap, sizeof *p->vals);
+	return 0;
+}
+
+/*
+ * Read one metric's curves for every trial of the study into one pool, in
+ * one pass over the rows: a first pass for the sizes alone would read
+ * every record twice, the blobs being nearly all of the study's bytes and
+ * stored inline. The trials' row ids are sorted, so a binary search maps
+ * a curve to its trial.
+ *
+ * The whole-study query has no ORDER BY on purpose: SQLite would walk the
+ * curves_metric index and sort every row, blobs and all, in a temporary
+ * B-tree (a gigabyte spilled to disk at a million trials). Rows come in
+ * the index's order, which is the trials' but for curves written again
+ * later (a launch, a live writer). So a row whose trial comes after every
+ * trial read so far goes on the main pool, already in place; the others
+ * (few) go on a side pool, merged in at the end from the back, the main
+ * pool's blocks moved right into their places.
  */
 static int
 load_curves(struct rung_store *s, int64_t study_id, const char *metric,
@@ -279,11 +405,14 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
     char **cause)
 {
 	sqlite3_stmt	*st = NULL;
-	uint32_t	*len = NULL, t, i, n;
+	struct pool	 main = { 0 }, side = { 0 }, *p;
+	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX;
+	uint64_t	*start = NULL, w;
+	uint8_t		*aside = NULL;
 	const void	*steps, *vals;
 	int32_t		 first;
-	int		 rc, pass, ret = -1, bytes_ok;
-	uint64_t	 total;
+	double		 best;
+	int		 rc, ret = -1;
 
 	memset(c, 0, sizeof *c);
 	/* The metric's own direction, unless the command overrides it. */
@@ -296,103 +425,112 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	c->name = xstrdup(metric);
 	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
 	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
+	aside = xcalloc(ntrials ? ntrials : 1, 1);
+	start = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *start);
 	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
 	    sizeof *c->final);
 	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
-	for (t = 0; t < ntrials; t++)
+	for (t = 0; t < ntrials; t++) {
 		c->final[t] = c->best[t] = NAN;
-	/*
-	 * Two passes: sizes, then one allocation and the copy. The first
-	 * asks for the sizes alone: a column in the result is read from the
-	 * record even if nobody looks at it, and the blobs are nearly all of
-	 * the study's bytes.
-	 */
-	for (pass = 0; pass < 2; pass++) {
-		sqlite3_finalize(st);
-		st = NULL;
-		if (store_prepare(s, since < 0 ? (pass == 0 ?
-		    "SELECT c.trial_id, c.n"
-		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
-		    " WHERE m.study_id = ?1 AND m.name = ?2 ORDER BY c.trial_id" :
-		    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
-		    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
-		    " WHERE m.study_id = ?1 AND m.name = ?2 ORDER BY c.trial_id") :
-		    /*
-		     * The changed trials alone: from the rev index to each
-		     * one's curve, never through the metric's every curve.
-		     */
-		    pass == 0 ? CHANGED("c.trial_id, c.n", "curves", "c",
-		    " AND c.metric_id = (SELECT id FROM metrics WHERE"
-		    " study_id = ?1 AND name = ?2)") :
-		    CHANGED("c.trial_id, c.n, c.first_step, c.steps, c.vals",
-		    "curves", "c", " AND c.metric_id = (SELECT id FROM metrics"
-		    " WHERE study_id = ?1 AND name = ?2)"), &st, cause) != 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, study_id);
-		sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-		if (since >= 0)
-			sqlite3_bind_int64(st, 3, since);
-		t = 0;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			int64_t tid = sqlite3_column_int64(st, 0);
+		start[t] = UINT64_MAX;
+	}
+	if (store_prepare(s, since < 0 ?
+	    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
+	    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
+	    " WHERE m.study_id = ?1 AND m.name = ?2" :
+	    /*
+	     * The changed trials alone: from the rev index to each one's
+	     * curve, never through the metric's every curve.
+	     */
+	    CHANGED("c.trial_id, c.n, c.first_step, c.steps, c.vals",
+	    "curves", "c", " AND c.metric_id = (SELECT id FROM metrics"
+	    " WHERE study_id = ?1 AND name = ?2)"), &st, cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t tid = sqlite3_column_int64(st, 0);
 
-			while (t < ntrials && rowid[t] < tid)
-				t++;
-			if (t == ntrials || rowid[t] != tid)
-				continue;
-			n = (uint32_t)sqlite3_column_int(st, 1);
-			if (pass == 0) {
-				len[t] = n;
-				continue;
-			}
-			first = sqlite3_column_int(st, 2);
-			steps = sqlite3_column_blob(st, 3);
-			bytes_ok = sqlite3_column_bytes(st, 3) == (int)(4 * n);
-			vals = sqlite3_column_blob(st, 4);
-			if (sqlite3_column_bytes(st, 4) != (int)(8 * n) ||
-			    (steps != NULL && !bytes_ok)) {
-				xasprintf(cause, "%s: curve of trial %lld is "
-				    "damaged (size does not match n = %u)",
-				    s->path, (long long)tid, n);
-				goto out;
-			}
-			for (i = 0; i < n; i++) {
-				double	 v = rung_unpack_f64(vals, i);
-
-				c->steps[c->off[t] + i] = steps != NULL ?
-				    rung_unpack_i32(steps, i) : first +
-				    (int32_t)i;
-				c->vals[c->off[t] + i] = (float)v;
-				if (isfinite(v) && rung_better(dir, v,
-				    c->best[t]))
-					c->best[t] = v;
-				c->final[t] = v;
-			}
-		}
-		if (rc != SQLITE_DONE) {
-			xasprintf(cause, "%s: %s", s->path,
-			    sqlite3_errmsg(s->db));
+		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials ||
+		    start[t] != UINT64_MAX)
+			continue;
+		n = (uint32_t)sqlite3_column_int(st, 1);
+		first = sqlite3_column_int(st, 2);
+		steps = sqlite3_column_blob(st, 3);
+		vals = sqlite3_column_blob(st, 4);
+		if (sqlite3_column_bytes(st, 4) != (int)(8 * n) ||
+		    (steps != NULL && sqlite3_column_bytes(st, 3) !=
+		    (int)(4 * n))) {
+			xasprintf(cause, "%s: curve of trial %lld is damaged "
+			    "(size does not match n = %u)", s->path,
+			    (long long)tid, n);
 			goto out;
 		}
-		if (pass == 0) {
-			total = 0;
-			for (t = 0; t < ntrials; t++) {
-				c->off[t] = (uint32_t)total;
-				total += len[t];
+		if (last == UINT32_MAX || t > last) {
+			p = &main;
+			last = t;
+		} else {
+			p = &side;
+			aside[t] = 1;
+		}
+		if (pool_reserve(p, main.n + side.n, n, cause) != 0)
+			goto out;
+		start[t] = p->n;
+		len[t] = n;
+		for (i = 0; i < n; i++) {
+			p->steps[p->n + i] = steps != NULL ?
+			    rung_unpack_i32(steps, i) : first + (int32_t)i;
+		}
+		/* rung_better written out: NaN best is beaten by any. */
+		best = NAN;
+		for (i = 0; i < n; i++) {
+			double	 v = rung_unpack_f64(vals, i);
+
+			p->vals[p->n + i] = (float)v;
+			if (isfinite(v) && (dir == RUNG_MAX ? !(v <= best) :
+			    !(v >= best)))
+				best = v;
+		}
+		c->best[t] = best;
+		if (n > 0)
+			c->final[t] = rung_unpack_f64(vals, n - 1);
+		p->n += n;
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	w = main.n + side.n;
+	c->steps = xreallocarray(main.steps, w ? w : 1, sizeof *c->steps);
+	c->vals = xreallocarray(main.vals, w ? w : 1, sizeof *c->vals);
+	main.steps = NULL;
+	main.vals = NULL;
+	if (side.n > 0) {
+		for (t = ntrials; t-- > 0; ) {
+			if (len[t] == 0)
+				continue;
+			w -= len[t];
+			if (aside[t]) {
+				memcpy(c->steps + w, side.steps + start[t],
+				    (size_t)len[t] * sizeof *c->steps);
+				memcpy(c->vals + w, side.vals + start[t],
+				    (size_t)len[t] * sizeof *c->vals);
+			} else {
+				memmove(c->steps + w, c->steps + start[t],
+				    (size_t)len[t] * sizeof *c->steps);
+				memmove(c->vals + w, c->vals + start[t],
+				    (size_t)len[t] * sizeof *c->vals);
 			}
-			if (total > UINT32_MAX) {
-				xasprintf(cause, "study has %llu points, more "
-				    "than rung holds in memory (%u)",
-				    (unsigned long long)total, UINT32_MAX);
-				goto out;
-			}
-			c->off[ntrials] = (uint32_t)total;
-			c->steps = xreallocarray(NULL, total ? total : 1,
-			    sizeof *c->steps);
-			c->vals = xreallocarray(NULL, total ? total : 1,
-			    sizeof *c->vals);
 		}
 	}
+	for (w = 0, t = 0; t < ntrials; t++) {
+		c->off[t] = (uint32_t)w;
+		w += len[t];
+	}
+	c->off[ntrials] = (uint32_t)w;
 	ret = 0;
 	if (secs_out == NULL)
 		goto out;
@@ -403,7 +541,7 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	*secs_out = NULL;
 	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.n,"
 	    " x.first_step, x.steps, x.secs FROM step_seconds x JOIN trials t"
-	    " ON t.id = x.trial_id WHERE t.study_id = ?1 ORDER BY x.trial_id" :
+	    " ON t.id = x.trial_id WHERE t.study_id = ?1" :
 	    CHANGED("x.trial_id, x.n, x.first_step, x.steps, x.secs",
 	    "step_seconds", "x", ""), &st, cause) != 0) {
 		ret = -1;
@@ -418,9 +556,7 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		uint32_t j = 0, k;
 		int32_t	 step;
 
-		while (t < ntrials && rowid[t] < tid)
-			t++;
-		if (t == ntrials || rowid[t] != tid)
+		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials)
 			continue;
 		n = (uint32_t)sqlite3_column_int(st, 1);
 		first = sqlite3_column_int(st, 2);
@@ -455,6 +591,12 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 out:
 	sqlite3_finalize(st);
 	free(len);
+	free(start);
+	free(aside);
+	free(main.steps);
+	free(main.vals);
+	free(side.steps);
+	free(side.vals);
 	if (ret != 0)
 		rung_curves_release(c);
 	return ret;
@@ -505,9 +647,14 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 	if (study->nparams == 0)
 		return 0;
 
+	/*
+	 * No ORDER BY, as for the curves: the rows come in the trials_rev
+	 * index's order, and the levels are numbered in the trials' order
+	 * afterwards (first_seen_levels).
+	 */
 	if (store_prepare(s, since < 0 ? "SELECT tp.trial_id, tp.param_id,"
 	    " tp.value FROM trial_params tp JOIN trials t ON t.id ="
-	    " tp.trial_id WHERE t.study_id = ?1 ORDER BY tp.trial_id" :
+	    " tp.trial_id WHERE t.study_id = ?1" :
 	    CHANGED("tp.trial_id, tp.param_id, tp.value", "trial_params",
 	    "tp", ""), &st, cause) != 0)
 		goto out;
@@ -517,11 +664,8 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		tid = sqlite3_column_int64(st, 0);
-		while (t < study->ntrials && study->trial_rowid[t] < tid)
-			t++;
-		if (t == study->ntrials)
-			break;
-		if (study->trial_rowid[t] != tid)
+		if ((t = trial_index(study->trial_rowid, study->ntrials, t,
+		    tid)) == study->ntrials)
 			continue;
 		for (i = 0; i < study->nparams; i++) {
 			if (pid[i] == sqlite3_column_int64(st, 1))
@@ -547,8 +691,10 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 		}
 		p->cat[t] = l;
 	}
-	for (i = 0; i < study->nparams; i++)
+	for (i = 0; i < study->nparams; i++) {
+		first_seen_levels(&study->params[i], study->ntrials);
 		rung_param_order_levels(&study->params[i], study->ntrials);
+	}
 	ret = 0;
 out:
 	sqlite3_finalize(st);
@@ -573,6 +719,55 @@ rung_store_study_rev(struct rung_store *s, int64_t study, int64_t *rev,
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+struct rowid_ix {
+	int64_t		 rowid;
+	uint32_t	 ix;
+};
+
+static int
+cmp_rowid(const void *a, const void *b)
+{
+	int64_t	 x = ((const struct rowid_ix *)a)->rowid;
+	int64_t	 y = ((const struct rowid_ix *)b)->rowid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The trials in row id order, if they are not. */
+static void
+sort_trials(struct rung_study *study)
+{
+	struct rowid_ix	*ix;
+	uint32_t	 n = study->ntrials, t;
+	char		**ids;
+	uint8_t		*status;
+
+	for (t = 1; t < n; t++) {
+		if (study->trial_rowid[t - 1] > study->trial_rowid[t])
+			break;
+	}
+	if (t >= n)
+		return;
+	ix = xreallocarray(NULL, n, sizeof *ix);
+	for (t = 0; t < n; t++) {
+		ix[t].rowid = study->trial_rowid[t];
+		ix[t].ix = t;
+	}
+	qsort(ix, n, sizeof *ix, cmp_rowid);
+	ids = xreallocarray(NULL, n, sizeof *ids);
+	status = xreallocarray(NULL, n, 1);
+	for (t = 0; t < n; t++) {
+		study->trial_rowid[t] = ix[t].rowid;
+		ids[t] = study->ids[ix[t].ix];
+		status[t] = study->status[ix[t].ix];
+	}
+	free(study->ids);
+	free(study->status);
+	study->ids = ids;
+	study->status = status;
+	free(ix);
 }
 
 /*
@@ -601,7 +796,8 @@ load(struct rung_store *s, const char *name, const char *metric,
 		    xstrdup(held->source) : NULL;
 		study->direction = held->direction;
 	} else {
-		if ((rc = rung_store_study(s, name, &info, cause)) != 0) {
+		if ((rc = study_row(s, STUDY_HEAD_SQL " WHERE s.name = ?",
+		    name, &info, cause)) != 0) {
 			if (rc == 1)
 				rung_store_no_study(s, name, cause);
 			free(study);
@@ -620,10 +816,15 @@ load(struct rung_store *s, const char *name, const char *metric,
 		goto fail;
 	}
 
+	/*
+	 * No ORDER BY: the rows come in the trials_rev index's order, which
+	 * is the trials' where they share a rev (an import), and are put in
+	 * row id order below when not; a sort in SQLite costs ten times the
+	 * reading.
+	 */
 	if (store_prepare(s, since < 0 ? "SELECT id, ext_id, status FROM"
-	    " trials WHERE study_id = ?1 ORDER BY id" : "SELECT id, ext_id,"
-	    " status FROM trials WHERE study_id = ?1 AND rev > ?2 ORDER BY id",
-	    &st, cause) != 0)
+	    " trials WHERE study_id = ?1" : "SELECT id, ext_id, status FROM"
+	    " trials WHERE study_id = ?1 AND rev > ?2", &st, cause) != 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, study->id);
 	if (since >= 0)
@@ -647,6 +848,7 @@ load(struct rung_store *s, const char *name, const char *metric,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	sort_trials(study);
 
 	if (metric == NULL)
 		metric = info.metric;
@@ -655,8 +857,9 @@ load(struct rung_store *s, const char *name, const char *metric,
 		    study->name);
 		goto fail;
 	}
-	if (load_curves(s, study->id, metric, dir, since, study->ntrials,
-	    study->trial_rowid, &study->curve, &study->secs, cause) != 0)
+	rc = load_curves(s, study->id, metric, dir, since, study->ntrials,
+	    study->trial_rowid, &study->curve, &study->secs, cause);
+	if (rc != 0)
 		goto fail;
 	/* What the study's best means is what the loaded metric's does. */
 	study->direction = study->curve.direction;

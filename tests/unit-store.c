@@ -19,8 +19,12 @@
 
 static const char *dbpath = "unit-store.db";
 
+/* The index schema 8 added: schema 7 has none. */
+#define DROP_SIZE \
+	"DROP INDEX curves_size;"
+
 /* The revisions schema 7 added: schema 6 has none. */
-#define DROP_REV \
+#define DROP_REV DROP_SIZE \
 	"DROP INDEX trials_rev;" \
 	"ALTER TABLE trials DROP COLUMN rev;" \
 	"ALTER TABLE trials DROP COLUMN digest;" \
@@ -124,6 +128,26 @@ version_of(const char *path)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
+}
+
+/* The CREATE statement of an index, NULL when there is none. */
+static const char *
+index_sql(sqlite3 *db, const char *name)
+{
+	static char	 sql[256];
+	sqlite3_stmt	*st;
+	const char	*r = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE"
+	    " type = 'index' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(sql, sizeof sql, "%s", sqlite3_column_text(st, 0));
+		r = sql;
+	}
+	sqlite3_finalize(st);
+	return r;
 }
 
 /* The schema as text, hashed: whether an open changed it. */
@@ -311,7 +335,7 @@ main(void)
 	    " FROM replay_policies", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the equal-cost columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), 7, "schema 7");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
 
 	/* Schema 6 -> 7: revisions, 0 for what was written before. */
 	set_version(dbpath, DROP_REV "PRAGMA user_version = 6");
@@ -321,7 +345,17 @@ main(void)
 	    " t.rev = 0", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the rev columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), 7, "schema 7");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
+
+	/* Schema 7 -> 8: the curves' sizes indexed. */
+	set_version(dbpath, DROP_SIZE "PRAGMA user_version = 7");
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "schema 7 opens");
+	ok(index_sql(rung_store_db(s), "curves_size") != NULL &&
+	    strstr(index_sql(rung_store_db(s), "curves_size"),
+	    "(metric_id, n, last_step)") != NULL,
+	    "and gains the curves_size index");
+	rung_store_close(s);
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
 
 	/* A version no rung wrote is refused, never migrated from. */
 	before = digest(dbpath);

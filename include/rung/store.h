@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "rung/study.h"
 
@@ -16,7 +17,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 7
+#define RUNG_SCHEMA_VERSION 8
 
 struct rung_store;
 
@@ -34,11 +35,6 @@ int		 rung_store_open(const char *path, int flags,
 		     struct rung_store **, char **cause);
 void		 rung_store_close(struct rung_store *);
 const char	*rung_store_path(struct rung_store *);
-/*
- * Studies are read whole, many times over in the explorer: map the file
- * rather than copy it page by page (best effort).
- */
-void		 rung_store_map(struct rung_store *);
 /* Opened with RUNG_STORE_READONLY: no statement may write. */
 int		 rung_store_readonly(struct rung_store *);
 /* Sets *cause to "PATH: SQLite's last message"; returns -1. */
@@ -178,8 +174,36 @@ int		 rung_store_import(struct rung_store *, struct rung_batch *,
 /* Packed curve blobs: int32 and float64, little-endian. */
 void		 rung_pack_f64(const double *, uint32_t n, void *out);
 void		 rung_pack_i32(const int32_t *, uint32_t n, void *out);
-double		 rung_unpack_f64(const void *, uint32_t i);
-int32_t		 rung_unpack_i32(const void *, uint32_t i);
+/*
+ * The i-th value of a blob: inline, as the load of a study decodes a
+ * hundred million of them; a plain load where the host is little-endian.
+ */
+static inline double
+rung_unpack_f64(const void *blob, uint32_t i)
+{
+	const unsigned char *p = (const unsigned char *)blob + 8 * (size_t)i;
+	uint64_t	 u = 0;
+	double		 d;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&u, p, 8);
+#else
+	int		 k;
+
+	for (k = 7; k >= 0; k--)
+		u = (u << 8) | p[k];
+#endif
+	memcpy(&d, &u, 8);
+	return d;
+}
+
+static inline int32_t
+rung_unpack_i32(const void *blob, uint32_t i)
+{
+	const unsigned char *p = (const unsigned char *)blob + 4 * (size_t)i;
+
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+	    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
 
 /* Does the study have this metric? 0, or -1 with *cause naming those it has. */
 /* *cause: no study NAME in the store, and the names nearest to it. */
