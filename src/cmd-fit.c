@@ -9,6 +9,7 @@
 #include "rung/jsonout.h"
 #include "rung/model.h"
 #include "rung/predict.h"
+#include "rung/rng.h"
 #include "rung/store.h"
 #include "rung/table.h"
 #include "rung/util.h"
@@ -136,6 +137,33 @@ row_json(const struct rung_fit_row *r, int32_t target, uint32_t repeats)
 }
 
 /* Train on every eligible trial and keep the model under a name. */
+/*
+ * Keep a random n of the dataset's rows (seeded), in place: the rows a kept
+ * model trains on when a study has more than --train qualifying trials.
+ */
+static void
+take_subset(struct rung_dataset *ds, uint32_t n, uint64_t seed)
+{
+	struct rung_rng	 rng;
+	uint32_t	*idx, i;
+
+	idx = xreallocarray(NULL, ds->n, sizeof *idx);
+	for (i = 0; i < ds->n; i++)
+		idx[i] = i;
+	rung_rng_seed(&rng, seed);
+	rung_rng_shuffle(&rng, idx, ds->n);
+	/* Sorted, each row moves down or stays: copying in order is safe. */
+	qsort(idx, n, sizeof *idx, rung_cmp_u32);
+	for (i = 0; i < n; i++) {
+		memmove(ds->x + (size_t)i * ds->d, ds->x + (size_t)idx[i] *
+		    ds->d, ds->d * sizeof *ds->x);
+		ds->y[i] = ds->y[idx[i]];
+		ds->trial[i] = ds->trial[idx[i]];
+	}
+	ds->n = n;
+	free(idx);
+}
+
 static int
 save_model(struct rung_ctx *ctx, const struct rung_study *s,
     struct rung_fit_opts *fo, int32_t prefix, const char *name, int replace)
@@ -146,7 +174,7 @@ save_model(struct rung_ctx *ctx, const struct rung_study *s,
 	struct rung_model m;
 	double		*x = NULL, *y = NULL, score;
 	char		*cause = NULL;
-	uint32_t	 i;
+	uint32_t	 i, n, all;
 	int		 ret = -1;
 
 	memset(&m, 0, sizeof m);
@@ -159,6 +187,11 @@ save_model(struct rung_ctx *ctx, const struct rung_study *s,
 		    prefix);
 		goto out;
 	}
+	/* Every trial that qualifies, up to --train or the default's most. */
+	n = fo->train != 0 ? fo->train : rung_fit_train_cap(&fo->search);
+	all = ds.n;
+	if (n < ds.n)
+		take_subset(&ds, n, fo->seed);
 	if (fo->search.kind != RUNG_SEARCH_NONE) {
 		/* Search on scaled data, as the evaluation does. */
 		x = xreallocarray(NULL, (size_t)ds.n * ds.d, sizeof *x);
@@ -188,6 +221,9 @@ save_model(struct rung_ctx *ctx, const struct rung_study *s,
 	m.n_train = ds.n;
 	if (rung_model_save(ctx->store, &m, replace, &cause) != 0)
 		goto out;
+	if (ds.n < all)
+		rung_info("the model trains on a random %u of the %u trials "
+		    "that qualify (--train)", ds.n, all);
 	rung_info("saved model '%s': %s on %u trials of '%s', steps 1-%d "
 	    "to step %d", name, rung_svr_type_name(chosen.type), ds.n,
 	    s->name, prefix, fo->feat.target);
@@ -284,7 +320,29 @@ few_tests_warn(const struct rung_fit_row *rows, uint32_t n)
 	    "scores; a smaller --train (now %u of %u) or a study with more "
 	    "trials leaves more to test", rows[min].prefix, rows[min].n_test,
 	    rows[min].n_test == 1 ? "" : "s", rows[min].n_train,
-	    rows[min].n_train + rows[min].n_test);
+	    rows[min].n_rows);
+}
+
+/* Say so when the default sizes took subsets of a big study. */
+static void
+subset_note(const struct rung_fit_opts *fo, const struct rung_fit_row *rows,
+    uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].n_train + rows[i].n_test < rows[i].n_rows)
+			break;
+	}
+	if (i == n)
+		return;
+	rung_info("prefix %d: %u trials qualify: trained on a random %u%s "
+	    "and scored on %u of the rest%s; --train and --test choose",
+	    rows[i].prefix, rows[i].n_rows, rows[i].n_train,
+	    fo->train == 0 && rows[i].n_train < rows[i].n_rows * 4 / 5 ?
+	    " (the most by default with this search)" : "", rows[i].n_test,
+	    fo->test == 0 && rows[i].n_test == RUNG_FIT_TEST_MAX ?
+	    " (the most by default)" : "");
 }
 
 static int
@@ -347,6 +405,7 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 	if (i < nk)
 		goto out;
 	few_tests_warn(rows, nk);
+	subset_note(&fo, rows, nk);
 	for (i = 0; i < nk; i++) {
 		if (rows[i].n_skipped > 0) {
 			rung_warn("prefix %d: %u trials with a NaN or infinite "
@@ -401,7 +460,7 @@ const struct rung_cmd_entry rung_cmd_fit_entry = {
 	    "[--features raw|baker] [--params list] "
 	    "[--svr nu-svr|eps-svr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
-	    "[--folds n] [--train n] [--repeats n] [--seed n] [-j jobs] "
+	    "[--folds n] [--train n] [--test n] [--repeats n] [--seed n] [-j jobs] "
 	    "[--save name] [--replace] [--dump dir] study",
 	.summary = "fit SVR on curve prefixes: how early can the final value "
 	    "be predicted",

@@ -101,6 +101,7 @@ static const struct plot_option {
 	{ RUNG_OPT_SEARCH, "--search", 0 },
 	{ RUNG_OPT_FOLDS, "--folds", 0 },
 	{ RUNG_OPT_TRAIN, "--train", 0 },
+	{ RUNG_OPT_TEST, "--test", 0 },
 	{ RUNG_OPT_REPEATS, "--repeats", 0 },
 	{ RUNG_OPT_SEED, "--seed", 0 },
 	{ RUNG_OPT_JOBS, "-j", 0 },
@@ -476,7 +477,7 @@ const struct rung_cmd_entry rung_cmd_plot_entry = {
 	    "[--prefix steps] [--model name] [--target step] "
 	    "[--features raw|baker] [--params list] [--svr nu-svr|eps-svr] "
 	    "[--C c] [--nu nu] [--epsilon epsilon] [--gamma gamma] "
-	    "[--search none|grid|random:n] [--folds n] [--train n] "
+	    "[--search none|grid|random:n] [--folds n] [--train n] [--test n] "
 	    "[--repeats n] [--replay id] [--policy name] [--eta n] "
 	    "[--min-steps steps] [--max-steps steps] [--workers n] [--seeds n] "
 	    "[--seed n] [-j jobs] [--method name] [--quantile q] "

@@ -99,6 +99,7 @@ static const struct opt_group {
 		{ "search", required_argument, NULL, RUNG_OPT_SEARCH },
 		{ "folds", required_argument, NULL, RUNG_OPT_FOLDS },
 		{ "train", required_argument, NULL, RUNG_OPT_TRAIN },
+		{ "test", required_argument, NULL, RUNG_OPT_TEST },
 		{ "repeats", required_argument, NULL, RUNG_OPT_REPEATS },
 		{ "seed", required_argument, NULL, RUNG_OPT_SEED },
 		{ "jobs", required_argument, NULL, RUNG_OPT_JOBS },
@@ -435,6 +436,11 @@ rung_args_fit(const struct rung_args *a, const char *cmd,
 	    &k) != 0)
 		return RUNG_EXIT_USAGE;
 	fo->train = (uint32_t)k;
+	k = 0;
+	if (rung_args_int_opt(a, cmd, RUNG_OPT_TEST, "test", 1, 100000000,
+	    &k) != 0)
+		return RUNG_EXIT_USAGE;
+	fo->test = (uint32_t)k;
 	k = 1;
 	if (rung_args_int_opt(a, cmd, RUNG_OPT_REPEATS, "repeats", 1, 100000,
 	    &k) != 0)

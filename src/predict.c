@@ -67,6 +67,7 @@ struct eval_ctx {
 	const struct rung_fit_opts *o;
 	const struct rung_dataset *ds;
 	uint32_t	 ntrain;
+	uint32_t	 ntest;		/* the rows after ntrain in perm */
 	uint32_t	 ntrials;	/* of the study: predictions' stride */
 	struct repeat	*rep;
 
@@ -179,7 +180,7 @@ lce_all(struct eval_ctx *e, uint32_t repeats)
 	for (i = 0; i < n; i++)
 		e->lce[i] = NAN;
 	for (r = 0; r < repeats; r++) {
-		for (i = e->ntrain; i < n; i++)
+		for (i = e->ntrain; i < e->ntrain + e->ntest; i++)
 			e->need[e->rep[r].perm[i]] = 1;
 	}
 	e->nchunks = n < LCE_CHUNKS ? n : LCE_CHUNKS;
@@ -199,7 +200,7 @@ static void
 repeat_lce(const struct eval_ctx *e, struct repeat *rp, double *ytest,
     double *yhat)
 {
-	uint32_t	 i, m = 0, ntest = e->ds->n - e->ntrain, row;
+	uint32_t	 i, m = 0, ntest = e->ntest, row;
 
 	for (i = 0; i < ntest; i++) {
 		row = rp->perm[e->ntrain + i];
@@ -221,7 +222,7 @@ repeat_fit(void *arg, uint32_t r)
 	struct repeat	*rp = &e->rep[r];
 	struct rung_svr_params params;
 	struct rung_svr	*m;
-	uint32_t	 i, d = ds->d, ntest = ds->n - e->ntrain, row;
+	uint32_t	 i, d = ds->d, ntest = e->ntest, row;
 	double		*yhat, *ytest;
 
 	/* With no search gamma stays 'scale', which fit resolves alike. */
@@ -381,6 +382,39 @@ done:
 	rung_buf_release(&b);
 }
 
+uint32_t
+rung_fit_train_cap(const struct rung_search *sr)
+{
+	double		 fits;
+
+	switch (sr->kind) {
+	case RUNG_SEARCH_NONE:
+		return RUNG_FIT_TRAIN_MAX;
+	case RUNG_SEARCH_GRID:
+		fits = (double)(sr->c_grid ? sr->nc : 5) *
+		    (sr->nu_grid ? sr->nnu : 5) *
+		    (sr->gamma_grid ? sr->ngamma : 5);
+		break;
+	default:
+		fits = sr->nrandom > 0 ? sr->nrandom : 1;
+		break;
+	}
+	fits *= sr->folds > 1 ? sr->folds : 3;
+	/* As many fits of n / sqrt(fits) rows cost about one of n rows. */
+	return (uint32_t)(RUNG_FIT_TRAIN_MAX / sqrt(fits));
+}
+
+uint32_t
+rung_fit_default_train(const struct rung_fit_opts *o, uint32_t n)
+{
+	uint32_t	 k = (uint32_t)((uint64_t)n * 4 / 5), cap;
+
+	cap = rung_fit_train_cap(&o->search);
+	if (k > cap)
+		k = cap;
+	return k < 2 ? 2 : k;
+}
+
 /*
  * o->threads runs all of it (the search's own threads are not used here).
  * A random search draws the same candidates (search.seed) in every repeat:
@@ -414,19 +448,19 @@ rung_fit_evaluate(const struct rung_study *s, const struct rung_fit_opts *o,
 	e.ntrials = s->ntrials;
 	e.s = s;
 	e.prefix = prefix;
-	if (o->train != 0)
-		e.ntrain = o->train;
-	else {
-		e.ntrain = (uint32_t)((uint64_t)ds.n * 4 / 5);
-		if (e.ntrain < 2)
-			e.ntrain = 2;
-	}
+	e.ntrain = o->train != 0 ? o->train : rung_fit_default_train(o, ds.n);
 	if (e.ntrain >= ds.n) {
 		too_few(s, o, prefix, &ds, e.ntrain, cause);
 		goto out;
 	}
+	e.ntest = ds.n - e.ntrain;
+	if (o->test != 0 && o->test < e.ntest)
+		e.ntest = o->test;
+	else if (o->test == 0 && e.ntest > RUNG_FIT_TEST_MAX)
+		e.ntest = RUNG_FIT_TEST_MAX;
+	row->n_rows = ds.n;
 	row->n_train = e.ntrain;
-	row->n_test = ds.n - e.ntrain;
+	row->n_test = e.ntest;
 
 	e.rep = xcalloc(repeats, sizeof *e.rep);
 	for (r = 0; r < repeats; r++)

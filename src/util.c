@@ -752,3 +752,11 @@ rung_cmp_double(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
+
+int
+rung_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}

@@ -46,7 +46,12 @@ fit_of(struct tui *t)
 	return t->view[SCR_FIT];
 }
 
+/*
+ * Smaller than rung fit's defaults (RUNG_FIT_TRAIN_MAX, _TEST_MAX): nine
+ * prefixes are scored while the user waits.
+ */
 #define FIT_CAP		2000	/* training trials at most */
+#define FIT_TEST_CAP	10000	/* test trials at most */
 #define SCATTER_MAX	2000	/* held-out points drawn */
 
 static void
@@ -157,6 +162,7 @@ fit_main(void *arg)
 	fo.repeats = ds.n > 5000 ? 1 : 3;
 	if (ds.n * 8 / 10 > FIT_CAP)
 		fo.train = FIT_CAP;
+	fo.test = FIT_TEST_CAP;
 	rung_dataset_release(&ds);
 	fv->rows = xcalloc(nk, sizeof *fv->rows);
 	atomic_store(&fv->job.total, nk);

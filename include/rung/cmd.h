@@ -116,6 +116,7 @@ int		 rung_args_fit_params(const struct rung_args *,
 #define RUNG_OPT_TRAIN		0x100d
 #define RUNG_OPT_REPEATS	0x100e
 #define RUNG_OPT_SEED		0x100f
+#define RUNG_OPT_TEST		0x1012
 /* importance's, shared by plot importance. */
 #define RUNG_OPT_METHOD		0x1010
 #define RUNG_OPT_QUANTILE	0x1011

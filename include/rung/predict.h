@@ -201,7 +201,8 @@ struct rung_fit_opts {
 	struct rung_featspec feat;	/* kind, target; prefix set per row */
 	struct rung_svr_params svr;
 	struct rung_search search;
-	uint32_t	 train;		/* training trials per repeat; 0: 80% */
+	uint32_t	 train;		/* training trials per repeat; 0: default */
+	uint32_t	 test;		/* test trials per repeat; 0: default */
 	uint32_t	 repeats;	/* default 1 */
 	uint64_t	 seed;
 	int		 threads;	/* all of the evaluation's threads */
@@ -220,6 +221,7 @@ struct rung_fit_opts {
 
 struct rung_fit_row {
 	int32_t		 prefix;
+	uint32_t	 n_rows;	/* trials that qualify */
 	uint32_t	 n_train;
 	uint32_t	 n_test;
 	uint32_t	 n_skipped;	/* non-finite prefixes left out */
@@ -238,6 +240,22 @@ struct rung_fit_row {
 	struct rung_scores lce_sd;
 	uint32_t	 n_lce_skipped;
 };
+
+/*
+ * The sizes a fit takes by default (rung(1)): 80% of the n trials that
+ * qualify to train on and the rest to score on, but at most
+ * RUNG_FIT_TRAIN_MAX training trials with no search, fewer with one (the
+ * work of a search, candidates times folds fits, kept to that of about one
+ * fit: libsvm's training grows as the square of its rows or faster), and at
+ * most RUNG_FIT_TEST_MAX test trials (scoring costs the rows times the
+ * support vectors). Past them a fit takes random subsets and says so,
+ * so that it ends in bounded time on a study of any size.
+ */
+#define RUNG_FIT_TRAIN_MAX	8000
+#define RUNG_FIT_TEST_MAX	50000
+uint32_t	 rung_fit_train_cap(const struct rung_search *);
+uint32_t	 rung_fit_default_train(const struct rung_fit_opts *,
+		     uint32_t n);
 
 /*
  * Evaluate one prefix: split the eligible trials at random into train and

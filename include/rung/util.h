@@ -65,6 +65,7 @@ void	 rung_progress_end(struct rung_progress *);
 double	 rung_now(void);	/* monotonic seconds */
 /* qsort's comparison of two doubles, ascending (no NaN among them). */
 int	 rung_cmp_double(const void *, const void *);
+int	 rung_cmp_u32(const void *, const void *);	/* uint32_t, for qsort */
 
 /* A growable byte buffer. */
 struct rung_buf {
