@@ -861,7 +861,8 @@ test_fixture(void)
 	o.feat.kind = RUNG_FEAT_RAW;
 	ok(rung_fit_evaluate(s, &o, 4, &r1, &cause) == 0, "evaluate");
 	ok(r1.prefix == 4 && r1.n_train == 160 && r1.n_test == 40 &&
-	    r1.n_skipped == 0, "80%% of 200 train, 40 test");
+	    r1.n_rows == 200 && r1.n_skipped == 0,
+	    "80%% of 200 train, 40 test");
 	ok(r1.mean.r2 > 0.5 && r1.sd.r2 > 0 && r1.mean.kendall > 0.3,
 	    "a useful prediction (R^2 %.3f +- %.3f, tau %.3f)", r1.mean.r2,
 	    r1.sd.r2, r1.mean.kendall);
@@ -886,6 +887,32 @@ test_fixture(void)
 	ok(rung_fit_evaluate(s, &o, 3, &r2, &cause) == 0 && same_row(&r1, &r2),
 	    "four threads give the same row (C %g gamma %g nu %g)",
 	    r1.chosen.C, r1.chosen.gamma, r1.chosen.nu);
+
+	/* The default sizes: bounded whatever the study's size. */
+	o.train = 0;
+	o.search.kind = RUNG_SEARCH_NONE;
+	is_int(rung_fit_train_cap(&o.search), RUNG_FIT_TRAIN_MAX,
+	    "no search: at most RUNG_FIT_TRAIN_MAX training trials");
+	is_int(rung_fit_default_train(&o, 200), 160, "80%% of 200");
+	is_int(rung_fit_default_train(&o, 1000000), 8000, "8000 of a million");
+	o.search.kind = RUNG_SEARCH_GRID;
+	o.search.c_grid = NULL;
+	o.search.folds = 3;
+	is_int(rung_fit_train_cap(&o.search), 413,
+	    "the default grid, 3 folds: 8000 / sqrt(375)");
+	o.search.kind = RUNG_SEARCH_RANDOM;
+	o.search.nrandom = 20;
+	is_int(rung_fit_train_cap(&o.search), 1032, "random:20, 3 folds");
+	o.search.nrandom = 6000;
+	is_int(rung_fit_default_train(&o, 200), 59,
+	    "a search of 18000 fits trains on 59 of 200 by default");
+	o.search.kind = RUNG_SEARCH_NONE;
+	o.test = 25;
+	o.repeats = 1;
+	ok(rung_fit_evaluate(s, &o, 3, &r1, &cause) == 0 && r1.n_train == 160 &&
+	    r1.n_test == 25 && r1.n_rows == 200, "--test 25: 25 of the 40 "
+	    "left scored (%u)", r1.n_test);
+	o.test = 0;
 
 	o.train = 200;
 	r = rung_fit_evaluate(s, &o, 3, &r1, &cause);
