@@ -239,7 +239,8 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 	char		 fv[5][32];
 	long		 top = -1, target = 0;
 	int		 status = -1, ncols, running, c;
-	json_object	*arr, *obj, *m;
+	struct rung_json_array ja;
+	json_object	*obj, *m;
 	struct rung_forecast *fc = NULL;
 
 	running = rung_args_has(args, OPT_RUNNING);
@@ -339,7 +340,7 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 		    s->max_step);
 
 	if ((ctx->format == RUNG_OUT_JSON)) {
-		arr = json_object_new_array();
+		rung_json_array_open(&ja, ctx->out, ctx->tty);
 		for (i = 0; i < n; i++) {
 			obj = rung_trial_json(s, order[i]);
 			m = json_object_new_object();
@@ -351,9 +352,9 @@ cmd_trials_exec(struct rung_ctx *ctx, struct rung_args *args)
 			if (fc != NULL)
 				json_object_object_add(obj, "forecast",
 				    forecast_json(&fc[i]));
-			json_object_array_add(arr, obj);
+			rung_json_array_add(&ja, obj);
 		}
-		rung_json_print(ctx->out, arr, ctx->tty);
+		rung_json_array_close(&ja);
 	} else {
 		ncols = 0;
 		hdr[ncols++] = "ID";

@@ -56,6 +56,41 @@ rung_json_print(FILE *out, json_object *obj, int pretty)
 	json_object_put(obj);
 }
 
+void
+rung_json_array_open(struct rung_json_array *a, FILE *out, int pretty)
+{
+	a->out = out;
+	a->pretty = pretty;
+	a->n = 0;
+	a->arr = pretty ? json_object_new_array() : NULL;
+	if (!pretty)
+		fputc('[', out);
+}
+
+void
+rung_json_array_add(struct rung_json_array *a, json_object *obj)
+{
+	if (a->pretty) {
+		json_object_array_add(a->arr, obj);
+		return;
+	}
+	if (a->n++ > 0)
+		fputc(',', a->out);
+	fputs(json_object_to_json_string_ext(obj,
+	    JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PLAIN), a->out);
+	json_object_put(obj);
+}
+
+void
+rung_json_array_close(struct rung_json_array *a)
+{
+	if (a->pretty) {
+		rung_json_print(a->out, a->arr, 1);
+		a->arr = NULL;
+	} else
+		fputs("]\n", a->out);
+}
+
 /* The object a trial is in listings: shared by trials and show. */
 json_object *
 rung_trial_json(const struct rung_study *s, uint32_t t)

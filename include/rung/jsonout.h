@@ -20,4 +20,22 @@ json_object	*rung_trial_json(const struct rung_study *, uint32_t t);
 /* Print and release: pretty when out is a terminal, one line otherwise. */
 void		 rung_json_print(FILE *, json_object *, int pretty);
 
+/*
+ * A JSON array printed as its items come, for listings of a million rows:
+ * plain, each item is printed and freed as it is added, so that the
+ * output is the same bytes as rung_json_print of the whole array and
+ * memory stays that of one item; pretty (a terminal), the array is built
+ * and printed at the end, as json-c indents it.
+ */
+struct rung_json_array {
+	FILE		*out;
+	int		 pretty;
+	size_t		 n;
+	json_object	*arr;
+};
+void		 rung_json_array_open(struct rung_json_array *, FILE *,
+		     int pretty);
+void		 rung_json_array_add(struct rung_json_array *, json_object *);
+void		 rung_json_array_close(struct rung_json_array *);
+
 #endif
