@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -771,6 +774,61 @@ sort_trials(struct rung_study *study)
 }
 
 /*
+ * A big study's parameters are read on a second connection, in a thread,
+ * while this one reads the curves: on two cores the load then takes about
+ * what its curves take (a million trials: a second saved of three). The
+ * two fill different fields of the study and only read its trials. A write
+ * committed between the two reads is no worse than one committed between
+ * two statements on one connection: the trial's rev, above the study's rev
+ * read first, has it read again next time.
+ */
+#define PARAMS_APART	20000	/* trials, and more */
+
+struct params_job {
+	pthread_t	 thread;
+	struct rung_store *s;
+	struct rung_study *study;
+	int64_t		 since;
+	char		*cause;
+	int		 rc;
+};
+
+static void *
+params_main(void *arg)
+{
+	struct params_job *j = arg;
+
+	j->rc = load_params(j->s, j->study, j->since, &j->cause);
+	return NULL;
+}
+
+/* 0 with the thread started, -1 where it cannot be (then read in line). */
+static int
+params_apart(struct rung_store *s, struct rung_study *study, int64_t since,
+    struct params_job *j)
+{
+	struct stat	 sb;
+	char		*cause = NULL;
+
+	/* Only a file: another connection to ":memory:" is another database. */
+	if (stat(s->path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return -1;
+	if (rung_store_open(s->path, RUNG_STORE_READONLY |
+	    RUNG_STORE_MUSTEXIST, &j->s, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	j->study = study;
+	j->since = since;
+	if (pthread_create(&j->thread, NULL, params_main, j) != 0) {
+		rung_store_close(j->s);
+		j->s = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The study's trials, or those of held's study whose rev is above
  * held->rev. The rev is read first: a write committed while the rest is
  * read is then read again next time rather than missed.
@@ -785,7 +843,8 @@ load(struct rung_store *s, const char *name, const char *metric,
 	sqlite3_stmt	*st = NULL;
 	size_t		 cap = 0;
 	int64_t		 since = held != NULL ? held->rev : -1;
-	int		 rc;
+	struct params_job pj = { 0 };
+	int		 rc, threaded = 0;
 
 	study = xcalloc(1, sizeof *study);
 	if (held != NULL) {
@@ -857,13 +916,27 @@ load(struct rung_store *s, const char *name, const char *metric,
 		    study->name);
 		goto fail;
 	}
+	pj.rc = -1;
+	if (study->ntrials >= PARAMS_APART && params_apart(s, study, since,
+	    &pj) == 0)
+		threaded = 1;
 	rc = load_curves(s, study->id, metric, dir, since, study->ntrials,
 	    study->trial_rowid, &study->curve, &study->secs, cause);
-	if (rc != 0)
+	if (threaded) {
+		pthread_join(pj.thread, NULL);
+		rung_store_close(pj.s);
+	}
+	if (rc != 0) {
+		free(pj.cause);
 		goto fail;
+	}
 	/* What the study's best means is what the loaded metric's does. */
 	study->direction = study->curve.direction;
-	if (load_params(s, study, since, cause) != 0)
+	if (threaded && pj.rc != 0) {
+		*cause = pj.cause;
+		goto fail;
+	}
+	if (!threaded && load_params(s, study, since, cause) != 0)
 		goto fail;
 	study->max_step = 0;
 	for (uint32_t t = 0; t < study->ntrials; t++) {

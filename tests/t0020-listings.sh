@@ -112,6 +112,28 @@ test_expect_success 'a missing study exits 1' '
 	grep_err "no study .nope."
 '
 
+# 20,000 trials and more: the parameters are read on a second connection
+# while the curves are read on the first (store-read.c, PARAMS_APART).
+test_expect_success 'a study of 25,000 trials lists every trial with the parameters and final value of its file' '
+	"$RUNG_BUILDDIR/tests/genlong" 25000 3 7 >many.csv &&
+	rung -q -d many.db import -s many many.csv &&
+	rung -d many.db trials --json many >many.json &&
+	/usr/bin/python3 - <<-\PY
+	import csv, json
+	rows = {}
+	for r in csv.DictReader(open("many.csv")):
+	    rows[r["trial"]] = r
+	j = json.load(open("many.json"))
+	assert len(j) == 25000 == len(rows), len(j)
+	for t in j:
+	    r = rows[t["id"]]
+	    assert abs(t["params"]["lr"] - float(r["lr"])) <= 1e-12 * float(r["lr"]), t
+	    assert t["params"]["layers"] == int(r["layers"]), t
+	    assert abs(t["final"] - float(r["val_loss"])) < 1e-9, t
+	    assert t["steps"] == 3, t
+	PY
+'
+
 test_expect_success 'a listing into a closed pipe ends quietly' '
 	rung trials mq | head -n 1 >out &&
 	test $(wc -l <out) -eq 1
