@@ -136,7 +136,6 @@ row_json(const struct rung_fit_row *r, int32_t target, uint32_t repeats)
 	return o;
 }
 
-/* Train on every eligible trial and keep the model under a name. */
 /*
  * Keep a random n of the dataset's rows (seeded), in place: the rows a kept
  * model trains on when a study has more than --train qualifying trials.
@@ -164,6 +163,7 @@ take_subset(struct rung_dataset *ds, uint32_t n, uint64_t seed)
 	free(idx);
 }
 
+/* Train on every eligible trial and keep the model under a name. */
 static int
 save_model(struct rung_ctx *ctx, const struct rung_study *s,
     struct rung_fit_opts *fo, int32_t prefix, const char *name, int replace)
@@ -460,8 +460,8 @@ const struct rung_cmd_entry rung_cmd_fit_entry = {
 	    "[--features raw|baker] [--params list] "
 	    "[--svr nu-svr|eps-svr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
-	    "[--folds n] [--train n] [--test n] [--repeats n] [--seed n] [-j jobs] "
-	    "[--save name] [--replace] [--dump dir] study",
+	    "[--folds n] [--train n] [--test n] [--repeats n] [--seed n] "
+	    "[-j jobs] [--save name] [--replace] [--dump dir] study",
 	.summary = "fit SVR on curve prefixes: how early can the final value "
 	    "be predicted",
 	.shortopts = "j:",
