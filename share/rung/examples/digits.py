@@ -268,8 +268,12 @@ def main():
     crash = int(option("--crash-at", 0))
     hang = int(option("--hang-at", 0))
     if NRANKS > 1:
-        print("digits: rank %d of %d%s" % (RANK, NRANKS,
-              ": reports" if RANK == 0 else ""), file=sys.stderr)
+        # One write of the whole line: print() writes the text and the
+        # newline apart, and the launcher may interleave the ranks'
+        # streams between the two.
+        sys.stderr.write("digits: rank %d of %d%s\n" % (RANK, NRANKS,
+                         ": reports" if RANK == 0 else ""))
+        sys.stderr.flush()
     path = checkpoint_path()
     state = load(path, resume)
     start = state["step"] if state is not None else 0
