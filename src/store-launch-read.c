@@ -172,6 +172,8 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		}
 		for (k = 0; k < x.secs.n; k++)
 			series_add(&t->secs, x.secs.steps[k], x.secs.vals[k]);
+		/* Points in the tail: a rung killed mid-run (ldb_fold_left). */
+		t->tail = x.ntail > 0;
 		for (m = 0; m < t->nm; m++)
 			t->m[m].saved = t->m[m].n;
 		t->secs.saved = t->secs.n;

@@ -386,6 +386,84 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
 }
 
 /*
+ * A running campaign's trial has its points after the first in the tail
+ * tables (schema 9), a row each, until its run ends and folds them into
+ * its curve. The readers take a curve as its blob's points and then its
+ * tail's, read in one transaction: a fold committed between the two reads
+ * would otherwise be read as neither. This opens a read transaction
+ * unless one is open; store_read_end ends it.
+ */
+static int
+store_read_begin(struct rung_store *s, int *began, char **cause)
+{
+	*began = 0;
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	if (store_exec_sql(s->db, "BEGIN", s->path, cause) != 0)
+		return -1;
+	*began = 1;
+	return 0;
+}
+
+static void
+store_read_end(struct rung_store *s, int began)
+{
+	if (began)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* A tail's value: NULL is a NaN, which SQLite does not store. */
+static double
+tail_value(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(st, col);
+}
+
+/*
+ * The tail points of the seconds of the trials loaded, in the trials'
+ * order: for each trial that has some, the range of them.
+ */
+struct secs_tail {
+	int32_t		*steps;
+	double		*vals;
+	uint64_t	 n, cap;
+	uint32_t	*t;		/* trials that have some, ascending */
+	uint64_t	*from;		/* their first point; from[nt] = n */
+	uint32_t	 nt, tcap;
+};
+
+static void
+secs_tail_release(struct secs_tail *x)
+{
+	free(x->steps);
+	free(x->vals);
+	free(x->t);
+	free(x->from);
+}
+
+/* The range of trial t's tail points: 0 when it has none. */
+static int
+secs_tail_find(const struct secs_tail *x, uint32_t t, uint64_t *a,
+    uint64_t *b)
+{
+	uint32_t	 lo = 0, hi = x->nt, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x->t[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == x->nt || x->t[lo] != t)
+		return 0;
+	*a = x->from[lo];
+	*b = lo + 1 < x->nt ? x->from[lo + 1] : x->n;
+	return 1;
+}
+
+/*
  * Read one metric's curves for every trial of the study into one pool, in
  * one pass over the rows: a first pass for the sizes alone would read
  * every record twice, the blobs being nearly all of the study's bytes and
@@ -400,6 +478,11 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
  * trial read so far goes on the main pool, already in place; the others
  * (few) go on a side pool, merged in at the end from the back, the main
  * pool's blocks moved right into their places.
+ *
+ * A curve with points in the tail (a trial running now, schema 9) is
+ * moved to the end of the side pool, its tail read after it: the tail
+ * rows come in the trials' order, so each such curve is moved once, and
+ * only those of running trials are.
  */
 static int
 load_curves(struct rung_store *s, int64_t study_id, const char *metric,
@@ -409,13 +492,14 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 {
 	sqlite3_stmt	*st = NULL;
 	struct pool	 main = { 0 }, side = { 0 }, *p;
-	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX;
-	uint64_t	*start = NULL, w;
+	struct secs_tail tl = { 0 };
+	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX, cur;
+	uint64_t	*start = NULL, w, stale = 0, ta, tb;
 	uint8_t		*aside = NULL;
 	const void	*steps, *vals;
 	int32_t		 first;
 	double		 best;
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, began = 0;
 
 	memset(c, 0, sizeof *c);
 	/* The metric's own direction, unless the command overrides it. */
@@ -437,6 +521,8 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		c->final[t] = c->best[t] = NAN;
 		start[t] = UINT64_MAX;
 	}
+	if (store_read_begin(s, &began, cause) != 0)
+		goto out;
 	if (store_prepare(s, since < 0 ?
 	    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
 	    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
@@ -506,7 +592,78 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		goto out;
 	}
-	w = main.n + side.n;
+
+	/* The tails, after their curves' points. */
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_prepare(s, since < 0 ?
+	    "SELECT ct.trial_id, ct.step, ct.value FROM curve_tail ct"
+	    " JOIN trials t ON t.id = ct.trial_id WHERE t.study_id = ?1"
+	    " AND ct.metric_id = (SELECT id FROM metrics"
+	    " WHERE study_id = ?1 AND name = ?2)"
+	    " ORDER BY ct.trial_id, ct.step" :
+	    CHANGED("ct.trial_id, ct.step, ct.value", "curve_tail", "ct",
+	    " AND ct.metric_id = (SELECT id FROM metrics"
+	    " WHERE study_id = ?1 AND name = ?2)") ", ct.step", &st,
+	    cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
+	t = 0;
+	cur = UINT32_MAX;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t	 tid = sqlite3_column_int64(st, 0);
+		int32_t	 step = sqlite3_column_int(st, 1);
+		double	 v = tail_value(st, 2);
+
+		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials)
+			continue;
+		if (t != cur) {
+			/* Its curve to the end of the side pool, once. */
+			cur = t;
+			if (start[t] == UINT64_MAX) {
+				start[t] = side.n;
+				len[t] = 0;
+			} else if (!aside[t] || start[t] + len[t] != side.n) {
+				p = aside[t] ? &side : &main;
+				if (pool_reserve(&side, main.n + side.n,
+				    len[t], cause) != 0)
+					goto out;
+				memcpy(side.steps + side.n, p->steps +
+				    start[t], (size_t)len[t] *
+				    sizeof *side.steps);
+				memcpy(side.vals + side.n, p->vals +
+				    start[t], (size_t)len[t] *
+				    sizeof *side.vals);
+				stale += len[t];
+				start[t] = side.n;
+				side.n += len[t];
+			}
+			aside[t] = 1;
+		}
+		/* A tail step is above its curve's: anything else is not. */
+		if (len[t] > 0 && side.steps[start[t] + len[t] - 1] >= step)
+			continue;
+		if (pool_reserve(&side, main.n + side.n, 1, cause) != 0)
+			goto out;
+		side.steps[side.n] = step;
+		side.vals[side.n++] = (float)v;
+		len[t]++;
+		best = c->best[t];
+		if (isfinite(v) && (dir == RUNG_MAX ? !(v <= best) :
+		    !(v >= best)))
+			c->best[t] = v;
+		c->final[t] = v;
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+
+	/* Curves moved aside leave their old places (stale) behind. */
+	w = main.n + side.n - stale;
 	c->steps = xreallocarray(main.steps, w ? w : 1, sizeof *c->steps);
 	c->vals = xreallocarray(main.vals, w ? w : 1, sizeof *c->vals);
 	main.steps = NULL;
@@ -542,6 +699,53 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	sqlite3_finalize(st);
 	st = NULL;
 	*secs_out = NULL;
+	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.step, x.value"
+	    " FROM curve_tail x JOIN trials t ON t.id = x.trial_id"
+	    " WHERE t.study_id = ?1 AND x.metric_id = 0"
+	    " ORDER BY x.trial_id, x.step" :
+	    CHANGED("x.trial_id, x.step, x.value", "curve_tail", "x",
+	    " AND x.metric_id = 0") ", x.step", &st, cause) != 0) {
+		ret = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, study_id);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
+	/* The tails first, a handful of trials' (the running ones). */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((t = trial_index(rowid, ntrials, tl.nt > 0 ?
+		    tl.t[tl.nt - 1] : 0, sqlite3_column_int64(st, 0))) ==
+		    ntrials)
+			continue;
+		if (tl.nt == 0 || tl.t[tl.nt - 1] != t) {
+			if (tl.nt + 1 > tl.tcap) {
+				size_t	 c2 = tl.tcap;
+
+				XGROW(tl.t, c2, tl.nt + 1);
+				tl.from = xreallocarray(tl.from, c2,
+				    sizeof *tl.from);
+				tl.tcap = (uint32_t)c2;
+			}
+			tl.t[tl.nt] = t;
+			tl.from[tl.nt++] = tl.n;
+		}
+		if (tl.n + 1 > tl.cap) {
+			size_t	 c2 = tl.cap;
+
+			XGROW(tl.steps, c2, tl.n + 1);
+			tl.vals = xreallocarray(tl.vals, c2, sizeof *tl.vals);
+			tl.cap = c2;
+		}
+		tl.steps[tl.n] = sqlite3_column_int(st, 1);
+		tl.vals[tl.n++] = tail_value(st, 2);
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		ret = -1;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.n,"
 	    " x.first_step, x.steps, x.secs FROM step_seconds x JOIN trials t"
 	    " ON t.id = x.trial_id WHERE t.study_id = ?1" :
@@ -556,7 +760,7 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t	 tid = sqlite3_column_int64(st, 0);
-		uint32_t j = 0, k;
+		uint32_t j = 0, k, all;
 		int32_t	 step;
 
 		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials)
@@ -576,23 +780,31 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 			for (k = 0; k < c->off[ntrials]; k++)
 				(*secs_out)[k] = NAN;
 		}
+		/* Its tail's points after the blob's. */
+		if (!secs_tail_find(&tl, t, &ta, &tb))
+			ta = tb = 0;
+		all = n + (uint32_t)(tb - ta);
+#define SECS_STEP(j) ((j) >= n ? tl.steps[ta + (j) - n] : steps != NULL ? \
+	rung_unpack_i32(steps, (j)) : first + (int32_t)(j))
 		/* Both lists are sorted by step: walk them together. */
 		for (k = c->off[t]; k < c->off[t + 1]; k++) {
-			while (j < n) {
-				step = steps != NULL ? rung_unpack_i32(steps,
-				    j) : first + (int32_t)j;
+			while (j < all) {
+				step = SECS_STEP(j);
 				if (step >= c->steps[k])
 					break;
 				j++;
 			}
-			if (j < n && (steps != NULL ? rung_unpack_i32(steps,
-			    j) : first + (int32_t)j) == c->steps[k])
-				(*secs_out)[k] = (float)rung_unpack_f64(vals,
-				    j);
+			if (j < all && SECS_STEP(j) == c->steps[k])
+				(*secs_out)[k] = (float)(j >= n ?
+				    tl.vals[ta + j - n] :
+				    rung_unpack_f64(vals, j));
 		}
+#undef SECS_STEP
 	}
 out:
 	sqlite3_finalize(st);
+	secs_tail_release(&tl);
+	store_read_end(s, began);
 	free(len);
 	free(start);
 	free(aside);
@@ -1053,7 +1265,10 @@ rung_exact_open(struct rung_store *s, int64_t study, struct rung_exact *x,
 	if (store_prepare(s, "SELECT metric_id, n, first_step, steps, vals"
 	    " FROM curves WHERE trial_id = ?", &x->curve_st, cause) != 0 ||
 	    store_prepare(s, "SELECT n, first_step, steps, secs"
-	    " FROM step_seconds WHERE trial_id = ?", &x->secs_st, cause) != 0) {
+	    " FROM step_seconds WHERE trial_id = ?", &x->secs_st, cause) != 0 ||
+	    store_prepare(s, "SELECT metric_id, step, value FROM curve_tail"
+	    " WHERE trial_id = ? ORDER BY step, metric_id", &x->tail_st,
+	    cause) != 0) {
 		rung_exact_release(x);
 		return -1;
 	}
@@ -1089,17 +1304,37 @@ unpack_points(struct rung_store *s, sqlite3_stmt *st, int col,
 	return 0;
 }
 
+/* A tail point after p's; a step not above the last is not one. */
+static void
+tail_add(struct rung_points *p, int32_t step, double v, uint32_t *ntail)
+{
+	size_t	 cap = p->cap;
+
+	if (p->n > 0 && p->steps[p->n - 1] >= step)
+		return;
+	XGROW(p->steps, cap, p->n + 1);
+	p->vals = xreallocarray(p->vals, cap, sizeof *p->vals);
+	p->cap = cap;
+	p->steps[p->n] = step;
+	p->vals[p->n++] = v;
+	(*ntail)++;
+}
+
 int
 rung_exact_read(struct rung_store *s, struct rung_exact *x, int64_t trial,
     char **cause)
 {
 	size_t		 m;
 	int64_t		 mid;
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, began;
 
 	for (m = 0; m < x->nmetrics; m++)
 		x->curves[m].n = 0;
 	x->secs.n = 0;
+	x->ntail = 0;
+	/* The blobs and the tails in one snapshot (store_read_begin). */
+	if (store_read_begin(s, &began, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(x->curve_st, 1, trial);
 	while ((rc = sqlite3_step(x->curve_st)) == SQLITE_ROW) {
 		mid = sqlite3_column_int64(x->curve_st, 0);
@@ -1119,10 +1354,32 @@ rung_exact_read(struct rung_store *s, struct rung_exact *x, int64_t trial,
 	if (sqlite3_step(x->secs_st) == SQLITE_ROW &&
 	    unpack_points(s, x->secs_st, 0, &x->secs, cause) != 0)
 		goto out;
+
+	/* The points of a running trial after its blobs' (schema 9). */
+	sqlite3_bind_int64(x->tail_st, 1, trial);
+	while ((rc = sqlite3_step(x->tail_st)) == SQLITE_ROW) {
+		struct rung_points *p = NULL;
+
+		if ((mid = sqlite3_column_int64(x->tail_st, 0)) == 0)
+			p = &x->secs;	/* the step's seconds */
+		for (m = 0; p == NULL && m < x->nmetrics; m++) {
+			if (x->metric_ids[m] == mid)
+				p = &x->curves[m];
+		}
+		if (p != NULL)
+			tail_add(p, sqlite3_column_int(x->tail_st, 1),
+			    tail_value(x->tail_st, 2), &x->ntail);
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
 	ret = 0;
 out:
 	sqlite3_reset(x->curve_st);
 	sqlite3_reset(x->secs_st);
+	sqlite3_reset(x->tail_st);
+	store_read_end(s, began);
 	return ret;
 }
 
@@ -1143,6 +1400,7 @@ rung_exact_release(struct rung_exact *x)
 	free(x->secs.vals);
 	sqlite3_finalize(x->curve_st);
 	sqlite3_finalize(x->secs_st);
+	sqlite3_finalize(x->tail_st);
 	memset(x, 0, sizeof *x);
 }
 
