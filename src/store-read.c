@@ -57,6 +57,55 @@ read_info(sqlite3_stmt *st, struct rung_study_info *i)
 	i->max_step = sqlite3_column_int(st, 8);
 }
 
+/*
+ * The points in the tail (schema 9: a running campaign's, not folded into
+ * its curves yet) added to the counts of STUDY_INFO_SQL. There is no index
+ * of the tail by metric, which would cost each report a second page: one
+ * walk of the tail for every study listed, where a subquery of
+ * STUDY_INFO_SQL would walk it once a study. Empty but while a campaign
+ * runs, it is then as long as its running trials' points since their
+ * runs began.
+ */
+static int
+add_tails(struct rung_store *s, struct rung_study_info *v, size_t n,
+    int one, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int64_t		 id;
+	int32_t		 step;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	if (store_prepare(s, one ? "SELECT m.study_id, count(*), max(ct.step)"
+	    " FROM curve_tail ct JOIN metrics m ON m.id = ct.metric_id"
+	    " JOIN studies s ON s.id = m.study_id WHERE m.name = s.metric"
+	    " AND s.id = ?1 GROUP BY m.study_id" :
+	    "SELECT m.study_id, count(*), max(ct.step)"
+	    " FROM curve_tail ct JOIN metrics m ON m.id = ct.metric_id"
+	    " JOIN studies s ON s.id = m.study_id WHERE m.name = s.metric"
+	    " GROUP BY m.study_id", &st, cause) != 0)
+		return -1;
+	if (one)
+		sqlite3_bind_int64(st, 1, v[0].id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		step = sqlite3_column_int(st, 2);
+		for (i = 0; i < n; i++) {
+			if (v[i].id != id)
+				continue;
+			v[i].npoints += sqlite3_column_int64(st, 1);
+			if (step > v[i].max_step)
+				v[i].max_step = step;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 rung_store_studies(struct rung_store *s, struct rung_study_info **out,
     size_t *n, char **cause)
@@ -78,7 +127,7 @@ rung_store_studies(struct rung_store *s, struct rung_study_info **out,
 	if (rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE || add_tails(s, v, len, 0, cause) != 0) {
 		while (len > 0)
 			rung_study_info_release(&v[--len]);
 		free(v);
@@ -125,8 +174,16 @@ int
 rung_store_study(struct rung_store *s, const char *name,
     struct rung_study_info *info, char **cause)
 {
-	return study_row(s, STUDY_INFO_SQL " WHERE s.name = ?", name, info,
-	    cause);
+	int	 rc;
+
+	if ((rc = study_row(s, STUDY_INFO_SQL " WHERE s.name = ?", name, info,
+	    cause)) != 0)
+		return rc;
+	if (add_tails(s, info, 1, 1, cause) != 0) {
+		rung_study_info_release(info);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -165,6 +222,15 @@ rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
 	return 0;
 }
 
+/*
+ * Has metric m a curve of more than one point? A tail row (schema 9) says
+ * so: the first point of a trial's series is always its curves row's.
+ */
+#define LONG_CURVE \
+	"(EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id" \
+	" AND c.n > 1) OR EXISTS (SELECT 1 FROM curve_tail ct" \
+	" WHERE ct.metric_id = m.id))"
+
 int
 rung_store_curve_metric(struct rung_store *s, const char *study,
     char **name, int *other, char **cause)
@@ -180,10 +246,8 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	if (store_prepare(s, "SELECT m.name, m.name <> s.metric FROM metrics m"
 	    " JOIN studies s"
 	    " ON s.id = m.study_id WHERE s.name = ?1 AND (m.name = s.metric"
-	    " OR EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id"
-	    " AND c.n > 1)) ORDER BY EXISTS (SELECT 1 FROM curves c"
-	    " WHERE c.metric_id = m.id AND c.n > 1) DESC, m.name = s.metric"
-	    " DESC, m.id LIMIT 1", &st, cause) != 0)
+	    " OR " LONG_CURVE ") ORDER BY " LONG_CURVE " DESC,"
+	    " m.name = s.metric DESC, m.id LIMIT 1", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -208,8 +272,7 @@ rung_store_final_metrics(struct rung_store *s, int64_t study,
 	if (store_prepare(s, "SELECT m.name FROM metrics m WHERE m.study_id = ?"
 	    " AND m.name <> ?"
 	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
-	    " AND NOT EXISTS (SELECT 1 FROM curves c"
-	    "  WHERE c.metric_id = m.id AND c.n > 1)"
+	    " AND NOT " LONG_CURVE
 	    " ORDER BY m.id", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, study);
