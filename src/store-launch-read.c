@@ -290,7 +290,10 @@ rung_store_launch_rows(struct rung_store *store, int64_t launch_id,
 	*nrows = 0;
 	/*
 	 * The last value: the tail's last (schema 9, a running trial's
-	 * points since its run began), else its curve's.
+	 * points since its run began), else its curve's. The tail's last
+	 * is found walking the trial's rows back from its last step, where
+	 * max() would walk them all (the key has the step before the
+	 * metric).
 	 */
 	if (sqlite3_prepare_v2(db, "SELECT t.ext_id, lt.state, lt.seen_step,"
 	    " lt.target, lt.runs, lt.gpus, lt.decision, lt.decision_step,"
@@ -301,9 +304,9 @@ rung_store_launch_rows(struct rung_store *store, int64_t launch_id,
 	    " metrics m JOIN studies s ON s.id = m.study_id"
 	    " WHERE m.study_id = t.study_id AND m.name = s.metric)"
 	    " LEFT JOIN curve_tail ct ON ct.trial_id = t.id"
-	    " AND ct.metric_id = c.metric_id AND ct.step = (SELECT"
-	    " max(x.step) FROM curve_tail x WHERE x.trial_id = t.id"
-	    " AND x.metric_id = c.metric_id)"
+	    " AND ct.metric_id = c.metric_id AND ct.step = (SELECT x.step"
+	    " FROM curve_tail x WHERE x.trial_id = t.id"
+	    " AND x.metric_id = c.metric_id ORDER BY x.step DESC LIMIT 1)"
 	    " WHERE lt.launch_id = ? ORDER BY lt.handle", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return read_err(db, st, cause);

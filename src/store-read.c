@@ -449,6 +449,29 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
 }
 
 /*
+ * The tail rows (cols of curve_tail ct) of a study's trials, a trial's
+ * together in the order of their steps: the walk starts from the tail,
+ * empty but while a campaign runs, in its key's order, and looks each
+ * row's trial up (CROSS JOIN), never through a big study's every trial.
+ */
+#define TAIL_ALL(and) \
+	"SELECT ct.trial_id, ct.step, ct.value FROM curve_tail ct" \
+	" CROSS JOIN trials t WHERE t.id = ct.trial_id AND t.study_id = ?1" \
+	and
+
+/*
+ * The same of the trials whose rev is above ?3: from the rev index to each
+ * one's tail, whose rows the lookup by the key's trial_id gives in the
+ * order of their steps (no ORDER BY: sorting a running trial's whole tail
+ * again at each read of the live explorer is what it avoids). The trials
+ * themselves come in any order.
+ */
+#define TAIL_CHANGED(and) \
+	"SELECT ct.trial_id, ct.step, ct.value FROM trials t" \
+	" CROSS JOIN curve_tail ct WHERE t.study_id = ?1 AND t.rev > ?3" \
+	" AND ct.trial_id = t.id" and
+
+/*
  * A running campaign's trial has its points after the first in the tail
  * tables (schema 9), a row each, until its run ends and folds them into
  * its curve. The readers take a curve as its blob's points and then its
@@ -484,16 +507,16 @@ tail_value(sqlite3_stmt *st, int col)
 }
 
 /*
- * The tail points of the seconds of the trials loaded, in the trials'
- * order: for each trial that has some, the range of them.
+ * The tail points of the seconds of the trials loaded: trial t's are
+ * len[t] points from from[t].
  */
 struct secs_tail {
 	int32_t		*steps;
 	double		*vals;
 	uint64_t	 n, cap;
-	uint32_t	*t;		/* trials that have some, ascending */
-	uint64_t	*from;		/* their first point; from[nt] = n */
-	uint32_t	 nt, tcap;
+	uint64_t	*from;
+	uint32_t	*len;
+	uint32_t	 last;		/* the trial of the last row */
 };
 
 static void
@@ -501,29 +524,8 @@ secs_tail_release(struct secs_tail *x)
 {
 	free(x->steps);
 	free(x->vals);
-	free(x->t);
 	free(x->from);
-}
-
-/* The range of trial t's tail points: 0 when it has none. */
-static int
-secs_tail_find(const struct secs_tail *x, uint32_t t, uint64_t *a,
-    uint64_t *b)
-{
-	uint32_t	 lo = 0, hi = x->nt, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (x->t[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == x->nt || x->t[lo] != t)
-		return 0;
-	*a = x->from[lo];
-	*b = lo + 1 < x->nt ? x->from[lo + 1] : x->n;
-	return 1;
+	free(x->len);
 }
 
 /*
@@ -557,7 +559,7 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	struct pool	 main = { 0 }, side = { 0 }, *p;
 	struct secs_tail tl = { 0 };
 	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX, cur;
-	uint64_t	*start = NULL, w, stale = 0, ta, tb;
+	uint64_t	*start = NULL, w, stale = 0, ta;
 	uint8_t		*aside = NULL;
 	const void	*steps, *vals;
 	int32_t		 first;
@@ -659,16 +661,10 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	/* The tails, after their curves' points. */
 	sqlite3_finalize(st);
 	st = NULL;
-	if (store_prepare(s, since < 0 ?
-	    "SELECT ct.trial_id, ct.step, ct.value FROM curve_tail ct"
-	    " JOIN trials t ON t.id = ct.trial_id WHERE t.study_id = ?1"
-	    " AND ct.metric_id = (SELECT id FROM metrics"
-	    " WHERE study_id = ?1 AND name = ?2)"
-	    " ORDER BY ct.trial_id, ct.step" :
-	    CHANGED("ct.trial_id, ct.step, ct.value", "curve_tail", "ct",
-	    " AND ct.metric_id = (SELECT id FROM metrics"
-	    " WHERE study_id = ?1 AND name = ?2)") ", ct.step", &st,
-	    cause) != 0)
+	if (store_prepare(s, since < 0 ? TAIL_ALL(" AND ct.metric_id ="
+	    " (SELECT id FROM metrics WHERE study_id = ?1 AND name = ?2)") :
+	    TAIL_CHANGED(" AND ct.metric_id = (SELECT id FROM metrics"
+	    " WHERE study_id = ?1 AND name = ?2)"), &st, cause) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, study_id);
 	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
@@ -762,12 +758,8 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	sqlite3_finalize(st);
 	st = NULL;
 	*secs_out = NULL;
-	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.step, x.value"
-	    " FROM curve_tail x JOIN trials t ON t.id = x.trial_id"
-	    " WHERE t.study_id = ?1 AND x.metric_id = 0"
-	    " ORDER BY x.trial_id, x.step" :
-	    CHANGED("x.trial_id, x.step, x.value", "curve_tail", "x",
-	    " AND x.metric_id = 0") ", x.step", &st, cause) != 0) {
+	if (store_prepare(s, since < 0 ? TAIL_ALL(" AND ct.metric_id = 0") :
+	    TAIL_CHANGED(" AND ct.metric_id = 0"), &st, cause) != 0) {
 		ret = -1;
 		goto out;
 	}
@@ -775,23 +767,22 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	if (since >= 0)
 		sqlite3_bind_int64(st, 3, since);
 	/* The tails first, a handful of trials' (the running ones). */
+	tl.from = xcalloc(ntrials ? ntrials : 1, sizeof *tl.from);
+	tl.len = xcalloc(ntrials ? ntrials : 1, sizeof *tl.len);
+	tl.last = UINT32_MAX;
+	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((t = trial_index(rowid, ntrials, tl.nt > 0 ?
-		    tl.t[tl.nt - 1] : 0, sqlite3_column_int64(st, 0))) ==
-		    ntrials)
+		if ((t = trial_index(rowid, ntrials, t,
+		    sqlite3_column_int64(st, 0))) == ntrials)
 			continue;
-		if (tl.nt == 0 || tl.t[tl.nt - 1] != t) {
-			if (tl.nt + 1 > tl.tcap) {
-				size_t	 c2 = tl.tcap;
-
-				XGROW(tl.t, c2, tl.nt + 1);
-				tl.from = xreallocarray(tl.from, c2,
-				    sizeof *tl.from);
-				tl.tcap = (uint32_t)c2;
-			}
-			tl.t[tl.nt] = t;
-			tl.from[tl.nt++] = tl.n;
+		if (t != tl.last) {
+			/* A trial's rows come together (TAIL_ALL). */
+			if (tl.len[t] > 0)
+				continue;
+			tl.from[t] = tl.n;
+			tl.last = t;
 		}
+		tl.len[t]++;
 		if (tl.n + 1 > tl.cap) {
 			size_t	 c2 = tl.cap;
 
@@ -844,9 +835,8 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 				(*secs_out)[k] = NAN;
 		}
 		/* Its tail's points after the blob's. */
-		if (!secs_tail_find(&tl, t, &ta, &tb))
-			ta = tb = 0;
-		all = n + (uint32_t)(tb - ta);
+		ta = tl.from[t];
+		all = n + tl.len[t];
 #define SECS_STEP(j) ((j) >= n ? tl.steps[ta + (j) - n] : steps != NULL ? \
 	rung_unpack_i32(steps, (j)) : first + (int32_t)(j))
 		/* Both lists are sorted by step: walk them together. */
