@@ -94,7 +94,7 @@ struct ltrial {
 	double		 linger;	/* leader gone: leftovers killed at */
 	uint32_t	 nmalformed;
 
-	int		 tail;		/* points in the tail tables (schema 9) */
+	int		 tail;		/* points in curve_tail (schema 9) */
 	int		 folding;	/* folded by the write not committed */
 
 	unsigned	 unsaved;	/* U_* */

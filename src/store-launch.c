@@ -1,7 +1,7 @@
 /*
  * The store's part of rung launch: what it writes to the study as it
  * happens: the study and its launch row, trials and their parameters, each
- * point as it is reported (a row of the tail tables, folded into the
+ * point as it is reported (a row of curve_tail, folded into the
  * curve, packed as imports pack it, when the run ends), the scheduler's
  * state after each decision, and the events.
  * Every write is a transaction of its own, committed before rung acts on
@@ -665,7 +665,7 @@ write_tail(struct launch *L, struct ltrial *t, uint32_t m, char **cause)
  * A trial's new points. The first write of a series makes its curves row,
  * so that the row is there from the trial's first point for whatever
  * counts rows or asks which metrics have curves; every later point is a
- * row of the tail tables, the same cost at step a million as at step one
+ * row of curve_tail, the same cost at step a million as at step one
  * where rewriting the row's blobs cost O(n) a report. The tail is folded
  * into the row when the run ends (ldb_fold), once.
  */

@@ -472,9 +472,9 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
 	" AND ct.trial_id = t.id" and
 
 /*
- * A running campaign's trial has its points after the first in the tail
- * tables (schema 9), a row each, until its run ends and folds them into
- * its curve. The readers take a curve as its blob's points and then its
+ * A running campaign's trial has its points after the first in
+ * curve_tail (schema 9), a row each, until its run ends and folds them
+ * into its curve. The readers take a curve as its blob's points and then its
  * tail's, read in one transaction: a fold committed between the two reads
  * would otherwise be read as neither. This opens a read transaction
  * unless one is open; store_read_end ends it.
@@ -545,9 +545,9 @@ secs_tail_release(struct secs_tail *x)
  * pool's blocks moved right into their places.
  *
  * A curve with points in the tail (a trial running now, schema 9) is
- * moved to the end of the side pool, its tail read after it: the tail
- * rows come in the trials' order, so each such curve is moved once, and
- * only those of running trials are.
+ * moved to the end of the side pool, its tail read after it: a trial's
+ * tail rows come together, so each such curve is moved once, and only
+ * those of running trials are.
  */
 static int
 load_curves(struct rung_store *s, int64_t study_id, const char *metric,

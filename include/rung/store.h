@@ -135,7 +135,7 @@ struct rung_exact {
 	int64_t		*metric_ids;
 	struct rung_points *curves;	/* per metric */
 	struct rung_points secs;	/* seconds per step */
-	uint32_t	 ntail;		/* of those, read from the tail tables */
+	uint32_t	 ntail;		/* of those, read from curve_tail */
 	/* The store's statements, opaque to the callers. */
 	struct sqlite3_stmt *curve_st;
 	struct sqlite3_stmt *secs_st;
