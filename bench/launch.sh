@@ -9,6 +9,13 @@
 # remains. Start-up is measured with one report a trial, reports with many;
 # the same again with --launcher direct against a bare loop of the trainer.
 #
+# Then the cost of a report against the length of the trial: one trial of
+# BENCH_LAUNCH_LONG_FROM reports and one of BENCH_LAUNCH_LONG (1,000 and
+# 1,000,000), --launcher direct, each against the bare trainer; the
+# overhead a report at both, and their ratio, which is 1 when a report
+# costs the same at step a million as at step one. BENCH_LAUNCH_LONG=0
+# leaves them out; BENCH_LAUNCH_LONG_ONLY=1 runs them alone.
+#
 # Then Slurm, on a single-node Slurm of the bench's own (tests/lib-slurm.sh;
 # the rows are skipped, with the reason, where it cannot start): srun
 # inside an allocation (salloc) against a bare loop of srun in the same
@@ -20,6 +27,10 @@ set -eu
 starts=${BENCH_LAUNCH_TRIALS:-20}
 reports=${BENCH_LAUNCH_REPORTS:-2000}
 rtrials=${BENCH_LAUNCH_REPORT_TRIALS:-3}
+
+long_from=${BENCH_LAUNCH_LONG_FROM:-1000}
+long=${BENCH_LAUNCH_LONG:-1000000}
+long_only=${BENCH_LAUNCH_LONG_ONLY:-0}
 
 slurm_starts=${BENCH_LAUNCH_SLURM_TRIALS:-8}
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -111,8 +122,33 @@ command -v sqlite3 >/dev/null 2>&1 || {
 	exit 0
 }
 
+# long_rows: a report's overhead at a trial of $long_from and of $long
+# reports, and their ratio.
+long_rows() {
+	[ "$long" -gt 0 ] || return 0
+	b=$(bare direct 1 "$long_from")
+	r=$(launched direct 1 "$long_from")
+	row "direct, 1 trial x $long_from reports" "$b" "$r" us/report \
+		"$long_from"
+	o1=$(awk -v b="$b" -v r="$r" -v n="$long_from" \
+		'BEGIN { printf "%.1f", (r - b) / n * 1e6 }')
+	b=$(bare direct 1 "$long")
+	r=$(launched direct 1 "$long")
+	row "direct, 1 trial x $long reports" "$b" "$r" us/report "$long"
+	o2=$(awk -v b="$b" -v r="$r" -v n="$long" \
+		'BEGIN { printf "%.1f", (r - b) / n * 1e6 }')
+	awk -v a="$o1" -v b="$o2" -v n1="$long_from" -v n2="$long" 'BEGIN {
+		printf "a report at %d reports: %.1f us, at %d: %.1f us, " \
+		    "ratio %.2f\n", n1, a, n2, b, (a > 0 ? b / a : 0)
+	}'
+}
+
 echo "rung launch: overhead per trial start and per report, one trial at a time"
 printf '%-34s %9s %9s %7s %9s\n' "" "bare (s)" "rung (s)" ratio overhead
+if [ "$long_only" = 1 ]; then
+	long_rows
+	exit 0
+fi
 if [ "$have_mpirun" = 1 ]; then
 	# Warm up: the first mpirun pays for loading its components.
 	bare mpirun 2 1 >/dev/null
@@ -133,6 +169,7 @@ b=$(bare direct "$rtrials" "$reports")
 r=$(launched direct "$rtrials" "$reports")
 row "direct, $rtrials trials x $reports reports" "$b" "$r" us/report \
 	$((rtrials * reports))
+long_rows
 
 # Slurm: a Slurm of the bench's own, stopped (with its jobs) at exit.
 . "$srcdir/tests/lib-slurm.sh"

@@ -94,6 +94,9 @@ struct ltrial {
 	double		 linger;	/* leader gone: leftovers killed at */
 	uint32_t	 nmalformed;
 
+	int		 tail;		/* points in curve_tail (schema 9) */
+	int		 folding;	/* folded by the write not committed */
+
 	unsigned	 unsaved;	/* U_* */
 	const char	*pend_dname;	/* the last decision not written */
 	int32_t		 pend_dstep;
@@ -205,6 +208,9 @@ int		 ldb_trial_update(struct launch *, struct ltrial *,
 		     char **cause);
 int		 ldb_trial_end(struct launch *, struct ltrial *,
 		     const char *tail, char **cause);
+/* A trial's tail rows into its curves: at a run's end, and on resume. */
+int		 ldb_fold(struct launch *, struct ltrial *, char **cause);
+int		 ldb_fold_left(struct launch *, char **cause);
 int		 ldb_save_state(struct launch *, char **cause);
 int		 ldb_event(struct launch *, int64_t trial, int32_t step,
 		     const char *event, const char *detail, char **cause);

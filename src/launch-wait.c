@@ -188,6 +188,8 @@ lw_written(struct launch *L)
 		for (m = 0; m < t->nm; m++)
 			t->m[m].saved = t->m[m].n;
 		t->secs.saved = t->secs.n;
+		if (t->folding)
+			t->tail = t->folding = 0;
 		t->unsaved = 0;
 		t->pend_dname = NULL;
 		free(t->pend_tail);
@@ -210,6 +212,9 @@ lw_abort(struct launch *L)
 	uint32_t	 i;
 
 	ldb_rollback(L);
+	/* A fold rolled back left the tail as it was. */
+	for (i = 0; i < L->nt; i++)
+		L->t[i]->folding = 0;
 	/* Ids the rolled back transaction gave are nobody's. */
 	for (i = L->mwritten; i < L->nmetrics; i++)
 		L->metric_ids[i] = 0;

@@ -700,7 +700,8 @@ rung_launch_run(struct rung_store *st, const struct rung_launch_opts *cl,
 		    lrs_settings_read(&L, cl, &keep, cause) != 0)
 			goto out;
 		if (lg_mkdirs(L.logs, cause) != 0 ||
-		    lsu_lock_logs(&L, cause) != 0)
+		    lsu_lock_logs(&L, cause) != 0 ||
+		    ldb_fold_left(&L, cause) != 0)
 			goto out;
 		if (strcmp(L.status, "done") == 0) {
 			rung_info("launch: the campaign of '%s' is done",

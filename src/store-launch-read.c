@@ -172,6 +172,8 @@ ldb_load(struct launch *L, char **sched_state, char **cause)
 		}
 		for (k = 0; k < x.secs.n; k++)
 			series_add(&t->secs, x.secs.steps[k], x.secs.vals[k]);
+		/* Points in the tail: a rung killed mid-run (ldb_fold_left). */
+		t->tail = x.ntail > 0;
 		for (m = 0; m < t->nm; m++)
 			t->m[m].saved = t->m[m].n;
 		t->secs.saved = t->secs.n;
@@ -286,13 +288,25 @@ rung_store_launch_rows(struct rung_store *store, int64_t launch_id,
 
 	*rows = NULL;
 	*nrows = 0;
+	/*
+	 * The last value: the tail's last (schema 9, a running trial's
+	 * points since its run began), else its curve's. The tail's last
+	 * is found walking the trial's rows back from its last step, where
+	 * max() would walk them all (the key has the step before the
+	 * metric).
+	 */
 	if (sqlite3_prepare_v2(db, "SELECT t.ext_id, lt.state, lt.seen_step,"
 	    " lt.target, lt.runs, lt.gpus, lt.decision, lt.decision_step,"
-	    " lt.reason, lt.log, c.n, c.vals FROM launch_trials lt"
+	    " lt.reason, lt.log, c.n, c.vals, ct.step, ct.value"
+	    " FROM launch_trials lt"
 	    " JOIN trials t ON t.id = lt.trial_id LEFT JOIN curves c"
 	    " ON c.trial_id = t.id AND c.metric_id = (SELECT m.id FROM"
 	    " metrics m JOIN studies s ON s.id = m.study_id"
 	    " WHERE m.study_id = t.study_id AND m.name = s.metric)"
+	    " LEFT JOIN curve_tail ct ON ct.trial_id = t.id"
+	    " AND ct.metric_id = c.metric_id AND ct.step = (SELECT x.step"
+	    " FROM curve_tail x WHERE x.trial_id = t.id"
+	    " AND x.metric_id = c.metric_id ORDER BY x.step DESC LIMIT 1)"
 	    " WHERE lt.launch_id = ? ORDER BY lt.handle", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return read_err(db, st, cause);
@@ -316,6 +330,9 @@ rung_store_launch_rows(struct rung_store *store, int64_t launch_id,
 		r->value = n > 0 && blob != NULL &&
 		    sqlite3_column_bytes(st, 11) >= 8 * n ?
 		    rung_unpack_f64(blob, (uint32_t)n - 1) : NAN;
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+			r->value = sqlite3_column_type(st, 13) ==
+			    SQLITE_NULL ? NAN : sqlite3_column_double(st, 13);
 	}
 	if (rc != SQLITE_DONE)
 		return read_err(db, st, cause);

@@ -1,8 +1,9 @@
 /*
  * The store's part of rung launch: what it writes to the study as it
  * happens: the study and its launch row, trials and their parameters, each
- * point as it is reported (the curve rewritten whole, packed as imports
- * pack it), the scheduler's state after each decision, and the events.
+ * point as it is reported (a row of curve_tail, folded into the
+ * curve, packed as imports pack it, when the run ends), the scheduler's
+ * state after each decision, and the events.
  * Every write is a transaction of its own, committed before rung acts on
  * it, so that a rung killed at any moment leaves a study it can resume
  * (store-launch-read.c reads it back).
@@ -32,7 +33,7 @@
 
 enum {
 	Q_CURVE = 0, Q_SECS, Q_EVENT, Q_STATE, Q_LT_UPDATE, Q_TRIAL_STATUS,
-	Q_LT_RUN, Q_LT_END, Q_STUDY_REV, Q_TRIAL_REV,
+	Q_LT_RUN, Q_LT_END, Q_STUDY_REV, Q_TRIAL_REV, Q_TAIL, Q_TAIL_DEL,
 };
 
 static const char *const queries[] = {
@@ -71,6 +72,10 @@ static const char *const queries[] = {
 	[Q_STUDY_REV] = "UPDATE studies SET rev = rev + 1 WHERE id = ?",
 	[Q_TRIAL_REV] = "UPDATE trials SET rev = (SELECT rev FROM studies"
 	    " WHERE id = ?) WHERE id = ?",
+	/* A point a row, after the first write of a series (schema 9). */
+	[Q_TAIL] = "INSERT INTO curve_tail (trial_id, step, metric_id, value)"
+	    " VALUES (?, ?, ?, ?)",
+	[Q_TAIL_DEL] = "DELETE FROM curve_tail WHERE trial_id = ?",
 };
 
 static const char *const state_names[] = { "running", "paused", "stopped",
@@ -603,43 +608,162 @@ bind_series(sqlite3_stmt *st, int a, const int32_t *steps,
 	sqlite3_bind_blob(st, a + 1, blob, (int)(8 * n), free);
 }
 
-int
-ldb_points(struct launch *L, struct ltrial *t, char **cause)
+/* A series written whole: its curves (or step_seconds) row. */
+static int
+write_blob(struct launch *L, struct ltrial *t, uint32_t m, char **cause)
 {
 	sqlite3_stmt	*st;
-	struct series	*s;
-	uint32_t	 m;
-	int		 changed = 0;
+	struct series	*s = m == UINT32_MAX ? &t->secs : &t->m[m];
 
-	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
-		s = &t->m[m];
-		if (s->n == s->saved)
-			continue;	/* no new point */
-		changed = 1;
-		if ((st = q(L, Q_CURVE, cause)) == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, t->rowid);
-		sqlite3_bind_int64(st, 2, L->metric_ids[m]);
-		sqlite3_bind_int64(st, 3, s->n);
-		sqlite3_bind_int(st, 4, s->steps[0]);
-		sqlite3_bind_int(st, 5, s->steps[s->n - 1]);
-		bind_series(st, 6, s->steps, s->vals, s->n);
-		if (run(L, st, cause) != 0)
-			return -1;
-	}
-	s = &t->secs;
-	if (s->n != s->saved) {
+	if (s->n == 0)
+		return 0;
+	if (m == UINT32_MAX) {
 		if ((st = q(L, Q_SECS, cause)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, t->rowid);
 		sqlite3_bind_int64(st, 2, s->n);
 		sqlite3_bind_int(st, 3, s->steps[0]);
 		bind_series(st, 4, s->steps, s->vals, s->n);
+		return run(L, st, cause);
+	}
+	if ((st = q(L, Q_CURVE, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->rowid);
+	sqlite3_bind_int64(st, 2, L->metric_ids[m]);
+	sqlite3_bind_int64(st, 3, s->n);
+	sqlite3_bind_int(st, 4, s->steps[0]);
+	sqlite3_bind_int(st, 5, s->steps[s->n - 1]);
+	bind_series(st, 6, s->steps, s->vals, s->n);
+	return run(L, st, cause);
+}
+
+/* A series' points not written yet, a tail row each. */
+static int
+write_tail(struct launch *L, struct ltrial *t, uint32_t m, char **cause)
+{
+	sqlite3_stmt	*st;
+	struct series	*s = m == UINT32_MAX ? &t->secs : &t->m[m];
+	uint32_t	 i;
+
+	if ((st = q(L, Q_TAIL, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->rowid);
+	sqlite3_bind_int64(st, 3, m == UINT32_MAX ? 0 : L->metric_ids[m]);
+	/* Bindings outlive run()'s reset: only the point changes. */
+	for (i = s->saved; i < s->n; i++) {
+		sqlite3_bind_int(st, 2, s->steps[i]);
+		/* SQLite stores a NaN as NULL, which the readers take back. */
+		sqlite3_bind_double(st, 4, s->vals[i]);
 		if (run(L, st, cause) != 0)
+			return -1;
+	}
+	t->tail = 1;
+	return 0;
+}
+
+/*
+ * A trial's new points. The first write of a series makes its curves row,
+ * so that the row is there from the trial's first point for whatever
+ * counts rows or asks which metrics have curves; every later point is a
+ * row of curve_tail, the same cost at step a million as at step one
+ * where rewriting the row's blobs cost O(n) a report. The tail is folded
+ * into the row when the run ends (ldb_fold), once.
+ */
+int
+ldb_points(struct launch *L, struct ltrial *t, char **cause)
+{
+	struct series	*s;
+	uint32_t	 m;
+	int		 changed = 0, rc;
+
+	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
+		s = &t->m[m];
+		if (s->n == s->saved)
+			continue;	/* no new point */
+		changed = 1;
+		rc = s->saved == 0 ? write_blob(L, t, m, cause) :
+		    write_tail(L, t, m, cause);
+		if (rc != 0)
+			return -1;
+	}
+	s = &t->secs;
+	if (s->n != s->saved) {
+		rc = s->saved == 0 ? write_blob(L, t, UINT32_MAX, cause) :
+		    write_tail(L, t, UINT32_MAX, cause);
+		if (rc != 0)
 			return -1;
 		changed = 1;
 	}
 	return changed ? touch(L, t->rowid, cause) : 0;
+}
+
+/*
+ * The tail into the curves: every series written whole from memory (which
+ * holds every point, ldb_load's read having merged the tail), then the
+ * tail rows gone. O(n) once a run, where it was O(n) a report. What the
+ * study holds reads the same before and after, so no revision is counted.
+ */
+int
+ldb_fold(struct launch *L, struct ltrial *t, char **cause)
+{
+	sqlite3_stmt	*st;
+	uint32_t	 m;
+
+	if (!t->tail)
+		return 0;
+	for (m = 0; m < t->nm && m < L->nmetrics; m++) {
+		if (write_blob(L, t, m, cause) != 0)
+			return -1;
+	}
+	if (write_blob(L, t, UINT32_MAX, cause) != 0)
+		return -1;
+	if ((st = q(L, Q_TAIL_DEL, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t->rowid);
+	if (run(L, st, cause) != 0)
+		return -1;
+	/* t->tail is cleared once this commits (lw_written). */
+	t->folding = 1;
+	return 0;
+}
+
+/*
+ * On resume: the tails a killed rung left, folded in a transaction of
+ * their own. Another process holding the database is no failure: the
+ * readers merge a tail, and the trial's next run end folds it.
+ */
+int
+ldb_fold_left(struct launch *L, char **cause)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < L->nt; i++) {
+		if (L->t[i]->tail)
+			break;
+	}
+	if (i == L->nt)
+		return 0;
+	if (ldb_begin(L, cause) != 0)
+		goto fail;
+	for (i = 0; i < L->nt; i++) {
+		if (ldb_fold(L, L->t[i], cause) != 0) {
+			ldb_rollback(L);
+			goto fail;
+		}
+	}
+	if (ldb_commit(L, cause) != 0)
+		goto fail;
+	for (i = 0; i < L->nt; i++)
+		L->t[i]->tail = L->t[i]->folding = 0;
+	return 0;
+fail:
+	for (i = 0; i < L->nt; i++)
+		L->t[i]->folding = 0;
+	if (!L->busy)
+		return -1;
+	free(*cause);
+	*cause = NULL;
+	return 0;
 }
 
 static int
@@ -711,7 +835,7 @@ ldb_trial_end(struct launch *L, struct ltrial *t, const char *tail,
 		sqlite3_bind_int(st, 5, WTERMSIG(t->wstatus));
 	bind_text_or_null(st, 6, tail);
 	sqlite3_bind_int64(st, 7, t->rowid);
-	if (run(L, st, cause) != 0)
+	if (run(L, st, cause) != 0 || ldb_fold(L, t, cause) != 0)
 		return -1;
 	return set_trial_status(L, t, cause);
 }

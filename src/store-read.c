@@ -57,6 +57,55 @@ read_info(sqlite3_stmt *st, struct rung_study_info *i)
 	i->max_step = sqlite3_column_int(st, 8);
 }
 
+/*
+ * The points in the tail (schema 9: a running campaign's, not folded into
+ * its curves yet) added to the counts of STUDY_INFO_SQL. There is no index
+ * of the tail by metric, which would cost each report a second page: one
+ * walk of the tail for every study listed, where a subquery of
+ * STUDY_INFO_SQL would walk it once a study. Empty but while a campaign
+ * runs, it is then as long as its running trials' points since their
+ * runs began.
+ */
+static int
+add_tails(struct rung_store *s, struct rung_study_info *v, size_t n,
+    int one, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int64_t		 id;
+	int32_t		 step;
+	int		 rc;
+
+	if (n == 0)
+		return 0;
+	if (store_prepare(s, one ? "SELECT m.study_id, count(*), max(ct.step)"
+	    " FROM curve_tail ct JOIN metrics m ON m.id = ct.metric_id"
+	    " JOIN studies s ON s.id = m.study_id WHERE m.name = s.metric"
+	    " AND s.id = ?1 GROUP BY m.study_id" :
+	    "SELECT m.study_id, count(*), max(ct.step)"
+	    " FROM curve_tail ct JOIN metrics m ON m.id = ct.metric_id"
+	    " JOIN studies s ON s.id = m.study_id WHERE m.name = s.metric"
+	    " GROUP BY m.study_id", &st, cause) != 0)
+		return -1;
+	if (one)
+		sqlite3_bind_int64(st, 1, v[0].id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		step = sqlite3_column_int(st, 2);
+		for (i = 0; i < n; i++) {
+			if (v[i].id != id)
+				continue;
+			v[i].npoints += sqlite3_column_int64(st, 1);
+			if (step > v[i].max_step)
+				v[i].max_step = step;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 rung_store_studies(struct rung_store *s, struct rung_study_info **out,
     size_t *n, char **cause)
@@ -78,7 +127,7 @@ rung_store_studies(struct rung_store *s, struct rung_study_info **out,
 	if (rc != SQLITE_DONE)
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE || add_tails(s, v, len, 0, cause) != 0) {
 		while (len > 0)
 			rung_study_info_release(&v[--len]);
 		free(v);
@@ -125,8 +174,16 @@ int
 rung_store_study(struct rung_store *s, const char *name,
     struct rung_study_info *info, char **cause)
 {
-	return study_row(s, STUDY_INFO_SQL " WHERE s.name = ?", name, info,
-	    cause);
+	int	 rc;
+
+	if ((rc = study_row(s, STUDY_INFO_SQL " WHERE s.name = ?", name, info,
+	    cause)) != 0)
+		return rc;
+	if (add_tails(s, info, 1, 1, cause) != 0) {
+		rung_study_info_release(info);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -165,6 +222,15 @@ rung_store_metrics(struct rung_store *s, int64_t study, char ***names,
 	return 0;
 }
 
+/*
+ * Has metric m a curve of more than one point? A tail row (schema 9) says
+ * so: the first point of a trial's series is always its curves row's.
+ */
+#define LONG_CURVE \
+	"(EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id" \
+	" AND c.n > 1) OR EXISTS (SELECT 1 FROM curve_tail ct" \
+	" WHERE ct.metric_id = m.id))"
+
 int
 rung_store_curve_metric(struct rung_store *s, const char *study,
     char **name, int *other, char **cause)
@@ -180,10 +246,8 @@ rung_store_curve_metric(struct rung_store *s, const char *study,
 	if (store_prepare(s, "SELECT m.name, m.name <> s.metric FROM metrics m"
 	    " JOIN studies s"
 	    " ON s.id = m.study_id WHERE s.name = ?1 AND (m.name = s.metric"
-	    " OR EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id"
-	    " AND c.n > 1)) ORDER BY EXISTS (SELECT 1 FROM curves c"
-	    " WHERE c.metric_id = m.id AND c.n > 1) DESC, m.name = s.metric"
-	    " DESC, m.id LIMIT 1", &st, cause) != 0)
+	    " OR " LONG_CURVE ") ORDER BY " LONG_CURVE " DESC,"
+	    " m.name = s.metric DESC, m.id LIMIT 1", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, study, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -208,8 +272,7 @@ rung_store_final_metrics(struct rung_store *s, int64_t study,
 	if (store_prepare(s, "SELECT m.name FROM metrics m WHERE m.study_id = ?"
 	    " AND m.name <> ?"
 	    " AND EXISTS (SELECT 1 FROM curves c WHERE c.metric_id = m.id)"
-	    " AND NOT EXISTS (SELECT 1 FROM curves c"
-	    "  WHERE c.metric_id = m.id AND c.n > 1)"
+	    " AND NOT " LONG_CURVE
 	    " ORDER BY m.id", &st, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, study);
@@ -386,6 +449,86 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
 }
 
 /*
+ * The tail rows (cols of curve_tail ct) of a study's trials, a trial's
+ * together in the order of their steps: the walk starts from the tail,
+ * empty but while a campaign runs, in its key's order, and looks each
+ * row's trial up (CROSS JOIN), never through a big study's every trial.
+ */
+#define TAIL_ALL(and) \
+	"SELECT ct.trial_id, ct.step, ct.value FROM curve_tail ct" \
+	" CROSS JOIN trials t WHERE t.id = ct.trial_id AND t.study_id = ?1" \
+	and
+
+/*
+ * The same of the trials whose rev is above ?3: from the rev index to each
+ * one's tail, whose rows the lookup by the key's trial_id gives in the
+ * order of their steps (no ORDER BY: sorting a running trial's whole tail
+ * again at each read of the live explorer is what it avoids). The trials
+ * themselves come in any order.
+ */
+#define TAIL_CHANGED(and) \
+	"SELECT ct.trial_id, ct.step, ct.value FROM trials t" \
+	" CROSS JOIN curve_tail ct WHERE t.study_id = ?1 AND t.rev > ?3" \
+	" AND ct.trial_id = t.id" and
+
+/*
+ * A running campaign's trial has its points after the first in
+ * curve_tail (schema 9), a row each, until its run ends and folds them
+ * into its curve. The readers take a curve as its blob's points and then its
+ * tail's, read in one transaction: a fold committed between the two reads
+ * would otherwise be read as neither. This opens a read transaction
+ * unless one is open; store_read_end ends it.
+ */
+static int
+store_read_begin(struct rung_store *s, int *began, char **cause)
+{
+	*began = 0;
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	if (store_exec_sql(s->db, "BEGIN", s->path, cause) != 0)
+		return -1;
+	*began = 1;
+	return 0;
+}
+
+static void
+store_read_end(struct rung_store *s, int began)
+{
+	if (began)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* A tail's value: NULL is a NaN, which SQLite does not store. */
+static double
+tail_value(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(st, col);
+}
+
+/*
+ * The tail points of the seconds of the trials loaded: trial t's are
+ * len[t] points from from[t].
+ */
+struct secs_tail {
+	int32_t		*steps;
+	double		*vals;
+	uint64_t	 n, cap;
+	uint64_t	*from;
+	uint32_t	*len;
+	uint32_t	 last;		/* the trial of the last row */
+};
+
+static void
+secs_tail_release(struct secs_tail *x)
+{
+	free(x->steps);
+	free(x->vals);
+	free(x->from);
+	free(x->len);
+}
+
+/*
  * Read one metric's curves for every trial of the study into one pool, in
  * one pass over the rows: a first pass for the sizes alone would read
  * every record twice, the blobs being nearly all of the study's bytes and
@@ -400,6 +543,11 @@ pool_reserve(struct pool *p, uint64_t all, uint32_t more, char **cause)
  * trial read so far goes on the main pool, already in place; the others
  * (few) go on a side pool, merged in at the end from the back, the main
  * pool's blocks moved right into their places.
+ *
+ * A curve with points in the tail (a trial running now, schema 9) is
+ * moved to the end of the side pool, its tail read after it: a trial's
+ * tail rows come together, so each such curve is moved once, and only
+ * those of running trials are.
  */
 static int
 load_curves(struct rung_store *s, int64_t study_id, const char *metric,
@@ -409,13 +557,14 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 {
 	sqlite3_stmt	*st = NULL;
 	struct pool	 main = { 0 }, side = { 0 }, *p;
-	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX;
-	uint64_t	*start = NULL, w;
+	struct secs_tail tl = { 0 };
+	uint32_t	*len = NULL, t, i, n, last = UINT32_MAX, cur;
+	uint64_t	*start = NULL, w, stale = 0, ta;
 	uint8_t		*aside = NULL;
 	const void	*steps, *vals;
 	int32_t		 first;
 	double		 best;
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, began = 0;
 
 	memset(c, 0, sizeof *c);
 	/* The metric's own direction, unless the command overrides it. */
@@ -437,6 +586,8 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		c->final[t] = c->best[t] = NAN;
 		start[t] = UINT64_MAX;
 	}
+	if (store_read_begin(s, &began, cause) != 0)
+		goto out;
 	if (store_prepare(s, since < 0 ?
 	    "SELECT c.trial_id, c.n, c.first_step, c.steps, c.vals"
 	    " FROM curves c JOIN metrics m ON m.id = c.metric_id"
@@ -506,7 +657,72 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 		goto out;
 	}
-	w = main.n + side.n;
+
+	/* The tails, after their curves' points. */
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_prepare(s, since < 0 ? TAIL_ALL(" AND ct.metric_id ="
+	    " (SELECT id FROM metrics WHERE study_id = ?1 AND name = ?2)") :
+	    TAIL_CHANGED(" AND ct.metric_id = (SELECT id FROM metrics"
+	    " WHERE study_id = ?1 AND name = ?2)"), &st, cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study_id);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
+	t = 0;
+	cur = UINT32_MAX;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t	 tid = sqlite3_column_int64(st, 0);
+		int32_t	 step = sqlite3_column_int(st, 1);
+		double	 v = tail_value(st, 2);
+
+		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials)
+			continue;
+		if (t != cur) {
+			/* Its curve to the end of the side pool, once. */
+			cur = t;
+			if (start[t] == UINT64_MAX) {
+				start[t] = side.n;
+				len[t] = 0;
+			} else if (!aside[t] || start[t] + len[t] != side.n) {
+				p = aside[t] ? &side : &main;
+				if (pool_reserve(&side, main.n + side.n,
+				    len[t], cause) != 0)
+					goto out;
+				memcpy(side.steps + side.n, p->steps +
+				    start[t], (size_t)len[t] *
+				    sizeof *side.steps);
+				memcpy(side.vals + side.n, p->vals +
+				    start[t], (size_t)len[t] *
+				    sizeof *side.vals);
+				stale += len[t];
+				start[t] = side.n;
+				side.n += len[t];
+			}
+			aside[t] = 1;
+		}
+		/* A tail step is above its curve's: anything else is not. */
+		if (len[t] > 0 && side.steps[start[t] + len[t] - 1] >= step)
+			continue;
+		if (pool_reserve(&side, main.n + side.n, 1, cause) != 0)
+			goto out;
+		side.steps[side.n] = step;
+		side.vals[side.n++] = (float)v;
+		len[t]++;
+		best = c->best[t];
+		if (isfinite(v) && (dir == RUNG_MAX ? !(v <= best) :
+		    !(v >= best)))
+			c->best[t] = v;
+		c->final[t] = v;
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+
+	/* Curves moved aside leave their old places (stale) behind. */
+	w = main.n + side.n - stale;
 	c->steps = xreallocarray(main.steps, w ? w : 1, sizeof *c->steps);
 	c->vals = xreallocarray(main.vals, w ? w : 1, sizeof *c->vals);
 	main.steps = NULL;
@@ -542,6 +758,48 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	sqlite3_finalize(st);
 	st = NULL;
 	*secs_out = NULL;
+	if (store_prepare(s, since < 0 ? TAIL_ALL(" AND ct.metric_id = 0") :
+	    TAIL_CHANGED(" AND ct.metric_id = 0"), &st, cause) != 0) {
+		ret = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, study_id);
+	if (since >= 0)
+		sqlite3_bind_int64(st, 3, since);
+	/* The tails first, a handful of trials' (the running ones). */
+	tl.from = xcalloc(ntrials ? ntrials : 1, sizeof *tl.from);
+	tl.len = xcalloc(ntrials ? ntrials : 1, sizeof *tl.len);
+	tl.last = UINT32_MAX;
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((t = trial_index(rowid, ntrials, t,
+		    sqlite3_column_int64(st, 0))) == ntrials)
+			continue;
+		if (t != tl.last) {
+			/* A trial's rows come together (TAIL_ALL). */
+			if (tl.len[t] > 0)
+				continue;
+			tl.from[t] = tl.n;
+			tl.last = t;
+		}
+		tl.len[t]++;
+		if (tl.n + 1 > tl.cap) {
+			size_t	 c2 = tl.cap;
+
+			XGROW(tl.steps, c2, tl.n + 1);
+			tl.vals = xreallocarray(tl.vals, c2, sizeof *tl.vals);
+			tl.cap = c2;
+		}
+		tl.steps[tl.n] = sqlite3_column_int(st, 1);
+		tl.vals[tl.n++] = tail_value(st, 2);
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		ret = -1;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	if (store_prepare(s, since < 0 ? "SELECT x.trial_id, x.n,"
 	    " x.first_step, x.steps, x.secs FROM step_seconds x JOIN trials t"
 	    " ON t.id = x.trial_id WHERE t.study_id = ?1" :
@@ -556,7 +814,7 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	t = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t	 tid = sqlite3_column_int64(st, 0);
-		uint32_t j = 0, k;
+		uint32_t j = 0, k, all;
 		int32_t	 step;
 
 		if ((t = trial_index(rowid, ntrials, t, tid)) == ntrials)
@@ -576,23 +834,30 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 			for (k = 0; k < c->off[ntrials]; k++)
 				(*secs_out)[k] = NAN;
 		}
+		/* Its tail's points after the blob's. */
+		ta = tl.from[t];
+		all = n + tl.len[t];
+#define SECS_STEP(j) ((j) >= n ? tl.steps[ta + (j) - n] : steps != NULL ? \
+	rung_unpack_i32(steps, (j)) : first + (int32_t)(j))
 		/* Both lists are sorted by step: walk them together. */
 		for (k = c->off[t]; k < c->off[t + 1]; k++) {
-			while (j < n) {
-				step = steps != NULL ? rung_unpack_i32(steps,
-				    j) : first + (int32_t)j;
+			while (j < all) {
+				step = SECS_STEP(j);
 				if (step >= c->steps[k])
 					break;
 				j++;
 			}
-			if (j < n && (steps != NULL ? rung_unpack_i32(steps,
-			    j) : first + (int32_t)j) == c->steps[k])
-				(*secs_out)[k] = (float)rung_unpack_f64(vals,
-				    j);
+			if (j < all && SECS_STEP(j) == c->steps[k])
+				(*secs_out)[k] = (float)(j >= n ?
+				    tl.vals[ta + j - n] :
+				    rung_unpack_f64(vals, j));
 		}
+#undef SECS_STEP
 	}
 out:
 	sqlite3_finalize(st);
+	secs_tail_release(&tl);
+	store_read_end(s, began);
 	free(len);
 	free(start);
 	free(aside);
@@ -1053,7 +1318,10 @@ rung_exact_open(struct rung_store *s, int64_t study, struct rung_exact *x,
 	if (store_prepare(s, "SELECT metric_id, n, first_step, steps, vals"
 	    " FROM curves WHERE trial_id = ?", &x->curve_st, cause) != 0 ||
 	    store_prepare(s, "SELECT n, first_step, steps, secs"
-	    " FROM step_seconds WHERE trial_id = ?", &x->secs_st, cause) != 0) {
+	    " FROM step_seconds WHERE trial_id = ?", &x->secs_st, cause) != 0 ||
+	    store_prepare(s, "SELECT metric_id, step, value FROM curve_tail"
+	    " WHERE trial_id = ? ORDER BY step, metric_id", &x->tail_st,
+	    cause) != 0) {
 		rung_exact_release(x);
 		return -1;
 	}
@@ -1089,17 +1357,37 @@ unpack_points(struct rung_store *s, sqlite3_stmt *st, int col,
 	return 0;
 }
 
+/* A tail point after p's; a step not above the last is not one. */
+static void
+tail_add(struct rung_points *p, int32_t step, double v, uint32_t *ntail)
+{
+	size_t	 cap = p->cap;
+
+	if (p->n > 0 && p->steps[p->n - 1] >= step)
+		return;
+	XGROW(p->steps, cap, p->n + 1);
+	p->vals = xreallocarray(p->vals, cap, sizeof *p->vals);
+	p->cap = cap;
+	p->steps[p->n] = step;
+	p->vals[p->n++] = v;
+	(*ntail)++;
+}
+
 int
 rung_exact_read(struct rung_store *s, struct rung_exact *x, int64_t trial,
     char **cause)
 {
 	size_t		 m;
 	int64_t		 mid;
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, began;
 
 	for (m = 0; m < x->nmetrics; m++)
 		x->curves[m].n = 0;
 	x->secs.n = 0;
+	x->ntail = 0;
+	/* The blobs and the tails in one snapshot (store_read_begin). */
+	if (store_read_begin(s, &began, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(x->curve_st, 1, trial);
 	while ((rc = sqlite3_step(x->curve_st)) == SQLITE_ROW) {
 		mid = sqlite3_column_int64(x->curve_st, 0);
@@ -1119,10 +1407,32 @@ rung_exact_read(struct rung_store *s, struct rung_exact *x, int64_t trial,
 	if (sqlite3_step(x->secs_st) == SQLITE_ROW &&
 	    unpack_points(s, x->secs_st, 0, &x->secs, cause) != 0)
 		goto out;
+
+	/* The points of a running trial after its blobs' (schema 9). */
+	sqlite3_bind_int64(x->tail_st, 1, trial);
+	while ((rc = sqlite3_step(x->tail_st)) == SQLITE_ROW) {
+		struct rung_points *p = NULL;
+
+		if ((mid = sqlite3_column_int64(x->tail_st, 0)) == 0)
+			p = &x->secs;	/* the step's seconds */
+		for (m = 0; p == NULL && m < x->nmetrics; m++) {
+			if (x->metric_ids[m] == mid)
+				p = &x->curves[m];
+		}
+		if (p != NULL)
+			tail_add(p, sqlite3_column_int(x->tail_st, 1),
+			    tail_value(x->tail_st, 2), &x->ntail);
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
 	ret = 0;
 out:
 	sqlite3_reset(x->curve_st);
 	sqlite3_reset(x->secs_st);
+	sqlite3_reset(x->tail_st);
+	store_read_end(s, began);
 	return ret;
 }
 
@@ -1143,6 +1453,7 @@ rung_exact_release(struct rung_exact *x)
 	free(x->secs.vals);
 	sqlite3_finalize(x->curve_st);
 	sqlite3_finalize(x->secs_st);
+	sqlite3_finalize(x->tail_st);
 	memset(x, 0, sizeof *x);
 }
 

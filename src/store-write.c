@@ -577,6 +577,10 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	    &w.put_trial, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM trial_params WHERE trial_id = ?",
 	    &w.del_params, cause) != 0 ||
+	    /*
+	     * No curve_tail to clear: only a campaign's trials have one
+	     * (schema 9), and they are never written again here.
+	     */
 	    store_prepare(s, "DELETE FROM curves WHERE trial_id = ?",
 	    &w.del_curves, cause) != 0 ||
 	    store_prepare(s, "DELETE FROM step_seconds WHERE trial_id = ?",

@@ -300,6 +300,28 @@ static const char *migrations[] = {
 	 * the list of studies and the explorer's first screen.
 	 */
 	"CREATE INDEX curves_size ON curves(metric_id, n, last_step);",
+	/*
+	 * 8 -> 9: the points a running campaign's trial reports after its
+	 * first, a row each, so that recording one costs the same at step a
+	 * million as at step one: rewriting the curve's blobs was O(n) a
+	 * report, quadratic over a trial. metric_id 0 is the step's seconds
+	 * (step_seconds). Keyed by step before metric, a report's rows are
+	 * neighbours in one page, the one write a report makes here. They
+	 * are folded into curves and step_seconds when the trial's run ends
+	 * (and by --resume, for those a killed rung left); until then every
+	 * reader of a curve adds its tail after its blob's points. A tail
+	 * row's step is above its curve's last_step, and a trial has tail
+	 * rows of a metric only when it has that metric's curves row. value
+	 * has no declared type, so that SQLite keeps each double as it is
+	 * (REAL affinity would store -0.0 as the integer 0); NULL is NaN.
+	 */
+	"CREATE TABLE curve_tail ("
+	"  trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,"
+	"  step INTEGER NOT NULL,"
+	"  metric_id INTEGER NOT NULL,"
+	"  value,"
+	"  PRIMARY KEY (trial_id, step, metric_id)"
+	") WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

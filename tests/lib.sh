@@ -55,6 +55,11 @@ sq() {
 	sqlite3 "$RUNG_DB" "$1"
 }
 
+# $CURVE_N: the points of curves row c, those of its tail (curve_tail,
+# schema 9) too: while its run goes on, a trial's points after its first
+# are rows of curve_tail, folded into c when the run ends.
+CURVE_N="(c.n + (select count(*) from curve_tail ct where ct.trial_id = c.trial_id and ct.metric_id = c.metric_id))"
+
 # wait_sql SQL SECONDS: until the query prints something other than 0.
 wait_sql() {
 	_n=$(($2 * 10))
@@ -84,6 +89,13 @@ db_points() {
 	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
 	    for s, v in zip(st, struct.unpack("<%dd" % n, vals)):
 	        out.append("%s %d %.6f" % (ext, s, v))
+	# A running trial's points after its first: the tail (schema 9).
+	for ext, s, v in db.execute("select t.ext_id, ct.step, ct.value"
+	    " from curve_tail ct join trials t on t.id = ct.trial_id"
+	    " join studies s on s.id = t.study_id join metrics m"
+	    " on m.id = ct.metric_id where s.name = ?1 and (?2 = '' or"
+	    " m.name = ?2)", (sys.argv[2], sys.argv[3])):
+	    out.append("%s %d %.6f" % (ext, s, float("nan") if v is None else v))
 	print("\n".join(sorted(out)))
 	PY
 }

@@ -33,6 +33,13 @@ points() {
 	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
 	    for s, v in zip(st, struct.unpack("<%dd" % n, vals)):
 	        out.append("%s %s %d %r" % (ext, metric, s, v))
+	# A running trial's points after its first: the tail (schema 9).
+	for ext, metric, s, v in db.execute("select t.ext_id, m.name, ct.step,"
+	    " ct.value from curve_tail ct join trials t on t.id = ct.trial_id"
+	    " join metrics m on m.id = ct.metric_id join studies s"
+	    " on s.id = t.study_id where s.name = ?", (sys.argv[2],)):
+	    out.append("%s %s %d %r" % (ext, metric, s,
+	        float("nan") if v is None else v))
 	print("\n".join(sorted(out)))
 	PY
 }
@@ -63,7 +70,7 @@ test_expect_success 'rung killed with SIGKILL in the middle of a campaign' '
 	pid=$! &&
 	wait_sql "select count(*) from curves c join trials t on t.id = c.trial_id
 		join metrics m on m.id = c.metric_id
-		where t.ext_id = '"'"'1'"'"' and m.name = '"'"'val_loss'"'"' and c.n >= 4" 60 &&
+		where t.ext_id = '"'"'1'"'"' and m.name = '"'"'val_loss'"'"' and $CURVE_N >= 4" 60 &&
 	expect_fail 1 rung launch --resume k &&
 	grep_err "the campaign of .k. is running already" &&
 	kill -KILL $pid &&

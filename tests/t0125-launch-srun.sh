@@ -178,7 +178,7 @@ cat >interrupt.sh <<EOF
 	i -- ./tr.sh {trial} >i1.out 2>i1.err &
 pid=\$!
 n=0
-until [ "\$(sqlite3 "$RUNG_DB" "select count(*) from curves c join trials t on t.id = c.trial_id join studies s on s.id = t.study_id join metrics m on m.id = c.metric_id where s.name = 'i' and m.name = 'loss' and c.n >= 2")" -ge 2 ]; do
+until [ "\$(sqlite3 "$RUNG_DB" "select count(*) from curves c join trials t on t.id = c.trial_id join studies s on s.id = t.study_id join metrics m on m.id = c.metric_id where s.name = 'i' and m.name = 'loss' and $CURVE_N >= 2")" -ge 2 ]; do
 	n=\$((n + 1))
 	[ \$n -lt 300 ] || exit 3
 	sleep 0.1
@@ -214,14 +214,14 @@ cat >kill.sh <<EOF
 pid=\$!
 n=0
 until [ "\$(squeue -h -s -o %j | grep -c '^rung-')" -ge 2 ] &&
-    [ "\$(sqlite3 "$RUNG_DB" "select count(*) from curves where n >= 2")" -ge 2 ]; do
+    [ "\$(sqlite3 "$RUNG_DB" "select count(*) from curves c where $CURVE_N >= 2")" -ge 2 ]; do
 	n=\$((n + 1))
 	[ \$n -lt 300 ] || exit 3
 	sleep 0.1
 done
 kill -KILL \$pid
 wait \$pid
-sqlite3 "$RUNG_DB" "select trial_id, metric_id, n from curves" | tr '|' ' ' >before.points
+sqlite3 "$RUNG_DB" "select trial_id, metric_id, $CURVE_N from curves c" | tr '|' ' ' >before.points
 squeue -h -s -o '%i %j' | grep ' rung-' >old.steps
 "$RUNG" launch --resume k >k2.out 2>k2.err
 echo "resume exit \$?"

@@ -66,7 +66,7 @@ at_once() {
 # The index schema 8 added (curves_size), the columns schema 7 added
 # (revisions) and schema 6 (the equal-cost view
 # of a kept replay): an older schema has none.
-DROP_EQUAL="drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
+DROP_EQUAL="drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
 
 # old DB VERSION: DB made by one import and taken back to VERSION, as an
 # older rung left it (t0021 and t0080 do the same).
@@ -76,7 +76,8 @@ old() {
 	case $2 in
 	4)	sqlite3 "$1" "alter table metrics drop column direction;
 		    $DROP_EQUAL pragma user_version = 4" ;;
-	2)	sqlite3 "$1" "drop index curves_size; drop index trials_rev;
+	2)	sqlite3 "$1" "drop table curve_tail; drop index curves_size;
+		    drop index trials_rev;
 		    alter table trials drop column rev;
 		    alter table trials drop column digest;
 		    alter table studies drop column rev;
@@ -91,7 +92,7 @@ old() {
 test_expect_success 'a reference database made by one process' '
 	rung -d ref.db import -s st s.csv 2>/dev/null &&
 	schema ref.db >ref.schema &&
-	test "$(sqlite3 ref.db "pragma user_version")" = 8
+	test "$(sqlite3 ref.db "pragma user_version")" = 9
 '
 
 # Five rounds each: the race is between a handful of processes, and one
@@ -112,7 +113,7 @@ test_expect_success '6 listings started at once on a schema 4 database all migra
 		old o4.db 4 &&
 		at_once 6 rung -d o4.db studies &&
 		schema o4.db | cmp - ref.schema &&
-		test "$(sqlite3 o4.db "pragma user_version")" = 8 &&
+		test "$(sqlite3 o4.db "pragma user_version")" = 9 &&
 		test "$(sqlite3 o4.db "select group_concat(direction) from metrics")" = min ||
 		return 1
 	done

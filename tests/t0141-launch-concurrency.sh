@@ -106,7 +106,7 @@ test_expect_success 'import first, launch second: the study is not taken over' '
 
 test_expect_success 'SIGKILL of the launch in between: import refused until --resume finishes it' '
 	campaign killed &&
-	wait_sql "select count(*) from curves c join trials t on t.id = c.trial_id join studies s on s.id = t.study_id where s.name = '\''killed'\'' and c.n >= 2" 20 &&
+	wait_sql "select count(*) from curves c join trials t on t.id = c.trial_id join studies s on s.id = t.study_id where s.name = '\''killed'\'' and $CURVE_N >= 2" 20 &&
 	kill -9 $pid && { wait $pid || true; } &&
 	test "$(sq "select l.status from launches l join studies s on s.id = l.study_id where s.name = '\''killed'\''")" = running &&
 	expect_fail 1 rung import -s killed --replace imp.csv &&

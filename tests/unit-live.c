@@ -193,6 +193,111 @@ follow(struct rung_store *st, struct rung_study *held, const char *what)
 	return n;
 }
 
+static uint32_t
+trial_of(const struct rung_study *s, const char *id)
+{
+	uint32_t	 t;
+
+	for (t = 0; t < s->ntrials && strcmp(s->ids[t], id) != 0; t++)
+		;
+	return t;
+}
+
+/*
+ * A running campaign's points after a trial's first are rows of curve_tail
+ * (schema 9), metric 0 its seconds, until its run ends: every reader takes
+ * them after the curve's own. a is in the middle of the pool (its curve is
+ * moved aside), e last; the others read as before.
+ */
+static void
+tails(struct rung_store *st, struct rung_study *held)
+{
+	struct rung_study *before = NULL, *after = NULL;
+	struct rung_study_info info;
+	struct rung_exact x;
+	uint32_t	 t, k, a, e, n;
+	int64_t		 points;
+	char		*cause = NULL;
+
+	ok(rung_store_load(st, "s", NULL, 0, &before, &cause) == 0,
+	    "tails: read whole before");
+	ok(rung_store_study(st, "s", &info, &cause) == 0, "tails: counts");
+	points = info.npoints;
+	rung_study_info_release(&info);
+	ok(sqlite3_exec(rung_store_db(st),
+	    "INSERT INTO curve_tail (trial_id, step, metric_id, value)"
+	    " SELECT t.id, v.column1, m.id, v.column2 FROM trials t, metrics m,"
+	    " (VALUES (3, 0.3), (4, 0.4)) v WHERE t.ext_id = 'a'"
+	    " AND m.name = 'loss';"
+	    "INSERT INTO curve_tail (trial_id, step, metric_id, value)"
+	    " SELECT t.id, v.column1, m.id, v.column2 FROM trials t, metrics m,"
+	    " (VALUES (4, 0.25), (5, 0.2), (6, NULL)) v WHERE t.ext_id = 'e'"
+	    " AND m.name = 'loss';"
+	    "INSERT INTO curve_tail (trial_id, step, metric_id, value)"
+	    " SELECT t.id, v.column1, 0, v.column2 FROM trials t,"
+	    " (VALUES (4, 6.0), (5, 7.5)) v WHERE t.ext_id = 'e';"
+	    "UPDATE studies SET rev = rev + 1;"
+	    "UPDATE trials SET rev = (SELECT rev FROM studies)"
+	    " WHERE ext_id IN ('a', 'e')", NULL, NULL, NULL) == SQLITE_OK,
+	    "tails: a and e report on");
+	is_int(follow(st, held, "tails"), 2, "tails: 2 trials read");
+	ok(rung_store_load(st, "s", NULL, 0, &after, &cause) == 0,
+	    "tails: read whole after");
+	if (before == NULL || after == NULL)
+		goto out;
+	a = trial_of(after, "a");
+	e = trial_of(after, "e");
+	ok(a < after->ntrials && e < after->ntrials, "tails: a and e");
+	if (a >= after->ntrials || e >= after->ntrials)
+		goto out;
+	for (t = 0; t < after->ntrials; t++) {
+		n = before->curve.off[t + 1] - before->curve.off[t];
+		is_int(after->curve.off[t + 1] - after->curve.off[t],
+		    n + (t == a ? 2 : t == e ? 3 : 0), "tails: %s's points",
+		    after->ids[t]);
+		for (k = 0; k < n; k++) {
+			if (after->curve.steps[after->curve.off[t] + k] !=
+			    before->curve.steps[before->curve.off[t] + k] ||
+			    !same_f(after->curve.vals[after->curve.off[t] + k],
+			    before->curve.vals[before->curve.off[t] + k]))
+				break;
+		}
+		ok(k == n, "tails: %s's curve comes first", after->ids[t]);
+	}
+	k = after->curve.off[a + 1] - 2;
+	ok(after->curve.steps[k] == 3 && after->curve.steps[k + 1] == 4 &&
+	    after->curve.vals[k] == (float)0.3 &&
+	    after->curve.vals[k + 1] == (float)0.4, "tails: a's tail last");
+	ok(after->curve.final[a] == 0.4, "tails: a's final value its tail's");
+	k = after->curve.off[e + 1] - 3;
+	ok(after->curve.steps[k] == 4 && after->curve.steps[k + 2] == 6 &&
+	    after->curve.vals[k + 1] == (float)0.2 &&
+	    isnan(after->curve.vals[k + 2]), "tails: e's, NULL a NaN");
+	ok(after->curve.best[e] == 0.2, "tails: e's best is in its tail");
+	ok(after->secs != NULL && after->secs[k] == 6.0f &&
+	    after->secs[k + 1] == 7.5f && isnan(after->secs[k + 2]),
+	    "tails: e's seconds, aligned");
+
+	/* One trial's exact read, and the study's counts. */
+	ok(rung_exact_open(st, after->id, &x, &cause) == 0 &&
+	    rung_exact_read(st, &x, after->trial_rowid[e], &cause) == 0,
+	    "tails: e read exactly");
+	ok(x.nmetrics == 1 && x.curves[0].n == 6 &&
+	    x.curves[0].steps[5] == 6 && isnan(x.curves[0].vals[5]) &&
+	    x.curves[0].vals[3] == 0.25, "tails: e's 6 points, exactly");
+	ok(x.secs.n == 5 && x.secs.steps[4] == 5 && x.secs.vals[4] == 7.5,
+	    "tails: e's seconds, exactly");
+	is_int(x.ntail, 5, "tails: 5 of them from the tail");
+	rung_exact_release(&x);
+	ok(rung_store_study(st, "s", &info, &cause) == 0 &&
+	    info.npoints == points + 5, "tails: the study counts them");
+	rung_study_info_release(&info);
+out:
+	rung_study_free(before);
+	rung_study_free(after);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -253,6 +358,8 @@ main(void)
 	    "without seconds");
 	is_int(follow(st, held, "shrunk"), 2, "shrunk: 2 trials read");
 	is_int(held->status[0], RUNG_STOPPED, "a is stopped now");
+
+	tails(st, held);
 
 	/* A new parameter: refused, the study left as it was. */
 	ok(write_trials(newparam, 1, 1) == 0, "f brings a parameter");

@@ -19,8 +19,12 @@
 
 static const char *dbpath = "unit-store.db";
 
+/* The tail table schema 9 added: schema 8 has none. */
+#define DROP_TAIL \
+	"DROP TABLE curve_tail;"
+
 /* The index schema 8 added: schema 7 has none. */
-#define DROP_SIZE \
+#define DROP_SIZE DROP_TAIL \
 	"DROP INDEX curves_size;"
 
 /* The revisions schema 7 added: schema 6 has none. */
@@ -335,7 +339,7 @@ main(void)
 	    " FROM replay_policies", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the equal-cost columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
 
 	/* Schema 6 -> 7: revisions, 0 for what was written before. */
 	set_version(dbpath, DROP_REV "PRAGMA user_version = 6");
@@ -345,7 +349,7 @@ main(void)
 	    " t.rev = 0", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the rev columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
 
 	/* Schema 7 -> 8: the curves' sizes indexed. */
 	set_version(dbpath, DROP_SIZE "PRAGMA user_version = 7");
@@ -355,7 +359,16 @@ main(void)
 	    "(metric_id, n, last_step)") != NULL,
 	    "and gains the curves_size index");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 8");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
+
+	/* Schema 8 -> 9: the tail of a running campaign's curves. */
+	set_version(dbpath, DROP_TAIL "PRAGMA user_version = 8");
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "schema 8 opens");
+	ok(sqlite3_exec(rung_store_db(s), "SELECT trial_id, step, metric_id,"
+	    " value FROM curve_tail", NULL, NULL, NULL) == SQLITE_OK,
+	    "and gains the curve_tail table");
+	rung_store_close(s);
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
 
 	/* A version no rung wrote is refused, never migrated from. */
 	before = digest(dbpath);

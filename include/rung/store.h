@@ -17,7 +17,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 8
+#define RUNG_SCHEMA_VERSION 9
 
 struct rung_store;
 
@@ -135,9 +135,11 @@ struct rung_exact {
 	int64_t		*metric_ids;
 	struct rung_points *curves;	/* per metric */
 	struct rung_points secs;	/* seconds per step */
+	uint32_t	 ntail;		/* of those, read from curve_tail */
 	/* The store's statements, opaque to the callers. */
 	struct sqlite3_stmt *curve_st;
 	struct sqlite3_stmt *secs_st;
+	struct sqlite3_stmt *tail_st;
 };
 
 int		 rung_exact_open(struct rung_store *, int64_t study,
