@@ -301,13 +301,30 @@ judge_determined(struct rung_sched *s, struct rung_sched_rung *r,
 	return idx >= keep;
 }
 
-/* Optuna: competing = the rung and this value; keep the top len // eta. */
+/*
+ * Optuna: competing = the rung and this value, sorted; it survives iff
+ * value <= competing[idx], idx = len // eta - 1 (at least 0). Without NaN
+ * that is: fewer than idx + 1 values of the rung are below it (those sort
+ * before it, and the rest at or after it), so a count answers without a
+ * copy or a sort. With NaN, whose place an insertion sort leaves where it
+ * was, the sort itself, as before.
+ */
 static int
 judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 {
 	double	*v, *c;
-	size_t	 n, i, j, idx;
+	size_t	 n, i, j, idx, below = 0;
 	int	 stop;
+
+	idx = (size_t)floor((double)(r->n + 1) / s->p.eta);
+	idx = idx > 0 ? idx - 1 : 0;
+	for (i = 0; i < r->n; i++) {
+		if (isnan(r->e[i].value))
+			break;
+		below += r->e[i].value < value;
+	}
+	if (i == r->n && !isnan(value))
+		return below > idx;
 
 	v = rung_values(r, 0, &n);
 	v[n++] = value;
@@ -319,8 +336,6 @@ judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 			c[j] = c[j - 1];
 		c[j] = x;
 	}
-	idx = (size_t)floor((double)n / s->p.eta);
-	idx = idx > 0 ? idx - 1 : 0;
 	stop = !(value <= c[idx]);
 	free(v);
 	return stop;

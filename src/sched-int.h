@@ -197,6 +197,17 @@ struct rung_sched_hb {
 	uint32_t	 want;		/* trials this round runs */
 	uint32_t	 issued;	/* started or resumed in this round */
 	uint32_t	 done;		/* reported at the round's resource */
+	/*
+	 * The chosen of the last selection in rank order, resumed from the
+	 * front: a selected round's rung no longer changes while its chosen
+	 * are resumed, so it is ranked once rather than at every resume.
+	 * ordvalid 0 (a new or restored scheduler): rank it again.
+	 */
+	uint32_t	*ord;
+	size_t		 ordcap;
+	uint32_t	 nord;
+	uint32_t	 nextord;
+	int		 ordvalid;
 };
 
 /* ASHA's state, and the start of asha-svr's. */
