@@ -289,18 +289,21 @@ trace_add(struct replay *rp)
 	rp->trace_best = f;
 }
 
+/* Would a point change the incumbent? */
+static inline int
+changes(const struct replay *rp, int32_t step, double v)
+{
+	if (rp->r->returned == UINT32_MAX || step > rp->top)
+		return 1;
+	return step == rp->top && !isnan(v) &&
+	    (isnan(rp->topval) || v < rp->topval);
+}
+
 /* A point arrived: does it change the incumbent? */
 static void
 observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 {
-	int	 change = 0;
-
-	if (rp->r->returned == UINT32_MAX || step > rp->top)
-		change = 1;
-	else if (step == rp->top && !isnan(v) &&
-	    (isnan(rp->topval) || v < rp->topval))
-		change = 1;
-	if (!change)
+	if (!changes(rp, step, v))
 		return;
 	rp->top = step;
 	rp->topval = v;
@@ -311,6 +314,65 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 	rp->r->time_to_best = rp->now;
 	rp->r->steps_to_best = rp->r->cost_steps;
 	trace_add(rp);
+}
+
+/*
+ * One worker, after a report that said CONTINUE: run the job's points
+ * below the scheduler's quiet step q without reporting them, as the main
+ * loop would have (nothing else can happen in between with one worker,
+ * and below q a report only notes the step, which the next one does).
+ * The job's last point, and any point once the budget is spent, are left
+ * to the main loop.
+ */
+static void
+run_quiet(struct replay *rp, struct worker *w, int32_t q,
+    struct rung_sampler_state *sp, int observes, uint64_t budget)
+{
+	const struct rung_study		*s = rp->s;
+	struct rung_replay_result	*r = rp->r;
+	const int32_t			*steps = s->curve.steps;
+	const float			*vals = s->curve.vals;
+	uint32_t			 pt = w->pt, last;
+	uint64_t			 cost = r->cost_steps;
+	int32_t				 step, prev = w->prev;
+	int32_t				 reached = r->reached[w->trial];
+	double				 v, secs, now = rp->now;
+	double				 csecs = r->cost_seconds;
+	int				 neg = s->direction == RUNG_MAX;
+
+	/*
+	 * The same arithmetic as the main loop, in locals: each point's
+	 * sums depend on the last, and through the structures every one
+	 * would wait on a store. They go back before anything reads them.
+	 */
+	last = w->upto != 0 ? w->end : w->end - 1;
+	while (pt < last && steps[pt] < q && (budget == 0 || cost < budget)) {
+		step = steps[pt];
+		secs = stretch_secs(rp, w->trial, pt, prev, step);
+		now = now + duration(rp, (uint64_t)(step - prev), secs);
+		cost += w->pre_steps + (uint64_t)(step - prev);
+		csecs += w->pre_secs + secs;
+		v = vals[pt++];
+		if (neg)
+			v = -v;
+		if (step > reached)
+			reached = step;
+		if (changes(rp, step, v)) {
+			rp->now = now;
+			r->cost_steps = cost;
+			observe(rp, w->trial, step, v);
+		}
+		if (observes)
+			rung_sampler_observe(sp, w->trial, step, v);
+		prev = step;
+		r->nquiet++;
+	}
+	w->pt = pt;
+	w->prev = prev;
+	rp->now = now;
+	r->cost_steps = cost;
+	r->cost_seconds = csecs;
+	r->reached[w->trial] = reached;
 }
 
 /* Quality of the returned configuration against the pool. */
@@ -362,7 +424,7 @@ rung_replay_run(const struct rung_study *s,
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
 	int			 done = 0, rc = -1, more;
-	int32_t			 step;
+	int32_t			 step, q;
 	double			 v, secs;
 
 	memset(r, 0, sizeof *r);
@@ -488,6 +550,9 @@ rung_replay_run(const struct rung_study *s,
 		w->prev = step;
 		more = d == RUNG_CONTINUE && (w->pt < w->end || w->upto != 0);
 		if (more) {
+			if (nw == 1 && (q = rung_sched_quiet(sc, w->handle)) > 0)
+				run_quiet(&rp, w, q, sp, o->sampler ==
+				    RUNG_SAMPLER_TPE, o->budget);
 			step = next_step(&rp, w, &secs);
 			w->at = rp.now + duration(&rp, (uint64_t)
 			    (step - w->prev), secs);

@@ -451,6 +451,40 @@ rung_sched_asha_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	return RUNG_PAUSE;
 }
 
+/*
+ * The first step at which a report may judge: the promotion variant's
+ * target; else the lowest milestone the trial may still be recorded at
+ * (Optuna's: the next of its climb), and max_r where it stops there.
+ */
+static int32_t
+asha_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	const struct rung_sched_trial	*t = &s->t[trial];
+	const struct rung_sched_bracket	*b = &s->b[t->bracket];
+	double				 q = INFINITY;
+	uint32_t			 k;
+
+	if (s->p.variant != RUNG_ASHA_STOP)
+		return t->target;
+	if (s->p.stop_last_trials)
+		q = s->p.max_r;
+	if (s->p.rule == RUNG_RULE_OPTUNA) {
+		if (t->rung < b->nrungs && b->rungs[t->rung].milestone < q)
+			q = b->rungs[t->rung].milestone;
+	} else {
+		for (k = 0; k < b->nrungs && k < MAXRUNGS; k++) {
+			if (!(t->recorded & (1ULL << k)) &&
+			    b->rungs[k].milestone < q)
+				q = b->rungs[k].milestone;
+		}
+	}
+	/* A step is an integer: step >= q is step >= ceil(q). */
+	q = ceil(q);
+	if (!(q < (double)INT32_MAX))
+		return INT32_MAX;
+	return q < 0 ? 0 : (int32_t)q;
+}
+
 /* The milestones min_r eta^k below max_r (as the brackets plot has them). */
 void
 rung_sched_asha_milestones(const struct rung_sched_params *p, double **v,
@@ -492,6 +526,7 @@ const struct rung_sched_policy rung_policy_asha = {
 	.setup = rung_sched_asha_setup,
 	.next = rung_sched_asha_next,
 	.report = rung_sched_asha_report,
+	.quiet = asha_quiet,
 	.milestones = rung_sched_asha_milestones,
 	.save = asha_save,
 	.restore = asha_restore,

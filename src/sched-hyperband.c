@@ -369,6 +369,13 @@ rung_sched_hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double 
 	return RUNG_PAUSE;
 }
 
+/* Below its round's resource a report only notes the step. */
+static int32_t
+hb_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	return s->t[trial].target;
+}
+
 void
 rung_sched_hb_lost(struct rung_sched *s, uint32_t trial)
 {
@@ -512,6 +519,7 @@ const struct rung_sched_policy rung_policy_sha = {
 	.next = rung_sched_hb_next,
 	.report = rung_sched_hb_report,
 	.lost = rung_sched_hb_lost,
+	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
 	.needed = sha_needed,
 	.milestones = sha_milestones,
@@ -527,6 +535,7 @@ const struct rung_sched_policy rung_policy_hyperband = {
 	.next = rung_sched_hb_next,
 	.report = rung_sched_hb_report,
 	.lost = rung_sched_hb_lost,
+	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
 	.needed = rung_sched_hb_needed,
 	.milestones = rung_sched_hb_milestones,

@@ -114,6 +114,11 @@ struct rung_sched_policy {
 			     int32_t step, double value);
 	/* Before the trial is marked stopped. */
 	void		 (*lost)(struct rung_sched *, uint32_t trial);
+	/*
+	 * rung_sched_quiet for a running trial (NULL: 0); never for a
+	 * predictor-driven policy, which keeps every call.
+	 */
+	int32_t		 (*quiet)(const struct rung_sched *, uint32_t trial);
 	/* Free what the private state holds (not s->priv itself). */
 	void		 (*release)(struct rung_sched *);
 

@@ -48,6 +48,8 @@ struct rung_replay_result {
 	uint32_t	 nstarted;	/* configurations started */
 	int		 exhausted;	/* the scheduler wanted more than the pool */
 	int		 budget_spent;	/* stopped by opts.budget */
+	/* Points run without a report, below the scheduler's quiet step. */
+	uint64_t	 nquiet;
 
 	/*
 	 * The configuration returned: the trial (index into the study) with
