@@ -35,6 +35,7 @@ struct worker {
 					   the next event */
 	uint32_t	 handle;	/* the scheduler's trial */
 	uint32_t	 trial;		/* the study's trial */
+	uint32_t	 started;	/* its index in result.started */
 	uint32_t	 pt;		/* next point (global index) */
 	uint32_t	 end;		/* one past the job's last point */
 	/*
@@ -70,6 +71,7 @@ rung_replay_opts_init(struct rung_replay_opts *o)
 	memset(o, 0, sizeof *o);
 	o->workers = 1;
 	o->resume = 1;
+	o->reached = 1;
 }
 
 void
@@ -81,7 +83,11 @@ rung_replay_result_release(struct rung_replay_result *r)
 	free(r->trace_time);
 	free(r->trace_final);
 	free(r->reached);
+	free(r->started);
+	free(r->started_reached);
 	r->reached = NULL;
+	r->started = NULL;
+	r->started_reached = NULL;
 	r->trace_steps = NULL;
 	r->trace_time = NULL;
 	r->trace_final = NULL;
@@ -125,6 +131,47 @@ rung_replay_pool(const struct rung_study *s, double max_r, uint32_t **pool)
 			(*pool)[n++] = t;
 	}
 	return n;
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+rung_replay_ctx_init(struct rung_replay_ctx *c, const struct rung_study *s,
+    double max_r)
+{
+	uint32_t	 i;
+	double		 f;
+
+	memset(c, 0, sizeof *c);
+	c->max_r = max_r;
+	c->npool = rung_replay_pool(s, max_r, &c->pool);
+	c->finals = xreallocarray(NULL, c->npool + 1, sizeof *c->finals);
+	c->best = NAN;
+	/* The best as judge() always found it: the first of equals. */
+	for (i = 0; i < c->npool; i++) {
+		f = rung_trial_final(s, c->pool[i]);
+		if (i == 0 || rung_better(s->direction, f, c->best))
+			c->best = f;
+		if (!isnan(f))
+			c->finals[c->nfinals++] = f;
+	}
+	qsort(c->finals, c->nfinals, sizeof *c->finals, dbl_cmp);
+}
+
+void
+rung_replay_ctx_release(struct rung_replay_ctx *c)
+{
+	if (c == NULL)
+		return;
+	free(c->pool);
+	free(c->finals);
+	memset(c, 0, sizeof *c);
 }
 
 static double
@@ -213,6 +260,7 @@ job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
 	first = point_after(s, trial, a->from);
 	end = a->resource == INT32_MAX ? s->curve.off[trial + 1] :
 	    point_after(s, trial, a->resource);
+	rp->r->nlookups += a->resource == INT32_MAX ? 1 : 2;
 	memset(w, 0, sizeof *w);
 	if (a->resource != INT32_MAX && (end == s->curve.off[trial] ||
 	    s->curve.steps[end - 1] != a->resource)) {
@@ -335,7 +383,7 @@ run_quiet(struct replay *rp, struct worker *w, int32_t q,
 	uint32_t			 pt = w->pt, last;
 	uint64_t			 cost = r->cost_steps;
 	int32_t				 step, prev = w->prev;
-	int32_t				 reached = r->reached[w->trial];
+	int32_t				 reached;
 	double				 v, secs, now = rp->now;
 	double				 csecs = r->cost_seconds;
 	int				 neg = s->direction == RUNG_MAX;
@@ -345,6 +393,7 @@ run_quiet(struct replay *rp, struct worker *w, int32_t q,
 	 * sums depend on the last, and through the structures every one
 	 * would wait on a store. They go back before anything reads them.
 	 */
+	reached = r->started_reached[w->started];
 	last = w->upto != 0 ? w->end : w->end - 1;
 	while (pt < last && steps[pt] < q && (budget == 0 || cost < budget)) {
 		step = steps[pt];
@@ -366,45 +415,58 @@ run_quiet(struct replay *rp, struct worker *w, int32_t q,
 			rung_sampler_observe(sp, w->trial, step, v);
 		prev = step;
 		r->nquiet++;
+		r->npoints++;
 	}
 	w->pt = pt;
 	w->prev = prev;
 	rp->now = now;
 	r->cost_steps = cost;
 	r->cost_seconds = csecs;
-	r->reached[w->trial] = reached;
+	r->started_reached[w->started] = reached;
+	if (r->reached != NULL && reached > r->reached[w->trial])
+		r->reached[w->trial] = reached;
 }
 
-/* Quality of the returned configuration against the pool. */
+/*
+ * Quality of the returned configuration against the pool: how many of
+ * the pool's finals are better (rung_better: NaN is never better, and
+ * everything is better than NaN) is a binary search in the sorted finals.
+ */
 static void
-judge(const struct rung_study *s, const uint32_t *pool, uint32_t npool,
+judge(const struct rung_study *s, const struct rung_replay_ctx *c,
     struct rung_replay_result *r)
 {
-	uint32_t	 i, better = 0, n5;
-	double		 f, best = NAN;
+	uint32_t	 better, n5, lo, hi, mid;
+	double		 x;
 
-	for (i = 0; i < npool; i++) {
-		f = rung_trial_final(s, pool[i]);
-		if (i == 0 || rung_better(s->direction, f, best))
-			best = f;
-	}
-	r->best_final = best;
+	r->best_final = c->best;
 	if (r->returned == UINT32_MAX) {
 		r->returned_final = r->regret = NAN;
 		return;
 	}
-	r->returned_final = rung_trial_final(s, r->returned);
-	r->regret = fabs(best - r->returned_final);
-	for (i = 0; i < npool; i++) {
-		f = rung_trial_final(s, pool[i]);
-		if (rung_better(s->direction, f, r->returned_final))
-			better++;
+	x = r->returned_final = rung_trial_final(s, r->returned);
+	r->regret = fabs(c->best - x);
+	if (isnan(x))
+		better = c->nfinals;
+	else {
+		/* Minimising: those below x; maximising: those above. */
+		lo = 0;
+		hi = c->nfinals;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (s->direction == RUNG_MAX ? c->finals[mid] <= x :
+			    c->finals[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		better = s->direction == RUNG_MAX ? c->nfinals - lo : lo;
 	}
-	n5 = (uint32_t)ceil(0.05 * npool);
+	n5 = (uint32_t)ceil(0.05 * c->npool);
 	if (n5 < 1)
 		n5 = 1;
-	r->top1 = !isnan(r->returned_final) && better == 0;
-	r->top5 = !isnan(r->returned_final) && better < n5;
+	r->top1 = !isnan(x) && better == 0;
+	r->top5 = !isnan(x) && better < n5;
 }
 
 int
@@ -413,14 +475,16 @@ rung_replay_run(const struct rung_study *s,
     uint64_t seed, struct rung_replay_result *r, char **cause)
 {
 	struct rung_replay_opts	 dflt;
+	struct rung_replay_ctx	 own;
+	const struct rung_replay_ctx *c;
 	struct rung_sched_params pp;
 	struct rung_sched	*sc = NULL;
 	struct rung_sched_action a;
 	struct rung_sampler_state *sp = NULL;
 	struct replay		 rp;
 	struct worker		*ws = NULL, *w;
-	uint32_t		*pool = NULL, *map = NULL, npool, nw, i;
-	size_t			 mapcap = 0;
+	uint32_t		*map = NULL, *sidx = NULL, nw, i;
+	size_t			 mapcap = 0, sidxcap = 0, scap = 0;
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
 	int			 done = 0, rc = -1, more;
@@ -435,6 +499,8 @@ rung_replay_run(const struct rung_study *s,
 		o = &dflt;
 	}
 	nw = o->workers ? o->workers : 1;
+	memset(&own, 0, sizeof own);
+	c = o->ctx;
 
 	pp = *p;
 	pp.seed = p->seed ^ (seed * RUNG_RNG_GOLDEN);
@@ -442,17 +508,20 @@ rung_replay_run(const struct rung_study *s,
 		return -1;
 	if (rung_replay_needed(p, &need, cause) != 0)
 		goto out;
-	npool = rung_replay_pool(s, p->max_r, &pool);
-	r->npool = npool;
-	if (npool < need) {
+	if (c == NULL || c->max_r != p->max_r) {
+		rung_replay_ctx_init(&own, s, p->max_r);
+		c = &own;
+	}
+	r->npool = c->npool;
+	if (c->npool < need) {
 		xasprintf(cause, "study %s has %u trials reaching step %d, "
 		    "%s needs %" PRIu64, s->name != NULL ? s->name : "?",
-		    npool, (int)ceil(p->max_r), rung_policy_name(p->policy),
+		    c->npool, (int)ceil(p->max_r), rung_policy_name(p->policy),
 		    need);
 		goto out;
 	}
 	/* Random: the pool in a seeded order; tpe: see sampler.h. */
-	sp = rung_sampler_new(s, pool, npool, o->sampler, seed);
+	sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
@@ -460,7 +529,9 @@ rung_replay_run(const struct rung_study *s,
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
 	ws = xcalloc(nw, sizeof *ws);
-	r->reached = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *r->reached);
+	if (o->reached)
+		r->reached = xcalloc(s->ntrials ? s->ntrials : 1,
+		    sizeof *r->reached);
 
 	for (;;) {
 		/* Free workers ask for work, in order. */
@@ -472,14 +543,22 @@ rung_replay_run(const struct rung_study *s,
 				break;
 			switch (rung_sched_next(sc, &a)) {
 			case RUNG_ACT_START:
-				if (r->nstarted == npool) {
+				if (r->nstarted == c->npool) {
 					r->exhausted = 1;
 					rung_sched_lost(sc, a.trial);
 					w->idle = 1;
 					continue;
 				}
 				XGROW(map, mapcap, (size_t)a.trial + 1);
-				map[a.trial] = pool[rung_sampler_pick(sp)];
+				XGROW(sidx, sidxcap, (size_t)a.trial + 1);
+				map[a.trial] = c->pool[rung_sampler_pick(sp)];
+				sidx[a.trial] = r->nstarted;
+				XGROW(r->started, scap, (size_t)r->nstarted + 1);
+				r->started_reached = xreallocarray(
+				    r->started_reached, scap,
+				    sizeof *r->started_reached);
+				r->started[r->nstarted] = map[a.trial];
+				r->started_reached[r->nstarted] = 0;
 				r->nstarted++;
 				/* FALLTHROUGH */
 			case RUNG_ACT_RESUME:
@@ -492,6 +571,7 @@ rung_replay_run(const struct rung_study *s,
 				    a.kind == RUNG_ACT_START || o->resume,
 				    seq++, cause) != 0)
 					goto out;
+				w->started = sidx[a.trial];
 				break;
 			case RUNG_ACT_WAIT:
 				w->idle = 1;
@@ -542,8 +622,11 @@ rung_replay_run(const struct rung_study *s,
 		}
 		if (s->direction == RUNG_MAX)
 			v = -v;
-		if (step > r->reached[w->trial])
+		if (step > r->started_reached[w->started])
+			r->started_reached[w->started] = step;
+		if (r->reached != NULL && step > r->reached[w->trial])
 			r->reached[w->trial] = step;
+		r->npoints++;
 		observe(&rp, w->trial, step, v);
 		rung_sampler_observe(sp, w->trial, step, v);
 		d = rung_sched_report(sc, w->handle, step, v);
@@ -563,7 +646,7 @@ rung_replay_run(const struct rung_study *s,
 		w->busy = 0;
 	}
 	r->end_time = rp.now;
-	judge(s, pool, npool, r);
+	judge(s, c, r);
 	if (r->returned != UINT32_MAX)
 		r->returned_step = rp.top;
 	rc = 0;
@@ -573,7 +656,8 @@ out:
 		rung_replay_result_release(r);
 	free(ws);
 	free(map);
-	free(pool);
+	free(sidx);
+	rung_replay_ctx_release(&own);
 	rung_sampler_free(sp);
 	rung_sched_free(sc);
 	return rc;
