@@ -54,6 +54,7 @@ struct worker {
 struct replay {
 	const struct rung_study *s;
 	struct rung_replay_result *r;
+	const uint8_t	*dense;		/* the context's */
 	int		 secs;		/* the study records seconds */
 	double		 now;
 
@@ -101,12 +102,22 @@ rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
 	return rung_sched_needed(p, need, cause);
 }
 
-/* First point of trial t with a step above step. */
+/*
+ * First point of trial t with a step above step. A curve with a point at
+ * every step from its first to its last (dense[t], see rung_replay_ctx)
+ * is indexed directly; others by a binary search.
+ */
 static uint32_t
-point_after(const struct rung_study *s, uint32_t t, int32_t step)
+point_after(const struct rung_study *s, const uint8_t *dense, uint32_t t,
+    int32_t step)
 {
 	uint32_t	 lo = s->curve.off[t], hi = s->curve.off[t + 1], mid;
+	int64_t		 k;
 
+	if (dense != NULL && dense[t]) {
+		k = (int64_t)step - s->curve.steps[lo] + 1;
+		return k <= 0 ? lo : k >= hi - lo ? hi : lo + (uint32_t)k;
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (s->curve.steps[mid] <= step)
@@ -126,7 +137,7 @@ rung_replay_pool(const struct rung_study *s, double max_r, uint32_t **pool)
 	*pool = xreallocarray(NULL, s->ntrials ? s->ntrials : 1,
 	    sizeof **pool);
 	for (t = 0; t < s->ntrials; t++) {
-		i = point_after(s, t, R - 1);
+		i = point_after(s, NULL, t, R - 1);
 		if (i < s->curve.off[t + 1] && s->curve.steps[i] == R)
 			(*pool)[n++] = t;
 	}
@@ -145,7 +156,7 @@ void
 rung_replay_ctx_init(struct rung_replay_ctx *c, const struct rung_study *s,
     double max_r)
 {
-	uint32_t	 i;
+	uint32_t	 i, j, t;
 	double		 f;
 
 	memset(c, 0, sizeof *c);
@@ -162,6 +173,17 @@ rung_replay_ctx_init(struct rung_replay_ctx *c, const struct rung_study *s,
 			c->finals[c->nfinals++] = f;
 	}
 	qsort(c->finals, c->nfinals, sizeof *c->finals, dbl_cmp);
+
+	/* Which of the pool's curves have a point at every step. */
+	c->dense = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *c->dense);
+	for (i = 0; i < c->npool; i++) {
+		t = c->pool[i];
+		for (j = s->curve.off[t] + 1; j < s->curve.off[t + 1]; j++) {
+			if (s->curve.steps[j] != s->curve.steps[j - 1] + 1)
+				break;
+		}
+		c->dense[t] = j >= s->curve.off[t + 1];
+	}
 }
 
 void
@@ -171,6 +193,7 @@ rung_replay_ctx_release(struct rung_replay_ctx *c)
 		return;
 	free(c->pool);
 	free(c->finals);
+	free(c->dense);
 	memset(c, 0, sizeof *c);
 }
 
@@ -257,9 +280,9 @@ job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
 	double			 secs;
 	int32_t			 step;
 
-	first = point_after(s, trial, a->from);
+	first = point_after(s, rp->dense, trial, a->from);
 	end = a->resource == INT32_MAX ? s->curve.off[trial + 1] :
-	    point_after(s, trial, a->resource);
+	    point_after(s, rp->dense, trial, a->resource);
 	rp->r->nlookups += a->resource == INT32_MAX ? 1 : 2;
 	memset(w, 0, sizeof *w);
 	if (a->resource != INT32_MAX && (end == s->curve.off[trial] ||
@@ -372,6 +395,54 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
  * The job's last point, and any point once the budget is spent, are left
  * to the main loop.
  */
+/*
+ * run_quiet without seconds and without a sampler to tell: time is steps,
+ * a whole number in a double, so that the time and the cost at any point
+ * are the first's plus the steps since, exactly as the sums step by step
+ * would have them; only a point that changes the incumbent needs them.
+ */
+static void
+run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
+    uint32_t last, uint64_t budget)
+{
+	const struct rung_study		*s = rp->s;
+	struct rung_replay_result	*r = rp->r;
+	const int32_t			*steps = s->curve.steps;
+	const float			*vals = s->curve.vals;
+	uint32_t			 pt = w->pt, pt0 = w->pt;
+	uint64_t			 cost0 = r->cost_steps;
+	int32_t				 step, prev0 = w->prev, prev = w->prev;
+	double				 v, now0 = rp->now;
+	int				 neg = s->direction == RUNG_MAX;
+
+	/* The budget is checked before each point, on the cost so far. */
+	while (pt < last && steps[pt] < q && (budget == 0 ||
+	    cost0 + (uint64_t)(prev - prev0) < budget)) {
+		step = steps[pt];
+		v = vals[pt++];
+		if (neg)
+			v = -v;
+		if (changes(rp, step, v)) {
+			rp->now = now0 + (double)(uint64_t)(step - prev0);
+			r->cost_steps = cost0 + (uint64_t)(step - prev0);
+			observe(rp, w->trial, step, v);
+		}
+		prev = step;
+	}
+	w->pt = pt;
+	w->prev = prev;
+	rp->now = now0 + (double)(uint64_t)(prev - prev0);
+	r->cost_steps = cost0 + (uint64_t)(prev - prev0);
+	r->nquiet += pt - pt0;
+	r->npoints += pt - pt0;
+	if (pt > pt0) {
+		if (prev > r->started_reached[w->started])
+			r->started_reached[w->started] = prev;
+		if (r->reached != NULL && prev > r->reached[w->trial])
+			r->reached[w->trial] = prev;
+	}
+}
+
 static void
 run_quiet(struct replay *rp, struct worker *w, int32_t q,
     struct rung_sampler_state *sp, int observes, uint64_t budget)
@@ -395,6 +466,10 @@ run_quiet(struct replay *rp, struct worker *w, int32_t q,
 	 */
 	reached = r->started_reached[w->started];
 	last = w->upto != 0 ? w->end : w->end - 1;
+	if (!rp->secs && !observes) {
+		run_quiet_steps(rp, w, q, last, budget);
+		return;
+	}
 	while (pt < last && steps[pt] < q && (budget == 0 || cost < budget)) {
 		step = steps[pt];
 		secs = stretch_secs(rp, w->trial, pt, prev, step);
@@ -484,7 +559,8 @@ rung_replay_run(const struct rung_study *s,
 	struct replay		 rp;
 	struct worker		*ws = NULL, *w;
 	uint32_t		*map = NULL, *sidx = NULL, nw, i;
-	size_t			 mapcap = 0, sidxcap = 0, scap = 0;
+	size_t			 mapcap = 0, sidxcap = 0;
+	uint32_t		 scap = 0;
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
 	int			 done = 0, rc = -1, more;
@@ -526,6 +602,7 @@ rung_replay_run(const struct rung_study *s,
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
 	rp.r = r;
+	rp.dense = c->dense;
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
 	ws = xcalloc(nw, sizeof *ws);
@@ -553,10 +630,14 @@ rung_replay_run(const struct rung_study *s,
 				XGROW(sidx, sidxcap, (size_t)a.trial + 1);
 				map[a.trial] = c->pool[rung_sampler_pick(sp)];
 				sidx[a.trial] = r->nstarted;
-				XGROW(r->started, scap, (size_t)r->nstarted + 1);
-				r->started_reached = xreallocarray(
-				    r->started_reached, scap,
-				    sizeof *r->started_reached);
+				if (r->nstarted == scap) {
+					scap = scap ? 2 * scap : 64;
+					r->started = xreallocarray(r->started,
+					    scap, sizeof *r->started);
+					r->started_reached = xreallocarray(
+					    r->started_reached, scap,
+					    sizeof *r->started_reached);
+				}
 				r->started[r->nstarted] = map[a.trial];
 				r->started_reached[r->nstarted] = 0;
 				r->nstarted++;

@@ -146,6 +146,17 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 		strcpy(buf, v < 0 ? "-Infinity" : "Infinity");
 		return buf;
 	}
+	/*
+	 * A whole number below 1e15 is its digits: what the search below
+	 * ends with for it (positional, no decimals), without up to 16
+	 * rounds of snprintf and strtod (a replay's report has thousands).
+	 */
+	if (fabs(v) < 1e15 && v == trunc(v)) {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.0f", v);
+		if (always_real)
+			strcat(buf, ".0");
+		return buf;
+	}
 	/* The fewest significant digits that read back as v. */
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);

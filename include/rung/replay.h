@@ -37,6 +37,12 @@ struct rung_replay_ctx {
 	double		 best;		/* best final of the pool; NaN if none */
 	double		*finals;	/* its finals but NaN, ascending */
 	uint32_t	 nfinals;
+	/*
+	 * Per trial of the study, 1 for a trial of the pool with a point at
+	 * every step from its first to its last: its points are found by
+	 * index, not by a binary search.
+	 */
+	uint8_t		*dense;
 };
 void		 rung_replay_ctx_init(struct rung_replay_ctx *,
 		     const struct rung_study *, double max_r);
