@@ -157,8 +157,26 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 			strcat(buf, ".0");
 		return buf;
 	}
-	/* The fewest significant digits that read back as v. */
-	for (prec = 1; prec < 17; prec++) {
+	/*
+	 * The fewest significant digits that read back as v. Where v is
+	 * not a power of two the doubles that read as v lie as far below it
+	 * as above, and the nearest decimal of more digits is never farther
+	 * than one of fewer (their points are among its), so if 16 or 9
+	 * digits do not read back no fewer do: the search starts above, as
+	 * the whole search would have ended (at 17, with 16's text in buf).
+	 */
+	prec = 1;
+	if (frexp(fabs(v), &exp10) != 0.5) {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 15, v);
+		if (strtod(buf, NULL) != v)
+			prec = 17;
+		else {
+			snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 8, v);
+			if (strtod(buf, NULL) != v)
+				prec = 10;
+		}
+	}
+	for (; prec < 17; prec++) {
 		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
 		back = strtod(buf, NULL);
 		if (back == v)
