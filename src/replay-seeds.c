@@ -318,11 +318,40 @@ struct work {
 	uint64_t			 seed;	/* the first */
 	uint32_t			 nseeds;
 	struct rung_replay_seed		*seeds;
+	/*
+	 * The equal-cost pass: the first pass's slots and parameters. A
+	 * slot whose parameters did not change, whose first replay cost
+	 * less than the budget (the budget never bound) or exactly the
+	 * budget with nothing after (tail_quiet), is that replay again.
+	 */
+	const struct rung_replay_seed	*first;
+	const struct rung_sched_params	*p0;
 	char				**causes;	/* per slot */
 	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
 };
+
+/* May the equal-cost pass take the first pass's replay of slot? */
+static int
+reusable(const struct work *w, uint32_t slot)
+{
+	const struct rung_replay_result	*r;
+	const struct rung_sched_params	*a, *b;
+	uint32_t			 k = slot / w->nseeds;
+
+	if (w->first == NULL || w->ro->budget == 0)
+		return 0;
+	a = &w->p[k];
+	b = &w->p0[k];
+	if (a->max_configs != b->max_configs)	/* what equal_params sets */
+		return 0;
+	r = &w->first[slot].r;
+	if (r->budget_spent)	/* stopped by --budget: not the whole run */
+		return 0;
+	return r->cost_steps < w->ro->budget ||
+	    (r->cost_steps == w->ro->budget && r->tail_quiet);
+}
 
 /* One slot on the pool; only the calling thread draws the progress. */
 static void
@@ -334,7 +363,11 @@ work_one(void *arg, uint32_t slot)
 	uint32_t			 done;
 
 	v->seed = w->seed + slot % w->nseeds;
-	if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
+	if (reusable(w, slot)) {
+		rung_replay_result_copy(&v->r, &w->first[slot].r);
+		v->r.budget_spent = v->r.cost_steps >= w->ro->budget;
+		random_cost(w->s, p, w->ro, v);
+	} else if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
 	    &w->causes[slot]) == 0)
 		random_cost(w->s, p, w->ro, v);
 	done = atomic_fetch_add(w->done, 1) + 1;
@@ -392,10 +425,13 @@ equal_pass(const struct rung_study *s, const struct rung_sched_params *p,
 	for (i = 0; i < np; i++)
 		rung_replay_equal_params(&p[i], set->npool, &ep[i]);
 	set->eq_seeds = xcalloc((size_t)np * nseeds, sizeof *set->eq_seeds);
+	w->first = set->seeds;
+	w->p0 = p;
 	w->p = ep;
 	w->ro = &ro;
 	w->seeds = set->eq_seeds;
 	rc = run_pass(w, np, o->threads, cause);
+	w->first = NULL;
 	free(ep);
 	if (rc != 0) {
 		c = *cause;

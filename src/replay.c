@@ -95,6 +95,36 @@ rung_replay_result_release(struct rung_replay_result *r)
 	r->ntrace = 0;
 }
 
+static void *
+dup_array(const void *p, size_t n, size_t size)
+{
+	void	*q;
+
+	if (p == NULL)
+		return NULL;
+	q = xreallocarray(NULL, n ? n : 1, size);
+	memcpy(q, p, n * size);
+	return q;
+}
+
+void
+rung_replay_result_copy(struct rung_replay_result *dst,
+    const struct rung_replay_result *src)
+{
+	*dst = *src;
+	dst->trace_steps = dup_array(src->trace_steps, src->ntrace,
+	    sizeof *src->trace_steps);
+	dst->trace_time = dup_array(src->trace_time, src->ntrace,
+	    sizeof *src->trace_time);
+	dst->trace_final = dup_array(src->trace_final, src->ntrace,
+	    sizeof *src->trace_final);
+	dst->started = dup_array(src->started, src->nstarted,
+	    sizeof *src->started);
+	dst->started_reached = dup_array(src->started_reached, src->nstarted,
+	    sizeof *src->started_reached);
+	dst->reached = NULL;		/* its size is the study's */
+}
+
 int
 rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
     char **cause)
@@ -566,6 +596,11 @@ rung_replay_run(const struct rung_study *s,
 	int			 done = 0, rc = -1, more;
 	int32_t			 step, q;
 	double			 v, secs;
+	/* The result at the first loop top at each cost (tail_quiet). */
+	uint64_t		 topcost = UINT64_MAX;
+	uint32_t		 tailstarted = 0;
+	int			 tailexh = 0;
+	double			 tailnow = 0, tailsecs = 0;
 
 	memset(r, 0, sizeof *r);
 	r->returned = UINT32_MAX;
@@ -611,6 +646,18 @@ rung_replay_run(const struct rung_study *s,
 		    sizeof *r->reached);
 
 	for (;;) {
+		/*
+		 * Where a budget of the cost so far would stop the run: what
+		 * changes after, at the same cost, the result of such a run
+		 * would not have.
+		 */
+		if (r->cost_steps != topcost) {
+			topcost = r->cost_steps;
+			tailstarted = r->nstarted;
+			tailexh = r->exhausted;
+			tailnow = rp.now;
+			tailsecs = r->cost_seconds;
+		}
 		/* Free workers ask for work, in order. */
 		for (i = 0; i < nw && !done; i++) {
 			w = &ws[i];
@@ -727,6 +774,13 @@ rung_replay_run(const struct rung_study *s,
 		w->busy = 0;
 	}
 	r->end_time = rp.now;
+	/*
+	 * Everything else a result holds changes only with a point, which
+	 * costs a step; its scheduler's state is not part of it.
+	 */
+	r->tail_quiet = r->cost_steps == topcost && r->nstarted ==
+	    tailstarted && r->exhausted == tailexh && rp.now == tailnow &&
+	    r->cost_seconds == tailsecs && !r->budget_spent;
 	judge(s, c, r);
 	if (r->returned != UINT32_MAX)
 		r->returned_step = rp.top;

@@ -90,6 +90,13 @@ struct rung_replay_result {
 	uint64_t	 npoints;
 	uint64_t	 nquiet;
 	uint64_t	 nlookups;
+	/*
+	 * 1 when nothing the result holds changed once its cost reached
+	 * its last value: the same replay with that cost as its budget
+	 * ends the same, with budget_spent (rung_replay_seeds' equal-cost
+	 * pass takes it rather than run it again).
+	 */
+	int		 tail_quiet;
 
 	/*
 	 * The configuration returned: the trial (index into the study) with
@@ -140,6 +147,9 @@ int		 rung_replay_run(const struct rung_study *,
 		     const struct rung_replay_opts *, uint64_t seed,
 		     struct rung_replay_result *, char **cause);
 void		 rung_replay_result_release(struct rung_replay_result *);
+/* A deep copy, but for reached (NULL: its size is the study's). */
+void		 rung_replay_result_copy(struct rung_replay_result *dst,
+		     const struct rung_replay_result *src);
 
 /*
  * Configurations the scheduler starts at least (hyperband: one full
