@@ -302,29 +302,69 @@ judge_determined(struct rung_sched *s, struct rung_sched_rung *r,
 }
 
 /*
+ * Bring r->sorted up to r->n values, each put in place by a binary
+ * search; 0, or -1 once a NaN is among them.
+ */
+static int
+rung_sorted(struct rung_sched_rung *r)
+{
+	uint32_t	 lo, hi, mid;
+	double		 x;
+
+	for (; !r->hasnan && r->nsorted < r->n; r->nsorted++) {
+		x = r->e[r->nsorted].value;
+		if (isnan(x)) {
+			r->hasnan = 1;
+			break;
+		}
+		XGROW(r->sorted, r->sortcap, (size_t)r->nsorted + 1);
+		lo = 0;
+		hi = r->nsorted;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (r->sorted[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(r->sorted + lo + 1, r->sorted + lo,
+		    (r->nsorted - lo) * sizeof *r->sorted);
+		r->sorted[lo] = x;
+	}
+	return r->hasnan ? -1 : 0;
+}
+
+/*
  * Optuna: competing = the rung and this value, sorted; it survives iff
  * value <= competing[idx], idx = len // eta - 1 (at least 0). Without NaN
  * that is: fewer than idx + 1 values of the rung are below it (those sort
- * before it, and the rest at or after it), so a count answers without a
- * copy or a sort. With NaN, whose place an insertion sort leaves where it
- * was, the sort itself, as before.
+ * before it, and the rest at or after it), so a binary search in the
+ * rung's sorted values answers without a copy or a sort. With NaN, whose
+ * place an insertion sort leaves where it was, the sort itself, as
+ * before.
  */
 static int
 judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 {
 	double	*v, *c;
-	size_t	 n, i, j, idx, below = 0;
+	size_t	 n, i, j, idx, lo, hi, mid;
 	int	 stop;
 
 	idx = (size_t)floor((double)(r->n + 1) / s->p.eta);
 	idx = idx > 0 ? idx - 1 : 0;
-	for (i = 0; i < r->n; i++) {
-		if (isnan(r->e[i].value))
-			break;
-		below += r->e[i].value < value;
+	if (!isnan(value) && rung_sorted(r) == 0) {
+		/* How many values of the rung are below value. */
+		lo = 0;
+		hi = r->nsorted;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (r->sorted[mid] < value)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo > idx;
 	}
-	if (i == r->n && !isnan(value))
-		return below > idx;
 
 	v = rung_values(r, 0, &n);
 	v[n++] = value;

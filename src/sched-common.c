@@ -157,8 +157,10 @@ rung_sched_release_common(struct rung_sched *s)
 		free(s->t[i].obs);
 	free(s->log);
 	for (i = 0; i < s->nb; i++) {
-		for (k = 0; k < s->b[i].nrungs; k++)
+		for (k = 0; k < s->b[i].nrungs; k++) {
 			free(s->b[i].rungs[k].e);
+			free(s->b[i].rungs[k].sorted);
+		}
 		free(s->b[i].rungs);
 	}
 	free(s->b);

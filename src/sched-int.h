@@ -25,6 +25,16 @@ struct rung_sched_rung {
 	struct rung_sched_entry *e;	/* in arrival order */
 	uint32_t	 n;
 	size_t		 cap;
+	/*
+	 * Optuna's rule: the values of e[0 .. nsorted) in ascending order,
+	 * brought up to date when it judges, so that a judgement is a
+	 * binary search; hasnan: one of them is NaN (it then sorts them
+	 * all, as always).
+	 */
+	double		*sorted;
+	size_t		 sortcap;
+	uint32_t	 nsorted;
+	int		 hasnan;
 };
 
 struct rung_sched_bracket {
