@@ -761,7 +761,8 @@ rung_replay_run(const struct rung_study *s,
 		w->prev = step;
 		more = d == RUNG_CONTINUE && (w->pt < w->end || w->upto != 0);
 		if (more) {
-			if (nw == 1 && (q = rung_sched_quiet(sc, w->handle)) > 0)
+			if (nw == 1 &&
+			    (q = rung_sched_quiet(sc, w->handle)) > 0)
 				run_quiet(&rp, w, q, sp, o->sampler ==
 				    RUNG_SAMPLER_TPE, o->budget);
 			step = next_step(&rp, w, &secs);

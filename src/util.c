@@ -131,12 +131,30 @@ rung_parse_int64(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
+/*
+ * The search for the shortest digits below costs a few snprintf and
+ * strtod calls (some 20,000 instructions), and a replay's report prints
+ * the same values many times over its seeds (the configuration returned,
+ * its regret): the texts last made, per thread, by the value's bits.
+ */
+#define FMT_CACHE_BITS	6
+
+struct fmt_cached {
+	uint64_t	 bits;
+	int		 real;
+	int		 used;
+	char		 text[RUNG_DBL_BUFSZ];
+};
+static _Thread_local struct fmt_cached fmt_cache[1 << FMT_CACHE_BITS];
+
 char *
 rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 {
-	int	 prec, exp10, decimals;
-	double	 back;
-	char	*e, *m;
+	struct fmt_cached	*c;
+	uint64_t		 bits;
+	int			 prec, exp10, decimals;
+	double			 back;
+	char			*e, *m;
 
 	if (isnan(v)) {
 		strcpy(buf, "NaN");
@@ -155,6 +173,12 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 		snprintf(buf, RUNG_DBL_BUFSZ, "%.0f", v);
 		if (always_real)
 			strcat(buf, ".0");
+		return buf;
+	}
+	memcpy(&bits, &v, sizeof bits);
+	c = &fmt_cache[(bits * 0x9e3779b97f4a7c15ULL) >> (64 - FMT_CACHE_BITS)];
+	if (c->used && c->bits == bits && c->real == (always_real != 0)) {
+		memcpy(buf, c->text, sizeof c->text);
 		return buf;
 	}
 	/*
@@ -204,6 +228,10 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 	}
 	if (always_real && strpbrk(buf, ".eEn") == NULL)
 		strcat(buf, ".0");
+	c->used = 1;
+	c->bits = bits;
+	c->real = always_real != 0;
+	memcpy(c->text, buf, sizeof c->text);
 	return buf;
 }
 
