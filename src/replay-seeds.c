@@ -248,51 +248,53 @@ add_seconds(const struct rung_study *s, uint32_t t, int32_t R, double *sum)
 	}
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * The cost of training every configuration the replay started to max_r:
  * R steps each, and with recorded seconds theirs for steps 1 .. R. The
  * configurations started are those the replay saw a point of (reached);
  * when that is not all nstarted of them (one started but cut before its
  * first point) the seconds are not claimed. With the random sampler they
- * are added in the order they were started, the first nstarted of the pool
- * in the seed's order as replay.c draws them, so that random search's own
- * replay on one worker comes out the same to the last bit.
+ * are added in the order they were started (the first nstarted of the
+ * pool in the seed's order), so that random search's own replay on one
+ * worker comes out the same to the last bit; with tpe in the order of
+ * the study's trials. Both from the replay's list of what it started, so
+ * that the cost is that of the list, not of the pool.
  */
 static void
 random_cost(const struct rung_study *s, const struct rung_sched_params *p,
     const struct rung_replay_opts *o, struct rung_replay_seed *v)
 {
-	const int32_t	*reached = v->r.reached;
-	struct rung_rng	 rng;
-	uint32_t	*pool = NULL, npool, i, t, n = 0;
+	const struct rung_replay_result *r = &v->r;
+	uint32_t	*t, i;
 	int32_t		 R = (int32_t)ceil(p->max_r);
 	double		 secs = 0;
-	int		 inorder = 0;
 
-	v->random_steps = (uint64_t)v->r.nstarted * (uint64_t)R;
+	v->random_steps = (uint64_t)r->nstarted * (uint64_t)R;
 	v->random_seconds = NAN;
-	if (s->secs == NULL || reached == NULL)
+	if (s->secs == NULL)
 		return;
-	for (t = 0; t < s->ntrials; t++)
-		n += reached[t] > 0;
-	if (n != v->r.nstarted)
-		return;
-	if (o->sampler == RUNG_SAMPLER_RANDOM) {
-		npool = rung_replay_pool(s, p->max_r, &pool);
-		rung_rng_seed(&rng, v->seed);
-		rung_rng_shuffle(&rng, pool, npool);
-		inorder = n <= npool;
-		for (i = 0; inorder && i < n; i++)
-			inorder = reached[pool[i]] > 0;
-		for (i = 0; inorder && i < n; i++)
-			add_seconds(s, pool[i], R, &secs);
-		free(pool);
+	for (i = 0; i < r->nstarted; i++) {
+		if (r->started_reached[i] <= 0)
+			return;
 	}
-	if (!inorder) {
-		for (t = 0; t < s->ntrials; t++) {
-			if (reached[t] > 0)
-				add_seconds(s, t, R, &secs);
-		}
+	if (o->sampler == RUNG_SAMPLER_RANDOM) {
+		for (i = 0; i < r->nstarted; i++)
+			add_seconds(s, r->started[i], R, &secs);
+	} else {
+		t = xreallocarray(NULL, r->nstarted + 1, sizeof *t);
+		memcpy(t, r->started, r->nstarted * sizeof *t);
+		qsort(t, r->nstarted, sizeof *t, u32_cmp);
+		for (i = 0; i < r->nstarted; i++)
+			add_seconds(s, t[i], R, &secs);
+		free(t);
 	}
 	v->random_seconds = secs;
 }
@@ -316,11 +318,40 @@ struct work {
 	uint64_t			 seed;	/* the first */
 	uint32_t			 nseeds;
 	struct rung_replay_seed		*seeds;
+	/*
+	 * The equal-cost pass: the first pass's slots and parameters. A
+	 * slot whose parameters did not change, whose first replay cost
+	 * less than the budget (the budget never bound) or exactly the
+	 * budget with nothing after (tail_quiet), is that replay again.
+	 */
+	const struct rung_replay_seed	*first;
+	const struct rung_sched_params	*p0;
 	char				**causes;	/* per slot */
 	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
 };
+
+/* May the equal-cost pass take the first pass's replay of slot? */
+static int
+reusable(const struct work *w, uint32_t slot)
+{
+	const struct rung_replay_result	*r;
+	const struct rung_sched_params	*a, *b;
+	uint32_t			 k = slot / w->nseeds;
+
+	if (w->first == NULL || w->ro->budget == 0)
+		return 0;
+	a = &w->p[k];
+	b = &w->p0[k];
+	if (a->max_configs != b->max_configs)	/* what equal_params sets */
+		return 0;
+	r = &w->first[slot].r;
+	if (r->budget_spent)	/* stopped by --budget: not the whole run */
+		return 0;
+	return r->cost_steps < w->ro->budget ||
+	    (r->cost_steps == w->ro->budget && r->tail_quiet);
+}
 
 /* One slot on the pool; only the calling thread draws the progress. */
 static void
@@ -332,7 +363,11 @@ work_one(void *arg, uint32_t slot)
 	uint32_t			 done;
 
 	v->seed = w->seed + slot % w->nseeds;
-	if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
+	if (reusable(w, slot)) {
+		rung_replay_result_copy(&v->r, &w->first[slot].r);
+		v->r.budget_spent = v->r.cost_steps >= w->ro->budget;
+		random_cost(w->s, p, w->ro, v);
+	} else if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
 	    &w->causes[slot]) == 0)
 		random_cost(w->s, p, w->ro, v);
 	done = atomic_fetch_add(w->done, 1) + 1;
@@ -371,11 +406,12 @@ run_pass(struct work *w, uint32_t np, int threads, char **cause)
  */
 static int
 equal_pass(const struct rung_study *s, const struct rung_sched_params *p,
-    uint32_t np, const struct rung_replay_seeds_opts *o, struct work *w,
+    uint32_t np, const struct rung_replay_opts *pro,
+    const struct rung_replay_seeds_opts *o, struct work *w,
     struct rung_replay_set *set, char **cause)
 {
 	struct rung_sched_params *ep;
-	struct rung_replay_opts	 ro = o->replay;
+	struct rung_replay_opts	 ro = *pro;
 	double			 b = set->agg[set->baseline].cost_steps_mean;
 	char			*c;
 	uint32_t		 i, nseeds = set->nseeds;
@@ -389,10 +425,13 @@ equal_pass(const struct rung_study *s, const struct rung_sched_params *p,
 	for (i = 0; i < np; i++)
 		rung_replay_equal_params(&p[i], set->npool, &ep[i]);
 	set->eq_seeds = xcalloc((size_t)np * nseeds, sizeof *set->eq_seeds);
+	w->first = set->seeds;
+	w->p0 = p;
 	w->p = ep;
 	w->ro = &ro;
 	w->seeds = set->eq_seeds;
 	rc = run_pass(w, np, o->threads, cause);
+	w->first = NULL;
 	free(ep);
 	if (rc != 0) {
 		c = *cause;
@@ -418,6 +457,8 @@ rung_replay_seeds(const struct rung_study *s,
     char **cause)
 {
 	struct work	 w;
+	struct rung_replay_opts ro;
+	struct rung_replay_ctx ctx;
 	struct rung_progress prog;
 	atomic_uint	 done;
 	uint32_t	 i, n, nseeds = o->nseeds ? o->nseeds : 10;
@@ -436,10 +477,18 @@ rung_replay_seeds(const struct rung_study *s,
 	set->has_secs = s->secs != NULL;
 	set->seeds = xcalloc((size_t)np * nseeds, sizeof *set->seeds);
 
+	/*
+	 * The pool and its judging, once for all the replays; only what each
+	 * started is kept of a replay, not an array of the study's size.
+	 */
+	rung_replay_ctx_init(&ctx, s, p[0].max_r);
+	ro = o->replay;
+	ro.ctx = &ctx;
+	ro.reached = 0;
 	memset(&w, 0, sizeof w);
 	w.s = s;
 	w.p = p;
-	w.ro = &o->replay;
+	w.ro = &ro;
 	w.seed = o->seed;
 	w.nseeds = nseeds;
 	w.seeds = set->seeds;
@@ -471,10 +520,12 @@ rung_replay_seeds(const struct rung_study *s,
 		    s->direction, set->has_secs, set->grid, ngrid,
 		    &set->agg[i]);
 	}
-	if (o->equal_cost && equal_pass(s, p, np, o, &w, set, cause) != 0)
+	if (o->equal_cost && equal_pass(s, p, np, &ro, o, &w, set,
+	    cause) != 0)
 		goto out;
 	rc = 0;
 out:
+	rung_replay_ctx_release(&ctx);
 	if (w.prog != NULL)
 		rung_progress_end(w.prog);
 	if (rc != 0)

@@ -35,6 +35,7 @@ struct worker {
 					   the next event */
 	uint32_t	 handle;	/* the scheduler's trial */
 	uint32_t	 trial;		/* the study's trial */
+	uint32_t	 started;	/* its index in result.started */
 	uint32_t	 pt;		/* next point (global index) */
 	uint32_t	 end;		/* one past the job's last point */
 	/*
@@ -53,6 +54,7 @@ struct worker {
 struct replay {
 	const struct rung_study *s;
 	struct rung_replay_result *r;
+	const uint8_t	*dense;		/* the context's */
 	int		 secs;		/* the study records seconds */
 	double		 now;
 
@@ -70,6 +72,7 @@ rung_replay_opts_init(struct rung_replay_opts *o)
 	memset(o, 0, sizeof *o);
 	o->workers = 1;
 	o->resume = 1;
+	o->reached = 1;
 }
 
 void
@@ -81,11 +84,45 @@ rung_replay_result_release(struct rung_replay_result *r)
 	free(r->trace_time);
 	free(r->trace_final);
 	free(r->reached);
+	free(r->started);
+	free(r->started_reached);
 	r->reached = NULL;
+	r->started = NULL;
+	r->started_reached = NULL;
 	r->trace_steps = NULL;
 	r->trace_time = NULL;
 	r->trace_final = NULL;
 	r->ntrace = 0;
+}
+
+static void *
+dup_array(const void *p, size_t n, size_t size)
+{
+	void	*q;
+
+	if (p == NULL)
+		return NULL;
+	q = xreallocarray(NULL, n ? n : 1, size);
+	memcpy(q, p, n * size);
+	return q;
+}
+
+void
+rung_replay_result_copy(struct rung_replay_result *dst,
+    const struct rung_replay_result *src)
+{
+	*dst = *src;
+	dst->trace_steps = dup_array(src->trace_steps, src->ntrace,
+	    sizeof *src->trace_steps);
+	dst->trace_time = dup_array(src->trace_time, src->ntrace,
+	    sizeof *src->trace_time);
+	dst->trace_final = dup_array(src->trace_final, src->ntrace,
+	    sizeof *src->trace_final);
+	dst->started = dup_array(src->started, src->nstarted,
+	    sizeof *src->started);
+	dst->started_reached = dup_array(src->started_reached, src->nstarted,
+	    sizeof *src->started_reached);
+	dst->reached = NULL;		/* its size is the study's */
 }
 
 int
@@ -95,12 +132,22 @@ rung_replay_needed(const struct rung_sched_params *p, uint64_t *need,
 	return rung_sched_needed(p, need, cause);
 }
 
-/* First point of trial t with a step above step. */
+/*
+ * First point of trial t with a step above step. A curve with a point at
+ * every step from its first to its last (dense[t], see rung_replay_ctx)
+ * is indexed directly; others by a binary search.
+ */
 static uint32_t
-point_after(const struct rung_study *s, uint32_t t, int32_t step)
+point_after(const struct rung_study *s, const uint8_t *dense, uint32_t t,
+    int32_t step)
 {
 	uint32_t	 lo = s->curve.off[t], hi = s->curve.off[t + 1], mid;
+	int64_t		 k;
 
+	if (dense != NULL && dense[t]) {
+		k = (int64_t)step - s->curve.steps[lo] + 1;
+		return k <= 0 ? lo : k >= hi - lo ? hi : lo + (uint32_t)k;
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (s->curve.steps[mid] <= step)
@@ -120,11 +167,64 @@ rung_replay_pool(const struct rung_study *s, double max_r, uint32_t **pool)
 	*pool = xreallocarray(NULL, s->ntrials ? s->ntrials : 1,
 	    sizeof **pool);
 	for (t = 0; t < s->ntrials; t++) {
-		i = point_after(s, t, R - 1);
+		i = point_after(s, NULL, t, R - 1);
 		if (i < s->curve.off[t + 1] && s->curve.steps[i] == R)
 			(*pool)[n++] = t;
 	}
 	return n;
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+rung_replay_ctx_init(struct rung_replay_ctx *c, const struct rung_study *s,
+    double max_r)
+{
+	uint32_t	 i, j, t;
+	double		 f;
+
+	memset(c, 0, sizeof *c);
+	c->max_r = max_r;
+	c->npool = rung_replay_pool(s, max_r, &c->pool);
+	c->finals = xreallocarray(NULL, c->npool + 1, sizeof *c->finals);
+	c->best = NAN;
+	/* The best as judge() always found it: the first of equals. */
+	for (i = 0; i < c->npool; i++) {
+		f = rung_trial_final(s, c->pool[i]);
+		if (i == 0 || rung_better(s->direction, f, c->best))
+			c->best = f;
+		if (!isnan(f))
+			c->finals[c->nfinals++] = f;
+	}
+	qsort(c->finals, c->nfinals, sizeof *c->finals, dbl_cmp);
+
+	/* Which of the pool's curves have a point at every step. */
+	c->dense = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *c->dense);
+	for (i = 0; i < c->npool; i++) {
+		t = c->pool[i];
+		for (j = s->curve.off[t] + 1; j < s->curve.off[t + 1]; j++) {
+			if (s->curve.steps[j] != s->curve.steps[j - 1] + 1)
+				break;
+		}
+		c->dense[t] = j >= s->curve.off[t + 1];
+	}
+}
+
+void
+rung_replay_ctx_release(struct rung_replay_ctx *c)
+{
+	if (c == NULL)
+		return;
+	free(c->pool);
+	free(c->finals);
+	free(c->dense);
+	memset(c, 0, sizeof *c);
 }
 
 static double
@@ -210,9 +310,10 @@ job(struct replay *rp, struct worker *w, const struct rung_sched_action *a,
 	double			 secs;
 	int32_t			 step;
 
-	first = point_after(s, trial, a->from);
+	first = point_after(s, rp->dense, trial, a->from);
 	end = a->resource == INT32_MAX ? s->curve.off[trial + 1] :
-	    point_after(s, trial, a->resource);
+	    point_after(s, rp->dense, trial, a->resource);
+	rp->r->nlookups += a->resource == INT32_MAX ? 1 : 2;
 	memset(w, 0, sizeof *w);
 	if (a->resource != INT32_MAX && (end == s->curve.off[trial] ||
 	    s->curve.steps[end - 1] != a->resource)) {
@@ -289,18 +390,21 @@ trace_add(struct replay *rp)
 	rp->trace_best = f;
 }
 
+/* Would a point change the incumbent? */
+static inline int
+changes(const struct replay *rp, int32_t step, double v)
+{
+	if (rp->r->returned == UINT32_MAX || step > rp->top)
+		return 1;
+	return step == rp->top && !isnan(v) &&
+	    (isnan(rp->topval) || v < rp->topval);
+}
+
 /* A point arrived: does it change the incumbent? */
 static void
 observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 {
-	int	 change = 0;
-
-	if (rp->r->returned == UINT32_MAX || step > rp->top)
-		change = 1;
-	else if (step == rp->top && !isnan(v) &&
-	    (isnan(rp->topval) || v < rp->topval))
-		change = 1;
-	if (!change)
+	if (!changes(rp, step, v))
 		return;
 	rp->top = step;
 	rp->topval = v;
@@ -313,36 +417,161 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 	trace_add(rp);
 }
 
-/* Quality of the returned configuration against the pool. */
+/*
+ * One worker, after a report that said CONTINUE: run the job's points
+ * below the scheduler's quiet step q without reporting them, as the main
+ * loop would have (nothing else can happen in between with one worker,
+ * and below q a report only notes the step, which the next one does).
+ * The job's last point, and any point once the budget is spent, are left
+ * to the main loop.
+ */
+/*
+ * run_quiet without seconds and without a sampler to tell: time is steps,
+ * a whole number in a double, so that the time and the cost at any point
+ * are the first's plus the steps since, exactly as the sums step by step
+ * would have them; only a point that changes the incumbent needs them.
+ */
 static void
-judge(const struct rung_study *s, const uint32_t *pool, uint32_t npool,
+run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
+    uint32_t last, uint64_t budget)
+{
+	const struct rung_study		*s = rp->s;
+	struct rung_replay_result	*r = rp->r;
+	const int32_t			*steps = s->curve.steps;
+	const float			*vals = s->curve.vals;
+	uint32_t			 pt = w->pt, pt0 = w->pt;
+	uint64_t			 cost0 = r->cost_steps;
+	int32_t				 step, prev0 = w->prev, prev = w->prev;
+	double				 v, now0 = rp->now;
+	int				 neg = s->direction == RUNG_MAX;
+
+	/* The budget is checked before each point, on the cost so far. */
+	while (pt < last && steps[pt] < q && (budget == 0 ||
+	    cost0 + (uint64_t)(prev - prev0) < budget)) {
+		step = steps[pt];
+		v = vals[pt++];
+		if (neg)
+			v = -v;
+		if (changes(rp, step, v)) {
+			rp->now = now0 + (double)(uint64_t)(step - prev0);
+			r->cost_steps = cost0 + (uint64_t)(step - prev0);
+			observe(rp, w->trial, step, v);
+		}
+		prev = step;
+	}
+	w->pt = pt;
+	w->prev = prev;
+	rp->now = now0 + (double)(uint64_t)(prev - prev0);
+	r->cost_steps = cost0 + (uint64_t)(prev - prev0);
+	r->nquiet += pt - pt0;
+	r->npoints += pt - pt0;
+	if (pt > pt0) {
+		if (prev > r->started_reached[w->started])
+			r->started_reached[w->started] = prev;
+		if (r->reached != NULL && prev > r->reached[w->trial])
+			r->reached[w->trial] = prev;
+	}
+}
+
+static void
+run_quiet(struct replay *rp, struct worker *w, int32_t q,
+    struct rung_sampler_state *sp, int observes, uint64_t budget)
+{
+	const struct rung_study		*s = rp->s;
+	struct rung_replay_result	*r = rp->r;
+	const int32_t			*steps = s->curve.steps;
+	const float			*vals = s->curve.vals;
+	uint32_t			 pt = w->pt, last;
+	uint64_t			 cost = r->cost_steps;
+	int32_t				 step, prev = w->prev;
+	int32_t				 reached;
+	double				 v, secs, now = rp->now;
+	double				 csecs = r->cost_seconds;
+	int				 neg = s->direction == RUNG_MAX;
+
+	/*
+	 * The same arithmetic as the main loop, in locals: each point's
+	 * sums depend on the last, and through the structures every one
+	 * would wait on a store. They go back before anything reads them.
+	 */
+	reached = r->started_reached[w->started];
+	last = w->upto != 0 ? w->end : w->end - 1;
+	if (!rp->secs && !observes) {
+		run_quiet_steps(rp, w, q, last, budget);
+		return;
+	}
+	while (pt < last && steps[pt] < q && (budget == 0 || cost < budget)) {
+		step = steps[pt];
+		secs = stretch_secs(rp, w->trial, pt, prev, step);
+		now = now + duration(rp, (uint64_t)(step - prev), secs);
+		cost += w->pre_steps + (uint64_t)(step - prev);
+		csecs += w->pre_secs + secs;
+		v = vals[pt++];
+		if (neg)
+			v = -v;
+		if (step > reached)
+			reached = step;
+		if (changes(rp, step, v)) {
+			rp->now = now;
+			r->cost_steps = cost;
+			observe(rp, w->trial, step, v);
+		}
+		if (observes)
+			rung_sampler_observe(sp, w->trial, step, v);
+		prev = step;
+		r->nquiet++;
+		r->npoints++;
+	}
+	w->pt = pt;
+	w->prev = prev;
+	rp->now = now;
+	r->cost_steps = cost;
+	r->cost_seconds = csecs;
+	r->started_reached[w->started] = reached;
+	if (r->reached != NULL && reached > r->reached[w->trial])
+		r->reached[w->trial] = reached;
+}
+
+/*
+ * Quality of the returned configuration against the pool: how many of
+ * the pool's finals are better (rung_better: NaN is never better, and
+ * everything is better than NaN) is a binary search in the sorted finals.
+ */
+static void
+judge(const struct rung_study *s, const struct rung_replay_ctx *c,
     struct rung_replay_result *r)
 {
-	uint32_t	 i, better = 0, n5;
-	double		 f, best = NAN;
+	uint32_t	 better, n5, lo, hi, mid;
+	double		 x;
 
-	for (i = 0; i < npool; i++) {
-		f = rung_trial_final(s, pool[i]);
-		if (i == 0 || rung_better(s->direction, f, best))
-			best = f;
-	}
-	r->best_final = best;
+	r->best_final = c->best;
 	if (r->returned == UINT32_MAX) {
 		r->returned_final = r->regret = NAN;
 		return;
 	}
-	r->returned_final = rung_trial_final(s, r->returned);
-	r->regret = fabs(best - r->returned_final);
-	for (i = 0; i < npool; i++) {
-		f = rung_trial_final(s, pool[i]);
-		if (rung_better(s->direction, f, r->returned_final))
-			better++;
+	x = r->returned_final = rung_trial_final(s, r->returned);
+	r->regret = fabs(c->best - x);
+	if (isnan(x))
+		better = c->nfinals;
+	else {
+		/* Minimising: those below x; maximising: those above. */
+		lo = 0;
+		hi = c->nfinals;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (s->direction == RUNG_MAX ? c->finals[mid] <= x :
+			    c->finals[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		better = s->direction == RUNG_MAX ? c->nfinals - lo : lo;
 	}
-	n5 = (uint32_t)ceil(0.05 * npool);
+	n5 = (uint32_t)ceil(0.05 * c->npool);
 	if (n5 < 1)
 		n5 = 1;
-	r->top1 = !isnan(r->returned_final) && better == 0;
-	r->top5 = !isnan(r->returned_final) && better < n5;
+	r->top1 = !isnan(x) && better == 0;
+	r->top5 = !isnan(x) && better < n5;
 }
 
 int
@@ -351,19 +580,27 @@ rung_replay_run(const struct rung_study *s,
     uint64_t seed, struct rung_replay_result *r, char **cause)
 {
 	struct rung_replay_opts	 dflt;
+	struct rung_replay_ctx	 own;
+	const struct rung_replay_ctx *c;
 	struct rung_sched_params pp;
 	struct rung_sched	*sc = NULL;
 	struct rung_sched_action a;
 	struct rung_sampler_state *sp = NULL;
 	struct replay		 rp;
 	struct worker		*ws = NULL, *w;
-	uint32_t		*pool = NULL, *map = NULL, npool, nw, i;
-	size_t			 mapcap = 0;
+	uint32_t		*map = NULL, *sidx = NULL, nw, i;
+	size_t			 mapcap = 0, sidxcap = 0;
+	uint32_t		 scap = 0;
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
 	int			 done = 0, rc = -1, more;
-	int32_t			 step;
+	int32_t			 step, q;
 	double			 v, secs;
+	/* The result at the first loop top at each cost (tail_quiet). */
+	uint64_t		 topcost = UINT64_MAX;
+	uint32_t		 tailstarted = 0;
+	int			 tailexh = 0;
+	double			 tailnow = 0, tailsecs = 0;
 
 	memset(r, 0, sizeof *r);
 	r->returned = UINT32_MAX;
@@ -373,6 +610,8 @@ rung_replay_run(const struct rung_study *s,
 		o = &dflt;
 	}
 	nw = o->workers ? o->workers : 1;
+	memset(&own, 0, sizeof own);
+	c = o->ctx;
 
 	pp = *p;
 	pp.seed = p->seed ^ (seed * RUNG_RNG_GOLDEN);
@@ -380,27 +619,45 @@ rung_replay_run(const struct rung_study *s,
 		return -1;
 	if (rung_replay_needed(p, &need, cause) != 0)
 		goto out;
-	npool = rung_replay_pool(s, p->max_r, &pool);
-	r->npool = npool;
-	if (npool < need) {
+	if (c == NULL || c->max_r != p->max_r) {
+		rung_replay_ctx_init(&own, s, p->max_r);
+		c = &own;
+	}
+	r->npool = c->npool;
+	if (c->npool < need) {
 		xasprintf(cause, "study %s has %u trials reaching step %d, "
 		    "%s needs %" PRIu64, s->name != NULL ? s->name : "?",
-		    npool, (int)ceil(p->max_r), rung_policy_name(p->policy),
+		    c->npool, (int)ceil(p->max_r), rung_policy_name(p->policy),
 		    need);
 		goto out;
 	}
 	/* Random: the pool in a seeded order; tpe: see sampler.h. */
-	sp = rung_sampler_new(s, pool, npool, o->sampler, seed);
+	sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
 	rp.r = r;
+	rp.dense = c->dense;
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
 	ws = xcalloc(nw, sizeof *ws);
-	r->reached = xcalloc(s->ntrials ? s->ntrials : 1, sizeof *r->reached);
+	if (o->reached)
+		r->reached = xcalloc(s->ntrials ? s->ntrials : 1,
+		    sizeof *r->reached);
 
 	for (;;) {
+		/*
+		 * Where a budget of the cost so far would stop the run: what
+		 * changes after, at the same cost, the result of such a run
+		 * would not have.
+		 */
+		if (r->cost_steps != topcost) {
+			topcost = r->cost_steps;
+			tailstarted = r->nstarted;
+			tailexh = r->exhausted;
+			tailnow = rp.now;
+			tailsecs = r->cost_seconds;
+		}
 		/* Free workers ask for work, in order. */
 		for (i = 0; i < nw && !done; i++) {
 			w = &ws[i];
@@ -410,14 +667,26 @@ rung_replay_run(const struct rung_study *s,
 				break;
 			switch (rung_sched_next(sc, &a)) {
 			case RUNG_ACT_START:
-				if (r->nstarted == npool) {
+				if (r->nstarted == c->npool) {
 					r->exhausted = 1;
 					rung_sched_lost(sc, a.trial);
 					w->idle = 1;
 					continue;
 				}
 				XGROW(map, mapcap, (size_t)a.trial + 1);
-				map[a.trial] = pool[rung_sampler_pick(sp)];
+				XGROW(sidx, sidxcap, (size_t)a.trial + 1);
+				map[a.trial] = c->pool[rung_sampler_pick(sp)];
+				sidx[a.trial] = r->nstarted;
+				if (r->nstarted == scap) {
+					scap = scap ? 2 * scap : 64;
+					r->started = xreallocarray(r->started,
+					    scap, sizeof *r->started);
+					r->started_reached = xreallocarray(
+					    r->started_reached, scap,
+					    sizeof *r->started_reached);
+				}
+				r->started[r->nstarted] = map[a.trial];
+				r->started_reached[r->nstarted] = 0;
 				r->nstarted++;
 				/* FALLTHROUGH */
 			case RUNG_ACT_RESUME:
@@ -430,6 +699,7 @@ rung_replay_run(const struct rung_study *s,
 				    a.kind == RUNG_ACT_START || o->resume,
 				    seq++, cause) != 0)
 					goto out;
+				w->started = sidx[a.trial];
 				break;
 			case RUNG_ACT_WAIT:
 				w->idle = 1;
@@ -480,14 +750,21 @@ rung_replay_run(const struct rung_study *s,
 		}
 		if (s->direction == RUNG_MAX)
 			v = -v;
-		if (step > r->reached[w->trial])
+		if (step > r->started_reached[w->started])
+			r->started_reached[w->started] = step;
+		if (r->reached != NULL && step > r->reached[w->trial])
 			r->reached[w->trial] = step;
+		r->npoints++;
 		observe(&rp, w->trial, step, v);
 		rung_sampler_observe(sp, w->trial, step, v);
 		d = rung_sched_report(sc, w->handle, step, v);
 		w->prev = step;
 		more = d == RUNG_CONTINUE && (w->pt < w->end || w->upto != 0);
 		if (more) {
+			if (nw == 1 &&
+			    (q = rung_sched_quiet(sc, w->handle)) > 0)
+				run_quiet(&rp, w, q, sp, o->sampler ==
+				    RUNG_SAMPLER_TPE, o->budget);
 			step = next_step(&rp, w, &secs);
 			w->at = rp.now + duration(&rp, (uint64_t)
 			    (step - w->prev), secs);
@@ -498,7 +775,14 @@ rung_replay_run(const struct rung_study *s,
 		w->busy = 0;
 	}
 	r->end_time = rp.now;
-	judge(s, pool, npool, r);
+	/*
+	 * Everything else a result holds changes only with a point, which
+	 * costs a step; its scheduler's state is not part of it.
+	 */
+	r->tail_quiet = r->cost_steps == topcost && r->nstarted ==
+	    tailstarted && r->exhausted == tailexh && rp.now == tailnow &&
+	    r->cost_seconds == tailsecs && !r->budget_spent;
+	judge(s, c, r);
 	if (r->returned != UINT32_MAX)
 		r->returned_step = rp.top;
 	rc = 0;
@@ -508,7 +792,8 @@ out:
 		rung_replay_result_release(r);
 	free(ws);
 	free(map);
-	free(pool);
+	free(sidx);
+	rung_replay_ctx_release(&own);
 	rung_sampler_free(sp);
 	rung_sched_free(sc);
 	return rc;

@@ -16,33 +16,23 @@ rung_rng_seed(struct rung_rng *r, uint64_t seed)
 	r->s = seed;
 }
 
-uint64_t
-rung_rng_next(struct rung_rng *r)
-{
-	uint64_t	 z;
-
-	z = (r->s += RUNG_RNG_GOLDEN);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-double
-rung_rng_uniform(struct rung_rng *r)
-{
-	return (double)(rung_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-/* Uniform on [0, n) without modulo bias: reject the short last block. */
+/*
+ * Uniform on [0, n) without modulo bias: reject the short last block,
+ * x < 2^64 mod n. That bound is below n <= 2^32, so a draw at or above
+ * 2^32 (all but one in four billion) is kept without the division that
+ * finds it.
+ */
 static uint32_t
 rng_below(struct rung_rng *r, uint32_t n)
 {
 	uint64_t	 x, t;
 
-	t = (0 - (uint64_t)n) % n;	/* 2^64 mod n */
-	do
-		x = rung_rng_next(r);
-	while (x < t);
+	x = rung_rng_next(r);
+	if (x >> 32 == 0) {
+		t = (0 - (uint64_t)n) % n;	/* 2^64 mod n */
+		while (x < t)
+			x = rung_rng_next(r);
+	}
 	return (uint32_t)(x % n);
 }
 

@@ -167,6 +167,9 @@ refit(struct rung_sched *s, int32_t T, int32_t P,
 				    rung_sched_predict(s, md->m, r->e[j].trial,
 				    P, 0);
 			}
+			/* Its values changed: Optuna's rule sorts them anew. */
+			r->nsorted = 0;
+			r->hasnan = 0;
 		}
 	}
 }

@@ -301,13 +301,70 @@ judge_determined(struct rung_sched *s, struct rung_sched_rung *r,
 	return idx >= keep;
 }
 
-/* Optuna: competing = the rung and this value; keep the top len // eta. */
+/*
+ * Bring r->sorted up to r->n values, each put in place by a binary
+ * search; 0, or -1 once a NaN is among them.
+ */
+static int
+rung_sorted(struct rung_sched_rung *r)
+{
+	uint32_t	 lo, hi, mid;
+	double		 x;
+
+	for (; !r->hasnan && r->nsorted < r->n; r->nsorted++) {
+		x = r->e[r->nsorted].value;
+		if (isnan(x)) {
+			r->hasnan = 1;
+			break;
+		}
+		XGROW(r->sorted, r->sortcap, (size_t)r->nsorted + 1);
+		lo = 0;
+		hi = r->nsorted;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (r->sorted[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(r->sorted + lo + 1, r->sorted + lo,
+		    (r->nsorted - lo) * sizeof *r->sorted);
+		r->sorted[lo] = x;
+	}
+	return r->hasnan ? -1 : 0;
+}
+
+/*
+ * Optuna: competing = the rung and this value, sorted; it survives iff
+ * value <= competing[idx], idx = len // eta - 1 (at least 0). Without NaN
+ * that is: fewer than idx + 1 values of the rung are below it (those sort
+ * before it, and the rest at or after it), so a binary search in the
+ * rung's sorted values answers without a copy or a sort. With NaN, whose
+ * place an insertion sort leaves where it was, the sort itself, as
+ * before.
+ */
 static int
 judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 {
 	double	*v, *c;
-	size_t	 n, i, j, idx;
+	size_t	 n, i, j, idx, lo, hi, mid;
 	int	 stop;
+
+	idx = (size_t)floor((double)(r->n + 1) / s->p.eta);
+	idx = idx > 0 ? idx - 1 : 0;
+	if (!isnan(value) && rung_sorted(r) == 0) {
+		/* How many values of the rung are below value. */
+		lo = 0;
+		hi = r->nsorted;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (r->sorted[mid] < value)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo > idx;
+	}
 
 	v = rung_values(r, 0, &n);
 	v[n++] = value;
@@ -319,8 +376,6 @@ judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 			c[j] = c[j - 1];
 		c[j] = x;
 	}
-	idx = (size_t)floor((double)n / s->p.eta);
-	idx = idx > 0 ? idx - 1 : 0;
 	stop = !(value <= c[idx]);
 	free(v);
 	return stop;
@@ -436,6 +491,40 @@ rung_sched_asha_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	return RUNG_PAUSE;
 }
 
+/*
+ * The first step at which a report may judge: the promotion variant's
+ * target; else the lowest milestone the trial may still be recorded at
+ * (Optuna's: the next of its climb), and max_r where it stops there.
+ */
+static int32_t
+asha_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	const struct rung_sched_trial	*t = &s->t[trial];
+	const struct rung_sched_bracket	*b = &s->b[t->bracket];
+	double				 q = INFINITY;
+	uint32_t			 k;
+
+	if (s->p.variant != RUNG_ASHA_STOP)
+		return t->target;
+	if (s->p.stop_last_trials)
+		q = s->p.max_r;
+	if (s->p.rule == RUNG_RULE_OPTUNA) {
+		if (t->rung < b->nrungs && b->rungs[t->rung].milestone < q)
+			q = b->rungs[t->rung].milestone;
+	} else {
+		for (k = 0; k < b->nrungs && k < MAXRUNGS; k++) {
+			if (!(t->recorded & (1ULL << k)) &&
+			    b->rungs[k].milestone < q)
+				q = b->rungs[k].milestone;
+		}
+	}
+	/* A step is an integer: step >= q is step >= ceil(q). */
+	q = ceil(q);
+	if (!(q < (double)INT32_MAX))
+		return INT32_MAX;
+	return q < 0 ? 0 : (int32_t)q;
+}
+
 /* The milestones min_r eta^k below max_r (as the brackets plot has them). */
 void
 rung_sched_asha_milestones(const struct rung_sched_params *p, double **v,
@@ -477,6 +566,7 @@ const struct rung_sched_policy rung_policy_asha = {
 	.setup = rung_sched_asha_setup,
 	.next = rung_sched_asha_next,
 	.report = rung_sched_asha_report,
+	.quiet = asha_quiet,
 	.milestones = rung_sched_asha_milestones,
 	.save = asha_save,
 	.restore = asha_restore,

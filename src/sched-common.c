@@ -50,33 +50,87 @@ rung_sched_record(struct rung_sched *s, uint32_t bracket, uint32_t rung,
 }
 
 /*
- * Ranking: lower first, NaN last, and ties in arrival order so that a run
- * is reproducible whatever qsort does with equal keys. qsort_r, not a
- * file-static pointer: replays rank in many threads at once.
+ * Ranking: lower first, NaN last, and ties in arrival order, so that the
+ * order is total and every correct sort gives the same one. A sort of our
+ * own rather than qsort_r: the comparison inlines, and a replay ranks a
+ * rung at every round (it was half of a Hyperband replay's time).
  */
-static int
-rank_cmp(const void *a, const void *b, void *arg)
+static inline int
+rank_before(const struct rung_sched_entry *e, uint32_t i, uint32_t j)
 {
-	const struct rung_sched_entry *e = arg;
-	uint32_t	 i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	double		 x = e[i].value, y = e[j].value;
+	double	 x = e[i].value, y = e[j].value;
 
 	if (isnan(x) != isnan(y))
-		return isnan(x) ? 1 : -1;
+		return !isnan(x);
 	if (!isnan(x) && x != y)
-		return x < y ? -1 : 1;
-	return i < j ? -1 : (i > j);
+		return x < y;
+	return i < j;
+}
+
+/* Rungs are small: insertion sort up to here, merge sort above. */
+#define RANK_SMALL	24
+
+static void
+rank_insertion(const struct rung_sched_entry *e, uint32_t *idx, uint32_t n)
+{
+	uint32_t	 i, j, x;
+
+	for (i = 1; i < n; i++) {
+		x = idx[i];
+		for (j = i; j > 0 && rank_before(e, x, idx[j - 1]); j--)
+			idx[j] = idx[j - 1];
+		idx[j] = x;
+	}
+}
+
+/* Bottom-up merge sort of idx[0..n) through tmp, runs of RANK_SMALL. */
+static void
+rank_merge(const struct rung_sched_entry *e, uint32_t *idx, uint32_t *tmp,
+    uint32_t n)
+{
+	uint32_t	*src = idx, *dst = tmp, *sw;
+	uint32_t	 w, lo, mid, hi, a, b, k;
+
+	for (lo = 0; lo < n; lo += RANK_SMALL)
+		rank_insertion(e, idx + lo, n - lo < RANK_SMALL ? n - lo :
+		    RANK_SMALL);
+	for (w = RANK_SMALL; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			a = lo;
+			b = mid;
+			for (k = lo; k < hi; k++) {
+				if (a < mid && (b >= hi ||
+				    !rank_before(e, src[b], src[a])))
+					dst[k] = src[a++];
+				else
+					dst[k] = src[b++];
+			}
+		}
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != idx)
+		memcpy(idx, src, n * sizeof *idx);
 }
 
 void
 rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
 {
-	uint32_t	 i;
+	uint32_t	 i, buf[256], *tmp;
 
 	for (i = 0; i < r->n; i++)
 		idx[i] = i;
-	if (r->n > 1)
-		qsort_r(idx, r->n, sizeof *idx, rank_cmp, r->e);
+	if (r->n <= RANK_SMALL) {
+		rank_insertion(r->e, idx, r->n);
+		return;
+	}
+	tmp = r->n <= 256 ? buf : xreallocarray(NULL, r->n, sizeof *tmp);
+	rank_merge(r->e, idx, tmp, r->n);
+	if (tmp != buf)
+		free(tmp);
 }
 
 /* Predictor-driven policies keep every call: their saved state. */
@@ -103,8 +157,10 @@ rung_sched_release_common(struct rung_sched *s)
 		free(s->t[i].obs);
 	free(s->log);
 	for (i = 0; i < s->nb; i++) {
-		for (k = 0; k < s->b[i].nrungs; k++)
+		for (k = 0; k < s->b[i].nrungs; k++) {
 			free(s->b[i].rungs[k].e);
+			free(s->b[i].rungs[k].sorted);
+		}
 		free(s->b[i].rungs);
 	}
 	free(s->b);

@@ -249,29 +249,40 @@ hb_steps(struct rung_sched *s, uint32_t bracket, uint32_t round)
 	return (int32_t)s->b[bracket].rungs[round].milestone;
 }
 
+/* Rank rung r into h->ord, to be read from its front. */
+static void
+hb_rank(struct rung_sched_hb *h, const struct rung_sched_rung *r)
+{
+	XGROW(h->ord, h->ordcap, (size_t)r->n + 1);
+	rung_sched_rank(r, h->ord);
+	h->nord = r->n;
+	h->nextord = 0;
+	h->ordvalid = 1;
+}
+
 /* Choose the top of the finished round; the rest of it stops. */
 static uint32_t
 hb_select(struct rung_sched *s)
 {
 	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_rung	*r = &s->b[h->cur].rungs[h->round];
-	uint32_t		*idx, keep, chosen = 0, i;
+	uint32_t		 keep, chosen = 0, i, e;
 	struct rung_sched_trial	*t;
 
 	keep = h->hb[h->cur].round[h->round + 1].n;
-	idx = xreallocarray(NULL, r->n ? r->n : 1, sizeof *idx);
-	rung_sched_rank(r, idx);
-	for (i = 0; i < r->n; i++) {
-		t = &s->t[r->e[idx[i]].trial];
+	hb_rank(h, r);
+	for (i = 0; i < h->nord; i++) {
+		e = h->ord[i];
+		t = &s->t[r->e[e].trial];
 		if (t->state != RUNG_TRIAL_PAUSED)
 			continue;	/* lost */
 		if (chosen < keep) {
-			r->e[idx[i]].flag = RUNG_SEL_CHOSEN;
-			chosen++;
+			r->e[e].flag = RUNG_SEL_CHOSEN;
+			h->ord[chosen++] = e;	/* chosen <= i */
 		} else
 			t->state = RUNG_TRIAL_STOPPED;
 	}
-	free(idx);
+	h->nord = chosen;
 	return chosen;
 }
 
@@ -281,7 +292,7 @@ rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
 	struct rung_sched_hb	*h = s->priv;
 	struct rung_sched_rung	*r;
 	struct rung_sched_trial	*t;
-	uint32_t		*idx, i;
+	uint32_t		 e;
 
 	for (;;) {
 		if (h->cur >= (uint32_t)h->nhb)
@@ -313,22 +324,23 @@ rung_sched_hb_next(struct rung_sched *s, struct rung_sched_action *a)
 		return RUNG_ACT_START;
 	}
 
-	/* Resume the best chosen one not yet resumed. */
+	/*
+	 * Resume the best chosen one not yet resumed: the next of the
+	 * selection's order (a restored scheduler ranks the rung again).
+	 */
 	r = &s->b[h->cur].rungs[h->round - 1];
-	idx = xreallocarray(NULL, r->n ? r->n : 1, sizeof *idx);
-	rung_sched_rank(r, idx);
-	for (i = 0; i < r->n; i++) {
-		if (r->e[idx[i]].flag == RUNG_SEL_CHOSEN)
-			break;
-	}
-	if (i == r->n) {	/* cannot happen: want counts the chosen */
-		free(idx);
+	if (!h->ordvalid)
+		hb_rank(h, r);
+	while (h->nextord < h->nord &&
+	    r->e[h->ord[h->nextord]].flag != RUNG_SEL_CHOSEN)
+		h->nextord++;
+	if (h->nextord == h->nord) {	/* cannot happen: want counts them */
 		h->issued = h->want;
 		return RUNG_ACT_WAIT;
 	}
-	r->e[idx[i]].flag = RUNG_SEL_DONE;
-	a->trial = r->e[idx[i]].trial;
-	free(idx);
+	e = h->ord[h->nextord++];
+	r->e[e].flag = RUNG_SEL_DONE;
+	a->trial = r->e[e].trial;
 	t = &s->t[a->trial];
 	t->state = RUNG_TRIAL_RUNNING;
 	t->rung = h->round;
@@ -357,6 +369,13 @@ rung_sched_hb_report(struct rung_sched *s, uint32_t trial, int32_t step, double 
 	return RUNG_PAUSE;
 }
 
+/* Below its round's resource a report only notes the step. */
+static int32_t
+hb_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	return s->t[trial].target;
+}
+
 void
 rung_sched_hb_lost(struct rung_sched *s, uint32_t trial)
 {
@@ -373,6 +392,7 @@ rung_sched_hb_release(struct rung_sched *s)
 	struct rung_sched_hb	*h = s->priv;
 
 	rung_hb_free(h->hb, h->nhb);
+	free(h->ord);
 }
 
 /* Hyperband's table for the parameters, or -1 with *cause. */
@@ -487,6 +507,7 @@ hb_restore(struct rung_sched *s, const struct rung_sched_words *w)
 	h->want = w->want;
 	h->issued = w->issued;
 	h->done = w->done;
+	h->ordvalid = 0;
 	return rung_sched_trials_below_top(s);
 }
 
@@ -498,6 +519,7 @@ const struct rung_sched_policy rung_policy_sha = {
 	.next = rung_sched_hb_next,
 	.report = rung_sched_hb_report,
 	.lost = rung_sched_hb_lost,
+	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
 	.needed = sha_needed,
 	.milestones = sha_milestones,
@@ -513,6 +535,7 @@ const struct rung_sched_policy rung_policy_hyperband = {
 	.next = rung_sched_hb_next,
 	.report = rung_sched_hb_report,
 	.lost = rung_sched_hb_lost,
+	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
 	.needed = rung_sched_hb_needed,
 	.milestones = rung_sched_hb_milestones,

@@ -25,6 +25,16 @@ struct rung_sched_rung {
 	struct rung_sched_entry *e;	/* in arrival order */
 	uint32_t	 n;
 	size_t		 cap;
+	/*
+	 * Optuna's rule: the values of e[0 .. nsorted) in ascending order,
+	 * brought up to date when it judges, so that a judgement is a
+	 * binary search; hasnan: one of them is NaN (it then sorts them
+	 * all, as always).
+	 */
+	double		*sorted;
+	size_t		 sortcap;
+	uint32_t	 nsorted;
+	int		 hasnan;
 };
 
 struct rung_sched_bracket {
@@ -114,6 +124,11 @@ struct rung_sched_policy {
 			     int32_t step, double value);
 	/* Before the trial is marked stopped. */
 	void		 (*lost)(struct rung_sched *, uint32_t trial);
+	/*
+	 * rung_sched_quiet for a running trial (NULL: 0); never for a
+	 * predictor-driven policy, which keeps every call.
+	 */
+	int32_t		 (*quiet)(const struct rung_sched *, uint32_t trial);
 	/* Free what the private state holds (not s->priv itself). */
 	void		 (*release)(struct rung_sched *);
 
@@ -197,6 +212,17 @@ struct rung_sched_hb {
 	uint32_t	 want;		/* trials this round runs */
 	uint32_t	 issued;	/* started or resumed in this round */
 	uint32_t	 done;		/* reported at the round's resource */
+	/*
+	 * The chosen of the last selection in rank order, resumed from the
+	 * front: a selected round's rung no longer changes while its chosen
+	 * are resumed, so it is ranked once rather than at every resume.
+	 * ordvalid 0 (a new or restored scheduler): rank it again.
+	 */
+	uint32_t	*ord;
+	size_t		 ordcap;
+	uint32_t	 nord;
+	uint32_t	 nextord;
+	int		 ordvalid;
 };
 
 /* ASHA's state, and the start of asha-svr's. */

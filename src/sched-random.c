@@ -47,10 +47,17 @@ random_report(struct rung_sched *s, uint32_t trial, int32_t step,
 	return RUNG_CONTINUE;
 }
 
+static int32_t
+random_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	return s->t[trial].target;
+}
+
 const struct rung_sched_policy rung_policy_random = {
 	.name = "random",
 	.flags = RUNG_PF_CONFIGS,
 	.setup = rung_sched_random_setup,
 	.next = rung_sched_random_next,
 	.report = random_report,
+	.quiet = random_quiet,
 };

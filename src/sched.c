@@ -279,6 +279,15 @@ rung_sched_lost(struct rung_sched *s, uint32_t trial)
 	s->t[trial].state = RUNG_TRIAL_STOPPED;
 }
 
+int32_t
+rung_sched_quiet(const struct rung_sched *s, uint32_t trial)
+{
+	if (trial >= s->nt || s->t[trial].state != RUNG_TRIAL_RUNNING ||
+	    (s->pol->flags & RUNG_PF_PRED) || s->pol->quiet == NULL)
+		return 0;
+	return s->pol->quiet(s, trial);
+}
+
 uint32_t
 rung_sched_ntrials(const struct rung_sched *s)
 {

@@ -131,12 +131,30 @@ rung_parse_int64(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
+/*
+ * The search for the shortest digits below costs a few snprintf and
+ * strtod calls (some 20,000 instructions), and a replay's report prints
+ * the same values many times over its seeds (the configuration returned,
+ * its regret): the texts last made, per thread, by the value's bits.
+ */
+#define FMT_CACHE_BITS	6
+
+struct fmt_cached {
+	uint64_t	 bits;
+	int		 real;
+	int		 used;
+	char		 text[RUNG_DBL_BUFSZ];
+};
+static _Thread_local struct fmt_cached fmt_cache[1 << FMT_CACHE_BITS];
+
 char *
 rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 {
-	int	 prec, exp10, decimals;
-	double	 back;
-	char	*e, *m;
+	struct fmt_cached	*c;
+	uint64_t		 bits;
+	int			 prec, exp10, decimals;
+	double			 back;
+	char			*e, *m;
 
 	if (isnan(v)) {
 		strcpy(buf, "NaN");
@@ -146,8 +164,43 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 		strcpy(buf, v < 0 ? "-Infinity" : "Infinity");
 		return buf;
 	}
-	/* The fewest significant digits that read back as v. */
-	for (prec = 1; prec < 17; prec++) {
+	/*
+	 * A whole number below 1e15 is its digits: what the search below
+	 * ends with for it (positional, no decimals), without up to 16
+	 * rounds of snprintf and strtod (a replay's report has thousands).
+	 */
+	if (fabs(v) < 1e15 && v == trunc(v)) {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.0f", v);
+		if (always_real)
+			strcat(buf, ".0");
+		return buf;
+	}
+	memcpy(&bits, &v, sizeof bits);
+	c = &fmt_cache[(bits * 0x9e3779b97f4a7c15ULL) >> (64 - FMT_CACHE_BITS)];
+	if (c->used && c->bits == bits && c->real == (always_real != 0)) {
+		memcpy(buf, c->text, sizeof c->text);
+		return buf;
+	}
+	/*
+	 * The fewest significant digits that read back as v. Where v is
+	 * not a power of two the doubles that read as v lie as far below it
+	 * as above, and the nearest decimal of more digits is never farther
+	 * than one of fewer (their points are among its), so if 16 or 9
+	 * digits do not read back no fewer do: the search starts above, as
+	 * the whole search would have ended (at 17, with 16's text in buf).
+	 */
+	prec = 1;
+	if (frexp(fabs(v), &exp10) != 0.5) {
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 15, v);
+		if (strtod(buf, NULL) != v)
+			prec = 17;
+		else {
+			snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 8, v);
+			if (strtod(buf, NULL) != v)
+				prec = 10;
+		}
+	}
+	for (; prec < 17; prec++) {
 		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
 		back = strtod(buf, NULL);
 		if (back == v)
@@ -175,6 +228,10 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 	}
 	if (always_real && strpbrk(buf, ".eEn") == NULL)
 		strcat(buf, ".0");
+	c->used = 1;
+	c->bits = bits;
+	c->real = always_real != 0;
+	memcpy(c->text, buf, sizeof c->text);
 	return buf;
 }
 

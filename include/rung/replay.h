@@ -24,6 +24,30 @@ enum rung_sampler {
 					   from what the replay observed */
 };
 
+/*
+ * What every replay of a study at one max_r shares, made once so that a
+ * replay's own cost does not grow with the pool: the pool, its best final
+ * and its finals in order, for judging what a replay returns by a binary
+ * search rather than a scan.
+ */
+struct rung_replay_ctx {
+	double		 max_r;
+	uint32_t	*pool;		/* trials with a point at max_r, in order */
+	uint32_t	 npool;
+	double		 best;		/* best final of the pool; NaN if none */
+	double		*finals;	/* its finals but NaN, ascending */
+	uint32_t	 nfinals;
+	/*
+	 * Per trial of the study, 1 for a trial of the pool with a point at
+	 * every step from its first to its last: its points are found by
+	 * index, not by a binary search.
+	 */
+	uint8_t		*dense;
+};
+void		 rung_replay_ctx_init(struct rung_replay_ctx *,
+		     const struct rung_study *, double max_r);
+void		 rung_replay_ctx_release(struct rung_replay_ctx *);
+
 struct rung_replay_opts {
 	uint32_t	 workers;	/* simulated workers; 0 means 1 */
 	/*
@@ -34,9 +58,19 @@ struct rung_replay_opts {
 	int		 resume;
 	uint64_t	 budget;	/* in steps; 0: none */
 	enum rung_sampler sampler;
+	/*
+	 * The study's shared set-up at the replay's max_r; NULL: the replay
+	 * makes its own (a pass over the study).
+	 */
+	const struct rung_replay_ctx *ctx;
+	/*
+	 * 1: fill the result's reached, an array of the study's size; 0:
+	 * only started and started_reached, the size of what was started.
+	 */
+	int		 reached;
 };
 
-/* Defaults: 1 worker, resume, no budget. */
+/* Defaults: 1 worker, resume, no budget, reached. */
 void		 rung_replay_opts_init(struct rung_replay_opts *);
 
 struct rung_replay_result {
@@ -48,6 +82,21 @@ struct rung_replay_result {
 	uint32_t	 nstarted;	/* configurations started */
 	int		 exhausted;	/* the scheduler wanted more than the pool */
 	int		 budget_spent;	/* stopped by opts.budget */
+	/*
+	 * Work, for tests that show it does not grow with the pool: points
+	 * of curves replayed, those run without a report (below the
+	 * scheduler's quiet step), and lookups of a step in a curve.
+	 */
+	uint64_t	 npoints;
+	uint64_t	 nquiet;
+	uint64_t	 nlookups;
+	/*
+	 * 1 when nothing the result holds changed once its cost reached
+	 * its last value: the same replay with that cost as its budget
+	 * ends the same, with budget_spent (rung_replay_seeds' equal-cost
+	 * pass takes it rather than run it again).
+	 */
+	int		 tail_quiet;
 
 	/*
 	 * The configuration returned: the trial (index into the study) with
@@ -78,9 +127,12 @@ struct rung_replay_result {
 	/*
 	 * What the run saw: the highest step of each of the study's trials
 	 * it reported to the scheduler (0: none). Nothing beyond it can have
-	 * changed a decision.
+	 * changed a decision. NULL unless opts.reached.
 	 */
 	int32_t		*reached;
+	/* The same of the configurations started, in the order started. */
+	uint32_t	*started;	/* nstarted trials */
+	int32_t		*started_reached;
 };
 
 /*
@@ -95,6 +147,9 @@ int		 rung_replay_run(const struct rung_study *,
 		     const struct rung_replay_opts *, uint64_t seed,
 		     struct rung_replay_result *, char **cause);
 void		 rung_replay_result_release(struct rung_replay_result *);
+/* A deep copy, but for reached (NULL: its size is the study's). */
+void		 rung_replay_result_copy(struct rung_replay_result *dst,
+		     const struct rung_replay_result *src);
 
 /*
  * Configurations the scheduler starts at least (hyperband: one full

@@ -176,6 +176,13 @@ enum rung_decision rung_sched_report(struct rung_sched *, uint32_t trial,
  * it was running towards, so a synchronous round does not wait for it.
  */
 void		 rung_sched_lost(struct rung_sched *, uint32_t trial);
+/*
+ * The lowest step at which a report of the running trial may do more
+ * than note its step and say CONTINUE; 0 when any report may. A replay
+ * with one worker runs a job's points below it without the calls (what
+ * the last call notes is all the scheduler keeps of them).
+ */
+int32_t		 rung_sched_quiet(const struct rung_sched *, uint32_t trial);
 
 uint32_t	 rung_sched_ntrials(const struct rung_sched *);
 enum rung_trial_state rung_sched_trial_state(const struct rung_sched *,
