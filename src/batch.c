@@ -99,6 +99,8 @@ rung_batch_free(struct rung_batch *b)
 	free(b->conflict_now);
 	free(b->toff);
 	free(b->secs);
+	free(b->tlast);
+	batch_spill_free(b->spill);
 	free(b->metric_idx);
 	free(b->scratch_steps);
 	free(b->scratch_vals);
@@ -518,7 +520,7 @@ rung_batch_view(const struct rung_batch *b, struct rung_batch_view *v)
 	v->npoints = b->npoints;
 	v->nduplicates = b->ndup;
 	v->nparam_conflicts = b->nconflicts;
-	v->has_time = b->secs != NULL;
+	v->has_time = b->any_time;
 }
 
 const char *
@@ -592,15 +594,29 @@ scratch(struct rung_batch *b, size_t n)
 	b->scratchcap = cap;
 }
 
+/* Trial t's rows: where they start in the arrays, and their count. */
+static uint32_t
+trial_rows(struct rung_batch *b, uint32_t t, uint32_t *base)
+{
+	if (b->spill != NULL) {
+		*base = 0;
+		return batch_spill_load(b, t, 0);
+	}
+	*base = b->toff[t];
+	return b->toff[t + 1] - b->toff[t];
+}
+
 uint32_t
 rung_batch_curve(struct rung_batch *b, uint32_t t, uint32_t m,
     const int32_t **steps, const double **vals)
 {
-	const double	*v = b->cols[b->metric_idx[m]].v;
-	uint32_t	 r, n = 0;
+	const double	*v;
+	uint32_t	 r, base, nr, n = 0;
 
-	scratch(b, b->toff[t + 1] - b->toff[t]);
-	for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+	nr = trial_rows(b, t, &base);
+	v = b->cols[b->metric_idx[m]].v;
+	scratch(b, nr);
+	for (r = base; r < base + nr; r++) {
 		if (is_missing(v[r]))
 			continue;
 		b->scratch_steps[n] = b->rstep[r];
@@ -616,12 +632,13 @@ uint32_t
 rung_batch_times(struct rung_batch *b, uint32_t t, const int32_t **steps,
     const double **secs)
 {
-	uint32_t	 r, n = 0;
+	uint32_t	 r, base, nr, n = 0;
 
-	if (b->secs == NULL)
+	if (!b->any_time)
 		return 0;
-	scratch(b, b->toff[t + 1] - b->toff[t]);
-	for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+	nr = trial_rows(b, t, &base);
+	scratch(b, nr);
+	for (r = base; r < base + nr; r++) {
 		if (is_missing(b->rtime[r]))
 			continue;
 		b->scratch_steps[n] = b->rstep[r];

@@ -712,6 +712,11 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		}
 	}
 	rung_progress_end(&prog);
+	/* A spill file that failed to read back gave short curves. */
+	if (rung_batch_failed(b) != NULL) {
+		*cause = xstrdup(rung_batch_failed(b));
+		goto out;
+	}
 	rep->trials += v.ntrials - (uint32_t)(rep->unchanged_trials -
 	    unchanged0);
 	rep->points += v.npoints - unchanged_points;
