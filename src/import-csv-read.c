@@ -61,10 +61,13 @@ count_lines(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * A field to the record's arena; with check, its bytes are looked over
+ * (fast_line knows its lines' are plain ASCII without a line end or NUL).
+ */
 static void
-cb_field(void *s, size_t len, void *arg)
+field_add(struct reader *r, const void *s, size_t len, int check)
 {
-	struct reader		*r = arg;
 	struct field		*f;
 	const unsigned char	*p, *end;
 	size_t			 n;
@@ -99,6 +102,8 @@ cb_field(void *s, size_t len, void *arg)
 		memcpy(r->text + r->tlen, s, len);
 	r->text[r->tlen + len] = '\0';
 	r->tlen += len + 1;
+	if (!check)
+		return;
 
 	/*
 	 * Look for line ends (only a quoted field holds them), NUL bytes and
@@ -138,6 +143,12 @@ cb_field(void *s, size_t len, void *arg)
 	}
 	if (newlines)
 		r->line += count_lines(s, len);
+}
+
+static void
+cb_field(void *s, size_t len, void *arg)
+{
+	field_add(arg, s, len, 1);
 }
 
 static void
@@ -181,6 +192,27 @@ csv_blank(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
+/* What a byte is to fast_line, or-ed over a line. */
+#define FL_TEXT		0x01	/* not a space or a tab */
+#define FL_STOP		0x02	/* a quote, a CR or a NUL: libcsv's line */
+#define FL_HIGH		0x04	/* UTF-8 (or not): checked field by field */
+
+static unsigned char fl_class[256];
+
+static void
+fl_init(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++) {
+		fl_class[c] = csv_blank((unsigned char)c) ? 0 : FL_TEXT;
+		if (c == '"' || c == '\r' || c == '\0')
+			fl_class[c] |= FL_STOP;
+		if (c >= 0x80)
+			fl_class[c] |= FL_HIGH;
+	}
+}
+
 /*
  * The common line, read without libcsv: whole, ended by LF, without a
  * quote or a CR, not blank. Its fields are cut at commas and lose the
@@ -192,19 +224,20 @@ csv_blank(unsigned char c)
 static size_t
 fast_line(struct reader *r, char *s, size_t avail)
 {
+	const unsigned char *u;
 	char		*nl, *p, *f, *e;
-	int		 text = 0;
+	unsigned	 acc = 0;
 
 	if ((nl = memchr(s, '\n', avail)) == NULL)
 		return 0;
-	for (p = s; p < nl; p++) {
-		if (*p == '"' || *p == '\r')
-			return 0;
-		if (!csv_blank((unsigned char)*p))
-			text = 1;
-	}
-	if (!text)
+	if (fl_class['a'] == 0)
+		fl_init();
+	for (u = (const unsigned char *)s; u < (const unsigned char *)nl; u++)
+		acc |= fl_class[*u];
+	if ((acc & FL_STOP) || !(acc & FL_TEXT))
 		return 0;
+	if (r->nf == 0)
+		r->recline = r->line;
 	for (f = s;; f = p + 1) {
 		for (p = f; p < nl && *p != ','; p++)
 			/* nothing */;
@@ -212,7 +245,7 @@ fast_line(struct reader *r, char *s, size_t avail)
 			/* nothing */;
 		while (e > f && csv_blank((unsigned char)e[-1]))
 			e--;
-		cb_field(f, (size_t)(e - f), r);
+		field_add(r, f, (size_t)(e - f), (acc & FL_HIGH) != 0);
 		if (p == nl)
 			break;
 	}
