@@ -270,6 +270,7 @@ static void
 resolve_candidates(struct rung_batch *b)
 {
 	struct bcolumn	*c;
+	const char	*first;
 	uint32_t	 ci, t, p;
 	size_t		 k;
 
@@ -297,9 +298,9 @@ resolve_candidates(struct rung_batch *b)
 		}
 		p = rung_batch_param(b, c->name);
 		for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-			if (c->first[t] != NULL)
-				rung_batch_param_token(b, t, p, c->first[t],
-				    strlen(c->first[t]));
+			if ((first = batch_first(c, t)) != NULL)
+				rung_batch_param_token(b, t, p, first,
+				    strlen(first));
 		}
 	}
 }

@@ -61,8 +61,11 @@ struct bcolumn {
 	double		*v;		/* per row */
 	uint64_t	*stale;		/* per row, a bit: v read before the
 					   row came again (see reopen_row) */
-	char		**first;	/* candidate: first token per trial */
+	uint64_t	*first;		/* candidate: per trial, its first
+					   token's offset in ftext + 1 */
 	size_t		 firstcap;
+	char		*ftext;
+	size_t		 ftlen, ftcap;
 };
 
 enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
@@ -173,6 +176,7 @@ struct rung_batch {
 };
 
 /* batch.c */
+const char	*batch_first(const struct bcolumn *, uint32_t);
 void		 batch_check_name(struct rung_batch *, const char *what,
 		     const char *name);
 
