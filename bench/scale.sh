@@ -14,7 +14,9 @@
 #                 --bench-keys; its peak memory at that frame)
 #
 # with seconds, peak resident memory and the growth factor of each from
-# the size before (10x the trials: 10x is linear). Beside them, where
+# the size before (10x the trials: 10x is linear), and the import's points
+# a second and peak at each size (the target: 2 million a second, a peak
+# that does not grow with the points). Beside them, where
 # python3-optuna is installed, an Optuna storage of the same shape (made by
 # optuna-gen.py) at 10,000 and 100,000 trials: optuna.load_study().trials
 # against rung import of the same file.
@@ -92,7 +94,7 @@ fi
 # of the seconds from the size before.
 echo "scale: $steps steps a trial; seconds, peak MiB, and (growth of the" \
     "seconds from the size before)"
-awk -v sizes="$sizes $osizes" '
+awk -v sizes="$sizes $osizes" -v steps="$steps" '
 {
 	what[$1] = 1
 	if (!($1 in first)) { first[$1] = ++nw; order[nw] = $1 }
@@ -126,6 +128,14 @@ END {
 			prev = s[f, c]
 		}
 		printf "\n"
+	}
+	# The import target (issue 22): points a second, peak bounded.
+	for (i = 1; i <= m; i++) {
+		c = col[i]
+		if (("import", c) in s && s["import", c] > 0)
+			printf "import at %d trials x %d steps: %.2f M points/s, " \
+			    "%d MiB peak\n", c, steps,
+			    c * steps / s["import", c] / 1e6, k["import", c] / 1024
 	}
 	for (i = 1; i <= m; i++) {
 		c = col[i]

@@ -168,15 +168,111 @@ merge_rows(struct rung_batch *b)
 	b->nrows = nu;
 }
 
+static int
+strictly_increasing(const double *v, uint32_t n)
+{
+	uint32_t	 i;
+	double		 prev = -INFINITY;
+
+	for (i = 0; i < n; i++) {
+		if (is_missing(v[i]))
+			continue;
+		if (!(v[i] > prev))
+			return 0;
+		prev = v[i];
+	}
+	return 1;
+}
+
+/*
+ * What finishing learns from the rows, read a trial at a time (from the
+ * spill file, when the batch spilled): which candidates vary within a
+ * trial, how many points each column has, whether times always grow, and
+ * each trial's last step.
+ */
+struct scan {
+	uint64_t	*npts;		/* per column */
+	uint32_t	 longest;	/* rows of the longest trial */
+	int		 increasing;	/* times grow within every trial */
+	double		 mintime;
+};
+
+static void
+scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
+    struct scan *sc)
+{
+	struct bcolumn	*c;
+	const double	*v;
+	uint32_t	 ci, r;
+	uint64_t	 k;
+	double		 first = 0;
+	int		 have;
+
+	for (ci = 0; ci < b->ncols; ci++) {
+		c = &b->cols[ci];
+		v = c->v + base;
+		if (c->candidate && !c->text && !c->varies) {
+			have = 0;
+			for (r = 0; r < n; r++) {
+				if (is_missing(v[r]))
+					continue;
+				if (!have) {
+					first = v[r];
+					have = 1;
+				} else if (!same_value(first, v[r])) {
+					c->varies = 1;
+					break;
+				}
+			}
+		}
+		for (k = 0, r = 0; r < n; r++)
+			k += !is_missing(v[r]);
+		sc->npts[ci] += k;
+	}
+	if (b->any_time) {
+		if (n > sc->longest)
+			sc->longest = n;
+		if (sc->increasing && !strictly_increasing(b->rtime + base, n))
+			sc->increasing = 0;
+		for (r = base; r < base + n; r++) {
+			if (!is_missing(b->rtime[r]) && b->rtime[r] < sc->mintime)
+				sc->mintime = b->rtime[r];
+		}
+	}
+	b->tlast[t] = n > 0 ? b->rstep[base + n - 1] : INT64_MIN;
+}
+
+static void
+scan_rows(struct rung_batch *b, struct scan *sc)
+{
+	uint32_t	 t, n;
+
+	sc->npts = xcalloc(b->ncols ? b->ncols : 1, sizeof *sc->npts);
+	sc->longest = 0;
+	sc->increasing = 1;
+	sc->mintime = INFINITY;
+	b->tlast = xreallocarray(NULL, b->ntrials ? b->ntrials : 1,
+	    sizeof *b->tlast);
+	for (t = 0; t < b->ntrials; t++) {
+		if (b->spill != NULL) {
+			n = batch_spill_load(b, t, 1);
+			scan_trial(b, t, 0, n, sc);
+		} else
+			scan_trial(b, t, b->toff[t], b->toff[t + 1] -
+			    b->toff[t], sc);
+	}
+	if (b->spill != NULL)
+		batch_spill_reset(b);
+}
+
 /* A candidate column constant within every trial becomes a parameter. */
 static void
 resolve_candidates(struct rung_batch *b)
 {
 	struct bcolumn	*c;
-	uint32_t	 ci, t, r, p;
+	const char	*first;
+	uint32_t	 ci, t, p;
 	size_t		 k;
-	double		 first;
-	int		 have;
 
 	for (ci = 0; ci < b->ncols; ci++) {
 		c = &b->cols[ci];
@@ -196,48 +292,17 @@ resolve_candidates(struct rung_batch *b)
 				continue;
 			}
 		} else {
-			for (t = 0; t < b->ntrials && !c->varies; t++) {
-				have = 0;
-				first = 0;
-				for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
-					if (is_missing(c->v[r]))
-						continue;
-					if (!have) {
-						first = c->v[r];
-						have = 1;
-					} else if (!same_value(first, c->v[r])) {
-						c->varies = 1;
-						break;
-					}
-				}
-			}
 			if (c->varies)
 				continue;
 			c->dropped = 1;
 		}
 		p = rung_batch_param(b, c->name);
 		for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-			if (c->first[t] != NULL)
-				rung_batch_param_token(b, t, p, c->first[t],
-				    strlen(c->first[t]));
+			if ((first = batch_first(c, t)) != NULL)
+				rung_batch_param_token(b, t, p, first,
+				    strlen(first));
 		}
 	}
-}
-
-static int
-strictly_increasing(const double *v, uint32_t n)
-{
-	uint32_t	 i;
-	double		 prev = -INFINITY;
-
-	for (i = 0; i < n; i++) {
-		if (is_missing(v[i]))
-			continue;
-		if (!(v[i] > prev))
-			return 0;
-		prev = v[i];
-	}
-	return 1;
 }
 
 static enum rung_time_kind
@@ -280,46 +345,57 @@ time_kind_from_name(const char *name)
 	return RUNG_TIME_AUTO;
 }
 
-/* The smallest time read, to tell a clock (Unix time) from a total. */
-static double
-min_time(const struct rung_batch *b)
+/* Trial rows base to base + n: their times as seconds a step. */
+void
+batch_trial_secs(struct rung_batch *b, uint32_t base, uint32_t n)
 {
 	uint32_t	 r;
-	double		 m = INFINITY;
+	double		 prev = 0;
+	int		 have = 0;
 
-	for (r = 0; r < b->nrows; r++) {
-		if (!is_missing(b->rtime[r]) && b->rtime[r] < m)
-			m = b->rtime[r];
+	for (r = base; r < base + n; r++) {
+		if (is_missing(b->rtime[r])) {
+			b->secs[r] = NAN;
+			continue;
+		}
+		switch (b->tkind) {
+		case RUNG_TIME_STEP:
+		case RUNG_TIME_AUTO:
+			b->secs[r] = b->rtime[r];
+			break;
+		case RUNG_TIME_CUMULATIVE:
+			b->secs[r] = b->rtime[r] - (have ? prev : 0);
+			break;
+		case RUNG_TIME_ABSOLUTE:
+			b->secs[r] = have ? b->rtime[r] - prev : NAN;
+			break;
+		}
+		prev = b->rtime[r];
+		have = 1;
 	}
-	return m;
 }
 
-/* Turn raw times into seconds per step. */
+/*
+ * Decide how the times count, and turn them into seconds per step (a
+ * spilled batch turns each trial's as it reads it).
+ */
 static void
-resolve_time(struct rung_batch *b)
+resolve_time(struct rung_batch *b, const struct scan *sc)
 {
 	enum rung_time_kind kind = b->time_kind;
-	uint32_t	 t, r, n, longest = 0;
-	double		 prev;
-	int		 increasing = 1, have;
+	uint32_t	 t;
+	int		 increasing = sc->increasing;
 	const char	*why = "by its name", *what;
 
-	if (b->rtime == NULL)
+	if (!b->any_time)
 		return;
 	if (kind == RUNG_TIME_AUTO) {
 		/*
 		 * Cumulative clocks only move forward; seconds per step
 		 * wobble. Decide for the whole import, never per trial.
+		 * 2001-09-09 or later: no step lasts 31 years.
 		 */
-		for (t = 0; t < b->ntrials; t++) {
-			n = b->toff[t + 1] - b->toff[t];
-			if (n > longest)
-				longest = n;
-			if (!strictly_increasing(b->rtime + b->toff[t], n))
-				increasing = 0;
-		}
-		/* 2001-09-09 or later: no step lasts 31 years. */
-		if (increasing && min_time(b) >= 1e9) {
+		if (increasing && sc->mintime >= 1e9) {
 			kind = RUNG_TIME_ABSOLUTE;
 			why = "its values are Unix times";
 		} else
@@ -330,7 +406,7 @@ resolve_time(struct rung_batch *b)
 			kind = RUNG_TIME_STEP;
 			why = "its values do not always grow within a trial, "
 			    "as a running total would";
-		} else if (longest < 3) {
+		} else if (sc->longest < 3) {
 			kind = RUNG_TIME_STEP;
 			why = "too few steps to tell it from a running total";
 		} else {
@@ -357,32 +433,13 @@ resolve_time(struct rung_batch *b)
 		    "field", b->time_name != NULL ? b->time_name : "", what,
 		    why);
 	}
+	b->tkind = kind;
+	if (b->spill != NULL)
+		return;
 	b->secs = xreallocarray(NULL, b->nrows ? b->nrows : 1,
 	    sizeof *b->secs);
-	for (t = 0; t < b->ntrials; t++) {
-		have = 0;
-		prev = 0;
-		for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
-			if (is_missing(b->rtime[r])) {
-				b->secs[r] = NAN;
-				continue;
-			}
-			switch (kind) {
-			case RUNG_TIME_STEP:
-			case RUNG_TIME_AUTO:
-				b->secs[r] = b->rtime[r];
-				break;
-			case RUNG_TIME_CUMULATIVE:
-				b->secs[r] = b->rtime[r] - (have ? prev : 0);
-				break;
-			case RUNG_TIME_ABSOLUTE:
-				b->secs[r] = have ? b->rtime[r] - prev : NAN;
-				break;
-			}
-			prev = b->rtime[r];
-			have = 1;
-		}
-	}
+	for (t = 0; t < b->ntrials; t++)
+		batch_trial_secs(b, b->toff[t], b->toff[t + 1] - b->toff[t]);
 }
 
 /*
@@ -394,29 +451,28 @@ static void
 status_notice(const struct rung_batch *b)
 {
 	uint32_t	 t, early = 0, with = 0;
-	int32_t		 last = INT32_MIN;
+	int64_t		 last = INT64_MIN;
 	const char	*fmt;
 
 	if (b->status_given)
 		return;
 	for (t = 0; t < b->ntrials; t++) {
-		if (b->toff[t + 1] > b->toff[t] &&
-		    b->rstep[b->toff[t + 1] - 1] > last)
-			last = b->rstep[b->toff[t + 1] - 1];
+		if (b->tlast[t] > last)
+			last = b->tlast[t];
 	}
 	for (t = 0; t < b->ntrials; t++) {
-		if (b->toff[t + 1] == b->toff[t])
+		if (b->tlast[t] == INT64_MIN)
 			continue;
 		with++;
-		if (b->rstep[b->toff[t + 1] - 1] < last)
+		if (b->tlast[t] < last)
 			early++;
 	}
 	if (early == 0)
 		return;
 	fmt = b->nsources > 0 ? b->sources[0].format : "";
-	rung_info("%u of %u trials end before step %d, the last one "
+	rung_info("%u of %u trials end before step %lld, the last one "
 	    "reached, and are listed complete as no status was read; %s",
-	    early, with, last, strstr(fmt, "csv") != NULL ? "name a column "
+	    early, with, (long long)last, strstr(fmt, "csv") != NULL ? "name a column "
 	    "of statuses (complete, pruned, failed, ...) with --status-col" :
 	    strstr(fmt, "json") != NULL ? "name a field of statuses "
 	    "(complete, pruned, failed, ...) with --status-field" :
@@ -523,8 +579,9 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
     char **cause)
 {
 	struct rung_buf	 names = { 0 };
+	struct scan	 sc;
 	const char	*want, *name;
-	uint32_t	 c, r, k;
+	uint32_t	 c, k;
 	int		 found = -1, rank, bestrank = 99;
 
 	if (b->finished)
@@ -533,9 +590,21 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		*cause = xstrdup(b->bad_name);
 		return -1;
 	}
-	merge_rows(b);
+	if (b->spill != NULL) {
+		if (batch_spill_finish(b, cause) != 0)
+			return -1;
+	} else {
+		merge_rows(b);
+		b->any_time = b->rtime != NULL;
+	}
+	scan_rows(b, &sc);
+	if (rung_batch_failed(b) != NULL) {
+		*cause = xstrdup(rung_batch_failed(b));
+		free(sc.npts);
+		return -1;
+	}
 	resolve_candidates(b);
-	resolve_time(b);
+	resolve_time(b, &sc);
 	batch_resolve_params(b);
 	status_notice(b);
 	b->finished = 1;
@@ -548,11 +617,9 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		b->metric_idx[b->nmetrics++] = c;
 		/* Repeats of what became a parameter are no duplicates. */
 		b->ndup += b->cols[c].ndup;
-		for (r = 0; r < b->nrows; r++) {
-			if (!is_missing(b->cols[c].v[r]))
-				b->npoints++;
-		}
+		b->npoints += sc.npts[c];
 	}
+	free(sc.npts);
 	if (b->ntrials == 0) {
 		xasprintf(cause, "no trial found");
 		return -1;

@@ -61,8 +61,11 @@ struct bcolumn {
 	double		*v;		/* per row */
 	uint64_t	*stale;		/* per row, a bit: v read before the
 					   row came again (see reopen_row) */
-	char		**first;	/* candidate: first token per trial */
+	uint64_t	*first;		/* candidate: per trial, its first
+					   token's offset in ftext + 1 */
 	size_t		 firstcap;
+	char		*ftext;
+	size_t		 ftlen, ftcap;
 };
 
 enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
@@ -158,11 +161,35 @@ struct rung_batch {
 	int32_t		*scratch_steps;
 	double		*scratch_vals;
 	size_t		 scratchcap;
+
+	/*
+	 * Rows past the byte budget go to a spill file (batch-spill.c);
+	 * NULL while every row is in memory. After finish a spilled batch
+	 * holds one trial's rows at a time, from offset 0.
+	 */
+	struct bspill	*spill;
+	size_t		 budget;	/* bytes of rows held in memory */
+	int		 any_time;	/* some row, spilled or not, has one */
+	int64_t		*tlast;		/* per trial: its last step, or
+					   INT64_MIN without one */
+	enum rung_time_kind tkind;	/* decided at finish */
 };
 
 /* batch.c */
+const char	*batch_first(const struct bcolumn *, uint32_t);
 void		 batch_check_name(struct rung_batch *, const char *what,
 		     const char *name);
+
+/* batch-spill.c */
+size_t		 batch_row_bytes(const struct rung_batch *);
+void		 batch_spill(struct rung_batch *);
+int		 batch_spill_finish(struct rung_batch *, char **);
+uint32_t	 batch_spill_load(struct rung_batch *, uint32_t, int);
+void		 batch_spill_free(struct bspill *);
+void		 batch_spill_reset(struct rung_batch *);
+
+/* batch-finish.c */
+void		 batch_trial_secs(struct rung_batch *, uint32_t, uint32_t);
 
 /* batch-param.c */
 void		 batch_resolve_params(struct rung_batch *);

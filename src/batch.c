@@ -32,14 +32,11 @@ rung_batch_new(void)
 static void
 free_column(struct bcolumn *c)
 {
-	size_t	 t;
-
 	free(c->name);
 	free(c->v);
 	free(c->stale);
-	for (t = 0; t < c->firstcap; t++)
-		free(c->first[t]);
 	free(c->first);
+	free(c->ftext);
 }
 
 static void
@@ -99,6 +96,8 @@ rung_batch_free(struct rung_batch *b)
 	free(b->conflict_now);
 	free(b->toff);
 	free(b->secs);
+	free(b->tlast);
+	batch_spill_free(b->spill);
 	free(b->metric_idx);
 	free(b->scratch_steps);
 	free(b->scratch_vals);
@@ -440,8 +439,21 @@ rung_batch_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
 	put(&b->cols[m], row, v);
 }
 
-static char **
-first_slot(struct bcolumn *c, uint32_t t)
+/*
+ * A candidate's first token of trial t, or NULL. The tokens lie end to end
+ * in one buffer, found by offset: a string allocated for each trial and
+ * column took about 40 bytes more, which a million trials feel.
+ */
+const char *
+batch_first(const struct bcolumn *c, uint32_t t)
+{
+	if (t >= c->firstcap || c->first[t] == 0)
+		return NULL;
+	return c->ftext + c->first[t] - 1;
+}
+
+static const char *
+first_put(struct bcolumn *c, uint32_t t, const char *tok, size_t len)
 {
 	size_t	 old = c->firstcap;
 
@@ -450,7 +462,12 @@ first_slot(struct bcolumn *c, uint32_t t)
 		memset(c->first + old, 0,
 		    (c->firstcap - old) * sizeof *c->first);
 	}
-	return &c->first[t];
+	XGROW(c->ftext, c->ftcap, c->ftlen + len + 1);
+	memcpy(c->ftext + c->ftlen, tok, len);
+	c->ftext[c->ftlen + len] = '\0';
+	c->first[t] = c->ftlen + 1;
+	c->ftlen += len + 1;
+	return c->ftext + c->first[t] - 1;
 }
 
 void
@@ -458,21 +475,20 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
     const char *tok, size_t len)
 {
 	struct bcolumn	*c = &b->cols[m];
-	char		**first;
+	const char	*first;
 	double		 v;
 	uint32_t	 t = b->rtrial[row];
 
-	first = first_slot(c, t);
-	if (*first == NULL)
-		*first = xstrndup(tok, len);
-	else if (c->text && (strlen(*first) != len ||
-	    memcmp(*first, tok, len) != 0))
+	if ((first = batch_first(c, t)) == NULL)
+		first = first_put(c, t, tok, len);
+	else if (c->text && (strlen(first) != len ||
+	    memcmp(first, tok, len) != 0))
 		c->varies_text = 1;
 	if (c->text)
 		return;
 	if (rung_parse_double(tok, len, &v) != 0) {
 		c->text = 1;
-		if (strlen(*first) != len || memcmp(*first, tok, len) != 0)
+		if (strlen(first) != len || memcmp(first, tok, len) != 0)
 			c->varies_text = 1;
 		return;
 	}
@@ -518,7 +534,7 @@ rung_batch_view(const struct rung_batch *b, struct rung_batch_view *v)
 	v->npoints = b->npoints;
 	v->nduplicates = b->ndup;
 	v->nparam_conflicts = b->nconflicts;
-	v->has_time = b->secs != NULL;
+	v->has_time = b->any_time;
 }
 
 const char *
@@ -592,15 +608,29 @@ scratch(struct rung_batch *b, size_t n)
 	b->scratchcap = cap;
 }
 
+/* Trial t's rows: where they start in the arrays, and their count. */
+static uint32_t
+trial_rows(struct rung_batch *b, uint32_t t, uint32_t *base)
+{
+	if (b->spill != NULL) {
+		*base = 0;
+		return batch_spill_load(b, t, 0);
+	}
+	*base = b->toff[t];
+	return b->toff[t + 1] - b->toff[t];
+}
+
 uint32_t
 rung_batch_curve(struct rung_batch *b, uint32_t t, uint32_t m,
     const int32_t **steps, const double **vals)
 {
-	const double	*v = b->cols[b->metric_idx[m]].v;
-	uint32_t	 r, n = 0;
+	const double	*v;
+	uint32_t	 r, base, nr, n = 0;
 
-	scratch(b, b->toff[t + 1] - b->toff[t]);
-	for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+	nr = trial_rows(b, t, &base);
+	v = b->cols[b->metric_idx[m]].v;
+	scratch(b, nr);
+	for (r = base; r < base + nr; r++) {
 		if (is_missing(v[r]))
 			continue;
 		b->scratch_steps[n] = b->rstep[r];
@@ -616,12 +646,13 @@ uint32_t
 rung_batch_times(struct rung_batch *b, uint32_t t, const int32_t **steps,
     const double **secs)
 {
-	uint32_t	 r, n = 0;
+	uint32_t	 r, base, nr, n = 0;
 
-	if (b->secs == NULL)
+	if (!b->any_time)
 		return 0;
-	scratch(b, b->toff[t + 1] - b->toff[t]);
-	for (r = b->toff[t]; r < b->toff[t + 1]; r++) {
+	nr = trial_rows(b, t, &base);
+	scratch(b, nr);
+	for (r = base; r < base + nr; r++) {
 		if (is_missing(b->rtime[r]))
 			continue;
 		b->scratch_steps[n] = b->rstep[r];

@@ -251,7 +251,7 @@ long_record(struct reader *r, void *arg)
 		return csv_cell_error(ci->path, ci->cause, f, s,
 		    ci->h.names[ci->step_col], "an integer step");
 	}
-	row = rung_batch_row(b, trial, step);
+	row = rung_batch_record(b, trial, step);
 
 	for (i = 0; i < r->nf; i++) {
 		c = &ci->cols[i];

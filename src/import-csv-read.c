@@ -61,10 +61,13 @@ count_lines(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * A field to the record's arena; with check, its bytes are looked over
+ * (fast_line knows its lines' are plain ASCII without a line end or NUL).
+ */
 static void
-cb_field(void *s, size_t len, void *arg)
+field_add(struct reader *r, const void *s, size_t len, int check)
 {
-	struct reader		*r = arg;
 	struct field		*f;
 	const unsigned char	*p, *end;
 	size_t			 n;
@@ -99,6 +102,8 @@ cb_field(void *s, size_t len, void *arg)
 		memcpy(r->text + r->tlen, s, len);
 	r->text[r->tlen + len] = '\0';
 	r->tlen += len + 1;
+	if (!check)
+		return;
 
 	/*
 	 * Look for line ends (only a quoted field holds them), NUL bytes and
@@ -141,6 +146,12 @@ cb_field(void *s, size_t len, void *arg)
 }
 
 static void
+cb_field(void *s, size_t len, void *arg)
+{
+	field_add(arg, s, len, 1);
+}
+
+static void
 cb_row(int c, void *arg)
 {
 	struct reader	*r = arg;
@@ -165,6 +176,114 @@ cb_row(int c, void *arg)
 	}
 }
 
+/*
+ * libcsv between records: nothing of a record begun, the byte last given
+ * it a line feed (the LF of a CRLF would otherwise come as a line).
+ */
+static int
+libcsv_idle(const struct csv_parser *p)
+{
+	return p->pstate == 0 && !p->quoted && p->entry_pos == 0;
+}
+
+static int
+csv_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* What a byte is to fast_line, or-ed over a line. */
+#define FL_TEXT		0x01	/* not a space or a tab */
+#define FL_STOP		0x02	/* a quote, a CR or a NUL: libcsv's line */
+#define FL_HIGH		0x04	/* UTF-8 (or not): checked field by field */
+
+static unsigned char fl_class[256];
+
+static void
+fl_init(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++) {
+		fl_class[c] = csv_blank((unsigned char)c) ? 0 : FL_TEXT;
+		if (c == '"' || c == '\r' || c == '\0')
+			fl_class[c] |= FL_STOP;
+		if (c >= 0x80)
+			fl_class[c] |= FL_HIGH;
+	}
+}
+
+/*
+ * The common line, read without libcsv: whole, ended by LF, without a
+ * quote or a CR, not blank. Its fields are cut at commas and lose the
+ * spaces and tabs around them, as libcsv's are, and go to the same
+ * callbacks: libcsv's byte-by-byte state machine and its copy of every
+ * field took a third of a long CSV's import. Returns the bytes read (the
+ * line and its LF), or 0 for a line libcsv is to read.
+ */
+static size_t
+fast_line(struct reader *r, char *s, size_t avail)
+{
+	const unsigned char *u;
+	char		*nl, *p, *f, *e;
+	unsigned	 acc = 0;
+
+	if ((nl = memchr(s, '\n', avail)) == NULL)
+		return 0;
+	if (fl_class['a'] == 0)
+		fl_init();
+	for (u = (const unsigned char *)s; u < (const unsigned char *)nl; u++)
+		acc |= fl_class[*u];
+	if ((acc & FL_STOP) || !(acc & FL_TEXT))
+		return 0;
+	if (r->nf == 0)
+		r->recline = r->line;
+	for (f = s;; f = p + 1) {
+		for (p = f; p < nl && *p != ','; p++)
+			/* nothing */;
+		for (e = p; f < e && csv_blank((unsigned char)*f); f++)
+			/* nothing */;
+		while (e > f && csv_blank((unsigned char)e[-1]))
+			e--;
+		field_add(r, f, (size_t)(e - f), (acc & FL_HIGH) != 0);
+		if (p == nl)
+			break;
+	}
+	cb_row('\n', r);
+	return (size_t)(nl - s) + 1;
+}
+
+/*
+ * A chunk read: the common lines by fast_line, the others by libcsv, to
+ * the end of each (a quoted field may hold line ends: libcsv reads on
+ * until it is idle after a LF).
+ */
+static int
+parse_chunk(struct csv_parser *p, struct reader *r, char *buf, size_t len,
+    int *lf)
+{
+	size_t	 off = 0, n;
+	char	*nl;
+
+	while (off < len && !r->failed && !r->done) {
+		if (*lf && libcsv_idle(p) &&
+		    (n = fast_line(r, buf + off, len - off)) != 0) {
+			off += n;
+			continue;
+		}
+		if ((nl = memchr(buf + off, '\n', len - off)) != NULL)
+			n = (size_t)(nl - (buf + off)) + 1;
+		else
+			n = len - off;
+		if (csv_parse(p, buf + off, n, cb_field, cb_row, r) != n &&
+		    !r->failed)
+			return -1;
+		off += n;
+		*lf = buf[off - 1] == '\n';
+	}
+	return 0;
+}
+
 int
 csv_read(struct reader *r, int progress)
 {
@@ -174,7 +293,7 @@ csv_read(struct reader *r, int progress)
 	gzFile			 gz;
 	char			*buf;
 	const char		*msg;
-	int			 n, errnum, first = 1, ret = -1;
+	int			 n, errnum, first = 1, ret = -1, lf = 1;
 	size_t			 off, len;
 
 	memset(&pg, 0, sizeof pg);
@@ -217,8 +336,7 @@ csv_read(struct reader *r, int progress)
 			first = 0;
 		}
 		len = (size_t)n - off;
-		if (csv_parse(&p, buf + off, len, cb_field, cb_row, r) != len &&
-		    !r->failed) {
+		if (parse_chunk(&p, r, buf + off, len, &lf) != 0) {
 			xasprintf(r->cause, "%s:%ld: %s", r->path, r->line,
 			    csv_strerror(csv_error(&p)));
 			goto out;

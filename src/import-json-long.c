@@ -203,7 +203,7 @@ json_long_line(struct jlong *j, struct json_object *obj, size_t line)
 		id = j->filetrial;
 	}
 	t = rung_batch_trial(j->b, id);
-	j->row = rung_batch_row(j->b, t, (int32_t)d);
+	j->row = rung_batch_record(j->b, t, (int32_t)d);
 	rung_buf_release(&j->name);
 	take(j, obj, 1);
 	return 0;

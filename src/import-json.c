@@ -736,6 +736,10 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 		rung_batch_time_kind(b, o->time_kind, timename);
 		c->time_told = 1;
 	}
+	/*
+	 * A step's values are set before the next step's row is asked for:
+	 * each row starts a record, and the batch may spill before it.
+	 */
 	for (i = 0; i < maxlen; i++) {
 		step = have_steps ? c->steps[i] : (int32_t)(first + (int64_t)i);
 		row = UINT32_MAX;
@@ -746,14 +750,14 @@ import_trial(struct jctx *c, struct json_object *obj, size_t index)
 			    NULL)
 				continue;	/* null: no point here */
 			if (row == UINT32_MAX)
-				row = rung_batch_row(b, t, step);
+				row = rung_batch_record(b, t, step);
 			rung_batch_set(b, row, c->cur[k].col,
 			    json_object_get_double(x));
 		}
 		if (i < timelen &&
 		    (x = json_object_array_get_idx(timev, i)) != NULL) {
 			if (row == UINT32_MAX)
-				row = rung_batch_row(b, t, step);
+				row = rung_batch_record(b, t, step);
 			rung_batch_set_time(b, row, json_object_get_double(x));
 		}
 	}

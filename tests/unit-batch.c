@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +390,133 @@ test_param_conflicts(void)
 	warned = NULL;
 }
 
+/*
+ * The same records read into a batch that holds them all and into one
+ * whose budget spills before every record: trials interleaved and out of
+ * order, steps read again (duplicates, some across runs), a metric that
+ * starts midway, a candidate that varies and one that does not, a text
+ * candidate, times. Both must finish to the same batch.
+ */
+static struct rung_batch *
+spill_feed(size_t budget, char **cause)
+{
+	struct rung_batch *b = rung_batch_new();
+	struct rung_import_opts o;
+	uint32_t	 t, r, loss, acc = 0, lr, noise, opt, i;
+	uint64_t	 x = 88172645463325252ULL;
+	char		 id[16], tok[32];
+	int32_t		 step;
+
+	rung_import_opts_init(&o);
+	if (budget != 0)
+		rung_batch_budget(b, budget);
+	rung_batch_source(b, "mem", "test", "d", 0);
+	rung_batch_time_kind(b, RUNG_TIME_AUTO, "elapsed");
+	loss = rung_batch_metric(b, "loss");
+	lr = rung_batch_candidate(b, "lr");
+	noise = rung_batch_candidate(b, "noise");
+	opt = rung_batch_candidate(b, "opt");
+	for (i = 0; i < 3000; i++) {
+		/* xorshift64: the same records each time. */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		snprintf(id, sizeof id, "t%u", (unsigned)(x % 37));
+		t = rung_batch_trial(b, id);
+		step = (int32_t)(x >> 20) % 60;
+		r = rung_batch_record(b, t, step);
+		if (x % 11 != 0)
+			rung_batch_set(b, r, loss, (double)(x % 1000) / 7);
+		if (i == 1000)
+			acc = rung_batch_metric(b, "acc");
+		if (i >= 1000 && x % 3 == 0)
+			rung_batch_set(b, r, acc, (double)(x % 97));
+		snprintf(tok, sizeof tok, "%g", 0.001 * (t + 1));
+		rung_batch_cell(b, r, lr, tok, strlen(tok));
+		snprintf(tok, sizeof tok, "%u", (unsigned)(x % 5));
+		rung_batch_cell(b, r, noise, tok, strlen(tok));
+		rung_batch_cell(b, r, opt, t % 2 ? "adam" : "sgd", t % 2 ? 4 :
+		    3);
+		rung_batch_set_time(b, r, 1000.0 * step + (double)t);
+	}
+	if (rung_batch_finish(b, &o, cause) != 0) {
+		rung_batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void
+test_spill(void)
+{
+	struct rung_batch *a, *b;
+	struct rung_batch_view va, vb;
+	struct rung_batch_value pa, pb;
+	const int32_t	*sa, *sb;
+	const double	*xa, *xb;
+	uint32_t	 t, m, p, na, nb;
+	char		*cause = NULL;
+	int		 same = 1, nonempty = 0;
+
+	a = spill_feed(0, &cause);
+	b = spill_feed(1, &cause);
+	ok(a != NULL && b != NULL, "both finish");
+	if (a == NULL || b == NULL)
+		return;
+	ok(rung_batch_failed(b) == NULL, "the spill file read back");
+	rung_batch_view(a, &va);
+	rung_batch_view(b, &vb);
+	is_int(vb.ntrials, va.ntrials, "spilled: the same trials");
+	is_int(vb.npoints, va.npoints, "spilled: the same points");
+	ok(va.nduplicates > 0, "some values were read twice");
+	is_int(vb.nduplicates, va.nduplicates, "spilled: the same duplicates");
+	is_int(vb.nmetrics, va.nmetrics, "spilled: the same metrics");
+	is_int(vb.nparams, va.nparams, "spilled: the same parameters");
+	ok(va.has_time && vb.has_time, "both have times");
+	for (m = 0; m < va.nmetrics && m < vb.nmetrics; m++)
+		if (strcmp(rung_batch_metric_name(a, m),
+		    rung_batch_metric_name(b, m)) != 0)
+			same = 0;
+	for (t = 0; t < va.ntrials && t < vb.ntrials; t++) {
+		if (strcmp(rung_batch_trial_id(a, t),
+		    rung_batch_trial_id(b, t)) != 0)
+			same = 0;
+		for (m = 0; m < va.nmetrics && m < vb.nmetrics; m++) {
+			na = rung_batch_curve(a, t, m, &sa, &xa);
+			/* a's scratch is its own: b's curve leaves it. */
+			nb = rung_batch_curve(b, t, m, &sb, &xb);
+			nonempty += na > 0;
+			if (na != nb || memcmp(sa, sb, na * sizeof *sa) != 0 ||
+			    memcmp(xa, xb, na * sizeof *xa) != 0)
+				same = 0;
+		}
+		na = rung_batch_times(a, t, &sa, &xa);
+		nb = rung_batch_times(b, t, &sb, &xb);
+		if (na != nb || memcmp(sa, sb, na * sizeof *sa) != 0 ||
+		    memcmp(xa, xb, na * sizeof *xa) != 0)
+			same = 0;
+		for (p = 0; p < va.nparams && p < vb.nparams; p++) {
+			rung_batch_trial_param(a, t, p, &pa);
+			rung_batch_trial_param(b, t, p, &pb);
+			if (pa.set != pb.set || pa.type != pb.type ||
+			    pa.i != pb.i || !(pa.d == pb.d ||
+			    (isnan(pa.d) && isnan(pb.d))) ||
+			    (pa.text == NULL) != (pb.text == NULL) ||
+			    (pa.text != NULL && strcmp(pa.text, pb.text) != 0))
+				same = 0;
+		}
+	}
+	ok(nonempty > 0, "curves were compared");
+	ok(same, "spilled: every curve, time and parameter the same");
+	/* Read out of order, a spilled batch reads its runs again. */
+	na = rung_batch_curve(a, 3, 0, &sa, &xa);
+	nb = rung_batch_curve(b, 3, 0, &sb, &xb);
+	ok(na == nb && na > 0 && memcmp(xa, xb, na * sizeof *xa) == 0,
+	    "spilled: a trial read again, after later ones");
+	rung_batch_free(a);
+	rung_batch_free(b);
+}
+
 int
 main(void)
 {
@@ -402,6 +530,7 @@ main(void)
 	test_merge_on_arrival();
 	test_candidates();
 	test_param_conflicts();
+	test_spill();
 	test_time(RUNG_TIME_AUTO, "t", cumul, per,
 	    "an increasing clock is read as cumulative seconds");
 	test_time(RUNG_TIME_AUTO, "t", per, per,

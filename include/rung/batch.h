@@ -67,6 +67,25 @@ int		 rung_batch_find_metric(const struct rung_batch *, const char *);
  * in a column that held one is a duplicate.
  */
 uint32_t	 rung_batch_row(struct rung_batch *, uint32_t trial, int32_t step);
+
+/*
+ * The row of a record that starts: the importer sets no row it had before
+ * from then on. The batch may first move the rows it holds to a spill file
+ * (a temporary file, unlinked at once) when they pass its budget in bytes:
+ * what rung_batch_budget set, else RUNG_BATCH_BUDGET in the environment,
+ * else 64 MiB. Streaming importers (long CSV, JSON Lines) call it, so that
+ * their memory stays bounded whatever the file's size; the rows of the
+ * others stay in memory.
+ */
+uint32_t	 rung_batch_record(struct rung_batch *, uint32_t trial,
+		     int32_t step);
+void		 rung_batch_budget(struct rung_batch *, size_t bytes);
+/*
+ * Why reading a finished batch's spill file failed (a curve then came back
+ * short), or NULL: the store checks it before it commits.
+ */
+const char	*rung_batch_failed(const struct rung_batch *);
+
 void		 rung_batch_set(struct rung_batch *, uint32_t row,
 		     uint32_t metric, double value);
 /*

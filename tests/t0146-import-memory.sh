@@ -1,0 +1,133 @@
+#!/bin/sh
+# An import holds a bounded amount whatever the size of its file: past its
+# budget (RUNG_BATCH_BUDGET) the rows go to a spill file, read back a trial
+# at a time at the end, and the study is still written in one transaction.
+# A long CSV of two million points imports under a 100 MB limit of virtual
+# memory with an 8 MiB budget, where holding every row (about 48 bytes a
+# point) runs out; it holds the same trials and points as the import that
+# held every row; so does JSON Lines, a step a line and a trial a line; a
+# bad last line, read after the rows spilled, changes nothing. The spill
+# file is unlinked at once: none is left in TMPDIR. Built with
+# AddressSanitizer (whose shadow memory alone is terabytes of address
+# space) rung runs without the limit, on fewer points.
+. "$RUNG_SRCDIR/tests/lib.sh"
+
+limit=100000	# KiB of virtual memory
+trials=20000	# of 100 steps
+jtrials=3000	# JSON Lines, a step a line, are read slower
+if nm "$RUNG" 2>/dev/null | grep -q __asan_init ||
+    ldd "$RUNG" 2>/dev/null | grep -q libasan; then
+	asan=1
+	trials=$((trials / 10))
+	jtrials=$((jtrials / 10))
+	echo "# built with AddressSanitizer: no memory limit, fewer points"
+else
+	asan=
+fi
+genlong=$RUNG_BUILDDIR/tests/genlong
+mkdir spill
+TMPDIR=$TRASH/spill
+export TMPDIR
+
+# limited CMD...: CMD under the memory limit and a small budget.
+limited() {
+	(
+		[ -n "$asan" ] || ulimit -v "$limit" || exit 99
+		RUNG_BATCH_BUDGET=8M "$@"
+	)
+}
+
+# whole CMD...: CMD with a budget that holds every row.
+whole() {
+	RUNG_BATCH_BUDGET=4G "$@"
+}
+
+# same DB1 DB2 STUDY: the two studies list the same trials, points and
+# parameters, and export the same curves.
+same() {
+	rung -d "$1" trials --json "$3" >"$1.trials" &&
+	rung -d "$2" trials --json "$3" >"$2.trials" &&
+	cmp "$1.trials" "$2.trials" &&
+	rung -d "$1" export -f jsonl "$3" >"$1.jsonl" &&
+	rung -d "$2" export -f jsonl "$3" >"$2.jsonl" &&
+	cmp "$1.jsonl" "$2.jsonl"
+}
+
+test_expect_success 'a long CSV imports within the limit, as it does whole' '
+	"$genlong" "$trials" 100 >long.csv &&
+	limited "$RUNG" -q -d lim.db import -s s long.csv &&
+	whole "$RUNG" -q -d whole.db import -s s long.csv &&
+	test "$(sqlite3 lim.db "select sum(n) from curves c join metrics m
+	    on m.id = c.metric_id where m.name = '\''val_loss'\''")" = \
+		$((trials * 100)) &&
+	same lim.db whole.db s &&
+	test -z "$(ls spill)"
+'
+
+if [ -z "$asan" ]; then
+	test_expect_success 'holding every row, the same import runs out' '
+		! (ulimit -v "$limit" && whole "$RUNG" -q -d out.db import \
+			-s s long.csv) 2>/dev/null
+	'
+fi
+
+test_expect_success 'a long CSV interleaved and read again is the same' '
+	{
+		head -n 1 long.csv &&
+		sed 1d long.csv | head -n 300000 | awk "NR % 3 == 0" &&
+		sed 1d long.csv | head -n 300000 | awk "NR % 3 != 0" &&
+		sed 1d long.csv | head -n 20000 |
+			awk -F, -v OFS=, "{ \$3 = \$3 + 1; print }"
+	} >mixed.csv &&
+	limited "$RUNG" -d lim.db import -s mixed mixed.csv 2>lim.err &&
+	whole "$RUNG" -d whole.db import -s mixed mixed.csv 2>whole.err &&
+	grep "20000 values were given more than once" lim.err &&
+	cmp lim.err whole.err &&
+	same lim.db whole.db mixed
+'
+
+# The long CSV of genlong as JSON Lines, a step a line.
+cat >steps.awk <<'EOF'
+NR > 1 {
+	printf "{\"trial\": \"%s\", \"step\": %s, \"val_loss\": %s, ", $1, $2, $3
+	printf "\"seconds\": %s, \"lr\": %s, \"layers\": %s}\n", $4, $5, $6
+}
+EOF
+
+test_expect_success 'JSON Lines, a step a line, within the limit' '
+	"$genlong" "$jtrials" 100 | awk -F, -f steps.awk >steps.jsonl &&
+	limited "$RUNG" -q -d lim.db import -s j steps.jsonl &&
+	whole "$RUNG" -q -d whole.db import -s j steps.jsonl &&
+	same lim.db whole.db j
+'
+
+test_expect_success 'JSON Lines, a trial a line (rung export), within the limit' '
+	rung -d whole.db export -f jsonl s >trials.jsonl &&
+	limited "$RUNG" -q -d lim.db import -s t trials.jsonl &&
+	whole "$RUNG" -q -d whole.db import -s t trials.jsonl &&
+	same lim.db whole.db t &&
+	rung -d lim.db export -f jsonl t | cmp - trials.jsonl &&
+	test -z "$(ls spill)"
+'
+
+test_expect_success 'a bad last line, read after rows spilled, changes nothing' '
+	cp long.csv bad.csv &&
+	echo "x,not-a-step,1,1,1,1" >>bad.csv &&
+	before=$(sqlite3 lim.db .dump | md5sum) &&
+	expect_fail 1 limited "$RUNG" -d lim.db import -s bad bad.csv &&
+	grep_err "expected an integer step" &&
+	test "$(sqlite3 lim.db .dump | md5sum)" = "$before" &&
+	test -z "$(ls spill)"
+'
+
+test_expect_success 'a spill file that cannot be made fails the import' '
+	before=$(sqlite3 lim.db .dump | md5sum) &&
+	(
+		TMPDIR=$TRASH/no/such/dir &&
+		expect_fail 1 limited "$RUNG" -d lim.db import -s nodir long.csv
+	) &&
+	grep_err "spill file" &&
+	test "$(sqlite3 lim.db .dump | md5sum)" = "$before"
+'
+
+test_done
