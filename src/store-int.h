@@ -31,9 +31,28 @@ char		*store_col_text(sqlite3_stmt *, int i);
 int		 store_prepare(struct rung_store *, const char *sql,
 		     sqlite3_stmt **, char **cause);
 
-/* store-read.c */
+/*
+ * The study's row alone, its counts left 0: what a load needs, without
+ * the sums over every curve of STUDY_INFO_SQL, a walk of the whole table
+ * (a gigabyte at a million trials).
+ */
+#define STUDY_HEAD_SQL \
+	"SELECT s.id, s.name, s.metric, s.direction, s.source, s.created," \
+	" 0, 0, 0 FROM studies s"
+
+/* store-study.c */
 int		 store_metric_row(struct rung_store *, int64_t study,
 		     const char *metric, int64_t *id, enum rung_direction *,
 		     char **cause);
+/* The study named by ?1 of sql into info: 0, 1 where none, -1. */
+int		 study_row(struct rung_store *, const char *sql,
+		     const char *name, struct rung_study_info *info,
+		     char **cause);
+
+/* store-read.c */
+int		 store_read_begin(struct rung_store *, int *began,
+		     char **cause);
+void		 store_read_end(struct rung_store *, int began);
+double		 tail_value(sqlite3_stmt *, int col);
 
 #endif /* RUNG_STORE_INT_H */
