@@ -100,6 +100,13 @@ db_points() {
 	PY
 }
 
+# rung_asan: whether $RUNG is built with AddressSanitizer, whose shadow
+# memory no ulimit -v leaves room for and which runs several times slower.
+rung_asan() {
+	nm "$RUNG" 2>/dev/null | grep -q __asan_init ||
+	    ldd "$RUNG" 2>/dev/null | grep -q libasan
+}
+
 # launch_env: the environment of the tests that launch trials. Open MPI as
 # CI runs it: as root, oversubscribed, shared memory without CMA; and no
 # GPU inherited from the caller.

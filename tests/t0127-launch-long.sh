@@ -15,8 +15,7 @@
 launch_env
 
 steps=${RUNG_LONG_STEPS:-200000}
-if nm "$RUNG" 2>/dev/null | grep -q __asan_init ||
-    ldd "$RUNG" 2>/dev/null | grep -q libasan; then
+if rung_asan; then
 	steps=${RUNG_LONG_STEPS:-40000}
 	echo "# built with AddressSanitizer: $steps steps"
 fi

@@ -14,8 +14,7 @@
 limit=100000	# KiB of virtual memory
 rows=10000000	# CSV rows of one step
 lines=100000	# JSON Lines of 50 steps each
-if nm "$RUNG" 2>/dev/null | grep -q __asan_init ||
-    ldd "$RUNG" 2>/dev/null | grep -q libasan; then
+if rung_asan; then
 	asan=1
 	rows=$((rows / 10))
 	lines=$((lines / 10))

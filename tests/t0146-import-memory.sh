@@ -15,8 +15,7 @@
 limit=100000	# KiB of virtual memory
 trials=20000	# of 100 steps
 jtrials=3000	# JSON Lines, a step a line, are read slower
-if nm "$RUNG" 2>/dev/null | grep -q __asan_init ||
-    ldd "$RUNG" 2>/dev/null | grep -q libasan; then
+if rung_asan; then
 	asan=1
 	trials=$((trials / 10))
 	jtrials=$((jtrials / 10))
