@@ -478,7 +478,13 @@ draw_curves(struct tui *t, int y, int x, int h, int w, int detail)
 	uint8_t		*clipcol;
 
 	title_a = tv->focus == 1 && !detail ? A_REVERSE | A_BOLD : A_BOLD;
-	ensure_cumsecs(t);
+	/*
+	 * Seconds summed along every curve, only for an x axis in seconds:
+	 * a float a point, 400 MB and a pass over a million trials' points
+	 * that the first frame need not pay.
+	 */
+	if (tv->xsecs)
+		ensure_cumsecs(t);
 	xsecs = tv->xsecs && tv->cumsecs != NULL;
 	n = collect_series(t, sv, detail);
 	/* Colour by a parameter: its range over the curves drawn. */
