@@ -12,8 +12,9 @@
 # Then the cost of a report against the length of the trial: one trial of
 # BENCH_LAUNCH_LONG_FROM reports and one of BENCH_LAUNCH_LONG (1,000 and
 # 1,000,000), --launcher direct, each against the bare trainer; the
-# overhead a report at both, and their ratio, which is 1 when a report
-# costs the same at step a million as at step one. BENCH_LAUNCH_LONG=0
+# overhead a report at both (a trial of one report, rung's start and the
+# trial's, taken off), and their ratio, which is 1 when a report costs
+# the same at step a million as at step one. BENCH_LAUNCH_LONG=0
 # leaves them out; BENCH_LAUNCH_LONG_ONLY=1 runs them alone.
 #
 # Then Slurm, on a single-node Slurm of the bench's own (tests/lib-slurm.sh;
@@ -123,23 +124,36 @@ command -v sqlite3 >/dev/null 2>&1 || {
 }
 
 # long_rows: a report's overhead at a trial of $long_from and of $long
-# reports, and their ratio.
+# reports, and their ratio. A trial of one report is timed first, through
+# rung and bare, and taken off both: what is left is the reports' own
+# cost, not rung's start and the trial's (some 40 ms, which would be 40 us
+# a report at 1,000).
 long_rows() {
 	[ "$long" -gt 0 ] || return 0
+	b0=$(bare direct 1 1)
+	r0=$(launched direct 1 1)
+	row "direct, 1 trial x 1 report" "$b0" "$r0" ms/start 1
 	b=$(bare direct 1 "$long_from")
 	r=$(launched direct 1 "$long_from")
+	o1=$(per_report "$b" "$r" "$long_from")
 	row "direct, 1 trial x $long_from reports" "$b" "$r" us/report \
 		"$long_from"
-	o1=$(awk -v b="$b" -v r="$r" -v n="$long_from" \
-		'BEGIN { printf "%.1f", (r - b) / n * 1e6 }')
 	b=$(bare direct 1 "$long")
 	r=$(launched direct 1 "$long")
+	o2=$(per_report "$b" "$r" "$long")
 	row "direct, 1 trial x $long reports" "$b" "$r" us/report "$long"
-	o2=$(awk -v b="$b" -v r="$r" -v n="$long" \
-		'BEGIN { printf "%.1f", (r - b) / n * 1e6 }')
 	awk -v a="$o1" -v b="$o2" -v n1="$long_from" -v n2="$long" 'BEGIN {
-		printf "a report at %d reports: %.1f us, at %d: %.1f us, " \
-		    "ratio %.2f\n", n1, a, n2, b, (a > 0 ? b / a : 0)
+		printf "a report, the start taken off: at %d reports %.1f us, " \
+		    "at %d %.1f us, ratio %.2f\n", n1, a, n2, b,
+		    (a > 0 ? b / a : 0)
+	}'
+}
+
+# per_report BARE RUNG N: microseconds a report beyond the bare trainer's,
+# the one-report trial's times ($b0, $r0) taken off both.
+per_report() {
+	awk -v b="$1" -v r="$2" -v n="$3" -v b0="$b0" -v r0="$r0" 'BEGIN {
+		printf "%.1f", ((r - r0) - (b - b0)) / (n - 1) * 1e6
 	}'
 }
 
