@@ -156,21 +156,19 @@ static struct bspill *
 spill_open(struct rung_batch *b)
 {
 	struct bspill	*sp;
-	const char	*dir;
-	char		*path;
+	char		*path, *cause = NULL;
 
 	if (b->spill != NULL)
 		return b->spill;
 	sp = b->spill = xcalloc(1, sizeof *sp);
-	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
-		dir = "/tmp";
-	path = xprintf("%s/rung-import.XXXXXX", dir);
 	/* Unlinked at once: nothing is left behind, however rung ends. */
-	if ((sp->fd = mkstemp(path)) == -1)
-		spill_fail(sp, path);
-	else
+	if (rung_temp_file("rung-import", &path, &sp->fd, &cause) != 0) {
+		xasprintf(&sp->error, "spill file: %s", cause);
+		free(cause);
+	} else {
 		unlink(path);
-	free(path);
+		free(path);
+	}
 	sp->wbuf = xmalloc(SPILL_WBUF);
 	return sp;
 }

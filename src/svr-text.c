@@ -55,25 +55,6 @@ c_locale_leave(locale_t old)
 		uselocale(old);
 }
 
-/* A temporary file in $TMPDIR for libsvm, which reads and writes by name. */
-static int
-temp_file(char **path, int *fd, char **cause)
-{
-	const char	*dir;
-
-	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
-		dir = "/tmp";
-	*path = rung_path_join(dir, "rung-svr.XXXXXX");
-	if ((*fd = mkstemp(*path)) == -1) {
-		xasprintf(cause, "cannot create a temporary file in '%s': %s",
-		    dir, strerror(errno));
-		free(*path);
-		*path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static void
 buf_doubles(struct rung_buf *b, const char *key, const double *v, uint32_t n)
 {
@@ -98,7 +79,8 @@ rung_svr_save(const struct rung_svr *m, char **text, size_t *len,
 
 	*text = NULL;
 	*len = 0;
-	if (temp_file(&path, &fd, cause) != 0)
+	/* Through a temporary file: libsvm reads and writes by name. */
+	if (rung_temp_file("rung-svr", &path, &fd, cause) != 0)
 		return -1;
 	old = c_locale_enter();
 	r = svm_save_model(path, m->model);
@@ -325,7 +307,7 @@ parsed:
 		goto fail;
 	}
 
-	if (temp_file(&path, &fd, cause) != 0) {
+	if (rung_temp_file("rung-svr", &path, &fd, cause) != 0) {
 		c_locale_leave(old);
 		goto fail;
 	}

@@ -529,6 +529,27 @@ rung_path_join(const char *dir, const char *name)
 	return xprintf("%s/%s", dir, name);
 }
 
+int
+rung_temp_file(const char *stem, char **path, int *fd, char **cause)
+{
+	const char	*dir;
+	char		*name;
+
+	if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
+		dir = "/tmp";
+	name = xprintf("%s.XXXXXX", stem);
+	*path = rung_path_join(dir, name);
+	free(name);
+	if ((*fd = mkstemp(*path)) == -1) {
+		xasprintf(cause, "cannot create a temporary file in '%s': %s",
+		    dir, strerror(errno));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 uint64_t
 rung_hash_str(const char *s)
 {

@@ -100,6 +100,12 @@ int	 rung_file_digest(const char *path, char **digest, uint64_t *size,
 char	*rung_stem(const char *path);
 /* dir and name joined with one slash ("runs/" and "a.log": runs/a.log). */
 char	*rung_path_join(const char *dir, const char *name);
+/*
+ * A new file of its own in $TMPDIR (/tmp without it), named
+ * stem.XXXXXX, made by mkstemp: its path (to free) and descriptor.
+ */
+int	 rung_temp_file(const char *stem, char **path, int *fd,
+	     char **cause);
 /* Lower-case ASCII comparison of a with b. */
 int	 rung_strieq(const char *a, const char *b);
 /* Case-insensitive substring test. */
