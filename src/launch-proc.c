@@ -254,6 +254,9 @@ child_exec(struct launch *L, char **argv, char **envp, int out, int log,
 	sigset_t	 set;
 	int		 null, sig;
 
+	/* The campaign's lock is the parent's alone (see lsu_lock_logs). */
+	if (L->lockfd >= 0)
+		close(L->lockfd);
 	(void)setsid();
 	/* Into the run's cgroup before anything of it can fork. */
 	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)

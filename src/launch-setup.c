@@ -8,7 +8,9 @@
 #include <sys/file.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -224,10 +226,27 @@ lsu_launcher(struct launch *L, char **prog, char **cause)
 	return 0;
 }
 
+/* Whether the rung whose pid the lock file FD holds still runs. */
+static int
+lock_owner_alive(int fd)
+{
+	char	 buf[32];
+	ssize_t	 n;
+	long	 pid;
+
+	if ((n = pread(fd, buf, sizeof buf - 1, 0)) <= 0)
+		return 1;
+	buf[n] = '\0';
+	if ((pid = strtol(buf, NULL, 10)) <= 0)
+		return 1;
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
 int
 lsu_lock_logs(struct launch *L, char **cause)
 {
-	char	*path;
+	char	*path, pid[32];
+	int	 tries;
 
 	path = xprintf("%s/.%s.lock", L->logs, L->o.study);
 	if ((L->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
@@ -236,13 +255,33 @@ lsu_lock_logs(struct launch *L, char **cause)
 		free(path);
 		return -1;
 	}
-	free(path);
-	if (flock(L->lockfd, LOCK_EX | LOCK_NB) != 0) {
+	/*
+	 * The lock file holds the pid of the rung that locked it. A rung
+	 * killed a moment ago may have left a trainer's child between fork
+	 * and exec, holding the lock it inherited until the exec closes it:
+	 * while that pid is gone, give such a child a few seconds rather
+	 * than refuse a --resume run straight after the kill.
+	 */
+	for (tries = 0; flock(L->lockfd, LOCK_EX | LOCK_NB) != 0; tries++) {
+		if (errno != EWOULDBLOCK || tries == 60 ||
+		    lock_owner_alive(L->lockfd))
+			break;
+		usleep(50000);
+	}
+	if (flock(L->lockfd, LOCK_EX | LOCK_NB) == 0) {
+		snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (ftruncate(L->lockfd, 0) != 0 ||
+		    pwrite(L->lockfd, pid, strlen(pid), 0) < 0)
+			rung_warn("launch: cannot write '%s': %s", path,
+			    strerror(errno));
+	} else {
 		xasprintf(cause, "the campaign of '%s' is running already (its "
 		    "rung holds %s/.%s.lock)", L->o.study, L->logs,
 		    L->o.study);
+		free(path);
 		return -1;
 	}
+	free(path);
 	return 0;
 }
 
