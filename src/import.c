@@ -588,7 +588,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	size_t		*twins = NULL;
 	uint64_t	 size;
 	size_t		 i, k;
-	int		 ret = -1, known, intx = 0;
+	int		 ret = -1, known, intx = 0, bulk = 0;
 
 	memset(rep, 0, sizeof *rep);
 	if (npaths == 0) {
@@ -713,7 +713,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		ret = 0;
 		goto out;
 	}
-	if (rung_store_begin(s, cause) != 0)
+	if (rung_store_begin_import(s, &bulk, cause) != 0)
 		goto out;
 	intx = 1;
 	rep->studies = xcalloc(u.n, sizeof *rep->studies);
@@ -730,6 +730,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 out:
 	if (intx)
 		rung_store_rollback(s);
+	rung_store_end_import(s, bulk);
 	free(digest);
 	free(study);
 	for (i = 0; i < u.n; i++) {

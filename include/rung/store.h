@@ -164,6 +164,14 @@ int		 rung_store_has_source(struct rung_store *, const char *study,
 int		 rung_store_begin(struct rung_store *, char **cause);
 int		 rung_store_commit(struct rung_store *, char **cause);
 void		 rung_store_rollback(struct rung_store *);
+/*
+ * An import's transaction (store-bulk.c): *bulk says it runs with a
+ * rollback journal (a database without trials), which
+ * rung_store_end_import, after the commit or rollback, turns back to WAL.
+ */
+int		 rung_store_begin_import(struct rung_store *, int *bulk,
+		     char **cause);
+void		 rung_store_end_import(struct rung_store *, int bulk);
 /* Write a finished batch into the study rep->study (in a transaction). */
 int		 rung_store_write(struct rung_store *, struct rung_batch *,
 		     const struct rung_import_opts *,
