@@ -6,7 +6,9 @@
 # memory with an 8 MiB budget, where holding every row (about 48 bytes a
 # point) runs out; it holds the same trials and points as the import that
 # held every row; so does JSON Lines, a step a line and a trial a line; a
-# bad last line, read after the rows spilled, changes nothing. The spill
+# bad last line, read after the rows spilled, changes nothing. A file of
+# the trials' rows apart (by step) makes the same study, trial digests
+# included, as the file sorted by trial. The spill
 # file is unlinked at once: none is left in TMPDIR. Built with
 # AddressSanitizer (whose shadow memory alone is terabytes of address
 # space) rung runs without the limit, on fewer points.
@@ -83,6 +85,38 @@ test_expect_success 'a long CSV interleaved and read again is the same' '
 	grep "20000 values were given more than once" lim.err &&
 	cmp lim.err whole.err &&
 	same lim.db whole.db mixed
+'
+
+# A trial's rows apart: every trial's first step, then every trial's second,
+# and so on, as a study logged live by many workers is written.
+test_expect_success 'a long CSV by step rather than by trial is the same study' '
+	{
+		head -n 1 long.csv &&
+		sed 1d long.csv | sort -t, -k2,2n -k1,1n -s
+	} >bystep.csv &&
+	limited "$RUNG" -q -d sorted.db import -s s long.csv &&
+	limited "$RUNG" -q -d bystep.db import -s s bystep.csv &&
+	same sorted.db bystep.db s &&
+	sqlite3 sorted.db "select ext_id, status, digest from trials
+	    order by id" >sorted.digests &&
+	sqlite3 bystep.db "select ext_id, status, digest from trials
+	    order by id" >bystep.digests &&
+	test -s sorted.digests &&
+	cmp sorted.digests bystep.digests
+'
+
+test_expect_success 'a bad line amid the rows of a new database leaves nothing' '
+	{
+		head -n 150001 long.csv &&
+		echo "x,not-a-step,1,1,1,1" &&
+		sed 1,150001d long.csv
+	} >badmid.csv &&
+	expect_fail 1 limited "$RUNG" -d new.db import -s bad badmid.csv &&
+	grep_err "expected an integer step" &&
+	if [ -e new.db ]; then
+		test "$(sqlite3 new.db "select count(*) from trials")" = 0
+	fi &&
+	test -z "$(ls spill)"
 '
 
 # The long CSV of genlong as JSON Lines, a step a line.
