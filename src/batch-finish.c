@@ -685,7 +685,7 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 		    b->nsources > 0 ? ": " : "",
 		    (unsigned long long)b->nconflicts,
 		    b->nconflicts == 1 ? " was" : "s were",
-		    b->ids[b->conflict_trial],
+		    rung_batch_trial_id(b, b->conflict_trial),
 		    b->params[b->conflict_param].name, b->conflict_was,
 		    b->conflict_now);
 	}

@@ -91,7 +91,14 @@ struct rung_batch {
 	uint32_t	 nsources;
 	size_t		 sourcecap;
 
-	char		**ids;
+	/*
+	 * Trial ids end to end in one buffer, found by offset: a string
+	 * allocated for each cost its allocator's header and rounding
+	 * besides, about 30 bytes a trial that a million trials feel.
+	 */
+	size_t		*idoff;
+	char		*idtext;
+	size_t		 idlen, idcap;
 	uint8_t		*status;
 	uint32_t	*tsource;
 	uint32_t	 ntrials;

@@ -72,9 +72,8 @@ rung_batch_free(struct rung_batch *b)
 	}
 	free(b->sources);
 	free(b->bad_name);
-	for (i = 0; i < b->ntrials; i++)
-		free(b->ids[i]);
-	free(b->ids);
+	free(b->idoff);
+	free(b->idtext);
 	free(b->status);
 	free(b->tsource);
 	free(b->hash);
@@ -128,7 +127,8 @@ rehash(struct rung_batch *b)
 	b->hashsize *= 2;
 	b->hash = xcalloc(b->hashsize, sizeof *b->hash);
 	for (t = 0; t < b->ntrials; t++) {
-		h = rung_hash_str(b->ids[t]) & (b->hashsize - 1);
+		h = rung_hash_str(b->idtext + b->idoff[t]) &
+		    (b->hashsize - 1);
 		while (b->hash[h] != 0)
 			h = (h + 1) & (b->hashsize - 1);
 		b->hash[h] = t + 1;
@@ -138,24 +138,28 @@ rehash(struct rung_batch *b)
 uint32_t
 rung_batch_trial(struct rung_batch *b, const char *id)
 {
-	size_t		 h;
+	size_t		 h, len;
 	uint32_t	 t;
 
 	h = rung_hash_str(id) & (b->hashsize - 1);
 	while (b->hash[h] != 0) {
 		t = b->hash[h] - 1;
-		if (strcmp(b->ids[t], id) == 0)
+		if (strcmp(b->idtext + b->idoff[t], id) == 0)
 			return t;
 		h = (h + 1) & (b->hashsize - 1);
 	}
 	t = b->ntrials;
 	if (b->ntrials + 1 > b->trialcap) {
-		XGROW(b->ids, b->trialcap, b->ntrials + 1);
+		XGROW(b->idoff, b->trialcap, b->ntrials + 1);
 		b->status = xreallocarray(b->status, b->trialcap, 1);
 		b->tsource = xreallocarray(b->tsource, b->trialcap,
 		    sizeof *b->tsource);
 	}
-	b->ids[t] = xstrdup(id);
+	len = strlen(id) + 1;
+	XGROW(b->idtext, b->idcap, b->idlen + len);
+	memcpy(b->idtext + b->idlen, id, len);
+	b->idoff[t] = b->idlen;
+	b->idlen += len;
 	b->status[t] = RUNG_COMPLETE;
 	b->tsource[t] = b->nsources > 0 ? b->nsources - 1 : 0;
 	b->ntrials++;
@@ -181,7 +185,7 @@ rung_batch_ntrials(const struct rung_batch *b)
 const char *
 rung_batch_trial_id(const struct rung_batch *b, uint32_t t)
 {
-	return b->ids[t];
+	return b->idtext + b->idoff[t];
 }
 
 int
