@@ -271,7 +271,7 @@ resolve_candidates(struct rung_batch *b)
 {
 	struct bcolumn	*c;
 	const char	*first;
-	uint32_t	 ci, t, p;
+	uint32_t	 ci, t, p, np;
 	size_t		 k;
 
 	for (ci = 0; ci < b->ncols; ci++) {
@@ -296,12 +296,23 @@ resolve_candidates(struct rung_batch *b)
 				continue;
 			c->dropped = 1;
 		}
+		np = b->nparams;
 		p = rung_batch_param(b, c->name);
-		for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-			if ((first = batch_first(c, t)) != NULL)
-				rung_batch_param_token(b, t, p, first,
-				    strlen(first));
+		if (p != np || c->text || batch_param_numbers(b, p, c) != 0) {
+			/* Tokens, typed over the column with any it had. */
+			for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
+				if ((first = batch_first(c, t)) != NULL)
+					rung_batch_param_token(b, t, p, first,
+					    strlen(first));
+			}
 		}
+		/* A parameter now: its first tokens are no more needed. */
+		free(c->first);
+		c->first = NULL;
+		c->firstcap = 0;
+		free(c->ftext);
+		c->ftext = NULL;
+		c->ftlen = c->ftcap = 0;
 	}
 }
 

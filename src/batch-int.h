@@ -199,6 +199,8 @@ void		 batch_spill_reset(struct rung_batch *);
 void		 batch_trial_secs(struct rung_batch *, uint32_t, uint32_t);
 
 /* batch-param.c */
+int		 batch_param_numbers(struct rung_batch *, uint32_t,
+		     const struct bcolumn *);
 void		 batch_resolve_params(struct rung_batch *);
 
 #endif /* RUNG_BATCH_INT_H */
