@@ -40,6 +40,16 @@ int		 store_prepare(struct rung_store *, const char *sql,
 	"SELECT s.id, s.name, s.metric, s.direction, s.source, s.created," \
 	" 0, 0, 0 FROM studies s"
 
+/*
+ * A curve's summary (schema 10): its lowest and highest finite value and
+ * its last, NaN where none, from vals or else from a blob of doubles;
+ * bound at a, a + 1, a + 2 of st, NULL for NaN.
+ */
+void		 store_curve_summary(const double *vals, const void *blob,
+		     uint32_t n, double *lo, double *hi, double *final);
+void		 store_bind_summary(sqlite3_stmt *st, int a,
+		     const double *vals, uint32_t n);
+
 /* store-study.c */
 int		 store_metric_row(struct rung_store *, int64_t study,
 		     const char *metric, int64_t *id, enum rung_direction *,

@@ -17,7 +17,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 9
+#define RUNG_SCHEMA_VERSION 10
 
 struct rung_store;
 
