@@ -294,6 +294,11 @@ void		 tui_trials_reload(struct tui *);
 uint64_t	 tui_trials_forecasts(struct tui *, uint64_t *running);
 /* Merge what another process wrote into the open study (view-trials-live.c). */
 int		 tui_trials_refresh(struct tui *);
+/*
+ * A study opened light: the study read whole in its place once read (wait:
+ * wait for it). What needs every curve calls it first.
+ */
+void		 tui_trials_whole(struct tui *, int wait);
 /* --bench-keys: n trials written through a second connection (tui-bench.c). */
 int		 tui_bench_write(struct tui *, uint32_t n, unsigned round,
 		     char **cause);

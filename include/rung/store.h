@@ -96,6 +96,21 @@ int		 rung_store_load(struct rung_store *, const char *name,
 		     const char *metric, enum rung_direction dir,
 		     struct rung_study **, char **cause);
 /*
+ * The study read light, for a first look at a big one: its trials,
+ * parameters and curves' summaries (schema 10: each trial's points, last
+ * step, final and best), and the points of the trials that want marks
+ * alone (called once the summaries are read, in the same read
+ * transaction, with the study so far and a zeroed mark a trial). The
+ * other trials' points are not read: their range of curve.off is
+ * allocated, never written, and curve.last holds their last steps. secs
+ * is NULL. What needs every curve reads the study whole (rung_store_load).
+ */
+int		 rung_store_load_light(struct rung_store *, const char *name,
+		     const char *metric, enum rung_direction dir,
+		     void (*want)(const struct rung_study *, uint8_t *mark,
+		     void *arg), void *arg, struct rung_study **,
+		     char **cause);
+/*
  * The trials of a loaded study that changed since it was read (rev above
  * held->rev), read as a study of their own with held's metric and
  * direction: rung_study_patch merges them into held. *out's rev is the
