@@ -576,6 +576,7 @@ out:
 struct light_want {
 	void		(*fn)(const struct rung_study *, uint8_t *, void *);
 	void		*arg;
+	uint32_t	 params;	/* the first trials with parameters */
 };
 
 static int
@@ -786,9 +787,14 @@ out:
 	return ret;
 }
 
+/*
+ * The study's parameters: of its trials whose rev is above since (-1:
+ * every trial), or of its first upto trials alone (below ntrials: a study
+ * read light), the others' unset.
+ */
 static int
 load_params(struct rung_store *s, struct rung_study *study, int64_t since,
-    char **cause)
+    uint32_t upto, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	struct rung_param *p;
@@ -836,13 +842,27 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 	 * index's order, and the levels are numbered in the trials' order
 	 * afterwards (first_seen_levels).
 	 */
-	if (store_prepare(s, since < 0 ? "SELECT tp.trial_id, tp.param_id,"
-	    " tp.value FROM trial_params tp JOIN trials t ON t.id ="
-	    " tp.trial_id WHERE t.study_id = ?1" :
+	if (upto < study->ntrials) {
+		/*
+		 * A range of the key: the trials' rows in row order, another
+		 * study's between them passed over below.
+		 */
+		if (upto == 0)
+			goto levels;
+		if (store_prepare(s, "SELECT trial_id, param_id, value FROM"
+		    " trial_params WHERE trial_id BETWEEN ?1 AND ?2", &st,
+		    cause) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, study->trial_rowid[0]);
+		sqlite3_bind_int64(st, 2, study->trial_rowid[upto - 1]);
+	} else if (store_prepare(s, since < 0 ? "SELECT tp.trial_id,"
+	    " tp.param_id, tp.value FROM trial_params tp JOIN trials t ON"
+	    " t.id = tp.trial_id WHERE t.study_id = ?1" :
 	    CHANGED("tp.trial_id, tp.param_id, tp.value", "trial_params",
 	    "tp", ""), &st, cause) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, study->id);
+	if (upto >= study->ntrials)
+		sqlite3_bind_int64(st, 1, study->id);
 	if (since >= 0)
 		sqlite3_bind_int64(st, 3, since);
 	t = 0;
@@ -875,6 +895,7 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 		}
 		p->cat[t] = l;
 	}
+levels:
 	for (i = 0; i < study->nparams; i++) {
 		first_seen_levels(&study->params[i], study->ntrials);
 		rung_param_order_levels(&study->params[i], study->ntrials);
@@ -979,7 +1000,7 @@ params_main(void *arg)
 {
 	struct params_job *j = arg;
 
-	j->rc = load_params(j->s, j->study, j->since, &j->cause);
+	j->rc = load_params(j->s, j->study, j->since, UINT32_MAX, &j->cause);
 	return NULL;
 }
 
@@ -1098,7 +1119,8 @@ load(struct rung_store *s, const char *name, const char *metric,
 		goto fail;
 	}
 	pj.rc = -1;
-	if (study->ntrials >= PARAMS_APART && params_apart(s, study, since,
+	if (lw == NULL && study->ntrials >= PARAMS_APART && params_apart(s,
+	    study, since,
 	    &pj) == 0)
 		threaded = 1;
 	if (lw != NULL)
@@ -1121,7 +1143,8 @@ load(struct rung_store *s, const char *name, const char *metric,
 		*cause = pj.cause;
 		goto fail;
 	}
-	if (!threaded && load_params(s, study, since, cause) != 0)
+	if (!threaded && load_params(s, study, since, lw != NULL ?
+	    lw->params : UINT32_MAX, cause) != 0)
 		goto fail;
 	study->max_step = 0;
 	for (uint32_t t = 0; t < study->ntrials; t++) {
@@ -1150,10 +1173,10 @@ rung_store_load(struct rung_store *s, const char *name, const char *metric,
 int
 rung_store_load_light(struct rung_store *s, const char *name,
     const char *metric, enum rung_direction dir,
-    void (*want)(const struct rung_study *, uint8_t *, void *), void *arg,
-    struct rung_study **out, char **cause)
+    uint32_t params, void (*want)(const struct rung_study *, uint8_t *,
+    void *), void *arg, struct rung_study **out, char **cause)
 {
-	struct light_want lw = { want, arg };
+	struct light_want lw = { want, arg, params };
 
 	return load(s, name, metric, dir, NULL, &lw, out, cause);
 }

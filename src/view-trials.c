@@ -82,6 +82,12 @@ tui_col_hidden(struct tui *t, int c)
 	    c <= COL_VERDICT && tv->fcast == NULL);
 }
 
+/*
+ * The parameter columns are as wide as the first trials' values need: the
+ * trials a study read light has the parameters of (open_study).
+ */
+#define WIDTH_TRIALS	2000
+
 static void
 compute_widths(struct tui *t)
 {
@@ -92,7 +98,7 @@ compute_widths(struct tui *t)
 	char		 buf[32];
 
 	tv->idw = 3;	/* "ID" and the sort arrow */
-	n = s->ntrials < 2000 ? s->ntrials : 2000;
+	n = s->ntrials < WIDTH_TRIALS ? s->ntrials : WIDTH_TRIALS;
 	for (i = 0; i < s->ntrials; i++) {
 		w = (int)strlen(s->ids[i]);
 		if (w > tv->idw)
@@ -315,7 +321,8 @@ open_light(struct tui *t, const char *name, char **cm)
 /*
  * The curves the first frame draws, read with the summaries: the top k
  * and the first row's (the rows are in row order, unfiltered, when a
- * study opens), and the running trials' for their forecasts.
+ * study opens), and the running trials' for their forecasts. Its rows
+ * show the parameters of the first trials, which are read too.
  */
 static void
 light_want(const struct rung_study *s, uint8_t *mark, void *arg)
@@ -437,7 +444,7 @@ open_study(struct tui *t, const char *name, int light)
 	if (!open_light(t, name, &cm))
 		light = 0;
 	if ((light ? rung_store_load_light(t->ctx->store, name, NULL,
-	    metric_dir(t, NULL), light_want, t, &s, &cause) :
+	    metric_dir(t, NULL), WIDTH_TRIALS, light_want, t, &s, &cause) :
 	    rung_store_load(t->ctx->store, name, NULL, metric_dir(t, NULL),
 	    &s, &cause)) != 0) {
 		tui_message(t, 1, "%s", cause);

@@ -224,7 +224,7 @@ light_same(struct rung_store *st, enum rung_direction dir, int all,
 	char		*cause = NULL;
 
 	ok(rung_store_load(st, "s", NULL, dir, &w, &cause) == 0 &&
-	    rung_store_load_light(st, "s", NULL, dir, want_all, &all, &l,
+	    rung_store_load_light(st, "s", NULL, dir, 2, want_all, &all, &l,
 	    &cause) == 0, "%s: read whole and light", what);
 	if (w == NULL || l == NULL)
 		goto out;
@@ -248,6 +248,15 @@ light_same(struct rung_store *st, enum rung_direction dir, int all,
 		}
 	}
 	is_int(bad, 0, "%s: each trial's summary", what);
+	/* The parameters of the first 2 trials, the others' unset. */
+	for (t = 0, bad = 0; t < w->ntrials && t < l->ntrials; t++) {
+		const struct rung_param *pw = &w->params[0], *pl = &l->params[0];
+
+		if (t < 2 ? !same_f(pl->num[t], pw->num[t]) : !isnan(pl->num[t]))
+			bad++;
+	}
+	is_int(l->nparams, w->nparams, "%s: the parameters", what);
+	is_int(bad, 0, "%s: the first trials' parameters", what);
 	is_int(badpts, 0, "%s: the points of the trials asked for", what);
 out:
 	rung_study_free(w);

@@ -96,17 +96,19 @@ int		 rung_store_load(struct rung_store *, const char *name,
 		     const char *metric, enum rung_direction dir,
 		     struct rung_study **, char **cause);
 /*
- * The study read light, for a first look at a big one: its trials,
- * parameters and curves' summaries (schema 10: each trial's points, last
- * step, final and best), and the points of the trials that want marks
- * alone (called once the summaries are read, in the same read
- * transaction, with the study so far and a zeroed mark a trial). The
- * other trials' points are not read: their range of curve.off is
- * allocated, never written, and curve.last holds their last steps. secs
- * is NULL. What needs every curve reads the study whole (rung_store_load).
+ * The study read light, for a first look at a big one: its trials, the
+ * parameters of its first params trials (the others' unset), its curves'
+ * summaries (schema 10: each trial's points, last step, final and best),
+ * and the points of the trials that want marks alone (called once the
+ * summaries are read, in the same read transaction, with the study so far
+ * and a zeroed mark a trial). The other trials' points are not read: their
+ * range of curve.off is allocated, never written, and curve.last holds
+ * their last steps. secs is NULL. What needs every curve or parameter
+ * reads the study whole (rung_store_load).
  */
 int		 rung_store_load_light(struct rung_store *, const char *name,
 		     const char *metric, enum rung_direction dir,
+		     uint32_t params,
 		     void (*want)(const struct rung_study *, uint8_t *mark,
 		     void *arg), void *arg, struct rung_study **,
 		     char **cause);
