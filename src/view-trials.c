@@ -289,15 +289,13 @@ light_trials(void)
 }
 
 /*
- * Whether the study named is opened light: big enough by the list of
- * studies, and shown by its metric of interest (not a curve metric of
- * Optuna's, nor -m's, which switch metrics at once).
+ * Whether the study named may be opened light: shown by its metric of
+ * interest (not a curve metric of Optuna's, nor -m's, which switch
+ * metrics at once). Whether it is big enough is known once read light.
  */
 static int
 open_light(struct tui *t, const char *name, char **cm)
 {
-	const struct rung_study_info *si;
-	size_t		 n, i;
 	char		*cause = NULL;
 	int		 other = 0;
 
@@ -308,14 +306,7 @@ open_light(struct tui *t, const char *name, char **cm)
 		*cm = NULL;
 		other = 0;
 	}
-	if (other || tui_trials(t)->dir_metric != NULL)
-		return 0;
-	si = tui_studies(t, &n);
-	for (i = 0; i < n; i++) {
-		if (strcmp(si[i].name, name) == 0)
-			return si[i].ntrials >= (int64_t)light_trials();
-	}
-	return 0;
+	return !other && tui_trials(t)->dir_metric == NULL;
 }
 
 /*
@@ -452,8 +443,12 @@ open_study(struct tui *t, const char *name, int light)
 		free(cm);
 		return -1;
 	}
-	if (light && tv->whole.nrunning > LIGHT_RUNNING) {
-		/* Too many curves to read apart: the study whole, now. */
+	if (light && (s->ntrials < light_trials() ||
+	    tv->whole.nrunning > LIGHT_RUNNING)) {
+		/*
+		 * Small, read whole in less time than a frame is seen; or too
+		 * many curves to read apart: the study whole, now.
+		 */
 		rung_study_free(s);
 		light = 0;
 		if (rung_store_load(t->ctx->store, name, NULL, metric_dir(t,
