@@ -90,6 +90,7 @@ struct tui_trials {
 		struct rung_study *s;
 		char		*cause;
 		uint32_t	 nrunning;	/* the light study's running */
+		int		 pending;	/* to start after the frame */
 	} whole;
 };
 

@@ -355,6 +355,7 @@ static void
 whole_release(struct tui_whole *w)
 {
 	tui_job_wait(&w->job);
+	w->pending = 0;
 	rung_study_free(w->s);
 	free(w->path);
 	free(w->name);
@@ -386,6 +387,14 @@ tui_trials_whole(struct tui *t, int wait)
 	struct tui_whole *w = &tv->whole;
 	struct rung_study *s;
 
+	if (w->pending) {
+		/*
+		 * Started once the first frame is drawn (the first poll or key
+		 * after it), not to take a core from it on two.
+		 */
+		w->pending = 0;
+		tui_job_start(&w->job, whole_main, w);
+	}
 	if (!tui_job_running(&w->job))
 		return;
 	if (wait)
@@ -468,7 +477,7 @@ open_study(struct tui *t, const char *name, int light)
 		w->name = xstrdup(s->name);
 		w->metric = xstrdup(s->curve.name);
 		w->dir = metric_dir(t, NULL);
-		tui_job_start(&w->job, whole_main, w);
+		w->pending = 1;
 	} else
 		tui_load_model(t);
 	tui_set_screen(t, SCR_TRIALS);
@@ -1074,7 +1083,8 @@ static int
 trials_busy(struct tui *t)
 {
 	return tui_job_running(&tui_trials(t)->refit.job) ||
-	    tui_job_running(&tui_trials(t)->whole.job);
+	    tui_job_running(&tui_trials(t)->whole.job) ||
+	    tui_trials(t)->whole.pending;
 }
 
 static size_t
@@ -1082,10 +1092,12 @@ trials_progress(struct tui *t, const char *spin, char *buf, size_t len)
 {
 	struct tui_job	*job = &tui_trials(t)->refit.job;
 
-	if (tui_job_running(&tui_trials(t)->whole.job)) {
+	if (tui_job_running(&tui_trials(t)->whole.job) ||
+	    tui_trials(t)->whole.pending) {
 		job = &tui_trials(t)->whole.job;
 		return (size_t)snprintf(buf, len, " %s reading the study %.1fs ",
-		    spin, rung_now() - job->started);
+		    spin, tui_trials(t)->whole.pending ? 0.0 : rung_now() -
+		    job->started);
 	}
 	if (!tui_job_running(job))
 		return 0;
