@@ -57,13 +57,18 @@ write_files(const struct rung_qsvr_params *p, const struct rung_qubo *qb,
 	int		 ret = -1;
 
 	rung_buf_printf(&b, "# rung QSVR QUBO %s: %u variables, %u training "
-	    "points, K %u\n# vartype=BINARY\n# offset=%.17g\n", p->tag, nv, n,
+	    "points, K %u\n# vartype=BINARY\n# offset=%.20f\n", p->tag, nv, n,
 	    p->K, qb->offset);
 	for (i = 0; i < nv; i++) {
 		for (j = i; j < nv; j++) {
-			/* Every pair, zeros too: the problem is a clique. */
+			/*
+			 * Every pair, zeros too: the problem is a clique.
+			 * Fixed-point, for dimod's COO reader takes no
+			 * exponent (and skips, silently, a line with one);
+			 * 20 decimals keep 17 digits of any bias above 1e-3.
+			 */
 			v = qb->q[(size_t)i * nv + j];
-			rung_buf_printf(&b, "%u %u %.17g\n", i, j, v);
+			rung_buf_printf(&b, "%u %u %.20f\n", i, j, v);
 		}
 	}
 	if (put_file(p->qubo_out, p->tag, "qubo", &b, cause) != 0)
