@@ -11,7 +11,6 @@
 #include "rung/cmd.h"
 #include "rung/model.h"
 #include "rung/predict.h"
-#include "rung/qsvr.h"
 #include "rung/sched.h"
 #include "rung/store.h"
 #include "rung/table.h"
@@ -372,7 +371,6 @@ rung_args_policy(const char *cmd, const char *opt, const char *v)
 int
 rung_args_svr(const char *cmd, const char *v, struct rung_svr_params *p)
 {
-	struct rung_qsvr_params qp;
 	int		 t;
 
 	if ((t = rung_svr_type_parse(v)) < 0) {
@@ -380,14 +378,7 @@ rung_args_svr(const char *cmd, const char *v, struct rung_svr_params *p)
 		    rung_svr_type_list(), v);
 		return -1;
 	}
-	p->type = (enum rung_svr_type)t;
-	if (p->type == RUNG_QSVR) {
-		/* Its fixed settings, so that tables and models show them. */
-		rung_qsvr_params_init(&qp);
-		p->C = qp.C;
-		p->epsilon = qp.epsilon;
-		p->gamma = qp.gamma;
-	}
+	rung_svr_params_type(p, (enum rung_svr_type)t);
 	return 0;
 }
 

@@ -140,6 +140,21 @@ rung_svr_params_init(struct rung_svr_params *p)
 	p->tol = 1e-3;
 }
 
+void
+rung_svr_params_type(struct rung_svr_params *p, enum rung_svr_type t)
+{
+	struct rung_qsvr_params qp;
+
+	p->type = t;
+	if (t == RUNG_QSVR) {
+		/* Its fixed settings, so that tables and models show them. */
+		rung_qsvr_params_init(&qp);
+		p->C = qp.C;
+		p->epsilon = qp.epsilon;
+		p->gamma = qp.gamma;
+	}
+}
+
 int
 rung_svr_check_params(const struct rung_svr_params *p, char **cause)
 {

@@ -136,6 +136,9 @@ struct rung_svr_params {
 	const char	*tag;
 };
 void		 rung_svr_params_init(struct rung_svr_params *);
+/* Set the type, and with a fixed type (QSVR) its settings. */
+void		 rung_svr_params_type(struct rung_svr_params *,
+		     enum rung_svr_type);
 
 /*
  * A trained model: the scalers of X and y, and libsvm's model together with
