@@ -3,7 +3,8 @@
  * curve prefix, and optionally the hyperparameters, to the value at a target
  * step. It follows Swift-Hyperband's predictor (nu-SVR, RBF, MinMaxScaler on
  * X and y, gamma 'scale') and Baker et al.'s features; scikit-learn's NuSVR
- * and SVR with the same settings give the same predictions.
+ * and SVR with the same settings give the same predictions. RUNG_QSVR is
+ * the authors' quantum-annealer variant (qsvr.h) behind the same functions.
  */
 #ifndef RUNG_PREDICT_H
 #define RUNG_PREDICT_H
