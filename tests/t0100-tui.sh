@@ -248,6 +248,23 @@ test_expect_success 'the fit screen: R2 and tau per prefix, and the scatter' '
 	wait_for "PRED@5"
 '
 
+test_expect_success 'v on the fit screen fits again with the next SVR, up to the QSVR' '
+	keys 3 &&
+	wait_for "fit: nu-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	keys v &&
+	wait_for "fit: epsilon-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	keys v &&
+	wait_for "fit: QSVR .the authors. fixed settings" 60 &&
+	wait_for "^ +18 +0.90 " 120 &&
+	keys v &&
+	wait_for "fit: nu-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	keys q &&
+	wait_for "PRED@5"
+'
+
 test_expect_success 'the window resizes; below 80x24 it says so' '
 	tm resize-window -t t -x 100 -y 30 &&
 	wait_for "row 1/1000" &&
