@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rung/cmd.h"
 #include "rung/jsonout.h"
@@ -18,6 +19,7 @@
 /* The options of the fit itself are the fit group's (RUNG_CMD_FIT). */
 enum {
 	OPT_PREFIX = 256, OPT_SWEEP, OPT_SAVE, OPT_REPLACE, OPT_DUMP,
+	OPT_QUBO_OUT, OPT_SAMPLES_IN,
 };
 
 static const struct option fit_longopts[] = {
@@ -26,6 +28,8 @@ static const struct option fit_longopts[] = {
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "qubo-out", required_argument, NULL, OPT_QUBO_OUT },
+	{ "samples-in", required_argument, NULL, OPT_SAMPLES_IN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -78,7 +82,7 @@ params_json(const struct rung_svr_params *p)
 	json_object	*obj = json_object_new_object();
 
 	json_object_object_add(obj, "C", rung_json_double(p->C, 0));
-	if (p->type == RUNG_EPS_SVR)
+	if (p->type != RUNG_NU_SVR)
 		json_object_object_add(obj, "epsilon",
 		    rung_json_double(p->epsilon, 0));
 	else
@@ -173,7 +177,7 @@ save_model(struct rung_ctx *ctx, const struct rung_study *s,
 	struct rung_svr_params chosen = fo->svr;
 	struct rung_model m;
 	double		*x = NULL, *y = NULL, score;
-	char		*cause = NULL;
+	char		*cause = NULL, *tag = NULL;
 	uint32_t	 i, n, all;
 	int		 ret = -1;
 
@@ -208,6 +212,10 @@ save_model(struct rung_ctx *ctx, const struct rung_study *s,
 		    &chosen, &score, &cause) != 0)
 			goto out;
 	}
+	/* The QSVR's seed and files: KPREFIX-model. */
+	chosen.seed = fo->seed;
+	tag = xprintf("K%d-model", (int)prefix);
+	chosen.tag = tag;
 	if (rung_svr_fit(&chosen, ds.x, ds.y, ds.n, ds.d, &m.fitted,
 	    &cause) != 0)
 		goto out;
@@ -234,6 +242,7 @@ out:
 		free(cause);
 	}
 	rung_svr_free(m.fitted);
+	free(tag);
 	rung_scaler_release(&sx);
 	rung_scaler_release(&sy);
 	free(x);
@@ -268,7 +277,7 @@ print_table(struct rung_ctx *ctx, const struct rung_fit_row *rows, uint32_t n,
 	uint32_t	 i;
 	int		 k;
 
-	hdr[13] = type == RUNG_EPS_SVR ? ">EPSILON" : ">NU";
+	hdr[13] = type != RUNG_NU_SVR ? ">EPSILON" : ">NU";
 	tab = rung_table_new(hdr, 15);
 	for (i = 0; i < n; i++) {
 		const struct rung_fit_row *r = &rows[i];
@@ -289,7 +298,7 @@ print_table(struct rung_ctx *ctx, const struct rung_fit_row *rows, uint32_t n,
 		snprintf(c[10], sizeof c[10], "%u", r->n_train);
 		snprintf(c[11], sizeof c[11], "%u", r->n_test);
 		rung_fmt_human(r->chosen.C, c[12]);
-		rung_fmt_human(type == RUNG_EPS_SVR ? r->chosen.epsilon :
+		rung_fmt_human(type != RUNG_NU_SVR ? r->chosen.epsilon :
 		    r->chosen.nu, c[13]);
 		rung_fmt_human(r->chosen.gamma, c[14]);
 		for (k = 0; k < 15; k++)
@@ -364,6 +373,21 @@ cmd_fit_exec(struct rung_ctx *ctx, struct rung_args *args)
 		goto out;
 	ret = RUNG_EXIT_USAGE;
 	fo.dump_dir = rung_args_get(args, OPT_DUMP);
+	fo.svr.qubo_out = rung_args_get(args, OPT_QUBO_OUT);
+	fo.svr.samples_in = rung_args_get(args, OPT_SAMPLES_IN);
+	if ((fo.svr.qubo_out != NULL || fo.svr.samples_in != NULL) &&
+	    fo.svr.type != RUNG_QSVR) {
+		rung_error("fit: --qubo-out and --samples-in are the QSVR's "
+		    "files: give --svr qsvr");
+		goto out;
+	}
+	if (fo.svr.qubo_out != NULL && mkdir(fo.svr.qubo_out, 0777) != 0 &&
+	    errno != EEXIST) {
+		rung_error("fit: --qubo-out: cannot make '%s': %s",
+		    fo.svr.qubo_out, strerror(errno));
+		ret = RUNG_EXIT_ERROR;
+		goto out;
+	}
 	if (!rung_args_has(args, OPT_PREFIX) && !rung_args_has(args,
 	    OPT_SWEEP)) {
 		rung_error("fit: give --prefix K or --sweep");
@@ -458,10 +482,11 @@ const struct rung_cmd_entry rung_cmd_fit_entry = {
 	.name = "fit",
 	.usage = "[--prefix steps] [--sweep] [--target step] "
 	    "[--features raw|baker] [--params list] "
-	    "[--svr nu-svr|eps-svr] [--C c] [--nu nu] "
+	    "[--svr nu-svr|eps-svr|qsvr] [--C c] [--nu nu] "
 	    "[--epsilon epsilon] [--gamma gamma] [--search none|grid|random:n] "
 	    "[--folds n] [--train n] [--test n] [--repeats n] [--seed n] "
-	    "[-j jobs] [--save name] [--replace] [--dump dir] study",
+	    "[-j jobs] [--save name] [--replace] [--dump dir] "
+	    "[--qubo-out dir] [--samples-in dir] study",
 	.summary = "fit SVR on curve prefixes: how early can the final value "
 	    "be predicted",
 	.shortopts = "j:",

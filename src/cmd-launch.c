@@ -41,6 +41,7 @@ static const struct option launch_longopts[] = {
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
 	{ "svr-train", required_argument, NULL, OPT_SVR_TRAIN },
+	{ "svr", required_argument, NULL, RUNG_OPT_SVR },
 	{ "configs", required_argument, NULL, OPT_CONFIGS },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
@@ -64,12 +65,14 @@ static const struct rung_sched_optids sched_optids = {
 	.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
 	.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
 	.delta = OPT_DELTA, .svr_train = OPT_SVR_TRAIN,
+	.svr = RUNG_OPT_SVR,
 };
 
 /* What a campaign is: fixed once it started. */
 static const int campaign_opts[] = { OPT_SPACE, OPT_FROM, OPT_POLICY,
     OPT_MAX_STEPS, OPT_ETA, OPT_MIN_R, OPT_VARIANT, OPT_RULE, OPT_MIN_CURVES,
-    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_SVR_TRAIN, OPT_CONFIGS,
+    OPT_KEEP_FULL, OPT_KNOWN_CURVE, OPT_DELTA, OPT_SVR_TRAIN, RUNG_OPT_SVR,
+    OPT_CONFIGS,
     OPT_BUDGET,
     OPT_SEED, OPT_SAMPLER, RUNG_OPT_METRIC, RUNG_OPT_DIRECTION, OPT_LOGS, 0 };
 
@@ -346,7 +349,7 @@ const struct rung_cmd_entry rung_cmd_launch_entry = {
 	    "--max-steps steps [--eta n] [--min-steps steps] "
 	    "[--variant stop|promote] [--rule ray|syne|optuna|determined] "
 	    "[--min-curves n] [--keep-full k] [--known-curve f] [--delta d] "
-	    "[--svr-train partial|full] "
+	    "[--svr-train partial|full] [--svr nu-svr|eps-svr|qsvr] "
 	    "[--configs n] [--budget steps] [--workers n] [--seed n] "
 	    "[--sampler random|tpe] [--launcher mpirun|mpiexec|srun|sbatch|direct] [--ranks k] "
 	    "[--hostfile file] [--sbatch-args options] "

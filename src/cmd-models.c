@@ -47,9 +47,9 @@ cmd_models_exec(struct rung_ctx *ctx, struct rung_args *args)
 			    v[i]->svr.type)));
 			json_object_object_add(o, "C",
 			    rung_json_double(v[i]->svr.C, 0));
-			json_object_object_add(o, v[i]->svr.type ==
-			    RUNG_EPS_SVR ? "epsilon" : "nu", rung_json_double(
-			    v[i]->svr.type == RUNG_EPS_SVR ? v[i]->svr.epsilon :
+			json_object_object_add(o, v[i]->svr.type !=
+			    RUNG_NU_SVR ? "epsilon" : "nu", rung_json_double(
+			    v[i]->svr.type != RUNG_NU_SVR ? v[i]->svr.epsilon :
 			    v[i]->svr.nu, 0));
 			json_object_object_add(o, "gamma",
 			    rung_json_double(v[i]->svr.gamma, 0));

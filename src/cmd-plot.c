@@ -321,7 +321,7 @@ plot_fit_options(struct plot *pl, const struct rung_study *s,
 const char *
 plot_svr_name(enum rung_svr_type t)
 {
-	return t == RUNG_EPS_SVR ? "epsilon-SVR" : "nu-SVR";
+	return rung_svr_type_title(t);
 }
 
 /* The command. */
@@ -475,7 +475,7 @@ const struct rung_cmd_entry rung_cmd_plot_entry = {
 	    "[--trials list] [--top n] [--x step|seconds] [--log-y] "
 	    "[--yrange lo:hi] [--smooth weight] [--color-by param] "
 	    "[--prefix steps] [--model name] [--target step] "
-	    "[--features raw|baker] [--params list] [--svr nu-svr|eps-svr] "
+	    "[--features raw|baker] [--params list] [--svr nu-svr|eps-svr|qsvr] "
 	    "[--C c] [--nu nu] [--epsilon epsilon] [--gamma gamma] "
 	    "[--search none|grid|random:n] [--folds n] [--train n] [--test n] "
 	    "[--repeats n] [--replay id] [--policy name] [--eta n] "

@@ -57,6 +57,7 @@ static const struct option replay_longopts[] = {
 	{ "known-curve", required_argument, NULL, OPT_KNOWN_CURVE },
 	{ "delta", required_argument, NULL, OPT_DELTA },
 	{ "svr-train", required_argument, NULL, OPT_SVR_TRAIN },
+	{ "svr", required_argument, NULL, RUNG_OPT_SVR },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 	{ "no-equal-cost", no_argument, NULL, OPT_NO_EQUAL_COST },
@@ -74,6 +75,7 @@ static const struct replay_optids replay_optids = {
 		.rule = OPT_RULE, .min_curves = OPT_MIN_CURVES,
 		.keep_full = OPT_KEEP_FULL, .known_curve = OPT_KNOWN_CURVE,
 		.delta = OPT_DELTA, .svr_train = OPT_SVR_TRAIN,
+		.svr = RUNG_OPT_SVR,
 	},
 	.policy = OPT_POLICY, .baseline = OPT_BASELINE, .max_r = OPT_MAX_R,
 	.workers = OPT_WORKERS, .seeds = OPT_SEEDS, .seed = OPT_SEED,
@@ -436,7 +438,7 @@ const struct rung_cmd_entry rung_cmd_replay_entry = {
 	    "[--baseline policy] [--variant stop|promote] "
 	    "[--rule ray|syne|optuna|determined] [--sampler random|tpe] "
 	    "[--configs n] [--no-resume] [--min-curves n] [--keep-full k] "
-	    "[--known-curve f] [--delta d] [--svr-train partial|full] "
+	    "[--known-curve f] [--delta d] [--svr-train partial|full] [--svr nu-svr|eps-svr|qsvr] "
 	    "[-j jobs] [--no-equal-cost] [--no-save] study",
 	.summary = "replay HPO policies over a study's curves for many seeds: "
 	    "compute saved, quality returned",

@@ -321,6 +321,9 @@ rung_args_sched(const struct rung_args *a, const char *cmd,
 			return -1;
 		p->min_curves = (uint32_t)n;
 	}
+	if (id->svr != 0 && (v = rung_args_get(a, id->svr)) != NULL &&
+	    rung_args_svr(cmd, v, &p->svr) != 0)
+		return -1;
 	if ((v = rung_args_get(a, id->svr_train)) != NULL) {
 		if ((k = rung_svr_train_parse(v)) < 0) {
 			rung_error("%s: --svr-train must be partial or full, "
@@ -366,6 +369,20 @@ rung_args_policy(const char *cmd, const char *opt, const char *v)
 }
 
 int
+rung_args_svr(const char *cmd, const char *v, struct rung_svr_params *p)
+{
+	int		 t;
+
+	if ((t = rung_svr_type_parse(v)) < 0) {
+		rung_error("%s: --svr must be %s, not '%s'", cmd,
+		    rung_svr_type_list(), v);
+		return -1;
+	}
+	rung_svr_params_type(p, (enum rung_svr_type)t);
+	return 0;
+}
+
+int
 rung_args_fit(const struct rung_args *a, const char *cmd,
     struct rung_fit_opts *fo)
 {
@@ -385,16 +402,21 @@ rung_args_fit(const struct rung_args *a, const char *cmd,
 		}
 		fo->feat.kind = (enum rung_features)f;
 	}
-	if ((v = rung_args_get(a, RUNG_OPT_SVR)) != NULL) {
-		if (strcmp(v, "nu-svr") == 0)
-			fo->svr.type = RUNG_NU_SVR;
-		else if (strcmp(v, "eps-svr") == 0)
-			fo->svr.type = RUNG_EPS_SVR;
-		else {
-			rung_error("%s: --svr must be nu-svr or eps-svr, not "
-			    "'%s'", cmd, v);
-			return RUNG_EXIT_USAGE;
-		}
+	if ((v = rung_args_get(a, RUNG_OPT_SVR)) != NULL &&
+	    rung_args_svr(cmd, v, &fo->svr) != 0)
+		return RUNG_EXIT_USAGE;
+	if (rung_svr_type_fixed(fo->svr.type) &&
+	    (rung_args_has(a, RUNG_OPT_C) || rung_args_has(a, RUNG_OPT_NU) ||
+	    rung_args_has(a, RUNG_OPT_EPSILON) ||
+	    rung_args_has(a, RUNG_OPT_GAMMA) ||
+	    ((v = rung_args_get(a, RUNG_OPT_SEARCH)) != NULL &&
+	    strcmp(v, "none") != 0))) {
+		rung_error("%s: --svr %s fits with its authors' fixed settings "
+		    "(C %g, epsilon %g, gamma %g): --C, --nu, --epsilon, "
+		    "--gamma and --search do not apply", cmd,
+		    rung_svr_type_name(fo->svr.type), fo->svr.C,
+		    fo->svr.epsilon, fo->svr.gamma);
+		return RUNG_EXIT_USAGE;
 	}
 	if (rung_args_real_opt(a, cmd, RUNG_OPT_C, "C", 0, HUGE_VAL, 1,
 	    "a positive number", &fo->svr.C) != 0 ||

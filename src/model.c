@@ -33,12 +33,6 @@ rung_features_parse(const char *s)
 	return -1;
 }
 
-const char *
-rung_svr_type_name(enum rung_svr_type t)
-{
-	return t == RUNG_EPS_SVR ? "eps-svr" : "nu-svr";
-}
-
 void
 rung_model_free(struct rung_model *m)
 {
@@ -158,8 +152,9 @@ svr_parse(const char *text, struct rung_svr_params *p)
 	if ((obj = json_tokener_parse(text)) == NULL)
 		return;
 	if (json_object_object_get_ex(obj, "type", &v) &&
-	    strcmp(json_object_get_string(v), "eps-svr") == 0)
-		p->type = RUNG_EPS_SVR;
+	    rung_svr_type_parse(json_object_get_string(v)) >= 0)
+		p->type = (enum rung_svr_type)rung_svr_type_parse(
+		    json_object_get_string(v));
 	p->C = jnum(obj, "C", p->C);
 	p->nu = jnum(obj, "nu", p->nu);
 	p->epsilon = jnum(obj, "epsilon", p->epsilon);

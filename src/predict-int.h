@@ -17,10 +17,12 @@
 #endif
 
 #include "rung/predict.h"
+#include "rung/qsvr.h"
 #include "rung/study.h"
 
 /* A trained model: svr.c fits it, svr-text.c saves and loads it. */
 struct rung_svr {
+	enum rung_svr_type	 type;
 	uint32_t		 d;
 	struct rung_scaler	 xs;
 	struct rung_scaler	 ys;
@@ -32,7 +34,15 @@ struct rung_svr {
 	struct svm_problem	 prob;
 	struct svm_node		*nodes;
 	struct svm_model	*model;
+	/* QSVR: its fit on the scaled rows instead of libsvm's. */
+	struct rung_qsvr	*q;
 };
+
+/* svr-text.c: a QSVR's text (rung_svr_save and rung_svr_load call). */
+int		 rung_qsvr_save_text(const struct rung_svr *, char **text,
+		     size_t *len);
+int		 rung_qsvr_load_text(const char *text, size_t len,
+		     struct rung_svr **, char **cause);
 
 /* scores.c: numpy's sum and var of n values (var's tmp holds n). */
 double		 rung_np_sum(const double *, size_t n);

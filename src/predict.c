@@ -224,10 +224,18 @@ repeat_fit(void *arg, uint32_t r)
 	struct rung_svr	*m;
 	uint32_t	 i, d = ds->d, ntest = e->ntest, row;
 	double		*yhat, *ytest;
+	char		 tag[64];
 
 	/* With no search gamma stays 'scale', which fit resolves alike. */
 	params = e->o->search.kind == RUNG_SEARCH_NONE ? e->o->svr :
 	    rp->chosen;
+	/*
+	 * The QSVR's seed and its files, per prefix and repeat (libsvm
+	 * ignores both): KPREFIX-rREPEAT.
+	 */
+	params.seed = e->o->seed + r;
+	snprintf(tag, sizeof tag, "K%d-r%u", (int)e->prefix, r + 1);
+	params.tag = tag;
 	if (rung_svr_fit(&params, rp->xtr, rp->ytr, e->ntrain, d, &m,
 	    &rp->cause) != 0)
 		return;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rung/jsonout.h"
+#include "rung/predict.h"
 #include "rung/replay.h"
 #include "rung/sched.h"
 #include "rung/store.h"
@@ -309,6 +310,8 @@ params_json(const struct setup *su, const struct rung_study *s)
 	add_double(o, "delta", b->delta);
 	json_object_object_add(o, "svr_train", json_object_new_string(
 	    rung_svr_train_name(b->svr_train)));
+	json_object_object_add(o, "svr", json_object_new_string(
+	    rung_svr_type_name(b->svr.type)));
 	json_object_object_add(o, "anytime_points", json_object_new_int64(
 	    su->so.ngrid));
 	return o;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rung/predict.h"
+#include "rung/rng.h"
 #include "rung/sched.h"
 #include "sched-int.h"
 #include "rung/xmalloc.h"
@@ -120,6 +121,7 @@ struct rung_svr *
 rung_sched_fit(const struct rung_sched *s, const uint32_t *trials,
     uint32_t n, int32_t P, int diffs, int32_t target, uint32_t *used)
 {
+	struct rung_svr_params p = s->p.svr;
 	struct rung_svr	*m = NULL;
 	double		*x, *y;
 	char		*cause = NULL;
@@ -128,7 +130,14 @@ rung_sched_fit(const struct rung_sched *s, const uint32_t *trials,
 	k = rung_sched_rows(s, trials, n, P, diffs, target, &x, &y);
 	if (used != NULL)
 		*used = k;
-	if (k >= 2 && rung_svr_fit(&s->p.svr, x, y, k, rung_sched_feature_width(P, diffs),
+	/*
+	 * The QSVR draws (its points, its annealer): from the run's seed and
+	 * what this fit is, so that a replay is the same on any thread and
+	 * a resumed campaign fits as the first run did.
+	 */
+	p.seed = s->p.seed * RUNG_RNG_GOLDEN ^ (uint64_t)(uint32_t)P << 40 ^
+	    (uint64_t)(uint32_t)target << 8 ^ k;
+	if (k >= 2 && rung_svr_fit(&p, x, y, k, rung_sched_feature_width(P, diffs),
 	    &m, &cause) != 0) {
 		free(cause);
 		m = NULL;

@@ -408,8 +408,7 @@ rung_sched_save(const struct rung_sched *s, char **text)
 	json_object_object_add(p, "svr_train",
 	    json_object_new_string(rung_svr_train_name(s->p.svr_train)));
 	json_object_object_add(p, "svr_type",
-	    json_object_new_string(s->p.svr.type == RUNG_EPS_SVR ? "eps-svr" :
-	    "nu-svr"));
+	    json_object_new_string(rung_svr_type_name(s->p.svr.type)));
 	json_object_object_add(p, "svr_C", jdouble(s->p.svr.C));
 	json_object_object_add(p, "svr_nu", jdouble(s->p.svr.nu));
 	json_object_object_add(p, "svr_epsilon", jdouble(s->p.svr.epsilon));
@@ -618,8 +617,8 @@ read_params(json_object *p, struct rung_sched_params *sp)
 	    get_double(field(p, "svr_gamma"), &sp->svr.gamma) != 0 ||
 	    get_double(field(p, "svr_tol"), &sp->svr.tol) != 0)
 		return -1;
-	sp->svr.type = strcmp(json_object_get_string(v), "eps-svr") == 0 ?
-	    RUNG_EPS_SVR : RUNG_NU_SVR;
+	i = rung_svr_type_parse(json_object_get_string(v));
+	sp->svr.type = i < 0 ? RUNG_NU_SVR : (enum rung_svr_type)i;
 	return 0;
 }
 

@@ -658,6 +658,12 @@ rung_svr_search_each(const struct rung_svr_params *base,
 	uint32_t	 i, prepared;
 	int		 ret = -1;
 
+	/* Nothing to search: its settings are its authors', fixed. */
+	if (rung_svr_type_fixed(base->type)) {
+		xasprintf(cause, "%s has fixed settings: no search",
+		    rung_svr_type_title(base->type));
+		return -1;
+	}
 	c = xcalloc(nsearch ? nsearch : 1, sizeof *c);
 	for (prepared = 0; prepared < nsearch; prepared++) {
 		if (search_prepare(base, s, x[prepared], y[prepared], n, d,

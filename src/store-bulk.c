@@ -12,7 +12,7 @@
  * it.
  *
  * Leaving WAL mode needs the database to itself: where another connection
- * has it open (SQLite waits the busy timeout for it first), or it already
+ * has it open (not waited for), or it already
  * holds trials (a reader may be following it), the transaction is the
  * ordinary one. RUNG_IMPORT_WAL in the environment keeps WAL always (the
  * bench's comparison).
@@ -66,9 +66,18 @@ int
 rung_store_begin_import(struct rung_store *s, int *bulk, char **cause)
 {
 	*bulk = 0;
-	if (getenv("RUNG_IMPORT_WAL") == NULL && no_trials(s) &&
-	    journal_mode(s, "PRAGMA journal_mode = TRUNCATE", "truncate") == 0) {
-		*bulk = 1;
+	/*
+	 * Leaving WAL waits for no one: where another connection holds the
+	 * database open, the import runs in WAL at once rather than after
+	 * the busy timeout.
+	 */
+	if (getenv("RUNG_IMPORT_WAL") == NULL && no_trials(s)) {
+		sqlite3_busy_timeout(s->db, 0);
+		*bulk = journal_mode(s, "PRAGMA journal_mode = TRUNCATE",
+		    "truncate") == 0;
+		sqlite3_busy_timeout(s->db, BUSY_MS);
+	}
+	if (*bulk) {
 		/*
 		 * FULL: NORMAL in rollback mode may lose the journal's last
 		 * write to a power cut, and with it the way back.

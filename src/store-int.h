@@ -31,6 +31,9 @@ char		*store_col_text(sqlite3_stmt *, int i);
 int		 store_prepare(struct rung_store *, const char *sql,
 		     sqlite3_stmt **, char **cause);
 
+/* How long a process waits for another's write lock: the busy timeout. */
+#define BUSY_MS 10000
+
 /*
  * The study's row alone, its counts left 0: what a load needs, without
  * the sums over every curve of STUDY_INFO_SQL, a walk of the whole table
@@ -39,6 +42,16 @@ int		 store_prepare(struct rung_store *, const char *sql,
 #define STUDY_HEAD_SQL \
 	"SELECT s.id, s.name, s.metric, s.direction, s.source, s.created," \
 	" 0, 0, 0 FROM studies s"
+
+/*
+ * A curve's summary (schema 10): its lowest and highest finite value and
+ * its last, NaN where none, from vals or else from a blob of doubles;
+ * bound at a, a + 1, a + 2 of st, NULL for NaN.
+ */
+void		 store_curve_summary(const double *vals, const void *blob,
+		     uint32_t n, double *lo, double *hi, double *final);
+void		 store_bind_summary(sqlite3_stmt *st, int a,
+		     const double *vals, uint32_t n);
 
 /* store-study.c */
 int		 store_metric_row(struct rung_store *, int64_t study,

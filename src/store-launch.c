@@ -38,10 +38,12 @@ enum {
 
 static const char *const queries[] = {
 	[Q_CURVE] = "INSERT INTO curves (trial_id, metric_id, n, first_step,"
-	    " last_step, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	    " last_step, steps, vals, lo, hi, final) VALUES (?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (trial_id, metric_id) DO UPDATE SET n = excluded.n,"
 	    " first_step = excluded.first_step, last_step = excluded.last_step,"
-	    " steps = excluded.steps, vals = excluded.vals",
+	    " steps = excluded.steps, vals = excluded.vals, lo = excluded.lo,"
+	    " hi = excluded.hi, final = excluded.final",
 	[Q_SECS] = "INSERT INTO step_seconds (trial_id, n, first_step, steps,"
 	    " secs) VALUES (?, ?, ?, ?, ?) ON CONFLICT (trial_id) DO UPDATE"
 	    " SET n = excluded.n, first_step = excluded.first_step,"
@@ -643,6 +645,7 @@ write_blob(struct launch *L, struct ltrial *t, uint32_t m, char **cause)
 	sqlite3_bind_int(st, 4, s->steps[0]);
 	sqlite3_bind_int(st, 5, s->steps[s->n - 1]);
 	bind_series(st, 6, s->steps, s->vals, s->n);
+	store_bind_summary(st, 8, s->vals, s->n);
 	return run(L, st, cause);
 }
 

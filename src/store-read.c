@@ -31,6 +31,7 @@ rung_curves_release(struct rung_curves *c)
 	free(c->vals);
 	free(c->final);
 	free(c->best);
+	free(c->last);
 	memset(c, 0, sizeof *c);
 }
 
@@ -565,9 +566,235 @@ out:
 	return ret;
 }
 
+/*
+ * A study read light: the curves' summaries (schema 10) from their index,
+ * a handful of bytes a trial where the curves are a kilobyte, and the
+ * tails of running trials added on top, as load_curves adds their points;
+ * then the points of the trials that want marks, a lookup each, in the
+ * same read transaction, so that they agree with the summaries.
+ */
+struct light_want {
+	void		(*fn)(const struct rung_study *, uint8_t *, void *);
+	void		*arg;
+	uint32_t	 params;	/* the first trials with parameters */
+};
+
+static int
+fill_curve(struct rung_store *s, sqlite3_stmt *cq, sqlite3_stmt *tq,
+    struct rung_curves *c, uint32_t t, int64_t tid, char **cause)
+{
+	uint32_t	 o = c->off[t], len = c->off[t + 1] - o, n, i, k = 0;
+	const void	*steps, *vals;
+	int32_t		 first, step;
+	int		 rc;
+
+	sqlite3_bind_int64(cq, 1, tid);
+	if ((rc = sqlite3_step(cq)) == SQLITE_ROW) {
+		n = (uint32_t)sqlite3_column_int(cq, 0);
+		first = sqlite3_column_int(cq, 1);
+		steps = sqlite3_column_blob(cq, 2);
+		vals = sqlite3_column_blob(cq, 3);
+		if (sqlite3_column_bytes(cq, 3) != (int)(8 * n) ||
+		    (steps != NULL && sqlite3_column_bytes(cq, 2) !=
+		    (int)(4 * n))) {
+			xasprintf(cause, "%s: curve of trial %lld is damaged "
+			    "(size does not match n = %u)", s->path,
+			    (long long)tid, n);
+			sqlite3_reset(cq);
+			return -1;
+		}
+		for (i = 0; i < n && k < len; i++, k++) {
+			c->steps[o + k] = steps != NULL ?
+			    rung_unpack_i32(steps, i) : first + (int32_t)i;
+			c->vals[o + k] = (float)rung_unpack_f64(vals, i);
+		}
+	} else if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		sqlite3_reset(cq);
+		return -1;
+	}
+	sqlite3_reset(cq);
+	sqlite3_bind_int64(tq, 1, tid);
+	while ((rc = sqlite3_step(tq)) == SQLITE_ROW && k < len) {
+		step = sqlite3_column_int(tq, 0);
+		/* A tail step is above its curve's, as load_curves takes it. */
+		if (k > 0 && c->steps[o + k - 1] >= step)
+			continue;
+		c->steps[o + k] = step;
+		c->vals[o + k++] = (float)tail_value(tq, 1);
+	}
+	sqlite3_reset(tq);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	/* Summaries and points read in one transaction agree; else NaN. */
+	for (; k < len; k++) {
+		c->steps[o + k] = c->last[t];
+		c->vals[o + k] = NAN;
+	}
+	return 0;
+}
+
+static int
+load_summary(struct rung_store *s, struct rung_study *study,
+    const char *metric, enum rung_direction dir, struct light_want *lw,
+    char **cause)
+{
+	struct rung_curves *c = &study->curve;
+	sqlite3_stmt	*st = NULL, *tq = NULL;
+	uint32_t	 ntrials = study->ntrials, t, *len = NULL;
+	const int64_t	*rowid = study->trial_rowid;
+	double		*lo = NULL, *hi = NULL, v;
+	int64_t		 mid = 0;
+	uint64_t	 w;
+	uint8_t		*mark = NULL;
+	int		 rc, ret = -1, began = 0;
+
+	memset(c, 0, sizeof *c);
+	if (dir == 0 && rung_store_metric_direction(s, study->id, metric, &dir,
+	    cause) < 0)
+		return -1;
+	if (dir == 0)
+		dir = RUNG_MIN;
+	c->direction = dir;
+	c->name = xstrdup(metric);
+	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
+	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
+	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
+	    sizeof *c->final);
+	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
+	c->last = xcalloc(ntrials ? ntrials : 1, sizeof *c->last);
+	lo = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *lo);
+	hi = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *hi);
+	for (t = 0; t < ntrials; t++)
+		c->final[t] = lo[t] = hi[t] = NAN;
+	if (store_read_begin(s, &began, cause) != 0)
+		goto out;
+	if (store_prepare(s, "SELECT id FROM metrics WHERE study_id = ?1 AND"
+	    " name = ?2", &st, cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study->id);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		mid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	/* The covering index: the curves' records are never read. */
+	if (store_prepare(s, "SELECT trial_id, n, last_step, lo, hi, final"
+	    " FROM curves INDEXED BY curves_summary WHERE metric_id = ?",
+	    &st, cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, mid);
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((t = trial_index(rowid, ntrials, t,
+		    sqlite3_column_int64(st, 0))) == ntrials)
+			continue;
+		len[t] = (uint32_t)sqlite3_column_int(st, 1);
+		c->last[t] = sqlite3_column_int(st, 2);
+		lo[t] = tail_value(st, 3);
+		hi[t] = tail_value(st, 4);
+		c->final[t] = tail_value(st, 5);
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* The running trials' tails on top, as load_curves reads them. */
+	if (store_prepare(s, TAIL_ALL(" AND ct.metric_id = ?2"), &st,
+	    cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, study->id);
+	sqlite3_bind_int64(st, 2, mid);
+	t = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int32_t	 step = sqlite3_column_int(st, 1);
+
+		if ((t = trial_index(rowid, ntrials, t,
+		    sqlite3_column_int64(st, 0))) == ntrials)
+			continue;
+		if (len[t] > 0 && c->last[t] >= step)
+			continue;
+		v = tail_value(st, 2);
+		len[t]++;
+		c->last[t] = step;
+		c->final[t] = v;
+		if (isfinite(v)) {
+			if (!(v >= lo[t]))
+				lo[t] = v;
+			if (!(v <= hi[t]))
+				hi[t] = v;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (w = 0, t = 0; t < ntrials; t++) {
+		c->best[t] = dir == RUNG_MAX ? hi[t] : lo[t];
+		c->off[t] = (uint32_t)w;
+		w += len[t];
+		if (w > UINT32_MAX) {
+			xasprintf(cause, "study has more than %u points, more "
+			    "than rung holds in memory", UINT32_MAX);
+			goto out;
+		}
+	}
+	c->off[ntrials] = (uint32_t)w;
+	/* Never written but for the trials asked for: pages never touched. */
+	c->steps = xreallocarray(NULL, w ? w : 1, sizeof *c->steps);
+	c->vals = xreallocarray(NULL, w ? w : 1, sizeof *c->vals);
+	/* What the caller's marks may go by; load() sets them again. */
+	study->direction = dir;
+	study->max_step = 0;
+	for (t = 0; t < ntrials; t++) {
+		if (len[t] > 0 && c->last[t] > study->max_step)
+			study->max_step = c->last[t];
+	}
+
+	mark = xcalloc(ntrials ? ntrials : 1, 1);
+	if (lw->fn != NULL)
+		lw->fn(study, mark, lw->arg);
+	if (store_prepare(s, "SELECT n, first_step, steps, vals FROM curves"
+	    " WHERE trial_id = ?1 AND metric_id = ?2", &st, cause) != 0 ||
+	    store_prepare(s, "SELECT step, value FROM curve_tail WHERE"
+	    " trial_id = ?1 AND metric_id = ?2 ORDER BY step", &tq,
+	    cause) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 2, mid);
+	sqlite3_bind_int64(tq, 2, mid);
+	for (t = 0; t < ntrials; t++) {
+		if (mark[t] && len[t] > 0 && fill_curve(s, st, tq, c, t,
+		    rowid[t], cause) != 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(tq);
+	store_read_end(s, began);
+	free(len);
+	free(lo);
+	free(hi);
+	free(mark);
+	if (ret != 0)
+		rung_curves_release(c);
+	return ret;
+}
+
+/*
+ * The study's parameters: of its trials whose rev is above since (-1:
+ * every trial), or of its first upto trials alone (below ntrials: a study
+ * read light), the others' unset.
+ */
 static int
 load_params(struct rung_store *s, struct rung_study *study, int64_t since,
-    char **cause)
+    uint32_t upto, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	struct rung_param *p;
@@ -615,13 +842,27 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 	 * index's order, and the levels are numbered in the trials' order
 	 * afterwards (first_seen_levels).
 	 */
-	if (store_prepare(s, since < 0 ? "SELECT tp.trial_id, tp.param_id,"
-	    " tp.value FROM trial_params tp JOIN trials t ON t.id ="
-	    " tp.trial_id WHERE t.study_id = ?1" :
+	if (upto < study->ntrials) {
+		/*
+		 * A range of the key: the trials' rows in row order, another
+		 * study's between them passed over below.
+		 */
+		if (upto == 0)
+			goto levels;
+		if (store_prepare(s, "SELECT trial_id, param_id, value FROM"
+		    " trial_params WHERE trial_id BETWEEN ?1 AND ?2", &st,
+		    cause) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, study->trial_rowid[0]);
+		sqlite3_bind_int64(st, 2, study->trial_rowid[upto - 1]);
+	} else if (store_prepare(s, since < 0 ? "SELECT tp.trial_id,"
+	    " tp.param_id, tp.value FROM trial_params tp JOIN trials t ON"
+	    " t.id = tp.trial_id WHERE t.study_id = ?1" :
 	    CHANGED("tp.trial_id, tp.param_id, tp.value", "trial_params",
 	    "tp", ""), &st, cause) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, study->id);
+	if (upto >= study->ntrials)
+		sqlite3_bind_int64(st, 1, study->id);
 	if (since >= 0)
 		sqlite3_bind_int64(st, 3, since);
 	t = 0;
@@ -654,6 +895,7 @@ load_params(struct rung_store *s, struct rung_study *study, int64_t since,
 		}
 		p->cat[t] = l;
 	}
+levels:
 	for (i = 0; i < study->nparams; i++) {
 		first_seen_levels(&study->params[i], study->ntrials);
 		rung_param_order_levels(&study->params[i], study->ntrials);
@@ -758,7 +1000,7 @@ params_main(void *arg)
 {
 	struct params_job *j = arg;
 
-	j->rc = load_params(j->s, j->study, j->since, &j->cause);
+	j->rc = load_params(j->s, j->study, j->since, UINT32_MAX, &j->cause);
 	return NULL;
 }
 
@@ -796,7 +1038,7 @@ params_apart(struct rung_store *s, struct rung_study *study, int64_t since,
 static int
 load(struct rung_store *s, const char *name, const char *metric,
     enum rung_direction dir, const struct rung_study *held,
-    struct rung_study **out, char **cause)
+    struct light_want *lw, struct rung_study **out, char **cause)
 {
 	struct rung_study_info info = { 0 };
 	struct rung_study *study;
@@ -877,11 +1119,16 @@ load(struct rung_store *s, const char *name, const char *metric,
 		goto fail;
 	}
 	pj.rc = -1;
-	if (study->ntrials >= PARAMS_APART && params_apart(s, study, since,
+	if (lw == NULL && study->ntrials >= PARAMS_APART && params_apart(s,
+	    study, since,
 	    &pj) == 0)
 		threaded = 1;
-	rc = load_curves(s, study->id, metric, dir, since, study->ntrials,
-	    study->trial_rowid, &study->curve, &study->secs, cause);
+	if (lw != NULL)
+		rc = load_summary(s, study, metric, dir, lw, cause);
+	else
+		rc = load_curves(s, study->id, metric, dir, since,
+		    study->ntrials, study->trial_rowid, &study->curve,
+		    &study->secs, cause);
 	if (threaded) {
 		pthread_join(pj.thread, NULL);
 		rung_store_close(pj.s);
@@ -896,7 +1143,8 @@ load(struct rung_store *s, const char *name, const char *metric,
 		*cause = pj.cause;
 		goto fail;
 	}
-	if (!threaded && load_params(s, study, since, cause) != 0)
+	if (!threaded && load_params(s, study, since, lw != NULL ?
+	    lw->params : UINT32_MAX, cause) != 0)
 		goto fail;
 	study->max_step = 0;
 	for (uint32_t t = 0; t < study->ntrials; t++) {
@@ -919,7 +1167,18 @@ int
 rung_store_load(struct rung_store *s, const char *name, const char *metric,
     enum rung_direction dir, struct rung_study **out, char **cause)
 {
-	return load(s, name, metric, dir, NULL, out, cause);
+	return load(s, name, metric, dir, NULL, NULL, out, cause);
+}
+
+int
+rung_store_load_light(struct rung_store *s, const char *name,
+    const char *metric, enum rung_direction dir,
+    uint32_t params, void (*want)(const struct rung_study *, uint8_t *,
+    void *), void *arg, struct rung_study **out, char **cause)
+{
+	struct light_want lw = { want, arg, params };
+
+	return load(s, name, metric, dir, NULL, &lw, out, cause);
 }
 
 int
@@ -930,7 +1189,7 @@ rung_store_load_changed(struct rung_store *s, const struct rung_study *held,
 	int		 rc;
 
 	if (load(s, held->name, held->curve.name, held->curve.direction,
-	    held, out, cause) != 0)
+	    held, NULL, out, cause) != 0)
 		return -1;
 	if (store_prepare(s, "SELECT count(*) FROM trials WHERE study_id = ?",
 	    &st, cause) != 0)

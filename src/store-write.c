@@ -590,8 +590,8 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	    store_prepare(s, "INSERT INTO trial_params (trial_id, param_id,"
 	    " value) VALUES (?, ?, ?)", &w.ins_param, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO curves (trial_id, metric_id, n,"
-	    " first_step, last_step, steps, vals) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	    &w.ins_curve, cause) != 0 ||
+	    " first_step, last_step, steps, vals, lo, hi, final) VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &w.ins_curve, cause) != 0 ||
 	    store_prepare(s, "INSERT INTO step_seconds (trial_id, n,"
 	    " first_step, steps, secs) VALUES (?, ?, ?, ?, ?)", &w.ins_secs,
 	    cause) != 0)
@@ -716,6 +716,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			sqlite3_bind_int(w.ins_curve, 4, steps[0]);
 			sqlite3_bind_int(w.ins_curve, 5, steps[n - 1]);
 			bind_points(&w, w.ins_curve, 6, steps, vals, n);
+			store_bind_summary(w.ins_curve, 8, vals, n);
 			if (step_done(s, w.ins_curve, cause) != 0)
 				goto out;
 		}

@@ -228,7 +228,10 @@ rung_trial_last_step(const struct rung_study *s, uint32_t t)
 {
 	uint32_t	 end = s->curve.off[t + 1];
 
-	return end > s->curve.off[t] ? s->curve.steps[end - 1] : 0;
+	if (end == s->curve.off[t])
+		return 0;
+	return s->curve.last != NULL ? s->curve.last[t] :
+	    s->curve.steps[end - 1];
 }
 
 double

@@ -79,6 +79,8 @@ rung_svr_save(const struct rung_svr *m, char **text, size_t *len,
 
 	*text = NULL;
 	*len = 0;
+	if (m->q != NULL)
+		return rung_qsvr_save_text(m, text, len);
 	/* Through a temporary file: libsvm reads and writes by name. */
 	if (rung_temp_file("rung-svr", &path, &fd, cause) != 0)
 		return -1;
@@ -258,6 +260,8 @@ rung_svr_load(const char *text, size_t len, struct rung_svr **out,
 	int		 fd = -1, bad = 1;
 
 	*out = NULL;
+	if (len >= 10 && memcmp(text, "rung-qsvr ", 10) == 0)
+		return rung_qsvr_load_text(text, len, out, cause);
 	rung_svm_quiet();
 	buf = xmalloc(len + 1);
 	memcpy(buf, text, len);
@@ -365,4 +369,112 @@ fail:
 	free(buf);
 	rung_svr_free(m);
 	return -1;
+}
+
+/*
+ * A QSVR as text: the scalers, its training points (scaled) and its seven
+ * coefficient sets with their biases, every number exact; nothing of
+ * libsvm's.
+ */
+int
+rung_qsvr_save_text(const struct rung_svr *m, char **text, size_t *len)
+{
+	const struct rung_qsvr *q = m->q;
+	struct rung_buf	 b = { 0 };
+	locale_t	 old;
+	uint32_t	 i;
+
+	old = c_locale_enter();
+	rung_buf_printf(&b, "rung-qsvr 1\nfeatures %u\n", m->d);
+	buf_doubles(&b, "x_scale", m->xs.scale, m->d);
+	buf_doubles(&b, "x_min", m->xs.min, m->d);
+	buf_doubles(&b, "y_scale", m->ys.scale, 1);
+	buf_doubles(&b, "y_min", m->ys.min, 1);
+	rung_buf_printf(&b, "points %u\n", q->n);
+	buf_doubles(&b, "gamma", &q->gamma, 1);
+	for (i = 0; i < q->n; i++)
+		buf_doubles(&b, "x", q->x + (size_t)i * q->d, q->d);
+	for (i = 0; i < RUNG_QSVR_SETS; i++) {
+		buf_doubles(&b, "b", &q->b[i], 1);
+		buf_doubles(&b, "coef", q->coef + (size_t)i * q->n, q->n);
+	}
+	c_locale_leave(old);
+	*len = b.len;
+	*text = rung_buf_cstr(&b);
+	return 0;
+}
+
+int
+rung_qsvr_load_text(const char *text, size_t len, struct rung_svr **out,
+    char **cause)
+{
+	struct rung_svr	*m;
+	struct rung_qsvr *q;
+	struct cursor	 c;
+	locale_t	 old;
+	char		*buf;
+	uint64_t	 v, d = 0, n = 0;
+	uint32_t	 i;
+	int		 bad = 1;
+
+	*out = NULL;
+	buf = xmalloc(len + 1);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	c.p = buf;
+	c.end = buf + len;
+	old = c_locale_enter();
+	m = xcalloc(1, sizeof *m);
+	m->type = RUNG_QSVR;
+	m->q = q = xcalloc(1, sizeof *q);
+	if (cur_word(&c, "rung-qsvr") != 0 || cur_uint(&c, &v) != 0 || v != 1)
+		goto parsed;
+	if (cur_word(&c, "features") != 0 || cur_uint(&c, &d) != 0 ||
+	    d == 0 || d > len)
+		goto parsed;
+	m->d = q->d = (uint32_t)d;
+	m->xs.d = m->d;
+	m->xs.scale = xcalloc(d, sizeof *m->xs.scale);
+	m->xs.min = xcalloc(d, sizeof *m->xs.min);
+	m->ys.d = 1;
+	m->ys.scale = xcalloc(1, sizeof *m->ys.scale);
+	m->ys.min = xcalloc(1, sizeof *m->ys.min);
+	if (cur_doubles(&c, "x_scale", m->xs.scale, m->d) != 0 ||
+	    cur_doubles(&c, "x_min", m->xs.min, m->d) != 0 ||
+	    cur_doubles(&c, "y_scale", m->ys.scale, 1) != 0 ||
+	    cur_doubles(&c, "y_min", m->ys.min, 1) != 0)
+		goto parsed;
+	if (cur_word(&c, "points") != 0 || cur_uint(&c, &n) != 0 || n == 0 ||
+	    n > len || n * d > len)
+		goto parsed;
+	q->n = (uint32_t)n;
+	q->x = xcalloc(n * d, sizeof *q->x);
+	q->coef = xcalloc(n * RUNG_QSVR_SETS, sizeof *q->coef);
+	if (cur_doubles(&c, "gamma", &q->gamma, 1) != 0)
+		goto parsed;
+	for (i = 0; i < q->n; i++) {
+		if (cur_doubles(&c, "x", q->x + (size_t)i * d, q->d) != 0)
+			goto parsed;
+	}
+	for (i = 0; i < RUNG_QSVR_SETS; i++) {
+		if (cur_doubles(&c, "b", &q->b[i], 1) != 0 ||
+		    cur_doubles(&c, "coef", q->coef + (size_t)i * n,
+		    q->n) != 0)
+			goto parsed;
+	}
+	cur_blank(&c);
+	if (c.p == c.end)
+		bad = 0;
+parsed:
+	c_locale_leave(old);
+	if (bad) {
+		xasprintf(cause, "not a saved QSVR model (at byte %zu)",
+		    (size_t)(c.p - buf));
+		free(buf);
+		rung_svr_free(m);
+		return -1;
+	}
+	free(buf);
+	*out = m;
+	return 0;
 }

@@ -3,7 +3,8 @@
  * RBF kernel, set up as scikit-learn's NuSVR and SVR set it up (gamma
  * 'scale' included), fitted on rows scaled by MinMaxScaler, so that a model
  * trained here and one trained by scikit-learn's Pipeline(MinMaxScaler,
- * NuSVR) on the same rows predict the same values.
+ * NuSVR) on the same rows predict the same values. The QSVR (qsvr.h) is a
+ * third kind behind the same functions: the same scaling, its own fit.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "rung/predict.h"
+#include "rung/qsvr.h"
 #include "rung/xmalloc.h"
 
 #include "predict-int.h"
@@ -61,6 +63,71 @@ rung_gamma_scale(const double *x, uint32_t n, uint32_t d)
 	return var != 0 ? 1. / ((double)d * var) : 1.;
 }
 
+/* The kinds of SVR, by enum rung_svr_type. */
+struct svr_kind {
+	const char	*name;
+	const char	*title;
+	int		 fixed;
+	/* Train on n scaled rows (the scalers are set in m). */
+	int		(*fit)(const struct rung_svr_params *,
+			    struct rung_svr *m, double *sx, const double *y,
+			    uint32_t n, uint32_t d, char **cause);
+};
+
+static int	 libsvm_fit(const struct rung_svr_params *, struct rung_svr *,
+		     double *, const double *, uint32_t, uint32_t, char **);
+static int	 qsvr_fit(const struct rung_svr_params *, struct rung_svr *,
+		     double *, const double *, uint32_t, uint32_t, char **);
+
+static const struct svr_kind svr_kinds[] = {
+	[RUNG_NU_SVR] = { "nu-svr", "nu-SVR", 0, libsvm_fit },
+	[RUNG_EPS_SVR] = { "eps-svr", "epsilon-SVR", 0, libsvm_fit },
+	[RUNG_QSVR] = { "qsvr", "QSVR", 1, qsvr_fit },
+};
+#define NSVR_KINDS (sizeof svr_kinds / sizeof svr_kinds[0])
+
+static const struct svr_kind *
+svr_kind(enum rung_svr_type t)
+{
+	return (size_t)t < NSVR_KINDS ? &svr_kinds[t] : &svr_kinds[0];
+}
+
+const char *
+rung_svr_type_name(enum rung_svr_type t)
+{
+	return svr_kind(t)->name;
+}
+
+const char *
+rung_svr_type_title(enum rung_svr_type t)
+{
+	return svr_kind(t)->title;
+}
+
+int
+rung_svr_type_fixed(enum rung_svr_type t)
+{
+	return svr_kind(t)->fixed;
+}
+
+int
+rung_svr_type_parse(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSVR_KINDS; i++) {
+		if (strcmp(s, svr_kinds[i].name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *
+rung_svr_type_list(void)
+{
+	return "nu-svr, eps-svr or qsvr";
+}
+
 void
 rung_svr_params_init(struct rung_svr_params *p)
 {
@@ -71,6 +138,21 @@ rung_svr_params_init(struct rung_svr_params *p)
 	p->epsilon = 0.1;
 	p->gamma = 0;
 	p->tol = 1e-3;
+}
+
+void
+rung_svr_params_type(struct rung_svr_params *p, enum rung_svr_type t)
+{
+	struct rung_qsvr_params qp;
+
+	p->type = t;
+	if (t == RUNG_QSVR) {
+		/* Its fixed settings, so that tables and models show them. */
+		rung_qsvr_params_init(&qp);
+		p->C = qp.C;
+		p->epsilon = qp.epsilon;
+		p->gamma = qp.gamma;
+	}
 }
 
 int
@@ -184,6 +266,7 @@ rung_svr_free(struct rung_svr *m)
 	free(m->prob.x);
 	free(m->prob.y);
 	free(m->nodes);
+	rung_qsvr_free(m->q);
 	rung_scaler_release(&m->xs);
 	rung_scaler_release(&m->ys);
 	free(m);
@@ -194,14 +277,13 @@ rung_svr_fit(const struct rung_svr_params *p, const double *x,
     const double *y, uint32_t n, uint32_t d, struct rung_svr **out,
     char **cause)
 {
+	const struct svr_kind *k = svr_kind(p->type);
 	struct rung_svr	*m;
-	struct svm_parameter lp;
-	const char	*err;
-	double		*row, *sx, gamma;
+	double		*sx;
 	uint32_t	 i;
 
 	*out = NULL;
-	if (rung_svr_check_params(p, cause) != 0)
+	if (!k->fixed && rung_svr_check_params(p, cause) != 0)
 		return -1;
 	if (n == 0 || d == 0) {
 		xasprintf(cause, "nothing to train on: %u rows of %u features",
@@ -210,9 +292,9 @@ rung_svr_fit(const struct rung_svr_params *p, const double *x,
 	}
 	if (rung_svr_check_rows(x, y, n, d, cause) != 0)
 		return -1;
-	rung_svm_quiet();
 
 	m = xcalloc(1, sizeof *m);
+	m->type = p->type;
 	m->d = d;
 	rung_scaler_fit(&m->xs, x, n, d, d);
 	rung_scaler_fit(&m->ys, y, n, 1, 1);
@@ -221,8 +303,27 @@ rung_svr_fit(const struct rung_svr_params *p, const double *x,
 	memcpy(sx, x, (size_t)n * d * sizeof *sx);
 	for (i = 0; i < n; i++)
 		rung_scaler_apply(&m->xs, sx + (size_t)i * d);
-	gamma = p->gamma > 0 ? p->gamma : rung_gamma_scale(sx, n, d);
+	if (k->fit(p, m, sx, y, n, d, cause) != 0) {
+		free(sx);
+		rung_svr_free(m);
+		return -1;
+	}
+	free(sx);
+	*out = m;
+	return 0;
+}
 
+static int
+libsvm_fit(const struct rung_svr_params *p, struct rung_svr *m, double *sx,
+    const double *y, uint32_t n, uint32_t d, char **cause)
+{
+	struct svm_parameter lp;
+	const char	*err;
+	double		*row, gamma;
+	uint32_t	 i;
+
+	rung_svm_quiet();
+	gamma = p->gamma > 0 ? p->gamma : rung_gamma_scale(sx, n, d);
 	m->nodes = xreallocarray(NULL, (size_t)n * (d + 1), sizeof *m->nodes);
 	m->prob.l = (int)n;
 	m->prob.x = xreallocarray(NULL, n, sizeof *m->prob.x);
@@ -234,22 +335,47 @@ rung_svr_fit(const struct rung_svr_params *p, const double *x,
 		m->prob.y[i] = y[i];
 		rung_scaler_apply(&m->ys, &m->prob.y[i]);
 	}
-	free(sx);
 
 	rung_svr_libsvm_params(p, gamma, &lp);
 	if ((err = svm_check_parameter(&m->prob, &lp)) != NULL) {
 		xasprintf(cause, "libsvm: %s", err);
-		rung_svr_free(m);
 		return -1;
 	}
 	m->model = svm_train(&m->prob, &lp);
 	if (m->model == NULL) {
 		xasprintf(cause, "libsvm failed to train");
-		rung_svr_free(m);
 		return -1;
 	}
-	*out = m;
 	return 0;
+}
+
+/*
+ * The authors scale every row, then take their 20 (qpredictor.py): the
+ * scalers here are those of every row too.
+ */
+static int
+qsvr_fit(const struct rung_svr_params *p, struct rung_svr *m, double *sx,
+    const double *y, uint32_t n, uint32_t d, char **cause)
+{
+	struct rung_qsvr_params qp;
+	double		*sy;
+	uint32_t	 i;
+	int		 ret;
+
+	rung_qsvr_params_init(&qp);
+	qp.anneal.seed = p->seed;
+	qp.anneal.threads = p->threads > 0 ? p->threads : 1;
+	qp.qubo_out = p->qubo_out;
+	qp.samples_in = p->samples_in;
+	qp.tag = p->tag != NULL ? p->tag : "qsvr";
+	sy = xreallocarray(NULL, n, sizeof *sy);
+	for (i = 0; i < n; i++) {
+		sy[i] = y[i];
+		rung_scaler_apply(&m->ys, &sy[i]);
+	}
+	ret = rung_qsvr_fit(&qp, sx, sy, n, d, &m->q, cause);
+	free(sy);
+	return ret;
 }
 
 double
@@ -257,8 +383,16 @@ rung_svr_predict(const struct rung_svr *m, const double *row)
 {
 	struct svm_node	 stackbuf[65], *nodes = stackbuf;
 	uint32_t	 j, k;
-	double		 v;
+	double		 v, *srow;
 
+	if (m->q != NULL) {
+		srow = xreallocarray(NULL, m->d, sizeof *srow);
+		memcpy(srow, row, m->d * sizeof *srow);
+		rung_scaler_apply(&m->xs, srow);
+		v = rung_qsvr_predict(m->q, srow);
+		free(srow);
+		return rung_scaler_inverse1(&m->ys, v);
+	}
 	if (m->d + 1 > sizeof stackbuf / sizeof stackbuf[0])
 		nodes = xreallocarray(NULL, m->d + 1, sizeof *nodes);
 	for (j = 0, k = 0; j < m->d; j++) {
@@ -279,5 +413,7 @@ rung_svr_predict(const struct rung_svr *m, const double *row)
 double
 rung_svr_gamma(const struct rung_svr *m)
 {
+	if (m->q != NULL)
+		return m->q->gamma;
 	return m->model->param.gamma;
 }

@@ -30,7 +30,7 @@ enum vkind {
 
 static const char *const export_formats[] = { "long-csv", "wide-csv",
 	"jsonl", NULL };
-static const char *const svrs[] = { "nu-svr", "eps-svr", NULL };
+static const char *const svrs[] = { "nu-svr", "eps-svr", "qsvr", NULL };
 static const char *const statuses[] = { "complete", "stopped", "failed",
 	"running", NULL };
 

@@ -54,7 +54,7 @@ enum tui_action {
 	ACT_TRIALS, ACT_FIT, ACT_REPLAY, ACT_OUTPUT, ACT_REDRAW, ACT_RERUN,
 	ACT_LAUNCH, ACT_PARAMS, ACT_SMOOTH, ACT_COLORBY, ACT_PARAMVIEW,
 	ACT_PV_MODE, ACT_PV_OTHER, ACT_BRUSH_LO_DOWN, ACT_BRUSH_LO_UP,
-	ACT_BRUSH_HI_DOWN, ACT_BRUSH_HI_UP, ACT_BRUSH_CLEAR,
+	ACT_BRUSH_HI_DOWN, ACT_BRUSH_HI_UP, ACT_BRUSH_CLEAR, ACT_SVR_NEXT,
 };
 
 struct tui_key {
@@ -294,6 +294,11 @@ void		 tui_trials_reload(struct tui *);
 uint64_t	 tui_trials_forecasts(struct tui *, uint64_t *running);
 /* Merge what another process wrote into the open study (view-trials-live.c). */
 int		 tui_trials_refresh(struct tui *);
+/*
+ * A study opened light: the study read whole in its place once read (wait:
+ * wait for it). What needs every curve calls it first.
+ */
+void		 tui_trials_whole(struct tui *, int wait);
 /* --bench-keys: n trials written through a second connection (tui-bench.c). */
 int		 tui_bench_write(struct tui *, uint32_t n, unsigned round,
 		     char **cause);

@@ -116,6 +116,8 @@ const struct tui_key tui_keys[] = {
 	  "remove the selected parameter's brush" },
 	{ { 'R' }, ON(SCR_FIT) | ON(SCR_REPLAY), ACT_RERUN,
 	  "run the fit sweep or the replays again" },
+	{ { 'v' }, ON(SCR_FIT), ACT_SVR_NEXT,
+	  "fit again with the next SVR: nu-SVR, epsilon-SVR or the QSVR" },
 	{ { 0 }, 0, ACT_NONE, NULL }
 };
 const char *

@@ -1,7 +1,8 @@
 /*
  * The fit screen: how early the final value can be predicted. A thread
  * loads its own copy of the study and, for prefixes of 10% to 90% of the
- * last step, scores nu-SVR with Swift-Hyperband's defaults on held-out
+ * last step, scores nu-SVR with Swift-Hyperband's defaults (or, by v,
+ * epsilon-SVR or the QSVR, as `rung fit --svr` chooses) on held-out
  * trials (rung_fit_evaluate, as `rung fit --sweep`), and keeps one split's
  * predictions for a scatter of predicted against actual. Where the table
  * has room it shows LCE's R2 and tau beside the SVR's: each held-out
@@ -38,6 +39,7 @@ struct tui_fitview {
 	char		*cause;
 	int		 ready;
 	int		 sel, top;
+	enum rung_svr_type svr;		/* v cycles it */
 };
 
 static struct tui_fitview *
@@ -56,7 +58,7 @@ fit_of(struct tui *t)
 
 static void
 scatter(const struct rung_study *s, int32_t prefix, int32_t target,
-    struct tui_fitrow *fr)
+    enum rung_svr_type type, struct tui_fitrow *fr)
 {
 	struct rung_featspec f;
 	struct rung_dataset ds = { 0 };
@@ -93,6 +95,7 @@ scatter(const struct rung_study *s, int32_t prefix, int32_t target,
 		y[i] = ds.y[idx[i]];
 	}
 	rung_svr_params_init(&p);
+	rung_svr_params_type(&p, type);
 	if (rung_svr_fit(&p, x, y, ntrain, ds.d, &svr, &cause) != 0)
 		goto out;
 	fr->actual = xreallocarray(NULL, ntest, sizeof *fr->actual);
@@ -148,6 +151,7 @@ fit_main(void *arg)
 	}
 	memset(&fo, 0, sizeof fo);
 	rung_svr_params_init(&fo.svr);
+	rung_svr_params_type(&fo.svr, fv->svr);
 	rung_search_init(&fo.search);
 	fo.feat.kind = RUNG_FEAT_RAW;
 	fo.feat.target = fv->target;
@@ -171,7 +175,7 @@ fit_main(void *arg)
 		if (rung_fit_evaluate(s, &fo, ks[i], &fv->rows[i].row,
 		    &fv->cause) != 0)
 			break;
-		scatter(s, ks[i], fv->target, &fv->rows[i]);
+		scatter(s, ks[i], fv->target, fv->svr, &fv->rows[i]);
 		fv->nrows = i + 1;
 	}
 	atomic_store(&fv->job.progress, nk);
@@ -433,6 +437,13 @@ view_fit_key(struct tui *t, enum tui_action a)
 	case ACT_RERUN:
 		view_fit_start(t, 1);
 		return;
+	case ACT_SVR_NEXT:
+		if (tui_job_running(&fv->job))
+			return;
+		fv->svr = fv->svr == RUNG_NU_SVR ? RUNG_EPS_SVR :
+		    fv->svr == RUNG_EPS_SVR ? RUNG_QSVR : RUNG_NU_SVR;
+		view_fit_start(t, 1);
+		return;
 	case ACT_ENTER:
 		if (fv->sel >= 0 && fv->sel < n && t->s != NULL &&
 		    fv->gen == t->gen) {
@@ -465,8 +476,13 @@ fit_open(struct tui *t)
 static void
 fit_status(struct tui *t, char *buf, size_t len)
 {
-	snprintf(buf, len, " fit: nu-SVR (Swift-Hyperband's defaults), "
-	    "prefixes 10%%-90%% of step %d", fit_of(t)->target);
+	struct tui_fitview *fv = fit_of(t);
+
+	snprintf(buf, len, " fit: %s (%s), prefixes 10%%-90%% of step %d",
+	    rung_svr_type_title(fv->svr), fv->svr == RUNG_NU_SVR ?
+	    "Swift-Hyperband's defaults" : fv->svr == RUNG_QSVR ?
+	    "the authors' fixed settings" : "its defaults",
+	    fv->target);
 }
 
 static size_t

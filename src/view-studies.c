@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tui-int.h"
+#include "rung/xmalloc.h"
 
 struct tui_studies {
 	struct rung_study_info *studies;
@@ -21,6 +22,8 @@ struct tui_studies {
 	 * too much for each live change of a screen nobody looks at.
 	 */
 	int		 stale;
+	/* The study to select once the list is read (stale meanwhile). */
+	char		*pending;
 };
 
 static struct tui_studies *
@@ -51,6 +54,14 @@ tui_reload_studies(struct tui *t)
 	}
 	if (sv->sel >= (int)sv->nstudies)
 		sv->sel = sv->nstudies ? (int)sv->nstudies - 1 : 0;
+	if (sv->pending != NULL) {
+		for (i = 0; i < sv->nstudies; i++) {
+			if (strcmp(sv->studies[i].name, sv->pending) == 0)
+				sv->sel = (int)i;
+		}
+		free(sv->pending);
+		sv->pending = NULL;
+	}
 	t->dirty = 1;
 }
 
@@ -86,7 +97,12 @@ tui_select_study(struct tui *t, const char *name)
 	struct tui_studies *sv = studies_of(t);
 	size_t	 i;
 
-	studies_open(t);
+	if (sv->stale) {
+		/* Selected when read: not read for a study's first frame. */
+		free(sv->pending);
+		sv->pending = xstrdup(name);
+		return;
+	}
 	for (i = 0; i < sv->nstudies; i++) {
 		if (strcmp(sv->studies[i].name, name) == 0)
 			sv->sel = (int)i;
@@ -183,11 +199,18 @@ view_studies_key(struct tui *t, enum tui_action a)
 		sv->sel = 0;
 }
 
+/*
+ * rung tui STUDY reads the list when it is first shown or asked for: its
+ * counts walk every curve's size, a third of a second at a million trials,
+ * that the study's first frame does not show.
+ */
 static void
 studies_init(struct tui *t, const struct rung_tui_opts *o)
 {
-	(void)o;
-	tui_reload_studies(t);
+	if (o->study != NULL)
+		studies_of(t)->stale = 1;
+	else
+		tui_reload_studies(t);
 }
 
 static void
@@ -214,6 +237,7 @@ studies_release(struct tui *t)
 	for (i = 0; i < sv->nstudies; i++)
 		rung_study_info_release(&sv->studies[i]);
 	free(sv->studies);
+	free(sv->pending);
 }
 
 const struct rung_view_ops tui_view_studies = {

@@ -75,6 +75,23 @@ struct tui_trials {
 	int		 cby;
 	double		 ylo, yhi;
 	uint32_t	 nclipped;
+
+	/*
+	 * A big study is opened light (view-trials.c): its first frame drawn
+	 * from its summaries and the few curves it shows, while this job
+	 * reads it whole on a connection of its own. Whatever needs every
+	 * curve (a key, a live refresh) waits for it; the study read whole
+	 * then takes the light one's place.
+	 */
+	struct tui_whole {
+		struct tui_job	 job;
+		char		*path, *name, *metric;
+		enum rung_direction dir;
+		struct rung_study *s;
+		char		*cause;
+		uint32_t	 nrunning;	/* the light study's running */
+		int		 pending;	/* to start after the frame */
+	} whole;
 };
 
 static inline struct tui_trials *
@@ -90,6 +107,12 @@ const char	*tui_col_name(struct tui *, uint32_t);
 /* view-trials-rows.c */
 void		 tui_resort(struct tui *);
 void		 tui_compute_topk(struct tui *);
+/*
+ * The k (at most 20) best trials of s among order[0..n) (NULL: every
+ * trial, in row order) into list, best first: their number.
+ */
+uint32_t	 tui_topk(const struct rung_study *s, const uint32_t *order,
+		     uint32_t n, uint32_t k, uint32_t *list);
 void		 tui_rebuild_rows(struct tui *);
 
 /* view-trials-lce.c */

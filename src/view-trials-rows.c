@@ -200,32 +200,38 @@ void
 tui_compute_topk(struct tui *t)
 {
 	struct tui_trials *tv = tui_trials(t);
-	const struct rung_study *s = t->s;
-	uint32_t	 n = 0, i, j, k = (uint32_t)tv->topk, tr;
-	double		 v;
 
 	tv->ntopk = 0;
-	if (s == NULL || k == 0)
+	if (t->s == NULL || tv->topk <= 0)
 		return;
+	tv->ntopk = tui_topk(t->s, tv->order, tv->norder,
+	    (uint32_t)tv->topk, tv->topk_list);
+}
+
+uint32_t
+tui_topk(const struct rung_study *s, const uint32_t *order, uint32_t norder,
+    uint32_t k, uint32_t *list)
+{
+	uint32_t	 n = 0, i, j, tr;
+	double		 v;
+
 	if (k > 20)
 		k = 20;
-	for (i = 0; i < tv->norder; i++) {
-		tr = tv->order[i];
+	for (i = 0; i < norder && k > 0; i++) {
+		tr = order != NULL ? order[i] : i;
 		v = best_key(s, s->curve.best[tr]);
 		if (isnan(v))
 			continue;
-		if (n == k && v >= best_key(s, s->curve.best[tv->topk_list[n -
-		    1]]))
+		if (n == k && v >= best_key(s, s->curve.best[list[n - 1]]))
 			continue;
 		j = n < k ? n++ : n - 1;
-		while (j > 0 && v < best_key(s, s->curve.best[tv->topk_list[j -
-		    1]])) {
-			tv->topk_list[j] = tv->topk_list[j - 1];
+		while (j > 0 && v < best_key(s, s->curve.best[list[j - 1]])) {
+			list[j] = list[j - 1];
 			j--;
 		}
-		tv->topk_list[j] = tr;
+		list[j] = tr;
 	}
-	tv->ntopk = n;
+	return n;
 }
 
 void

@@ -82,6 +82,12 @@ tui_col_hidden(struct tui *t, int c)
 	    c <= COL_VERDICT && tv->fcast == NULL);
 }
 
+/*
+ * The parameter columns are as wide as the first trials' values need: the
+ * trials a study read light has the parameters of (open_study).
+ */
+#define WIDTH_TRIALS	2000
+
 static void
 compute_widths(struct tui *t)
 {
@@ -92,7 +98,7 @@ compute_widths(struct tui *t)
 	char		 buf[32];
 
 	tv->idw = 3;	/* "ID" and the sort arrow */
-	n = s->ntrials < 2000 ? s->ntrials : 2000;
+	n = s->ntrials < WIDTH_TRIALS ? s->ntrials : WIDTH_TRIALS;
 	for (i = 0; i < s->ntrials; i++) {
 		w = (int)strlen(s->ids[i]);
 		if (w > tv->idw)
@@ -255,8 +261,175 @@ metric_dir(struct tui *t, const char *metric)
 	return 0;
 }
 
-int
-tui_open_study(struct tui *t, const char *name)
+/*
+ * A study of this many trials or more is opened light (rung_store_load_light)
+ * and read whole after its first frame: at a million trials the first
+ * frame takes a tenth of the time that reading every curve does. Fewer
+ * trials are read whole at once, in less time than a frame is seen.
+ * RUNG_TUI_LIGHT sets it (0: every study light), for the tests.
+ */
+#define LIGHT_TRIALS	20000
+/*
+ * The running trials whose curves the first frame reads for their
+ * forecasts, at most: with more, the study is read whole at once.
+ */
+#define LIGHT_RUNNING	10000
+
+static uint32_t
+light_trials(void)
+{
+	const char	*e = getenv("RUNG_TUI_LIGHT");
+	char		*end;
+	unsigned long	 n;
+
+	if (e == NULL || *e == '\0')
+		return LIGHT_TRIALS;
+	n = strtoul(e, &end, 10);
+	return *end == '\0' && n <= UINT32_MAX ? (uint32_t)n : LIGHT_TRIALS;
+}
+
+/*
+ * Whether the study named may be opened light: shown by its metric of
+ * interest (not a curve metric of Optuna's, nor -m's, which switch
+ * metrics at once). Whether it is big enough is known once read light.
+ */
+static int
+open_light(struct tui *t, const char *name, char **cm)
+{
+	char		*cause = NULL;
+	int		 other = 0;
+
+	*cm = NULL;
+	if (rung_store_curve_metric(t->ctx->store, name, cm, &other,
+	    &cause) != 0) {
+		free(cause);
+		*cm = NULL;
+		other = 0;
+	}
+	return !other && tui_trials(t)->dir_metric == NULL;
+}
+
+/*
+ * The curves the first frame draws, read with the summaries: the top k
+ * and the first row's (the rows are in row order, unfiltered, when a
+ * study opens), and the running trials' for their forecasts. Its rows
+ * show the parameters of the first trials, which are read too.
+ */
+static void
+light_want(const struct rung_study *s, uint8_t *mark, void *arg)
+{
+	struct tui	*t = arg;
+	struct tui_trials *tv = tui_trials(t);
+	uint32_t	 list[20], n, i, running = 0;
+
+	n = tv->topk > 0 ? tui_topk(s, NULL, s->ntrials, (uint32_t)tv->topk,
+	    list) : 0;
+	for (i = 0; i < n; i++)
+		mark[list[i]] = 1;
+	if (s->ntrials > 0)
+		mark[0] = 1;
+	for (i = 0; i < s->ntrials; i++)
+		running += s->status[i] == RUNG_RUNNING;
+	tv->whole.nrunning = running;
+	for (i = 0; i < s->ntrials && running <= LIGHT_RUNNING; i++) {
+		if (s->status[i] == RUNG_RUNNING)
+			mark[i] = 1;
+	}
+}
+
+static void *
+whole_main(void *arg)
+{
+	struct tui_whole *w = arg;
+	struct rung_store *st = NULL;
+
+	if (rung_store_open(w->path, RUNG_STORE_READONLY |
+	    RUNG_STORE_MUSTEXIST, &st, &w->cause) == 0)
+		rung_store_load(st, w->name, w->metric, w->dir, &w->s,
+		    &w->cause);
+	rung_store_close(st);
+	return NULL;
+}
+
+static void
+whole_release(struct tui_whole *w)
+{
+	tui_job_wait(&w->job);
+	w->pending = 0;
+	rung_study_free(w->s);
+	free(w->path);
+	free(w->name);
+	free(w->metric);
+	free(w->cause);
+	w->s = NULL;
+	w->path = w->name = w->metric = w->cause = NULL;
+}
+
+static int
+same_trials(const struct rung_study *a, const struct rung_study *b)
+{
+	return a->ntrials == b->ntrials && a->nparams == b->nparams &&
+	    (a->ntrials == 0 || memcmp(a->trial_rowid, b->trial_rowid,
+	    a->ntrials * sizeof *a->trial_rowid) == 0);
+}
+
+static void	 install_study(struct tui *, struct rung_study *);
+
+/*
+ * The study read whole takes the light one's place once it is there
+ * (wait: wait for it). The same trials in the same rows, the screen stays
+ * as it is; a write that came between opens it anew.
+ */
+void
+tui_trials_whole(struct tui *t, int wait)
+{
+	struct tui_trials *tv = tui_trials(t);
+	struct tui_whole *w = &tv->whole;
+	struct rung_study *s;
+
+	if (w->pending) {
+		/*
+		 * Started once the first frame is drawn (the first poll or key
+		 * after it), not to take a core from it on two.
+		 */
+		w->pending = 0;
+		tui_job_start(&w->job, whole_main, w);
+	}
+	if (!tui_job_running(&w->job))
+		return;
+	if (wait)
+		tui_job_wait(&w->job);
+	else if (!tui_job_done(&w->job))
+		return;
+	s = w->s;
+	w->s = NULL;
+	if (s == NULL) {
+		tui_message(t, 1, "reading '%s' whole: %s", w->name,
+		    w->cause != NULL ? w->cause : "failed");
+		close_study(t);
+		tui_set_screen(t, SCR_STUDIES);
+	} else if (t->s == NULL || !same_trials(t->s, s) ||
+	    s->direction != t->s->direction) {
+		install_study(t, s);
+		tui_load_model(t);
+	} else {
+		rung_study_free(t->s);
+		t->s = s;
+		t->gen++;	/* what was made of the light study, made again */
+		tui_load_model(t);
+	}
+	whole_release(w);
+	t->dirty = 1;
+}
+
+/*
+ * Open the study named; light (the first frame's study: rung tui STUDY)
+ * lets a big one be opened light. Opened again (a live refresh that
+ * cannot merge, :open), a study is read whole: what comes next may need
+ * every curve at once.
+ */
+static int
+open_study(struct tui *t, const char *name, int light)
 {
 	struct tui_trials *tv = tui_trials(t);
 	struct rung_study *s;
@@ -267,12 +440,71 @@ tui_open_study(struct tui *t, const char *name)
 		tui_message(t, 1, "%s", t->store_cause);
 		return -1;
 	}
-	if (rung_store_load(t->ctx->store, name, NULL, metric_dir(t, NULL),
-	    &s, &cause) != 0) {
+	tui_trials_whole(t, 1);
+	if (!open_light(t, name, &cm))
+		light = 0;
+	if ((light ? rung_store_load_light(t->ctx->store, name, NULL,
+	    metric_dir(t, NULL), WIDTH_TRIALS, light_want, t, &s, &cause) :
+	    rung_store_load(t->ctx->store, name, NULL, metric_dir(t, NULL),
+	    &s, &cause)) != 0) {
 		tui_message(t, 1, "%s", cause);
 		free(cause);
+		free(cm);
 		return -1;
 	}
+	if (light && (s->ntrials < light_trials() ||
+	    tv->whole.nrunning > LIGHT_RUNNING)) {
+		/*
+		 * Small, read whole in less time than a frame is seen; or too
+		 * many curves to read apart: the study whole, now.
+		 */
+		rung_study_free(s);
+		light = 0;
+		if (rung_store_load(t->ctx->store, name, NULL, metric_dir(t,
+		    NULL), &s, &cause) != 0) {
+			tui_message(t, 1, "%s", cause);
+			free(cause);
+			free(cm);
+			return -1;
+		}
+	}
+	install_study(t, s);
+	tui_select_study(t, s->name);
+	if (light) {
+		struct tui_whole *w = &tv->whole;
+
+		w->path = xstrdup(rung_store_path(t->ctx->store));
+		w->name = xstrdup(s->name);
+		w->metric = xstrdup(s->curve.name);
+		w->dir = metric_dir(t, NULL);
+		w->pending = 1;
+	} else
+		tui_load_model(t);
+	tui_set_screen(t, SCR_TRIALS);
+	t->back = SCR_STUDIES;
+	/* A metric of one value a trial (Optuna's): show the curves. */
+	for (i = 1; cm != NULL && i < t->nmetrics; i++) {
+		if (strcmp(t->metrics[i], cm) == 0)
+			tui_switch_metric(t, i);
+	}
+	free(cm);
+	return 0;
+}
+
+int
+tui_open_study(struct tui *t, const char *name)
+{
+	return open_study(t, name, 0);
+}
+
+/* s as the open study, its rows in row order and the screen at its top. */
+static void
+install_study(struct tui *t, struct rung_study *s)
+{
+	struct tui_trials *tv = tui_trials(t);
+	char		*cause = NULL;
+	uint32_t	 i;
+
 	close_study(t);
 	t->s = s;
 	if (rung_store_metrics(t->ctx->store, s->id, &t->metrics, &t->mdirs,
@@ -302,20 +534,6 @@ tui_open_study(struct tui *t, const char *name)
 	tui_trials_forecast(t, NULL);
 	compute_widths(t);
 	tui_compute_topk(t);
-	tui_select_study(t, s->name);
-	tui_load_model(t);
-	tui_set_screen(t, SCR_TRIALS);
-	t->back = SCR_STUDIES;
-	/* A metric of one value a trial (Optuna's): show the curves. */
-	if (rung_store_curve_metric(t->ctx->store, s->name, &cm, NULL,
-	    &cause) != 0)
-		free(cause);
-	for (i = 1; cm != NULL && i < t->nmetrics; i++) {
-		if (strcmp(t->metrics[i], cm) == 0)
-			tui_switch_metric(t, i);
-	}
-	free(cm);
-	return 0;
 }
 
 void
@@ -820,9 +1038,9 @@ trials_init(struct tui *t, const struct rung_tui_opts *o)
 	tv->dir_override = o->direction;
 	tv->dir_metric = o->metric != NULL ? xstrdup(o->metric) : NULL;
 	if (o->study != NULL)
-		tui_open_study(t, o->study);
+		open_study(t, o->study, 1);
 	else if (n == 1)
-		tui_open_study(t, si[0].name);
+		open_study(t, si[0].name, 1);
 	if (o->metric != NULL && t->s != NULL) {
 		for (i = 0; i < t->nmetrics; i++) {
 			if (strcmp(t->metrics[i], o->metric) == 0)
@@ -845,6 +1063,7 @@ trials_release(struct tui *t)
 {
 	struct tui_trials *tv = tui_trials(t);
 
+	whole_release(&tv->whole);
 	tui_job_wait(&tv->refit.job);
 	tui_refit_release(&tv->refit);
 	tui_lce_release(tv);
@@ -855,6 +1074,7 @@ trials_release(struct tui *t)
 static void
 trials_poll(struct tui *t)
 {
+	tui_trials_whole(t, 0);
 	if (tui_job_done(&tui_trials(t)->refit.job))
 		refit_done(t);
 }
@@ -862,7 +1082,9 @@ trials_poll(struct tui *t)
 static int
 trials_busy(struct tui *t)
 {
-	return tui_job_running(&tui_trials(t)->refit.job);
+	return tui_job_running(&tui_trials(t)->refit.job) ||
+	    tui_job_running(&tui_trials(t)->whole.job) ||
+	    tui_trials(t)->whole.pending;
 }
 
 static size_t
@@ -870,6 +1092,13 @@ trials_progress(struct tui *t, const char *spin, char *buf, size_t len)
 {
 	struct tui_job	*job = &tui_trials(t)->refit.job;
 
+	if (tui_job_running(&tui_trials(t)->whole.job) ||
+	    tui_trials(t)->whole.pending) {
+		job = &tui_trials(t)->whole.job;
+		return (size_t)snprintf(buf, len, " %s reading the study %.1fs ",
+		    spin, tui_trials(t)->whole.pending ? 0.0 : rung_now() -
+		    job->started);
+	}
 	if (!tui_job_running(job))
 		return 0;
 	return (size_t)snprintf(buf, len, " %s refit %.1fs ", spin,

@@ -100,6 +100,26 @@ db_points() {
 	PY
 }
 
+# summary_bad: the curves rows whose summary (schema 10: n, last_step, lo,
+# hi, final) is not what their points give, one a line; nothing when all are.
+summary_bad() {
+	/usr/bin/python3 - "$RUNG_DB" <<-\PY
+	import math, sqlite3, struct, sys
+	db = sqlite3.connect(sys.argv[1])
+	for cid, n, first, last, steps, vals, lo, hi, final in db.execute(
+	    "select id, n, first_step, last_step, steps, vals, lo, hi, final"
+	    " from curves"):
+	    st = struct.unpack("<%di" % n, steps) if steps else range(first, first + n)
+	    v = struct.unpack("<%dd" % n, vals)
+	    fin = [x for x in v if math.isfinite(x)]
+	    want = (len(v), st[-1] if n else None, min(fin) if fin else None,
+	        max(fin) if fin else None,
+	        None if not n or math.isnan(v[-1]) else v[-1])
+	    if (n, last if n else None, lo, hi, final) != want:
+	        print(cid, (n, last, lo, hi, final), "!=", want)
+	PY
+}
+
 # rung_asan: whether $RUNG is built with AddressSanitizer, whose shadow
 # memory no ulimit -v leaves room for and which runs several times slower.
 rung_asan() {

@@ -89,9 +89,9 @@ test_expect_success 'a schema 4 database gains a direction per metric' '
 	gen >o.csv &&
 	rung -d old.db import -s o o.csv 2>/dev/null &&
 	sqlite3 old.db "alter table metrics drop column direction; " &&
-	sqlite3 old.db "drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5; pragma user_version = 4" &&
+	sqlite3 old.db "drop index curves_summary; alter table curves drop column lo; alter table curves drop column hi; alter table curves drop column final; drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5; pragma user_version = 4" &&
 	rung -d old.db studies >/dev/null &&
-	test "$(sqlite3 old.db "pragma user_version")" = 9 &&
+	test "$(sqlite3 old.db "pragma user_version")" = 10 &&
 	test "$(sqlite3 old.db "select group_concat(name || \"=\" || direction, \" \") from (select * from metrics order by id)")" = "val_loss=min val_acc=max gradnorm=min"
 '
 

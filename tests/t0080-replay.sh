@@ -230,7 +230,7 @@ test_expect_success '--no-save keeps nothing' '
 test_expect_success 'a database of schema 2 gains the replay tables' '
 	rm -f old.db &&
 	rung -d old.db import -s mq --direction max "$d/csv/metaqnn_cifar10_head.csv" 2>/dev/null &&
-	sqlite3 old.db "drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table metrics drop column direction; drop table launch_events; drop table launch_trials; drop table launches; drop table replay_seeds; drop table replay_policies; drop table replays; pragma user_version = 2" &&
+	sqlite3 old.db "drop index curves_summary; alter table curves drop column lo; alter table curves drop column hi; alter table curves drop column final; drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table metrics drop column direction; drop table launch_events; drop table launch_trials; drop table launches; drop table replay_seeds; drop table replay_policies; drop table replays; pragma user_version = 2" &&
 	rung -d old.db replays --json >o.json &&
 	test "$(cat o.json)" = "[]" &&
 	test "$(sqlite3 old.db "pragma user_version")" -ge 3 &&

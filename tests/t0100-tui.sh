@@ -32,6 +32,26 @@ test_expect_success 'import the bundled study' '
 	wait_for "tui-test"
 '
 
+# The first frame of a study opened light (its summaries and the curves it
+# shows, read whole after: RUNG_TUI_LIGHT=0 opens every study so) and of
+# one read whole, and the screen after a sort, which waits for the study
+# whole: the same, but for the status lines.
+test_expect_success 'a study opened light shows what one read whole shows' '
+	for l in 0 100000000; do
+		keys "RUNG_TUI_LIGHT=$l \"\$RUNG\" tui mq" Enter &&
+		wait_for "row 1/1000" &&
+		head -n 38 screen.txt >first.$l &&
+		keys s s s g &&
+		wait_for "row 1/1000 │ sort best" &&
+		head -n 38 screen.txt >sorted.$l &&
+		keys Q &&
+		wait_for "tui-test" || return 1
+	done &&
+	cmp first.0 first.100000000 &&
+	cmp sorted.0 sorted.100000000 &&
+	grep -q "^  363 " sorted.0
+'
+
 test_expect_success 'rung tui STUDY opens the trials and curves' '
 	keys "\"\$RUNG\" tui mq; echo status=\$?" Enter &&
 	wait_for "1000 trials" &&
@@ -224,6 +244,23 @@ test_expect_success 'the fit screen: R2 and tau per prefix, and the scatter' '
 	wait_for "PREFIX +FRAC +R2 +R2_SD +TAU" 60 &&
 	wait_for "^ +18 +0.90 " 60 &&
 	grep -q "predicted against actual, K=2" screen.txt &&
+	keys q &&
+	wait_for "PRED@5"
+'
+
+test_expect_success 'v on the fit screen fits again with the next SVR, up to the QSVR' '
+	keys 3 &&
+	wait_for "fit: nu-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	keys v &&
+	wait_for "fit: epsilon-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
+	keys v &&
+	wait_for "fit: QSVR .the authors. fixed settings" 60 &&
+	wait_for "^ +18 +0.90 " 120 &&
+	keys v &&
+	wait_for "fit: nu-SVR" 60 &&
+	wait_for "^ +18 +0.90 " 60 &&
 	keys q &&
 	wait_for "PRED@5"
 '

@@ -401,7 +401,7 @@ test_expect_success 'bad options exit 2 and say what was expected' '
 	expect_fail 2 rung plot curves --x epoch mq && grep_err "step or seconds" &&
 	expect_fail 2 rung plot predictions mq && grep_err "need --prefix" &&
 	expect_fail 2 rung plot predictions --prefix 20 mq && grep_err "prefix" &&
-	expect_fail 2 rung plot sweep --svr rbf mq && grep_err "nu-svr or eps-svr" &&
+	expect_fail 2 rung plot sweep --svr rbf mq && grep_err "nu-svr, eps-svr or qsvr" &&
 	expect_fail 2 rung plot curves mq extra && grep_err "plot curves draws one study, not 2" &&
 	expect_fail 2 rung plot curves && grep_err "missing argument"
 '

@@ -67,6 +67,7 @@ test_expect_success "a trial of $steps reports: its curve reads back as printed"
 	curve long | cksum >got &&
 	cmp want got &&
 	folded long $steps &&
+	test -z "$(summary_bad)" &&
 	rung studies | awk "\$1 == \"long\" && \$3 == $steps && \$6 == $steps" |
 		grep -q long
 '
@@ -99,7 +100,8 @@ test_expect_success '--resume folds the tail and carries the curve on to the end
 	curve crash >after &&
 	expected $crash | diff -u - after &&
 	head -n $(wc -l <before) after | cmp - before &&
-	folded crash $crash
+	folded crash $crash &&
+	test -z "$(summary_bad)"
 '
 
 test_done

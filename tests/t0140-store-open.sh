@@ -63,10 +63,13 @@ at_once() {
 	return $_bad
 }
 
+# The curves' summaries schema 10 added, as schema 9 lacks them.
+DROP_SUMMARY="drop index curves_summary; alter table curves drop column lo; alter table curves drop column hi; alter table curves drop column final;"
+
 # The index schema 8 added (curves_size), the columns schema 7 added
 # (revisions) and schema 6 (the equal-cost view
 # of a kept replay): an older schema has none.
-DROP_EQUAL="drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
+DROP_EQUAL="$DROP_SUMMARY drop table curve_tail; drop index curves_size; drop index trials_rev; alter table trials drop column rev; alter table trials drop column digest; alter table studies drop column rev; alter table replay_policies drop column equal_budget_steps; alter table replay_policies drop column equal_cost_steps_mean; alter table replay_policies drop column equal_started_mean; alter table replay_policies drop column equal_regret_mean; alter table replay_policies drop column equal_regret_worst; alter table replay_policies drop column equal_p_top1; alter table replay_policies drop column equal_p_top5;"
 
 # old DB VERSION: DB made by one import and taken back to VERSION, as an
 # older rung left it (t0021 and t0080 do the same).
@@ -76,7 +79,8 @@ old() {
 	case $2 in
 	4)	sqlite3 "$1" "alter table metrics drop column direction;
 		    $DROP_EQUAL pragma user_version = 4" ;;
-	2)	sqlite3 "$1" "drop table curve_tail; drop index curves_size;
+	9)	sqlite3 "$1" "$DROP_SUMMARY pragma user_version = 9" ;;
+	2)	sqlite3 "$1" "$DROP_SUMMARY drop table curve_tail; drop index curves_size;
 		    drop index trials_rev;
 		    alter table trials drop column rev;
 		    alter table trials drop column digest;
@@ -92,7 +96,7 @@ old() {
 test_expect_success 'a reference database made by one process' '
 	rung -d ref.db import -s st s.csv 2>/dev/null &&
 	schema ref.db >ref.schema &&
-	test "$(sqlite3 ref.db "pragma user_version")" = 9
+	test "$(sqlite3 ref.db "pragma user_version")" = 10
 '
 
 # Five rounds each: the race is between a handful of processes, and one
@@ -108,12 +112,24 @@ test_expect_success '6 imports started at once on a new database all succeed' '
 	done
 '
 
+test_expect_success 'a schema 9 database migrates: the curves get their summaries' '
+	old o9.db 9 &&
+	test "$(sqlite3 o9.db "select count(*) from curves")" -gt 0 &&
+	rung -d o9.db trials st >/dev/null &&
+	test "$(sqlite3 o9.db "pragma user_version")" = 10 &&
+	schema o9.db | cmp - ref.schema &&
+	test "$(sqlite3 o9.db "select count(*) from curves where lo is null
+		or hi is null or final is null")" = 0 &&
+	test -z "$(RUNG_DB=o9.db summary_bad)" &&
+	test -z "$(RUNG_DB=ref.db summary_bad)"
+'
+
 test_expect_success '6 listings started at once on a schema 4 database all migrate it once' '
 	for round in 1 2 3 4 5; do
 		old o4.db 4 &&
 		at_once 6 rung -d o4.db studies &&
 		schema o4.db | cmp - ref.schema &&
-		test "$(sqlite3 o4.db "pragma user_version")" = 9 &&
+		test "$(sqlite3 o4.db "pragma user_version")" = 10 &&
 		test "$(sqlite3 o4.db "select group_concat(direction) from metrics")" = min ||
 		return 1
 	done

@@ -21,7 +21,7 @@ chmod +x tr.sh
 numeric=' n steps step k g f d c q nu epsilon gamma seconds jobs id weight '
 text=' metric min|max file study name format list path prefix dir key status
 	policy stop|promote ray|syne|optuna|determined random|tpe raw|baker
-	nu-svr|eps-svr step|seconds step|cumulative|absolute partial|full
+	nu-svr|eps-svr|qsvr step|seconds step|cumulative|absolute partial|full
 	mpirun|mpiexec|srun|direct auto|none|list command paths glob param
 	mpirun|mpiexec|srun|sbatch|direct options '
 # Placeholders with a number inside: the value given for V.

@@ -203,6 +203,67 @@ trial_of(const struct rung_study *s, const char *id)
 	return t;
 }
 
+static void
+want_all(const struct rung_study *s, uint8_t *mark, void *arg)
+{
+	memset(mark, *(int *)arg, s->ntrials);
+}
+
+/*
+ * The study read light (schema 10's summaries, the tails added) gives
+ * what reading it whole gives, trial by trial, in either direction: the
+ * points, last step, final and best; and the points themselves of the
+ * trials asked for.
+ */
+static void
+light_same(struct rung_store *st, enum rung_direction dir, int all,
+    const char *what)
+{
+	struct rung_study *w = NULL, *l = NULL;
+	uint32_t	 t, k, bad = 0, badpts = 0;
+	char		*cause = NULL;
+
+	ok(rung_store_load(st, "s", NULL, dir, &w, &cause) == 0 &&
+	    rung_store_load_light(st, "s", NULL, dir, 2, want_all, &all, &l,
+	    &cause) == 0, "%s: read whole and light", what);
+	if (w == NULL || l == NULL)
+		goto out;
+	is_int(l->ntrials, w->ntrials, "%s: the trials", what);
+	is_int(l->curve.off[l->ntrials], w->curve.off[w->ntrials],
+	    "%s: the points", what);
+	is_int(l->max_step, w->max_step, "%s: the last step", what);
+	for (t = 0; t < w->ntrials && t < l->ntrials; t++) {
+		if (rung_curve_len(l, t) != rung_curve_len(w, t) ||
+		    rung_trial_last_step(l, t) != rung_trial_last_step(w, t) ||
+		    !same_f(l->curve.final[t], w->curve.final[t]) ||
+		    !same_f(l->curve.best[t], w->curve.best[t]))
+			bad++;
+		for (k = 0; all && k < rung_curve_len(w, t) &&
+		    rung_curve_len(l, t) == rung_curve_len(w, t); k++) {
+			if (l->curve.steps[l->curve.off[t] + k] !=
+			    w->curve.steps[w->curve.off[t] + k] ||
+			    !same_f(l->curve.vals[l->curve.off[t] + k],
+			    w->curve.vals[w->curve.off[t] + k]))
+				badpts++;
+		}
+	}
+	is_int(bad, 0, "%s: each trial's summary", what);
+	/* The parameters of the first 2 trials, the others' unset. */
+	for (t = 0, bad = 0; t < w->ntrials && t < l->ntrials; t++) {
+		const struct rung_param *pw = &w->params[0], *pl = &l->params[0];
+
+		if (t < 2 ? !same_f(pl->num[t], pw->num[t]) : !isnan(pl->num[t]))
+			bad++;
+	}
+	is_int(l->nparams, w->nparams, "%s: the parameters", what);
+	is_int(bad, 0, "%s: the first trials' parameters", what);
+	is_int(badpts, 0, "%s: the points of the trials asked for", what);
+out:
+	rung_study_free(w);
+	rung_study_free(l);
+	free(cause);
+}
+
 /*
  * A running campaign's points after a trial's first are rows of curve_tail
  * (schema 9), metric 0 its seconds, until its run ends: every reader takes
@@ -274,6 +335,8 @@ tails(struct rung_store *st, struct rung_study *held)
 	    after->curve.vals[k + 1] == (float)0.2 &&
 	    isnan(after->curve.vals[k + 2]), "tails: e's, NULL a NaN");
 	ok(after->curve.best[e] == 0.2, "tails: e's best is in its tail");
+	light_same(st, 0, 1, "tails, light");
+	light_same(st, RUNG_MAX, 0, "tails, light, max");
 	ok(after->secs != NULL && after->secs[k] == 6.0f &&
 	    after->secs[k + 1] == 7.5f && isnan(after->secs[k + 2]),
 	    "tails: e's seconds, aligned");

@@ -19,8 +19,15 @@
 
 static const char *dbpath = "unit-store.db";
 
+/* The curves' summaries schema 10 added: schema 9 has none. */
+#define DROP_SUMMARY \
+	"DROP INDEX curves_summary;" \
+	"ALTER TABLE curves DROP COLUMN lo;" \
+	"ALTER TABLE curves DROP COLUMN hi;" \
+	"ALTER TABLE curves DROP COLUMN final;"
+
 /* The tail table schema 9 added: schema 8 has none. */
-#define DROP_TAIL \
+#define DROP_TAIL DROP_SUMMARY \
 	"DROP TABLE curve_tail;"
 
 /* The index schema 8 added: schema 7 has none. */
@@ -339,7 +346,7 @@ main(void)
 	    " FROM replay_policies", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the equal-cost columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 10");
 
 	/* Schema 6 -> 7: revisions, 0 for what was written before. */
 	set_version(dbpath, DROP_REV "PRAGMA user_version = 6");
@@ -349,7 +356,7 @@ main(void)
 	    " t.rev = 0", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the rev columns");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 10");
 
 	/* Schema 7 -> 8: the curves' sizes indexed. */
 	set_version(dbpath, DROP_SIZE "PRAGMA user_version = 7");
@@ -359,7 +366,7 @@ main(void)
 	    "(metric_id, n, last_step)") != NULL,
 	    "and gains the curves_size index");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 10");
 
 	/* Schema 8 -> 9: the tail of a running campaign's curves. */
 	set_version(dbpath, DROP_TAIL "PRAGMA user_version = 8");
@@ -368,7 +375,17 @@ main(void)
 	    " value FROM curve_tail", NULL, NULL, NULL) == SQLITE_OK,
 	    "and gains the curve_tail table");
 	rung_store_close(s);
-	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 9");
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 10");
+
+	/* Schema 9 -> 10: the curves' summaries, from their points. */
+	set_version(dbpath, DROP_SUMMARY "PRAGMA user_version = 9");
+	ok(rung_store_open(dbpath, 0, &s, &cause) == 0, "schema 9 opens");
+	ok(index_sql(rung_store_db(s), "curves_summary") != NULL,
+	    "and gains the curves_summary index");
+	ok(sqlite3_exec(rung_store_db(s), "SELECT lo, hi, final FROM curves",
+	    NULL, NULL, NULL) == SQLITE_OK, "and the summary columns");
+	rung_store_close(s);
+	is_int(version_of(dbpath), RUNG_SCHEMA_VERSION, "schema 10");
 
 	/* A version no rung wrote is refused, never migrated from. */
 	before = digest(dbpath);

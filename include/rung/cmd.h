@@ -52,13 +52,13 @@ int		 rung_args_real_opt(const struct rung_args *, const char *cmd,
 /*
  * The options every policy takes, named alike by replay and launch:
  * --eta, --min-steps, --variant, --rule, --min-curves, --keep-full,
- * --known-curve, --delta and --svr-train (their ids in the command's
+ * --known-curve, --delta, --svr-train and --svr (their ids in the command's
  * table) into p.
  * -1 with the error said ("CMD: --eta must be ...").
  */
 struct rung_sched_optids {
 	int	 eta, min_r, variant, rule, min_curves, keep_full, known_curve,
-		 delta, svr_train;
+		 delta, svr_train, svr;
 };
 int		 rung_args_sched(const struct rung_args *, const char *cmd,
 		     const struct rung_sched_optids *,
@@ -75,6 +75,13 @@ void		 rung_args_release(struct rung_args *);
  */
 int		 rung_args_fit(const struct rung_args *, const char *cmd,
 		     struct rung_fit_opts *fo);
+/*
+ * --svr's word into p's type (a QSVR's fixed settings with it); -1 with
+ * "CMD: --svr must be ..." said.
+ */
+struct rung_svr_params;
+int		 rung_args_svr(const char *cmd, const char *v,
+		     struct rung_svr_params *p);
 /*
  * --target, else the study's last step: an exit status, *cause set for
  * RUNG_EXIT_ERROR (a study with no step to predict).

@@ -41,6 +41,5 @@ int		 rung_model_list(struct rung_store *, struct rung_model ***,
 
 const char	*rung_features_name(enum rung_features);
 int		 rung_features_parse(const char *);	/* -1 if unknown */
-const char	*rung_svr_type_name(enum rung_svr_type);
 
 #endif

@@ -3,7 +3,8 @@
  * curve prefix, and optionally the hyperparameters, to the value at a target
  * step. It follows Swift-Hyperband's predictor (nu-SVR, RBF, MinMaxScaler on
  * X and y, gamma 'scale') and Baker et al.'s features; scikit-learn's NuSVR
- * and SVR with the same settings give the same predictions.
+ * and SVR with the same settings give the same predictions. RUNG_QSVR is
+ * the authors' quantum-annealer variant (qsvr.h) behind the same functions.
  */
 #ifndef RUNG_PREDICT_H
 #define RUNG_PREDICT_H
@@ -101,7 +102,20 @@ void		 rung_scaler_release(struct rung_scaler *);
 enum rung_svr_type {
 	RUNG_NU_SVR = 0,
 	RUNG_EPS_SVR,
+	RUNG_QSVR,	/* the annealer's SVR (qsvr.h): fixed settings */
 };
+/* "nu-svr", "eps-svr", "qsvr": --svr's words. */
+const char	*rung_svr_type_name(enum rung_svr_type);
+/* "nu-SVR", "epsilon-SVR", "QSVR": for titles. */
+const char	*rung_svr_type_title(enum rung_svr_type);
+int		 rung_svr_type_parse(const char *);	/* -1 if unknown */
+/* "nu-svr, eps-svr or qsvr", for messages. */
+const char	*rung_svr_type_list(void);
+/*
+ * Whether the type's settings are fixed (QSVR: the authors'): no search,
+ * no --C, --nu, --epsilon or --gamma.
+ */
+int		 rung_svr_type_fixed(enum rung_svr_type);
 
 struct rung_svr_params {
 	enum rung_svr_type type;
@@ -110,8 +124,22 @@ struct rung_svr_params {
 	double		 epsilon;	/* epsilon-SVR, default 0.1 */
 	double		 gamma;		/* <= 0: scikit-learn's 'scale' */
 	double		 tol;		/* default 1e-3 */
+	/*
+	 * QSVR only (libsvm's fits are deterministic): the seed of its
+	 * subset of points and of the annealer, the annealer's threads,
+	 * and its files for an annealer outside (qsvr.h), tag naming the
+	 * fit's files.
+	 */
+	uint64_t	 seed;
+	int		 threads;
+	const char	*qubo_out;
+	const char	*samples_in;
+	const char	*tag;
 };
 void		 rung_svr_params_init(struct rung_svr_params *);
+/* Set the type, and with a fixed type (QSVR) its settings. */
+void		 rung_svr_params_type(struct rung_svr_params *,
+		     enum rung_svr_type);
 
 /*
  * A trained model: the scalers of X and y, and libsvm's model together with

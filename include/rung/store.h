@@ -17,7 +17,7 @@ struct rung_batch;
 struct rung_import_opts;
 struct rung_study_report;
 
-#define RUNG_SCHEMA_VERSION 9
+#define RUNG_SCHEMA_VERSION 10
 
 struct rung_store;
 
@@ -95,6 +95,23 @@ int		 rung_store_metric_direction(struct rung_store *,
 int		 rung_store_load(struct rung_store *, const char *name,
 		     const char *metric, enum rung_direction dir,
 		     struct rung_study **, char **cause);
+/*
+ * The study read light, for a first look at a big one: its trials, the
+ * parameters of its first params trials (the others' unset), its curves'
+ * summaries (schema 10: each trial's points, last step, final and best),
+ * and the points of the trials that want marks alone (called once the
+ * summaries are read, in the same read transaction, with the study so far
+ * and a zeroed mark a trial). The other trials' points are not read: their
+ * range of curve.off is allocated, never written, and curve.last holds
+ * their last steps. secs is NULL. What needs every curve or parameter
+ * reads the study whole (rung_store_load).
+ */
+int		 rung_store_load_light(struct rung_store *, const char *name,
+		     const char *metric, enum rung_direction dir,
+		     uint32_t params,
+		     void (*want)(const struct rung_study *, uint8_t *mark,
+		     void *arg), void *arg, struct rung_study **,
+		     char **cause);
 /*
  * The trials of a loaded study that changed since it was read (rev above
  * held->rev), read as a study of their own with held's metric and

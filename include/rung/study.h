@@ -78,6 +78,12 @@ struct rung_curves {
 	 */
 	double		*final;
 	double		*best;
+	/*
+	 * A study read light (rung_store_load_light): the last step of each
+	 * trial, from its curve's summary, for its points are read only for
+	 * the trials asked for; NULL in a study read whole.
+	 */
+	int32_t		*last;
 	enum rung_direction direction;	/* of this metric: what best means */
 };
 
