@@ -225,6 +225,24 @@ secs_tail_release(struct secs_tail *x)
 }
 
 /*
+ * Whether the curve row of trial tid at st, its steps blob in column col
+ * (none: steps from the first) and its values in the next, holds other
+ * than n points: *cause says so.
+ */
+static int
+curve_damaged(struct rung_store *s, sqlite3_stmt *st, int col, uint32_t n,
+    int64_t tid, char **cause)
+{
+	if (sqlite3_column_bytes(st, col + 1) == (int)(8 * n) &&
+	    (sqlite3_column_bytes(st, col) == 0 ||
+	    sqlite3_column_bytes(st, col) == (int)(4 * n)))
+		return 0;
+	xasprintf(cause, "%s: curve of trial %lld is damaged (size does not "
+	    "match n = %u)", s->path, (long long)tid, n);
+	return 1;
+}
+
+/*
  * Read one metric's curves for every trial of the study into one pool, in
  * one pass over the rows: a first pass for the sizes alone would read
  * every record twice, the blobs being nearly all of the study's bytes and
@@ -311,14 +329,8 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 		first = sqlite3_column_int(st, 2);
 		steps = sqlite3_column_blob(st, 3);
 		vals = sqlite3_column_blob(st, 4);
-		if (sqlite3_column_bytes(st, 4) != (int)(8 * n) ||
-		    (steps != NULL && sqlite3_column_bytes(st, 3) !=
-		    (int)(4 * n))) {
-			xasprintf(cause, "%s: curve of trial %lld is damaged "
-			    "(size does not match n = %u)", s->path,
-			    (long long)tid, n);
+		if (curve_damaged(s, st, 3, n, tid, cause))
 			goto out;
-		}
 		if (last == UINT32_MAX || t > last) {
 			p = &main;
 			last = t;
@@ -594,12 +606,7 @@ fill_curve(struct rung_store *s, sqlite3_stmt *cq, sqlite3_stmt *tq,
 		first = sqlite3_column_int(cq, 1);
 		steps = sqlite3_column_blob(cq, 2);
 		vals = sqlite3_column_blob(cq, 3);
-		if (sqlite3_column_bytes(cq, 3) != (int)(8 * n) ||
-		    (steps != NULL && sqlite3_column_bytes(cq, 2) !=
-		    (int)(4 * n))) {
-			xasprintf(cause, "%s: curve of trial %lld is damaged "
-			    "(size does not match n = %u)", s->path,
-			    (long long)tid, n);
+		if (curve_damaged(s, cq, 2, n, tid, cause)) {
 			sqlite3_reset(cq);
 			return -1;
 		}

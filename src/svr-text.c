@@ -208,6 +208,37 @@ cur_uint(struct cursor *c, uint64_t *v)
  * svm_load_model complains on stderr about what it does not know; look at
  * the header first so that a damaged text is our error, not its message.
  */
+/*
+ * A saved model's head, of either type: its magic word and version 1, its
+ * features and the scalers of X and y, allocated into m. len bounds the
+ * counts to what the text could hold.
+ */
+static int
+cur_head(struct cursor *c, const char *magic, struct rung_svr *m,
+    size_t len, uint64_t *d)
+{
+	uint64_t	 v;
+
+	if (cur_word(c, magic) != 0 || cur_uint(c, &v) != 0 || v != 1)
+		return -1;
+	if (cur_word(c, "features") != 0 || cur_uint(c, d) != 0 ||
+	    *d == 0 || *d > len)
+		return -1;
+	m->d = (uint32_t)*d;
+	m->xs.d = m->d;
+	m->xs.scale = xcalloc(*d, sizeof *m->xs.scale);
+	m->xs.min = xcalloc(*d, sizeof *m->xs.min);
+	m->ys.d = 1;
+	m->ys.scale = xcalloc(1, sizeof *m->ys.scale);
+	m->ys.min = xcalloc(1, sizeof *m->ys.min);
+	if (cur_doubles(c, "x_scale", m->xs.scale, m->d) != 0 ||
+	    cur_doubles(c, "x_min", m->xs.min, m->d) != 0 ||
+	    cur_doubles(c, "y_scale", m->ys.scale, 1) != 0 ||
+	    cur_doubles(c, "y_min", m->ys.min, 1) != 0)
+		return -1;
+	return 0;
+}
+
 static int
 check_libsvm_header(const char *p, const char *end)
 {
@@ -256,7 +287,7 @@ rung_svr_load(const char *text, size_t len, struct rung_svr **out,
 	locale_t	 old;
 	char		*buf, *path = NULL;
 	double		*exact = NULL;
-	uint64_t	 v, nsv = 0, total = 0, d = 0, liblen, i, k;
+	uint64_t	 nsv = 0, total = 0, d = 0, liblen, i, k;
 	int		 fd = -1, bad = 1;
 
 	*out = NULL;
@@ -271,22 +302,7 @@ rung_svr_load(const char *text, size_t len, struct rung_svr **out,
 
 	old = c_locale_enter();
 	m = xcalloc(1, sizeof *m);
-	if (cur_word(&c, "rung-svr") != 0 || cur_uint(&c, &v) != 0 || v != 1)
-		goto parsed;
-	if (cur_word(&c, "features") != 0 || cur_uint(&c, &d) != 0 ||
-	    d == 0 || d > len)
-		goto parsed;
-	m->d = (uint32_t)d;
-	m->xs.d = m->d;
-	m->xs.scale = xcalloc(d, sizeof *m->xs.scale);
-	m->xs.min = xcalloc(d, sizeof *m->xs.min);
-	m->ys.d = 1;
-	m->ys.scale = xcalloc(1, sizeof *m->ys.scale);
-	m->ys.min = xcalloc(1, sizeof *m->ys.min);
-	if (cur_doubles(&c, "x_scale", m->xs.scale, m->d) != 0 ||
-	    cur_doubles(&c, "x_min", m->xs.min, m->d) != 0 ||
-	    cur_doubles(&c, "y_scale", m->ys.scale, 1) != 0 ||
-	    cur_doubles(&c, "y_min", m->ys.min, 1) != 0)
+	if (cur_head(&c, "rung-svr", m, len, &d) != 0)
 		goto parsed;
 	if (cur_word(&c, "sv_values") != 0 || cur_uint(&c, &nsv) != 0 ||
 	    cur_uint(&c, &total) != 0 || nsv > len || total > len ||
@@ -413,7 +429,7 @@ rung_qsvr_load_text(const char *text, size_t len, struct rung_svr **out,
 	struct cursor	 c;
 	locale_t	 old;
 	char		*buf;
-	uint64_t	 v, d = 0, n = 0;
+	uint64_t	 d = 0, n = 0;
 	uint32_t	 i;
 	int		 bad = 1;
 
@@ -427,23 +443,9 @@ rung_qsvr_load_text(const char *text, size_t len, struct rung_svr **out,
 	m = xcalloc(1, sizeof *m);
 	m->type = RUNG_QSVR;
 	m->q = q = xcalloc(1, sizeof *q);
-	if (cur_word(&c, "rung-qsvr") != 0 || cur_uint(&c, &v) != 0 || v != 1)
+	if (cur_head(&c, "rung-qsvr", m, len, &d) != 0)
 		goto parsed;
-	if (cur_word(&c, "features") != 0 || cur_uint(&c, &d) != 0 ||
-	    d == 0 || d > len)
-		goto parsed;
-	m->d = q->d = (uint32_t)d;
-	m->xs.d = m->d;
-	m->xs.scale = xcalloc(d, sizeof *m->xs.scale);
-	m->xs.min = xcalloc(d, sizeof *m->xs.min);
-	m->ys.d = 1;
-	m->ys.scale = xcalloc(1, sizeof *m->ys.scale);
-	m->ys.min = xcalloc(1, sizeof *m->ys.min);
-	if (cur_doubles(&c, "x_scale", m->xs.scale, m->d) != 0 ||
-	    cur_doubles(&c, "x_min", m->xs.min, m->d) != 0 ||
-	    cur_doubles(&c, "y_scale", m->ys.scale, 1) != 0 ||
-	    cur_doubles(&c, "y_min", m->ys.min, 1) != 0)
-		goto parsed;
+	q->d = m->d;
 	if (cur_word(&c, "points") != 0 || cur_uint(&c, &n) != 0 || n == 0 ||
 	    n > len || n * d > len)
 		goto parsed;
