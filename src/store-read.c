@@ -225,6 +225,33 @@ secs_tail_release(struct secs_tail *x)
 }
 
 /*
+ * The start of reading a metric's curves into c, for ntrials trials: its
+ * direction (the metric's own, unless the command's *dir overrides it; set
+ * in *dir), its name, and the per-trial arrays every reader fills (*len,
+ * the points read of each trial, is the caller's to free).
+ */
+static int
+curves_init(struct rung_store *s, int64_t study_id, const char *metric,
+    enum rung_direction *dir, uint32_t ntrials, struct rung_curves *c,
+    uint32_t **len, char **cause)
+{
+	memset(c, 0, sizeof *c);
+	if (*dir == 0 && rung_store_metric_direction(s, study_id, metric, dir,
+	    cause) < 0)
+		return -1;
+	if (*dir == 0)
+		*dir = RUNG_MIN;
+	c->direction = *dir;
+	c->name = xstrdup(metric);
+	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
+	*len = xcalloc(ntrials ? ntrials : 1, sizeof **len);
+	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
+	    sizeof *c->final);
+	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
+	return 0;
+}
+
+/*
  * Whether the curve row of trial tid at st, its steps blob in column col
  * (none: steps from the first) and its values in the next, holds other
  * than n points: *cause says so.
@@ -280,22 +307,10 @@ load_curves(struct rung_store *s, int64_t study_id, const char *metric,
 	double		 best;
 	int		 rc, ret = -1, began = 0;
 
-	memset(c, 0, sizeof *c);
-	/* The metric's own direction, unless the command overrides it. */
-	if (dir == 0 && rung_store_metric_direction(s, study_id, metric, &dir,
-	    cause) < 0)
+	if (curves_init(s, study_id, metric, &dir, ntrials, c, &len, cause) != 0)
 		return -1;
-	if (dir == 0)
-		dir = RUNG_MIN;
-	c->direction = dir;
-	c->name = xstrdup(metric);
-	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
-	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
 	aside = xcalloc(ntrials ? ntrials : 1, 1);
 	start = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *start);
-	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
-	    sizeof *c->final);
-	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
 	for (t = 0; t < ntrials; t++) {
 		c->final[t] = c->best[t] = NAN;
 		start[t] = UINT64_MAX;
@@ -658,19 +673,9 @@ load_summary(struct rung_store *s, struct rung_study *study,
 	uint8_t		*mark = NULL;
 	int		 rc, ret = -1, began = 0;
 
-	memset(c, 0, sizeof *c);
-	if (dir == 0 && rung_store_metric_direction(s, study->id, metric, &dir,
-	    cause) < 0)
+	if (curves_init(s, study->id, metric, &dir, ntrials, c, &len,
+	    cause) != 0)
 		return -1;
-	if (dir == 0)
-		dir = RUNG_MIN;
-	c->direction = dir;
-	c->name = xstrdup(metric);
-	c->off = xcalloc((size_t)ntrials + 1, sizeof *c->off);
-	len = xcalloc(ntrials ? ntrials : 1, sizeof *len);
-	c->final = xreallocarray(NULL, ntrials ? ntrials : 1,
-	    sizeof *c->final);
-	c->best = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *c->best);
 	c->last = xcalloc(ntrials ? ntrials : 1, sizeof *c->last);
 	lo = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *lo);
 	hi = xreallocarray(NULL, ntrials ? ntrials : 1, sizeof *hi);
