@@ -377,12 +377,26 @@ own_prefix(struct tui *t, int argc, char **argv, const char *rest)
 		tui_set_prefix(t, (int32_t)v);
 }
 
+/* :refit [svr]: the SVR named stays what r fits, for this explorer. */
 static void
 own_refit(struct tui *t, int argc, char **argv, const char *rest)
 {
-	(void)argc;
-	(void)argv;
+	int	 type;
+
 	(void)rest;
+	if (argc > 2) {
+		tui_message(t, 1, "refit: one SVR at most: %s",
+		    rung_svr_type_list());
+		return;
+	}
+	if (argc == 2) {
+		if ((type = rung_svr_type_parse(argv[1])) < 0) {
+			tui_message(t, 1, "refit: the SVR must be %s, not '%s'",
+			    rung_svr_type_list(), argv[1]);
+			return;
+		}
+		tui_set_refit_svr(t, (enum rung_svr_type)type);
+	}
 	tui_request_refit(t);
 }
 
@@ -484,8 +498,9 @@ const struct tui_command tui_commands[] = {
 	  own_metric, NULL },
 	{ "prefix", "k", "put the prefix marker at step k", NULL, OPD_ANY,
 	  own_prefix, NULL },
-	{ "refit", "", "refit the SVR on the prefix at the marker", NULL,
-	  OPD_ANY, own_refit, NULL },
+	{ "refit", "[nu-svr|eps-svr|qsvr]", "refit the SVR on the prefix at the "
+	  "marker (the SVR named: what r fits from now on)", NULL, OPD_ANY,
+	  own_refit, NULL },
 	{ "top", "k", "plot the top k trials (0: none)", NULL, OPD_ANY,
 	  own_top, NULL },
 	{ "params", "[name...]", "show these parameter columns, in this order "

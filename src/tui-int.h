@@ -148,6 +148,7 @@ struct tui_refit {
 	struct rung_dataset train;
 	struct rung_dataset all;
 	struct rung_svr	*model;		/* a saved model to predict with */
+	enum rung_svr_type svr;		/* else the type to fit */
 	uint32_t	 ntrials;
 	double		*pred;		/* out: per trial, NaN if none */
 	uint32_t	 ntrain;
@@ -383,6 +384,7 @@ void		 tui_switch_metric(struct tui *, size_t);
 void		 tui_apply_filter(struct tui *, const char *text);
 int		 tui_sort_by_name(struct tui *, const char *, int reverse);
 void		 tui_request_refit(struct tui *);
+void		 tui_set_refit_svr(struct tui *, enum rung_svr_type);
 void		 tui_set_prefix(struct tui *, int32_t);
 int32_t		 tui_target(struct tui *);
 void		 tui_set_topk(struct tui *, int);

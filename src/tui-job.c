@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tui-int.h"
+#include "rung/qsvr.h"
 #include "rung/xmalloc.h"
 
 static int	 wake_pipe[2] = { -1, -1 };
@@ -124,7 +125,8 @@ tui_job_progress(struct tui_job *job, const char *spin, const char *what,
 }
 
 /*
- * Refit: nu-SVR with Swift-Hyperband's defaults on the trials that have
+ * Refit: nu-SVR with Swift-Hyperband's defaults (or the SVR :refit named,
+ * with fit's defaults for it) on the trials that have
  * the prefix and reach the target (at most a few thousand of them, drawn
  * at random, so that a huge study stays quick), then predict every trial
  * that has the prefix. With a saved model, only predict.
@@ -134,6 +136,7 @@ tui_refit_main(void *arg)
 {
 	struct tui_refit *r = arg;
 	struct rung_svr_params p;
+	struct rung_qsvr_params qp;
 	struct rung_svr	*svr = r->model;
 	struct rung_rng	 rng;
 	uint32_t	*pick = NULL, i, n, d = r->all.d;
@@ -170,9 +173,16 @@ tui_refit_main(void *arg)
 			n = cap;
 		}
 		rung_svr_params_init(&p);
+		rung_svr_params_type(&p, r->svr);
 		if (rung_svr_fit(&p, x, y, n, d, &svr, &r->cause) != 0)
 			goto out;
 		r->ntrain = n;
+		if (r->svr == RUNG_QSVR) {
+			/* It trains on a random few of them (qsvr.h). */
+			rung_qsvr_params_init(&qp);
+			if (n > qp.nmax)
+				r->ntrain = qp.nmax;
+		}
 	}
 	atomic_store(&r->job.total, r->all.n);
 	for (i = 0; i < r->all.n; i++) {

@@ -34,6 +34,7 @@ struct tui_trials {
 	int32_t		 pred_prefix;
 	char		*pred_desc;
 	int		 refit_pending;
+	enum rung_svr_type svr;		/* what r fits (:refit names it) */
 	int		*pwidth;
 	uint32_t	*pshow;		/* the parameter columns, in order */
 	uint32_t	 npshow;

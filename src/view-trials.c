@@ -159,12 +159,19 @@ start_refit(struct tui *t, struct rung_model *m)
 	r->prefix = fs->prefix;
 	r->target = fs->target;
 	r->ntrials = t->s->ntrials;
+	r->svr = tv->svr;
 	r->ntrain = m != NULL ? m->n_train : 0;
 	if (m != NULL) {
 		r->model = m->fitted;
 		m->fitted = NULL;
 	}
 	tui_job_start(&r->job, tui_refit_main, r);
+}
+
+void
+tui_set_refit_svr(struct tui *t, enum rung_svr_type type)
+{
+	tui_trials(t)->svr = type;
 }
 
 void
@@ -205,8 +212,9 @@ refit_done(struct tui *t)
 				xasprintf(&tv->pred_desc, "saved model, steps "
 				    "1-%d to %d", r->prefix, r->target);
 			else
-				xasprintf(&tv->pred_desc, "nu-SVR on %u trials, "
-				    "steps 1-%d to %d, %.2f s", r->ntrain,
+				xasprintf(&tv->pred_desc, "%s on %u trials, "
+				    "steps 1-%d to %d, %.2f s",
+				    rung_svr_type_title(r->svr), r->ntrain,
 				    r->prefix, r->target, r->secs);
 			tui_message(t, 0, "predicted final values: %s",
 			    tv->pred_desc);

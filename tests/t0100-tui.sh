@@ -124,6 +124,21 @@ test_expect_success '< and > move the prefix marker; r refits: the predicted col
 	wait_for "◆ predicted"
 '
 
+test_expect_success ':refit names the SVR that r fits from then on' '
+	keys : "refit svm" Enter &&
+	wait_for "refit: the SVR must be nu-svr, eps-svr or qsvr, not .svm." &&
+	keys : "refit qsvr" Enter &&
+	wait_for "predicted final values: QSVR on 20 trials, steps 1-7 to 20" &&
+	keys "<" &&
+	wait_for "K=6" &&
+	keys r &&
+	wait_for "predicted final values: QSVR on 20 trials, steps 1-6 to 20, [0-9.]+ s" &&
+	keys ">" &&
+	wait_for "K=7" &&
+	keys : "refit nu-svr" Enter &&
+	wait_for "predicted final values: nu-SVR on 1000 trials, steps 1-7 to 20"
+'
+
 test_expect_success 'the selected trial'"'"'s LCE beyond K: legend and detail follow the marker' '
 	tm resize-window -t t -x 160 -y 40 &&
 	wait_for "┈ LCE from 7( |$)" &&
