@@ -198,6 +198,9 @@ seed mlflow 4 "$seeds"/tmp/mlruns*
 # Hydra, argparse and odd files.
 tree "$data/csv/runs" >"$seeds/tmp/csv-runs"
 seed runs 4 "$seeds/tmp/csv-runs" "$src/fuzz/seeds/runs.tree"
+# The QSVR's samples and saved models (each tried as both).
+seed qsvr 2 "$src/fuzz/seeds/fit.samples" "$src/fuzz/seeds/nu.model" \
+	"$src/fuzz/seeds/q.model"
 # Event files, each behind a layout byte (fuzz-tensorboard.c): as they
 # are, records with their checksums made right, records dealt out.
 _i=0

@@ -239,42 +239,128 @@ cur_head(struct cursor *c, const char *magic, struct rung_svr *m,
 	return 0;
 }
 
+/*
+ * How many whole numbers [p, end) holds, between blanks (integers only
+ * where ints), or -1 where it holds anything else.
+ */
 static int
-check_libsvm_header(const char *p, const char *end)
+numbers(const char *p, const char *end, int ints)
 {
-	static const char *keys[] = { "degree", "gamma", "coef0", "nr_class",
-		"total_sv", "rho", "label", "probA", "probB", "nr_sv" };
+	char	*e;
+	int	 n = 0;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end)
+			return n;
+		if (ints)
+			(void)strtol(p, &e, 10);
+		else
+			(void)strtod(p, &e);
+		if (e == p || e > end || (e < end && *e != ' ' && *e != '\t'))
+			return -1;
+		p = e;
+		n++;
+	}
+}
+
+/* Whether [p, end) is a support vector: its coefficient, then INDEX:VALUE. */
+static int
+sv_line(const char *p, const char *end)
+{
+	char	*e;
+
+	(void)strtod(p, &e);
+	if (e == p || e > end)
+		return 0;
+	for (p = e; p < end; p = e) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end)
+			break;
+		(void)strtol(p, &e, 10);
+		if (e == p || e >= end || *e != ':')
+			return 0;
+		p = e + 1;
+		(void)strtod(p, &e);
+		if (e == p || e > end || (e < end && *e != ' ' && *e != '\t'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * libsvm's text model as rung saves it (a nu or epsilon SVR with the RBF
+ * kernel, two "classes", nsv support vectors), checked line by line before
+ * libsvm reads it: libsvm's own reader trusts what it reads, a token at a
+ * time ("rho 1rho 2" is two rho lines to it, each allocating and losing
+ * the last), and sizes its arrays from the header's counts.
+ */
+static int
+check_libsvm_text(const char *p, const char *end, uint64_t nsv)
+{
+	/* Each once; the counts of numbers each line holds (2 classes). */
+	static const struct {
+		const char	*key;
+		int		 n, ints;
+	} keys[] = {
+		{ "degree", 1, 1 }, { "gamma", 1, 0 }, { "coef0", 1, 0 },
+		{ "nr_class", 1, 1 }, { "total_sv", 1, 1 }, { "rho", 1, 0 },
+		{ "label", 2, 1 }, { "probA", 1, 0 }, { "probB", 1, 0 },
+		{ "nr_sv", 2, 1 },
+	};
+	const unsigned	 need = 1U << 1 | 1U << 3 | 1U << 4 | 1U << 5;
 	const char	*eol;
 	size_t		 i, n;
-	int		 type = 0, kernel = 0;
+	uint64_t	 lines = 0;
+	unsigned	 seen = 0;
+	int		 type = 0, kernel = 0, sv = 0;
 
-	while (p < end) {
+	for (; p < end; p = eol + 1) {
 		if ((eol = memchr(p, '\n', end - p)) == NULL)
 			return -1;
+		if (sv) {
+			if (!sv_line(p, eol))
+				return -1;
+			lines++;
+			continue;
+		}
 		n = strcspn(p, " \n");
-		if (n == 2 && memcmp(p, "SV", 2) == 0)
-			return type && kernel ? 0 : -1;
-		if (n == 8 && memcmp(p, "svm_type", 8) == 0) {
-			if (strncmp(p + 8, " nu_svr\n", 8) != 0 &&
-			    strncmp(p + 8, " epsilon_svr\n", 13) != 0)
+		if (n == 2 && p + 2 == eol && memcmp(p, "SV", 2) == 0) {
+			if (!type || !kernel || (seen & need) != need)
+				return -1;
+			sv = 1;
+		} else if (n == 8 && memcmp(p, "svm_type", 8) == 0) {
+			if (type || (strncmp(p + 8, " nu_svr\n", 8) != 0 &&
+			    strncmp(p + 8, " epsilon_svr\n", 13) != 0))
 				return -1;
 			type = 1;
 		} else if (n == 11 && memcmp(p, "kernel_type", 11) == 0) {
-			if (strncmp(p + 11, " rbf\n", 5) != 0)
+			if (kernel || strncmp(p + 11, " rbf\n", 5) != 0)
 				return -1;
 			kernel = 1;
 		} else {
 			for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-				if (strlen(keys[i]) == n &&
-				    memcmp(p, keys[i], n) == 0)
+				if (strlen(keys[i].key) == n &&
+				    memcmp(p, keys[i].key, n) == 0)
 					break;
 			}
-			if (i == sizeof keys / sizeof keys[0])
+			if (i == sizeof keys / sizeof keys[0] ||
+			    (seen & 1U << i) ||
+			    numbers(p + n, eol, keys[i].ints) != keys[i].n)
 				return -1;
+			/* Its counts: read before what they size. */
+			if (i == 3 && strtol(p + n, NULL, 10) != 2)
+				return -1;
+			if (i == 4 && strtoull(p + n, NULL, 10) != nsv)
+				return -1;
+			if (i >= 5 && !(seen & 1U << 3))
+				return -1;
+			seen |= 1U << i;
 		}
-		p = eol + 1;
 	}
-	return -1;
+	return sv && lines == nsv ? 0 : -1;
 }
 
 int
@@ -316,7 +402,7 @@ rung_svr_load(const char *text, size_t len, struct rung_svr **out,
 	    liblen != (uint64_t)(c.end - c.p - 1))
 		goto parsed;
 	c.p++;
-	if (check_libsvm_header(c.p, c.end) != 0)
+	if (check_libsvm_text(c.p, c.end, nsv) != 0)
 		goto parsed;
 	bad = 0;
 parsed:

@@ -515,7 +515,7 @@ test_svr(void)
 	struct rung_svr	*m, *m2;
 	double		 x[80 * 4], y[80], q[4] = { 1, 2, 3, 4 };
 	double		 tx[6] = { 0, 0, 1, 2, 2, 4 }, ty[3] = { 1, 2, 3 };
-	char		*text, *text2, *cause = NULL, *bad;
+	char		*text, *text2, *cause = NULL, *bad, *at;
 	size_t		 len, len2;
 	uint32_t	 i, same;
 	int		 type, r;
@@ -567,6 +567,28 @@ test_svr(void)
 		memcpy(strstr(bad, "kernel_type rbf"), "kernel_type xyz", 15);
 		ok(rung_svr_load(bad, len, &m2, &cause) != 0 && cause != NULL,
 		    "an unknown libsvm kernel is refused before libsvm sees it");
+		free(cause);
+		cause = NULL;
+		free(bad);
+		/*
+		 * What libsvm would read wrong (found by fuzz/fuzz-qsvr): a
+		 * second rho inside a line (libsvm reads tokens, and loses
+		 * the first rho's array), a count of support vectors that
+		 * is not the lines below SV (it sizes its arrays by them).
+		 */
+		bad = xstrdup(text);
+		at = strstr(bad, "\nrho ") + 5;
+		memcpy(at, "1rho", 4);
+		ok(rung_svr_load(bad, len, &m2, &cause) != 0 && cause != NULL,
+		    "a header line holding a second key is refused");
+		free(cause);
+		cause = NULL;
+		free(bad);
+		bad = xstrdup(text);
+		at = strstr(bad, "\ntotal_sv ") + 10;
+		*at = *at == '9' ? '1' : (char)(*at + 1);
+		ok(rung_svr_load(bad, len, &m2, &cause) != 0 && cause != NULL,
+		    "total_sv other than the support vectors is refused");
 		free(cause);
 		cause = NULL;
 		free(bad);
