@@ -113,7 +113,7 @@ read_samples(const struct rung_qsvr_params *p, uint32_t nv, uint8_t **out,
     uint32_t *nout, char **cause)
 {
 	char		*path = xprintf("%s/%s.samples", p->samples_in, p->tag);
-	char		*data = NULL, *line, *next, *tok, *save, *e;
+	char		*data = NULL, *line, *next, *tok, *save, *e, *nul;
 	size_t		 len, cap = 0;
 	uint8_t		*v = NULL;
 	uint32_t	 n = 0, field, lineno = 0;
@@ -124,6 +124,13 @@ read_samples(const struct rung_qsvr_params *p, uint32_t nv, uint8_t **out,
 	*nout = 0;
 	if (rung_read_file(path, &data, &len, cause) != 0)
 		goto out;
+	if ((nul = memchr(data, '\0', len)) != NULL) {
+		for (line = data; line < nul; line++)
+			lineno += *line == '\n';
+		xasprintf(cause, "%s: line %u: a NUL byte: not a text file",
+		    path, lineno + 1);
+		goto out;
+	}
 	for (line = data; line != NULL && *line != '\0'; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)

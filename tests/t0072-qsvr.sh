@@ -106,6 +106,9 @@ test_expect_success '--samples-in: errors name the file, line and field' '
 	grep -v "^#" qo/K5-r1.samples | sed "1s/\$/ x/" >bad/K5-r1.samples &&
 	expect_fail 1 rung fit --prefix 5 --svr qsvr --samples-in bad mq &&
 	grep_err "line 1, field 122: expected the end of the line" &&
+	{ head -n 2 qo/K5-r1.samples; printf "0\0001\n"; } >bad/K5-r1.samples &&
+	expect_fail 1 rung fit --prefix 5 --svr qsvr --samples-in bad mq &&
+	grep_err "bad/K5-r1.samples: line 3: a NUL byte: not a text file" &&
 	expect_fail 1 rung fit --prefix 5 --svr qsvr --samples-in nowhere mq &&
 	grep_err "nowhere/K5-r1.samples"
 '
