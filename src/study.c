@@ -210,6 +210,7 @@ rung_study_free(struct rung_study *s)
 	free(s->curve.vals);
 	free(s->curve.final);
 	free(s->curve.best);
+	free(s->curve.last);
 	free(s->secs);
 	for (i = 0; i < s->nparams; i++) {
 		free(s->params[i].name);
