@@ -33,6 +33,25 @@ ylabels() {
 	PY
 }
 
+# wait_labels TOP BOTTOM: the panel's first and third y labels become TOP
+# and BOTTOM within 10 s. The status line can be captured a moment before
+# the panel below it is redrawn, so one capture that shows the new status
+# may still show the old labels.
+wait_labels() {
+	_n=100
+	while [ "$_n" -gt 0 ]; do
+		screen >screen.txt 2>/dev/null || true
+		ylabels >labels
+		[ "$(sed -n 1p labels)" = "$1" ] &&
+			[ "$(sed -n 3p labels)" = "$2" ] && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	echo "the y labels never became $1 ... $2; they are:"
+	cat labels
+	return 1
+}
+
 # 12 trials x 20 steps of loss 0.5 + t/20 + 2/k; t7 diverges after step 16.
 gen_div() {
 	awk 'BEGIN {
@@ -97,8 +116,7 @@ test_expect_success ':smooth, :color-by and :yrange from the prompt' '
 	keys "color-by opt" Enter && wait_for "colour: opt" &&
 	keys : && wait_for "^:" &&
 	keys "yrange 0.5:1.5" Enter && wait_for "y 0.5:1.5" &&
-	ylabels >labels && test "$(sed -n 1p labels)" = 1.5 &&
-	test "$(sed -n 3p labels)" = 0.5 &&
+	wait_labels 1.5 0.5 &&
 	keys : && wait_for "^:" &&
 	keys "yrange" Enter && wait_for "smooth 0.33  colour: opt  4 clipped" &&
 	keys : && wait_for "^:" && keys "smooth 0" Enter &&
