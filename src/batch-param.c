@@ -231,6 +231,7 @@ rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
 	pv.text = text = xstrndup(tok, len);
 	param_set(b, t, param, &pv, text);
 }
+
 /*
  * Candidate column c, whose every token is a number (it saw no text), made
  * the new parameter param: its first token of each trial typed as
