@@ -137,6 +137,19 @@ struct cursor {
 	const char	*end;
 };
 
+/* A cursor over a NUL-ended copy of text, which is returned to free. */
+static char *
+cur_init(struct cursor *c, const char *text, size_t len)
+{
+	char	*buf = xmalloc(len + 1);
+
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	c->p = buf;
+	c->end = buf + len;
+	return buf;
+}
+
 static void
 cur_blank(struct cursor *c)
 {
@@ -380,11 +393,7 @@ rung_svr_load(const char *text, size_t len, struct rung_svr **out,
 	if (len >= 10 && memcmp(text, "rung-qsvr ", 10) == 0)
 		return rung_qsvr_load_text(text, len, out, cause);
 	rung_svm_quiet();
-	buf = xmalloc(len + 1);
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	c.p = buf;
-	c.end = buf + len;
+	buf = cur_init(&c, text, len);
 
 	old = c_locale_enter();
 	m = xcalloc(1, sizeof *m);
@@ -520,11 +529,7 @@ rung_qsvr_load_text(const char *text, size_t len, struct rung_svr **out,
 	int		 bad = 1;
 
 	*out = NULL;
-	buf = xmalloc(len + 1);
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	c.p = buf;
-	c.end = buf + len;
+	buf = cur_init(&c, text, len);
 	old = c_locale_enter();
 	m = xcalloc(1, sizeof *m);
 	m->type = RUNG_QSVR;
