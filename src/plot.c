@@ -825,30 +825,6 @@ out:
 	return ret;
 }
 
-static int
-write_file(const char *path, const char *data, size_t len, char **cause)
-{
-	FILE	*f;
-
-	if ((f = fopen(path, "w")) == NULL) {
-		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if ((len > 0 && fwrite(data, 1, len, f) != len) || fflush(f) != 0 ||
-	    ferror(f)) {
-		xasprintf(cause, "cannot write '%s': %s", path,
-		    strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	if (fclose(f) != 0) {
-		xasprintf(cause, "cannot write '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int
 rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
     const char *dir, char **cause)
@@ -877,7 +853,7 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
 		name = xprintf("%s.dat", p->data[i].name);
 		path = rung_path_join(dir, name);
 		free(name);
-		ret = write_file(path, p->data[i].text.data,
+		ret = rung_write_file(path, p->data[i].text.data,
 		    p->data[i].text.len, cause);
 		free(path);
 		if (ret != 0)
@@ -885,7 +861,7 @@ rung_plot_export(const struct rung_plot *p, const struct rung_plot_target *tg,
 	}
 	script = rung_plot_script(p, tg, 1);
 	path = rung_path_join(dir, "plot.gp");
-	ret = write_file(path, script, strlen(script), cause);
+	ret = rung_write_file(path, script, strlen(script), cause);
 	free(path);
 	free(script);
 	return ret;

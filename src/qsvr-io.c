@@ -26,25 +26,11 @@ put_file(const char *dir, const char *tag, const char *ext,
     const struct rung_buf *b, char **cause)
 {
 	char	*path = xprintf("%s/%s.%s", dir, tag, ext);
-	FILE	*f;
-	int	 bad;
+	int	 ret;
 
-	if ((f = fopen(path, "w")) == NULL) {
-		xasprintf(cause, "cannot write '%s': %s", path,
-		    strerror(errno));
-		free(path);
-		return -1;
-	}
-	bad = fwrite(b->len ? b->data : "", 1, b->len, f) != b->len;
-	bad |= fclose(f) != 0;
-	if (bad) {
-		xasprintf(cause, "cannot write '%s': %s", path,
-		    strerror(errno));
-		free(path);
-		return -1;
-	}
+	ret = rung_write_file(path, b->len ? b->data : "", b->len, cause);
 	free(path);
-	return 0;
+	return ret;
 }
 
 static int

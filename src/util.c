@@ -459,6 +459,30 @@ rung_read_file(const char *path, char **data, size_t *len, char **cause)
 }
 
 int
+rung_write_file(const char *path, const char *data, size_t len, char **cause)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		xasprintf(cause, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if ((len > 0 && fwrite(data, 1, len, f) != len) || fflush(f) != 0 ||
+	    ferror(f)) {
+		xasprintf(cause, "cannot write '%s': %s", path,
+		    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		xasprintf(cause, "cannot write '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 rung_file_digest(const char *path, char **digest, uint64_t *size,
     char **cause)
 {

@@ -88,6 +88,12 @@ void	 rung_buf_release(struct rung_buf *);
  */
 int	 rung_read_file(const char *path, char **data, size_t *len,
 	     char **cause);
+/*
+ * Write len bytes of data to path (created or truncated), whole: -1 with
+ * *cause naming the path where it cannot be opened or written.
+ */
+int	 rung_write_file(const char *path, const char *data, size_t len,
+	     char **cause);
 
 /*
  * Content digest of a file, after decompression: used to recognise a source
