@@ -264,23 +264,20 @@ lsu_lock_logs(struct launch *L, char **cause)
 	 */
 	for (tries = 0; flock(L->lockfd, LOCK_EX | LOCK_NB) != 0; tries++) {
 		if (errno != EWOULDBLOCK || tries == 60 ||
-		    lock_owner_alive(L->lockfd))
-			break;
+		    lock_owner_alive(L->lockfd)) {
+			xasprintf(cause, "the campaign of '%s' is running "
+			    "already (its rung holds %s/.%s.lock)", L->o.study,
+			    L->logs, L->o.study);
+			free(path);
+			return -1;
+		}
 		usleep(50000);
 	}
-	if (flock(L->lockfd, LOCK_EX | LOCK_NB) == 0) {
-		snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-		if (ftruncate(L->lockfd, 0) != 0 ||
-		    pwrite(L->lockfd, pid, strlen(pid), 0) < 0)
-			rung_warn("launch: cannot write '%s': %s", path,
-			    strerror(errno));
-	} else {
-		xasprintf(cause, "the campaign of '%s' is running already (its "
-		    "rung holds %s/.%s.lock)", L->o.study, L->logs,
-		    L->o.study);
-		free(path);
-		return -1;
-	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(L->lockfd, 0) != 0 ||
+	    pwrite(L->lockfd, pid, strlen(pid), 0) < 0)
+		rung_warn("launch: cannot write '%s': %s", path,
+		    strerror(errno));
 	free(path);
 	return 0;
 }
