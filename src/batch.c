@@ -117,6 +117,27 @@ rung_batch_source(struct rung_batch *b, const char *path, const char *format,
 	s->size = size;
 }
 
+/*
+ * The last source was added without its digest (rung_import defers it to
+ * the reader, which goes through the file anyway): 1 while it has none.
+ */
+int
+rung_batch_source_pending(const struct rung_batch *b)
+{
+	return b->nsources > 0 && b->sources[b->nsources - 1].digest[0] == '\0';
+}
+
+void
+rung_batch_source_digest(struct rung_batch *b, const char *digest,
+    uint64_t size)
+{
+	struct rung_batch_source *s = &b->sources[b->nsources - 1];
+
+	free(s->digest);
+	s->digest = xstrdup(digest);
+	s->size = size;
+}
+
 static void
 rehash(struct rung_batch *b)
 {

@@ -24,6 +24,8 @@ struct field {
 	long		 line;	/* physical line the field starts on */
 };
 
+struct csvpipe;
+
 /*
  * A record-at-a-time reader over libcsv. Line numbers are exact: libcsv
  * (with CSV_REPALL_NL) hands every unquoted CR and LF to the row callback,
@@ -48,6 +50,21 @@ struct reader {
 
 	int		 failed;	/* the handler set *cause */
 	int		 done;		/* the handler wants no more records */
+
+	/*
+	 * threaded: the file is parsed on a thread of its own while this
+	 * one runs the handler on what it parsed (import-csv-read.c). The
+	 * parser then keeps many records in its arena, the current one
+	 * from field f0 and byte t0; else f0 and t0 stay 0.
+	 */
+	int		 threaded;
+	size_t		 f0;
+	size_t		 t0;
+	struct csvpipe	*pipe;
+
+	/* Where set, the digest of every byte, whole once all were read. */
+	struct rung_digest *digest;
+	int		 whole;
 };
 
 static inline const char *

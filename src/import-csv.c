@@ -652,6 +652,8 @@ static int
 run_import(struct csvimp *ci, int (*record)(struct reader *, void *))
 {
 	struct reader	 r;
+	struct rung_digest d;
+	char		*text;
 	int		 ret;
 
 	memset(&r, 0, sizeof r);
@@ -659,7 +661,18 @@ run_import(struct csvimp *ci, int (*record)(struct reader *, void *))
 	r.cause = ci->cause;
 	r.record = record;
 	r.arg = ci;
+	r.threaded = 1;
+	/* The source's digest, left to this read: no second one for it. */
+	if (rung_batch_source_pending(ci->b)) {
+		rung_digest_init(&d);
+		r.digest = &d;
+	}
 	ret = csv_read(&r, ci->o->progress);
+	if (ret == 0 && r.digest != NULL && r.whole) {
+		text = rung_digest_text(&d);
+		rung_batch_source_digest(ci->b, text, d.total);
+		free(text);
+	}
 	csv_reader_release(&r);
 	if (ret == 0 && !ci->have_header) {
 		xasprintf(ci->cause, "%s: the file is empty: expected a header "

@@ -413,6 +413,38 @@ unit_add(struct units *u, const char *study, struct rung_batch *b)
 	return &u->v[u->n++];
 }
 
+/*
+ * Whether the one file of this import may be read before its digest is
+ * made: the digest only looks for the file among those imported before,
+ * and a study without any source has none. The reader then makes it as it
+ * reads (a CSV's thread does), else rung_import after it: for a file of
+ * gigabytes, one read of it rather than two.
+ */
+static int
+defer_digest(struct rung_store *s, const struct pathlist *pl,
+    const enum rung_format *fmts, const char *study, char **cause)
+{
+	char	**paths, **formats_of;
+	size_t	 n, i;
+	int	 fi;
+
+	if (pl->n != 1 || pl->isdir[0])
+		return 0;
+	fi = format_index(fmts[0]);
+	if (fi < 0 || formats[fi].read_units != NULL)
+		return 0;
+	if (rung_store_source_paths(s, study, &paths, &formats_of, &n,
+	    cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		free(paths[i]);
+		free(formats_of[i]);
+	}
+	free(paths);
+	free(formats_of);
+	return n == 0;
+}
+
 /* Has this study had this source before? Reports a skip when it has. */
 static int
 known_source(struct rung_store *s, const char *study, const char *path,
@@ -588,7 +620,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	size_t		*twins = NULL;
 	uint64_t	 size;
 	size_t		 i, k;
-	int		 ret = -1, known, intx = 0, bulk = 0;
+	int		 ret = -1, known, intx = 0, bulk = 0, defer;
 
 	memset(rep, 0, sizeof *rep);
 	if (npaths == 0) {
@@ -631,7 +663,15 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 	}
 
 	digests = xcalloc(pl.n, sizeof *digests);
+	if ((defer = defer_digest(s, &pl, fmts, study, cause)) < 0)
+		goto out;
 	for (i = 0; i < pl.n; i++) {
+		if (defer) {
+			rep->files++;
+			fmt = fmts[i];
+			size = 0;
+			goto read;
+		}
 		if ((pl.isdir[i] ? dir_digest(pl.v[i], pl.isdir[i], &digest,
 		    &size, cause) :
 		    rung_file_digest(pl.v[i], &digest, &size, cause)) != 0)
@@ -667,6 +707,7 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 			rep->skipped_files++;
 			continue;
 		}
+read:
 		if (main_batch == NULL) {
 			main_batch = rung_batch_new();
 			unit_add(&u, study, main_batch);
@@ -678,6 +719,15 @@ rung_import(struct rung_store *s, const char *const *paths, size_t npaths,
 		ntrials = rung_batch_ntrials(main_batch);
 		if (read_one(main_batch, pl.v[i], fmt, o, cause) != 0)
 			goto out;
+		/* A reader that made no digest as it read: one pass more. */
+		if (rung_batch_source_pending(main_batch)) {
+			if (rung_file_digest(pl.v[i], &digest, &size,
+			    cause) != 0)
+				goto out;
+			rung_batch_source_digest(main_batch, digest, size);
+			free(digest);
+			digest = NULL;
+		}
 		/* A run's log: its parameters from its folder (hparams.yaml). */
 		if (rung_batch_ntrials(main_batch) == ntrials + 1 &&
 		    rung_runs_params(main_batch, ntrials, ntrials + 1, pl.v[i],

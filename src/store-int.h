@@ -44,6 +44,36 @@ int		 store_prepare(struct rung_store *, const char *sql,
 	" 0, 0, 0 FROM studies s"
 
 /*
+ * store-prep.c: each trial of a batch to write, prepared a block ahead on
+ * a thread: its digest, and its curves' and seconds' blobs in the slot's
+ * blob (soff SIZE_MAX: contiguous steps, bound as NULL).
+ */
+struct store_prep_curve {
+	uint32_t	 metric;
+	uint32_t	 n;
+	int32_t		 first, last;
+	size_t		 soff, voff;
+	double		 sum[3];	/* lo, hi, final (store_curve_summary) */
+};
+struct store_prep_trial {
+	uint64_t	 digest;
+	uint64_t	 npoints;
+	size_t		 c0, nc;	/* its curves */
+	struct {
+		uint32_t	 n;	/* 0: no seconds */
+		int32_t		 first, last;
+		size_t		 soff, voff;
+	}		 secs;
+};
+struct rung_batch;
+struct store_prep;
+struct store_prep *store_prep_start(struct rung_batch *);
+const struct store_prep_trial *store_prep_trial(struct store_prep *,
+		     uint32_t, const unsigned char **blob,
+		     const struct store_prep_curve **);
+void		 store_prep_free(struct store_prep *);
+
+/*
  * A curve's summary (schema 10): its lowest and highest finite value and
  * its last, NaN where none, from vals or else from a blob of doubles;
  * bound at a, a + 1, a + 2 of st, NULL for NaN.
@@ -52,6 +82,7 @@ void		 store_curve_summary(const double *vals, const void *blob,
 		     uint32_t n, double *lo, double *hi, double *final);
 void		 store_bind_summary(sqlite3_stmt *st, int a,
 		     const double *vals, uint32_t n);
+void		 store_bind_sum(sqlite3_stmt *st, int a, const double x[3]);
 
 /* store-study.c */
 int		 store_metric_row(struct rung_store *, int64_t study,

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <sqlite3.h>
-#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/import.h"
@@ -25,8 +24,6 @@ struct writer {
 	struct rung_store *s;
 	sqlite3_stmt	*find_trial, *put_trial, *set_trial, *del_params, *del_curves,
 			*del_secs, *ins_param, *ins_curve, *ins_secs;
-	unsigned char	*blob;
-	size_t		 blobcap;
 };
 
 static void
@@ -41,7 +38,6 @@ writer_release(struct writer *w)
 	sqlite3_finalize(w->ins_param);
 	sqlite3_finalize(w->ins_curve);
 	sqlite3_finalize(w->ins_secs);
-	free(w->blob);
 }
 
 static int
@@ -56,35 +52,20 @@ step_done(struct rung_store *s, sqlite3_stmt *st, char **cause)
 	return -1;
 }
 
-static int
-contiguous(const int32_t *steps, uint32_t n)
-{
-	uint32_t	 i;
-
-	for (i = 1; i < n; i++) {
-		if (steps[i] != steps[0] + (int32_t)i)
-			return 0;
-	}
-	return 1;
-}
-
-/* Bind steps (NULL when contiguous) and values as blobs at columns a, a+1. */
+/*
+ * Points prepared by store-prep.c bound at columns a (steps, NULL when
+ * contiguous) and a + 1 (values); the blob stays until the step.
+ */
 static void
-bind_points(struct writer *w, sqlite3_stmt *st, int a, const int32_t *steps,
-    const double *vals, uint32_t n)
+bind_points(sqlite3_stmt *st, int a, const unsigned char *blob, size_t soff,
+    size_t voff, uint32_t n)
 {
-	size_t	 need = (size_t)n * 12;
-
-	XGROW(w->blob, w->blobcap, need ? need : 1);
-	if (contiguous(steps, n))
+	if (soff == SIZE_MAX)
 		sqlite3_bind_null(st, a);
-	else {
-		rung_pack_i32(steps, n, w->blob);
-		sqlite3_bind_blob(st, a, w->blob, (int)(4 * n), SQLITE_STATIC);
-	}
-	rung_pack_f64(vals, n, w->blob + 4 * (size_t)n);
-	sqlite3_bind_blob(st, a + 1, w->blob + 4 * (size_t)n, (int)(8 * n),
-	    SQLITE_STATIC);
+	else
+		sqlite3_bind_blob(st, a, blob + soff, (int)(4 * n),
+		    SQLITE_STATIC);
+	sqlite3_bind_blob(st, a + 1, blob + voff, (int)(8 * n), SQLITE_STATIC);
 }
 
 static int
@@ -321,74 +302,6 @@ launch_trial(struct rung_store *s, int64_t tid, char **cause)
 }
 
 /*
- * A trial's digest is made as a source's (rung_file_digest): CRC-32 and
- * Adler-32 of its bytes, zlib's, which go through a curve a word at a
- * time; the two make 64 bits.
- */
-struct tdigest {
-	uLong		 crc, adl;
-};
-
-static void
-feed(struct tdigest *h, const void *p, size_t n)
-{
-	h->crc = crc32(h->crc, p, (uInt)n);
-	h->adl = adler32(h->adl, p, (uInt)n);
-}
-
-/*
- * What trial t of the batch holds (status, parameters, points of every
- * metric, seconds), hashed: a follower that reads a source again writes
- * only the trials whose digest changed.
- */
-static uint64_t
-trial_digest(struct rung_batch *b, const struct rung_batch_view *v,
-    uint32_t t, uint64_t *points)
-{
-	struct tdigest	 h = { crc32(0, Z_NULL, 0), adler32(0, Z_NULL, 0) };
-	struct rung_batch_value pv;
-	const int32_t	*steps;
-	const double	*vals;
-	const char	*name;
-	uint32_t	 i, n;
-	uint8_t		 st = (uint8_t)rung_batch_trial_status(b, t);
-
-	feed(&h, &st, 1);
-	for (i = 0; i < v->nparams; i++) {
-		rung_batch_trial_param(b, t, i, &pv);
-		if (!pv.set)
-			continue;
-		name = rung_batch_param_name(b, i);
-		feed(&h, name, strlen(name) + 1);
-		feed(&h, &pv.type, sizeof pv.type);
-		if (pv.type == RUNG_PCAT)
-			feed(&h, pv.text, strlen(pv.text) + 1);
-		else if (pv.type == RUNG_PINT)
-			feed(&h, &pv.i, sizeof pv.i);
-		else
-			feed(&h, &pv.d, sizeof pv.d);
-	}
-	*points = 0;
-	for (i = 0; i < v->nmetrics; i++) {
-		if ((n = rung_batch_curve(b, t, i, &steps, &vals)) == 0)
-			continue;
-		name = rung_batch_metric_name(b, i);
-		feed(&h, name, strlen(name) + 1);
-		feed(&h, &n, sizeof n);
-		feed(&h, steps, n * sizeof *steps);
-		feed(&h, vals, n * sizeof *vals);
-		*points += n;
-	}
-	if ((n = rung_batch_times(b, t, &steps, &vals)) > 0) {
-		feed(&h, "\0secs", 6);
-		feed(&h, steps, n * sizeof *steps);
-		feed(&h, vals, n * sizeof *vals);
-	}
-	return (uint64_t)(h.crc & 0xffffffffUL) << 32 |
-	    (uint64_t)(h.adl & 0xffffffffUL);
-}
-
-/*
  * Count one more write to the study's trials: *rev is what the trials it
  * writes carry (the store's schema 7 tells why).
  */
@@ -422,10 +335,13 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	int64_t		 rev = 0;	/* counted at the first trial written */
 	uint64_t	 unchanged_points = 0;
 	uint32_t	 unchanged0 = rep->unchanged_trials;
-	uint32_t	 i, t, n, m;
+	uint32_t	 i, t, m;
+	size_t		 k;
 	char		*metric = NULL;
-	const int32_t	*steps;
-	const double	*vals;
+	struct store_prep *prep = NULL;
+	const struct store_prep_trial *tr;
+	const struct store_prep_curve *c, *cs;
+	const unsigned char *blob;
 	struct rung_batch_value pv;
 	struct rung_progress prog;
 	sqlite3_stmt	*st;
@@ -598,12 +514,15 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 		goto out;
 
 	rung_progress_start(&prog, "writing", v.ntrials);
+	prep = store_prep_start(b);
 	for (t = 0; t < v.ntrials; t++) {
 		const char *ext = rung_batch_trial_id(b, t);
 		uint64_t	 h, npts;
 
 		rung_progress_update(&prog, t);
-		h = trial_digest(b, &v, t, &npts);
+		tr = store_prep_trial(prep, t, &blob, &cs);
+		h = tr->digest;
+		npts = tr->npoints;
 		/* A study this import made has no trial to look up. */
 		tid = 0;
 		if (!rep->created) {
@@ -706,30 +625,33 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 			if (step_done(s, w.ins_param, cause) != 0)
 				goto out;
 		}
-		for (m = 0; m < v.nmetrics; m++) {
-			n = rung_batch_curve(b, t, m, &steps, &vals);
-			if (n == 0)
-				continue;
+		for (k = tr->c0; k < tr->c0 + tr->nc; k++) {
+			c = &cs[k];
 			sqlite3_bind_int64(w.ins_curve, 1, tid);
-			sqlite3_bind_int64(w.ins_curve, 2, mid[m]);
-			sqlite3_bind_int(w.ins_curve, 3, (int)n);
-			sqlite3_bind_int(w.ins_curve, 4, steps[0]);
-			sqlite3_bind_int(w.ins_curve, 5, steps[n - 1]);
-			bind_points(&w, w.ins_curve, 6, steps, vals, n);
-			store_bind_summary(w.ins_curve, 8, vals, n);
+			sqlite3_bind_int64(w.ins_curve, 2, mid[c->metric]);
+			sqlite3_bind_int(w.ins_curve, 3, (int)c->n);
+			sqlite3_bind_int(w.ins_curve, 4, c->first);
+			sqlite3_bind_int(w.ins_curve, 5, c->last);
+			bind_points(w.ins_curve, 6, blob, c->soff, c->voff,
+			    c->n);
+			store_bind_sum(w.ins_curve, 8, c->sum);
 			if (step_done(s, w.ins_curve, cause) != 0)
 				goto out;
 		}
-		if ((n = rung_batch_times(b, t, &steps, &vals)) > 0) {
+		if (tr->secs.n > 0) {
 			sqlite3_bind_int64(w.ins_secs, 1, tid);
-			sqlite3_bind_int(w.ins_secs, 2, (int)n);
-			sqlite3_bind_int(w.ins_secs, 3, steps[0]);
-			bind_points(&w, w.ins_secs, 4, steps, vals, n);
+			sqlite3_bind_int(w.ins_secs, 2, (int)tr->secs.n);
+			sqlite3_bind_int(w.ins_secs, 3, tr->secs.first);
+			bind_points(w.ins_secs, 4, blob, tr->secs.soff,
+			    tr->secs.voff, tr->secs.n);
 			if (step_done(s, w.ins_secs, cause) != 0)
 				goto out;
 		}
 	}
 	rung_progress_end(&prog);
+	/* Joined: what the thread read of the batch is read. */
+	store_prep_free(prep);
+	prep = NULL;
 	/* A spill file that failed to read back gave short curves. */
 	if (rung_batch_failed(b) != NULL) {
 		*cause = xstrdup(rung_batch_failed(b));
@@ -741,6 +663,7 @@ rung_store_write(struct rung_store *s, struct rung_batch *b,
 	rep->duplicates += v.nduplicates;
 	ret = 0;
 out:
+	store_prep_free(prep);
 	writer_release(&w);
 	free(mid);
 	free(pid);

@@ -2,6 +2,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -306,6 +309,27 @@ rung_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+rung_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t	 attr;
+	int		 err;
+
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	/*
+	 * Threads then share the main arena. They allocate little once
+	 * started (grown buffers), so its lock is rarely contended.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
+	if ((err = pthread_attr_init(&attr)) != 0)
+		return err;
+	if ((err = pthread_attr_setstacksize(&attr, 1 << 20)) == 0)
+		err = pthread_create(th, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
 double
 rung_now(void)
 {
@@ -482,6 +506,37 @@ rung_write_file(const char *path, const char *data, size_t len, char **cause)
 	return 0;
 }
 
+void
+rung_digest_init(struct rung_digest *d)
+{
+	d->crc = crc32(0, Z_NULL, 0);
+	d->adl = adler32(0, Z_NULL, 0);
+	d->total = 0;
+}
+
+void
+rung_digest_add(struct rung_digest *d, const void *p, size_t n)
+{
+	const Bytef	*b = p;
+	uInt		 k;
+
+	d->total += n;
+	while (n > 0) {
+		k = n > (1U << 30) ? 1U << 30 : (uInt)n;
+		d->crc = crc32(d->crc, b, k);
+		d->adl = adler32(d->adl, b, k);
+		b += k;
+		n -= k;
+	}
+}
+
+char *
+rung_digest_text(const struct rung_digest *d)
+{
+	return xprintf("%08lx-%08lx-%llx", d->crc & 0xffffffffUL,
+	    d->adl & 0xffffffffUL, (unsigned long long)d->total);
+}
+
 int
 rung_file_digest(const char *path, char **digest, uint64_t *size,
     char **cause)
@@ -489,27 +544,23 @@ rung_file_digest(const char *path, char **digest, uint64_t *size,
 	gzFile		 gz;
 	static char	 chunk[1 << 17];
 	int		 n;
-	uLong		 crc = crc32(0, Z_NULL, 0), adl = adler32(0, Z_NULL, 0);
-	uint64_t	 total = 0;
+	struct rung_digest d;
 
 	if ((gz = gzopen(path, "rb")) == NULL) {
 		xasprintf(cause, "cannot open '%s': %s", path,
 		    errno ? strerror(errno) : "out of memory");
 		return -1;
 	}
-	while ((n = gzread(gz, chunk, sizeof chunk)) > 0) {
-		crc = crc32(crc, (const Bytef *)chunk, (uInt)n);
-		adl = adler32(adl, (const Bytef *)chunk, (uInt)n);
-		total += (uint64_t)n;
-	}
+	rung_digest_init(&d);
+	while ((n = gzread(gz, chunk, sizeof chunk)) > 0)
+		rung_digest_add(&d, chunk, (size_t)n);
 	if (gz_failed(gz, n, path, cause)) {
 		gzclose(gz);
 		return -1;
 	}
 	gzclose(gz);
-	xasprintf(digest, "%08lx-%08lx-%llx", (unsigned long)crc,
-	    (unsigned long)adl, (unsigned long long)total);
-	*size = total;
+	*digest = rung_digest_text(&d);
+	*size = d.total;
 	return 0;
 }
 

@@ -44,6 +44,9 @@ void		 rung_batch_free(struct rung_batch *);
  */
 void		 rung_batch_source(struct rung_batch *, const char *path,
 		     const char *format, const char *digest, uint64_t size);
+int		 rung_batch_source_pending(const struct rung_batch *);
+void		 rung_batch_source_digest(struct rung_batch *,
+		     const char *digest, uint64_t size);
 
 /* Find or create a trial by external id. */
 uint32_t	 rung_batch_trial(struct rung_batch *, const char *id);

@@ -5,6 +5,7 @@
 #ifndef RUNG_UTIL_H
 #define RUNG_UTIL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,6 +19,13 @@
  * Returns 0 on success, -1 if the text is not a number.
  */
 int	 rung_parse_double(const char *s, size_t len, double *out);
+/*
+ * Start a helper thread that costs little address space: a 1 MiB stack,
+ * not the 8 MiB default, and (glibc) no malloc arena of its own, for
+ * which glibc reserves 64 MiB: an import run under a ulimit -v sized for
+ * one thread still fits (t0146). Returns pthread_create's 0 or errno.
+ */
+int	 rung_thread_start(pthread_t *, void *(*)(void *), void *);
 /* Parse the whole of s[0..len) as a decimal int64; -1 if not one. */
 int	 rung_parse_int64(const char *s, size_t len, int64_t *out);
 /* True when s[0..len) is written as an integer (no point, no exponent). */
@@ -97,8 +105,17 @@ int	 rung_write_file(const char *path, const char *data, size_t len,
 
 /*
  * Content digest of a file, after decompression: used to recognise a source
- * that was imported before. Written as "crc32-adler32-size" in hex.
+ * that was imported before. Written as "crc32-adler32-size" in hex. A
+ * reader that goes through the whole file anyway makes the same digest
+ * with rung_digest_add over its bytes in order.
  */
+struct rung_digest {
+	unsigned long	 crc, adl;
+	uint64_t	 total;
+};
+void	 rung_digest_init(struct rung_digest *);
+void	 rung_digest_add(struct rung_digest *, const void *, size_t);
+char	*rung_digest_text(const struct rung_digest *);
 int	 rung_file_digest(const char *path, char **digest, uint64_t *size,
 	     char **cause);
 
