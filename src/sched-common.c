@@ -16,8 +16,12 @@
 void
 rung_sched_bracket_init(struct rung_sched_bracket *b, uint32_t nrungs)
 {
+	uint32_t	 k;
+
 	b->nrungs = nrungs;
 	b->rungs = nrungs ? xcalloc(nrungs, sizeof *b->rungs) : NULL;
+	for (k = 0; k < nrungs; k++)
+		b->rungs[k].hint_n = UINT32_MAX;
 }
 
 uint32_t

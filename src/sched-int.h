@@ -35,6 +35,15 @@ struct rung_sched_rung {
 	size_t		 sortcap;
 	uint32_t	 nsorted;
 	int		 hasnan;
+	/*
+	 * The place in sorted of the value judged last, found when sorted
+	 * held e[0 .. hint_n): the place of e[hint_n] when that is the
+	 * value (it is recorded right after its judgement), so that it is
+	 * put in without a second search. hint_n UINT32_MAX: none.
+	 */
+	uint32_t	 hint_n;
+	uint32_t	 hint_at;
+	double		 hint_val;
 };
 
 struct rung_sched_bracket {
