@@ -579,6 +579,15 @@ rung_replay_run(const struct rung_study *s,
     const struct rung_sched_params *p, const struct rung_replay_opts *o,
     uint64_t seed, struct rung_replay_result *r, char **cause)
 {
+	return rung_replay_run_order(s, p, o, seed, NULL, 0, r, cause);
+}
+
+int
+rung_replay_run_order(const struct rung_study *s,
+    const struct rung_sched_params *p, const struct rung_replay_opts *o,
+    uint64_t seed, const uint32_t *order, uint32_t norder,
+    struct rung_replay_result *r, char **cause)
+{
 	struct rung_replay_opts	 dflt;
 	struct rung_replay_ctx	 own;
 	const struct rung_replay_ctx *c;
@@ -632,7 +641,11 @@ rung_replay_run(const struct rung_study *s,
 		goto out;
 	}
 	/* Random: the pool in a seeded order; tpe: see sampler.h. */
-	sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
+	if (order != NULL && norder == c->npool)
+		sp = rung_sampler_new_order(s, c->pool, c->npool, o->sampler,
+		    order, 0);
+	else
+		sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;

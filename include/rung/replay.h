@@ -146,6 +146,16 @@ int		 rung_replay_run(const struct rung_study *,
 		     const struct rung_sched_params *,
 		     const struct rung_replay_opts *, uint64_t seed,
 		     struct rung_replay_result *, char **cause);
+/*
+ * The same with the seed's order of a pool of norder configurations made
+ * already (rung_sampler_order), for several replays of one seed: it is
+ * used where the replay's pool has that size, else made again.
+ */
+int		 rung_replay_run_order(const struct rung_study *,
+		     const struct rung_sched_params *,
+		     const struct rung_replay_opts *, uint64_t seed,
+		     const uint32_t *order, uint32_t norder,
+		     struct rung_replay_result *, char **cause);
 void		 rung_replay_result_release(struct rung_replay_result *);
 /* A deep copy, but for reached (NULL: its size is the study's). */
 void		 rung_replay_result_copy(struct rung_replay_result *dst,

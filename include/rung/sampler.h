@@ -110,6 +110,22 @@ struct rung_sampler_state *rung_sampler_new(const struct rung_study *,
 		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
 		     uint64_t seed);
 /*
+ * The seeded order of a pool of npool: 0 .. npool - 1 shuffled with seed.
+ * It depends on nothing else, so replays of one seed over pools of one
+ * size can make it once (a shuffle is a draw per configuration, whatever
+ * a replay starts of them) and share it through rung_sampler_new_order.
+ */
+void		 rung_sampler_order(uint64_t seed, uint32_t *order,
+		     uint32_t npool);
+/*
+ * rung_sampler_new with the seed's order already made: the sampler takes
+ * order[0 .. npool) over when own is 1, else it only reads it, and the
+ * caller keeps it until the sampler is freed.
+ */
+struct rung_sampler_state *rung_sampler_new_order(const struct rung_study *,
+		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
+		     const uint32_t *order, int own);
+/*
  * The next configuration: an index into the pool, now used; UINT32_MAX
  * when every configuration is used.
  */
