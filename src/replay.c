@@ -426,10 +426,44 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
  * to the main loop.
  */
 /*
+ * The first of trial t's points lo .. hi - 1 with a step at or above x,
+ * else hi: by index on a dense curve, else by a binary search.
+ */
+static uint32_t
+step_at_least(const struct replay *rp, uint32_t t, uint32_t lo, uint32_t hi,
+    int64_t x)
+{
+	const int32_t	*steps = rp->s->curve.steps;
+	uint32_t	 mid;
+	int64_t		 k;
+
+	if (lo >= hi || steps[lo] >= x)
+		return lo;
+	if (rp->dense != NULL && rp->dense[t]) {
+		k = x - steps[lo];
+		return k >= (int64_t)(hi - lo) ? hi : lo + (uint32_t)k;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (steps[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * run_quiet without seconds and without a sampler to tell: time is steps,
  * a whole number in a double, so that the time and the cost at any point
  * are the first's plus the steps since, exactly as the sums step by step
  * would have them; only a point that changes the incumbent needs them.
+ * Nor need the points be walked: those run are the job's up to its quiet
+ * step q and, with a budget, the one whose cost first reaches it (it is
+ * checked before each point, on the cost so far); of them only those at
+ * or above the incumbent's step can change it, the first of them that
+ * does makes the trial the incumbent, and each after (a higher step)
+ * then only moves its step and value along.
  */
 static void
 run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
@@ -439,38 +473,57 @@ run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
 	struct rung_replay_result	*r = rp->r;
 	const int32_t			*steps = s->curve.steps;
 	const float			*vals = s->curve.vals;
-	uint32_t			 pt = w->pt, pt0 = w->pt;
+	uint32_t			 pt0 = w->pt, end, f, b;
 	uint64_t			 cost0 = r->cost_steps;
-	int32_t				 step, prev0 = w->prev, prev = w->prev;
+	int32_t				 prev0 = w->prev, prev;
 	double				 v, now0 = rp->now;
 	int				 neg = s->direction == RUNG_MAX;
 
-	/* The budget is checked before each point, on the cost so far. */
-	while (pt < last && steps[pt] < q && (budget == 0 ||
-	    cost0 + (uint64_t)(prev - prev0) < budget)) {
-		step = steps[pt];
-		v = vals[pt++];
-		if (neg)
-			v = -v;
-		if (changes(rp, step, v)) {
-			rp->now = now0 + (double)(uint64_t)(step - prev0);
-			r->cost_steps = cost0 + (uint64_t)(step - prev0);
-			observe(rp, w->trial, step, v);
+	end = step_at_least(rp, w->trial, pt0, last, q);
+	if (budget != 0) {
+		if (cost0 >= budget)
+			end = pt0;
+		else if (budget - cost0 <= (uint64_t)INT32_MAX) {
+			/* Run while the step before is below prev0 + left. */
+			b = step_at_least(rp, w->trial, pt0, end,
+			    (int64_t)prev0 + (int64_t)(budget - cost0));
+			if (b < end)
+				end = b + 1;
 		}
-		prev = step;
 	}
-	w->pt = pt;
+	if (end == pt0)
+		return;
+
+	/* The first point that changes the incumbent, if any. */
+	f = r->returned == UINT32_MAX ? pt0 :
+	    step_at_least(rp, w->trial, pt0, end, rp->top);
+	if (f < end && steps[f] == rp->top) {
+		v = neg ? -vals[f] : vals[f];
+		if (!changes(rp, steps[f], v))
+			f++;
+	}
+	if (f < end) {
+		v = neg ? -vals[f] : vals[f];
+		rp->now = now0 + (double)(uint64_t)(steps[f] - prev0);
+		r->cost_steps = cost0 + (uint64_t)(steps[f] - prev0);
+		observe(rp, w->trial, steps[f], v);
+		if (end - 1 > f) {
+			rp->top = steps[end - 1];
+			rp->topval = neg ? -vals[end - 1] : vals[end - 1];
+		}
+	}
+
+	prev = steps[end - 1];
+	w->pt = end;
 	w->prev = prev;
 	rp->now = now0 + (double)(uint64_t)(prev - prev0);
 	r->cost_steps = cost0 + (uint64_t)(prev - prev0);
-	r->nquiet += pt - pt0;
-	r->npoints += pt - pt0;
-	if (pt > pt0) {
-		if (prev > r->started_reached[w->started])
-			r->started_reached[w->started] = prev;
-		if (r->reached != NULL && prev > r->reached[w->trial])
-			r->reached[w->trial] = prev;
-	}
+	r->nquiet += end - pt0;
+	r->npoints += end - pt0;
+	if (prev > r->started_reached[w->started])
+		r->started_reached[w->started] = prev;
+	if (r->reached != NULL && prev > r->reached[w->trial])
+		r->reached[w->trial] = prev;
 }
 
 static void
