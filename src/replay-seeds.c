@@ -16,7 +16,6 @@
 #include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/replay.h"
-#include "rung/sampler.h"
 #include "rung/sched.h"
 #include "rung/study.h"
 #include "rung/util.h"
@@ -318,7 +317,8 @@ rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
  * every policy at that budget: a seed's replays share its order of the
  * pool (rung_sampler_order), made once rather than by each of them, since
  * it costs a draw per configuration of the pool whatever a replay starts
- * of it. A replay is a function of its policy, seed and options alone, so
+ * of it. Each thread keeps its scratch (rung_replay_run_in) over its
+ * seeds. A replay is a function of its policy, seed and options alone, so
  * each slot holds what the passes one after the other gave it.
  */
 struct work {
@@ -337,6 +337,7 @@ struct work {
 	struct rung_replay_seed		*eq_seeds;
 	char				**causes;	/* per slot */
 	char				**eq_causes;
+	struct rung_replay_scratch	**scratch;	/* per worker */
 	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
@@ -376,50 +377,34 @@ tick(struct work *w)
 		rung_progress_update(w->prog, done);
 }
 
-/* The seed's order of the ctx's pool, made at its first use. */
-struct draw {
-	uint64_t	 seed;
-	uint32_t	 n;
-	uint32_t	*order;
-};
-
-static const uint32_t *
-draw_order(struct draw *d)
-{
-	if (d->order == NULL) {
-		d->order = xreallocarray(NULL, d->n + 1, sizeof *d->order);
-		rung_sampler_order(d->seed, d->order, d->n);
-	}
-	return d->order;
-}
-
 static void
-replay_slot(struct work *w, const struct rung_sched_params *p,
-    const struct rung_replay_opts *ro, struct draw *d,
+replay_slot(struct work *w, struct rung_replay_scratch *x,
+    const struct rung_sched_params *p, const struct rung_replay_opts *ro,
     struct rung_replay_seed *v, char **cause)
 {
-	if (rung_replay_run_order(w->s, p, ro, v->seed, d != NULL ?
-	    draw_order(d) : NULL, d != NULL ? d->n : 0, &v->r, cause) == 0)
+	if (rung_replay_run_in(x, w->s, p, ro, v->seed, &v->r, cause) == 0)
 		random_cost(w->s, p, ro, v);
 }
 
-/* Seed i: the baseline, or the rest of its slots. */
+/*
+ * Seed i: the baseline, or the rest of its slots, on the worker's scratch
+ * (whose order of the pool is then the seed's for all of them).
+ */
 static void
-work_seed(void *arg, uint32_t i)
+work_seed(void *arg, uint32_t i, uint32_t worker)
 {
-	struct work		*w = arg;
-	struct rung_replay_seed	*v;
-	struct draw		 d;
-	uint32_t		 k, slot;
+	struct work			*w = arg;
+	struct rung_replay_scratch	*x;
+	struct rung_replay_seed		*v;
+	uint32_t			 k, slot;
 
-	d.seed = w->seed + i;
-	d.n = w->ro->ctx->npool;
-	d.order = NULL;
+	if ((x = w->scratch[worker]) == NULL)
+		x = w->scratch[worker] = rung_replay_scratch_new();
 	if (!w->rest) {
 		slot = w->baseline * w->nseeds + i;
 		v = &w->seeds[slot];
-		v->seed = d.seed;
-		replay_slot(w, &w->p[w->baseline], w->ro, NULL, v,
+		v->seed = w->seed + i;
+		replay_slot(w, x, &w->p[w->baseline], w->ro, v,
 		    &w->causes[slot]);
 		tick(w);
 		return;
@@ -429,24 +414,23 @@ work_seed(void *arg, uint32_t i)
 			continue;
 		slot = k * w->nseeds + i;
 		v = &w->seeds[slot];
-		v->seed = d.seed;
-		replay_slot(w, &w->p[k], w->ro, &d, v, &w->causes[slot]);
+		v->seed = w->seed + i;
+		replay_slot(w, x, &w->p[k], w->ro, v, &w->causes[slot]);
 		tick(w);
 	}
 	for (k = 0; w->ep != NULL && k < w->np; k++) {
 		slot = k * w->nseeds + i;
 		v = &w->eq_seeds[slot];
-		v->seed = d.seed;
+		v->seed = w->seed + i;
 		if (reusable(w, slot)) {
 			rung_replay_result_copy(&v->r, &w->seeds[slot].r);
 			v->r.budget_spent = v->r.cost_steps >= w->ero->budget;
 			random_cost(w->s, &w->ep[k], w->ero, v);
 		} else
-			replay_slot(w, &w->ep[k], w->ero, &d, v,
+			replay_slot(w, x, &w->ep[k], w->ero, v,
 			    &w->eq_causes[slot]);
 		tick(w);
 	}
-	free(d.order);
 }
 
 /*
@@ -499,15 +483,17 @@ run_all(struct work *w, const struct rung_replay_seeds_opts *o,
 {
 	struct rung_sched_params *ep = NULL;
 	struct rung_replay_opts	 ero = *w->ro;
-	uint32_t		 i, n = w->np * w->nseeds;
+	uint32_t		 i, n = w->np * w->nseeds, nx;
 	double			 b;
 	char			*c;
 	int			 rc, failed = 0;
 
 	w->causes = xcalloc(n ? n : 1, sizeof *w->causes);
 	w->eq_causes = xcalloc(n ? n : 1, sizeof *w->eq_causes);
+	nx = rung_pool_workers(w->nseeds, o->threads);
+	w->scratch = xcalloc(nx, sizeof *w->scratch);
 	w->rest = 0;
-	rung_pool_run(w->nseeds, o->threads, work_seed, w);
+	rung_pool_run_workers(w->nseeds, o->threads, work_seed, w);
 	for (i = 0; i < n; i++)
 		failed |= w->causes[i] != NULL;
 
@@ -525,7 +511,11 @@ run_all(struct work *w, const struct rung_replay_seeds_opts *o,
 		w->eq_seeds = set->eq_seeds;
 	}
 	w->rest = 1;
-	rung_pool_run(w->nseeds, o->threads, work_seed, w);
+	rung_pool_run_workers(w->nseeds, o->threads, work_seed, w);
+	for (i = 0; i < nx; i++)
+		rung_replay_scratch_free(w->scratch[i]);
+	free(w->scratch);
+	w->scratch = NULL;
 
 	rc = first_cause(w, w->p, set->seeds, w->causes, cause);
 	if (ep != NULL && rc == 0 && first_cause(w, ep, set->eq_seeds,

@@ -627,19 +627,124 @@ judge(const struct rung_study *s, const struct rung_replay_ctx *c,
 	r->top5 = !isnan(x) && better < n5;
 }
 
+/* Schedulers a scratch keeps, the last made first. */
+#define KEPT_SCHEDS	4
+
+struct rung_replay_scratch {
+	/* The last seed's order of a pool of norder (have: made). */
+	uint32_t	*order;
+	size_t		 ordercap;
+	uint32_t	 norder;
+	uint64_t	 seed;
+	int		 have;
+
+	/* Schedulers that can be reset, and what their pool must hold. */
+	struct rung_sched *sc[KEPT_SCHEDS];
+	uint64_t	 need[KEPT_SCHEDS];
+
+	struct rung_sampler_state *sp;	/* a random one */
+	struct worker	*ws;
+	size_t		 wscap;
+	uint32_t	*map;		/* scheduler's trial -> study's */
+	size_t		 mapcap;
+	uint32_t	*sidx;		/* scheduler's trial -> started */
+	size_t		 sidxcap;
+};
+
+struct rung_replay_scratch *
+rung_replay_scratch_new(void)
+{
+	return xcalloc(1, sizeof (struct rung_replay_scratch));
+}
+
+void
+rung_replay_scratch_free(struct rung_replay_scratch *x)
+{
+	int	 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < KEPT_SCHEDS; i++)
+		rung_sched_free(x->sc[i]);
+	rung_sampler_free(x->sp);
+	free(x->order);
+	free(x->ws);
+	free(x->map);
+	free(x->sidx);
+	free(x);
+}
+
+/*
+ * A scheduler for p and what the pool must hold for it: one kept, reset,
+ * else a new one, kept when it can be reset (*kept then 1). -1 with
+ * *cause when p is invalid.
+ */
+static int
+scratch_sched(struct rung_replay_scratch *x, const struct rung_sched_params *p,
+    struct rung_sched **out, uint64_t *need, int *kept, char **cause)
+{
+	struct rung_sched	*sc;
+	int			 i;
+
+	for (i = 0; i < KEPT_SCHEDS && x->sc[i] != NULL; i++) {
+		if (rung_sched_reset(x->sc[i], p) == 0) {
+			*out = x->sc[i];
+			*need = x->need[i];
+			*kept = 1;
+			return 0;
+		}
+	}
+	*kept = 0;
+	if (rung_sched_new(p, &sc, cause) != 0)
+		return -1;
+	if (rung_replay_needed(p, need, cause) != 0) {
+		rung_sched_free(sc);
+		return -1;
+	}
+	*out = sc;
+	if (!rung_sched_can_reset(sc))
+		return 0;
+	rung_sched_free(x->sc[KEPT_SCHEDS - 1]);
+	memmove(x->sc + 1, x->sc, (KEPT_SCHEDS - 1) * sizeof *x->sc);
+	memmove(x->need + 1, x->need, (KEPT_SCHEDS - 1) * sizeof *x->need);
+	x->sc[0] = sc;
+	x->need[0] = *need;
+	*kept = 1;
+	return 0;
+}
+
+/* The seed's order of a pool of n: the last one made, or made now. */
+static const uint32_t *
+scratch_order(struct rung_replay_scratch *x, uint64_t seed, uint32_t n)
+{
+	if (!x->have || x->seed != seed || x->norder != n) {
+		XGROW(x->order, x->ordercap, (size_t)n + 1);
+		rung_sampler_order(seed, x->order, n);
+		x->seed = seed;
+		x->norder = n;
+		x->have = 1;
+	}
+	return x->order;
+}
+
 int
 rung_replay_run(const struct rung_study *s,
     const struct rung_sched_params *p, const struct rung_replay_opts *o,
     uint64_t seed, struct rung_replay_result *r, char **cause)
 {
-	return rung_replay_run_order(s, p, o, seed, NULL, 0, r, cause);
+	struct rung_replay_scratch	*x;
+	int				 rc;
+
+	x = rung_replay_scratch_new();
+	rc = rung_replay_run_in(x, s, p, o, seed, r, cause);
+	rung_replay_scratch_free(x);
+	return rc;
 }
 
 int
-rung_replay_run_order(const struct rung_study *s,
+rung_replay_run_in(struct rung_replay_scratch *x, const struct rung_study *s,
     const struct rung_sched_params *p, const struct rung_replay_opts *o,
-    uint64_t seed, const uint32_t *order, uint32_t norder,
-    struct rung_replay_result *r, char **cause)
+    uint64_t seed, struct rung_replay_result *r, char **cause)
 {
 	struct rung_replay_opts	 dflt;
 	struct rung_replay_ctx	 own;
@@ -648,14 +753,14 @@ rung_replay_run_order(const struct rung_study *s,
 	struct rung_sched	*sc = NULL;
 	struct rung_sched_action a;
 	struct rung_sampler_state *sp = NULL;
+	const uint32_t		*order;
 	struct replay		 rp;
-	struct worker		*ws = NULL, *w;
-	uint32_t		*map = NULL, *sidx = NULL, nw, i;
-	size_t			 mapcap = 0, sidxcap = 0;
+	struct worker		*ws, *w;
+	uint32_t		 nw, i;
 	uint32_t		 scap = 0;
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
-	int			 done = 0, rc = -1, more;
+	int			 done = 0, rc = -1, more, kept = 0;
 	int32_t			 step, q;
 	double			 v, secs;
 	/* The result at the first loop top at each cost (tail_quiet). */
@@ -677,10 +782,8 @@ rung_replay_run_order(const struct rung_study *s,
 
 	pp = *p;
 	pp.seed = p->seed ^ (seed * RUNG_RNG_GOLDEN);
-	if (rung_sched_new(&pp, &sc, cause) != 0)
+	if (scratch_sched(x, &pp, &sc, &need, &kept, cause) != 0)
 		return -1;
-	if (rung_replay_needed(p, &need, cause) != 0)
-		goto out;
 	if (c == NULL || c->max_r != p->max_r) {
 		rung_replay_ctx_init(&own, s, p->max_r);
 		c = &own;
@@ -693,12 +796,22 @@ rung_replay_run_order(const struct rung_study *s,
 		    need);
 		goto out;
 	}
-	/* Random: the pool in a seeded order; tpe: see sampler.h. */
-	if (order != NULL && norder == c->npool)
+	/*
+	 * Random: the pool in a seeded order; tpe: see sampler.h. The
+	 * scratch's random sampler is taken again; tpe's is the run's own.
+	 */
+	order = scratch_order(x, seed, c->npool);
+	if (x->sp != NULL && rung_sampler_reset(x->sp, c->npool, o->sampler,
+	    order) == 0)
+		sp = x->sp;
+	else {
 		sp = rung_sampler_new_order(s, c->pool, c->npool, o->sampler,
 		    order, 0);
-	else
-		sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
+		if (o->sampler == RUNG_SAMPLER_RANDOM) {
+			rung_sampler_free(x->sp);
+			x->sp = sp;
+		}
+	}
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
@@ -706,7 +819,9 @@ rung_replay_run_order(const struct rung_study *s,
 	rp.dense = c->dense;
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
-	ws = xcalloc(nw, sizeof *ws);
+	XGROW(x->ws, x->wscap, nw);
+	ws = x->ws;
+	memset(ws, 0, nw * sizeof *ws);
 	if (o->reached)
 		r->reached = xcalloc(s->ntrials ? s->ntrials : 1,
 		    sizeof *r->reached);
@@ -739,10 +854,10 @@ rung_replay_run_order(const struct rung_study *s,
 					w->idle = 1;
 					continue;
 				}
-				XGROW(map, mapcap, (size_t)a.trial + 1);
-				XGROW(sidx, sidxcap, (size_t)a.trial + 1);
-				map[a.trial] = c->pool[rung_sampler_pick(sp)];
-				sidx[a.trial] = r->nstarted;
+				XGROW(x->map, x->mapcap, (size_t)a.trial + 1);
+				XGROW(x->sidx, x->sidxcap, (size_t)a.trial + 1);
+				x->map[a.trial] = c->pool[rung_sampler_pick(sp)];
+				x->sidx[a.trial] = r->nstarted;
 				if (r->nstarted == scap) {
 					scap = scap ? 2 * scap : 64;
 					r->started = xreallocarray(r->started,
@@ -751,7 +866,7 @@ rung_replay_run_order(const struct rung_study *s,
 					    r->started_reached, scap,
 					    sizeof *r->started_reached);
 				}
-				r->started[r->nstarted] = map[a.trial];
+				r->started[r->nstarted] = x->map[a.trial];
 				r->started_reached[r->nstarted] = 0;
 				r->nstarted++;
 				/* FALLTHROUGH */
@@ -761,11 +876,11 @@ rung_replay_run_order(const struct rung_study *s,
 					    "trial %u", a.trial);
 					goto out;
 				}
-				if (job(&rp, w, &a, map[a.trial],
+				if (job(&rp, w, &a, x->map[a.trial],
 				    a.kind == RUNG_ACT_START || o->resume,
 				    seq++, cause) != 0)
 					goto out;
-				w->started = sidx[a.trial];
+				w->started = x->sidx[a.trial];
 				break;
 			case RUNG_ACT_WAIT:
 				w->idle = 1;
@@ -856,11 +971,10 @@ rung_replay_run_order(const struct rung_study *s,
 out:
 	if (rc != 0)
 		rung_replay_result_release(r);
-	free(ws);
-	free(map);
-	free(sidx);
 	rung_replay_ctx_release(&own);
-	rung_sampler_free(sp);
-	rung_sched_free(sc);
+	if (sp != x->sp)
+		rung_sampler_free(sp);
+	if (!kept)
+		rung_sched_free(sc);
 	return rc;
 }

@@ -261,6 +261,23 @@ rung_sampler_new_order(const struct rung_study *s, const uint32_t *pool,
 	return sp;
 }
 
+int
+rung_sampler_reset(struct rung_sampler_state *sp, uint32_t npool,
+    enum rung_sampler kind, const uint32_t *order)
+{
+	/* A random sampler is its order, how far it went and what it used. */
+	if (kind != RUNG_SAMPLER_RANDOM || sp->kind != RUNG_SAMPLER_RANDOM ||
+	    sp->npool != npool)
+		return -1;
+	free(sp->own);
+	sp->own = NULL;
+	sp->order = order;
+	sp->next = 0;
+	sp->nused = 0;
+	memset(sp->used, 0, (size_t)npool + 1);
+	return 0;
+}
+
 void
 rung_sampler_free(struct rung_sampler_state *sp)
 {

@@ -571,6 +571,13 @@ asha_restore(struct rung_sched *s, const struct rung_sched_words *w)
 	return 0;
 }
 
+/* Setup's one word of state that a run changes: the bracket choice's. */
+static void
+asha_reset(struct rung_sched *s)
+{
+	((struct rung_sched_asha *)s->priv)->rng = RUNG_SCHED_RNG0(s->p.seed);
+}
+
 /* Nobody waits on a rung in ASHA: a lost trial simply stops (no lost op). */
 const struct rung_sched_policy rung_policy_asha = {
 	.name = "asha",
@@ -580,6 +587,7 @@ const struct rung_sched_policy rung_policy_asha = {
 	.next = rung_sched_asha_next,
 	.report = rung_sched_asha_report,
 	.quiet = asha_quiet,
+	.reset = asha_reset,
 	.milestones = rung_sched_asha_milestones,
 	.save = asha_save,
 	.restore = asha_restore,

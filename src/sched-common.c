@@ -195,6 +195,29 @@ rung_sched_release_common(struct rung_sched *s)
 	free(s->t);
 }
 
+void
+rung_sched_reset_common(struct rung_sched *s)
+{
+	struct rung_sched_rung	*r;
+	uint32_t		 i, k;
+
+	for (i = 0; i < s->nt; i++) {
+		free(s->t[i].obs);
+		s->t[i].obs = NULL;
+	}
+	s->nt = 0;
+	s->nlog = 0;
+	for (i = 0; i < s->nb; i++) {
+		for (k = 0; k < s->b[i].nrungs; k++) {
+			r = &s->b[i].rungs[k];
+			r->n = 0;
+			r->nsorted = 0;
+			r->hasnan = 0;
+			r->hint_n = UINT32_MAX;
+		}
+	}
+}
+
 /*
  * Only a trial of ASHA's stopping variant may pass its last rung (Optuna
  * climbs off the top; a bracket of Ray's can have none): the others ask

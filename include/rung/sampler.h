@@ -126,6 +126,14 @@ struct rung_sampler_state *rung_sampler_new_order(const struct rung_study *,
 		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
 		     const uint32_t *order, int own);
 /*
+ * Make sp what rung_sampler_new_order would make with order read only,
+ * keeping its allocations: for a random sampler of a pool of npool made
+ * again as one; -1 otherwise (tpe learns too much to set back), and the
+ * caller makes a new one.
+ */
+int		 rung_sampler_reset(struct rung_sampler_state *,
+		     uint32_t npool, enum rung_sampler, const uint32_t *order);
+/*
  * The next configuration: an index into the pool, now used; UINT32_MAX
  * when every configuration is used.
  */
