@@ -16,6 +16,7 @@
 #include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/replay.h"
+#include "rung/sampler.h"
 #include "rung/sched.h"
 #include "rung/study.h"
 #include "rung/util.h"
@@ -171,20 +172,34 @@ rung_replay_aggregate(struct rung_replay_seed *v,
 	a->p_top1 = n ? (double)k / n : NAN;
 	a->p_top5 = n ? (double)m / n : NAN;
 
+	/*
+	 * Each grid point's sum over the seeds in their order, as a loop
+	 * over the points would add them; a seed's trace is walked along
+	 * the grid (both ascend) rather than searched at every point.
+	 */
 	a->anytime = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime);
 	a->anytime_n = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime_n);
-	for (k = 0; k < ngrid; k++) {
-		sum = 0;
-		m = 0;
-		for (i = 0; i < n; i++) {
-			f = rung_replay_anytime_at(&v[i].r, grid[k]);
+	for (i = 0; i < n; i++) {
+		const struct rung_replay_result *r = &v[i].r;
+		size_t	 j = 0;
+
+		for (k = 0; k < ngrid; k++) {
+			if (k > 0 && grid[k] < grid[k - 1])
+				j = 0;	/* not ascending: walk again */
+			while (j < r->ntrace &&
+			    (double)r->trace_steps[j] <= grid[k])
+				j++;
+			f = j == 0 ? NAN : r->trace_final[j - 1];
 			if (isfinite(f)) {
-				sum += f;
-				m++;
+				a->anytime[k] += f;
+				a->anytime_n[k]++;
 			}
 		}
+	}
+	for (k = 0; k < ngrid; k++) {
+		sum = a->anytime[k];
+		m = a->anytime_n[k];
 		a->anytime[k] = m ? sum / m : NAN;
-		a->anytime_n[k] = m;
 	}
 	free(x);
 }
@@ -317,10 +332,18 @@ rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
  * every policy at that budget: a seed's replays share its order of the
  * pool (rung_sampler_order), made once rather than by each of them, since
  * it costs a draw per configuration of the pool whatever a replay starts
- * of it. Each thread keeps its scratch (rung_replay_run_in) over its
+ * of it, and kept from the first run where the seeds' orders fit in
+ * ORDERS_MAX. Each thread keeps its scratch (rung_replay_run_in) over its
  * seeds. A replay is a function of its policy, seed and options alone, so
  * each slot holds what the passes one after the other gave it.
  */
+/*
+ * The seeds' orders of the pool kept from one run to the next up to this
+ * many entries (64 MiB): a thousand seeds of a pool of a thousand are 4
+ * MiB, and a shuffle saved per seed.
+ */
+#define ORDERS_MAX	(16u << 20)
+
 struct work {
 	const struct rung_study		*s;
 	const struct rung_sched_params	*p;	/* [policy] */
@@ -338,6 +361,13 @@ struct work {
 	char				**causes;	/* per slot */
 	char				**eq_causes;
 	struct rung_replay_scratch	**scratch;	/* per worker */
+	/*
+	 * Each seed's order of the pool, made by the baseline's run for
+	 * the second, where they fit in ORDERS_MAX; else NULL and each run
+	 * makes them.
+	 */
+	uint32_t			*orders;
+	uint32_t			 npool;
 	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
@@ -400,6 +430,13 @@ work_seed(void *arg, uint32_t i, uint32_t worker)
 
 	if ((x = w->scratch[worker]) == NULL)
 		x = w->scratch[worker] = rung_replay_scratch_new();
+	if (w->orders != NULL) {
+		if (!w->rest)
+			rung_sampler_order(w->seed + i, w->orders +
+			    (size_t)i * w->npool, w->npool);
+		rung_replay_scratch_order(x, w->seed + i, w->orders +
+		    (size_t)i * w->npool, w->npool);
+	}
 	if (!w->rest) {
 		slot = w->baseline * w->nseeds + i;
 		v = &w->seeds[slot];
@@ -492,6 +529,10 @@ run_all(struct work *w, const struct rung_replay_seeds_opts *o,
 	w->eq_causes = xcalloc(n ? n : 1, sizeof *w->eq_causes);
 	nx = rung_pool_workers(w->nseeds, o->threads);
 	w->scratch = xcalloc(nx, sizeof *w->scratch);
+	w->npool = w->ro->ctx->npool;
+	if ((uint64_t)w->nseeds * w->npool <= ORDERS_MAX)
+		w->orders = xreallocarray(NULL, (size_t)w->nseeds * w->npool +
+		    1, sizeof *w->orders);
 	w->rest = 0;
 	rung_pool_run_workers(w->nseeds, o->threads, work_seed, w);
 	for (i = 0; i < n; i++)
@@ -516,6 +557,8 @@ run_all(struct work *w, const struct rung_replay_seeds_opts *o,
 		rung_replay_scratch_free(w->scratch[i]);
 	free(w->scratch);
 	w->scratch = NULL;
+	free(w->orders);
+	w->orders = NULL;
 
 	rc = first_cause(w, w->p, set->seeds, w->causes, cause);
 	if (ep != NULL && rc == 0 && first_cause(w, ep, set->eq_seeds,

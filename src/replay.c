@@ -631,12 +631,16 @@ judge(const struct rung_study *s, const struct rung_replay_ctx *c,
 #define KEPT_SCHEDS	4
 
 struct rung_replay_scratch {
-	/* The last seed's order of a pool of norder (have: made). */
-	uint32_t	*order;
-	size_t		 ordercap;
+	/*
+	 * The current seed's order of a pool of norder (have: there is
+	 * one): its own, made last, or the caller's.
+	 */
+	const uint32_t	*cur;
 	uint32_t	 norder;
 	uint64_t	 seed;
 	int		 have;
+	uint32_t	*order;		/* its own */
+	size_t		 ordercap;
 
 	/* Schedulers that can be reset, and what their pool must hold. */
 	struct rung_sched *sc[KEPT_SCHEDS];
@@ -713,18 +717,26 @@ scratch_sched(struct rung_replay_scratch *x, const struct rung_sched_params *p,
 	return 0;
 }
 
-/* The seed's order of a pool of n: the last one made, or made now. */
+void
+rung_replay_scratch_order(struct rung_replay_scratch *x, uint64_t seed,
+    const uint32_t *order, uint32_t n)
+{
+	x->cur = order;
+	x->seed = seed;
+	x->norder = n;
+	x->have = 1;
+}
+
+/* The seed's order of a pool of n: the current one, or made now. */
 static const uint32_t *
 scratch_order(struct rung_replay_scratch *x, uint64_t seed, uint32_t n)
 {
 	if (!x->have || x->seed != seed || x->norder != n) {
 		XGROW(x->order, x->ordercap, (size_t)n + 1);
 		rung_sampler_order(seed, x->order, n);
-		x->seed = seed;
-		x->norder = n;
-		x->have = 1;
+		rung_replay_scratch_order(x, seed, x->order, n);
 	}
-	return x->order;
+	return x->cur;
 }
 
 int

@@ -157,6 +157,13 @@ int		 rung_replay_run(const struct rung_study *,
 struct rung_replay_scratch;
 struct rung_replay_scratch *rung_replay_scratch_new(void);
 void		 rung_replay_scratch_free(struct rung_replay_scratch *);
+/*
+ * Give the scratch the seed's order of a pool of n made already (by
+ * rung_sampler_order), for its replays of that seed: read, not copied, so
+ * the caller keeps it while they run.
+ */
+void		 rung_replay_scratch_order(struct rung_replay_scratch *,
+		     uint64_t seed, const uint32_t *order, uint32_t n);
 int		 rung_replay_run_in(struct rung_replay_scratch *,
 		     const struct rung_study *,
 		     const struct rung_sched_params *,
