@@ -31,8 +31,6 @@
 
 struct worker {
 	int		 busy;
-	int		 idle;		/* WAIT or nothing to start: until
-					   the next event */
 	uint32_t	 handle;	/* the scheduler's trial */
 	uint32_t	 trial;		/* the study's trial */
 	uint32_t	 started;	/* its index in result.started */
@@ -49,6 +47,11 @@ struct worker {
 	double		 pre_secs;
 	double		 at;		/* time point pt arrives */
 	uint64_t	 seq;		/* job order, for ties */
+	/*
+	 * WAIT or nothing to start: until the next event. Not beside busy:
+	 * the two written apart and read as one word wait on both stores.
+	 */
+	int		 idle;
 };
 
 struct replay {
