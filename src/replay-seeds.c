@@ -326,6 +326,13 @@ rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
 }
 
 /*
+ * The seeds' orders of the pool kept from one run to the next up to this
+ * many entries (64 MiB): a thousand seeds of a pool of a thousand are 4
+ * MiB, and a shuffle saved per seed.
+ */
+#define ORDERS_MAX	(16u << 20)
+
+/*
  * The replays, in two runs of the pool over the seeds. The first replays
  * the baseline alone, whose mean cost is the equal-cost replays' budget.
  * The second takes a seed at a time and replays the other policies, then
@@ -337,13 +344,6 @@ rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
  * seeds. A replay is a function of its policy, seed and options alone, so
  * each slot holds what the passes one after the other gave it.
  */
-/*
- * The seeds' orders of the pool kept from one run to the next up to this
- * many entries (64 MiB): a thousand seeds of a pool of a thousand are 4
- * MiB, and a shuffle saved per seed.
- */
-#define ORDERS_MAX	(16u << 20)
-
 struct work {
 	const struct rung_study		*s;
 	const struct rung_sched_params	*p;	/* [policy] */

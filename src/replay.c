@@ -421,14 +421,6 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 }
 
 /*
- * One worker, after a report that said CONTINUE: run the job's points
- * below the scheduler's quiet step q without reporting them, as the main
- * loop would have (nothing else can happen in between with one worker,
- * and below q a report only notes the step, which the next one does).
- * The job's last point, and any point once the budget is spent, are left
- * to the main loop.
- */
-/*
  * The first of trial t's points lo .. hi - 1 with a step at or above x,
  * else hi: by index on a dense curve, else by a binary search.
  */
@@ -456,6 +448,14 @@ step_at_least(const struct replay *rp, uint32_t t, uint32_t lo, uint32_t hi,
 	return lo;
 }
 
+/*
+ * One worker, after a report that said CONTINUE: run the job's points
+ * below the scheduler's quiet step q without reporting them, as the main
+ * loop would have (nothing else can happen in between with one worker,
+ * and below q a report only notes the step, which the next one does).
+ * The job's last point, and any point once the budget is spent, are left
+ * to the main loop.
+ */
 /*
  * run_quiet without seconds and without a sampler to tell: time is steps,
  * a whole number in a double, so that the time and the cost at any point
