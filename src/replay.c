@@ -821,7 +821,7 @@ rung_replay_run_in(struct rung_replay_scratch *x, const struct rung_study *s,
 		sp = x->sp;
 	else {
 		sp = rung_sampler_new_order(s, c->pool, c->npool, o->sampler,
-		    order, 0);
+		    order);
 		if (o->sampler == RUNG_SAMPLER_RANDOM) {
 			rung_sampler_free(x->sp);
 			x->sp = sp;

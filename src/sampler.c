@@ -194,16 +194,19 @@ struct rung_sampler_state *
 rung_sampler_new(const struct rung_study *s, const uint32_t *pool,
     uint32_t npool, enum rung_sampler kind, uint64_t seed)
 {
-	uint32_t	*order;
+	struct rung_sampler_state	*sp;
+	uint32_t			*order;
 
 	order = xreallocarray(NULL, npool + 1, sizeof *order);
 	rung_sampler_order(seed, order, npool);
-	return rung_sampler_new_order(s, pool, npool, kind, order, 1);
+	sp = rung_sampler_new_order(s, pool, npool, kind, order);
+	sp->own = order;
+	return sp;
 }
 
 struct rung_sampler_state *
 rung_sampler_new_order(const struct rung_study *s, const uint32_t *pool,
-    uint32_t npool, enum rung_sampler kind, const uint32_t *order, int own)
+    uint32_t npool, enum rung_sampler kind, const uint32_t *order)
 {
 	struct rung_sampler_state	*sp;
 	struct column			*c;
@@ -213,8 +216,6 @@ rung_sampler_new_order(const struct rung_study *s, const uint32_t *pool,
 	sp->kind = kind;
 	sp->npool = npool;
 	sp->order = order;
-	if (own)
-		sp->own = (uint32_t *)order;
 	sp->used = xcalloc(n1, sizeof *sp->used);
 	if (kind != RUNG_SAMPLER_TPE)
 		return sp;

@@ -118,18 +118,17 @@ struct rung_sampler_state *rung_sampler_new(const struct rung_study *,
 void		 rung_sampler_order(uint64_t seed, uint32_t *order,
 		     uint32_t npool);
 /*
- * rung_sampler_new with the seed's order already made: the sampler takes
- * order[0 .. npool) over when own is 1, else it only reads it, and the
- * caller keeps it until the sampler is freed.
+ * rung_sampler_new with the seed's order already made: the sampler only
+ * reads order[0 .. npool), which the caller keeps until it is freed.
  */
 struct rung_sampler_state *rung_sampler_new_order(const struct rung_study *,
 		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
-		     const uint32_t *order, int own);
+		     const uint32_t *order);
 /*
- * Make sp what rung_sampler_new_order would make with order read only,
- * keeping its allocations: for a random sampler of a pool of npool made
- * again as one; -1 otherwise (tpe learns too much to set back), and the
- * caller makes a new one.
+ * Make sp what rung_sampler_new_order would make of order, keeping its
+ * allocations: for a random sampler of a pool of npool made again as one;
+ * -1 otherwise (tpe learns too much to set back), and the caller makes a
+ * new one.
  */
 int		 rung_sampler_reset(struct rung_sampler_state *,
 		     uint32_t npool, enum rung_sampler, const uint32_t *order);
