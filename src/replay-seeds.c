@@ -16,6 +16,7 @@
 #include "rung/pool.h"
 #include "rung/predict.h"
 #include "rung/replay.h"
+#include "rung/sampler.h"
 #include "rung/sched.h"
 #include "rung/study.h"
 #include "rung/util.h"
@@ -171,20 +172,34 @@ rung_replay_aggregate(struct rung_replay_seed *v,
 	a->p_top1 = n ? (double)k / n : NAN;
 	a->p_top5 = n ? (double)m / n : NAN;
 
+	/*
+	 * Each grid point's sum over the seeds in their order, as a loop
+	 * over the points would add them; a seed's trace is walked along
+	 * the grid (both ascend) rather than searched at every point.
+	 */
 	a->anytime = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime);
 	a->anytime_n = xcalloc(ngrid ? ngrid : 1, sizeof *a->anytime_n);
-	for (k = 0; k < ngrid; k++) {
-		sum = 0;
-		m = 0;
-		for (i = 0; i < n; i++) {
-			f = rung_replay_anytime_at(&v[i].r, grid[k]);
+	for (i = 0; i < n; i++) {
+		const struct rung_replay_result *r = &v[i].r;
+		size_t	 j = 0;
+
+		for (k = 0; k < ngrid; k++) {
+			if (k > 0 && grid[k] < grid[k - 1])
+				j = 0;	/* not ascending: walk again */
+			while (j < r->ntrace &&
+			    (double)r->trace_steps[j] <= grid[k])
+				j++;
+			f = j == 0 ? NAN : r->trace_final[j - 1];
 			if (isfinite(f)) {
-				sum += f;
-				m++;
+				a->anytime[k] += f;
+				a->anytime_n[k]++;
 			}
 		}
+	}
+	for (k = 0; k < ngrid; k++) {
+		sum = a->anytime[k];
+		m = a->anytime_n[k];
 		a->anytime[k] = m ? sum / m : NAN;
-		a->anytime_n[k] = m;
 	}
 	free(x);
 }
@@ -310,144 +325,256 @@ rung_replay_equal_params(const struct rung_sched_params *p, uint32_t npool,
 		out->max_configs = npool;
 }
 
-/* One pass of replays: every (policy, seed) slot of seeds. */
+/*
+ * The seeds' orders of the pool kept from one run to the next up to this
+ * many entries (64 MiB): a thousand seeds of a pool of a thousand are 4
+ * MiB, and a shuffle saved per seed.
+ */
+#define ORDERS_MAX	(16u << 20)
+
+/*
+ * The replays, in two runs of the pool over the seeds. The first replays
+ * the baseline alone, whose mean cost is the equal-cost replays' budget.
+ * The second takes a seed at a time and replays the other policies, then
+ * every policy at that budget: a seed's replays share its order of the
+ * pool (rung_sampler_order), made once rather than by each of them, since
+ * it costs a draw per configuration of the pool whatever a replay starts
+ * of it, and kept from the first run where the seeds' orders fit in
+ * ORDERS_MAX. Each thread keeps its scratch (rung_replay_run_in) over its
+ * seeds. A replay is a function of its policy, seed and options alone, so
+ * each slot holds what the passes one after the other gave it.
+ */
 struct work {
 	const struct rung_study		*s;
 	const struct rung_sched_params	*p;	/* [policy] */
 	const struct rung_replay_opts	*ro;
+	/* At equal cost: parameters [policy] and options; ep NULL: none. */
+	const struct rung_sched_params	*ep;
+	const struct rung_replay_opts	*ero;
 	uint64_t			 seed;	/* the first */
 	uint32_t			 nseeds;
-	struct rung_replay_seed		*seeds;
-	/*
-	 * The equal-cost pass: the first pass's slots and parameters. A
-	 * slot whose parameters did not change, whose first replay cost
-	 * less than the budget (the budget never bound) or exactly the
-	 * budget with nothing after (tail_quiet), is that replay again.
-	 */
-	const struct rung_replay_seed	*first;
-	const struct rung_sched_params	*p0;
+	uint32_t			 np;
+	uint32_t			 baseline;
+	int				 rest;	/* 0: the baseline's run */
+	struct rung_replay_seed		*seeds;	/* [policy * nseeds + i] */
+	struct rung_replay_seed		*eq_seeds;
 	char				**causes;	/* per slot */
+	char				**eq_causes;
+	struct rung_replay_scratch	**scratch;	/* per worker */
+	/*
+	 * Each seed's order of the pool, made by the baseline's run for
+	 * the second, where they fit in ORDERS_MAX; else NULL and each run
+	 * makes them.
+	 */
+	uint32_t			*orders;
+	uint32_t			 npool;
 	atomic_uint			*done;
 	pthread_t			 main;
 	struct rung_progress		*prog;
 };
 
-/* May the equal-cost pass take the first pass's replay of slot? */
+/*
+ * May the equal-cost replay of slot be its first replay? When its
+ * parameters did not change and that replay cost less than the budget
+ * (the budget never bound) or exactly the budget with nothing after
+ * (tail_quiet).
+ */
 static int
 reusable(const struct work *w, uint32_t slot)
 {
 	const struct rung_replay_result	*r;
-	const struct rung_sched_params	*a, *b;
 	uint32_t			 k = slot / w->nseeds;
 
-	if (w->first == NULL || w->ro->budget == 0)
+	if (w->ero->budget == 0)
 		return 0;
-	a = &w->p[k];
-	b = &w->p0[k];
-	if (a->max_configs != b->max_configs)	/* what equal_params sets */
-		return 0;
-	r = &w->first[slot].r;
+	if (w->ep[k].max_configs != w->p[k].max_configs)
+		return 0;	/* what equal_params sets */
+	r = &w->seeds[slot].r;
 	if (r->budget_spent)	/* stopped by --budget: not the whole run */
 		return 0;
-	return r->cost_steps < w->ro->budget ||
-	    (r->cost_steps == w->ro->budget && r->tail_quiet);
+	return r->cost_steps < w->ero->budget ||
+	    (r->cost_steps == w->ero->budget && r->tail_quiet);
 }
 
-/* One slot on the pool; only the calling thread draws the progress. */
+/* A slot done; only the calling thread draws the progress. */
 static void
-work_one(void *arg, uint32_t slot)
+tick(struct work *w)
 {
-	struct work			*w = arg;
-	struct rung_replay_seed		*v = &w->seeds[slot];
-	const struct rung_sched_params	*p = &w->p[slot / w->nseeds];
-	uint32_t			 done;
+	uint32_t	 done;
 
-	v->seed = w->seed + slot % w->nseeds;
-	if (reusable(w, slot)) {
-		rung_replay_result_copy(&v->r, &w->first[slot].r);
-		v->r.budget_spent = v->r.cost_steps >= w->ro->budget;
-		random_cost(w->s, p, w->ro, v);
-	} else if (rung_replay_run(w->s, p, w->ro, v->seed, &v->r,
-	    &w->causes[slot]) == 0)
-		random_cost(w->s, p, w->ro, v);
 	done = atomic_fetch_add(w->done, 1) + 1;
 	if (w->prog != NULL && pthread_equal(pthread_self(), w->main))
 		rung_progress_update(w->prog, done);
 }
 
-/* Run a pass on the pool; -1 with *cause from the first failing slot. */
-static int
-run_pass(struct work *w, uint32_t np, int threads, char **cause)
+static void
+replay_slot(struct work *w, struct rung_replay_scratch *x,
+    const struct rung_sched_params *p, const struct rung_replay_opts *ro,
+    struct rung_replay_seed *v, char **cause)
 {
-	uint32_t	 i, n = np * w->nseeds;
-	int		 rc = 0;
-
-	w->causes = xcalloc(n ? n : 1, sizeof *w->causes);
-	rung_pool_run(n, threads, work_one, w);
-	for (i = 0; i < n; i++) {
-		if (w->causes[i] != NULL && rc == 0) {
-			xasprintf(cause, "%s, seed %llu: %s",
-			    rung_policy_name(w->p[i / w->nseeds].policy),
-			    (unsigned long long)w->seeds[i].seed,
-			    w->causes[i]);
-			rc = -1;
-		}
-		free(w->causes[i]);
-	}
-	free(w->causes);
-	w->causes = NULL;
-	return rc;
+	if (rung_replay_run_in(x, w->s, p, ro, v->seed, &v->r, cause) == 0)
+		random_cost(w->s, p, ro, v);
 }
 
 /*
- * The equal-cost pass: the baseline's mean cost, rounded, is every
- * policy's budget. Aggregated against the baseline's own seeds, so its
- * ratios say what each policy spent of the baseline's cost.
+ * Seed i: the baseline, or the rest of its slots, on the worker's scratch
+ * (whose order of the pool is then the seed's for all of them).
+ */
+static void
+work_seed(void *arg, uint32_t i, uint32_t worker)
+{
+	struct work			*w = arg;
+	struct rung_replay_scratch	*x;
+	struct rung_replay_seed		*v;
+	uint32_t			 k, slot;
+
+	if ((x = w->scratch[worker]) == NULL)
+		x = w->scratch[worker] = rung_replay_scratch_new();
+	if (w->orders != NULL) {
+		if (!w->rest)
+			rung_sampler_order(w->seed + i, w->orders +
+			    (size_t)i * w->npool, w->npool);
+		rung_replay_scratch_order(x, w->seed + i, w->orders +
+		    (size_t)i * w->npool, w->npool);
+	}
+	if (!w->rest) {
+		slot = w->baseline * w->nseeds + i;
+		v = &w->seeds[slot];
+		v->seed = w->seed + i;
+		replay_slot(w, x, &w->p[w->baseline], w->ro, v,
+		    &w->causes[slot]);
+		tick(w);
+		return;
+	}
+	for (k = 0; k < w->np; k++) {
+		if (k == w->baseline)
+			continue;
+		slot = k * w->nseeds + i;
+		v = &w->seeds[slot];
+		v->seed = w->seed + i;
+		replay_slot(w, x, &w->p[k], w->ro, v, &w->causes[slot]);
+		tick(w);
+	}
+	for (k = 0; w->ep != NULL && k < w->np; k++) {
+		slot = k * w->nseeds + i;
+		v = &w->eq_seeds[slot];
+		v->seed = w->seed + i;
+		if (reusable(w, slot)) {
+			rung_replay_result_copy(&v->r, &w->seeds[slot].r);
+			v->r.budget_spent = v->r.cost_steps >= w->ero->budget;
+			random_cost(w->s, &w->ep[k], w->ero, v);
+		} else
+			replay_slot(w, x, &w->ep[k], w->ero, v,
+			    &w->eq_causes[slot]);
+		tick(w);
+	}
+}
+
+/*
+ * The first failing slot's cause, in slot order, as -1 and *cause; the
+ * causes are freed.
  */
 static int
-equal_pass(const struct rung_study *s, const struct rung_sched_params *p,
-    uint32_t np, const struct rung_replay_opts *pro,
-    const struct rung_replay_seeds_opts *o, struct work *w,
+first_cause(const struct work *w, const struct rung_sched_params *p,
+    const struct rung_replay_seed *seeds, char **causes, char **cause)
+{
+	uint32_t	 i, n = w->np * w->nseeds;
+	int		 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (causes[i] != NULL && rc == 0) {
+			xasprintf(cause, "%s, seed %llu: %s",
+			    rung_policy_name(p[i / w->nseeds].policy),
+			    (unsigned long long)seeds[i].seed, causes[i]);
+			rc = -1;
+		}
+		free(causes[i]);
+	}
+	return rc;
+}
+
+/* The baseline's mean cost in steps, as its aggregate has it. */
+static double
+mean_cost(const struct rung_replay_seed *v, uint32_t n)
+{
+	double		*x, m;
+	uint32_t	 i;
+
+	x = xcalloc(n ? n : 1, sizeof *x);
+	for (i = 0; i < n; i++)
+		x[i] = (double)v[i].r.cost_steps;
+	m = mean_finite(x, n);
+	free(x);
+	return m;
+}
+
+/*
+ * Both runs. The equal-cost replays (with o->equal_cost) take the
+ * baseline's mean cost, rounded, as every policy's budget, unless there
+ * is nothing to spend; they are aggregated against the baseline's own
+ * seeds, so that their ratios say what each policy spent of its cost.
+ */
+static int
+run_all(struct work *w, const struct rung_replay_seeds_opts *o,
     struct rung_replay_set *set, char **cause)
 {
-	struct rung_sched_params *ep;
-	struct rung_replay_opts	 ro = *pro;
-	double			 b = set->agg[set->baseline].cost_steps_mean;
+	struct rung_sched_params *ep = NULL;
+	struct rung_replay_opts	 ero = *w->ro;
+	uint32_t		 i, n = w->np * w->nseeds, nx;
+	double			 b;
 	char			*c;
-	uint32_t		 i, nseeds = set->nseeds;
-	int			 rc;
+	int			 rc, failed = 0;
 
-	if (!isfinite(b) || b < 1)
-		return 0;		/* nothing to spend */
-	set->eq_budget = (uint64_t)llround(b);
-	ro.budget = set->eq_budget;
-	ep = xcalloc(np, sizeof *ep);
-	for (i = 0; i < np; i++)
-		rung_replay_equal_params(&p[i], set->npool, &ep[i]);
-	set->eq_seeds = xcalloc((size_t)np * nseeds, sizeof *set->eq_seeds);
-	w->first = set->seeds;
-	w->p0 = p;
-	w->p = ep;
-	w->ro = &ro;
-	w->seeds = set->eq_seeds;
-	rc = run_pass(w, np, o->threads, cause);
-	w->first = NULL;
-	free(ep);
-	if (rc != 0) {
-		c = *cause;
+	w->causes = xcalloc(n ? n : 1, sizeof *w->causes);
+	w->eq_causes = xcalloc(n ? n : 1, sizeof *w->eq_causes);
+	nx = rung_pool_workers(w->nseeds, o->threads);
+	w->scratch = xcalloc(nx, sizeof *w->scratch);
+	w->npool = w->ro->ctx->npool;
+	if ((uint64_t)w->nseeds * w->npool <= ORDERS_MAX)
+		w->orders = xreallocarray(NULL, (size_t)w->nseeds * w->npool +
+		    1, sizeof *w->orders);
+	w->rest = 0;
+	rung_pool_run_workers(w->nseeds, o->threads, work_seed, w);
+	for (i = 0; i < n; i++)
+		failed |= w->causes[i] != NULL;
+
+	b = mean_cost(&set->seeds[(size_t)w->baseline * w->nseeds],
+	    w->nseeds);
+	if (o->equal_cost && !failed && isfinite(b) && b >= 1) {
+		set->eq_budget = (uint64_t)llround(b);
+		ero.budget = set->eq_budget;
+		ep = xcalloc(w->np, sizeof *ep);
+		for (i = 0; i < w->np; i++)
+			rung_replay_equal_params(&w->p[i], set->npool, &ep[i]);
+		set->eq_seeds = xcalloc(n ? n : 1, sizeof *set->eq_seeds);
+		w->ep = ep;
+		w->ero = &ero;
+		w->eq_seeds = set->eq_seeds;
+	}
+	w->rest = 1;
+	rung_pool_run_workers(w->nseeds, o->threads, work_seed, w);
+	for (i = 0; i < nx; i++)
+		rung_replay_scratch_free(w->scratch[i]);
+	free(w->scratch);
+	w->scratch = NULL;
+	free(w->orders);
+	w->orders = NULL;
+
+	rc = first_cause(w, w->p, set->seeds, w->causes, cause);
+	if (ep != NULL && rc == 0 && first_cause(w, ep, set->eq_seeds,
+	    w->eq_causes, &c) != 0) {
 		xasprintf(cause, "at %s's cost: %s",
-		    rung_policy_name(p[set->baseline].policy), c);
+		    rung_policy_name(w->p[w->baseline].policy), c);
 		free(c);
-		return -1;
+		rc = -1;
 	}
-	set->eq_agg = xcalloc(np, sizeof *set->eq_agg);
-	for (i = 0; i < np; i++) {
-		rung_replay_aggregate(&set->eq_seeds[(size_t)i * nseeds],
-		    &set->seeds[(size_t)set->baseline * nseeds], nseeds,
-		    s->direction, set->has_secs, set->grid, set->ngrid,
-		    &set->eq_agg[i]);
-	}
-	return 0;
+	for (i = 0; i < n; i++)
+		free(w->eq_causes[i]);
+	free(w->causes);
+	free(w->eq_causes);
+	free(ep);
+	w->ep = NULL;
+	return rc;
 }
 
 int
@@ -482,6 +609,8 @@ rung_replay_seeds(const struct rung_study *s,
 	 * started is kept of a replay, not an array of the study's size.
 	 */
 	rung_replay_ctx_init(&ctx, s, p[0].max_r);
+	/* The pool's size, as every replay at the ctx's max_r reports it. */
+	set->npool = ctx.npool;
 	ro = o->replay;
 	ro.ctx = &ctx;
 	ro.reached = 0;
@@ -491,6 +620,8 @@ rung_replay_seeds(const struct rung_study *s,
 	w.ro = &ro;
 	w.seed = o->seed;
 	w.nseeds = nseeds;
+	w.np = np;
+	w.baseline = baseline;
 	w.seeds = set->seeds;
 	w.main = pthread_self();
 	w.done = &done;
@@ -502,7 +633,7 @@ rung_replay_seeds(const struct rung_study *s,
 		w.prog = &prog;
 	}
 
-	if (run_pass(&w, np, o->threads, cause) != 0)
+	if (run_all(&w, o, set, cause) != 0)
 		goto out;
 
 	set->npool = set->seeds[0].r.npool;
@@ -520,9 +651,15 @@ rung_replay_seeds(const struct rung_study *s,
 		    s->direction, set->has_secs, set->grid, ngrid,
 		    &set->agg[i]);
 	}
-	if (o->equal_cost && equal_pass(s, p, np, &ro, o, &w, set,
-	    cause) != 0)
-		goto out;
+	if (set->eq_seeds != NULL) {
+		set->eq_agg = xcalloc(np, sizeof *set->eq_agg);
+		for (i = 0; i < np; i++) {
+			rung_replay_aggregate(&set->eq_seeds[(size_t)i *
+			    nseeds], &set->seeds[(size_t)baseline * nseeds],
+			    nseeds, s->direction, set->has_secs, set->grid,
+			    ngrid, &set->eq_agg[i]);
+		}
+	}
 	rc = 0;
 out:
 	rung_replay_ctx_release(&ctx);

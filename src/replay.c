@@ -31,8 +31,6 @@
 
 struct worker {
 	int		 busy;
-	int		 idle;		/* WAIT or nothing to start: until
-					   the next event */
 	uint32_t	 handle;	/* the scheduler's trial */
 	uint32_t	 trial;		/* the study's trial */
 	uint32_t	 started;	/* its index in result.started */
@@ -49,6 +47,11 @@ struct worker {
 	double		 pre_secs;
 	double		 at;		/* time point pt arrives */
 	uint64_t	 seq;		/* job order, for ties */
+	/*
+	 * WAIT or nothing to start: until the next event. Not beside busy:
+	 * the two written apart and read as one word wait on both stores.
+	 */
+	int		 idle;
 };
 
 struct replay {
@@ -418,6 +421,34 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
 }
 
 /*
+ * The first of trial t's points lo .. hi - 1 with a step at or above x,
+ * else hi: by index on a dense curve, else by a binary search.
+ */
+static uint32_t
+step_at_least(const struct replay *rp, uint32_t t, uint32_t lo, uint32_t hi,
+    int64_t x)
+{
+	const int32_t	*steps = rp->s->curve.steps;
+	uint32_t	 mid;
+	int64_t		 k;
+
+	if (lo >= hi || steps[lo] >= x)
+		return lo;
+	if (rp->dense != NULL && rp->dense[t]) {
+		k = x - steps[lo];
+		return k >= (int64_t)(hi - lo) ? hi : lo + (uint32_t)k;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (steps[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * One worker, after a report that said CONTINUE: run the job's points
  * below the scheduler's quiet step q without reporting them, as the main
  * loop would have (nothing else can happen in between with one worker,
@@ -430,6 +461,12 @@ observe(struct replay *rp, uint32_t trial, int32_t step, double v)
  * a whole number in a double, so that the time and the cost at any point
  * are the first's plus the steps since, exactly as the sums step by step
  * would have them; only a point that changes the incumbent needs them.
+ * Nor need the points be walked: those run are the job's up to its quiet
+ * step q and, with a budget, the one whose cost first reaches it (it is
+ * checked before each point, on the cost so far); of them only those at
+ * or above the incumbent's step can change it, the first of them that
+ * does makes the trial the incumbent, and each after (a higher step)
+ * then only moves its step and value along.
  */
 static void
 run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
@@ -439,38 +476,57 @@ run_quiet_steps(struct replay *rp, struct worker *w, int32_t q,
 	struct rung_replay_result	*r = rp->r;
 	const int32_t			*steps = s->curve.steps;
 	const float			*vals = s->curve.vals;
-	uint32_t			 pt = w->pt, pt0 = w->pt;
+	uint32_t			 pt0 = w->pt, end, f, b;
 	uint64_t			 cost0 = r->cost_steps;
-	int32_t				 step, prev0 = w->prev, prev = w->prev;
+	int32_t				 prev0 = w->prev, prev;
 	double				 v, now0 = rp->now;
 	int				 neg = s->direction == RUNG_MAX;
 
-	/* The budget is checked before each point, on the cost so far. */
-	while (pt < last && steps[pt] < q && (budget == 0 ||
-	    cost0 + (uint64_t)(prev - prev0) < budget)) {
-		step = steps[pt];
-		v = vals[pt++];
-		if (neg)
-			v = -v;
-		if (changes(rp, step, v)) {
-			rp->now = now0 + (double)(uint64_t)(step - prev0);
-			r->cost_steps = cost0 + (uint64_t)(step - prev0);
-			observe(rp, w->trial, step, v);
+	end = step_at_least(rp, w->trial, pt0, last, q);
+	if (budget != 0) {
+		if (cost0 >= budget)
+			end = pt0;
+		else if (budget - cost0 <= (uint64_t)INT32_MAX) {
+			/* Run while the step before is below prev0 + left. */
+			b = step_at_least(rp, w->trial, pt0, end,
+			    (int64_t)prev0 + (int64_t)(budget - cost0));
+			if (b < end)
+				end = b + 1;
 		}
-		prev = step;
 	}
-	w->pt = pt;
+	if (end == pt0)
+		return;
+
+	/* The first point that changes the incumbent, if any. */
+	f = r->returned == UINT32_MAX ? pt0 :
+	    step_at_least(rp, w->trial, pt0, end, rp->top);
+	if (f < end && steps[f] == rp->top) {
+		v = neg ? -vals[f] : vals[f];
+		if (!changes(rp, steps[f], v))
+			f++;
+	}
+	if (f < end) {
+		v = neg ? -vals[f] : vals[f];
+		rp->now = now0 + (double)(uint64_t)(steps[f] - prev0);
+		r->cost_steps = cost0 + (uint64_t)(steps[f] - prev0);
+		observe(rp, w->trial, steps[f], v);
+		if (end - 1 > f) {
+			rp->top = steps[end - 1];
+			rp->topval = neg ? -vals[end - 1] : vals[end - 1];
+		}
+	}
+
+	prev = steps[end - 1];
+	w->pt = end;
 	w->prev = prev;
 	rp->now = now0 + (double)(uint64_t)(prev - prev0);
 	r->cost_steps = cost0 + (uint64_t)(prev - prev0);
-	r->nquiet += pt - pt0;
-	r->npoints += pt - pt0;
-	if (pt > pt0) {
-		if (prev > r->started_reached[w->started])
-			r->started_reached[w->started] = prev;
-		if (r->reached != NULL && prev > r->reached[w->trial])
-			r->reached[w->trial] = prev;
-	}
+	r->nquiet += end - pt0;
+	r->npoints += end - pt0;
+	if (prev > r->started_reached[w->started])
+		r->started_reached[w->started] = prev;
+	if (r->reached != NULL && prev > r->reached[w->trial])
+		r->reached[w->trial] = prev;
 }
 
 static void
@@ -574,8 +630,134 @@ judge(const struct rung_study *s, const struct rung_replay_ctx *c,
 	r->top5 = !isnan(x) && better < n5;
 }
 
+/* Schedulers a scratch keeps, the last made first. */
+#define KEPT_SCHEDS	4
+
+struct rung_replay_scratch {
+	/*
+	 * The current seed's order of a pool of norder (have: there is
+	 * one): its own, made last, or the caller's.
+	 */
+	const uint32_t	*cur;
+	uint32_t	 norder;
+	uint64_t	 seed;
+	int		 have;
+	uint32_t	*order;		/* its own */
+	size_t		 ordercap;
+
+	/* Schedulers that can be reset, and what their pool must hold. */
+	struct rung_sched *sc[KEPT_SCHEDS];
+	uint64_t	 need[KEPT_SCHEDS];
+
+	struct rung_sampler_state *sp;	/* a random one */
+	struct worker	*ws;
+	size_t		 wscap;
+	uint32_t	*map;		/* scheduler's trial -> study's */
+	size_t		 mapcap;
+	uint32_t	*sidx;		/* scheduler's trial -> started */
+	size_t		 sidxcap;
+};
+
+struct rung_replay_scratch *
+rung_replay_scratch_new(void)
+{
+	return xcalloc(1, sizeof (struct rung_replay_scratch));
+}
+
+void
+rung_replay_scratch_free(struct rung_replay_scratch *x)
+{
+	int	 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < KEPT_SCHEDS; i++)
+		rung_sched_free(x->sc[i]);
+	rung_sampler_free(x->sp);
+	free(x->order);
+	free(x->ws);
+	free(x->map);
+	free(x->sidx);
+	free(x);
+}
+
+/*
+ * A scheduler for p and what the pool must hold for it: one kept, reset,
+ * else a new one, kept when it can be reset (*kept then 1). -1 with
+ * *cause when p is invalid.
+ */
+static int
+scratch_sched(struct rung_replay_scratch *x, const struct rung_sched_params *p,
+    struct rung_sched **out, uint64_t *need, int *kept, char **cause)
+{
+	struct rung_sched	*sc;
+	int			 i;
+
+	for (i = 0; i < KEPT_SCHEDS && x->sc[i] != NULL; i++) {
+		if (rung_sched_reset(x->sc[i], p) == 0) {
+			*out = x->sc[i];
+			*need = x->need[i];
+			*kept = 1;
+			return 0;
+		}
+	}
+	*kept = 0;
+	if (rung_sched_new(p, &sc, cause) != 0)
+		return -1;
+	if (rung_replay_needed(p, need, cause) != 0) {
+		rung_sched_free(sc);
+		return -1;
+	}
+	*out = sc;
+	if (!rung_sched_can_reset(sc))
+		return 0;
+	rung_sched_free(x->sc[KEPT_SCHEDS - 1]);
+	memmove(x->sc + 1, x->sc, (KEPT_SCHEDS - 1) * sizeof *x->sc);
+	memmove(x->need + 1, x->need, (KEPT_SCHEDS - 1) * sizeof *x->need);
+	x->sc[0] = sc;
+	x->need[0] = *need;
+	*kept = 1;
+	return 0;
+}
+
+void
+rung_replay_scratch_order(struct rung_replay_scratch *x, uint64_t seed,
+    const uint32_t *order, uint32_t n)
+{
+	x->cur = order;
+	x->seed = seed;
+	x->norder = n;
+	x->have = 1;
+}
+
+/* The seed's order of a pool of n: the current one, or made now. */
+static const uint32_t *
+scratch_order(struct rung_replay_scratch *x, uint64_t seed, uint32_t n)
+{
+	if (!x->have || x->seed != seed || x->norder != n) {
+		XGROW(x->order, x->ordercap, (size_t)n + 1);
+		rung_sampler_order(seed, x->order, n);
+		rung_replay_scratch_order(x, seed, x->order, n);
+	}
+	return x->cur;
+}
+
 int
 rung_replay_run(const struct rung_study *s,
+    const struct rung_sched_params *p, const struct rung_replay_opts *o,
+    uint64_t seed, struct rung_replay_result *r, char **cause)
+{
+	struct rung_replay_scratch	*x;
+	int				 rc;
+
+	x = rung_replay_scratch_new();
+	rc = rung_replay_run_in(x, s, p, o, seed, r, cause);
+	rung_replay_scratch_free(x);
+	return rc;
+}
+
+int
+rung_replay_run_in(struct rung_replay_scratch *x, const struct rung_study *s,
     const struct rung_sched_params *p, const struct rung_replay_opts *o,
     uint64_t seed, struct rung_replay_result *r, char **cause)
 {
@@ -586,14 +768,14 @@ rung_replay_run(const struct rung_study *s,
 	struct rung_sched	*sc = NULL;
 	struct rung_sched_action a;
 	struct rung_sampler_state *sp = NULL;
+	const uint32_t		*order;
 	struct replay		 rp;
-	struct worker		*ws = NULL, *w;
-	uint32_t		*map = NULL, *sidx = NULL, nw, i;
-	size_t			 mapcap = 0, sidxcap = 0;
+	struct worker		*ws, *w;
+	uint32_t		 nw, i;
 	uint32_t		 scap = 0;
 	uint64_t		 need, seq = 0;
 	enum rung_decision	 d;
-	int			 done = 0, rc = -1, more;
+	int			 done = 0, rc = -1, more, kept = 0;
 	int32_t			 step, q;
 	double			 v, secs;
 	/* The result at the first loop top at each cost (tail_quiet). */
@@ -615,10 +797,8 @@ rung_replay_run(const struct rung_study *s,
 
 	pp = *p;
 	pp.seed = p->seed ^ (seed * RUNG_RNG_GOLDEN);
-	if (rung_sched_new(&pp, &sc, cause) != 0)
+	if (scratch_sched(x, &pp, &sc, &need, &kept, cause) != 0)
 		return -1;
-	if (rung_replay_needed(p, &need, cause) != 0)
-		goto out;
 	if (c == NULL || c->max_r != p->max_r) {
 		rung_replay_ctx_init(&own, s, p->max_r);
 		c = &own;
@@ -631,8 +811,22 @@ rung_replay_run(const struct rung_study *s,
 		    need);
 		goto out;
 	}
-	/* Random: the pool in a seeded order; tpe: see sampler.h. */
-	sp = rung_sampler_new(s, c->pool, c->npool, o->sampler, seed);
+	/*
+	 * Random: the pool in a seeded order; tpe: see sampler.h. The
+	 * scratch's random sampler is taken again; tpe's is the run's own.
+	 */
+	order = scratch_order(x, seed, c->npool);
+	if (x->sp != NULL && rung_sampler_reset(x->sp, c->npool, o->sampler,
+	    order) == 0)
+		sp = x->sp;
+	else {
+		sp = rung_sampler_new_order(s, c->pool, c->npool, o->sampler,
+		    order);
+		if (o->sampler == RUNG_SAMPLER_RANDOM) {
+			rung_sampler_free(x->sp);
+			x->sp = sp;
+		}
+	}
 
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
@@ -640,7 +834,9 @@ rung_replay_run(const struct rung_study *s,
 	rp.dense = c->dense;
 	rp.secs = s->secs != NULL;
 	rp.trace_best = NAN;
-	ws = xcalloc(nw, sizeof *ws);
+	XGROW(x->ws, x->wscap, nw);
+	ws = x->ws;
+	memset(ws, 0, nw * sizeof *ws);
 	if (o->reached)
 		r->reached = xcalloc(s->ntrials ? s->ntrials : 1,
 		    sizeof *r->reached);
@@ -673,10 +869,10 @@ rung_replay_run(const struct rung_study *s,
 					w->idle = 1;
 					continue;
 				}
-				XGROW(map, mapcap, (size_t)a.trial + 1);
-				XGROW(sidx, sidxcap, (size_t)a.trial + 1);
-				map[a.trial] = c->pool[rung_sampler_pick(sp)];
-				sidx[a.trial] = r->nstarted;
+				XGROW(x->map, x->mapcap, (size_t)a.trial + 1);
+				XGROW(x->sidx, x->sidxcap, (size_t)a.trial + 1);
+				x->map[a.trial] = c->pool[rung_sampler_pick(sp)];
+				x->sidx[a.trial] = r->nstarted;
 				if (r->nstarted == scap) {
 					scap = scap ? 2 * scap : 64;
 					r->started = xreallocarray(r->started,
@@ -685,7 +881,7 @@ rung_replay_run(const struct rung_study *s,
 					    r->started_reached, scap,
 					    sizeof *r->started_reached);
 				}
-				r->started[r->nstarted] = map[a.trial];
+				r->started[r->nstarted] = x->map[a.trial];
 				r->started_reached[r->nstarted] = 0;
 				r->nstarted++;
 				/* FALLTHROUGH */
@@ -695,11 +891,11 @@ rung_replay_run(const struct rung_study *s,
 					    "trial %u", a.trial);
 					goto out;
 				}
-				if (job(&rp, w, &a, map[a.trial],
+				if (job(&rp, w, &a, x->map[a.trial],
 				    a.kind == RUNG_ACT_START || o->resume,
 				    seq++, cause) != 0)
 					goto out;
-				w->started = sidx[a.trial];
+				w->started = x->sidx[a.trial];
 				break;
 			case RUNG_ACT_WAIT:
 				w->idle = 1;
@@ -790,11 +986,10 @@ rung_replay_run(const struct rung_study *s,
 out:
 	if (rc != 0)
 		rung_replay_result_release(r);
-	free(ws);
-	free(map);
-	free(sidx);
 	rung_replay_ctx_release(&own);
-	rung_sampler_free(sp);
-	rung_sched_free(sc);
+	if (sp != x->sp)
+		rung_sampler_free(sp);
+	if (!kept)
+		rung_sched_free(sc);
 	return rc;
 }

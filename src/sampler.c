@@ -48,7 +48,8 @@ struct column {
 struct rung_sampler_state {
 	enum rung_sampler kind;
 	uint32_t	 npool;
-	uint32_t	*order;		/* pool indices, seeded order */
+	const uint32_t	*order;		/* pool indices, seeded order */
+	uint32_t	*own;		/* order, when it made it */
 	uint32_t	 next;		/* order[< next] are all used */
 	uint8_t		*used;
 	uint32_t	 nused;
@@ -177,23 +178,44 @@ column_categorical(struct column *c, const struct rung_param *prm,
 	c->nu = u;
 }
 
+void
+rung_sampler_order(uint64_t seed, uint32_t *order, uint32_t npool)
+{
+	struct rung_rng	 rng;
+	uint32_t	 i;
+
+	for (i = 0; i < npool; i++)
+		order[i] = i;
+	rung_rng_seed(&rng, seed);
+	rung_rng_shuffle(&rng, order, npool);
+}
+
 struct rung_sampler_state *
 rung_sampler_new(const struct rung_study *s, const uint32_t *pool,
     uint32_t npool, enum rung_sampler kind, uint64_t seed)
 {
 	struct rung_sampler_state	*sp;
-	struct rung_rng			 rng;
+	uint32_t			*order;
+
+	order = xreallocarray(NULL, npool + 1, sizeof *order);
+	rung_sampler_order(seed, order, npool);
+	sp = rung_sampler_new_order(s, pool, npool, kind, order);
+	sp->own = order;
+	return sp;
+}
+
+struct rung_sampler_state *
+rung_sampler_new_order(const struct rung_study *s, const uint32_t *pool,
+    uint32_t npool, enum rung_sampler kind, const uint32_t *order)
+{
+	struct rung_sampler_state	*sp;
 	struct column			*c;
 	uint32_t			 i, n1 = npool + 1;
 
 	sp = xcalloc(1, sizeof *sp);
 	sp->kind = kind;
 	sp->npool = npool;
-	sp->order = xreallocarray(NULL, n1, sizeof *sp->order);
-	for (i = 0; i < npool; i++)
-		sp->order[i] = i;
-	rung_rng_seed(&rng, seed);
-	rung_rng_shuffle(&rng, sp->order, npool);
+	sp->order = order;
 	sp->used = xcalloc(n1, sizeof *sp->used);
 	if (kind != RUNG_SAMPLER_TPE)
 		return sp;
@@ -240,6 +262,23 @@ rung_sampler_new(const struct rung_study *s, const uint32_t *pool,
 	return sp;
 }
 
+int
+rung_sampler_reset(struct rung_sampler_state *sp, uint32_t npool,
+    enum rung_sampler kind, const uint32_t *order)
+{
+	/* A random sampler is its order, how far it went and what it used. */
+	if (kind != RUNG_SAMPLER_RANDOM || sp->kind != RUNG_SAMPLER_RANDOM ||
+	    sp->npool != npool)
+		return -1;
+	free(sp->own);
+	sp->own = NULL;
+	sp->order = order;
+	sp->next = 0;
+	sp->nused = 0;
+	memset(sp->used, 0, (size_t)npool + 1);
+	return 0;
+}
+
 void
 rung_sampler_free(struct rung_sampler_state *sp)
 {
@@ -262,7 +301,7 @@ rung_sampler_free(struct rung_sampler_state *sp)
 		pz_release(&c->pz);
 	}
 	free(sp->cols);
-	free(sp->order);
+	free(sp->own);
 	free(sp->used);
 	free(sp->bytrial);
 	free(sp->step);

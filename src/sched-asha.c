@@ -302,13 +302,35 @@ judge_determined(struct rung_sched *s, struct rung_sched_rung *r,
 }
 
 /*
+ * How many of v[0..n) (ascending, no NaN) are below x: a binary search
+ * whose steps are arithmetic, not branches, since which way each goes is
+ * a coin toss the processor would mispredict half the time.
+ */
+static uint32_t
+count_below(const double *v, uint32_t n, double x)
+{
+	const double	*b = v;
+	uint32_t	 half;
+
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		half = n / 2;
+		b += (size_t)(b[half] < x) * half;
+		n -= half;
+	}
+	return (uint32_t)(b - v) + (*b < x);
+}
+
+/*
  * Bring r->sorted up to r->n values, each put in place by a binary
- * search; 0, or -1 once a NaN is among them.
+ * search (or where its judgement found it); 0, or -1 once a NaN is
+ * among them.
  */
 static int
 rung_sorted(struct rung_sched_rung *r)
 {
-	uint32_t	 lo, hi, mid;
+	uint32_t	 lo;
 	double		 x;
 
 	for (; !r->hasnan && r->nsorted < r->n; r->nsorted++) {
@@ -318,19 +340,15 @@ rung_sorted(struct rung_sched_rung *r)
 			break;
 		}
 		XGROW(r->sorted, r->sortcap, (size_t)r->nsorted + 1);
-		lo = 0;
-		hi = r->nsorted;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (r->sorted[mid] < x)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		if (r->nsorted == r->hint_n && x == r->hint_val)
+			lo = r->hint_at;
+		else
+			lo = count_below(r->sorted, r->nsorted, x);
 		memmove(r->sorted + lo + 1, r->sorted + lo,
 		    (r->nsorted - lo) * sizeof *r->sorted);
 		r->sorted[lo] = x;
 	}
+	r->hint_n = UINT32_MAX;
 	return r->hasnan ? -1 : 0;
 }
 
@@ -347,22 +365,17 @@ static int
 judge_optuna(struct rung_sched *s, struct rung_sched_rung *r, double value)
 {
 	double	*v, *c;
-	size_t	 n, i, j, idx, lo, hi, mid;
+	size_t	 n, i, j, idx, lo;
 	int	 stop;
 
 	idx = (size_t)floor((double)(r->n + 1) / s->p.eta);
 	idx = idx > 0 ? idx - 1 : 0;
 	if (!isnan(value) && rung_sorted(r) == 0) {
 		/* How many values of the rung are below value. */
-		lo = 0;
-		hi = r->nsorted;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (r->sorted[mid] < value)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = count_below(r->sorted, r->nsorted, value);
+		r->hint_n = r->nsorted;
+		r->hint_at = (uint32_t)lo;
+		r->hint_val = value;
 		return lo > idx;
 	}
 
@@ -558,6 +571,13 @@ asha_restore(struct rung_sched *s, const struct rung_sched_words *w)
 	return 0;
 }
 
+/* Setup's one word of state that a run changes: the bracket choice's. */
+static void
+asha_reset(struct rung_sched *s)
+{
+	((struct rung_sched_asha *)s->priv)->rng = RUNG_SCHED_RNG0(s->p.seed);
+}
+
 /* Nobody waits on a rung in ASHA: a lost trial simply stops (no lost op). */
 const struct rung_sched_policy rung_policy_asha = {
 	.name = "asha",
@@ -567,6 +587,7 @@ const struct rung_sched_policy rung_policy_asha = {
 	.next = rung_sched_asha_next,
 	.report = rung_sched_asha_report,
 	.quiet = asha_quiet,
+	.reset = asha_reset,
 	.milestones = rung_sched_asha_milestones,
 	.save = asha_save,
 	.restore = asha_restore,

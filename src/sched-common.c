@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,12 @@
 void
 rung_sched_bracket_init(struct rung_sched_bracket *b, uint32_t nrungs)
 {
+	uint32_t	 k;
+
 	b->nrungs = nrungs;
 	b->rungs = nrungs ? xcalloc(nrungs, sizeof *b->rungs) : NULL;
+	for (k = 0; k < nrungs; k++)
+		b->rungs[k].hint_n = UINT32_MAX;
 }
 
 uint32_t
@@ -52,47 +57,64 @@ rung_sched_record(struct rung_sched *s, uint32_t bracket, uint32_t rung,
 /*
  * Ranking: lower first, NaN last, and ties in arrival order, so that the
  * order is total and every correct sort gives the same one. A sort of our
- * own rather than qsort_r: the comparison inlines, and a replay ranks a
- * rung at every round (it was half of a Hyperband replay's time).
+ * own rather than qsort_r, and of integer keys rather than of the values:
+ * a replay ranks a rung at every round (it was half of a Hyperband
+ * replay's time), and a comparison of values (NaN, then the values, then
+ * the places) through the entries was most of that.
  */
-static inline int
-rank_before(const struct rung_sched_entry *e, uint32_t i, uint32_t j)
-{
-	double	 x = e[i].value, y = e[j].value;
+struct rank_item {
+	uint64_t	 key;
+	uint32_t	 idx;
+};
 
-	if (isnan(x) != isnan(y))
-		return !isnan(x);
-	if (!isnan(x) && x != y)
-		return x < y;
-	return i < j;
+/*
+ * A key whose unsigned order is the values' order: a double's bits with
+ * the sign flipped, and the other bits too for a negative one; 0 for -0
+ * (equal to +0), all ones for NaN (after +infinity, every NaN equal).
+ * Equal keys are left in arrival order by a stable sort.
+ */
+static inline uint64_t
+rank_key_of(double x)
+{
+	uint64_t	 b;
+
+	if (isnan(x))
+		return UINT64_MAX;
+	x += 0.0;		/* -0 is +0 */
+	memcpy(&b, &x, sizeof b);
+	return (b >> 63) ? ~b : b | (1ULL << 63);
 }
 
 /* Rungs are small: insertion sort up to here, merge sort above. */
 #define RANK_SMALL	24
 
 static void
-rank_insertion(const struct rung_sched_entry *e, uint32_t *idx, uint32_t n)
+rank_insertion(struct rank_item *v, uint32_t n)
 {
-	uint32_t	 i, j, x;
+	struct rank_item	 x;
+	uint32_t		 i, j;
 
 	for (i = 1; i < n; i++) {
-		x = idx[i];
-		for (j = i; j > 0 && rank_before(e, x, idx[j - 1]); j--)
-			idx[j] = idx[j - 1];
-		idx[j] = x;
+		x = v[i];
+		for (j = i; j > 0 && x.key < v[j - 1].key; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
 	}
 }
 
-/* Bottom-up merge sort of idx[0..n) through tmp, runs of RANK_SMALL. */
-static void
-rank_merge(const struct rung_sched_entry *e, uint32_t *idx, uint32_t *tmp,
-    uint32_t n)
+/*
+ * Bottom-up merge sort of v[0..n) through tmp, runs of RANK_SMALL; the
+ * left run wins ties, so the sort is stable. Returns where the sorted
+ * items are (v or tmp).
+ */
+static struct rank_item *
+rank_merge(struct rank_item *v, struct rank_item *tmp, uint32_t n)
 {
-	uint32_t	*src = idx, *dst = tmp, *sw;
-	uint32_t	 w, lo, mid, hi, a, b, k;
+	struct rank_item	*src = v, *dst = tmp, *sw;
+	uint32_t		 w, lo, mid, hi, a, b, k;
 
 	for (lo = 0; lo < n; lo += RANK_SMALL)
-		rank_insertion(e, idx + lo, n - lo < RANK_SMALL ? n - lo :
+		rank_insertion(v + lo, n - lo < RANK_SMALL ? n - lo :
 		    RANK_SMALL);
 	for (w = RANK_SMALL; w < n; w *= 2) {
 		for (lo = 0; lo < n; lo += 2 * w) {
@@ -102,7 +124,7 @@ rank_merge(const struct rung_sched_entry *e, uint32_t *idx, uint32_t *tmp,
 			b = mid;
 			for (k = lo; k < hi; k++) {
 				if (a < mid && (b >= hi ||
-				    !rank_before(e, src[b], src[a])))
+				    src[b].key >= src[a].key))
 					dst[k] = src[a++];
 				else
 					dst[k] = src[b++];
@@ -112,25 +134,31 @@ rank_merge(const struct rung_sched_entry *e, uint32_t *idx, uint32_t *tmp,
 		src = dst;
 		dst = sw;
 	}
-	if (src != idx)
-		memcpy(idx, src, n * sizeof *idx);
+	return src;
 }
 
 void
 rung_sched_rank(const struct rung_sched_rung *r, uint32_t *idx)
 {
-	uint32_t	 i, buf[256], *tmp;
+	struct rank_item	 buf[2 * 128], *v, *tmp, *out;
+	uint32_t		 i;
 
-	for (i = 0; i < r->n; i++)
-		idx[i] = i;
-	if (r->n <= RANK_SMALL) {
-		rank_insertion(r->e, idx, r->n);
-		return;
+	v = r->n <= 128 ? buf : xreallocarray(NULL, 2 * (size_t)r->n,
+	    sizeof *v);
+	tmp = v + r->n;
+	for (i = 0; i < r->n; i++) {
+		v[i].key = rank_key_of(r->e[i].value);
+		v[i].idx = i;
 	}
-	tmp = r->n <= 256 ? buf : xreallocarray(NULL, r->n, sizeof *tmp);
-	rank_merge(r->e, idx, tmp, r->n);
-	if (tmp != buf)
-		free(tmp);
+	if (r->n <= RANK_SMALL) {
+		rank_insertion(v, r->n);
+		out = v;
+	} else
+		out = rank_merge(v, tmp, r->n);
+	for (i = 0; i < r->n; i++)
+		idx[i] = out[i].idx;
+	if (v != buf)
+		free(v);
 }
 
 /* Predictor-driven policies keep every call: their saved state. */
@@ -165,6 +193,29 @@ rung_sched_release_common(struct rung_sched *s)
 	}
 	free(s->b);
 	free(s->t);
+}
+
+void
+rung_sched_reset_common(struct rung_sched *s)
+{
+	struct rung_sched_rung	*r;
+	uint32_t		 i, k;
+
+	for (i = 0; i < s->nt; i++) {
+		free(s->t[i].obs);
+		s->t[i].obs = NULL;
+	}
+	s->nt = 0;
+	s->nlog = 0;
+	for (i = 0; i < s->nb; i++) {
+		for (k = 0; k < s->b[i].nrungs; k++) {
+			r = &s->b[i].rungs[k];
+			r->n = 0;
+			r->nsorted = 0;
+			r->hasnan = 0;
+			r->hint_n = UINT32_MAX;
+		}
+	}
 }
 
 /*

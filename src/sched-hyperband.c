@@ -482,6 +482,22 @@ sha_milestones(const struct rung_sched_params *p, double **v, size_t *cap,
 	hb_milestones_of(p, 1, v, cap, n);
 }
 
+/* The counters as setup left them; the table and the rungs stay. */
+static void
+hb_reset(struct rung_sched *s)
+{
+	struct rung_sched_hb	*h = s->priv;
+
+	h->cur = 0;
+	h->round = 0;
+	h->want = h->hb[0].round[0].n;
+	h->issued = 0;
+	h->done = 0;
+	h->nord = 0;
+	h->nextord = 0;
+	h->ordvalid = 0;
+}
+
 static void
 hb_save(const struct rung_sched *s, struct rung_sched_words *w)
 {
@@ -521,6 +537,7 @@ const struct rung_sched_policy rung_policy_sha = {
 	.lost = rung_sched_hb_lost,
 	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
+	.reset = hb_reset,
 	.needed = sha_needed,
 	.milestones = sha_milestones,
 	.save = hb_save,
@@ -537,6 +554,7 @@ const struct rung_sched_policy rung_policy_hyperband = {
 	.lost = rung_sched_hb_lost,
 	.quiet = hb_quiet,
 	.release = rung_sched_hb_release,
+	.reset = hb_reset,
 	.needed = rung_sched_hb_needed,
 	.milestones = rung_sched_hb_milestones,
 	.save = hb_save,

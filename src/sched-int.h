@@ -35,6 +35,15 @@ struct rung_sched_rung {
 	size_t		 sortcap;
 	uint32_t	 nsorted;
 	int		 hasnan;
+	/*
+	 * The place in sorted of the value judged last, found when sorted
+	 * held e[0 .. hint_n): the place of e[hint_n] when that is the
+	 * value (it is recorded right after its judgement), so that it is
+	 * put in without a second search. hint_n UINT32_MAX: none.
+	 */
+	uint32_t	 hint_n;
+	uint32_t	 hint_at;
+	double		 hint_val;
 };
 
 struct rung_sched_bracket {
@@ -131,6 +140,14 @@ struct rung_sched_policy {
 	int32_t		 (*quiet)(const struct rung_sched *, uint32_t trial);
 	/* Free what the private state holds (not s->priv itself). */
 	void		 (*release)(struct rung_sched *);
+	/*
+	 * Set the private state back to what setup made of s->p (its seed
+	 * already the new one), keeping its allocations; NULL: the policy
+	 * cannot be reset (rung_sched_reset says -1). The setup of a policy
+	 * with reset reads no parameter but the seed and those that
+	 * rung_sched_reset compares (src/sched.c, same_setup).
+	 */
+	void		 (*reset)(struct rung_sched *);
 
 	/* Configurations a replay's pool must hold (rung_replay_needed). */
 	int		 (*needed)(const struct rung_sched_params *,
@@ -200,6 +217,8 @@ void		 rung_sched_log(struct rung_sched *, uint8_t kind,
 		     uint32_t trial, int32_t step, double value);
 /* Free the trials, rungs and call log. */
 void		 rung_sched_release_common(struct rung_sched *);
+/* Empty them, keeping their allocations. */
+void		 rung_sched_reset_common(struct rung_sched *);
 /* 0 if no trial has passed the top rung of its bracket, else -1. */
 int		 rung_sched_trials_below_top(const struct rung_sched *);
 

@@ -53,6 +53,13 @@ random_quiet(const struct rung_sched *s, uint32_t trial)
 	return s->t[trial].target;
 }
 
+/* Nothing of its own to set back. */
+static void
+random_reset(struct rung_sched *s)
+{
+	(void)s;
+}
+
 const struct rung_sched_policy rung_policy_random = {
 	.name = "random",
 	.flags = RUNG_PF_CONFIGS,
@@ -60,4 +67,5 @@ const struct rung_sched_policy rung_policy_random = {
 	.next = rung_sched_random_next,
 	.report = random_report,
 	.quiet = random_quiet,
+	.reset = random_reset,
 };

@@ -235,6 +235,35 @@ rung_sched_free(struct rung_sched *s)
 	free(s);
 }
 
+/* Would setup make the same of a and b, but for what the seed seeds? */
+static int
+same_setup(const struct rung_sched_params *a,
+    const struct rung_sched_params *b)
+{
+	return a->policy == b->policy && a->eta == b->eta &&
+	    a->min_r == b->min_r && a->max_r == b->max_r &&
+	    a->variant == b->variant && a->rule == b->rule &&
+	    a->stop_last_trials == b->stop_last_trials &&
+	    a->brackets == b->brackets && a->max_configs == b->max_configs;
+}
+
+int
+rung_sched_reset(struct rung_sched *s, const struct rung_sched_params *p)
+{
+	if (s->pol->reset == NULL || !same_setup(&s->p, p))
+		return -1;
+	rung_sched_reset_common(s);
+	s->p = *p;
+	s->pol->reset(s);
+	return 0;
+}
+
+int
+rung_sched_can_reset(const struct rung_sched *s)
+{
+	return s->pol->reset != NULL;
+}
+
 const struct rung_sched_params *
 rung_sched_params(const struct rung_sched *s)
 {

@@ -138,9 +138,12 @@ rung_parse_int64(const char *s, size_t len, int64_t *out)
  * The search for the shortest digits below costs a few snprintf and
  * strtod calls (some 20,000 instructions), and a replay's report prints
  * the same values many times over its seeds (the configuration returned,
- * its regret): the texts last made, per thread, by the value's bits.
+ * its regret, its saving against the baseline: a few hundred distinct
+ * values each over a thousand seeds): the texts last made, per thread, by
+ * the value's bits. 2048 of them (96 KiB), so that a report's values
+ * mostly stay rather than evict each other.
  */
-#define FMT_CACHE_BITS	6
+#define FMT_CACHE_BITS	11
 
 struct fmt_cached {
 	uint64_t	 bits;
@@ -150,13 +153,65 @@ struct fmt_cached {
 };
 static _Thread_local struct fmt_cached fmt_cache[1 << FMT_CACHE_BITS];
 
+/* v, a whole number below 1e15, as printf's "%.0f" writes it. */
+static void
+fmt_whole(double v, char buf[RUNG_DBL_BUFSZ])
+{
+	char		 tmp[24];
+	uint64_t	 n;
+	size_t		 k = 0, i = 0;
+
+	if (signbit(v))		/* "-0" too, as printf has it */
+		buf[i++] = '-';
+	n = (uint64_t)fabs(v);
+	do {
+		tmp[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	while (k > 0)
+		buf[i++] = tmp[--k];
+	buf[i] = '\0';
+}
+
+/* Does v written with prec significant digits (into buf) read back as v? */
+static int
+reads_back(double v, int prec, char buf[RUNG_DBL_BUFSZ])
+{
+	snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
+	return strtod(buf, NULL) == v;
+}
+
+/*
+ * The fewest digits in [lo, hi] that read back as v, hi known to: by
+ * bisection, since where v is not a power of two a count that reads back
+ * means every larger one does (the reason the search may start at 10).
+ * buf holds that count's text, as the search one by one left it.
+ */
+static int
+shortest_in(double v, int lo, int hi, char buf[RUNG_DBL_BUFSZ])
+{
+	int	 mid, inbuf = 0;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (reads_back(v, mid, buf))
+			hi = inbuf = mid;
+		else {
+			lo = mid + 1;
+			inbuf = 0;	/* buf holds the failed text */
+		}
+	}
+	if (inbuf != lo)
+		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", lo - 1, v);
+	return lo;
+}
+
 char *
 rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 {
 	struct fmt_cached	*c;
 	uint64_t		 bits;
 	int			 prec, exp10, decimals;
-	double			 back;
 	char			*e, *m;
 
 	if (isnan(v)) {
@@ -173,7 +228,7 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 	 * rounds of snprintf and strtod (a replay's report has thousands).
 	 */
 	if (fabs(v) < 1e15 && v == trunc(v)) {
-		snprintf(buf, RUNG_DBL_BUFSZ, "%.0f", v);
+		fmt_whole(v, buf);
 		if (always_real)
 			strcat(buf, ".0");
 		return buf;
@@ -192,23 +247,18 @@ rung_fmt_double(double v, int always_real, char buf[RUNG_DBL_BUFSZ])
 	 * digits do not read back no fewer do: the search starts above, as
 	 * the whole search would have ended (at 17, with 16's text in buf).
 	 */
-	prec = 1;
-	if (frexp(fabs(v), &exp10) != 0.5) {
-		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 15, v);
-		if (strtod(buf, NULL) != v)
-			prec = 17;
-		else {
-			snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", 8, v);
-			if (strtod(buf, NULL) != v)
-				prec = 10;
+	if (frexp(fabs(v), &exp10) == 0.5) {
+		/* A power of two: its interval is lopsided, search them all. */
+		for (prec = 1; prec < 17; prec++) {
+			if (reads_back(v, prec, buf))
+				break;
 		}
-	}
-	for (; prec < 17; prec++) {
-		snprintf(buf, RUNG_DBL_BUFSZ, "%.*e", prec - 1, v);
-		back = strtod(buf, NULL);
-		if (back == v)
-			break;
-	}
+	} else if (!reads_back(v, 16, buf))
+		prec = 17;	/* with 16's text in buf, as the search had */
+	else if (!reads_back(v, 9, buf))
+		prec = shortest_in(v, 10, 16, buf);
+	else
+		prec = shortest_in(v, 1, 9, buf);
 	exp10 = atoi(strchr(buf, 'e') + 1);
 	/*
 	 * Positional notation where Python's repr uses it (1e-4 <= |v| <

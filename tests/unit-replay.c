@@ -243,6 +243,94 @@ test_determinism(void)
 	rung_study_free(s);
 }
 
+/* Everything a replay's result holds, bit for bit. */
+static int
+bit_identical(const struct rung_replay_result *a,
+    const struct rung_replay_result *b)
+{
+	return a->cost_steps == b->cost_steps && memcmp(&a->cost_seconds,
+	    &b->cost_seconds, sizeof a->cost_seconds) == 0 &&
+	    memcmp(&a->end_time, &b->end_time, sizeof a->end_time) == 0 &&
+	    a->npool == b->npool && a->nstarted == b->nstarted &&
+	    a->exhausted == b->exhausted &&
+	    a->budget_spent == b->budget_spent &&
+	    a->npoints == b->npoints && a->nquiet == b->nquiet &&
+	    a->nlookups == b->nlookups && a->tail_quiet == b->tail_quiet &&
+	    a->returned == b->returned &&
+	    a->returned_step == b->returned_step &&
+	    memcmp(&a->returned_final, &b->returned_final,
+	    sizeof a->returned_final) == 0 &&
+	    memcmp(&a->time_to_best, &b->time_to_best,
+	    sizeof a->time_to_best) == 0 &&
+	    a->steps_to_best == b->steps_to_best && a->ntrace == b->ntrace &&
+	    memcmp(a->trace_steps, b->trace_steps, a->ntrace *
+	    sizeof *a->trace_steps) == 0 && memcmp(a->trace_final,
+	    b->trace_final, a->ntrace * sizeof *a->trace_final) == 0 &&
+	    memcmp(a->trace_time, b->trace_time, a->ntrace *
+	    sizeof *a->trace_time) == 0 && memcmp(a->started, b->started,
+	    a->nstarted * sizeof *a->started) == 0 &&
+	    memcmp(a->started_reached, b->started_reached, a->nstarted *
+	    sizeof *a->started_reached) == 0;
+}
+
+/*
+ * One scratch over policies and seeds in turn, two replays of a seed
+ * after each other (its order kept), schedulers reset, a budget now and
+ * then: each result what a replay of its own gives.
+ */
+static void
+test_scratch(void)
+{
+	struct rung_study		*s = synth(150, 81, 0, 0, RUNG_MIN);
+	struct rung_replay_scratch	*x = rung_replay_scratch_new();
+	struct rung_sched_params	 p[6];
+	struct rung_replay_opts		 o;
+	struct rung_replay_result	 a, b;
+	char				*cause = NULL;
+	uint32_t			 i, k, bad = 0, n = 0;
+
+	rung_sched_params_init(&p[0], RUNG_POLICY_ASHA);
+	p[0].rule = RUNG_RULE_OPTUNA;
+	p[0].max_configs = 40;
+	rung_sched_params_init(&p[1], RUNG_POLICY_ASHA);
+	p[1].brackets = 3;
+	p[1].max_configs = 50;
+	rung_sched_params_init(&p[2], RUNG_POLICY_HYPERBAND);
+	rung_sched_params_init(&p[3], RUNG_POLICY_SHA);
+	p[3].max_configs = 27;
+	rung_sched_params_init(&p[4], RUNG_POLICY_ASHA);
+	p[4].variant = RUNG_ASHA_PROMOTE;
+	p[4].max_configs = 30;
+	rung_sched_params_init(&p[5], RUNG_POLICY_RANDOM);
+	p[5].max_configs = 20;
+	for (i = 0; i < 6; i++)
+		p[i].max_r = 81;
+	rung_replay_opts_init(&o);
+	for (i = 0; i < 40; i++) {
+		for (k = 0; k < 6; k++) {
+			o.workers = 1 + (i + k) % 3;
+			o.budget = (i + k) % 4 == 0 ? 500 : 0;
+			o.resume = (i + k) % 5 != 0;
+			if (rung_replay_run_in(x, s, &p[(k + i) % 6], &o,
+			    i / 2, &a, &cause) != 0 || rung_replay_run(s,
+			    &p[(k + i) % 6], &o, i / 2, &b, &cause) != 0) {
+				printf("# replay: %s\n", cause);
+				free(cause);
+				cause = NULL;
+				bad++;
+				continue;
+			}
+			bad += !bit_identical(&a, &b);
+			n++;
+			rung_replay_result_release(&a);
+			rung_replay_result_release(&b);
+		}
+	}
+	is_int(bad, 0, "%u replays on one scratch: each as on its own", n);
+	rung_replay_scratch_free(x);
+	rung_study_free(s);
+}
+
 static void
 test_budget_errors(void)
 {
@@ -512,6 +600,7 @@ main(void)
 	test_random_sha();
 	test_seconds();
 	test_determinism();
+	test_scratch();
 	test_budget_errors();
 	test_nan();
 	test_tpe();

@@ -15,5 +15,15 @@
  */
 void		 rung_pool_run(uint32_t n, int threads,
 		     void (*fn)(void *, uint32_t), void *arg);
+/*
+ * The same, fn also told which of the threads runs the task: 0 (the
+ * calling thread) to rung_pool_workers(n, threads) - 1, so that each can
+ * keep what its tasks reuse in a slot of its own.
+ */
+void		 rung_pool_run_workers(uint32_t n, int threads,
+		     void (*fn)(void *, uint32_t task, uint32_t worker),
+		     void *arg);
+/* The threads rung_pool_run would use for n tasks, at least 1. */
+uint32_t	 rung_pool_workers(uint32_t n, int threads);
 
 #endif

@@ -146,6 +146,29 @@ int		 rung_replay_run(const struct rung_study *,
 		     const struct rung_sched_params *,
 		     const struct rung_replay_opts *, uint64_t seed,
 		     struct rung_replay_result *, char **cause);
+/*
+ * What replays one after the other can reuse rather than make again: the
+ * last seed's order of the pool (rung_sampler_order, a draw per
+ * configuration of the pool however few a replay starts), schedulers to
+ * reset for the next seed, the sampler, the workers and the maps. One a
+ * thread: rung_replay_run_in uses it as rung_replay_run would make it,
+ * so that the result is the same.
+ */
+struct rung_replay_scratch;
+struct rung_replay_scratch *rung_replay_scratch_new(void);
+void		 rung_replay_scratch_free(struct rung_replay_scratch *);
+/*
+ * Give the scratch the seed's order of a pool of n made already (by
+ * rung_sampler_order), for its replays of that seed: read, not copied, so
+ * the caller keeps it while they run.
+ */
+void		 rung_replay_scratch_order(struct rung_replay_scratch *,
+		     uint64_t seed, const uint32_t *order, uint32_t n);
+int		 rung_replay_run_in(struct rung_replay_scratch *,
+		     const struct rung_study *,
+		     const struct rung_sched_params *,
+		     const struct rung_replay_opts *, uint64_t seed,
+		     struct rung_replay_result *, char **cause);
 void		 rung_replay_result_release(struct rung_replay_result *);
 /* A deep copy, but for reached (NULL: its size is the study's). */
 void		 rung_replay_result_copy(struct rung_replay_result *dst,

@@ -110,6 +110,29 @@ struct rung_sampler_state *rung_sampler_new(const struct rung_study *,
 		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
 		     uint64_t seed);
 /*
+ * The seeded order of a pool of npool: 0 .. npool - 1 shuffled with seed.
+ * It depends on nothing else, so replays of one seed over pools of one
+ * size can make it once (a shuffle is a draw per configuration, whatever
+ * a replay starts of them) and share it through rung_sampler_new_order.
+ */
+void		 rung_sampler_order(uint64_t seed, uint32_t *order,
+		     uint32_t npool);
+/*
+ * rung_sampler_new with the seed's order already made: the sampler only
+ * reads order[0 .. npool), which the caller keeps until it is freed.
+ */
+struct rung_sampler_state *rung_sampler_new_order(const struct rung_study *,
+		     const uint32_t *pool, uint32_t npool, enum rung_sampler,
+		     const uint32_t *order);
+/*
+ * Make sp what rung_sampler_new_order would make of order, keeping its
+ * allocations: for a random sampler of a pool of npool made again as one;
+ * -1 otherwise (tpe learns too much to set back), and the caller makes a
+ * new one.
+ */
+int		 rung_sampler_reset(struct rung_sampler_state *,
+		     uint32_t npool, enum rung_sampler, const uint32_t *order);
+/*
  * The next configuration: an index into the pool, now used; UINT32_MAX
  * when every configuration is used.
  */

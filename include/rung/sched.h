@@ -158,6 +158,17 @@ struct rung_sched;
 int		 rung_sched_new(const struct rung_sched_params *,
 		     struct rung_sched **, char **cause);
 void		 rung_sched_free(struct rung_sched *);
+/*
+ * Make s what rung_sched_new would make of p, keeping what it allocated
+ * (a replay of many seeds makes a scheduler a thread, not one a seed):
+ * for a policy that can, and p the same as s's parameters in all that
+ * its set-up reads (the seed may differ). Else -1 and s is as it was:
+ * the caller makes a new one.
+ */
+int		 rung_sched_reset(struct rung_sched *,
+		     const struct rung_sched_params *);
+/* Can s's policy be reset at all? */
+int		 rung_sched_can_reset(const struct rung_sched *);
 const struct rung_sched_params *rung_sched_params(const struct rung_sched *);
 
 /* A worker is free: what should it do? Returns action->kind. */
