@@ -356,7 +356,7 @@ dir_digest(const char *dir, enum rung_format fmt, char **digest,
 	uint64_t	 sz, total = 0;
 	size_t		 i;
 	int		 ret = -1;
-	uLong		 crc = crc32(0, Z_NULL, 0), adl = adler32(0, Z_NULL, 0);
+	struct rung_digest dg;
 
 	rung_import_opts_init(&o);
 	o.format = RUNG_FMT_JSON;	/* expand every directory */
@@ -373,10 +373,11 @@ dir_digest(const char *dir, enum rung_format fmt, char **digest,
 		d = NULL;
 	}
 	rung_buf_cstr(&all);
-	crc = crc32(crc, (const Bytef *)all.data, (uInt)all.len);
-	adl = adler32(adl, (const Bytef *)all.data, (uInt)all.len);
-	xasprintf(digest, "dir-%08lx-%08lx-%llx", (unsigned long)crc,
-	    (unsigned long)adl, (unsigned long long)total);
+	rung_digest_init(&dg);
+	rung_digest_add(&dg, all.data, all.len);
+	/* The size is the files', not that of their names and digests. */
+	xasprintf(digest, "dir-%08lx-%08lx-%llx", dg.crc, dg.adl,
+	    (unsigned long long)total);
 	*size = total;
 	ret = 0;
 out:

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include <sqlite3.h>
-#include <zlib.h>
 
 #include "rung/batch.h"
 #include "rung/store.h"
@@ -59,22 +58,6 @@ struct store_prep {
 	int		 have;		/* the writer holds that slot */
 };
 
-/*
- * A trial's digest is made as a source's (rung_file_digest): CRC-32 and
- * Adler-32 of its bytes, zlib's, which go through a curve a word at a
- * time; the two make 64 bits.
- */
-struct tdigest {
-	uLong		 crc, adl;
-};
-
-static void
-feed(struct tdigest *h, const void *p, size_t n)
-{
-	h->crc = crc32(h->crc, p, (uInt)n);
-	h->adl = adler32(h->adl, p, (uInt)n);
-}
-
 static int
 contiguous(const int32_t *steps, uint32_t n)
 {
@@ -113,7 +96,7 @@ pack(struct slot *sl, const int32_t *steps, const double *vals, uint32_t n,
 static void
 prep_trial(struct store_prep *p, struct slot *sl, uint32_t t)
 {
-	struct tdigest	 h = { crc32(0, Z_NULL, 0), adler32(0, Z_NULL, 0) };
+	struct rung_digest h;
 	struct store_prep_trial *tr = &sl->tr[sl->nt++];
 	struct store_prep_curve *c;
 	struct rung_batch_value pv;
@@ -123,31 +106,36 @@ prep_trial(struct store_prep *p, struct slot *sl, uint32_t t)
 	uint32_t	 i, n;
 	uint8_t		 st = (uint8_t)rung_batch_trial_status(p->b, t);
 
+	/*
+	 * A trial's digest is made as a source's (rung_digest: CRC-32 and
+	 * Adler-32 of its bytes, zlib's); the two make 64 bits.
+	 */
 	memset(tr, 0, sizeof *tr);
-	feed(&h, &st, 1);
+	rung_digest_init(&h);
+	rung_digest_add(&h, &st, 1);
 	for (i = 0; i < p->nparams; i++) {
 		rung_batch_trial_param(p->b, t, i, &pv);
 		if (!pv.set)
 			continue;
 		name = rung_batch_param_name(p->b, i);
-		feed(&h, name, strlen(name) + 1);
-		feed(&h, &pv.type, sizeof pv.type);
+		rung_digest_add(&h, name, strlen(name) + 1);
+		rung_digest_add(&h, &pv.type, sizeof pv.type);
 		if (pv.type == RUNG_PCAT)
-			feed(&h, pv.text, strlen(pv.text) + 1);
+			rung_digest_add(&h, pv.text, strlen(pv.text) + 1);
 		else if (pv.type == RUNG_PINT)
-			feed(&h, &pv.i, sizeof pv.i);
+			rung_digest_add(&h, &pv.i, sizeof pv.i);
 		else
-			feed(&h, &pv.d, sizeof pv.d);
+			rung_digest_add(&h, &pv.d, sizeof pv.d);
 	}
 	tr->c0 = sl->nc;
 	for (i = 0; i < p->nmetrics; i++) {
 		if ((n = rung_batch_curve(p->b, t, i, &steps, &vals)) == 0)
 			continue;
 		name = rung_batch_metric_name(p->b, i);
-		feed(&h, name, strlen(name) + 1);
-		feed(&h, &n, sizeof n);
-		feed(&h, steps, n * sizeof *steps);
-		feed(&h, vals, n * sizeof *vals);
+		rung_digest_add(&h, name, strlen(name) + 1);
+		rung_digest_add(&h, &n, sizeof n);
+		rung_digest_add(&h, steps, n * sizeof *steps);
+		rung_digest_add(&h, vals, n * sizeof *vals);
 		tr->npoints += n;
 
 		XGROW(sl->c, sl->ccap, sl->nc + 1);
@@ -162,9 +150,9 @@ prep_trial(struct store_prep *p, struct slot *sl, uint32_t t)
 	}
 	tr->nc = sl->nc - tr->c0;
 	if ((n = rung_batch_times(p->b, t, &steps, &vals)) > 0) {
-		feed(&h, "\0secs", 6);
-		feed(&h, steps, n * sizeof *steps);
-		feed(&h, vals, n * sizeof *vals);
+		rung_digest_add(&h, "\0secs", 6);
+		rung_digest_add(&h, steps, n * sizeof *steps);
+		rung_digest_add(&h, vals, n * sizeof *vals);
 		tr->secs.n = n;
 		tr->secs.first = steps[0];
 		tr->secs.last = steps[n - 1];
