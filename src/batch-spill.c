@@ -117,11 +117,17 @@ batch_row_bytes(const struct rung_batch *b)
 	return 24 + 8 * (size_t)b->ncols;
 }
 
-uint32_t
-rung_batch_record(struct rung_batch *b, uint32_t trial, int32_t step)
+void
+rung_batch_checkpoint(struct rung_batch *b)
 {
 	if ((size_t)b->nrows * batch_row_bytes(b) >= budget(b))
 		batch_spill(b);
+}
+
+uint32_t
+rung_batch_record(struct rung_batch *b, uint32_t trial, int32_t step)
+{
+	rung_batch_checkpoint(b);
 	return rung_batch_row(b, trial, step);
 }
 

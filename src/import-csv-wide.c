@@ -262,6 +262,8 @@ wide_record(struct reader *r, void *arg)
 		trial = rung_batch_trial(b, idbuf);
 	}
 	ci->nrecords++;
+	/* No row of an earlier line is held: this line's may spill them. */
+	rung_batch_checkpoint(b);
 	if ((ci->arr.any || ci->arr.join_col >= 0) &&
 	    csv_array_record(ci, r, trial) != 0)
 		return -1;

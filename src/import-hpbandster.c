@@ -245,7 +245,7 @@ take_result(struct hctx *c, struct json_object *v)
 		return herr(c, "result: expected an object or null, got %s",
 		    rung_json_type_name(res));
 
-	row = rung_batch_row(c->b, t, step);
+	row = rung_batch_record(c->b, t, step);
 	if (step >= c->t[t].last) {
 		c->t[t].last = step;
 		c->t[t].failed = exc != NULL || res == NULL;

@@ -223,7 +223,7 @@ put_points(struct mctx *c, const struct mrun *r)
 		for (k = i; k < j; k++) {
 			/* Each value an arrival: the batch counts repeats. */
 			p = &c->pts[k];
-			row = rung_batch_row(c->b, c->t, p->step);
+			row = rung_batch_record(c->b, c->t, p->step);
 			rung_batch_set(c->b, row, p->col, p->v);
 			if ((p->curve || !curves) && (!have || p->ts > last)) {
 				last = p->ts;

@@ -327,7 +327,7 @@ opt_put_points(struct ostudy *s, uint32_t t, const int32_t *steps,
 		s->has_inter = 1;
 	}
 	for (i = 0; i < n; i++) {
-		r = rung_batch_row(s->b, t, steps[i]);
+		r = rung_batch_record(s->b, t, steps[i]);
 		rung_batch_set(s->b, r, s->icol, ivals[i]);
 	}
 	for (k = 0; k < s->ndirs; k++)
@@ -335,7 +335,7 @@ opt_put_points(struct ostudy *s, uint32_t t, const int32_t *steps,
 	if (!any)
 		return;
 	if (n == 0)
-		r = rung_batch_row(s->b, t, 0);
+		r = rung_batch_record(s->b, t, 0);
 	for (k = 0; k < s->ndirs; k++) {
 		if (vset[k])
 			rung_batch_set(s->b, r, s->vcol[k], vals[k]);

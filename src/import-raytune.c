@@ -429,7 +429,7 @@ uint32_t
 rt_need_row(struct rctx *c)
 {
 	if (!c->haverow) {
-		c->row = rung_batch_row(c->b, c->cur->t, c->x);
+		c->row = rung_batch_record(c->b, c->cur->t, c->x);
 		c->haverow = 1;
 	}
 	return c->row;

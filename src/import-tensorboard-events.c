@@ -395,7 +395,7 @@ take_point(struct tbctx *c, struct tag *g, const Tensorboard__Event *ev,
 		g->have_metric = 1;
 	}
 	if (!c->haverow) {
-		c->row = rung_batch_row(c->b, c->trial, c->step);
+		c->row = rung_batch_record(c->b, c->trial, c->step);
 		if (!c->notime)
 			rung_batch_set_time(c->b, c->row, ev->wall_time);
 		c->haverow = 1;

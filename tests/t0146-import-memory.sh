@@ -8,8 +8,11 @@
 # held every row; so does JSON Lines, a step a line and a trial a line; a
 # bad last line, read after the rows spilled, changes nothing. A file of
 # the trials' rows apart (by step) makes the same study, trial digests
-# included, as the file sorted by trial. The spill
-# file is unlinked at once: none is left in TMPDIR. Built with
+# included, as the file sorted by trial. Every other importer (wide CSV,
+# LCDB's lists, BOHB, MLflow, Optuna, Ray Tune, TensorBoard) spills too:
+# with a budget of one byte, a spill at every record, each makes the study
+# it makes holding every row. The spill file is unlinked at once: none is
+# left in TMPDIR. Built with
 # AddressSanitizer (whose shadow memory alone is terabytes of address
 # space) rung runs without the limit, on fewer points.
 . "$RUNG_SRCDIR/tests/lib.sh"
@@ -150,6 +153,41 @@ test_expect_success 'a bad last line, read after rows spilled, changes nothing' 
 	expect_fail 1 limited "$RUNG" -d lim.db import -s bad bad.csv &&
 	grep_err "expected an integer step" &&
 	test "$(sqlite3 lim.db .dump | md5sum)" = "$before" &&
+	test -z "$(ls spill)"
+'
+
+# Every importer starts its records with rung_batch_record (or
+# rung_batch_checkpoint): with a budget of one byte each record spills the
+# rows before it, which the finish merges back into the same study.
+cat >sources <<EOF
+csv/lstm_ptb_head.csv
+csv/metaqnn_cifar10_head.csv
+csv/wide-short.csv -m acc --direction max
+csv/long-time.csv
+lcdb/results-head.csv
+hpbandster/bohb-mnist
+mlflow/mlruns --experiment sgd-sweep
+optuna/pruned.db --study pruned
+optuna/pruned.journal --study pruned
+raytune/exp-basic
+raytune/exp-mlpf
+tensorboard/logs
+json/mytrials.jsonl
+EOF
+
+test_expect_success 'every importer spills its rows and makes the same study' '
+	n=0 &&
+	while read -r src opts; do
+		n=$((n + 1)) &&
+		RUNG_BATCH_BUDGET=1 "$RUNG" -q -d one$n.db import -s s$n \
+			$opts "$RUNG_TESTDATA/$src" 2>one$n.err &&
+		"$RUNG" -q -d all$n.db import -s s$n $opts \
+			"$RUNG_TESTDATA/$src" 2>all$n.err &&
+		cmp one$n.err all$n.err &&
+		same one$n.db all$n.db s$n &&
+		test -s one$n.db.jsonl || return 1
+	done <sources &&
+	test $n = 13 &&
 	test -z "$(ls spill)"
 '
 

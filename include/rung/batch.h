@@ -72,16 +72,18 @@ int		 rung_batch_find_metric(const struct rung_batch *, const char *);
 uint32_t	 rung_batch_row(struct rung_batch *, uint32_t trial, int32_t step);
 
 /*
- * The row of a record that starts: the importer sets no row it had before
+ * The row of a record that starts: the importer uses no row it had before
  * from then on. The batch may first move the rows it holds to a spill file
  * (a temporary file, unlinked at once) when they pass its budget in bytes:
  * what rung_batch_budget set, else RUNG_BATCH_BUDGET in the environment,
- * else 64 MiB. Streaming importers (long CSV, JSON Lines) call it, so that
- * their memory stays bounded whatever the file's size; the rows of the
- * others stay in memory.
+ * else 64 MiB. Every importer calls it (or rung_batch_checkpoint, where a
+ * record makes several rows: a line of a wide CSV), so that the rows it
+ * holds stay bounded whatever the size of what it reads.
  */
 uint32_t	 rung_batch_record(struct rung_batch *, uint32_t trial,
 		     int32_t step);
+/* The same spill, where no row made before is used again. */
+void		 rung_batch_checkpoint(struct rung_batch *);
 void		 rung_batch_budget(struct rung_batch *, size_t bytes);
 /*
  * Why reading a finished batch's spill file failed (a curve then came back
