@@ -195,6 +195,9 @@ struct scan {
 	uint32_t	 longest;	/* rows of the longest trial */
 	int		 increasing;	/* times grow within every trial */
 	double		 mintime;
+	/* Trials with rows; the last step any reached, and how many did. */
+	uint32_t	 with, at_last;
+	int64_t		 last;
 };
 
 static void
@@ -224,6 +227,8 @@ scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
 					break;
 				}
 			}
+			if (c->fval != NULL)
+				c->fval[t] = have ? first : missing();
 		}
 		for (k = 0, r = 0; r < n; r++)
 			k += !is_missing(v[r]);
@@ -239,20 +244,35 @@ scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
 				sc->mintime = b->rtime[r];
 		}
 	}
-	b->tlast[t] = n > 0 ? b->rstep[base + n - 1] : INT64_MIN;
+	if (n > 0) {
+		sc->with++;
+		if (b->rstep[base + n - 1] > sc->last) {
+			sc->last = b->rstep[base + n - 1];
+			sc->at_last = 0;
+		}
+		if (b->rstep[base + n - 1] == sc->last)
+			sc->at_last++;
+	}
 }
 
 static void
 scan_rows(struct rung_batch *b, struct scan *sc)
 {
-	uint32_t	 t, n;
+	uint32_t	 t, n, c;
 
 	sc->npts = xcalloc(b->ncols ? b->ncols : 1, sizeof *sc->npts);
 	sc->longest = 0;
 	sc->increasing = 1;
 	sc->mintime = INFINITY;
-	b->tlast = xreallocarray(NULL, b->ntrials ? b->ntrials : 1,
-	    sizeof *b->tlast);
+	sc->with = sc->at_last = 0;
+	sc->last = INT64_MIN;
+	/* A column that varied as read may yet be constant: its values. */
+	for (c = 0; c < b->ncols; c++) {
+		if (b->cols[c].candidate && b->cols[c].varied &&
+		    !b->cols[c].text)
+			b->cols[c].fval = xreallocarray(NULL, b->ntrials ?
+			    b->ntrials : 1, sizeof *b->cols[c].fval);
+	}
 	for (t = 0; t < b->ntrials; t++) {
 		if (b->spill != NULL) {
 			n = batch_spill_load(b, t, 1);
@@ -265,7 +285,36 @@ scan_rows(struct rung_batch *b, struct scan *sc)
 		batch_spill_reset(b);
 }
 
-/* A candidate column constant within every trial becomes a parameter. */
+/*
+ * Candidate c, whose numbers differed as they were read but not once its
+ * rows were merged, made parameter p from the values of its rows: ints
+ * where each is written as one and is whole, else reals.
+ */
+static void
+param_from_values(struct rung_batch *b, uint32_t p, const struct bcolumn *c)
+{
+	uint32_t	 t;
+	int		 real = c->nonint;
+
+	for (t = 0; !real && t < b->ntrials; t++) {
+		if (!is_missing(c->fval[t]) && !(c->fval[t] ==
+		    trunc(c->fval[t]) && fabs(c->fval[t]) < 0x1p63))
+			real = 1;
+	}
+	for (t = 0; t < b->ntrials; t++) {
+		if (is_missing(c->fval[t]))
+			continue;
+		if (real)
+			rung_batch_param_real(b, t, p, c->fval[t]);
+		else
+			rung_batch_param_int(b, t, p, (int64_t)c->fval[t]);
+	}
+}
+
+/*
+ * A candidate column constant within every trial becomes a parameter; its
+ * first tokens (and values) are let go either way.
+ */
 static void
 resolve_candidates(struct rung_batch *b)
 {
@@ -283,22 +332,25 @@ resolve_candidates(struct rung_batch *b)
 				break;
 		}
 		if (!c->text && k < b->nknown)
-			continue;	/* a metric of the study */
+			goto done;	/* a metric of the study */
 		if (c->text) {
 			c->dropped = 1;
 			if (c->varies_text) {
 				rung_warn("column '%s' holds text that changes "
 				    "within a trial: left out", c->name);
-				continue;
+				goto done;
 			}
 		} else {
 			if (c->varies)
-				continue;
+				goto done;
 			c->dropped = 1;
 		}
 		np = b->nparams;
 		p = rung_batch_param(b, c->name);
-		if (p != np || c->text || batch_param_numbers(b, p, c) != 0) {
+		if (c->fval != NULL)
+			param_from_values(b, p, c);
+		else if (p != np || c->text ||
+		    batch_param_numbers(b, p, c) != 0) {
 			/* Tokens, typed over the column with any it had. */
 			for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
 				if ((first = batch_first(c, t)) != NULL)
@@ -306,13 +358,10 @@ resolve_candidates(struct rung_batch *b)
 					    strlen(first));
 			}
 		}
-		/* A parameter now: its first tokens are no more needed. */
-		free(c->first);
-		c->first = NULL;
-		c->firstcap = 0;
-		free(c->ftext);
-		c->ftext = NULL;
-		c->ftlen = c->ftcap = 0;
+done:
+		batch_first_release(c);
+		free(c->fval);
+		c->fval = NULL;
 	}
 }
 
@@ -459,26 +508,13 @@ resolve_time(struct rung_batch *b, const struct scan *sc)
  * still running): say so once, with how to tell.
  */
 static void
-status_notice(const struct rung_batch *b)
+status_notice(const struct rung_batch *b, const struct scan *sc)
 {
-	uint32_t	 t, early = 0, with = 0;
-	int64_t		 last = INT64_MIN;
+	uint32_t	 early = sc->with - sc->at_last, with = sc->with;
+	int64_t		 last = sc->last;
 	const char	*fmt;
 
-	if (b->status_given)
-		return;
-	for (t = 0; t < b->ntrials; t++) {
-		if (b->tlast[t] > last)
-			last = b->tlast[t];
-	}
-	for (t = 0; t < b->ntrials; t++) {
-		if (b->tlast[t] == INT64_MIN)
-			continue;
-		with++;
-		if (b->tlast[t] < last)
-			early++;
-	}
-	if (early == 0)
+	if (b->status_given || early == 0)
 		return;
 	fmt = b->nsources > 0 ? b->sources[0].format : "";
 	rung_info("%u of %u trials end before step %lld, the last one "
@@ -617,7 +653,7 @@ rung_batch_finish(struct rung_batch *b, const struct rung_import_opts *o,
 	resolve_candidates(b);
 	resolve_time(b, &sc);
 	batch_resolve_params(b);
-	status_notice(b);
+	status_notice(b, &sc);
 	b->finished = 1;
 
 	b->metric_idx = xcalloc(b->ncols ? b->ncols : 1,

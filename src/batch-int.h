@@ -52,6 +52,8 @@ struct bcolumn {
 	int		 dropped;	/* candidate that became a parameter */
 	int		 text;		/* candidate that saw text */
 	int		 varies;	/* differs within some trial */
+	int		 varied;	/* two numbers read in one trial
+					   differ: no first tokens kept */
 	int		 varies_text;
 	int		 nonint;	/* some token not written as an int */
 	uint64_t	 ndup;		/* values overwritten by a later one */
@@ -66,20 +68,31 @@ struct bcolumn {
 	size_t		 firstcap;
 	char		*ftext;
 	size_t		 ftlen, ftcap;
+	double		*fval;		/* varied, yet constant once merged:
+					   per trial, its value (finish) */
+	uint32_t	 ftrial;	/* the trial of the last first token, */
+	double		 fnum;		/* and its number (NaN when none) */
 };
 
 enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
 
+/*
+ * A parameter's values, a kind and 8 bytes a trial: the int, the double's
+ * bits, or where its text starts in one buffer of the parameter's texts
+ * end to end. The three arrays and a string allocated for each text cost
+ * 25 bytes a trial more, and the allocator's share of each string besides,
+ * which a million trials feel. A text replaced stays in the buffer.
+ */
 struct bparam {
 	char		*name;
 	int		 declared;
 	enum rung_ptype	 type;
 	int		 log;
 	uint8_t		*kind;		/* per trial */
-	int64_t		*i;
-	double		*d;
-	char		**text;
+	uint64_t	*val;		/* per trial */
 	size_t		 cap;
+	char		*text;
+	size_t		 tlen, tcap;
 };
 
 struct rung_batch {
@@ -88,6 +101,7 @@ struct rung_batch {
 	size_t		 nknown;
 
 	struct rung_batch_source *sources;
+	uint32_t	*sfirst;	/* per source: the trials before it */
 	uint32_t	 nsources;
 	size_t		 sourcecap;
 
@@ -100,7 +114,6 @@ struct rung_batch {
 	char		*idtext;
 	size_t		 idlen, idcap;
 	uint8_t		*status;
-	uint32_t	*tsource;
 	uint32_t	 ntrials;
 	size_t		 trialcap;
 	uint32_t	*hash;		/* open addressing, trial + 1, 0 free */
@@ -177,13 +190,12 @@ struct rung_batch {
 	struct bspill	*spill;
 	size_t		 budget;	/* bytes of rows held in memory */
 	int		 any_time;	/* some row, spilled or not, has one */
-	int64_t		*tlast;		/* per trial: its last step, or
-					   INT64_MIN without one */
 	enum rung_time_kind tkind;	/* decided at finish */
 };
 
 /* batch.c */
 const char	*batch_first(const struct bcolumn *, uint32_t);
+void		 batch_first_release(struct bcolumn *);
 void		 batch_check_name(struct rung_batch *, const char *what,
 		     const char *name);
 
@@ -199,6 +211,16 @@ void		 batch_spill_reset(struct rung_batch *);
 void		 batch_trial_secs(struct rung_batch *, uint32_t, uint32_t);
 
 /* batch-param.c */
+/* A parameter value, for comparing two and for messages. */
+struct pvalue {
+	int		 kind;
+	int64_t		 i;
+	double		 d;
+	const char	*text;
+};
+
+void		 batch_param_get(const struct bparam *, uint32_t,
+		     struct pvalue *);
 int		 batch_param_numbers(struct rung_batch *, uint32_t,
 		     const struct bcolumn *);
 void		 batch_resolve_params(struct rung_batch *);

@@ -58,29 +58,61 @@ param_slot(struct bparam *p, uint32_t t)
 	while (n <= t)
 		n *= 2;
 	p->kind = xreallocarray(p->kind, n, sizeof *p->kind);
-	p->i = xreallocarray(p->i, n, sizeof *p->i);
-	p->d = xreallocarray(p->d, n, sizeof *p->d);
-	p->text = xreallocarray(p->text, n, sizeof *p->text);
+	p->val = xreallocarray(p->val, n, sizeof *p->val);
 	memset(p->kind + old, 0, (n - old) * sizeof *p->kind);
-	memset(p->text + old, 0, (n - old) * sizeof *p->text);
 	p->cap = n;
 }
 
-static void
-param_clear(struct bparam *p, uint32_t t)
+/* Trial t's value of p, which it has (kind not PV_UNSET). */
+void
+batch_param_get(const struct bparam *p, uint32_t t, struct pvalue *v)
 {
-	param_slot(p, t);
-	free(p->text[t]);
-	p->text[t] = NULL;
+	uint64_t u = p->val[t];
+
+	v->kind = p->kind[t];
+	v->i = 0;
+	v->d = 0;
+	v->text = NULL;
+	switch (v->kind) {
+	case PV_INT:
+		v->i = (int64_t)u;
+		v->d = (double)v->i;
+		break;
+	case PV_REAL:
+		memcpy(&v->d, &u, sizeof v->d);
+		break;
+	default:
+		v->text = p->text + u;
+		break;
+	}
 }
 
-/* A parameter value, for comparing two and for messages. */
-struct pvalue {
-	int		 kind;
-	int64_t		 i;
-	double		 d;
-	const char	*text;
-};
+/* Set trial t's value of p, its text copied to the buffer. */
+static void
+param_put(struct bparam *p, uint32_t t, int kind, int64_t i, double d,
+    const char *text, size_t len)
+{
+	uint64_t u;
+
+	param_slot(p, t);
+	p->kind[t] = (uint8_t)kind;
+	switch (kind) {
+	case PV_INT:
+		u = (uint64_t)i;
+		break;
+	case PV_REAL:
+		memcpy(&u, &d, sizeof u);
+		break;
+	default:
+		XGROW(p->text, p->tcap, p->tlen + len + 1);
+		memcpy(p->text + p->tlen, text, len);
+		p->text[p->tlen + len] = '\0';
+		u = p->tlen;
+		p->tlen += len + 1;
+		break;
+	}
+	p->val[t] = u;
+}
 
 /* A number, if the value is one (a token is when it reads as one). */
 static int
@@ -149,24 +181,21 @@ pvalue_show(const struct pvalue *v)
 }
 
 /*
- * Set parameter param of trial t to v, whose text is copied, or taken when
- * it is owned. When the trial has a value already (a trial given twice,
- * whose rows are merged) and it is another, count it. The last one read is
- * kept, as for a metric.
+ * Set parameter param of trial t to v, whose text (of len bytes) is
+ * copied. When the trial has a value already (a trial given twice, whose
+ * rows are merged) and it is another, count it. The last one read is kept,
+ * as for a metric.
  */
 static void
 param_set(struct rung_batch *b, uint32_t t, uint32_t param,
-    const struct pvalue *v, char *owned)
+    const struct pvalue *v, size_t len)
 {
 	struct bparam	*p = &b->params[param];
 	struct pvalue	 old;
 
 	param_slot(p, t);
 	if (p->kind[t] != PV_UNSET) {
-		old.kind = p->kind[t];
-		old.i = p->i[t];
-		old.d = p->d[t];
-		old.text = p->text[t];
+		batch_param_get(p, t, &old);
 		if (!pvalue_same(&old, v) && b->nconflicts++ == 0) {
 			b->conflict_trial = t;
 			b->conflict_param = param;
@@ -176,14 +205,7 @@ param_set(struct rung_batch *b, uint32_t t, uint32_t param,
 			b->conflict_now = pvalue_show(v);
 		}
 	}
-	param_clear(p, t);
-	p->kind[t] = (uint8_t)v->kind;
-	p->i[t] = v->i;
-	p->d[t] = v->d;
-	if (owned != NULL)
-		p->text[t] = owned;
-	else if (v->text != NULL)
-		p->text[t] = xstrdup(v->text);
+	param_put(p, t, v->kind, v->i, v->d, v->text, len);
 }
 
 void
@@ -192,7 +214,7 @@ rung_batch_param_int(struct rung_batch *b, uint32_t t, uint32_t param,
 {
 	struct pvalue	 pv = { PV_INT, v, (double)v, NULL };
 
-	param_set(b, t, param, &pv, NULL);
+	param_set(b, t, param, &pv, 0);
 }
 
 void
@@ -201,7 +223,7 @@ rung_batch_param_real(struct rung_batch *b, uint32_t t, uint32_t param,
 {
 	struct pvalue	 pv = { PV_REAL, 0, v, NULL };
 
-	param_set(b, t, param, &pv, NULL);
+	param_set(b, t, param, &pv, 0);
 }
 
 void
@@ -210,7 +232,7 @@ rung_batch_param_text(struct rung_batch *b, uint32_t t, uint32_t param,
 {
 	struct pvalue	 pv = { PV_TEXT, 0, 0, v };
 
-	param_set(b, t, param, &pv, NULL);
+	param_set(b, t, param, &pv, strlen(v));
 }
 
 void
@@ -218,6 +240,7 @@ rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
     const char *tok, size_t len)
 {
 	struct pvalue	 pv = { PV_TOKEN, 0, 0, NULL };
+	struct bparam	*p = &b->params[param];
 	char		*text;
 
 	/*
@@ -228,8 +251,16 @@ rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
 		param_slot(&b->params[param], t);
 		return;
 	}
+	param_slot(p, t);
+	if (p->kind[t] == PV_UNSET) {
+		/* The usual token, the trial's first: no copy but its own. */
+		param_put(p, t, PV_TOKEN, 0, 0, tok, len);
+		return;
+	}
+	/* Compared with the value it had, as a string. */
 	pv.text = text = xstrndup(tok, len);
-	param_set(b, t, param, &pv, text);
+	param_set(b, t, param, &pv, len);
+	free(text);
 }
 
 /*
@@ -271,14 +302,10 @@ batch_param_numbers(struct rung_batch *b, uint32_t param,
 			continue;	/* an empty cell: no value */
 		if (real) {
 			rung_parse_double(tok, len, &d);
-			p->kind[t] = PV_REAL;
-			p->i[t] = 0;
-			p->d[t] = d;
+			param_put(p, t, PV_REAL, 0, d, NULL, 0);
 		} else {
 			rung_parse_int64(tok, len, &iv);
-			p->kind[t] = PV_INT;
-			p->i[t] = iv;
-			p->d[t] = (double)iv;
+			param_put(p, t, PV_INT, iv, 0, NULL, 0);
 		}
 	}
 	return 0;
@@ -288,11 +315,13 @@ void
 batch_resolve_params(struct rung_batch *b)
 {
 	struct bparam	*p;
+	struct pvalue	 v;
 	uint32_t	 i, t;
 	int		 any_real, any_text, any;
 	char		 buf[RUNG_DBL_BUFSZ];
 	double		 d;
 	int64_t		 iv;
+	size_t		 len;
 
 	for (i = 0; i < b->nparams; i++) {
 		p = &b->params[i];
@@ -307,13 +336,12 @@ batch_resolve_params(struct rung_batch *b)
 				any_text = 1;
 				break;
 			case PV_TOKEN:
-				if (rung_parse_double(p->text[t],
-				    strlen(p->text[t]), &d) != 0)
+				v.text = p->text + p->val[t];
+				len = strlen(v.text);
+				if (rung_parse_double(v.text, len, &d) != 0)
 					any_text = 1;
-				else if (!rung_is_int_text(p->text[t],
-				    strlen(p->text[t])) ||
-				    rung_parse_int64(p->text[t],
-				    strlen(p->text[t]), &iv) != 0)
+				else if (!rung_is_int_text(v.text, len) ||
+				    rung_parse_int64(v.text, len, &iv) != 0)
 					any_real = 1;
 				break;
 			}
@@ -326,42 +354,52 @@ batch_resolve_params(struct rung_batch *b)
 		(void)any;
 		/* Bring every value to the column's type. */
 		for (t = 0; t < b->ntrials; t++) {
-			switch (p->kind[t]) {
+			if (p->kind[t] == PV_UNSET)
+				continue;
+			batch_param_get(p, t, &v);
+			switch (v.kind) {
 			case PV_TOKEN:
 				if (p->type == RUNG_PCAT) {
 					p->kind[t] = PV_TEXT;
 					break;
 				}
-				if (p->type == RUNG_PINT && rung_parse_int64(
-				    p->text[t], strlen(p->text[t]), &iv) == 0) {
-					p->kind[t] = PV_INT;
-					p->i[t] = iv;
-					p->d[t] = (double)iv;
-				} else {
-					rung_parse_double(p->text[t],
-					    strlen(p->text[t]), &d);
-					p->kind[t] = PV_REAL;
-					p->d[t] = d;
+				len = strlen(v.text);
+				if (p->type == RUNG_PINT &&
+				    rung_parse_int64(v.text, len, &iv) == 0)
+					param_put(p, t, PV_INT, iv, 0, NULL, 0);
+				else {
+					rung_parse_double(v.text, len, &d);
+					param_put(p, t, PV_REAL, 0, d, NULL, 0);
 				}
-				free(p->text[t]);
-				p->text[t] = NULL;
 				break;
 			case PV_INT:
 				if (p->type == RUNG_PCAT) {
-					p->text[t] = xprintf("%lld",
-					    (long long)p->i[t]);
-					p->kind[t] = PV_TEXT;
+					snprintf(buf, sizeof buf, "%lld",
+					    (long long)v.i);
+					param_put(p, t, PV_TEXT, 0, 0, buf,
+					    strlen(buf));
 				} else if (p->type == RUNG_PREAL)
-					p->kind[t] = PV_REAL;
+					param_put(p, t, PV_REAL, 0, v.d, NULL,
+					    0);
 				break;
 			case PV_REAL:
 				if (p->type == RUNG_PCAT) {
-					p->text[t] = xstrdup(rung_fmt_double(
-					    p->d[t], 0, buf));
-					p->kind[t] = PV_TEXT;
+					rung_fmt_double(v.d, 0, buf);
+					param_put(p, t, PV_TEXT, 0, 0, buf,
+					    strlen(buf));
 				}
 				break;
 			}
+		}
+		/* Numbers now, every one: their texts are no more needed. */
+		for (t = 0; t < b->ntrials; t++) {
+			if (p->kind[t] == PV_TEXT || p->kind[t] == PV_TOKEN)
+				break;
+		}
+		if (t == b->ntrials) {
+			free(p->text);
+			p->text = NULL;
+			p->tlen = p->tcap = 0;
 		}
 	}
 }

@@ -37,22 +37,16 @@ free_column(struct bcolumn *c)
 	free(c->stale);
 	free(c->first);
 	free(c->ftext);
+	free(c->fval);
 }
 
 static void
 free_param(struct bparam *p)
 {
-	size_t	 t;
-
 	free(p->name);
-	if (p->text != NULL) {
-		for (t = 0; t < p->cap; t++)
-			free(p->text[t]);
-	}
-	free(p->text);
 	free(p->kind);
-	free(p->i);
-	free(p->d);
+	free(p->val);
+	free(p->text);
 }
 
 void
@@ -71,11 +65,11 @@ rung_batch_free(struct rung_batch *b)
 		free(b->sources[i].digest);
 	}
 	free(b->sources);
+	free(b->sfirst);
 	free(b->bad_name);
 	free(b->idoff);
 	free(b->idtext);
 	free(b->status);
-	free(b->tsource);
 	free(b->hash);
 	free(b->rtrial);
 	free(b->rstep);
@@ -95,7 +89,6 @@ rung_batch_free(struct rung_batch *b)
 	free(b->conflict_now);
 	free(b->toff);
 	free(b->secs);
-	free(b->tlast);
 	batch_spill_free(b->spill);
 	free(b->metric_idx);
 	free(b->scratch_steps);
@@ -108,8 +101,14 @@ rung_batch_source(struct rung_batch *b, const char *path, const char *format,
     const char *digest, uint64_t size)
 {
 	struct rung_batch_source *s;
+	size_t		 cap = b->sourcecap;
 
 	XGROW(b->sources, b->sourcecap, b->nsources + 1);
+	if (b->sourcecap != cap)
+		b->sfirst = xreallocarray(b->sfirst, b->sourcecap,
+		    sizeof *b->sfirst);
+	/* Trials are numbered as made: a source's are a range. */
+	b->sfirst[b->nsources] = b->ntrials;
 	s = &b->sources[b->nsources++];
 	s->path = xstrdup(path);
 	s->format = xstrdup(format);
@@ -173,8 +172,6 @@ rung_batch_trial(struct rung_batch *b, const char *id)
 	if (b->ntrials + 1 > b->trialcap) {
 		XGROW(b->idoff, b->trialcap, b->ntrials + 1);
 		b->status = xreallocarray(b->status, b->trialcap, 1);
-		b->tsource = xreallocarray(b->tsource, b->trialcap,
-		    sizeof *b->tsource);
 	}
 	len = strlen(id) + 1;
 	XGROW(b->idtext, b->idcap, b->idlen + len);
@@ -182,7 +179,6 @@ rung_batch_trial(struct rung_batch *b, const char *id)
 	b->idoff[t] = b->idlen;
 	b->idlen += len;
 	b->status[t] = RUNG_COMPLETE;
-	b->tsource[t] = b->nsources > 0 ? b->nsources - 1 : 0;
 	b->ntrials++;
 	b->hash[h] = t + 1;
 	if (b->ntrials * 2 > b->hashsize)
@@ -268,6 +264,8 @@ add_column(struct rung_batch *b, const char *name, int candidate)
 	memset(c, 0, sizeof *c);
 	c->name = xstrdup(name);
 	c->candidate = candidate;
+	c->ftrial = UINT32_MAX;
+	c->fnum = NAN;
 	c->v = xreallocarray(NULL, b->rowcap ? b->rowcap : 1, sizeof *c->v);
 	for (r = 0; r < b->nrows; r++)
 		c->v[r] = missing();
@@ -496,17 +494,63 @@ first_put(struct bcolumn *c, uint32_t t, const char *tok, size_t len)
 }
 
 void
+batch_first_release(struct bcolumn *c)
+{
+	free(c->first);
+	c->first = NULL;
+	c->firstcap = 0;
+	free(c->ftext);
+	c->ftext = NULL;
+	c->ftlen = c->ftcap = 0;
+}
+
+/*
+ * A cell of a column whose numbers already differed within a trial: it is
+ * a metric, unless its text makes it one that changes within a trial.
+ */
+static void
+cell_varied(struct bcolumn *c, uint32_t row, const char *tok, size_t len)
+{
+	double	 v;
+
+	if (c->text)
+		return;
+	if (rung_parse_double(tok, len, &v) != 0) {
+		c->text = 1;
+		c->varies_text = 1;
+		return;
+	}
+	if (!rung_is_int_text(tok, len))
+		c->nonint = 1;
+	put(c, row, v);
+}
+
+/*
+ * Each trial's first token of a candidate column is kept until its
+ * numbers differ within a trial, which makes it a metric (the usual loss
+ * column does at its second row): from then on, none. Finish checks it
+ * again on the merged rows (a step read again may have replaced what
+ * differed), and a column constant after all takes its values from them.
+ */
+void
 rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
     const char *tok, size_t len)
 {
 	struct bcolumn	*c = &b->cols[m];
 	const char	*first;
-	double		 v;
+	double		 v, fv;
 	uint32_t	 t = b->rtrial[row];
+	size_t		 flen;
+	int		 first_now = 0;
 
-	if ((first = batch_first(c, t)) == NULL)
+	if (c->varied) {
+		cell_varied(c, row, tok, len);
+		return;
+	}
+	if ((first = batch_first(c, t)) == NULL) {
 		first = first_put(c, t, tok, len);
-	else if (c->text && (strlen(first) != len ||
+		first_now = 1;
+	} else if (c->text && (strlen(first) != len ||
 	    memcmp(first, tok, len) != 0))
 		c->varies_text = 1;
 	if (c->text)
@@ -520,6 +564,36 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	if (!rung_is_int_text(tok, len))
 		c->nonint = 1;
 	put(c, row, v);
+	if (first_now) {
+		c->ftrial = t;
+		c->fnum = v;
+		return;
+	}
+	flen = strlen(first);
+	if ((flen != len || memcmp(first, tok, len) != 0) &&
+	    rung_parse_double(first, flen, &fv) == 0 && !same_value(fv, v)) {
+		c->varied = 1;
+		batch_first_release(c);
+	}
+}
+
+/*
+ * A number of a candidate column past the trial's first token (an importer
+ * that parses them, long CSV). Within the trial of the last first token,
+ * which in the usual file is the trial being read, a number other than
+ * that token's makes the column one that varied.
+ */
+void
+rung_batch_cand_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
+{
+	struct bcolumn	*c = &b->cols[m];
+
+	put(c, row, v);
+	if (!c->varied && b->rtrial[row] == c->ftrial &&
+	    !same_value(v, c->fnum) && !isnan(c->fnum)) {
+		c->varied = 1;
+		batch_first_release(c);
+	}
 }
 
 void
@@ -595,7 +669,17 @@ rung_batch_trial_status(const struct rung_batch *b, uint32_t t)
 uint32_t
 rung_batch_trial_source(const struct rung_batch *b, uint32_t t)
 {
-	return b->tsource[t];
+	uint32_t	 lo = 0, hi = b->nsources, mid;
+
+	/* The last source made before trial t was: its source. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (b->sfirst[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void
@@ -603,15 +687,17 @@ rung_batch_trial_param(const struct rung_batch *b, uint32_t t, uint32_t pi,
     struct rung_batch_value *v)
 {
 	const struct bparam *p = &b->params[pi];
+	struct pvalue	 pv;
 
 	memset(v, 0, sizeof *v);
 	v->type = p->type;
 	if (t >= p->cap || p->kind[t] == PV_UNSET)
 		return;
+	batch_param_get(p, t, &pv);
 	v->set = 1;
-	v->i = p->i[t];
-	v->d = p->d[t];
-	v->text = p->text[t];
+	v->i = pv.i;
+	v->d = pv.d;
+	v->text = (char *)pv.text;
 	if (p->kind[t] == PV_TEXT)
 		v->type = RUNG_PCAT;
 	else if (p->kind[t] == PV_INT && p->type != RUNG_PREAL)

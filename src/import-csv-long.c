@@ -332,7 +332,7 @@ long_record(struct reader *r, void *arg)
 			if (first || c->text)
 				rung_batch_cell(b, row, c->idx, s, f->len);
 			else
-				rung_batch_set(b, row, c->idx, v);
+				rung_batch_cand_set(b, row, c->idx, v);
 			break;
 		}
 	}

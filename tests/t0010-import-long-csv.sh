@@ -75,6 +75,20 @@ test_expect_success 'duplicate (trial, step) rows: the last wins, with a warning
 	test "$(json "j[\"curves\"][\"loss\"][\"values\"]" dup.json)" = "0.45 0.4"
 '
 
+# lr and layers differ within trial a as read, but not once the step read
+# again replaced its values: parameters, of the last values read.
+test_expect_success 'a column constant once a step read again is merged is a parameter' '
+	printf "%s\n" trial,step,loss,lr,layers a,1,1.0,0.1,4 a,1,0.9,0.2,8 \
+	    a,2,0.8,0.2,8 b,1,1.1,0.3,2 b,2,1.0,0.3,2 >again.csv &&
+	rung import -s again again.csv 2>err &&
+	grep -q "again: 1 values were given more than once" err &&
+	rung trials --json again >again.json &&
+	test "$(json "[j[t][\"params\"][p] for t in (0, 1)
+	    for p in (\"lr\", \"layers\")]" again.json)" = "0.2 8 0.3 2" &&
+	rung show --json again a >a.json &&
+	test "$(json "\",\".join(j[\"curves\"])" a.json)" = loss
+'
+
 test_expect_success '--step-col names a step column detection does not know' '
 	printf "run,tick,loss\nx,1,3\nx,2,2\n" >tick.csv &&
 	rung import -s tick --step-col tick --trial-col run tick.csv &&

@@ -101,6 +101,12 @@ void		 rung_batch_set(struct rung_batch *, uint32_t row,
  */
 void		 rung_batch_cell(struct rung_batch *, uint32_t row,
 		     uint32_t metric, const char *, size_t);
+/*
+ * A cell of a candidate column, past the trial's first, as the number the
+ * importer parsed (it saw no text in the column).
+ */
+void		 rung_batch_cand_set(struct rung_batch *, uint32_t row,
+		     uint32_t metric, double);
 /* Raw time value of a row, converted at finish by the time kind. */
 void		 rung_batch_set_time(struct rung_batch *, uint32_t row, double);
 void		 rung_batch_time_kind(struct rung_batch *, enum rung_time_kind,
