@@ -214,7 +214,7 @@ scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
 	for (ci = 0; ci < b->ncols; ci++) {
 		c = &b->cols[ci];
 		v = c->v + base;
-		if (c->candidate && !c->text && !c->varies) {
+		if (c->fval != NULL) {
 			have = 0;
 			for (r = 0; r < n; r++) {
 				if (is_missing(v[r]))
@@ -223,12 +223,23 @@ scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
 					first = v[r];
 					have = 1;
 				} else if (!same_value(first, v[r])) {
-					c->varies = 1;
+					have = 2;
 					break;
 				}
 			}
-			if (c->fval != NULL)
-				c->fval[t] = have ? first : missing();
+			if (have == 2 && !c->text) {
+				/* A metric: no values to keep. */
+				c->varies = 1;
+				free(c->fval);
+				c->fval = NULL;
+			} else {
+				/* Numbers before text, which differ. */
+				if (have == 2)
+					c->varies_text = 1;
+				if (!have)
+					first = missing();
+				memcpy(&c->fval[t], &first, sizeof first);
+			}
 		}
 		for (k = 0, r = 0; r < n; r++)
 			k += !is_missing(v[r]);
@@ -266,10 +277,13 @@ scan_rows(struct rung_batch *b, struct scan *sc)
 	sc->mintime = INFINITY;
 	sc->with = sc->at_last = 0;
 	sc->last = INT64_MIN;
-	/* A column that varied as read may yet be constant: its values. */
+	/*
+	 * A candidate's value of each trial, until it varies (one that
+	 * varied as read may yet be constant once merged). A column that
+	 * saw text has numbers in its rows only from before.
+	 */
 	for (c = 0; c < b->ncols; c++) {
-		if (b->cols[c].candidate && b->cols[c].varied &&
-		    !b->cols[c].text)
+		if (b->cols[c].candidate && !b->cols[c].varies_text)
 			b->cols[c].fval = xreallocarray(NULL, b->ntrials ?
 			    b->ntrials : 1, sizeof *b->cols[c].fval);
 	}
@@ -285,42 +299,171 @@ scan_rows(struct rung_batch *b, struct scan *sc)
 		batch_spill_reset(b);
 }
 
-/*
- * Candidate c, whose numbers differed as they were read but not once its
- * rows were merged, made parameter p from the values of its rows: ints
- * where each is written as one and is whole, else reals.
- */
-static void
-param_from_values(struct rung_batch *b, uint32_t p, const struct bcolumn *c)
+/* A trial's value of a candidate, from its rows (finish's scan). */
+static int
+fval_get(const struct bcolumn *c, uint32_t t, double *d)
 {
-	uint32_t	 t;
-	int		 real = c->nonint;
+	memcpy(d, &c->fval[t], sizeof *d);
+	return !is_missing(*d);
+}
 
-	for (t = 0; !real && t < b->ntrials; t++) {
-		if (!is_missing(c->fval[t]) && !(c->fval[t] ==
-		    trunc(c->fval[t]) && fabs(c->fval[t]) < 0x1p63))
-			real = 1;
+struct odd {
+	uint32_t	 trial;
+	uint32_t	 i;	/* order read */
+};
+
+static int
+cmp_odd(const void *va, const void *vb)
+{
+	const struct odd *a = va, *b = vb;
+
+	if (a->trial != b->trial)
+		return a->trial < b->trial ? -1 : 1;
+	return a->i < b->i ? -1 : (a->i > b->i);
+}
+
+/* The column's odd tokens by trial, the first read of each first. */
+static struct odd *
+odd_sorted(const struct bcolumn *c)
+{
+	struct odd	*o;
+	size_t		 i;
+
+	o = xreallocarray(NULL, c->nodd ? c->nodd : 1, sizeof *o);
+	for (i = 0; i < c->nodd; i++) {
+		o[i].trial = c->oddtrial[i];
+		o[i].i = (uint32_t)i;
 	}
-	for (t = 0; t < b->ntrials; t++) {
-		if (is_missing(c->fval[t]))
-			continue;
-		if (real)
-			rung_batch_param_real(b, t, p, c->fval[t]);
-		else
-			rung_batch_param_int(b, t, p, (int64_t)c->fval[t]);
-	}
+	qsort(o, c->nodd, sizeof *o, cmp_odd);
+	return o;
+}
+
+/* Trial t's odd token, the sorted ones walked at *k in trial order. */
+static const char *
+odd_at(const struct bcolumn *c, const struct odd *o, size_t *k, uint32_t t)
+{
+	while (*k < c->nodd && o[*k].trial < t)
+		(*k)++;
+	if (*k < c->nodd && o[*k].trial == t)
+		return c->ftext + c->oddoff[o[*k].i];
+	return NULL;
 }
 
 /*
- * A candidate column constant within every trial becomes a parameter; its
- * first tokens (and values) are let go either way.
+ * Numeric candidate c made parameter p (new unless fresh is 0) from the
+ * values of its rows: ints where every token is written as one and every
+ * value is whole (an int of more than 15 digits from its token, exactly),
+ * else reals. A new parameter takes the column's values as they lie.
+ */
+static void
+param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
+    int fresh)
+{
+	struct bparam	*p = &b->params[pi];
+	struct odd	*o = odd_sorted(c);
+	const char	*tok;
+	uint32_t	 t;
+	size_t		 k = 0;
+	double		 d;
+	int64_t		 iv;
+	int		 real = c->nonint;
+
+	for (t = 0; !real && t < b->ntrials; t++) {
+		if (fval_get(c, t, &d) && !(d == trunc(d) && fabs(d) < 0x1p63))
+			real = 1;
+	}
+	if (fresh) {
+		p->cap = b->ntrials ? b->ntrials : 1;
+		p->kind = xcalloc(p->cap, sizeof *p->kind);
+	}
+	for (t = 0; t < b->ntrials; t++) {
+		if (!fval_get(c, t, &d))
+			continue;
+		iv = (int64_t)d;
+		if (!real && (tok = odd_at(c, o, &k, t)) != NULL)
+			rung_parse_int64(tok, strlen(tok), &iv);
+		if (!fresh) {
+			if (real)
+				rung_batch_param_real(b, t, pi, d);
+			else
+				rung_batch_param_int(b, t, pi, iv);
+			continue;
+		}
+		p->kind[t] = real ? PV_REAL : PV_INT;
+		if (!real)
+			memcpy(&c->fval[t], &iv, sizeof iv);
+	}
+	if (fresh) {
+		p->val = c->fval;
+		c->fval = NULL;
+	}
+	free(o);
+}
+
+/*
+ * The first token of trial t of candidate c, which saw text: for a number
+ * read before the text, its token (the odd one kept, else its shortest
+ * decimals, in buf); else the one kept from then on, or NULL. With
+ * changes, 1 when the trial has both and they differ.
+ */
+static const char *
+text_first(const struct bcolumn *c, const struct odd *o, size_t *k,
+    uint32_t t, char *buf, size_t size, int *changes)
+{
+	const char	*tok, *kept = batch_first(c, t);
+	double		 d;
+
+	if (c->fval == NULL || !fval_get(c, t, &d))
+		return kept;
+	if ((tok = odd_at(c, o, k, t)) == NULL) {
+		batch_shortest(d, buf, size);
+		tok = buf;
+	}
+	if (changes != NULL && kept != NULL && strcmp(tok, kept) != 0)
+		*changes = 1;
+	return tok;
+}
+
+/*
+ * Candidate c, which saw text, made parameter p of each trial's first
+ * token; unless a trial's text changes (a number, then other text), as
+ * varies_text tells.
+ */
+static void
+param_from_tokens(struct rung_batch *b, struct bcolumn *c)
+{
+	struct odd	*o = odd_sorted(c);
+	char		 buf[512];
+	const char	*tok;
+	uint32_t	 t, p;
+	size_t		 k = 0;
+
+	for (t = 0; !c->varies_text && t < b->ntrials; t++)
+		text_first(c, o, &k, t, buf, sizeof buf, &c->varies_text);
+	if (c->varies_text) {
+		rung_warn("column '%s' holds text that changes within a "
+		    "trial: left out", c->name);
+		free(o);
+		return;
+	}
+	p = rung_batch_param(b, c->name);
+	for (k = 0, t = 0; t < b->ntrials; t++) {
+		if ((tok = text_first(c, o, &k, t, buf, sizeof buf,
+		    NULL)) != NULL)
+			rung_batch_param_token(b, t, p, tok, strlen(tok));
+	}
+	free(o);
+}
+
+/*
+ * A candidate column constant within every trial becomes a parameter; what
+ * it kept to make one is let go either way.
  */
 static void
 resolve_candidates(struct rung_batch *b)
 {
 	struct bcolumn	*c;
-	const char	*first;
-	uint32_t	 ci, t, p, np;
+	uint32_t	 ci, p, np;
 	size_t		 k;
 
 	for (ci = 0; ci < b->ncols; ci++) {
@@ -335,28 +478,14 @@ resolve_candidates(struct rung_batch *b)
 			goto done;	/* a metric of the study */
 		if (c->text) {
 			c->dropped = 1;
-			if (c->varies_text) {
-				rung_warn("column '%s' holds text that changes "
-				    "within a trial: left out", c->name);
-				goto done;
-			}
+			param_from_tokens(b, c);
 		} else {
 			if (c->varies)
 				goto done;
 			c->dropped = 1;
-		}
-		np = b->nparams;
-		p = rung_batch_param(b, c->name);
-		if (c->fval != NULL)
-			param_from_values(b, p, c);
-		else if (p != np || c->text ||
-		    batch_param_numbers(b, p, c) != 0) {
-			/* Tokens, typed over the column with any it had. */
-			for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-				if ((first = batch_first(c, t)) != NULL)
-					rung_batch_param_token(b, t, p, first,
-					    strlen(first));
-			}
+			np = b->nparams;
+			p = rung_batch_param(b, c->name);
+			param_from_values(b, p, c, p == np);
 		}
 done:
 		batch_first_release(c);

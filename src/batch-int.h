@@ -63,15 +63,25 @@ struct bcolumn {
 	double		*v;		/* per row */
 	uint64_t	*stale;		/* per row, a bit: v read before the
 					   row came again (see reopen_row) */
-	uint64_t	*first;		/* candidate: per trial, its first
-					   token's offset in ftext + 1 */
+	/*
+	 * A candidate's first token of each trial, once it saw text (before,
+	 * its numbers are in the rows, as text only where the number's
+	 * shortest decimals would not give it back: odd): offset in ftext
+	 * + 1.
+	 */
+	uint64_t	*first;
 	size_t		 firstcap;
 	char		*ftext;
 	size_t		 ftlen, ftcap;
-	double		*fval;		/* varied, yet constant once merged:
-					   per trial, its value (finish) */
-	uint32_t	 ftrial;	/* the trial of the last first token, */
-	double		 fnum;		/* and its number (NaN when none) */
+	uint64_t	*fseen;		/* a bit a trial: its first number */
+	size_t		 fseencap;	/* (words) */
+	uint32_t	*oddtrial;	/* numbers written otherwise: trial, */
+	uint64_t	*oddoff;	/* and offset in ftext */
+	size_t		 nodd, oddcap;
+	uint64_t	*fval;		/* finish: each trial's first value in
+					   its merged rows, a double's bits */
+	uint32_t	 ftrial;	/* the trial of the last first number, */
+	double		 fnum;		/* and the number */
 };
 
 enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
@@ -196,6 +206,7 @@ struct rung_batch {
 /* batch.c */
 const char	*batch_first(const struct bcolumn *, uint32_t);
 void		 batch_first_release(struct bcolumn *);
+void		 batch_shortest(double, char *, size_t);
 void		 batch_check_name(struct rung_batch *, const char *what,
 		     const char *name);
 
@@ -221,8 +232,6 @@ struct pvalue {
 
 void		 batch_param_get(const struct bparam *, uint32_t,
 		     struct pvalue *);
-int		 batch_param_numbers(struct rung_batch *, uint32_t,
-		     const struct bcolumn *);
 void		 batch_resolve_params(struct rung_batch *);
 
 #endif /* RUNG_BATCH_INT_H */

@@ -263,54 +263,6 @@ rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
 	free(text);
 }
 
-/*
- * Candidate column c, whose every token is a number (it saw no text), made
- * the new parameter param: its first token of each trial typed as
- * batch_resolve_params types the tokens of a column (int where every token
- * is written as one and fits, else real), to the same values, without a
- * copy of each token, which at a million trials was tens of MiB at the
- * import's peak. Returns -1, having set nothing, where a token is no number
- * after all.
- */
-int
-batch_param_numbers(struct rung_batch *b, uint32_t param,
-    const struct bcolumn *c)
-{
-	struct bparam	*p = &b->params[param];
-	const char	*tok;
-	uint32_t	 t;
-	size_t		 len;
-	double		 d;
-	int64_t		 iv;
-	int		 real = 0;
-
-	for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-		if ((tok = batch_first(c, t)) == NULL || *tok == '\0')
-			continue;
-		len = strlen(tok);
-		if (rung_parse_double(tok, len, &d) != 0)
-			return -1;
-		if (!rung_is_int_text(tok, len) ||
-		    rung_parse_int64(tok, len, &iv) != 0)
-			real = 1;
-	}
-	for (t = 0; t < b->ntrials && t < c->firstcap; t++) {
-		if ((tok = batch_first(c, t)) == NULL)
-			continue;
-		param_slot(p, t);
-		if ((len = strlen(tok)) == 0)
-			continue;	/* an empty cell: no value */
-		if (real) {
-			rung_parse_double(tok, len, &d);
-			param_put(p, t, PV_REAL, 0, d, NULL, 0);
-		} else {
-			rung_parse_int64(tok, len, &iv);
-			param_put(p, t, PV_INT, iv, 0, NULL, 0);
-		}
-	}
-	return 0;
-}
-
 void
 batch_resolve_params(struct rung_batch *b)
 {

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +36,7 @@ free_column(struct bcolumn *c)
 	free(c->name);
 	free(c->v);
 	free(c->stale);
-	free(c->first);
-	free(c->ftext);
+	batch_first_release(c);
 	free(c->fval);
 }
 
@@ -463,9 +463,10 @@ rung_batch_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
 }
 
 /*
- * A candidate's first token of trial t, or NULL. The tokens lie end to end
- * in one buffer, found by offset: a string allocated for each trial and
- * column took about 40 bytes more, which a million trials feel.
+ * A candidate's first token of trial t once it saw text, or NULL. The
+ * tokens lie end to end in one buffer, found by offset: a string allocated
+ * for each trial and column took about 40 bytes more, which a million
+ * trials feel.
  */
 const char *
 batch_first(const struct bcolumn *c, uint32_t t)
@@ -475,7 +476,20 @@ batch_first(const struct bcolumn *c, uint32_t t)
 	return c->ftext + c->first[t] - 1;
 }
 
-static const char *
+/* Copy a token to the column's buffer: its offset. */
+static size_t
+ftext_put(struct bcolumn *c, const char *tok, size_t len)
+{
+	size_t	 off = c->ftlen;
+
+	XGROW(c->ftext, c->ftcap, c->ftlen + len + 1);
+	memcpy(c->ftext + off, tok, len);
+	c->ftext[off + len] = '\0';
+	c->ftlen += len + 1;
+	return off;
+}
+
+static void
 first_put(struct bcolumn *c, uint32_t t, const char *tok, size_t len)
 {
 	size_t	 old = c->firstcap;
@@ -485,12 +499,7 @@ first_put(struct bcolumn *c, uint32_t t, const char *tok, size_t len)
 		memset(c->first + old, 0,
 		    (c->firstcap - old) * sizeof *c->first);
 	}
-	XGROW(c->ftext, c->ftcap, c->ftlen + len + 1);
-	memcpy(c->ftext + c->ftlen, tok, len);
-	c->ftext[c->ftlen + len] = '\0';
-	c->first[t] = c->ftlen + 1;
-	c->ftlen += len + 1;
-	return c->ftext + c->first[t] - 1;
+	c->first[t] = ftext_put(c, tok, len) + 1;
 }
 
 void
@@ -499,9 +508,70 @@ batch_first_release(struct bcolumn *c)
 	free(c->first);
 	c->first = NULL;
 	c->firstcap = 0;
+	free(c->oddtrial);
+	c->oddtrial = NULL;
+	free(c->oddoff);
+	c->oddoff = NULL;
+	c->nodd = c->oddcap = 0;
+	free(c->fseen);
+	c->fseen = NULL;
+	c->fseencap = 0;
 	free(c->ftext);
 	c->ftext = NULL;
 	c->ftlen = c->ftcap = 0;
+}
+
+/*
+ * Does the number's shortest decimals (batch_shortest) give the token
+ * back? Where it is written as such a number: no sign but a minus, no
+ * leading zero, no exponent, a fraction (if any) that ends in a digit
+ * other than 0, 15 significant digits at most. No other decimal of 15
+ * digits or fewer reads as the same double, so its shortest decimals are
+ * these.
+ */
+static int
+plain_decimal(const char *s, size_t len)
+{
+	size_t	 i = 0, sig = 0;
+	int	 lead = 1, dot = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i >= len || s[i] < '0' || s[i] > '9' ||
+	    (s[i] == '0' && i + 1 < len && s[i + 1] != '.'))
+		return 0;
+	for (; i < len; i++) {
+		if (s[i] == '.') {
+			if (dot || i + 1 >= len)
+				return 0;
+			dot = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		if (s[i] != '0')
+			lead = 0;
+		if (!lead)
+			sig++;
+	}
+	return sig <= 15 && (!dot || s[len - 1] != '0');
+}
+
+/*
+ * The fewest decimals, without exponent, that read back as v: a plain
+ * decimal token's text (plain_decimal).
+ */
+void
+batch_shortest(double v, char *buf, size_t size)
+{
+	int	 k;
+
+	for (k = 0; k < 17; k++) {
+		snprintf(buf, size, "%.*f", k, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	rung_fmt_double(v, 0, buf);
 }
 
 /*
@@ -525,12 +595,23 @@ cell_varied(struct bcolumn *c, uint32_t row, const char *tok, size_t len)
 	put(c, row, v);
 }
 
+/* The column varied: what it kept to make a parameter is let go. */
+static void
+varied(struct bcolumn *c)
+{
+	c->varied = 1;
+	batch_first_release(c);
+}
+
 /*
- * Each trial's first token of a candidate column is kept until its
- * numbers differ within a trial, which makes it a metric (the usual loss
- * column does at its second row): from then on, none. Finish checks it
- * again on the merged rows (a step read again may have replaced what
- * differed), and a column constant after all takes its values from them.
+ * A candidate's cells. While every one is a number, the numbers are in
+ * the rows, from which finish takes each trial's value when the column is
+ * a parameter, and each trial's first token is kept only where its number
+ * would not give it back (1e-3, 0.50); once numbers differ within a trial
+ * (the usual loss column does at its second row), none, as it is a
+ * metric. Finish checks that again on the merged rows (a step read again
+ * may have replaced what differed). A column that sees text keeps each
+ * trial's first token from then on.
  */
 void
 rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
@@ -538,50 +619,63 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 {
 	struct bcolumn	*c = &b->cols[m];
 	const char	*first;
-	double		 v, fv;
+	double		 v;
 	uint32_t	 t = b->rtrial[row];
-	size_t		 flen;
-	int		 first_now = 0;
+	size_t		 old;
 
 	if (c->varied) {
 		cell_varied(c, row, tok, len);
 		return;
 	}
-	if ((first = batch_first(c, t)) == NULL) {
-		first = first_put(c, t, tok, len);
-		first_now = 1;
-	} else if (c->text && (strlen(first) != len ||
-	    memcmp(first, tok, len) != 0))
-		c->varies_text = 1;
-	if (c->text)
-		return;
-	if (rung_parse_double(tok, len, &v) != 0) {
-		c->text = 1;
-		if (strlen(first) != len || memcmp(first, tok, len) != 0)
+	if (c->text) {
+		if ((first = batch_first(c, t)) == NULL)
+			first_put(c, t, tok, len);
+		else if (strlen(first) != len || memcmp(first, tok, len) != 0)
 			c->varies_text = 1;
+		return;
+	}
+	if (rung_parse_double(tok, len, &v) != 0) {
+		/* Text after a number of the same trial: it changes. */
+		c->text = 1;
+		if (c->ftrial == t)
+			c->varies_text = 1;
+		first_put(c, t, tok, len);
 		return;
 	}
 	if (!rung_is_int_text(tok, len))
 		c->nonint = 1;
 	put(c, row, v);
-	if (first_now) {
-		c->ftrial = t;
-		c->fnum = v;
+	if (c->ftrial == t) {
+		if (!same_value(v, c->fnum))
+			varied(c);
 		return;
 	}
-	flen = strlen(first);
-	if ((flen != len || memcmp(first, tok, len) != 0) &&
-	    rung_parse_double(first, flen, &fv) == 0 && !same_value(fv, v)) {
-		c->varied = 1;
-		batch_first_release(c);
+	if (t / 64 < c->fseencap && (c->fseen[t / 64] >> (t % 64) & 1) != 0)
+		return;		/* a trial read before, another between */
+	/* The trial's first number. */
+	if (t / 64 >= c->fseencap) {
+		old = c->fseencap;
+		XGROW(c->fseen, c->fseencap, (size_t)t / 64 + 1);
+		memset(c->fseen + old, 0,
+		    (c->fseencap - old) * sizeof *c->fseen);
+	}
+	c->fseen[t / 64] |= (uint64_t)1 << (t % 64);
+	c->ftrial = t;
+	c->fnum = v;
+	if (!plain_decimal(tok, len)) {
+		XGROW(c->oddtrial, c->oddcap, c->nodd + 1);
+		c->oddoff = xreallocarray(c->oddoff, c->oddcap,
+		    sizeof *c->oddoff);
+		c->oddtrial[c->nodd] = t;
+		c->oddoff[c->nodd++] = ftext_put(c, tok, len);
 	}
 }
 
 /*
  * A number of a candidate column past the trial's first token (an importer
- * that parses them, long CSV). Within the trial of the last first token,
+ * that parses them, long CSV). Within the trial of the last first number,
  * which in the usual file is the trial being read, a number other than
- * that token's makes the column one that varied.
+ * that one makes the column one that varied.
  */
 void
 rung_batch_cand_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
@@ -590,10 +684,8 @@ rung_batch_cand_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
 
 	put(c, row, v);
 	if (!c->varied && b->rtrial[row] == c->ftrial &&
-	    !same_value(v, c->fnum) && !isnan(c->fnum)) {
-		c->varied = 1;
-		batch_first_release(c);
-	}
+	    !same_value(v, c->fnum))
+		varied(c);
 }
 
 void
