@@ -5,7 +5,8 @@
 # A long CSV of two million points imports under a 100 MB limit of virtual
 # memory with an 8 MiB budget, where holding every row (about 48 bytes a
 # point) runs out; it holds the same trials and points as the import that
-# held every row; so does JSON Lines, a step a line and a trial a line; a
+# held every row; so do 700,000 trials of two steps, what an import holds
+# a trial (id, status, parameters) being small; so does JSON Lines, a step a line and a trial a line; a
 # bad last line, read after the rows spilled, changes nothing. A file of
 # the trials' rows apart (by step) makes the same study, trial digests
 # included, as the file sorted by trial. Every other importer (wide CSV,
@@ -20,10 +21,12 @@
 limit=100000	# KiB of virtual memory
 trials=20000	# of 100 steps
 jtrials=3000	# JSON Lines, a step a line, are read slower
+short=700000	# trials of two steps
 if rung_asan; then
 	asan=1
 	trials=$((trials / 10))
 	jtrials=$((jtrials / 10))
+	short=$((short / 10))
 	echo "# built with AddressSanitizer: no memory limit, fewer points"
 else
 	asan=
@@ -66,6 +69,19 @@ test_expect_success 'a long CSV imports within the limit, as it does whole' '
 		$((trials * 100)) &&
 	same lim.db whole.db s &&
 	test -z "$(ls spill)"
+'
+
+# Beside its rows an import holds so much a trial: 700,000 trials of two
+# steps fit the limit (rung 0.1 before the parameters and first tokens were
+# made compact, about 110 bytes a trial, ran out at once).
+test_expect_success 'many short trials import within the limit' '
+	"$genlong" "$short" 2 >short.csv &&
+	limited "$RUNG" -q -d short.db import -s s short.csv &&
+	test "$(sqlite3 short.db "select count(*) from trials")" = "$short" &&
+	test "$(sqlite3 short.db "select count(*) from trial_params")" = \
+		$((short * 2)) &&
+	test "$(sqlite3 short.db "select count(*) from curves")" = "$short" &&
+	rm -f short.csv
 '
 
 if [ -z "$asan" ]; then
