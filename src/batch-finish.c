@@ -81,10 +81,7 @@ merge_rows(struct rung_batch *b)
 
 	free(b->rhash);
 	b->rhash = NULL;
-	free(b->tlo);
-	b->tlo = NULL;
-	free(b->thi);
-	b->thi = NULL;
+	batch_spans_clear(b);
 	for (c = 0; c < b->ncols; c++) {
 		free(b->cols[c].stale);
 		b->cols[c].stale = NULL;

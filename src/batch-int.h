@@ -93,6 +93,11 @@ enum { PV_UNSET = 0, PV_INT, PV_REAL, PV_TEXT, PV_TOKEN };
  * 25 bytes a trial more, and the allocator's share of each string besides,
  * which a million trials feel. A text replaced stays in the buffer.
  */
+struct bspan {
+	uint32_t	 trial;		/* + 1, 0 free */
+	int32_t		 lo, hi;
+};
+
 struct bparam {
 	char		*name;
 	int		 declared;
@@ -143,9 +148,17 @@ struct rung_batch {
 	double		*rtime;
 	uint32_t	 nrows;
 	size_t		 rowcap;
-	int32_t		*tlo;		/* per trial: lowest step, highest */
-	int32_t		*thi;
-	size_t		 spancap;
+	/*
+	 * The lowest and highest step of each trial with rows held, in a
+	 * table by trial: emptied when the rows spill, so that its size
+	 * follows the rows held, not the trials read. The last trial's is
+	 * found without looking.
+	 */
+	struct bspan	*spans;
+	size_t		 spansize;	/* a power of 2, or 0 */
+	uint32_t	 nspans;
+	uint32_t	 spantrial;	/* the last trial's, UINT32_MAX: none */
+	size_t		 spanat;
 	uint32_t	*rhash;		/* row + 1, 0 free; NULL until needed */
 	size_t		 rhashsize;
 	int		 reopened;	/* some row came again: stale bits */
@@ -204,6 +217,7 @@ struct rung_batch {
 };
 
 /* batch.c */
+void		 batch_spans_clear(struct rung_batch *);
 const char	*batch_first(const struct bcolumn *, uint32_t);
 void		 batch_first_release(struct bcolumn *);
 void		 batch_shortest(double, char *, size_t);

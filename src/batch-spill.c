@@ -120,7 +120,9 @@ batch_row_bytes(const struct rung_batch *b)
 void
 rung_batch_checkpoint(struct rung_batch *b)
 {
-	if ((size_t)b->nrows * batch_row_bytes(b) >= budget(b))
+	/* The spans' table follows the rows held: within the budget too. */
+	if ((size_t)b->nrows * batch_row_bytes(b) +
+	    b->spansize * sizeof *b->spans >= budget(b))
 		batch_spill(b);
 }
 
@@ -251,7 +253,6 @@ batch_spill(struct rung_batch *b)
 	unsigned char	*p;
 	uint32_t	 i, r, c;
 	double		 t;
-	size_t		 t0;
 
 	if (b->nrows == 0)
 		return;
@@ -292,10 +293,7 @@ batch_spill(struct rung_batch *b)
 	}
 	b->reopened = 0;
 	/* No row is held: no step of a trial needs looking up. */
-	for (t0 = 0; t0 < b->spancap; t0++) {
-		b->tlo[t0] = INT32_MAX;
-		b->thi[t0] = INT32_MIN;
-	}
+	batch_spans_clear(b);
 }
 
 /*
@@ -330,11 +328,7 @@ batch_spill_finish(struct rung_batch *b, char **cause)
 		b->cols[c].v = NULL;
 	}
 	b->rowcap = 0;
-	free(b->tlo);
-	b->tlo = NULL;
-	free(b->thi);
-	b->thi = NULL;
-	b->spancap = 0;
+	batch_spans_clear(b);
 	free(sp->order);
 	sp->order = NULL;
 	sp->ordercap = 0;

@@ -25,6 +25,7 @@ rung_batch_new(void)
 	struct rung_batch *b;
 
 	b = xcalloc(1, sizeof *b);
+	b->spantrial = UINT32_MAX;
 	b->hashsize = 1024;
 	b->hash = xcalloc(b->hashsize, sizeof *b->hash);
 	return b;
@@ -74,8 +75,7 @@ rung_batch_free(struct rung_batch *b)
 	free(b->rtrial);
 	free(b->rstep);
 	free(b->rtime);
-	free(b->tlo);
-	free(b->thi);
+	free(b->spans);
 	free(b->rhash);
 	for (i = 0; i < b->ncols; i++)
 		free_column(&b->cols[i]);
@@ -382,30 +382,75 @@ put(struct bcolumn *c, uint32_t r, double v)
 	c->v[r] = v;
 }
 
-static void
-span_slot(struct rung_batch *b, uint32_t trial)
+static size_t
+span_hash(uint32_t trial, size_t mask)
 {
-	size_t	 old = b->spancap, t;
+	return (size_t)((trial * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
 
-	if (trial < b->spancap)
-		return;
-	XGROW(b->tlo, b->spancap, (size_t)trial + 1);
-	b->thi = xreallocarray(b->thi, b->spancap, sizeof *b->thi);
-	/* An empty span: every step is outside it. */
-	for (t = old; t < b->spancap; t++) {
-		b->tlo[t] = INT32_MAX;
-		b->thi[t] = INT32_MIN;
+/* Trial's span, made empty (every step is outside it) when it had none. */
+static struct bspan *
+span_of(struct rung_batch *b, uint32_t trial)
+{
+	struct bspan	*old;
+	size_t		 mask, i, oldsize, k;
+
+	if (trial == b->spantrial)
+		return &b->spans[b->spanat];
+	if (((size_t)b->nspans + 1) * 2 > b->spansize) {
+		old = b->spans;
+		oldsize = b->spansize;
+		b->spansize = oldsize ? oldsize * 2 : 1024;
+		b->spans = xcalloc(b->spansize, sizeof *b->spans);
+		mask = b->spansize - 1;
+		for (k = 0; k < oldsize; k++) {
+			if (old[k].trial == 0)
+				continue;
+			for (i = span_hash(old[k].trial - 1, mask);
+			    b->spans[i].trial != 0; i = (i + 1) & mask)
+				/* nothing */;
+			b->spans[i] = old[k];
+		}
+		free(old);
 	}
+	mask = b->spansize - 1;
+	for (i = span_hash(trial, mask); b->spans[i].trial != 0 &&
+	    b->spans[i].trial != trial + 1; i = (i + 1) & mask)
+		/* nothing */;
+	if (b->spans[i].trial == 0) {
+		b->spans[i].trial = trial + 1;
+		b->spans[i].lo = INT32_MAX;
+		b->spans[i].hi = INT32_MIN;
+		b->nspans++;
+	}
+	b->spantrial = trial;
+	b->spanat = i;
+	return &b->spans[i];
+}
+
+/*
+ * No row held (spilled, or merged at finish): no span, and no table, which
+ * grows again with the rows that come.
+ */
+void
+batch_spans_clear(struct rung_batch *b)
+{
+	free(b->spans);
+	b->spans = NULL;
+	b->spansize = 0;
+	b->nspans = 0;
+	b->spantrial = UINT32_MAX;
 }
 
 uint32_t
 rung_batch_row(struct rung_batch *b, uint32_t trial, int32_t step)
 {
+	struct bspan	*sp;
 	uint32_t	 i, r;
 	size_t		 cap, old, slot = SIZE_MAX;
 
-	span_slot(b, trial);
-	if (step >= b->tlo[trial] && step <= b->thi[trial]) {
+	sp = span_of(b, trial);
+	if (step >= sp->lo && step <= sp->hi) {
 		if (b->rhash == NULL)
 			hash_rows(b);
 		if ((r = find_row(b, trial, step, &slot)) != UINT32_MAX) {
@@ -413,10 +458,10 @@ rung_batch_row(struct rung_batch *b, uint32_t trial, int32_t step)
 			return r;
 		}
 	}
-	if (step < b->tlo[trial])
-		b->tlo[trial] = step;
-	if (step > b->thi[trial])
-		b->thi[trial] = step;
+	if (step < sp->lo)
+		sp->lo = step;
+	if (step > sp->hi)
+		sp->hi = step;
 
 	if (b->nrows + 1 > b->rowcap) {
 		cap = old = b->rowcap;

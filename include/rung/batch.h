@@ -94,10 +94,10 @@ const char	*rung_batch_failed(const struct rung_batch *);
 void		 rung_batch_set(struct rung_batch *, uint32_t row,
 		     uint32_t metric, double value);
 /*
- * A cell of a candidate column, as text: numbers are kept as values, and the
- * first token of each trial is kept so that a column that turns out to be a
- * parameter keeps its exact text and type. Text that is not a number makes
- * the column categorical.
+ * A cell of a candidate column, as text: numbers are kept as values, from
+ * which a column that turns out to be a parameter takes each trial's value
+ * (of the same type and, where it is text, the same text as its first
+ * token). Text that is not a number makes the column categorical.
  */
 void		 rung_batch_cell(struct rung_batch *, uint32_t row,
 		     uint32_t metric, const char *, size_t);
