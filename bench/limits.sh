@@ -22,8 +22,8 @@ shapes=${BENCH_LIMITS_SHAPES:-100000x100 1000000x10}
 
 # The bounds of man 5 rung on peak resident memory, in bytes: so much a
 # point and so much a trial, over 16 MiB; an import, a constant (the
-# budget's rows, twice as arrays grow, and SQLite's cache) and so much a
-# trial, a long CSV and JSON Lines alike.
+# budget's rows, SQLite's cache, the blocks of the parser and the writer)
+# and so much a trial, a long CSV and JSON Lines alike.
 import_fix=$((112 * 1048576 - 16777216)) import_tr=64
 load_pt=20 load_tr=128		# a study loaded: listings, the explorer
 fit_tr=128			# rung fit: and 10 B a feature, a trial
