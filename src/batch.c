@@ -567,17 +567,21 @@ batch_first_release(struct bcolumn *c)
 }
 
 /*
- * Does the number's shortest decimals (batch_shortest) give the token
- * back? Where it is written as such a number: no sign but a minus, no
- * leading zero, no exponent, a fraction (if any) that ends in a digit
- * other than 0, 15 significant digits at most. No other decimal of 15
- * digits or fewer reads as the same double, so its shortest decimals are
- * these.
+ * Do the shortest decimals of v, the number token s reads as
+ * (batch_shortest), give the token back? Where it is written as such a
+ * number: no sign but a minus, no leading zero, no exponent, a fraction
+ * (if any) that ends in a digit other than 0. With 15 significant digits
+ * or fewer it is: no other decimal of 15 digits reads as the same double.
+ * With 16 or 17 in a fraction (Python writes a random float so) it is when
+ * they are v's correctly rounded decimals and one decimal fewer does not
+ * read back as v. An integer of more than 15 digits is kept as written, as
+ * a double may not hold it.
  */
 static int
-plain_decimal(const char *s, size_t len)
+plain_decimal(const char *s, size_t len, double v)
 {
-	size_t	 i = 0, sig = 0;
+	char	 buf[64];
+	size_t	 i = 0, sig = 0, k = 0;
 	int	 lead = 1, dot = 0;
 
 	if (i < len && s[i] == '-')
@@ -598,8 +602,19 @@ plain_decimal(const char *s, size_t len)
 			lead = 0;
 		if (!lead)
 			sig++;
+		k += dot;
 	}
-	return sig <= 15 && (!dot || s[len - 1] != '0');
+	if (dot && s[len - 1] == '0')
+		return 0;
+	if (sig <= 15)
+		return 1;
+	if (!dot || sig > 17 || len >= sizeof buf)
+		return 0;
+	snprintf(buf, sizeof buf, "%.*f", (int)k, v);
+	if (strlen(buf) != len || memcmp(buf, s, len) != 0)
+		return 0;
+	snprintf(buf, sizeof buf, "%.*f", (int)k - 1, v);
+	return strtod(buf, NULL) != v;
 }
 
 /*
@@ -707,7 +722,7 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	c->fseen[t / 64] |= (uint64_t)1 << (t % 64);
 	c->ftrial = t;
 	c->fnum = v;
-	if (!plain_decimal(tok, len)) {
+	if (!plain_decimal(tok, len, v)) {
 		XGROW(c->oddtrial, c->oddcap, c->nodd + 1);
 		c->oddoff = xreallocarray(c->oddoff, c->oddcap,
 		    sizeof *c->oddoff);

@@ -89,6 +89,28 @@ test_expect_success 'a column constant once a step read again is merged is a par
 	test "$(json "\",\".join(j[\"curves\"])" a.json)" = loss
 '
 
+# Numbers, then text: a categorical parameter whose values are the first
+# tokens as written, though the numbers were kept as numbers until the text
+# came (shortest decimals, 17 digits as Python writes them, or not, other
+# spellings, an integer a double cannot hold).
+test_expect_success 'a column that turns text keeps each first token as written' '
+	i=0 &&
+	for tok in 0.1 1e-3 0.50 1.0 0.30000000000000004 0.10000000000000001 \
+	    123456789012345678 -0.0 7 0.062290169488970204 relu; do
+		i=$((i + 1)) &&
+		printf "t%s,1,0.5,%s\nt%s,2,0.4,%s\n" $i $tok $i $tok || return 1
+	done >toks.body &&
+	{ echo trial,step,loss,act && cat toks.body; } >toks.csv &&
+	rung import -s toks toks.csv &&
+	sqlite3 "$RUNG_DB" "select v.value from trial_params v join trials t
+	    on t.id = v.trial_id join studies s on s.id = t.study_id
+	    where s.name = '\''toks'\'' order by t.id" >toks.got &&
+	printf "%s\n" 0.1 1e-3 0.50 1.0 0.30000000000000004 \
+	    0.10000000000000001 123456789012345678 -0.0 7 \
+	    0.062290169488970204 relu >toks.want &&
+	diff -u toks.want toks.got
+'
+
 test_expect_success '--step-col names a step column detection does not know' '
 	printf "run,tick,loss\nx,1,3\nx,2,2\n" >tick.csv &&
 	rung import -s tick --step-col tick --trial-col run tick.csv &&
