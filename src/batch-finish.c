@@ -376,7 +376,8 @@ param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
 	for (t = 0; t < b->ntrials; t++) {
 		if (!fval_get(c, t, &d))
 			continue;
-		iv = (int64_t)d;
+		/* Whole and within range, every one, when not real. */
+		iv = real ? 0 : (int64_t)d;
 		if (!real && (tok = odd_at(c, o, &k, t)) != NULL)
 			rung_parse_int64(tok, strlen(tok), &iv);
 		if (!fresh) {

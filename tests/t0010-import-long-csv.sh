@@ -111,6 +111,17 @@ test_expect_success 'a column that turns text keeps each first token as written'
 	diff -u toks.want toks.got
 '
 
+# Found by fuzz/fuzz-csv-long: a whole-number test cast infinity to an
+# integer (undefined; UBSan stopped rung).
+test_expect_success 'an infinite value in a constant column makes it real' '
+	printf "%s\n" trial,step,loss,x a,1,1,1e999999 a,2,2,1e999999 \
+	    b,1,1,5 b,2,2,5 >inf.csv &&
+	rung import -s inf inf.csv &&
+	sqlite3 "$RUNG_DB" "select type from params p join studies s
+	    on s.id = p.study_id where s.name = '\''inf'\''" >inf.type &&
+	test "$(cat inf.type)" = real
+'
+
 test_expect_success '--step-col names a step column detection does not know' '
 	printf "run,tick,loss\nx,1,3\nx,2,2\n" >tick.csv &&
 	rung import -s tick --step-col tick --trial-col run tick.csv &&
