@@ -423,9 +423,9 @@ text_first(const struct bcolumn *c, const struct odd *o, size_t *k,
 }
 
 /*
- * Candidate c, which saw text, made parameter p of each trial's first
- * token; unless a trial's text changes (a number, then other text), as
- * varies_text tells.
+ * Candidate c, which saw text, made a parameter of each trial's first
+ * token; unless a trial's text changes (a number, then other text), which
+ * varies_text tells and a warning says.
  */
 static void
 param_from_tokens(struct rung_batch *b, struct bcolumn *c)
