@@ -1,9 +1,10 @@
 /*
  * The insides of a batch (what one import reads, before the store holds
  * it), shared by batch.c (trials, columns, rows and cells, and reading a
- * finished batch), batch-param.c (parameters: set, compared, resolved) and
- * batch-finish.c (rows merged and ordered, candidates, times, statuses and
- * directions decided).
+ * finished batch), batch-cell.c (the cells of candidate columns),
+ * batch-param.c (parameters: set, compared, resolved) and batch-finish.c
+ * (rows merged and ordered, candidates, times, statuses and directions
+ * decided).
  */
 #ifndef RUNG_BATCH_INT_H
 #define RUNG_BATCH_INT_H
@@ -216,13 +217,31 @@ struct rung_batch {
 	enum rung_time_kind tkind;	/* decided at finish */
 };
 
+/*
+ * Set a cell of row r; the first value an arrival sets where the row held
+ * one (a stale value) is counted as a duplicate.
+ */
+static inline void
+batch_put(struct bcolumn *c, uint32_t r, double v)
+{
+	uint64_t	 bit = (uint64_t)1 << (r % 64);
+
+	if (c->stale != NULL && (c->stale[r / 64] & bit) != 0) {
+		c->stale[r / 64] &= ~bit;
+		c->ndup++;
+	}
+	c->v[r] = v;
+}
+
 /* batch.c */
 void		 batch_spans_clear(struct rung_batch *);
+void		 batch_check_name(struct rung_batch *, const char *what,
+		     const char *name);
+
+/* batch-cell.c */
 const char	*batch_first(const struct bcolumn *, uint32_t);
 void		 batch_first_release(struct bcolumn *);
 void		 batch_shortest(double, char *, size_t);
-void		 batch_check_name(struct rung_batch *, const char *what,
-		     const char *name);
 
 /* batch-spill.c */
 size_t		 batch_row_bytes(const struct rung_batch *);
