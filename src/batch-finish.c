@@ -357,7 +357,7 @@ param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
     int fresh)
 {
 	struct bparam	*p = &b->params[pi];
-	struct odd	*o = odd_sorted(c);
+	struct odd	*o = NULL;
 	const char	*tok;
 	uint32_t	 t;
 	size_t		 k = 0;
@@ -369,6 +369,9 @@ param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
 		if (fval_get(c, t, &d) && !(d == trunc(d) && fabs(d) < 0x1p63))
 			real = 1;
 	}
+	/* Odd tokens matter to ints only: 16 digits and more, exactly. */
+	if (!real)
+		o = odd_sorted(c);
 	if (fresh) {
 		p->cap = b->ntrials ? b->ntrials : 1;
 		p->kind = xcalloc(p->cap, sizeof *p->kind);

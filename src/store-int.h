@@ -61,7 +61,7 @@ struct store_prep_trial {
 	size_t		 c0, nc;	/* its curves */
 	struct {
 		uint32_t	 n;	/* 0: no seconds */
-		int32_t		 first, last;
+		int32_t		 first;
 		size_t		 soff, voff;
 	}		 secs;
 };

@@ -155,7 +155,6 @@ prep_trial(struct store_prep *p, struct slot *sl, uint32_t t)
 		rung_digest_add(&h, vals, n * sizeof *vals);
 		tr->secs.n = n;
 		tr->secs.first = steps[0];
-		tr->secs.last = steps[n - 1];
 		pack(sl, steps, vals, n, &tr->secs.soff, &tr->secs.voff);
 	}
 	tr->digest = (uint64_t)(h.crc & 0xffffffffUL) << 32 |
