@@ -37,11 +37,12 @@ batch_first(const struct bcolumn *c, uint32_t t)
 
 /* Copy a token to the column's buffer: its offset. */
 static size_t
-ftext_put(struct bcolumn *c, const char *tok, size_t len)
+ftext_put(struct rung_batch *b, struct bcolumn *c, const char *tok,
+    size_t len)
 {
 	size_t	 off = c->ftlen;
 
-	XGROW(c->ftext, c->ftcap, c->ftlen + len + 1);
+	BGROW(b, c->ftext, c->ftcap, c->ftlen + len + 1);
 	memcpy(c->ftext + off, tok, len);
 	c->ftext[off + len] = '\0';
 	c->ftlen += len + 1;
@@ -49,33 +50,28 @@ ftext_put(struct bcolumn *c, const char *tok, size_t len)
 }
 
 static void
-first_put(struct bcolumn *c, uint32_t t, const char *tok, size_t len)
+first_put(struct rung_batch *b, struct bcolumn *c, uint32_t t,
+    const char *tok, size_t len)
 {
-	size_t	 old = c->firstcap;
-
-	if (t >= c->firstcap) {
-		XGROW(c->first, c->firstcap, (size_t)t + 1);
-		memset(c->first + old, 0,
-		    (c->firstcap - old) * sizeof *c->first);
-	}
-	c->first[t] = ftext_put(c, tok, len) + 1;
+	BGROW(b, c->first, c->firstcap, (size_t)t + 1);
+	c->first[t] = ftext_put(b, c, tok, len) + 1;
 }
 
 void
-batch_first_release(struct bcolumn *c)
+batch_first_release(struct rung_batch *b, struct bcolumn *c)
 {
-	free(c->first);
+	rung_batch_mem_free(b, c->first);
 	c->first = NULL;
 	c->firstcap = 0;
-	free(c->oddtrial);
+	rung_batch_mem_free(b, c->oddtrial);
 	c->oddtrial = NULL;
-	free(c->oddoff);
+	rung_batch_mem_free(b, c->oddoff);
 	c->oddoff = NULL;
 	c->nodd = c->oddcap = 0;
-	free(c->fseen);
+	rung_batch_mem_free(b, c->fseen);
 	c->fseen = NULL;
 	c->fseencap = 0;
-	free(c->ftext);
+	rung_batch_mem_free(b, c->ftext);
 	c->ftext = NULL;
 	c->ftlen = c->ftcap = 0;
 }
@@ -171,10 +167,10 @@ cell_varied(struct bcolumn *c, uint32_t row, const char *tok, size_t len)
 
 /* The column varied: what it kept to make a parameter is let go. */
 static void
-varied(struct bcolumn *c)
+varied(struct rung_batch *b, struct bcolumn *c)
 {
 	c->varied = 1;
-	batch_first_release(c);
+	batch_first_release(b, c);
 }
 
 /*
@@ -195,7 +191,7 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	const char	*first;
 	double		 v;
 	uint32_t	 t = b->rtrial[row];
-	size_t		 old;
+	size_t		 cap;
 
 	if (c->varied) {
 		cell_varied(c, row, tok, len);
@@ -203,7 +199,7 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	}
 	if (c->text) {
 		if ((first = batch_first(c, t)) == NULL)
-			first_put(c, t, tok, len);
+			first_put(b, c, t, tok, len);
 		else if (strlen(first) != len || memcmp(first, tok, len) != 0)
 			c->varies_text = 1;
 		return;
@@ -213,7 +209,7 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 		c->text = 1;
 		if (c->ftrial == t)
 			c->varies_text = 1;
-		first_put(c, t, tok, len);
+		first_put(b, c, t, tok, len);
 		return;
 	}
 	if (!rung_is_int_text(tok, len))
@@ -221,27 +217,26 @@ rung_batch_cell(struct rung_batch *b, uint32_t row, uint32_t m,
 	batch_put(c, row, v);
 	if (c->ftrial == t) {
 		if (!same_value(v, c->fnum))
-			varied(c);
+			varied(b, c);
 		return;
 	}
 	if (t / 64 < c->fseencap && (c->fseen[t / 64] >> (t % 64) & 1) != 0)
 		return;		/* a trial read before, another between */
 	/* The trial's first number. */
-	if (t / 64 >= c->fseencap) {
-		old = c->fseencap;
-		XGROW(c->fseen, c->fseencap, (size_t)t / 64 + 1);
-		memset(c->fseen + old, 0,
-		    (c->fseencap - old) * sizeof *c->fseen);
-	}
+	BGROW(b, c->fseen, c->fseencap, (size_t)t / 64 + 1);
 	c->fseen[t / 64] |= (uint64_t)1 << (t % 64);
 	c->ftrial = t;
 	c->fnum = v;
 	if (!plain_decimal(tok, len, v)) {
-		XGROW(c->oddtrial, c->oddcap, c->nodd + 1);
-		c->oddoff = xreallocarray(c->oddoff, c->oddcap,
-		    sizeof *c->oddoff);
+		if (c->nodd + 1 > c->oddcap) {
+			cap = c->oddcap;
+			BGROW(b, c->oddtrial, cap, c->nodd + 1);
+			c->oddoff = rung_batch_mem_grow(b, c->oddoff,
+			    cap * sizeof *c->oddoff);
+			c->oddcap = cap;
+		}
 		c->oddtrial[c->nodd] = t;
-		c->oddoff[c->nodd++] = ftext_put(c, tok, len);
+		c->oddoff[c->nodd++] = ftext_put(b, c, tok, len);
 	}
 }
 
@@ -259,5 +254,5 @@ rung_batch_cand_set(struct rung_batch *b, uint32_t row, uint32_t m, double v)
 	batch_put(c, row, v);
 	if (!c->varied && b->rtrial[row] == c->ftrial &&
 	    !same_value(v, c->fnum))
-		varied(c);
+		varied(b, c);
 }

@@ -227,7 +227,7 @@ scan_trial(struct rung_batch *b, uint32_t t, uint32_t base, uint32_t n,
 			if (have == 2 && !c->text) {
 				/* A metric: no values to keep. */
 				c->varies = 1;
-				free(c->fval);
+				rung_batch_mem_free(b, c->fval);
 				c->fval = NULL;
 			} else {
 				/* Numbers before text, which differ. */
@@ -281,10 +281,12 @@ scan_rows(struct rung_batch *b, struct scan *sc)
 	 */
 	for (c = 0; c < b->ncols; c++) {
 		if (b->cols[c].candidate && !b->cols[c].varies_text)
-			b->cols[c].fval = xreallocarray(NULL, b->ntrials ?
-			    b->ntrials : 1, sizeof *b->cols[c].fval);
+			b->cols[c].fval = rung_batch_mem_grow(b, NULL,
+			    (b->ntrials ? b->ntrials : 1) *
+			    sizeof *b->cols[c].fval);
 	}
 	for (t = 0; t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		if (b->spill != NULL) {
 			n = batch_spill_load(b, t, 1);
 			scan_trial(b, t, 0, n, sc);
@@ -366,6 +368,7 @@ param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
 	int		 real = c->nonint;
 
 	for (t = 0; !real && t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		if (fval_get(c, t, &d) && !(d == trunc(d) && fabs(d) < 0x1p63))
 			real = 1;
 	}
@@ -374,9 +377,11 @@ param_from_values(struct rung_batch *b, uint32_t pi, struct bcolumn *c,
 		o = odd_sorted(c);
 	if (fresh) {
 		p->cap = b->ntrials ? b->ntrials : 1;
-		p->kind = xcalloc(p->cap, sizeof *p->kind);
+		p->kind = rung_batch_mem_grow(b, NULL,
+		    p->cap * sizeof *p->kind);
 	}
 	for (t = 0; t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		if (!fval_get(c, t, &d))
 			continue;
 		/* Whole and within range, every one, when not real. */
@@ -439,8 +444,10 @@ param_from_tokens(struct rung_batch *b, struct bcolumn *c)
 	uint32_t	 t, p;
 	size_t		 k = 0;
 
-	for (t = 0; !c->varies_text && t < b->ntrials; t++)
+	for (t = 0; !c->varies_text && t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		text_first(c, o, &k, t, buf, sizeof buf, &c->varies_text);
+	}
 	if (c->varies_text) {
 		rung_warn("column '%s' holds text that changes within a "
 		    "trial: left out", c->name);
@@ -449,6 +456,7 @@ param_from_tokens(struct rung_batch *b, struct bcolumn *c)
 	}
 	p = rung_batch_param(b, c->name);
 	for (k = 0, t = 0; t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		if ((tok = text_first(c, o, &k, t, buf, sizeof buf,
 		    NULL)) != NULL)
 			rung_batch_param_token(b, t, p, tok, strlen(tok));
@@ -489,8 +497,8 @@ resolve_candidates(struct rung_batch *b)
 			param_from_values(b, p, c, p == np);
 		}
 done:
-		batch_first_release(c);
-		free(c->fval);
+		batch_first_release(b, c);
+		rung_batch_mem_free(b, c->fval);
 		c->fval = NULL;
 	}
 }

@@ -9,6 +9,8 @@
 #ifndef RUNG_BATCH_INT_H
 #define RUNG_BATCH_INT_H
 
+#include <sys/types.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -109,6 +111,27 @@ struct bparam {
 	size_t		 cap;
 	char		*text;
 	size_t		 tlen, tcap;
+};
+
+/*
+ * Where the arrays a batch keeps a trial (ids, statuses, parameters, what
+ * candidates keep) live: on the heap within the budget, past it in a file
+ * mapped into memory, whose pages the batch lets go as it goes
+ * (batch-mem.c).
+ */
+struct bhdr;
+struct bmem {
+	int		 fd;		/* -1 until a block is mapped */
+	off_t		 size;
+	int		 failed;	/* no file: the heap serves */
+	long		 pagesize;
+	int		 statm;		/* /proc/self/statm, or -1 */
+	size_t		 base;		/* resident file pages after the last
+					   let go, bytes */
+	size_t		 heap;		/* bytes of blocks on the heap */
+	struct bhdr	**maps;
+	size_t		 nmaps, mapcap;
+	uint32_t	 ticks;
 };
 
 struct rung_batch {
@@ -215,6 +238,8 @@ struct rung_batch {
 	size_t		 budget;	/* bytes of rows held in memory */
 	int		 any_time;	/* some row, spilled or not, has one */
 	enum rung_time_kind tkind;	/* decided at finish */
+
+	struct bmem	 mem;
 };
 
 /*
@@ -233,6 +258,35 @@ batch_put(struct bcolumn *c, uint32_t r, double v)
 	c->v[r] = v;
 }
 
+/* batch-mem.c */
+void		 batch_mem_init(struct bmem *);
+void		 batch_mem_trim(struct rung_batch *);
+void		 batch_mem_release(struct bmem *);
+
+/*
+ * Where the batch touches a trial's arrays, as it goes: every 32 touches
+ * it lets their mapped pages go once they pass a bound. A touch may map
+ * 16 pages (the kernel maps the cached pages around a read fault), so 32
+ * touches hold 2 MiB at most between two looks.
+ */
+static inline void
+batch_mem_tick(struct rung_batch *b)
+{
+	if (b->mem.nmaps != 0 && (++b->mem.ticks & 31) == 0)
+		batch_mem_trim(b);
+}
+
+/* XGROW for a batch's trial arrays: new elements zero. */
+#define BGROW(b, ptr, cap, need) do {					\
+	if ((size_t)(need) > (cap)) {					\
+		size_t bg_n = (cap) ? (cap) : 16;			\
+		while (bg_n < (size_t)(need))				\
+			bg_n *= 2;					\
+		(ptr) = rung_batch_mem_grow((b), (ptr), bg_n * sizeof *(ptr)); \
+		(cap) = bg_n;						\
+	}								\
+} while (0)
+
 /* batch.c */
 void		 batch_spans_clear(struct rung_batch *);
 void		 batch_check_name(struct rung_batch *, const char *what,
@@ -240,10 +294,11 @@ void		 batch_check_name(struct rung_batch *, const char *what,
 
 /* batch-cell.c */
 const char	*batch_first(const struct bcolumn *, uint32_t);
-void		 batch_first_release(struct bcolumn *);
+void		 batch_first_release(struct rung_batch *, struct bcolumn *);
 void		 batch_shortest(double, char *, size_t);
 
 /* batch-spill.c */
+size_t		 batch_budget(struct rung_batch *);
 size_t		 batch_row_bytes(const struct rung_batch *);
 void		 batch_spill(struct rung_batch *);
 int		 batch_spill_finish(struct rung_batch *, char **);

@@ -48,18 +48,17 @@ rung_batch_param_decl(struct rung_batch *b, uint32_t param,
 }
 
 static void
-param_slot(struct bparam *p, uint32_t t)
+param_slot(struct rung_batch *b, struct bparam *p, uint32_t t)
 {
-	size_t	 old = p->cap, n;
+	size_t	 n;
 
 	if (t < p->cap)
 		return;
-	n = old ? old : 64;
+	n = p->cap ? p->cap : 64;
 	while (n <= t)
 		n *= 2;
-	p->kind = xreallocarray(p->kind, n, sizeof *p->kind);
-	p->val = xreallocarray(p->val, n, sizeof *p->val);
-	memset(p->kind + old, 0, (n - old) * sizeof *p->kind);
+	p->kind = rung_batch_mem_grow(b, p->kind, n * sizeof *p->kind);
+	p->val = rung_batch_mem_grow(b, p->val, n * sizeof *p->val);
 	p->cap = n;
 }
 
@@ -89,12 +88,12 @@ batch_param_get(const struct bparam *p, uint32_t t, struct pvalue *v)
 
 /* Set trial t's value of p, its text copied to the buffer. */
 static void
-param_put(struct bparam *p, uint32_t t, int kind, int64_t i, double d,
-    const char *text, size_t len)
+param_put(struct rung_batch *b, struct bparam *p, uint32_t t, int kind,
+    int64_t i, double d, const char *text, size_t len)
 {
 	uint64_t u;
 
-	param_slot(p, t);
+	param_slot(b, p, t);
 	p->kind[t] = (uint8_t)kind;
 	switch (kind) {
 	case PV_INT:
@@ -104,7 +103,7 @@ param_put(struct bparam *p, uint32_t t, int kind, int64_t i, double d,
 		memcpy(&u, &d, sizeof u);
 		break;
 	default:
-		XGROW(p->text, p->tcap, p->tlen + len + 1);
+		BGROW(b, p->text, p->tcap, p->tlen + len + 1);
 		memcpy(p->text + p->tlen, text, len);
 		p->text[p->tlen + len] = '\0';
 		u = p->tlen;
@@ -193,7 +192,7 @@ param_set(struct rung_batch *b, uint32_t t, uint32_t param,
 	struct bparam	*p = &b->params[param];
 	struct pvalue	 old;
 
-	param_slot(p, t);
+	param_slot(b, p, t);
 	if (p->kind[t] != PV_UNSET) {
 		batch_param_get(p, t, &old);
 		if (!pvalue_same(&old, v) && b->nconflicts++ == 0) {
@@ -205,7 +204,7 @@ param_set(struct rung_batch *b, uint32_t t, uint32_t param,
 			b->conflict_now = pvalue_show(v);
 		}
 	}
-	param_put(p, t, v->kind, v->i, v->d, v->text, len);
+	param_put(b, p, t, v->kind, v->i, v->d, v->text, len);
 }
 
 void
@@ -248,13 +247,13 @@ rung_batch_param_token(struct rung_batch *b, uint32_t t, uint32_t param,
 	 * twice had (as a missing point leaves a metric's).
 	 */
 	if (len == 0) {
-		param_slot(&b->params[param], t);
+		param_slot(b, &b->params[param], t);
 		return;
 	}
-	param_slot(p, t);
+	param_slot(b, p, t);
 	if (p->kind[t] == PV_UNSET) {
 		/* The usual token, the trial's first: no copy but its own. */
-		param_put(p, t, PV_TOKEN, 0, 0, tok, len);
+		param_put(b, p, t, PV_TOKEN, 0, 0, tok, len);
 		return;
 	}
 	/* Compared with the value it had, as a string. */
@@ -277,9 +276,10 @@ batch_resolve_params(struct rung_batch *b)
 
 	for (i = 0; i < b->nparams; i++) {
 		p = &b->params[i];
-		param_slot(p, b->ntrials ? b->ntrials - 1 : 0);
+		param_slot(b, p, b->ntrials ? b->ntrials - 1 : 0);
 		any_real = any_text = any = 0;
 		for (t = 0; t < b->ntrials; t++) {
+			batch_mem_tick(b);
 			switch (p->kind[t]) {
 			case PV_REAL:
 				any_real = 1;
@@ -306,6 +306,7 @@ batch_resolve_params(struct rung_batch *b)
 		(void)any;
 		/* Bring every value to the column's type. */
 		for (t = 0; t < b->ntrials; t++) {
+			batch_mem_tick(b);
 			if (p->kind[t] == PV_UNSET)
 				continue;
 			batch_param_get(p, t, &v);
@@ -318,26 +319,28 @@ batch_resolve_params(struct rung_batch *b)
 				len = strlen(v.text);
 				if (p->type == RUNG_PINT &&
 				    rung_parse_int64(v.text, len, &iv) == 0)
-					param_put(p, t, PV_INT, iv, 0, NULL, 0);
+					param_put(b, p, t, PV_INT, iv, 0,
+					    NULL, 0);
 				else {
 					rung_parse_double(v.text, len, &d);
-					param_put(p, t, PV_REAL, 0, d, NULL, 0);
+					param_put(b, p, t, PV_REAL, 0, d,
+					    NULL, 0);
 				}
 				break;
 			case PV_INT:
 				if (p->type == RUNG_PCAT) {
 					snprintf(buf, sizeof buf, "%lld",
 					    (long long)v.i);
-					param_put(p, t, PV_TEXT, 0, 0, buf,
+					param_put(b, p, t, PV_TEXT, 0, 0, buf,
 					    strlen(buf));
 				} else if (p->type == RUNG_PREAL)
-					param_put(p, t, PV_REAL, 0, v.d, NULL,
-					    0);
+					param_put(b, p, t, PV_REAL, 0,
+					    v.d, NULL, 0);
 				break;
 			case PV_REAL:
 				if (p->type == RUNG_PCAT) {
 					rung_fmt_double(v.d, 0, buf);
-					param_put(p, t, PV_TEXT, 0, 0, buf,
+					param_put(b, p, t, PV_TEXT, 0, 0, buf,
 					    strlen(buf));
 				}
 				break;
@@ -345,11 +348,12 @@ batch_resolve_params(struct rung_batch *b)
 		}
 		/* Numbers now, every one: their texts are no more needed. */
 		for (t = 0; t < b->ntrials; t++) {
+			batch_mem_tick(b);
 			if (p->kind[t] == PV_TEXT || p->kind[t] == PV_TOKEN)
 				break;
 		}
 		if (t == b->ntrials) {
-			free(p->text);
+			rung_batch_mem_free(b, p->text);
 			p->text = NULL;
 			p->tlen = p->tcap = 0;
 		}

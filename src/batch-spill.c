@@ -78,8 +78,8 @@ rung_batch_budget(struct rung_batch *b, size_t bytes)
 	b->budget = bytes;
 }
 
-static size_t
-budget(struct rung_batch *b)
+size_t
+batch_budget(struct rung_batch *b)
 {
 	const char		*s;
 	unsigned long long	 n;
@@ -122,7 +122,7 @@ rung_batch_checkpoint(struct rung_batch *b)
 {
 	/* The spans' table follows the rows held: within the budget too. */
 	if ((size_t)b->nrows * batch_row_bytes(b) +
-	    b->spansize * sizeof *b->spans >= budget(b))
+	    b->spansize * sizeof *b->spans >= batch_budget(b))
 		batch_spill(b);
 }
 
@@ -334,7 +334,7 @@ batch_spill_finish(struct rung_batch *b, char **cause)
 	sp->ordercap = 0;
 
 	/* The runs' buffers share the budget, a record each at least. */
-	per = budget(b) / 2 / (sp->nruns ? sp->nruns : 1);
+	per = batch_budget(b) / 2 / (sp->nruns ? sp->nruns : 1);
 	if (per > SPILL_WBUF)
 		per = SPILL_WBUF;
 	for (i = 0; i < sp->nruns; i++) {

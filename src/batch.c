@@ -24,29 +24,30 @@ rung_batch_new(void)
 	struct rung_batch *b;
 
 	b = xcalloc(1, sizeof *b);
+	batch_mem_init(&b->mem);
 	b->spantrial = UINT32_MAX;
 	b->hashsize = 1024;
-	b->hash = xcalloc(b->hashsize, sizeof *b->hash);
+	b->hash = rung_batch_mem_grow(b, NULL, b->hashsize * sizeof *b->hash);
 	return b;
 }
 
 static void
-free_column(struct bcolumn *c)
+free_column(struct rung_batch *b, struct bcolumn *c)
 {
 	free(c->name);
 	free(c->v);
 	free(c->stale);
-	batch_first_release(c);
-	free(c->fval);
+	batch_first_release(b, c);
+	rung_batch_mem_free(b, c->fval);
 }
 
 static void
-free_param(struct bparam *p)
+free_param(struct rung_batch *b, struct bparam *p)
 {
 	free(p->name);
-	free(p->kind);
-	free(p->val);
-	free(p->text);
+	rung_batch_mem_free(b, p->kind);
+	rung_batch_mem_free(b, p->val);
+	rung_batch_mem_free(b, p->text);
 }
 
 void
@@ -67,20 +68,20 @@ rung_batch_free(struct rung_batch *b)
 	free(b->sources);
 	free(b->sfirst);
 	free(b->bad_name);
-	free(b->idoff);
-	free(b->idtext);
-	free(b->status);
-	free(b->hash);
+	rung_batch_mem_free(b, b->idoff);
+	rung_batch_mem_free(b, b->idtext);
+	rung_batch_mem_free(b, b->status);
+	rung_batch_mem_free(b, b->hash);
 	free(b->rtrial);
 	free(b->rstep);
 	free(b->rtime);
 	free(b->spans);
 	free(b->rhash);
 	for (i = 0; i < b->ncols; i++)
-		free_column(&b->cols[i]);
+		free_column(b, &b->cols[i]);
 	free(b->cols);
 	for (i = 0; i < b->nparams; i++)
-		free_param(&b->params[i]);
+		free_param(b, &b->params[i]);
 	free(b->params);
 	free(b->time_name);
 	free(b->declared_metric);
@@ -92,6 +93,7 @@ rung_batch_free(struct rung_batch *b)
 	free(b->metric_idx);
 	free(b->scratch_steps);
 	free(b->scratch_vals);
+	batch_mem_release(&b->mem);
 	free(b);
 }
 
@@ -142,10 +144,11 @@ rehash(struct rung_batch *b)
 	uint32_t	 t;
 	size_t		 h;
 
-	free(b->hash);
+	rung_batch_mem_free(b, b->hash);
 	b->hashsize *= 2;
-	b->hash = xcalloc(b->hashsize, sizeof *b->hash);
+	b->hash = rung_batch_mem_grow(b, NULL, b->hashsize * sizeof *b->hash);
 	for (t = 0; t < b->ntrials; t++) {
+		batch_mem_tick(b);
 		h = rung_hash_str(b->idtext + b->idoff[t]) &
 		    (b->hashsize - 1);
 		while (b->hash[h] != 0)
@@ -157,9 +160,10 @@ rehash(struct rung_batch *b)
 uint32_t
 rung_batch_trial(struct rung_batch *b, const char *id)
 {
-	size_t		 h, len;
+	size_t		 h, len, cap;
 	uint32_t	 t;
 
+	batch_mem_tick(b);
 	h = rung_hash_str(id) & (b->hashsize - 1);
 	while (b->hash[h] != 0) {
 		t = b->hash[h] - 1;
@@ -169,11 +173,13 @@ rung_batch_trial(struct rung_batch *b, const char *id)
 	}
 	t = b->ntrials;
 	if (b->ntrials + 1 > b->trialcap) {
-		XGROW(b->idoff, b->trialcap, b->ntrials + 1);
-		b->status = xreallocarray(b->status, b->trialcap, 1);
+		cap = b->trialcap;
+		BGROW(b, b->idoff, cap, b->ntrials + 1);
+		b->status = rung_batch_mem_grow(b, b->status, cap);
+		b->trialcap = cap;
 	}
 	len = strlen(id) + 1;
-	XGROW(b->idtext, b->idcap, b->idlen + len);
+	BGROW(b, b->idtext, b->idcap, b->idlen + len);
 	memcpy(b->idtext + b->idlen, id, len);
 	b->idoff[t] = b->idlen;
 	b->idlen += len;
@@ -636,6 +642,8 @@ rung_batch_curve(struct rung_batch *b, uint32_t t, uint32_t m,
 	const double	*v;
 	uint32_t	 r, base, nr, n = 0;
 
+	/* The prep thread's: no other reads rows, nor ticks, then. */
+	batch_mem_tick(b);
 	nr = trial_rows(b, t, &base);
 	v = b->cols[b->metric_idx[m]].v;
 	scratch(b, nr);

@@ -100,9 +100,10 @@ struct status_cache {
 };
 
 /* Per-trial "seen" flags of a parameter column: first value wins. */
+/* A bit a trial, in the batch's memory for trials. */
 struct seen {
-	uint8_t		*v;
-	size_t		 cap;
+	uint64_t	*v;
+	size_t		 cap;		/* words */
 };
 
 /* What each column of a file is for. */

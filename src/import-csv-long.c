@@ -80,17 +80,20 @@ parse_step(const char *s, size_t len, int32_t *out)
 }
 
 static int
-seen_test_set(struct seen *s, uint32_t t)
+seen_test_set(struct rung_batch *b, struct seen *s, uint32_t t)
 {
-	size_t	 old = s->cap;
+	size_t		 n;
+	uint64_t	 bit = (uint64_t)1 << (t % 64);
 
-	if (t >= s->cap) {
-		XGROW(s->v, s->cap, (size_t)t + 1);
-		memset(s->v + old, 0, s->cap - old);
+	if (t / 64 >= s->cap) {
+		for (n = s->cap ? s->cap : 16; n <= t / 64; n *= 2)
+			/* nothing */;
+		s->v = rung_batch_mem_grow(b, s->v, n * sizeof *s->v);
+		s->cap = n;
 	}
-	if (s->v[t])
+	if ((s->v[t / 64] & bit) != 0)
 		return 1;
-	s->v[t] = 1;
+	s->v[t / 64] |= bit;
 	return 0;
 }
 
@@ -288,7 +291,7 @@ long_record(struct reader *r, void *arg)
 				return -1;
 			break;
 		case R_PARAM:
-			if (!seen_test_set(&c->seen, trial))
+			if (!seen_test_set(b, &c->seen, trial))
 				rung_batch_param_token(b, trial, c->idx, s,
 				    f->len);
 			break;
@@ -326,7 +329,7 @@ long_record(struct reader *r, void *arg)
 			 * brings, and parsing it here is several times
 			 * quicker than the batch's strtod.
 			 */
-			first = !seen_test_set(&c->seen, trial);
+			first = !seen_test_set(b, &c->seen, trial);
 			if (!c->text && csv_parse_number(s, f->len, &v) != 0)
 				c->text = 1;
 			if (first || c->text)

@@ -550,7 +550,7 @@ csvimp_release(struct csvimp *ci)
 
 	if (ci->cols != NULL) {
 		for (i = 0; i < ci->h.n; i++)
-			free(ci->cols[i].seen.v);
+			rung_batch_mem_free(ci->b, ci->cols[i].seen.v);
 	}
 	free(ci->cols);
 	header_release(&ci->h);

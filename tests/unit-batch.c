@@ -517,6 +517,64 @@ test_spill(void)
 	rung_batch_free(b);
 }
 
+/* Is a block of the batch's trial memory mapped from its file? */
+static int
+mapped_file(void)
+{
+	char	 line[512];
+	FILE	*f = fopen("/proc/self/maps", "r");
+	int	 found = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		found |= strstr(line, "rung-trials") != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Trial memory: on the heap within half the budget, past it mapped from a
+ * file whose pages the batch lets go as it goes (a quarter of a 16 KiB
+ * budget: at every look). What was written reads back, through growing
+ * blocks and pages let go; new bytes are zero. The batch's table of ids
+ * takes 4 KiB of the heap's 8 from the start.
+ */
+static void
+test_mem(void)
+{
+	struct rung_batch *b = rung_batch_new();
+	uint64_t	*a, *c;
+	size_t		 n, i, was;
+	int		 zero = 1, kept = 1;
+
+	rung_batch_budget(b, 16384);
+	c = rung_batch_mem_grow(b, NULL, 64 * sizeof *c);
+	for (i = 0; i < 64; i++)
+		c[i] = i + 1;
+	ok(mapped_file() == 0, "a block within half the budget: the heap");
+	a = rung_batch_mem_grow(b, NULL, 16 * sizeof *a);
+	for (was = 0, n = 16; n <= (size_t)1 << 20; was = n, n *= 4) {
+		a = rung_batch_mem_grow(b, a, n * sizeof *a);
+		for (i = was; i < n; i++) {
+			zero &= a[i] == 0;
+			a[i] = i * 2654435761u;
+		}
+	}
+	ok(mapped_file() == 1, "past it: mapped from the file");
+	c = rung_batch_mem_grow(b, c, 1024 * sizeof *c);
+	for (i = 0; i < was; i++)
+		kept &= a[i] == i * 2654435761u;
+	for (i = 0; i < 1024; i++)
+		kept &= c[i] == (i < 64 ? i + 1 : 0);
+	ok(zero, "new bytes are zero");
+	ok(kept, "every byte written reads back, grown and let go");
+	rung_batch_mem_free(b, a);
+	rung_batch_mem_free(b, c);
+	ok(mapped_file() == 0, "freed: unmapped");
+	rung_batch_free(b);
+}
+
 int
 main(void)
 {
@@ -531,6 +589,7 @@ main(void)
 	test_candidates();
 	test_param_conflicts();
 	test_spill();
+	test_mem();
 	test_time(RUNG_TIME_AUTO, "t", cumul, per,
 	    "an increasing clock is read as cumulative seconds");
 	test_time(RUNG_TIME_AUTO, "t", per, per,

@@ -86,6 +86,16 @@ uint32_t	 rung_batch_record(struct rung_batch *, uint32_t trial,
 void		 rung_batch_checkpoint(struct rung_batch *);
 void		 rung_batch_budget(struct rung_batch *, size_t bytes);
 /*
+ * Memory that grows with the trials (a bit a trial, say): the batch keeps
+ * its own so, and an importer that needs some asks for it here. On the
+ * heap while the batch's trial memory fits its budget, past it in a
+ * temporary file mapped into memory, whose pages the batch lets go as it
+ * goes. Grows block p (NULL: a new one) to bytes, its bytes kept and the
+ * new ones zero; freed with rung_batch_mem_free, before the batch is.
+ */
+void		*rung_batch_mem_grow(struct rung_batch *, void *p, size_t bytes);
+void		 rung_batch_mem_free(struct rung_batch *, void *p);
+/*
  * Why reading a finished batch's spill file failed (a curve then came back
  * short), or NULL: the store checks it before it commits.
  */
