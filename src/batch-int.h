@@ -115,8 +115,8 @@ struct bparam {
 
 /*
  * Where the arrays a batch keeps a trial (ids, statuses, parameters, what
- * candidates keep) live: on the heap within the budget, past it in a file
- * mapped into memory, whose pages the batch lets go as it goes
+ * candidates keep) live: on the heap within half the budget, past it in a
+ * file mapped into memory, whose pages the batch lets go as it goes
  * (batch-mem.c).
  */
 struct bhdr;

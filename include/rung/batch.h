@@ -88,7 +88,7 @@ void		 rung_batch_budget(struct rung_batch *, size_t bytes);
 /*
  * Memory that grows with the trials (a bit a trial, say): the batch keeps
  * its own so, and an importer that needs some asks for it here. On the
- * heap while the batch's trial memory fits its budget, past it in a
+ * heap while the batch's trial memory fits half its budget, past it in a
  * temporary file mapped into memory, whose pages the batch lets go as it
  * goes. Grows block p (NULL: a new one) to bytes, its bytes kept and the
  * new ones zero; freed with rung_batch_mem_free, before the batch is.
