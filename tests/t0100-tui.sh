@@ -232,6 +232,8 @@ if rung help replay >/dev/null 2>&1; then
 		grep -q "^POLICY .* SAVED  SAVED_RS " cli.txt &&
 		keys 4 &&
 		wait_for "POLICY +SEEDS +STEPS +SECONDS +SAVED +SAVED_RS " &&
+		# The legend is drawn last: a capture that holds it holds the rows.
+		wait_for "R: replay here" &&
 		grep -q "SAVED: compute saved against hyperband; SAVED_RS: against random search" screen.txt &&
 		grep -q "POLICY .* STARTED EQ_REGRET EQ_TOP5" screen.txt &&
 		for p in hyperband asha; do
