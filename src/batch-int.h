@@ -276,15 +276,14 @@ batch_mem_tick(struct rung_batch *b)
 		batch_mem_trim(b);
 }
 
-/* XGROW for a batch's trial arrays: new elements zero. */
+/*
+ * XGROW for a batch's trial arrays: new elements zero. The test is here,
+ * so that the usual touch, which needs no room, costs no call.
+ */
 #define BGROW(b, ptr, cap, need) do {					\
-	if ((size_t)(need) > (cap)) {					\
-		size_t bg_n = (cap) ? (cap) : 16;			\
-		while (bg_n < (size_t)(need))				\
-			bg_n *= 2;					\
-		(ptr) = rung_batch_mem_grow((b), (ptr), bg_n * sizeof *(ptr)); \
-		(cap) = bg_n;						\
-	}								\
+	if ((size_t)(need) > (cap))					\
+		(ptr) = rung_batch_mem_reserve((b), (ptr), &(cap),	\
+		    (need), sizeof *(ptr));				\
 } while (0)
 
 /* batch.c */

@@ -237,8 +237,7 @@ rung_batch_mem_grow(struct rung_batch *b, void *p, size_t bytes)
 		return h + 1;
 	}
 	if (h == NULL) {
-		h = xmalloc(sizeof *h + bytes);
-		memset(h, 0, sizeof *h + bytes);
+		h = xcalloc(1, sizeof *h + bytes);
 		h->bytes = bytes;
 		h->off = -1;
 		m->heap += bytes;
@@ -253,6 +252,20 @@ rung_batch_mem_grow(struct rung_batch *b, void *p, size_t bytes)
 	}
 	rung_batch_mem_free(b, p);
 	return to;
+}
+
+void *
+rung_batch_mem_reserve(struct rung_batch *b, void *p, size_t *cap,
+    size_t need, size_t size)
+{
+	size_t	 n;
+
+	if (need <= *cap)
+		return p;
+	for (n = *cap ? *cap : 16; n < need; n *= 2)
+		/* nothing */;
+	*cap = n;
+	return rung_batch_mem_grow(b, p, n * size);
 }
 
 void

@@ -99,8 +99,10 @@ struct status_cache {
 	int		 status;
 };
 
-/* Per-trial "seen" flags of a parameter column: first value wins. */
-/* A bit a trial, in the batch's memory for trials. */
+/*
+ * Per-trial "seen" flags of a parameter column, first value wins: a bit a
+ * trial, in the batch's memory for trials.
+ */
 struct seen {
 	uint64_t	*v;
 	size_t		 cap;		/* words */

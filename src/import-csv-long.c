@@ -82,15 +82,11 @@ parse_step(const char *s, size_t len, int32_t *out)
 static int
 seen_test_set(struct rung_batch *b, struct seen *s, uint32_t t)
 {
-	size_t		 n;
 	uint64_t	 bit = (uint64_t)1 << (t % 64);
 
-	if (t / 64 >= s->cap) {
-		for (n = s->cap ? s->cap : 16; n <= t / 64; n *= 2)
-			/* nothing */;
-		s->v = rung_batch_mem_grow(b, s->v, n * sizeof *s->v);
-		s->cap = n;
-	}
+	if (t / 64 >= s->cap)
+		s->v = rung_batch_mem_reserve(b, s->v, &s->cap,
+		    (size_t)t / 64 + 1, sizeof *s->v);
 	if ((s->v[t / 64] & bit) != 0)
 		return 1;
 	s->v[t / 64] |= bit;

@@ -94,6 +94,12 @@ void		 rung_batch_budget(struct rung_batch *, size_t bytes);
  * new ones zero; freed with rung_batch_mem_free, before the batch is.
  */
 void		*rung_batch_mem_grow(struct rung_batch *, void *p, size_t bytes);
+/*
+ * Block p of *cap elements of size bytes grown, as XGROW grows an array,
+ * to hold need at least: *cap doubled from 16 until it does.
+ */
+void		*rung_batch_mem_reserve(struct rung_batch *, void *p, size_t *cap,
+		    size_t need, size_t size);
 void		 rung_batch_mem_free(struct rung_batch *, void *p);
 /*
  * Why reading a finished batch's spill file failed (a curve then came back
